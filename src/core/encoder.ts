@@ -1,0 +1,339 @@
+// IEC 61162-450 datagram encoder (sender side of §7.2).
+//
+// Datagram = "UdPbC\0" + lines; line = TAG block + sentence + CR LF, with
+//   TAG block = \s:<SFI>,n:<1..999>[,c:<unix seconds>][,d:<SFI>]*HH\
+// The line count n runs per source SFI and wraps 999 -> 1; checksums are upper-case
+// two-digit hex; the TAG block stays within 80 characters and the datagram within
+// 1472 bytes. One sentence per datagram (lowest latency, and what the receivers in
+// the wild handle best).
+//
+// Overlong sentences: a strict receiver discards a whole datagram whose sentence
+// exceeds 82 characters (79 after the start character), and IEC 61162-1 allows only
+// printable ASCII. RDSS sentences break both rules (long TXR payloads, raw GB2312
+// in Chinese mode). Policy "carry" (default) sends such a sentence as a group of
+// proprietary carrier sentences that every strict receiver accepts:
+//   \g:<line>-<total>-<code>,s:<SFI>,n:<n>*HH\$P<MFR>S,<total>,<line>,<code>,<chunk>*HH
+// where the chunks, concatenated and un-escaped, are the original sentence byte for
+// byte, from its '$' to its own "*hh" (so its own checksum verifies the reassembly).
+// Bytes that are reserved or not printable ASCII ($ ! * \ ^ ~, < 0x20, >= 0x7F) are
+// written as IEC 61162-1 "^HH" escapes; an escape is never split between chunks.
+// The group code (1..99) cycles per SFI. "verbatim" forwards the sentence unchanged
+// (legacy listeners), "drop" drops it; each case is counted.
+
+import { HEX_DIGITS, xorRange, writeHex2 } from "./checksum";
+import type { Clock } from "./io";
+import type { OverlongPolicy } from "./config";
+
+export const MAX_DATAGRAM = 1472;
+export const MAX_TAG_BLOCK = 80;
+/** Longest sentence a strict receiver accepts, without CR LF ('$' + 79). */
+export const MAX_SENTENCE = 80;
+/** Carrier formatter letter after the manufacturer mnemonic: $P<MFR>S. */
+export const CARRIER_SUFFIX = "S";
+
+export const SFI_PATTERN = /^[A-Za-z]{2}[0-9]{4}$/;
+
+export interface EncoderCounters {
+  /** Sentences handed to encode(). */
+  sentences: number;
+  datagrams: number;
+  bytes: number;
+  overlongCarried: number;
+  overlongVerbatim: number;
+  overlongDropped: number;
+  /** Carrier lines sent for carried sentences. */
+  carrierLines: number;
+}
+
+export interface EncoderOptions {
+  sfi: string;
+  clock: Clock;
+  /** Add c: (UNIX seconds). */
+  tagTime?: boolean;
+  overlong?: OverlongPolicy;
+  /** Manufacturer mnemonic for the carrier sentence (3 letters). */
+  propMfr?: string;
+  /** Receives each finished datagram: out[0..length) is valid only during the call. */
+  onDatagram(bytes: Uint8Array, length: number): void;
+}
+
+const BACKSLASH = 0x5c;
+
+function ascii(s: string): Uint8Array {
+  const b = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) b[i] = s.charCodeAt(i);
+  return b;
+}
+
+/** True when a byte must be escaped inside a carrier chunk. */
+function reserved(c: number): boolean {
+  return c < 0x20 || c >= 0x7f || c === 0x24 || c === 0x21 || c === 0x2a || c === 0x5c || c === 0x5e || c === 0x7e;
+}
+
+/** True when a strict IEC 61162-450 receiver would accept the sentence as it is. */
+export function isStrictlyCarriable(bytes: Uint8Array, length: number): boolean {
+  if (length > MAX_SENTENCE) return false;
+  for (let i = 1; i < length; i++) {
+    const c = bytes[i];
+    if (c < 0x20 || c >= 0x7f) return false;
+  }
+  return true;
+}
+
+export class Iec450Encoder {
+  readonly counters: EncoderCounters = {
+    sentences: 0, datagrams: 0, bytes: 0, overlongCarried: 0, overlongVerbatim: 0, overlongDropped: 0, carrierLines: 0,
+  };
+  private readonly out = new Uint8Array(MAX_DATAGRAM);
+  private readonly sfi: Uint8Array;
+  private readonly carrierAddress: Uint8Array;
+  private readonly clock: Clock;
+  private readonly onDatagram: EncoderOptions["onDatagram"];
+  tagTime: boolean;
+  overlong: OverlongPolicy;
+  private lineCount = 0;
+  private groupCode = 0;
+
+  constructor(options: EncoderOptions) {
+    if (!SFI_PATTERN.test(options.sfi)) throw new RangeError(`SFI "${options.sfi}" is not of the form ccxxxx (two letters, four digits)`);
+    const mfr = options.propMfr ?? "XBD";
+    if (!/^[A-Z]{3}$/.test(mfr)) throw new RangeError(`manufacturer mnemonic "${mfr}" must be three upper-case letters`);
+    this.sfi = ascii(options.sfi.toUpperCase());
+    this.carrierAddress = ascii("$P" + mfr + CARRIER_SUFFIX + ",");
+    this.clock = options.clock;
+    this.tagTime = options.tagTime ?? true;
+    this.overlong = options.overlong ?? "carry";
+    this.onDatagram = options.onDatagram;
+  }
+
+  /** Next line count, 1..999 wrapping. */
+  private nextLine(): number {
+    this.lineCount = this.lineCount >= 999 ? 1 : this.lineCount + 1;
+    return this.lineCount;
+  }
+
+  /**
+   * Encode one checksum-valid sentence (bytes[0..length), no CR LF) and emit its
+   * datagram(s). `destination` adds d:<SFI>. Returns the number of datagrams emitted.
+   */
+  encode(bytes: Uint8Array, length: number, destination?: string): number {
+    this.counters.sentences++;
+    if (!isStrictlyCarriable(bytes, length)) {
+      if (this.overlong === "drop") {
+        this.counters.overlongDropped++;
+        return 0;
+      }
+      if (this.overlong === "carry") {
+        this.counters.overlongCarried++;
+        return this.carry(bytes, length, destination);
+      }
+      this.counters.overlongVerbatim++;
+    }
+    const o = this.out;
+    let p = this.header();
+    p = this.tagBlock(p, 0, 0, destination);
+    o.set(bytes.subarray(0, length), p);
+    p += length;
+    o[p++] = 0x0d;
+    o[p++] = 0x0a;
+    this.emit(p);
+    return 1;
+  }
+
+  private header(): number {
+    const o = this.out;
+    o[0] = 0x55; o[1] = 0x64; o[2] = 0x50; o[3] = 0x62; o[4] = 0x43; o[5] = 0; // "UdPbC\0"
+    return 6;
+  }
+
+  private emit(length: number): void {
+    this.counters.datagrams++;
+    this.counters.bytes += length;
+    this.onDatagram(this.out, length);
+  }
+
+  /** Write a TAG block at p; `line`/`total` > 0 adds g:line-total-code. Returns the new end. */
+  private tagBlock(p: number, line: number, total: number, destination?: string): number {
+    const o = this.out;
+    const start = p;
+    o[p++] = BACKSLASH;
+    if (total > 0) {
+      o[p++] = 0x67; o[p++] = 0x3a; // g:
+      p = this.decimal(p, line);
+      o[p++] = 0x2d;
+      p = this.decimal(p, total);
+      o[p++] = 0x2d;
+      p = this.decimal(p, this.groupCode);
+      o[p++] = 0x2c;
+    }
+    o[p++] = 0x73; o[p++] = 0x3a; // s:
+    o.set(this.sfi, p);
+    p += this.sfi.length;
+    o[p++] = 0x2c; o[p++] = 0x6e; o[p++] = 0x3a; // ,n:
+    p = this.decimal(p, this.nextLine());
+    if (this.tagTime) {
+      o[p++] = 0x2c; o[p++] = 0x63; o[p++] = 0x3a; // ,c:
+      p = this.decimal(p, Math.floor(this.clock.now() / 1000));
+    }
+    if (destination !== undefined) {
+      o[p++] = 0x2c; o[p++] = 0x64; o[p++] = 0x3a; // ,d:
+      for (let i = 0; i < destination.length; i++) o[p++] = destination.charCodeAt(i) & 0x7f;
+    }
+    const sum = xorRange(o, start + 1, p);
+    o[p++] = 0x2a;
+    writeHex2(o, p, sum);
+    p += 2;
+    o[p++] = BACKSLASH;
+    return p;
+  }
+
+  /** Write a non-negative integer in decimal at p without allocating. */
+  private decimal(p: number, value: number): number {
+    const o = this.out;
+    if (value === 0) {
+      o[p] = 0x30;
+      return p + 1;
+    }
+    let digits = 0;
+    for (let v = value; v >= 1; v = Math.floor(v / 10)) digits++;
+    let v = value;
+    for (let i = digits - 1; i >= 0; i--) {
+      o[p + i] = 0x30 + (v % 10);
+      v = Math.floor(v / 10);
+    }
+    return p + digits;
+  }
+
+  /** Escaped size of one source byte inside a chunk. */
+  private static size(c: number): number {
+    return reserved(c) ? 3 : 1;
+  }
+
+  private carry(bytes: Uint8Array, length: number, destination?: string): number {
+    this.groupCode = this.groupCode >= 99 ? 1 : this.groupCode + 1;
+    // Chunk budget per line: 80 - "$PXBDS," - "tt,ll,cc," - "*HH".
+    const fixed = this.carrierAddress.length + 3;
+    // First pass: count lines (the total goes into every line).
+    let total = 0;
+    for (let i = 0; i < length;) {
+      total++;
+      const budget = MAX_SENTENCE - fixed - this.headerFieldsLength(total, total);
+      let used = 0;
+      while (i < length && used + Iec450Encoder.size(bytes[i]) <= budget) used += Iec450Encoder.size(bytes[i++]);
+    }
+    if (total > 99) {
+      // Cannot happen with maxLength <= 300 (worst case 900 escaped bytes / ~58 per line); guard anyway.
+      this.counters.overlongDropped++;
+      return 0;
+    }
+    let datagrams = 0;
+    let p = this.header();
+    let linesInDatagram = 0;
+    let i = 0;
+    for (let line = 1; line <= total; line++) {
+      const budget = MAX_SENTENCE - fixed - this.headerFieldsLength(total, line);
+      let end = i, used = 0;
+      while (end < length && used + Iec450Encoder.size(bytes[end]) <= budget) used += Iec450Encoder.size(bytes[end++]);
+      // Worst case of this line: TAG (<= 80) + sentence (<= 80) + CR LF.
+      if (linesInDatagram > 0 && p + MAX_TAG_BLOCK + MAX_SENTENCE + 2 > MAX_DATAGRAM) {
+        this.emit(p);
+        datagrams++;
+        p = this.header();
+        linesInDatagram = 0;
+      }
+      p = this.tagBlock(p, line, total, destination);
+      p = this.carrierSentence(p, total, line, bytes, i, end);
+      this.counters.carrierLines++;
+      linesInDatagram++;
+      i = end;
+    }
+    this.emit(p);
+    return datagrams + 1;
+  }
+
+  /** Length of "<total>,<line>,<code>," for the carrier. */
+  private headerFieldsLength(total: number, line: number): number {
+    const d = (v: number) => (v >= 10 ? 2 : 1);
+    return d(total) + d(line) + d(this.groupCode) + 3;
+  }
+
+  private carrierSentence(p: number, total: number, line: number, src: Uint8Array, from: number, to: number): number {
+    const o = this.out;
+    const start = p;
+    o.set(this.carrierAddress, p);
+    p += this.carrierAddress.length;
+    p = this.decimal(p, total);
+    o[p++] = 0x2c;
+    p = this.decimal(p, line);
+    o[p++] = 0x2c;
+    p = this.decimal(p, this.groupCode);
+    o[p++] = 0x2c;
+    for (let k = from; k < to; k++) {
+      const c = src[k];
+      if (reserved(c)) {
+        o[p++] = 0x5e; // '^'
+        o[p++] = HEX_DIGITS[c >> 4];
+        o[p++] = HEX_DIGITS[c & 15];
+      } else o[p++] = c;
+    }
+    const sum = xorRange(o, start + 1, p);
+    o[p++] = 0x2a;
+    writeHex2(o, p, sum);
+    p += 2;
+    o[p++] = 0x0d;
+    o[p++] = 0x0a;
+    return p;
+  }
+}
+
+/**
+ * Reassembles carried sentences (for listeners and tests): feed carrier sentences
+ * (text, with or without TAG blocks) of one source; returns the original sentence
+ * bytes when a group is complete, otherwise undefined.
+ */
+export class CarrierReassembler {
+  private parts: Array<Uint8Array | undefined> = [];
+  private code = -1;
+  private total = 0;
+
+  /** `sentence` is one carrier sentence "$PXBDS,t,l,c,chunk*HH" (checksum already verified). */
+  add(sentence: Uint8Array, length: number): Uint8Array | undefined {
+    // Fields: address, total, line, code, chunk (the chunk may itself contain commas).
+    let f = 0, k = 0;
+    const starts = [0, 0, 0, 0];
+    for (; k < length && f < 4; k++) if (sentence[k] === 0x2c) starts[f++] = k + 1;
+    if (f < 4) return undefined;
+    const num = (from: number) => {
+      let v = 0;
+      for (let j = from; sentence[j] !== 0x2c; j++) v = v * 10 + (sentence[j] - 0x30);
+      return v;
+    };
+    const total = num(starts[0]), line = num(starts[1]), code = num(starts[2]);
+    if (code !== this.code || total !== this.total) {
+      this.parts = [];
+      this.code = code;
+      this.total = total;
+    }
+    const chunk: number[] = [];
+    for (let j = starts[3]; j < length - 3; j++) {
+      if (sentence[j] === 0x5e) {
+        const h = parseInt(String.fromCharCode(sentence[j + 1], sentence[j + 2]), 16);
+        chunk.push(h);
+        j += 2;
+      } else chunk.push(sentence[j]);
+    }
+    this.parts[line - 1] = Uint8Array.from(chunk);
+    for (let i = 0; i < total; i++) if (!this.parts[i]) return undefined;
+    let n = 0;
+    for (let i = 0; i < total; i++) n += this.parts[i]!.length;
+    const out = new Uint8Array(n);
+    let p = 0;
+    for (let i = 0; i < total; i++) {
+      out.set(this.parts[i]!, p);
+      p += this.parts[i]!.length;
+    }
+    this.parts = [];
+    this.code = -1;
+    return out;
+  }
+}

@@ -1,0 +1,353 @@
+// The gateway: wires the two data paths of the SNGF (serial-to-network gateway
+// function, IEC 61162-450 §4.5).
+//
+//   UART bytes -> framer -> (decoders via onUnit) -> router -> 450 encoder -> UDP
+//   sendToTerminal(sentence) -> bounded UART output queue -> UART
+//
+// It takes its IO classes as options (ECMA-419 client-class pattern, like
+// Moddable's DNS resolver takes `socket: {io: UDP}`), so the same code runs on the
+// board (embedded:io/serial, embedded:io/socket/udp), on Node (adapters over
+// serialport and dgram) and in the XS test harness.
+
+import { SentenceFramer, type FramerCounters, type RejectReason } from "./framer";
+import { Iec450Encoder, type EncoderCounters } from "./encoder";
+import { Router } from "./router";
+import { GROUPS, GROUP_COUNT } from "./groups";
+import { EventLog } from "./eventlog";
+import type { GatewayConfig } from "./config";
+import type {
+  Clock, LogSink, SerialClass, SerialInstance, SerialOptions, Timers, UDPClass, UDPInstance, UDPOptions,
+} from "./io";
+
+export type UnitKind = "sentence" | "frame" | "reject";
+
+export interface GatewayCounters {
+  /** Sentences forwarded to the encoder (valid text + converted 4.0 frames). */
+  forwarded: number;
+  /** Datagrams handed to the UDP socket, and those whose send failed. */
+  datagrams: number;
+  sendErrors: number;
+  /** Datagrams per transmission group index (1..20). */
+  perGroup: number[];
+  /** 4.0 frames without a text form (not forwarded, but decoded and counted). */
+  framesNotConverted: number;
+  /** UART output: sentences queued, written, dropped (queue full, oldest dropped), bytes written. */
+  uartQueued: number;
+  uartWritten: number;
+  uartDropped: number;
+  uartBytes: number;
+  /** Serial device lost and reopened (host: terminal unplugged). */
+  serialErrors: number;
+  serialReopens: number;
+}
+
+export interface GatewayOptions {
+  /** ECMA-419 Serial class + its options; omit for offline use (feed()). */
+  serial?: { io: SerialClass } & Omit<SerialOptions, "onReadable" | "onWritable" | "onError">;
+  /** ECMA-419 UDP class + options for the sending socket; omit to use onDatagram only. */
+  udp?: { io: UDPClass } & Omit<UDPOptions, "onReadable" | "onError">;
+  config: GatewayConfig;
+  clock: Clock;
+  timers?: Timers;
+  log?: LogSink;
+  /** Every framed unit, before routing: decoders and device state plug in here. */
+  onUnit?(kind: UnitKind, bytes: Uint8Array, length: number, reason?: RejectReason): void;
+  /**
+   * RDSS 4.0 frame -> equivalent 2.1 text sentence written into `out`; returns its
+   * length, or 0 when the frame has no text form.
+   */
+  convertFrame?(frame: Uint8Array, length: number, out: Uint8Array): number;
+  /** Every datagram sent (after the socket write), with its group: for wrap, tests, pcap. */
+  onDatagram?(bytes: Uint8Array, length: number, group: number): void;
+  /** Delay before reopening a failed serial device, ms. */
+  reopenDelay?: number;
+}
+
+const RX_CHUNK = 512;
+
+export class Gateway {
+  readonly config: GatewayConfig;
+  readonly framer: SentenceFramer;
+  readonly encoder: Iec450Encoder;
+  readonly router: Router;
+  readonly events: EventLog;
+  readonly counters: GatewayCounters;
+  /** Monotonic ms of the last valid unit from the terminal (0: none yet). */
+  lastUnitTime = 0;
+  readonly startTime: number;
+
+  private readonly options: GatewayOptions;
+  private readonly clock: Clock;
+  private serial?: SerialInstance;
+  private udp?: UDPInstance;
+  private readonly rx = new Uint8Array(RX_CHUNK);
+  private readonly converted: Uint8Array;
+  private currentGroup = 0;
+  private running = false;
+  private reopenTimer: unknown;
+  // UART output queue: ring of sentences, bounded by config.uartQueue.
+  private readonly queue: Uint8Array[] = [];
+  private writing?: Uint8Array;
+  private writeOffset = 0;
+  private writable = 0;
+
+  constructor(options: GatewayOptions) {
+    this.options = options;
+    this.config = options.config;
+    this.clock = options.clock;
+    this.startTime = options.clock.monotonic();
+    this.events = new EventLog({ clock: options.clock, capacity: 64, onEvent: (e) => options.log?.(`${e.code}: ${e.text}`) });
+    this.router = new Router(this.config.groupMap);
+    this.counters = {
+      forwarded: 0, datagrams: 0, sendErrors: 0, perGroup: new Array<number>(GROUP_COUNT + 1).fill(0),
+      framesNotConverted: 0, uartQueued: 0, uartWritten: 0, uartDropped: 0, uartBytes: 0, serialErrors: 0, serialReopens: 0,
+    };
+    this.converted = new Uint8Array(this.config.maxLine);
+    this.encoder = new Iec450Encoder({
+      sfi: this.config.sfi,
+      clock: this.clock,
+      tagTime: this.config.tagTime,
+      overlong: this.config.overlong,
+      propMfr: this.config.propMfr,
+      onDatagram: (bytes, length) => this.send(bytes, length),
+    });
+    this.framer = new SentenceFramer({
+      maxLength: this.config.maxLine,
+      binaryFrames: this.config.rdss40,
+      onSentence: (bytes, length) => {
+        this.lastUnitTime = this.clock.monotonic();
+        if (this.options.onUnit) this.options.onUnit("sentence", bytes, length);
+        this.forward(bytes, length);
+      },
+      onFrame: (bytes, length) => {
+        this.lastUnitTime = this.clock.monotonic();
+        if (this.options.onUnit) this.options.onUnit("frame", bytes, length);
+        const n = this.options.convertFrame ? this.options.convertFrame(bytes, length, this.converted) : 0;
+        if (n > 0) this.forward(this.converted, n);
+        else this.counters.framesNotConverted++;
+      },
+      onReject: (reason, bytes, length) => {
+        if (this.options.onUnit) this.options.onUnit("reject", bytes, length, reason);
+      },
+    });
+  }
+
+  get framerCounters(): FramerCounters {
+    return this.framer.counters;
+  }
+
+  get encoderCounters(): EncoderCounters {
+    return this.encoder.counters;
+  }
+
+  /** Open the serial port and the UDP socket. */
+  start(): void {
+    this.running = true;
+    if (this.options.udp) this.openUdp();
+    if (this.options.serial) this.openSerial();
+  }
+
+  stop(): void {
+    this.running = false;
+    if (this.reopenTimer !== undefined && this.options.timers) this.options.timers.clear(this.reopenTimer);
+    this.reopenTimer = undefined;
+    try { this.serial?.close(); } catch { /* already closed */ }
+    try { this.udp?.close(); } catch { /* already closed */ }
+    this.serial = undefined;
+    this.udp = undefined;
+  }
+
+  /** Frame bytes from the terminal (the serial path calls this; offline tools call it directly). */
+  feed(bytes: Uint8Array, start = 0, end = bytes.length): void {
+    this.framer.feed(bytes, start, end);
+  }
+
+  /** Encode and send one checksum-valid sentence; `destination` adds d:. */
+  forward(bytes: Uint8Array, length: number, destination?: string): void {
+    this.counters.forwarded++;
+    this.currentGroup = this.router.route(bytes, length);
+    this.encoder.encode(bytes, length, destination);
+  }
+
+  /** Send a sentence on an explicit group (alerts on BAM1, answers), bypassing the router. */
+  forwardTo(group: number, bytes: Uint8Array, length: number, destination?: string): void {
+    this.counters.forwarded++;
+    this.currentGroup = group;
+    this.encoder.encode(bytes, length, destination);
+  }
+
+  private send(bytes: Uint8Array, length: number): void {
+    const g = GROUPS[this.currentGroup];
+    this.counters.datagrams++;
+    this.counters.perGroup[g.index]++;
+    if (this.udp) {
+      try {
+        this.udp.write(length === bytes.length ? bytes : bytes.subarray(0, length), g.address, g.port);
+      } catch (e) {
+        this.sendFailed(e);
+      }
+    }
+    if (this.options.onDatagram) this.options.onDatagram(bytes, length, g.index);
+  }
+
+  private sendFailed(e: unknown): void {
+    this.counters.sendErrors++;
+    // Log the first failure and then every 100th, so a dead link cannot flood the log.
+    if (this.counters.sendErrors === 1 || this.counters.sendErrors % 100 === 0)
+      this.events.add("net.send", `UDP send failed (${this.counters.sendErrors} so far): ${e instanceof Error ? e.message : String(e)}`);
+  }
+
+  private openUdp(): void {
+    const { io, ...rest } = this.options.udp!;
+    const self = this;
+    this.udp = new io({
+      ...rest,
+      timeToLive: rest.timeToLive ?? this.config.ttl,
+      onError(err?: Error) {
+        self.sendFailed(err ?? new Error("socket error"));
+      },
+    });
+  }
+
+  private openSerial(): void {
+    const { io, ...rest } = this.options.serial!;
+    const self = this;
+    try {
+      this.serial = new io({
+        ...rest,
+        format: "buffer",
+        onReadable() {
+          self.drainSerial(this);
+        },
+        onWritable(bytes: number) {
+          self.writable = bytes;
+          self.pump();
+        },
+        onError(err: Error) {
+          self.serialLost(err);
+        },
+      });
+    } catch (e) {
+      this.serialLost(e instanceof Error ? e : new Error(String(e)));
+    }
+  }
+
+  private drainSerial(serial: SerialInstance): void {
+    // Read until the driver is empty: the ESP32 FIFO is only 128 bytes deep.
+    for (;;) {
+      const n = serial.read(this.rx);
+      if (!n) break;
+      this.framer.feed(this.rx, 0, n);
+    }
+  }
+
+  private serialLost(err: Error): void {
+    this.counters.serialErrors++;
+    this.events.add("serial.lost", `terminal serial port failed: ${err.message}`);
+    try { this.serial?.close(); } catch { /* ignore */ }
+    this.serial = undefined;
+    this.writing = undefined;
+    this.writable = 0;
+    this.framer.flush();
+    const timers = this.options.timers;
+    if (!this.running || !timers || this.reopenTimer !== undefined) return;
+    this.reopenTimer = timers.set(() => {
+      this.reopenTimer = undefined;
+      if (!this.running) return;
+      this.counters.serialReopens++;
+      this.openSerial();
+      if (this.serial) this.events.add("serial.open", "terminal serial port reopened");
+    }, this.options.reopenDelay ?? 1000, false);
+  }
+
+  /**
+   * Queue a sentence for the terminal (host -> terminal commands). Accepts text
+   * without or with CR LF. Returns false when it had to drop the oldest queued
+   * sentence to make room (the serial line is far slower than the network, so
+   * the queue is bounded rather than building up latency).
+   */
+  sendToTerminal(sentence: string | Uint8Array): boolean {
+    let bytes: Uint8Array;
+    if (typeof sentence === "string") {
+      const s = sentence.endsWith("\r\n") ? sentence : sentence + "\r\n";
+      bytes = new Uint8Array(s.length);
+      for (let i = 0; i < s.length; i++) bytes[i] = s.charCodeAt(i) & 0xff;
+    } else {
+      const n = sentence.length;
+      const crlf = n >= 2 && sentence[n - 2] === 0x0d && sentence[n - 1] === 0x0a;
+      bytes = new Uint8Array(crlf ? n : n + 2);
+      bytes.set(sentence);
+      if (!crlf) { bytes[n] = 0x0d; bytes[n + 1] = 0x0a; }
+    }
+    let kept = true;
+    if (this.queue.length >= this.config.uartQueue) {
+      this.queue.shift();
+      this.counters.uartDropped++;
+      kept = false;
+      if (this.counters.uartDropped === 1 || this.counters.uartDropped % 100 === 0)
+        this.events.add("uart.overflow", `UART output queue full, dropped oldest (${this.counters.uartDropped} so far)`);
+    }
+    this.queue.push(bytes);
+    this.counters.uartQueued++;
+    this.pump();
+    return kept;
+  }
+
+  /** Sentences waiting for the UART (not counting the one being written). */
+  get queueLength(): number {
+    return this.queue.length;
+  }
+
+  private pump(): void {
+    const serial = this.serial;
+    if (!serial) return;
+    while (this.writable > 0) {
+      if (!this.writing) {
+        const next = this.queue.shift();
+        if (!next) return;
+        this.writing = next;
+        this.writeOffset = 0;
+      }
+      const w = this.writing;
+      const n = Math.min(this.writable, w.length - this.writeOffset);
+      try {
+        serial.write(w.subarray(this.writeOffset, this.writeOffset + n));
+      } catch {
+        // "output full": wait for the next onWritable.
+        this.writable = 0;
+        return;
+      }
+      this.writable -= n;
+      this.writeOffset += n;
+      this.counters.uartBytes += n;
+      if (this.writeOffset >= w.length) {
+        this.writing = undefined;
+        this.counters.uartWritten++;
+      }
+    }
+  }
+
+  /** Seconds since the last valid unit from the terminal (Infinity when none yet). */
+  silenceSeconds(): number {
+    return this.lastUnitTime === 0 ? Infinity : (this.clock.monotonic() - this.lastUnitTime) / 1000;
+  }
+
+  /** All counters as one plain object (for status, --stats and wrap). */
+  snapshot(): Record<string, unknown> {
+    const f = this.framer.counters, e = this.encoder.counters, c = this.counters;
+    const rejects: Record<string, number> = {};
+    for (const k of ["badChecksum", "noChecksum", "tooLong", "badCharacter", "truncated", "badAddress", "binaryLength", "binaryChecksum"] as const)
+      rejects[k] = f[k];
+    const perGroup: Record<string, number> = {};
+    for (let i = 1; i < c.perGroup.length; i++) if (c.perGroup[i]) perGroup[GROUPS[i].name] = c.perGroup[i];
+    return {
+      bytesIn: f.bytes, noiseBytes: f.noiseBytes, unitsIn: f.units, sentencesIn: f.sentences, framesIn: f.frames,
+      rejected: f.rejected, rejects,
+      forwarded: c.forwarded, datagrams: c.datagrams, perGroup, sendErrors: c.sendErrors,
+      overlongCarried: e.overlongCarried, overlongVerbatim: e.overlongVerbatim, overlongDropped: e.overlongDropped,
+      carrierLines: e.carrierLines, framesNotConverted: c.framesNotConverted,
+      uartQueued: c.uartQueued, uartWritten: c.uartWritten, uartDropped: c.uartDropped, uartBytes: c.uartBytes,
+      serialErrors: c.serialErrors, serialReopens: c.serialReopens,
+    };
+  }
+}

@@ -1,0 +1,100 @@
+// Router: talker + sentence formatter -> IEC 61162-450 transmission group.
+//
+// The standard assigns groups by system function, not by sentence; the talker
+// tables in open implementations are vendor convention (450 doc §4.3). A Beidou
+// terminal is one SF emitting navigation, time, radio-communication and status
+// sentences, so bd450 routes by sentence formatter through one default table, and
+// the installer overrides it with `groupMap` rules:
+//   "TXR=RCOM"   formatter rule        "BDGSV=SATD"  talker+formatter rule
+//   "GP*=USR1"   talker rule           rules separated by ';' (or ',' / spaces)
+// Precedence: talker+formatter override, talker override, formatter override,
+// then the default formatter table, then MISC.
+// Lookup is allocation-free: keys are numbers built from the address bytes.
+
+import { groupIndex, MISC, NAVD, RCOM, BAM1 } from "./groups";
+
+/** Default formatter -> group table. Adding a sentence is one entry. */
+export const DEFAULT_ROUTES: ReadonlyArray<readonly [string, number]> = [
+  // Position, course, time and satellite status from the RNSS receiver.
+  ["GGA", NAVD], ["RMC", NAVD], ["GLL", NAVD], ["GNS", NAVD], ["VTG", NAVD],
+  ["GSA", NAVD], ["GSV", NAVD], ["GST", NAVD], ["GBS", NAVD], ["GRS", NAVD],
+  ["DTM", NAVD], ["ZDA", NAVD], ["HDT", NAVD], ["THS", NAVD], ["ROT", NAVD],
+  ["VLW", NAVD], ["DHV", NAVD],
+  // RDSS positions are navigation data too.
+  ["DWR", NAVD], ["WAA", NAVD],
+  // RDSS short messages and their feedback: radio communication.
+  ["TXR", RCOM], ["TXA", RCOM], ["HZR", RCOM], ["FKI", RCOM], ["TCI", RCOM],
+  // Bridge alert management.
+  ["ALF", BAM1], ["ALC", BAM1], ["ARC", BAM1], ["HBT", BAM1], ["ALR", BAM1],
+  // Terminal status and log (BSI, ICI, ZTI, TXT, ...) fall through to MISC.
+];
+
+function formatterKey(a: number, b: number, c: number): number {
+  return (a << 16) | (b << 8) | c;
+}
+
+function talkerKey(a: number, b: number): number {
+  return (a << 8) | b;
+}
+
+export class RouteError extends Error {}
+
+export class Router {
+  private formatterDefault = new Map<number, number>();
+  private formatterOverride = new Map<number, number>();
+  private talkerOverride = new Map<number, number>();
+  /** talker (16 bits) * 2^24 + formatter (24 bits); below 2^53, exact in a double. */
+  private exactOverride = new Map<number, number>();
+
+  constructor(groupMap = "") {
+    for (const [f, g] of DEFAULT_ROUTES) this.formatterDefault.set(formatterKey(f.charCodeAt(0), f.charCodeAt(1), f.charCodeAt(2)), g);
+    this.apply(groupMap);
+  }
+
+  /** Parse and install override rules; throws RouteError naming the bad rule. Nothing changes on error. */
+  apply(groupMap: string): void {
+    const exact = new Map<number, number>(), talker = new Map<number, number>(), formatter = new Map<number, number>();
+    for (const raw of groupMap.split(/[;,\s]+/)) {
+      if (raw === "") continue;
+      const eq = raw.indexOf("=");
+      if (eq < 0) throw new RouteError(`group rule "${raw}": expected KEY=GROUP`);
+      const key = raw.slice(0, eq).toUpperCase();
+      const g = groupIndex(raw.slice(eq + 1));
+      if (g === 0) throw new RouteError(`group rule "${raw}": unknown group "${raw.slice(eq + 1)}"`);
+      if (!/^[A-Z0-9]{2}\*$|^[A-Z0-9]{3}$|^[A-Z0-9]{5}$/.test(key))
+        throw new RouteError(`group rule "${raw}": key must be a formatter (TXR), talker+formatter (BDGSV) or talker* (GP*)`);
+      const c = (i: number) => key.charCodeAt(i);
+      if (key.length === 3 && key[2] === "*") talker.set(talkerKey(c(0), c(1)), g);
+      else if (key.length === 3) formatter.set(formatterKey(c(0), c(1), c(2)), g);
+      else exact.set(talkerKey(c(0), c(1)) * 16777216 + formatterKey(c(2), c(3), c(4)), g);
+    }
+    this.exactOverride = exact;
+    this.talkerOverride = talker;
+    this.formatterOverride = formatter;
+  }
+
+  /**
+   * Group index for the sentence in bytes[0..length): bytes[0] is '$' or '!',
+   * the address starts at bytes[1]. Proprietary ($P...) and short addresses go to
+   * the talker rule or MISC.
+   */
+  route(bytes: Uint8Array, length: number): number {
+    if (length < 3) return MISC;
+    const tk = talkerKey(bytes[1], bytes[2]);
+    const proprietary = bytes[1] === 0x50; // 'P'
+    if (!proprietary && length >= 6) {
+      const fk = formatterKey(bytes[3], bytes[4], bytes[5]);
+      const e = this.exactOverride.get(tk * 16777216 + fk);
+      if (e !== undefined) return e;
+      const t = this.talkerOverride.get(tk);
+      if (t !== undefined) return t;
+      const f = this.formatterOverride.get(fk);
+      if (f !== undefined) return f;
+      const d = this.formatterDefault.get(fk);
+      if (d !== undefined) return d;
+      return MISC;
+    }
+    const t = this.talkerOverride.get(tk);
+    return t !== undefined ? t : MISC;
+  }
+}
