@@ -1,0 +1,59 @@
+// Shared pieces of the host CLI: input reading, config from options, hooks.
+import * as fs from "fs";
+import { makeConfig, type GatewayConfig } from "../core/config";
+import type { GatewayOptions } from "../core/gateway";
+import type { OptionSpec } from "./args";
+
+/** Read a whole file, or standard input for "-" / no file. */
+export function readInput(file: string | undefined): Promise<Buffer> {
+  if (file && file !== "-") return fs.promises.readFile(file);
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    process.stdin.on("data", (c: Buffer) => chunks.push(c));
+    process.stdin.on("end", () => resolve(Buffer.concat(chunks)));
+    process.stdin.on("error", reject);
+  });
+}
+
+/** Options that map straight onto gateway config keys (shared by gateway and wrap). */
+export const CONFIG_OPTIONS: Record<string, OptionSpec> = {
+  sfi: { type: "string", arg: "XX0000", help: "source SFI of this gateway (s: in every TAG block)" },
+  "group-map": { type: "string", arg: "RULES", help: "group overrides, e.g. 'TXR=RCOM;GP*=USR1;BDGSV=SATD'" },
+  overlong: { type: "string", arg: "POLICY", help: "sentences over 82 chars: carry | verbatim | drop" },
+  time: { type: "boolean", help: "add c: (UNIX seconds) to TAG blocks (--no-time to omit)" },
+  "max-line": { type: "number", help: "longest line framed, bytes" },
+  rdss40: { type: "boolean", help: "recognise RDSS 4.0 binary frames (--no-rdss40 to disable)" },
+};
+
+export function configFromOptions(o: Record<string, unknown>, base?: GatewayConfig): GatewayConfig {
+  const c = base ?? makeConfig();
+  if (o.sfi !== undefined) c.sfi = String(o.sfi);
+  if (o["group-map"] !== undefined) c.groupMap = String(o["group-map"]);
+  if (o.overlong !== undefined) {
+    const p = String(o.overlong);
+    if (p !== "carry" && p !== "verbatim" && p !== "drop") throw new Error(`--overlong must be carry, verbatim or drop, not "${p}"`);
+    c.overlong = p;
+  }
+  if (o.time !== undefined) c.tagTime = Boolean(o.time);
+  if (o["max-line"] !== undefined) c.maxLine = Number(o["max-line"]);
+  if (o.rdss40 !== undefined) c.rdss40 = Boolean(o.rdss40);
+  if (o.baud !== undefined) c.baud = Number(o.baud);
+  if (o.interface !== undefined) c.iface = String(o.interface);
+  if (o.ttl !== undefined) c.ttl = Number(o.ttl);
+  return c;
+}
+
+/**
+ * Decoder hooks for the gateway (device state, RDSS 4.0 -> 2.1 text conversion).
+ * Filled from src/beidou when it is present; the core works without them.
+ */
+export function beidouHooks(): Pick<GatewayOptions, "onUnit" | "convertFrame"> {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const wiring = require("../beidou/wiring") as { gatewayHooks?: () => Pick<GatewayOptions, "onUnit" | "convertFrame"> };
+    if (wiring.gatewayHooks) return wiring.gatewayHooks();
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== "MODULE_NOT_FOUND") throw e;
+  }
+  return {};
+}
