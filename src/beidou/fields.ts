@@ -1,0 +1,246 @@
+// In-place field access over one sentence's bytes.
+//
+// The framer hands over a reused byte view; decoders must not split it into
+// strings (per-sentence garbage on a heap of tens of KB). Fields.scan() records
+// the start/end offset of each comma-separated field in two preallocated
+// tables, and the accessors parse numbers straight from the bytes. Only the
+// cold paths (CLI, logging, text of TXT) build strings.
+//
+// Field numbering follows the standards' tables: field 0 is the address
+// (talker + formatter, e.g. "GNGGA"), field 1 the first data field.
+
+/** Most fields any supported sentence carries (ICZ: 41; GSA with 16 slots: 22). */
+export const MAX_FIELDS = 64;
+
+const EMPTY = new Uint8Array(0);
+
+/** 10^n for n = 0..22: all exactly representable, so mantissa / POW10[n] is correctly rounded like parseFloat. */
+const POW10: number[] = [];
+for (let i = 0, p = 1; i <= 22; i++, p *= 10) POW10.push(p);
+
+export class Fields {
+  bytes: Uint8Array = EMPTY;
+  /** Number of data fields (the highest valid index). */
+  count = 0;
+  /** Offset of the body end: the `*` of the checksum, or the sentence length. */
+  bodyEnd = 0;
+  readonly start = new Uint16Array(MAX_FIELDS + 1);
+  readonly end = new Uint16Array(MAX_FIELDS + 1);
+
+  /**
+   * Index the fields of bytes[0..length) (`$` or `!` at 0, optional `*HH` at the end).
+   * Returns false when the sentence has more than MAX_FIELDS fields.
+   */
+  scan(bytes: Uint8Array, length: number): boolean {
+    this.bytes = bytes;
+    let bodyEnd = length;
+    if (length >= 3 && bytes[length - 3] === 0x2a) bodyEnd = length - 3;
+    this.bodyEnd = bodyEnd;
+    let n = 0;
+    let s = 1;
+    for (let i = 1; i < bodyEnd; i++) {
+      if (bytes[i] === 0x2c) {
+        if (n >= MAX_FIELDS) return false;
+        this.start[n] = s;
+        this.end[n] = i;
+        n++;
+        s = i + 1;
+      }
+    }
+    if (n > MAX_FIELDS) return false;
+    this.start[n] = s;
+    this.end[n] = bodyEnd;
+    this.count = n;
+    return true;
+  }
+
+  /** Field length in bytes (0 when absent or empty). */
+  len(i: number): number {
+    return i > this.count ? 0 : this.end[i] - this.start[i];
+  }
+
+  empty(i: number): boolean {
+    return i > this.count || this.end[i] === this.start[i];
+  }
+
+  /** Character code of a one-character field, 0 when empty or absent, -1 when longer. */
+  char(i: number): number {
+    if (i > this.count) return 0;
+    const n = this.end[i] - this.start[i];
+    if (n === 0) return 0;
+    return n === 1 ? this.bytes[this.start[i]] : -1;
+  }
+
+  /** Byte at position k of field i (no bounds check beyond the field). */
+  at(i: number, k: number): number {
+    return this.bytes[this.start[i] + k];
+  }
+
+  /** True when field i equals the ASCII text `s` (literal constants only: no allocation). */
+  is(i: number, s: string): boolean {
+    if (i > this.count) return false;
+    const a = this.start[i];
+    if (this.end[i] - a !== s.length) return false;
+    for (let k = 0; k < s.length; k++) if (this.bytes[a + k] !== s.charCodeAt(k)) return false;
+    return true;
+  }
+
+  /** True when field i is 1+ decimal digits only. */
+  digits(i: number): boolean {
+    if (i > this.count) return false;
+    const a = this.start[i], b = this.end[i];
+    if (a === b) return false;
+    for (let k = a; k < b; k++) {
+      const c = this.bytes[k];
+      if (c < 0x30 || c > 0x39) return false;
+    }
+    return true;
+  }
+
+  /** Decimal number with optional sign and fraction; NaN when empty or malformed. */
+  num(i: number): number {
+    if (i > this.count) return NaN;
+    return parseDecimal(this.bytes, this.start[i], this.end[i]);
+  }
+
+  /** Integer (optional sign, digits only); NaN when empty or malformed. */
+  int(i: number): number {
+    if (i > this.count) return NaN;
+    const a = this.start[i], b = this.end[i];
+    if (a === b) return NaN;
+    let k = a, neg = false;
+    const c0 = this.bytes[k];
+    if (c0 === 0x2d || c0 === 0x2b) {
+      neg = c0 === 0x2d;
+      k++;
+      if (k === b) return NaN;
+    }
+    let v = 0;
+    for (; k < b; k++) {
+      const c = this.bytes[k];
+      if (c < 0x30 || c > 0x39) return NaN;
+      v = v * 10 + (c - 0x30);
+    }
+    return neg ? -v : v;
+  }
+
+  /** Unsigned hexadecimal integer (upper or lower case); NaN when empty or malformed. */
+  hex(i: number): number {
+    if (i > this.count) return NaN;
+    const a = this.start[i], b = this.end[i];
+    if (a === b || b - a > 8) return NaN;
+    let v = 0;
+    for (let k = a; k < b; k++) {
+      const d = hexDigit(this.bytes[k]);
+      if (d < 0) return NaN;
+      v = v * 16 + d;
+    }
+    return v;
+  }
+
+  /**
+   * UTC time `hhmmss[.sss]` as seconds since midnight; NaN when empty or malformed.
+   * Seconds up to 60 are accepted (leap second).
+   */
+  time(i: number): number {
+    if (i > this.count) return NaN;
+    const a = this.start[i], b = this.end[i];
+    if (b - a < 6) return NaN;
+    const hh = twoDigits(this.bytes, a), mm = twoDigits(this.bytes, a + 2);
+    if (hh < 0 || mm < 0 || hh > 23 || mm > 59) return NaN;
+    const ss = parseDecimal(this.bytes, a + 4, b);
+    if (!(ss >= 0 && ss < 61) || this.bytes[a + 4] < 0x30 || this.bytes[a + 4] > 0x39) return NaN;
+    return hh * 3600 + mm * 60 + ss;
+  }
+
+  /**
+   * Latitude (`ddmm.mmmm`, deg 2 digits) or longitude (`dddmm.mmmm`) with its hemisphere field
+   * at i+1, as signed decimal degrees; NaN when empty or malformed. A leading minus together
+   * with a hemisphere letter (Unicore UM981 defect) is read as the magnitude with that hemisphere.
+   */
+  coord(i: number, isLon: boolean): number {
+    if (i + 1 > this.count) return NaN;
+    const a = this.start[i], b = this.end[i];
+    if (a === b) return NaN;
+    let k = a;
+    if (this.bytes[k] === 0x2d || this.bytes[k] === 0x2b) k++;
+    // Degrees are everything before the last two integer digits of the minutes.
+    let dot = b;
+    for (let j = k; j < b; j++) if (this.bytes[j] === 0x2e) { dot = j; break; }
+    if (dot - k < 3) return NaN;
+    let deg = 0;
+    for (let j = k; j < dot - 2; j++) {
+      const c = this.bytes[j];
+      if (c < 0x30 || c > 0x39) return NaN;
+      deg = deg * 10 + (c - 0x30);
+    }
+    const min = parseDecimal(this.bytes, dot - 2, b);
+    if (!(min >= 0 && min < 60)) return NaN;
+    const v = deg + min / 60;
+    if (v > (isLon ? 180 : 90)) return NaN;
+    const h = this.char(i + 1);
+    if (isLon) {
+      if (h === 0x45) return v; // E
+      if (h === 0x57) return -v; // W
+    } else {
+      if (h === 0x4e) return v; // N
+      if (h === 0x53) return -v; // S
+    }
+    return NaN;
+  }
+
+  /** Field as a latin-1 string (cold path: allocates). */
+  str(i: number): string {
+    if (i > this.count) return "";
+    let s = "";
+    for (let k = this.start[i]; k < this.end[i]; k++) s += String.fromCharCode(this.bytes[k]);
+    return s;
+  }
+
+  /** All data fields as strings (cold path, unknown sentences). */
+  strings(): string[] {
+    const out: string[] = [];
+    for (let i = 1; i <= this.count; i++) out.push(this.str(i));
+    return out;
+  }
+}
+
+export function hexDigit(c: number): number {
+  if (c >= 0x30 && c <= 0x39) return c - 0x30;
+  if (c >= 0x41 && c <= 0x46) return c - 0x37;
+  if (c >= 0x61 && c <= 0x66) return c - 0x57;
+  return -1;
+}
+
+function twoDigits(b: Uint8Array, k: number): number {
+  const h = b[k] - 0x30, l = b[k + 1] - 0x30;
+  if (h < 0 || h > 9 || l < 0 || l > 9) return -1;
+  return h * 10 + l;
+}
+
+/** Parse [+-]digits[.digits] from bytes[a..b); NaN when empty or malformed. */
+export function parseDecimal(bytes: Uint8Array, a: number, b: number): number {
+  if (a >= b) return NaN;
+  let k = a, neg = false;
+  const c0 = bytes[k];
+  if (c0 === 0x2d || c0 === 0x2b) {
+    neg = c0 === 0x2d;
+    k++;
+  }
+  let m = 0, frac = -1, nd = 0;
+  for (; k < b; k++) {
+    const c = bytes[k];
+    if (c === 0x2e) {
+      if (frac >= 0) return NaN;
+      frac = 0;
+      continue;
+    }
+    if (c < 0x30 || c > 0x39) return NaN;
+    m = m * 10 + (c - 0x30);
+    nd++;
+    if (frac >= 0) frac++;
+  }
+  if (nd === 0) return NaN;
+  let v = frac > 0 ? (frac <= 22 ? m / POW10[frac] : m / Math.pow(10, frac)) : m;
+  return neg ? -v : v;
+}

@@ -1,0 +1,119 @@
+// The shape shared by every sentence module (marnav style: one small module per
+// sentence kind, fields named after the standard) and the helpers they use.
+
+import type { Fields } from "./fields";
+
+/** Cold-path helpers handed to json(): host-only text decoding is injected, never imported. */
+export interface JsonContext {
+  /** GB2312 (or GB18030) bytes to text; undefined when the bytes are not valid text. */
+  decodeText?(bytes: Uint8Array): string | undefined;
+}
+
+/** One sentence kind: a preallocated record, an in-place decoder and a JSON view. */
+export interface SentenceKind<R> {
+  /** Kind name, unique: the formatter, or formatter + form ("ZDA-RDSS", "FKI-BDS3"). */
+  readonly kind: string;
+  readonly formatter: string;
+  /** A fresh record; each decoder instance owns one and reuses it for every sentence. */
+  create(): R;
+  /** Fill `r` from the fields; returns null, or a short reason when the fields are malformed. */
+  decode(f: Fields, r: R): string | null;
+  /** Plain object for `bd450 decode` (allocates: cold path). */
+  json(r: R, ctx: JsonContext): Record<string, unknown>;
+}
+
+// ---- JSON helpers ----------------------------------------------------------
+
+/** NaN -> null (JSON has no NaN). */
+export function n(v: number): number | null {
+  return v === v ? v : null;
+}
+
+/** Round to `d` decimals (for derived values such as decimal degrees), NaN -> null. */
+export function r(v: number, d: number): number | null {
+  if (v !== v) return null;
+  const p = Math.pow(10, d);
+  return Math.round(v * p) / p;
+}
+
+/** Character code -> one-letter string, 0 -> null. */
+export function ch(c: number): string | null {
+  return c > 0 ? String.fromCharCode(c) : null;
+}
+
+/** Seconds since midnight -> "hh:mm:ss.sss" (trailing zero decimals trimmed), NaN -> null. */
+export function hms(sec: number): string | null {
+  if (sec !== sec) return null;
+  const ms = Math.round(sec * 1000);
+  const h = Math.floor(ms / 3600000), m = Math.floor((ms % 3600000) / 60000), s = Math.floor((ms % 60000) / 1000);
+  const f = ms % 1000;
+  let out = pad2(h) + ":" + pad2(m) + ":" + pad2(s);
+  if (f) out += "." + String(f + 1000).slice(1).replace(/0+$/, "");
+  return out;
+}
+
+export function pad2(v: number): string {
+  return v < 10 ? "0" + v : String(v);
+}
+
+/** 7-digit user address (card number) as a string, NaN -> null. */
+export function addr7(v: number): string | null {
+  if (v !== v) return null;
+  const s = String(v);
+  return s.length >= 7 ? s : "0000000".slice(s.length) + s;
+}
+
+/** Pack 3 ASCII letters into a number (allocation-free keys and command names). */
+export function pack3(a: number, b: number, c: number): number {
+  return (a << 16) | (b << 8) | c;
+}
+
+export function packString(s: string): number {
+  let v = 0;
+  for (let i = 0; i < s.length && i < 3; i++) v = (v << 8) | (s.charCodeAt(i) & 0xff);
+  return v;
+}
+
+export function unpack3(v: number): string {
+  if (!v) return "";
+  let s = "";
+  for (let sh = 16; sh >= 0; sh -= 8) {
+    const c = (v >> sh) & 0xff;
+    if (c) s += String.fromCharCode(c);
+  }
+  return s;
+}
+
+/** NMEA 4.11 system IDs (also used as indexes of the per-system counters). */
+export const SYS_UNKNOWN = 0, SYS_GPS = 1, SYS_GLONASS = 2, SYS_GALILEO = 3, SYS_BDS = 4, SYS_QZSS = 5, SYS_NAVIC = 6;
+export const SYSTEM_NAMES = ["unknown", "GPS", "GLONASS", "Galileo", "BDS", "QZSS", "NavIC"];
+
+/** System of a talker (packed 2 letters), SYS_UNKNOWN for GN and others. */
+export function talkerSystem(talker: number): number {
+  switch (talker) {
+    case 0x4750: return SYS_GPS; // GP
+    case 0x474c: return SYS_GLONASS; // GL
+    case 0x4741: return SYS_GALILEO; // GA
+    case 0x4244: case 0x4742: return SYS_BDS; // BD, GB
+    case 0x475a: case 0x515a: return SYS_QZSS; // GQ, QZ
+    case 0x4749: case 0x494d: return SYS_NAVIC; // GI, IM (seen in the corpus)
+    default: return SYS_UNKNOWN;
+  }
+}
+
+/**
+ * System of a satellite number seen under a combined or unknown talker (GN, PQ), after
+ * gpsd's nmeaid_to_prn ranges: 1-32 GPS, 33-64 SBAS (reported unknown), 65-96 GLONASS,
+ * 193-200 QZSS, 201-264 and 401-437 BDS, 301-336 Galileo.
+ */
+export function satSystem(talkerSys: number, id: number, pq: boolean): number {
+  if (talkerSys !== SYS_UNKNOWN) return talkerSys;
+  if (id >= 401 && id <= 437) return SYS_BDS;
+  if (id >= 201 && id <= 264) return SYS_BDS;
+  if (pq) return id >= 193 && id <= 200 ? SYS_QZSS : SYS_BDS; // Quectel PQGSV/PQGSA quirk
+  if (id >= 1 && id <= 32) return SYS_GPS;
+  if (id >= 65 && id <= 96) return SYS_GLONASS;
+  if (id >= 193 && id <= 200) return SYS_QZSS;
+  if (id >= 301 && id <= 336) return SYS_GALILEO;
+  return SYS_UNKNOWN;
+}

@@ -1,0 +1,39 @@
+// BSI — beam status (RDSS 2.1, terminal -> host). `$BDBSI,respBeam,tdBeam,p1,...,p10*hh`
+// Powers 0 (none/weakest) .. 4 (strongest); 2.1 reports 10 beams (4.0's GLZK had 6).
+
+import type { Fields } from "../fields";
+import { SentenceKind, n } from "../kind";
+
+export const BEAMS = 10;
+
+export class BSI {
+  /** Response beam and time-difference beam, 1-10 (0 none). */
+  responseBeam = NaN;
+  timeDifferenceBeam = NaN;
+  /** Power per beam, -1 when the field is empty. */
+  readonly power = new Int8Array(BEAMS);
+}
+
+export const BSI_KIND: SentenceKind<BSI> = {
+  kind: "BSI",
+  formatter: "BSI",
+  create: () => new BSI(),
+  decode(f: Fields, b: BSI): string | null {
+    if (f.count < 2 + BEAMS) return "BSI needs 12 fields";
+    b.responseBeam = f.int(1);
+    b.timeDifferenceBeam = f.int(2);
+    for (let k = 0; k < BEAMS; k++) {
+      if (f.empty(3 + k)) { b.power[k] = -1; continue; }
+      const p = f.int(3 + k);
+      if (!(p >= 0 && p <= 4)) return "BSI beam power not 0-4";
+      b.power[k] = p;
+    }
+    if (!f.empty(1) && !(b.responseBeam >= 0 && b.responseBeam <= 10)) return "BSI response beam not 0-10";
+    if (!f.empty(2) && !(b.timeDifferenceBeam >= 0 && b.timeDifferenceBeam <= 10)) return "BSI time-difference beam not 0-10";
+    return null;
+  },
+  json: (b) => ({
+    responseBeam: n(b.responseBeam), timeDifferenceBeam: n(b.timeDifferenceBeam),
+    beams: Array.from(b.power, (p) => (p < 0 ? null : p)),
+  }),
+};

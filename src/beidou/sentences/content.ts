@@ -1,0 +1,104 @@
+// Short-message content as carried in TXA / TXR field "content" [S3][S11]:
+//   mode 0 Chinese: raw GB2312 bytes (>= 0x80) in the sentence;
+//   mode 1 code:    hex digits, 4 bits each; an odd count leaves a half byte;
+//   mode 2 mixed:   "A4" then the payload bytes as hex ("A4A0..." is a position report).
+// Decoded bytes go to a preallocated buffer owned by the record.
+
+import type { Fields } from "../fields";
+import { hexDigit } from "../fields";
+
+/** Longest content in bytes (2.1 sentences are capped at 300 bytes; S3 holds 420). */
+export const CONTENT_MAX = 420;
+
+export const MODE_CHINESE = 0, MODE_CODE = 1, MODE_MIXED = 2;
+
+export class Content {
+  /** The field as sent: offsets into the current sentence (valid during the callback only). */
+  bytes: Uint8Array = new Uint8Array(0);
+  start = 0;
+  end = 0;
+  /** Decoded message bytes. */
+  readonly data = new Uint8Array(CONTENT_MAX);
+  length = 0;
+  /** Code mode with an odd digit count: the last byte's low nibble is padding. */
+  oddNibble = false;
+  /** Mixed mode payload starting with A0 (position report). */
+  positionReport = false;
+}
+
+/** Decode field i of f in transfer mode `mode` into c; returns null or an error reason. */
+export function decodeContent(f: Fields, i: number, mode: number, c: Content): string | null {
+  c.bytes = f.bytes;
+  c.start = f.start[i];
+  // Content is the last field: a Chinese text may carry raw commas in broken encoders; keep to the body end.
+  c.end = f.bodyEnd;
+  c.length = 0;
+  c.oddNibble = false;
+  c.positionReport = false;
+  const b = f.bytes;
+  if (mode === MODE_CHINESE) {
+    const n = c.end - c.start;
+    if (n > CONTENT_MAX) return "message content too long";
+    for (let k = 0; k < n; k++) c.data[k] = b[c.start + k];
+    c.length = n;
+    return null;
+  }
+  let k = c.start;
+  if (mode === MODE_MIXED) {
+    if (c.end - k < 2 || hexDigit(b[k]) !== 10 || hexDigit(b[k + 1]) !== 4) return "mixed-mode content does not start with A4";
+    k += 2;
+  } else if (mode !== MODE_CODE) return "transfer mode not 0, 1 or 2";
+  const digits = c.end - k;
+  if ((digits + 1) >> 1 > CONTENT_MAX) return "message content too long";
+  if (mode === MODE_MIXED && digits & 1) return "mixed-mode content has an odd number of hex digits";
+  let n = 0;
+  for (; k + 1 < c.end; k += 2) {
+    const h = hexDigit(b[k]), l = hexDigit(b[k + 1]);
+    if (h < 0 || l < 0) return "message content is not hex";
+    c.data[n++] = (h << 4) | l;
+  }
+  if (k < c.end) {
+    const h = hexDigit(b[k]);
+    if (h < 0) return "message content is not hex";
+    c.data[n++] = h << 4;
+    c.oddNibble = true;
+  }
+  c.length = n;
+  c.positionReport = mode === MODE_MIXED && n > 0 && c.data[0] === 0xa0;
+  return null;
+}
+
+/** Content as sent (latin-1: one code unit per byte, lossless). */
+export function contentRaw(c: Content): string {
+  let s = "";
+  for (let k = c.start; k < c.end; k++) s += String.fromCharCode(c.bytes[k]);
+  return s;
+}
+
+export function contentHex(c: Content): string {
+  let s = "";
+  for (let k = 0; k < c.length; k++) s += (c.data[k] < 16 ? "0" : "") + c.data[k].toString(16).toUpperCase();
+  return c.oddNibble ? s.slice(0, -1) : s;
+}
+
+/** Printable ASCII text, or undefined when the bytes are not all printable ASCII. */
+export function asciiText(data: Uint8Array, length: number): string | undefined {
+  let s = "";
+  for (let k = 0; k < length; k++) {
+    const c = data[k];
+    if (c < 0x20 || c > 0x7e) {
+      if (c === 0x0d || c === 0x0a) { s += String.fromCharCode(c); continue; }
+      return undefined;
+    }
+    s += String.fromCharCode(c);
+  }
+  return s;
+}
+
+/** Text of decoded content: ASCII directly, otherwise the injected GB2312 decoder (host). */
+export function contentText(c: Content, decodeText?: (b: Uint8Array) => string | undefined): string | undefined {
+  if (c.oddNibble) return undefined;
+  const a = asciiText(c.data, c.length);
+  if (a !== undefined) return a;
+  return decodeText ? decodeText(c.data.slice(0, c.length)) : undefined;
+}

@@ -1,0 +1,54 @@
+// DWR — RDSS position result (terminal -> host).
+// `$BDDWR,type,userId,hhmmss.ss,lat,N/S,lon,E/W,h,M,anomaly,M,prec,urgent,multi,hType*hh`
+// type 1 = own RDSS fix; 2/3 = other or subordinate user report (UNCONFIRMED).
+
+import type { Fields } from "../fields";
+import { SentenceKind, n, r, hms, addr7, ch } from "../kind";
+
+export class DWR {
+  positionType = NaN;
+  userId = NaN;
+  time = NaN;
+  latitude = NaN;
+  longitude = NaN;
+  /** Geodetic height and height anomaly, metres. */
+  height = NaN;
+  heightAnomaly = NaN;
+  /** Precision indication 0/1. */
+  precision = NaN;
+  /** 'A' urgent, 'V' normal. */
+  urgent = 0;
+  /** 'A' multi-value solution, 'V' not. */
+  multiValue = 0;
+  /** 'H' high-altitude user, 'L' normal. */
+  heightType = 0;
+}
+
+export const DWR_KIND: SentenceKind<DWR> = {
+  kind: "DWR",
+  formatter: "DWR",
+  create: () => new DWR(),
+  decode(f: Fields, d: DWR): string | null {
+    if (f.count < 11) return "DWR needs at least 11 fields";
+    d.positionType = f.int(1);
+    if (!f.digits(2)) return "DWR user address not digits";
+    d.userId = f.int(2);
+    d.time = f.time(3);
+    d.latitude = f.coord(4, false);
+    d.longitude = f.coord(6, true);
+    d.height = f.num(8);
+    d.heightAnomaly = f.num(10);
+    d.precision = f.int(12);
+    d.urgent = f.char(13);
+    d.multiValue = f.char(14);
+    d.heightType = f.char(15);
+    if (!f.empty(3) && d.time !== d.time) return "DWR time malformed";
+    if ((!f.empty(4) && d.latitude !== d.latitude) || (!f.empty(6) && d.longitude !== d.longitude)) return "DWR position malformed";
+    return null;
+  },
+  json: (d) => ({
+    positionType: n(d.positionType), card: addr7(d.userId), time: hms(d.time), lat: r(d.latitude, 8), lon: r(d.longitude, 8),
+    height_m: n(d.height), heightAnomaly_m: n(d.heightAnomaly), precision: n(d.precision), urgent: d.urgent === 0x41,
+    multiValue: d.multiValue === 0x41, heightType: ch(d.heightType),
+  }),
+};

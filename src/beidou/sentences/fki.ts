@@ -1,0 +1,96 @@
+// FKI — feedback on a command (RDSS, terminal -> host). Two layouts share the name:
+//   2.1:   `$BDFKI,cmd,exec,freqSet,inhibit,wait*hh`          wait = mmss
+//   BDS-3: `$BDFKI,hhmmss,cmd,Y/N,reason,remaining*hh`        (vendor-variant)
+// The table tells them apart by field 1: 6 digits is the BDS-3 time.
+
+import type { Fields } from "../fields";
+import { SentenceKind, n, hms, pack3, unpack3, ch } from "../kind";
+
+export class FKI {
+  /** "2.1" or "BDS-3". */
+  form: "2.1" | "BDS-3" = "2.1";
+  /** Command answered, 3 letters packed (TXA, DWA, TCQ, ...). */
+  command = 0;
+  /** Execution: true for Y. */
+  accepted = false;
+  /** 2.1: frequency-setting indication ('Y'/'N'). */
+  frequencyOk = 0;
+  /** 2.1: transmit-inhibit indication 0-3; BDS-3: reason code (meanings UNCONFIRMED, vendor-specific). */
+  reason = NaN;
+  /** Seconds until the next transmission is allowed. */
+  wait = NaN;
+  /** BDS-3 only: time of the answer, seconds since midnight. */
+  time = NaN;
+}
+
+function command(f: Fields, i: number): number {
+  if (f.len(i) !== 3) return 0;
+  return pack3(f.at(i, 0), f.at(i, 1), f.at(i, 2));
+}
+
+function yn(f: Fields, i: number): number {
+  const c = f.char(i);
+  return c === 0x59 ? 1 : c === 0x4e ? 0 : -1;
+}
+
+export const FKI_KIND: SentenceKind<FKI> = {
+  kind: "FKI",
+  formatter: "FKI",
+  create: () => new FKI(),
+  decode(f: Fields, k: FKI): string | null {
+    if (f.count < 5) return "FKI needs 5 fields";
+    k.form = "2.1";
+    k.time = NaN;
+    k.command = command(f, 1);
+    if (!k.command) return "FKI command name not 3 letters";
+    const e = yn(f, 2);
+    if (e < 0) return "FKI execution not Y/N";
+    k.accepted = e === 1;
+    k.frequencyOk = f.char(3);
+    k.reason = f.int(4);
+    k.wait = NaN;
+    if (!f.empty(5)) {
+      if (f.len(5) !== 4 || !f.digits(5)) return "FKI wait time not mmss";
+      const v = f.int(5);
+      k.wait = Math.floor(v / 100) * 60 + (v % 100);
+    }
+    return null;
+  },
+  json: fkiJson,
+};
+
+export const FKI3_KIND: SentenceKind<FKI> = {
+  kind: "FKI-BDS3",
+  formatter: "FKI",
+  create: () => new FKI(),
+  decode(f: Fields, k: FKI): string | null {
+    if (f.count < 4) return "FKI (BDS-3) needs at least 4 fields";
+    k.form = "BDS-3";
+    k.time = f.time(1);
+    if (k.time !== k.time) return "FKI (BDS-3) time malformed";
+    k.command = command(f, 2);
+    if (!k.command) return "FKI command name not 3 letters";
+    const e = yn(f, 3);
+    if (e < 0) return "FKI execution not Y/N";
+    k.accepted = e === 1;
+    k.frequencyOk = 0;
+    k.reason = f.int(4);
+    k.wait = f.num(5);
+    return null;
+  },
+  json: fkiJson,
+};
+
+function fkiJson(k: FKI): Record<string, unknown> {
+  return {
+    form: k.form, time: k.form === "BDS-3" ? hms(k.time) : undefined, command: unpack3(k.command), accepted: k.accepted,
+    frequencyOk: k.form === "2.1" ? (k.frequencyOk === 0x59 ? true : k.frequencyOk === 0x4e ? false : null) : undefined,
+    frequencyIndication: k.form === "2.1" ? ch(k.frequencyOk) : undefined,
+    reason: n(k.reason), wait_s: n(k.wait),
+  };
+}
+
+/** Field 1 of a `$BDFKI` is a 6-digit time in the BDS-3 form. */
+export function isBds3Fki(f: Fields): boolean {
+  return f.len(1) === 6 && f.digits(1);
+}

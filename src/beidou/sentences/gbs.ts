@@ -1,0 +1,40 @@
+// GBS — GNSS satellite fault detection (RAIM). `$--GBS,hhmmss.ss,errLat,errLon,errAlt,svid,prob,bias,stddev[,sysid,sigid]*hh`
+
+import type { Fields } from "../fields";
+import { SentenceKind, n, hms } from "../kind";
+
+export class GBS {
+  time = NaN;
+  /** Expected 1σ errors, metres. */
+  errorLatitude = NaN;
+  errorLongitude = NaN;
+  errorAltitude = NaN;
+  /** Most likely failed satellite. */
+  failedSatellite = NaN;
+  probability = NaN;
+  /** Estimated bias on that satellite and its standard deviation, metres. */
+  bias = NaN;
+  biasStdDev = NaN;
+  systemId = NaN;
+  signalId = NaN;
+}
+
+export const GBS_KIND: SentenceKind<GBS> = {
+  kind: "GBS",
+  formatter: "GBS",
+  create: () => new GBS(),
+  decode(f: Fields, g: GBS): string | null {
+    if (f.count < 8) return "GBS needs at least 8 fields";
+    g.time = f.time(1);
+    g.errorLatitude = f.num(2); g.errorLongitude = f.num(3); g.errorAltitude = f.num(4);
+    g.failedSatellite = f.int(5); g.probability = f.num(6); g.bias = f.num(7); g.biasStdDev = f.num(8);
+    g.systemId = f.hex(9); g.signalId = f.hex(10);
+    if (!f.empty(1) && g.time !== g.time) return "GBS time malformed";
+    return null;
+  },
+  json: (g) => ({
+    time: hms(g.time), errorLat_m: n(g.errorLatitude), errorLon_m: n(g.errorLongitude), errorAlt_m: n(g.errorAltitude),
+    failedSatellite: n(g.failedSatellite), probability: n(g.probability), bias_m: n(g.bias), biasStdDev_m: n(g.biasStdDev),
+    systemId: n(g.systemId), signalId: n(g.signalId),
+  }),
+};

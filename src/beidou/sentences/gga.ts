@@ -1,0 +1,51 @@
+// GGA — GNSS fix data. `$--GGA,hhmmss.ss,llll.ll,a,yyyyy.yy,a,q,nn,h.h,a.a,M,g.g,M,age,sta*hh`
+
+import type { Fields } from "../fields";
+import { SentenceKind, n, r, hms } from "../kind";
+
+export class GGA {
+  /** UTC time of fix, seconds since midnight. */
+  time = NaN;
+  /** Signed decimal degrees. */
+  latitude = NaN;
+  longitude = NaN;
+  /** 0 invalid, 1 GNSS, 2 DGNSS, 3 PPS, 4 RTK fixed, 5 RTK float, 6 dead reckoning, 7 manual, 8 simulation. */
+  quality = NaN;
+  satellitesUsed = NaN;
+  hdop = NaN;
+  /** Antenna altitude above mean sea level, metres. */
+  altitude = NaN;
+  /** Geoid separation, metres. */
+  geoidSeparation = NaN;
+  /** Age of differential data, seconds. */
+  dgpsAge = NaN;
+  dgpsStation = NaN;
+}
+
+export const GGA_KIND: SentenceKind<GGA> = {
+  kind: "GGA",
+  formatter: "GGA",
+  create: () => new GGA(),
+  decode(f: Fields, g: GGA): string | null {
+    if (f.count < 9) return "GGA needs at least 9 fields";
+    g.time = f.time(1);
+    g.latitude = f.coord(2, false);
+    g.longitude = f.coord(4, true);
+    g.quality = f.int(6);
+    g.satellitesUsed = f.int(7);
+    g.hdop = f.num(8);
+    g.altitude = f.num(9);
+    g.geoidSeparation = f.num(11);
+    g.dgpsAge = f.num(13);
+    g.dgpsStation = f.int(14);
+    if (!f.empty(1) && g.time !== g.time) return "GGA time malformed";
+    if ((!f.empty(2) && g.latitude !== g.latitude) || (!f.empty(4) && g.longitude !== g.longitude)) return "GGA position malformed";
+    if (!f.empty(6) && !(g.quality >= 0 && g.quality <= 9)) return "GGA quality malformed";
+    return null;
+  },
+  json: (g) => ({
+    time: hms(g.time), lat: r(g.latitude, 8), lon: r(g.longitude, 8), quality: n(g.quality),
+    satellitesUsed: n(g.satellitesUsed), hdop: n(g.hdop), altitude_m: n(g.altitude),
+    geoidSeparation_m: n(g.geoidSeparation), dgpsAge_s: n(g.dgpsAge), dgpsStation: n(g.dgpsStation),
+  }),
+};

@@ -1,0 +1,31 @@
+// GLL — geographic position. `$--GLL,llll.ll,a,yyyyy.yy,a,hhmmss.ss,A[,mode]*hh`
+
+import type { Fields } from "../fields";
+import { SentenceKind, r, hms, ch } from "../kind";
+
+export class GLL {
+  latitude = NaN;
+  longitude = NaN;
+  time = NaN;
+  /** 'A' valid, 'V' not valid. */
+  status = 0;
+  mode = 0;
+}
+
+export const GLL_KIND: SentenceKind<GLL> = {
+  kind: "GLL",
+  formatter: "GLL",
+  create: () => new GLL(),
+  decode(f: Fields, g: GLL): string | null {
+    if (f.count < 6) return "GLL needs at least 6 fields";
+    g.latitude = f.coord(1, false);
+    g.longitude = f.coord(3, true);
+    g.time = f.time(5);
+    g.status = f.char(6);
+    g.mode = f.char(7) > 0 ? f.char(7) : 0;
+    if ((!f.empty(1) && g.latitude !== g.latitude) || (!f.empty(3) && g.longitude !== g.longitude)) return "GLL position malformed";
+    if (!f.empty(5) && g.time !== g.time) return "GLL time malformed";
+    return null;
+  },
+  json: (g) => ({ lat: r(g.latitude, 8), lon: r(g.longitude, 8), time: hms(g.time), valid: g.status === 0x41, status: ch(g.status), mode: ch(g.mode) }),
+};

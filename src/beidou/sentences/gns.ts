@@ -1,0 +1,56 @@
+// GNS — GNSS fix data. `$--GNS,hhmmss.ss,lat,N,lon,E,mode,nsat,HDOP,alt,geoidsep,age,refid[,navstatus]*hh`
+// The mode field has one letter per constellation: GPS, GLONASS, Galileo, BDS, QZSS, NavIC.
+
+import type { Fields } from "../fields";
+import { SentenceKind, n, r, hms, ch } from "../kind";
+
+export class GNS {
+  time = NaN;
+  latitude = NaN;
+  longitude = NaN;
+  /** Mode letters packed one per byte, index 0 = GPS; modeLength letters. */
+  readonly mode = new Uint8Array(8);
+  modeLength = 0;
+  satellitesUsed = NaN;
+  hdop = NaN;
+  altitude = NaN;
+  geoidSeparation = NaN;
+  dgpsAge = NaN;
+  dgpsStation = NaN;
+  navStatus = 0;
+}
+
+export const GNS_KIND: SentenceKind<GNS> = {
+  kind: "GNS",
+  formatter: "GNS",
+  create: () => new GNS(),
+  decode(f: Fields, g: GNS): string | null {
+    if (f.count < 12) return "GNS needs at least 12 fields";
+    g.time = f.time(1);
+    g.latitude = f.coord(2, false);
+    g.longitude = f.coord(4, true);
+    const ml = f.len(6);
+    if (ml > 8) return "GNS mode field too long";
+    g.modeLength = ml;
+    for (let k = 0; k < ml; k++) g.mode[k] = f.at(6, k);
+    g.satellitesUsed = f.int(7);
+    g.hdop = f.num(8);
+    g.altitude = f.num(9);
+    g.geoidSeparation = f.num(10);
+    g.dgpsAge = f.num(11);
+    g.dgpsStation = f.int(12);
+    g.navStatus = f.char(13) > 0 ? f.char(13) : 0;
+    if (!f.empty(1) && g.time !== g.time) return "GNS time malformed";
+    if ((!f.empty(2) && g.latitude !== g.latitude) || (!f.empty(4) && g.longitude !== g.longitude)) return "GNS position malformed";
+    return null;
+  },
+  json: (g) => {
+    let mode = "";
+    for (let k = 0; k < g.modeLength; k++) mode += String.fromCharCode(g.mode[k]);
+    return {
+      time: hms(g.time), lat: r(g.latitude, 8), lon: r(g.longitude, 8), mode, bdsMode: g.modeLength >= 4 ? mode[3] : null,
+      satellitesUsed: n(g.satellitesUsed), hdop: n(g.hdop), altitude_m: n(g.altitude), geoidSeparation_m: n(g.geoidSeparation),
+      dgpsAge_s: n(g.dgpsAge), dgpsStation: n(g.dgpsStation), navStatus: ch(g.navStatus),
+    };
+  },
+};

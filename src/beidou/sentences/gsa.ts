@@ -1,0 +1,78 @@
+// GSA — DOP and active satellites. `$--GSA,M/A,1/2/3,s1,...,s12,PDOP,HDOP,VDOP[,sysid]*hh`
+// Vendor variants seen on BeiDou receivers: more than 12 slots (BDS-3), a 4th DOP
+// (SiRF TriG, probably TDOP) and the NMEA 4.11 system ID. The trailing fields are
+// told apart by form: an integer without a decimal point after the DOPs is the
+// system ID; a 4th decimal field after 12+ slots is the extra DOP.
+
+import type { Fields } from "../fields";
+import { SentenceKind, n, ch, SYSTEM_NAMES } from "../kind";
+
+export const GSA_MAX_SLOTS = 32;
+
+export class GSA {
+  /** 'M' manual, 'A' automatic. */
+  selectionMode = 0;
+  /** 1 no fix, 2 2D, 3 3D. */
+  fixMode = NaN;
+  /** Satellite IDs of the non-empty slots. */
+  readonly satellites = new Int16Array(GSA_MAX_SLOTS);
+  satelliteCount = 0;
+  /** Number of slots in the sentence (12 in the standard). */
+  slots = 0;
+  pdop = NaN;
+  hdop = NaN;
+  vdop = NaN;
+  /** 4th DOP of the SiRF variant (probably TDOP). */
+  tdop = NaN;
+  /** NMEA 4.11 system ID (4 = BDS), NaN when absent. */
+  systemId = NaN;
+}
+
+function hasDot(f: Fields, i: number): boolean {
+  for (let k = 0; k < f.len(i); k++) if (f.at(i, k) === 0x2e) return true;
+  return false;
+}
+
+export const GSA_KIND: SentenceKind<GSA> = {
+  kind: "GSA",
+  formatter: "GSA",
+  create: () => new GSA(),
+  decode(f: Fields, g: GSA): string | null {
+    if (f.count < 5) return "GSA needs at least 5 fields";
+    g.selectionMode = f.char(1);
+    g.fixMode = f.int(2);
+    let end = f.count;
+    g.systemId = NaN;
+    g.tdop = NaN;
+    // System ID: a short integer (hex digit allowed) after at least 12 slots + 3 DOPs.
+    if (end >= 18 && !f.empty(end) && f.len(end) <= 2 && !hasDot(f, end)) {
+      g.systemId = f.hex(end);
+      end--;
+    }
+    let dop = end - 2; // PDOP field index
+    if (end - 6 >= 12 && hasDot(f, end - 3) && hasDot(f, end)) {
+      // 4 decimal fields after 12+ slots: PDOP, HDOP, VDOP, TDOP (SiRF).
+      dop = end - 3;
+      g.tdop = f.num(end);
+    }
+    g.pdop = f.num(dop);
+    g.hdop = f.num(dop + 1);
+    g.vdop = f.num(dop + 2);
+    g.slots = dop - 3;
+    g.satelliteCount = 0;
+    for (let i = 3; i < dop; i++) {
+      if (f.empty(i)) continue;
+      const id = f.int(i);
+      if (!(id >= 0 && id <= 999)) return "GSA satellite ID malformed";
+      if (g.satelliteCount < GSA_MAX_SLOTS) g.satellites[g.satelliteCount++] = id;
+    }
+    if (g.fixMode === g.fixMode && !(g.fixMode >= 1 && g.fixMode <= 3)) return "GSA fix mode not 1-3";
+    return null;
+  },
+  json: (g) => ({
+    selectionMode: ch(g.selectionMode), fixMode: n(g.fixMode),
+    satellites: Array.from(g.satellites.subarray(0, g.satelliteCount)),
+    pdop: n(g.pdop), hdop: n(g.hdop), vdop: n(g.vdop), tdop: n(g.tdop) ?? undefined,
+    systemId: n(g.systemId), system: g.systemId === g.systemId ? SYSTEM_NAMES[g.systemId] ?? null : null,
+  }),
+};

@@ -1,0 +1,36 @@
+// GST — pseudorange noise statistics. `$--GST,hhmmss.ss,rms,smaj,smin,orient,σlat,σlon,σalt*hh`
+
+import type { Fields } from "../fields";
+import { SentenceKind, n, hms } from "../kind";
+
+export class GST {
+  time = NaN;
+  /** RMS of the pseudorange residuals, metres. */
+  rms = NaN;
+  /** Error ellipse semi-major / semi-minor axis (1σ), metres; orientation degrees true. */
+  semiMajor = NaN;
+  semiMinor = NaN;
+  orientation = NaN;
+  /** 1σ errors, metres. */
+  sigmaLatitude = NaN;
+  sigmaLongitude = NaN;
+  sigmaAltitude = NaN;
+}
+
+export const GST_KIND: SentenceKind<GST> = {
+  kind: "GST",
+  formatter: "GST",
+  create: () => new GST(),
+  decode(f: Fields, g: GST): string | null {
+    if (f.count < 8) return "GST needs 8 fields";
+    g.time = f.time(1);
+    g.rms = f.num(2); g.semiMajor = f.num(3); g.semiMinor = f.num(4); g.orientation = f.num(5);
+    g.sigmaLatitude = f.num(6); g.sigmaLongitude = f.num(7); g.sigmaAltitude = f.num(8);
+    if (!f.empty(1) && g.time !== g.time) return "GST time malformed";
+    return null;
+  },
+  json: (g) => ({
+    time: hms(g.time), rms_m: n(g.rms), semiMajor_m: n(g.semiMajor), semiMinor_m: n(g.semiMinor), orientation_deg: n(g.orientation),
+    sigmaLat_m: n(g.sigmaLatitude), sigmaLon_m: n(g.sigmaLongitude), sigmaAlt_m: n(g.sigmaAltitude),
+  }),
+};

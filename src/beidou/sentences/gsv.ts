@@ -1,0 +1,64 @@
+// GSV — satellites in view. `$--GSV,total,num,inview,{id,elev,az,snr}x0..4[,signalId]*hh`
+// The NMEA 4.10 signal ID is the field left over after the 4-field groups; it may be
+// a hex digit (u-blox `...,B*02`). Unlike nmea-simple, it is never read as a satellite.
+
+import type { Fields } from "../fields";
+import { SentenceKind, n } from "../kind";
+
+/** The standard allows 4 groups; a few vendors send more. */
+export const GSV_MAX_SATS = 8;
+
+export class GSV {
+  totalSentences = NaN;
+  sentenceNumber = NaN;
+  satellitesInView = NaN;
+  count = 0;
+  readonly id = new Int16Array(GSV_MAX_SATS);
+  /** Degrees, NaN when empty. */
+  readonly elevation = new Float64Array(GSV_MAX_SATS);
+  readonly azimuth = new Float64Array(GSV_MAX_SATS);
+  /** C/N0 dB-Hz, NaN when the satellite is not tracked. */
+  readonly snr = new Float64Array(GSV_MAX_SATS);
+  /** NMEA 4.10 signal ID, NaN when absent. */
+  signalId = NaN;
+}
+
+export const GSV_KIND: SentenceKind<GSV> = {
+  kind: "GSV",
+  formatter: "GSV",
+  create: () => new GSV(),
+  decode(f: Fields, g: GSV): string | null {
+    if (f.count < 3) return "GSV needs at least 3 fields";
+    g.totalSentences = f.int(1);
+    g.sentenceNumber = f.int(2);
+    g.satellitesInView = f.int(3);
+    const rest = f.count - 3;
+    const groups = rest >> 2;
+    const extra = rest & 3;
+    if (extra > 1) return "GSV satellite group incomplete";
+    g.signalId = extra === 1 ? f.hex(f.count) : NaN;
+    if (extra === 1 && g.signalId !== g.signalId) return "GSV signal ID malformed";
+    if (groups > GSV_MAX_SATS) return "GSV has too many satellites";
+    if (!(g.totalSentences >= 1 && g.totalSentences <= 9) || !(g.sentenceNumber >= 1 && g.sentenceNumber <= g.totalSentences)) return "GSV sentence numbers out of range";
+    if (!(g.satellitesInView >= 0)) return "GSV satellites in view malformed";
+    let c = 0;
+    for (let k = 0; k < groups; k++) {
+      const i = 4 + 4 * k;
+      if (f.empty(i)) continue; // empty slot: no satellite
+      const id = f.int(i);
+      if (!(id >= 1 && id <= 999)) return "GSV satellite ID malformed";
+      g.id[c] = id;
+      g.elevation[c] = f.num(i + 1);
+      g.azimuth[c] = f.num(i + 2);
+      g.snr[c] = f.num(i + 3);
+      c++;
+    }
+    g.count = c;
+    return null;
+  },
+  json: (g) => {
+    const sats: Array<Record<string, unknown>> = [];
+    for (let k = 0; k < g.count; k++) sats.push({ id: g.id[k], elevation_deg: n(g.elevation[k]), azimuth_deg: n(g.azimuth[k]), snr_dBHz: n(g.snr[k]) });
+    return { totalSentences: n(g.totalSentences), sentenceNumber: n(g.sentenceNumber), satellitesInView: n(g.satellitesInView), satellites: sats, signalId: n(g.signalId) };
+  },
+};

@@ -1,0 +1,50 @@
+// ICI — local IC card / crypto module information (RDSS 2.1, terminal -> host).
+// `$BDICI,userId,serial,broadcastId,feature,freq,level,encrypt,subCount*hh`; no card: all zeros.
+
+import type { Fields } from "../fields";
+import { SentenceKind, n, addr7, ch } from "../kind";
+
+export class ICI {
+  /** User ID (card number, 7 digits). */
+  userId = NaN;
+  serialNumber = NaN;
+  broadcastId = NaN;
+  /** 0 command terminal, 1-3 class-1/2/3 user, 4-7 the same with identity authentication. */
+  userFeature = NaN;
+  /** Service frequency: minimum seconds between transmissions. */
+  serviceInterval = NaN;
+  /** Communication level 1-4 (sets the maximum message length). */
+  level = NaN;
+  /** 'E' encrypted, 'N' not. */
+  encryption = 0;
+  subordinates = NaN;
+  /** True for the no-card answer (user ID 0). */
+  noCard = false;
+}
+
+export const ICI_KIND: SentenceKind<ICI> = {
+  kind: "ICI",
+  formatter: "ICI",
+  create: () => new ICI(),
+  decode(f: Fields, c: ICI): string | null {
+    if (f.count < 8) return "ICI needs 8 fields";
+    if (!f.digits(1)) return "ICI user ID not digits";
+    c.userId = f.int(1);
+    c.serialNumber = f.int(2);
+    c.broadcastId = f.int(3);
+    c.userFeature = f.int(4);
+    c.serviceInterval = f.int(5);
+    c.level = f.int(6);
+    c.encryption = f.char(7);
+    c.subordinates = f.int(8);
+    c.noCard = c.userId === 0;
+    if (!c.noCard && !(c.level >= 1 && c.level <= 4)) return "ICI communication level not 1-4";
+    if (!(c.serviceInterval >= 0)) return "ICI service frequency malformed";
+    return null;
+  },
+  json: (c) => ({
+    card: addr7(c.userId), cardPresent: !c.noCard, serial: c.serialNumber === c.serialNumber ? String(c.serialNumber).padStart(8, "0") : null,
+    broadcastId: addr7(c.broadcastId), userFeature: n(c.userFeature), serviceInterval_s: n(c.serviceInterval), level: n(c.level),
+    encrypted: c.encryption === 0x45, encryption: ch(c.encryption), subordinates: n(c.subordinates),
+  }),
+};

@@ -1,0 +1,64 @@
+// RMC — recommended minimum. `$--RMC,hhmmss.ss,A,llll.ll,a,yyyyy.yy,a,sog,cog,ddmmyy,mv,a[,mode[,navstatus]]*hh`
+
+import type { Fields } from "../fields";
+import { SentenceKind, n, r, hms, ch } from "../kind";
+
+export class RMC {
+  time = NaN;
+  /** 'A' valid, 'V' warning. */
+  status = 0;
+  latitude = NaN;
+  longitude = NaN;
+  /** Knots. */
+  speedOverGround = NaN;
+  /** Degrees true. */
+  courseOverGround = NaN;
+  day = NaN;
+  month = NaN;
+  /** Four digits (two-digit years are 20yy). */
+  year = NaN;
+  /** Degrees, east positive. */
+  magneticVariation = NaN;
+  /** NMEA 2.3 mode indicator letter, 0 when absent. */
+  mode = 0;
+  /** NMEA 4.1 navigational status letter, 0 when absent. */
+  navStatus = 0;
+}
+
+export const RMC_KIND: SentenceKind<RMC> = {
+  kind: "RMC",
+  formatter: "RMC",
+  create: () => new RMC(),
+  decode(f: Fields, m: RMC): string | null {
+    if (f.count < 9) return "RMC needs at least 9 fields";
+    m.time = f.time(1);
+    m.status = f.char(2);
+    m.latitude = f.coord(3, false);
+    m.longitude = f.coord(5, true);
+    m.speedOverGround = f.num(7);
+    m.courseOverGround = f.num(8);
+    m.day = m.month = m.year = NaN;
+    if (f.len(9) === 6 && f.digits(9)) {
+      const d = f.int(9);
+      m.day = Math.floor(d / 10000);
+      m.month = Math.floor(d / 100) % 100;
+      m.year = 2000 + (d % 100);
+      if (m.day < 1 || m.day > 31 || m.month < 1 || m.month > 12) return "RMC date malformed";
+    } else if (!f.empty(9)) return "RMC date malformed";
+    m.magneticVariation = f.num(10);
+    const mvh = f.char(11);
+    if (mvh === 0x57) m.magneticVariation = -m.magneticVariation;
+    m.mode = f.char(12) > 0 ? f.char(12) : 0;
+    m.navStatus = f.char(13) > 0 ? f.char(13) : 0;
+    if (m.status !== 0x41 && m.status !== 0x56) return "RMC status not A/V";
+    if (!f.empty(1) && m.time !== m.time) return "RMC time malformed";
+    if ((!f.empty(3) && m.latitude !== m.latitude) || (!f.empty(5) && m.longitude !== m.longitude)) return "RMC position malformed";
+    return null;
+  },
+  json: (m) => ({
+    time: hms(m.time), valid: m.status === 0x41, status: ch(m.status), lat: r(m.latitude, 8), lon: r(m.longitude, 8),
+    speed_kn: n(m.speedOverGround), course_deg: n(m.courseOverGround),
+    date: m.year === m.year ? m.year + "-" + String(100 + m.month).slice(1) + "-" + String(100 + m.day).slice(1) : null,
+    magneticVariation_deg: n(m.magneticVariation), mode: ch(m.mode), navStatus: ch(m.navStatus),
+  }),
+};

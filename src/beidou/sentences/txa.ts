@@ -1,0 +1,34 @@
+// TXA — send a short message (RDSS 2.1, host -> terminal). `$CCTXA,destId,commType,mode,content*hh`
+// commType 0 express/urgent, 1 normal; content as TXR (content.ts).
+
+import type { Fields } from "../fields";
+import { SentenceKind, n, addr7 } from "../kind";
+import { Content, decodeContent, contentRaw, contentHex, contentText } from "./content";
+
+export class TXA {
+  destinationId = NaN;
+  /** 0 express (urgent), 1 normal. */
+  commType = NaN;
+  mode = NaN;
+  readonly content = new Content();
+}
+
+export const TXA_KIND: SentenceKind<TXA> = {
+  kind: "TXA",
+  formatter: "TXA",
+  create: () => new TXA(),
+  decode(f: Fields, t: TXA): string | null {
+    if (f.count < 4) return "TXA needs 4 fields";
+    if (!f.digits(1)) return "TXA destination address not digits";
+    t.destinationId = f.int(1);
+    t.commType = f.int(2);
+    if (t.commType !== 0 && t.commType !== 1) return "TXA communication type not 0/1";
+    t.mode = f.int(3);
+    return decodeContent(f, 4, t.mode, t.content);
+  },
+  json: (t, ctx) => ({
+    to: addr7(t.destinationId), commType: n(t.commType), urgent: t.commType === 0, mode: n(t.mode),
+    payload: contentRaw(t.content), data: contentHex(t.content), oddNibble: t.content.oddNibble,
+    text: contentText(t.content, ctx.decodeText) ?? null,
+  }),
+};

@@ -1,0 +1,52 @@
+// TXR — received short message (RDSS 2.1, terminal -> host).
+// `$BDTXR,infoType,senderId,mode,sendTime,content*hh`
+// infoType: 1 normal, 2 express, 3 broadcast, 4 latest-stored query result, 5 query-by-sender result.
+// sendTime `hhmm`: empty for types 1-3 (BDS-3 terminals fill it anyway).
+
+import type { Fields } from "../fields";
+import { SentenceKind, n, addr7, pad2 } from "../kind";
+import { Content, decodeContent, contentRaw, contentHex, contentText } from "./content";
+
+export class TXR {
+  infoType = NaN;
+  senderId = NaN;
+  /** Transfer mode: 0 Chinese, 1 code, 2 mixed. */
+  mode = NaN;
+  /** hhmm as minutes since midnight, NaN when empty. */
+  sendTime = NaN;
+  readonly content = new Content();
+}
+
+export function hhmm(f: Fields, i: number): number {
+  if (f.empty(i)) return NaN;
+  if (f.len(i) !== 4 || !f.digits(i)) return -1;
+  const v = f.int(i);
+  const h = Math.floor(v / 100), m = v % 100;
+  return h > 23 || m > 59 ? -1 : h * 60 + m;
+}
+
+export function hhmmString(v: number): string | null {
+  return v === v ? pad2(Math.floor(v / 60)) + ":" + pad2(v % 60) : null;
+}
+
+export const TXR_KIND: SentenceKind<TXR> = {
+  kind: "TXR",
+  formatter: "TXR",
+  create: () => new TXR(),
+  decode(f: Fields, t: TXR): string | null {
+    if (f.count < 5) return "TXR needs 5 fields";
+    t.infoType = f.int(1);
+    if (!(t.infoType >= 1 && t.infoType <= 5)) return "TXR information type not 1-5";
+    if (!f.digits(2)) return "TXR sender address not digits";
+    t.senderId = f.int(2);
+    t.mode = f.int(3);
+    t.sendTime = hhmm(f, 4);
+    if (t.sendTime < 0) return "TXR send time not hhmm";
+    return decodeContent(f, 5, t.mode, t.content);
+  },
+  json: (t, ctx) => ({
+    infoType: n(t.infoType), from: addr7(t.senderId), mode: n(t.mode), sendTime: hhmmString(t.sendTime),
+    payload: contentRaw(t.content), data: contentHex(t.content), oddNibble: t.content.oddNibble,
+    positionReport: t.content.positionReport, text: contentText(t.content, ctx.decodeText) ?? null,
+  }),
+};

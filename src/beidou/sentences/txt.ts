@@ -1,0 +1,53 @@
+// TXT — text transmission. `$--TXT,total,num,textId,text*hh` (field meanings UNCONFIRMED, consistent
+// with every sampled log). The text stays in the sentence bytes: the record keeps its offsets.
+
+import type { Fields } from "../fields";
+import { SentenceKind, n } from "../kind";
+
+export class TXT {
+  totalSentences = NaN;
+  sentenceNumber = NaN;
+  /** 00 error, 01 warning, 02 notice, 07 user (vendor-variant). */
+  textId = NaN;
+  /** The text as bytes of the current sentence (valid during the callback only). */
+  bytes: Uint8Array = new Uint8Array(0);
+  textStart = 0;
+  textEnd = 0;
+}
+
+export const TXT_KIND: SentenceKind<TXT> = {
+  kind: "TXT",
+  formatter: "TXT",
+  create: () => new TXT(),
+  decode(f: Fields, t: TXT): string | null {
+    if (f.count < 4) return "TXT needs 4 fields (total, number, text ID, text)";
+    t.totalSentences = f.int(1);
+    t.sentenceNumber = f.int(2);
+    t.textId = f.int(3);
+    // Text may itself contain commas in malformed output: take everything after field 3.
+    t.bytes = f.bytes;
+    t.textStart = f.start[4];
+    t.textEnd = f.bodyEnd;
+    if (t.totalSentences !== t.totalSentences || t.sentenceNumber !== t.sentenceNumber) return "TXT sentence numbers malformed";
+    return null;
+  },
+  json: (t) => {
+    let s = "";
+    for (let k = t.textStart; k < t.textEnd; k++) s += String.fromCharCode(t.bytes[k]);
+    return { totalSentences: n(t.totalSentences), sentenceNumber: n(t.sentenceNumber), textId: n(t.textId), text: s };
+  },
+};
+
+/** True when the TXT text contains `word` (ASCII, upper case; allocation-free). */
+export function txtContains(t: TXT, word: string): boolean {
+  const L = word.length;
+  outer: for (let k = t.textStart; k + L <= t.textEnd; k++) {
+    for (let j = 0; j < L; j++) {
+      let c = t.bytes[k + j];
+      if (c >= 0x61 && c <= 0x7a) c -= 0x20;
+      if (c !== word.charCodeAt(j)) continue outer;
+    }
+    return true;
+  }
+  return false;
+}

@@ -1,0 +1,40 @@
+// VTG — course and speed. `$--VTG,cogT,T,cogM,M,sogN,N,sogK,K[,mode]*hh`; the older form has no
+// unit letters (`$--VTG,cogT,cogM,sogN,sogK`): told apart by field 2 being `T`.
+
+import type { Fields } from "../fields";
+import { SentenceKind, n, ch } from "../kind";
+
+export class VTG {
+  /** Degrees true / magnetic. */
+  courseTrue = NaN;
+  courseMagnetic = NaN;
+  /** Knots and km/h. */
+  speedKnots = NaN;
+  speedKmh = NaN;
+  mode = 0;
+  /** True for the old form without unit letters. */
+  legacy = false;
+}
+
+export const VTG_KIND: SentenceKind<VTG> = {
+  kind: "VTG",
+  formatter: "VTG",
+  create: () => new VTG(),
+  decode(f: Fields, v: VTG): string | null {
+    v.legacy = f.count < 8 && f.char(2) !== 0x54;
+    if (v.legacy) {
+      if (f.count < 4) return "VTG needs 4 or 8 fields";
+      v.courseTrue = f.num(1); v.courseMagnetic = f.num(2); v.speedKnots = f.num(3); v.speedKmh = f.num(4); v.mode = 0;
+      return null;
+    }
+    if (f.count < 8) return "VTG needs at least 8 fields";
+    v.courseTrue = f.num(1);
+    v.courseMagnetic = f.num(3);
+    v.speedKnots = f.num(5);
+    v.speedKmh = f.num(7);
+    v.mode = f.char(9) > 0 ? f.char(9) : 0;
+    if (!f.empty(5) && v.speedKnots !== v.speedKnots) return "VTG speed malformed";
+    return null;
+  },
+  json: (v) => ({ courseTrue_deg: n(v.courseTrue), courseMagnetic_deg: n(v.courseMagnetic), speed_kn: n(v.speedKnots), speed_kmh: n(v.speedKmh), mode: ch(v.mode), legacyForm: v.legacy }),
+};

@@ -1,0 +1,42 @@
+// WAA — position report 1 (both directions). `$xxWAA,infoType,freq,userId,hhmmss.ss,lat,N/S,lon,E/W,h,M*hh`
+// infoType 0 = report received by this terminal (userId = sender), 1 = sent (userId = destination).
+
+import type { Fields } from "../fields";
+import { SentenceKind, n, r, hms, addr7 } from "../kind";
+
+export class WAA {
+  infoType = NaN;
+  /** Report interval, seconds (empty for received reports). */
+  frequency = NaN;
+  userId = NaN;
+  time = NaN;
+  latitude = NaN;
+  longitude = NaN;
+  /** Metres. */
+  height = NaN;
+}
+
+export const WAA_KIND: SentenceKind<WAA> = {
+  kind: "WAA",
+  formatter: "WAA",
+  create: () => new WAA(),
+  decode(f: Fields, w: WAA): string | null {
+    if (f.count < 9) return "WAA needs at least 9 fields";
+    w.infoType = f.int(1);
+    if (w.infoType !== 0 && w.infoType !== 1) return "WAA information type not 0/1";
+    w.frequency = f.num(2);
+    if (!f.digits(3)) return "WAA user address not digits";
+    w.userId = f.int(3);
+    w.time = f.time(4);
+    w.latitude = f.coord(5, false);
+    w.longitude = f.coord(7, true);
+    w.height = f.num(9);
+    if (!f.empty(4) && w.time !== w.time) return "WAA time malformed";
+    if ((!f.empty(5) && w.latitude !== w.latitude) || (!f.empty(7) && w.longitude !== w.longitude)) return "WAA position malformed";
+    return null;
+  },
+  json: (w) => ({
+    infoType: n(w.infoType), received: w.infoType === 0, interval_s: n(w.frequency), card: addr7(w.userId), time: hms(w.time),
+    lat: r(w.latitude, 8), lon: r(w.longitude, 8), height_m: n(w.height),
+  }),
+};

@@ -1,0 +1,55 @@
+// ZDA, RDSS form — RDSS time output (terminal -> host) [S11]:
+// `$BDZDA,mode,hhmmss.ss,dd,mm,yyyy,zh,zm,x,x,x,flag*hh`, e.g. `$BDZDA,3,000329.00,01,01,2006,-08,00,00,00,00,N*0F`.
+// Fields beyond 2-7 are UNCONFIRMED (probably correction time/value); kept as numbers.
+// Told apart from the RNSS ZDA by field 1: one digit here, hhmmss there.
+
+import type { Fields } from "../fields";
+import { SentenceKind, n, hms, ch } from "../kind";
+
+export class ZDARDSS {
+  mode = NaN;
+  time = NaN;
+  day = NaN;
+  month = NaN;
+  year = NaN;
+  zoneHours = NaN;
+  zoneMinutes = NaN;
+  /** Fields 8-10, meaning UNCONFIRMED. */
+  extra1 = NaN;
+  extra2 = NaN;
+  extra3 = NaN;
+  flag = 0;
+}
+
+export const ZDA_RDSS_KIND: SentenceKind<ZDARDSS> = {
+  kind: "ZDA-RDSS",
+  formatter: "ZDA",
+  create: () => new ZDARDSS(),
+  decode(f: Fields, z: ZDARDSS): string | null {
+    if (f.count < 5) return "RDSS ZDA needs at least 5 fields";
+    z.mode = f.int(1);
+    z.time = f.time(2);
+    z.day = f.int(3);
+    z.month = f.int(4);
+    z.year = f.int(5);
+    z.zoneHours = f.int(6);
+    z.zoneMinutes = f.int(7);
+    z.extra1 = f.num(8);
+    z.extra2 = f.num(9);
+    z.extra3 = f.num(10);
+    z.flag = f.char(11) > 0 ? f.char(11) : 0;
+    if (!f.empty(2) && z.time !== z.time) return "RDSS ZDA time malformed";
+    if (!f.empty(3) && !(z.day >= 1 && z.day <= 31)) return "RDSS ZDA day out of range";
+    if (!f.empty(4) && !(z.month >= 1 && z.month <= 12)) return "RDSS ZDA month out of range";
+    return null;
+  },
+  json: (z) => ({
+    form: "RDSS", mode: n(z.mode), time: hms(z.time), day: n(z.day), month: n(z.month), year: n(z.year),
+    zoneHours: n(z.zoneHours), zoneMinutes: n(z.zoneMinutes), extra: [n(z.extra1), n(z.extra2), n(z.extra3)], flag: ch(z.flag),
+  }),
+};
+
+/** Field 1 of the RDSS ZDA is a one-digit mode; the RNSS ZDA has hhmmss there. */
+export function isRdssZda(f: Fields): boolean {
+  return f.len(1) === 1;
+}

@@ -1,0 +1,42 @@
+// ZTI — device status / self-check (RDSS, terminal -> host, vendor-variant [S11]).
+// Fields: IC/crypto state, hardware state, battery, inbound (transmit) state, up to 10 beam powers.
+// Value meanings (0 = normal?) are UNCONFIRMED; the field count is parsed leniently
+// (the only real example, `$BDZTI,0,1,0,0,0,*70`, has 5 fields).
+
+import type { Fields } from "../fields";
+import { SentenceKind, n } from "../kind";
+
+export class ZTI {
+  icState = NaN;
+  hardwareState = NaN;
+  batteryState = NaN;
+  inboundState = NaN;
+  /** Beam powers present in the sentence (0-10); -1 for empty fields. */
+  beamCount = 0;
+  readonly power = new Int8Array(10);
+}
+
+export const ZTI_KIND: SentenceKind<ZTI> = {
+  kind: "ZTI",
+  formatter: "ZTI",
+  create: () => new ZTI(),
+  decode(f: Fields, z: ZTI): string | null {
+    if (f.count < 4) return "ZTI needs at least 4 fields";
+    z.icState = f.int(1);
+    z.hardwareState = f.int(2);
+    z.batteryState = f.int(3);
+    z.inboundState = f.int(4);
+    let c = f.count - 4;
+    if (c > 10) c = 10;
+    z.beamCount = c;
+    for (let k = 0; k < c; k++) {
+      const v = f.int(5 + k);
+      z.power[k] = v === v && v >= 0 && v <= 127 ? v : -1;
+    }
+    return null;
+  },
+  json: (z) => ({
+    icState: n(z.icState), hardwareState: n(z.hardwareState), batteryState: n(z.batteryState), inboundState: n(z.inboundState),
+    beams: Array.from(z.power.subarray(0, z.beamCount), (p) => (p < 0 ? null : p)),
+  }),
+};

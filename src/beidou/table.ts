@@ -1,0 +1,65 @@
+// The decoder table (gpsd style): sentence formatter -> sentence kind(s).
+// Adding a sentence is one row. Two formatters carry two layouts under one name
+// (`$BDZDA`, `$BDFKI`); their row has a `select` that reads field 1.
+
+import type { Fields } from "./fields";
+import type { SentenceKind } from "./kind";
+import { GGA_KIND } from "./sentences/gga";
+import { RMC_KIND } from "./sentences/rmc";
+import { GLL_KIND } from "./sentences/gll";
+import { GSA_KIND } from "./sentences/gsa";
+import { GSV_KIND } from "./sentences/gsv";
+import { VTG_KIND } from "./sentences/vtg";
+import { ZDA_KIND } from "./sentences/zda";
+import { GNS_KIND } from "./sentences/gns";
+import { GST_KIND } from "./sentences/gst";
+import { GBS_KIND } from "./sentences/gbs";
+import { TXT_KIND } from "./sentences/txt";
+import { BSI_KIND } from "./sentences/bsi";
+import { ICI_KIND } from "./sentences/ici";
+import { FKI_KIND, FKI3_KIND, isBds3Fki } from "./sentences/fki";
+import { TXR_KIND } from "./sentences/txr";
+import { TXA_KIND } from "./sentences/txa";
+import { DWR_KIND } from "./sentences/dwr";
+import { WAA_KIND } from "./sentences/waa";
+import { ZTI_KIND } from "./sentences/zti";
+import { ZDA_RDSS_KIND, isRdssZda } from "./sentences/zdardss";
+import { HZR_KIND } from "./sentences/hzr";
+import { ICA_KIND, RMO_KIND, BSS_KIND, DWA_KIND } from "./sentences/commands";
+
+export interface TableRow {
+  formatter: string;
+  kinds: ReadonlyArray<SentenceKind<any>>;
+  /** Index into kinds for this sentence (rows with one kind have none). */
+  select?(f: Fields): number;
+}
+
+export const DECODER_TABLE: ReadonlyArray<TableRow> = [
+  // RNSS (any talker)
+  { formatter: "GGA", kinds: [GGA_KIND] },
+  { formatter: "RMC", kinds: [RMC_KIND] },
+  { formatter: "GLL", kinds: [GLL_KIND] },
+  { formatter: "GSA", kinds: [GSA_KIND] },
+  { formatter: "GSV", kinds: [GSV_KIND] },
+  { formatter: "VTG", kinds: [VTG_KIND] },
+  { formatter: "ZDA", kinds: [ZDA_KIND, ZDA_RDSS_KIND], select: (f) => (isRdssZda(f) ? 1 : 0) },
+  { formatter: "GNS", kinds: [GNS_KIND] },
+  { formatter: "GST", kinds: [GST_KIND] },
+  { formatter: "GBS", kinds: [GBS_KIND] },
+  { formatter: "TXT", kinds: [TXT_KIND] },
+  // RDSS 2.1, terminal -> host
+  { formatter: "BSI", kinds: [BSI_KIND] },
+  { formatter: "ICI", kinds: [ICI_KIND] },
+  { formatter: "FKI", kinds: [FKI_KIND, FKI3_KIND], select: (f) => (isBds3Fki(f) ? 1 : 0) },
+  { formatter: "TXR", kinds: [TXR_KIND] },
+  { formatter: "DWR", kinds: [DWR_KIND] },
+  { formatter: "WAA", kinds: [WAA_KIND] },
+  { formatter: "ZTI", kinds: [ZTI_KIND] },
+  { formatter: "HZR", kinds: [HZR_KIND] },
+  // RDSS 2.1, host -> terminal
+  { formatter: "ICA", kinds: [ICA_KIND] },
+  { formatter: "RMO", kinds: [RMO_KIND] },
+  { formatter: "TXA", kinds: [TXA_KIND] },
+  { formatter: "DWA", kinds: [DWA_KIND] },
+  { formatter: "BSS", kinds: [BSS_KIND] },
+];
