@@ -1,0 +1,44 @@
+// bd450 sim: a simulated Beidou terminal on a pseudo-terminal.
+import { SimSession } from "../sim/session";
+import { formatUsage, parseArgs, type OptionSpec } from "./args";
+
+const SPEC: Record<string, OptionSpec> = {
+  log: { type: "string", arg: "FILE", help: "replay this log (default: built-in RNSS + RDSS 2.1 mix)" },
+  baud: { type: "number", help: "byte rate to replay at (8N1: baud/10 bytes/s)", default: 115200 },
+  loop: { type: "boolean", help: "repeat the log forever" },
+  epochs: { type: "number", help: "built-in mix: number of one-second epochs (0: unlimited)", default: 0 },
+  fast: { type: "boolean", help: "built-in mix: no one-second wait between epochs" },
+  noise: { type: "number", arg: "N", help: "built-in mix: a little line noise every N epochs (0: none)", default: 0 },
+  link: { type: "string", arg: "PATH", help: "symlink for the gateway side of the pty" },
+  "wait-host": { type: "boolean", help: "start output when the host first writes (e.g. the gateway's ICA)" },
+};
+
+export const usage = formatUsage(
+  "bd450 sim [--log FILE] [--baud N] [options]",
+  "Create a pseudo-terminal pair (socat) that plays a Beidou terminal. Prints\n" +
+    "'PTY <path>' — give that path to `bd450 gateway --serial`. Runs until the\n" +
+    "replay ends (or forever with --loop / --epochs 0) or SIGINT.",
+  SPEC,
+);
+
+export async function run(argv: string[]): Promise<number> {
+  const { options: o, help } = parseArgs(argv, SPEC);
+  if (help) { process.stdout.write(usage); return 0; }
+  const sim = new SimSession({
+    log: o.log as string | undefined, baud: Number(o.baud), loop: Boolean(o.loop), epochs: Number(o.epochs),
+    fast: Boolean(o.fast), noiseEvery: Number(o.noise), link: o.link as string | undefined, waitHost: Boolean(o["wait-host"]),
+    onHostBytes: (b) => process.stderr.write(`host -> terminal: ${JSON.stringify(b.toString("latin1"))}\n`),
+  });
+  await sim.open();
+  process.stdout.write(`PTY ${sim.gatewayPath}\n`);
+  sim.start();
+  const stopped = new Promise<string>((resolve) => {
+    process.once("SIGINT", () => resolve("SIGINT"));
+    process.once("SIGTERM", () => resolve("SIGTERM"));
+  });
+  const why = await Promise.race([sim.done.then(() => "replay finished"), stopped]);
+  if (why === "replay finished") await new Promise((r) => setTimeout(r, 200)); // let the tty drain
+  await sim.close();
+  process.stderr.write(JSON.stringify({ stopped: why, unitsWritten: sim.writer.unitsWritten, bytesWritten: sim.writer.bytesWritten, hostBytes: sim.hostBytes }) + "\n");
+  return 0;
+}
