@@ -113,6 +113,12 @@ export class SimSession {
     }
   }
 
+  /** Stop writing (the terminal falls silent) but keep the pty open. */
+  halt(): void {
+    this.stopped = true;
+    this.writer?.stop();
+  }
+
   async close(): Promise<void> {
     this.stopped = true;
     this.writer?.stop();
