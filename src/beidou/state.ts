@@ -1,0 +1,474 @@
+// Device state of the Beidou terminal, fed by the decoders: the latest RNSS fix,
+// RDSS fix, beams, IC card, self-check, feedback per command and received short
+// messages, plus events for the gateway's system log (terminal silent, checksum
+// error bursts, card absent, beams lost, refused commands, ...).
+//
+// Per-sentence updates write numbers into fixed fields (no allocation); events
+// and received messages allocate, but they are rare by nature and bounded.
+
+import type { DecodedSentence } from "./decoder";
+import type { Frame40 } from "./rdss40";
+import { KIND_UNKNOWN } from "./decoder";
+import { talkerSystem, satSystem, SYS_UNKNOWN, SYS_BDS, SYSTEM_NAMES, unpack3, addr7, hms } from "./kind";
+import type { GGA } from "./sentences/gga";
+import type { RMC } from "./sentences/rmc";
+import type { GLL } from "./sentences/gll";
+import type { GNS } from "./sentences/gns";
+import type { VTG } from "./sentences/vtg";
+import type { ZDA } from "./sentences/zda";
+import type { GSA } from "./sentences/gsa";
+import type { GSV } from "./sentences/gsv";
+import type { TXT } from "./sentences/txt";
+import { txtContains } from "./sentences/txt";
+import type { BSI } from "./sentences/bsi";
+import type { ICI } from "./sentences/ici";
+import type { FKI } from "./sentences/fki";
+import type { TXR } from "./sentences/txr";
+import type { DWR } from "./sentences/dwr";
+import type { WAA } from "./sentences/waa";
+import type { ZTI } from "./sentences/zti";
+import type { Content } from "./sentences/content";
+import { contentText } from "./sentences/content";
+
+/** The gateway's EventLog satisfies this. */
+export interface EventSink {
+  add(code: string, text: string): void;
+}
+
+export interface DeviceStateOptions {
+  events?: EventSink;
+  /** Host-only GB2312 decoder for Chinese-mode messages (injected; the board may have none). */
+  decodeText?(bytes: Uint8Array): string | undefined;
+  /** Seconds without any unit before "terminal silent" (config alSilentS). */
+  silentAfter?: number;
+  /** Seconds without a valid RNSS fix before "no fix" (config alNoFixS). */
+  noFixAfter?: number;
+  /** Checksum errors above this percentage of units over a minute raise an event (config alCsumPct). */
+  checksumPercent?: number;
+  /** Received messages kept (oldest dropped). */
+  maxMessages?: number;
+}
+
+export interface ReceivedMessage {
+  at: number;
+  from: string;
+  /** TXR information type (1 normal, 2 express, 3 broadcast, 4/5 query results). */
+  infoType: number;
+  mode: number;
+  data: Uint8Array;
+  /** Decoded text when the encoding allows. */
+  text?: string;
+}
+
+export interface Feedback {
+  at: number;
+  accepted: boolean;
+  /** Inhibit / reason code. */
+  reason: number;
+  /** Seconds to wait before the next transmission, as reported. */
+  wait: number;
+}
+
+export class DeviceState {
+  // ---- RNSS fix
+  fixTime = NaN;
+  fixYear = NaN;
+  fixMonth = NaN;
+  fixDay = NaN;
+  latitude = NaN;
+  longitude = NaN;
+  /** GGA quality (0 invalid). */
+  quality = NaN;
+  hdop = NaN;
+  altitude = NaN;
+  speedKnots = NaN;
+  courseTrue = NaN;
+  satellitesUsedTotal = NaN;
+  /** Indexed by NMEA 4.11 system ID (0 unknown .. 6 NavIC). */
+  readonly satellitesUsed = new Int16Array(7);
+  readonly satellitesInView = new Int16Array(7);
+  fixAt = NaN;
+  lastValidFixAt = NaN;
+  // ---- RDSS fix
+  rdssUser = NaN;
+  rdssTime = NaN;
+  rdssLatitude = NaN;
+  rdssLongitude = NaN;
+  rdssHeight = NaN;
+  rdssAt = NaN;
+  // ---- beams
+  readonly beams = new Int8Array(10).fill(-1);
+  responseBeam = NaN;
+  timeDifferenceBeam = NaN;
+  beamsAt = NaN;
+  // ---- card
+  cardKnown = false;
+  cardPresent = false;
+  cardNumber = NaN;
+  cardSerial = NaN;
+  serviceInterval = NaN;
+  level = NaN;
+  encrypted = false;
+  cardAt = NaN;
+  // ---- self-check
+  icState = NaN;
+  hardwareState = NaN;
+  batteryState = NaN;
+  inboundState = NaN;
+  selfCheckAt = NaN;
+  // ---- feedback and traffic
+  readonly feedback = new Map<string, Feedback>();
+  /** When the terminal last accepted a transmission (TXA/DWA/WAA). */
+  lastTransmitAt = NaN;
+  readonly messages: ReceivedMessage[] = [];
+  messagesReceived = 0;
+  // ---- link health
+  lastUnitAt = NaN;
+  silent = false;
+  units = 0;
+  checksumErrors = 0;
+  readonly unknownFormatters = new Map<string, number>();
+
+  private readonly o: Required<Omit<DeviceStateOptions, "events" | "decodeText">>;
+  private readonly events?: EventSink;
+  private readonly decodeText?: (b: Uint8Array) => string | undefined;
+  private windowStart = NaN;
+  private windowUnits = 0;
+  private windowErrors = 0;
+  private beamsWereUp = false;
+  private noFixReported = false;
+  private antennaBad = false;
+
+  constructor(options: DeviceStateOptions = {}) {
+    this.events = options.events;
+    this.decodeText = options.decodeText;
+    this.o = {
+      silentAfter: options.silentAfter ?? 10,
+      noFixAfter: options.noFixAfter ?? 30,
+      checksumPercent: options.checksumPercent ?? 5,
+      maxMessages: options.maxMessages ?? 8,
+    };
+  }
+
+  private event(code: string, text: string): void {
+    if (this.events) this.events.add(code, text);
+  }
+
+  private unit(now: number): void {
+    this.units++;
+    this.windowUnits++;
+    this.lastUnitAt = now;
+    if (this.silent) {
+      this.silent = false;
+      this.event("terminal.back", "terminal output resumed");
+    }
+  }
+
+  /** A framer reject (checksum errors feed the burst detector). */
+  onReject(reason: string, now: number): void {
+    this.unit(now);
+    if (reason === "badChecksum") {
+      this.checksumErrors++;
+      this.windowErrors++;
+    }
+  }
+
+  /** A decoded text sentence (also the 2.1 text converted from a 4.0 frame). */
+  onSentence(d: DecodedSentence, now: number): void {
+    this.unit(now);
+    if (d.kind === KIND_UNKNOWN) {
+      if (d.talker === 0x4244 && d.formatter) this.unknownRdss(unpack3(d.formatter), d);
+      return;
+    }
+    if (d.error || !d.record) return;
+    const t = talkerSystem(d.talker);
+    switch (d.kind) {
+      case "GGA": {
+        const g = d.record as GGA;
+        this.fixTime = g.time;
+        this.quality = g.quality;
+        this.hdop = g.hdop;
+        this.altitude = g.altitude;
+        this.satellitesUsedTotal = g.satellitesUsed;
+        if (g.quality > 0 && g.latitude === g.latitude) this.position(g.latitude, g.longitude, now);
+        else this.fixAt = now;
+        break;
+      }
+      case "RMC": {
+        const m = d.record as RMC;
+        this.fixTime = m.time;
+        if (m.year === m.year) { this.fixYear = m.year; this.fixMonth = m.month; this.fixDay = m.day; }
+        if (m.status === 0x41 && m.latitude === m.latitude) {
+          this.position(m.latitude, m.longitude, now);
+          this.speedKnots = m.speedOverGround;
+          this.courseTrue = m.courseOverGround;
+        }
+        break;
+      }
+      case "GLL": {
+        const g = d.record as GLL;
+        if (g.status === 0x41 && g.latitude === g.latitude) this.position(g.latitude, g.longitude, now);
+        break;
+      }
+      case "GNS": {
+        const g = d.record as GNS;
+        if (g.latitude === g.latitude && g.modeLength > 0 && g.mode[0] !== 0x4e) this.position(g.latitude, g.longitude, now);
+        break;
+      }
+      case "VTG": {
+        const v = d.record as VTG;
+        if (v.speedKnots === v.speedKnots) this.speedKnots = v.speedKnots;
+        if (v.courseTrue === v.courseTrue) this.courseTrue = v.courseTrue;
+        break;
+      }
+      case "ZDA": {
+        const z = d.record as ZDA;
+        this.fixTime = z.time;
+        this.fixYear = z.year; this.fixMonth = z.month; this.fixDay = z.day;
+        break;
+      }
+      case "GSA": {
+        const g = d.record as GSA;
+        let sys = g.systemId === g.systemId ? g.systemId : t;
+        if (sys === SYS_UNKNOWN && d.talker === 0x5051) sys = SYS_BDS; // PQGSA
+        if (sys > 0 && sys < 7) this.satellitesUsed[sys] = g.satelliteCount;
+        else if (g.satelliteCount > 0) {
+          // GN GSA without system ID: classify each satellite by its number.
+          const c0 = this.satellitesUsed;
+          let first = true;
+          for (let k = 0; k < g.satelliteCount; k++) {
+            const s = satSystem(SYS_UNKNOWN, g.satellites[k], false);
+            if (first) { for (let j = 0; j < 7; j++) c0[j] = 0; first = false; }
+            c0[s]++;
+          }
+        }
+        break;
+      }
+      case "GSV": {
+        const g = d.record as GSV;
+        if (g.sentenceNumber !== 1) break;
+        let sys = t;
+        if (sys === SYS_UNKNOWN) sys = g.count > 0 ? satSystem(SYS_UNKNOWN, g.id[0], d.talker === 0x5051) : d.talker === 0x5051 ? SYS_BDS : SYS_UNKNOWN;
+        this.satellitesInView[sys] = g.satellitesInView;
+        break;
+      }
+      case "TXT": {
+        const x = d.record as TXT;
+        if (txtContains(x, "ANTENNA OPEN") || txtContains(x, "ANTENNA SHORT")) {
+          if (!this.antennaBad) this.event("antenna.fault", "receiver reports " + (txtContains(x, "OPEN") ? "antenna open" : "antenna short"));
+          this.antennaBad = true;
+        } else if (txtContains(x, "ANTENNA OK") && this.antennaBad) {
+          this.antennaBad = false;
+          this.event("antenna.ok", "receiver reports antenna OK");
+        }
+        break;
+      }
+      case "BSI": {
+        const b = d.record as BSI;
+        this.responseBeam = b.responseBeam;
+        this.timeDifferenceBeam = b.timeDifferenceBeam;
+        this.setBeams(b.power, 10, now);
+        break;
+      }
+      case "ICI": this.card(d.record as ICI, now); break;
+      case "FKI": case "FKI-BDS3": this.fki(d.record as FKI, now); break;
+      case "TXR": {
+        const x = d.record as TXR;
+        this.message(x.senderId, x.infoType, x.mode, x.content, now);
+        break;
+      }
+      case "DWR": {
+        const w = d.record as DWR;
+        this.rdssUser = w.userId; this.rdssTime = w.time; this.rdssLatitude = w.latitude; this.rdssLongitude = w.longitude;
+        this.rdssHeight = w.height; this.rdssAt = now;
+        break;
+      }
+      case "WAA": {
+        const w = d.record as WAA;
+        if (w.infoType === 0) this.event("rdss.position", `position report from ${addr7(w.userId)}: ${w.latitude.toFixed(5)}, ${w.longitude.toFixed(5)}`);
+        break;
+      }
+      case "ZTI": {
+        const z = d.record as ZTI;
+        const changed = z.icState !== this.icState || z.hardwareState !== this.hardwareState || z.batteryState !== this.batteryState || z.inboundState !== this.inboundState;
+        this.icState = z.icState; this.hardwareState = z.hardwareState; this.batteryState = z.batteryState; this.inboundState = z.inboundState;
+        this.selfCheckAt = now;
+        if (changed) this.event("selfcheck", `self-check: IC ${z.icState}, hardware ${z.hardwareState}, battery ${z.batteryState}, inbound ${z.inboundState}`);
+        if (z.beamCount > 0) this.setBeams(z.power, z.beamCount, now);
+        break;
+      }
+    }
+  }
+
+  /** A decoded 4.0 frame. Frames with a 2.1 text form reach onSentence through their conversion; only the rest matter here. */
+  onFrame(f: Frame40, now: number, converted: boolean): void {
+    if (!converted) this.unit(now);
+    if (f.error) this.event("rdss40.error", `${f.name || "frame"}: ${f.error}`);
+  }
+
+  /** The gateway sent a command (TXA, DWA, ...) to the terminal: expect an FKI within `answerWithin` s. */
+  noteSent(command: string, now: number): void {
+    this.pendingCommand = command;
+    this.pendingSince = now;
+  }
+  /** Command awaiting its FKI ("" when none) and since when. */
+  pendingCommand = "";
+  pendingSince = NaN;
+  answerWithin = 10;
+
+  /** Seconds to wait before the next transmission may be accepted (card interval and last FKI). */
+  transmitWait(now: number): number {
+    let w = 0;
+    const fb = this.feedback.get("TXA");
+    if (fb && fb.wait === fb.wait) w = Math.max(w, fb.wait - (now - fb.at) / 1000);
+    if (this.serviceInterval > 0 && this.lastTransmitAt === this.lastTransmitAt) w = Math.max(w, this.serviceInterval - (now - this.lastTransmitAt) / 1000);
+    return w > 0 ? Math.ceil(w) : 0;
+  }
+
+  /** Remaining wait for one command from its last feedback. */
+  remainingWait(command: string, now: number): number {
+    const fb = this.feedback.get(command);
+    if (!fb || fb.wait !== fb.wait) return 0;
+    const w = fb.wait - (now - fb.at) / 1000;
+    return w > 0 ? Math.ceil(w) : 0;
+  }
+
+  /** Periodic check (about once a second): silence, lost fix, checksum bursts. */
+  tick(now: number): void {
+    if (this.lastUnitAt === this.lastUnitAt && !this.silent && now - this.lastUnitAt > this.o.silentAfter * 1000) {
+      this.silent = true;
+      this.event("terminal.silent", `no output from the terminal for ${this.o.silentAfter} s`);
+    }
+    if (this.units > 0) {
+      const last = this.lastValidFixAt;
+      const lost = last !== last ? this.lastUnitAt === this.lastUnitAt && now - this.firstUnitAt(now) > this.o.noFixAfter * 1000 : now - last > this.o.noFixAfter * 1000;
+      if (lost && !this.noFixReported) {
+        this.noFixReported = true;
+        this.event("rnss.nofix", `no valid RNSS position for ${this.o.noFixAfter} s`);
+      }
+    }
+    if (this.pendingCommand && now - this.pendingSince > this.answerWithin * 1000) {
+      this.event("command.noanswer", `no feedback (FKI) from the terminal for ${this.pendingCommand} within ${this.answerWithin} s`);
+      this.pendingCommand = "";
+    }
+    if (this.windowStart !== this.windowStart) this.windowStart = now;
+    if (now - this.windowStart >= 60000) {
+      if (this.windowUnits >= 10 && (this.windowErrors * 100) / this.windowUnits > this.o.checksumPercent) {
+        this.event("checksum.burst", `${this.windowErrors} checksum errors in ${this.windowUnits} units over the last minute`);
+      }
+      this.windowStart = now;
+      this.windowUnits = 0;
+      this.windowErrors = 0;
+    }
+  }
+  private firstAt = NaN;
+  private firstUnitAt(now: number): number {
+    if (this.firstAt !== this.firstAt) this.firstAt = now;
+    return this.firstAt;
+  }
+
+  private position(lat: number, lon: number, now: number): void {
+    this.latitude = lat;
+    this.longitude = lon;
+    this.fixAt = now;
+    this.lastValidFixAt = now;
+    if (this.noFixReported) {
+      this.noFixReported = false;
+      this.event("rnss.fix", "valid RNSS position again");
+    }
+  }
+
+  private setBeams(power: Int8Array, count: number, now: number): void {
+    let up = false;
+    for (let k = 0; k < 10; k++) {
+      const p = k < count ? power[k] : -1;
+      this.beams[k] = p;
+      if (p > 0) up = true;
+    }
+    this.beamsAt = now;
+    if (!up && this.beamsWereUp) this.event("beams.lost", "all RDSS beams at power 0");
+    if (up && !this.beamsWereUp && this.everBeams) this.event("beams.ok", "RDSS beam received again");
+    this.everBeams = true;
+    this.beamsWereUp = up;
+  }
+  private everBeams = false;
+
+  private card(c: ICI, now: number): void {
+    const was = this.cardKnown ? (this.cardPresent ? this.cardNumber : 0) : -1;
+    this.cardKnown = true;
+    this.cardPresent = !c.noCard;
+    this.cardNumber = c.userId;
+    this.cardSerial = c.serialNumber;
+    this.serviceInterval = c.serviceInterval;
+    this.level = c.level;
+    this.encrypted = c.encryption === 0x45;
+    this.cardAt = now;
+    if (c.noCard && was !== 0) this.event("card.absent", "no IC card in the terminal");
+    else if (!c.noCard && was !== c.userId) this.event("card.present", `IC card ${addr7(c.userId)}, service interval ${c.serviceInterval} s, level ${c.level}`);
+  }
+
+  private fki(k: FKI, now: number): void {
+    const cmd = unpack3(k.command);
+    if (cmd === this.pendingCommand || (cmd === "TCQ" && this.pendingCommand === "TXA")) this.pendingCommand = "";
+    let fb = this.feedback.get(cmd);
+    if (!fb) {
+      if (this.feedback.size >= 16) return; // bounded: a terminal has a handful of commands
+      fb = { at: now, accepted: false, reason: NaN, wait: NaN };
+      this.feedback.set(cmd, fb);
+    }
+    fb.at = now;
+    fb.accepted = k.accepted;
+    fb.reason = k.reason;
+    fb.wait = k.wait;
+    if (k.accepted && (cmd === "TXA" || cmd === "DWA" || cmd === "WAA" || cmd === "TCQ")) this.lastTransmitAt = now;
+    if (!k.accepted) {
+      const why = k.wait > 0 ? `, wait ${k.wait} s` : "";
+      this.event("command.refused", `terminal refused ${cmd} (reason ${k.reason === k.reason ? k.reason : "?"}${why})`);
+    }
+  }
+
+  private message(from: number, infoType: number, mode: number, c: Content, now: number): void {
+    const data = c.data.slice(0, c.length);
+    const m: ReceivedMessage = { at: now, from: addr7(from) ?? "", infoType, mode, data };
+    const text = contentText(c, this.decodeText);
+    if (text !== undefined) m.text = text;
+    this.messages.push(m);
+    if (this.messages.length > this.o.maxMessages) this.messages.shift();
+    this.messagesReceived++;
+    this.event("message.received", `short message from ${m.from}` + (text !== undefined ? `: ${text.length > 60 ? text.slice(0, 60) + "…" : text}` : ` (${data.length} bytes)`));
+  }
+
+  private unknownRdss(formatter: string, d: DecodedSentence): void {
+    const n = this.unknownFormatters.get(formatter);
+    if (n !== undefined) { this.unknownFormatters.set(formatter, n + 1); return; }
+    if (this.unknownFormatters.size >= 32) return; // bounded: logged once per formatter
+    this.unknownFormatters.set(formatter, 1);
+    this.event("rdss.unknown", `unknown $BD${formatter} sentence forwarded undecoded: ${d.fields.strings().join(",").slice(0, 80)}`);
+  }
+
+  /** Plain-object view for status pages and tests (cold path). */
+  snapshot(now: number): Record<string, unknown> {
+    const per = (a: Int16Array) => {
+      const o: Record<string, number> = {};
+      for (let s = 0; s < 7; s++) if (a[s]) o[SYSTEM_NAMES[s]] = a[s];
+      return o;
+    };
+    const nn = (v: number) => (v === v ? v : null);
+    return {
+      rnss: {
+        time: hms(this.fixTime), date: this.fixYear === this.fixYear ? `${this.fixYear}-${String(this.fixMonth).padStart(2, "0")}-${String(this.fixDay).padStart(2, "0")}` : null,
+        lat: nn(this.latitude), lon: nn(this.longitude), quality: nn(this.quality), hdop: nn(this.hdop), altitude_m: nn(this.altitude),
+        speed_kn: nn(this.speedKnots), course_deg: nn(this.courseTrue), satellitesUsed: per(this.satellitesUsed), satellitesInView: per(this.satellitesInView),
+        age_s: this.fixAt === this.fixAt ? (now - this.fixAt) / 1000 : null,
+      },
+      rdss: { card: addr7(this.rdssUser), time: hms(this.rdssTime), lat: nn(this.rdssLatitude), lon: nn(this.rdssLongitude), height_m: nn(this.rdssHeight) },
+      beams: Array.from(this.beams, (p) => (p < 0 ? null : p)), responseBeam: nn(this.responseBeam),
+      card: this.cardKnown ? { present: this.cardPresent, card: addr7(this.cardNumber), serviceInterval_s: nn(this.serviceInterval), level: nn(this.level), encrypted: this.encrypted } : null,
+      selfCheck: this.selfCheckAt === this.selfCheckAt ? { ic: this.icState, hardware: this.hardwareState, battery: this.batteryState, inbound: this.inboundState } : null,
+      feedback: Object.fromEntries(Array.from(this.feedback, ([k, f]) => [k, { accepted: f.accepted, reason: nn(f.reason), wait_s: nn(f.wait), remaining_s: this.remainingWait(k, now) }])),
+      transmitWait_s: this.transmitWait(now),
+      messages: this.messages.map((m) => ({ from: m.from, infoType: m.infoType, mode: m.mode, text: m.text ?? null, bytes: m.data.length })),
+      silent: this.silent, checksumErrors: this.checksumErrors,
+    };
+  }
+}

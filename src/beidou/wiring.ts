@@ -1,0 +1,97 @@
+// Beidou decoding plugged into the gateway: the `onUnit` and `convertFrame` hooks
+// (src/core/gateway.ts) feed the sentence decoder, the 4.0 frame decoder and the
+// device state; `attach()` connects the gateway's event log and a 1 s state tick.
+//
+//   const w = new BeidouWiring({ clock });
+//   const gw = new Gateway({ ..., onUnit: w.onUnit, convertFrame: w.convertFrame });
+//   w.attach({ events: gw.events, timers });
+
+import type { Clock, Timers } from "../core/io";
+import { SentenceDecoder } from "./decoder";
+import { FrameDecoder } from "./rdss40";
+import { DeviceState, DeviceStateOptions, EventSink } from "./state";
+
+export type UnitKind = "sentence" | "frame" | "reject";
+
+export interface BeidouWiringOptions extends DeviceStateOptions {
+  clock?: Pick<Clock, "now">;
+}
+
+/** Forwards to the event log once attached (the gateway creates its log after its hooks). */
+class LateEvents implements EventSink {
+  sink?: EventSink;
+  add(code: string, text: string): void {
+    if (this.sink) this.sink.add(code, text);
+  }
+}
+
+export class BeidouWiring {
+  readonly sentences = new SentenceDecoder();
+  readonly frames = new FrameDecoder();
+  readonly state: DeviceState;
+  private readonly clock: Pick<Clock, "now">;
+  private readonly events = new LateEvents();
+  /** Text form of the frame seen by onUnit, handed to convertFrame (same frame, same call sequence). */
+  private readonly text = new Uint8Array(512);
+  private textLength = 0;
+  private textFor: Uint8Array | undefined;
+  private timer: unknown;
+  private timers?: Timers;
+
+  constructor(options: BeidouWiringOptions = {}) {
+    this.clock = options.clock ?? { now: () => Date.now() };
+    this.state = new DeviceState({ ...options, events: options.events ?? this.events });
+    if (options.events) this.events.sink = options.events;
+  }
+
+  /** Connect the gateway's event log and start the once-a-second state check. */
+  attach(o: { events?: EventSink; timers?: Timers }): void {
+    if (o.events) this.events.sink = o.events;
+    if (o.timers && this.timer === undefined) {
+      this.timers = o.timers;
+      this.timer = o.timers.set(() => this.state.tick(this.clock.now()), 1000, true);
+    }
+  }
+
+  detach(): void {
+    if (this.timers && this.timer !== undefined) this.timers.clear(this.timer);
+    this.timer = undefined;
+  }
+
+  readonly onUnit = (kind: UnitKind, bytes: Uint8Array, length: number, reason?: string): void => {
+    const now = this.clock.now();
+    if (kind === "sentence") {
+      this.state.onSentence(this.sentences.decode(bytes, length), now);
+    } else if (kind === "frame") {
+      this.textLength = this.handleFrame(bytes, length, now);
+      this.textFor = bytes;
+    } else {
+      this.state.onReject(reason ?? "", now);
+    }
+  };
+
+  readonly convertFrame = (frame: Uint8Array, length: number, out: Uint8Array): number => {
+    let n: number;
+    if (this.textFor === frame) {
+      n = this.textLength;
+      this.textFor = undefined;
+    } else n = this.handleFrame(frame, length, this.clock.now());
+    if (n === 0 || n > out.length) return 0;
+    out.set(this.text.subarray(0, n));
+    return n;
+  };
+
+  private handleFrame(bytes: Uint8Array, length: number, now: number): number {
+    const f = this.frames.decode(bytes, length);
+    const n = this.frames.toText(this.text);
+    this.state.onFrame(f, now, n > 0);
+    if (n > 0) this.state.onSentence(this.sentences.decode(this.text, n), now);
+    return n;
+  }
+}
+
+/** Hooks for src/cli/common.ts beidouHooks(): a fresh wiring; call `attach` with the gateway's log. */
+export function gatewayHooks(options: BeidouWiringOptions = {}) {
+  const w = new BeidouWiring(options);
+  return { onUnit: w.onUnit, convertFrame: w.convertFrame, attach: (o: { events?: EventSink; timers?: Timers }) => w.attach(o), wiring: w };
+}
