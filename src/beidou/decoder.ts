@@ -58,15 +58,13 @@ export class SentenceDecoder {
     res.error = null;
     res.talker = 0;
     res.formatter = 0;
-    if (!f.scan(bytes, length)) {
-      res.kind = KIND_UNKNOWN;
-      res.error = "too many fields";
-      this.bump(this.errors, KIND_UNKNOWN);
-      return res;
-    }
+    const scanned = f.scan(bytes, length);
     const a = f.start[0];
     const alen = f.end[0] - a;
-    if (alen >= 2 && bytes[a] === 0x50 && bytes[0] === 0x24) {
+    // `$PQGSV`/`$PQGSA`: Quectel sends BeiDou satellites under a "PQ" talker (gpsd nmeaid_to_prn quirk).
+    const pq = alen === 5 && bytes[a] === 0x50 && bytes[a + 1] === 0x51 && bytes[a + 2] === 0x47 && bytes[a + 3] === 0x53 &&
+      (bytes[a + 4] === 0x56 || bytes[a + 4] === 0x41);
+    if (alen >= 2 && bytes[a] === 0x50 && bytes[0] === 0x24 && !pq) {
       // `$P` + manufacturer: proprietary (IEC 61162-1)
       res.kind = KIND_PROPRIETARY;
       this.bump(this.counts, KIND_PROPRIETARY);
@@ -75,6 +73,12 @@ export class SentenceDecoder {
     if (alen !== 5 || !isUpper(bytes[a]) || !isUpperOrDigit(bytes[a + 1])) {
       res.kind = KIND_UNKNOWN; // `$SNRSTAT`, `$GNGGAH`, `!AIVDM`...: forwarded, not decoded
       this.bump(this.counts, KIND_UNKNOWN);
+      return res;
+    }
+    if (!scanned) {
+      res.kind = KIND_UNKNOWN;
+      res.error = "too many fields";
+      this.bump(this.errors, KIND_UNKNOWN);
       return res;
     }
     res.talker = (bytes[a] << 8) | bytes[a + 1];
@@ -121,7 +125,7 @@ export function sentenceJson(d: DecodedSentence, ctx: JsonContext = {}): Record<
     o.talker = "P";
     o.formatter = addr.slice(1);
     o.kind = d.kind;
-    o.fields = f.strings();
+    o.fields = allFields(f);
     return o;
   }
   if (d.kind === KIND_UNKNOWN) {
@@ -129,7 +133,7 @@ export function sentenceJson(d: DecodedSentence, ctx: JsonContext = {}): Record<
     o.talker = d.talker ? talkerString(d.talker) : null;
     o.formatter = d.formatter ? unpack3(d.formatter) : addr;
     o.kind = d.kind;
-    o.fields = f.strings();
+    o.fields = allFields(f);
     if (d.error) o.error = d.error;
     return o;
   }
@@ -144,4 +148,11 @@ export function sentenceJson(d: DecodedSentence, ctx: JsonContext = {}): Record<
   const body = d.sentenceKind!.json(d.record, ctx);
   for (const k in body) if (body[k] !== undefined) o[k] = body[k];
   return o;
+}
+
+/** Every data field as a string, however many (cold path; the hot-path table stops at MAX_FIELDS). */
+function allFields(f: Fields): string[] {
+  let s = "";
+  for (let k = f.start[0]; k < f.bodyEnd; k++) s += String.fromCharCode(f.bytes[k]);
+  return s.split(",").slice(1);
 }

@@ -40,7 +40,10 @@ export class Fields {
     let s = 1;
     for (let i = 1; i < bodyEnd; i++) {
       if (bytes[i] === 0x2c) {
-        if (n >= MAX_FIELDS) return false;
+        if (n >= MAX_FIELDS) {
+          this.count = n;
+          return false;
+        }
         this.start[n] = s;
         this.end[n] = i;
         n++;

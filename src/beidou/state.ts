@@ -247,7 +247,7 @@ export class DeviceState {
       case "GSV": {
         const g = d.record as GSV;
         if (g.sentenceNumber !== 1) break;
-        let sys = t;
+        let sys = g.systemId === g.systemId && g.systemId < 7 ? g.systemId : t;
         if (sys === SYS_UNKNOWN) sys = g.count > 0 ? satSystem(SYS_UNKNOWN, g.id[0], d.talker === 0x5051) : d.talker === 0x5051 ? SYS_BDS : SYS_UNKNOWN;
         this.satellitesInView[sys] = g.satellitesInView;
         break;

@@ -21,6 +21,8 @@ export class GSV {
   readonly snr = new Float64Array(GSV_MAX_SATS);
   /** NMEA 4.10 signal ID, NaN when absent. */
   signalId = NaN;
+  /** System ID after the signal ID (Quectel PQGSV), NaN when absent. */
+  systemId = NaN;
 }
 
 export const GSV_KIND: SentenceKind<GSV> = {
@@ -35,9 +37,13 @@ export const GSV_KIND: SentenceKind<GSV> = {
     const rest = f.count - 3;
     const groups = rest >> 2;
     const extra = rest & 3;
-    if (extra > 1) return "GSV satellite group incomplete";
-    g.signalId = extra === 1 ? f.hex(f.count) : NaN;
-    if (extra === 1 && g.signalId !== g.signalId) return "GSV signal ID malformed";
+    if (extra === 3) return "GSV satellite group incomplete";
+    // extra 1: NMEA 4.10 signal ID; extra 2: signal ID + system ID (Quectel `$PQGSV,...,0,4`).
+    const sig = f.count - extra + 1;
+    g.signalId = extra >= 1 ? f.hex(sig) : NaN;
+    g.systemId = extra === 2 ? f.hex(f.count) : NaN;
+    if (extra >= 1 && !f.empty(sig) && g.signalId !== g.signalId) return "GSV signal ID malformed";
+    if (extra === 2 && !(g.systemId >= 1 && g.systemId <= 15)) return "GSV satellite group incomplete";
     if (groups > GSV_MAX_SATS) return "GSV has too many satellites";
     if (!(g.totalSentences >= 1 && g.totalSentences <= 9) || !(g.sentenceNumber >= 1 && g.sentenceNumber <= g.totalSentences)) return "GSV sentence numbers out of range";
     if (!(g.satellitesInView >= 0)) return "GSV satellites in view malformed";
@@ -59,6 +65,6 @@ export const GSV_KIND: SentenceKind<GSV> = {
   json: (g) => {
     const sats: Array<Record<string, unknown>> = [];
     for (let k = 0; k < g.count; k++) sats.push({ id: g.id[k], elevation_deg: n(g.elevation[k]), azimuth_deg: n(g.azimuth[k]), snr_dBHz: n(g.snr[k]) });
-    return { totalSentences: n(g.totalSentences), sentenceNumber: n(g.sentenceNumber), satellitesInView: n(g.satellitesInView), satellites: sats, signalId: n(g.signalId) };
+    return { totalSentences: n(g.totalSentences), sentenceNumber: n(g.sentenceNumber), satellitesInView: n(g.satellitesInView), satellites: sats, signalId: n(g.signalId), systemId: n(g.systemId) ?? undefined };
   },
 };
