@@ -1,5 +1,6 @@
 // bd450 sim: a simulated Beidou terminal on a pseudo-terminal.
 import { SimSession } from "../sim/session";
+import { SimTerminal } from "../sim/terminal";
 import { formatUsage, parseArgs, type OptionSpec } from "./args";
 
 const SPEC: Record<string, OptionSpec> = {
@@ -11,6 +12,12 @@ const SPEC: Record<string, OptionSpec> = {
   noise: { type: "number", arg: "N", help: "built-in mix: a little line noise every N epochs (0: none)", default: 0 },
   link: { type: "string", arg: "PATH", help: "symlink for the gateway side of the pty" },
   "wait-host": { type: "boolean", help: "start output when the host first writes (e.g. the gateway's ICA)" },
+  card: { type: "string", arg: "NUMBER", help: "terminal: own card number, 7 digits (answers ICA/TXA/DWA)", default: "0242286" },
+  "no-card": { type: "boolean", help: "terminal: no IC card inserted (ICI all zeros, transmissions refused)" },
+  interval: { type: "number", arg: "S", help: "terminal: card service interval, seconds between transmissions", default: 60 },
+  level: { type: "number", help: "terminal: card communication level 1-4", default: 3 },
+  "terminal-rdss40": { type: "boolean", help: "terminal: answer in RDSS 4.0 binary frames instead of 2.1 text" },
+  "echo-host": { type: "boolean", help: "print what the host writes on stderr" },
 };
 
 export const usage = formatUsage(
@@ -27,8 +34,17 @@ export async function run(argv: string[]): Promise<number> {
   const sim = new SimSession({
     log: o.log as string | undefined, baud: Number(o.baud), loop: Boolean(o.loop), epochs: Number(o.epochs),
     fast: Boolean(o.fast), noiseEvery: Number(o.noise), link: o.link as string | undefined, waitHost: Boolean(o["wait-host"]),
-    onHostBytes: (b) => process.stderr.write(`host -> terminal: ${JSON.stringify(b.toString("latin1"))}\n`),
+    onHostBytes: (b) => {
+      if (o["echo-host"]) process.stderr.write(`host -> terminal: ${JSON.stringify(b.toString("latin1"))}\n`);
+      terminal.receive(new Uint8Array(b.buffer, b.byteOffset, b.length));
+    },
   });
+  // Terminal behaviour (src/sim/terminal.ts): answers the host's commands through the same paced writer.
+  const terminal = new SimTerminal({
+    card: o["no-card"] ? null : String(o.card), serviceInterval: Number(o.interval), level: Number(o.level),
+    rdss40: Boolean(o["terminal-rdss40"]), loopbackDelay: 1000, write: (u) => sim.write(u),
+  });
+  const ticker = setInterval(() => terminal.tick(), 200);
   await sim.open();
   process.stdout.write(`PTY ${sim.gatewayPath}\n`);
   sim.start();
@@ -38,6 +54,7 @@ export async function run(argv: string[]): Promise<number> {
   });
   const why = await Promise.race([sim.done.then(() => "replay finished"), stopped]);
   if (why === "replay finished") await new Promise((r) => setTimeout(r, 200)); // let the tty drain
+  clearInterval(ticker);
   await sim.close();
   process.stderr.write(JSON.stringify({ stopped: why, unitsWritten: sim.writer.unitsWritten, bytesWritten: sim.writer.bytesWritten, hostBytes: sim.hostBytes }) + "\n");
   return 0;
