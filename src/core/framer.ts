@@ -23,7 +23,7 @@ export type RejectReason =
   | "badChecksum" // *HH present but wrong, or not two hex digits
   | "noChecksum" // no *HH at the end
   | "tooLong" // longer than maxLength; cut and skipped to the next start
-  | "badCharacter" // control character inside a unit
+  | "badCharacter" // control character inside a unit, or '*' / '\\' inside the fields
   | "truncated" // a new start character (or end of input) before the line end
   | "badAddress" // address field not 2+ upper-case letters/digits
   | "binaryLength" // RDSS 4.0 frame with an impossible length field
@@ -81,7 +81,7 @@ export interface FramerOptions {
 }
 
 const HUNT = 0, TEXT = 1, BINARY = 2, SKIP = 3;
-const DOLLAR = 0x24, BANG = 0x21, CR = 0x0d, LF = 0x0a, STAR = 0x2a, COMMA = 0x2c;
+const DOLLAR = 0x24, BANG = 0x21, CR = 0x0d, LF = 0x0a, STAR = 0x2a, COMMA = 0x2c, BACKSLASH = 0x5c;
 /** Smallest 4.0 frame: '$' + command(4) + length(2) + user address(3) + XOR(1). */
 const MIN_FRAME = 11;
 
@@ -135,7 +135,12 @@ export class SentenceFramer {
 
   /** End of input: a unit still open is truncated. */
   flush(): void {
-    if (this.state === TEXT || this.state === BINARY) this.reject("truncated");
+    // An unfinished 4.0 frame may be a false one hiding text: frame its bytes again.
+    while (this.state === BINARY) {
+      this.falseFrame("truncated");
+      this.feed(this.buf, 0, 0);
+    }
+    if (this.state === TEXT) this.reject("truncated");
     this.state = HUNT;
     this.len = 0;
   }
@@ -213,10 +218,13 @@ export class SentenceFramer {
     let k = 1;
     while (k < n - 3 && b[k] !== COMMA) {
       const a = b[k];
-      if (!((a >= 0x41 && a <= 0x5a) || (a >= 0x30 && a <= 0x39))) return this.reject("badAddress");
+      if (!((a >= 0x41 && a <= 0x5a) || (a >= 0x30 && a <= 0x39))) return this.reject(a === STAR || a === BACKSLASH ? "badCharacter" : "badAddress");
       k++;
     }
     if (k < 3) return this.reject("badAddress");
+    // '*' and '\' are delimiters (checksum, TAG block): inside the fields they would
+    // corrupt the sentence for every receiver downstream.
+    for (; k < n - 3; k++) if (b[k] === STAR || b[k] === BACKSLASH) return this.reject("badCharacter");
     this.counters.sentences++;
     this.len = 0;
     this.onSentence(b, n);
