@@ -1,0 +1,392 @@
+// Settings schema, validation, loader and the host JSON-lines store.
+
+import { strict as assert } from "node:assert";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { DEFAULT_CONFIG, GatewayConfig } from "../src/core/config";
+import type { SettingsStore } from "../src/core/io";
+import {
+  CROSS_RULES, SETTINGS, SUPPORTED_BAUDS, buildCandidate, defaultConfig, findSetting, maskPrefix, parseIPv4, parseValue,
+  validateConfig,
+} from "../src/console/settings";
+import { loadSettings, saveSettings } from "../src/console/persist";
+import { SettingsFile, checkPreferenceRules, crc32Hex, defaultSettingsPath } from "../src/platform/node/settings-file";
+
+/** In-memory store with the board's preference rules (the Moddable adapter's behaviour). */
+class MemoryStore implements SettingsStore {
+  values = new Map<string, string | number | boolean>();
+  commits = 0;
+  sets = 0;
+  get(k: string) {
+    return this.values.get(k);
+  }
+  set(k: string, v: string | number | boolean) {
+    checkPreferenceRules(k, v);
+    this.sets++;
+    this.values.set(k, v);
+  }
+  delete(k: string) {
+    this.values.delete(k);
+  }
+  keys() {
+    return Array.from(this.values.keys());
+  }
+  commit() {
+    this.commits++;
+  }
+}
+
+function setErr(changes: [string, string][], base: GatewayConfig = defaultConfig()): string {
+  const r = buildCandidate(base, changes);
+  assert.ok("errors" in r, `expected an error for ${JSON.stringify(changes)}`);
+  return (r as { errors: string[] }).errors.join(" | ");
+}
+
+function setOk(changes: [string, string][], base: GatewayConfig = defaultConfig()): GatewayConfig {
+  const r = buildCandidate(base, changes);
+  assert.ok("config" in r, `expected success for ${JSON.stringify(changes)}: ${JSON.stringify(r)}`);
+  return (r as { config: GatewayConfig }).config;
+}
+
+function tmpDir(): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), "bd450-settings-"));
+}
+
+describe("settings schema", () => {
+  it("has exactly one row per GatewayConfig key, keys <= 15 characters", () => {
+    const keys = Object.keys(DEFAULT_CONFIG).sort();
+    assert.deepEqual(SETTINGS.map((r) => r.key).sort(), keys);
+    for (const r of SETTINGS) assert.ok(r.key.length <= 15, r.key);
+    for (const r of CROSS_RULES) for (const k of r.keys) assert.ok(keys.indexOf(k) >= 0, k);
+  });
+
+  it("row kinds match the default value types", () => {
+    const d = DEFAULT_CONFIG as unknown as Record<string, unknown>;
+    for (const r of SETTINGS) {
+      const t = typeof d[r.key];
+      assert.equal(t, r.kind === "int" ? "number" : r.kind === "bool" ? "boolean" : "string", r.key);
+    }
+  });
+
+  it("the defaults pass every rule", () => {
+    assert.deepEqual(validateConfig(defaultConfig()), []);
+  });
+
+  it("finds keys case-insensitively", () => {
+    assert.equal(findSetting("TTL")!.key, "ttl");
+    assert.equal(findSetting("ipaddr")!.key, "ipAddr");
+    assert.equal(findSetting("nope"), undefined);
+  });
+
+  it("parses IPv4 and netmasks strictly", () => {
+    assert.equal(parseIPv4("172.16.1.45"), 0xac10012d);
+    for (const bad of ["172.16.1", "172.16.1.256", "172.016.1.1", "a.b.c.d", "1.2.3.4.5", "", " 1.2.3.4"]) assert.equal(parseIPv4(bad), -1, bad);
+    assert.equal(maskPrefix(parseIPv4("255.255.0.0")), 16);
+    assert.equal(maskPrefix(parseIPv4("255.255.255.252")), 30);
+    assert.equal(maskPrefix(parseIPv4("255.0.255.0")), -1);
+    assert.equal(maskPrefix(parseIPv4("0.0.0.0")), 0);
+  });
+});
+
+describe("settings validation: every rule names itself", () => {
+  const cases: Array<[string, [string, string][], RegExp]> = [
+    ["SFI format", [["sfi", "BD12"]], /SFI format ccxxxx/],
+    ["SFI format (digits first)", [["sfi", "0001BD"]], /SFI format ccxxxx/],
+    ["SFI instance 0000", [["sfi", "BD0000"]], /instance 0001\.\.9999/],
+    ["baud not supported", [["baud", "12345"]], /baud not supported; supported rates: 4800 9600 19200 38400 57600 115200 230400 460800 921600/],
+    ["baud not a number", [["baud", "fast"]], /baud is an integer/],
+    ["tagTime on|off", [["tagTime", "maybe"]], /tagTime is on\|off/],
+    ["ttl range low", [["ttl", "0"]], /ttl 1\.\.255/],
+    ["ttl range high", [["ttl", "256"]], /ttl 1\.\.255/],
+    ["ttl integer", [["ttl", "1.5"]], /ttl is an integer/],
+    ["iface IPv4", [["iface", "eth0"]], /iface is a dotted-quad IPv4 address or empty/],
+    ["ipMode choice", [["ipMode", "auto"]], /ipMode is one of static\|dhcp/],
+    ["ipAddr format", [["ipAddr", "172.16.1"]], /ipAddr is a dotted-quad IPv4 address/],
+    ["static address outside 172.16.0.0/12", [["ipAddr", "192.168.1.10"]], /ipMode static needs a 450 fixed address in 172\.16\.0\.1\.\.172\.31\.255\.254/],
+    ["static address just above the range", [["ipAddr", "172.32.0.1"]], /172\.16\.0\.0\/12/],
+    ["ipMask contiguous", [["ipMask", "255.0.255.0"]], /ipMask is a contiguous netmask/],
+    ["ipMask too wide", [["ipMask", "254.0.0.0"]], /ipMask is a contiguous netmask/],
+    ["host part network address", [["ipAddr", "172.16.0.0"], ["ipMask", "255.255.0.0"]], /network or broadcast address/],
+    ["host part broadcast", [["ipAddr", "172.16.255.255"]], /network or broadcast address/],
+    ["gateway format", [["ipGateway", "gw"]], /ipGateway is a dotted-quad IPv4 address or empty/],
+    ["gateway subnet", [["ipGateway", "172.17.0.1"]], /gateway must be in the ipAddr subnet 172\.16\.1\.45\/16/],
+    ["gateway own address", [["ipGateway", "172.16.1.45"]], /must not be this board's own address/],
+    ["group unknown", [["groupMap", "TXR=RADIO"]], /unknown group "RADIO".*groups: MISC TGTD SATD NAVD VDRD RCOM TIME PROP USR1 USR2 USR3 USR4 USR5 USR6 USR7 USR8 BAM1 BAM2 CAM1 CAM2/],
+    ["group rule key", [["groupMap", "TOOLONGKEY=NAVD"]], /key must be a formatter/],
+    ["group rule shape", [["groupMap", "TXR"]], /expected KEY=GROUP/],
+    ["overlong policy", [["overlong", "split"]], /overlong is one of carry\|verbatim\|drop/],
+    ["propMfr", [["propMfr", "X1"]], /propMfr is three letters/],
+    ["maxLine range", [["maxLine", "50"]], /maxLine 82\.\.1024/],
+    ["rdss40 bool", [["rdss40", "2"]], /rdss40 is on\|off/],
+    ["hbtInterval range", [["hbtInterval", "-1"]], /hbtInterval 0 \(off\) or 1\.\.3600 s/],
+    ["alSilentS range", [["alSilentS", "0"]], /alSilentS 1\.\.3600 s/],
+    ["alNoFixS range", [["alNoFixS", "100000"]], /alNoFixS 1\.\.86400 s/],
+    ["alCsumPct range", [["alCsumPct", "101"]], /alCsumPct 1\.\.100 %/],
+    ["cmdFwd bool", [["cmdFwd", "enable"]], /cmdFwd is on\|off/],
+    ["cmdFwd needs an allowlist", [["cmdFwd", "on"]], /command forwarding needs a non-empty cmdAllow/],
+    ["cmdAllow SFI format", [["cmdAllow", "EI0001,XX"]], /"XX" breaks rule: SFI format ccxxxx .* in the cmdAllow allowlist/],
+    ["cmdAllow duplicates", [["cmdAllow", "EI0001,EI0001"]], /lists each SFI once/],
+    ["cmdAllow own SFI", [["cmdAllow", "BD0001"]], /own SFI BD0001 cannot be a command source/],
+    ["cmdGroups unknown", [["cmdGroups", "RCOM,NETA"]], /"NETA" breaks rule: group unknown; groups: MISC/],
+    ["cmdGroups duplicates", [["cmdGroups", "RCOM,RCOM"]], /lists each group once/],
+    ["cmdGroups empty with forwarding", [["cmdAllow", "EI0001"], ["cmdFwd", "on"], ["cmdGroups", '""']], /needs at least one group in cmdGroups/],
+    ["uartQueue range", [["uartQueue", "0"]], /uartQueue 1\.\.256 sentences/],
+    ["legacyUdp format", [["legacyUdp", "10.0.0.1"]], /legacyUdp format address:port/],
+    ["legacyUdp port", [["legacyUdp", "10.0.0.1:70000"]], /legacyUdp port 1\.\.65535/],
+    ["legacyUdp 450 group", [["legacyUdp", "239.192.0.4:60004"]], /reserved for IEC 61162-450 groups/],
+    ["syslog address", [["syslog", "host:514"]], /syslog format address:port/],
+    ["startupCmds bool", [["startupCmds", "x"]], /startupCmds is on\|off/],
+    ["unknown key", [["colour", "red"]], /unknown setting/],
+    ["same key twice", [["ttl", "2"], ["ttl", "3"]], /one value per setting/],
+  ];
+  for (const [name, changes, re] of cases) {
+    it(name, () => {
+      assert.match(setErr(changes), re);
+    });
+  }
+
+  it("dhcp accepts an address outside the 450 range (only static is bound to it)", () => {
+    const c = setOk([["ipMode", "dhcp"], ["ipAddr", "10.0.0.5"]]);
+    assert.equal(c.ipAddr, "10.0.0.5");
+    // ...and going back to static with that address is refused as a whole.
+    assert.match(setErr([["ipMode", "static"]], c), /ipMode static needs a 450 fixed address/);
+  });
+
+  it("accepts every supported baud and the 450 address range edges", () => {
+    for (const b of SUPPORTED_BAUDS) assert.equal(setOk([["baud", String(b)]]).baud, b);
+    assert.equal(setOk([["ipAddr", "172.31.255.254"], ["ipMask", "255.255.0.0"]]).ipAddr, "172.31.255.254");
+    assert.equal(setOk([["ipAddr", "172.16.0.1"]]).ipAddr, "172.16.0.1");
+  });
+
+  it("normalizes: SFI upper case, lists without blanks, booleans, enums, empty text", () => {
+    const c = setOk([["sfi", "bd0002"], ["cmdAllow", "ei0001,vr0001"], ["tagTime", "OFF"], ["overlong", "DROP"], ["syslog", '""'], ["cmdGroups", "rcom,misc"]]);
+    assert.equal(c.sfi, "BD0002");
+    assert.equal(c.cmdAllow, "EI0001,VR0001");
+    assert.equal(c.tagTime, false);
+    assert.equal(c.overlong, "drop");
+    assert.equal(c.syslog, "");
+    assert.equal(c.cmdGroups, "RCOM,MISC");
+  });
+
+  it("a set with one bad value changes nothing (no half-way change)", () => {
+    const base = defaultConfig();
+    const r = buildCandidate(base, [["ttl", "5"], ["sfi", "bad"]]);
+    assert.ok("errors" in r);
+    assert.deepEqual(base, defaultConfig());
+  });
+
+  it("related settings change together in one set", () => {
+    // A move to another subnet: gateway and address must change at once.
+    const base = setOk([["ipGateway", "172.16.0.1"]]);
+    assert.match(setErr([["ipAddr", "172.20.0.10"]], base), /gateway must be in the ipAddr subnet/);
+    const c = setOk([["ipAddr", "172.20.0.10"], ["ipGateway", "172.20.0.1"]], base);
+    assert.equal(c.ipGateway, "172.20.0.1");
+    // Command forwarding: allowlist and switch in one set.
+    const f = setOk([["cmdAllow", "EI0001"], ["cmdFwd", "on"]]);
+    assert.equal(f.cmdFwd, true);
+    assert.match(setErr([["cmdAllow", '""']], f), /needs a non-empty cmdAllow/);
+  });
+
+  it("parseValue refuses over-long text", () => {
+    const r = parseValue(findSetting("groupMap")!, "TXR=RCOM;".repeat(120));
+    assert.ok("error" in r && /at most 1000 characters/.test(r.error));
+  });
+});
+
+describe("settings loader over a SettingsStore", () => {
+  it("an empty store loads the defaults with no problems", () => {
+    const events: string[] = [];
+    const l = loadSettings(new MemoryStore(), (c, t) => events.push(c + " " + t));
+    assert.deepEqual(l.config, defaultConfig());
+    assert.deepEqual(l.problems, []);
+    assert.deepEqual(events, []);
+  });
+
+  it("stored values override defaults; save writes only changed keys and commits once", () => {
+    const s = new MemoryStore();
+    const cfg = setOk([["ttl", "3"], ["sfi", "BD0042"]]);
+    const n1 = saveSettings(s, cfg);
+    assert.equal(n1, SETTINGS.length, "first save writes every key");
+    assert.equal(s.commits, 1);
+    const l = loadSettings(s);
+    assert.equal(l.config.ttl, 3);
+    assert.equal(l.config.sfi, "BD0042");
+    const before = s.sets;
+    const n2 = saveSettings(s, setOk([["ttl", "4"]], l.config));
+    assert.equal(n2, 1);
+    assert.equal(s.sets - before, 1, "flash wear: only the changed key is rewritten");
+  });
+
+  it("wrongly typed and out-of-rule values load as defaults and are logged", () => {
+    const s = new MemoryStore();
+    s.values.set("ttl", "3"); // string where an int32 belongs
+    s.values.set("baud", 12345); // not a supported rate
+    s.values.set("tagTime", 1); // int where a boolean belongs
+    s.values.set("sfi", "garbage");
+    s.values.set("alNoFixS", 45); // valid: kept
+    const events: string[] = [];
+    const l = loadSettings(s, (c, t) => events.push(c + ": " + t));
+    assert.equal(l.config.ttl, DEFAULT_CONFIG.ttl);
+    assert.equal(l.config.baud, DEFAULT_CONFIG.baud);
+    assert.equal(l.config.tagTime, DEFAULT_CONFIG.tagTime);
+    assert.equal(l.config.sfi, DEFAULT_CONFIG.sfi);
+    assert.equal(l.config.alNoFixS, 45);
+    assert.equal(l.problems.length, 4);
+    assert.equal(events.filter((e) => e.startsWith("settings.bad")).length, 4);
+    assert.ok(events.some((e) => /ttl: stored string breaks rule: ttl is integer; default 1 used/.test(e)), events.join("\n"));
+    assert.ok(events.some((e) => /baud not supported/.test(e)));
+  });
+
+  it("a stored combination breaking a cross-field rule resets that rule's keys", () => {
+    const s = new MemoryStore();
+    s.values.set("cmdFwd", true); // forwarding on with an empty allowlist
+    s.values.set("ttl", 7);
+    const l = loadSettings(s);
+    assert.equal(l.config.cmdFwd, false);
+    assert.equal(l.config.ttl, 7);
+    assert.match(l.problems.join("\n"), /cmdFwd, cmdAllow reset to defaults/);
+    assert.deepEqual(validateConfig(l.config), []);
+  });
+
+  it("keys from a newer version are kept and survive a save", () => {
+    const s = new MemoryStore();
+    s.values.set("futureKey", "abc");
+    s.values.set("ttl", 2);
+    const events: string[] = [];
+    const l = loadSettings(s, (c, t) => events.push(c + ": " + t));
+    assert.deepEqual(l.unknown, { futureKey: "abc" });
+    assert.match(events.join("\n"), /settings.unknown: kept 1 setting\(s\) unknown to this version: futureKey/);
+    saveSettings(s, setOk([["ttl", "9"]], l.config));
+    assert.equal(s.get("futureKey"), "abc");
+    // Key names match exactly: "TTL" is not ttl, it is someone else's key.
+    s.values.set("TTL", 5);
+    assert.deepEqual(loadSettings(s).unknown, { futureKey: "abc", TTL: 5 });
+  });
+
+  it("a store that throws loads defaults and logs", () => {
+    const broken: SettingsStore = {
+      get() {
+        throw new Error("nvs read fail");
+      },
+      set() {},
+      delete() {},
+      keys: () => ["ttl"],
+      commit() {},
+    };
+    const l = loadSettings(broken);
+    assert.deepEqual(l.config, defaultConfig());
+    assert.match(l.problems[0], /ttl: unreadable \(nvs read fail\)/);
+  });
+});
+
+describe("host settings file (JSON lines, atomic)", () => {
+  it("round-trips through an atomic replace and leaves no temp file", () => {
+    const dir = tmpDir();
+    const file = path.join(dir, "sub", "config");
+    const a = new SettingsFile(file);
+    saveSettings(a, setOk([["ttl", "4"], ["groupMap", "TXR=USR1;GP*=NAVD"], ["tagTime", "off"]]));
+    assert.deepEqual(fs.readdirSync(path.dirname(file)), ["config"]);
+    const text = fs.readFileSync(file, "utf8");
+    const lines = text.trim().split("\n");
+    assert.equal(lines[0], '{"bd450":"settings","version":1}');
+    assert.equal(lines.length, SETTINGS.length + 1);
+    for (const line of lines.slice(1)) assert.match(line, /^\{"k":"[A-Za-z0-9]+","v":.*,"crc":"[0-9a-f]{8}"\}$/);
+    const l = loadSettings(new SettingsFile(file));
+    assert.equal(l.config.ttl, 4);
+    assert.equal(l.config.tagTime, false);
+    assert.equal(l.config.groupMap, "TXR=USR1;GP*=NAVD");
+    assert.deepEqual(l.problems, []);
+  });
+
+  it("a file cut in the middle of a line keeps every intact key and logs the broken one", () => {
+    const dir = tmpDir();
+    const file = path.join(dir, "config");
+    saveSettings(new SettingsFile(file), setOk([["ttl", "4"], ["sfi", "BD0777"], ["syslog", "172.16.0.9:514"]]));
+    const full = fs.readFileSync(file, "utf8");
+    const cut = full.indexOf('"k":"syslog"') + 20; // cut inside the syslog line: the rest of the file is lost
+    fs.writeFileSync(file, full.slice(0, cut));
+    const fileEvents: string[] = [];
+    const store = new SettingsFile(file, { log: (c, t) => fileEvents.push(c + ": " + t) });
+    const l = loadSettings(store);
+    assert.equal(l.config.ttl, 4, "keys before the cut survive");
+    assert.equal(l.config.sfi, "BD0777");
+    assert.equal(l.config.syslog, "", "the cut key is the default");
+    assert.match(fileEvents.join("\n"), /settings.file: config line \d+: damaged \(key syslog\); ignored, default used/);
+  });
+
+  it("every truncation point of a saved file loads without throwing, only intact lines count", () => {
+    const dir = tmpDir();
+    const file = path.join(dir, "config");
+    const cfg = setOk([["ttl", "4"], ["sfi", "BD0777"], ["cmdAllow", "EI0001"], ["cmdFwd", "on"], ["hbtInterval", "30"]]);
+    saveSettings(new SettingsFile(file), cfg);
+    const full = fs.readFileSync(file, "utf8");
+    for (let cut = 0; cut <= full.length; cut++) {
+      fs.writeFileSync(file, full.slice(0, cut));
+      const l = loadSettings(new SettingsFile(file));
+      assert.deepEqual(validateConfig(l.config), [], `cut ${cut}`);
+      const rec = l.config as unknown as Record<string, unknown>;
+      const want = cfg as unknown as Record<string, unknown>;
+      const def = DEFAULT_CONFIG as unknown as Record<string, unknown>;
+      for (const r of SETTINGS) assert.ok(rec[r.key] === want[r.key] || rec[r.key] === def[r.key], `cut ${cut} key ${r.key}`);
+    }
+  });
+
+  it("a flipped byte that still parses is caught by the line CRC", () => {
+    const dir = tmpDir();
+    const file = path.join(dir, "config");
+    saveSettings(new SettingsFile(file), setOk([["ttl", "4"]]));
+    const text = fs.readFileSync(file, "utf8").replace('"k":"ttl","v":4', '"k":"ttl","v":6');
+    fs.writeFileSync(file, text);
+    const store = new SettingsFile(file);
+    assert.equal(loadSettings(store).config.ttl, DEFAULT_CONFIG.ttl);
+    assert.match(store.problems.join("\n"), /key ttl fails its CRC/);
+  });
+
+  it("hand-edited lines without a CRC are accepted; garbage lines are refused", () => {
+    const dir = tmpDir();
+    const file = path.join(dir, "config");
+    fs.writeFileSync(file, '{"k":"ttl","v":9}\nnot json\n[1,2]\n{"k":"baud"}\n{"k":"sfi","v":"BD0003"}\n');
+    const store = new SettingsFile(file);
+    const l = loadSettings(store);
+    assert.equal(l.config.ttl, 9);
+    assert.equal(l.config.sfi, "BD0003");
+    assert.equal(store.problems.length, 3);
+  });
+
+  it("wrongly typed values in the file load as defaults, unknown keys are written back", () => {
+    const dir = tmpDir();
+    const file = path.join(dir, "config");
+    const line = (k: string, v: unknown) => JSON.stringify({ k, v, crc: crc32Hex(JSON.stringify([k, v])) });
+    fs.writeFileSync(file, [line("ttl", "two"), line("newerKey", 17), line("sfi", "BD0009"), ""].join("\n"));
+    const events: string[] = [];
+    const store = new SettingsFile(file);
+    const l = loadSettings(store, (c, t) => events.push(c + ": " + t));
+    assert.equal(l.config.ttl, DEFAULT_CONFIG.ttl);
+    assert.equal(l.config.sfi, "BD0009");
+    assert.deepEqual(l.unknown, { newerKey: 17 });
+    assert.match(events.join("\n"), /ttl: stored string breaks rule/);
+    saveSettings(store, setOk([["ttl", "3"]], l.config));
+    const again = loadSettings(new SettingsFile(file));
+    assert.equal(again.config.ttl, 3);
+    assert.deepEqual(again.unknown, { newerKey: 17 });
+  });
+
+  it("enforces the board's preference limits", () => {
+    const store = new SettingsFile(path.join(tmpDir(), "config"));
+    assert.throws(() => store.set("aKeyLongerThan15", 1), /nvs set fail/);
+    assert.throws(() => store.set("ttl", 1.5), /float unsupported/);
+    assert.throws(() => store.set("ttl", 2 ** 31), /int32/);
+    assert.throws(() => store.set("groupMap", "x".repeat(4001)), /4000 bytes/);
+  });
+
+  it("an unreadable path loads defaults and logs; the default path follows XDG", () => {
+    const dir = tmpDir();
+    const store = new SettingsFile(dir); // a directory, not a file
+    assert.match(store.problems[0], /unreadable/);
+    assert.deepEqual(loadSettings(store).config, defaultConfig());
+    assert.equal(defaultSettingsPath({ XDG_CONFIG_HOME: "/x/cfg" }), "/x/cfg/bd450/config");
+    assert.equal(defaultSettingsPath({ HOME: "/home/u" }), "/home/u/.config/bd450/config");
+    assert.equal(defaultSettingsPath({ XDG_CONFIG_HOME: "relative", HOME: "/home/u" }), "/home/u/.config/bd450/config");
+  });
+});

@@ -1,0 +1,90 @@
+// What the console needs from the gateway: the ConsoleHost contract. The gateway
+// (or a test) implements it; the console never reaches into gateway internals, so it
+// runs unchanged on the board, on Node and in tests.
+
+import type { GatewayConfig } from "../core/config";
+import type { LogEvent } from "../core/eventlog";
+import type { SettingKey, SettingValue } from "./settings";
+
+export interface ApplyResult {
+  /** The gateway refused the record (e.g. it could not rebuild a component). Nothing changed. */
+  error?: string;
+  /** Keys stored but only used after `save` + `reboot`; default: the schema's `apply: "restart"` rows. */
+  restart?: readonly SettingKey[];
+}
+
+/**
+ * Status as the console shows it. A section left `undefined` means its data source is
+ * not connected in this build (the console says so); `null` means connected but no
+ * data received yet ("no fix yet").
+ */
+export interface StatusReport {
+  uptimeS: number;
+  /** Heap figures where the platform reports them (Moddable release builds do not). */
+  heap?: { used?: number; free?: number; peak?: number };
+  terminal?: {
+    /** "open", "closed", "reopening"... */
+    link: string;
+    bytes: number;
+    sentences: number;
+    /** Rejected units by reason (badChecksum, tooLong, ...). */
+    rejects: Record<string, number>;
+    /** Seconds since the last valid sentence; undefined when none yet. */
+    lastSentenceAgeS?: number;
+    /** Host -> terminal queue figures. */
+    uartQueued?: number;
+    uartDropped?: number;
+  };
+  rnss?: FixReport | null;
+  rdss?: FixReport | null;
+  beams?: { response: number; timeDiff: number; power: readonly number[]; ageS?: number } | null;
+  card?: { userId: string; serial?: string; feature?: number; frequencyS?: number; level?: number; encrypted?: boolean; ageS?: number } | null;
+  network?: {
+    link: string;
+    address: string;
+    /** Datagrams sent and received per transmission group name. */
+    out: Record<string, number>;
+    in: Record<string, number>;
+    /** Errors by kind (sendErrors, rejected datagrams by reason, ...). */
+    errors: Record<string, number>;
+  };
+  /** Active or unacknowledged alerts. */
+  alerts?: ReadonlyArray<{ id: string; state: string; text: string }>;
+}
+
+export interface FixReport {
+  /** UTC time of the fix, as the sentence gave it (hh:mm:ss). */
+  time?: string;
+  lat: number;
+  lon: number;
+  /** Fix quality / mode text (e.g. "GPS fix", "RTK", "RDSS"). */
+  quality?: string;
+  satellites?: number;
+  hdop?: number;
+  heightM?: number;
+  ageS?: number;
+  /** Talker + formatter the fix came from, e.g. "GNGGA", "BDDWR". */
+  source?: string;
+}
+
+export interface ConsoleHost {
+  /** The running configuration. */
+  getConfig(): GatewayConfig;
+  /** Take a record that passed every schema rule into use (in memory, not saved). */
+  applyConfig(config: GatewayConfig, changed: readonly SettingKey[]): ApplyResult | undefined;
+  /** Persist the running configuration atomically; returns an error text or undefined. */
+  save(): string | undefined;
+  /** Restart the gateway (the board resets; the host process re-executes). */
+  reboot(): void;
+  status(): StatusReport;
+  /** The newest `count` system log events, oldest first. */
+  log(count: number): LogEvent[];
+  resetCounters(): void;
+  /**
+   * Queue a sentence (with or without CR LF) for the terminal UART. Returns an error
+   * text when it was refused. Undefined member: no terminal link in this build.
+   */
+  sendCommand?(sentence: Uint8Array): string | undefined;
+  /** Settings from a newer version kept in the store (shown by `show config`). */
+  unknownSettings?(): Record<string, SettingValue>;
+}
