@@ -1,0 +1,93 @@
+// bd450 listen inside a private network namespace (unshare -rn): joins groups,
+// prints sentences with SFI/n/group, counts discards, writes a pcap that reads back.
+
+import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { asciiBytes, xorRange } from "../src/core/checksum";
+import { readPcap, UdpPacket } from "../src/core/pcap";
+import { Iec450Receiver } from "../src/core/receiver";
+import { parseGroups } from "../src/cli/listen";
+import { runInNetns } from "./lib/netns";
+
+const repoRoot = path.resolve(__dirname, "../..");
+const BIN = path.join(repoRoot, "bin", "bd450.js");
+
+function tag(params: string): string {
+  const x = xorRange(asciiBytes(params), 0, params.length);
+  return "\\" + params + "*" + x.toString(16).toUpperCase().padStart(2, "0") + "\\";
+}
+const ZDA = "$GPZDA,120000.00,01,01,2024,00,00*61\r\n";
+
+describe("bd450 listen", function () {
+  this.timeout(30000);
+
+  it("parseGroups: all, lists, unknown names", () => {
+    assert.equal(parseGroups("all").length, 20);
+    assert.deepEqual(parseGroups("navd, RCOM,NAVD"), [4, 6]);
+    assert.throws(() => parseGroups("NAVX"), /unknown group "NAVX"/);
+  });
+
+  it("joins NAVD+RCOM in a namespace, prints sentences, counts a discard, writes a readable pcap", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bd450-listen-"));
+    const pcap = path.join(dir, "cap.pcap");
+    const datagrams: Array<[string, number, string]> = [
+      ["239.192.0.4", 60004, "UdPbC\0" + tag("s:GP0001,n:1") + ZDA],
+      ["239.192.0.7", 60007, "UdPbC\0" + tag("s:ZA0001,n:1") + ZDA], // TIME: not joined
+      ["239.192.0.4", 60004, "UdPbC\0" + tag("s:GP0001,n:2") + ZDA + tag("s:GP0001,n:3") + ZDA],
+      ["239.192.0.4", 60004, "UdPbC\0" + "\\s:GP0001,n:4*00\\" + ZDA], // bad TAG checksum
+      ["239.192.0.6", 60006, "UdPbC\0" + tag("d:BD0001,s:EI0001,n:9") + "$CCICA,0,00*7B\r\n"],
+    ];
+    const sender = `
+      const dgram = require("dgram");
+      const list = ${JSON.stringify(datagrams)};
+      const s = dgram.createSocket("udp4");
+      s.bind(() => {
+        s.setMulticastInterface("127.0.0.1");
+        s.setMulticastTTL(1);
+        let i = 0;
+        const next = () => {
+          if (i >= list.length) return s.close();
+          const [a, p, t] = list[i++];
+          s.send(Buffer.from(t, "latin1"), p, a, () => setTimeout(next, 30));
+        };
+        setTimeout(next, 700);
+      });`;
+    try {
+      const script = `"${process.execPath}" "${BIN}" listen --group NAVD,RCOM --interface 127.0.0.1 --count 4 --duration 15 --json --stats 0 --pcap "${pcap}" > "${dir}/out" 2> "${dir}/err" &
+        L=$!; "${process.execPath}" -e '${sender.replace(/'/g, "'\\''")}'; wait $L; echo "rc=$?"`;
+      const r = await runInNetns("sh", ["-c", script], { timeoutMs: 25000 });
+      const outText = fs.readFileSync(path.join(dir, "out"), "utf8");
+      const errText = fs.readFileSync(path.join(dir, "err"), "utf8");
+      assert.match(r.stdout, /rc=0/, r.stdout + r.stderr + errText);
+      const lines = outText.trim().split("\n").map((l) => JSON.parse(l));
+      const sentences = lines.filter((l) => l.sentence);
+      assert.deepEqual(sentences.map((l) => `${l.group} ${l.source} ${l.n}`), ["NAVD GP0001 1", "NAVD GP0001 2", "NAVD GP0001 3", "RCOM EI0001 9"]);
+      assert.equal(sentences[3].destination, "BD0001");
+      assert.equal(sentences[0].from.split(":")[0], "127.0.0.1");
+      const discards = lines.filter((l) => l.verdict === "discard");
+      assert.deepEqual(discards.map((l) => l.reason), ["tag-checksum"]);
+      const final = JSON.parse(errText.trim().split("\n").pop()!);
+      assert.equal(final.received, 4);
+      assert.equal(final.accepted, 3);
+      assert.equal(final.tagChecksum, 1);
+      assert.equal(final.delivered, 4);
+      // The pcap holds the 4 datagrams as received, and they judge the same offline.
+      const pk: UdpPacket[] = [];
+      readPcap(new Uint8Array(fs.readFileSync(pcap)), (p) => pk.push(p));
+      assert.equal(pk.length, 4);
+      assert.deepEqual(pk.map((p) => `${p.dstAddress}:${p.dstPort}`), ["239.192.0.4:60004", "239.192.0.4:60004", "239.192.0.4:60004", "239.192.0.6:60006"]);
+      const rx = new Iec450Receiver();
+      assert.deepEqual(pk.map((p) => rx.receive(p.payload).verdict), ["accept", "accept", "discard", "accept"]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("--help and bad options", async () => {
+    const r = await runInNetns(process.execPath, [BIN, "listen", "--group", "NOPE"], { timeoutMs: 10000 });
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /unknown group "NOPE"/);
+  });
+});

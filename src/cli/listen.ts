@@ -1,0 +1,153 @@
+// bd450 listen: join IEC 61162-450 transmission groups, judge every datagram with the
+// strict receiver, print each sentence with its source SFI, line count and group,
+// and the receiver counters (periodically and at exit). Optionally records every
+// datagram received (accepted or not) into a pcap file Wireshark opens.
+
+import * as fs from "fs";
+import { GROUPS, GROUP_COUNT, groupIndex, groupNames } from "../core/groups";
+import { latin1 } from "../core/checksum";
+import { PcapWriter } from "../core/pcap";
+import { Iec450Receiver, ReceivedSentence, Verdict } from "../core/receiver";
+import { noteNames } from "../core/tagblock";
+import { NodeUDP } from "../platform/node/udp";
+import { formatUsage, parseArgs, UsageError, type OptionSpec } from "./args";
+
+const SPEC: Record<string, OptionSpec> = {
+  group: { type: "string", arg: "NAME[,NAME]|all", help: "transmission groups to join", default: "all" },
+  interface: { type: "string", arg: "ADDR", help: "IPv4 address of the interface to join on (default: the OS choice)" },
+  pcap: { type: "string", arg: "FILE", help: "also write every datagram received to FILE (pcap, Ethernet)" },
+  count: { type: "number", arg: "N", help: "stop after N datagrams (0: no limit)", default: 0 },
+  duration: { type: "number", arg: "S", help: "stop after S seconds (0: until Ctrl-C)", default: 0 },
+  json: { type: "boolean", help: "one JSON object per line instead of text" },
+  sfi: { type: "string", arg: "XX0000", help: "own SFI: hide sentences whose d: names another SFI" },
+  stats: { type: "number", arg: "S", help: "print the counters every S seconds to stderr (0: only at exit)", default: 10 },
+  discards: { type: "boolean", help: "also print one line per discarded datagram (--no-discards to hide)", default: true },
+};
+
+export const usage = formatUsage(
+  "bd450 listen [--group NAME|all] [--interface ADDR] [--pcap FILE] [--count N] [--duration S] [--json]",
+  "Join IEC 61162-450 groups (239.192.0.N, UDP port 60000+N) and validate each datagram\n" +
+    "with the strict receiver. Prints: GROUP s:SFI n:N [d:SFI] SENTENCE, one line per\n" +
+    "sentence, and the receiver counters (stderr). Groups: " + groupNames().join(" ") + ".",
+  SPEC,
+);
+
+/** Group indexes for a --group value ("all", or names separated by commas). */
+export function parseGroups(spec: string): number[] {
+  if (spec.trim().toLowerCase() === "all") return Array.from({ length: GROUP_COUNT }, (_, i) => i + 1);
+  const out: number[] = [];
+  for (const name of spec.split(",").map((s) => s.trim()).filter(Boolean)) {
+    const g = groupIndex(name);
+    if (!g) throw new UsageError(`unknown group "${name}" (groups: ${groupNames().join(", ")}, or all)`);
+    if (!out.includes(g)) out.push(g);
+  }
+  if (!out.length) throw new UsageError("--group needs at least one group name");
+  return out;
+}
+
+function printable(s: string): string {
+  return s.replace(/[^\x20-\x7e]/g, (c) => "\\x" + c.charCodeAt(0).toString(16).padStart(2, "0"));
+}
+
+export function sentenceLine(s: ReceivedSentence, group: number, from: string, json: boolean): string {
+  const text = latin1(s.bytes, s.start, s.end);
+  if (json) {
+    const o: Record<string, unknown> = {
+      group: GROUPS[group].name, from, source: s.source, n: s.n >= 0 ? s.n : null, destination: s.destination, sentence: text,
+    };
+    if (s.groupCode >= 0) o.g = [s.groupLine, s.groupTotal, s.groupCode];
+    if (s.timeRaw === s.timeRaw) o.c = s.timeRaw;
+    const notes = noteNames(s.notes);
+    if (notes.length) o.notes = notes;
+    return JSON.stringify(o);
+  }
+  const n = s.n >= 0 ? String(s.n).padStart(3) : "  -";
+  return `${GROUPS[group].name.padEnd(4)} s:${s.source} n:${n}${s.destination !== null ? " d:" + s.destination : ""}  ${printable(text)}`;
+}
+
+export function discardLine(v: Verdict, group: number, from: string, length: number, json: boolean): string {
+  if (json) return JSON.stringify({ group: GROUPS[group].name, from, verdict: "discard", reason: v.reason, token: v.token, length, errorLine: v.line || undefined });
+  return `${GROUPS[group].name.padEnd(4)} DISCARD ${v.reason}${v.token && v.token !== "UdPbC" ? " (" + v.token + ")" : ""}${v.line ? " line " + v.line : ""} from ${from}, ${length} bytes`;
+}
+
+export async function run(argv: string[]): Promise<number> {
+  const { options: o, positional, help } = parseArgs(argv, SPEC);
+  if (help) { process.stdout.write(usage); return 0; }
+  if (positional.length) throw new UsageError(`unexpected argument "${positional[0]}"`);
+  const groups = parseGroups(String(o.group));
+  const json = !!o.json;
+  const count = Number(o.count);
+  const duration = Number(o.duration);
+  const statsEvery = Number(o.stats);
+  if (count < 0 || duration < 0 || statsEvery < 0) throw new UsageError("--count, --duration and --stats must be >= 0");
+  const iface = o.interface !== undefined ? String(o.interface) : undefined;
+
+  let fd: number | undefined;
+  let writer: PcapWriter | undefined;
+  if (o.pcap !== undefined) {
+    fd = fs.openSync(String(o.pcap), "w");
+    const f = fd;
+    writer = new PcapWriter((chunk) => fs.writeSync(f, chunk));
+  }
+
+  const out: string[] = [];
+  const flush = () => { if (out.length) { process.stdout.write(out.join("\n") + "\n"); out.length = 0; } };
+  let current = 0;
+  let from = "";
+  let received = 0;
+  const receiver = new Iec450Receiver({
+    ownSfi: o.sfi !== undefined ? String(o.sfi) : undefined,
+    // A listener shows its own traffic too; only d: filtering applies with --sfi.
+    ignoreOwnSource: false,
+    onSentence: (s) => out.push(sentenceLine(s, current, from, json)),
+    onVerdict: (v, _b, length) => { if (v.verdict === "discard" && o.discards) out.push(discardLine(v, current, from, length, json)); },
+  });
+
+  const errors: string[] = [];
+  let done: (why: string) => void = () => undefined;
+  const finished = new Promise<string>((resolve) => { done = resolve; });
+  const sockets: NodeUDP[] = [];
+  for (const g of groups) {
+    const grp = GROUPS[g];
+    const sock: NodeUDP = new NodeUDP({
+      port: grp.port, reuseAddr: true, interface: iface,
+      onReadable() {
+        for (let d = sock.read(); d; d = sock.read()) {
+          if (count > 0 && received >= count) break;
+          received++;
+          const bytes = new Uint8Array(d);
+          current = g;
+          from = `${d.address}:${d.port}`;
+          writer?.write({ time: Date.now(), srcAddress: d.address, srcPort: d.port, dstAddress: grp.address, dstPort: grp.port }, bytes);
+          receiver.receive(bytes, bytes.length, g);
+          if (count > 0 && received >= count) done("count");
+        }
+        flush();
+      },
+      onError(e?: Error) {
+        const msg = `${grp.name}: ${e?.message ?? "socket error"}`;
+        if (errors.length < 20) errors.push(msg);
+        process.stderr.write(`bd450 listen: ${msg}\n`);
+      },
+    });
+    sock.add(grp.address);
+    sockets.push(sock);
+  }
+  const counters = () => JSON.stringify({ received, ...receiver.counters });
+  process.stderr.write(`bd450 listen: joined ${groups.map((g) => `${GROUPS[g].name} ${GROUPS[g].address}:${GROUPS[g].port}`).join(", ")}${iface ? " on " + iface : ""}\n`);
+  const ticker = statsEvery > 0 ? setInterval(() => process.stderr.write(counters() + "\n"), statsEvery * 1000) : undefined;
+  const timer = duration > 0 ? setTimeout(() => done("duration"), duration * 1000) : undefined;
+  const onSig = () => done("signal");
+  process.once("SIGINT", onSig);
+  process.once("SIGTERM", onSig);
+  await finished;
+  process.off("SIGINT", onSig);
+  process.off("SIGTERM", onSig);
+  if (ticker) clearInterval(ticker);
+  if (timer) clearTimeout(timer);
+  flush();
+  for (const s of sockets) s.close();
+  if (fd !== undefined) fs.closeSync(fd);
+  process.stderr.write(counters() + "\n");
+  return 0;
+}
