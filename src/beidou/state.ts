@@ -294,7 +294,7 @@ export class DeviceState {
         this.icState = z.icState; this.hardwareState = z.hardwareState; this.batteryState = z.batteryState; this.inboundState = z.inboundState;
         this.selfCheckAt = now;
         if (changed) this.event("selfcheck", `self-check: IC ${z.icState}, hardware ${z.hardwareState}, battery ${z.batteryState}, inbound ${z.inboundState}`);
-        if (z.beamCount > 0) this.setBeams(z.power, z.beamCount, now);
+        if (z.beamCount >= 6) this.setBeams(z.power, z.beamCount, now); // short vendor forms carry no usable beam list
         break;
       }
     }
