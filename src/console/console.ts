@@ -415,7 +415,7 @@ export class Console {
     else {
       this.println(`network     link ${n.link}, address ${n.address}`);
       this.println("  out       " + fmtCounts(n.out));
-      this.println("  in        " + fmtCounts(n.in));
+      this.println("  in        " + (n.in ? fmtCounts(n.in) : "network receiver not connected"));
       this.println("  errors    " + fmtCounts(n.errors));
     }
     if (!s.alerts) this.println("alerts      data source not connected");
@@ -444,7 +444,6 @@ export class Console {
   terminalOp(op: TerminalOp, words: string[], rest: string): void {
     const send = this.host.sendCommand;
     if (!send) return this.fail(`${op.name}: terminal link not connected in this build`);
-    if (!op.encode) return this.fail(`${op.name}: not connected: the Beidou ${op.formatter} command encoder (src/beidou) is not in this build`);
     if (this.pending) return this.fail(`${op.name}: busy, still waiting for the terminal's answer to ${this.pending.op.formatter}`);
     const built = op.encode(words, rest);
     if ("error" in built) return this.fail(`${op.name}: ${built.error}`);

@@ -42,9 +42,9 @@ export interface StatusReport {
   network?: {
     link: string;
     address: string;
-    /** Datagrams sent and received per transmission group name. */
+    /** Datagrams sent and received per transmission group name; `in` undefined: no receiver in this build. */
     out: Record<string, number>;
-    in: Record<string, number>;
+    in?: Record<string, number>;
     /** Errors by kind (sendErrors, rejected datagrams by reason, ...). */
     errors: Record<string, number>;
   };

@@ -1,0 +1,198 @@
+// ConsoleHost over the running Gateway and the Beidou device state: the one
+// implementation the board and the Linux host share. Platform specifics (how to
+// reboot, heap figures, network link) come in as options.
+//
+// Settings: `set` changes the running record shown by `show config`; keys the
+// running gateway can take at once are applied live (group map: the router
+// re-installs its rules; UART queue bound: read at every send); every other key is
+// reported as "after save + reboot", because its component copied the value when it
+// was built. Nothing is stored until `save`.
+
+import type { Gateway } from "../core/gateway";
+import type { GatewayConfig } from "../core/config";
+import type { Clock, SettingsStore } from "../core/io";
+import type { LogEvent } from "../core/eventlog";
+import type { DeviceState } from "../beidou/state";
+import { addr7, hms } from "../beidou/kind";
+import type { ApplyResult, ConsoleHost, StatusReport } from "./host";
+import type { LoadedSettings } from "./persist";
+import { saveSettings } from "./persist";
+import { SETTINGS, SettingKey, SettingValue } from "./settings";
+
+/** Keys the running gateway takes without a restart (see the file comment). */
+export const LIVE_KEYS: readonly SettingKey[] = ["groupMap", "uartQueue"];
+
+export interface GatewayConsoleHostOptions {
+  gateway: Gateway;
+  /** Beidou device state (BeidouWiring.state); without it fix/beam/card show "not connected". */
+  state?: DeviceState;
+  store: SettingsStore;
+  /** What the loader returned (unknown keys are shown and kept). */
+  loaded: LoadedSettings;
+  clock: Clock;
+  reboot(): void;
+  /** Heap figures where the platform reports them. */
+  heap?(): { used?: number; free?: number; peak?: number } | undefined;
+  /** Network link state and address as the platform knows them. */
+  network?(): { link: string; address: string };
+  /** Received datagrams per group and receive errors, once a network receiver runs. */
+  received?(): { in: Record<string, number>; errors: Record<string, number> };
+  /** Active alerts from the alert manager, when one runs; default: conditions of the device state. */
+  alerts?(): ReadonlyArray<{ id: string; state: string; text: string }>;
+}
+
+function zero(o: object): void {
+  const r = o as Record<string, unknown>;
+  for (const k in r) {
+    const v = r[k];
+    if (typeof v === "number") r[k] = 0;
+    else if (Array.isArray(v)) v.fill(0);
+  }
+}
+
+const GGA_QUALITY = ["invalid", "GNSS fix", "differential", "PPS", "RTK fixed", "RTK float", "estimated", "manual", "simulation"];
+
+export class GatewayConsoleHost implements ConsoleHost {
+  private config: GatewayConfig;
+  private readonly o: GatewayConsoleHostOptions;
+
+  constructor(options: GatewayConsoleHostOptions) {
+    this.o = options;
+    this.config = { ...options.gateway.config };
+  }
+
+  getConfig(): GatewayConfig {
+    return { ...this.config };
+  }
+
+  applyConfig(next: GatewayConfig, changed: readonly SettingKey[]): ApplyResult {
+    const gw = this.o.gateway;
+    // Live keys first, so that a refusal leaves everything as it was.
+    if (changed.indexOf("groupMap") >= 0) {
+      try {
+        gw.router.apply(next.groupMap);
+      } catch (e) {
+        return { error: (e as Error).message };
+      }
+      gw.config.groupMap = next.groupMap;
+    }
+    if (changed.indexOf("uartQueue") >= 0) gw.config.uartQueue = next.uartQueue;
+    this.config = { ...next };
+    return { restart: SETTINGS.map((r) => r.key).filter((k) => LIVE_KEYS.indexOf(k) < 0) };
+  }
+
+  save(): string | undefined {
+    try {
+      saveSettings(this.o.store, this.config);
+      return undefined;
+    } catch (e) {
+      return (e as Error).message;
+    }
+  }
+
+  reboot(): void {
+    this.o.reboot();
+  }
+
+  unknownSettings(): Record<string, SettingValue> {
+    return this.o.loaded.unknown;
+  }
+
+  log(count: number): LogEvent[] {
+    return this.o.gateway.events.recent(count);
+  }
+
+  resetCounters(): void {
+    const gw = this.o.gateway;
+    zero(gw.framer.counters);
+    zero(gw.encoder.counters);
+    zero(gw.counters);
+    if (this.o.state) this.o.state.checksumErrors = 0;
+    gw.events.add("console", "counters reset from the console");
+  }
+
+  sendCommand(sentence: Uint8Array): string | undefined {
+    if (this.o.state && sentence.length > 6)
+      this.o.state.noteSent(String.fromCharCode(sentence[3], sentence[4], sentence[5]), this.o.clock.now());
+    if (!this.o.gateway.sendToTerminal(sentence)) this.o.gateway.events.add("console", "UART queue was full: the oldest queued command was dropped");
+    return undefined;
+  }
+
+  status(): StatusReport {
+    const gw = this.o.gateway;
+    const now = this.o.clock.now();
+    const snap = gw.snapshot() as { rejects: Record<string, number>; perGroup: Record<string, number>; sendErrors: number };
+    const f = gw.framer.counters;
+    const st = this.o.state;
+    const silence = gw.silenceSeconds();
+    const c = gw.counters;
+    let link = silence === Infinity ? "no data yet" : st && st.silent ? "silent" : "receiving";
+    if (c.serialErrors) link += `, ${c.serialErrors} serial errors, ${c.serialReopens} reopens`;
+    const age = (at: number) => (at === at ? Math.max(0, (now - at) / 1000) : undefined);
+    const r: StatusReport = {
+      uptimeS: (this.o.clock.monotonic() - gw.startTime) / 1000,
+      terminal: {
+        link, bytes: f.bytes, sentences: f.sentences + f.frames, rejects: snap.rejects,
+        lastSentenceAgeS: silence === Infinity ? undefined : silence, uartQueued: c.uartQueued, uartDropped: c.uartDropped,
+      },
+    };
+    const heap = this.o.heap ? this.o.heap() : undefined;
+    if (heap) r.heap = heap;
+    const net = this.o.network ? this.o.network() : { link: "unknown", address: this.config.iface || "OS default route" };
+    const rx = this.o.received ? this.o.received() : undefined;
+    const errors: Record<string, number> = { sendErrors: snap.sendErrors };
+    if (rx) for (const k in rx.errors) errors[k] = rx.errors[k];
+    r.network = { link: net.link, address: net.address, out: snap.perGroup, in: rx ? rx.in : undefined, errors };
+    if (st) {
+      r.rnss = st.lastValidFixAt === st.lastValidFixAt
+        ? {
+          time: hms(st.fixTime) ?? undefined, lat: st.latitude, lon: st.longitude,
+          quality: st.quality === st.quality ? GGA_QUALITY[st.quality] ?? "quality " + st.quality : undefined,
+          satellites: st.satellitesUsedTotal === st.satellitesUsedTotal ? st.satellitesUsedTotal : undefined,
+          hdop: st.hdop === st.hdop ? st.hdop : undefined, heightM: st.altitude === st.altitude ? st.altitude : undefined,
+          ageS: age(st.lastValidFixAt),
+        }
+        : null;
+      r.rdss = st.rdssAt === st.rdssAt
+        ? {
+          time: hms(st.rdssTime) ?? undefined, lat: st.rdssLatitude, lon: st.rdssLongitude,
+          heightM: st.rdssHeight === st.rdssHeight ? st.rdssHeight : undefined, ageS: age(st.rdssAt),
+          source: "card " + (addr7(st.rdssUser) ?? "?"),
+        }
+        : null;
+      if (st.beamsAt === st.beamsAt) {
+        const power: number[] = [];
+        for (let i = 0; i < st.beams.length; i++) if (st.beams[i] >= 0) power.push(st.beams[i]);
+        r.beams = { response: st.responseBeam, timeDiff: st.timeDifferenceBeam, power, ageS: age(st.beamsAt) };
+      } else r.beams = null;
+      r.card = !st.cardKnown
+        ? null
+        : !st.cardPresent
+          ? { userId: "none (no IC card)", ageS: age(st.cardAt) }
+          : {
+            userId: addr7(st.cardNumber) ?? "?", serial: String(st.cardSerial).padStart(8, "0"), frequencyS: st.serviceInterval,
+            level: st.level, encrypted: st.encrypted, ageS: age(st.cardAt),
+          };
+      r.alerts = this.o.alerts ? this.o.alerts() : this.conditions(st, now);
+    } else if (this.o.alerts) r.alerts = this.o.alerts();
+    return r;
+  }
+
+  /** Alert conditions read from the device state (thresholds from the running config). */
+  private conditions(st: DeviceState, now: number): Array<{ id: string; state: string; text: string }> {
+    const out: Array<{ id: string; state: string; text: string }> = [];
+    if (st.silent) out.push({ id: "terminal.silent", state: "active", text: `no output from the terminal for over ${this.config.alSilentS} s` });
+    if (st.units > 0) {
+      const since = st.lastValidFixAt === st.lastValidFixAt ? (now - st.lastValidFixAt) / 1000 : Infinity;
+      if (since > this.config.alNoFixS)
+        out.push({ id: "rnss.nofix", state: "active", text: since === Infinity ? "no valid RNSS position yet" : `no valid RNSS position for ${Math.round(since)} s` });
+    }
+    if (st.cardKnown && !st.cardPresent) out.push({ id: "card.absent", state: "active", text: "no IC card in the terminal" });
+    if (st.beamsAt === st.beamsAt) {
+      let up = false;
+      for (let i = 0; i < st.beams.length; i++) if (st.beams[i] > 0) up = true;
+      if (!up) out.push({ id: "beams.lost", state: "active", text: "all RDSS beams at power 0" });
+    }
+    return out;
+  }
+}
