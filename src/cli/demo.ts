@@ -96,7 +96,7 @@ export async function run(argv: string[]): Promise<number> {
   for (let g = 1; g <= GROUP_COUNT; g++) {
     const grp = GROUPS[g];
     const sock: NodeUDP = new NodeUDP({
-      port: grp.port, reuseAddr: true, interface: "127.0.0.1",
+      port: grp.port, reuseAddr: true, interface: "127.0.0.1", receiveBufferSize: 4 << 20,
       onReadable() {
         for (let d = sock.read(); d; d = sock.read()) receiver.receive(new Uint8Array(d), d.byteLength, g);
       },

@@ -65,6 +65,8 @@ export interface UDPOptions {
   interface?: string;
   /** Host extension: SO_REUSEADDR so several listeners can share a group port. */
   reuseAddr?: boolean;
+  /** Host extension: SO_RCVBUF in bytes, so bursts are not dropped by the kernel. */
+  receiveBufferSize?: number;
   format?: "buffer";
   onReadable?(this: UDPInstance, packets: number): void;
   onError?(this: UDPInstance, error?: Error): void;

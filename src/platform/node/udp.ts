@@ -49,6 +49,7 @@ export class NodeUDP implements UDPInstance {
         if (options.interface) this.socket.setMulticastInterface(options.interface);
         this.socket.setMulticastTTL(options.timeToLive ?? 1);
         this.socket.setMulticastLoopback(true);
+        if (options.receiveBufferSize) this.socket.setRecvBufferSize(options.receiveBufferSize);
       } catch (e) {
         options.onError?.call(this, e as Error);
       }

@@ -1,0 +1,59 @@
+// End-to-end run, executed INSIDE a private network namespace (see hosttest/lib/netns.ts):
+// pty fixture (socat) -> `bd450 gateway` process -> UDP multicast on lo -> listener.
+// Prints one JSON object: the bytes the terminal wrote, the datagrams in arrival
+// order, and the gateway's final counters. The mocha test judges it.
+import { spawn } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { GROUPS, GROUP_COUNT } from "../../src/core/groups";
+import { NodeUDP } from "../../src/platform/node/udp";
+import { SimSession } from "../../src/sim/session";
+import { BuiltinMix } from "../../src/sim/mix";
+import { BIN, NMEA_CORPUS } from "../lib/paths";
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const epochs = Number(args[0] ?? 40);
+  const extraLog = args[1] ?? path.join(NMEA_CORPUS, "ntpsec-gpsd__ublox-neo-m9n-nmea.log");
+  const baud = Number(args[2] ?? 921600);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bd450-e2e-"));
+  // Input: the built-in RNSS + RDSS mix with line noise, then a real receiver log.
+  const mix = new BuiltinMix({ noiseEvery: 7 });
+  const parts: Uint8Array[] = [];
+  for (let e = 0; e < epochs; e++) parts.push(...mix.next());
+  if (extraLog !== "-") parts.push(fs.readFileSync(extraLog).filter(() => true));
+  const input = Buffer.concat(parts);
+  const inputFile = path.join(dir, "input.log");
+  fs.writeFileSync(inputFile, input);
+
+  const datagrams: string[] = [];
+  const sockets: NodeUDP[] = [];
+  for (let g = 1; g <= GROUP_COUNT; g++) {
+    const s: NodeUDP = new NodeUDP({
+      port: GROUPS[g].port, reuseAddr: true, interface: "127.0.0.1", receiveBufferSize: 4 << 20,
+      onReadable() { for (let d = s.read(); d; d = s.read()) datagrams.push(GROUPS[g].name + " " + Buffer.from(d).toString("hex")); },
+    });
+    s.add(GROUPS[g].address);
+    sockets.push(s);
+  }
+  const sim = new SimSession({ log: inputFile, baud, waitHost: true, link: path.join(dir, "ttyBD") });
+  await sim.open();
+  const gw = spawn(process.execPath, [BIN, "gateway", "--serial", sim.gatewayPath, "--baud", String(baud), "--interface", "127.0.0.1", "--sfi", "BD0001"], { stdio: ["ignore", "ignore", "pipe"] });
+  let gwErr = "";
+  gw.stderr!.on("data", (d) => (gwErr += d));
+  const exited = new Promise<void>((r) => gw.on("exit", () => r()));
+  await new Promise((r) => setTimeout(r, 300)); // listener sockets bound
+  sim.start();
+  await Promise.race([sim.done, exited]);
+  await new Promise((r) => setTimeout(r, 500)); // the last datagrams in flight
+  gw.kill("SIGTERM");
+  await exited;
+  await sim.close();
+  for (const s of sockets) s.close();
+  const final = gwErr.split("\n").filter((l) => l.startsWith("{\"final\"")).map((l) => JSON.parse(l))[0] ?? null;
+  process.stdout.write(JSON.stringify({ input: input.toString("hex"), datagrams, final, hostBytes: sim.hostBytes, gatewayLog: gwErr.split("\n").filter((l) => !l.startsWith("{")) }) + "\n");
+  fs.rmSync(dir, { recursive: true, force: true });
+}
+
+main().catch((e) => { process.stderr.write(String(e?.stack ?? e) + "\n"); process.exit(1); });
