@@ -1,0 +1,558 @@
+// XS harness: the firmware's JavaScript on Moddable's XS engine (@agoric/xsnap).
+//
+// The core modules are the ones the manifest lists, compiled from the same
+// TypeScript (tsc -> dist/, CommonJS). bundle() joins them with a small CommonJS
+// loader into one script; the preamble first removes the globals an ESP32
+// firmware does not have, so a core that uses them fails here. The worker gets a
+// small ECMA-419 host (hosttest/xs/xs-host.ts: UART FIFO, UDP outbox, clock,
+// timers) and is driven through issueCommand/handleCommand. The same host module
+// runs on Node for the reference run, fed the same messages.
+
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { spawn } from "node:child_process";
+import {
+  OP_CLEAR, OP_FEED, OP_FILL, OP_GC, OP_INIT, OP_LOAD, OP_STATS, OP_TICK, REC_DATAGRAM, REC_UART_OUT,
+  createHostDriver, type InitOptions,
+} from "./xs-host";
+
+/** Repository root (dist/hosttest/xs -> ../../..). */
+export const repoRoot = path.resolve(__dirname, "../../..");
+export const distRoot = path.join(repoRoot, "dist");
+
+/**
+ * Globals that xsnap's XS has and a Moddable ESP32 firmware does not (TextDecoder
+ * and TextEncoder are separate Moddable modules, not globals; print, gc, harden,
+ * performance, setImmediate, Base64 and the metering hooks are xsnap's own).
+ * Compartment and ModuleSource exist in XS but may be stripped from a firmware.
+ * Buffer, process, setTimeout, console and structuredClone are absent already;
+ * `trace` stays (Moddable has it).
+ */
+export const BOARD_ABSENT_GLOBALS = [
+  "TextDecoder", "TextEncoder", "Base64", "performance", "print", "setImmediate", "harden", "gc",
+  "currentMeterLimit", "resetMeter", "issueCommand", "global", "Compartment", "ModuleSource",
+];
+/** Globals checked to be absent after the preamble (the test asserts it). */
+export const NODE_ONLY_GLOBALS = ["Buffer", "process", "setTimeout", "setInterval", "clearTimeout", "console", "require", "structuredClone"];
+
+const dynamicImport = new Function("specifier", "return import(specifier)") as (s: string) => Promise<any>;
+
+/** Module id (repo-relative path without extension) of a file under dist/. */
+export function moduleId(distFile: string): string {
+  return path.relative(distRoot, distFile).replace(/\\/g, "/").replace(/\.js$/, "");
+}
+
+function resolveId(from: string, spec: string): string {
+  if (!spec.startsWith(".")) throw new Error(`${from}: imports "${spec}", which is not a bd450 module (no Node or npm module may reach the board)`);
+  const parts = from.split("/");
+  parts.pop();
+  for (const seg of spec.split("/")) {
+    if (seg === "..") parts.pop();
+    else if (seg !== ".") parts.push(seg);
+  }
+  return parts.join("/");
+}
+
+const REQUIRE = /\brequire\("([^"]+)"\)/g;
+
+/** The transitive closure of the given module ids, dependencies first. */
+export function moduleClosure(entries: string[], virtual: { id: string; source: string }[] = []): { id: string; source: string }[] {
+  const out: { id: string; source: string }[] = [];
+  const seen = new Set<string>();
+  const visit = (id: string): void => {
+    if (seen.has(id)) return;
+    seen.add(id);
+    const v = virtual.find((m) => m.id === id);
+    const file = path.join(distRoot, id + ".js");
+    if (!v && !fs.existsSync(file)) throw new Error(`module ${id}: ${file} not found (run npx tsc -p . first)`);
+    const source = v ? v.source : fs.readFileSync(file, "utf8").replace(/\n\/\/# sourceMappingURL=.*\s*$/, "\n");
+    for (const m of source.matchAll(REQUIRE)) visit(resolveId(id, m[1]));
+    out.push({ id, source });
+  };
+  for (const e of entries) visit(e);
+  return out;
+}
+
+/**
+ * One script: preamble (capture the harness channel, remove board-absent globals),
+ * a CommonJS loader, the modules, and `main` (a function body that receives
+ * `require` and the captured `host` {issueCommand, gc}).
+ */
+export function bundle(entries: string[], main: string, extra: { id: string; source: string }[] = []): string {
+  const mods = moduleClosure([...extra.map((m) => m.id), ...entries], extra);
+  const parts: string[] = [];
+  parts.push(`(function (g) {
+  "use strict";
+  const host = { issueCommand: g.issueCommand, gc: g.gc };
+  for (const name of ${JSON.stringify(BOARD_ABSENT_GLOBALS)}) delete g[name];
+  const defs = Object.create(null), cache = Object.create(null);
+  function resolve(from, spec) {
+    if (spec.charCodeAt(0) !== 46) throw new Error(from + ": cannot import " + spec);
+    const parts = from.split("/"); parts.pop();
+    for (const seg of spec.split("/")) { if (seg === "..") parts.pop(); else if (seg !== ".") parts.push(seg); }
+    return parts.join("/");
+  }
+  function load(id) {
+    const hit = cache[id];
+    if (hit) return hit.exports;
+    const def = defs[id];
+    if (!def) throw new Error("module not found: " + id);
+    const module = { exports: {} };
+    cache[id] = module;
+    def.call(module.exports, module.exports, function (spec) { return load(resolve(id, spec)); }, module);
+    return module.exports;
+  }
+`);
+  for (const m of mods) {
+    parts.push(`  defs[${JSON.stringify(m.id)}] = function (exports, require, module) {\n${m.source}\n};\n`);
+  }
+  parts.push(`  (function (require, host) {\n${main}\n})(load, host);\n})(globalThis);\n`);
+  return parts.join("");
+}
+
+export interface Meter {
+  compute: number;
+  allocate: number;
+  currentHeapCount: number;
+}
+
+/** An xsnap worker with a byte command channel. */
+export class XsWorker {
+  private worker: any;
+  private flushed: Uint8Array[] = [];
+  last: Meter = { compute: 0, allocate: 0, currentHeapCount: 0 };
+
+  static async start(script: string): Promise<XsWorker> {
+    await dynamicImport("@endo/init");
+    const { xsnap } = await dynamicImport("@agoric/xsnap");
+    const w = new XsWorker();
+    w.worker = await xsnap({
+      os: os.type(),
+      spawn,
+      fs: { ...fs, ...fs.promises },
+      name: "bd450-xs",
+      meteringLimit: 0,
+      stderr: "inherit",
+      handleCommand: async (msg: Uint8Array) => {
+        w.flushed.push(new Uint8Array(msg));
+        return new Uint8Array(0);
+      },
+    });
+    const r = await w.worker.evaluate(script);
+    w.last = meterOf(r.meterUsage);
+    return w;
+  }
+
+  /** Messages the worker sent with issueCommand outside a command (e.g. while evaluating). */
+  takeFlushed(): Uint8Array[] {
+    const f = this.flushed;
+    this.flushed = [];
+    return f;
+  }
+
+  async evaluate(code: string): Promise<Meter> {
+    const r = await this.worker.evaluate(code);
+    return (this.last = meterOf(r.meterUsage));
+  }
+
+  /** Send one command; the reply includes anything the worker flushed while handling it. */
+  async command(message: Uint8Array): Promise<{ reply: Uint8Array; meter: Meter }> {
+    const r = await this.worker.issueCommand(message);
+    this.last = meterOf(r.meterUsage);
+    let reply: Uint8Array = r.reply;
+    if (this.flushed.length) {
+      reply = concat([...this.flushed, reply]);
+      this.flushed = [];
+    }
+    return { reply, meter: this.last };
+  }
+
+  /** Live heap: a snapshot is written after a full collection, so its atoms give live chunk and slot bytes. */
+  async liveHeap(): Promise<{ chunkBytes: number; slotBytes: number; slotSize: number }> {
+    const bufs: Uint8Array[] = [];
+    for await (const b of this.worker.makeSnapshotStream("bd450")) bufs.push(b);
+    return parseSnapshotAtoms(concat(bufs));
+  }
+
+  async close(): Promise<void> {
+    await this.worker.close();
+  }
+}
+
+function meterOf(m: any): Meter {
+  return { compute: m.compute ?? 0, allocate: m.allocate ?? 0, currentHeapCount: m.currentHeapCount ?? 0 };
+}
+
+export function concat(list: Uint8Array[]): Uint8Array {
+  let n = 0;
+  for (const b of list) n += b.length;
+  const out = new Uint8Array(n);
+  let o = 0;
+  for (const b of list) { out.set(b, o); o += b.length; }
+  return out;
+}
+
+/** XS snapshot: "XS_M" atom holding VERS, SIGN, CREA, BLOC (chunks), HEAP (slots), STAC, KEYS... */
+export function parseSnapshotAtoms(s: Uint8Array): { chunkBytes: number; slotBytes: number; slotSize: number } {
+  const dv = new DataView(s.buffer, s.byteOffset, s.byteLength);
+  const tag = (at: number) => String.fromCharCode(s[at], s[at + 1], s[at + 2], s[at + 3]);
+  let chunkBytes = -1, slotBytes = -1, slotSize = 0;
+  let at = 8; // inside the outer XS_M atom
+  while (at + 8 <= s.length) {
+    const size = dv.getUint32(at);
+    const t = tag(at + 4);
+    if (t === "VERS") slotSize = s[at + 8 + 5] || 0;
+    if (t === "BLOC") chunkBytes = size - 8;
+    if (t === "HEAP") slotBytes = size - 8;
+    if (size < 8) break;
+    at += size;
+  }
+  if (chunkBytes < 0 || slotBytes < 0) throw new Error("snapshot: BLOC/HEAP atoms not found");
+  return { chunkBytes, slotBytes, slotSize };
+}
+
+// ---------------------------------------------------------------------------
+// The gateway on both engines.
+
+export interface Datagram {
+  address: string;
+  port: number;
+  bytes: Uint8Array;
+}
+
+export interface RunOptions extends InitOptions {
+  /** UART chunks per FEED command (default 64). */
+  chunksPerCommand?: number;
+  /** Bytes loaded into the worker per LOAD command (default 48 KiB). */
+  loadBytes?: number;
+}
+
+export interface RunResult {
+  datagrams: Datagram[];
+  uartOut: Uint8Array[];
+  stats: Record<string, any>;
+}
+
+const HOST_MODULE = "hosttest/xs/xs-host";
+
+/** The worker script: core + host, handleCommand bound to the driver. */
+export function gatewayScript(): string {
+  return bundle([HOST_MODULE], `
+  const driver = require("hosttest/xs/xs-host").createHostDriver({
+    flush(bytes) { host.issueCommand(bytes.slice(0).buffer); },
+    gc: host.gc,
+  });
+  globalThis.handleCommand = function (message) {
+    const reply = driver.handle(new Uint8Array(message));
+    return reply.byteOffset === 0 && reply.byteLength === reply.buffer.byteLength ? reply.buffer : reply.slice(0).buffer;
+  };`);
+}
+
+function u32(op: number, v: number): Uint8Array {
+  return new Uint8Array([op, v >>> 24, (v >> 16) & 255, (v >> 8) & 255, v & 255]);
+}
+
+function initMessage(o: InitOptions): Uint8Array {
+  const s = JSON.stringify(o);
+  const m = new Uint8Array(1 + s.length);
+  m[0] = OP_INIT;
+  for (let i = 0; i < s.length; i++) m[1 + i] = s.charCodeAt(i);
+  return m;
+}
+
+/** Plan the command sequence for `chunks`: LOAD a batch, FEED it in commands of n chunks, CLEAR. */
+export function* commandPlan(chunks: Uint8Array[], o: RunOptions): Generator<{ kind: "load" | "feed" | "clear"; message: Uint8Array; chunks: number }> {
+  const per = o.chunksPerCommand ?? 64;
+  const loadBytes = o.loadBytes ?? 48 * 1024;
+  let i = 0;
+  while (i < chunks.length) {
+    // One batch: as many whole chunks as fit loadBytes (at least one).
+    let j = i, bytes = 0;
+    while (j < chunks.length && (j === i || bytes + chunks[j].length <= loadBytes)) bytes += chunks[j++].length;
+    const load = new Uint8Array(1 + bytes);
+    load[0] = OP_LOAD;
+    let o2 = 1;
+    for (let k = i; k < j; k++) { load.set(chunks[k], o2); o2 += chunks[k].length; }
+    yield { kind: "load", message: load, chunks: 0 };
+    for (let k = i; k < j; k += per) {
+      const n = Math.min(per, j - k);
+      const feed = new Uint8Array(3 + 2 * n);
+      feed[0] = OP_FEED; feed[1] = n >> 8; feed[2] = n & 255;
+      for (let q = 0; q < n; q++) {
+        const size = chunks[k + q].length;
+        if (size > 0xffff) throw new RangeError("chunk larger than 65535 bytes");
+        feed[3 + 2 * q] = size >> 8; feed[4 + 2 * q] = size & 255;
+      }
+      yield { kind: "feed", message: feed, chunks: n };
+    }
+    yield { kind: "clear", message: new Uint8Array([OP_CLEAR]), chunks: 0 };
+    i = j;
+  }
+}
+
+/** Parse outbox records. */
+export function parseRecords(reply: Uint8Array, datagrams: Datagram[], uartOut: Uint8Array[]): void {
+  let at = 0;
+  while (at < reply.length) {
+    const type = reply[at];
+    const n = (reply[at + 1] << 8) | reply[at + 2];
+    const port = (reply[at + 3] << 8) | reply[at + 4];
+    const alen = reply[at + 5];
+    const address = String.fromCharCode(...reply.subarray(at + 6, at + 6 + alen));
+    const bytes = reply.slice(at + 6 + alen, at + 6 + alen + n);
+    if (type === REC_DATAGRAM) datagrams.push({ address, port, bytes });
+    else if (type === REC_UART_OUT) uartOut.push(bytes);
+    else throw new Error(`outbox: unknown record type ${type} at ${at}`);
+    at += 6 + alen + n;
+  }
+}
+
+function parseJson(reply: Uint8Array): Record<string, any> {
+  let s = "";
+  for (const b of reply) s += String.fromCharCode(b);
+  return JSON.parse(s);
+}
+
+/** A command channel: XS worker or the same host module on Node. */
+interface Channel {
+  command(m: Uint8Array): Promise<{ reply: Uint8Array; meter?: Meter }>;
+}
+
+type StepKind = "init" | "load" | "feed" | "clear" | "tick" | "stats";
+
+async function drive(ch: Channel, chunks: Uint8Array[], o: RunOptions, onStep?: (kind: StepKind, meter: Meter | undefined, reply: Uint8Array) => void): Promise<RunResult> {
+  const datagrams: Datagram[] = [];
+  const uartOut: Uint8Array[] = [];
+  const step = async (kind: StepKind, message: Uint8Array) => {
+    const { reply, meter } = await ch.command(message);
+    if (onStep) onStep(kind, meter, reply);
+    if (o.capture !== false && (kind === "feed" || kind === "tick")) parseRecords(reply, datagrams, uartOut);
+    return reply;
+  };
+  await step("init", initMessage(stripRunOptions(o)));
+  for (const s of commandPlan(chunks, o)) await step(s.kind, s.message);
+  await step("tick", u32(OP_TICK, 1000));
+  const stats = parseJson(await step("stats", new Uint8Array([OP_STATS])));
+  return { datagrams, uartOut, stats };
+}
+
+function stripRunOptions(o: RunOptions): InitOptions {
+  const { chunksPerCommand: _a, loadBytes: _b, ...init } = o;
+  return init;
+}
+
+/** The reference run: the same host module and messages on Node. */
+export async function runGatewayOnNode(chunks: Uint8Array[], options: RunOptions = {}): Promise<RunResult> {
+  const flushed: Uint8Array[] = [];
+  const driver = createHostDriver({ flush: (b) => flushed.push(b.slice()) });
+  const ch: Channel = {
+    async command(m) {
+      let reply: Uint8Array = driver.handle(m).slice();
+      if (flushed.length) { reply = concat([...flushed, reply]); flushed.length = 0; }
+      return { reply };
+    },
+  };
+  return drive(ch, chunks, options);
+}
+
+/** The gateway on XS; one worker per call. */
+export async function runGatewayOnXs(chunks: Uint8Array[], options: RunOptions = {}): Promise<RunResult & { meter: Meter }> {
+  const w = await XsWorker.start(gatewayScript());
+  try {
+    const r = await drive(w, chunks, options);
+    return { ...r, meter: w.last };
+  } finally {
+    await w.close();
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Figures: compute and allocation per forwarded sentence, and the heap.
+
+export interface XsFigures {
+  engine: string;
+  sentencesMeasured: number;
+  commandsMeasured: number;
+  /** XS meter compute units per forwarded sentence, host overhead subtracted. */
+  computePerSentence: number;
+  /** Slots allocated per forwarded sentence (no collection during the command), host overhead subtracted. */
+  slotsPerSentence: number;
+  /** Chunk bytes allocated per forwarded sentence (from collections forced by a calibrated filler). */
+  chunkBytesPerSentence: number | null;
+  /** Bytes per sentence on ESP32: slots x 16 + chunk bytes. */
+  bytesPerSentenceEsp32: number | null;
+  /** Bytes per sentence on this 64-bit host: slots x 32 + chunk bytes. */
+  bytesPerSentenceHost: number | null;
+  /** Live heap after a collection: modules only, and modules + running gateway. */
+  liveModules: { slots: number; chunkBytes: number };
+  liveGateway: { slots: number; chunkBytes: number };
+  /** Highest slot count seen while the gateway ran (garbage included: no collection happened). */
+  peakHeapCount: number;
+  hostSlotSize: number;
+  notes: string[];
+}
+
+function forwardedOf(reply: Uint8Array): number {
+  return ((reply[0] << 24) | (reply[1] << 16) | (reply[2] << 8) | reply[3]) >>> 0;
+}
+
+interface FeedSample {
+  compute: number;
+  /** Slot count change over this command; NaN when a collection happened. */
+  slots: number;
+  forwarded: number;
+}
+
+/** One measurement-mode run: per-FEED samples, the heap peak and the live heaps. */
+async function sampleRun(chunks: Uint8Array[], options: RunOptions, mode: "gateway" | "discard") {
+  const w = await XsWorker.start(gatewayScript());
+  try {
+    await w.command(new Uint8Array([OP_GC]));
+    const modulesSlots = (await w.command(new Uint8Array([OP_GC]))).meter.currentHeapCount;
+    const modules = await w.liveHeap();
+    const samples: FeedSample[] = [];
+    let prev = w.last.currentHeapCount, lastForwarded = 0, peak = 0;
+    await drive(w, chunks, { ...options, mode, capture: false }, (kind, meter, reply) => {
+      const m = meter!;
+      if (kind === "feed") {
+        const forwarded = forwardedOf(reply);
+        samples.push({
+          compute: m.compute,
+          slots: m.currentHeapCount >= prev ? m.currentHeapCount - prev : NaN,
+          forwarded: forwarded - lastForwarded,
+        });
+        lastForwarded = forwarded;
+      }
+      if (m.currentHeapCount > peak) peak = m.currentHeapCount;
+      prev = m.currentHeapCount;
+    });
+    await w.command(new Uint8Array([OP_GC]));
+    const gatewaySlots = (await w.command(new Uint8Array([OP_GC]))).meter.currentHeapCount;
+    const gateway = await w.liveHeap();
+    return { samples, peak, modules, modulesSlots, gateway, gatewaySlots };
+  } finally {
+    await w.close();
+  }
+}
+
+/**
+ * Figures for the gateway on XS over `chunks` (best: the whole corpus). Each figure
+ * is the gateway run minus a run of the same commands where the UART bytes are
+ * drained and dropped (the host's own cost: command decoding, FIFO copies). The
+ * first `warmup` fraction of FEED commands is left out (first-use allocations).
+ */
+export async function measureGatewayOnXs(chunks: Uint8Array[], options: RunOptions & { warmup?: number } = {}): Promise<XsFigures> {
+  const notes: string[] = [];
+  const { warmup = 0.2, ...runOptions } = options;
+  const gw = await sampleRun(chunks, runOptions, "gateway");
+  const base = await sampleRun(chunks, runOptions, "discard");
+  const n = gw.samples.length;
+  const from = Math.floor(n * warmup);
+  let compute = 0, sentences = 0, slots = 0, slotSentences = 0, skipped = 0;
+  for (let i = from; i < n; i++) {
+    const a = gw.samples[i], b = base.samples[i];
+    compute += a.compute - b.compute;
+    sentences += a.forwarded;
+    if (a.slots === a.slots && b.slots === b.slots) {
+      slots += a.slots - b.slots;
+      slotSentences += a.forwarded;
+    } else skipped++;
+  }
+  if (skipped) notes.push(`${skipped} commands with a garbage collection left out of the slot figure`);
+  const chunk = await measureChunkBytes(chunks, runOptions, from);
+  notes.push(chunk.note);
+  const slotsPer = slotSentences ? slots / slotSentences : 0;
+  const hostSlot = gw.modules.slotSize || 32;
+  return {
+    engine: "XS (@agoric/xsnap 0.15.0)",
+    sentencesMeasured: sentences,
+    commandsMeasured: n - from,
+    computePerSentence: sentences ? compute / sentences : 0,
+    slotsPerSentence: slotsPer,
+    chunkBytesPerSentence: chunk.perSentence,
+    bytesPerSentenceEsp32: chunk.perSentence === null ? null : slotsPer * 16 + chunk.perSentence,
+    bytesPerSentenceHost: chunk.perSentence === null ? null : slotsPer * hostSlot + chunk.perSentence,
+    liveModules: { slots: gw.modulesSlots, chunkBytes: gw.modules.chunkBytes },
+    liveGateway: { slots: gw.gatewaySlots, chunkBytes: gw.gateway.chunkBytes },
+    peakHeapCount: gw.peak,
+    hostSlotSize: hostSlot,
+    notes,
+  };
+}
+
+function fillMessage(size: number, garbage: number): Uint8Array {
+  const m = new Uint8Array(9);
+  m[0] = OP_FILL;
+  const dv = new DataView(m.buffer);
+  dv.setUint32(1, size);
+  dv.setUint32(5, garbage);
+  return m;
+}
+
+/**
+ * Chunk bytes per sentence. XS allocates chunks by moving a pointer through its
+ * chunk block and collects only when the block is full, and xsnap reports no chunk
+ * counter. So: after a warm-up, find the free chunk space F (binary search over
+ * filler sizes, with X unreachable bytes allocated before each filler so that a
+ * filler between F-X and F forces a collection instead of growing the heap; a
+ * collection shows as the fall of the slot count by the probe's 1000 unreachable
+ * objects); hold a filler that leaves `budget` bytes free; feed commands until a
+ * collection happens. Bytes per sentence = (budget - host bytes) / sentences,
+ * where the host's bytes per command come from the same measurement in discard
+ * mode with a smaller budget.
+ */
+async function measureChunkBytes(chunks: Uint8Array[], options: RunOptions, skipFeeds: number): Promise<{ perSentence: number | null; note: string }> {
+  const X = 16 * 1024 * 1024;
+  const run = async (mode: "gateway" | "discard", budget: number) => {
+    const w = await XsWorker.start(gatewayScript());
+    try {
+      await w.command(initMessage({ ...stripRunOptions(options), mode, capture: false }));
+      const plan = [...commandPlan(chunks, options)];
+      let k = 0, feeds = 0;
+      for (; k < plan.length && feeds < skipFeeds; k++) {
+        if (plan[k].kind === "feed") feeds++;
+        await w.command(plan[k].message);
+      }
+      const probe = async (size: number, garbage: number) => (await w.command(fillMessage(size, garbage))).meter;
+      const ref = (await probe(0, X)).currentHeapCount;
+      const allocate0 = w.last.allocate;
+      let lo = 0, hi = X; // the initial 32 MiB block minus a live heap of a few MiB leaves F - X inside [0, X]
+      while (hi - lo > 16) {
+        const mid = Math.floor((lo + hi) / 2);
+        if ((await probe(mid, X)).currentHeapCount < ref - 500) hi = mid; else lo = mid;
+      }
+      if (w.last.allocate !== allocate0) throw new Error("chunk heap grew during calibration");
+      // Largest filler with no collection is lo + X (+ header rounding); leave `budget` free.
+      const fill = await probe(lo + X - budget, 0);
+      let prev = fill.currentHeapCount, sentences = 0, commands = 0, last = -1, hit = false;
+      for (; k < plan.length; k++) {
+        const step = plan[k];
+        const { reply, meter } = await w.command(step.message);
+        if (meter.currentHeapCount < prev) { hit = true; break; }
+        prev = meter.currentHeapCount;
+        if (step.kind !== "feed") continue;
+        const f = forwardedOf(reply);
+        if (last >= 0) sentences += f - last;
+        last = f;
+        commands++;
+      }
+      return { hit, sentences, commands, free: lo + X };
+    } finally {
+      await w.close();
+    }
+  };
+  const budget = 256 * 1024;
+  const gw = await run("gateway", budget);
+  if (!gw.hit)
+    return { perSentence: null, note: `chunk heap: ${budget} bytes free lasted the rest of the input (${gw.sentences} sentences): under ${(budget / Math.max(1, gw.sentences)).toFixed(1)} bytes/sentence` };
+  const hostBudget = 16 * 1024;
+  const base = await run("discard", hostBudget);
+  const hostPerCommand = base.hit && base.commands > 0 ? hostBudget / base.commands : 0;
+  const per = (budget - hostPerCommand * gw.commands) / Math.max(1, gw.sentences);
+  return {
+    perSentence: per,
+    note: `chunk heap: free space after collection ${gw.free} bytes; ${budget} bytes lasted ${gw.sentences} sentences in ${gw.commands} commands; ` +
+      `host alone: ${hostBudget} bytes lasted ${base.hit ? base.commands + " commands (" + hostPerCommand.toFixed(0) + " bytes/command)" : "the whole run (taken as 0)"}`,
+  };
+}
