@@ -1,18 +1,28 @@
 // bd450 gateway: the real gateway as a Linux service on a real serial port.
 // Same portable Gateway as the firmware, given the Node ECMA-419 adapters.
 
+import * as os from "os";
 import { Gateway } from "../core/gateway";
+import { gatewayHooks } from "../beidou/wiring";
+import { Console } from "../console/console";
+import { GatewayConsoleHost } from "../console/gateway-host";
+import { loadSettings } from "../console/persist";
+import { validateConfig } from "../console/settings";
 import { nodeClock, nodeTimers } from "../platform/node/host";
 import { NodeSerial } from "../platform/node/serial";
 import { NodeUDP } from "../platform/node/udp";
+import { openConsoleIO, type ConsoleIO } from "../platform/node/console-io";
+import { SettingsFile, defaultSettingsPath } from "../platform/node/settings-file";
 import { formatUsage, parseArgs, UsageError, type OptionSpec } from "./args";
-import { beidouHooks, CONFIG_OPTIONS, configFromOptions } from "./common";
+import { CONFIG_OPTIONS, configFromOptions } from "./common";
 
 const SPEC: Record<string, OptionSpec> = {
   serial: { type: "string", arg: "PATH", help: "serial device of the Beidou terminal, e.g. /dev/ttyUSB0" },
-  baud: { type: "number", help: "UART baud rate", default: 115200 },
+  baud: { type: "number", help: "UART baud rate (default: from the settings file, else 115200)" },
   interface: { type: "string", arg: "ADDR", help: "IPv4 address of the interface for multicast (default: OS route)" },
-  ttl: { type: "number", help: "multicast TTL", default: 1 },
+  ttl: { type: "number", help: "multicast TTL (default: from the settings file, else 1)" },
+  console: { type: "string", arg: "PATH|stdio", help: "serial console on a tty/pty PATH, or on this terminal (stdio)" },
+  config: { type: "string", arg: "FILE", help: "settings file (default: $XDG_CONFIG_HOME/bd450/config or ~/.config/bd450/config)" },
   ...CONFIG_OPTIONS,
   stats: { type: "number", arg: "SECONDS", help: "print counters as a JSON line on stderr every SECONDS (0: off)", default: 0 },
   duration: { type: "number", arg: "SECONDS", help: "stop after SECONDS (0: run until SIGINT/SIGTERM)", default: 0 },
@@ -23,33 +33,105 @@ export const usage = formatUsage(
   "bd450 gateway --serial PATH [--baud N] [--sfi XX0000] [--interface ADDR] [options]",
   "Read the Beidou terminal on PATH and send every valid sentence as IEC 61162-450\n" +
     "UDP multicast (UdPbC, TAG s:/n:/c:). Stops cleanly on SIGINT/SIGTERM and prints\n" +
-    "its counters. Events (serial lost, send failures) are logged on stderr.",
+    "its counters. Events (serial lost, send failures) are logged on stderr.\n" +
+    "Settings load from the settings file (--config); options given here override them\n" +
+    "for this run. --console opens the configuration console (help, show config, set,\n" +
+    "save, status, ...) on a serial device or pty, e.g. the far end of\n" +
+    "  socat pty,raw,echo=0,link=/tmp/con pty,raw,echo=0,link=/tmp/con-user\n" +
+    "reached with: picocom /tmp/con-user (or screen /tmp/con-user 115200).",
   SPEC,
 );
+
+/** Link state of the multicast interface as the host sees it (console `status`). */
+function hostNetwork(iface: string): { link: string; address: string } {
+  if (!iface) return { link: "OS routing (no interface pinned)", address: "OS default route" };
+  for (const [name, addrs] of Object.entries(os.networkInterfaces()))
+    for (const a of addrs ?? []) if (a.address === iface) return { link: `up (${name})`, address: iface };
+  return { link: "down: address not configured on this host", address: iface };
+}
 
 export async function run(argv: string[]): Promise<number> {
   const { options, help } = parseArgs(argv, SPEC);
   if (help) { process.stdout.write(usage); return 0; }
   if (!options.serial) throw new UsageError("--serial PATH is required");
-  const config = configFromOptions(options);
-  if (options["startup-cmds"] !== undefined) config.startupCmds = Boolean(options["startup-cmds"]);
+  const settingsPath = options.config ? String(options.config) : defaultSettingsPath();
   const log = (line: string) => process.stderr.write(`${new Date().toISOString()} ${line}\n`);
-  const gw = new Gateway({
-    config,
-    clock: nodeClock,
-    timers: nodeTimers,
-    log,
-    ...beidouHooks(),
-    serial: { io: NodeSerial, device: String(options.serial), baud: config.baud },
-    udp: { io: NodeUDP, interface: config.iface || undefined, timeToLive: config.ttl },
-  });
-  gw.start();
-  log(`gateway: ${options.serial} @ ${config.baud} baud -> 450 multicast as ${config.sfi}${config.iface ? " via " + config.iface : ""}`);
-  if (config.startupCmds) {
-    // Ask for the IC card and enable beam status output (issue: start-up commands).
-    gw.sendToTerminal("$CCICA,0,00*7B");
-    gw.sendToTerminal("$CCRMO,BSI,2,10*17");
-  }
+  let gw!: Gateway;
+  let detach = () => {};
+  let con: Console | undefined;
+  let io: ConsoleIO | undefined;
+
+  // Settings file + explicit options -> a record that passes every schema rule.
+  const configure = () => {
+    const store = new SettingsFile(settingsPath);
+    const loaded = loadSettings(store);
+    const config = configFromOptions(options, loaded.config);
+    if (options["startup-cmds"] !== undefined) config.startupCmds = Boolean(options["startup-cmds"]);
+    const errors = validateConfig(config);
+    if (errors.length) throw new UsageError(`invalid configuration: ${errors.join("; ")}`);
+    return { store, loaded, config };
+  };
+  const boot = (s: ReturnType<typeof configure>) => {
+    const { store, loaded, config } = s;
+    const hooks = gatewayHooks({ silentAfter: config.alSilentS, noFixAfter: config.alNoFixS, checksumPercent: config.alCsumPct });
+    gw = new Gateway({
+      config,
+      clock: nodeClock,
+      timers: nodeTimers,
+      log,
+      onUnit: (kind, bytes, length, reason) => {
+        hooks.onUnit(kind, bytes, length, reason);
+        // Answers to console terminal operations (FKI, ICI, DWR).
+        if (kind === "sentence" && con) con.terminalSentence(bytes, length);
+      },
+      convertFrame: hooks.convertFrame,
+      serial: { io: NodeSerial, device: String(options.serial), baud: config.baud },
+      udp: { io: NodeUDP, interface: config.iface || undefined, timeToLive: config.ttl },
+    });
+    hooks.attach({ events: gw.events, timers: nodeTimers });
+    detach = () => hooks.wiring.detach();
+    for (const p of store.problems) gw.events.add("settings.file", p);
+    for (const p of loaded.problems) gw.events.add("settings.bad", p);
+    gw.start();
+    log(`gateway: ${options.serial} @ ${config.baud} baud -> 450 multicast as ${config.sfi}${config.iface ? " via " + config.iface : ""}; settings ${settingsPath}`);
+    if (config.startupCmds) {
+      // Ask for the IC card and enable beam status output (issue: start-up commands).
+      gw.sendToTerminal("$CCICA,0,00*7B");
+      gw.sendToTerminal("$CCRMO,BSI,2,10*17");
+    }
+    if (io) {
+      const out = io;
+      const host = new GatewayConsoleHost({
+        gateway: gw, state: hooks.wiring.state, store, loaded, clock: nodeClock,
+        heap: () => ({ used: process.memoryUsage().heapUsed }),
+        network: () => hostNetwork(config.iface),
+        // Outside the console's own call: the console prints "rebooting..." first.
+        reboot: () => setImmediate(reboot),
+      });
+      con = new Console({ host, write: (b) => out.write(b), clock: nodeClock, timers: nodeTimers, banner: `bd450 gateway ${config.sfi} console` });
+      con.start();
+    }
+  };
+  // Console `reboot`: the gateway restarts in-process with the stored settings (the
+  // console device stays open, as a USB console survives a board reset on the PC side).
+  const reboot = () => {
+    log("gateway: reboot requested from the console");
+    let next: ReturnType<typeof configure>;
+    try {
+      next = configure();
+    } catch (e) {
+      log(`gateway: reboot refused, stored settings invalid: ${(e as Error).message}`);
+      return;
+    }
+    gw.stop();
+    detach();
+    con = undefined;
+    boot(next);
+  };
+
+  const first = configure();
+  if (options.console) io = openConsoleIO({ target: String(options.console), onData: (b) => con?.receive(b), log });
+  boot(first);
 
   return new Promise<number>((resolve) => {
     let statsTimer: NodeJS.Timeout | undefined;
@@ -60,6 +142,8 @@ export async function run(argv: string[]): Promise<number> {
       process.off("SIGINT", onSig);
       process.off("SIGTERM", onSig);
       gw.stop();
+      detach();
+      io?.close();
       log(`gateway stopped (${why})`);
       process.stderr.write(JSON.stringify({ final: true, ...gw.snapshot() }) + "\n");
       resolve(0);

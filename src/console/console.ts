@@ -486,6 +486,6 @@ export class Console {
       this.pending = undefined;
       if (p.timer !== undefined && this.opts.timers) this.opts.timers.clear(p.timer);
     }
-    this.interject(`terminal answer: ${text}\r\n  ${verdict.meaning}`);
+    this.interject(`terminal answer: ${text}\n  ${verdict.meaning}`);
   }
 }

@@ -1,0 +1,137 @@
+// Node side of the serial console: the console's byte stream on a tty/pty opened
+// like a serial device (the same ECMA-419 NodeSerial the gateway uses for the
+// terminal), or on this process's stdin/stdout ("stdio").
+//
+// Output is queued while the device reports "output full" and drained on
+// onWritable; the queue is bounded so that a console nobody reads cannot grow the
+// heap (beyond the bound, output is dropped and counted). A device that fails
+// (pty closed, USB adapter unplugged) is reopened every second.
+
+import { NodeSerial } from "./serial";
+import type { SerialInstance } from "../../core/io";
+
+export interface ConsoleIO {
+  write(bytes: Uint8Array): void;
+  close(): void;
+  /** Output bytes dropped because the queue was full. */
+  readonly dropped: number;
+}
+
+export interface ConsoleIOOptions {
+  /** "stdio" or a tty/pty path. */
+  target: string;
+  baud?: number;
+  onData(bytes: Uint8Array): void;
+  /** Device events for the system log. */
+  log?(text: string): void;
+}
+
+const QUEUE_MAX = 64 * 1024;
+
+export function openConsoleIO(o: ConsoleIOOptions): ConsoleIO {
+  return o.target === "stdio" ? stdioConsole(o) : deviceConsole(o);
+}
+
+function stdioConsole(o: ConsoleIOOptions): ConsoleIO {
+  const stdin = process.stdin;
+  // Raw mode: the line editor does echo and editing itself, as on a serial line.
+  if (stdin.isTTY) stdin.setRawMode(true);
+  const onData = (b: Buffer) => o.onData(new Uint8Array(b.buffer, b.byteOffset, b.length));
+  stdin.on("data", onData);
+  stdin.resume();
+  return {
+    dropped: 0,
+    write(bytes) {
+      process.stdout.write(Buffer.from(bytes));
+    },
+    close() {
+      stdin.off("data", onData);
+      if (stdin.isTTY) stdin.setRawMode(false);
+      stdin.pause();
+    },
+  };
+}
+
+function deviceConsole(o: ConsoleIOOptions): ConsoleIO {
+  const queue: Uint8Array[] = [];
+  let queued = 0;
+  let serial: SerialInstance | undefined;
+  let writable = 0;
+  let closed = false;
+  let retry: NodeJS.Timeout | undefined;
+  const rx = new Uint8Array(256);
+  const io = { dropped: 0, write, close };
+
+  function pump(): void {
+    while (serial && queue.length && writable > 0) {
+      const head = queue[0];
+      const n = Math.min(head.length, writable);
+      try {
+        serial.write(head.subarray(0, n));
+      } catch {
+        writable = 0; // "output full": wait for onWritable
+        return;
+      }
+      writable -= n;
+      queued -= n;
+      if (n === head.length) queue.shift();
+      else queue[0] = head.subarray(n);
+    }
+  }
+
+  function write(bytes: Uint8Array): void {
+    if (queued + bytes.length > QUEUE_MAX) {
+      io.dropped += bytes.length;
+      return;
+    }
+    queue.push(bytes.slice());
+    queued += bytes.length;
+    pump();
+  }
+
+  function open(): void {
+    retry = undefined;
+    if (closed) return;
+    try {
+      serial = new NodeSerial({
+        device: o.target,
+        baud: o.baud ?? 115200,
+        format: "buffer",
+        onReadable() {
+          for (;;) {
+            const n = this.read(rx);
+            if (!n) break;
+            o.onData(rx.subarray(0, n));
+          }
+        },
+        onWritable(bytes: number) {
+          writable = bytes;
+          pump();
+        },
+        onError(err: Error) {
+          o.log?.(`console device ${o.target} failed: ${err.message}; reopening`);
+          serial = undefined;
+          writable = 0;
+          if (!closed && !retry) retry = setTimeout(open, 1000);
+        },
+      });
+    } catch (e) {
+      o.log?.(`console device ${o.target}: ${(e as Error).message}; retrying`);
+      if (!closed && !retry) retry = setTimeout(open, 1000);
+    }
+  }
+
+  function close(): void {
+    closed = true;
+    if (retry) clearTimeout(retry);
+    try {
+      serial?.close();
+    } catch {
+      /* already closed */
+    }
+    serial = undefined;
+  }
+
+  open();
+  return io;
+}
