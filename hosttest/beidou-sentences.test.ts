@@ -88,14 +88,14 @@ describe("beidou RNSS sentences (reference examples)", () => {
   });
   it("RMC: GN with NMEA 4.1 nav status, and BDRMC", () => {
     const m = one("$GNRMC,052345.77,A,4210.472433,N,02445.362882,E,0.0,,130422,3.2,E,A,V*7D");
-    assert.equal(m.valid, true); assert.equal(m.speed_kn, 0); assert.equal(m.course_deg, null);
+    assert.equal(m.positionValid, true); assert.equal(m.speed_kn, 0); assert.equal(m.course_deg, null);
     assert.equal(m.date, "2022-04-13"); assert.equal(m.magneticVariation_deg, 3.2); assert.equal(m.mode, "A"); assert.equal(m.navStatus, "V");
     const b = one("$BDRMC,012155.00,A,3936.95331513,N,11646.82032465,E,0.1383,0.0000,260324,0.0,E,A*23");
     assert.equal(b.date, "2024-03-26"); assert.equal(b.speed_kn, 0.1383); assert.equal(b.course_deg, 0); assert.equal(b.navStatus, null);
   });
   it("GLL: west longitude, and the UM981 negative longitude with hemisphere", () => {
     const g = one("$GNGLL,4739.71754,N,12219.58177,W,071551.000,A,A*5E");
-    near(g.lat, 47 + 39.71754 / 60, 1e-8); near(g.lon, -(122 + 19.58177 / 60), 1e-8); assert.equal(g.time, "07:15:51"); assert.equal(g.valid, true);
+    near(g.lat, 47 + 39.71754 / 60, 1e-8); near(g.lon, -(122 + 19.58177 / 60), 1e-8); assert.equal(g.time, "07:15:51"); assert.equal(g.positionValid, true);
     const u = one("$GNGLL,5327.03598945,N,-0214.41467156,W,130058.00,A,A*7E");
     near(u.lat, 53 + 27.03598945 / 60, 1e-8); near(u.lon, -(2 + 14.41467156 / 60), 1e-8);
   });

@@ -80,7 +80,8 @@ export class DecodeSession {
     const o: Record<string, unknown> = { raw: raw.text };
     if (raw.high) o.rawHex = hex(b, n);
     o.valid = true;
-    Object.assign(o, sentenceJson(d, this.ctx));
+    const body = sentenceJson(d, this.ctx);
+    for (const k in body) if (!(k in o)) o[k] = body[k]; // raw/valid are fixed names: never overwritten
     this.count(d.error ? `${d.kind} (field error)` : d.kind === "unknown" || d.kind === "proprietary" ? `${d.kind} ${String(o.talker ?? "")}${String(o.formatter ?? "")}` : d.kind);
     this.emit(JSON.stringify(o));
   }
@@ -88,7 +89,8 @@ export class DecodeSession {
   private frame(b: Uint8Array, n: number): void {
     const f = this.frames.decode(b, n);
     const o: Record<string, unknown> = { raw: hex(b, n), valid: true, binary: true };
-    Object.assign(o, this.frames.json(b, n, this.ctx));
+    const body = this.frames.json(b, n, this.ctx);
+    for (const k in body) if (!(k in o)) o[k] = body[k];
     const t = this.frames.toText(this.text);
     this.state.onFrame(f, this.now, t > 0);
     if (t > 0) {

@@ -27,5 +27,5 @@ export const GLL_KIND: SentenceKind<GLL> = {
     if (!f.empty(5) && g.time !== g.time) return "GLL time malformed";
     return null;
   },
-  json: (g) => ({ lat: r(g.latitude, 8), lon: r(g.longitude, 8), time: hms(g.time), valid: g.status === 0x41, status: ch(g.status), mode: ch(g.mode) }),
+  json: (g) => ({ lat: r(g.latitude, 8), lon: r(g.longitude, 8), time: hms(g.time), positionValid: g.status === 0x41, status: ch(g.status), mode: ch(g.mode) }),
 };

@@ -56,7 +56,7 @@ export const RMC_KIND: SentenceKind<RMC> = {
     return null;
   },
   json: (m) => ({
-    time: hms(m.time), valid: m.status === 0x41, status: ch(m.status), lat: r(m.latitude, 8), lon: r(m.longitude, 8),
+    time: hms(m.time), positionValid: m.status === 0x41, status: ch(m.status), lat: r(m.latitude, 8), lon: r(m.longitude, 8),
     speed_kn: n(m.speedOverGround), course_deg: n(m.courseOverGround),
     date: m.year === m.year ? m.year + "-" + String(100 + m.month).slice(1) + "-" + String(100 + m.day).slice(1) : null,
     magneticVariation_deg: n(m.magneticVariation), mode: ch(m.mode), navStatus: ch(m.navStatus),
