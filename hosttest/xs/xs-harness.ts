@@ -356,6 +356,21 @@ export async function runGatewayOnNode(chunks: Uint8Array[], options: RunOptions
   return drive(ch, chunks, options);
 }
 
+/** One XS worker running the gateway, reusable for several runs (each run starts with INIT). */
+export class XsGatewaySession {
+  private constructor(private readonly worker: XsWorker) {}
+  static async start(): Promise<XsGatewaySession> {
+    return new XsGatewaySession(await XsWorker.start(gatewayScript()));
+  }
+  async run(chunks: Uint8Array[], options: RunOptions = {}): Promise<RunResult & { meter: Meter }> {
+    const r = await drive(this.worker, chunks, options);
+    return { ...r, meter: this.worker.last };
+  }
+  close(): Promise<void> {
+    return this.worker.close();
+  }
+}
+
 /** The gateway on XS; one worker per call. */
 export async function runGatewayOnXs(chunks: Uint8Array[], options: RunOptions = {}): Promise<RunResult & { meter: Meter }> {
   const w = await XsWorker.start(gatewayScript());
