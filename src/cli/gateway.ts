@@ -94,11 +94,7 @@ export async function run(argv: string[]): Promise<number> {
     for (const p of loaded.problems) gw.events.add("settings.bad", p);
     gw.start();
     log(`gateway: ${options.serial} @ ${config.baud} baud -> 450 multicast as ${config.sfi}${config.iface ? " via " + config.iface : ""}; settings ${settingsPath}`);
-    if (config.startupCmds) {
-      // Ask for the IC card and enable beam status output (issue: start-up commands).
-      gw.sendToTerminal("$CCICA,0,00*7B");
-      gw.sendToTerminal("$CCRMO,BSI,2,10*17");
-    }
+    // Start-up commands (ICA, RMO) are sent by the core's start() when config.startupCmds is on.
     if (io) {
       const out = io;
       const host = new GatewayConsoleHost({

@@ -65,6 +65,13 @@ export interface GatewayOptions {
 
 const RX_CHUNK = 512;
 
+/**
+ * Sent at start-up: IC card check (the answer ICI gives card number, service
+ * interval and level) and periodic beam status output every 10 s (BSI).
+ * Checksums verified against the reference examples (beidou.md §4.1, §4.2).
+ */
+export const STARTUP_COMMANDS: ReadonlyArray<string> = ["$CCICA,0,00*7B", "$CCRMO,BSI,2,10*17"];
+
 export class Gateway {
   readonly config: GatewayConfig;
   readonly framer: SentenceFramer;
@@ -140,11 +147,12 @@ export class Gateway {
     return this.encoder.counters;
   }
 
-  /** Open the serial port and the UDP socket. */
+  /** Open the serial port and the UDP socket; ask the terminal for its card and beam status. */
   start(): void {
     this.running = true;
     if (this.options.udp) this.openUdp();
     if (this.options.serial) this.openSerial();
+    if (this.config.startupCmds) for (const c of STARTUP_COMMANDS) this.sendToTerminal(c);
   }
 
   stop(): void {
@@ -246,6 +254,9 @@ export class Gateway {
     this.events.add("serial.lost", `terminal serial port failed: ${err.message}`);
     try { this.serial?.close(); } catch { /* ignore */ }
     this.serial = undefined;
+    // A sentence cut mid-write is sent again whole (the terminal drops the partial line
+    // when the next '$' arrives).
+    if (this.writing) this.queue.unshift(this.writing);
     this.writing = undefined;
     this.writable = 0;
     this.framer.flush();
@@ -256,7 +267,11 @@ export class Gateway {
       if (!this.running) return;
       this.counters.serialReopens++;
       this.openSerial();
-      if (this.serial) this.events.add("serial.open", "terminal serial port reopened");
+      if (this.serial) {
+        this.events.add("serial.open", "terminal serial port reopened");
+        // A replugged terminal may hold another card: ask again.
+        if (this.config.startupCmds) for (const c of STARTUP_COMMANDS) if (!this.isQueued(c)) this.sendToTerminal(c);
+      }
     }, this.options.reopenDelay ?? 1000, false);
   }
 
@@ -291,6 +306,15 @@ export class Gateway {
     this.counters.uartQueued++;
     this.pump();
     return kept;
+  }
+
+  /** True when `sentence` (text without CR LF) is already waiting for the UART. */
+  private isQueued(sentence: string): boolean {
+    return this.queue.some((q) => {
+      if (q.length !== sentence.length + 2) return false;
+      for (let i = 0; i < sentence.length; i++) if (q[i] !== sentence.charCodeAt(i)) return false;
+      return true;
+    });
   }
 
   /** Sentences waiting for the UART (not counting the one being written). */

@@ -1,0 +1,132 @@
+// Gateway core behaviour with in-memory ECMA-419 classes (unit level; the real
+// serialport/dgram adapters are exercised by the end-to-end test).
+import * as assert from "node:assert/strict";
+import { Gateway, STARTUP_COMMANDS } from "../src/core/gateway";
+import { makeConfig } from "../src/core/config";
+import { asciiBytes, latin1 } from "../src/core/checksum";
+import type { SerialOptions, UDPOptions, Timers } from "../src/core/io";
+
+class FakeSerial {
+  static last: FakeSerial;
+  static instances = 0;
+  written: number[] = [];
+  writes: number[] = [];
+  rx: number[] = [];
+  closed = false;
+  constructor(public options: SerialOptions) {
+    FakeSerial.last = this;
+    FakeSerial.instances++;
+  }
+  read(buffer: Uint8Array): number {
+    const n = Math.min(buffer.length, this.rx.length);
+    for (let i = 0; i < n; i++) buffer[i] = this.rx.shift()!;
+    return n;
+  }
+  write(data: Uint8Array | ArrayBuffer): void {
+    const b = data instanceof Uint8Array ? data : new Uint8Array(data);
+    if (b.length > 16) throw new Error("output full"); // like a small hardware FIFO
+    this.writes.push(b.length);
+    this.written.push(...b);
+  }
+  close(): void { this.closed = true; }
+  // Test helpers: bytes arrive from the terminal; the FIFO reports free space.
+  receive(s: string): void { this.rx.push(...asciiBytes(s)); this.options.onReadable!.call(this, this.rx.length); }
+  drain(free: number): void { this.options.onWritable!.call(this, free); }
+  fail(msg: string): void { this.options.onError!.call(this, new Error(msg)); }
+}
+
+class FakeUDP {
+  static last: FakeUDP;
+  sent: Array<[string, string, number]> = [];
+  failing = false;
+  constructor(public options: UDPOptions) { FakeUDP.last = this; }
+  write(data: Uint8Array, address: string, port: number): void {
+    if (this.failing) throw new Error("UDP send failed");
+    this.sent.push([latin1(data), address, port]);
+  }
+  read() { return undefined; }
+  close(): void {}
+}
+
+function manualTimers() {
+  const pending: Array<() => void> = [];
+  const timers: Timers = { set: (cb) => { pending.push(cb); return pending.length; }, clear: () => {} };
+  return { timers, fire: () => { const p = pending.splice(0); for (const f of p) f(); }, pending };
+}
+
+function make(over: Partial<ReturnType<typeof makeConfig>> = {}) {
+  const t = manualTimers();
+  const gw = new Gateway({
+    config: makeConfig({ sfi: "BD0001", tagTime: false, uartQueue: 3, ...over }),
+    clock: { now: () => 1_700_000_000_000, monotonic: () => 0 },
+    timers: t.timers,
+    serial: { io: FakeSerial, port: 0, receive: 3, transmit: 1, baud: 115200 },
+    udp: { io: FakeUDP, timeToLive: 1 },
+  });
+  gw.start();
+  return { gw, serial: FakeSerial.last, udp: FakeUDP.last, t };
+}
+
+describe("gateway core", () => {
+  it("reads the UART, sends each sentence to its group, with TTL from the config", () => {
+    const { gw, serial, udp } = make({ startupCmds: false });
+    serial.receive("$GNGGA,052345.77,4210.472433,N,02445.362882,E,1,12,0.7,171.9,M,36.9,M,,*71\r\n$BDTXR,1,0179773,2,,A468656C6C6F*43\r\n");
+    assert.equal(udp.options.timeToLive, 1);
+    assert.deepEqual(udp.sent.map(([, a, p]) => `${a}:${p}`), ["239.192.0.4:60004", "239.192.0.6:60006"]);
+    assert.match(udp.sent[1][0], /^UdPbC\0\\s:BD0001,n:2\*..\\\$BDTXR/);
+    assert.equal(gw.counters.perGroup[4], 1);
+  });
+
+  it("sends the start-up commands (ICA, RMO) to the terminal, in FIFO-sized pieces", () => {
+    const { serial } = make();
+    assert.equal(serial.written.length, 0, "nothing before the driver reports space");
+    serial.drain(16);
+    serial.drain(16);
+    serial.drain(16);
+    assert.ok(serial.writes.every((n) => n <= 16));
+    assert.equal(latin1(Uint8Array.from(serial.written)), STARTUP_COMMANDS.map((c) => c + "\r\n").join(""));
+  });
+
+  it("bounds the UART output queue, dropping the oldest and counting it", () => {
+    const { gw, serial } = make({ startupCmds: false });
+    for (let i = 0; i < 10; i++) gw.sendToTerminal(`$CCICA,0,0${i}`);
+    assert.equal(gw.queueLength, 3);
+    assert.equal(gw.counters.uartDropped, 7);
+    for (let i = 0; i < 20; i++) serial.drain(16);
+    assert.equal(latin1(Uint8Array.from(serial.written)), "$CCICA,0,07\r\n$CCICA,0,08\r\n$CCICA,0,09\r\n");
+    assert.ok(gw.events.recent().some((e) => e.code === "uart.overflow"));
+  });
+
+  it("counts send failures and keeps reading the UART", () => {
+    const { gw, serial, udp } = make({ startupCmds: false });
+    udp.failing = true;
+    for (let i = 0; i < 150; i++) serial.receive("$GPZDA,120000.00,01,01,2024,00,00*61\r\n");
+    assert.equal(gw.counters.sendErrors, 150);
+    assert.equal(gw.framer.counters.sentences, 150);
+    assert.equal(gw.events.recent().filter((e) => e.code === "net.send").length, 2, "first failure and the 100th logged, not all");
+    udp.failing = false;
+    serial.receive("$GPZDA,120000.00,01,01,2024,00,00*61\r\n");
+    assert.equal(udp.sent.length, 1);
+  });
+
+  it("reopens a failed serial port after the delay and asks the terminal again", () => {
+    const { gw, serial, t } = make();
+    const before = FakeSerial.instances;
+    serial.drain(5); // the first command is cut after 5 bytes by the unplug
+    serial.fail("device disconnected");
+    assert.ok(serial.closed);
+    assert.equal(gw.counters.serialErrors, 1);
+    assert.equal(t.pending.length, 1);
+    t.fire();
+    assert.equal(FakeSerial.instances, before + 1);
+    assert.equal(gw.counters.serialReopens, 1);
+    const events = gw.events.recent().map((e) => e.code);
+    assert.deepEqual(events.slice(-2), ["serial.lost", "serial.open"]);
+    FakeSerial.last.receive("$GPZDA,120000.00,01,01,2024,00,00*61\r\n");
+    assert.equal(gw.framer.counters.sentences, 1);
+    // The cut command is sent again whole; the start-up commands are not queued twice.
+    for (let i = 0; i < 10; i++) FakeSerial.last.drain(16);
+    assert.equal(latin1(Uint8Array.from(FakeSerial.last.written)), STARTUP_COMMANDS.map((c) => c + "\r\n").join(""));
+    assert.equal(gw.counters.uartDropped, 0);
+  });
+});
