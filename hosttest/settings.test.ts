@@ -11,6 +11,7 @@ import {
   validateConfig,
 } from "../src/console/settings";
 import { loadSettings, saveSettings } from "../src/console/persist";
+import { VALIDATION_CASES } from "./settings-cases";
 import { SettingsFile, checkPreferenceRules, crc32Hex, defaultSettingsPath } from "../src/platform/node/settings-file";
 
 /** In-memory store with the board's preference rules (the Moddable adapter's behaviour). */
@@ -90,56 +91,7 @@ describe("settings schema", () => {
 });
 
 describe("settings validation: every rule names itself", () => {
-  const cases: Array<[string, [string, string][], RegExp]> = [
-    ["SFI format", [["sfi", "BD12"]], /SFI format ccxxxx/],
-    ["SFI format (digits first)", [["sfi", "0001BD"]], /SFI format ccxxxx/],
-    ["SFI instance 0000", [["sfi", "BD0000"]], /instance 0001\.\.9999/],
-    ["baud not supported", [["baud", "12345"]], /baud not supported; supported rates: 4800 9600 19200 38400 57600 115200 230400 460800 921600/],
-    ["baud not a number", [["baud", "fast"]], /baud is an integer/],
-    ["tagTime on|off", [["tagTime", "maybe"]], /tagTime is on\|off/],
-    ["ttl range low", [["ttl", "0"]], /ttl 1\.\.255/],
-    ["ttl range high", [["ttl", "256"]], /ttl 1\.\.255/],
-    ["ttl integer", [["ttl", "1.5"]], /ttl is an integer/],
-    ["iface IPv4", [["iface", "eth0"]], /iface is a dotted-quad IPv4 address or empty/],
-    ["ipMode choice", [["ipMode", "auto"]], /ipMode is one of static\|dhcp/],
-    ["ipAddr format", [["ipAddr", "172.16.1"]], /ipAddr is a dotted-quad IPv4 address/],
-    ["static address outside 172.16.0.0/12", [["ipAddr", "192.168.1.10"]], /ipMode static needs a 450 fixed address in 172\.16\.0\.1\.\.172\.31\.255\.254/],
-    ["static address just above the range", [["ipAddr", "172.32.0.1"]], /172\.16\.0\.0\/12/],
-    ["ipMask contiguous", [["ipMask", "255.0.255.0"]], /ipMask is a contiguous netmask/],
-    ["ipMask too wide", [["ipMask", "254.0.0.0"]], /ipMask is a contiguous netmask/],
-    ["host part network address", [["ipAddr", "172.16.0.0"], ["ipMask", "255.255.0.0"]], /network or broadcast address/],
-    ["host part broadcast", [["ipAddr", "172.16.255.255"]], /network or broadcast address/],
-    ["gateway format", [["ipGateway", "gw"]], /ipGateway is a dotted-quad IPv4 address or empty/],
-    ["gateway subnet", [["ipGateway", "172.17.0.1"]], /gateway must be in the ipAddr subnet 172\.16\.1\.45\/16/],
-    ["gateway own address", [["ipGateway", "172.16.1.45"]], /must not be this board's own address/],
-    ["group unknown", [["groupMap", "TXR=RADIO"]], /unknown group "RADIO".*groups: MISC TGTD SATD NAVD VDRD RCOM TIME PROP USR1 USR2 USR3 USR4 USR5 USR6 USR7 USR8 BAM1 BAM2 CAM1 CAM2/],
-    ["group rule key", [["groupMap", "TOOLONGKEY=NAVD"]], /key must be a formatter/],
-    ["group rule shape", [["groupMap", "TXR"]], /expected KEY=GROUP/],
-    ["overlong policy", [["overlong", "split"]], /overlong is one of carry\|verbatim\|drop/],
-    ["propMfr", [["propMfr", "X1"]], /propMfr is three letters/],
-    ["maxLine range", [["maxLine", "50"]], /maxLine 82\.\.1024/],
-    ["rdss40 bool", [["rdss40", "2"]], /rdss40 is on\|off/],
-    ["hbtInterval range", [["hbtInterval", "-1"]], /hbtInterval 0 \(off\) or 1\.\.3600 s/],
-    ["alSilentS range", [["alSilentS", "0"]], /alSilentS 1\.\.3600 s/],
-    ["alNoFixS range", [["alNoFixS", "100000"]], /alNoFixS 1\.\.86400 s/],
-    ["alCsumPct range", [["alCsumPct", "101"]], /alCsumPct 1\.\.100 %/],
-    ["cmdFwd bool", [["cmdFwd", "enable"]], /cmdFwd is on\|off/],
-    ["cmdFwd needs an allowlist", [["cmdFwd", "on"]], /command forwarding needs a non-empty cmdAllow/],
-    ["cmdAllow SFI format", [["cmdAllow", "EI0001,XX"]], /"XX" breaks rule: SFI format ccxxxx .* in the cmdAllow allowlist/],
-    ["cmdAllow duplicates", [["cmdAllow", "EI0001,EI0001"]], /lists each SFI once/],
-    ["cmdAllow own SFI", [["cmdAllow", "BD0001"]], /own SFI BD0001 cannot be a command source/],
-    ["cmdGroups unknown", [["cmdGroups", "RCOM,NETA"]], /"NETA" breaks rule: group unknown; groups: MISC/],
-    ["cmdGroups duplicates", [["cmdGroups", "RCOM,RCOM"]], /lists each group once/],
-    ["cmdGroups empty with forwarding", [["cmdAllow", "EI0001"], ["cmdFwd", "on"], ["cmdGroups", '""']], /needs at least one group in cmdGroups/],
-    ["uartQueue range", [["uartQueue", "0"]], /uartQueue 1\.\.256 sentences/],
-    ["legacyUdp format", [["legacyUdp", "10.0.0.1"]], /legacyUdp format address:port/],
-    ["legacyUdp port", [["legacyUdp", "10.0.0.1:70000"]], /legacyUdp port 1\.\.65535/],
-    ["legacyUdp 450 group", [["legacyUdp", "239.192.0.4:60004"]], /reserved for IEC 61162-450 groups/],
-    ["syslog address", [["syslog", "host:514"]], /syslog format address:port/],
-    ["startupCmds bool", [["startupCmds", "x"]], /startupCmds is on\|off/],
-    ["unknown key", [["colour", "red"]], /unknown setting/],
-    ["same key twice", [["ttl", "2"], ["ttl", "3"]], /one value per setting/],
-  ];
+  const cases = VALIDATION_CASES;
   for (const [name, changes, re] of cases) {
     it(name, () => {
       assert.match(setErr(changes), re);
