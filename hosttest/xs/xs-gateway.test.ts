@@ -76,3 +76,21 @@ describe("gateway on XS (the firmware's JavaScript on Moddable's engine)", funct
     assert.ok(a.datagrams.length > 0);
   });
 });
+
+describe("XS figures (compute and allocation per forwarded sentence, heap)", function () {
+  this.timeout(120000);
+
+  it("measures the gateway over the corpus and writes bench/out/xs-figures.json", async () => {
+    const { writeXsFigures, formatFigures, FIGURES_FILE } = await import("./xs-figures");
+    const f = await writeXsFigures();
+    console.log(formatFigures(f).replace(/^/gm, "      "));
+    assert.ok(fs.existsSync(FIGURES_FILE));
+    assert.ok(f.sentencesMeasured > 1000, `measured ${f.sentencesMeasured} sentences`);
+    assert.ok(f.computePerSentence > 0 && Number.isFinite(f.computePerSentence));
+    assert.ok(f.slotsPerSentence >= 0 && Number.isFinite(f.slotsPerSentence));
+    assert.ok(f.gatewayOwn.slots > 0 && f.gatewayOwn.chunkBytes > 0, "the running gateway holds some heap");
+    assert.ok(f.live.gatewayPeak.slots > f.live.empty.slots);
+    // The reserved XS heap must not grow while the gateway runs in steady state.
+    assert.equal(f.allocateMeter.after, f.allocateMeter.before);
+  });
+});

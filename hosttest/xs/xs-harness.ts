@@ -385,28 +385,6 @@ export async function runGatewayOnXs(chunks: Uint8Array[], options: RunOptions =
 // ---------------------------------------------------------------------------
 // Figures: compute and allocation per forwarded sentence, and the heap.
 
-export interface XsFigures {
-  engine: string;
-  sentencesMeasured: number;
-  commandsMeasured: number;
-  /** XS meter compute units per forwarded sentence, host overhead subtracted. */
-  computePerSentence: number;
-  /** Slots allocated per forwarded sentence (no collection during the command), host overhead subtracted. */
-  slotsPerSentence: number;
-  /** Chunk bytes allocated per forwarded sentence (from collections forced by a calibrated filler). */
-  chunkBytesPerSentence: number | null;
-  /** Bytes per sentence on ESP32: slots x 16 + chunk bytes. */
-  bytesPerSentenceEsp32: number | null;
-  /** Bytes per sentence on this 64-bit host: slots x 32 + chunk bytes. */
-  bytesPerSentenceHost: number | null;
-  /** Live heap after a collection: modules only, and modules + running gateway. */
-  liveModules: { slots: number; chunkBytes: number };
-  liveGateway: { slots: number; chunkBytes: number };
-  /** Highest slot count seen while the gateway ran (garbage included: no collection happened). */
-  peakHeapCount: number;
-  hostSlotSize: number;
-  notes: string[];
-}
 
 function forwardedOf(reply: Uint8Array): number {
   return ((reply[0] << 24) | (reply[1] << 16) | (reply[2] << 8) | reply[3]) >>> 0;
@@ -419,48 +397,108 @@ interface FeedSample {
   forwarded: number;
 }
 
-/** One measurement-mode run: per-FEED samples, the heap peak and the live heaps. */
-async function sampleRun(chunks: Uint8Array[], options: RunOptions, mode: "gateway" | "discard") {
+/** Live heap of the worker now: slots after a collection, chunk bytes from a snapshot. */
+async function liveNow(w: XsWorker): Promise<{ slots: number; chunkBytes: number; slotSize: number }> {
+  const slots = (await w.command(new Uint8Array([OP_GC]))).meter.currentHeapCount;
+  const h = await w.liveHeap();
+  return { slots, chunkBytes: h.chunkBytes, slotSize: h.slotSize };
+}
+
+/** One measurement-mode run: per-FEED samples, and the live heap sampled every `liveEvery` FEEDs. */
+async function sampleRun(chunks: Uint8Array[], options: RunOptions, mode: "gateway" | "discard", liveEvery = 0) {
   const w = await XsWorker.start(gatewayScript());
   try {
-    await w.command(new Uint8Array([OP_GC]));
-    const modulesSlots = (await w.command(new Uint8Array([OP_GC]))).meter.currentHeapCount;
-    const modules = await w.liveHeap();
+    const loaded = await liveNow(w);
     const samples: FeedSample[] = [];
-    let prev = w.last.currentHeapCount, lastForwarded = 0, peak = 0;
-    await drive(w, chunks, { ...options, mode, capture: false }, (kind, meter, reply) => {
-      const m = meter!;
-      if (kind === "feed") {
+    let prev = w.last.currentHeapCount, lastForwarded = 0, peakCount = 0;
+    const peakLive = { slots: 0, chunkBytes: 0 };
+    await w.command(initMessage({ ...stripRunOptions(options), mode, capture: false }));
+    let feeds = 0;
+    for (const step of commandPlan(chunks, options)) {
+      const { reply, meter: m } = await w.command(step.message);
+      if (step.kind === "feed") {
         const forwarded = forwardedOf(reply);
-        samples.push({
-          compute: m.compute,
-          slots: m.currentHeapCount >= prev ? m.currentHeapCount - prev : NaN,
-          forwarded: forwarded - lastForwarded,
-        });
+        samples.push({ compute: m.compute, slots: m.currentHeapCount >= prev ? m.currentHeapCount - prev : NaN, forwarded: forwarded - lastForwarded });
         lastForwarded = forwarded;
+        feeds++;
       }
-      if (m.currentHeapCount > peak) peak = m.currentHeapCount;
+      if (m.currentHeapCount > peakCount) peakCount = m.currentHeapCount;
       prev = m.currentHeapCount;
-    });
-    await w.command(new Uint8Array([OP_GC]));
-    const gatewaySlots = (await w.command(new Uint8Array([OP_GC]))).meter.currentHeapCount;
-    const gateway = await w.liveHeap();
-    return { samples, peak, modules, modulesSlots, gateway, gatewaySlots };
+      // Live heap while the input batch is still loaded is the host's, so sample right after CLEAR.
+      if (liveEvery && step.kind === "clear" && feeds >= liveEvery) {
+        feeds = 0;
+        const live = await liveNow(w);
+        if (live.slots > peakLive.slots) peakLive.slots = live.slots;
+        if (live.chunkBytes > peakLive.chunkBytes) peakLive.chunkBytes = live.chunkBytes;
+        prev = w.last.currentHeapCount;
+      }
+    }
+    const end = await liveNow(w);
+    if (end.slots > peakLive.slots) peakLive.slots = end.slots;
+    if (end.chunkBytes > peakLive.chunkBytes) peakLive.chunkBytes = end.chunkBytes;
+    return { samples, peakCount, loaded, end, peakLive };
   } finally {
     await w.close();
   }
 }
 
+export interface HeapFigure {
+  slots: number;
+  chunkBytes: number;
+}
+
+export interface XsFigures {
+  engine: string;
+  sentencesMeasured: number;
+  feedCommandsMeasured: number;
+  /** XS meter compute units per forwarded sentence, host overhead subtracted. */
+  computePerSentence: number;
+  /** Slots allocated per forwarded sentence (commands without a collection), host overhead subtracted. */
+  slotsPerSentence: number;
+  /** Chunk bytes allocated per forwarded sentence (calibrated-filler method), or null when no collection happened. */
+  chunkBytesPerSentence: number | null;
+  /** Bytes per sentence on ESP32 (16-byte slots) and on this host (32-byte slots): slots x size + chunk bytes. */
+  bytesPerSentenceEsp32: number | null;
+  bytesPerSentenceHost: number | null;
+  /** xsnap's `allocate` meter (total reserved heap) before and after the gateway run. */
+  allocateMeter: { before: number; after: number };
+  /**
+   * Live heap after a collection. empty: a fresh XS machine; modules: bd450 modules and harness loaded;
+   * gatewayPeak: highest live heap sampled while the gateway ran; hostOnly: the same run with the UART bytes dropped.
+   */
+  live: { empty: HeapFigure; modules: HeapFigure; gatewayPeak: HeapFigure; hostOnly: HeapFigure };
+  /** The running gateway's own live heap: gatewayPeak - hostOnly. */
+  gatewayOwn: HeapFigure;
+  /** Modules' live heap above an empty machine (on the board bytecode and preloaded objects sit in flash, so this is an upper bound). */
+  modulesOwn: HeapFigure;
+  /** Highest slot count seen (includes garbage not yet collected; bounded by xsnap's 256 Ki-slot heap). */
+  peakHeapCount: number;
+  hostSlotSize: number;
+  notes: string[];
+}
+
+function minus(a: HeapFigure, b: HeapFigure): HeapFigure {
+  return { slots: a.slots - b.slots, chunkBytes: a.chunkBytes - b.chunkBytes };
+}
+
 /**
- * Figures for the gateway on XS over `chunks` (best: the whole corpus). Each figure
- * is the gateway run minus a run of the same commands where the UART bytes are
- * drained and dropped (the host's own cost: command decoding, FIFO copies). The
- * first `warmup` fraction of FEED commands is left out (first-use allocations).
+ * Figures for the gateway on XS over `chunks` (best: the whole corpus). Each
+ * per-sentence figure is the gateway run minus a run of the same commands where
+ * the UART bytes are drained and dropped (the host's own cost: command decoding,
+ * FIFO copies). The first `warmup` fraction of FEED commands is left out.
  */
 export async function measureGatewayOnXs(chunks: Uint8Array[], options: RunOptions & { warmup?: number } = {}): Promise<XsFigures> {
   const notes: string[] = [];
   const { warmup = 0.2, ...runOptions } = options;
-  const gw = await sampleRun(chunks, runOptions, "gateway");
+  const emptyWorker = await XsWorker.start("globalThis.__empty = 1;");
+  let empty: HeapFigure;
+  try {
+    const e = await liveNow(emptyWorkerAsGc(emptyWorker));
+    empty = { slots: e.slots, chunkBytes: e.chunkBytes };
+  } finally {
+    await emptyWorker.close();
+  }
+  const gw = await sampleRun(chunks, runOptions, "gateway", 40);
   const base = await sampleRun(chunks, runOptions, "discard");
   const n = gw.samples.length;
   const from = Math.floor(n * warmup);
@@ -474,26 +512,37 @@ export async function measureGatewayOnXs(chunks: Uint8Array[], options: RunOptio
       slotSentences += a.forwarded;
     } else skipped++;
   }
-  if (skipped) notes.push(`${skipped} commands with a garbage collection left out of the slot figure`);
+  if (skipped) notes.push(`${skipped} of ${n - from} FEED commands had a collection in one of the runs and are left out of the slot figure`);
   const chunk = await measureChunkBytes(chunks, runOptions, from);
   notes.push(chunk.note);
   const slotsPer = slotSentences ? slots / slotSentences : 0;
-  const hostSlot = gw.modules.slotSize || 32;
+  const hostSlot = gw.loaded.slotSize || 32;
+  const hostOnly = { slots: base.end.slots, chunkBytes: base.end.chunkBytes };
+  const modules = { slots: gw.loaded.slots, chunkBytes: gw.loaded.chunkBytes };
   return {
     engine: "XS (@agoric/xsnap 0.15.0)",
     sentencesMeasured: sentences,
-    commandsMeasured: n - from,
+    feedCommandsMeasured: n - from,
     computePerSentence: sentences ? compute / sentences : 0,
     slotsPerSentence: slotsPer,
     chunkBytesPerSentence: chunk.perSentence,
     bytesPerSentenceEsp32: chunk.perSentence === null ? null : slotsPer * 16 + chunk.perSentence,
     bytesPerSentenceHost: chunk.perSentence === null ? null : slotsPer * hostSlot + chunk.perSentence,
-    liveModules: { slots: gw.modulesSlots, chunkBytes: gw.modules.chunkBytes },
-    liveGateway: { slots: gw.gatewaySlots, chunkBytes: gw.gateway.chunkBytes },
-    peakHeapCount: gw.peak,
+    allocateMeter: chunk.allocate,
+    live: { empty, modules, gatewayPeak: gw.peakLive, hostOnly },
+    gatewayOwn: minus(gw.peakLive, hostOnly),
+    modulesOwn: minus(modules, empty),
+    peakHeapCount: gw.peakCount,
     hostSlotSize: hostSlot,
     notes,
   };
+}
+
+/** A bare worker has no harness: give liveNow a gc() through evaluate. */
+function emptyWorkerAsGc(w: XsWorker): XsWorker {
+  return Object.assign(Object.create(w), {
+    command: async () => ({ reply: new Uint8Array(0), meter: await w.evaluate("gc();") }),
+  });
 }
 
 function fillMessage(size: number, garbage: number): Uint8Array {
@@ -517,13 +566,15 @@ function fillMessage(size: number, garbage: number): Uint8Array {
  * where the host's bytes per command come from the same measurement in discard
  * mode with a smaller budget.
  */
-async function measureChunkBytes(chunks: Uint8Array[], options: RunOptions, skipFeeds: number): Promise<{ perSentence: number | null; note: string }> {
+async function measureChunkBytes(chunks: Uint8Array[], options: RunOptions, skipFeeds: number): Promise<{ perSentence: number | null; note: string; allocate: { before: number; after: number } }> {
   const X = 16 * 1024 * 1024;
   const run = async (mode: "gateway" | "discard", budget: number) => {
     const w = await XsWorker.start(gatewayScript());
     try {
       await w.command(initMessage({ ...stripRunOptions(options), mode, capture: false }));
-      const plan = [...commandPlan(chunks, options)];
+      const allocateBefore = w.last.allocate;
+      // All input loaded up front, so that only FEED commands run while the budget is consumed.
+      const plan = [...commandPlan(chunks, { ...options, loadBytes: Number.MAX_SAFE_INTEGER })];
       let k = 0, feeds = 0;
       for (; k < plan.length && feeds < skipFeeds; k++) {
         if (plan[k].kind === "feed") feeds++;
@@ -552,7 +603,7 @@ async function measureChunkBytes(chunks: Uint8Array[], options: RunOptions, skip
         last = f;
         commands++;
       }
-      return { hit, sentences, commands, free: lo + X };
+      return { hit, sentences, commands, free: lo + X, allocate: { before: allocateBefore, after: w.last.allocate } };
     } finally {
       await w.close();
     }
@@ -560,12 +611,13 @@ async function measureChunkBytes(chunks: Uint8Array[], options: RunOptions, skip
   const budget = 256 * 1024;
   const gw = await run("gateway", budget);
   if (!gw.hit)
-    return { perSentence: null, note: `chunk heap: ${budget} bytes free lasted the rest of the input (${gw.sentences} sentences): under ${(budget / Math.max(1, gw.sentences)).toFixed(1)} bytes/sentence` };
-  const hostBudget = 16 * 1024;
+    return { allocate: gw.allocate, perSentence: null, note: `chunk heap: ${budget} bytes free lasted the rest of the input (${gw.sentences} sentences): under ${(budget / Math.max(1, gw.sentences)).toFixed(1)} bytes/sentence` };
+  const hostBudget = budget;
   const base = await run("discard", hostBudget);
   const hostPerCommand = base.hit && base.commands > 0 ? hostBudget / base.commands : 0;
   const per = (budget - hostPerCommand * gw.commands) / Math.max(1, gw.sentences);
   return {
+    allocate: gw.allocate,
     perSentence: per,
     note: `chunk heap: free space after collection ${gw.free} bytes; ${budget} bytes lasted ${gw.sentences} sentences in ${gw.commands} commands; ` +
       `host alone: ${hostBudget} bytes lasted ${base.hit ? base.commands + " commands (" + hostPerCommand.toFixed(0) + " bytes/command)" : "the whole run (taken as 0)"}`,

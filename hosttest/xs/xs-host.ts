@@ -140,12 +140,14 @@ export class ManualTimers implements Timers {
 
 /** Length-prefixed records in one preallocated buffer. */
 export class Outbox {
-  readonly buffer = new Uint8Array(OUTBOX_SIZE);
+  /** Allocated on first use, so that the live heap of the loaded modules excludes it. */
+  buffer = EMPTY;
   length = 0;
   records = 0;
   constructor(private hooks: HostHooks) {}
 
   private reserve(n: number): number {
+    if (this.buffer === EMPTY) this.buffer = new Uint8Array(OUTBOX_SIZE);
     if (this.length + n > this.buffer.length) {
       this.hooks.flush(this.buffer.subarray(0, this.length));
       this.length = 0;
