@@ -16,6 +16,7 @@ import { GROUPS, GROUP_COUNT } from "../core/groups";
 import { latin1 } from "../core/checksum";
 import { NodeUDP } from "../platform/node/udp";
 import { SimSession } from "../sim/session";
+import { openPtyPair } from "../sim/pty";
 import { formatUsage, parseArgs, type OptionSpec } from "./args";
 
 const SPEC: Record<string, OptionSpec> = {
@@ -105,10 +106,15 @@ export async function run(argv: string[]): Promise<number> {
     sockets.push(sock);
   }
 
+  // The configuration console on a second pty pair; its settings file lives in the
+  // demo's temporary folder, so the demo never touches the user's own settings.
+  const consolePty = await openPtyPair({ dir, gatewayLink: path.join(dir, "console-gw"), terminalLink: path.join(dir, "console") });
+
   // The gateway: the real service command, as a separate process.
   let gwStats: Record<string, unknown> = {};
   const gw = spawn(process.execPath, [BIN, "gateway", "--serial", sim.gatewayPath, "--baud", String(o.baud),
-    "--interface", "127.0.0.1", "--sfi", String(o.sfi), "--stats", "1"], { stdio: ["ignore", "inherit", "pipe"] });
+    "--interface", "127.0.0.1", "--sfi", String(o.sfi), "--stats", "1",
+    "--config", path.join(dir, "settings"), "--console", consolePty.gatewayPath], { stdio: ["ignore", "inherit", "pipe"] });
   let gwErr = "";
   gw.stderr!.on("data", (d: Buffer) => {
     gwErr += d.toString();
@@ -134,7 +140,7 @@ export async function run(argv: string[]): Promise<number> {
       `listener: ${r.accepted} datagrams accepted, ${r.discarded} discarded${groups ? ` (${groups})` : ""}`);
   };
   const ticker = setInterval(status, 1000);
-  out("Ctrl-C to stop. Console: not configured in this demo (see README, `bd450 gateway --console`).");
+  out(`Ctrl-C to stop. The gateway's serial console: picocom -b 115200 ${consolePty.terminalPath}  (or: screen ${consolePty.terminalPath} 115200), then 'help'.`);
 
   const stop = await new Promise<string>((resolve) => {
     process.once("SIGINT", () => resolve("Ctrl-C"));
@@ -150,6 +156,7 @@ export async function run(argv: string[]): Promise<number> {
   if (gw.exitCode === null) gw.kill("SIGTERM");
   await gwExit;
   await sim.close();
+  consolePty.close();
   status();
   for (const s of sockets) s.close();
   validSent = Number(gwStats.sentencesIn ?? 0);

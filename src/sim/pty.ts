@@ -14,10 +14,10 @@ export interface PtyPair {
   close(): void;
 }
 
-export async function openPtyPair(options: { dir?: string; gatewayLink?: string } = {}): Promise<PtyPair> {
+export async function openPtyPair(options: { dir?: string; gatewayLink?: string; terminalLink?: string } = {}): Promise<PtyPair> {
   const dir = options.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), "bd450-pty-"));
   const gatewayPath = options.gatewayLink ?? path.join(dir, "ttyGW");
-  const terminalPath = path.join(dir, "ttyTERM");
+  const terminalPath = options.terminalLink ?? path.join(dir, "ttyTERM");
   let child: ChildProcess;
   try {
     child = spawn("socat", [
