@@ -59,6 +59,8 @@ export interface GatewayOptions {
   convertFrame?(frame: Uint8Array, length: number, out: Uint8Array): number;
   /** Every datagram sent (after the socket write), with its group: for wrap, tests, pcap. */
   onDatagram?(bytes: Uint8Array, length: number, group: number): void;
+  /** d: for a sentence from the terminal: answers to a network command go to the requesting SFI (src/core/netside.ts). */
+  destinationFor?(bytes: Uint8Array, length: number): string | undefined;
   /** Delay before reopening a failed serial device, ms. */
   reopenDelay?: number;
 }
@@ -124,13 +126,13 @@ export class Gateway {
       onSentence: (bytes, length) => {
         this.lastUnitTime = this.clock.monotonic();
         if (this.options.onUnit) this.options.onUnit("sentence", bytes, length);
-        this.forward(bytes, length);
+        this.forward(bytes, length, this.options.destinationFor ? this.options.destinationFor(bytes, length) : undefined);
       },
       onFrame: (bytes, length) => {
         this.lastUnitTime = this.clock.monotonic();
         if (this.options.onUnit) this.options.onUnit("frame", bytes, length);
         const n = this.options.convertFrame ? this.options.convertFrame(bytes, length, this.converted) : 0;
-        if (n > 0) this.forward(this.converted, n);
+        if (n > 0) this.forward(this.converted, n, this.options.destinationFor ? this.options.destinationFor(this.converted, n) : undefined);
         else this.counters.framesNotConverted++;
       },
       onReject: (reason, bytes, length) => {

@@ -356,3 +356,31 @@ export function listTagParams(bytes: Uint8Array, start: number, end: number): Ta
   }
   return out;
 }
+
+/**
+ * Plain IEC 61162-1 lines of a UdPbC datagram: every line's leading TAG blocks
+ * removed, CR LF kept, TAG-only lines dropped. Writes into `out`, returns the
+ * length (0 when the header is not UdPbC). For the legacy output, fed with the
+ * gateway's own (already valid) datagrams; `out` must be at least `length` bytes.
+ */
+export function stripTagBlocks(bytes: Uint8Array, length: number, out: Uint8Array): number {
+  if (length < 6 || bytes[0] !== 0x55 || bytes[1] !== 0x64 || bytes[2] !== 0x50 || bytes[3] !== 0x62 || bytes[4] !== 0x43 || bytes[5] !== 0) return 0;
+  let o = 0;
+  let p = 6;
+  while (p < length) {
+    let end = p;
+    while (end < length && bytes[end] !== 0x0a) end++;
+    end = end < length ? end + 1 : length; // include LF
+    let q = p;
+    while (q < end && bytes[q] === 0x5c) {
+      let close = q + 1;
+      while (close < end && bytes[close] !== 0x5c) close++;
+      q = close + 1;
+    }
+    if (q < end && bytes[q] !== 0x0d && bytes[q] !== 0x0a) {
+      for (let i = q; i < end; i++) out[o++] = bytes[i];
+    }
+    p = end;
+  }
+  return o;
+}
