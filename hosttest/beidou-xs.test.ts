@@ -78,7 +78,7 @@ describe("Beidou decoders on XS (Moddable's engine)", function () {
   });
 
   /** Slots and chunk bytes allocated per call of fn(n, k), from meter deltas without a collection in between. */
-  async function perSentence(fn: "ours" | "theirs", k: number, n: number): Promise<{ slots: number; chunk: number }> {
+  async function perSentence(fn: "ours" | "theirs", k: number, n: number): Promise<{ slots: number; chunk: number; compute: number }> {
     await w.evaluate("globalThis.bd.gc()");
     await w.evaluate(`globalThis.bd.${fn}(8, ${k})`); // warm-up (first-use allocations)
     await w.evaluate("globalThis.bd.gc()");
@@ -87,7 +87,7 @@ describe("Beidou decoders on XS (Moddable's engine)", function () {
     const slots = m1.currentHeapCount - m0.currentHeapCount;
     // meterUsage.allocate is the size of the chunk heap in this xsnap build (it does not move per call),
     // so chunk bytes cannot be read from it; the decoders build no strings on the hot path.
-    return { slots: slots >= 0 ? slots / n : NaN, chunk: (m1.allocate - m0.allocate) / n };
+    return { slots: slots >= 0 ? slots / n : NaN, chunk: (m1.allocate - m0.allocate) / n, compute: (m1.compute - m0.compute) / n };
   }
 
   it("allocates at most 16 bytes per sentence (board budget), unlike nmea-simple", async () => {
@@ -100,9 +100,9 @@ describe("Beidou decoders on XS (Moddable's engine)", function () {
       let theirs = "n/a (not covered)";
       if (k < 6) {
         const t = await perSentence("theirs", k, 100); // small n: no collection may run in between
-        theirs = `${t.slots.toFixed(1)} slots = ${(t.slots * 16).toFixed(0)} B on ESP32 (+ string chunks, not metered)`;
+        theirs = `${t.slots.toFixed(1)} slots = ${(t.slots * 16).toFixed(0)} B on ESP32 (+ string chunks, not metered), compute ${t.compute.toFixed(0)}`;
       }
-      rows.push(`${SAMPLE[k].slice(0, 12)}: bd450 ${ours.slots.toFixed(3)} slots; nmea-simple ${theirs}`);
+      rows.push(`${SAMPLE[k].slice(0, 12)}: bd450 ${ours.slots.toFixed(3)} slots, compute ${ours.compute.toFixed(0)}; nmea-simple ${theirs}`);
     }
     process.stdout.write("      XS allocation per sentence (slot = 16 B on ESP32):\n" + rows.map((r) => "        " + r).join("\n") + "\n");
     assert.ok(worst <= 16, `worst case ${worst} bytes per sentence`);
