@@ -9,3 +9,5 @@
 declare var device: typeof import("embedded:provider/builtin").default;
 
 declare function trace(...values: unknown[]): void;
+
+declare var System: typeof import("embedded:io/system").default;

@@ -1,0 +1,139 @@
+// Firmware entry (Moddable runs the default export of the main module after setup).
+//
+// Nothing here runs at module load, so the module may be preloaded. Start-up order:
+// settings (NVS) -> gateway with the terminal UART (drained from the first byte,
+// cable or not) -> Ethernet (static 172.16/12 address or DHCP) -> UDP socket when
+// the link is ready -> console on its own UART. Every failure is logged and
+// retried; none stops the UART path.
+
+import Instrumentation from "instrumentation";
+import { Gateway } from "../../core/gateway";
+import type { GatewayConfig } from "../../core/config";
+import type { SerialClass } from "../../core/io";
+import { gatewayHooks } from "../../beidou/wiring";
+import { Console } from "../../console/console";
+import { GatewayConsoleHost } from "../../console/gateway-host";
+import { loadSettings } from "../../console/persist";
+import { defaultConfig, validateConfig } from "../../console/settings";
+import { readBoard, type UartPins } from "./board";
+import { ConsolePort } from "./console-port";
+import { EthernetLink } from "./link";
+import { PreferenceSettings } from "./settings";
+import { ModdableClock, ModdableTimers } from "./timers";
+import { linkUdpClass, type LinkUdpStats } from "./udp";
+
+/** NVS namespace of bd450's settings. */
+export const SETTINGS_DOMAIN = "bd450";
+
+function log(line: string): void {
+  trace(line + "\n");
+}
+
+/** Network keys whose default comes from the board file until the user saves settings. */
+const BOARD_NETWORK_KEYS = ["ipMode", "ipAddr", "ipMask", "ipGateway"] as const;
+
+/**
+ * Pick the terminal UART: the board's (UART0 on the header pins) unless a debug or
+ * instrumented build holds it ("port in use"), then the alternate one.
+ */
+function terminalPins(primary: UartPins, alternate: UartPins, baud: number): { pins: UartPins; note?: string } {
+  try {
+    new device.io.Serial({ ...primary, baud, format: "buffer" }).close();
+    return { pins: primary };
+  } catch (e) {
+    return { pins: alternate, note: `terminal UART${primary.port} unavailable (${(e as Error).message}); using UART${alternate.port} RX ${alternate.receive} TX ${alternate.transmit}` };
+  }
+}
+
+function heapFigures(): { used?: number } | undefined {
+  const slots = Instrumentation.map("XS Slot Heap Used");
+  const chunks = Instrumentation.map("XS Chunk Heap Used");
+  if (slots === undefined || chunks === undefined) return undefined;
+  const s = Instrumentation.get(slots), c = Instrumentation.get(chunks);
+  return s === undefined || c === undefined ? undefined : { used: s + c };
+}
+
+export default function main(): void {
+  const board = readBoard();
+  const clock = new ModdableClock();
+  const timers = new ModdableTimers();
+  const store = new PreferenceSettings(SETTINGS_DOMAIN);
+  const loaded = loadSettings(store);
+  let config: GatewayConfig = loaded.config;
+  const stored = new Set(store.keys());
+  const rec = config as unknown as Record<string, string>;
+  for (const k of BOARD_NETWORK_KEYS) if (!stored.has(k)) rec[k] = board[k];
+  const invalid = validateConfig(config);
+  if (invalid.length) {
+    // Stored settings that break a rule must not brick the gateway: run on defaults.
+    config = defaultConfig();
+    const d = config as unknown as Record<string, string>;
+    for (const k of BOARD_NETWORK_KEYS) d[k] = board[k];
+  }
+
+  const term = terminalPins(board.terminal, board.terminalAlt, config.baud);
+  const hooks = gatewayHooks({ silentAfter: config.alSilentS, noFixAfter: config.alNoFixS, checksumPercent: config.alCsumPct });
+  const link = new EthernetLink(
+    { mode: config.ipMode, address: config.ipAddr, mask: config.ipMask, gateway: config.ipGateway },
+    timers,
+    log,
+  );
+  const udpStats: LinkUdpStats = { opens: 0, openFailures: 0, joinFailures: 0 };
+  let con: Console | undefined;
+
+  const gw = new Gateway({
+    config,
+    clock,
+    timers,
+    log,
+    onUnit: (kind, bytes, length, reason) => {
+      hooks.onUnit(kind, bytes, length, reason);
+      if (kind === "sentence" && con) con.terminalSentence(bytes, length);
+    },
+    convertFrame: hooks.convertFrame,
+    // Moddable's Serial has the ECMA-419 shape the core declares; the option types
+    // differ only in what each side makes optional.
+    serial: { io: device.io.Serial as unknown as SerialClass, ...term.pins, baud: config.baud },
+    udp: { io: linkUdpClass(link, timers, log, udpStats), timeToLive: config.ttl },
+  });
+  hooks.attach({ events: gw.events, timers });
+  for (const p of board.problems) gw.events.add("board.config", p);
+  for (const p of loaded.problems) gw.events.add("settings.bad", p);
+  for (const p of invalid) gw.events.add("settings.bad", `${p}; running on defaults`);
+  if (term.note) gw.events.add("serial.port", term.note);
+  gw.start();
+  link.onChange((state) => gw.events.add("net.link", `Ethernet ${state}${state === "ready" ? " " + link.address() : ""}`));
+  link.start();
+
+  const port = new ConsolePort({
+    ...board.console,
+    onInput: (bytes, length) => con?.receive(bytes, 0, length),
+  });
+  const host = new GatewayConsoleHost({
+    gateway: gw,
+    state: hooks.wiring.state,
+    store,
+    loaded,
+    clock,
+    reboot: () => System.restart(),
+    heap: heapFigures,
+    network: () => ({
+      link: `${link.state} (udp opens ${udpStats.opens}, open failures ${udpStats.openFailures})`,
+      address: link.address() || (config.ipMode === "static" ? config.ipAddr + " (not up)" : "dhcp (none yet)"),
+    }),
+  });
+  con = new Console({
+    host,
+    write: (b) => port.write(b),
+    clock,
+    timers,
+    banner: `bd450 ${config.sfi} on ${board.name} console`,
+  });
+  try {
+    port.open();
+    con.start();
+  } catch (e) {
+    gw.events.add("console.port", `console UART${board.console.port} failed: ${(e as Error).message}`);
+  }
+  log(`bd450: terminal UART${term.pins.port} @ ${config.baud}, console UART${board.console.port}, ${config.ipMode === "static" ? config.ipAddr : "dhcp"}`);
+}
