@@ -132,7 +132,9 @@ export class Iec450Encoder {
     const o = this.out;
     let p = this.header();
     p = this.tagBlock(p, 0, 0, destination);
-    o.set(bytes.subarray(0, length), p);
+    // A byte loop, not set(subarray): the subarray view was a heap object per sentence
+    // (measured by bench/: ~90 B/sentence on Node, and half the throughput).
+    for (let i = 0; i < length; i++) o[p + i] = bytes[i];
     p += length;
     o[p++] = 0x0d;
     o[p++] = 0x0a;
