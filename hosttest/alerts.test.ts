@@ -99,8 +99,16 @@ describe("BAM alerts", () => {
     assert.deepEqual(f.slice(97, 101).map((x) => x[11]), ["98", "99", "1", "2"]);
   });
 
-  it("HBT: first at the first tick, then every interval; status A/V; sequence 0-9", () => {
-    const { clock, sent, am } = setup({ hbtInterval: 5 });
+  it("HBT: first one interval after start (or at once with hbtAtStart), then every interval; status A/V; sequence 0-9", () => {
+    const late = setup({ hbtInterval: 5 });
+    late.am.tick();
+    late.clock.advance(4999);
+    late.am.tick();
+    assert.equal(late.sent.length, 0);
+    late.clock.advance(1);
+    late.am.tick();
+    assert.equal(late.sent.length, 1);
+    const { clock, sent, am } = setup({ hbtInterval: 5, hbtAtStart: true });
     am.tick();
     clock.advance(4999);
     am.tick();

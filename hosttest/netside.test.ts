@@ -68,6 +68,7 @@ function setup(cfg: Partial<GatewayConfig> = {}, device?: DeviceStatus) {
   let net: NetworkSide | undefined;
   const gw = new Gateway({
     config, clock,
+    log: (line: string) => net?.logLine(line),
     serial: { io: FakeSerial as never, baud: 115200 },
     onDatagram(b, n, g) {
       const v = reader.receive(b, n);
@@ -76,7 +77,7 @@ function setup(cfg: Partial<GatewayConfig> = {}, device?: DeviceStatus) {
       net?.onDatagram(b, n);
     },
     destinationFor: (b: Uint8Array, n: number) => net?.destinationFor(b, n),
-  } as ConstructorParameters<typeof Gateway>[0]);
+  });
   gw.start();
   net = new NetworkSide({ gateway: gw, clock, udp: { io: FakeUDP as never, interface: "127.0.0.1" }, device });
   net.start();
@@ -172,10 +173,8 @@ describe("network side: alerts", () => {
   const alf = (out: Out[]) => out.filter((o) => o.group === BAM1).flatMap((o) => o.sentences).filter((s) => s.text.includes("ALF,"));
 
   it("terminal silent raised after alSilentS, cleared when data comes back; HBT status follows", () => {
-    const { net, out, terminal, clock } = setup({ alSilentS: 3, hbtInterval: 60 });
+    const { net, out, terminal, clock } = setup({ alSilentS: 3, hbtInterval: 3 });
     net.tick();
-    const hbt0 = out.filter((o) => o.group === BAM1).flatMap((o) => o.sentences).find((s) => s.text.includes("HBT"));
-    assert.ok(hbt0 && /HBT,60,A,0\*/.test(hbt0.text), JSON.stringify(hbt0));
     clock.advance(3500);
     net.tick();
     assert.equal(net.alerts.state("terminalSilent"), "V");
@@ -184,7 +183,11 @@ describe("network side: alerts", () => {
     assert.equal(net.alerts.state("terminalSilent"), "N");
     const states = alf(out).filter((s) => s.text.includes(",10001,")).map((s) => s.text.split(",")[7]);
     assert.deepEqual(states, ["V", "N"]);
-    assert.equal(net.alerts.counters.hbt, 1);
+    const hbt = out.filter((o) => o.group === BAM1).flatMap((o) => o.sentences).filter((s) => s.text.includes("HBT"));
+    assert.deepEqual(hbt.map((s) => s.text.slice(0, s.text.indexOf("*"))), ["$BDHBT,3,V,0"], "status V while the terminal is silent");
+    clock.advance(3000);
+    net.tick();
+    assert.match(out[out.length - 1].sentences[0].text, /^\$BDHBT,3,A,1\*/);
   });
 
   it("no fix, card absent, all beams lost from the device state", () => {

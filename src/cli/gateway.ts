@@ -3,6 +3,7 @@
 
 import * as os from "os";
 import { Gateway } from "../core/gateway";
+import { NetworkSide } from "../core/netside";
 import { gatewayHooks } from "../beidou/wiring";
 import { Console } from "../console/console";
 import { GatewayConsoleHost } from "../console/gateway-host";
@@ -55,7 +56,11 @@ export async function run(argv: string[]): Promise<number> {
   if (help) { process.stdout.write(usage); return 0; }
   if (!options.serial) throw new UsageError("--serial PATH is required");
   const settingsPath = options.config ? String(options.config) : defaultSettingsPath();
-  const log = (line: string) => process.stderr.write(`${new Date().toISOString()} ${line}\n`);
+  let net: NetworkSide | undefined;
+  const log = (line: string) => {
+    process.stderr.write(`${new Date().toISOString()} ${line}\n`);
+    net?.logLine(line); // syslog copy when configured
+  };
   let gw!: Gateway;
   let detach = () => {};
   let con: Console | undefined;
@@ -87,12 +92,21 @@ export async function run(argv: string[]): Promise<number> {
       convertFrame: hooks.convertFrame,
       serial: { io: NodeSerial, device: String(options.serial), baud: config.baud },
       udp: { io: NodeUDP, interface: config.iface || undefined, timeToLive: config.ttl },
+      // Network side (issue 4): answers to network commands carry d:, legacy plain copy.
+      destinationFor: (b, n) => net?.destinationFor(b, n),
+      onDatagram: (b, n) => net?.onDatagram(b, n),
     });
     hooks.attach({ events: gw.events, timers: nodeTimers });
-    detach = () => hooks.wiring.detach();
+    net = new NetworkSide({
+      gateway: gw, clock: nodeClock, timers: nodeTimers, device: hooks.wiring.state, hostname: os.hostname(),
+      udp: { io: NodeUDP, interface: config.iface || undefined },
+    });
+    const side = net;
+    detach = () => { hooks.wiring.detach(); side.stop(); };
     for (const p of store.problems) gw.events.add("settings.file", p);
     for (const p of loaded.problems) gw.events.add("settings.bad", p);
     gw.start();
+    side.start();
     log(`gateway: ${options.serial} @ ${config.baud} baud -> 450 multicast as ${config.sfi}${config.iface ? " via " + config.iface : ""}; settings ${settingsPath}`);
     // Start-up commands (ICA, RMO) are sent by the core's start() when config.startupCmds is on.
     if (io) {
@@ -141,14 +155,14 @@ export async function run(argv: string[]): Promise<number> {
       detach();
       io?.close();
       log(`gateway stopped (${why})`);
-      process.stderr.write(JSON.stringify({ final: true, ...gw.snapshot() }) + "\n");
+      process.stderr.write(JSON.stringify({ final: true, ...gw.snapshot(), network: net?.snapshot() }) + "\n");
       resolve(0);
     };
     const onSig = (sig: string) => stop(sig);
     process.on("SIGINT", onSig);
     process.on("SIGTERM", onSig);
     const every = Number(options.stats);
-    if (every > 0) statsTimer = setInterval(() => process.stderr.write(JSON.stringify(gw.snapshot()) + "\n"), every * 1000);
+    if (every > 0) statsTimer = setInterval(() => process.stderr.write(JSON.stringify({ ...gw.snapshot(), network: net?.snapshot() }) + "\n"), every * 1000);
     const d = Number(options.duration);
     if (d > 0) stopTimer = setTimeout(() => stop("duration"), d * 1000);
   });

@@ -67,6 +67,8 @@ export interface AlertManagerOptions {
   send(sentence: Uint8Array, length: number, destination?: string): void;
   /** HBT interval, s (0: no heartbeat). Default 60. */
   hbtInterval?: number;
+  /** Send the first HBT on the first tick instead of one interval after start-up. Default false. */
+  hbtAtStart?: boolean;
   /** ALC interval while alerts are active, s (0: no ALC). Default 30 (UNCONFIRMED). */
   alcInterval?: number;
   /** Repeat ALF of every active alert this often, s (0: only on change and on Q). Default 0 (UNCONFIRMED). */
@@ -145,7 +147,9 @@ export class AlertManager {
       this.defs.set(d.key, d);
     }
     const now = options.clock.monotonic();
-    this.nextHbt = now; // first heartbeat on the first tick
+    // First heartbeat one interval after start-up (a source that dies at once never
+    // looked alive); hbtAtStart sends one on the first tick instead.
+    this.nextHbt = options.hbtAtStart ? now : now + (options.hbtInterval ?? 60) * 1000;
     this.nextAlc = now;
     this.nextAlf = now;
   }

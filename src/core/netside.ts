@@ -386,13 +386,22 @@ export class NetworkSide {
     }
   }
 
-  /** An event for the system log: into the gateway's log, and to syslog when configured. */
+  /** An event for the system log (the gateway's event log; its log sink feeds logLine). */
   event(code: string, text: string): void {
     this.gw.events.add(code, text);
-    this.toSyslog(code, text);
   }
 
-  /** Send an event line to syslog (the host wires the gateway's log here too). */
+  /**
+   * A line of the gateway's log sink ("code: text", as GatewayOptions.log receives
+   * events): the host/board wires its log here so every event also goes to syslog.
+   */
+  logLine(line: string): void {
+    const m = /^([A-Za-z0-9_.-]{1,32}): ([\s\S]*)$/.exec(line);
+    if (m) this.toSyslog(m[1], m[2]);
+    else this.toSyslog("log", line);
+  }
+
+  /** Send one event to syslog when configured (RFC 5424 over UDP). */
   toSyslog(code: string, text: string): void {
     const s = this.syslog;
     if (!s) return;
