@@ -359,6 +359,11 @@ describe("GatewayConsoleHost over a real Gateway", () => {
     assert.equal(host.save(), undefined);
     assert.equal(store.get("ttl"), 9);
     assert.equal(store.get("groupMap"), "TXR=USR1");
+    // The command gate reads gateway.config at every command: live too.
+    host.applyConfig({ ...host.getConfig(), cmdAllow: "EI0001", cmdFwd: true }, ["cmdAllow", "cmdFwd"]);
+    assert.equal(gw.config.cmdFwd, true);
+    assert.equal(gw.config.cmdAllow, "EI0001");
+    assert.equal(gw.config.ttl, 1);
   });
 
   it("counters reset zeroes link and network counters and logs it", () => {

@@ -4,7 +4,7 @@
 //
 // Settings: `set` changes the running record shown by `show config`; keys the
 // running gateway can take at once are applied live (group map: the router
-// re-installs its rules; UART queue bound: read at every send); every other key is
+// re-installs its rules; UART queue bound and command gate: read at every use); every other key is
 // reported as "after save + reboot", because its component copied the value when it
 // was built. Nothing is stored until `save`.
 
@@ -19,8 +19,12 @@ import type { LoadedSettings } from "./persist";
 import { saveSettings } from "./persist";
 import { SETTINGS, SettingKey, SettingValue } from "./settings";
 
-/** Keys the running gateway takes without a restart (see the file comment). */
-export const LIVE_KEYS: readonly SettingKey[] = ["groupMap", "uartQueue"];
+/**
+ * Keys the running gateway takes without a restart: the router re-installs its rules
+ * (groupMap); the UART queue bound and the command gate (cmdFwd, cmdAllow; read by
+ * the network side at every command) are read from gateway.config at each use.
+ */
+export const LIVE_KEYS: readonly SettingKey[] = ["groupMap", "uartQueue", "cmdFwd", "cmdAllow"];
 
 export interface GatewayConsoleHostOptions {
   gateway: Gateway;
@@ -76,7 +80,9 @@ export class GatewayConsoleHost implements ConsoleHost {
       }
       gw.config.groupMap = next.groupMap;
     }
-    if (changed.indexOf("uartQueue") >= 0) gw.config.uartQueue = next.uartQueue;
+    const running = gw.config as unknown as Record<string, SettingValue>;
+    const rec = next as unknown as Record<string, SettingValue>;
+    for (const k of changed) if (k !== "groupMap" && LIVE_KEYS.indexOf(k) >= 0) running[k] = rec[k];
     this.config = { ...next };
     return { restart: SETTINGS.map((r) => r.key).filter((k) => LIVE_KEYS.indexOf(k) < 0) };
   }
