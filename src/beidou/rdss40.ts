@@ -209,6 +209,7 @@ const ICXX: FrameKind = {
       f.level = b[17];
       f.encryption = b[18];
       f.subordinateCount = u16(b, 19);
+      if (f.userAddress !== 0 && (f.level < 1 || f.level > 4)) return "ICXX communication level not 1-4";
     } else {
       let k = 11;
       while (k + 3 <= n - 1 && f.subordinateListed < f.subordinates.length) {
@@ -234,8 +235,13 @@ const ICXX: FrameKind = {
     : { frameNumber: f.frameNumber, card: addr7(f.userAddress), subordinates: Array.from(f.subordinates.subarray(0, f.subordinateListed), (a) => addr7(a)) },
 };
 
-function beams(b: Uint8Array, i: number, f: Frame40): void {
-  for (let k = 0; k < 6; k++) f.power[k] = b[i + k];
+/** Six beam powers (0-4); returns an error when one is out of range. */
+function beams(b: Uint8Array, i: number, f: Frame40): string | null {
+  for (let k = 0; k < 6; k++) {
+    if (b[i + k] > 4) return "beam power not 0-4";
+    f.power[k] = b[i + k];
+  }
+  return null;
 }
 
 const ZJXX: FrameKind = {
@@ -243,8 +249,7 @@ const ZJXX: FrameKind = {
   decode(b, n, f) {
     if (n < 21) return "ZJXX too short";
     f.icState = b[10]; f.hardwareState = b[11]; f.batteryState = b[12]; f.inboundState = b[13];
-    beams(b, 14, f);
-    return null;
+    return beams(b, 14, f);
   },
   toText(f, out) {
     const w = W.begin(out, "BDZTI").comma().uint(f.icState).comma().uint(f.hardwareState).comma().uint(f.batteryState).comma().uint(f.inboundState);
@@ -258,8 +263,7 @@ const GLZK: FrameKind = {
   name: "GLZK",
   decode(b, n, f) {
     if (n < 17) return "GLZK too short";
-    beams(b, 10, f);
-    return null;
+    return beams(b, 10, f);
   },
   toText(f, out) {
     const w = W.begin(out, "BDBSI").comma().comma();
