@@ -1,0 +1,48 @@
+// A network command end to end, in a private network namespace created by the test:
+// 450 node (EI0001) -> multicast RCOM -> `bd450 gateway` process -> pty -> simulated
+// terminal -> FKI back on RCOM with d:EI0001; rejected commands counted; the
+// "terminal silent" alert raised and cleared on BAM1 when the terminal stops and resumes.
+
+import * as assert from "node:assert/strict";
+import * as path from "path";
+import { Iec450Receiver, sentenceText } from "../src/core/receiver";
+import { runInNetns } from "./lib/netns";
+
+const REPO = path.resolve(__dirname, "..", "..");
+
+describe("network command end to end (private namespace)", function () {
+  this.timeout(60000);
+
+  it("command accepted and answered with d:, others rejected, silent alert raised and cleared", async () => {
+    const res = await runInNetns(process.execPath, [path.join(REPO, "dist", "hosttest", "netside-run.js")], { timeoutMs: 50000 });
+    assert.equal(res.code, 0, res.stderr);
+    const out = JSON.parse(res.stdout);
+    const rx = new Iec450Receiver({ destinationFilter: false });
+    const lines: Array<{ group: string; source: string | null; d: string | null; text: string }> = [];
+    for (const entry of out.datagrams as string[]) {
+      const [group, hex] = entry.split(" ");
+      const v = rx.receive(new Uint8Array(Buffer.from(hex, "hex")));
+      assert.equal(v.verdict, "accept", `${group} datagram discarded: ${v.reason}`);
+      for (const s of v.sentences) lines.push({ group, source: s.source, d: s.destination, text: sentenceText(s) });
+    }
+    const fromGw = lines.filter((l) => l.source === "BD0001");
+    // The answer to EI0001's TXA: FKI on RCOM addressed to EI0001.
+    const fki = fromGw.filter((l) => l.text.startsWith("$BDFKI,TXA,"));
+    assert.ok(fki.length >= 1, "FKI for the TXA: " + JSON.stringify(fromGw.filter((l) => l.group === "RCOM").slice(0, 5)));
+    assert.equal(fki[0].group, "RCOM");
+    assert.equal(fki[0].d, "EI0001");
+    assert.match(fki[0].text, /^\$BDFKI,TXA,Y,/);
+    // Exactly one TXA reached the terminal: the gateway's counters agree.
+    const net = out.final.network;
+    assert.equal(net.commandsAccepted, 1);
+    assert.equal(net.rejects["source-not-allowed"], 1);
+    assert.equal(net.rejects["not-addressed"], 1);
+    assert.ok(out.gatewayLog.some((l: string) => /cmd\.reject: command from XX0009 rejected \(source-not-allowed\)/.test(l)), out.gatewayLog.join("\n"));
+    // Alerts on BAM1: HBT every 2 s; 10001 (terminal silent) V while stopped, N after resume.
+    const bam = fromGw.filter((l) => l.group === "BAM1");
+    assert.ok(bam.some((l) => /^\$BDHBT,2,A,\d\*/.test(l.text)), "HBT A");
+    assert.ok(bam.some((l) => /^\$BDHBT,2,V,\d\*/.test(l.text)), "HBT V while the terminal is silent");
+    const silent = bam.filter((l) => l.text.includes("ALF,") && l.text.includes(",10001,")).map((l) => l.text.split(",")[7]);
+    assert.deepEqual(silent, ["V", "N"]);
+  });
+});

@@ -1,0 +1,98 @@
+// Runner for hosttest/netside-e2e.test.ts; runs INSIDE the private network namespace
+// the test creates (unshare -rn). Real processes: `bd450 sim` (simulated terminal
+// on a pty) and `bd450 gateway` (settings file with command forwarding on). This
+// script plays a 450 node (SFI EI0001): it sends commands to the gateway on RCOM
+// and records what arrives on RCOM and BAM1. It then stops the simulated terminal
+// (SIGSTOP) and resumes it (SIGCONT) to make the "terminal silent" alert come and go.
+// Prints one JSON object on stdout.
+
+import { spawn, ChildProcess } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { asciiBytes, withChecksum, xorRange } from "../src/core/checksum";
+import { SettingsFile } from "../src/platform/node/settings-file";
+import { NodeUDP } from "../src/platform/node/udp";
+import { GROUPS, RCOM, BAM1 } from "../src/core/groups";
+
+const REPO = path.resolve(__dirname, "..", "..");
+const BIN = path.join(REPO, "bin", "bd450.js");
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function tag(params: string): string {
+  const x = xorRange(asciiBytes(params), 0, params.length);
+  return "\\" + params + "*" + x.toString(16).toUpperCase().padStart(2, "0") + "\\";
+}
+
+async function main(): Promise<void> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bd450-netcmd-"));
+  const settings = path.join(dir, "config");
+  const store = new SettingsFile(settings);
+  for (const [k, v] of Object.entries({ sfi: "BD0001", cmdFwd: true, cmdAllow: "EI0001", cmdGroups: "RCOM", hbtInterval: 2, alSilentS: 2 })) store.set(k, v);
+  store.commit();
+  const events: string[] = [];
+  const datagrams: string[] = [];
+  const sockets: NodeUDP[] = [];
+  for (const g of [RCOM, BAM1]) {
+    const s: NodeUDP = new NodeUDP({
+      port: GROUPS[g].port, reuseAddr: true, interface: "127.0.0.1",
+      onReadable() { for (let d = s.read(); d; d = s.read()) datagrams.push(GROUPS[g].name + " " + Buffer.from(d).toString("hex")); },
+    });
+    s.add(GROUPS[g].address);
+    sockets.push(s);
+  }
+  const children: ChildProcess[] = [];
+  const kill = () => { for (const c of children) if (c.exitCode === null) c.kill("SIGKILL"); };
+  try {
+    const link = path.join(dir, "ttyBD");
+    const sim = spawn(process.execPath, [BIN, "sim", "--link", link, "--epochs", "0", "--interval", "1"], { stdio: ["ignore", "pipe", "pipe"] });
+    children.push(sim);
+    let simErr = "";
+    sim.stderr!.on("data", (d) => (simErr += d));
+    await new Promise<void>((resolve, reject) => {
+      let out = "";
+      sim.stdout!.on("data", (d) => { out += d; if (/PTY /.test(out)) resolve(); });
+      sim.on("exit", (c) => reject(new Error(`sim exited ${c}: ${simErr}`)));
+      setTimeout(() => reject(new Error("sim did not start: " + simErr)), 10000);
+    });
+    const gw = spawn(process.execPath, [BIN, "gateway", "--serial", link, "--config", settings, "--interface", "127.0.0.1"], { stdio: ["ignore", "ignore", "pipe"] });
+    children.push(gw);
+    let gwErr = "";
+    gw.stderr!.on("data", (d) => (gwErr += d));
+    await sleep(1500);
+    // The 450 node's side: one accepted command, one from a source not on the allowlist,
+    // one without d:. Sent from our own socket on the namespace's loopback.
+    const tx: NodeUDP = new NodeUDP({ interface: "127.0.0.1" });
+    const send = (tagp: string, sentence: string) => tx.write(asciiBytes("UdPbC\0" + tag(tagp) + sentence + "\r\n"), GROUPS[RCOM].address, GROUPS[RCOM].port);
+    const txa = withChecksum("$CCTXA,0242286,1,1,3132");
+    send("s:EI0001,d:BD0001,n:1", txa);
+    send("s:XX0009,d:BD0001,n:1", txa);
+    send("s:EI0001,n:2", txa);
+    events.push("commands sent");
+    await sleep(3000);
+    // Terminal goes silent, then comes back.
+    sim.kill("SIGSTOP");
+    events.push("terminal stopped");
+    await sleep(4000);
+    sim.kill("SIGCONT");
+    events.push("terminal resumed");
+    await sleep(3000);
+    gw.kill("SIGTERM");
+    await new Promise((r) => gw.on("exit", r));
+    // The sim owns a socat child: stop it with SIGTERM so it closes the pty pair itself.
+    sim.kill("SIGTERM");
+    await Promise.race([new Promise((r) => sim.on("exit", r)), sleep(3000)]);
+    tx.close();
+    const finalLine = gwErr.split("\n").find((l) => l.startsWith('{"final"'));
+    process.stdout.write(JSON.stringify({ datagrams, events, final: finalLine ? JSON.parse(finalLine) : null, gatewayLog: gwErr.split("\n").filter((l) => !l.startsWith("{")) }) + "\n");
+  } finally {
+    for (const s of sockets) s.close();
+    kill();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((e) => {
+  process.stderr.write(String(e && e.stack ? e.stack : e) + "\n");
+  process.exit(1);
+});
