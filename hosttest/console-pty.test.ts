@@ -412,4 +412,48 @@ describe("console over a real pty (socat, bd450 sim, bd450 gateway --console)", 
       assert.match(await user.cmd("log 40"), /settings.bad +ttl: stored string breaks rule: ttl is integer; default 1 used/);
     });
   });
+
+  describe("--console stdio on a terminal", () => {
+    it("runs the console on the process's own terminal; Ctrl-C stops the gateway", async () => {
+      await stopGateway(); // one reader per terminal pty
+      const script = path.join(dir, "gw-stdio.sh");
+      const pidFile = path.join(dir, "gw-stdio.pid");
+      // The gateway's stdin/stdout is a pty made by socat (as when run from a shell); its pid survives the execs.
+      fs.writeFileSync(script, [
+        "#!/bin/sh",
+        `echo $$ > '${pidFile}'`,
+        `exec unshare -rn sh -c 'ip link set lo up && ip route add 224.0.0.0/4 dev lo src 127.0.0.1 && exec "$0" "$@"' ` +
+          `'${process.execPath}' '${MAIN}' gateway --serial '${path.join(dir, "term")}' --console stdio --config '${cfgFile}' 2>'${path.join(dir, "stdio.err")}'`,
+        "",
+      ].join("\n"), { mode: 0o755 });
+      const link = path.join(dir, "stdio-user");
+      const sc = spawn("socat", [`pty,raw,echo=0,link=${link}`, `EXEC:${script},pty,raw,echo=0`], { stdio: "ignore" });
+      try {
+        await waitForPath(link);
+        const term = new PtyUser(link);
+        try {
+          await term.waitFor(/type help for commands\r\nbd450> $/, 15000);
+          assert.match(await term.cmd("show config"), /^sfi +BD0042 /m);
+          assert.match(await term.cmd("status"), /^terminal +link /m);
+          const pid = Number(fs.readFileSync(pidFile, "utf8"));
+          term.send("\x03");
+          const end = Date.now() + 10000;
+          for (;;) {
+            try {
+              process.kill(pid, 0);
+            } catch {
+              break; // exited
+            }
+            assert.ok(Date.now() < end, "gateway did not stop on Ctrl-C");
+            await sleep(50);
+          }
+          assert.match(fs.readFileSync(path.join(dir, "stdio.err"), "utf8"), /gateway stopped \(SIGINT\)/);
+        } finally {
+          term.close();
+        }
+      } finally {
+        sc.kill("SIGTERM");
+      }
+    });
+  });
 });

@@ -34,10 +34,25 @@ export function openConsoleIO(o: ConsoleIOOptions): ConsoleIO {
 
 function stdioConsole(o: ConsoleIOOptions): ConsoleIO {
   const stdin = process.stdin;
-  // Raw mode: the line editor does echo and editing itself, as on a serial line.
-  if (stdin.isTTY) stdin.setRawMode(true);
-  const onData = (b: Buffer) => o.onData(new Uint8Array(b.buffer, b.byteOffset, b.length));
+  // Raw mode: the line editor does echo and editing itself, as on a serial line. Raw
+  // mode also turns off the terminal's signal keys, so Ctrl-C is handed back to the
+  // process as SIGINT here: on this terminal it stops the gateway, as it would without
+  // a console (on a serial console Ctrl-C only drops the typed line).
+  const tty = stdin.isTTY;
+  if (tty) stdin.setRawMode(true);
+  const onData = (b: Buffer) => {
+    const i = tty ? b.indexOf(0x03) : -1;
+    if (i >= 0) {
+      if (i > 0) o.onData(new Uint8Array(b.buffer, b.byteOffset, i));
+      process.kill(process.pid, "SIGINT");
+      return;
+    }
+    o.onData(new Uint8Array(b.buffer, b.byteOffset, b.length));
+  };
+  // Input closed (no terminal, /dev/null under a service manager): the gateway runs on.
+  const onEnd = () => o.log?.("console: standard input closed; the gateway keeps running without a console");
   stdin.on("data", onData);
+  stdin.on("end", onEnd);
   stdin.resume();
   return {
     dropped: 0,
@@ -46,7 +61,8 @@ function stdioConsole(o: ConsoleIOOptions): ConsoleIO {
     },
     close() {
       stdin.off("data", onData);
-      if (stdin.isTTY) stdin.setRawMode(false);
+      stdin.off("end", onEnd);
+      if (tty) stdin.setRawMode(false);
       stdin.pause();
     },
   };
