@@ -51,6 +51,17 @@ function hostNetwork(iface: string): { link: string; address: string } {
   return { link: "down: address not configured on this host", address: iface };
 }
 
+const ALERT_STATES: Record<string, string> = {
+  V: "active, unacknowledged", S: "active, silenced", A: "active, acknowledged", O: "active, responsibility transferred", U: "rectified, unacknowledged",
+};
+
+/** Console `status` network figures from the network side (datagrams in: all listened groups together). */
+function receivedCounts(side: NetworkSide): { in: Record<string, number>; errors: Record<string, number> } {
+  const r = side.receiver.counters as unknown as Record<string, number>;
+  const errors: Record<string, number> = { discarded: r.discarded, commandsRejected: side.counters.commandsRejected, netSendErrors: side.counters.sendErrors };
+  return { in: { "all groups": r.datagrams, accepted: r.accepted, commands: side.counters.commandsAccepted }, errors };
+}
+
 export async function run(argv: string[]): Promise<number> {
   const { options, help } = parseArgs(argv, SPEC);
   if (help) { process.stdout.write(usage); return 0; }
@@ -115,6 +126,9 @@ export async function run(argv: string[]): Promise<number> {
         gateway: gw, state: hooks.wiring.state, store, loaded, clock: nodeClock,
         heap: () => ({ used: process.memoryUsage().heapUsed }),
         network: () => hostNetwork(config.iface),
+        // Network side (issue 4): receive counters and the BAM alert list.
+        received: () => receivedCounts(side),
+        alerts: () => side.alerts.active().map((a) => ({ id: `${a.id}${a.instance > 1 ? "." + a.instance : ""} ${a.key}`, state: ALERT_STATES[a.state] ?? a.state, text: a.text })),
         // Outside the console's own call: the console prints "rebooting..." first.
         reboot: () => setImmediate(reboot),
       });
