@@ -59,6 +59,17 @@ export interface EncoderOptions {
 
 const BACKSLASH = 0x5c;
 
+/** The part of an ES2024 resizable ArrayBuffer the encoder uses (the project's lib is ES2022). */
+interface ResizableBuffer {
+  resize(byteLength: number): void;
+}
+
+function makeResizable(max: number): ResizableBuffer | undefined {
+  const AB = ArrayBuffer as unknown as new (length: number, options: { maxByteLength: number }) => ResizableBuffer;
+  const b = new AB(max, { maxByteLength: max });
+  return typeof b.resize === "function" ? b : undefined;
+}
+
 function ascii(s: string): Uint8Array {
   const b = new Uint8Array(s.length);
   for (let i = 0; i < s.length; i++) b[i] = s.charCodeAt(i);
@@ -84,7 +95,14 @@ export class Iec450Encoder {
   readonly counters: EncoderCounters = {
     sentences: 0, datagrams: 0, bytes: 0, overlongCarried: 0, overlongVerbatim: 0, overlongDropped: 0, carrierLines: 0,
   };
-  private readonly out = new Uint8Array(MAX_DATAGRAM);
+  /**
+   * Datagram buffer. Where the engine has ES2024 resizable ArrayBuffers (XS, V8),
+   * `out` is a length-tracking view that emit() resizes to the datagram's exact
+   * length for the callback, so the socket gets the whole buffer without a new view
+   * object per datagram (a subarray costs 4 slots on XS, every sentence).
+   */
+  private readonly store: ResizableBuffer | undefined = makeResizable(MAX_DATAGRAM);
+  private readonly out: Uint8Array = this.store ? new Uint8Array(this.store as unknown as ArrayBuffer) : new Uint8Array(MAX_DATAGRAM);
   private readonly sfi: Uint8Array;
   private readonly carrierAddress: Uint8Array;
   private readonly clock: Clock;
@@ -151,7 +169,16 @@ export class Iec450Encoder {
   private emit(length: number): void {
     this.counters.datagrams++;
     this.counters.bytes += length;
-    this.onDatagram(this.out, length);
+    const store = this.store;
+    if (store) {
+      store.resize(length);
+      try {
+        this.onDatagram(this.out, length);
+      } finally {
+        // Growing back zero-fills: the next datagram is written from its first byte anyway.
+        store.resize(MAX_DATAGRAM);
+      }
+    } else this.onDatagram(this.out, length);
   }
 
   /** Write a TAG block at p; `line`/`total` > 0 adds g:line-total-code. Returns the new end. */
@@ -253,10 +280,9 @@ export class Iec450Encoder {
     return datagrams + 1;
   }
 
-  /** Length of "<total>,<line>,<code>," for the carrier. */
+  /** Length of "<total>,<line>,<code>," for the carrier (all three are 1..99). */
   private headerFieldsLength(total: number, line: number): number {
-    const d = (v: number) => (v >= 10 ? 2 : 1);
-    return d(total) + d(line) + d(this.groupCode) + 3;
+    return (total >= 10 ? 2 : 1) + (line >= 10 ? 2 : 1) + (this.groupCode >= 10 ? 2 : 1) + 3;
   }
 
   private carrierSentence(p: number, total: number, line: number, src: Uint8Array, from: number, to: number): number {
