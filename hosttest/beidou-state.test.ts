@@ -114,6 +114,21 @@ describe("beidou device state", () => {
     assert.equal(h.s.checksumErrors, 5);
   });
 
+  it("reports a terminal that never speaks, and a missing fix counted from the first unit", () => {
+    const h = harness();
+    h.s.tick(h.now());
+    h.advance(5000); h.s.tick(h.now());
+    assert.deepEqual(h.codes(), []);
+    h.advance(6000); h.s.tick(h.now());
+    assert.deepEqual(h.codes(), ["terminal.silent"]);
+    assert.match(h.events[0].text, /since start-up/);
+    for (let i = 0; i < 6; i++) { h.feed("$GNZDA,071551.000,06,08,2026,00,00*47"); h.advance(i < 5 ? 5000 : 4000); h.s.tick(h.now()); }
+    assert.deepEqual(h.codes(), ["terminal.silent", "terminal.back"], "no-fix not yet: 29 s since the first unit");
+    h.feed("$GNZDA,071552.000,06,08,2026,00,00*44");
+    h.advance(2000); h.s.tick(h.now());
+    assert.deepEqual(h.codes(), ["terminal.silent", "terminal.back", "rnss.nofix"]);
+  });
+
   it("4.0 frames reach the state through their 2.1 conversion (once each)", () => {
     const h = harness();
     h.feed(encodeICXX(242286, { broadcastId: 11, userType: 6, serviceInterval: 30, level: 2, encrypted: false, subordinates: 0 }));

@@ -155,6 +155,7 @@ export class DeviceState {
   }
 
   private unit(now: number): void {
+    if (this.firstAt !== this.firstAt) this.firstAt = now;
     this.units++;
     this.windowUnits++;
     this.lastUnitAt = now;
@@ -335,13 +336,16 @@ export class DeviceState {
 
   /** Periodic check (about once a second): silence, lost fix, checksum bursts. */
   tick(now: number): void {
-    if (this.lastUnitAt === this.lastUnitAt && !this.silent && now - this.lastUnitAt > this.o.silentAfter * 1000) {
+    if (this.startAt !== this.startAt) this.startAt = now;
+    // Silence counts from the last unit, or from the first check when the terminal never spoke.
+    const heard = this.lastUnitAt === this.lastUnitAt ? this.lastUnitAt : this.startAt;
+    if (!this.silent && now - heard > this.o.silentAfter * 1000) {
       this.silent = true;
-      this.event("terminal.silent", `no output from the terminal for ${this.o.silentAfter} s`);
+      this.event("terminal.silent", this.units ? `no output from the terminal for ${this.o.silentAfter} s` : `no output from the terminal since start-up (${this.o.silentAfter} s)`);
     }
     if (this.units > 0) {
       const last = this.lastValidFixAt;
-      const lost = last !== last ? this.lastUnitAt === this.lastUnitAt && now - this.firstUnitAt(now) > this.o.noFixAfter * 1000 : now - last > this.o.noFixAfter * 1000;
+      const lost = last !== last ? now - this.firstAt > this.o.noFixAfter * 1000 : now - last > this.o.noFixAfter * 1000;
       if (lost && !this.noFixReported) {
         this.noFixReported = true;
         this.event("rnss.nofix", `no valid RNSS position for ${this.o.noFixAfter} s`);
@@ -361,11 +365,9 @@ export class DeviceState {
       this.windowErrors = 0;
     }
   }
+  /** First unit ever, and first tick (silence before any unit). */
   private firstAt = NaN;
-  private firstUnitAt(now: number): number {
-    if (this.firstAt !== this.firstAt) this.firstAt = now;
-    return this.firstAt;
-  }
+  private startAt = NaN;
 
   private position(lat: number, lon: number, now: number): void {
     this.latitude = lat;
