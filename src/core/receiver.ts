@@ -228,7 +228,8 @@ export function headerToken(bytes: Uint8Array, length: number): number {
 const TAG_REASONS: ReadonlyArray<DiscardReason | null> = [null, "tag-framing", "tag-too-long", "tag-format", "tag-checksum", "tag-syntax"];
 
 function counterOf(reason: DiscardReason): keyof ReceiverCounters {
-  for (const r of DISCARD_REASONS) if (r[0] === reason) return r[1];
+  // Indexed loop: for-of would allocate an iterator per discarded datagram on XS.
+  for (let i = 0; i < DISCARD_REASONS.length; i++) if (DISCARD_REASONS[i][0] === reason) return DISCARD_REASONS[i][1];
   throw new Error("unknown reason " + reason);
 }
 
