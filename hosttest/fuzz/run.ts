@@ -5,7 +5,7 @@
 // with the next batch, so one bug does not hide the others. Exit code 1 on any failure.
 import * as fs from "fs";
 import fc from "fast-check";
-import { TARGETS, cleanupFuzz } from "./targets";
+import { TARGETS, cleanupFuzz, netsideStats } from "./targets";
 import { material } from "./material";
 
 interface Row { target: string; cases: number; failures: number; seconds: number; casesPerSecond: number; examples: string[] }
@@ -44,8 +44,10 @@ function main(): number {
       if (r.failed) {
         failures++;
         const ex = `seed ${s} path ${r.counterexamplePath}: ${String((r.errorInstance as Error | undefined)?.message ?? r.errorInstance).slice(0, 600)}\n    counterexample: ${fc.stringify(r.counterexample).slice(0, 800)}`;
-        if (examples.length < 3) examples.push(ex);
-        process.stdout.write(`  FAIL ${t.name} ${ex}\n`);
+        if (examples.length < 3) {
+          examples.push(ex);
+          process.stdout.write(`  FAIL ${t.name} ${ex}\n`);
+        }
         if (r.numRuns === 0) done += 1;
       }
     }
@@ -55,6 +57,7 @@ function main(): number {
     process.stdout.write(`${t.name.padEnd(28)} ${String(done).padStart(10)} cases  ${String(failures).padStart(3)} failing batches  ${seconds.toFixed(1).padStart(7)} s  (${row.casesPerSecond}/s)\n`);
   }
   cleanupFuzz();
+  if (netsideStats.cases) process.stdout.write(`netside.commands: ${netsideStats.accepted} commands passed the gate to the UART in ${netsideStats.cases} cases\n`);
   const total = rows.reduce((a, r) => a + r.cases, 0);
   const failed = rows.reduce((a, r) => a + r.failures, 0);
   const secs = (Date.now() - t0) / 1000;

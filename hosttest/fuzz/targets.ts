@@ -31,6 +31,8 @@ import { loadSettings } from "../../src/console/persist";
 import { SETTINGS, validateConfig, defaultConfig } from "../../src/console/settings";
 import { SettingsFile } from "../../src/platform/node/settings-file";
 import { fixedClock } from "../../src/platform/node/host";
+import { NetworkSide } from "../../src/core/netside";
+import { RCOM } from "../../src/core/groups";
 import { readDatagram, referenceSentences, StrictStream, StrictReadError } from "../lib/strict-reader";
 import { material } from "./material";
 
@@ -484,6 +486,96 @@ const receiverHostile: FuzzTarget = {
 };
 
 // ---------------------------------------------------------------------------------
+// network commands -> UART (the gateway's command gate, src/core/netside.ts)
+
+const CMD_FIELD_CHARS = Array.from("0123456789ABCDEFNSEWHLAVM.-", (c) => c.charCodeAt(0)).concat([0x20, 0x5e, 0x7e, 0x2c, 0xb1, 0xb6, 0x24, 0x2a, 0x5c, 0x21, 0x0d, 0x0a]);
+const cmdField = fc.oneof(
+  { weight: 3, arbitrary: fc.array(fc.constantFrom(...CMD_FIELD_CHARS), { maxLength: 10 }).map((a) => Buffer.from(a).toString("latin1")) },
+  { weight: 3, arbitrary: fc.constantFrom("", "0", "1", "2", "0179773", "0242286", "10", "BSI", "A4", "A448656C6C6F", "48656C6C6F", "2230.1234", "11400.5678", "N", "E", "M", "H", "L", "A", "V", "080000.00") },
+);
+/** Well-formed commands (beidou.md examples); fields are then replaced at random. */
+const CMD_TEMPLATES: string[][] = [
+  ["CCICA", "0", "00"], ["CCRMO", "BSI", "2", "10"], ["CCBSS", "01", "02"],
+  ["CCTXA", "0179773", "1", "2", "A448656C6C6F"], ["CCTXA", "0179773", "1", "1", "48656C6C6F"], ["CCTXA", "0179773", "0", "0", "Hello"],
+  ["CCDWA", "0242286", "V", "1", "L", "", "", "", "", ""],
+  ["CCWAA", "1", "10", "0179773", "080000.00", "2230.1234", "N", "11400.5678", "E", "12.5", "M"],
+  ["CCXYZ", "1"], ["GPGGA", "1"],
+];
+const commandArb = fc.record({
+  src: fc.constantFrom("EI0001", "EI0002", "EI0009", "BD0001"),
+  dest: fc.constantFrom("BD0001", "BD0001", "BD0002", "", "bd0001"),
+  template: fc.integer({ min: 0, max: CMD_TEMPLATES.length - 1 }),
+  changes: fc.array(fc.tuple(fc.nat(), cmdField), { maxLength: 3 }),
+  extra: fc.array(cmdField, { maxLength: 2 }),
+  n: fc.integer({ min: 1, max: 999 }),
+  dt: fc.integer({ min: 0, max: 400 }),
+}).map((r) => {
+  const t = CMD_TEMPLATES[r.template];
+  const fields = t.slice(1);
+  for (const [at, v] of r.changes) if (fields.length) fields[at % fields.length] = v;
+  return { ...r, formatter: t[0], fields: fields.concat(r.extra) };
+});
+
+/** How many commands the netside target got through the gate (a property whose inputs never pass proves little). */
+export const netsideStats = { cases: 0, accepted: 0 };
+
+const netsideCommands: FuzzTarget = {
+  name: "netside.commands",
+  claim: "command datagrams from allowed, foreign and own SFIs, addressed to us, to others or to nobody, with random fields (" +
+    "`$ * \\ ! CR LF ^ ~ ,` and 8-bit bytes, signed with a valid checksum), in floods: no exception; the UART gets only whole " +
+    "valid sentences (nothing the framer would reject), only from an allowed SFI with d: = own SFI, at most 5 per source per " +
+    "second; every delivered command is accepted or rejected by a counted reason",
+  testRuns: 1500,
+  property: () => fc.property(fc.array(commandArb, { minLength: 1, maxLength: 40 }), (list) => {
+    let mono = 1000;
+    const clock = { now: () => 1700000000000 + mono, monotonic: () => mono };
+    const config = makeConfig({ startupCmds: false, cmdFwd: true, cmdAllow: "EI0001,EI0002", uartQueue: 256 });
+    const gw = new Gateway({ config, clock, serial: { io: RecordingSerial, device: "/dev/null", baud: 115200 } });
+    gw.start();
+    const serial = RecordingSerial.last!;
+    serial.options.onWritable!.call(serial, 1 << 30);
+    const side = new NetworkSide({ gateway: gw, clock });
+    let eligible = 0;
+    const perSecond = new Map<string, number>();
+    for (const c of list) {
+      mono += c.dt;
+      const body = c.formatter + (c.fields.length ? "," + c.fields.join(",") : "");
+      const x = xorRange(Buffer.from(body, "latin1"), 0, body.length);
+      const sentence = "$" + body + "*" + x.toString(16).toUpperCase().padStart(2, "0");
+      const tags = tagBlock(`s:${c.src},n:${c.n}${c.dest ? ",d:" + c.dest : ""}`);
+      const d = Buffer.from("UdPbC\0" + tags + sentence + "\r\n", "latin1");
+      if (c.src.startsWith("EI000") && c.src !== "EI0009" && c.dest === "BD0001" && c.formatter.startsWith("CC")) {
+        const key = c.src + Math.floor(mono / 1000);
+        const k = (perSecond.get(key) ?? 0) + 1;
+        perSecond.set(key, k);
+        if (k <= 5) eligible++;
+      }
+      side.receive(d, d.length, RCOM);
+    }
+    netsideStats.cases++;
+    netsideStats.accepted += side.counters.commandsAccepted;
+    serial.options.onWritable!.call(serial, 1 << 30);
+    gw.stop();
+    const nc = side.counters;
+    const rc = side.receiver.counters;
+    receiverArithmetic(rc);
+    let reasons = 0;
+    for (const k in nc.rejects) reasons += nc.rejects[k as keyof typeof nc.rejects];
+    check(nc.commandsRejected === reasons, "command rejects != sum of reasons");
+    check(rc.delivered === nc.commandsAccepted + nc.commandsRejected + nc.otherSentences, "delivered sentences not all accounted for");
+    check(nc.commandsAccepted <= eligible, `${nc.commandsAccepted} commands accepted, only ${eligible} were allowed, addressed and within the rate`);
+    const uart = Uint8Array.from(serial.written);
+    const units: string[] = [];
+    const f = new SentenceFramer({ maxLength: 1024, binaryFrames: false, onSentence: (b, n) => units.push(latin1(b, 0, n)), onReject: (r, b, n) => units.push("REJECT " + r + " " + latin1(b, 0, n)) });
+    f.feed(uart);
+    f.flush();
+    check(f.counters.rejected === 0 && f.counters.noiseBytes === 0, `UART bytes that are not whole valid sentences: ${JSON.stringify(units)}`);
+    check(f.counters.sentences === nc.commandsAccepted, `UART sentences ${f.counters.sentences} != commands accepted ${nc.commandsAccepted}`);
+    for (const u of units) check(/^\$CC(ICA|RMO|BSS|DWA|WAA|TXA),/.test(u), `unexpected sentence on the UART: ${JSON.stringify(u)}`);
+  }),
+};
+
+// ---------------------------------------------------------------------------------
 // Beidou decoders
 
 const FIELD_CHARS = Array.from("0123456789.-+ABCDEFNSEWMTVKYZabcdef", (c) => c.charCodeAt(0)).concat([0x20, 0x5e, 0x7e, 0xb1, 0xb6, 0xff, 0x80]);
@@ -727,6 +819,6 @@ const settingsValues: FuzzTarget = {
 };
 
 export const TARGETS: FuzzTarget[] = [
-  framerRandomBytes, framerCorpus, framerFrames, gatewayPipeline, receiverMutated, receiverHostile,
+  framerRandomBytes, framerCorpus, framerFrames, gatewayPipeline, receiverMutated, receiverHostile, netsideCommands,
   decodersSentences, decodersFrames, consoleLineEditor, consoleCommands, settingsCorrupted, settingsValues,
 ];
