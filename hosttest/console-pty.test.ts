@@ -103,11 +103,13 @@ describe("console over a real pty (socat, bd450 sim, bd450 gateway --console)", 
   let user: PtyUser;
   let cfgFile: string;
 
+  let terminal = "term";
+
   function startGateway(): ChildProcess {
     gwErr = "";
     const setup = "ip link set lo up && ip route add 224.0.0.0/4 dev lo src 127.0.0.1 && exec \"$0\" \"$@\"";
     const child = spawn("unshare", ["-rn", "sh", "-c", setup, process.execPath, MAIN, "gateway",
-      "--serial", path.join(dir, "term"), "--console", path.join(dir, "con"), "--config", cfgFile], { stdio: ["ignore", "ignore", "pipe"] });
+      "--serial", path.join(dir, terminal), "--console", path.join(dir, "con"), "--config", cfgFile], { stdio: ["ignore", "ignore", "pipe"] });
     child.stderr!.on("data", (d) => (gwErr += d));
     return child;
   }
@@ -414,6 +416,21 @@ describe("console over a real pty (socat, bd450 sim, bd450 gateway --console)", 
     });
   });
 
+  describe("a terminal answering in RDSS 4.0 binary frames", () => {
+    it("the frames' 2.1 text form reaches the console (FKI, ICI, DWR)", async () => {
+      await stopGateway();
+      sim?.kill("SIGTERM");
+      sim = spawn(process.execPath, [MAIN, "sim", "--link", path.join(dir, "term40"), "--interval", "1", "--terminal-rdss40"], { stdio: "ignore" });
+      await waitForPath(path.join(dir, "term40"));
+      terminal = "term40";
+      await restartGateway();
+      assert.match(await user.cmd("card", /terminal answer: \$BDICI,[^\r]*\r\n[^\r]*\r\n/), /IC card 0242286/);
+      assert.match(await user.cmd("msg 0179773 hi", /terminal answer: \$BDFKI,TXA[^\r]*\r\n[^\r]*\r\n/), /TXA accepted by the terminal/);
+      await sleep(1200);
+      assert.match(await user.cmd("locate", /RDSS position of 0242286: [^\r]*\r\n/), /DWA accepted/);
+    });
+  });
+
   describe("--console stdio on a terminal", () => {
     it("runs the console on the process's own terminal; Ctrl-C stops the gateway", async () => {
       await stopGateway(); // one reader per terminal pty
@@ -424,7 +441,7 @@ describe("console over a real pty (socat, bd450 sim, bd450 gateway --console)", 
         "#!/bin/sh",
         `echo $$ > '${pidFile}'`,
         `exec unshare -rn sh -c 'ip link set lo up && ip route add 224.0.0.0/4 dev lo src 127.0.0.1 && exec "$0" "$@"' ` +
-          `'${process.execPath}' '${MAIN}' gateway --serial '${path.join(dir, "term")}' --console stdio --config '${cfgFile}' 2>'${path.join(dir, "stdio.err")}'`,
+          `'${process.execPath}' '${MAIN}' gateway --serial '${path.join(dir, terminal)}' --console stdio --config '${cfgFile}' 2>'${path.join(dir, "stdio.err")}'`,
         "",
       ].join("\n"), { mode: 0o755 });
       const link = path.join(dir, "stdio-user");

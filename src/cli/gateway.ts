@@ -100,7 +100,12 @@ export async function run(argv: string[]): Promise<number> {
         // Answers to console terminal operations (FKI, ICI, DWR).
         if (kind === "sentence" && con) con.terminalSentence(bytes, length);
       },
-      convertFrame: hooks.convertFrame,
+      // A 4.0 terminal answers in binary frames: their 2.1 text form goes to the console too.
+      convertFrame: (frame, length, out) => {
+        const n = hooks.convertFrame(frame, length, out);
+        if (n > 0 && con) con.terminalSentence(out, n);
+        return n;
+      },
       serial: { io: NodeSerial, device: String(options.serial), baud: config.baud },
       udp: { io: NodeUDP, interface: config.iface || undefined, timeToLive: config.ttl },
       // Network side (issue 4): answers to network commands carry d:, legacy plain copy.
