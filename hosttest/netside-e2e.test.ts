@@ -44,5 +44,13 @@ describe("network command end to end (private namespace)", function () {
     assert.ok(bam.some((l) => /^\$BDHBT,2,V,\d\*/.test(l.text)), "HBT V while the terminal is silent");
     const silent = bam.filter((l) => l.text.includes("ALF,") && l.text.includes(",10001,")).map((l) => l.text.split(",")[7]);
     assert.deepEqual(silent, ["V", "N"]);
+    // Legacy output: the same sentences as plain 0183 lines, no TAG blocks, CR LF kept.
+    assert.ok(out.legacy.length > 10, "legacy datagrams");
+    for (const d of out.legacy as string[]) assert.match(d, /^([$!][^\\\r\n]+\r\n)+$/, JSON.stringify(d));
+    const plain = (out.legacy as string[]).join("");
+    assert.ok(plain.includes(fki[0].text + "\r\n"), "the FKI answer is in the legacy stream too");
+    // Syslog: RFC 5424 lines for the events (command rejects, alert changes).
+    assert.ok(out.syslog.some((l: string) => /^<\d+>1 \d{4}-\d\d-\d\dT[\d:.]+Z \S+ bd450 - cmd\.reject - command from XX0009/.test(l)), out.syslog.join("\n"));
+    assert.ok(out.syslog.some((l: string) => /alert\.terminalSilent - 10001 BDS TERMINAL SILENT: N -> V/.test(l)), out.syslog.join("\n"));
   });
 });

@@ -28,7 +28,10 @@ async function main(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bd450-netcmd-"));
   const settings = path.join(dir, "config");
   const store = new SettingsFile(settings);
-  for (const [k, v] of Object.entries({ sfi: "BD0001", cmdFwd: true, cmdAllow: "EI0001", cmdGroups: "RCOM", hbtInterval: 2, alSilentS: 2 })) store.set(k, v);
+  for (const [k, v] of Object.entries({
+    sfi: "BD0001", cmdFwd: true, cmdAllow: "EI0001", cmdGroups: "RCOM", hbtInterval: 2, alSilentS: 2,
+    legacyUdp: "127.0.0.1:10110", syslog: "127.0.0.1:5514",
+  })) store.set(k, v);
   store.commit();
   const events: string[] = [];
   const datagrams: string[] = [];
@@ -39,6 +42,16 @@ async function main(): Promise<void> {
       onReadable() { for (let d = s.read(); d; d = s.read()) datagrams.push(GROUPS[g].name + " " + Buffer.from(d).toString("hex")); },
     });
     s.add(GROUPS[g].address);
+    sockets.push(s);
+  }
+  // Legacy plain NMEA and syslog receivers (unicast on the namespace's loopback).
+  const legacy: string[] = [];
+  const syslog: string[] = [];
+  for (const [port, list] of [[10110, legacy], [5514, syslog]] as const) {
+    const s: NodeUDP = new NodeUDP({
+      port, address: "127.0.0.1",
+      onReadable() { for (let d = s.read(); d; d = s.read()) list.push(Buffer.from(d).toString("latin1")); },
+    });
     sockets.push(s);
   }
   const children: ChildProcess[] = [];
@@ -84,7 +97,7 @@ async function main(): Promise<void> {
     await Promise.race([new Promise((r) => sim.on("exit", r)), sleep(3000)]);
     tx.close();
     const finalLine = gwErr.split("\n").find((l) => l.startsWith('{"final"'));
-    process.stdout.write(JSON.stringify({ datagrams, events, final: finalLine ? JSON.parse(finalLine) : null, gatewayLog: gwErr.split("\n").filter((l) => !l.startsWith("{")) }) + "\n");
+    process.stdout.write(JSON.stringify({ datagrams, legacy, syslog, events, final: finalLine ? JSON.parse(finalLine) : null, gatewayLog: gwErr.split("\n").filter((l) => !l.startsWith("{")) }) + "\n");
   } finally {
     for (const s of sockets) s.close();
     kill();
