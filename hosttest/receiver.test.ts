@@ -220,7 +220,7 @@ describe("receiver: one test per discard reason", () => {
   it("tag syntax: empty list, empty value, empty code, bad code char, trailing comma, control byte", () => {
     const r = new Iec450Receiver();
     const z = "$GPZDA,120000.00,01,01,2024,00,00*61\r\n";
-    for (const params of ["s:GP0001,n:", ":GP0001", "s-x:GP0001", "s:GP0001,", ",s:GP0001", "s:GP\x010001"]) {
+    for (const params of ["s:GP0001,n:", ":GP0001", "s-x:GP0001", "s:GP0001,", ",s:GP0001", "s:GP\x010001", "s:GP0001,t:\xe4", "s:GP0001,t:a*b"]) {
       assert.equal(r.receive(dgram(tag(params) + z)).reason, "tag-syntax", JSON.stringify(params));
     }
     assert.equal(r.receive(dgram("\\*00\\" + z)).reason, "tag-syntax");
@@ -238,10 +238,11 @@ describe("receiver: one test per discard reason", () => {
     assert.equal(r.receive(dgram("\\s:GP0001*G1\\" + "$GPZDA,120000.00,01,01,2024,00,00*61\r\n")).reason, "tag-format");
   });
 
-  it("sentence format: no *hh, text after *hh, bad address field, control byte, backslash in body", () => {
+  it("sentence format: no *hh, text after *hh, bad address field, control/8-bit byte, backslash or start delimiter in body", () => {
     const r = new Iec450Receiver();
     const t = tag("s:GP0001");
-    for (const s of ["$GPZDA,120000.00", "$GPZDA,1*61x", withChecksum("$G-ZDA,1"), withChecksum("$GPZDA,\t1"), withChecksum("$GPZDA,a\\b"), "x" + withChecksum("$GPZDA,1")]) {
+    for (const s of ["$GPZDA,120000.00", "$GPZDA,1*61x", withChecksum("$G-ZDA,1"), withChecksum("$GPZDA,\t1"), withChecksum("$GPZDA,a\\b"), "x" + withChecksum("$GPZDA,1"),
+      withChecksum("$BDTXR,1,0242286,0,,\xb1\xb1"), withChecksum("$GPZDA,a$b"), withChecksum("$GPZDA,a!b"), withChecksum("$GPZDA,\x7f")]) {
       assert.equal(r.receive(dgram(t + s + "\r\n")).reason, "sentence-format", JSON.stringify(s));
     }
   });

@@ -21,7 +21,7 @@
 
 import { hexValue, latin1, xorRange } from "./checksum";
 import {
-  NOTE_C_MS, NOTE_HIGH_BYTES, NOTE_LOWER_HEX_SENTENCE, NOTE_UNPADDED_CHECKSUM,
+  NOTE_C_MS, NOTE_LOWER_HEX_SENTENCE, NOTE_UNPADDED_CHECKSUM,
   TAG_CHECKSUM, TAG_FORMAT, TAG_FRAMING, TAG_OK, TAG_SYNTAX, TAG_TOO_LONG,
   TagFields, newTagFields, parseTagBlock, resetTagFields, sfiKeyOf, sfiString,
 } from "./tagblock";
@@ -45,8 +45,8 @@ export const DISCARD_REASONS = [
   ["tag-too-long", "tagTooLong", "TAG block longer than 82 characters including both backslashes"],
   ["tag-format", "tagFormat", "TAG block checksum *hh missing or not two hex digits"],
   ["tag-checksum", "tagChecksum", "TAG block checksum does not match"],
-  ["tag-syntax", "tagSyntax", "TAG parameter list empty, pair without ':', bad code, empty value or control byte"],
-  ["sentence-format", "sentenceFormat", "sentence not starting with $ or !, bad address field, missing *hh, or bad byte"],
+  ["tag-syntax", "tagSyntax", "TAG parameter list empty, pair without ':', bad code, empty value, or a byte outside printable ASCII"],
+  ["sentence-format", "sentenceFormat", "sentence not starting with $ or !, bad address field, missing *hh, or a byte outside printable ASCII"],
   ["sentence-too-long", "sentenceTooLong", "more than 79 characters after the start delimiter (82 with $ and CR LF)"],
   ["sentence-checksum", "sentenceChecksum", "sentence checksum does not match"],
 ] as const;
@@ -369,7 +369,6 @@ export class Iec450Receiver {
           return this.discard("sentence-checksum", bytes, length);
         }
         if (bytes[star + 1] >= 0x61 || bytes[star + 2] >= 0x61) notes |= NOTE_LOWER_HEX_SENTENCE;
-        if (hasHigh(bytes, q + 1, star)) notes |= NOTE_HIGH_BYTES;
         end = cr;
       } else if (f.blocks === 0) {
         v.line = line;
@@ -532,16 +531,15 @@ function addressOk(bytes: Uint8Array, start: number, star: number): boolean {
   return i - start >= 2;
 }
 
-/** No control bytes, no `\` (TAG delimiter), no second start delimiter or `*` in the body. */
+/**
+ * Printable ASCII only (61162-1; 8-bit text must be escaped with ^hh by the sender),
+ * no `\` (TAG delimiter), no second start delimiter and no `*` in the body.
+ */
 function bodyOk(bytes: Uint8Array, start: number, star: number): boolean {
   for (let i = start; i < star; i++) {
     const c = bytes[i];
-    if (c < 0x20 || c === 0x7f || c === 0x5c || c === 0x24 || c === 0x21 || c === 0x2a) return false;
+    if (c < 0x20 || c >= 0x7f || c === 0x5c || c === 0x24 || c === 0x21 || c === 0x2a) return false;
   }
   return true;
 }
 
-function hasHigh(bytes: Uint8Array, start: number, end: number): boolean {
-  for (let i = start; i < end; i++) if (bytes[i] >= 0x80) return true;
-  return false;
-}
