@@ -8,6 +8,7 @@
 
 import Instrumentation from "instrumentation";
 import { Gateway } from "../../core/gateway";
+import { NetworkSide } from "../../core/netside";
 import type { GatewayConfig } from "../../core/config";
 import type { SerialClass } from "../../core/io";
 import { gatewayHooks } from "../../beidou/wiring";
@@ -80,12 +81,17 @@ export default function main(): void {
   );
   const udpStats: LinkUdpStats = { opens: 0, openFailures: 0, joinFailures: 0 };
   let con: Console | undefined;
+  let net: NetworkSide | undefined;
 
   const gw = new Gateway({
     config,
     clock,
     timers,
-    log,
+    // Every log line also goes to syslog when configured (network side, issue 4).
+    log: (line) => { log(line); net?.logLine(line); },
+    // Answers to network commands carry d: = requesting SFI; optional legacy plain copy.
+    destinationFor: (b, n) => net?.destinationFor(b, n),
+    onDatagram: (b, n) => net?.onDatagram(b, n),
     onUnit: (kind, bytes, length, reason) => {
       hooks.onUnit(kind, bytes, length, reason);
       if (kind === "sentence" && con) con.terminalSentence(bytes, length);
@@ -97,11 +103,14 @@ export default function main(): void {
     udp: { io: linkUdpClass(link, timers, log, udpStats), timeToLive: config.ttl },
   });
   hooks.attach({ events: gw.events, timers });
+  // Network side: command groups + CAM1/CAM2 received through the same link-aware UDP class.
+  net = new NetworkSide({ gateway: gw, clock, timers, device: hooks.wiring.state, udp: { io: linkUdpClass(link, timers, log, udpStats) } });
   for (const p of board.problems) gw.events.add("board.config", p);
   for (const p of loaded.problems) gw.events.add("settings.bad", p);
   for (const p of invalid) gw.events.add("settings.bad", `${p}; running on defaults`);
   if (term.note) gw.events.add("serial.port", term.note);
   gw.start();
+  net.start();
   link.onChange((state) => gw.events.add("net.link", `Ethernet ${state}${state === "ready" ? " " + link.address() : ""}`));
   link.start();
 
