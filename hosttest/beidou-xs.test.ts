@@ -8,6 +8,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { XsWorker, bundle, repoRoot } from "./xs/xs-harness";
 import { SentenceDecoder, sentenceJson } from "../src/beidou/decoder";
+import { hexToBytes, encodeTXXX, encodeFKXX, encodeICXX, encodeGLZK, encodeZJXX, encodeSJXX } from "../src/beidou/rdss40";
 
 /** nmea-simple's CommonJS files as virtual modules for the bundle (ids under "nmea/"). */
 function nmeaSimpleModules(): { id: string; source: string }[] {
@@ -48,6 +49,32 @@ const MAIN = `
     ours(n, k) { const b = bytes[k]; let q = 0; for (let i = 0; i < n; i++) q += dec.decode(b, b.length).error ? 1 : 0; return q; },
     theirs(n, k) { const s = SAMPLE[k]; let q = 0; for (let i = 0; i < n; i++) q += nmea.parseNmeaSentence(s) ? 1 : 0; return q; },
     gc: host.gc,
+  };
+`;
+
+const PIPELINE = `
+  const { SentenceFramer } = require("src/core/framer");
+  const { BeidouWiring } = require("src/beidou/wiring");
+  let t = 0, events = 0;
+  const w = new BeidouWiring({ clock: { now: () => t }, events: { add() { events++; } } });
+  const out = new Uint8Array(300);
+  let units = 0;
+  const framer = new SentenceFramer({
+    onSentence(b, n) { units++; w.onUnit("sentence", b, n); },
+    onFrame(b, n) { units++; w.onUnit("frame", b, n); w.convertFrame(b, n, out); },
+    onReject(r, b, n) { units++; w.onUnit("reject", b, n, r); },
+  });
+  const reply = new Uint8Array(8);
+  globalThis.handleCommand = function (message) {
+    const b = new Uint8Array(message);
+    if (b.length === 1 && b[0] === 0) { host.gc(); return reply.buffer; }
+    if (globalThis.discard) return reply.buffer; // baseline: the command's own cost
+    t += 1000;
+    framer.feed(b);
+    w.state.tick(t);
+    reply[0] = units >>> 24; reply[1] = (units >> 16) & 255; reply[2] = (units >> 8) & 255; reply[3] = units & 255;
+    reply[4] = events >>> 24; reply[5] = (events >> 16) & 255; reply[6] = (events >> 8) & 255; reply[7] = events & 255;
+    return reply.buffer;
   };
 `;
 
@@ -106,5 +133,82 @@ describe("Beidou decoders on XS (Moddable's engine)", function () {
     }
     process.stdout.write("      XS allocation per sentence (slot = 16 B on ESP32):\n" + rows.map((r) => "        " + r).join("\n") + "\n");
     assert.ok(worst <= 16, `worst case ${worst} bytes per sentence`);
+  });
+
+  it("whole corpus through framer + Beidou wiring (decoders, 4.0 conversion, device state): slots per unit", async () => {
+    const dir = path.join(path.resolve(repoRoot, "../shared"), "corpus/nmea");
+    const data = Buffer.concat(fs.readdirSync(dir).filter((f) => f.endsWith(".log")).sort().map((f) => fs.readFileSync(path.join(dir, f))));
+    const pw = await XsWorker.start(bundle(["src/core/framer", "src/beidou/wiring"], PIPELINE));
+    try {
+      const chunk = 2048;
+      const u32 = (r: Uint8Array, i: number) => ((r[i] << 24) | (r[i + 1] << 16) | (r[i + 2] << 8) | r[i + 3]) >>> 0;
+      const pass = async (measure: boolean) => {
+        let slots = 0, unitsMeasured = 0, skipped = 0, lastUnits = -1, prev = -1, events = 0;
+        for (let i = 0; i < data.length; i += chunk) {
+          const { reply, meter } = await pw.command(new Uint8Array(data.subarray(i, Math.min(data.length, i + chunk))));
+          const units = u32(reply, 0);
+          events = u32(reply, 4);
+          if (measure && prev >= 0) {
+            const d = meter.currentHeapCount - prev;
+            if (d >= 0) { slots += d; unitsMeasured += units - lastUnits; } else skipped++; // a collection ran
+          }
+          prev = meter.currentHeapCount;
+          lastUnits = units;
+        }
+        return { slots, unitsMeasured, skipped, events };
+      };
+      await pass(false); // warm-up: first-use allocations, formatters seen once, events logged once
+      await pw.command(new Uint8Array([0]));
+      const r = await pass(true);
+      await pw.evaluate("globalThis.discard = true");
+      await pw.command(new Uint8Array([0]));
+      const base = await pass(true); // same commands, bytes dropped: host overhead
+      const commands = Math.ceil(data.length / chunk) - 1;
+      const perUnit = (r.slots - base.slots * (r.skipped ? (commands - r.skipped) / commands : 1)) / r.unitsMeasured;
+      process.stdout.write(`      XS pipeline over the corpus (2nd pass): ${r.unitsMeasured} units, ${r.slots} slots allocated, of which ${base.slots} are the ${commands} host commands' own;` +
+        ` ${perUnit.toFixed(4)} slots per unit (${(perUnit * 16).toFixed(2)} B on ESP32), ${r.skipped} chunks skipped (collection), ${r.events} events\n`);
+      assert.ok(r.unitsMeasured > 20000, `units ${r.unitsMeasured}`);
+      assert.ok(perUnit * 16 <= 16, `${perUnit} slots per unit`);
+    } finally {
+      await pw.close();
+    }
+  });
+
+  it("4.0 frames through decode + 2.1 conversion + state allocate nothing (received messages excepted: they are stored)", async () => {
+    const frames: Record<string, Uint8Array> = {
+      DWXX: hexToBytes("24 44 57 58 58 00 1F 1F FA 66 08 00 00 00 0B 1C 32 47 76 05 2F 07 18 22 35 06 00 14 00 0A 8D"),
+      FKXX: encodeFKXX(1, 0, "TXSQ"), FKXX_wait: encodeFKXX(1, 4, "", 30),
+      ICXX: encodeICXX(242286, { broadcastId: 11, userType: 6, serviceInterval: 60, level: 3, encrypted: false, subordinates: 0 }),
+      GLZK: encodeGLZK(5, [0, 2, 0, 0, 0, 0]), ZJXX: encodeZJXX(5, 0, 0, 0, 0, [1, 2, 3, 4, 0, 0]),
+      SJXX: encodeSJXX(5, { year: 2026, month: 11, day: 25, hour: 13, minute: 2, second: 7 }),
+      TXXX: encodeTXXX(1, { from: 179773, hour: 12, minute: 0, mode: 2, data: Array.from("hello", (c) => c.charCodeAt(0)) }),
+    };
+    const fw = await XsWorker.start(bundle(["src/core/framer", "src/beidou/wiring"], `
+      const { SentenceFramer } = require("src/core/framer");
+      const { BeidouWiring } = require("src/beidou/wiring");
+      const w = new BeidouWiring({ clock: { now: () => 5 }, events: { add() {} } });
+      const out = new Uint8Array(300);
+      let repeat = 100;
+      const framer = new SentenceFramer({ onSentence(b, n) { w.onUnit("sentence", b, n); }, onFrame(b, n) { w.onUnit("frame", b, n); w.convertFrame(b, n, out); } });
+      globalThis.handleCommand = function (message) { const b = new Uint8Array(message); for (let i = 0; i < repeat; i++) framer.feed(b); return new ArrayBuffer(0); };
+      globalThis.setRepeat = function (n) { repeat = n; };`));
+    try {
+      const rows: string[] = [];
+      for (const [k, b] of Object.entries(frames)) {
+        const per = async (n: number) => {
+          await fw.evaluate(`setRepeat(${n})`);
+          await fw.command(b);
+          const m0 = fw.last.currentHeapCount;
+          const { meter } = await fw.command(b);
+          return meter.currentHeapCount - m0;
+        };
+        const slots = ((await per(101)) - (await per(1))) / 100;
+        rows.push(`${k} ${slots.toFixed(2)}`);
+        if (k !== "TXXX") assert.ok(slots <= 0.05, `${k}: ${slots} slots per frame`);
+      }
+      process.stdout.write("      XS slots per 4.0 frame (decode, conversion, state): " + rows.join(", ") + "\n");
+    } finally {
+      await fw.close();
+    }
   });
 });

@@ -80,15 +80,6 @@ export class Fields {
     return this.bytes[this.start[i] + k];
   }
 
-  /** True when field i equals the ASCII text `s` (literal constants only: no allocation). */
-  is(i: number, s: string): boolean {
-    if (i > this.count) return false;
-    const a = this.start[i];
-    if (this.end[i] - a !== s.length) return false;
-    for (let k = 0; k < s.length; k++) if (this.bytes[a + k] !== s.charCodeAt(k)) return false;
-    return true;
-  }
-
   /** True when field i is 1+ decimal digits only. */
   digits(i: number): boolean {
     if (i > this.count) return false;

@@ -13,11 +13,20 @@
 // minute second.
 
 import { hexDigit } from "./fields";
+import { HEX_DIGITS } from "../core/checksum";
 import { Content, CONTENT_MAX, MODE_CHINESE, MODE_CODE, MODE_MIXED, contentHex, contentText } from "./sentences/content";
 import type { JsonContext } from "./kind";
 import { addr7, hms, pad2, r as round } from "./kind";
 
-const HEX = "0123456789ABCDEF";
+/** ASCII constants as bytes, built once: on XS a method call on a primitive string (charCodeAt) allocates a wrapper. */
+function ascii(s: string): Uint8Array {
+  const b = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) b[i] = s.charCodeAt(i);
+  return b;
+}
+const A_ICI = ascii("BDICI"), A_ICZ = ascii("BDICZ"), A_ZTI = ascii("BDZTI"), A_BSI = ascii("BDBSI"), A_DWR = ascii("BDDWR");
+const A_TXR = ascii("BDTXR"), A_FKI = ascii("BDFKI"), A_ZDA = ascii("BDZDA"), T_A4 = ascii("A4"), T_00 = ascii(".00");
+const CMD_TXA = ascii("TXA");
 
 export function commandKey4(a: number, b: number, c: number, d: number): number {
   return ((a << 24) | (b << 16) | (c << 8) | d) >>> 0;
@@ -27,10 +36,10 @@ function key(s: string): number {
 }
 
 /** 4.0 host command -> the 2.1 command name FKI reports (for FKXX conversion). */
-const COMMAND_21: ReadonlyArray<readonly [string, string]> = [
+const COMMAND_21: ReadonlyArray<readonly [number, Uint8Array]> = ([
   ["TXSQ", "TXA"], ["DWSQ", "DWA"], ["ICJC", "ICA"], ["XTZJ", "ZTI"], ["GLJC", "RMO"], ["BSSZ", "BSS"],
   ["DSSQ", "DSA"], ["JSZL", "JSZ"], ["SJSC", "SJX"], ["LZSZ", "LZM"], ["GXZX", "GXM"],
-];
+] as const).map(([c4, c3]) => [key(c4), ascii(c3)] as const);
 
 export class Frame40 {
   /** Command, 4 letters packed big-endian. */
@@ -120,12 +129,12 @@ class Writer {
   out!: Uint8Array;
   n = 0;
   ok = true;
-  begin(out: Uint8Array, address: string): this {
+  begin(out: Uint8Array, address: Uint8Array): this {
     this.out = out;
     this.n = 0;
     this.ok = true;
     this.byte(0x24);
-    this.ascii(address);
+    this.bytes(address);
     return this;
   }
   byte(c: number): this {
@@ -133,8 +142,8 @@ class Writer {
     else this.ok = false;
     return this;
   }
-  ascii(s: string): this {
-    for (let i = 0; i < s.length; i++) this.byte(s.charCodeAt(i));
+  bytes(s: Uint8Array): this {
+    for (let i = 0; i < s.length; i++) this.byte(s[i]);
     return this;
   }
   comma(): this {
@@ -163,7 +172,7 @@ class Writer {
     return this;
   }
   hexByte(v: number): this {
-    return this.byte(HEX.charCodeAt(v >> 4)).byte(HEX.charCodeAt(v & 15));
+    return this.byte(HEX_DIGITS[(v >> 4) & 15]).byte(HEX_DIGITS[v & 15]);
   }
   finish(): number {
     let x = 0;
@@ -221,11 +230,11 @@ const ICXX: FrameKind = {
   },
   toText(f, out) {
     if (f.frameNumber === 0) {
-      return W.begin(out, "BDICI").comma().uint(f.userAddress, 7).comma().comma().uint(f.broadcastId, 7).comma()
+      return W.begin(out, A_ICI).comma().uint(f.userAddress, 7).comma().comma().uint(f.broadcastId, 7).comma()
         .uint(f.userType).comma().uint(f.serviceInterval).comma().uint(f.level).comma()
         .byte(f.encryption ? 0x45 : 0x4e).comma().uint(f.subordinateCount).finish();
     }
-    const w = W.begin(out, "BDICZ").comma().uint(f.subordinateListed);
+    const w = W.begin(out, A_ICZ).comma().uint(f.subordinateListed);
     for (let k = 0; k < f.subordinateListed && k < 40; k++) w.comma().uint(f.subordinates[k], 7);
     return w.finish();
   },
@@ -252,7 +261,7 @@ const ZJXX: FrameKind = {
     return beams(b, 14, f);
   },
   toText(f, out) {
-    const w = W.begin(out, "BDZTI").comma().uint(f.icState).comma().uint(f.hardwareState).comma().uint(f.batteryState).comma().uint(f.inboundState);
+    const w = W.begin(out, A_ZTI).comma().uint(f.icState).comma().uint(f.hardwareState).comma().uint(f.batteryState).comma().uint(f.inboundState);
     for (let k = 0; k < 6; k++) w.comma().uint(f.power[k]);
     return w.comma().comma().comma().comma().finish();
   },
@@ -266,7 +275,7 @@ const GLZK: FrameKind = {
     return beams(b, 10, f);
   },
   toText(f, out) {
-    const w = W.begin(out, "BDBSI").comma().comma();
+    const w = W.begin(out, A_BSI).comma().comma();
     for (let k = 0; k < 6; k++) w.comma().uint(f.power[k]);
     return w.comma().comma().comma().comma().finish();
   },
@@ -293,7 +302,7 @@ const DWXX: FrameKind = {
     return null;
   },
   toText(f, out) {
-    const w = W.begin(out, "BDDWR").comma().uint(f.info & 0x20 ? 2 : 1).comma().uint(f.userAddress, 7).comma();
+    const w = W.begin(out, A_DWR).comma().uint(f.info & 0x20 ? 2 : 1).comma().uint(f.userAddress, 7).comma();
     const cs = Math.round(f.time * 100);
     w.uint(Math.floor(cs / 360000), 2).uint(Math.floor(cs / 6000) % 60, 2).uint(Math.floor(cs / 100) % 60, 2).byte(0x2e).uint(cs % 100, 2).comma();
     writeCoord(w, f.latitude, false); w.comma().byte(0x4e).comma();
@@ -355,7 +364,7 @@ const TXXX: FrameKind = {
   },
   toText(f, out) {
     const c = f.content;
-    const w = W.begin(out, "BDTXR").comma().uint(f.info & 0x08 ? 2 : 1).comma().uint(f.peerAddress, 7).comma();
+    const w = W.begin(out, A_TXR).comma().uint(f.info & 0x08 ? 2 : 1).comma().uint(f.peerAddress, 7).comma();
     const raw = f.mode === MODE_CHINESE && rawSafe(c);
     w.uint(raw ? 0 : f.mode === MODE_CODE ? 1 : 2).comma();
     if (f.hour < 24 && f.minute < 60) w.uint(f.hour, 2).uint(f.minute, 2);
@@ -363,10 +372,10 @@ const TXXX: FrameKind = {
     if (raw) for (let k = 0; k < c.length; k++) w.byte(c.data[k]);
     else if (f.mode === MODE_CODE) {
       const digits = f.bitLength >> 2;
-      for (let k = 0; k < digits; k++) w.byte(HEX.charCodeAt(k & 1 ? c.data[k >> 1] & 15 : c.data[k >> 1] >> 4));
+      for (let k = 0; k < digits; k++) w.byte(HEX_DIGITS[k & 1 ? c.data[k >> 1] & 15 : c.data[k >> 1] >> 4]);
     } else {
       // Mixed, position report, A2 and unsafe Chinese bytes: "A4" + hex (lossless, cannot break framing).
-      w.ascii("A4");
+      w.bytes(T_A4);
       for (let k = 0; k < c.length; k++) w.hexByte(c.data[k]);
     }
     return w.finish();
@@ -388,24 +397,24 @@ const FKXX: FrameKind = {
     return null;
   },
   toText(f, out) {
-    const w = W.begin(out, "BDFKI").comma();
-    w.ascii(fkxxCommand(f)).comma().byte(f.result === 0 ? 0x59 : 0x4e).comma().byte(f.result === 4 ? 0x4e : 0x59).comma()
+    const w = W.begin(out, A_FKI).comma();
+    w.bytes(fkxxCommand(f)).comma().byte(f.result === 0 ? 0x59 : 0x4e).comma().byte(f.result === 4 ? 0x4e : 0x59).comma()
       .uint(f.result === 0 || f.result === 4 ? 0 : 1).comma();
     const wt = Math.min(f.wait, 99 * 60 + 59);
     w.uint(Math.floor(wt / 60), 2).uint(wt % 60, 2);
     return w.finish();
   },
-  json: (f) => ({ card: addr7(f.userAddress), result: f.result, accepted: f.result === 0, answers: fkxxCommand(f), wait_s: f.wait, resultHex: Array.from(f.resultBytes, (v) => (v < 16 ? "0" : "") + v.toString(16)).join("") }),
+  json: (f) => ({ card: addr7(f.userAddress), result: f.result, accepted: f.result === 0, answers: String.fromCharCode(...fkxxCommand(f)), wait_s: f.wait, resultHex: Array.from(f.resultBytes, (v) => (v < 16 ? "0" : "") + v.toString(16)).join("") }),
 };
 
 /** The 2.1 command name an FKXX answers ("TXA" when only a wait time is given: the service interval governs transmissions). */
-function fkxxCommand(f: Frame40): string {
+function fkxxCommand(f: Frame40): Uint8Array {
   const b = f.resultBytes;
   if (f.result !== 4) {
     const k = commandKey4(b[0], b[1], b[2], b[3]);
-    for (const [c4, c3] of COMMAND_21) if (key(c4) === k) return c3;
+    for (let i = 0; i < COMMAND_21.length; i++) if (COMMAND_21[i][0] === k) return COMMAND_21[i][1];
   }
-  return "TXA";
+  return CMD_TXA;
 }
 
 const SJXX: FrameKind = {
@@ -418,7 +427,7 @@ const SJXX: FrameKind = {
     return null;
   },
   toText(f, out) {
-    return W.begin(out, "BDZDA").comma().uint(0).comma().uint(f.hour, 2).uint(f.minute, 2).uint(f.second, 2).ascii(".00").comma()
+    return W.begin(out, A_ZDA).comma().uint(0).comma().uint(f.hour, 2).uint(f.minute, 2).uint(f.second, 2).bytes(T_00).comma()
       .uint(f.day, 2).comma().uint(f.month, 2).comma().uint(f.year, 4).comma().comma().comma().comma().comma().comma().finish();
   },
   json: (f) => ({ card: addr7(f.userAddress), date: f.year + "-" + pad2(f.month) + "-" + pad2(f.day), time: hms(f.time) }),

@@ -30,6 +30,13 @@ import type { ZTI } from "./sentences/zti";
 import type { Content } from "./sentences/content";
 import { contentText } from "./sentences/content";
 
+function ascii(s: string): Uint8Array {
+  const b = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) b[i] = s.charCodeAt(i);
+  return b;
+}
+const ANTENNA_OPEN = ascii("ANTENNA OPEN"), ANTENNA_SHORT = ascii("ANTENNA SHORT"), ANTENNA_OK = ascii("ANTENNA OK"), OPEN = ascii("OPEN");
+
 /** The gateway's EventLog satisfies this. */
 export interface EventSink {
   add(code: string, text: string): void;
@@ -255,10 +262,10 @@ export class DeviceState {
       }
       case "TXT": {
         const x = d.record as TXT;
-        if (txtContains(x, "ANTENNA OPEN") || txtContains(x, "ANTENNA SHORT")) {
-          if (!this.antennaBad) this.event("antenna.fault", "receiver reports " + (txtContains(x, "OPEN") ? "antenna open" : "antenna short"));
+        if (txtContains(x, ANTENNA_OPEN) || txtContains(x, ANTENNA_SHORT)) {
+          if (!this.antennaBad) this.event("antenna.fault", "receiver reports " + (txtContains(x, OPEN) ? "antenna open" : "antenna short"));
           this.antennaBad = true;
-        } else if (txtContains(x, "ANTENNA OK") && this.antennaBad) {
+        } else if (txtContains(x, ANTENNA_OK) && this.antennaBad) {
           this.antennaBad = false;
           this.event("antenna.ok", "receiver reports antenna OK");
         }

@@ -77,7 +77,8 @@ export class BeidouWiring {
       this.textFor = undefined;
     } else n = this.handleFrame(frame, length, this.clock.now());
     if (n === 0 || n > out.length) return 0;
-    out.set(this.text.subarray(0, n));
+    const t = this.text;
+    for (let i = 0; i < n; i++) out[i] = t[i]; // no subarray view: allocation-free on XS
     return n;
   };
 

@@ -38,16 +38,20 @@ export const TXT_KIND: SentenceKind<TXT> = {
   },
 };
 
-/** True when the TXT text contains `word` (ASCII, upper case; allocation-free). */
-export function txtContains(t: TXT, word: string): boolean {
+/** True when the TXT text contains `word` (upper-case ASCII bytes; allocation-free). */
+export function txtContains(t: TXT, word: Uint8Array): boolean {
+  // `word` is bytes, not a string: on XS, charCodeAt on a primitive string allocates a wrapper (measured).
   const L = word.length;
-  outer: for (let k = t.textStart; k + L <= t.textEnd; k++) {
-    for (let j = 0; j < L; j++) {
-      let c = t.bytes[k + j];
+  const b = t.bytes;
+  for (let k = t.textStart; k + L <= t.textEnd; k++) {
+    let j = 0;
+    while (j < L) {
+      let c = b[k + j];
       if (c >= 0x61 && c <= 0x7a) c -= 0x20;
-      if (c !== word.charCodeAt(j)) continue outer;
+      if (c !== word[j]) break;
+      j++;
     }
-    return true;
+    if (j === L) return true;
   }
   return false;
 }
