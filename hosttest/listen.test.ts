@@ -9,6 +9,8 @@ import { asciiBytes, xorRange } from "../src/core/checksum";
 import { readPcap, UdpPacket } from "../src/core/pcap";
 import { Iec450Receiver } from "../src/core/receiver";
 import { parseGroups } from "../src/cli/listen";
+import { Iec450Encoder } from "../src/core/encoder";
+import { latin1, withChecksum } from "../src/core/checksum";
 import { runInNetns } from "./lib/netns";
 
 const repoRoot = path.resolve(__dirname, "../..");
@@ -39,6 +41,12 @@ describe("bd450 listen", function () {
       ["239.192.0.4", 60004, "UdPbC\0" + "\\s:GP0001,n:4*00\\" + ZDA], // bad TAG checksum
       ["239.192.0.6", 60006, "UdPbC\0" + tag("d:BD0001,s:EI0001,n:9") + "$CCICA,0,00*7B\r\n"],
     ];
+    // An overlong RDSS message with GB2312 bytes, carried by the gateway's own encoder.
+    const long = withChecksum("$BDTXR,1,0242286,0,,\xb1\xb1\xb6\xb7" + "ABCDEFGHIJ".repeat(9));
+    const enc = new Iec450Encoder({ sfi: "BD0001", clock: { now: () => 1700000000000, monotonic: () => 0 }, tagTime: false, overlong: "carry",
+      onDatagram: (b, n) => datagrams.push(["239.192.0.6", 60006, latin1(b, 0, n)]) });
+    enc.encode(asciiBytes(long), long.length);
+    assert.ok(datagrams.length >= 6, "carrier datagrams");
     const sender = `
       const dgram = require("dgram");
       const list = ${JSON.stringify(datagrams)};
@@ -55,7 +63,7 @@ describe("bd450 listen", function () {
         setTimeout(next, 700);
       });`;
     try {
-      const script = `"${process.execPath}" "${BIN}" listen --group NAVD,RCOM --interface 127.0.0.1 --count 4 --duration 15 --json --stats 0 --pcap "${pcap}" > "${dir}/out" 2> "${dir}/err" &
+      const script = `"${process.execPath}" "${BIN}" listen --group NAVD,RCOM --interface 127.0.0.1 --count ${datagrams.length - 1} --duration 15 --json --stats 0 --pcap "${pcap}" > "${dir}/out" 2> "${dir}/err" &
         L=$!; "${process.execPath}" -e '${sender.replace(/'/g, "'\\''")}'; wait $L; echo "rc=$?"`;
       const r = await runInNetns("sh", ["-c", script], { timeoutMs: 25000 });
       const outText = fs.readFileSync(path.join(dir, "out"), "utf8");
@@ -63,23 +71,29 @@ describe("bd450 listen", function () {
       assert.match(r.stdout, /rc=0/, r.stdout + r.stderr + errText);
       const lines = outText.trim().split("\n").map((l) => JSON.parse(l));
       const sentences = lines.filter((l) => l.sentence);
-      assert.deepEqual(sentences.map((l) => `${l.group} ${l.source} ${l.n}`), ["NAVD GP0001 1", "NAVD GP0001 2", "NAVD GP0001 3", "RCOM EI0001 9"]);
+      assert.deepEqual(sentences.filter((l) => !l.reassembled).map((l) => `${l.group} ${l.source} ${l.n}`), ["NAVD GP0001 1", "NAVD GP0001 2", "NAVD GP0001 3", "RCOM EI0001 9"]);
+      const re = sentences.filter((l) => l.reassembled);
+      assert.equal(re.length, 1, "the carried sentence is printed once, reassembled");
+      assert.equal(re[0].sentence, long);
+      assert.ok(re[0].reassembled >= 2);
       assert.equal(sentences[3].destination, "BD0001");
       assert.equal(sentences[0].from.split(":")[0], "127.0.0.1");
       const discards = lines.filter((l) => l.verdict === "discard");
       assert.deepEqual(discards.map((l) => l.reason), ["tag-checksum"]);
       const final = JSON.parse(errText.trim().split("\n").pop()!);
-      assert.equal(final.received, 4);
-      assert.equal(final.accepted, 3);
+      const carried = datagrams.length - 5;
+      assert.equal(final.received, 4 + carried);
+      assert.equal(final.accepted, 3 + carried);
       assert.equal(final.tagChecksum, 1);
-      assert.equal(final.delivered, 4);
+      assert.equal(final.reassembled, 1);
+      assert.equal(final.reassemblyErrors, 0);
       // The pcap holds the 4 datagrams as received, and they judge the same offline.
       const pk: UdpPacket[] = [];
       readPcap(new Uint8Array(fs.readFileSync(pcap)), (p) => pk.push(p));
-      assert.equal(pk.length, 4);
-      assert.deepEqual(pk.map((p) => `${p.dstAddress}:${p.dstPort}`), ["239.192.0.4:60004", "239.192.0.4:60004", "239.192.0.4:60004", "239.192.0.6:60006"]);
+      assert.equal(pk.length, 4 + carried);
+      assert.deepEqual(pk.slice(0, 4).map((p) => `${p.dstAddress}:${p.dstPort}`), ["239.192.0.4:60004", "239.192.0.4:60004", "239.192.0.4:60004", "239.192.0.6:60006"]);
       const rx = new Iec450Receiver();
-      assert.deepEqual(pk.map((p) => rx.receive(p.payload).verdict), ["accept", "accept", "discard", "accept"]);
+      assert.deepEqual(pk.map((p) => rx.receive(p.payload).verdict), ["accept", "accept", "discard", "accept", ...new Array(carried).fill("accept")]);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

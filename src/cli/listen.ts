@@ -5,7 +5,8 @@
 
 import * as fs from "fs";
 import { GROUPS, GROUP_COUNT, groupIndex, groupNames } from "../core/groups";
-import { latin1 } from "../core/checksum";
+import { hexByte, latin1, xorRange } from "../core/checksum";
+import { CarrierReassembler } from "../core/encoder";
 import { PcapWriter } from "../core/pcap";
 import { Iec450Receiver, ReceivedSentence, Verdict } from "../core/receiver";
 import { noteNames } from "../core/tagblock";
@@ -22,13 +23,16 @@ const SPEC: Record<string, OptionSpec> = {
   sfi: { type: "string", arg: "XX0000", help: "own SFI: hide sentences whose d: names another SFI" },
   stats: { type: "number", arg: "S", help: "print the counters every S seconds to stderr (0: only at exit)", default: 10 },
   discards: { type: "boolean", help: "also print one line per discarded datagram (--no-discards to hide)", default: true },
+  "carrier-mfr": { type: "string", arg: "MFR", help: "manufacturer mnemonic of the gateway's overlong-sentence carrier ($P<MFR>S)", default: "XBD" },
+  carriers: { type: "boolean", help: "also print the carrier lines of reassembled overlong sentences" },
 };
 
 export const usage = formatUsage(
   "bd450 listen [--group NAME|all] [--interface ADDR] [--pcap FILE] [--count N] [--duration S] [--json]",
   "Join IEC 61162-450 groups (239.192.0.N, UDP port 60000+N) and validate each datagram\n" +
     "with the strict receiver. Prints: GROUP s:SFI n:N [d:SFI] SENTENCE, one line per\n" +
-    "sentence, and the receiver counters (stderr). Groups: " + groupNames().join(" ") + ".",
+    "sentence, and the receiver counters (stderr). Overlong sentences the gateway carried\n" +
+    "in $P<MFR>S carrier groups (g:) are printed reassembled. Groups: " + groupNames().join(" ") + ".",
   SPEC,
 );
 
@@ -91,6 +95,31 @@ export async function run(argv: string[]): Promise<number> {
   }
 
   const out: string[] = [];
+  // Carrier groups of overlong sentences, one reassembler per source SFI.
+  const mfr = String(o["carrier-mfr"]);
+  if (!/^[A-Z]{3}$/.test(mfr)) throw new UsageError("--carrier-mfr must be three upper-case letters");
+  const carrierPrefix = "$P" + mfr + "S,";
+  const reassemblers = new Map<string, CarrierReassembler>();
+  let reassembled = 0, reassemblyErrors = 0;
+  /** Feeds a carrier line; true when the line was a carrier (printed or held). */
+  const carrier = (s: ReceivedSentence): boolean => {
+    if (s.groupCode < 0 || s.end - s.start < carrierPrefix.length || latin1(s.bytes, s.start, s.start + carrierPrefix.length) !== carrierPrefix) return false;
+    const key = String(s.source);
+    let r = reassemblers.get(key);
+    if (!r) reassemblers.set(key, (r = new CarrierReassembler()));
+    const whole = r.add(s.bytes.subarray(s.start, s.end), s.end - s.start);
+    if (o.carriers) out.push(sentenceLine(s, current, from, json));
+    if (!whole) return true;
+    // The reassembled bytes run from `$` to the original `*hh`: its own checksum verifies them.
+    const n = whole.length;
+    const ok = n >= 4 && whole[n - 3] === 0x2a && hexByte(whole, n - 2) === xorRange(whole, 1, n - 3);
+    if (!ok) { reassemblyErrors++; out.push(json ? JSON.stringify({ group: GROUPS[current].name, from, source: s.source, error: "reassembled sentence fails its checksum" }) : `${GROUPS[current].name.padEnd(4)} s:${s.source} REASSEMBLY ERROR (checksum)`); return true; }
+    reassembled++;
+    const text = latin1(whole);
+    if (json) out.push(JSON.stringify({ group: GROUPS[current].name, from, source: s.source, n: s.n >= 0 ? s.n : null, destination: s.destination, sentence: text, reassembled: s.groupTotal }));
+    else out.push(`${GROUPS[current].name.padEnd(4)} s:${s.source} n:${String(s.n).padStart(3)}${s.destination !== null ? " d:" + s.destination : ""}  ${printable(text)}   (reassembled from ${s.groupTotal} carrier lines)`);
+    return true;
+  };
   const flush = () => { if (out.length) { process.stdout.write(out.join("\n") + "\n"); out.length = 0; } };
   let current = 0;
   let from = "";
@@ -99,7 +128,7 @@ export async function run(argv: string[]): Promise<number> {
     ownSfi: o.sfi !== undefined ? String(o.sfi) : undefined,
     // A listener shows its own traffic too; only d: filtering applies with --sfi.
     ignoreOwnSource: false,
-    onSentence: (s) => out.push(sentenceLine(s, current, from, json)),
+    onSentence: (s) => { if (!carrier(s)) out.push(sentenceLine(s, current, from, json)); },
     onVerdict: (v, _b, length) => { if (v.verdict === "discard" && o.discards) out.push(discardLine(v, current, from, length, json)); },
   });
 
@@ -133,7 +162,7 @@ export async function run(argv: string[]): Promise<number> {
     sock.add(grp.address);
     sockets.push(sock);
   }
-  const counters = () => JSON.stringify({ received, ...receiver.counters });
+  const counters = () => JSON.stringify({ received, ...receiver.counters, reassembled, reassemblyErrors });
   process.stderr.write(`bd450 listen: joined ${groups.map((g) => `${GROUPS[g].name} ${GROUPS[g].address}:${GROUPS[g].port}`).join(", ")}${iface ? " on " + iface : ""}\n`);
   const ticker = statsEvery > 0 ? setInterval(() => process.stderr.write(counters() + "\n"), statsEvery * 1000) : undefined;
   const timer = duration > 0 ? setTimeout(() => done("duration"), duration * 1000) : undefined;
