@@ -83,7 +83,7 @@ export function maskPrefix(mask: number): number {
 // that a narrower site rule is a one-line change.
 const IP450_FIRST = parseIPv4("172.16.0.1");
 const IP450_LAST = parseIPv4("172.31.255.254");
-const IP450_RULE = "450 fixed address in 172.16.0.1..172.31.255.254 (172.16.0.0/12, IEC 61162-450 §5.2)";
+const IP450_RULE = "450 fixed address in 172.16.0.1..172.31.255.254 (172.16.0.0/12, IEC 61162-450 Ed.1 clause 5.2)";
 
 /** `address:port` with a dotted-quad IPv4 address and port 1..65535; returns the broken rule. */
 export function endpointError(s: string, what: string): string | undefined {
