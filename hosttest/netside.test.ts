@@ -86,10 +86,11 @@ function setup(cfg: Partial<GatewayConfig> = {}, device?: DeviceStatus) {
 }
 
 describe("network side: commands from the network", () => {
-  it("joins cmdGroups plus CAM1/CAM2 on their ports", () => {
-    setup({ cmdGroups: "RCOM,MISC" });
+  it("joins cmdGroups plus CAM1/CAM2 on their ports; unknown names logged", () => {
+    const { gw } = setup({ cmdGroups: "RCOM,MISC,NOPE" });
     assert.deepEqual(FakeUDP.instances.slice(0, 4).map((u) => `${u.groups[0]}:${u.o.port}`),
       ["239.192.0.6:60006", "239.192.0.1:60001", "239.192.0.19:60019", "239.192.0.20:60020"]);
+    assert.ok(gw.events.recent().some((e) => /unknown group NOPE/.test(e.text)));
   });
 
   it("accepted: d: = own SFI, allowlisted source -> re-encoded bytes written to the UART", () => {

@@ -245,17 +245,25 @@ export class NetworkSide {
   /** Groups the gateway listens on: cmdGroups plus CAM1/CAM2 (ACN from the central alert management). */
   listenGroups(): number[] {
     const out: number[] = [];
-    for (const name of (this.config.cmdGroups + ",CAM1,CAM2").split(",")) {
-      const g = groupIndex(name.trim());
-      if (g && out.indexOf(g) < 0) out.push(g);
+    for (const raw of (this.config.cmdGroups + ",CAM1,CAM2").split(",")) {
+      const name = raw.trim();
+      if (name === "") continue;
+      const g = groupIndex(name);
+      if (!g) this.unknownGroups.push(name);
+      else if (out.indexOf(g) < 0) out.push(g);
     }
     return out;
   }
 
+  /** cmdGroups names that are not transmission groups (logged at start). */
+  readonly unknownGroups: string[] = [];
+
   start(): void {
     const udp = this.o.udp;
     if (udp) {
-      for (const g of this.listenGroups()) {
+      const groups = this.listenGroups();
+      if (this.unknownGroups.length) this.event("net.config", `cmdGroups: unknown group ${this.unknownGroups.join(", ")} ignored`);
+      for (const g of groups) {
         const grp = GROUPS[g];
         const self = this;
         const sock: UDPInstance = new udp.io({
