@@ -119,6 +119,7 @@ describe("settings validation: every rule names itself", () => {
     assert.equal(c.overlong, "drop");
     assert.equal(c.syslog, "");
     assert.equal(c.cmdGroups, "RCOM,MISC");
+    assert.equal(setOk([["sfi", '"BD0007"']]).sfi, "BD0007", "quotes around a value are dropped");
   });
 
   it("a set with one bad value changes nothing (no half-way change)", () => {

@@ -362,9 +362,9 @@ export function checkValue(row: SettingRow, v: unknown): string | undefined {
 const TRUE_WORDS = ["on", "true", "yes", "1"];
 const FALSE_WORDS = ["off", "false", "no", "0"];
 
-/** Typed value from console text, or an error naming the rule. `""` (two quotes) is the empty string. */
+/** Typed value from console text, or an error naming the rule. Surrounding double quotes are dropped: `""` is the empty string. */
 export function parseValue(row: SettingRow, text: string): { value: SettingValue } | { error: string } {
-  let t = text === '""' ? "" : text;
+  let t = text.length >= 2 && text.charCodeAt(0) === 0x22 && text.charCodeAt(text.length - 1) === 0x22 ? text.slice(1, -1) : text;
   let value: SettingValue;
   switch (row.kind) {
     case "int":
