@@ -268,7 +268,8 @@ describe("host settings file (JSON lines, atomic)", () => {
     assert.match(fileEvents.join("\n"), /settings.file: config line \d+: damaged \(key syslog\); ignored, default used/);
   });
 
-  it("every truncation point of a saved file loads without throwing, only intact lines count", () => {
+  it("every truncation point of a saved file loads without throwing, only intact lines count", function () {
+    this.timeout(30000); // ~900 file writes and loads
     const dir = tmpDir();
     const file = path.join(dir, "config");
     const cfg = setOk([["ttl", "4"], ["sfi", "BD0777"], ["cmdAllow", "EI0001"], ["cmdFwd", "on"], ["hbtInterval", "30"]]);
