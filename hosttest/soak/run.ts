@@ -1,0 +1,181 @@
+// `npm run soak -- --minutes N [--burst S] [--flood R] [--json FILE] [--quiet]`
+//
+// Soak and load of the real gateway process, inside a private network namespace this
+// command creates itself (unshare -rn; multicast stays on its loopback):
+//   simulated Beidou terminal (socat pty) writing the built-in RNSS + RDSS mix with line
+//   noise at the full byte rate of 115200 baud, with 921600-baud bursts
+//   -> `bd450 gateway` (network command gate on: cmdFwd, cmdAllow EI0001)
+//   -> UDP multicast -> independent strict listener on all 20 groups
+// while a flood of R datagrams/s (default 1000) hits the groups the gateway joins
+// with junk, oversize, wrong tokens, bad TAG checksums, foreign sentences, commands
+// from SFIs not allowed / for another SFI / spoofing the gateway's own SFI, field
+// injection, and valid commands from the allowed SFI.
+// Verdict: listener's sentences = the valid sentences the terminal wrote (independent
+// extractor), byte-identical, in order, no n gaps; the gateway's memory from
+// /proc/PID/status (VmRSS, VmHWM) sampled every second; the UART output queue
+// bounded; everything the gateway wrote to the terminal is whole valid sentences.
+// Exit code 0 only when nothing was lost.
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import {
+  Flood, Listener, Terminal, memorySummary, percentile, reexecInNetns, sleep, startGateway, writeSettings,
+} from "./rig";
+
+function arg(name: string, def: string): string {
+  const i = process.argv.indexOf("--" + name);
+  return i >= 0 ? process.argv[i + 1] : def;
+}
+
+export interface SoakResult {
+  minutes: number;
+  baud: number;
+  burstBaud: number;
+  burstSeconds: number;
+  floodPerSecond: number;
+  bytesWritten: number;
+  unitsWritten: number;
+  validSentencesSent: number;
+  delivered: number;
+  lost: number;
+  extra: number;
+  inOrderIdentical: boolean;
+  nGaps: number;
+  nDuplicates: number;
+  alertsSeen: number;
+  gateway: Record<string, any> | null;
+  latencyMs: { p50: number; p99: number; max: number } | null;
+  memory: ReturnType<typeof memorySummary> | null;
+  uart: { hostSentences: number; hostBad: number; maxQueueLength: number; queueBound: number };
+  flood: { sent: number; kinds: Record<string, number> };
+  listener: { datagrams: number; refused: number; foreign: number };
+  ok: boolean;
+}
+
+async function soak(): Promise<number> {
+  const minutes = Number(arg("minutes", "1"));
+  const burstSeconds = Number(arg("burst", "5"));
+  const floodRate = Number(arg("flood", "1000"));
+  const quiet = process.argv.includes("--quiet");
+  const jsonOut = arg("json", "");
+  const say = (s: string) => { if (!quiet) process.stdout.write(s + "\n"); };
+  const durationMs = minutes * 60000;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bd450-soak-"));
+  const queueBound = 16;
+  const settings = writeSettings(dir, { cmdFwd: true, cmdAllow: "EI0001", uartQueue: queueBound, startupCmds: true });
+
+  const listener = new Listener();
+  await sleep(200);
+  const term = new Terminal();
+  await term.open(path.join(dir, "ttyBD"));
+  const gw = startGateway(term.pty.gatewayPath, settings);
+  if (!(await term.waitHost(10000))) throw new Error("the gateway did not open the serial port: " + gw.log.join("\n"));
+  await sleep(200);
+  const flood = new Flood(floodRate);
+  if (floodRate > 0) flood.start();
+  say(`soak: ${minutes} min at 115200 baud (+${burstSeconds} s bursts at 921600), flood ${floodRate} datagrams/s, private namespace`);
+
+  // Burst times: the middle of a short run; every 10 minutes in a long one.
+  const bursts: number[] = [];
+  if (burstSeconds > 0) {
+    if (durationMs < 20 * 60000) bursts.push(durationMs / 2);
+    else for (let t = 10 * 60000; t < durationMs; t += 10 * 60000) bursts.push(t);
+  }
+  const t0 = performance.now();
+  let feeding = true;
+  const feeder = setInterval(() => { if (feeding) term.topUp(150); }, 20);
+  const progress = setInterval(() => {
+    const st = gw.stats[gw.stats.length - 1] ?? {};
+    const m = gw.mem[gw.mem.length - 1];
+    say(`[${((performance.now() - t0) / 1000).toFixed(0).padStart(5)} s] ${term.baud} baud | terminal ${term.units.length} units | ` +
+      `gateway ${st.forwarded ?? 0} forwarded, ${st.rejected ?? 0} rejected, ${st.network?.commandsAccepted ?? 0} cmds accepted, ` +
+      `${st.network?.commandsRejected ?? 0} rejected | listener ${listener.lines.length} lines | flood ${flood.sent} | RSS ${m ? (m.rssKB / 1024).toFixed(1) : "?"} MB`);
+  }, quiet ? 3600000 : 10000);
+  for (const b of bursts) {
+    await sleep(Math.max(0, t0 + b - performance.now()));
+    feeding = false;
+    await term.setBaud(921600);
+    feeding = true;
+    say(`  burst at 921600 baud for ${burstSeconds} s`);
+    await sleep(burstSeconds * 1000);
+    feeding = false;
+    await term.setBaud(115200);
+    feeding = true;
+  }
+  await sleep(Math.max(0, t0 + durationMs - performance.now()));
+  feeding = false;
+  clearInterval(feeder);
+  await term.drained();
+  await sleep(1500);
+  flood.stop();
+  await sleep(300);
+  await gw.stop();
+  clearInterval(progress);
+  listener.close();
+  term.close();
+
+  // Verdict.
+  const expected = term.expectedTimes();
+  const global = term.expected();
+  if (global.length !== expected.length || global.some((s, i) => s !== expected[i].text)) throw new Error("unit-wise and stream-wise reference extraction disagree");
+  const d = listener.delivered();
+  const got = d.sentences;
+  let identical = got.length === expected.length;
+  for (let i = 0; identical && i < got.length; i++) if (got[i].text !== expected[i].text) identical = false;
+  // Lost / extra as multisets (order checked separately above).
+  const count = new Map<string, number>();
+  for (const e of expected) count.set(e.text, (count.get(e.text) ?? 0) + 1);
+  let extra = 0;
+  for (const g of got) {
+    const c = count.get(g.text) ?? 0;
+    if (c > 0) count.set(g.text, c - 1); else extra++;
+  }
+  let lost = 0;
+  for (const c of count.values()) lost += c;
+  const lat: number[] = [];
+  if (identical) for (let i = 0; i < got.length; i++) if (expected[i].at !== undefined) lat.push(got[i].at - expected[i].at);
+  lat.sort((a, b) => a - b);
+  let maxQueue = 0;
+  for (const s of gw.stats) maxQueue = Math.max(maxQueue, (s.uartQueued ?? 0) - (s.uartWritten ?? 0) - (s.uartDropped ?? 0));
+  const host = term.hostSentences();
+  const f = gw.final ?? null;
+  const result: SoakResult = {
+    minutes, baud: 115200, burstBaud: 921600, burstSeconds: bursts.length ? burstSeconds * bursts.length : 0, floodPerSecond: floodRate,
+    bytesWritten: Buffer.concat(term.units).length, unitsWritten: term.units.length,
+    validSentencesSent: expected.length, delivered: got.length, lost, extra, inOrderIdentical: identical,
+    nGaps: d.gaps, nDuplicates: d.duplicates, alertsSeen: d.alerts.length,
+    gateway: f,
+    latencyMs: lat.length ? { p50: +percentile(lat, 50).toFixed(1), p99: +percentile(lat, 99).toFixed(1), max: +lat[lat.length - 1].toFixed(1) } : null,
+    memory: memorySummary(gw.mem, 5000) ?? null,
+    uart: { hostSentences: host.sentences.length, hostBad: host.bad, maxQueueLength: maxQueue, queueBound },
+    flood: { sent: flood.sent, kinds: flood.kinds },
+    listener: { datagrams: listener.datagrams, refused: listener.refused, foreign: listener.foreign },
+    ok: false,
+  };
+  result.ok = lost === 0 && extra === 0 && identical && d.gaps === 0 && d.duplicates === 0 && !!f &&
+    f.sentencesIn === expected.length && f.sendErrors === 0 &&
+    host.bad === 0 && maxQueue <= queueBound && host.sentences.length === f.uartWritten;
+  process.stdout.write(JSON.stringify(result) + "\n");
+  say(`\nsoak ${result.ok ? "PASSED" : "FAILED"}: ${minutes} min, ${result.bytesWritten} bytes, ${expected.length} valid sentences sent, ` +
+    `${got.length} delivered, lost ${lost}, extra ${extra}, in order and byte-identical: ${identical}, n gaps ${d.gaps}, duplicates ${d.duplicates}`);
+  if (result.latencyMs) say(`  latency terminal->listener: p50 ${result.latencyMs.p50} ms, p99 ${result.latencyMs.p99} ms, max ${result.latencyMs.max} ms`);
+  if (result.memory) say(`  gateway RSS: start ${result.memory.startRssMB} MB, end ${result.memory.endRssMB} MB, peak ${result.memory.peakRssMB} MB, second-half slope ${result.memory.secondHalfSlopeMBperMin} MB/min`);
+  if (f) say(`  gateway: ${f.forwarded} forwarded, ${f.rejected} rejected ${JSON.stringify(f.rejects)}, ${f.datagrams} datagrams, UART queued ${f.uartQueued} written ${f.uartWritten} dropped ${f.uartDropped} (max queue ${maxQueue}/${queueBound})`);
+  if (f?.network) say(`  network side: ${JSON.stringify(f.network)}`);
+  say(`  flood: ${flood.sent} datagrams ${JSON.stringify(flood.kinds)}; listener refused ${listener.refused} datagrams (the flood's junk), ${listener.foreign} foreign lines`);
+  if (jsonOut) fs.writeFileSync(jsonOut, JSON.stringify(result, null, 2) + "\n");
+  fs.rmSync(dir, { recursive: true, force: true });
+  return result.ok ? 0 : 1;
+}
+
+async function main(): Promise<number> {
+  if (process.argv.includes("--help")) {
+    process.stdout.write("usage: npm run soak -- [--minutes N] [--burst SECONDS] [--flood DATAGRAMS_PER_S] [--json FILE] [--quiet]\n");
+    return 0;
+  }
+  const outer = reexecInNetns(__filename, process.argv.slice(2));
+  if (outer) return outer;
+  return soak();
+}
+
+main().then((c) => { process.exitCode = c; }, (e) => { process.stderr.write(String(e?.stack ?? e) + "\n"); process.exitCode = 1; });
