@@ -301,6 +301,15 @@ describe("console commands (test host)", () => {
     assert.equal(r.timers.list.length, 0);
   });
 
+  it("close() cancels a pending operation and silences the console", () => {
+    const r = rig();
+    r.run("card");
+    assert.equal(r.timers.list.length, 1);
+    r.con.close();
+    assert.equal(r.timers.list.length, 0);
+    assert.equal(r.run("help"), "");
+  });
+
   it("an answer arriving while the user types re-draws the prompt and the typed text", () => {
     const r = rig();
     r.run("output BSI on 5");

@@ -154,6 +154,7 @@ export async function run(argv: string[]): Promise<number> {
     }
     gw.stop();
     detach();
+    con?.close();
     con = undefined;
     boot(next);
   };

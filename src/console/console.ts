@@ -181,6 +181,7 @@ export class Console {
   /** Keys changed since the last successful save. */
   private unsaved: SettingKey[] = [];
   private pending?: Pending;
+  private closed = false;
   /** Commands run and commands refused (unknown, bad arguments), for tests and status. */
   commands = 0;
   errors = 0;
@@ -217,9 +218,17 @@ export class Console {
 
   // ---- output -----------------------------------------------------------------
 
+  /** Stop: cancel a pending terminal operation and write nothing more (the host replaces the console, e.g. after reboot). */
+  close(): void {
+    const p = this.pending;
+    this.pending = undefined;
+    if (p && p.timer !== undefined && this.opts.timers) this.opts.timers.clear(p.timer);
+    this.closed = true;
+  }
+
   /** ASCII out; anything else becomes '?' (the console speaks ASCII only). */
   write(text: string): void {
-    if (text === "") return;
+    if (text === "" || this.closed) return;
     const b = new Uint8Array(text.length);
     for (let i = 0; i < text.length; i++) {
       const c = text.charCodeAt(i);
