@@ -141,4 +141,20 @@ describe("beidou RDSS 4.0 -> 2.1 conversion (terminal -> host frames)", () => {
     assert.equal(out[0].reject, "binaryChecksum");
     assert.equal(out[out.length - 1].sentence, "$BDFKI,TXA,Y,Y,0,0040*17");
   });
+
+  it("the UNCONFIRMED 4.0 assumptions are configurable: hemispheres, FKXX result codes", () => {
+    const fd = new FrameDecoder({ latitudeHemisphere: "S", longitudeHemisphere: "W", fkxxAccepted: 1, fkxxWait: 2 });
+    const out = new Uint8Array(300);
+    const d = hexToBytes(REAL.DWXX);
+    fd.decode(d, d.length);
+    const t = Buffer.from(out.subarray(0, fd.toText(out))).toString("latin1");
+    assert.match(t, /^\$BDDWR,1,2095718,112850\.71,2434\.8933,S,11805\.7950,W,/);
+    assert.ok((fd.json(d, d.length).lat as number) < 0 && (fd.json(d, d.length).lon as number) < 0);
+    const ok = encodeFKXX(1, 1, "TXSQ");
+    fd.decode(ok, ok.length);
+    assert.equal(fd.json(ok, ok.length).accepted, true);
+    const wait = encodeFrame("FKXX", 1, [2, 30, 0, 0, 0]);
+    fd.decode(wait, wait.length);
+    assert.deepEqual([fd.json(wait, wait.length).accepted, fd.json(wait, wait.length).wait_s], [false, 30]);
+  });
 });

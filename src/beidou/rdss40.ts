@@ -10,7 +10,7 @@
 // means an express message (TXR type 2); FKXX result 0 means accepted, result 4 means
 // "frequency not reached" with a little-endian 32-bit wait in seconds, and other
 // results carry the 4-letter command; the SJXX layout is year(2) month day hour
-// minute second.
+// minute second. Hemispheres and the FKXX result codes are configurable (Rdss40Options).
 
 import { hexDigit } from "./fields";
 import { HEX_DIGITS } from "../core/checksum";
@@ -41,7 +41,22 @@ const COMMAND_21: ReadonlyArray<readonly [number, Uint8Array]> = ([
   ["DSSQ", "DSA"], ["JSZL", "JSZ"], ["SJSC", "SJX"], ["LZSZ", "LZM"], ["GXZX", "GXM"],
 ] as const).map(([c4, c3]) => [key(c4), ascii(c3)] as const);
 
+/** The 4.0 assumptions, configurable because no source confirms them. */
+export interface Rdss40Options {
+  /** 4.0 positions carry no hemisphere (UNCONFIRMED default: north / east). */
+  latitudeHemisphere?: "N" | "S";
+  longitudeHemisphere?: "E" | "W";
+  /** FKXX result codes (UNCONFIRMED defaults: 0 accepted, 4 frequency not reached with a wait). */
+  fkxxAccepted?: number;
+  fkxxWait?: number;
+}
+
 export class Frame40 {
+  /** Assumptions in force (set by the FrameDecoder). */
+  south = false;
+  west = false;
+  fkxxAccepted = 0;
+  fkxxWait = 4;
   /** Command, 4 letters packed big-endian. */
   command = 0;
   /** Command as text (a constant from the table for known frames: no allocation). */
@@ -295,8 +310,8 @@ const DWXX: FrameKind = {
     if (b[14] > 23 || b[15] > 59 || b[16] > 60 || b[17] > 99) return "DWXX time out of range";
     f.time = b[14] * 3600 + b[15] * 60 + b[16] + b[17] / 100;
     if (b[19] > 59 || b[20] > 59 || b[21] > 9 || b[23] > 59 || b[24] > 59 || b[25] > 9) return "DWXX position out of range";
-    f.longitude = dms(b, 18);
-    f.latitude = dms(b, 22);
+    f.longitude = f.west ? -dms(b, 18) : dms(b, 18);
+    f.latitude = f.south ? -dms(b, 22) : dms(b, 22);
     f.height = height14(b, 26);
     f.heightAnomaly = height14(b, 28);
     return null;
@@ -305,8 +320,8 @@ const DWXX: FrameKind = {
     const w = W.begin(out, A_DWR).comma().uint(f.info & 0x20 ? 2 : 1).comma().uint(f.userAddress, 7).comma();
     const cs = Math.round(f.time * 100);
     w.uint(Math.floor(cs / 360000), 2).uint(Math.floor(cs / 6000) % 60, 2).uint(Math.floor(cs / 100) % 60, 2).byte(0x2e).uint(cs % 100, 2).comma();
-    writeCoord(w, f.latitude, false); w.comma().byte(0x4e).comma();
-    writeCoord(w, f.longitude, true); w.comma().byte(0x45).comma();
+    writeCoord(w, f.latitude, false); w.comma().byte(f.south ? 0x53 : 0x4e).comma();
+    writeCoord(w, f.longitude, true); w.comma().byte(f.west ? 0x57 : 0x45).comma();
     w.int(f.height).comma().byte(0x4d).comma().int(f.heightAnomaly).comma().byte(0x4d).comma();
     w.uint((f.info >> 3) & 1).comma().byte(f.info & 4 ? 0x41 : 0x56).comma().byte(f.info & 2 ? 0x41 : 0x56).comma().byte(f.info & 1 ? 0x48 : 0x4c);
     return w.finish();
@@ -393,24 +408,24 @@ const FKXX: FrameKind = {
     if (n < 16) return "FKXX too short";
     f.result = b[10];
     for (let k = 0; k < 4; k++) f.resultBytes[k] = b[11 + k];
-    f.wait = f.result === 4 ? ((b[14] << 24) | (b[13] << 16) | (b[12] << 8) | b[11]) >>> 0 : 0;
+    f.wait = f.result === f.fkxxWait ? ((b[14] << 24) | (b[13] << 16) | (b[12] << 8) | b[11]) >>> 0 : 0;
     return null;
   },
   toText(f, out) {
     const w = W.begin(out, A_FKI).comma();
-    w.bytes(fkxxCommand(f)).comma().byte(f.result === 0 ? 0x59 : 0x4e).comma().byte(f.result === 4 ? 0x4e : 0x59).comma()
-      .uint(f.result === 0 || f.result === 4 ? 0 : 1).comma();
+    w.bytes(fkxxCommand(f)).comma().byte(f.result === f.fkxxAccepted ? 0x59 : 0x4e).comma().byte(f.result === f.fkxxWait ? 0x4e : 0x59).comma()
+      .uint(f.result === f.fkxxAccepted || f.result === f.fkxxWait ? 0 : 1).comma();
     const wt = Math.min(f.wait, 99 * 60 + 59);
     w.uint(Math.floor(wt / 60), 2).uint(wt % 60, 2);
     return w.finish();
   },
-  json: (f) => ({ card: addr7(f.userAddress), result: f.result, accepted: f.result === 0, answers: String.fromCharCode(...fkxxCommand(f)), wait_s: f.wait, resultHex: Array.from(f.resultBytes, (v) => (v < 16 ? "0" : "") + v.toString(16)).join("") }),
+  json: (f) => ({ card: addr7(f.userAddress), result: f.result, accepted: f.result === f.fkxxAccepted, answers: String.fromCharCode(...fkxxCommand(f)), wait_s: f.wait, resultHex: Array.from(f.resultBytes, (v) => (v < 16 ? "0" : "") + v.toString(16)).join("") }),
 };
 
 /** The 2.1 command name an FKXX answers ("TXA" when only a wait time is given: the service interval governs transmissions). */
 function fkxxCommand(f: Frame40): Uint8Array {
   const b = f.resultBytes;
-  if (f.result !== 4) {
+  if (f.result !== f.fkxxWait) {
     const k = commandKey4(b[0], b[1], b[2], b[3]);
     for (let i = 0; i < COMMAND_21.length; i++) if (COMMAND_21[i][0] === k) return COMMAND_21[i][1];
   }
@@ -501,8 +516,13 @@ export class FrameDecoder {
   private kind: FrameKind | undefined;
   readonly counts = new Map<string, number>();
 
-  constructor() {
+  constructor(options: Rdss40Options = {}) {
     for (const k of FRAME_TABLE) this.kinds.set(key(k.name), k);
+    const f = this.frame;
+    f.south = options.latitudeHemisphere === "S";
+    f.west = options.longitudeHemisphere === "W";
+    f.fkxxAccepted = options.fkxxAccepted ?? 0;
+    f.fkxxWait = options.fkxxWait ?? 4;
   }
 
   /** Decode a validated frame (length and XOR already checked by the framer). */

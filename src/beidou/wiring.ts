@@ -8,13 +8,15 @@
 
 import type { Clock, Timers } from "../core/io";
 import { SentenceDecoder } from "./decoder";
-import { FrameDecoder } from "./rdss40";
+import { FrameDecoder, type Rdss40Options } from "./rdss40";
 import { DeviceState, DeviceStateOptions, EventSink } from "./state";
 
 export type UnitKind = "sentence" | "frame" | "reject";
 
 export interface BeidouWiringOptions extends DeviceStateOptions {
   clock?: Pick<Clock, "now">;
+  /** RDSS 4.0 assumptions (hemispheres, FKXX result codes): UNCONFIRMED, so configurable. */
+  rdss40?: Rdss40Options;
 }
 
 /** Forwards to the event log once attached (the gateway creates its log after its hooks). */
@@ -27,7 +29,7 @@ class LateEvents implements EventSink {
 
 export class BeidouWiring {
   readonly sentences = new SentenceDecoder();
-  readonly frames = new FrameDecoder();
+  readonly frames: FrameDecoder;
   readonly state: DeviceState;
   private readonly clock: Pick<Clock, "now">;
   private readonly events = new LateEvents();
@@ -40,6 +42,7 @@ export class BeidouWiring {
 
   constructor(options: BeidouWiringOptions = {}) {
     this.clock = options.clock ?? { now: () => Date.now() };
+    this.frames = new FrameDecoder(options.rdss40);
     this.state = new DeviceState({ ...options, events: options.events ?? this.events });
     if (options.events) this.events.sink = options.events;
   }
