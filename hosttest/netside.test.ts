@@ -164,6 +164,10 @@ describe("network side: commands from the network", () => {
       "$CCDWA,0000000,V,1,L,,0,,,0", "$CCWAA,1,0,0242286,120000.00,2240.4051,N,11402.5601,E,47,M",
       "$CCTXA,0242286,1,1,3132", "$CCTXA,0242286,0,2,A468656C6C6F",
     ]) assert.equal(latin1(reencodeCommand(withChecksum(s))), withChecksum(s), s);
+    // Chinese mode: ^hh escapes become the raw GB2312 bytes for the terminal.
+    assert.equal(latin1(reencodeCommand(withChecksum("$CCTXA,0242286,1,0,^B1^b1AB"))), withChecksum("$CCTXA,0242286,1,0,\xb1\xb1AB"));
+    assert.throws(() => reencodeCommand(withChecksum("$CCTXA,0242286,1,0,^2C")), /framing/, "an escaped comma is refused by the encoder");
+    assert.throws(() => reencodeCommand(withChecksum("$CCTXA,0242286,1,0,^G1")), /two hex digits/);
     for (const s of ["$CCICA,0", "$CCRMO,BSI,9,10", "$CCBSS,11,", "$CCTXA,0242286,1,2,B4AA", "$CCTXA,12345678,1,1,31", "$CCDWA,0000000,X,1,L,,0,,,0", "$CCICA,0x1,00"]) {
       assert.throws(() => reencodeCommand(withChecksum(s)), /./, s);
     }

@@ -166,9 +166,19 @@ export function reencodeCommand(text: string): Uint8Array {
         return encodeTXA({ to: a(1), urgent, mode: 2, data });
       }
       if (mode === 0) {
-        const data = new Uint8Array(content.length);
-        for (let i = 0; i < content.length; i++) data[i] = content.charCodeAt(i) & 0xff;
-        return encodeTXA({ to: a(1), urgent, mode: 0, data });
+        // Chinese mode: GB2312 bytes arrive as IEC 61162-1 ^hh escapes (a 450 sentence is
+        // printable ASCII); the terminal gets the raw bytes, checked again by the encoder.
+        const data: number[] = [];
+        for (let i = 0; i < content.length; i++) {
+          const c = content.charCodeAt(i);
+          if (c === 0x5e) {
+            const h = /^[0-9A-Fa-f]{2}$/.test(content.substr(i + 1, 2)) ? parseInt(content.substr(i + 1, 2), 16) : -1;
+            if (h < 0) throw new CommandError("TXA: '^' must be followed by two hex digits");
+            data.push(h);
+            i += 2;
+          } else data.push(c & 0xff);
+        }
+        return encodeTXA({ to: a(1), urgent, mode: 0, data: Uint8Array.from(data) });
       }
       throw new CommandError(`TXA mode must be 0, 1 or 2, not ${mode}`);
     }
