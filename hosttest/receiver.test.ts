@@ -378,6 +378,14 @@ describe("receiver: source, line count and destination rules", () => {
     ]);
   });
 
+  it("per-source datagram count: once per datagram even when sources interleave", () => {
+    const r = new Iec450Receiver();
+    r.receive(dgram(tag("s:AA0001,n:1") + z + tag("s:BB0001,n:1") + z + tag("s:AA0001,n:2") + z));
+    r.receive(dgram(tag("s:AA0001,n:3") + z));
+    const st = Object.fromEntries(r.sourceStates().map((s) => [s.sfi, [s.datagrams, s.sentences]]));
+    assert.deepEqual(st, { AA0001: [2, 3], BB0001: [1, 1] });
+  });
+
   it("a source table bound evicts the least recently seen source", () => {
     const r = new Iec450Receiver({ maxSources: 2 });
     for (const s of ["AA0001", "AA0002", "AA0001", "AA0003"]) r.receive(dgram(tag(`s:${s},n:1`) + z));

@@ -205,6 +205,8 @@ export interface SourceState {
   /** First n seen (the check tool reports sources starting at 0/1). */
   firstN: number;
   lastSeen: number;
+  /** Receive tick of the last datagram counted for this source. */
+  lastDatagram: number;
 }
 
 const TOKENS = ["UdPbC", "RaUdP", "RrUdP", "NkPgN", "RrTcP"];
@@ -401,7 +403,6 @@ export class Iec450Receiver {
     v.verdict = "accept";
     v.reason = null;
     const tick = ++this.tick;
-    let lastSource: SourceState | null = null;
     for (let i = 0; i < count; i++) {
       const s = this.pool[i];
       v.sentences.push(s);
@@ -428,9 +429,9 @@ export class Iec450Receiver {
       const st = this.source(s.sourceKey, this.perGroup ? group : 0, tick);
       st.notes |= s.notes;
       st.sentences++;
-      if (st !== lastSource) {
+      if (st.lastDatagram !== tick) {
         st.datagrams++;
-        lastSource = st;
+        st.lastDatagram = tick;
       }
       if (s.n >= 0 && !this.track(st, s.n)) {
         s.status = "duplicate";
@@ -477,7 +478,7 @@ export class Iec450Receiver {
       }
       st = {
         sfi: sfiString(key), group, key, lastN: -1, ring: new Uint16Array(this.window), ringPos: 0,
-        datagrams: 0, sentences: 0, gaps: 0, gapLost: 0, duplicates: 0, reordered: 0, notes: 0, firstN: -1, lastSeen: tick,
+        datagrams: 0, sentences: 0, gaps: 0, gapLost: 0, duplicates: 0, reordered: 0, notes: 0, firstN: -1, lastSeen: tick, lastDatagram: 0,
       };
       this.sources.set(k, st);
     }
