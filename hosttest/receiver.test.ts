@@ -483,6 +483,27 @@ describe("pcap reader/writer", () => {
     assert.equal(new Iec450Receiver().receive(got[0].payload).verdict, "accept");
   });
 
+  it("libpcap (tcpdump, when installed) reads the writer's file and verifies the UDP checksums", function () {
+    const { spawnSync } = require("node:child_process") as typeof import("node:child_process");
+    if (spawnSync("tcpdump", ["--version"]).error) this.skip();
+    const chunks: Uint8Array[] = [];
+    const w = new PcapWriter((c) => chunks.push(c));
+    const payload = dgram("\\s:GP0001,n:1*16\\$GPZDA,120000.00,01,01,2024,00,00*61\r\n");
+    w.write({ time: 1700000000123.456, srcAddress: "172.16.1.45", srcPort: 40000, dstAddress: "239.192.0.4", dstPort: 60004 }, payload);
+    w.write({ time: 1700000001000, srcAddress: "172.16.1.45", srcPort: 40001, dstAddress: "239.192.0.6", dstPort: 60006 }, payload.subarray(0, 11));
+    const file = path.join(require("node:os").tmpdir(), `bd450-pcap-${process.pid}.pcap`);
+    fs.writeFileSync(file, Buffer.concat(chunks));
+    try {
+      const r = spawnSync("tcpdump", ["-r", file, "-nn", "-vv"], { encoding: "utf8" });
+      assert.equal(r.status, 0, r.stderr);
+      assert.match(r.stderr, /link-type EN10MB \(Ethernet\)/);
+      assert.match(r.stdout, /ttl 1,.*proto UDP[\s\S]*172\.16\.1\.45\.40000 > 239\.192\.0\.4\.60004: \[udp sum ok\] UDP, length 61/);
+      assert.match(r.stdout, /172\.16\.1\.45\.40001 > 239\.192\.0\.6\.60006: \[udp sum ok\] UDP, length 11/);
+    } finally {
+      fs.rmSync(file, { force: true });
+    }
+  });
+
   it("a truncated last record is counted as damaged, earlier packets are kept", () => {
     const b = new Uint8Array(fs.readFileSync(path.join(corpus, "iec-61162-450-nmea.pcap")));
     const cut = b.subarray(0, b.length - 5);
