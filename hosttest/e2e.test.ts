@@ -39,6 +39,9 @@ describe("end to end: pty -> gateway process -> multicast in a private namespace
     const stream = new StrictStream();
     const delivered: string[] = [];
     for (const l of lines) delivered.push(...stream.accept(l.line));
+    // Datagrams the kernel dropped because the listener's buffer was full are a fixture
+    // overload, not a gateway loss: say so plainly if it happens.
+    assert.equal(out.rcvbufErrors, 0, `the listener's kernel buffer overflowed (${out.rcvbufErrors} datagrams dropped by the kernel): the machine was too busy for this test`);
     assert.equal(delivered.length, expected.length, "every valid sentence arrived once");
     assert.deepEqual(delivered, expected, "byte-identical and in order");
 

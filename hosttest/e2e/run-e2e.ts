@@ -6,8 +6,6 @@ import { spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { GROUPS, GROUP_COUNT } from "../../src/core/groups";
-import { NodeUDP } from "../../src/platform/node/udp";
 import { SimSession } from "../../src/sim/session";
 import { BuiltinMix } from "../../src/sim/mix";
 import { BIN, NMEA_CORPUS } from "../lib/paths";
@@ -27,32 +25,33 @@ async function main(): Promise<void> {
   const inputFile = path.join(dir, "input.log");
   fs.writeFileSync(inputFile, input);
 
-  const datagrams: string[] = [];
-  const sockets: NodeUDP[] = [];
-  for (let g = 1; g <= GROUP_COUNT; g++) {
-    const s: NodeUDP = new NodeUDP({
-      port: GROUPS[g].port, reuseAddr: true, interface: "127.0.0.1", receiveBufferSize: 4 << 20,
-      onReadable() { for (let d = s.read(); d; d = s.read()) datagrams.push(GROUPS[g].name + " " + Buffer.from(d).toString("hex")); },
-    });
-    s.add(GROUPS[g].address);
-    sockets.push(s);
-  }
+  // The listener runs in its own process (see lib/listener-child.ts).
+  const listener = spawn(process.execPath, [path.join(__dirname, "..", "lib", "listener-child.js"), "127.0.0.1"], { stdio: ["ignore", "pipe", "inherit"] });
+  let lout = "";
+  listener.stdout!.on("data", (d) => (lout += d));
+  await new Promise<void>((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error("listener not ready")), 5000);
+    listener.stdout!.on("data", () => { if (lout.startsWith("READY")) { clearTimeout(t); resolve(); } });
+  });
+  const listenerDone = new Promise<void>((r) => listener.on("exit", () => r()));
   const sim = new SimSession({ log: inputFile, baud, waitHost: true, link: path.join(dir, "ttyBD") });
   await sim.open();
   const gw = spawn(process.execPath, [BIN, "gateway", "--serial", sim.gatewayPath, "--baud", String(baud), "--interface", "127.0.0.1", "--sfi", "BD0001"], { stdio: ["ignore", "ignore", "pipe"] });
   let gwErr = "";
   gw.stderr!.on("data", (d) => (gwErr += d));
   const exited = new Promise<void>((r) => gw.on("exit", () => r()));
-  await new Promise((r) => setTimeout(r, 300)); // listener sockets bound
   sim.start();
   await Promise.race([sim.done, exited]);
   await new Promise((r) => setTimeout(r, 500)); // the last datagrams in flight
   gw.kill("SIGTERM");
   await exited;
   await sim.close();
-  for (const s of sockets) s.close();
+  listener.kill("SIGTERM");
+  await listenerDone;
+  const heard = JSON.parse(lout.slice(lout.indexOf("\n") + 1));
+  const datagrams: string[] = heard.datagrams;
   const final = gwErr.split("\n").filter((l) => l.startsWith("{\"final\"")).map((l) => JSON.parse(l))[0] ?? null;
-  process.stdout.write(JSON.stringify({ input: input.toString("hex"), datagrams, final, hostBytes: sim.hostBytes, gatewayLog: gwErr.split("\n").filter((l) => !l.startsWith("{")) }) + "\n");
+  process.stdout.write(JSON.stringify({ input: input.toString("hex"), datagrams, rcvbufErrors: heard.rcvbufErrors, final, hostBytes: sim.hostBytes, gatewayLog: gwErr.split("\n").filter((l) => !l.startsWith("{")) }) + "\n");
   fs.rmSync(dir, { recursive: true, force: true });
 }
 

@@ -12,6 +12,7 @@ import { validateConfig } from "../console/settings";
 import { nodeClock, nodeTimers } from "../platform/node/host";
 import { NodeSerial } from "../platform/node/serial";
 import { NodeUDP } from "../platform/node/udp";
+import { decodeGb2312 } from "../platform/node/gb2312";
 import { openConsoleIO, type ConsoleIO } from "../platform/node/console-io";
 import { SettingsFile, defaultSettingsPath } from "../platform/node/settings-file";
 import { formatUsage, parseArgs, UsageError, type OptionSpec } from "./args";
@@ -89,7 +90,8 @@ export async function run(argv: string[]): Promise<number> {
   };
   const boot = (s: ReturnType<typeof configure>) => {
     const { store, loaded, config } = s;
-    const hooks = gatewayHooks({ silentAfter: config.alSilentS, noFixAfter: config.alNoFixS, checksumPercent: config.alCsumPct });
+    // Host: Chinese-mode (GB2312) short messages are decoded to Unicode in the device state.
+    const hooks = gatewayHooks({ silentAfter: config.alSilentS, noFixAfter: config.alNoFixS, checksumPercent: config.alCsumPct, decodeText: decodeGb2312 });
     gw = new Gateway({
       config,
       clock: nodeClock,

@@ -1,0 +1,33 @@
+// A multicast listener in its own process (its own event loop, so a busy test
+// process cannot make the kernel drop datagrams). Joins every 450 sentence group
+// on the given interface, prints "READY" once bound, and on SIGTERM prints one JSON
+// line: the datagrams ("GROUP hex", arrival order) and the kernel's UDP receive
+// buffer error count of this network namespace before/after.
+import * as fs from "fs";
+import { GROUPS, GROUP_COUNT } from "../../src/core/groups";
+import { NodeUDP } from "../../src/platform/node/udp";
+
+function rcvbufErrors(): number {
+  // /proc/net/snmp: "Udp: ... RcvbufErrors ..." header line, then the values line.
+  const lines = fs.readFileSync("/proc/net/snmp", "utf8").split("\n").filter((l) => l.startsWith("Udp:"));
+  const keys = lines[0].split(/\s+/), vals = lines[1].split(/\s+/);
+  return Number(vals[keys.indexOf("RcvbufErrors")]);
+}
+
+const iface = process.argv[2] ?? "127.0.0.1";
+const before = rcvbufErrors();
+const datagrams: string[] = [];
+const sockets: NodeUDP[] = [];
+for (let g = 1; g <= GROUP_COUNT; g++) {
+  const s: NodeUDP = new NodeUDP({
+    port: GROUPS[g].port, reuseAddr: true, interface: iface, receiveBufferSize: 4 << 20,
+    onReadable() { for (let d = s.read(); d; d = s.read()) datagrams.push(GROUPS[g].name + " " + Buffer.from(d).toString("hex")); },
+  });
+  s.add(GROUPS[g].address);
+  sockets.push(s);
+}
+setTimeout(() => process.stdout.write("READY\n"), 200);
+process.on("SIGTERM", () => {
+  for (const s of sockets) s.close();
+  process.stdout.write(JSON.stringify({ datagrams, rcvbufErrors: rcvbufErrors() - before }) + "\n", () => process.exit(0));
+});
