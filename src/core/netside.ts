@@ -208,6 +208,8 @@ export class NetworkSide {
     rejects: { disabled: 0, "not-addressed": 0, "source-not-allowed": 0, unsupported: 0, invalid: 0, rate: 0 },
     otherSentences: 0, answersAddressed: 0, legacyDatagrams: 0, syslogMessages: 0, sendErrors: 0,
   };
+  /** Datagrams received per transmission group index (1..GROUPS.length-1), for the console's status. */
+  readonly perGroupIn: number[] = new Array<number>(GROUPS.length).fill(0);
   private readonly o: NetworkSideOptions;
   private readonly gw: Gateway;
   private readonly config: GatewayConfig;
@@ -309,6 +311,7 @@ export class NetworkSide {
 
   /** One datagram from the network (sockets call this; tests may too). */
   receive(bytes: Uint8Array, length: number, group: number): void {
+    if (group > 0 && group < this.perGroupIn.length) this.perGroupIn[group]++;
     this.receiver.receive(bytes, length, group);
   }
 
