@@ -327,9 +327,10 @@ describe("GatewayConsoleHost over a real Gateway", () => {
     const gw = new Gateway({ config: loaded.config, clock, onUnit: wiring.onUnit, convertFrame: wiring.convertFrame });
     wiring.attach({ events: gw.events });
     let reboots = 0;
-    const host = new GatewayConsoleHost({ gateway: gw, state: wiring.state, store, loaded, clock, reboot: () => reboots++ });
+    const net = { resets: 0 };
+    const host = new GatewayConsoleHost({ gateway: gw, state: wiring.state, store, loaded, clock, reboot: () => reboots++, resetNetwork: () => net.resets++ });
     const feed = (body: string) => gw.feed(bytes(withChecksum(body) + "\r\n"));
-    return { store, gw, wiring, host, feed, reboots: () => reboots };
+    return { store, gw, wiring, host, feed, net, reboots: () => reboots };
   }
 
   it("status reads the gateway counters and the device state", () => {
@@ -376,9 +377,10 @@ describe("GatewayConsoleHost over a real Gateway", () => {
   });
 
   it("counters reset zeroes link and network counters and logs it", () => {
-    const { host, feed, gw } = setup();
+    const { host, feed, gw, net } = setup();
     feed("BDTXR,1,0179773,2,,A468656C6C6F");
     host.resetCounters();
+    assert.equal(net.resets, 1, "the network side is reset too");
     const s = host.status();
     assert.equal(s.terminal!.bytes, 0);
     assert.equal(s.terminal!.sentences, 0);

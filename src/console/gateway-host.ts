@@ -41,6 +41,8 @@ export interface GatewayConsoleHostOptions {
   network?(): { link: string; address: string };
   /** Received datagrams per group and receive errors, once a network receiver runs. */
   received?(): { in: Record<string, number>; errors: Record<string, number> };
+  /** Zero the network side's counters too (`counters reset`). */
+  resetNetwork?(): void;
   /** Active alerts from the alert manager, when one runs; default: conditions of the device state. */
   alerts?(): ReadonlyArray<{ id: string; state: string; text: string }>;
 }
@@ -114,6 +116,7 @@ export class GatewayConsoleHost implements ConsoleHost {
     zero(gw.encoder.counters);
     zero(gw.counters);
     if (this.o.state) this.o.state.checksumErrors = 0;
+    if (this.o.resetNetwork) this.o.resetNetwork();
     gw.events.add("console", "counters reset from the console");
   }
 
