@@ -60,12 +60,14 @@ export interface Seen { n: number; line: StrictLine; group: string; at: number }
 export class Listener {
   readonly lines: Seen[] = [];
   datagrams = 0;
+  /** Datagrams with at least one line of the gateway (its SFI). */
+  ownDatagrams = 0;
   foreign = 0;
   refused = 0;
   lastAt = 0;
   private sockets: NodeUDP[] = [];
 
-  constructor() {
+  constructor(readonly sfi = OWN_SFI) {
     for (let g = 1; g <= GROUP_COUNT; g++) {
       const grp = GROUPS[g];
       const s: NodeUDP = new NodeUDP({
@@ -82,11 +84,14 @@ export class Listener {
     let lines: StrictLine[];
     try { lines = readDatagram(bytes, { sendLimits: true }); } catch { this.refused++; return; }
     const at = performance.now();
+    let own = false;
     for (const line of lines) {
-      if (line.source !== OWN_SFI || line.sentence.startsWith("$CC")) { this.foreign++; continue; }
+      if (line.source !== this.sfi || line.sentence.startsWith("$CC")) { this.foreign++; continue; }
       this.lines.push({ n: line.n!, line, group, at });
       this.lastAt = at;
+      own = true;
     }
+    if (own) this.ownDatagrams++;
   }
 
   /**
@@ -155,9 +160,10 @@ export function writeSettings(dir: string, values: Record<string, string | numbe
   return file;
 }
 
-export function startGateway(serialPath: string, configFile: string, extra: string[] = []): GatewayProcess {
-  const child = spawn(process.execPath, [BIN, "gateway", "--serial", serialPath, "--baud", "115200", "--interface", "127.0.0.1",
-    "--sfi", OWN_SFI, "--stats", "1", "--config", configFile, ...extra], { stdio: ["ignore", "ignore", "pipe"] });
+/** The real `bd450 gateway` process; `args` replace the defaults (--interface 127.0.0.1 --sfi BD0001) when given. */
+export function startGateway(serialPath: string, configFile: string, args: string[] = ["--interface", "127.0.0.1", "--sfi", OWN_SFI]): GatewayProcess {
+  const child = spawn(process.execPath, [BIN, "gateway", "--serial", serialPath, "--baud", "115200",
+    "--stats", "1", "--config", configFile, ...args], { stdio: ["ignore", "ignore", "pipe"] });
   const g: GatewayProcess = {
     child, stats: [], log: [], mem: [],
     exited: new Promise((r) => child.on("exit", (c) => r(c ?? 1))),
@@ -177,7 +183,7 @@ export function startGateway(serialPath: string, configFile: string, extra: stri
       if (line.startsWith("{")) {
         try {
           const o = JSON.parse(line);
-          if (o.final) g.final = o; else g.stats.push({ t: performance.now() - t0, ...o });
+          if (o.final) g.final = o; else g.stats.push({ t: performance.now() - t0, at: performance.now(), ...o });
         } catch { /* partial */ }
       } else g.log.push(line);
     }
