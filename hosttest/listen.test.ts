@@ -56,6 +56,7 @@ describe("bd450 listen", function () {
         s.setMulticastTTL(1);
         let i = 0;
         const next = () => {
+          if (i === 0) s.send(Buffer.from("<132>1 2026-11-25T13:05:07.009Z BD0001 bd450 - cmd.reject - command from XX0009 rejected"), 5514, "127.0.0.1");
           if (i >= list.length) return s.close();
           const [a, p, t] = list[i++];
           s.send(Buffer.from(t, "latin1"), p, a, () => setTimeout(next, 30));
@@ -63,7 +64,7 @@ describe("bd450 listen", function () {
         setTimeout(next, 700);
       });`;
     try {
-      const script = `"${process.execPath}" "${BIN}" listen --group NAVD,RCOM --interface 127.0.0.1 --count ${datagrams.length - 1} --duration 15 --json --stats 0 --pcap "${pcap}" > "${dir}/out" 2> "${dir}/err" &
+      const script = `"${process.execPath}" "${BIN}" listen --group NAVD,RCOM --interface 127.0.0.1 --count ${datagrams.length - 1} --duration 15 --json --stats 0 --syslog 5514 --pcap "${pcap}" > "${dir}/out" 2> "${dir}/err" &
         L=$!; "${process.execPath}" -e '${sender.replace(/'/g, "'\\''")}'; wait $L; echo "rc=$?"`;
       const r = await runInNetns("sh", ["-c", script], { timeoutMs: 25000 });
       const outText = fs.readFileSync(path.join(dir, "out"), "utf8");
@@ -78,6 +79,7 @@ describe("bd450 listen", function () {
       assert.ok(re[0].reassembled >= 2);
       assert.equal(sentences[3].destination, "BD0001");
       assert.equal(sentences[0].from.split(":")[0], "127.0.0.1");
+      assert.deepEqual(lines.filter((l) => l.syslog).map((l) => l.syslog), ["<132>1 2026-11-25T13:05:07.009Z BD0001 bd450 - cmd.reject - command from XX0009 rejected"]);
       const discards = lines.filter((l) => l.verdict === "discard");
       assert.deepEqual(discards.map((l) => l.reason), ["tag-checksum"]);
       const final = JSON.parse(errText.trim().split("\n").pop()!);

@@ -22,6 +22,7 @@ const SPEC: Record<string, OptionSpec> = {
   json: { type: "boolean", help: "one JSON object per line instead of text" },
   sfi: { type: "string", arg: "XX0000", help: "own SFI: hide sentences whose d: names another SFI" },
   stats: { type: "number", arg: "S", help: "print the counters every S seconds to stderr (0: only at exit)", default: 10 },
+  syslog: { type: "number", arg: "PORT", help: "also receive the gateway's RFC 5424 syslog (its `syslog` setting) on UDP PORT and print it" },
   discards: { type: "boolean", help: "also print one line per discarded datagram (--no-discards to hide)", default: true },
   "carrier-mfr": { type: "string", arg: "MFR", help: "manufacturer mnemonic of the gateway's overlong-sentence carrier ($P<MFR>S)", default: "XBD" },
   carriers: { type: "boolean", help: "also print the carrier lines of reassembled overlong sentences" },
@@ -136,6 +137,22 @@ export async function run(argv: string[]): Promise<number> {
   let done: (why: string) => void = () => undefined;
   const finished = new Promise<string>((resolve) => { done = resolve; });
   const sockets: NodeUDP[] = [];
+  if (o.syslog !== undefined) {
+    const port = Number(o.syslog);
+    if (!(port >= 1 && port <= 65535 && Math.floor(port) === port)) throw new UsageError("--syslog needs a UDP port 1..65535");
+    const sock: NodeUDP = new NodeUDP({
+      port,
+      onReadable() {
+        for (let d = sock.read(); d; d = sock.read()) {
+          const line = Buffer.from(d).toString("utf8").replace(/^\uFEFF|(?<= )\uFEFF/, "");
+          out.push(json ? JSON.stringify({ syslog: line, from: `${d.address}:${d.port}` }) : `LOG  ${printable(line)}`);
+        }
+        flush();
+      },
+      onError(e?: Error) { process.stderr.write(`bd450 listen: syslog port ${port}: ${e?.message ?? "socket error"}\n`); },
+    });
+    sockets.push(sock);
+  }
   for (const g of groups) {
     const grp = GROUPS[g];
     const sock: NodeUDP = new NodeUDP({
