@@ -541,8 +541,46 @@ export async function measureGatewayOnXs(chunks: Uint8Array[], options: RunOptio
 /** A bare worker has no harness: give liveNow a gc() through evaluate. */
 function emptyWorkerAsGc(w: XsWorker): XsWorker {
   return Object.assign(Object.create(w), {
-    command: async () => ({ reply: new Uint8Array(0), meter: await w.evaluate("gc();") }),
+    command: async () => ({ reply: new Uint8Array(0), meter: await w.evaluate("(globalThis.__bd450gc || gc)();") }),
   });
+}
+
+/** The portable modules the firmware entry imports (src/platform/moddable/*.ts, relative imports that leave that folder), as module ids. */
+export function firmwareModules(): string[] {
+  const dir = path.join(repoRoot, "src/platform/moddable");
+  const ids = new Set<string>();
+  for (const f of fs.readdirSync(dir).filter((f) => f.endsWith(".ts"))) {
+    const text = fs.readFileSync(path.join(dir, f), "utf8");
+    for (const m of text.matchAll(/^import\s+(?!type\b)[^"']*["'](\.[^"']+)["']/gm)) {
+      const id = path.relative(repoRoot, path.resolve(dir, m[1])).replace(/\\/g, "/");
+      if (!id.startsWith("src/platform/moddable/")) ids.add(id);
+    }
+  }
+  return [...ids].sort();
+}
+
+/**
+ * Live heap of a module set on XS: `code` is the heap after the bundle is parsed
+ * (bytecode and function objects: flash on the board), `data` what running the
+ * module bodies adds (tables, closures: RAM on the board unless preloaded).
+ */
+export async function measureModulesOnXs(ids: string[]): Promise<{ modules: number; code: HeapFigure; data: HeapFigure }> {
+  const live = async (script: string) => {
+    const w = await XsWorker.start(script);
+    try {
+      const e = await liveNow(emptyWorkerAsGc(w));
+      return { slots: e.slots, chunkBytes: e.chunkBytes };
+    } finally {
+      await w.close();
+    }
+  };
+  const empty = await live("globalThis.__empty = 1;");
+  // The bundle preamble removes gc(); keep a handle for the measurement. Keep the
+  // loader reachable too, or the whole bundle (code included) is garbage.
+  const keepGc = "globalThis.__bd450gc = host.gc; globalThis.__bd450require = require;\n";
+  const parsed = await live(bundle(ids, keepGc));
+  const run = await live(bundle(ids, keepGc + ids.map((id) => `require(${JSON.stringify(id)});`).join("\n")));
+  return { modules: moduleClosure(ids).length, code: minus(parsed, empty), data: minus(run, parsed) };
 }
 
 function fillMessage(size: number, garbage: number): Uint8Array {

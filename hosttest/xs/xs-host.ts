@@ -16,8 +16,12 @@
 import { Gateway } from "../../src/core/gateway";
 import { makeConfig, type GatewayConfig } from "../../src/core/config";
 import type {
-  ByteBuffer, Clock, Datagram, SerialInstance, SerialOptions, Timers, UDPInstance, UDPOptions,
+  ByteBuffer, Clock, Datagram, SerialInstance, SerialOptions, SettingsStore, Timers, UDPInstance, UDPOptions,
 } from "../../src/core/io";
+import { gatewayHooks } from "../../src/beidou/wiring";
+import { Console } from "../../src/console/console";
+import { GatewayConsoleHost } from "../../src/console/gateway-host";
+import { loadSettings } from "../../src/console/persist";
 
 export const OP_INIT = 1;
 export const OP_LOAD = 2;
@@ -60,6 +64,21 @@ export interface InitOptions {
    * allocates nothing per command beyond the command itself.
    */
   capture?: boolean;
+  /**
+   * true (default): wire the gateway as the firmware entry does (Beidou decoders and
+   * device state on every unit, the console fed every sentence); false: core only.
+   */
+  firmware?: boolean;
+}
+
+/** Settings in memory (the console needs a store; nothing is persisted here). */
+class MemorySettings implements SettingsStore {
+  private readonly map = new Map<string, string | number | boolean>();
+  get(key: string) { return this.map.get(key); }
+  set(key: string, value: string | number | boolean) { this.map.set(key, value); }
+  delete(key: string) { this.map.delete(key); }
+  keys() { return [...this.map.keys()]; }
+  commit() { /* in memory */ }
 }
 
 function asciiString(bytes: Uint8Array, start: number, end: number): string {
@@ -376,6 +395,9 @@ export class HostDriver {
   private discard: DiscardReader | undefined;
   private logLines = 0;
   private logHash = 2166136261;
+  private consoleBytes = 0;
+  private consoleHash = 2166136261;
+  private detach: (() => void) | undefined;
   private capture = true;
   private readonly counterReply = new Uint8Array(8);
   private filler: ArrayBuffer | undefined;
@@ -418,6 +440,10 @@ export class HostDriver {
 
   private init(o: InitOptions): void {
     if (this.gateway) this.gateway.stop();
+    if (this.detach) this.detach();
+    this.detach = undefined;
+    this.consoleBytes = 0;
+    this.consoleHash = 2166136261;
     FifoSerial.reset();
     this.clock = new ManualClock(o.epoch ?? 1767225600000);
     this.timers = new ManualTimers(this.clock);
@@ -435,17 +461,46 @@ export class HostDriver {
       return;
     }
     const config = makeConfig(o.config);
-    this.gateway = new Gateway({
+    const clock = this.clock, timers = this.timers;
+    const firmware = o.firmware !== false;
+    const hooks = firmware
+      ? gatewayHooks({ clock, silentAfter: config.alSilentS, noFixAfter: config.alNoFixS, checksumPercent: config.alCsumPct })
+      : undefined;
+    let con: Console | undefined;
+    const gateway = new Gateway({
       serial: { io: FifoSerial, port, receive: 3, transmit: 1, baud: this.baud },
       udp: { io: OutboxUDP },
       config,
-      clock: this.clock,
-      timers: this.timers,
+      clock,
+      timers,
       log: (line) => {
         this.logLines++;
         this.logHash = fnv(this.logHash, line);
       },
+      onUnit: hooks
+        ? (kind, bytes, length, reason) => {
+          hooks.onUnit(kind, bytes, length, reason);
+          if (kind === "sentence" && con) con.terminalSentence(bytes, length);
+        }
+        : undefined,
+      convertFrame: hooks ? hooks.convertFrame : undefined,
     });
+    this.gateway = gateway;
+    if (hooks) {
+      hooks.attach({ events: gateway.events, timers });
+      this.detach = () => hooks.wiring.detach();
+      const store = new MemorySettings();
+      const loaded = loadSettings(store);
+      const host = new GatewayConsoleHost({ gateway, state: hooks.wiring.state, store, loaded, clock, reboot: () => undefined });
+      con = new Console({
+        host, clock, timers, banner: "bd450 console",
+        write: (b) => {
+          this.consoleBytes += b.length;
+          for (let i = 0; i < b.length; i++) this.consoleHash = Math.imul(this.consoleHash ^ b[i], 16777619) >>> 0;
+        },
+      });
+      con.start();
+    }
     this.gateway.start();
   }
 
@@ -517,6 +572,8 @@ export class HostDriver {
       inputLength: this.inputLength,
       logLines: this.logLines,
       logHash: this.logHash,
+      consoleBytes: this.consoleBytes,
+      consoleHash: this.consoleHash,
       now: this.clock.now(),
     };
   }
