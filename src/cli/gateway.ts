@@ -4,6 +4,7 @@
 import * as os from "os";
 import { Gateway } from "../core/gateway";
 import { NetworkSide } from "../core/netside";
+import { GROUPS } from "../core/groups";
 import { gatewayHooks } from "../beidou/wiring";
 import { Console } from "../console/console";
 import { GatewayConsoleHost } from "../console/gateway-host";
@@ -56,11 +57,22 @@ const ALERT_STATES: Record<string, string> = {
   V: "active, unacknowledged", S: "active, silenced", A: "active, acknowledged", O: "active, responsibility transferred", U: "rectified, unacknowledged",
 };
 
-/** Console `status` network figures from the network side (datagrams in: all listened groups together). */
+/** Console `status` network figures from the network side: datagrams in per group, receive and command errors. */
 function receivedCounts(side: NetworkSide): { in: Record<string, number>; errors: Record<string, number> } {
-  const r = side.receiver.counters as unknown as Record<string, number>;
+  const r = side.receiver.counters;
+  const inPerGroup: Record<string, number> = {};
+  for (let g = 1; g < side.perGroupIn.length; g++) if (side.perGroupIn[g]) inPerGroup[GROUPS[g].name] = side.perGroupIn[g];
   const errors: Record<string, number> = { discarded: r.discarded, commandsRejected: side.counters.commandsRejected, netSendErrors: side.counters.sendErrors };
-  return { in: { "all groups": r.datagrams, accepted: r.accepted, commands: side.counters.commandsAccepted }, errors };
+  return { in: inPerGroup, errors };
+}
+
+/** `counters reset` on the console: the network side's counters too. */
+function resetNetworkCounters(side: NetworkSide): void {
+  const zero = (o: Record<string, unknown>) => { for (const k in o) if (typeof o[k] === "number") o[k] = 0; };
+  zero(side.counters as unknown as Record<string, unknown>);
+  zero(side.counters.rejects as unknown as Record<string, unknown>);
+  zero(side.receiver.counters as unknown as Record<string, unknown>);
+  side.perGroupIn.fill(0);
 }
 
 export async function run(argv: string[]): Promise<number> {
@@ -135,6 +147,7 @@ export async function run(argv: string[]): Promise<number> {
         network: () => hostNetwork(config.iface),
         // Network side (issue 4): receive counters and the BAM alert list.
         received: () => receivedCounts(side),
+        resetNetwork: () => resetNetworkCounters(side),
         alerts: () => side.alerts.active().map((a) => ({ id: `${a.id}${a.instance > 1 ? "." + a.instance : ""} ${a.key}`, state: ALERT_STATES[a.state] ?? a.state, text: a.text })),
         // Outside the console's own call: the console prints "rebooting..." first.
         reboot: () => setImmediate(reboot),
