@@ -75,6 +75,15 @@ function deviceConsole(o: ConsoleIOOptions): ConsoleIO {
   let writable = 0;
   let closed = false;
   let retry: NodeJS.Timeout | undefined;
+  // Log the first failure of a run of retries only, so a missing device cannot flood the log.
+  let failing = false;
+  const failed = (text: string) => {
+    if (!failing) o.log?.(text);
+    failing = true;
+    serial = undefined;
+    writable = 0;
+    if (!closed && !retry) retry = setTimeout(open, 1000);
+  };
   const rx = new Uint8Array(256);
   const io = { dropped: 0, write, close };
 
@@ -121,19 +130,17 @@ function deviceConsole(o: ConsoleIOOptions): ConsoleIO {
           }
         },
         onWritable(bytes: number) {
+          if (failing) o.log?.(`console device ${o.target} open again`);
+          failing = false;
           writable = bytes;
           pump();
         },
         onError(err: Error) {
-          o.log?.(`console device ${o.target} failed: ${err.message}; reopening`);
-          serial = undefined;
-          writable = 0;
-          if (!closed && !retry) retry = setTimeout(open, 1000);
+          failed(`console device ${o.target} failed: ${err.message}; retrying every second`);
         },
       });
     } catch (e) {
-      o.log?.(`console device ${o.target}: ${(e as Error).message}; retrying`);
-      if (!closed && !retry) retry = setTimeout(open, 1000);
+      failed(`console device ${o.target}: ${(e as Error).message}; retrying every second`);
     }
   }
 
