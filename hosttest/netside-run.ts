@@ -86,7 +86,7 @@ async function main(): Promise<void> {
     // Terminal goes silent, then comes back.
     sim.kill("SIGSTOP");
     events.push("terminal stopped");
-    await sleep(4000);
+    await sleep(5500); // alSilentS 2 + tick: silent alert for ~3 s, at least one HBT (every 2 s) inside
     sim.kill("SIGCONT");
     events.push("terminal resumed");
     await sleep(3000);
