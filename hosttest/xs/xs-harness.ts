@@ -646,11 +646,17 @@ async function measureChunkBytes(chunks: Uint8Array[], options: RunOptions, skip
       await w.close();
     }
   };
-  const budget = 256 * 1024;
-  const gw = await run("gateway", budget);
+  // A large budget spreads the "which command collected" quantization over more
+  // sentences; a gateway that allocates little may not use it up, then retry smaller.
+  let budget = 1024 * 1024;
+  let gw = await run("gateway", budget);
+  if (!gw.hit) {
+    budget = 256 * 1024;
+    gw = await run("gateway", budget);
+  }
   if (!gw.hit)
     return { allocate: gw.allocate, perSentence: null, note: `chunk heap: ${budget} bytes free lasted the rest of the input (${gw.sentences} sentences): under ${(budget / Math.max(1, gw.sentences)).toFixed(1)} bytes/sentence` };
-  const hostBudget = budget;
+  const hostBudget = 256 * 1024;
   const base = await run("discard", hostBudget);
   const hostPerCommand = base.hit && base.commands > 0 ? hostBudget / base.commands : 0;
   const per = (budget - hostPerCommand * gw.commands) / Math.max(1, gw.sentences);

@@ -15,6 +15,8 @@ export interface BoardWiring {
   name: string;
   /** The Beidou terminal's UART; `terminalAlt` when UART0 is held by xsbug (-d) or the console module (-i). */
   terminal: UartPins;
+  /** Terminal baud until the `baud` setting is saved. */
+  terminalBaud: number;
   terminalAlt: UartPins;
   console: UartPins & { baud: number };
   /** Network defaults used until settings are saved. */
@@ -45,6 +47,7 @@ export function readBoard(): BoardWiring {
   return {
     name: str("board", "wt32_eth01"),
     terminal: { port: num("termPort", 0), receive: num("termRx", 3), transmit: num("termTx", 1) },
+    terminalBaud: num("termBaud", 115200),
     terminalAlt: { port: num("termAltPort", 2), receive: num("termAltRx", 35), transmit: num("termAltTx", 4) },
     console: { port: num("conPort", 1), receive: num("conRx", 5), transmit: num("conTx", 17), baud: num("conBaud", 115200) },
     ipMode: str("ipMode", "static"),

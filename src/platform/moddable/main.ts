@@ -64,16 +64,18 @@ export default function main(): void {
   const stored = new Set(store.keys());
   const rec = config as unknown as Record<string, string>;
   for (const k of BOARD_NETWORK_KEYS) if (!stored.has(k)) rec[k] = board[k];
+  if (!stored.has("baud")) config.baud = board.terminalBaud;
   const invalid = validateConfig(config);
   if (invalid.length) {
     // Stored settings that break a rule must not brick the gateway: run on defaults.
     config = defaultConfig();
     const d = config as unknown as Record<string, string>;
     for (const k of BOARD_NETWORK_KEYS) d[k] = board[k];
+    config.baud = board.terminalBaud;
   }
 
   const term = terminalPins(board.terminal, board.terminalAlt, config.baud);
-  const hooks = gatewayHooks({ silentAfter: config.alSilentS, noFixAfter: config.alNoFixS, checksumPercent: config.alCsumPct });
+  const hooks = gatewayHooks({ clock, silentAfter: config.alSilentS, noFixAfter: config.alNoFixS, checksumPercent: config.alCsumPct });
   const link = new EthernetLink(
     { mode: config.ipMode, address: config.ipAddr, mask: config.ipMask, gateway: config.ipGateway },
     timers,

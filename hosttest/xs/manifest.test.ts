@@ -1,0 +1,118 @@
+// The Moddable build description: manifest.json, boards/*.json and the firmware
+// sources agree with each other (no Moddable SDK is needed to check this).
+
+import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { repoRoot } from "./xs-harness";
+
+const manifest = JSON.parse(fs.readFileSync(path.join(repoRoot, "manifest.json"), "utf8"));
+const boardsDir = path.join(repoRoot, "boards");
+const boards = fs.readdirSync(boardsDir).filter((f) => f.endsWith(".json"))
+  .map((f) => ({ file: f, ...JSON.parse(fs.readFileSync(path.join(boardsDir, f), "utf8")) }));
+
+function ipv4(s: string): number {
+  const m = /^(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(s);
+  assert.ok(m, `${s} is not a dotted IPv4 address`);
+  return m.slice(1).reduce((a, x) => { assert.ok(Number(x) <= 255); return a * 256 + Number(x); }, 0);
+}
+
+/** Module specifier -> source file, as mcconfig maps the manifest's "dir/*" keys. */
+function moduleFile(spec: string): string | undefined {
+  for (const [key, value] of Object.entries(manifest.modules as Record<string, string>)) {
+    if (!key.endsWith("/*")) continue;
+    const prefix = key.slice(0, -1);
+    if (!spec.startsWith(prefix)) continue;
+    const rest = spec.slice(prefix.length);
+    if (rest.includes("/")) continue;
+    const file = path.join(repoRoot, value.slice(0, -1), rest + ".ts");
+    if (fs.existsSync(file)) return file;
+  }
+  return undefined;
+}
+
+describe("Moddable manifest and board files", () => {
+  it("has one board file per platform block, and each platform block has a board file", () => {
+    const platforms = Object.keys(manifest.platforms).filter((p) => p !== "...");
+    assert.deepEqual(boards.map((b) => b.platform).sort(), platforms.sort());
+    assert.ok(manifest.platforms["..."].error, "other platforms fail with a message");
+  });
+
+  for (const b of boards) {
+    it(`${b.file}: manifest config equals the board file`, () => {
+      const c = manifest.platforms[b.platform].config;
+      assert.deepEqual(
+        { termPort: c.termPort, termRx: c.termRx, termTx: c.termTx, termBaud: c.termBaud, termAltPort: c.termAltPort, termAltRx: c.termAltRx, termAltTx: c.termAltTx,
+          conPort: c.conPort, conRx: c.conRx, conTx: c.conTx, conBaud: c.conBaud, ipMode: c.ipMode, ipAddr: c.ipAddr, ipMask: c.ipMask, ipGateway: c.ipGateway },
+        { termPort: b.terminal.uart, termRx: b.terminal.receive, termTx: b.terminal.transmit, termBaud: b.terminal.baud,
+          termAltPort: b.terminalDebug.uart, termAltRx: b.terminalDebug.receive, termAltTx: b.terminalDebug.transmit,
+          conPort: b.console.uart, conRx: b.console.receive, conTx: b.console.transmit, conBaud: b.console.baud,
+          ipMode: b.network.mode, ipAddr: b.network.address, ipMask: b.network.mask, ipGateway: b.network.gateway },
+      );
+      assert.equal(c.board, b.file.replace(/\.json$/, ""));
+    });
+
+    it(`${b.file}: three UARTs, no pin used twice or taken from Ethernet, static address in 172.16.0.0/12`, () => {
+      const uarts = [b.terminal, b.terminalDebug, b.console];
+      assert.deepEqual(new Set(uarts.map((u) => u.uart)).size, 3, "terminal, its debug alternative and the console use different UARTs");
+      for (const u of uarts) assert.ok(u.uart >= 0 && u.uart <= 2);
+      const pins = [b.terminalDebug.receive, b.terminalDebug.transmit, b.console.receive, b.console.transmit];
+      assert.equal(new Set([...pins, b.terminal.receive, b.terminal.transmit]).size, 6, "UART pins are distinct");
+      for (const p of [...pins, b.terminal.receive, b.terminal.transmit]) assert.ok(!b.reservedPins.includes(p), `pin ${p} is reserved for Ethernet`);
+      for (const u of uarts) assert.ok(![34, 35, 36, 39].includes(u.transmit), `GPIO${u.transmit} is input-only`);
+      for (const u of uarts) assert.ok(!(u.receive >= 6 && u.receive <= 11) && !(u.transmit >= 6 && u.transmit <= 11), "GPIO6-11 are the flash bus");
+      if (b.network.mode === "static") {
+        const a = ipv4(b.network.address);
+        assert.equal(a >>> 20, ipv4("172.16.0.0") >>> 20, "IEC 61162-450 wants an address in 172.16.0.0/12");
+        const mask = ipv4(b.network.mask);
+        assert.ok(/^1*0*$/.test(mask.toString(2).padStart(32, "0")), "contiguous mask");
+      } else assert.equal(b.network.mode, "dhcp");
+    });
+  }
+
+  it("lists modules that exist, preloads main, and runs it", () => {
+    for (const [key, value] of Object.entries(manifest.modules as Record<string, string>)) {
+      assert.ok(key.endsWith("/*") && value.endsWith("/*"));
+      assert.ok(fs.existsSync(path.join(repoRoot, value.slice(0, -1))), `${value} exists`);
+    }
+    assert.ok(moduleFile(manifest.creation.main), `creation.main ${manifest.creation.main} is a listed module`);
+    for (const p of manifest.preload) assert.ok(moduleFile(p), `preload ${p} is a listed module`);
+    assert.ok(manifest.creation.heap.initial > 0 && manifest.creation.chunk.initial > 0);
+    assert.equal(manifest.typescript.tsconfig.compilerOptions.strict, true);
+  });
+
+  it("every relative import of the firmware resolves to a module the manifest lists", () => {
+    const seen = new Set<string>();
+    const visit = (spec: string, from: string) => {
+      const file = moduleFile(spec);
+      assert.ok(file, `${from} imports ${spec}, which the manifest does not list`);
+      if (seen.has(spec)) return;
+      seen.add(spec);
+      const text = fs.readFileSync(file, "utf8");
+      for (const m of text.matchAll(/^(?:import|export)\s+(?!type\b)[^"';]*?from\s+["']([^"']+)["']|^import\s+["']([^"']+)["']/gm)) {
+        const s = m[1] ?? m[2];
+        if (!s.startsWith(".")) {
+          assert.ok(/^(embedded:|mc\/config$|timer$|time$|preference$|instrumentation$|ethernet$|net$)/.test(s),
+            `${spec} imports "${s}": not a Moddable module bd450 declares`);
+          continue;
+        }
+        const parts = spec.split("/");
+        parts.pop();
+        for (const seg of s.split("/")) {
+          if (seg === "..") parts.pop();
+          else if (seg !== ".") parts.push(seg);
+        }
+        visit(parts.join("/"), spec);
+      }
+    };
+    visit(manifest.creation.main, "manifest");
+    assert.ok(seen.size > 20, `firmware closure has ${seen.size} modules`);
+  });
+
+  it("sizes the XS heap at least as large as the measured live heap of the firmware's gateway", () => {
+    // Measured by hosttest/xs (bench/out/xs-figures.json): gateway + wiring + console
+    // live 1553 slots and 13 KB of chunks with preloaded modules; see README-flashing.
+    assert.ok(manifest.creation.heap.initial >= 1553 * 2);
+    assert.ok(manifest.creation.chunk.initial >= 13056 * 4);
+  });
+});
