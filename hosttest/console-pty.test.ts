@@ -416,6 +416,37 @@ describe("console over a real pty (socat, bd450 sim, bd450 gateway --console)", 
     });
   });
 
+  describe("a console device that is missing at start", () => {
+    it("is retried every second and serves the console once it appears", async () => {
+      await stopGateway();
+      const late = path.join(dir, "late-con");
+      gwErr = "";
+      const setup = "ip link set lo up && ip route add 224.0.0.0/4 dev lo src 127.0.0.1 && exec \"$0\" \"$@\"";
+      gw = spawn("unshare", ["-rn", "sh", "-c", setup, process.execPath, MAIN, "gateway",
+        "--serial", path.join(dir, terminal), "--console", late, "--config", cfgFile], { stdio: ["ignore", "ignore", "pipe"] });
+      gw.stderr!.on("data", (d) => (gwErr += d));
+      await sleep(1500);
+      assert.match(gwErr, /console device .*late-con failed: .*; retrying every second/);
+      const pair = spawn("socat", [`pty,raw,echo=0,link=${late}`, `pty,raw,echo=0,link=${late}-user`], { stdio: "ignore" });
+      try {
+        await waitForPath(late + "-user");
+        const u = new PtyUser(late + "-user");
+        try {
+          await u.waitFor(/type help for commands\r\nbd450> $/, 10000);
+          assert.match(await u.cmd("show config"), /^sfi +BD0042 /m);
+          assert.equal((gwErr.match(/late-con failed/g) ?? []).length, 1, "one log line for the whole retry run");
+          assert.match(gwErr, /console device .*late-con open again/);
+        } finally {
+          u.close();
+        }
+      } finally {
+        await stopGateway();
+        pair.kill("SIGTERM");
+      }
+      await restartGateway();
+    });
+  });
+
   describe("a terminal answering in RDSS 4.0 binary frames", () => {
     it("the frames' 2.1 text form reaches the console (FKI, ICI, DWR)", async () => {
       await stopGateway();
