@@ -50,9 +50,15 @@ function setOk(changes: [string, string][], base: GatewayConfig = defaultConfig(
   return (r as { config: GatewayConfig }).config;
 }
 
+const tmpDirs: string[] = [];
 function tmpDir(): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), "bd450-settings-"));
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), "bd450-settings-"));
+  tmpDirs.push(d);
+  return d;
 }
+after(() => {
+  for (const d of tmpDirs) fs.rmSync(d, { recursive: true, force: true });
+});
 
 describe("settings schema", () => {
   it("has exactly one row per GatewayConfig key, keys <= 15 characters", () => {
