@@ -759,6 +759,22 @@ export function cleanupFuzz(): void {
   tmpDir = undefined;
 }
 
+/** The file the host store writes for a record (written once per variant set, then reused: commit() fsyncs). */
+const cleanStores = new Map<string, Buffer>();
+function cleanStore(variants: number[], stored: GatewayConfig, file: string): Buffer {
+  const key = variants.join(",");
+  let b = cleanStores.get(key);
+  if (!b) {
+    try { fs.unlinkSync(file); } catch { /* first */ }
+    const w = new SettingsFile(file);
+    for (const row of SETTINGS) w.set(row.key, (stored as unknown as Record<string, string | number | boolean>)[row.key]);
+    w.commit();
+    b = fs.readFileSync(file);
+    if (cleanStores.size < 4096) cleanStores.set(key, b);
+  }
+  return b;
+}
+
 const settingsCorrupted: FuzzTarget = {
   name: "settings.corrupted-store",
   claim: "a settings file written by the host store, then truncated mid-write, bytes flipped/deleted/inserted, lines duplicated: " +
@@ -773,11 +789,7 @@ const settingsCorrupted: FuzzTarget = {
       const stored = makeConfig(want);
       if (validateConfig(stored).length) return; // a combination the schema refuses is not a store anyone wrote
       const file = settingsPath();
-      try { fs.unlinkSync(file); } catch { /* first */ }
-      const w = new SettingsFile(file);
-      for (const row of SETTINGS) w.set(row.key, (stored as unknown as Record<string, string | number | boolean>)[row.key]);
-      w.commit();
-      const clean = fs.readFileSync(file);
+      const clean = cleanStore(variants, stored, file);
       const bad = truncateOnly ? clean.subarray(0, muts.length ? muts[0].at % (clean.length + 1) : clean.length) : Buffer.from(mutate(clean, muts));
       fs.writeFileSync(file, bad);
       const store = new SettingsFile(file);
