@@ -7,7 +7,7 @@
 // terminal must not eat the heap): beyond it the oldest output is dropped and
 // counted.
 
-import type { ByteBuffer } from "../../core/io";
+import type { ByteBuffer } from "core/io";
 
 interface PortSerial {
   read(buffer: Uint8Array): number | undefined;

@@ -14,7 +14,7 @@
 /// <reference path="../../../types/moddable/ethernet.d.ts" />
 import Ethernet from "ethernet";
 import Net from "net";
-import type { Timers } from "../../core/io";
+import type { Timers } from "core/io";
 
 export interface LinkSettings {
   /** "static" (IEC 61162-450 wants a fixed address in 172.16.0.0/12) or "dhcp". */

@@ -7,15 +7,15 @@
 // retried; none stops the UART path.
 
 import Instrumentation from "instrumentation";
-import { Gateway } from "../../core/gateway";
-import { NetworkSide } from "../../core/netside";
-import type { GatewayConfig } from "../../core/config";
-import type { SerialClass } from "../../core/io";
-import { gatewayHooks } from "../../beidou/wiring";
-import { Console } from "../../console/console";
-import { GatewayConsoleHost } from "../../console/gateway-host";
-import { loadSettings } from "../../console/persist";
-import { defaultConfig, validateConfig } from "../../console/settings";
+import { Gateway } from "core/gateway";
+import { NetworkSide } from "core/netside";
+import type { GatewayConfig } from "core/config";
+import type { SerialClass } from "core/io";
+import { gatewayHooks } from "beidou/wiring";
+import { Console } from "console/console";
+import { GatewayConsoleHost } from "console/gateway-host";
+import { loadSettings } from "console/persist";
+import { defaultConfig, validateConfig } from "console/settings";
 import { readBoard, type UartPins } from "./board";
 import { ConsolePort } from "./console-port";
 import { EthernetLink } from "./link";

@@ -9,7 +9,7 @@
 // never be written from the data path, and unchanged values are not rewritten.
 
 import Preference from "preference";
-import type { SettingsStore } from "../../core/io";
+import type { SettingsStore } from "core/io";
 
 /** ESP32 NVS limit for namespace and key names (NVS_KEY_NAME_MAX_SIZE - 1). */
 export const NVS_NAME_MAX = 15;

@@ -3,7 +3,7 @@
 /// <reference path="../../../types/moddable/time.d.ts" />
 import Timer from "timer";
 import Time from "time";
-import type { Clock, Timers } from "../../core/io";
+import type { Clock, Timers } from "core/io";
 
 interface Handle {
   timer: Timer | undefined;

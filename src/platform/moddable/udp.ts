@@ -8,7 +8,7 @@
 // "no network" from write() meanwhile, which the gateway counts as a send error.
 
 import UDP from "embedded:io/socket/udp";
-import type { ByteBuffer, Datagram, Timers, UDPClass, UDPInstance, UDPOptions } from "../../core/io";
+import type { ByteBuffer, Datagram, Timers, UDPClass, UDPInstance, UDPOptions } from "core/io";
 import type { EthernetLink } from "./link";
 
 /**
