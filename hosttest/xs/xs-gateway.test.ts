@@ -81,7 +81,7 @@ describe("XS figures (compute and allocation per forwarded sentence, heap)", fun
   this.timeout(120000);
 
   it("measures the gateway over the corpus and writes bench/out/xs-figures.json", async () => {
-    const { writeXsFigures, formatFigures, FIGURES_FILE } = await import("./xs-figures");
+    const { writeXsFigures, formatFigures, recommendCreation, FIGURES_FILE } = await import("./xs-figures");
     const f = await writeXsFigures();
     console.log(formatFigures(f).replace(/^/gm, "      "));
     assert.ok(fs.existsSync(FIGURES_FILE));
@@ -92,5 +92,10 @@ describe("XS figures (compute and allocation per forwarded sentence, heap)", fun
     assert.ok(f.live.gatewayPeak.slots > f.live.empty.slots);
     // The reserved XS heap must not grow while the gateway runs in steady state.
     assert.equal(f.allocateMeter.after, f.allocateMeter.before);
+    // manifest.json's creation sizes must cover what these figures call for.
+    const manifest = JSON.parse(fs.readFileSync(path.join(repoRoot, "manifest.json"), "utf8"));
+    const r = recommendCreation(f);
+    assert.ok(manifest.creation.heap.initial >= r.heapSlots, `heap.initial ${manifest.creation.heap.initial} < ${r.heapSlots} slots`);
+    assert.ok(manifest.creation.chunk.initial >= r.chunkBytes, `chunk.initial ${manifest.creation.chunk.initial} < ${r.chunkBytes} bytes`);
   });
 });

@@ -18,6 +18,7 @@ import { makeConfig, type GatewayConfig } from "../../src/core/config";
 import type {
   ByteBuffer, Clock, Datagram, SerialInstance, SerialOptions, SettingsStore, Timers, UDPInstance, UDPOptions,
 } from "../../src/core/io";
+import { NetworkSide } from "../../src/core/netside";
 import { gatewayHooks } from "../../src/beidou/wiring";
 import { Console } from "../../src/console/console";
 import { GatewayConsoleHost } from "../../src/console/gateway-host";
@@ -467,6 +468,7 @@ export class HostDriver {
       ? gatewayHooks({ clock, silentAfter: config.alSilentS, noFixAfter: config.alNoFixS, checksumPercent: config.alCsumPct })
       : undefined;
     let con: Console | undefined;
+    let net: NetworkSide | undefined;
     const gateway = new Gateway({
       serial: { io: FifoSerial, port, receive: 3, transmit: 1, baud: this.baud },
       udp: { io: OutboxUDP },
@@ -476,7 +478,10 @@ export class HostDriver {
       log: (line) => {
         this.logLines++;
         this.logHash = fnv(this.logHash, line);
+        if (net) net.logLine(line);
       },
+      destinationFor: hooks ? (b, n) => (net ? net.destinationFor(b, n) : undefined) : undefined,
+      onDatagram: hooks ? (b, n) => { if (net) net.onDatagram(b, n); } : undefined,
       onUnit: hooks
         ? (kind, bytes, length, reason) => {
           hooks.onUnit(kind, bytes, length, reason);
@@ -488,7 +493,10 @@ export class HostDriver {
     this.gateway = gateway;
     if (hooks) {
       hooks.attach({ events: gateway.events, timers });
-      this.detach = () => hooks.wiring.detach();
+      // The network side as main.ts wires it (command groups, alerts, HBT on BAM1).
+      net = new NetworkSide({ gateway, clock, timers, device: hooks.wiring.state, udp: { io: OutboxUDP } });
+      const side = net;
+      this.detach = () => { hooks.wiring.detach(); side.stop(); };
       const store = new MemorySettings();
       const loaded = loadSettings(store);
       const host = new GatewayConsoleHost({ gateway, state: hooks.wiring.state, store, loaded, clock, reboot: () => undefined });
@@ -502,6 +510,7 @@ export class HostDriver {
       con.start();
     }
     this.gateway.start();
+    if (net) net.start();
   }
 
   private load(message: Uint8Array, start: number): void {
