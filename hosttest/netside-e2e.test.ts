@@ -37,6 +37,9 @@ describe("network command end to end (private namespace)", function () {
     assert.equal(net.commandsAccepted, 1);
     assert.equal(net.rejects["source-not-allowed"], 1);
     assert.equal(net.rejects["not-addressed"], 1);
+    // The gateway hears its own RCOM/BAM1 traffic through multicast loopback: not a duplicate SFI.
+    assert.ok(out.final.network.receiver.ownSource > 0, "own loopback seen");
+    assert.equal(net.sfiCollisions, 0);
     assert.ok(out.gatewayLog.some((l: string) => /cmd\.reject: command from XX0009 rejected \(source-not-allowed\)/.test(l)), out.gatewayLog.join("\n"));
     // Alerts on BAM1: HBT every 2 s; 10001 (terminal silent) V while stopped, N after resume.
     const bam = fromGw.filter((l) => l.group === "BAM1");

@@ -55,7 +55,7 @@ function dgram(tagParams: string, sentence: string): Uint8Array {
   return asciiBytes("UdPbC\0" + tag(tagParams) + sentence + "\r\n");
 }
 
-interface Out { group: number; sentences: Array<{ text: string; d: string | null; s: string | null }> }
+interface Out { group: number; raw: Uint8Array; sentences: Array<{ text: string; d: string | null; s: string | null }> }
 
 function setup(cfg: Partial<GatewayConfig> = {}, device?: DeviceStatus) {
   serialWrites = [];
@@ -73,7 +73,7 @@ function setup(cfg: Partial<GatewayConfig> = {}, device?: DeviceStatus) {
     onDatagram(b, n, g) {
       const v = reader.receive(b, n);
       assert.equal(v.verdict, "accept", "the gateway's own datagram must pass the strict receiver");
-      out.push({ group: g, sentences: v.sentences.map((s) => ({ text: sentenceText(s), d: s.destination, s: s.source })) });
+      out.push({ group: g, raw: b.slice(0, n), sentences: v.sentences.map((s) => ({ text: sentenceText(s), d: s.destination, s: s.source })) });
       net?.onDatagram(b, n);
     },
     destinationFor: (b: Uint8Array, n: number) => net?.destinationFor(b, n),
@@ -255,6 +255,34 @@ describe("network side: alerts", () => {
     assert.equal(arc!.d, "CM0001");
     assert.equal(net.alerts.counters.acnAccepted, 1);
     assert.equal(net.alerts.counters.acnRefused, 1);
+  });
+});
+
+describe("network side: duplicate SFI", () => {
+  it("own datagrams looping back are not a collision; a foreign one with our SFI is (alert 10007, logged), cleared after a minute", () => {
+    const { net, gw, out, terminal, clock } = setup({ alSilentS: 0 });
+    terminal("$BDFKI,TXA,Y,Y,0,0040*17");
+    terminal("$BDFKI,TXA,Y,Y,0,0040*17");
+    const mine = out.slice();
+    assert.equal(mine.length, 2);
+    for (const o of mine) net.receive(o.raw, o.raw.length, RCOM, "127.0.0.1");
+    net.tick();
+    assert.equal(net.receiver.counters.ownSource, 2);
+    assert.equal(net.counters.sfiCollisions, 0);
+    assert.equal(net.alerts.isActive("sfiCollision"), false);
+    net.receive(dgram("s:BD0001,n:500", "$CCICA,0,00*7B"), 0x7fff, RCOM, "172.16.9.9");
+    net.receive(dgram("s:BD0001", "$CCICA,0,00*7B"), 0x7fff, RCOM, "172.16.9.9");
+    assert.equal(net.counters.sfiCollisions, 2);
+    assert.equal(net.alerts.state("sfiCollision"), "V");
+    const ev = gw.events.recent().filter((e) => e.code === "net.sfi");
+    assert.equal(ev.length, 1, "logged once a minute, not per datagram");
+    assert.match(ev[0].text, /SFI BD0001 .* from 172\.16\.9\.9 \(n:500\)/);
+    clock.advance(11000);
+    for (const o of mine) net.receive(o.raw, o.raw.length, RCOM, "127.0.0.1");
+    assert.equal(net.counters.sfiCollisions, 4, "our own lines replayed after 10 s count as foreign");
+    clock.advance(61000);
+    net.tick();
+    assert.equal(net.alerts.isActive("sfiCollision"), false);
   });
 });
 

@@ -23,6 +23,7 @@
 //   10004  W         B         ALL RDSS BEAMS LOST     every RDSS beam at power 0 (BSI)
 //   10005  C         B         UART CHECKSUM ERRORS    rejected lines above alCsumPct % over one minute
 //   10006  C         B         UART QUEUE OVERFLOW     commands for the terminal dropped (queue full)
+//   10007  W         B         DUPLICATE SFI           a datagram with our SFI that this gateway did not send
 
 import type { Clock } from "./io";
 import { asciiBytes, withChecksum } from "./checksum";
@@ -53,6 +54,7 @@ export const GATEWAY_ALERTS: ReadonlyArray<AlertDefinition> = [
   { key: "beamsLost", id: 10004, priority: "W", category: "B", text: "ALL RDSS BEAMS LOST" },
   { key: "checksumRate", id: 10005, priority: "C", category: "B", text: "UART CHECKSUM ERRORS" },
   { key: "uartOverflow", id: 10006, priority: "C", category: "B", text: "UART QUEUE OVERFLOW" },
+  { key: "sfiCollision", id: 10007, priority: "W", category: "B", text: "DUPLICATE SFI ON NETWORK" },
 ];
 
 export interface AlertManagerOptions {

@@ -19,7 +19,7 @@ import { latin1 } from "./checksum";
 import { GROUPS, BAM1, groupIndex } from "./groups";
 import { Iec450Receiver, ReceivedSentence, sentenceText } from "./receiver";
 import { AlertManager } from "./alerts";
-import { stripTagBlocks, sfiKeyOf } from "./tagblock";
+import { newTagFields, parseTagBlock, stripTagBlocks, sfiKeyOf, TAG_OK } from "./tagblock";
 import { syslogBytes, SeverityName } from "./syslog";
 import {
   CommandError, encodeBSS, encodeDWA, encodeICA, encodeRMO, encodeTXA, encodeWAA,
@@ -72,6 +72,8 @@ export interface NetworkSideCounters {
   otherSentences: number;
   answersAddressed: number;
   legacyDatagrams: number;
+  /** Sentences carrying our own SFI that this gateway did not send (another device uses our SFI). */
+  sfiCollisions: number;
   syslogMessages: number;
   sendErrors: number;
 }
@@ -206,7 +208,7 @@ export class NetworkSide {
   readonly counters: NetworkSideCounters = {
     commandsAccepted: 0, commandsRejected: 0,
     rejects: { disabled: 0, "not-addressed": 0, "source-not-allowed": 0, unsupported: 0, invalid: 0, rate: 0 },
-    otherSentences: 0, answersAddressed: 0, legacyDatagrams: 0, syslogMessages: 0, sendErrors: 0,
+    otherSentences: 0, answersAddressed: 0, legacyDatagrams: 0, sfiCollisions: 0, syslogMessages: 0, sendErrors: 0,
   };
   /** Datagrams received per transmission group index (1..GROUPS.length-1), for the console's status. */
   readonly perGroupIn: number[] = new Array<number>(GROUPS.length).fill(0);
@@ -227,6 +229,11 @@ export class NetworkSide {
   private readonly csumErrors = new Float64Array(61);
   private csumPos = 0;
   private csumFilled = 0;
+  // SFI collision check: when each line count was last sent by us (monotonic ms), from onDatagram.
+  private readonly sentAt = new Float64Array(1000).fill(-Infinity);
+  private readonly sentFields = newTagFields();
+  private lastCollisionAt = -Infinity;
+  private collisionLoggedAt = -Infinity;
   private lastUartDropped = 0;
   private lastUartDropAt = -Infinity;
 
@@ -281,7 +288,7 @@ export class NetworkSide {
         const sock: UDPInstance = new udp.io({
           port: grp.port, reuseAddr: true, interface: udp.interface,
           onReadable() {
-            for (let d = sock.read(); d; d = sock.read()) self.receive(new Uint8Array(d), d.byteLength, g);
+            for (let d = sock.read(); d; d = sock.read()) self.receive(new Uint8Array(d), d.byteLength, g, d.address);
           },
           onError(e?: Error) {
             self.sendFailed(e);
@@ -310,9 +317,26 @@ export class NetworkSide {
   }
 
   /** One datagram from the network (sockets call this; tests may too). */
-  receive(bytes: Uint8Array, length: number, group: number): void {
+  receive(bytes: Uint8Array, length: number, group: number, from?: string): void {
     if (group > 0 && group < this.perGroupIn.length) this.perGroupIn[group]++;
-    this.receiver.receive(bytes, length, group);
+    const v = this.receiver.receive(bytes, length, group);
+    if (v.verdict !== "accept") return;
+    // Our own SFI comes back through multicast loopback: fine when we sent that line
+    // count in the last SFI_RECENT_MS, else another device is using our SFI
+    // (recommendation of the 450 doc §6.4, UNCONFIRMED as a rule). Without n it cannot be ours.
+    const now = this.o.clock.monotonic();
+    for (let i = 0; i < v.sentences.length; i++) {
+      const s = v.sentences[i];
+      if (s.status !== "own-source") continue;
+      if (s.n >= 1 && now - this.sentAt[s.n] <= SFI_RECENT_MS) continue;
+      this.counters.sfiCollisions++;
+      this.lastCollisionAt = now;
+      if (now - this.collisionLoggedAt >= 60000) {
+        this.collisionLoggedAt = now;
+        this.event("net.sfi", `a datagram with this gateway's SFI ${this.config.sfi} that it did not send${from ? " from " + from : ""} (n:${s.n >= 1 ? s.n : "none"}); is another device configured with the same SFI?`);
+      }
+      this.alerts.raise("sfiCollision");
+    }
   }
 
   private onSentence(s: ReceivedSentence): void {
@@ -395,6 +419,7 @@ export class NetworkSide {
 
   /** Gateway hook (GatewayOptions.onDatagram): legacy plain NMEA copy of each datagram sent. */
   onDatagram(bytes: Uint8Array, length: number): void {
+    this.noteSent(bytes, length);
     const l = this.legacy;
     if (!l) return;
     const n = stripTagBlocks(bytes, length, this.legacyBuf);
@@ -404,6 +429,23 @@ export class NetworkSide {
       this.counters.legacyDatagrams++;
     } catch (e) {
       this.sendFailed(e);
+    }
+  }
+
+  /** Remember the line counts of a datagram we sent (leading TAG block of each line). */
+  private noteSent(bytes: Uint8Array, length: number): void {
+    const now = this.o.clock.monotonic();
+    const f = this.sentFields;
+    let p = 6;
+    while (p < length) {
+      let e = p;
+      while (e < length && bytes[e] !== 0x0a) e++;
+      let q = p;
+      f.n = -1;
+      f.blocks = 0;
+      while (q < e && bytes[q] === 0x5c && parseTagBlock(bytes, q, e, f) === TAG_OK) q = f.end;
+      if (f.n >= 1) this.sentAt[f.n] = now;
+      p = e + 1;
     }
   }
 
@@ -484,6 +526,7 @@ export class NetworkSide {
       this.lastUartDropAt = now;
     }
     set(a, "uartOverflow", now - this.lastUartDropAt < 60000);
+    set(a, "sfiCollision", now - this.lastCollisionAt < 60000);
     a.heartbeatStatus = a.isActive("terminalSilent") ? "V" : "A";
     a.tick();
     // Forget expired answer routes.
@@ -495,6 +538,9 @@ export class NetworkSide {
     return { ...this.counters, rejects: { ...this.counters.rejects }, receiver: { ...this.receiver.counters }, alerts: { ...this.alerts.counters }, activeAlerts: this.alerts.active().map((x) => `${x.id}:${x.state}`) };
   }
 }
+
+/** An own-SFI line whose n we sent within this time is our own loopback. */
+const SFI_RECENT_MS = 10000;
 
 function set(a: AlertManager, key: string, on: boolean): void {
   if (on) a.raise(key);
