@@ -17,7 +17,7 @@ function arg(name: string): string | undefined {
 
 function main(): number {
   if (process.argv.includes("--help")) {
-    process.stdout.write("usage: npm run fuzz -- [--runs N] [--target NAME] [--seed S] [--batch B] [--json FILE]\n" +
+    process.stdout.write("usage: npm run fuzz -- [--runs N] [--target NAME[,NAME]] [--seed S] [--batch B] [--json FILE]\n" +
       "targets: " + TARGETS.map((t) => t.name).join(" ") + "\n");
     return 0;
   }
@@ -31,7 +31,8 @@ function main(): number {
   process.stdout.write(`material loaded in ${((Date.now() - t0) / 1000).toFixed(1)} s; ${runs} cases per target, first seed ${seed}\n`);
   const rows: Row[] = [];
   for (const t of TARGETS) {
-    if (only && !t.name.includes(only)) continue;
+    // --target NAME[,NAME...]: substrings of target names; a leading '!' excludes.
+    if (only && !only.split(",").some((o) => (o.startsWith("!") ? !t.name.includes(o.slice(1)) : t.name.includes(o)))) continue;
     const prop = t.property();
     const start = Date.now();
     let done = 0, failures = 0;
