@@ -67,7 +67,9 @@ export function moduleClosure(entries: string[], virtual: { id: string; source: 
     const file = path.join(distRoot, id + ".js");
     if (!v && !fs.existsSync(file)) throw new Error(`module ${id}: ${file} not found (run npx tsc -p . first)`);
     const source = v ? v.source : fs.readFileSync(file, "utf8").replace(/\n\/\/# sourceMappingURL=.*\s*$/, "\n");
-    for (const m of source.matchAll(REQUIRE)) visit(resolveId(id, m[1]));
+    // A bare specifier is allowed only for a module given in `virtual` (a stand-in
+    // for a Moddable module in adapter tests); anything else must be relative.
+    for (const m of source.matchAll(REQUIRE)) visit(!m[1].startsWith(".") && virtual.some((v) => v.id === m[1]) ? m[1] : resolveId(id, m[1]));
     out.push({ id, source });
   };
   for (const e of entries) visit(e);
@@ -88,7 +90,10 @@ export function bundle(entries: string[], main: string, extra: { id: string; sou
   for (const name of ${JSON.stringify(BOARD_ABSENT_GLOBALS)}) delete g[name];
   const defs = Object.create(null), cache = Object.create(null);
   function resolve(from, spec) {
-    if (spec.charCodeAt(0) !== 46) throw new Error(from + ": cannot import " + spec);
+    if (spec.charCodeAt(0) !== 46) {
+      if (defs[spec]) return spec;
+      throw new Error(from + ": cannot import " + spec);
+    }
     const parts = from.split("/"); parts.pop();
     for (const seg of spec.split("/")) { if (seg === "..") parts.pop(); else if (seg !== ".") parts.push(seg); }
     return parts.join("/");
