@@ -32,7 +32,10 @@ function main(): number {
   const rows: Row[] = [];
   for (const t of TARGETS) {
     // --target NAME[,NAME...]: substrings of target names; a leading '!' excludes.
-    if (only && !only.split(",").some((o) => (o.startsWith("!") ? !t.name.includes(o.slice(1)) : t.name.includes(o)))) continue;
+    if (only) {
+      const f = only.split(","), pos = f.filter((o) => !o.startsWith("!")), neg = f.filter((o) => o.startsWith("!")).map((o) => o.slice(1));
+      if ((pos.length && !pos.some((o) => t.name.includes(o))) || neg.some((o) => t.name.includes(o))) continue;
+    }
     const prop = t.property();
     const start = Date.now();
     let done = 0, failures = 0;

@@ -4,6 +4,8 @@
 // Each target is one fast-check property over one component, judged by code that
 // does not share its bugs: the reference sentence extractor and the strict 450
 // reader of hosttest/lib/strict-reader.ts, and plain arithmetic on the counters.
+// Every array/string arbitrary says `size: "max"`: fast-check's default size would
+// cap them at about 10 elements whatever maxLength says.
 // Properties never depend on luck: where random bytes could legitimately change
 // the answer (a random RDSS 4.0 frame that happens to be valid) the property says
 // so explicitly (e.g. "when no frame was recognised") instead of hoping.
@@ -125,11 +127,11 @@ const interestingByte = fc.oneof(
   { weight: 3, arbitrary: fc.integer({ min: 0, max: 255 }) },
 );
 
-const noise = fc.array(interestingByte, { maxLength: 48 }).map((a) => Uint8Array.from(a));
+const noise = fc.array(interestingByte, { maxLength: 48, size: "max" }).map((a) => Uint8Array.from(a));
 /** Noise without '$' or '!': cannot start a unit, so it cannot hide or form anything. */
 const quietNoise = noise.map((b) => b.map((c) => (c === 0x24 || c === 0x21 ? 0x23 : c)));
 const lineEnd = fc.constantFrom(CRLF, Uint8Array.of(0x0a), Uint8Array.of(0x0d), Uint8Array.of(0x0d, 0x0d, 0x0a));
-const splits = fc.array(fc.integer({ min: 1, max: 40 }), { minLength: 0, maxLength: 6 });
+const splits = fc.array(fc.integer({ min: 1, max: 40 }), { minLength: 0, maxLength: 6, size: "max" });
 
 function validSentence() {
   const m = material();
@@ -178,7 +180,7 @@ function textItems(allowStartInNoise: boolean): fc.Arbitrary<Item> {
   const n = allowStartInNoise ? noise : quietNoise;
   return fc.oneof(
     { weight: 5, arbitrary: fc.tuple(validSentence(), lineEnd).map(([s, e]) => ({ bytes: concat([s, e]), intended: latin1(s) })) },
-    { weight: 3, arbitrary: fc.tuple(validSentence(), fc.array(mutation, { minLength: 1, maxLength: 3 }), lineEnd)
+    { weight: 3, arbitrary: fc.tuple(validSentence(), fc.array(mutation, { minLength: 1, maxLength: 3, size: "max" }), lineEnd)
       .map(([s, ms, e]) => ({ bytes: concat([mutate(s, ms, allowStartInNoise), e]) })) },
     { weight: 2, arbitrary: fc.tuple(corpusLine(), lineEnd).map(([s, e]) => ({ bytes: allowStartInNoise ? concat([s, e]) : concat([mutate(s, [], false), e]) })) },
     { weight: 2, arbitrary: n.map((b) => ({ bytes: b })) },
@@ -189,14 +191,14 @@ function textItems(allowStartInNoise: boolean): fc.Arbitrary<Item> {
 const frameArb = fc.record({
   command: fc.constantFrom(...RDSS40_COMMANDS),
   user: fc.integer({ min: 0, max: 0xffffff }),
-  payload: fc.uint8Array({ maxLength: 120 }),
+  payload: fc.uint8Array({ maxLength: 120, size: "max" }),
 }).map((r) => encodeFrame(r.command, r.user, r.payload));
 
 /** Frames the Beidou decoders know (FRAME_TABLE), with random payloads. */
 const knownFrameArb = fc.record({
   kind: fc.integer({ min: 0, max: FRAME_TABLE.length - 1 }),
   user: fc.integer({ min: 0, max: 0xffffff }),
-  payload: fc.uint8Array({ maxLength: 100 }),
+  payload: fc.uint8Array({ maxLength: 100, size: "max" }),
 }).map((r) => encodeFrame(FRAME_TABLE[r.kind].name, r.user, r.payload));
 
 // ---------------------------------------------------------------------------------
@@ -208,7 +210,7 @@ const framerRandomBytes: FuzzTarget = {
     "the same trace for every chunking; the sentences are exactly the reference extractor's (whenever no 4.0 frame was recognised)",
   testRuns: 2500,
   property: () => fc.property(
-    fc.array(interestingByte, { maxLength: 700 }), splits, fc.constantFrom(82, 300, 1024), fc.boolean(),
+    fc.array(interestingByte, { maxLength: 700, size: "max" }), splits, fc.constantFrom(82, 300, 1024), fc.boolean(),
     (arr, sp, maxLength, binary) => {
       const stream = Uint8Array.from(arr);
       const a = runFramer(stream, sp, maxLength, binary);
@@ -227,7 +229,7 @@ const framerCorpus: FuzzTarget = {
     "at random chunk splits: every valid sentence comes out exactly once, byte-identical and in order (= reference extractor), " +
     "every intended sentence among them; counters add up",
   testRuns: 2500,
-  property: () => fc.property(fc.array(textItems(true), { maxLength: 24 }), splits, fc.boolean(), (items, sp, binary) => {
+  property: () => fc.property(fc.array(textItems(true), { maxLength: 24, size: "max" }), splits, fc.boolean(), (items, sp, binary) => {
     const stream = concat(items.map((i) => i.bytes));
     const r = runFramer(stream, sp, 300, binary);
     const intended = items.filter((i) => i.intended !== undefined).map((i) => i.intended!);
@@ -245,7 +247,7 @@ const framerFrames: FuzzTarget = {
     "byte-identical, in order; every valid sentence too (reference extractor with each frame cut out)",
   testRuns: 2000,
   property: () => fc.property(
-    fc.array(fc.oneof({ weight: 3, arbitrary: textItems(false) }, { weight: 1, arbitrary: frameArb.map((f) => ({ bytes: f, frame: true } as Item & { frame?: boolean })) }), { maxLength: 20 }),
+    fc.array(fc.oneof({ weight: 3, arbitrary: textItems(false) }, { weight: 1, arbitrary: frameArb.map((f) => ({ bytes: f, frame: true } as Item & { frame?: boolean })) }), { maxLength: 20, size: "max" }),
     splits,
     (items, sp) => {
       const stream = concat(items.map((i) => i.bytes));
@@ -271,7 +273,7 @@ const gatewayPipeline: FuzzTarget = {
     "forwarded sentences in order; n runs without gaps; forwarded = sentences + converted frames; counters add up",
   testRuns: 1500,
   property: () => fc.property(
-    fc.array(fc.oneof({ weight: 4, arbitrary: textItems(true) }, { weight: 1, arbitrary: knownFrameArb.map((f) => ({ bytes: f })) }), { maxLength: 20 }),
+    fc.array(fc.oneof({ weight: 4, arbitrary: textItems(true) }, { weight: 1, arbitrary: knownFrameArb.map((f) => ({ bytes: f })) }), { maxLength: 20, size: "max" }),
     splits,
     fc.record({
       sfi: fc.constantFrom("BD0001", "GP0042", "ZZ9999"),
@@ -383,7 +385,7 @@ const receiverMutated: FuzzTarget = {
   property: () => {
     const m = material();
     const pool = [...m.captures, ...m.encoded];
-    return fc.property(fc.integer({ min: 0, max: pool.length - 1 }), fc.array(dmutation, { maxLength: 4 }), (idx, muts) => {
+    return fc.property(fc.integer({ min: 0, max: pool.length - 1 }), fc.array(dmutation, { maxLength: 4, size: "max" }), (idx, muts) => {
       const src = pool[idx];
       const d = mutateDatagram(src, muts, pool);
       const rx = new Iec450Receiver({ dedupWindow: 500 });
@@ -428,7 +430,7 @@ const hostileArb: fc.Arbitrary<Hostile> = fc.record({
   src: fc.constantFrom("EI0001", "EI0002", "XX1234", "BD0002"),
   other: fc.constantFrom("BD0002", "EI0001", "ZZ9999"),
   n: fc.integer({ min: 1, max: 999 }),
-  field: fc.array(fc.constantFrom(..."ABC123,.$*\\\r\n!^~ ".split("")), { maxLength: 12 }).map((a) => a.join("")),
+  field: fc.array(fc.constantFrom(..."ABC123,.$*\\\r\n!^~ ".split("")), { maxLength: 12, size: "max" }).map((a) => a.join("")),
   token: fc.constantFrom("UdPbc", "RaUdP", "RrUdP", "NkPgN", "RrTcP", "UDPBC", "XXXXX", "UdPb"),
 }).map((r) => {
   const sentence = withSum("CCTXA,0179773,1,2,48656C6C6F");
@@ -466,7 +468,7 @@ const receiverHostile: FuzzTarget = {
     "checksums, wrong/other tokens, > 1472 bytes, `$ * \\ CR LF !` inside fields, no TAG block): none of them is ever delivered; " +
     "delivered sentences carry a conformant foreign s: and no d: or d:BD0001, and contain no reserved character; counters add up",
   testRuns: 1500,
-  property: () => fc.property(fc.array(hostileArb, { minLength: 1, maxLength: 30 }), (list) => {
+  property: () => fc.property(fc.array(hostileArb, { minLength: 1, maxLength: 30, size: "max" }), (list) => {
     const rx = new Iec450Receiver({ ownSfi: OWN });
     for (const h of list) {
       const before = rx.counters.delivered;
@@ -490,7 +492,7 @@ const receiverHostile: FuzzTarget = {
 
 const CMD_FIELD_CHARS = Array.from("0123456789ABCDEFNSEWHLAVM.-", (c) => c.charCodeAt(0)).concat([0x20, 0x5e, 0x7e, 0x2c, 0xb1, 0xb6, 0x24, 0x2a, 0x5c, 0x21, 0x0d, 0x0a]);
 const cmdField = fc.oneof(
-  { weight: 3, arbitrary: fc.array(fc.constantFrom(...CMD_FIELD_CHARS), { maxLength: 10 }).map((a) => Buffer.from(a).toString("latin1")) },
+  { weight: 3, arbitrary: fc.array(fc.constantFrom(...CMD_FIELD_CHARS), { maxLength: 10, size: "max" }).map((a) => Buffer.from(a).toString("latin1")) },
   { weight: 3, arbitrary: fc.constantFrom("", "0", "1", "2", "0179773", "0242286", "10", "BSI", "A4", "A448656C6C6F", "48656C6C6F", "2230.1234", "11400.5678", "N", "E", "M", "H", "L", "A", "V", "080000.00") },
 );
 /** Well-formed commands (beidou.md examples); fields are then replaced at random. */
@@ -505,8 +507,8 @@ const commandArb = fc.record({
   src: fc.constantFrom("EI0001", "EI0002", "EI0009", "BD0001"),
   dest: fc.constantFrom("BD0001", "BD0001", "BD0002", "", "bd0001"),
   template: fc.integer({ min: 0, max: CMD_TEMPLATES.length - 1 }),
-  changes: fc.array(fc.tuple(fc.nat(), cmdField), { maxLength: 3 }),
-  extra: fc.array(cmdField, { maxLength: 2 }),
+  changes: fc.array(fc.tuple(fc.nat(), cmdField), { maxLength: 3, size: "max" }),
+  extra: fc.array(cmdField, { maxLength: 2, size: "max" }),
   n: fc.integer({ min: 1, max: 999 }),
   dt: fc.integer({ min: 0, max: 400 }),
 }).map((r) => {
@@ -526,7 +528,7 @@ const netsideCommands: FuzzTarget = {
     "valid sentences (nothing the framer would reject), only from an allowed SFI with d: = own SFI, at most 5 per source per " +
     "second; every delivered command is accepted or rejected by a counted reason",
   testRuns: 1500,
-  property: () => fc.property(fc.array(commandArb, { minLength: 1, maxLength: 40 }), (list) => {
+  property: () => fc.property(fc.array(commandArb, { minLength: 1, maxLength: 40, size: "max" }), (list) => {
     let mono = 1000;
     const clock = { now: () => 1700000000000 + mono, monotonic: () => mono };
     const config = makeConfig({ startupCmds: false, cmdFwd: true, cmdAllow: "EI0001,EI0002", uartQueue: 256 });
@@ -581,7 +583,7 @@ const netsideCommands: FuzzTarget = {
 const FIELD_CHARS = Array.from("0123456789.-+ABCDEFNSEWMTVKYZabcdef", (c) => c.charCodeAt(0)).concat([0x20, 0x5e, 0x7e, 0xb1, 0xb6, 0xff, 0x80]);
 const fieldArb = fc.oneof(
   { weight: 2, arbitrary: fc.constant("") },
-  { weight: 4, arbitrary: fc.array(fc.constantFrom(...FIELD_CHARS), { maxLength: 14 }).map((a) => Buffer.from(a).toString("latin1")) },
+  { weight: 4, arbitrary: fc.array(fc.constantFrom(...FIELD_CHARS), { maxLength: 14, size: "max" }).map((a) => Buffer.from(a).toString("latin1")) },
   { weight: 2, arbitrary: fc.double({ noNaN: true, min: -1e7, max: 1e7 }).map((d) => d.toFixed(4)) },
   { weight: 2, arbitrary: fc.integer({ min: -99999, max: 9999999 }).map(String) },
 );
@@ -589,7 +591,7 @@ const fieldArb = fc.oneof(
 const decoderSentenceArb = fc.record({
   talker: fc.constantFrom("BD", "GB", "GN", "GP", "GL", "GA", "PQ", "CC", "BS"),
   formatter: fc.constantFrom(...DECODER_TABLE.map((r) => r.formatter)),
-  fields: fc.array(fieldArb, { maxLength: 40 }),
+  fields: fc.array(fieldArb, { maxLength: 40, size: "max" }),
 }).map((r) => {
   const body = Buffer.from(r.talker + r.formatter + (r.fields.length ? "," + r.fields.join(",") : ""), "latin1");
   const out = new Uint8Array(body.length + 4);
@@ -607,7 +609,7 @@ const decodersSentences: FuzzTarget = {
     "letters, 8-bit bytes, too many or too few fields) and real corpus sentences, through the decoder and the device state: " +
     "no exception escapes; the decoder reports a field error instead",
   testRuns: 2500,
-  property: () => fc.property(fc.array(fc.oneof(decoderSentenceArb, validSentence()), { minLength: 1, maxLength: 8 }), (list) => {
+  property: () => fc.property(fc.array(fc.oneof(decoderSentenceArb, validSentence()), { minLength: 1, maxLength: 8, size: "max" }), (list) => {
     const hooks = gatewayHooks({ clock: { now: () => 1700000000000 } });
     const dec = new SentenceDecoder();
     for (const s of list) {
@@ -661,7 +663,7 @@ const consoleLineEditor: FuzzTarget = {
   claim: "random terminal bytes (escape sequences, erase keys, Ctrl-C/U, CR/LF mixes, 8-bit) at random splits: no exception; every " +
     "line handed on is printable ASCII and at most maxLine long; the echo is 7-bit",
   testRuns: 2500,
-  property: () => fc.property(fc.array(consoleByte, { maxLength: 400 }), splits, fc.integer({ min: 1, max: 60 }), (arr, sp, maxLine) => {
+  property: () => fc.property(fc.array(consoleByte, { maxLength: 400, size: "max" }), splits, fc.integer({ min: 1, max: 60 }), (arr, sp, maxLine) => {
     const lines: string[] = [];
     let echo = "";
     const ed = new LineEditor({ maxLine, write: (t) => (echo += t), onLine: (l) => lines.push(l) });
@@ -712,7 +714,7 @@ const consoleCommands: FuzzTarget = {
     "of an offline gateway: no exception escapes; console output is 7-bit; every byte that reaches the terminal UART frames as " +
     "whole valid sentences (no injected or broken sentence, nothing rejected by the framer)",
   testRuns: 1000,
-  property: () => fc.property(fc.array(fc.array(fc.constantFrom(...WORDS), { minLength: 1, maxLength: 5 }), { minLength: 1, maxLength: 6 }), (cmds) => {
+  property: () => fc.property(fc.array(fc.array(fc.constantFrom(...WORDS), { minLength: 1, maxLength: 5, size: "max" }), { minLength: 1, maxLength: 6, size: "max" }), (cmds) => {
     const config = makeConfig({ startupCmds: false });
     const gw = new Gateway({ config, clock: fixedClock(1700000000000), serial: { io: RecordingSerial, device: "/dev/null", baud: 115200 } });
     gw.start();
@@ -782,7 +784,7 @@ const settingsCorrupted: FuzzTarget = {
     "(unless a cross-field rule reset it, which is reported), every other key is either its stored value or its default",
   testRuns: 1500,
   property: () => fc.property(
-    fc.subarray(CONFIG_VARIANTS.map((_, i) => i)), fc.array(mutation, { maxLength: 4 }), fc.boolean(),
+    fc.subarray(CONFIG_VARIANTS.map((_, i) => i)), fc.array(mutation, { maxLength: 4, size: "max" }), fc.boolean(),
     (variants, muts, truncateOnly) => {
       let want: Cfg = {};
       for (const v of variants) want = { ...want, ...CONFIG_VARIANTS[v] };
@@ -817,8 +819,8 @@ const settingsValues: FuzzTarget = {
     "the record passes every schema rule, unknown keys are kept aside",
   testRuns: 2500,
   property: () => fc.property(
-    fc.array(fc.tuple(fc.oneof(fc.constantFrom(...SETTINGS.map((r) => r.key)), fc.string({ maxLength: 15 })),
-      fc.oneof(fc.string({ maxLength: 40 }), fc.integer(), fc.boolean(), fc.double(), fc.constantFrom("BD0002", "on", "carry", "RCOM", "172.16.1.1"))), { maxLength: 30 }),
+    fc.array(fc.tuple(fc.oneof(fc.constantFrom(...SETTINGS.map((r) => r.key)), fc.string({ maxLength: 15, size: "max" })),
+      fc.oneof(fc.string({ maxLength: 40, size: "max" }), fc.integer(), fc.boolean(), fc.double(), fc.constantFrom("BD0002", "on", "carry", "RCOM", "172.16.1.1"))), { maxLength: 30, size: "max" }),
     (pairs) => {
       const store = new MemoryStore();
       for (const [k, v] of pairs) store.set(k, v);
