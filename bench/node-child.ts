@@ -1,0 +1,190 @@
+// One Node measurement per process (so that one subject's JIT state and heap do not
+// colour the other's): `node --expose-gc dist/bench/node-child.js MODE [ARG]`.
+// Prints one JSON object on stdout.
+//
+// Allocation method: bytes allocated = (used heap at the end - used heap at the
+// start) + the bytes every garbage collection in between freed, taken from
+// v8.GCProfiler (Node >= 18.15), which records the used heap size before and after
+// each collection. Nothing leaves the heap except through a collection, so the sum
+// is the allocation, whether or not collections happened in the window. Checked by
+// a calibration run that allocates a known number of arrays of known size.
+
+import * as v8 from "v8";
+import { parseNmeaSentence } from "nmea-simple";
+import { nodeClock } from "../src/platform/node/host";
+import { benchGateway, feedAll, forwardedSentences, loadCorpus, round } from "./common";
+
+declare const gc: () => void;
+
+interface Allocation {
+  bytes: number;
+  collections: number;
+  scavenges: number;
+}
+
+function usedHeap(): number {
+  return v8.getHeapStatistics().used_heap_size;
+}
+
+function measureAllocation(fn: () => void): Allocation {
+  const profiler = new v8.GCProfiler();
+  profiler.start();
+  const u0 = usedHeap();
+  fn();
+  const u1 = usedHeap();
+  const r = profiler.stop() as unknown as { statistics: Array<{ gcType: string; beforeGC: { heapStatistics: { usedHeapSize: number } }; afterGC: { heapStatistics: { usedHeapSize: number } } }> };
+  let freed = 0, scavenges = 0;
+  for (const s of r.statistics) {
+    freed += s.beforeGC.heapStatistics.usedHeapSize - s.afterGC.heapStatistics.usedHeapSize;
+    if (s.gcType === "Scavenge") scavenges++;
+  }
+  return { bytes: u1 - u0 + freed, collections: r.statistics.length, scavenges };
+}
+
+/** Used heap after a full collection (twice: weak references and finalizers settle). */
+function liveHeap(): number {
+  gc();
+  gc();
+  return usedHeap();
+}
+
+const corpus = loadCorpus().bytes;
+let keep = 0; // results kept observable
+
+/** Calibration: 20000 holey arrays of 1000 elements = JSArray (4 words) + FixedArray (2 + 1000 words) each. */
+function calibration(): Record<string, number> {
+  const n = 20000, len = 1000;
+  const expected = n * (4 * 8 + (2 + len) * 8);
+  let last: unknown[] = [];
+  const a = measureAllocation(() => {
+    for (let i = 0; i < n; i++) last = new Array(len);
+  });
+  keep += last.length;
+  return { expectedBytes: expected, measuredBytes: a.bytes, ratio: round(a.bytes / expected, 4), collections: a.collections };
+}
+
+function repsFor(oneRun: () => number, minMs: number): number {
+  const t0 = performance.now();
+  oneRun();
+  const dt = performance.now() - t0;
+  return Math.max(1, Math.ceil(minMs / Math.max(dt, 0.001)));
+}
+
+/** The forwarded sentences re-joined with CR LF: what a terminal without noise would send. */
+function cleanStream(): Uint8Array {
+  return new Uint8Array(Buffer.from(forwardedSentences(corpus).map((l) => l + "\r\n").join(""), "latin1"));
+}
+
+function throughputBd450(reps: number, minMs: number, input: Uint8Array) {
+  const { gateway, sink } = benchGateway();
+  const pass = () => { const f = gateway.counters.forwarded; feedAll(gateway, input); return gateway.counters.forwarded - f; };
+  for (let i = 0; i < 3; i++) pass(); // warm-up: JIT
+  const passes = repsFor(pass, minMs);
+  const rates: number[] = [];
+  let sentences = 0;
+  for (let r = 0; r < reps; r++) {
+    gc();
+    const t0 = performance.now();
+    let n = 0;
+    for (let p = 0; p < passes; p++) n += pass();
+    const dt = (performance.now() - t0) / 1000;
+    rates.push(n / dt);
+    sentences = n / passes;
+  }
+  keep += sink.check;
+  return { rates, passesPerRep: passes, sentencesPerPass: sentences, bytesPerPass: input.length, datagramsPerPass: sink.datagrams / (3 + 1 + passes * reps) };
+}
+
+function nmeaSimplePass(list: string[]): { ok: number; thrown: number } {
+  let ok = 0, thrown = 0;
+  for (let i = 0; i < list.length; i++) {
+    try {
+      const p = parseNmeaSentence(list[i]);
+      keep += p.sentenceId.length;
+      ok++;
+    } catch {
+      thrown++;
+    }
+  }
+  return { ok, thrown };
+}
+
+function throughputNmeaSimple(reps: number, minMs: number, parsedOnly: boolean) {
+  let list = forwardedSentences(corpus);
+  const all = list.length;
+  if (parsedOnly) list = list.filter((s) => { try { parseNmeaSentence(s); return true; } catch { return false; } });
+  let last = { ok: 0, thrown: 0 };
+  for (let i = 0; i < 3; i++) last = nmeaSimplePass(list);
+  const passes = repsFor(() => nmeaSimplePass(list).ok, minMs);
+  const rates: number[] = [];
+  for (let r = 0; r < reps; r++) {
+    gc();
+    const t0 = performance.now();
+    for (let p = 0; p < passes; p++) last = nmeaSimplePass(list);
+    const dt = (performance.now() - t0) / 1000;
+    rates.push((list.length * passes) / dt);
+  }
+  return { rates, passesPerRep: passes, sentencesPerPass: list.length, forwardedSentences: all, parsed: last.ok, thrown: last.thrown };
+}
+
+function allocBd450(passes: number, realClock = false) {
+  const { gateway } = benchGateway(undefined, realClock ? nodeClock : undefined);
+  for (let i = 0; i < 3; i++) feedAll(gateway, corpus); // warm-up: JIT, first-use allocations
+  const f0 = gateway.counters.forwarded;
+  const live0 = liveHeap();
+  const a = measureAllocation(() => {
+    for (let p = 0; p < passes; p++) feedAll(gateway, corpus);
+  });
+  const sentences = gateway.counters.forwarded - f0;
+  const live1 = liveHeap();
+  return { sentences, bytes: a.bytes, bytesPerSentence: a.bytes / sentences, collections: a.collections, liveHeapStart: live0, liveHeapEnd: live1 };
+}
+
+function allocNmeaSimple(passes: number) {
+  const list = forwardedSentences(corpus);
+  for (let i = 0; i < 3; i++) nmeaSimplePass(list);
+  const live0 = liveHeap();
+  const a = measureAllocation(() => {
+    for (let p = 0; p < passes; p++) nmeaSimplePass(list);
+  });
+  const sentences = list.length * passes;
+  return { sentences, bytes: a.bytes, bytesPerSentence: a.bytes / sentences, collections: a.collections, liveHeapStart: live0, liveHeapEnd: liveHeap() };
+}
+
+/** Cold process, corpus replayed k times through one fresh gateway: time, allocation, live heap before/after. */
+function scale(k: number) {
+  const live0 = liveHeap();
+  const { gateway } = benchGateway();
+  const t0 = performance.now();
+  const a = measureAllocation(() => {
+    for (let p = 0; p < k; p++) feedAll(gateway, corpus);
+  });
+  const seconds = (performance.now() - t0) / 1000;
+  const sentences = gateway.counters.forwarded;
+  const live1 = liveHeap();
+  return {
+    copies: k, inputBytes: corpus.length * k, sentences, seconds, sentencesPerSecond: sentences / seconds,
+    bytesAllocated: a.bytes, bytesPerSentence: a.bytes / sentences, collections: a.collections,
+    liveHeapStart: live0, liveHeapEnd: live1, liveHeapGrowth: live1 - live0,
+  };
+}
+
+function main(): void {
+  const [mode, arg] = process.argv.slice(2);
+  let out: unknown;
+  switch (mode) {
+    case "calibrate": out = calibration(); break;
+    case "throughput-bd450": out = throughputBd450(Number(arg ?? 7), 400, corpus); break;
+    case "throughput-bd450-clean": out = throughputBd450(Number(arg ?? 7), 400, cleanStream()); break;
+    case "throughput-nmea-simple": out = throughputNmeaSimple(Number(arg ?? 7), 400, false); break;
+    case "throughput-nmea-simple-parsed": out = throughputNmeaSimple(Number(arg ?? 7), 400, true); break;
+    case "alloc-bd450": out = allocBd450(Number(arg ?? 20)); break;
+    case "alloc-bd450-realclock": out = allocBd450(Number(arg ?? 20), true); break;
+    case "alloc-nmea-simple": out = allocNmeaSimple(Number(arg ?? 3)); break;
+    case "scale": out = scale(Number(arg ?? 1)); break;
+    default: throw new Error(`unknown mode ${mode}`);
+  }
+  process.stdout.write(JSON.stringify({ mode, ...(out as object), keep: keep & 1 }) + "\n");
+}
+
+main();

@@ -1,0 +1,205 @@
+// `npm run bench`: speed, memory and latency of bd450 against nmea-simple, on Node
+// and on the XS engine, in one run. Writes bench/results.json, bench/results.md and
+// bench/results.svg. Never fails on a number: it reports (exit code 0 unless a
+// measurement could not run at all).
+//
+//   node dist/bench/run.js [--quick] [--skip-xs] [--skip-latency]
+
+import { spawn } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { runInNetns } from "../hosttest/lib/netns";
+import { BENCH_DIR, FEED_CHUNK, machine, median, quantile, round, spread, type Spread } from "./common";
+import { runXsBench, ESP32_SLOWDOWN, type XsBench } from "./xs";
+import { writeMarkdown, writeSvg } from "./report";
+
+const CHILD = path.join(__dirname, "node-child.js");
+const LATENCY_CHILD = path.join(__dirname, "latency-child.js");
+
+function log(s: string): void {
+  process.stderr.write(s + "\n");
+}
+
+/** One measurement in a fresh Node process with --expose-gc. */
+function child(args: string[], nodeFlags: string[] = []): Promise<any> {
+  return new Promise((resolve, reject) => {
+    const p = spawn(process.execPath, ["--expose-gc", ...nodeFlags, CHILD, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+    let out = "", err = "";
+    p.stdout.on("data", (d) => (out += d));
+    p.stderr.on("data", (d) => (err += d));
+    p.on("error", reject);
+    p.on("exit", (code) => {
+      if (code !== 0) return reject(new Error(`node-child ${args.join(" ")} exited ${code}: ${err.slice(-2000)}`));
+      resolve(JSON.parse(out.trim().split("\n").pop()!));
+    });
+  });
+}
+
+function rateSpread(rates: number[]): Spread {
+  const s = spread(rates);
+  return { ...s, samples: s.samples.map((x) => Math.round(x)) };
+}
+
+function summarizeLatency(r: any, warmup: number) {
+  const all: number[] = r.latenciesMs;
+  const steady = all.slice(warmup);
+  const pct = (xs: number[]) => ({
+    p50Ms: round(quantile(xs, 0.5), 3), p90Ms: round(quantile(xs, 0.9), 3), p99Ms: round(quantile(xs, 0.99), 3),
+    maxMs: round(Math.max(...xs), 3), minMs: round(Math.min(...xs), 3), count: xs.length,
+  });
+  return {
+    baud: r.baud, sentences: r.sentences, bytes: r.bytes, writeSeconds: round(r.writeSeconds, 3),
+    sentencesPerSecond: round(r.sentencesPerSecond, 1), datagrams: r.datagrams, matched: r.matched,
+    extra: r.extra, mismatched: r.mismatched, unparsed: r.unparsed, gateway: r.gateway,
+    all: pct(all), afterWarmup: { skipped: warmup, ...pct(steady) },
+    histogramMs: histogram(all),
+  };
+}
+
+function histogram(xs: number[]): Array<[number, number]> {
+  const edges = [0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, Infinity];
+  const counts = edges.map(() => 0);
+  for (const x of xs) counts[edges.findIndex((e) => x <= e)]++;
+  return edges.map((e, i) => [e === Infinity ? -1 : e, counts[i]] as [number, number]);
+}
+
+async function latency(baud: number, count: number): Promise<any> {
+  const res = await runInNetns(process.execPath, [LATENCY_CHILD, String(baud), String(count)], { timeoutMs: 120000 });
+  if (res.code !== 0) throw new Error(`latency run at ${baud} failed (${res.code}): ${res.stderr.slice(-2000)}`);
+  return JSON.parse(res.stdout.trim().split("\n").pop()!);
+}
+
+async function main(): Promise<void> {
+  const argv = process.argv.slice(2);
+  const quick = argv.includes("--quick");
+  const reps = quick ? 5 : 7;
+  const started = Date.now();
+  const load0 = os.loadavg();
+  const errors: string[] = [];
+  const attempt = async <T>(what: string, fn: () => Promise<T>): Promise<T | undefined> => {
+    try {
+      return await fn();
+    } catch (e) {
+      const msg = `${what}: ${(e as Error)?.message ?? String(e)}`;
+      log("  FAILED " + msg);
+      errors.push(msg);
+      return undefined;
+    }
+  };
+
+  log("bench: allocation method calibration");
+  const calibration = await attempt("calibration", () => child(["calibrate"]));
+
+  log(`bench: throughput on Node (${reps} repetitions each, fresh process per subject)`);
+  const tBd = await child(["throughput-bd450", String(reps)]);
+  const tNs = await child(["throughput-nmea-simple", String(reps)]);
+  const tClean = await child(["throughput-bd450-clean", String(reps)]);
+  const tNsParsed = await child(["throughput-nmea-simple-parsed", String(reps)]);
+  const bd = rateSpread(tBd.rates), ns = rateSpread(tNs.rates), clean = rateSpread(tClean.rates), nsParsed = rateSpread(tNsParsed.rates);
+
+  log("bench: allocation on Node (v8.GCProfiler accounting)");
+  const aBd = await child(["alloc-bd450", quick ? "5" : "20"]);
+  const aNs = await child(["alloc-nmea-simple", quick ? "1" : "3"]);
+  const aBdReal = await child(["alloc-bd450-realclock", quick ? "5" : "20"]);
+
+  log("bench: scale 1x, 10x, 100x the corpus (cold process each)");
+  const scale: any[] = [];
+  for (const k of quick ? [1, 10] : [1, 10, 100]) scale.push(await child(["scale", String(k)]));
+
+  let xs: XsBench | undefined;
+  if (!argv.includes("--skip-xs")) {
+    log("bench: XS engine");
+    xs = await attempt("xs", () => runXsBench(log));
+  }
+
+  let lat115: any, lat921: any;
+  if (!argv.includes("--skip-latency")) {
+    log("bench: end-to-end latency, 115200 baud (private network namespace)");
+    lat115 = await attempt("latency 115200", async () => summarizeLatency(await latency(115200, quick ? 600 : 2000), 100));
+    log("bench: end-to-end latency, 921600-baud burst (private network namespace)");
+    lat921 = await attempt("latency 921600", async () => summarizeLatency(await latency(921600, quick ? 1000 : 3000), 100));
+  }
+
+  const ratio = bd.median / ns.median;
+  const results = {
+    node: {
+      sentencesPerSecond: Math.round(bd.median),
+      nmeaSimpleSentencesPerSecond: Math.round(ns.median),
+      ratio: round(ratio, 2),
+      bytesAllocatedPerSentence: round(aBd.bytesPerSentence, 2),
+      nmeaSimpleBytesAllocatedPerSentence: round(aNs.bytesPerSentence, 1),
+      throughput: {
+        bd450: { ...bd, passesPerRep: tBd.passesPerRep, sentencesPerPass: tBd.sentencesPerPass, bytesPerPass: tBd.bytesPerPass },
+        nmeaSimple: { ...ns, passesPerRep: tNs.passesPerRep, sentencesPerPass: tNs.sentencesPerPass, parsed: tNs.parsed, thrown: tNs.thrown },
+        bd450CleanStream: { ...clean, passesPerRep: tClean.passesPerRep, sentencesPerPass: tClean.sentencesPerPass, bytesPerPass: tClean.bytesPerPass },
+        nmeaSimpleParsedOnly: { ...nsParsed, sentencesPerPass: tNsParsed.sentencesPerPass },
+        ratioCleanStreamVsParsedOnly: round(clean.median / nsParsed.median, 2),
+        ratioMinOverMax: round(bd.min / ns.max, 2),
+      },
+      allocation: { bd450: aBd, nmeaSimple: aNs, bd450HostClock: aBdReal, calibration },
+      scale: scale.map((s) => ({
+        copies: s.copies, inputBytes: s.inputBytes, sentences: s.sentences, seconds: round(s.seconds, 4),
+        sentencesPerSecond: Math.round(s.sentencesPerSecond), nanosecondsPerSentence: round((s.seconds * 1e9) / s.sentences, 1),
+        bytesAllocated: s.bytesAllocated, bytesPerSentence: round(s.bytesPerSentence, 2), collections: s.collections,
+        liveHeapStart: s.liveHeapStart, liveHeapEnd: s.liveHeapEnd, liveHeapGrowth: s.liveHeapGrowth,
+      })),
+    },
+    xs: xs ? {
+      computePerSentence: Math.round(xs.computePerSentence),
+      bytesAllocatedPerSentence: xs.bytesAllocatedPerSentence === null ? null : round(xs.bytesAllocatedPerSentence, 1),
+      peakHeapBytes: xs.peakHeapBytes,
+      slotsPerSentence: round(xs.slotsPerSentence, 3),
+      chunkBytesPerSentence: xs.chunkBytesPerSentence === null ? null : round(xs.chunkBytesPerSentence, 1),
+      esp32: xs.esp32,
+      calibration: xs.calibration,
+      harness: xs.harness,
+      coreOnly: xs.coreOnly,
+    } : null,
+    latency: lat115 ? {
+      p50Ms: lat115.all.p50Ms, p99Ms: lat115.all.p99Ms, maxMs: lat115.all.maxMs,
+      baud115200: lat115, burst921600: lat921 ?? null,
+    } : null,
+    targets: {
+      throughputRatio: { target: ">= 10", met: ratio >= 10 },
+      nodeAllocation: { target: "about 0 bytes/sentence beyond the datagram", met: aBd.bytesPerSentence < 1 },
+      xsAllocation: { target: "<= 16 bytes/sentence", met: xs && xs.bytesAllocatedPerSentence !== null ? xs.bytesAllocatedPerSentence <= 16 : null },
+      esp32CoreShare: { target: "< 5 % of one core", met: xs ? (xs.esp32 as any).central.coreShare < 0.05 : null },
+      latencyP99: { target: "< 2 ms", met: lat115 ? lat115.all.p99Ms < 2 && (!lat921 || lat921.all.p99Ms < 2) : null },
+    },
+    run: {
+      date: new Date(started).toISOString(),
+      durationSeconds: round((Date.now() - started) / 1000, 1),
+      command: "npm run bench",
+      quick,
+      machine: machine(),
+      loadAverageAtStart: load0.map((x) => round(x, 2)),
+      loadAverageAtEnd: os.loadavg().map((x) => round(x, 2)),
+      esp32SlowdownAssumption: ESP32_SLOWDOWN,
+      feedChunkBytes: FEED_CHUNK,
+      errors,
+    },
+    method: {
+      throughput: "Gateway (src/core/gateway.ts, default config, fixed clock, onDatagram, no socket) fed the concatenated corpus in 512-byte slices, replayed; nmea-simple parseNmeaSentence in try/catch over the same forwarded sentences as strings (line splitting not charged to it); each subject in its own process, 3 warm-up passes, then repetitions of >= 400 ms with gc() before each; median and spread over repetitions.",
+      allocation: "bytes allocated = used heap after - used heap before + bytes freed by every collection in between (v8.GCProfiler before/after usedHeapSize); steady state after 3 warm-up passes; checked by a calibration run of known arrays.",
+      xs: "hosttest/xs/xs-harness.ts measureGatewayOnXs over the corpus (firmware wiring, ESP32-like UART FIFO host, host cost subtracted); compute units converted to host time by running the core alone in xsnap and timing it; host -> ESP32 by the stated slowdown assumption.",
+      latency: "pty written at the byte rate of the baud by this process (synchronous writes, time stamp when the sentence's CR is in the pty) -> socat -> bd450 gateway process -> multicast on lo of a private namespace -> listener in the writing process; mapped by n: line count and checked by content.",
+      scale: "fresh process per size: live heap after gc() before and after, allocation over the whole run (JIT warm-up included at 1x).",
+    },
+  };
+  void median;
+  fs.mkdirSync(BENCH_DIR, { recursive: true });
+  fs.writeFileSync(path.join(BENCH_DIR, "results.json"), JSON.stringify(results, null, 2) + "\n");
+  writeMarkdown(path.join(BENCH_DIR, "results.md"), results);
+  writeSvg(path.join(BENCH_DIR, "results.svg"), results);
+  log(`bench: wrote bench/results.json, bench/results.md, bench/results.svg in ${round((Date.now() - started) / 1000, 1)} s`);
+  log(`  Node: bd450 ${Math.round(bd.median)} sentences/s vs nmea-simple ${Math.round(ns.median)} (x${round(ratio, 2)}); ${round(aBd.bytesPerSentence, 2)} B/sentence vs ${round(aNs.bytesPerSentence, 0)}`);
+  if (xs) log(`  XS: ${Math.round(xs.computePerSentence)} compute/sentence, ${xs.bytesAllocatedPerSentence === null ? "n/a" : round(xs.bytesAllocatedPerSentence, 1)} B/sentence, gateway heap ${xs.peakHeapBytes} B; ESP32 share ${round((xs.esp32 as any).central.coreShare * 100, 1)} % (assumed ${ESP32_SLOWDOWN.central}x slower than this host)`);
+  if (lat115) log(`  latency 115200: p50 ${lat115.all.p50Ms} ms p99 ${lat115.all.p99Ms} ms max ${lat115.all.maxMs} ms` + (lat921 ? `; 921600 burst: p50 ${lat921.all.p50Ms} p99 ${lat921.all.p99Ms} max ${lat921.all.maxMs}` : ""));
+}
+
+main().catch((e) => {
+  // After @endo/init (loaded for xsnap) error stacks may be empty: print name and message too.
+  log(`bench failed: ${e?.name ?? "Error"}: ${e?.message ?? String(e)}\n${e?.stack ?? ""}`);
+  process.exit(1);
+});
