@@ -214,13 +214,25 @@ describe("settings loader over a SettingsStore", () => {
     s.values.set("ttl", 2);
     const events: string[] = [];
     const l = loadSettings(s, (c, t) => events.push(c + ": " + t));
-    assert.deepEqual(l.unknown, { futureKey: "abc" });
+    assert.deepEqual({ ...l.unknown }, { futureKey: "abc" });
     assert.match(events.join("\n"), /settings.unknown: kept 1 setting\(s\) unknown to this version: futureKey/);
     saveSettings(s, setOk([["ttl", "9"]], l.config));
     assert.equal(s.get("futureKey"), "abc");
     // Key names match exactly: "TTL" is not ttl, it is someone else's key.
     s.values.set("TTL", 5);
-    assert.deepEqual(loadSettings(s).unknown, { futureKey: "abc", TTL: 5 });
+    assert.deepEqual({ ...loadSettings(s).unknown }, { futureKey: "abc", TTL: 5 });
+  });
+
+  it("keeps keys named like Object.prototype members as plain entries", () => {
+    const s = new MemoryStore();
+    s.values.set("__proto__", "x");
+    s.values.set("hasOwnProperty", 3);
+    s.values.set("constructor", true);
+    const l = loadSettings(s);
+    assert.equal(Object.getPrototypeOf(l.unknown), null);
+    assert.deepEqual(Object.keys(l.unknown).sort(), ["__proto__", "constructor", "hasOwnProperty"]);
+    assert.equal(l.unknown["__proto__"], "x");
+    assert.deepEqual(validateConfig(l.config), []);
   });
 
   it("a store that throws loads defaults and logs", () => {
@@ -324,12 +336,12 @@ describe("host settings file (JSON lines, atomic)", () => {
     const l = loadSettings(store, (c, t) => events.push(c + ": " + t));
     assert.equal(l.config.ttl, DEFAULT_CONFIG.ttl);
     assert.equal(l.config.sfi, "BD0009");
-    assert.deepEqual(l.unknown, { newerKey: 17 });
+    assert.deepEqual({ ...l.unknown }, { newerKey: 17 });
     assert.match(events.join("\n"), /ttl: stored string breaks rule/);
     saveSettings(store, setOk([["ttl", "3"]], l.config));
     const again = loadSettings(new SettingsFile(file));
     assert.equal(again.config.ttl, 3);
-    assert.deepEqual(again.unknown, { newerKey: 17 });
+    assert.deepEqual({ ...again.unknown }, { newerKey: 17 });
   });
 
   it("enforces the board's preference limits", () => {

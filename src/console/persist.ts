@@ -25,7 +25,9 @@ export interface LoadedSettings {
 export function loadSettings(store: SettingsStore, log?: SettingsLog): LoadedSettings {
   const config = defaultConfig();
   const rec = config as unknown as Record<string, SettingValue>;
-  const unknown: Record<string, SettingValue> = {};
+  // No prototype: a stored key may be any string ("__proto__", "hasOwnProperty", ...),
+  // and must land as a plain entry, not change or collide with Object.prototype.
+  const unknown = Object.create(null) as Record<string, SettingValue>;
   const problems: string[] = [];
   const report = (text: string) => {
     problems.push(text);
