@@ -47,6 +47,7 @@ export function writeMarkdown(file: string, r: any): void {
   row("bd450, clean stream (the forwarded sentences only, CR LF)", t.bd450CleanStream);
   row("nmea-simple, only the sentences it parses", t.nmeaSimpleParsedOnly);
   lines.push("", `Ratio of medians ${fmt(n.ratio, 2)}x (worst bd450 repetition over best nmea-simple one: ${fmt(t.ratioMinOverMax, 2)}x); clean stream vs parsed-only: ${fmt(t.ratioCleanStreamVsParsedOnly, 2)}x.`, "");
+  if (t.byCpuTime) lines.push(`By process CPU time instead of wall time (less sensitive to other jobs on the machine; V8's GC helper threads count against nmea-simple): bd450 ${fmt(t.byCpuTime.bd450.median)} vs nmea-simple ${fmt(t.byCpuTime.nmeaSimple.median)} sentences per CPU second = ${fmt(t.byCpuTime.ratio, 2)}x.`, "");
 
   lines.push("## 2. Allocation on Node", "");
   const a = n.allocation;
@@ -77,6 +78,12 @@ export function writeMarkdown(file: string, r: any): void {
     for (const k of ["low", "central", "high"]) {
       const v = e[k];
       lines.push(`| ${v.slowdown}x | ${fmt(v.microsecondsPerSentence, 0)} | ${pct(v.coreShare)} | ${fmt(v.microsecondsPerSentenceCleanStream, 0)} µs, ${pct(v.coreShareCleanStream)} | ${fmt(v.microsecondsPerFullFifo / 1000, 2)} ms | ${fmt(v.fifoHeadroom, 1)}x |`);
+    }
+    const b = x.breakdownPerSentence;
+    if (b) {
+      lines.push("", `Where the XS compute goes (core alone, clean stream, units per sentence of ${fmt(b.bytes / b.sentences, 1)} bytes; deterministic counts): ` +
+        `framer ${fmt(b.framer)}, encoder ${fmt(b.encoder)}, router ${fmt(b.router)}. For scale, one pure-JavaScript read of every byte costs ${fmt(b.readEveryByte)} and one XOR over the sentence ${fmt(b.xorEverySentence)}: ` +
+        `the framer costs about ${fmt(b.framer / b.readEveryByte, 1)} such passes and the encoder ${fmt(b.encoder / b.readEveryByte, 1)}.`);
     }
     lines.push("", "The handler keeps up with the FIFO when the work for one FIFO's worth of bytes (at most two sentence ends in 128 bytes) finishes before the next 128 bytes arrive; headroom below 1x means bytes are lost on the board (the ESP32 serial driver has no software buffer).", "");
   } else lines.push("Not measured in this run.", "");

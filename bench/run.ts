@@ -97,6 +97,7 @@ async function main(): Promise<void> {
   const tClean = await child(["throughput-bd450-clean", String(reps)]);
   const tNsParsed = await child(["throughput-nmea-simple-parsed", String(reps)]);
   const bd = rateSpread(tBd.rates), ns = rateSpread(tNs.rates), clean = rateSpread(tClean.rates), nsParsed = rateSpread(tNsParsed.rates);
+  const bdCpu = rateSpread(tBd.cpuRates), nsCpu = rateSpread(tNs.cpuRates);
 
   log("bench: allocation on Node (v8.GCProfiler accounting)");
   const aBd = await child(["alloc-bd450", quick ? "5" : "20"]);
@@ -136,6 +137,7 @@ async function main(): Promise<void> {
         nmeaSimpleParsedOnly: { ...nsParsed, sentencesPerPass: tNsParsed.sentencesPerPass },
         ratioCleanStreamVsParsedOnly: round(clean.median / nsParsed.median, 2),
         ratioMinOverMax: round(bd.min / ns.max, 2),
+        byCpuTime: { bd450: bdCpu, nmeaSimple: nsCpu, ratio: round(bdCpu.median / nsCpu.median, 2) },
       },
       allocation: { bd450: aBd, nmeaSimple: aNs, bd450HostClock: aBdReal, calibration },
       scale: scale.map((s) => ({
@@ -153,6 +155,7 @@ async function main(): Promise<void> {
       chunkBytesPerSentence: xs.chunkBytesPerSentence === null ? null : round(xs.chunkBytesPerSentence, 1),
       esp32: xs.esp32,
       calibration: xs.calibration,
+      breakdownPerSentence: xs.breakdown,
       harness: xs.harness,
       coreOnly: xs.coreOnly,
     } : null,

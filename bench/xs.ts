@@ -70,6 +70,58 @@ async function sendInput(w: XsWorker, bytes: Uint8Array): Promise<void> {
   }
 }
 
+/**
+ * Where the XS compute goes, per forwarded sentence of the clean stream (deterministic
+ * meter counts): the framer alone, the router, the encoder alone, and two reference
+ * loops - one read of every byte, and one XOR over every sentence - that show what a
+ * single pure-JavaScript pass over the bytes costs on XS.
+ */
+function breakdownScript(): string {
+  return bundle(["src/core/framer", "src/core/encoder", "src/core/router", "src/core/checksum"], `
+  const { SentenceFramer } = require("src/core/framer");
+  const { Iec450Encoder } = require("src/core/encoder");
+  const { Router } = require("src/core/router");
+  const { xorRange } = require("src/core/checksum");
+  let input, fill = 0, count = 0;
+  const empty = new ArrayBuffer(0);
+  globalThis.handleCommand = function (message) {
+    const m = new Uint8Array(message);
+    if (m[0] === 0) { input = new Uint8Array(((m[1] << 24) | (m[2] << 16) | (m[3] << 8) | m[4]) >>> 0); fill = 0; }
+    else { input.set(m.subarray(1), fill); fill += m.length - 1; }
+    return empty;
+  };
+  const sentences = [];
+  const collector = new SentenceFramer({ maxLength: 300, onSentence(b, n) { sentences.push(b.slice(0, n)); } });
+  const framer = new SentenceFramer({ maxLength: 300, onSentence(b, n) { count++; } });
+  const router = new Router("");
+  const encoder = new Iec450Encoder({ sfi: "BD0001", clock: { now() { return ${EPOCH_MS}; }, monotonic() { return 0; } }, onDatagram(b, n) { count++; } });
+  globalThis.parts = {
+    collect() { for (let i = 0; i < input.length; i += ${FEED_CHUNK}) collector.feed(input, i, Math.min(input.length, i + ${FEED_CHUNK})); },
+    readEveryByte() { for (let i = 0; i < input.length; i += ${FEED_CHUNK}) for (let k = i, e = Math.min(input.length, i + ${FEED_CHUNK}); k < e; k++) count += input[k]; },
+    framer() { for (let i = 0; i < input.length; i += ${FEED_CHUNK}) framer.feed(input, i, Math.min(input.length, i + ${FEED_CHUNK})); },
+    router() { for (let i = 0; i < sentences.length; i++) count += router.route(sentences[i], sentences[i].length); },
+    xorEverySentence() { for (let i = 0; i < sentences.length; i++) count += xorRange(sentences[i], 1, sentences[i].length - 3); },
+    encoder() { for (let i = 0; i < sentences.length; i++) encoder.encode(sentences[i], sentences[i].length); },
+  };`);
+}
+
+async function breakdown(clean: Uint8Array, sentences: number): Promise<Record<string, number>> {
+  const w = await XsWorker.start(breakdownScript());
+  try {
+    await sendInput(w, clean);
+    await w.evaluate("parts.collect()");
+    const out: Record<string, number> = { sentences, bytes: clean.length };
+    for (const part of ["readEveryByte", "framer", "router", "xorEverySentence", "encoder"]) {
+      await w.evaluate(`parts.${part}()`); // warm-up
+      const m = await w.evaluate(`parts.${part}()`);
+      out[part] = round(m.compute / sentences, 0);
+    }
+    return out;
+  } finally {
+    await w.close();
+  }
+}
+
 export interface XsBench {
   computePerSentence: number;
   bytesAllocatedPerSentence: number | null;
@@ -79,6 +131,7 @@ export interface XsBench {
   harness: unknown;
   coreOnly: Record<string, unknown>;
   calibration: Record<string, unknown>;
+  breakdown: Record<string, number>;
   esp32: Record<string, unknown>;
 }
 
@@ -148,6 +201,8 @@ export async function runXsBench(log: (s: string) => void): Promise<XsBench> {
     { name: "corpus", bytes, sentences: forwardedCount(bytes), passes: 2 },
     { name: "cleanStream", bytes: clean, sentences: forwardedCount(clean), passes: 3 },
   ]);
+  log("  XS: where the compute goes (clean stream, per sentence)");
+  const parts = await breakdown(clean, forwardedCount(clean));
   const own = f.gatewayOwn ?? { slots: NaN, chunkBytes: NaN };
   const peakHeapBytes = own.slots * 16 + own.chunkBytes;
   const computePerSentence: number = f.computePerSentence;
@@ -203,6 +258,7 @@ export async function runXsBench(log: (s: string) => void): Promise<XsBench> {
       notes: core.notes,
     },
     calibration: cal,
+    breakdown: parts,
     esp32,
   };
 }
