@@ -33,10 +33,12 @@ import { loadSettings } from "../../src/console/persist";
 import { SETTINGS, validateConfig, defaultConfig } from "../../src/console/settings";
 import { SettingsFile } from "../../src/platform/node/settings-file";
 import { fixedClock } from "../../src/platform/node/host";
+import { readPcap, PcapError, pcapHeader, pcapRecord } from "../../src/core/pcap";
 import { NetworkSide } from "../../src/core/netside";
 import { RCOM } from "../../src/core/groups";
 import { readDatagram, referenceSentences, StrictStream, StrictReadError } from "../lib/strict-reader";
 import { material } from "./material";
+import { IEC450_CORPUS } from "../lib/paths";
 
 export interface FuzzTarget {
   name: string;
@@ -405,6 +407,43 @@ const receiverMutated: FuzzTarget = {
       }
       const mine = v.sentences.filter((s) => s.status !== "tag-only").map((s) => sentenceText(s));
       check(JSON.stringify(mine) === JSON.stringify(lines.map((l) => l.sentence)), "receiver and strict reader disagree on the sentences");
+    });
+  },
+};
+
+/** Capture files for `bd450 check`: the corpus pcaps read in place, plus one written by our pcap writer. */
+function pcapFiles(): Uint8Array[] {
+  const dir = IEC450_CORPUS;
+  const files: Uint8Array[] = fs.readdirSync(dir).filter((f) => f.endsWith(".pcap")).sort().map((f) => new Uint8Array(fs.readFileSync(path.join(dir, f))));
+  const m = material();
+  const parts: Uint8Array[] = [pcapHeader()];
+  m.encoded.slice(0, 20).forEach((d, i) => parts.push(pcapRecord({ time: 1700000000000 + i, srcAddress: "172.16.1.45", srcPort: 50000, dstAddress: "239.192.0.4", dstPort: 60004 }, d, i)));
+  files.push(concat(parts));
+  return files;
+}
+
+const pcapMutated: FuzzTarget = {
+  name: "pcap.mutated",
+  claim: "capture files (the iec450 corpus, read in place, and one written by the pcap writer), mutated: the reader either reads " +
+    "them or refuses with a PcapError naming the reason; never another exception; every packet handed on is a view inside the file",
+  testRuns: 2000,
+  property: () => {
+    const files = pcapFiles();
+    return fc.property(fc.integer({ min: 0, max: files.length - 1 }), fc.array(dmutation, { maxLength: 4, size: "max" }), (idx, muts) => {
+      const b = mutateDatagram(files[idx], muts.filter((m) => m.kind !== "splice" && m.kind !== "pad"), material().encoded);
+      let packets = 0;
+      try {
+        readPcap(b, (p) => {
+          packets++;
+          check(p.payload.buffer === b.buffer && p.payload.byteOffset >= 0 && p.payload.byteOffset + p.payload.length <= b.byteLength, "payload outside the file");
+          const rx = new Iec450Receiver();
+          rx.receive(p.payload, p.payload.length, 0);
+          receiverArithmetic(rx.counters);
+        });
+      } catch (e) {
+        if (!(e instanceof PcapError)) throw new Error(`readPcap threw ${(e as Error)?.constructor?.name}: ${(e as Error)?.message}`);
+      }
+      void packets;
     });
   },
 };
@@ -833,6 +872,6 @@ const settingsValues: FuzzTarget = {
 };
 
 export const TARGETS: FuzzTarget[] = [
-  framerRandomBytes, framerCorpus, framerFrames, gatewayPipeline, receiverMutated, receiverHostile, netsideCommands,
+  framerRandomBytes, framerCorpus, framerFrames, gatewayPipeline, receiverMutated, pcapMutated, receiverHostile, netsideCommands,
   decodersSentences, decodersFrames, consoleLineEditor, consoleCommands, settingsCorrupted, settingsValues,
 ];
