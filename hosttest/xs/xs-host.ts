@@ -19,7 +19,7 @@ import type {
   ByteBuffer, Clock, Datagram, SerialInstance, SerialOptions, SettingsStore, Timers, UDPInstance, UDPOptions,
 } from "../../src/core/io";
 import { NetworkSide } from "../../src/core/netside";
-import { gatewayHooks } from "../../src/beidou/wiring";
+import { gatewayHooks, UNIT_SENTENCE } from "../../src/beidou/wiring";
 import { Console } from "../../src/console/console";
 import { GatewayConsoleHost } from "../../src/console/gateway-host";
 import { loadSettings } from "../../src/console/persist";
@@ -144,17 +144,28 @@ export class ManualTimers implements Timers {
     const t = handle as ManualTimer | undefined;
     if (t) t.live = false;
   }
-  /** Fire every timer due at the current time, in due order. */
+  /**
+   * Fire every timer due at the current time, in due order. Runs after every UART
+   * chunk, so it allocates nothing (no for...of iterator, no filtered copy): a
+   * board's timers are native, and the host must not add garbage to the figures.
+   */
   run(): void {
+    const list = this.list;
     for (;;) {
       let next: ManualTimer | undefined;
-      for (const t of this.list) if (t.live && t.due <= this.clock.elapsed && (!next || t.due < next.due)) next = t;
+      for (let i = 0; i < list.length; i++) {
+        const t = list[i];
+        if (t.live && t.due <= this.clock.elapsed && (!next || t.due < next.due)) next = t;
+      }
       if (!next) break;
       if (next.repeat) next.due += Math.max(1, next.interval);
       else next.live = false;
       next.callback();
     }
-    this.list = this.list.filter((t) => t.live);
+    // Drop dead timers in place (a callback may have added timers to the same list).
+    let w = 0;
+    for (let i = 0; i < list.length; i++) if (list[i].live) list[w++] = list[i];
+    if (w !== list.length) list.length = w;
   }
 }
 
@@ -485,7 +496,7 @@ export class HostDriver {
       onUnit: hooks
         ? (kind, bytes, length, reason) => {
           hooks.onUnit(kind, bytes, length, reason);
-          if (kind === "sentence" && con) con.terminalSentence(bytes, length);
+          if (kind === UNIT_SENTENCE && con) con.terminalSentence(bytes, length);
         }
         : undefined,
       convertFrame: hooks ? hooks.convertFrame : undefined,

@@ -15,7 +15,7 @@ import type { RMC } from "./sentences/rmc";
 import type { GLL } from "./sentences/gll";
 import type { GNS } from "./sentences/gns";
 import type { VTG } from "./sentences/vtg";
-import type { ZDA } from "./sentences/zda";
+import { ZDA_KIND, type ZDA } from "./sentences/zda";
 import type { GSA } from "./sentences/gsa";
 import type { GSV } from "./sentences/gsv";
 import type { TXT } from "./sentences/txt";
@@ -35,6 +35,10 @@ function ascii(s: string): Uint8Array {
   for (let i = 0; i < s.length; i++) b[i] = s.charCodeAt(i);
   return b;
 }
+/** Packed formatters (kind.ts pack3) of the sentences the state reads. */
+const F_GGA = 0x474741, F_RMC = 0x524d43, F_GLL = 0x474c4c, F_GNS = 0x474e53, F_VTG = 0x565447, F_ZDA = 0x5a4441,
+  F_GSA = 0x475341, F_GSV = 0x475356, F_TXT = 0x545854, F_BSI = 0x425349, F_ICI = 0x494349, F_FKI = 0x464b49,
+  F_TXR = 0x545852, F_DWR = 0x445752, F_WAA = 0x574141, F_ZTI = 0x5a5449;
 const ANTENNA_OPEN = ascii("ANTENNA OPEN"), ANTENNA_SHORT = ascii("ANTENNA SHORT"), ANTENNA_OK = ascii("ANTENNA OK"), OPEN = ascii("OPEN");
 
 /** The gateway's EventLog satisfies this. */
@@ -190,8 +194,10 @@ export class DeviceState {
     }
     if (d.error || !d.record) return;
     const t = talkerSystem(d.talker);
-    switch (d.kind) {
-      case "GGA": {
+    // Switch on the packed formatter, not on d.kind: on XS each `case "GGA":` label
+    // copies its string literal into a new chunk every time it is evaluated.
+    switch (d.formatter) {
+      case F_GGA: {
         const g = d.record as GGA;
         this.fixTime = g.time;
         this.quality = g.quality;
@@ -202,7 +208,7 @@ export class DeviceState {
         else this.fixAt = now;
         break;
       }
-      case "RMC": {
+      case F_RMC: {
         const m = d.record as RMC;
         this.fixTime = m.time;
         if (m.year === m.year) { this.fixYear = m.year; this.fixMonth = m.month; this.fixDay = m.day; }
@@ -213,29 +219,30 @@ export class DeviceState {
         }
         break;
       }
-      case "GLL": {
+      case F_GLL: {
         const g = d.record as GLL;
         if (g.status === 0x41 && g.latitude === g.latitude) this.position(g.latitude, g.longitude, now);
         break;
       }
-      case "GNS": {
+      case F_GNS: {
         const g = d.record as GNS;
         if (g.latitude === g.latitude && g.modeLength > 0 && g.mode[0] !== 0x4e) this.position(g.latitude, g.longitude, now);
         break;
       }
-      case "VTG": {
+      case F_VTG: {
         const v = d.record as VTG;
         if (v.speedKnots === v.speedKnots) this.speedKnots = v.speedKnots;
         if (v.courseTrue === v.courseTrue) this.courseTrue = v.courseTrue;
         break;
       }
-      case "ZDA": {
+      case F_ZDA: {
+        if (d.sentenceKind !== ZDA_KIND) break; // the RDSS form (ZDA-RDSS) carries no RNSS date
         const z = d.record as ZDA;
         this.fixTime = z.time;
         this.fixYear = z.year; this.fixMonth = z.month; this.fixDay = z.day;
         break;
       }
-      case "GSA": {
+      case F_GSA: {
         const g = d.record as GSA;
         let sys = g.systemId === g.systemId ? g.systemId : t;
         if (sys === SYS_UNKNOWN && d.talker === 0x5051) sys = SYS_BDS; // PQGSA
@@ -252,7 +259,7 @@ export class DeviceState {
         }
         break;
       }
-      case "GSV": {
+      case F_GSV: {
         const g = d.record as GSV;
         if (g.sentenceNumber !== 1) break;
         let sys = g.systemId === g.systemId && g.systemId < 7 ? g.systemId : t;
@@ -260,7 +267,7 @@ export class DeviceState {
         this.satellitesInView[sys] = g.satellitesInView;
         break;
       }
-      case "TXT": {
+      case F_TXT: {
         const x = d.record as TXT;
         if (txtContains(x, ANTENNA_OPEN) || txtContains(x, ANTENNA_SHORT)) {
           if (!this.antennaBad) this.event("antenna.fault", "receiver reports " + (txtContains(x, OPEN) ? "antenna open" : "antenna short"));
@@ -271,32 +278,32 @@ export class DeviceState {
         }
         break;
       }
-      case "BSI": {
+      case F_BSI: {
         const b = d.record as BSI;
         this.responseBeam = b.responseBeam;
         this.timeDifferenceBeam = b.timeDifferenceBeam;
         this.setBeams(b.power, 10, now);
         break;
       }
-      case "ICI": this.card(d.record as ICI, now); break;
-      case "FKI": case "FKI-BDS3": this.fki(d.record as FKI, now); break;
-      case "TXR": {
+      case F_ICI: this.card(d.record as ICI, now); break;
+      case F_FKI: this.fki(d.record as FKI, now); break; // both forms (FKI, FKI-BDS3)
+      case F_TXR: {
         const x = d.record as TXR;
         this.message(x.senderId, x.infoType, x.mode, x.content, now);
         break;
       }
-      case "DWR": {
+      case F_DWR: {
         const w = d.record as DWR;
         this.rdssUser = w.userId; this.rdssTime = w.time; this.rdssLatitude = w.latitude; this.rdssLongitude = w.longitude;
         this.rdssHeight = w.height; this.rdssAt = now;
         break;
       }
-      case "WAA": {
+      case F_WAA: {
         const w = d.record as WAA;
         if (w.infoType === 0) this.event("rdss.position", `position report from ${addr7(w.userId)}: ${w.latitude.toFixed(5)}, ${w.longitude.toFixed(5)}`);
         break;
       }
-      case "ZTI": {
+      case F_ZTI: {
         const z = d.record as ZTI;
         const changed = z.icState !== this.icState || z.hardwareState !== this.hardwareState || z.batteryState !== this.batteryState || z.inboundState !== this.inboundState;
         this.icState = z.icState; this.hardwareState = z.hardwareState; this.batteryState = z.batteryState; this.inboundState = z.inboundState;

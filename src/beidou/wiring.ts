@@ -13,11 +13,19 @@ import { DeviceState, DeviceStateOptions, EventSink } from "./state";
 
 export type UnitKind = "sentence" | "frame" | "reject";
 
+/**
+ * The unit kinds as constants, for hot-path comparisons: on XS a string literal in
+ * evaluated bytecode is copied into a new chunk every time it runs, a constant is not.
+ */
+export const UNIT_SENTENCE: UnitKind = "sentence", UNIT_FRAME: UnitKind = "frame", UNIT_REJECT: UnitKind = "reject";
+
 export interface BeidouWiringOptions extends DeviceStateOptions {
   clock?: Pick<Clock, "now">;
   /** RDSS 4.0 assumptions (hemispheres, FKXX result codes): UNCONFIRMED, so configurable. */
   rdss40?: Rdss40Options;
 }
+
+const NO_REASON = "";
 
 /** Forwards to the event log once attached (the gateway creates its log after its hooks). */
 class LateEvents implements EventSink {
@@ -63,13 +71,13 @@ export class BeidouWiring {
 
   readonly onUnit = (kind: UnitKind, bytes: Uint8Array, length: number, reason?: string): void => {
     const now = this.clock.now();
-    if (kind === "sentence") {
+    if (kind === UNIT_SENTENCE) {
       this.state.onSentence(this.sentences.decode(bytes, length), now);
-    } else if (kind === "frame") {
+    } else if (kind === UNIT_FRAME) {
       this.textLength = this.handleFrame(bytes, length, now);
       this.textFor = bytes;
     } else {
-      this.state.onReject(reason ?? "", now);
+      this.state.onReject(reason ?? NO_REASON, now);
     }
   };
 

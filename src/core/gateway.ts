@@ -21,6 +21,11 @@ import type {
 
 export type UnitKind = "sentence" | "frame" | "reject";
 
+// Unit kinds as module constants: on XS a string literal in evaluated bytecode is
+// copied into a new chunk each time it runs (XS_CODE_STRING), so the per-unit calls
+// pass these instead of literals.
+const UNIT_SENTENCE: UnitKind = "sentence", UNIT_FRAME: UnitKind = "frame", UNIT_REJECT: UnitKind = "reject";
+
 export interface GatewayCounters {
   /** Sentences forwarded to the encoder (valid text + converted 4.0 frames). */
   forwarded: number;
@@ -125,18 +130,18 @@ export class Gateway {
       binaryFrames: this.config.rdss40,
       onSentence: (bytes, length) => {
         this.lastUnitTime = this.clock.monotonic();
-        if (this.options.onUnit) this.options.onUnit("sentence", bytes, length);
+        if (this.options.onUnit) this.options.onUnit(UNIT_SENTENCE, bytes, length);
         this.forward(bytes, length, this.options.destinationFor ? this.options.destinationFor(bytes, length) : undefined);
       },
       onFrame: (bytes, length) => {
         this.lastUnitTime = this.clock.monotonic();
-        if (this.options.onUnit) this.options.onUnit("frame", bytes, length);
+        if (this.options.onUnit) this.options.onUnit(UNIT_FRAME, bytes, length);
         const n = this.options.convertFrame ? this.options.convertFrame(bytes, length, this.converted) : 0;
         if (n > 0) this.forward(this.converted, n, this.options.destinationFor ? this.options.destinationFor(this.converted, n) : undefined);
         else this.counters.framesNotConverted++;
       },
       onReject: (reason, bytes, length) => {
-        if (this.options.onUnit) this.options.onUnit("reject", bytes, length, reason);
+        if (this.options.onUnit) this.options.onUnit(UNIT_REJECT, bytes, length, reason);
       },
     });
   }

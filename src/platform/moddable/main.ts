@@ -11,7 +11,7 @@ import { Gateway } from "core/gateway";
 import { NetworkSide } from "core/netside";
 import type { GatewayConfig } from "core/config";
 import type { SerialClass } from "core/io";
-import { gatewayHooks } from "beidou/wiring";
+import { gatewayHooks, UNIT_SENTENCE } from "beidou/wiring";
 import { Console } from "console/console";
 import { GatewayConsoleHost } from "console/gateway-host";
 import { loadSettings } from "console/persist";
@@ -96,7 +96,7 @@ export default function main(): void {
     onDatagram: (b, n) => net?.onDatagram(b, n),
     onUnit: (kind, bytes, length, reason) => {
       hooks.onUnit(kind, bytes, length, reason);
-      if (kind === "sentence" && con) con.terminalSentence(bytes, length);
+      if (kind === UNIT_SENTENCE && con) con.terminalSentence(bytes, length);
     },
     convertFrame: hooks.convertFrame,
     // Moddable's Serial has the ECMA-419 shape the core declares; the option types
