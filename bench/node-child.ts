@@ -169,15 +169,17 @@ function allocNmeaSimple(passes: number) {
 function scale(k: number) {
   const live0 = liveHeap();
   const { gateway } = benchGateway();
+  const c0 = process.cpuUsage();
   const t0 = performance.now();
   const a = measureAllocation(() => {
     for (let p = 0; p < k; p++) feedAll(gateway, corpus);
   });
   const seconds = (performance.now() - t0) / 1000;
+  const cpu = cpuSeconds(c0);
   const sentences = gateway.counters.forwarded;
   const live1 = liveHeap();
   return {
-    copies: k, inputBytes: corpus.length * k, sentences, seconds, sentencesPerSecond: sentences / seconds,
+    copies: k, inputBytes: corpus.length * k, sentences, seconds, cpuSeconds: cpu, sentencesPerSecond: sentences / seconds,
     bytesAllocated: a.bytes, bytesPerSentence: a.bytes / sentences, collections: a.collections,
     liveHeapStart: live0, liveHeapEnd: live1, liveHeapGrowth: live1 - live0,
   };

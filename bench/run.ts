@@ -143,6 +143,7 @@ async function main(): Promise<void> {
       scale: scale.map((s) => ({
         copies: s.copies, inputBytes: s.inputBytes, sentences: s.sentences, seconds: round(s.seconds, 4),
         sentencesPerSecond: Math.round(s.sentencesPerSecond), nanosecondsPerSentence: round((s.seconds * 1e9) / s.sentences, 1),
+        cpuSeconds: round(s.cpuSeconds, 4), cpuNanosecondsPerSentence: round((s.cpuSeconds * 1e9) / s.sentences, 1),
         bytesAllocated: s.bytesAllocated, bytesPerSentence: round(s.bytesPerSentence, 2), collections: s.collections,
         liveHeapStart: s.liveHeapStart, liveHeapEnd: s.liveHeapEnd, liveHeapGrowth: s.liveHeapGrowth,
       })),
