@@ -151,18 +151,19 @@ export function writeSvg(file: string, r: any): void {
     const x0 = 380, y0 = 40, w = 220, h = 220;
     text(x0, 20, "Scale: cost per sentence, live heap", 'font-weight="bold"');
     const s = r.node.scale as any[];
-    const maxNs = Math.max(...s.map((v) => v.nanosecondsPerSentence)) * 1.2;
+    const nsOf = (v: any): number => v.cpuNanosecondsPerSentence ?? v.nanosecondsPerSentence;
+    const maxNs = Math.max(...s.map(nsOf)) * 1.2;
     const maxHeap = Math.max(...s.map((v) => Math.max(v.liveHeapStart, v.liveHeapEnd))) * 1.2;
     axisY(out, x0, y0, h, maxNs, "ns");
     s.forEach((v, i) => {
       const bx = x0 + 15 + i * 70;
       const y = (val: number, m: number) => y0 + h - (val / m) * h;
-      out.push(`<rect x="${bx}" y="${y(v.nanosecondsPerSentence, maxNs).toFixed(1)}" width="26" height="${(y0 + h - y(v.nanosecondsPerSentence, maxNs)).toFixed(1)}" fill="#2b6cb0"/>`);
+      out.push(`<rect x="${bx}" y="${y(nsOf(v), maxNs).toFixed(1)}" width="26" height="${(y0 + h - y(nsOf(v), maxNs)).toFixed(1)}" fill="#2b6cb0"/>`);
       out.push(`<rect x="${bx + 28}" y="${y(v.liveHeapEnd, maxHeap).toFixed(1)}" width="26" height="${(y0 + h - y(v.liveHeapEnd, maxHeap)).toFixed(1)}" fill="#9ae6b4"/>`);
       text(bx + 27, y0 + h + 14, `${v.copies}x`, 'text-anchor="middle"');
       text(bx + 41, y(v.liveHeapEnd, maxHeap) - 3, `${(v.liveHeapEnd / 1e6).toFixed(1)}MB`, 'text-anchor="middle" font-size="8"');
     });
-    text(x0, y0 + h + 32, "blue: ns/sentence; green: live heap after GC at end", 'font-size="10"');
+    text(x0, y0 + h + 32, "blue: CPU ns/sentence; green: live heap after GC at end", 'font-size="10"');
     void w;
   }
   // Panel 3: latency percentiles.
