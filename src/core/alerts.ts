@@ -119,6 +119,11 @@ function pad2(v: number): string {
 }
 
 const RESERVED = /[^\x20-\x7e]|[,*$!\\^~]/;
+
+// States compared on every raise()/clear() (the network side calls them once a second
+// for each condition) as constants: on XS a string literal in evaluated bytecode is
+// copied into a new chunk each time it runs.
+const STATE_N: AlertState = "N", STATE_U: AlertState = "U";
 const MAX_SENTENCE = 80; // 82 with CR LF
 
 export class AlertManager {
@@ -128,6 +133,10 @@ export class AlertManager {
   private readonly o: AlertManagerOptions;
   private readonly defs = new Map<string, AlertDefinition>();
   private readonly alerts = new Map<string, ActiveAlert>();
+  /** "id:1" map key per alert key, built once: instance 1 is the common case, no string per call. */
+  private readonly firstKeys = new Map<string, string>();
+  /** Alerts not in state N (kept by change()), so tick() needs no iterator to know. */
+  private activeCount = 0;
   private alfSeq = 0;
   private alcSeq = 0;
   private hbtSeq = 0;
@@ -147,6 +156,7 @@ export class AlertManager {
       if (worst.length > MAX_SENTENCE) throw new RangeError(`alert ${d.key}: ALF would be ${worst.length} characters (> ${MAX_SENTENCE}); shorten the text`);
       if (this.defs.has(d.key)) throw new RangeError(`alert ${d.key} defined twice`);
       this.defs.set(d.key, d);
+      this.firstKeys.set(d.key, d.id + ":1");
     }
     const now = options.clock.monotonic();
     // First heartbeat one interval after start-up (a source that dies at once never
@@ -159,9 +169,9 @@ export class AlertManager {
   /** Raise an alert (no-op when already active). Returns true when the state changed. */
   raise(key: string, instance = 1): boolean {
     const def = this.def(key);
-    const k = def.id + ":" + instance;
+    const k = this.alertKey(key, def, instance);
     const a = this.alerts.get(k);
-    if (a && a.state !== "N" && a.state !== "U") return false;
+    if (a && a.state !== STATE_N && a.state !== STATE_U) return false;
     const caution = def.priority === "C" && (this.o.cautionsUnacknowledged ?? true);
     const next: ActiveAlert = a ?? { def, instance, state: "N", revision: 0, changed: 0 };
     this.alerts.set(k, next);
@@ -173,8 +183,8 @@ export class AlertManager {
   /** The condition is gone (rectified). Returns true when the state changed. */
   clear(key: string, instance = 1): boolean {
     const def = this.def(key);
-    const a = this.alerts.get(def.id + ":" + instance);
-    if (!a || a.state === "N" || a.state === "U") return false;
+    const a = this.alerts.get(this.alertKey(key, def, instance));
+    if (!a || a.state === STATE_N || a.state === STATE_U) return false;
     // Alarms must still be acknowledged after rectification; warnings and cautions go back to normal.
     const alarm = def.priority === "E" || def.priority === "A";
     this.counters.cleared++;
@@ -195,8 +205,8 @@ export class AlertManager {
   }
 
   isActive(key: string, instance = 1): boolean {
-    const a = this.alerts.get(this.def(key).id + ":" + instance);
-    return !!a && a.state !== "N";
+    const a = this.alerts.get(this.alertKey(key, this.def(key), instance));
+    return !!a && a.state !== STATE_N;
   }
 
   state(key: string, instance = 1): AlertState {
@@ -263,9 +273,7 @@ export class AlertManager {
     }
     const alc = this.o.alcInterval ?? 30;
     if (alc > 0 && now >= this.nextAlc) {
-      let any = false;
-      for (const a of this.alerts.values()) if (a.state !== "N") { any = true; break; }
-      if (any) {
+      if (this.activeCount > 0) {
         this.nextAlc = now + alc * 1000;
         this.sendAlc();
       }
@@ -309,11 +317,18 @@ export class AlertManager {
 
   private change(a: ActiveAlert, state: AlertState): void {
     const from = a.state;
+    if (from === STATE_N && state !== STATE_N) this.activeCount++;
+    else if (from !== STATE_N && state === STATE_N) this.activeCount--;
     a.state = state;
     a.revision = a.revision >= 99 ? 1 : a.revision + 1;
     a.changed = this.o.clock.now();
     this.sendAlf(a);
     this.o.onEvent?.("alert." + a.def.key, `${a.def.id} ${a.def.text}: ${from} -> ${state}`);
+  }
+
+  /** Map key of an alert instance: "id:instance". */
+  private alertKey(key: string, def: AlertDefinition, instance: number): string {
+    return instance === 1 ? this.firstKeys.get(key)! : def.id + ":" + instance;
   }
 
   private def(key: string): AlertDefinition {

@@ -59,6 +59,10 @@ export interface EncoderOptions {
 
 const BACKSLASH = 0x5c;
 
+// Policies as constants for the per-sentence comparisons: on XS a string literal in
+// evaluated bytecode is copied into a new chunk each time it runs.
+const DROP: OverlongPolicy = "drop", CARRY: OverlongPolicy = "carry";
+
 /** The part of an ES2024 resizable ArrayBuffer the encoder uses (the project's lib is ES2022). */
 interface ResizableBuffer {
   resize(byteLength: number): void;
@@ -137,11 +141,11 @@ export class Iec450Encoder {
   encode(bytes: Uint8Array, length: number, destination?: string): number {
     this.counters.sentences++;
     if (!isStrictlyCarriable(bytes, length)) {
-      if (this.overlong === "drop") {
+      if (this.overlong === DROP) {
         this.counters.overlongDropped++;
         return 0;
       }
-      if (this.overlong === "carry") {
+      if (this.overlong === CARRY) {
         this.counters.overlongCarried++;
         return this.carry(bytes, length, destination);
       }

@@ -335,7 +335,7 @@ export class NetworkSide {
         this.collisionLoggedAt = now;
         this.event("net.sfi", `a datagram with this gateway's SFI ${this.config.sfi} that it did not send${from ? " from " + from : ""} (n:${s.n >= 1 ? s.n : "none"}); is another device configured with the same SFI?`);
       }
-      this.alerts.raise("sfiCollision");
+      this.alerts.raise(AL_SFI_COLLISION);
     }
   }
 
@@ -495,16 +495,16 @@ export class NetworkSide {
     const a = this.alerts;
     // Terminal silent: nothing valid for alSilentS (counting from start-up when nothing came yet).
     const silence = this.gw.lastUnitTime === 0 ? uptime : this.gw.silenceSeconds();
-    set(a, "terminalSilent", c.alSilentS > 0 && silence > c.alSilentS);
+    set(a, AL_TERMINAL_SILENT, c.alSilentS > 0 && silence > c.alSilentS);
     const d = this.o.device;
     if (d) {
       const wall = this.o.clock.now();
       const sinceFix = d.lastValidFixAt === d.lastValidFixAt ? (wall - d.lastValidFixAt) / 1000 : uptime;
-      set(a, "noFix", c.alNoFixS > 0 && sinceFix > c.alNoFixS);
-      set(a, "cardAbsent", d.cardKnown && !d.cardPresent);
+      set(a, AL_NO_FIX, c.alNoFixS > 0 && sinceFix > c.alNoFixS);
+      set(a, AL_CARD_ABSENT, d.cardKnown && !d.cardPresent);
       let known = 0, up = 0;
       for (let i = 0; i < d.beams.length; i++) if (d.beams[i] >= 0) { known++; if (d.beams[i] > 0) up++; }
-      set(a, "beamsLost", d.beamsAt === d.beamsAt && known > 0 && up === 0);
+      set(a, AL_BEAMS_LOST, d.beamsAt === d.beamsAt && known > 0 && up === 0);
     }
     // Checksum error rate over the last minute.
     const f = this.gw.framerCounters;
@@ -517,27 +517,33 @@ export class NetworkSide {
     const oldest = this.csumFilled < 61 ? 0 : this.csumPos;
     const units = this.csumUnits[newest] - this.csumUnits[oldest];
     const errs = this.csumErrors[newest] - this.csumErrors[oldest];
-    if (units >= 10) set(a, "checksumRate", (errs * 100) / units > c.alCsumPct);
-    else if (units === 0) set(a, "checksumRate", false);
+    if (units >= 10) set(a, AL_CHECKSUM_RATE, (errs * 100) / units > c.alCsumPct);
+    else if (units === 0) set(a, AL_CHECKSUM_RATE, false);
     // UART queue overflow: active while commands were dropped within the last minute.
     const dropped = this.gw.counters.uartDropped;
     if (dropped !== this.lastUartDropped) {
       this.lastUartDropped = dropped;
       this.lastUartDropAt = now;
     }
-    set(a, "uartOverflow", now - this.lastUartDropAt < 60000);
-    set(a, "sfiCollision", now - this.lastCollisionAt < 60000);
-    a.heartbeatStatus = a.isActive("terminalSilent") ? "V" : "A";
+    set(a, AL_UART_OVERFLOW, now - this.lastUartDropAt < 60000);
+    set(a, AL_SFI_COLLISION, now - this.lastCollisionAt < 60000);
+    a.heartbeatStatus = a.isActive(AL_TERMINAL_SILENT) ? HBT_NOT_NORMAL : HBT_NORMAL;
     a.tick();
     // Forget expired answer routes.
     const window = (this.o.answerWindow ?? 60) * 1000;
-    for (const [k, p] of this.pending) if (now - p.at > window) this.pending.delete(k);
+    if (this.pending.size > 0) for (const [k, p] of this.pending) if (now - p.at > window) this.pending.delete(k);
   }
 
   snapshot(): Record<string, unknown> {
     return { ...this.counters, rejects: { ...this.counters.rejects }, receiver: { ...this.receiver.counters }, alerts: { ...this.alerts.counters }, activeAlerts: this.alerts.active().map((x) => `${x.id}:${x.state}`) };
   }
 }
+
+// Alert keys and HBT statuses used by tick() once a second, as constants: on XS a string
+// literal in evaluated bytecode is copied into a new chunk each time it runs.
+const AL_TERMINAL_SILENT = "terminalSilent", AL_NO_FIX = "noFix", AL_CARD_ABSENT = "cardAbsent", AL_BEAMS_LOST = "beamsLost",
+  AL_CHECKSUM_RATE = "checksumRate", AL_UART_OVERFLOW = "uartOverflow", AL_SFI_COLLISION = "sfiCollision";
+const HBT_NORMAL = "A", HBT_NOT_NORMAL = "V";
 
 /** An own-SFI line whose n we sent within this time is our own loopback. */
 const SFI_RECENT_MS = 10000;
