@@ -492,9 +492,9 @@ function minus(a: HeapFigure, b: HeapFigure): HeapFigure {
  * the UART bytes are drained and dropped (the host's own cost: command decoding,
  * FIFO copies). The first `warmup` fraction of FEED commands is left out.
  */
-export async function measureGatewayOnXs(chunks: Uint8Array[], options: RunOptions & { warmup?: number } = {}): Promise<XsFigures> {
+export async function measureGatewayOnXs(chunks: Uint8Array[], options: RunOptions & { warmup?: number; chunkBudgets?: number[] } = {}): Promise<XsFigures> {
   const notes: string[] = [];
-  const { warmup = 0.2, ...runOptions } = options;
+  const { warmup = 0.2, chunkBudgets, ...runOptions } = options;
   const emptyWorker = await XsWorker.start("globalThis.__empty = 1;");
   let empty: HeapFigure;
   try {
@@ -518,7 +518,7 @@ export async function measureGatewayOnXs(chunks: Uint8Array[], options: RunOptio
     } else skipped++;
   }
   if (skipped) notes.push(`${skipped} of ${n - from} FEED commands had a collection in one of the runs and are left out of the slot figure`);
-  const chunk = await measureChunkBytes(chunks, runOptions, from);
+  const chunk = await measureChunkBytes(chunks, runOptions, from, chunkBudgets);
   notes.push(chunk.note);
   const slotsPer = slotSentences ? slots / slotSentences : 0;
   const hostSlot = gw.loaded.slotSize || 32;
@@ -588,6 +588,13 @@ export async function measureModulesOnXs(ids: string[]): Promise<{ modules: numb
   return { modules: moduleClosure(ids).length, code: minus(parsed, empty), data: minus(run, parsed) };
 }
 
+/**
+ * Chunk budgets tried in turn until one runs out before the input does. The small
+ * last one resolves a few bytes per sentence over the corpus (the firmware wiring
+ * allocates almost nothing per sentence, so the larger ones usually last).
+ */
+export const CHUNK_BUDGETS = [1024 * 1024, 256 * 1024, 64 * 1024];
+
 function fillMessage(size: number, garbage: number): Uint8Array {
   const m = new Uint8Array(9);
   m[0] = OP_FILL;
@@ -609,7 +616,7 @@ function fillMessage(size: number, garbage: number): Uint8Array {
  * where the host's bytes per command come from the same measurement in discard
  * mode with a smaller budget.
  */
-async function measureChunkBytes(chunks: Uint8Array[], options: RunOptions, skipFeeds: number): Promise<{ perSentence: number | null; note: string; allocate: { before: number; after: number } }> {
+async function measureChunkBytes(chunks: Uint8Array[], options: RunOptions, skipFeeds: number, budgets = CHUNK_BUDGETS): Promise<{ perSentence: number | null; note: string; allocate: { before: number; after: number } }> {
   const X = 16 * 1024 * 1024;
   const run = async (mode: "gateway" | "discard", budget: number) => {
     const w = await XsWorker.start(gatewayScript());
@@ -653,10 +660,10 @@ async function measureChunkBytes(chunks: Uint8Array[], options: RunOptions, skip
   };
   // A large budget spreads the "which command collected" quantization over more
   // sentences; a gateway that allocates little may not use it up, then retry smaller.
-  let budget = 1024 * 1024;
+  let budget = budgets[0];
   let gw = await run("gateway", budget);
-  if (!gw.hit) {
-    budget = 256 * 1024;
+  for (let i = 1; i < budgets.length && !gw.hit; i++) {
+    budget = budgets[i];
     gw = await run("gateway", budget);
   }
   if (!gw.hit)

@@ -35,6 +35,9 @@ function ascii(s: string): Uint8Array {
   for (let i = 0; i < s.length; i++) b[i] = s.charCodeAt(i);
   return b;
 }
+/** Framer reject reason counted as a checksum error (a constant: XS copies an evaluated literal every time). */
+const BAD_CHECKSUM = "badChecksum";
+
 /** Packed formatters (kind.ts pack3) of the sentences the state reads. */
 const F_GGA = 0x474741, F_RMC = 0x524d43, F_GLL = 0x474c4c, F_GNS = 0x474e53, F_VTG = 0x565447, F_ZDA = 0x5a4441,
   F_GSA = 0x475341, F_GSV = 0x475356, F_TXT = 0x545854, F_BSI = 0x425349, F_ICI = 0x494349, F_FKI = 0x464b49,
@@ -179,7 +182,7 @@ export class DeviceState {
   /** A framer reject (checksum errors feed the burst detector). */
   onReject(reason: string, now: number): void {
     this.unit(now);
-    if (reason === "badChecksum") {
+    if (reason === BAD_CHECKSUM) {
       this.checksumErrors++;
       this.windowErrors++;
     }

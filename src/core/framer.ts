@@ -80,6 +80,13 @@ export interface FramerOptions {
   onReject?(reason: RejectReason, bytes: Uint8Array, length: number): void;
 }
 
+// Reasons as constants: rejects can be frequent (binary protocols mixed into the
+// stream give a reject per stray '$'), and on XS a string literal in evaluated
+// bytecode is copied into a new chunk each time it runs.
+const BAD_CHECKSUM: RejectReason = "badChecksum", NO_CHECKSUM: RejectReason = "noChecksum", TOO_LONG: RejectReason = "tooLong",
+  BAD_CHARACTER: RejectReason = "badCharacter", TRUNCATED: RejectReason = "truncated", BAD_ADDRESS: RejectReason = "badAddress",
+  BINARY_LENGTH: RejectReason = "binaryLength", BINARY_CHECKSUM: RejectReason = "binaryChecksum";
+
 const HUNT = 0, TEXT = 1, BINARY = 2, SKIP = 3;
 const DOLLAR = 0x24, BANG = 0x21, CR = 0x0d, LF = 0x0a, STAR = 0x2a, COMMA = 0x2c, BACKSLASH = 0x5c;
 /** Smallest 4.0 frame: '$' + command(4) + length(2) + user address(3) + XOR(1). */
@@ -137,10 +144,10 @@ export class SentenceFramer {
   flush(): void {
     // An unfinished 4.0 frame may be a false one hiding text: frame its bytes again.
     while (this.state === BINARY) {
-      this.falseFrame("truncated");
+      this.falseFrame(TRUNCATED);
       this.feed(this.buf, 0, 0);
     }
-    if (this.state === TEXT) this.reject("truncated");
+    if (this.state === TEXT) this.reject(TRUNCATED);
     this.state = HUNT;
     this.len = 0;
   }
@@ -160,10 +167,10 @@ export class SentenceFramer {
       this.buf[this.len++] = c;
       if (this.len === 7) {
         this.frameLength = (this.buf[5] << 8) | c;
-        if (this.frameLength < MIN_FRAME || this.frameLength > this.buf.length) return this.falseFrame("binaryLength");
+        if (this.frameLength < MIN_FRAME || this.frameLength > this.buf.length) return this.falseFrame(BINARY_LENGTH);
       } else if (this.len > 7 && this.len === this.frameLength) {
         const n = this.len;
-        if (xorRange(this.buf, 0, n - 1) !== this.buf[n - 1]) return this.falseFrame("binaryChecksum");
+        if (xorRange(this.buf, 0, n - 1) !== this.buf[n - 1]) return this.falseFrame(BINARY_CHECKSUM);
         this.counters.frames++;
         this.state = HUNT;
         this.len = 0;
@@ -174,7 +181,7 @@ export class SentenceFramer {
     // TEXT
     if (c === CR || c === LF) return this.endText();
     if (c === DOLLAR || c === BANG) {
-      this.reject("truncated");
+      this.reject(TRUNCATED);
       return this.begin(c);
     }
     if (this.len === 5 && this.binaryFrames && c < 0x20 && this.buf[0] === DOLLAR &&
@@ -184,12 +191,12 @@ export class SentenceFramer {
       return;
     }
     if (c < 0x20 || c === 0x7f) {
-      this.reject("badCharacter");
+      this.reject(BAD_CHARACTER);
       this.state = HUNT;
       return;
     }
     if (this.len >= this.buf.length) {
-      this.reject("tooLong");
+      this.reject(TOO_LONG);
       this.state = SKIP;
       return;
     }
@@ -206,25 +213,25 @@ export class SentenceFramer {
   private endText(): void {
     const b = this.buf, n = this.len;
     this.state = HUNT;
-    if (n < 4) return this.reject(n === 1 ? "truncated" : "noChecksum");
+    if (n < 4) return this.reject(n === 1 ? TRUNCATED : NO_CHECKSUM);
     if (b[n - 3] === STAR) {
       const sum = hexByte(b, n - 2);
-      if (sum < 0 || sum !== xorRange(b, 1, n - 3)) return this.reject("badChecksum");
+      if (sum < 0 || sum !== xorRange(b, 1, n - 3)) return this.reject(BAD_CHECKSUM);
     } else {
       // A '*' among the last three bytes is a mangled checksum rather than a missing one.
-      return this.reject(b[n - 2] === STAR || b[n - 1] === STAR ? "badChecksum" : "noChecksum");
+      return this.reject(b[n - 2] === STAR || b[n - 1] === STAR ? BAD_CHECKSUM : NO_CHECKSUM);
     }
     // Address: upper-case letters and digits up to the first ',' or '*'.
     let k = 1;
     while (k < n - 3 && b[k] !== COMMA) {
       const a = b[k];
-      if (!((a >= 0x41 && a <= 0x5a) || (a >= 0x30 && a <= 0x39))) return this.reject(a === STAR || a === BACKSLASH ? "badCharacter" : "badAddress");
+      if (!((a >= 0x41 && a <= 0x5a) || (a >= 0x30 && a <= 0x39))) return this.reject(a === STAR || a === BACKSLASH ? BAD_CHARACTER : BAD_ADDRESS);
       k++;
     }
-    if (k < 3) return this.reject("badAddress");
+    if (k < 3) return this.reject(BAD_ADDRESS);
     // '*' and '\' are delimiters (checksum, TAG block): inside the fields they would
     // corrupt the sentence for every receiver downstream.
-    for (; k < n - 3; k++) if (b[k] === STAR || b[k] === BACKSLASH) return this.reject("badCharacter");
+    for (; k < n - 3; k++) if (b[k] === STAR || b[k] === BACKSLASH) return this.reject(BAD_CHARACTER);
     this.counters.sentences++;
     this.len = 0;
     this.onSentence(b, n);
