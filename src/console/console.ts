@@ -43,6 +43,14 @@ interface Pending {
   op: TerminalOp;
   timer: unknown;
   answers: number;
+  /** op.expect as packed formatters (3 letters -> number), for the per-sentence check. */
+  keys: number[];
+}
+
+function formatterKeys(formatters: readonly string[]): number[] {
+  const out: number[] = [];
+  for (const f of formatters) if (f.length === 3) out.push((f.charCodeAt(0) << 16) | (f.charCodeAt(1) << 8) | f.charCodeAt(2));
+  return out;
 }
 
 function fmtAge(s: number | undefined): string {
@@ -462,12 +470,12 @@ export class Console {
     const timers = this.opts.timers;
     if (!timers) {
       this.println("(no timers on this platform: answers are shown when they arrive)");
-      this.pending = { op, timer: undefined, answers: 0 };
+      this.pending = { op, timer: undefined, answers: 0, keys: formatterKeys(op.expect) };
       return;
     }
     const ms = this.opts.answerTimeoutMs ?? 10000;
     this.println(`waiting up to ${ms / 1000} s for the terminal's answer`);
-    const pending: Pending = { op, answers: 0, timer: undefined };
+    const pending: Pending = { op, answers: 0, timer: undefined, keys: formatterKeys(op.expect) };
     pending.timer = timers.set(() => {
       if (this.pending !== pending) return;
       this.pending = undefined;
@@ -484,8 +492,14 @@ export class Console {
   terminalSentence(bytes: Uint8Array, length: number): void {
     const p = this.pending;
     if (!p) return;
+    // Compare the formatter bytes with the packed expected ones first: no string
+    // for the many sentences that are not the answer (XS allocates every string).
+    if (length < 7 || (bytes[0] !== 0x24 && bytes[0] !== 0x21)) return;
+    const key = (bytes[3] << 16) | (bytes[4] << 8) | bytes[5];
+    let expected = false;
+    for (let i = 0; i < p.keys.length; i++) if (p.keys[i] === key) { expected = true; break; }
+    if (!expected) return;
     const f = sentenceFormatter(bytes, length);
-    if (f === "" || p.op.expect.indexOf(f) < 0) return;
     const verdict = answerMatches(p.op, f, bytes, length);
     if (!verdict) return; // e.g. an FKI about another command
     p.answers++;

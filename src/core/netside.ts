@@ -85,6 +85,9 @@ const ANSWERS: Record<string, string[]> = {
   TXR: ["TXA"],
 };
 
+/** Packed formatters (3 letters -> number) of the answers: FKI and the ANSWERS keys. */
+const KEY_FKI = 0x464b49, KEY_ICI = 0x494349, KEY_DWR = 0x445752, KEY_TXR = 0x545852;
+
 interface Pending {
   sfi: string;
   at: number;
@@ -395,9 +398,13 @@ export class NetworkSide {
    */
   destinationFor(bytes: Uint8Array, length: number): string | undefined {
     if (length < 7 || this.pending.size === 0) return undefined;
+    // While a command awaits its answer every sentence comes here: rule out the
+    // non-answers on the bytes, before any string is built (XS allocates each one).
+    const key = (bytes[3] << 16) | (bytes[4] << 8) | bytes[5];
+    if (key !== KEY_FKI && key !== KEY_ICI && key !== KEY_DWR && key !== KEY_TXR) return undefined;
     const formatter = latin1(bytes, 3, 6);
     let cmds: string[] | undefined;
-    if (formatter === "FKI") {
+    if (key === KEY_FKI) {
       // 2.1: FKI,cmd,...; BDS-3: FKI,hhmmss,cmd,...
       const text = latin1(bytes, 0, Math.min(length, 40));
       const f = text.split(",");

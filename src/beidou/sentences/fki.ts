@@ -23,6 +23,10 @@ export class FKI {
   time = NaN;
 }
 
+// Form names assigned per sentence as constants: on XS a string literal in evaluated
+// bytecode is copied into a new chunk each time it runs.
+const FORM_21: FKI["form"] = "2.1", FORM_BDS3: FKI["form"] = "BDS-3";
+
 function command(f: Fields, i: number): number {
   if (f.len(i) !== 3) return 0;
   return pack3(f.at(i, 0), f.at(i, 1), f.at(i, 2));
@@ -39,7 +43,7 @@ export const FKI_KIND: SentenceKind<FKI> = {
   create: () => new FKI(),
   decode(f: Fields, k: FKI): string | null {
     if (f.count < 5) return "FKI needs 5 fields";
-    k.form = "2.1";
+    k.form = FORM_21;
     k.time = NaN;
     k.command = command(f, 1);
     if (!k.command) return "FKI command name not 3 letters";
@@ -65,7 +69,7 @@ export const FKI3_KIND: SentenceKind<FKI> = {
   create: () => new FKI(),
   decode(f: Fields, k: FKI): string | null {
     if (f.count < 4) return "FKI (BDS-3) needs at least 4 fields";
-    k.form = "BDS-3";
+    k.form = FORM_BDS3;
     k.time = f.time(1);
     if (k.time !== k.time) return "FKI (BDS-3) time malformed";
     k.command = command(f, 2);

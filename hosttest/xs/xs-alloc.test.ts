@@ -1,0 +1,75 @@
+// Allocation per forwarded sentence on XS with the FULL firmware wiring (Beidou
+// decoders and device state, console, network side with alerts: as xs-host.ts
+// wires it, like src/platform/moddable/main.ts), against the board budget of
+// issue 7: at most 16 bytes per sentence on the ESP32 (16-byte slots + chunk bytes).
+//
+// Measured 2026-11-25 (whole NMEA corpus, 11189 sentences after the warm-up):
+// 0.04 slots + 2.6 chunk bytes = 3.2 B per sentence; the Beidou terminal mix of the
+// simulator without short messages: < 1 B. The bound is the issue's 16 B, five
+// times the measurement. What is known to allocate per sentence and is not covered
+// by the bound (docs: the final report of the allocation diet) is excluded from the
+// inputs on purpose: received short messages (TXR: stored in the device state and
+// logged) and events (logged), which are not per-sentence costs.
+//
+// The usual culprit when this fails: a string literal on the per-sentence path. XS
+// copies an evaluated string literal into a new chunk every time it runs
+// (XS_CODE_STRING in xsRun.c); on the board that holds for preloaded modules. Use a
+// module-level constant, or compare bytes / packed numbers. Then: property access
+// on a primitive string or number (a wrapper object), for...of over arrays or maps,
+// array literals, closures, template literals, subarray views.
+
+import * as assert from "node:assert/strict";
+import { chunkStream } from "./chunking";
+import { corpusChunks } from "./xs-figures";
+import { XsFigures, measureGatewayOnXs } from "./xs-harness";
+import { BuiltinMix } from "../../src/sim/mix";
+
+/** Issue 7: bytes allocated per forwarded sentence on XS (ESP32: 16-byte slots). */
+const BOUND_BYTES_ESP32 = 16;
+const ESP32_SLOT = 16;
+/** Small last budget: resolves ~2 B per sentence over ~10000 sentences. */
+const BUDGETS = [65536, 16384];
+
+/** ESP32 bytes per sentence; when the last budget lasted the whole input, its upper bound. */
+function esp32Bytes(f: XsFigures): { bytes: number; text: string } {
+  const chunk = f.chunkBytesPerSentence ?? BUDGETS[BUDGETS.length - 1] / Math.max(1, f.sentencesMeasured);
+  const bytes = f.slotsPerSentence * ESP32_SLOT + chunk;
+  const text = `${f.sentencesMeasured} sentences: ${f.slotsPerSentence.toFixed(3)} slots + ${f.chunkBytesPerSentence === null ? "under " : ""}${chunk.toFixed(1)} chunk B` +
+    ` = ${f.chunkBytesPerSentence === null ? "under " : ""}${bytes.toFixed(1)} B per sentence on ESP32, compute ${f.computePerSentence.toFixed(0)}`;
+  return { bytes, text };
+}
+
+describe("XS allocation per sentence, full firmware wiring (issue 7: <= 16 B on the board)", function () {
+  this.timeout(180000);
+
+  it("whole NMEA corpus (decoders, device state, console, network side, alerts)", async () => {
+    const f = await measureGatewayOnXs(corpusChunks(), { firmware: true, chunkBudgets: BUDGETS });
+    const r = esp32Bytes(f);
+    process.stdout.write(`      ${r.text}\n      ${f.notes.join("\n      ")}\n`);
+    assert.ok(f.sentencesMeasured > 8000, `measured ${f.sentencesMeasured} sentences`);
+    assert.ok(r.bytes <= BOUND_BYTES_ESP32, `${r.bytes.toFixed(1)} B per sentence > ${BOUND_BYTES_ESP32} B (${r.text})`);
+  });
+
+  it("Beidou terminal mix (simulator: RNSS + BSI, ICI, ZTI, FKI, DWR; short messages left out: stored by design)", async () => {
+    const mix = new BuiltinMix();
+    const parts: Uint8Array[] = [];
+    let rdss = 0;
+    for (let e = 0; e < 1500; e++) {
+      for (const u of mix.next()) {
+        // $BDTXR: a received message is stored in the device state and logged (allocates by design).
+        if (u[1] === 0x42 && u[2] === 0x44 && u[3] === 0x54 && u[4] === 0x58 && u[5] === 0x52) continue;
+        if (u[1] === 0x42 && u[2] === 0x44 && u[3] !== 0x47) rdss++; // $BD but not $BDG..
+        parts.push(u);
+      }
+    }
+    assert.ok(rdss > 200, `RDSS sentences in the mix: ${rdss}`);
+    const all = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+    let o = 0;
+    for (const p of parts) { all.set(p, o); o += p.length; }
+    const f = await measureGatewayOnXs(chunkStream(all, 5), { firmware: true, chunkBudgets: BUDGETS });
+    const r = esp32Bytes(f);
+    process.stdout.write(`      ${r.text}\n      ${f.notes.join("\n      ")}\n`);
+    assert.ok(f.sentencesMeasured > 8000, `measured ${f.sentencesMeasured} sentences`);
+    assert.ok(r.bytes <= BOUND_BYTES_ESP32, `${r.bytes.toFixed(1)} B per sentence > ${BOUND_BYTES_ESP32} B (${r.text})`);
+  });
+});
