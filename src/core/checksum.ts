@@ -45,10 +45,16 @@ export function appendChecksum(out: Uint8Array, end: number): number {
   return end + 3;
 }
 
+const charCodeAt = String.prototype.charCodeAt;
+
 /** ASCII/latin-1 bytes of a string (for tests, CLI and command encoders, not the hot path). */
 export function asciiBytes(s: string): Uint8Array {
-  const b = new Uint8Array(s.length);
-  for (let i = 0; i < s.length; i++) b[i] = s.charCodeAt(i) & 0xff;
+  // On XS every property access on a primitive string (s.length, s.charCodeAt) makes a
+  // String wrapper object (2 slots); charCodeAt.call does not. The alert manager builds
+  // its HBT/ALC/ALF sentences through here: two wrappers per character otherwise.
+  const n = s.length;
+  const b = new Uint8Array(n);
+  for (let i = 0; i < n; i++) b[i] = charCodeAt.call(s, i) & 0xff;
   return b;
 }
 
@@ -63,5 +69,5 @@ export function latin1(bytes: Uint8Array, start = 0, end = bytes.length): string
 export function withChecksum(sentence: string): string {
   const b = asciiBytes(sentence);
   const x = xorRange(b, 1, b.length);
-  return sentence + "*" + HEX[(x >> 4) & 15] + HEX[x & 15];
+  return sentence + "*" + String.fromCharCode(HEX_DIGITS[(x >> 4) & 15], HEX_DIGITS[x & 15]);
 }
