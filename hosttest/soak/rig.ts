@@ -147,6 +147,8 @@ export interface GatewayProcess {
   final?: Record<string, any>;
   log: string[];
   mem: Array<{ t: number; rssKB: number; hwmKB: number }>;
+  /** V8 heap after each full GC (Mark-Compact), MB, from --trace-gc: the live heap. */
+  heapAfterGc: Array<{ t: number; mb: number }>;
   exited: Promise<number>;
   stop(): Promise<number>;
 }
@@ -162,10 +164,14 @@ export function writeSettings(dir: string, values: Record<string, string | numbe
 
 /** The real `bd450 gateway` process; `args` replace the defaults (--interface 127.0.0.1 --sfi BD0001) when given. */
 export function startGateway(serialPath: string, configFile: string, args: string[] = ["--interface", "127.0.0.1", "--sfi", OWN_SFI]): GatewayProcess {
-  const child = spawn(process.execPath, [BIN, "gateway", "--serial", serialPath, "--baud", "115200",
-    "--stats", "1", "--config", configFile, ...args], { stdio: ["ignore", "ignore", "pipe"] });
+  // --trace-gc prints every GC on stdout; the size after a Mark-Compact is the live heap.
+  // BD450_GATEWAY_OLD_SPACE_MB caps V8's old space: full GCs then run regularly (their
+  // figures are the live heap) and a leak would end in an out-of-memory crash.
+  const cap = Number(process.env.BD450_GATEWAY_OLD_SPACE_MB ?? 0);
+  const child = spawn(process.execPath, ["--trace-gc", ...(cap > 0 ? [`--max-old-space-size=${cap}`] : []), BIN, "gateway", "--serial", serialPath, "--baud", "115200",
+    "--stats", "1", "--config", configFile, ...args], { stdio: ["ignore", "pipe", "pipe"] });
   const g: GatewayProcess = {
-    child, stats: [], log: [], mem: [],
+    child, stats: [], log: [], mem: [], heapAfterGc: [],
     exited: new Promise((r) => child.on("exit", (c) => r(c ?? 1))),
     async stop() {
       if (child.exitCode === null) child.kill("SIGTERM");
@@ -174,6 +180,17 @@ export function startGateway(serialPath: string, configFile: string, args: strin
   };
   let buf = "";
   const t0 = performance.now();
+  let gcBuf = "";
+  child.stdout!.on("data", (d: Buffer) => {
+    gcBuf += d.toString();
+    let nl: number;
+    while ((nl = gcBuf.indexOf("\n")) >= 0) {
+      const line = gcBuf.slice(0, nl);
+      gcBuf = gcBuf.slice(nl + 1);
+      const m = /Mark-Compact [\d.]+ \([\d.]+\) -> ([\d.]+) \(/.exec(line);
+      if (m) g.heapAfterGc.push({ t: performance.now() - t0, mb: +m[1] });
+    }
+  });
   child.stderr!.on("data", (d: Buffer) => {
     buf += d.toString();
     let nl: number;
@@ -399,6 +416,18 @@ export function memorySummary(mem: Array<{ t: number; rssKB: number; hwmKB: numb
     minRssMB: +(Math.min(...s.map((m) => m.rssKB)) / 1024).toFixed(1),
     secondHalfSlopeMBperMin: +(slope / 1024).toFixed(2),
     samples: s.length,
+  };
+}
+
+/** Live heap after full GCs: first after warm-up, last, peak, and the second-half trend. */
+export function heapSummary(h: Array<{ t: number; mb: number }>, warmupMs: number) {
+  const s = h.filter((x) => x.t >= warmupMs);
+  if (!s.length) return undefined;
+  const half = s.slice(Math.floor(s.length / 2));
+  return {
+    fullGcs: s.length,
+    firstMB: s[0].mb, lastMB: s[s.length - 1].mb, peakMB: Math.max(...s.map((x) => x.mb)), minMB: Math.min(...s.map((x) => x.mb)),
+    secondHalfMinMB: Math.min(...half.map((x) => x.mb)), secondHalfMaxMB: Math.max(...half.map((x) => x.mb)),
   };
 }
 

@@ -1,4 +1,4 @@
-// `npm run soak -- --minutes N [--burst S] [--flood R] [--json FILE] [--quiet]`
+// `npm run soak -- --minutes N [--burst S] [--flood R] [--old-space MB] [--json FILE] [--quiet]`
 //
 // Soak and load of the real gateway process, inside a private network namespace this
 // command creates itself (unshare -rn; multicast stays on its loopback):
@@ -13,13 +13,13 @@
 // Verdict: listener's sentences = the valid sentences the terminal wrote (independent
 // extractor), byte-identical, in order, no n gaps; the gateway's memory from
 // /proc/PID/status (VmRSS, VmHWM) sampled every second; the UART output queue
-// bounded; everything the gateway wrote to the terminal is whole valid sentences.
+// bounded (and the live V8 heap after every full GC, from the gateway's --trace-gc); everything the gateway wrote to the terminal is whole valid sentences.
 // Exit code 0 only when nothing was lost.
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import {
-  Flood, Listener, Terminal, memorySummary, percentile, reexecInNetns, sleep, startGateway, writeSettings,
+  Flood, Listener, Terminal, heapSummary, memorySummary, percentile, reexecInNetns, sleep, startGateway, writeSettings,
 } from "./rig";
 
 function arg(name: string, def: string): string {
@@ -46,6 +46,7 @@ export interface SoakResult {
   gateway: Record<string, any> | null;
   latencyMs: { p50: number; p99: number; max: number } | null;
   memory: ReturnType<typeof memorySummary> | null;
+  heapAfterGc: ReturnType<typeof heapSummary> | null;
   uart: { hostSentences: number; hostBad: number; maxQueueLength: number; queueBound: number };
   flood: { sent: number; kinds: Record<string, number> };
   listener: { datagrams: number; refused: number; foreign: number };
@@ -147,6 +148,7 @@ async function soak(): Promise<number> {
     gateway: f,
     latencyMs: lat.length ? { p50: +percentile(lat, 50).toFixed(1), p99: +percentile(lat, 99).toFixed(1), max: +lat[lat.length - 1].toFixed(1) } : null,
     memory: memorySummary(gw.mem, 5000) ?? null,
+    heapAfterGc: heapSummary(gw.heapAfterGc, 5000) ?? null,
     uart: { hostSentences: host.sentences.length, hostBad: host.bad, maxQueueLength: maxQueue, queueBound },
     flood: { sent: flood.sent, kinds: flood.kinds },
     listener: { datagrams: listener.datagrams, refused: listener.refused, foreign: listener.foreign },
@@ -160,6 +162,7 @@ async function soak(): Promise<number> {
     `${got.length} delivered, lost ${lost}, extra ${extra}, in order and byte-identical: ${identical}, n gaps ${d.gaps}, duplicates ${d.duplicates}`);
   if (result.latencyMs) say(`  latency terminal->listener: p50 ${result.latencyMs.p50} ms, p99 ${result.latencyMs.p99} ms, max ${result.latencyMs.max} ms`);
   if (result.memory) say(`  gateway RSS: start ${result.memory.startRssMB} MB, end ${result.memory.endRssMB} MB, peak ${result.memory.peakRssMB} MB, second-half slope ${result.memory.secondHalfSlopeMBperMin} MB/min`);
+  if (result.heapAfterGc) say(`  gateway V8 heap after full GC (--trace-gc): first ${result.heapAfterGc.firstMB} MB, last ${result.heapAfterGc.lastMB} MB, peak ${result.heapAfterGc.peakMB} MB over ${result.heapAfterGc.fullGcs} full GCs; second half ${result.heapAfterGc.secondHalfMinMB}..${result.heapAfterGc.secondHalfMaxMB} MB`);
   if (f) say(`  gateway: ${f.forwarded} forwarded, ${f.rejected} rejected ${JSON.stringify(f.rejects)}, ${f.datagrams} datagrams, UART queued ${f.uartQueued} written ${f.uartWritten} dropped ${f.uartDropped} (max queue ${maxQueue}/${queueBound})`);
   if (f?.network) say(`  network side: ${JSON.stringify(f.network)}`);
   say(`  flood: ${flood.sent} datagrams ${JSON.stringify(flood.kinds)}; listener refused ${listener.refused} datagrams (the flood's junk), ${listener.foreign} foreign lines`);
@@ -170,9 +173,12 @@ async function soak(): Promise<number> {
 
 async function main(): Promise<number> {
   if (process.argv.includes("--help")) {
-    process.stdout.write("usage: npm run soak -- [--minutes N] [--burst SECONDS] [--flood DATAGRAMS_PER_S] [--json FILE] [--quiet]\n");
+    process.stdout.write("usage: npm run soak -- [--minutes N] [--burst SECONDS] [--flood DATAGRAMS_PER_S] [--old-space MB] [--json FILE] [--quiet]\n" +
+      "  --old-space MB: run the gateway with V8's old space capped at MB (full GCs show the live heap; a leak crashes it)\n");
     return 0;
   }
+  const cap = arg("old-space", "");
+  if (cap) process.env.BD450_GATEWAY_OLD_SPACE_MB = cap;
   const outer = reexecInNetns(__filename, process.argv.slice(2));
   if (outer) return outer;
   return soak();
