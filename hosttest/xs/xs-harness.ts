@@ -590,10 +590,11 @@ export async function measureModulesOnXs(ids: string[]): Promise<{ modules: numb
 
 /**
  * Chunk budgets tried in turn until one runs out before the input does. The small
- * last one resolves a few bytes per sentence over the corpus (the firmware wiring
- * allocates almost nothing per sentence, so the larger ones usually last).
+ * last ones resolve a fraction of a byte per sentence over the corpus (the firmware
+ * wiring allocates almost nothing per sentence, so the larger ones usually last;
+ * 16 KiB always runs out, on the host's own ~150 B per command if nothing else).
  */
-export const CHUNK_BUDGETS = [1024 * 1024, 256 * 1024, 64 * 1024];
+export const CHUNK_BUDGETS = [1024 * 1024, 256 * 1024, 64 * 1024, 16 * 1024];
 
 function fillMessage(size: number, garbage: number): Uint8Array {
   const m = new Uint8Array(9);
@@ -668,7 +669,9 @@ async function measureChunkBytes(chunks: Uint8Array[], options: RunOptions, skip
   }
   if (!gw.hit)
     return { allocate: gw.allocate, perSentence: null, note: `chunk heap: ${budget} bytes free lasted the rest of the input (${gw.sentences} sentences): under ${(budget / Math.max(1, gw.sentences)).toFixed(1)} bytes/sentence` };
-  const hostBudget = 256 * 1024;
+  // The host's own bytes per command (the FEED message itself: ~150 B) must use up
+  // its budget for the subtraction to happen: no larger than the gateway's budget.
+  const hostBudget = Math.min(256 * 1024, budget);
   const base = await run("discard", hostBudget);
   const hostPerCommand = base.hit && base.commands > 0 ? hostBudget / base.commands : 0;
   const per = (budget - hostPerCommand * gw.commands) / Math.max(1, gw.sentences);

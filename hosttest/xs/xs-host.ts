@@ -386,9 +386,13 @@ function dropObjects(n: number): void {
   void o;
 }
 
+const charCodeAt = String.prototype.charCodeAt;
+
+/** FNV-1a over a string; charCodeAt.call: on XS s.charCodeAt/s.length make a wrapper object each. */
 function fnv(h: number, s: string): number {
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i);
+  const n = s.length;
+  for (let i = 0; i < n; i++) {
+    h ^= charCodeAt.call(s, i);
     h = Math.imul(h, 16777619) >>> 0;
   }
   return h;

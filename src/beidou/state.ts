@@ -38,6 +38,10 @@ function ascii(s: string): Uint8Array {
 /** Framer reject reason counted as a checksum error (a constant: XS copies an evaluated literal every time). */
 const BAD_CHECKSUM = "badChecksum";
 
+/** Commands an FKI answers, packed (kind.ts pack3), and the names compared with pendingCommand. */
+const P_TXA = 0x545841, P_DWA = 0x445741, P_WAA = 0x574141, P_TCQ = 0x544351;
+const CMD_TXA = "TXA", NO_COMMAND = "";
+
 /** Packed formatters (kind.ts pack3) of the sentences the state reads. */
 const F_GGA = 0x474741, F_RMC = 0x524d43, F_GLL = 0x474c4c, F_GNS = 0x474e53, F_VTG = 0x565447, F_ZDA = 0x5a4441,
   F_GSA = 0x475341, F_GSV = 0x475356, F_TXT = 0x545854, F_BSI = 0x425349, F_ICI = 0x494349, F_FKI = 0x464b49,
@@ -427,8 +431,15 @@ export class DeviceState {
   }
 
   private fki(k: FKI, now: number): void {
-    const cmd = unpack3(k.command);
-    if (cmd === this.pendingCommand || (cmd === "TCQ" && this.pendingCommand === "TXA")) this.pendingCommand = "";
+    // The command's name is built once per command seen (every FKI would build it
+    // again otherwise), and the checks below compare packed numbers, not literals.
+    const c = k.command;
+    let cmd = this.commandNames.get(c);
+    if (cmd === undefined) {
+      cmd = unpack3(c);
+      if (this.commandNames.size < 32) this.commandNames.set(c, cmd);
+    }
+    if (cmd === this.pendingCommand || (c === P_TCQ && this.pendingCommand === CMD_TXA)) this.pendingCommand = NO_COMMAND;
     let fb = this.feedback.get(cmd);
     if (!fb) {
       if (this.feedback.size >= 16) return; // bounded: a terminal has a handful of commands
@@ -439,12 +450,15 @@ export class DeviceState {
     fb.accepted = k.accepted;
     fb.reason = k.reason;
     fb.wait = k.wait;
-    if (k.accepted && (cmd === "TXA" || cmd === "DWA" || cmd === "WAA" || cmd === "TCQ")) this.lastTransmitAt = now;
+    if (k.accepted && (c === P_TXA || c === P_DWA || c === P_WAA || c === P_TCQ)) this.lastTransmitAt = now;
     if (!k.accepted) {
       const why = k.wait > 0 ? `, wait ${k.wait} s` : "";
       this.event("command.refused", `terminal refused ${cmd} (reason ${k.reason === k.reason ? k.reason : "?"}${why})`);
     }
   }
+
+  /** Packed command -> its name (FKI), bounded. */
+  private readonly commandNames = new Map<number, string>();
 
   private message(from: number, infoType: number, mode: number, c: Content, now: number): void {
     const data = c.data.slice(0, c.length);

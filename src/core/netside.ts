@@ -466,6 +466,7 @@ export class NetworkSide {
    * events): the host/board wires its log here so every event also goes to syslog.
    */
   logLine(line: string): void {
+    if (!this.syslog) return; // no syslog configured: nothing to split (a match allocates)
     const m = /^([A-Za-z0-9_.-]{1,32}): ([\s\S]*)$/.exec(line);
     if (m) this.toSyslog(m[1], m[2]);
     else this.toSyslog("log", line);
