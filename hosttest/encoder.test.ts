@@ -104,6 +104,21 @@ describe("450 encoder", () => {
     assert.equal(stream.gaps, 0);
   });
 
+  it("hands out identical datagrams with resized buffers and with cached views", () => {
+    const lines = ["$GPZDA,120000.00,01,01,2024,00,00*61", longTxr, "$HEHDT,123.4,T*2B", "$GPZDA,120000.00,01,01,2024,00,00*61"];
+    const got: Record<string, string[]> = {};
+    for (const mode of ["resize", "cache"] as const) {
+      const { e, out } = encoder({ datagramViews: mode, tagTime: true });
+      const exact: boolean[] = [];
+      const e2 = new Iec450Encoder({ sfi: "GP0001", clock: fixedClock(1_700_000_000_000), datagramViews: mode,
+        onDatagram: (b, n) => exact.push(b.length === n) });
+      for (const l of lines) { enc(e, l); enc(e2, l); }
+      assert.ok(exact.length === 4 && exact.every(Boolean), `${mode}: the view handed out has exactly the datagram's length`);
+      got[mode] = out.map((d) => latin1(d));
+    }
+    assert.deepEqual(got.cache, got.resize);
+  });
+
   it("forwards verbatim or drops by policy, and counts each case", () => {
     const v = encoder({ overlong: "verbatim" });
     enc(v.e, longTxr);

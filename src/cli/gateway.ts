@@ -114,6 +114,8 @@ export async function run(argv: string[]): Promise<number> {
         // Answers to console terminal operations (FKI, ICI, DWR).
         if (kind === "sentence" && con) con.terminalSentence(bytes, length);
       },
+      // V8: cached exact-length views are ~20x cheaper than resizing an ArrayBuffer.
+      datagramViews: "cache",
       // A 4.0 terminal answers in binary frames: their 2.1 text form goes to the console too.
       convertFrame: (frame, length, out) => {
         const n = hooks.convertFrame(frame, length, out);

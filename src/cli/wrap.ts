@@ -32,7 +32,7 @@ export async function run(argv: string[]): Promise<number> {
   const out: string[] = [];
   let pending = 0;
   const gw = new Gateway({
-    config, clock, ...beidouHooks(),
+    config, clock, ...beidouHooks(), datagramViews: "cache",
     onDatagram(bytes, length, group) {
       const g = GROUPS[group];
       let hex = "";

@@ -132,11 +132,42 @@ export class SentenceFramer {
     this.counters.bytes += end - start;
     let i = start;
     for (;;) {
-      let c: number;
-      if (this.replayStart < this.replayEnd) c = this.replay[this.replayStart++];
-      else if (i < end) c = bytes[i++];
-      else break;
-      this.step(c);
+      if (this.replayStart < this.replayEnd) {
+        this.step(this.replay[this.replayStart++]);
+        continue;
+      }
+      if (i >= end) break;
+      // Fast paths for the two states nearly every byte is in; anything unusual
+      // (line ends, control bytes, start characters, the length limit, RDSS 4.0
+      // detection, skipping) is left to step(), byte by byte.
+      const st = this.state;
+      if (st === HUNT) {
+        let noise = 0;
+        while (i < end) {
+          const c = bytes[i];
+          if (c === DOLLAR || c === BANG) break;
+          if (c !== CR && c !== LF) noise++;
+          i++;
+        }
+        this.counters.noiseBytes += noise;
+        if (i < end) this.begin(bytes[i++]);
+        continue;
+      }
+      if (st === TEXT) {
+        const buf = this.buf, max = buf.length;
+        let len = this.len;
+        while (i < end && len < max) {
+          const c = bytes[i];
+          // Printable ASCII or 8-bit text (GB2312), but not a start character.
+          if (c < 0x20 || c === 0x7f || c === DOLLAR || c === BANG) break;
+          buf[len++] = c;
+          i++;
+        }
+        this.len = len;
+        if (i < end) this.step(bytes[i++]);
+        continue;
+      }
+      this.step(bytes[i++]);
     }
   }
 

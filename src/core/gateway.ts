@@ -10,7 +10,7 @@
 // serialport and dgram) and in the XS test harness.
 
 import { SentenceFramer, type FramerCounters, type RejectReason } from "./framer";
-import { Iec450Encoder, type EncoderCounters } from "./encoder";
+import { Iec450Encoder, type DatagramViews, type EncoderCounters } from "./encoder";
 import { Router } from "./router";
 import { GROUPS, GROUP_COUNT } from "./groups";
 import { EventLog } from "./eventlog";
@@ -66,6 +66,8 @@ export interface GatewayOptions {
   onDatagram?(bytes: Uint8Array, length: number, group: number): void;
   /** d: for a sentence from the terminal: answers to a network command go to the requesting SFI (src/core/netside.ts). */
   destinationFor?(bytes: Uint8Array, length: number): string | undefined;
+  /** How datagrams are handed to the socket: see EncoderOptions.datagramViews ("cache" on Node). */
+  datagramViews?: DatagramViews;
   /** Delay before reopening a failed serial device, ms. */
   reopenDelay?: number;
 }
@@ -123,6 +125,7 @@ export class Gateway {
       tagTime: this.config.tagTime,
       overlong: this.config.overlong,
       propMfr: this.config.propMfr,
+      datagramViews: options.datagramViews,
       onDatagram: (bytes, length) => this.send(bytes, length),
     });
     this.framer = new SentenceFramer({
