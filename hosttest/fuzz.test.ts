@@ -11,9 +11,11 @@ describe("fuzz (fast-check): no exception, nothing lost, counters add up", funct
   after(() => cleanupFuzz());
   const base = Number(process.env.BD450_FUZZ_SEED ?? 450);
   let total = 0;
-  TARGETS.forEach((t, i) => {
+  // The seed of a target depends on its name only, so adding or reordering targets changes nothing.
+  const seedOf = (name: string) => { let h = base; for (let i = 0; i < name.length; i++) h = (h * 31 + name.charCodeAt(i)) | 0; return h; };
+  TARGETS.forEach((t) => {
     it(`${t.name} (${t.testRuns} cases): ${t.claim}`, () => {
-      fc.assert(t.property(), { numRuns: t.testRuns, seed: base + i });
+      fc.assert(t.property(), { numRuns: t.testRuns, seed: seedOf(t.name) });
       total += t.testRuns;
     });
   });
