@@ -19,7 +19,7 @@ import { latin1 } from "./checksum";
 import { GROUPS, BAM1, groupIndex } from "./groups";
 import { Iec450Receiver, ReceivedSentence, sentenceText } from "./receiver";
 import { AlertManager } from "./alerts";
-import { newTagFields, parseTagBlock, stripTagBlocks, sfiKeyOf, TAG_OK } from "./tagblock";
+import { stripTagBlocks, sfiKeyOf } from "./tagblock";
 import { syslogBytes, SeverityName } from "./syslog";
 import {
   CommandError, encodeBSS, encodeDWA, encodeICA, encodeRMO, encodeTXA, encodeWAA,
@@ -234,7 +234,6 @@ export class NetworkSide {
   private csumFilled = 0;
   // SFI collision check: when each line count was last sent by us (monotonic ms), from onDatagram.
   private readonly sentAt = new Float64Array(1000).fill(-Infinity);
-  private readonly sentFields = newTagFields();
   private lastCollisionAt = -Infinity;
   private collisionLoggedAt = -Infinity;
   private lastUartDropped = 0;
@@ -439,19 +438,20 @@ export class NetworkSide {
     }
   }
 
-  /** Remember the line counts of a datagram we sent (leading TAG block of each line). */
+  /**
+   * Remember the line counts of a datagram we sent (the TAG block of each line). Runs
+   * for every datagram: the lines are our own encoder's (one TAG block, checksum
+   * right), so n: is read directly instead of validating the whole block.
+   */
   private noteSent(bytes: Uint8Array, length: number): void {
     const now = this.o.clock.monotonic();
-    const f = this.sentFields;
     let p = 6;
     while (p < length) {
-      let e = p;
-      while (e < length && bytes[e] !== 0x0a) e++;
-      let q = p;
-      f.n = -1;
-      f.blocks = 0;
-      while (q < e && bytes[q] === 0x5c && parseTagBlock(bytes, q, e, f) === TAG_OK) q = f.end;
-      if (f.n >= 1) this.sentAt[f.n] = now;
+      // TypedArray indexOf is native: one call per line, not interpreted work per byte (XS).
+      let e = bytes.indexOf(0x0a, p);
+      if (e < 0 || e > length) e = length;
+      const n = bytes[p] === 0x5c ? tagLineCount(bytes, p, e) : -1;
+      if (n >= 1) this.sentAt[n] = now;
       p = e + 1;
     }
   }
@@ -555,6 +555,28 @@ const HBT_NORMAL = "A", HBT_NOT_NORMAL = "V";
 
 /** An own-SFI line whose n we sent within this time is our own loopback. */
 const SFI_RECENT_MS = 10000;
+
+/**
+ * n: (1..999) of the TAG block starting at bytes[start] ('\\'), -1 when it has none.
+ * For the gateway's own datagrams only (well-formed by construction).
+ */
+function tagLineCount(bytes: Uint8Array, start: number, lineEnd: number): number {
+  let close = bytes.indexOf(0x5c, start + 1);
+  if (close < 0 || close > lineEnd) return -1;
+  if (close - 3 > start && bytes[close - 3] === 0x2a) close -= 3; // parameters end at *hh
+  let k = start + 1;
+  while (k < close) {
+    if (bytes[k] === 0x6e && bytes[k + 1] === 0x3a) {
+      let v = 0, digits = 0;
+      for (let i = k + 2; i < close && bytes[i] >= 0x30 && bytes[i] <= 0x39; i++, digits++) v = v * 10 + bytes[i] - 0x30;
+      return digits > 0 && v >= 1 && v <= 999 ? v : -1;
+    }
+    const comma = bytes.indexOf(0x2c, k);
+    if (comma < 0 || comma >= close) break;
+    k = comma + 1;
+  }
+  return -1;
+}
 
 function set(a: AlertManager, key: string, on: boolean): void {
   if (on) a.raise(key);

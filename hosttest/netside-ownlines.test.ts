@@ -1,0 +1,64 @@
+// Network side, duplicate-SFI check: the line counts of the gateway's own datagrams
+// are read straight from its TAG blocks (netside.ts tagLineCount, no full TAG
+// validation per datagram). Every line of a multi-line datagram (an overlong
+// sentence carried as a $PXBDS group) must be noted, so that its loopback is not
+// taken for another device using our SFI.
+
+import * as assert from "node:assert/strict";
+import { asciiBytes, latin1, xorRange } from "../src/core/checksum";
+import { makeConfig } from "../src/core/config";
+import { Gateway } from "../src/core/gateway";
+import { NetworkSide } from "../src/core/netside";
+import { newTagFields, parseTagBlock, TAG_OK } from "../src/core/tagblock";
+
+class Clock {
+  wall = Date.UTC(2026, 10, 25, 14, 0, 0);
+  mono = 5000;
+  now() { return this.wall; }
+  monotonic() { return this.mono; }
+}
+
+function nmea(body: string): Uint8Array {
+  const x = xorRange(asciiBytes(body), 0, body.length);
+  return asciiBytes("$" + body + "*" + x.toString(16).toUpperCase().padStart(2, "0") + "\r\n");
+}
+
+/** Line counts of a datagram by the full TAG parser (the reference). */
+function lineCounts(d: Uint8Array): number[] {
+  const out: number[] = [];
+  const text = latin1(d);
+  let p = 6;
+  for (const line of text.slice(6).split("\n")) {
+    const f = newTagFields();
+    f.n = -1;
+    if (line.startsWith("\\") && parseTagBlock(d, p, p + line.length, f) === TAG_OK && f.n >= 1) out.push(f.n);
+    p += line.length + 1;
+  }
+  return out;
+}
+
+describe("network side: own line counts (duplicate-SFI check)", () => {
+  it("a carrier group's loopback (several lines in one datagram) is not a collision; a replay of one of its lines after 10 s is", () => {
+    const clock = new Clock();
+    const sent: Array<{ bytes: Uint8Array; group: number }> = [];
+    let net: NetworkSide | undefined;
+    const gw = new Gateway({
+      config: makeConfig({ sfi: "BD0001", startupCmds: false, overlong: "carry", alSilentS: 0 }),
+      clock,
+      onDatagram(b, n, g) { sent.push({ bytes: b.slice(0, n), group: g }); net?.onDatagram(b, n); },
+    });
+    net = new NetworkSide({ gateway: gw, clock });
+    // TXR with a 120-character payload: longer than 82, so carried as a group of lines.
+    gw.feed(nmea("BDTXR,1,0179773,1,," + "A1".repeat(60)));
+    gw.feed(nmea("GPZDA,120000.00,25,11,2026,00,00"));
+    assert.ok(sent.length >= 2, `datagrams ${sent.length}`);
+    const counts = sent.map((s) => lineCounts(s.bytes));
+    assert.ok(counts[0].length >= 2, `carrier lines in the first datagram: ${counts[0].length}`);
+    for (const s of sent) net.receive(s.bytes, s.bytes.length, s.group, "127.0.0.1");
+    assert.equal(net.receiver.counters.ownSource, counts.flat().length);
+    assert.equal(net.counters.sfiCollisions, 0, "own loopback, every line count noted");
+    clock.mono += 11000;
+    net.receive(sent[0].bytes, sent[0].bytes.length, sent[0].group, "127.0.0.1");
+    assert.equal(net.counters.sfiCollisions, counts[0].length, "the same lines 11 s later are foreign");
+  });
+});
