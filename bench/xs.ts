@@ -194,7 +194,15 @@ export async function runXsBench(log: (s: string) => void): Promise<XsBench> {
   const figures = await measureGatewayOnXs(corpusChunks());
   const f = figures as unknown as Record<string, any>;
   log("  XS: harness figures, gateway core only");
-  const core = (await measureGatewayOnXs(corpusChunks(), { firmware: false })) as unknown as Record<string, any>;
+  // Optional: a harness failure here must not lose the firmware figures.
+  let core: Record<string, any> = {};
+  let coreError: string | undefined;
+  try {
+    core = (await measureGatewayOnXs(corpusChunks(), { firmware: false })) as unknown as Record<string, any>;
+  } catch (e) {
+    coreError = (e as Error)?.message ?? String(e);
+    log("  XS: gateway core only FAILED (harness): " + coreError);
+  }
   log("  XS: compute-meter calibration against wall time");
   // The core is deterministic: the same sentence counts on both engines (the XS tests check datagram identity).
   const cal = await calibrate([
@@ -249,7 +257,7 @@ export async function runXsBench(log: (s: string) => void): Promise<XsBench> {
     chunkBytesPerSentence: f.chunkBytesPerSentence,
     peakHeapBytes,
     harness: figures,
-    coreOnly: {
+    coreOnly: coreError !== undefined ? { error: coreError } : {
       computePerSentence: round(core.computePerSentence, 1),
       slotsPerSentence: round(core.slotsPerSentence, 3),
       chunkBytesPerSentence: core.chunkBytesPerSentence === null ? null : round(core.chunkBytesPerSentence, 1),
