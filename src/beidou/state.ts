@@ -196,7 +196,7 @@ export class DeviceState {
   onSentence(d: DecodedSentence, now: number): void {
     this.unit(now);
     if (d.kind === KIND_UNKNOWN) {
-      if (d.talker === 0x4244 && d.formatter) this.unknownRdss(unpack3(d.formatter), d);
+      if (d.talker === 0x4244 && d.formatter) this.unknownRdss(this.nameOf(d.formatter), d);
       return;
     }
     if (d.error || !d.record) return;
@@ -434,11 +434,7 @@ export class DeviceState {
     // The command's name is built once per command seen (every FKI would build it
     // again otherwise), and the checks below compare packed numbers, not literals.
     const c = k.command;
-    let cmd = this.commandNames.get(c);
-    if (cmd === undefined) {
-      cmd = unpack3(c);
-      if (this.commandNames.size < 32) this.commandNames.set(c, cmd);
-    }
+    const cmd = this.nameOf(c);
     if (cmd === this.pendingCommand || (c === P_TCQ && this.pendingCommand === CMD_TXA)) this.pendingCommand = NO_COMMAND;
     let fb = this.feedback.get(cmd);
     if (!fb) {
@@ -457,8 +453,18 @@ export class DeviceState {
     }
   }
 
-  /** Packed command -> its name (FKI), bounded. */
-  private readonly commandNames = new Map<number, string>();
+  /** Packed formatter/command -> its name (FKI commands, unknown $BD formatters), bounded. */
+  private readonly names = new Map<number, string>();
+
+  /** Name of a packed formatter or command, built once per name (not per sentence). */
+  private nameOf(packed: number): string {
+    let name = this.names.get(packed);
+    if (name === undefined) {
+      name = unpack3(packed);
+      if (this.names.size < 64) this.names.set(packed, name);
+    }
+    return name;
+  }
 
   private message(from: number, infoType: number, mode: number, c: Content, now: number): void {
     const data = c.data.slice(0, c.length);
