@@ -77,6 +77,8 @@ describe("450 encoder", () => {
     let whole: Uint8Array | undefined;
     for (const d of out) for (const line of readDatagram(d)) { const b = asciiBytes(line.sentence); whole = r.add(b, b.length) ?? whole; }
     assert.equal(latin1(whole!), longTxr);
+    // A line claiming 0 lines (or a line number beyond its total) is not a carrier line.
+    for (const bad of ["$PXBDS,0,0,5,*00", "$PXBDS,2,3,5,AB*00"]) assert.equal(r.add(asciiBytes(bad), bad.length), undefined, bad);
   });
 
   it("carries raw GB2312 (not printable ASCII) even when short, escaping it as ^HH", () => {

@@ -54,11 +54,11 @@ function manualTimers() {
   return { timers, fire: () => { const p = pending.splice(0); for (const f of p) f(); }, pending };
 }
 
-function make(over: Partial<ReturnType<typeof makeConfig>> = {}) {
+function make(over: Partial<ReturnType<typeof makeConfig>> = {}, monotonic: () => number = () => 0) {
   const t = manualTimers();
   const gw = new Gateway({
     config: makeConfig({ sfi: "BD0001", tagTime: false, uartQueue: 3, ...over }),
-    clock: { now: () => 1_700_000_000_000, monotonic: () => 0 },
+    clock: { now: () => 1_700_000_000_000, monotonic },
     timers: t.timers,
     serial: { io: FakeSerial, port: 0, receive: 3, transmit: 1, baud: 115200 },
     udp: { io: FakeUDP, timeToLive: 1 },
@@ -98,7 +98,8 @@ describe("gateway core", () => {
   });
 
   it("counts send failures and keeps reading the UART", () => {
-    const { gw, serial, udp } = make({ startupCmds: false });
+    let now = 0;
+    const { gw, serial, udp } = make({ startupCmds: false }, () => now);
     udp.failing = true;
     for (let i = 0; i < 150; i++) serial.receive("$GPZDA,120000.00,01,01,2024,00,00*61\r\n");
     assert.equal(gw.counters.sendErrors, 150);
@@ -107,6 +108,10 @@ describe("gateway core", () => {
     udp.failing = false;
     serial.receive("$GPZDA,120000.00,01,01,2024,00,00*61\r\n");
     assert.equal(udp.sent.length, 1);
+    assert.ok(!gw.events.recent().some((e) => /sending again/.test(e.text)), "not yet: host send errors arrive late");
+    now = 2500;
+    serial.receive("$GPZDA,120000.00,01,01,2024,00,00*61\r\n");
+    assert.ok(gw.events.recent().some((e) => e.code === "net.send" && /sending again \(150 send failures/.test(e.text)));
   });
 
   it("reopens a failed serial port after the delay and asks the terminal again", () => {
@@ -119,10 +124,15 @@ describe("gateway core", () => {
     assert.equal(t.pending.length, 1);
     t.fire();
     assert.equal(FakeSerial.instances, before + 1);
-    assert.equal(gw.counters.serialReopens, 1);
-    const events = gw.events.recent().map((e) => e.code);
-    assert.deepEqual(events.slice(-2), ["serial.lost", "serial.open"]);
+    assert.equal(gw.counters.serialReopens, 0, "not reopened until the port answers");
+    // Still unplugged: the attempt fails again; it is counted, not logged again.
+    FakeSerial.last.fail("no such device");
+    t.fire();
+    assert.equal(gw.counters.serialErrors, 2);
+    assert.deepEqual(gw.events.recent().map((e) => e.code).filter((c) => c.startsWith("serial")), ["serial.lost"]);
     FakeSerial.last.receive("$GPZDA,120000.00,01,01,2024,00,00*61\r\n");
+    assert.equal(gw.counters.serialReopens, 1);
+    assert.deepEqual(gw.events.recent().map((e) => e.code).filter((c) => c.startsWith("serial")), ["serial.lost", "serial.open"]);
     assert.equal(gw.framer.counters.sentences, 1);
     // The cut command is sent again whole; the start-up commands are not queued twice.
     for (let i = 0; i < 10; i++) FakeSerial.last.drain(16);

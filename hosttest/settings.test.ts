@@ -223,6 +223,23 @@ describe("settings loader over a SettingsStore", () => {
     assert.deepEqual({ ...loadSettings(s).unknown }, { futureKey: "abc", TTL: 5 });
   });
 
+  it("refuses a line whose crc field name is damaged, instead of reading it unchecked", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bd450-crcname-"));
+    try {
+      const f = path.join(dir, "config");
+      const w = new SettingsFile(f);
+      w.set("cmdAllow", "EI0001,EI0002");
+      w.commit();
+      // Two byte errors in one line: the name of the "crc" field, and the value.
+      fs.writeFileSync(f, fs.readFileSync(f, "latin1").replace('"crc"', '"cRc"').replace("EI0001,EI0002", "GI0001,EI0002"), "latin1");
+      const r = new SettingsFile(f);
+      assert.equal(r.get("cmdAllow"), undefined);
+      assert.match(r.problems.join("\n"), /cmdAllow has unexpected field\(s\) "cRc"/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("keeps keys named like Object.prototype members as plain entries", () => {
     const s = new MemoryStore();
     s.values.set("__proto__", "x");

@@ -69,7 +69,8 @@ async function networkFault(scenario: "link" | "route", outageMs: number): Promi
   // Bringing lo down flushes its routes; restore the multicast route in both scenarios.
   const rr = await ip(["route", "replace", "224.0.0.0/4", "dev", "lo", "src", "127.0.0.1"]);
   const tUp = performance.now();
-  await sleep(2000);
+  // Long enough for alert 10008 to clear (5 s without a send failure) and its ALF to arrive.
+  await sleep(6000);
   feeding = false;
   clearInterval(feeder);
   await term.drained();
@@ -94,6 +95,10 @@ async function networkFault(scenario: "link" | "route", outageMs: number): Promi
     resumeMs: Math.round(resumeMs), lost: c.missing.length, lostOutsideOutage: outside.length,
     expected: c.expected, delivered: c.delivered, inOrder: c.subsequence, duplicates: c.duplicates,
     netSendLogLines: logged.length, netSendLog: logged.slice(0, 2),
+    // The gateway's own alert datagrams (BAM1: the 10008 NETWORK SEND FAILING ALF) that
+    // failed during the outage are send failures too, but not terminal sentences.
+    ownAlertSendFailures: ((f.perGroup as Record<string, number> | undefined)?.BAM1 ?? 0) - c.alerts.length,
+    netSendAlerts: c.alerts.filter((a) => /,10008,/.test(a)),
   };
   if (rd.code !== 0) notes.push(`ip ${down.join(" ")} failed: ${rd.out}`);
   if (!(f.sendErrors > 0)) notes.push("no send failure counted");

@@ -24,6 +24,7 @@
 //   10005  C         B         UART CHECKSUM ERRORS    rejected lines above alCsumPct % over one minute
 //   10006  C         B         UART QUEUE OVERFLOW     commands for the terminal dropped (queue full)
 //   10007  W         B         DUPLICATE SFI           a datagram with our SFI that this gateway did not send
+//   10008  W         B         NETWORK SEND FAILING    UDP sends failed within the last 5 s (link down, no route)
 
 import type { Clock } from "./io";
 import { asciiBytes, withChecksum } from "./checksum";
@@ -55,6 +56,7 @@ export const GATEWAY_ALERTS: ReadonlyArray<AlertDefinition> = [
   { key: "checksumRate", id: 10005, priority: "C", category: "B", text: "UART CHECKSUM ERRORS" },
   { key: "uartOverflow", id: 10006, priority: "C", category: "B", text: "UART QUEUE OVERFLOW" },
   { key: "sfiCollision", id: 10007, priority: "W", category: "B", text: "DUPLICATE SFI ON NETWORK" },
+  { key: "netSend", id: 10008, priority: "W", category: "B", text: "NETWORK SEND FAILING" },
 ];
 
 export interface AlertManagerOptions {

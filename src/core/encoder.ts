@@ -363,6 +363,7 @@ export class CarrierReassembler {
       return v;
     };
     const total = num(starts[0]), line = num(starts[1]), code = num(starts[2]);
+    if (total < 1 || total > 99 || line < 1 || line > total) return undefined; // not a carrier line
     if (code !== this.code || total !== this.total) {
       this.parts = [];
       this.code = code;

@@ -100,6 +100,10 @@ export class Gateway {
   private readonly converted: Uint8Array;
   private currentGroup = 0;
   private running = false;
+  /** Serial port failed and not yet proven open again. */
+  private serialDown = false;
+  /** Monotonic ms of the last send failure, -1 when sending works. */
+  private lastSendError = -1;
   private reopenTimer: unknown;
   // UART output queue: ring of sentences, bounded by config.uartQueue.
   private readonly queue: Uint8Array[] = [];
@@ -201,6 +205,11 @@ export class Gateway {
     if (this.udp) {
       try {
         this.udp.write(length === bytes.length ? bytes : bytes.subarray(0, length), g.address, g.port);
+        // Host sends fail asynchronously: call it recovered after 2 s without an error.
+        if (this.lastSendError >= 0 && this.clock.monotonic() - this.lastSendError > 2000) {
+          this.lastSendError = -1;
+          this.events.add("net.send", `sending again (${this.counters.sendErrors} send failures so far)`);
+        }
       } catch (e) {
         this.sendFailed(e);
       }
@@ -210,6 +219,7 @@ export class Gateway {
 
   private sendFailed(e: unknown): void {
     this.counters.sendErrors++;
+    this.lastSendError = this.clock.monotonic();
     // Log the first failure and then every 100th, so a dead link cannot flood the log.
     if (this.counters.sendErrors === 1 || this.counters.sendErrors % 100 === 0)
       this.events.add("net.send", `UDP send failed (${this.counters.sendErrors} so far): ${e instanceof Error ? e.message : String(e)}`);
@@ -235,9 +245,11 @@ export class Gateway {
         ...rest,
         format: "buffer",
         onReadable() {
+          self.serialAlive();
           self.drainSerial(this);
         },
         onWritable(bytes: number) {
+          self.serialAlive();
           self.writable = bytes;
           self.pump();
         },
@@ -259,9 +271,20 @@ export class Gateway {
     }
   }
 
+  /** The first callback of a reopened port proves it open (a host open is asynchronous). */
+  private serialAlive(): void {
+    if (!this.serialDown) return;
+    this.serialDown = false;
+    this.counters.serialReopens++;
+    this.events.add("serial.open", "terminal serial port reopened");
+  }
+
   private serialLost(err: Error): void {
     this.counters.serialErrors++;
-    this.events.add("serial.lost", `terminal serial port failed: ${err.message}`);
+    // Logged once per outage: while the terminal stays unplugged, each reopen attempt
+    // fails again every reopenDelay and is only counted.
+    if (!this.serialDown) this.events.add("serial.lost", `terminal serial port failed: ${err.message}`);
+    this.serialDown = true;
     try { this.serial?.close(); } catch { /* ignore */ }
     this.serial = undefined;
     // A sentence cut mid-write is sent again whole (the terminal drops the partial line
@@ -275,13 +298,9 @@ export class Gateway {
     this.reopenTimer = timers.set(() => {
       this.reopenTimer = undefined;
       if (!this.running) return;
-      this.counters.serialReopens++;
       this.openSerial();
-      if (this.serial) {
-        this.events.add("serial.open", "terminal serial port reopened");
-        // A replugged terminal may hold another card: ask again.
-        if (this.config.startupCmds) for (const c of STARTUP_COMMANDS) if (!this.isQueued(c)) this.sendToTerminal(c);
-      }
+      // A replugged terminal may hold another card: ask again (sent once the port is writable).
+      if (this.serial && this.config.startupCmds) for (const c of STARTUP_COMMANDS) if (!this.isQueued(c)) this.sendToTerminal(c);
     }, this.options.reopenDelay ?? 1000, false);
   }
 

@@ -238,6 +238,8 @@ export class NetworkSide {
   private collisionLoggedAt = -Infinity;
   private lastUartDropped = 0;
   private lastUartDropAt = -Infinity;
+  private lastSendErrors = 0;
+  private lastSendErrorAt = -Infinity;
 
   constructor(options: NetworkSideOptions) {
     this.o = options;
@@ -261,6 +263,7 @@ export class NetworkSide {
       onEvent: (code, text) => this.event(code, text),
     });
     this.lastUartDropped = this.gw.counters.uartDropped;
+    this.lastSendErrors = this.gw.counters.sendErrors;
   }
 
   /** Groups the gateway listens on: cmdGroups plus CAM1/CAM2 (ACN from the central alert management). */
@@ -535,6 +538,15 @@ export class NetworkSide {
     }
     set(a, AL_UART_OVERFLOW, now - this.lastUartDropAt < 60000);
     set(a, AL_SFI_COLLISION, now - this.lastCollisionAt < 60000);
+    // Network sends failing (link down, route gone): active while sends failed within
+    // the last 5 s; the ALF of the raise cannot get out while the link is down, the ALC
+    // and the clearing ALF go out once it is back.
+    const sendErrors = this.gw.counters.sendErrors;
+    if (sendErrors !== this.lastSendErrors) {
+      this.lastSendErrors = sendErrors;
+      this.lastSendErrorAt = now;
+    }
+    set(a, AL_NET_SEND, now - this.lastSendErrorAt < 5000);
     a.heartbeatStatus = a.isActive(AL_TERMINAL_SILENT) ? HBT_NOT_NORMAL : HBT_NORMAL;
     a.tick();
     // Forget expired answer routes.
@@ -550,7 +562,7 @@ export class NetworkSide {
 // Alert keys and HBT statuses used by tick() once a second, as constants: on XS a string
 // literal in evaluated bytecode is copied into a new chunk each time it runs.
 const AL_TERMINAL_SILENT = "terminalSilent", AL_NO_FIX = "noFix", AL_CARD_ABSENT = "cardAbsent", AL_BEAMS_LOST = "beamsLost",
-  AL_CHECKSUM_RATE = "checksumRate", AL_UART_OVERFLOW = "uartOverflow", AL_SFI_COLLISION = "sfiCollision";
+  AL_CHECKSUM_RATE = "checksumRate", AL_UART_OVERFLOW = "uartOverflow", AL_SFI_COLLISION = "sfiCollision", AL_NET_SEND = "netSend";
 const HBT_NORMAL = "A", HBT_NOT_NORMAL = "V";
 
 /** An own-SFI line whose n we sent within this time is our own loopback. */

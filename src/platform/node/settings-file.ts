@@ -116,6 +116,13 @@ export class SettingsFile implements SettingsStore {
         this.report(`${where}: needs "k" (text) and "v" (text, integer or boolean); ignored`);
         continue;
       }
+      // Only k, v and crc belong on a line: a damaged field name (a "crc" that lost a
+      // byte) must not turn a CRC-protected line into an unchecked hand-edited one.
+      const extra = Object.keys(r).filter((f) => f !== "k" && f !== "v" && f !== "crc");
+      if (extra.length) {
+        this.report(`${where}: key ${r.k} has unexpected field(s) ${extra.map((f) => JSON.stringify(f)).join(", ")} (damaged?); ignored, default used`);
+        continue;
+      }
       if (r.crc !== undefined && r.crc !== lineCrc(r.k, r.v)) {
         this.report(`${where}: key ${r.k} fails its CRC (damaged); ignored, default used`);
         continue;
