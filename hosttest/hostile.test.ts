@@ -7,9 +7,9 @@ import { Gateway } from "../src/core/gateway";
 import { makeConfig } from "../src/core/config";
 import { NetworkSide } from "../src/core/netside";
 import { RCOM } from "../src/core/groups";
-import { xorRange } from "../src/core/checksum";
 import { SentenceFramer } from "../src/core/framer";
 import type { SerialInstance, SerialOptions } from "../src/core/io";
+import { tag, sentence } from "./lib/text";
 
 class UartTap implements SerialInstance {
   static last: UartTap;
@@ -20,15 +20,6 @@ class UartTap implements SerialInstance {
   close(): void { /* nothing */ }
 }
 
-function tag(params: string): string {
-  const x = xorRange(Buffer.from(params, "latin1"), 0, params.length);
-  return "\\" + params + "*" + x.toString(16).toUpperCase().padStart(2, "0") + "\\";
-}
-
-function sentence(body: string): string {
-  const x = xorRange(Buffer.from(body, "latin1"), 0, body.length);
-  return "$" + body + "*" + x.toString(16).toUpperCase().padStart(2, "0");
-}
 
 function datagram(tags: string, s: string, token = "UdPbC"): Buffer {
   return Buffer.from(token + "\0" + tags + s + "\r\n", "latin1");

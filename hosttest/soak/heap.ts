@@ -11,25 +11,16 @@ import { Gateway } from "../../src/core/gateway";
 import { makeConfig } from "../../src/core/config";
 import { NetworkSide } from "../../src/core/netside";
 import { RCOM } from "../../src/core/groups";
-import { xorRange } from "../../src/core/checksum";
 import { gatewayHooks } from "../../src/beidou/wiring";
 import { BuiltinMix } from "../../src/sim/mix";
 import { encodeTXXX, encodeDWXX } from "../../src/beidou/rdss40";
+import { tag, sentence } from "../lib/text";
 
 function arg(name: string, def: string): string {
   const i = process.argv.indexOf("--" + name);
   return i >= 0 ? process.argv[i + 1] : def;
 }
 
-function tag(params: string): string {
-  const x = xorRange(Buffer.from(params, "latin1"), 0, params.length);
-  return "\\" + params + "*" + x.toString(16).toUpperCase().padStart(2, "0") + "\\";
-}
-
-function sentence(body: string): string {
-  const x = xorRange(Buffer.from(body, "latin1"), 0, body.length);
-  return "$" + body + "*" + x.toString(16).toUpperCase().padStart(2, "0");
-}
 
 function main(): void {
   const gc = (globalThis as { gc?: () => void }).gc;

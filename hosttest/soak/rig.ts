@@ -11,10 +11,10 @@ import { PacedWriter } from "../../src/sim/pacer";
 import { BuiltinMix } from "../../src/sim/mix";
 import { openPtyPair, type PtyPair } from "../../src/sim/pty";
 import { SettingsFile } from "../../src/platform/node/settings-file";
-import { xorRange } from "../../src/core/checksum";
 import { SentenceFramer } from "../../src/core/framer";
 import { BIN } from "../lib/paths";
 import { readDatagram, referenceSentences, StrictStream, type StrictLine } from "../lib/strict-reader";
+import { tag, sentence } from "../lib/text";
 
 export const OWN_SFI = "BD0001";
 
@@ -326,15 +326,6 @@ export class Terminal {
   }
 }
 
-function tag(params: string): string {
-  const x = xorRange(Buffer.from(params, "latin1"), 0, params.length);
-  return "\\" + params + "*" + x.toString(16).toUpperCase().padStart(2, "0") + "\\";
-}
-
-function sentence(body: string): string {
-  const x = xorRange(Buffer.from(body, "latin1"), 0, body.length);
-  return "$" + body + "*" + x.toString(16).toUpperCase().padStart(2, "0");
-}
 
 /**
  * Floods the gateway's joined groups (cmdGroups RCOM, CAM1, CAM2) and NAVD with
