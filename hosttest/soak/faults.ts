@@ -40,6 +40,17 @@ function compare(term: Terminal, listener: Listener) {
   return { expected: expected.length, delivered: got.sentences.length, missing, subsequence, gaps: got.gaps, duplicates: got.duplicates, alerts: got.alerts };
 }
 
+/** Stop feeding, let the terminal drain and the datagrams land, stop everything, compare. */
+async function finish(term: Terminal, listener: Listener, gw: GatewayProcess, feeder: NodeJS.Timeout, settleMs: number) {
+  clearInterval(feeder);
+  await term.drained();
+  await sleep(settleMs);
+  await gw.stop();
+  listener.close();
+  term.close();
+  return compare(term, listener);
+}
+
 function statsBetween(gw: GatewayProcess, from: number, to: number) {
   const s = gw.stats.filter((x) => x.at >= from && x.at <= to);
   return s.length >= 2 ? { first: s[0], last: s[s.length - 1], samples: s.length } : undefined;
@@ -55,8 +66,7 @@ async function networkFault(scenario: "link" | "route", outageMs: number): Promi
   // link: the gateway names its interface; route: it relies on the OS multicast route.
   const gw = startGateway(term.pty.gatewayPath, settings, scenario === "link" ? ["--interface", "127.0.0.1", "--sfi", "BD0001"] : ["--sfi", "BD0001"]);
   if (!(await term.waitHost(10000))) throw new Error("gateway did not open the serial port\n" + gw.log.join("\n"));
-  let feeding = true;
-  const feeder = setInterval(() => { if (feeding) term.topUp(100); }, 20);
+  const feeder = setInterval(() => term.topUp(100), 20);
   await sleep(2000);
   const down = scenario === "link" ? ["link", "set", "lo", "down"] : ["route", "del", "224.0.0.0/4", "dev", "lo"];
   const tDown0 = performance.now();
@@ -71,15 +81,8 @@ async function networkFault(scenario: "link" | "route", outageMs: number): Promi
   const tUp = performance.now();
   // Long enough for alert 10008 to clear (5 s without a send failure) and its ALF to arrive.
   await sleep(6000);
-  feeding = false;
-  clearInterval(feeder);
-  await term.drained();
-  await sleep(1000);
-  await gw.stop();
-  listener.close();
-  term.close();
+  const c = await finish(term, listener, gw, feeder, 1000);
   const f = gw.final!;
-  const c = compare(term, listener);
   const duringOutage = listener.lines.filter((l) => l.at > tDown + 20 && l.at < tUp0).length;
   const firstAfter = listener.lines.find((l) => l.at >= tUp0);
   const resumeMs = firstAfter ? firstAfter.at - tUp : Infinity;
@@ -144,15 +147,8 @@ async function unplug(outageMs: number): Promise<FaultResult> {
   const reconnected = await term.waitHost(5000);
   feeding = true;
   await sleep(3000);
-  feeding = false;
-  clearInterval(feeder);
-  await term.drained();
-  await sleep(1000);
-  await gw.stop();
-  listener.close();
-  term.close();
+  const c = await finish(term, listener, gw, feeder, 1000);
   const f = gw.final!;
-  const c = compare(term, listener);
   const events = gw.log.filter((l) => /serial\.(lost|open)/.test(l));
   // Reconnect time: from the moment the pty was plugged back in to the gateway's last
   // (successful) "serial.open" event (wall-clock stamps of its log lines).
@@ -195,13 +191,7 @@ async function truncatedSettings(): Promise<FaultResult> {
   const opened = await term.waitHost(10000);
   const feeder = setInterval(() => term.topUp(50), 20);
   await sleep(1500);
-  clearInterval(feeder);
-  await term.drained();
-  await sleep(800);
-  await gw.stop();
-  listener.close();
-  term.close();
-  const c = compare(term, listener);
+  const c = await finish(term, listener, gw, feeder, 800);
   const problems = gw.log.filter((l) => /settings\.(file|bad)/.test(l));
   const notes: string[] = [];
   const res: FaultResult = {
