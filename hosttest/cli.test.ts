@@ -66,6 +66,16 @@ describe("bd450 CLI", function () {
     assert.equal(counters.unitsIn, counters.sentencesIn + counters.framesIn + counters.rejected);
   });
 
+  it("wrap sends an RDSS 4.0 frame as its 2.1 text sentence (reference DWXX frame)", () => {
+    const frame = Buffer.from("2444575858001f1ffa66080000000b1c324776052f07182235060014000a8d", "hex");
+    const r = bd450(["wrap", "--no-time", "-"], frame);
+    assert.equal(r.code, 0, r.stderr);
+    const [group, , hex] = r.stdout.trim().split(" ");
+    assert.equal(group, "NAVD");
+    const lines = readDatagram(Buffer.from(hex, "hex"), { sendLimits: true });
+    assert.match(lines[0].sentence, /^\$BDDWR,1,2095718,112850\.71,2434\.8933,N,11805\.7950,E,20,M,10,M,/);
+  });
+
   it("wrap reads standard input and honours --no-time and --group-map", () => {
     const r = bd450(["wrap", "--no-time", "--group-map", "ZDA=TIME", "-"], Buffer.from("$GPZDA,120000.00,01,01,2024,00,00*61\r\n"));
     assert.equal(r.code, 0, r.stderr);

@@ -1,7 +1,6 @@
 // Shared pieces of the host CLI: input reading, config from options, hooks.
 import * as fs from "fs";
 import { makeConfig, type GatewayConfig } from "../core/config";
-import type { GatewayOptions } from "../core/gateway";
 import type { OptionSpec } from "./args";
 
 /** Read a whole file, or standard input for "-" / no file. */
@@ -41,19 +40,4 @@ export function configFromOptions(o: Record<string, unknown>, base?: GatewayConf
   if (o.interface !== undefined) c.iface = String(o.interface);
   if (o.ttl !== undefined) c.ttl = Number(o.ttl);
   return c;
-}
-
-/**
- * Decoder hooks for the gateway (device state, RDSS 4.0 -> 2.1 text conversion).
- * Filled from src/beidou when it is present; the core works without them.
- */
-export function beidouHooks(): Pick<GatewayOptions, "onUnit" | "convertFrame"> {
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const wiring = require("../beidou/wiring") as { gatewayHooks?: () => Pick<GatewayOptions, "onUnit" | "convertFrame"> };
-    if (wiring.gatewayHooks) return wiring.gatewayHooks();
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== "MODULE_NOT_FOUND") throw e;
-  }
-  return {};
 }

@@ -6,7 +6,8 @@ import { Gateway } from "../core/gateway";
 import { GROUPS } from "../core/groups";
 import { fixedClock, nodeClock } from "../platform/node/host";
 import { formatUsage, parseArgs, type OptionSpec } from "./args";
-import { beidouHooks, CONFIG_OPTIONS, configFromOptions, readInput } from "./common";
+import { gatewayHooks } from "../beidou/wiring";
+import { CONFIG_OPTIONS, configFromOptions, readInput } from "./common";
 
 const SPEC: Record<string, OptionSpec> = {
   ...CONFIG_OPTIONS,
@@ -29,10 +30,13 @@ export async function run(argv: string[]): Promise<number> {
   const config = configFromOptions(options);
   const input = await readInput(positional[0]);
   const clock = options["unix-time"] !== undefined ? fixedClock(Number(options["unix-time"]) * 1000) : nodeClock;
+  const hooks = gatewayHooks();
   const out: string[] = [];
   let pending = 0;
   const gw = new Gateway({
-    config, clock, ...beidouHooks(), datagramViews: "cache",
+    config, clock, datagramViews: "cache",
+    // The same decoders as the gateway: RDSS 4.0 frames go out as their 2.1 text.
+    onUnit: hooks.onUnit, convertFrame: hooks.convertFrame,
     onDatagram(bytes, length, group) {
       const g = GROUPS[group];
       let hex = "";
