@@ -20,7 +20,7 @@
 // The group code (1..99) cycles per SFI. "verbatim" forwards the sentence unchanged
 // (legacy listeners), "drop" drops it; each case is counted.
 
-import { HEX_DIGITS, xorRange, writeHex2 } from "./checksum";
+import { HEX_DIGITS, xorRange, writeHex2, asciiBytes } from "./checksum";
 import type { Clock } from "./io";
 import type { OverlongPolicy } from "./config";
 
@@ -86,12 +86,6 @@ function makeResizable(max: number): ResizableBuffer | undefined {
   return typeof b.resize === "function" ? b : undefined;
 }
 
-function ascii(s: string): Uint8Array {
-  const b = new Uint8Array(s.length);
-  for (let i = 0; i < s.length; i++) b[i] = s.charCodeAt(i);
-  return b;
-}
-
 /** True when a byte must be escaped inside a carrier chunk. */
 function reserved(c: number): boolean {
   return c < 0x20 || c >= 0x7f || c === 0x24 || c === 0x21 || c === 0x2a || c === 0x5c || c === 0x5e || c === 0x7e;
@@ -137,8 +131,8 @@ export class Iec450Encoder {
     if (!SFI_PATTERN.test(options.sfi)) throw new RangeError(`SFI "${options.sfi}" is not of the form ccxxxx (two letters, four digits)`);
     const mfr = options.propMfr ?? "XBD";
     if (!/^[A-Z]{3}$/.test(mfr)) throw new RangeError(`manufacturer mnemonic "${mfr}" must be three upper-case letters`);
-    this.sfi = ascii(options.sfi.toUpperCase());
-    this.carrierAddress = ascii("$P" + mfr + CARRIER_SUFFIX + ",");
+    this.sfi = asciiBytes(options.sfi.toUpperCase());
+    this.carrierAddress = asciiBytes("$P" + mfr + CARRIER_SUFFIX + ",");
     this.clock = options.clock;
     this.tagTime = options.tagTime ?? true;
     this.overlong = options.overlong ?? "carry";

@@ -13,6 +13,7 @@ import { SentenceFramer, type FramerCounters, type RejectReason } from "./framer
 import { Iec450Encoder, type DatagramViews, type EncoderCounters } from "./encoder";
 import { Router } from "./router";
 import { GROUPS, GROUP_COUNT } from "./groups";
+import { asciiBytes } from "./checksum";
 import { EventLog } from "./eventlog";
 import type { GatewayConfig } from "./config";
 import type {
@@ -314,8 +315,7 @@ export class Gateway {
     let bytes: Uint8Array;
     if (typeof sentence === "string") {
       const s = sentence.endsWith("\r\n") ? sentence : sentence + "\r\n";
-      bytes = new Uint8Array(s.length);
-      for (let i = 0; i < s.length; i++) bytes[i] = s.charCodeAt(i) & 0xff;
+      bytes = asciiBytes(s);
     } else {
       const n = sentence.length;
       const crlf = n >= 2 && sentence[n - 2] === 0x0d && sentence[n - 1] === 0x0a;
