@@ -10,6 +10,7 @@ import type { Clock, Timers } from "../core/io";
 import { SentenceDecoder } from "./decoder";
 import { FrameDecoder, type Rdss40Options } from "./rdss40";
 import { DeviceState, DeviceStateOptions, EventSink } from "./state";
+import { TEXT_FIELD_LIMITS } from "./table";
 
 export type UnitKind = "sentence" | "frame" | "reject";
 
@@ -105,5 +106,5 @@ export class BeidouWiring {
 /** Hooks for src/cli/common.ts beidouHooks(): a fresh wiring; call `attach` with the gateway's log. */
 export function gatewayHooks(options: BeidouWiringOptions = {}) {
   const w = new BeidouWiring(options);
-  return { onUnit: w.onUnit, convertFrame: w.convertFrame, attach: (o: { events?: EventSink; timers?: Timers }) => w.attach(o), wiring: w };
+  return { onUnit: w.onUnit, convertFrame: w.convertFrame, fieldLimits: TEXT_FIELD_LIMITS, attach: (o: { events?: EventSink; timers?: Timers }) => w.attach(o), wiring: w };
 }

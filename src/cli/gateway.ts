@@ -122,6 +122,7 @@ export async function run(argv: string[]): Promise<number> {
         if (n > 0 && con) con.terminalSentence(out, n);
         return n;
       },
+      fieldLimits: hooks.fieldLimits,
       serial: { io: NodeSerial, device: String(options.serial), baud: config.baud },
       udp: { io: NodeUDP, interface: config.iface || undefined, timeToLive: config.ttl },
       // Network side (issue 4): answers to network commands carry d:, legacy plain copy.

@@ -65,6 +65,13 @@ export interface EncoderOptions {
    * Engines without resizable ArrayBuffers use "cache".
    */
   datagramViews?: DatagramViews;
+  /**
+   * Formatter -> most data fields its sentence has, for sentences whose last field
+   * is free text (Beidou TXR/TXA: the decoder table's textField). A comma inside
+   * such a text cannot be told from a delimiter; a sentence with more fields than
+   * this is not strictly carriable (docs/framing.md).
+   */
+  fieldLimits?: Readonly<Record<string, number>>;
 }
 
 const BACKSLASH = 0x5c;
@@ -133,6 +140,8 @@ export class Iec450Encoder {
   overlong: OverlongPolicy;
   private lineCount = 0;
   private groupCode = 0;
+  /** fieldLimits by formatter packed into 24 bits (no string per sentence). */
+  private readonly fieldLimits: Map<number, number> | undefined;
 
   constructor(options: EncoderOptions) {
     this.store = options.datagramViews === "cache" ? undefined : makeResizable(MAX_DATAGRAM);
@@ -147,6 +156,25 @@ export class Iec450Encoder {
     this.tagTime = options.tagTime ?? true;
     this.overlong = options.overlong ?? "carry";
     this.onDatagram = options.onDatagram;
+    const limits = options.fieldLimits ? Object.keys(options.fieldLimits) : [];
+    this.fieldLimits = limits.length ? new Map() : undefined;
+    for (const f of limits) {
+      if (!/^[A-Z0-9]{3}$/.test(f)) throw new RangeError(`field limit formatter "${f}" must be 3 upper-case letters/digits`);
+      this.fieldLimits!.set((f.charCodeAt(0) << 16) | (f.charCodeAt(1) << 8) | f.charCodeAt(2), options.fieldLimits![f]);
+    }
+  }
+
+  /** More commas than the formatter's field limit allows (raw text with commas in its last field)? */
+  private tooManyFields(bytes: Uint8Array, length: number): boolean {
+    const limits = this.fieldLimits!;
+    let k = 1;
+    while (k < length && bytes[k] !== 0x2c) k++;
+    if (k < 4 || k >= length) return false;
+    const limit = limits.get((bytes[k - 3] << 16) | (bytes[k - 2] << 8) | bytes[k - 1]);
+    if (limit === undefined) return false;
+    let fields = 0;
+    for (const end = length - 3; k < end; k++) if (bytes[k] === 0x2c) fields++;
+    return fields > limit;
   }
 
   /** Next line count, 1..999 wrapping. */
@@ -161,7 +189,7 @@ export class Iec450Encoder {
    */
   encode(bytes: Uint8Array, length: number, destination?: string): number {
     this.counters.sentences++;
-    if (!isStrictlyCarriable(bytes, length)) {
+    if (!isStrictlyCarriable(bytes, length) || (this.fieldLimits !== undefined && this.tooManyFields(bytes, length))) {
       if (this.overlong === DROP) {
         this.counters.overlongDropped++;
         return 0;

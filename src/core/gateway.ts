@@ -67,6 +67,8 @@ export interface GatewayOptions {
   onDatagram?(bytes: Uint8Array, length: number, group: number): void;
   /** d: for a sentence from the terminal: answers to a network command go to the requesting SFI (src/core/netside.ts). */
   destinationFor?(bytes: Uint8Array, length: number): string | undefined;
+  /** Field limits of free-text sentences (EncoderOptions.fieldLimits; the Beidou wiring gives them). */
+  fieldLimits?: Readonly<Record<string, number>>;
   /** How datagrams are handed to the socket: see EncoderOptions.datagramViews ("cache" on Node). */
   datagramViews?: DatagramViews;
   /** Delay before reopening a failed serial device, ms. */
@@ -131,6 +133,7 @@ export class Gateway {
       overlong: this.config.overlong,
       propMfr: this.config.propMfr,
       datagramViews: options.datagramViews,
+      fieldLimits: options.fieldLimits,
       onDatagram: (bytes, length) => this.send(bytes, length),
     });
     this.framer = new SentenceFramer({

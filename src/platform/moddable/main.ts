@@ -99,6 +99,7 @@ export default function main(): void {
       if (kind === UNIT_SENTENCE && con) con.terminalSentence(bytes, length);
     },
     convertFrame: hooks.convertFrame,
+    fieldLimits: hooks.fieldLimits,
     // Moddable's Serial has the ECMA-419 shape the core declares; the option types
     // differ only in what each side makes optional.
     serial: { io: device.io.Serial as unknown as SerialClass, ...term.pins, baud: config.baud },
