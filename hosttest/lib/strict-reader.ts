@@ -145,3 +145,22 @@ export function referenceSentences(bytes: Uint8Array, maxLength = 300): string[]
   }
   return out;
 }
+
+/**
+ * What a sender wrote to a terminal UART, judged with the reference extractor above
+ * (not the core's framer): the bytes must be whole valid sentences, each ended by
+ * CR LF, and nothing else. Returns the sentences and every piece that is not one
+ * (a bad line, or bytes after the last CR LF).
+ */
+export function uartSentences(bytes: Uint8Array | number[], maxLength = 1024): { sentences: string[]; bad: string[] } {
+  const text = Buffer.from(bytes as Uint8Array).toString("latin1");
+  const parts = text.split("\r\n");
+  const tail = parts.pop()!;
+  const sentences: string[] = [], bad: string[] = [];
+  for (const p of parts) {
+    const r = referenceSentences(Buffer.from(p + "\r\n", "latin1"), maxLength);
+    if (r.length === 1 && r[0] === p) sentences.push(p); else bad.push(p);
+  }
+  if (tail !== "") bad.push(tail);
+  return { sentences, bad };
+}
