@@ -25,7 +25,7 @@ export type UnitKind = "sentence" | "frame" | "reject";
 // Unit kinds as module constants: on XS a string literal in evaluated bytecode is
 // copied into a new chunk each time it runs (XS_CODE_STRING), so the per-unit calls
 // pass these instead of literals.
-const UNIT_SENTENCE: UnitKind = "sentence", UNIT_FRAME: UnitKind = "frame", UNIT_REJECT: UnitKind = "reject";
+export const UNIT_SENTENCE: UnitKind = "sentence", UNIT_FRAME: UnitKind = "frame", UNIT_REJECT: UnitKind = "reject";
 
 export interface GatewayCounters {
   /** Sentences forwarded to the encoder (valid text + converted 4.0 frames). */
@@ -56,6 +56,8 @@ export interface GatewayOptions {
   clock: Clock;
   timers?: Timers;
   log?: LogSink;
+  /** The system log, when the caller makes it (then `log` is not used); default: a 64-event ring feeding `log`. */
+  events?: EventLog;
   /** Every framed unit, before routing: decoders and device state plug in here. */
   onUnit?(kind: UnitKind, bytes: Uint8Array, length: number, reason?: RejectReason): void;
   /**
@@ -117,7 +119,7 @@ export class Gateway {
     this.config = options.config;
     this.clock = options.clock;
     this.startTime = options.clock.monotonic();
-    this.events = new EventLog({ clock: options.clock, capacity: 64, onEvent: (e) => options.log?.(`${e.code}: ${e.text}`) });
+    this.events = options.events ?? new EventLog({ clock: options.clock, capacity: 64, onEvent: (e) => options.log?.(`${e.code}: ${e.text}`) });
     this.router = new Router(this.config.groupMap);
     this.counters = {
       forwarded: 0, datagrams: 0, sendErrors: 0, perGroup: new Array<number>(GROUP_COUNT + 1).fill(0),
