@@ -147,6 +147,7 @@ export class App {
     this.host = new GatewayConsoleHost({
       gateway: this.gateway, state: beidou.state, store: o.settings.store, loaded: o.settings.loaded, clock,
       reboot: o.platform.reboot, heap: o.platform.heap, network: o.platform.network,
+      retune: () => this.retune(),
       received: () => receivedCounts(net),
       resetNetwork: () => resetNetworkCounters(net),
       alerts: () => net.alerts.active().map((a) => ({ id: `${a.id}${a.instance > 1 ? "." + a.instance : ""} ${a.key}`, state: ALERT_STATES[a.state] ?? a.state, text: a.text })),
@@ -159,6 +160,14 @@ export class App {
       this.terminal = con;
     }
     for (const make of o.services ?? []) this.services.push(make(this));
+  }
+
+  /** The running components take the live settings now in `config` (console `set`, a web form). */
+  retune(): void {
+    const c = this.config;
+    this.gateway.retune();
+    this.network.retune();
+    this.beidou.state.setThresholds({ silentAfter: c.alSilentS, noFixAfter: c.alNoFixS, checksumPercent: c.alCsumPct });
   }
 
   /** Log the start-up problems, start the terminal path, the network side, the console and the services. */

@@ -127,11 +127,8 @@ export class Gateway {
     };
     this.converted = new Uint8Array(this.config.maxLine);
     this.encoder = new Iec450Encoder({
-      sfi: this.config.sfi,
+      ...this.config,
       clock: this.clock,
-      tagTime: this.config.tagTime,
-      overlong: this.config.overlong,
-      propMfr: this.config.propMfr,
       datagramViews: options.datagramViews,
       onDatagram: (bytes, length) => this.send(bytes, length),
     });
@@ -154,6 +151,18 @@ export class Gateway {
         if (this.options.onUnit) this.options.onUnit(UNIT_REJECT, bytes, length, reason);
       },
     });
+  }
+
+  /**
+   * Take the live settings now in `config` (src/console/settings.ts, apply "live"):
+   * the encoder's SFI, c: and overlong policy and the router's group map. Values the
+   * gateway reads at each use (uartQueue, startupCmds) need nothing here. Throws
+   * when a value cannot be used; nothing has changed then.
+   */
+  retune(): void {
+    const c = this.config;
+    this.router.apply(c.groupMap); // checks everything before it changes anything
+    this.encoder.retune(c);
   }
 
   get framerCounters(): FramerCounters {
@@ -326,7 +335,8 @@ export class Gateway {
       if (!crlf) { bytes[n] = 0x0d; bytes[n + 1] = 0x0a; }
     }
     let kept = true;
-    if (this.queue.length >= this.config.uartQueue) {
+    // A loop: uartQueue is live, and may have been lowered below the queue's length.
+    while (this.queue.length >= this.config.uartQueue) {
       this.queue.shift();
       this.counters.uartDropped++;
       kept = false;

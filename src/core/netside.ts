@@ -124,13 +124,9 @@ export class NetworkSide {
       ignoreOwnSource: true,
       onSentence: (s) => this.onSentence(s),
     });
-    const sfi = this.config.sfi;
     this.alerts = new AlertManager({
+      ...alertIdentity(this.config),
       clock: options.clock,
-      talker: /^[A-Z]{2}/.test(sfi) ? sfi.slice(0, 2) : "BD",
-      manufacturer: /^[A-Z]{3}$/.test(this.config.propMfr) ? this.config.propMfr : "XBD",
-      ownSfi: sfi,
-      hbtInterval: this.config.hbtInterval,
       send: (b, n, d) => this.gw.forwardTo(BAM1, b, n, d),
       onEvent: (code, text) => this.event(code, text),
     });
@@ -142,6 +138,16 @@ export class NetworkSide {
     });
     this.lastUartDropped = this.gw.counters.uartDropped;
     this.lastSendErrors = this.gw.counters.sendErrors;
+  }
+
+  /**
+   * Take the live settings now in the gateway's config: the receiver's own SFI and
+   * the alert sentences' talker, manufacturer, SFI and heartbeat interval. cmdFwd,
+   * cmdAllow and the alert thresholds are read at each use.
+   */
+  retune(): void {
+    this.receiver.setOwnSfi(this.config.sfi);
+    this.alerts.retune(alertIdentity(this.config));
   }
 
   /** Groups the gateway listens on: cmdGroups plus CAM1/CAM2 (ACN from the central alert management). */
@@ -318,6 +324,17 @@ export class NetworkSide {
 const AL_TERMINAL_SILENT = "terminalSilent", AL_NO_FIX = "noFix", AL_CARD_ABSENT = "cardAbsent", AL_BEAMS_LOST = "beamsLost",
   AL_CHECKSUM_RATE = "checksumRate", AL_UART_OVERFLOW = "uartOverflow", AL_SFI_COLLISION = "sfiCollision", AL_NET_SEND = "netSend";
 const HBT_NORMAL = "A", HBT_NOT_NORMAL = "V";
+
+/** Who the alert sentences say they are, from the settings. */
+function alertIdentity(c: GatewayConfig) {
+  return {
+    talker: TALKER.test(c.sfi) ? c.sfi.slice(0, 2) : "BD",
+    manufacturer: MFR.test(c.propMfr) ? c.propMfr : "XBD",
+    ownSfi: c.sfi,
+    hbtInterval: c.hbtInterval,
+  };
+}
+const TALKER = /^[A-Z]{2}/, MFR = /^[A-Z]{3}$/;
 
 function set(a: AlertManager, key: string, on: boolean): void {
   if (on) a.raise(key);
