@@ -365,7 +365,7 @@ describe("console over a real pty (socat, bd450 sim, bd450 gateway --console)", 
   describe("settings that persist", () => {
     it("set applies a valid change (unsaved until save)", async () => {
       const out = await user.cmd("set ttl 7 sfi bd0042 groupMap TXR=USR1");
-      assert.match(out, /^ttl = 7 \(takes effect after save \+ reboot\)\r\nsfi = BD0042 \(takes effect after save \+ reboot\)\r\ngroupMap = TXR=USR1\r\nnot saved yet: save to keep/);
+      assert.match(out, /^ttl = 7 \(takes effect after save \+ reboot\)\r\nsfi = BD0042\r\ngroupMap = TXR=USR1\r\nnot saved yet: save to keep/);
       const show = await user.cmd("show config");
       assert.match(show, /^ttl +7 +int .*\(unsaved\)/m);
       assert.match(show, /unsaved changes: ttl sfi groupMap \(save to keep\)/);

@@ -34,6 +34,7 @@ import { SettingsFile } from "../../src/platform/node/settings-file";
 import { fixedClock } from "../../src/platform/node/host";
 import { readPcap, PcapError, pcapHeader, pcapRecord } from "../../src/core/pcap";
 import { NetworkSide } from "../../src/core/netside";
+import { reencodeCommand } from "../../src/beidou/reencode";
 import { RCOM } from "../../src/core/groups";
 import { readDatagram, referenceSentences, StrictStream, StrictReadError, uartSentences } from "../lib/strict-reader";
 import { tag as tagBlock, sentence as withSum, xorText, hex2 } from "../lib/text";
@@ -583,7 +584,7 @@ const netsideCommands: FuzzTarget = {
     gw.start();
     const serial = RecordingSerial.last!;
     serial.options.onWritable!.call(serial, 1 << 30);
-    const side = new NetworkSide({ gateway: gw, clock });
+    const side = new NetworkSide({ gateway: gw, clock, encodeCommand: reencodeCommand });
     let eligible = 0;
     const perSecond = new Map<string, number>();
     for (const c of list) {

@@ -366,12 +366,11 @@ export class Console {
       this.println("nothing changed");
       return;
     }
-    const restart = res.restart ?? SETTINGS.filter((r) => r.apply === "restart").map((r) => r.key);
     const rec = config as unknown as Record<string, SettingValue>;
     for (const key of changed) {
       const row = SETTINGS.find((r) => r.key === key)!;
       if (this.unsaved.indexOf(key) < 0) this.unsaved.push(key);
-      this.println(`${key} = ${formatValue(row, rec[key])}` + (restart.indexOf(key) >= 0 ? " (takes effect after save + reboot)" : ""));
+      this.println(`${key} = ${formatValue(row, rec[key])}` + (row.apply === "restart" ? " (takes effect after save + reboot)" : ""));
     }
     this.println("not saved yet: save to keep");
   }

@@ -132,8 +132,8 @@ export class Iec450Encoder {
   private readonly out: Uint8Array;
   /** "cache" mode: views of out[0..length), by length. */
   private readonly views: Array<Uint8Array | undefined> | undefined;
-  private readonly sfi: Uint8Array;
-  private readonly carrierAddress: Uint8Array;
+  private sfi: Uint8Array = new Uint8Array(0);
+  private carrierAddress: Uint8Array = new Uint8Array(0);
   private readonly clock: Clock;
   private readonly onDatagram: EncoderOptions["onDatagram"];
   tagTime: boolean;
@@ -147,14 +147,10 @@ export class Iec450Encoder {
     this.store = options.datagramViews === "cache" ? undefined : makeResizable(MAX_DATAGRAM);
     this.out = this.store ? new Uint8Array(this.store as unknown as ArrayBuffer) : new Uint8Array(MAX_DATAGRAM);
     this.views = this.store ? undefined : [];
-    if (!SFI_PATTERN.test(options.sfi)) throw new RangeError(`SFI "${options.sfi}" is not of the form ccxxxx (two letters, four digits)`);
-    const mfr = options.propMfr ?? "XBD";
-    if (!/^[A-Z]{3}$/.test(mfr)) throw new RangeError(`manufacturer mnemonic "${mfr}" must be three upper-case letters`);
-    this.sfi = asciiBytes(options.sfi.toUpperCase());
-    this.carrierAddress = asciiBytes("$P" + mfr + CARRIER_SUFFIX + ",");
     this.clock = options.clock;
-    this.tagTime = options.tagTime ?? true;
-    this.overlong = options.overlong ?? "carry";
+    this.tagTime = true;
+    this.overlong = CARRY;
+    this.retune(options);
     this.onDatagram = options.onDatagram;
     const limits = options.fieldLimits ? Object.keys(options.fieldLimits) : [];
     this.fieldLimits = limits.length ? new Map() : undefined;
@@ -175,6 +171,17 @@ export class Iec450Encoder {
     let fields = 0;
     for (const end = length - 3; k < end; k++) if (bytes[k] === 0x2c) fields++;
     return fields > limit;
+  }
+
+  /** Take new settings: the next datagram carries them (live settings sfi, tagTime, overlong, propMfr). */
+  retune(o: Pick<EncoderOptions, "sfi" | "tagTime" | "overlong" | "propMfr">): void {
+    if (!SFI_PATTERN.test(o.sfi)) throw new RangeError(`SFI "${o.sfi}" is not of the form ccxxxx (two letters, four digits)`);
+    const mfr = o.propMfr ?? "XBD";
+    if (!/^[A-Z]{3}$/.test(mfr)) throw new RangeError(`manufacturer mnemonic "${mfr}" must be three upper-case letters`);
+    this.sfi = asciiBytes(o.sfi.toUpperCase());
+    this.carrierAddress = asciiBytes("$P" + mfr + CARRIER_SUFFIX + ",");
+    this.tagTime = o.tagTime ?? true;
+    this.overlong = o.overlong ?? CARRY;
   }
 
   /** Next line count, 1..999 wrapping. */
