@@ -4,7 +4,8 @@
 //
 // Settings: `set` changes the running record shown by `show config`; keys the
 // running gateway can take at once are applied live (group map: the router
-// re-installs its rules; UART queue bound and command gate: read at every use); every other key is
+// re-installs its rules; outFilter/inFilter: the filters recompile; UART queue bound,
+// command gate and maxRate: read at every use); every other key is
 // reported as "after save + reboot", because its component copied the value when it
 // was built. Nothing is stored until `save`.
 
@@ -18,13 +19,14 @@ import type { ApplyResult, ConsoleHost, StatusReport } from "./host";
 import type { LoadedSettings } from "./persist";
 import { saveSettings } from "./persist";
 import { SETTINGS, SettingKey, SettingValue } from "./settings";
+import { filterError } from "../core/filter";
 
 /**
  * Keys the running gateway takes without a restart: the router re-installs its rules
  * (groupMap); the UART queue bound and the command gate (cmdFwd, cmdAllow; read by
  * the network side at every command) are read from gateway.config at each use.
  */
-export const LIVE_KEYS: readonly SettingKey[] = ["groupMap", "uartQueue", "cmdFwd", "cmdAllow"];
+export const LIVE_KEYS: readonly SettingKey[] = ["groupMap", "uartQueue", "cmdFwd", "cmdAllow", "outFilter", "inFilter", "maxRate"];
 
 export interface GatewayConsoleHostOptions {
   gateway: Gateway;
@@ -74,6 +76,10 @@ export class GatewayConsoleHost implements ConsoleHost {
   applyConfig(next: GatewayConfig, changed: readonly SettingKey[]): ApplyResult {
     const gw = this.o.gateway;
     // Live keys first, so that a refusal leaves everything as it was.
+    for (const k of ["outFilter", "inFilter"] as const) {
+      const e = changed.indexOf(k) >= 0 ? filterError(next[k]) : undefined;
+      if (e) return { error: `${k}: ${e}` };
+    }
     if (changed.indexOf("groupMap") >= 0) {
       try {
         gw.router.apply(next.groupMap);
@@ -82,6 +88,9 @@ export class GatewayConsoleHost implements ConsoleHost {
       }
       gw.config.groupMap = next.groupMap;
     }
+    // Filters recompile (rules checked above; counters of a changed filter start over).
+    if (changed.indexOf("outFilter") >= 0) gw.outFilter.set(next.outFilter);
+    if (changed.indexOf("inFilter") >= 0) gw.inFilter.set(next.inFilter);
     const running = gw.config as unknown as Record<string, SettingValue>;
     const rec = next as unknown as Record<string, SettingValue>;
     for (const k of changed) if (k !== "groupMap" && LIVE_KEYS.indexOf(k) >= 0) running[k] = rec[k];
@@ -115,6 +124,8 @@ export class GatewayConsoleHost implements ConsoleHost {
     zero(gw.framer.counters);
     zero(gw.encoder.counters);
     zero(gw.counters);
+    gw.outFilter.resetCounters();
+    gw.inFilter.resetCounters();
     if (this.o.state) this.o.state.checksumErrors = 0;
     if (this.o.resetNetwork) this.o.resetNetwork();
     gw.events.add("console", "counters reset from the console");
@@ -130,7 +141,7 @@ export class GatewayConsoleHost implements ConsoleHost {
   status(): StatusReport {
     const gw = this.o.gateway;
     const now = this.o.clock.now();
-    const snap = gw.snapshot() as { rejects: Record<string, number>; perGroup: Record<string, number>; sendErrors: number };
+    const snap = gw.snapshot() as { rejects: Record<string, number>; perGroup: Record<string, number>; sendErrors: number; rateDroppedPerGroup: Record<string, number> };
     const f = gw.framer.counters;
     const st = this.o.state;
     const silence = gw.silenceSeconds();
@@ -152,6 +163,7 @@ export class GatewayConsoleHost implements ConsoleHost {
     const errors: Record<string, number> = { sendErrors: snap.sendErrors };
     if (rx) for (const k in rx.errors) errors[k] = rx.errors[k];
     r.network = { link: net.link, address: net.address, out: snap.perGroup, in: rx ? rx.in : undefined, errors };
+    r.filters = { out: gw.outFilter.counts(), in: gw.inFilter.counts(), maxRate: gw.config.maxRate, rateDropped: snap.rateDroppedPerGroup as Record<string, number> };
     if (st) {
       r.rnss = st.lastValidFixAt === st.lastValidFixAt
         ? {

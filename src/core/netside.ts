@@ -61,6 +61,7 @@ export const COMMAND_REJECTS = [
   ["unsupported", "not a command the Beidou encoders know (ICA RMO BSS DWA WAA TXA)"],
   ["invalid", "rejected by the Beidou command encoder (field values)"],
   ["rate", "more than commandRate commands per second from one source"],
+  ["filtered", "held back by the input filter (inFilter)"],
 ] as const;
 export type CommandReject = (typeof COMMAND_REJECTS)[number][0];
 
@@ -210,7 +211,7 @@ export class NetworkSide {
   readonly alerts: AlertManager;
   readonly counters: NetworkSideCounters = {
     commandsAccepted: 0, commandsRejected: 0,
-    rejects: { disabled: 0, "not-addressed": 0, "source-not-allowed": 0, unsupported: 0, invalid: 0, rate: 0 },
+    rejects: { disabled: 0, "not-addressed": 0, "source-not-allowed": 0, unsupported: 0, invalid: 0, rate: 0, filtered: 0 },
     otherSentences: 0, answersAddressed: 0, legacyDatagrams: 0, sfiCollisions: 0, syslogMessages: 0, sendErrors: 0,
   };
   /** Datagrams received per transmission group index (1..GROUPS.length-1), for the console's status. */
@@ -240,6 +241,8 @@ export class NetworkSide {
   private lastUartDropAt = -Infinity;
   private lastSendErrors = 0;
   private lastSendErrorAt = -Infinity;
+  private lastRateDropped = 0;
+  private lastRateDropAt = -Infinity;
 
   constructor(options: NetworkSideOptions) {
     this.o = options;
@@ -264,6 +267,7 @@ export class NetworkSide {
     });
     this.lastUartDropped = this.gw.counters.uartDropped;
     this.lastSendErrors = this.gw.counters.sendErrors;
+    this.lastRateDropped = this.gw.counters.rateDropped;
   }
 
   /** Groups the gateway listens on: cmdGroups plus CAM1/CAM2 (ACN from the central alert management). */
@@ -371,6 +375,8 @@ export class NetworkSide {
     if (r.second !== second) { r.second = second; r.count = 0; }
     if (++r.count > (this.o.commandRate ?? 5)) { this.rate.set(source, r); return this.reject("rate", source, text); }
     this.rate.set(source, r);
+    // Input filter (inFilter), on top of the allowlist and the rate limit.
+    if (!this.gw.inFilter.pass(s.bytes, s.start, s.end)) return this.reject("filtered", source, text);
     let bytes: Uint8Array;
     try {
       bytes = reencodeCommand(text);
@@ -547,6 +553,14 @@ export class NetworkSide {
       this.lastSendErrorAt = now;
     }
     set(a, AL_NET_SEND, now - this.lastSendErrorAt < 5000);
+    // maxRate ceiling: active while sentences were dropped within the last 10 s (one
+    // alert for the whole overload, not one per burst of a 1 Hz stream).
+    const rateDropped = this.gw.counters.rateDropped;
+    if (rateDropped !== this.lastRateDropped) {
+      this.lastRateDropped = rateDropped;
+      this.lastRateDropAt = now;
+    }
+    set(a, AL_RATE_LIMIT, now - this.lastRateDropAt < RATE_ALERT_HOLD_MS);
     a.heartbeatStatus = a.isActive(AL_TERMINAL_SILENT) ? HBT_NOT_NORMAL : HBT_NORMAL;
     a.tick();
     // Forget expired answer routes.
@@ -562,7 +576,10 @@ export class NetworkSide {
 // Alert keys and HBT statuses used by tick() once a second, as constants: on XS a string
 // literal in evaluated bytecode is copied into a new chunk each time it runs.
 const AL_TERMINAL_SILENT = "terminalSilent", AL_NO_FIX = "noFix", AL_CARD_ABSENT = "cardAbsent", AL_BEAMS_LOST = "beamsLost",
-  AL_CHECKSUM_RATE = "checksumRate", AL_UART_OVERFLOW = "uartOverflow", AL_SFI_COLLISION = "sfiCollision", AL_NET_SEND = "netSend";
+  AL_CHECKSUM_RATE = "checksumRate", AL_UART_OVERFLOW = "uartOverflow", AL_SFI_COLLISION = "sfiCollision", AL_NET_SEND = "netSend",
+  AL_RATE_LIMIT = "rateLimit";
+/** The rate-limit alert stays active this long after the last drop. */
+const RATE_ALERT_HOLD_MS = 10000;
 const HBT_NORMAL = "A", HBT_NOT_NORMAL = "V";
 
 /** An own-SFI line whose n we sent within this time is our own loopback. */
