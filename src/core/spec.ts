@@ -111,8 +111,9 @@ export function interfaceSpec(config: GatewayConfig): InterfaceSpec {
   const transmit = Array.from(byGroup.keys()).sort((a, b) => a - b).map((g) => byGroup.get(g)!);
 
   // Largest datagram: header + TAG block (s, n, c, d, g at their longest) + sentence + CR LF.
-  const tagMax = 1 + 8 + 6 + (config.tagTime ? 14 : 0) + 9 + 11 + 3 + 1; // \s:ccxxxx,n:999,c:10-11 digits,d:ccxxxx,g:99-99-99*hh\
   const overlongPossible = config.maxLine > MAX_SENTENCE;
+  // \g:99-99-99,s:ccxxxx,n:999,c:(10-11 digits),d:ccxxxx*hh\ (g: only on carried lines)
+  const tagMax = 1 + (overlongPossible && config.overlong === "carry" ? 11 : 0) + 8 + 6 + (config.tagTime ? 14 : 0) + 9 + 3 + 1;
   let maxDatagramBytes: number, maxDatagramReason: string;
   if (overlongPossible && config.overlong === "carry") {
     maxDatagramBytes = MAX_DATAGRAM;
