@@ -39,7 +39,7 @@ export function writeMarkdown(file: string, r: any): void {
 
   lines.push("## 1. Throughput on Node", "");
   lines.push("bd450: bytes -> framed, checksum-validated sentences -> routed -> IEC 61162-450 datagrams (the production `Gateway`, no socket, fixed clock), " +
-    "over the whole `../shared/corpus/nmea` (34 logs, " + fmt(t.bd450.bytesPerPass) + " bytes per pass, about half of them binary noise the framer must skip) replayed. " +
+    "over the whole `hosttest/corpus/nmea` (34 logs, " + fmt(t.bd450.bytesPerPass) + " bytes per pass, about half of them binary noise the framer must skip) replayed. " +
     "nmea-simple: `parseNmeaSentence` in try/catch over the same " + fmt(t.nmeaSimple.sentencesPerPass) + " forwarded sentences, already split into strings.", "");
   lines.push("| subject | median sentences/s | min | max | IQR |", "|---|---|---|---|---|");
   const row = (name: string, s: any) => lines.push(`| ${name} | ${fmt(s.median)} | ${fmt(s.min)} | ${fmt(s.max)} | ${fmt(s.q1)} - ${fmt(s.q3)} |`);

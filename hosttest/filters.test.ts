@@ -10,6 +10,7 @@ import { makeConfig, type GatewayConfig } from "../src/core/config";
 import { Gateway } from "../src/core/gateway";
 import { BAM1, NAVD, RCOM } from "../src/core/groups";
 import { NetworkSide } from "../src/core/netside";
+import { reencodeCommand } from "../src/beidou/reencode";
 import { Console } from "../src/console/console";
 import { GatewayConsoleHost } from "../src/console/gateway-host";
 import { loadSettings } from "../src/console/persist";
@@ -331,7 +332,7 @@ describe("input filter on network commands", () => {
   }
   function setup(inFilter: string) {
     const { gw, clock } = gateway({ cmdFwd: true, cmdAllow: "EI0001", inFilter });
-    const net = new NetworkSide({ gateway: gw, clock });
+    const net = new NetworkSide({ gateway: gw, clock, encodeCommand: reencodeCommand });
     let n = 0;
     const command = (body: string) => {
       const d = bytes("UdPbC\0" + tag(`s:EI0001,d:BD0001,n:${++n}`) + nmea(body) + "\r\n");

@@ -54,8 +54,12 @@ const ALNUM = /^[A-Z0-9]+$/;
  * Parse and check a rule list; throws FilterError naming the first bad rule
  * (position and text). Empty text: no rules. Spaces are ignored, letters upper-cased.
  */
+function canonical(text: string): string {
+  return text.replace(/\s+/g, "").toUpperCase();
+}
+
 function compile(text: string): Compiled {
-  const canon = text.replace(/\s+/g, "").toUpperCase();
+  const canon = canonical(text);
   const items = canon === "" ? [] : canon.split(",");
   if (items.length > MAX_RULES) throw new FilterError(`${items.length} rules: at most ${MAX_RULES}`);
   const n = items.length;
@@ -172,6 +176,11 @@ export class SentenceFilter {
     this.blockedCount = new Float64Array(n);
     this.phase = new Float64Array(n).fill(-Infinity);
     for (let i = 0; i < n; i++) if (c.action[i] === EVERY) this.phase[i] = 0;
+  }
+
+  /** Install `text` when its rules differ from the installed ones (else keep counters and state). Throws like set(). */
+  update(text: string): void {
+    if (canonical(text) !== this.c.text) this.set(text);
   }
 
   /** The installed rules, canonical (upper case, no spaces). */
