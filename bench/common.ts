@@ -1,5 +1,5 @@
-// Shared pieces of the benchmarks: the corpus (read in place from ../shared), the
-// gateway as the benches drive it (no socket, fixed clock), statistics helpers.
+// Shared pieces of the benchmarks: the corpus (where the tests find it: hosttest/lib/paths.ts),
+// the gateway as the benches drive it (no serial, no socket opened), statistics helpers.
 
 import * as fs from "fs";
 import * as os from "os";
@@ -7,11 +7,13 @@ import * as path from "path";
 import { Gateway } from "../src/core/gateway";
 import { makeConfig } from "../src/core/config";
 import { fixedClock } from "../src/platform/node/host";
-import type { Clock } from "../src/core/io";
+import { NodeUDP } from "../src/platform/node/udp";
+import { assembleGateway } from "../src/cli/gateway";
+import type { Clock, Timers } from "../src/core/io";
+import { NMEA_CORPUS } from "../hosttest/lib/paths";
 
 /** Repository root (dist/bench -> ../..). */
 export const REPO_ROOT = path.resolve(__dirname, "..", "..");
-export const NMEA_CORPUS = path.resolve(REPO_ROOT, "..", "shared", "corpus", "nmea");
 export const BENCH_DIR = path.join(REPO_ROOT, "bench");
 /** Fixed wall clock for the c: TAG parameter (2026-01-01T00:00:00Z). */
 export const EPOCH_MS = 1767225600000;
@@ -48,6 +50,22 @@ export function benchGateway(onSentence?: (bytes: Uint8Array, length: number) =>
     },
   });
   return { gateway, sink };
+}
+
+/** Timers that never fire: the 1 s state and alert ticks are not per-sentence work, and a bench child must be able to exit. */
+const NO_TIMERS: Timers = { set: () => 0, clear: () => undefined };
+
+/**
+ * The whole gateway as `bd450 gateway` assembles it (src/cli/gateway.ts assembleGateway:
+ * Beidou sentence and 4.0 frame decoders, device state, network side hooks), default
+ * configuration, fed through gateway.feed(): no serial port, and start() is never called,
+ * so no socket is opened and datagrams end in the network side's onDatagram (as after a send).
+ */
+export function assembledGateway(clock: Clock = fixedClock(EPOCH_MS)): BenchGateway {
+  const a = assembleGateway(makeConfig(), { clock, timers: NO_TIMERS, udp: { io: NodeUDP } });
+  // The gateway's datagram counters stand for the sink (onDatagram belongs to the network side here).
+  const c = a.gateway.encoderCounters;
+  return { gateway: a.gateway, sink: { get datagrams() { return c.datagrams; }, get bytes() { return c.bytes; }, get check() { return c.bytes & 0xff; } } };
 }
 
 /** Feed `bytes` through the gateway in FEED_CHUNK slices. */

@@ -2,7 +2,9 @@
 // Same portable Gateway as the firmware, given the Node ECMA-419 adapters.
 
 import * as os from "os";
-import { Gateway } from "../core/gateway";
+import { Gateway, type GatewayOptions } from "../core/gateway";
+import type { GatewayConfig } from "../core/config";
+import type { Clock, LogSink, Timers, UDPClass } from "../core/io";
 import { NetworkSide } from "../core/netside";
 import { GROUPS } from "../core/groups";
 import { gatewayHooks } from "../beidou/wiring";
@@ -75,6 +77,59 @@ function resetNetworkCounters(side: NetworkSide): void {
   side.perGroupIn.fill(0);
 }
 
+/** The gateway as this command assembles it (also measured by bench/, without serial and without opening sockets). */
+export interface GatewayAssembly {
+  gateway: Gateway;
+  hooks: ReturnType<typeof gatewayHooks>;
+  net: NetworkSide;
+}
+
+/**
+ * Gateway + Beidou decoders and device state + network side, wired as `bd450 gateway`
+ * runs them. Nothing is opened here: `gateway.start()` / `net.start()` open the serial
+ * port and the sockets. bench/ feeds `gateway.feed()` directly to measure this same wiring.
+ */
+export function assembleGateway(config: GatewayConfig, p: {
+  clock: Clock; timers: Timers; log?: LogSink;
+  serial?: GatewayOptions["serial"];
+  udp: { io: UDPClass; interface?: string; timeToLive?: number };
+  terminalSentence?: (bytes: Uint8Array, length: number) => void;
+}): GatewayAssembly {
+  // Host: Chinese-mode (GB2312) short messages are decoded to Unicode in the device state.
+  const hooks = gatewayHooks({ silentAfter: config.alSilentS, noFixAfter: config.alNoFixS, checksumPercent: config.alCsumPct, decodeText: decodeGb2312, clock: p.clock });
+  const toConsole = p.terminalSentence;
+  let net: NetworkSide | undefined;
+  const gateway = new Gateway({
+    config,
+    clock: p.clock,
+    timers: p.timers,
+    log: p.log,
+    onUnit: (kind, bytes, length, reason) => {
+      hooks.onUnit(kind, bytes, length, reason);
+      if (kind === "sentence" && toConsole) toConsole(bytes, length);
+    },
+    // V8: cached exact-length views are ~20x cheaper than resizing an ArrayBuffer.
+    datagramViews: "cache",
+    // A 4.0 terminal answers in binary frames: their 2.1 text form goes to the console too.
+    convertFrame: (frame, length, out) => {
+      const n = hooks.convertFrame(frame, length, out);
+      if (n > 0 && toConsole) toConsole(out, n);
+      return n;
+    },
+    serial: p.serial,
+    udp: p.udp,
+    // Network side (issue 4): answers to network commands carry d:, legacy plain copy.
+    destinationFor: (b, n) => net?.destinationFor(b, n),
+    onDatagram: (b, n) => net?.onDatagram(b, n),
+  });
+  hooks.attach({ events: gateway.events, timers: p.timers });
+  net = new NetworkSide({
+    gateway, clock: p.clock, timers: p.timers, device: hooks.wiring.state, hostname: os.hostname(),
+    udp: { io: p.udp.io, interface: p.udp.interface },
+  });
+  return { gateway, hooks, net };
+}
+
 export async function run(argv: string[]): Promise<number> {
   const { options, help } = parseArgs(argv, SPEC);
   if (help) { process.stdout.write(usage); return 0; }
@@ -102,37 +157,16 @@ export async function run(argv: string[]): Promise<number> {
   };
   const boot = (s: ReturnType<typeof configure>) => {
     const { store, loaded, config } = s;
-    // Host: Chinese-mode (GB2312) short messages are decoded to Unicode in the device state.
-    const hooks = gatewayHooks({ silentAfter: config.alSilentS, noFixAfter: config.alNoFixS, checksumPercent: config.alCsumPct, decodeText: decodeGb2312 });
-    gw = new Gateway({
-      config,
-      clock: nodeClock,
-      timers: nodeTimers,
-      log,
-      onUnit: (kind, bytes, length, reason) => {
-        hooks.onUnit(kind, bytes, length, reason);
-        // Answers to console terminal operations (FKI, ICI, DWR).
-        if (kind === "sentence" && con) con.terminalSentence(bytes, length);
-      },
-      // V8: cached exact-length views are ~20x cheaper than resizing an ArrayBuffer.
-      datagramViews: "cache",
-      // A 4.0 terminal answers in binary frames: their 2.1 text form goes to the console too.
-      convertFrame: (frame, length, out) => {
-        const n = hooks.convertFrame(frame, length, out);
-        if (n > 0 && con) con.terminalSentence(out, n);
-        return n;
-      },
+    const a = assembleGateway(config, {
+      clock: nodeClock, timers: nodeTimers, log,
       serial: { io: NodeSerial, device: String(options.serial), baud: config.baud },
       udp: { io: NodeUDP, interface: config.iface || undefined, timeToLive: config.ttl },
-      // Network side (issue 4): answers to network commands carry d:, legacy plain copy.
-      destinationFor: (b, n) => net?.destinationFor(b, n),
-      onDatagram: (b, n) => net?.onDatagram(b, n),
+      // Answers to console terminal operations (FKI, ICI, DWR; 4.0 frames as their 2.1 text).
+      terminalSentence: (b, n) => con?.terminalSentence(b, n),
     });
-    hooks.attach({ events: gw.events, timers: nodeTimers });
-    net = new NetworkSide({
-      gateway: gw, clock: nodeClock, timers: nodeTimers, device: hooks.wiring.state, hostname: os.hostname(),
-      udp: { io: NodeUDP, interface: config.iface || undefined },
-    });
+    gw = a.gateway;
+    net = a.net;
+    const hooks = a.hooks;
     const side = net;
     detach = () => { hooks.wiring.detach(); side.stop(); };
     for (const p of store.problems) gw.events.add("settings.file", p);
