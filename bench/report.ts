@@ -102,6 +102,15 @@ export function writeMarkdown(file: string, r: any): void {
     lines.push(`| bytes per sentence on ESP32 (slot = 16 B) | **${fmt(x.bytesAllocatedPerSentence, 1)}** | ${fmt(c.bytesPerSentenceEsp32, 1)} |`);
     lines.push(`| gateway's own live heap (ESP32 sizes) | **${fmt(x.peakHeapBytes)} B** | ${fmt(c.gatewayOwnHeapBytesEsp32)} B |`);
     lines.push("", `Harness notes: ${(h.notes ?? []).join("; ")}.`, "");
+    const cr = x.creation;
+    if (cr) {
+      const z = cr.sizing, rec = cr.recommended;
+      lines.push(`**XS creation sizes** (the rule \`recommendCreation\` in \`hosttest/xs/xs-figures.ts\`, which the XS test holds \`manifest.json\` to): live heap of the running gateway (own objects) ${fmt(cr.liveGatewayOwn.slots)} slots + ${fmt(cr.liveGatewayOwn.chunkBytes)} chunk bytes; ` +
+        `modules' own heap if they were not preloaded ${fmt(cr.liveModulesOwn.slots)} slots + ${fmt(cr.liveModulesOwn.chunkBytes)} bytes (why they are preloaded). ` +
+        `Slots = (live + ${z.platformSlots} platform + ${z.runtimeSlots} runtime, both estimates) x ${z.margin} + ${z.slotGarbageSeconds} s of garbage at ${fmt(rec.sentencesPerSecond, 0)} sentences/s (${z.baud} baud of ${z.sentenceBytes}-byte sentences); ` +
+        `chunks = (live + ${fmt(z.consoleQueueBytes)} console queue + ${fmt(z.platformChunkBytes)} platform) x ${z.margin} + ${z.chunkGarbageSeconds} s of garbage. ` +
+        `This run calls for **${fmt(rec.heapSlots)} slots and ${fmt(rec.chunkBytes)} chunk bytes**; \`manifest.json\` gives ${fmt(cr.manifest.heapSlots)} slots and ${fmt(cr.manifest.chunkBytes)} bytes.`, "");
+    }
     lines.push(`Meter to time: the core alone in xsnap over the corpus costs ${fmt(cal.corpus.computePerByte, 0)} units/byte and ${fmt(cal.corpus.hostNsPerComputeUnitMin, 2)} ns/unit here (least disturbed of 5 runs; median ${fmt(cal.corpus.hostNsPerComputeUnit, 2)}) ` +
       `(clean stream: ${fmt(cal.cleanStream.computePerByte, 0)} units/byte, ${fmt(cal.cleanStream.computePerSentence)} units/sentence, ${fmt(cal.cleanStream.hostMicrosecondsPerSentence, 1)} µs/sentence). ` +
       `So one forwarded sentence (firmware wiring) takes ${fmt(e.hostMicrosecondsPerSentence, 1)} µs of XS time on this host.`, "");

@@ -213,6 +213,7 @@ async function main(): Promise<void> {
       breakdownPerSentence: xs.breakdown,
       harness: xs.harness,
       coreOnly: xs.coreOnly,
+      creation: xs.creation,
     } : null,
     latency: lat115 ? {
       p50Ms: lat115.all.p50Ms, p99Ms: lat115.all.p99Ms, maxMs: lat115.all.maxMs,
