@@ -46,7 +46,7 @@ export async function profileGateway(child: string, ms: number): Promise<Profile
       const { functionName: fn, url } = n.callFrame;
       if (us === 0 || fn === "(idle)" || fn === "(program)") continue;
       total += us;
-      const part = PARTS.find(([, m]) => m(url, fn))?.[0] ?? "other (Node internals)";
+      const part = PARTS.find(([, m]) => m(url, fn))?.[0] ?? "other (Node internals, the profiling loop)";
       const g = byPart.get(part) ?? { us: 0, files: new Set<string>() };
       g.us += us;
       const short = url.replace(/^.*\/dist\//, "").replace(/^file:\/\//, "");

@@ -24,8 +24,8 @@ export function writeMarkdown(file: string, r: any): void {
 
   lines.push("## Summary against the targets", "");
   lines.push("| what | measured | target | verdict |", "|---|---|---|---|");
-  lines.push(`| Node throughput, **decoders on** (the gateway as \`bd450 gateway\` assembles it) vs nmea-simple on the same bytes (median of ${t.gateway.samples.length} repetitions) | ${fmt(n.sentencesPerSecond)} vs ${fmt(n.nmeaSimpleSentencesPerSecond)} sentences/s = **${fmt(n.ratio, 2)}x** | >= 10x | ${verdict(r.targets.throughputRatio.met)} |`);
-  lines.push(`| Node throughput, framing + 450 encoding only (no decoders), same peer | ${fmt(n.framingOnly.sentencesPerSecond)} sentences/s = ${fmt(n.framingOnly.ratio, 2)}x (vs nmea-simple on pre-split strings: ${fmt(n.framingOnly.ratioVsPreSplitStrings, 2)}x) | (second line, no target) | |`);
+  lines.push(`| Node throughput, **decoders on** (the gateway as \`bd450 gateway\` assembles it) vs nmea-simple on the same bytes, per CPU second (median of ${t.gateway.samples.length} repetitions) | ${fmt(n.sentencesPerCpuSecond)} vs ${fmt(n.nmeaSimpleSentencesPerCpuSecond)} sentences = **${fmt(n.ratio, 2)}x** (by wall time ${fmt(n.ratioWallTime, 2)}x) | >= 10x | ${verdict(r.targets.throughputRatio.met)} |`);
+  lines.push(`| Node throughput, framing + 450 encoding only (no decoders), same peer, per CPU second | ${fmt(n.framingOnly.sentencesPerCpuSecond)} sentences = ${fmt(n.framingOnly.ratio, 2)}x (vs nmea-simple on pre-split strings: ${fmt(n.framingOnly.ratioVsPreSplitStrings, 2)}x) | (second line, no target) | |`);
   if (n.ratioVsGpsd !== null && n.ratioVsGpsd !== undefined)
     lines.push(`| Daemons, real IO: \`bd450 gateway\` vs gpsd 3.22, sentences its client received per CPU second of the daemon (median of ${n.daemons.bd450.runs.length} runs each) | ${fmt(n.gatewaySentencesPerCpuSecond)} vs ${fmt(n.gpsdSentencesPerCpuSecond)} = **${fmt(n.ratioVsGpsd, 2)}x** | >= 2x | ${verdict(r.targets.daemonRatioVsGpsd.met)} |`);
   else lines.push(`| Daemons, real IO: \`bd450 gateway\` vs gpsd 3.22 | not measured in this run (see Errors) | >= 2x | not measured |`);
@@ -53,8 +53,10 @@ export function writeMarkdown(file: string, r: any): void {
   row(`nmea-simple, pre-split strings of the forwarded sentences (${fmt(t.nmeaSimple.thrown)} of ${fmt(t.nmeaSimple.sentencesPerPass)} throw: unknown types)`, t.nmeaSimple);
   row("bd450, decoders on, clean stream (the forwarded sentences only, CR LF)", t.gatewayCleanStream);
   row("nmea-simple, pre-split, only the sentences it parses", t.nmeaSimpleParsedOnly);
-  lines.push("", `Decoders on vs same bytes: ${fmt(n.ratio, 2)}x (worst bd450 repetition over best nmea-simple one: ${fmt(t.ratioMinOverMax, 2)}x). Framing only vs same bytes: ${fmt(n.framingOnly.ratio, 2)}x; vs pre-split strings: ${fmt(n.framingOnly.ratioVsPreSplitStrings, 2)}x. Decoders on, clean stream vs pre-split parsed-only: ${fmt(t.ratioCleanStreamVsParsedOnly, 2)}x.`, "");
-  if (t.byCpuTime) lines.push(`By process CPU time instead of wall time (less sensitive to other jobs on the machine; V8's GC helper threads count against nmea-simple): decoders on ${fmt(t.byCpuTime.gateway.median)} vs nmea-simple on the same bytes ${fmt(t.byCpuTime.nmeaSimpleSameBytes.median)} sentences per CPU second = ${fmt(t.byCpuTime.ratio, 2)}x; framing only ${fmt(t.byCpuTime.bd450.median)} = ${fmt(t.byCpuTime.framingOnlyRatio, 2)}x.`, "");
+  lines.push("", `The table is by wall time, which on a shared machine also counts the time a process waits for a core; the ratios are taken by process CPU time (user + system, all threads; V8's GC helper threads count against nmea-simple, the subject that allocates): ` +
+    `decoders on ${fmt(t.byCpuTime.gateway.median)} vs nmea-simple on the same bytes ${fmt(t.byCpuTime.nmeaSimpleSameBytes.median)} sentences per CPU second = **${fmt(n.ratio, 2)}x** (worst bd450 repetition over best nmea-simple one: ${fmt(t.ratioMinOverMax, 2)}x); ` +
+    `framing only ${fmt(t.byCpuTime.bd450.median)} = ${fmt(n.framingOnly.ratio, 2)}x; framing only vs pre-split strings ${fmt(n.framingOnly.ratioVsPreSplitStrings, 2)}x. ` +
+    `By wall time: decoders on ${fmt(n.ratioWallTime, 2)}x, framing only ${fmt(n.framingOnly.ratioWallTime, 2)}x; decoders on, clean stream vs pre-split parsed-only ${fmt(t.ratioCleanStreamVsParsedOnly, 2)}x.`, "");
   if (r.profile) {
     lines.push(`Where the time goes, decoders on (\`node --cpu-prof\` of \`node-child.js profile-gateway\`, self time by source file, ${fmt(r.profile.seconds, 1)} s profiled):`, "");
     lines.push("| part | share of samples | files |", "|---|---|---|");
@@ -77,7 +79,7 @@ export function writeMarkdown(file: string, r: any): void {
         lines.push(`| ${name} | ${i + 1} | ${fmt(x.sentences)} | ${fmt(x.cpuSeconds, 2)} (${fmt(x.userSeconds, 2)} + ${fmt(x.systemSeconds, 2)}) | ${fmt(x.sentencesPerCpuSecond)} | ${fmt(x.wallSeconds, 2)} | ${note} |`);
       });
     lines.push("", `Median: bd450 ${fmt(n.gatewaySentencesPerCpuSecond)} vs gpsd ${fmt(n.gpsdSentencesPerCpuSecond)} sentences per CPU second = **${fmt(n.ratioVsGpsd, 2)}x** (target >= 2x: ${verdict(r.targets.daemonRatioVsGpsd.met)}). ` +
-      `Per sentence: bd450 ${fmt(1e6 / n.gatewaySentencesPerCpuSecond, 1)} µs of CPU against ${fmt(1e6 / n.sentencesPerSecond, 1)} µs for the same work in process (the rest is IO: the serial read path and one \`dgram\` send, a system call, per datagram); gpsd ${fmt(1e6 / n.gpsdSentencesPerCpuSecond, 1)} µs.`, "");
+      `Per sentence: bd450 ${fmt(1e6 / n.gatewaySentencesPerCpuSecond, 1)} µs of CPU against ${fmt(1e6 / n.sentencesPerCpuSecond, 1)} µs for the same work in process (section 1) (the rest is IO: the serial read path, and per datagram one \`dgram\` send through Node's JavaScript and C++ layers and one system call that also delivers the multicast to the listener on lo; see the user/system split and the threads); gpsd ${fmt(1e6 / n.gpsdSentencesPerCpuSecond, 1)} µs.`, "");
   } else lines.push("Not measured in this run (see Errors).", "");
 
   lines.push("## 2. Allocation on Node", "");
@@ -173,9 +175,10 @@ export function writeSvg(file: string, r: any): void {
   // Panel 1: throughput bars with min-max whiskers.
   {
     const x0 = 60, y0 = 40, w = 220, h = 220;
-    text(x0, 20, "Node throughput (sentences/s)", 'font-weight="bold"');
+    text(x0, 20, "Node throughput (sentences per CPU second)", 'font-weight="bold"');
     const t = r.node.throughput;
-    const bars = [["bd450 dec.", t.gateway, "#2b6cb0"], ["n-s bytes", t.nmeaSimpleSameBytes, "#c05621"], ["bd450 fr.", t.bd450, "#63b3ed"], ["n-s split", t.nmeaSimple, "#f6ad55"]] as const;
+    const c = t.byCpuTime;
+    const bars = [["bd450 dec.", c.gateway, "#2b6cb0"], ["n-s bytes", c.nmeaSimpleSameBytes, "#c05621"], ["bd450 fr.", c.bd450, "#63b3ed"], ["n-s split", c.nmeaSimple, "#f6ad55"]] as const;
     const max = Math.max(...bars.map((b) => b[1].max)) * 1.1;
     axisY(out, x0, y0, h, max);
     bars.forEach(([name, s, color], i) => {
