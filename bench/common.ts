@@ -1,5 +1,6 @@
-// Shared pieces of the benchmarks: the corpus (where the tests find it: hosttest/lib/paths.ts),
-// the gateway as the benches drive it (no serial, no socket opened), statistics helpers.
+// Shared pieces of the benchmarks: the corpus (hosttest/corpus, in the repository, found
+// through hosttest/lib/paths.ts as the tests find it), the gateway as the benches drive it
+// (no serial port, no socket opened), statistics helpers.
 
 import * as fs from "fs";
 import * as os from "os";
@@ -8,7 +9,10 @@ import { Gateway } from "../src/core/gateway";
 import { makeConfig } from "../src/core/config";
 import { fixedClock } from "../src/platform/node/host";
 import { NodeUDP } from "../src/platform/node/udp";
-import { assembleGateway } from "../src/cli/gateway";
+import { App } from "../src/app/assemble";
+import { loadSettings } from "../src/console/persist";
+import { SettingsFile } from "../src/platform/node/settings-file";
+import { decodeGb2312 } from "../src/platform/node/gb2312";
 import type { Clock, Timers } from "../src/core/io";
 import { NMEA_CORPUS } from "../hosttest/lib/paths";
 
@@ -56,16 +60,24 @@ export function benchGateway(onSentence?: (bytes: Uint8Array, length: number) =>
 const NO_TIMERS: Timers = { set: () => 0, clear: () => undefined };
 
 /**
- * The whole gateway as `bd450 gateway` assembles it (src/cli/gateway.ts assembleGateway:
- * Beidou sentence and 4.0 frame decoders, device state, network side hooks), default
- * configuration, fed through gateway.feed(): no serial port, and start() is never called,
- * so no socket is opened and datagrams end in the network side's onDatagram (as after a send).
+ * The whole gateway as `bd450 gateway` runs it: the same portable assembly (src/app/assemble.ts
+ * App: Beidou sentence and 4.0 frame decoders, device state, network side and its hooks) with
+ * the same Node pieces as src/cli/gateway.ts (NodeUDP, "cache" datagram views, GB2312 text,
+ * default settings from an absent settings file), fed through gateway.feed(): no serial port,
+ * and start() is never called, so no socket is opened and each datagram ends in the
+ * assembly's onDatagram hook as after a send. No console (the CLI's is optional too).
  */
 export function assembledGateway(clock: Clock = fixedClock(EPOCH_MS)): BenchGateway {
-  const a = assembleGateway(makeConfig(), { clock, timers: NO_TIMERS, udp: { io: NodeUDP } });
-  // The gateway's datagram counters stand for the sink (onDatagram belongs to the network side here).
-  const c = a.gateway.encoderCounters;
-  return { gateway: a.gateway, sink: { get datagrams() { return c.datagrams; }, get bytes() { return c.bytes; }, get check() { return c.bytes & 0xff; } } };
+  const store = new SettingsFile(path.join(fs.mkdtempSync(path.join(os.tmpdir(), "bd450-bench-")), "no-settings-file"));
+  const loaded = loadSettings(store);
+  const app = new App({
+    config: loaded.config, settings: { store, loaded }, clock, timers: NO_TIMERS, log: () => undefined,
+    udp: { io: NodeUDP, interface: loaded.config.iface }, datagramViews: "cache",
+    beidou: { decodeText: decodeGb2312 }, hostname: os.hostname(),
+    platform: { reboot: () => undefined },
+  });
+  const c = app.gateway.encoderCounters;
+  return { gateway: app.gateway, sink: { get datagrams() { return c.datagrams; }, get bytes() { return c.bytes; }, get check() { return c.bytes & 0xff; } } };
 }
 
 /** Feed `bytes` through the gateway in FEED_CHUNK slices. */

@@ -41,8 +41,8 @@ export function writeMarkdown(file: string, r: any): void {
   lines.push("");
 
   lines.push("## 1. Throughput on Node", "");
-  lines.push("Input: the whole NMEA corpus (`hosttest/lib/paths.ts` NMEA_CORPUS, " + fmt(t.gateway.bytesPerPass) + " bytes per pass, about half of them binary noise that must be skipped), replayed in 512-byte slices. " +
-    "**Headline, decoders on:** bd450 as `bd450 gateway` runs it (`assembleGateway` in `src/cli/gateway.ts`: framing, checksum, Beidou sentence and 4.0 frame decoders, device state, routing, IEC 61162-450 datagrams, network-side hooks; host clock; no serial port and no socket opened). " +
+  lines.push("Input: the whole NMEA corpus (`hosttest/corpus/nmea`, " + fmt(t.gateway.bytesPerPass) + " bytes per pass, about half of them binary noise that must be skipped), replayed in 512-byte slices. " +
+    "**Headline, decoders on:** bd450 as `bd450 gateway` runs it (the same assembly, `App` in `src/app/assemble.ts`, with the CLI's Node pieces: framing, checksum, Beidou sentence and 4.0 frame decoders, device state, routing, IEC 61162-450 datagrams, network-side hooks; host clock; no serial port and no socket opened). " +
     "nmea-simple gets the same 512-byte slices and does what a Node program reading the port with it does: text decode, line split, lines not starting with `$`/`!` skipped, `parseNmeaSentence` in try/catch; its rate counts the " + fmt(t.nmeaSimpleSameBytes.sentencesPerPass) + " sentences bd450 finds in the same bytes, so the ratio is the ratio of times per pass " +
     `(nmea-simple parsed ${fmt(t.nmeaSimpleSameBytes.parsed)} lines per pass and threw on ${fmt(t.nmeaSimpleSameBytes.thrown)}: unknown types, bad checksums, sentences run together in noise).`, "");
   lines.push("| subject | median sentences/s | min | max | IQR |", "|---|---|---|---|---|");

@@ -25,6 +25,8 @@ import { REPO_ROOT } from "../lib/paths";
 import {
   Flood, Listener, Terminal, heapSummary, memorySummary, percentile, reexecInNetns, sleep, startGateway, writeSettings,
 } from "./rig";
+import { GROUPS, RCOM } from "../../src/core/groups";
+import { boundFor, igmpUsers, waitFor } from "../lib/wait";
 
 function arg(name: string, def: string): string {
   const i = process.argv.indexOf("--" + name);
@@ -93,12 +95,13 @@ async function soak(): Promise<number> {
   const settings = writeSettings(dir, { cmdFwd: true, cmdAllow: "EI0001", uartQueue: queueBound, startupCmds: true });
 
   const listener = new Listener();
-  await sleep(200);
+  await listener.ready();
   const term = new Terminal();
   await term.open(path.join(dir, "ttyBD"));
   const gw = startGateway(term.pty.gatewayPath, settings);
-  if (!(await term.waitHost(10000))) throw new Error("the gateway did not open the serial port: " + gw.log.join("\n"));
-  await sleep(200);
+  if (!(await term.waitHost(boundFor(2000)))) throw new Error("the gateway did not open the serial port: " + gw.log.join("\n"));
+  // The flood starts once the gateway listens for commands: RCOM has its member besides the listener's.
+  await waitFor("gateway joined RCOM", boundFor(1000), () => igmpUsers(GROUPS[RCOM].address) >= 2);
   const flood = new Flood(floodRate);
   if (floodRate > 0) flood.start();
   say(`soak: ${minutes} min at 115200 baud (+${burstSeconds} s bursts at 921600), flood ${floodRate} datagrams/s, private namespace`);
@@ -134,12 +137,15 @@ async function soak(): Promise<number> {
   feeding = false;
   clearInterval(feeder);
   await term.drained();
-  await sleep(1500);
+  const all = term.expected();
+  if (all.length) await waitFor("the last sentence written arrived at the listener", boundFor(1000), () => listener.saw(all[all.length - 1]));
   flood.stop();
-  await sleep(300);
   await gw.stop();
   clearInterval(progress);
   listener.close();
+  // Everything the gateway wrote to the terminal read back before the pty goes (its final count says how much).
+  const written = Number(gw.final?.uartWritten ?? 0);
+  await waitFor("the terminal read what the gateway wrote", boundFor(1000), () => term.hostSentences().sentences.length >= written).catch(() => undefined);
   term.close();
 
   // Verdict.

@@ -36,7 +36,7 @@ export async function run(argv: string[]): Promise<number> {
   const gw = new Gateway({
     config, clock, datagramViews: "cache",
     // The same decoders as the gateway: RDSS 4.0 frames go out as their 2.1 text.
-    onUnit: hooks.onUnit, convertFrame: hooks.convertFrame,
+    onUnit: hooks.onUnit, convertFrame: hooks.convertFrame, fieldLimits: hooks.fieldLimits,
     onDatagram(bytes, length, group) {
       const g = GROUPS[group];
       let hex = "";

@@ -366,12 +366,11 @@ export class Console {
       this.println("nothing changed");
       return;
     }
-    const restart = res.restart ?? SETTINGS.filter((r) => r.apply === "restart").map((r) => r.key);
     const rec = config as unknown as Record<string, SettingValue>;
     for (const key of changed) {
       const row = SETTINGS.find((r) => r.key === key)!;
       if (this.unsaved.indexOf(key) < 0) this.unsaved.push(key);
-      this.println(`${key} = ${formatValue(row, rec[key])}` + (restart.indexOf(key) >= 0 ? " (takes effect after save + reboot)" : ""));
+      this.println(`${key} = ${formatValue(row, rec[key])}` + (row.apply === "restart" ? " (takes effect after save + reboot)" : ""));
     }
     this.println("not saved yet: save to keep");
   }
@@ -453,7 +452,9 @@ export class Console {
     }
     const events = this.host.log(n);
     if (events.length === 0) return this.println("log is empty");
-    for (const e of events) this.println(new Date(e.time).toISOString().slice(0, 19) + "Z " + pad(e.code, 14) + " " + e.text);
+    // The console is 7-bit: non-ASCII in an event (a short message's Chinese text,
+    // decoded on the host) is shown as \uXXXX instead of write()'s '?', so it stays readable.
+    for (const e of events) this.println(new Date(e.time).toISOString().slice(0, 19) + "Z " + pad(e.code, 14) + " " + escapeNonAscii(e.text));
   }
 
   // ---- terminal operations ------------------------------------------------------
@@ -511,4 +512,14 @@ export class Console {
     }
     this.interject(`terminal answer: ${text}\n  ${verdict.meaning}`);
   }
+}
+
+/** Characters above 0x7E as \uXXXX (lossless on a 7-bit console). */
+function escapeNonAscii(text: string): string {
+  let out = "";
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    out += c > 0x7e ? "\\u" + (c < 0x1000 ? (c < 0x100 ? "00" : "0") : "") + c.toString(16).toUpperCase() : text[i];
+  }
+  return out;
 }

@@ -9,8 +9,6 @@ import type { SettingKey, SettingValue } from "./settings";
 export interface ApplyResult {
   /** The gateway refused the record (e.g. it could not rebuild a component). Nothing changed. */
   error?: string;
-  /** Keys stored but only used after `save` + `reboot`; default: the schema's `apply: "restart"` rows. */
-  restart?: readonly SettingKey[];
 }
 
 /**

@@ -132,7 +132,7 @@ export class AlertManager {
   readonly counters: AlertCounters = { raised: 0, cleared: 0, alf: 0, alc: 0, hbt: 0, arc: 0, acnAccepted: 0, acnRefused: 0, acnIgnored: 0 };
   /** Equipment status sent in HBT: A normal, V not normal (the gateway sets it). */
   heartbeatStatus: "A" | "V" = "A";
-  private readonly o: AlertManagerOptions;
+  private o: AlertManagerOptions;
   private readonly defs = new Map<string, AlertDefinition>();
   private readonly alerts = new Map<string, ActiveAlert>();
   /** "id:1" map key per alert key, built once: instance 1 is the common case, no string per call. */
@@ -148,8 +148,7 @@ export class AlertManager {
 
   constructor(options: AlertManagerOptions) {
     this.o = options;
-    if (!/^[A-Z]{2}$/.test(options.talker)) throw new RangeError("talker must be two upper-case letters: " + options.talker);
-    if (!/^[A-Z]{3}$/.test(options.manufacturer)) throw new RangeError("manufacturer mnemonic must be three upper-case letters: " + options.manufacturer);
+    this.retune(options);
     for (const d of options.definitions ?? GATEWAY_ALERTS) {
       if (!(d.id >= 100 && d.id <= 9999999 && Math.floor(d.id) === d.id)) throw new RangeError(`alert ${d.key}: identifier ${d.id} out of range`);
       if (RESERVED.test(d.text)) throw new RangeError(`alert ${d.key}: text has reserved or non-printable characters`);
@@ -166,6 +165,15 @@ export class AlertManager {
     this.nextHbt = options.hbtAtStart ? now : now + (options.hbtInterval ?? 60) * 1000;
     this.nextAlc = now;
     this.nextAlf = now;
+  }
+
+  /** New identity or heartbeat interval (live settings sfi, propMfr, hbtInterval); the next sentence uses them. */
+  retune(o: Pick<AlertManagerOptions, "talker" | "manufacturer" | "ownSfi" | "hbtInterval">): void {
+    if (!/^[A-Z]{2}$/.test(o.talker)) throw new RangeError("talker must be two upper-case letters: " + o.talker);
+    if (!/^[A-Z]{3}$/.test(o.manufacturer)) throw new RangeError("manufacturer mnemonic must be three upper-case letters: " + o.manufacturer);
+    const hbt = o.hbtInterval ?? 60;
+    if (hbt !== (this.o.hbtInterval ?? 60)) this.nextHbt = this.o.clock.monotonic() + hbt * 1000;
+    this.o = { ...this.o, talker: o.talker, manufacturer: o.manufacturer, ownSfi: o.ownSfi, hbtInterval: hbt };
   }
 
   /** Raise an alert (no-op when already active). Returns true when the state changed. */

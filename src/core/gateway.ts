@@ -25,7 +25,7 @@ export type UnitKind = "sentence" | "frame" | "reject";
 // Unit kinds as module constants: on XS a string literal in evaluated bytecode is
 // copied into a new chunk each time it runs (XS_CODE_STRING), so the per-unit calls
 // pass these instead of literals.
-const UNIT_SENTENCE: UnitKind = "sentence", UNIT_FRAME: UnitKind = "frame", UNIT_REJECT: UnitKind = "reject";
+export const UNIT_SENTENCE: UnitKind = "sentence", UNIT_FRAME: UnitKind = "frame", UNIT_REJECT: UnitKind = "reject";
 
 export interface GatewayCounters {
   /** Sentences forwarded to the encoder (valid text + converted 4.0 frames). */
@@ -56,6 +56,8 @@ export interface GatewayOptions {
   clock: Clock;
   timers?: Timers;
   log?: LogSink;
+  /** The system log, when the caller makes it (then `log` is not used); default: a 64-event ring feeding `log`. */
+  events?: EventLog;
   /** Every framed unit, before routing: decoders and device state plug in here. */
   onUnit?(kind: UnitKind, bytes: Uint8Array, length: number, reason?: RejectReason): void;
   /**
@@ -67,6 +69,8 @@ export interface GatewayOptions {
   onDatagram?(bytes: Uint8Array, length: number, group: number): void;
   /** d: for a sentence from the terminal: answers to a network command go to the requesting SFI (src/core/netside.ts). */
   destinationFor?(bytes: Uint8Array, length: number): string | undefined;
+  /** Field limits of free-text sentences (EncoderOptions.fieldLimits; the Beidou wiring gives them). */
+  fieldLimits?: Readonly<Record<string, number>>;
   /** How datagrams are handed to the socket: see EncoderOptions.datagramViews ("cache" on Node). */
   datagramViews?: DatagramViews;
   /** Delay before reopening a failed serial device, ms. */
@@ -117,7 +121,7 @@ export class Gateway {
     this.config = options.config;
     this.clock = options.clock;
     this.startTime = options.clock.monotonic();
-    this.events = new EventLog({ clock: options.clock, capacity: 64, onEvent: (e) => options.log?.(`${e.code}: ${e.text}`) });
+    this.events = options.events ?? new EventLog({ clock: options.clock, capacity: 64, onEvent: (e) => options.log?.(`${e.code}: ${e.text}`) });
     this.router = new Router(this.config.groupMap);
     this.counters = {
       forwarded: 0, datagrams: 0, sendErrors: 0, perGroup: new Array<number>(GROUP_COUNT + 1).fill(0),
@@ -125,12 +129,10 @@ export class Gateway {
     };
     this.converted = new Uint8Array(this.config.maxLine);
     this.encoder = new Iec450Encoder({
-      sfi: this.config.sfi,
+      ...this.config,
       clock: this.clock,
-      tagTime: this.config.tagTime,
-      overlong: this.config.overlong,
-      propMfr: this.config.propMfr,
       datagramViews: options.datagramViews,
+      fieldLimits: options.fieldLimits,
       onDatagram: (bytes, length) => this.send(bytes, length),
     });
     this.framer = new SentenceFramer({
@@ -152,6 +154,18 @@ export class Gateway {
         if (this.options.onUnit) this.options.onUnit(UNIT_REJECT, bytes, length, reason);
       },
     });
+  }
+
+  /**
+   * Take the live settings now in `config` (src/console/settings.ts, apply "live"):
+   * the encoder's SFI, c: and overlong policy and the router's group map. Values the
+   * gateway reads at each use (uartQueue, startupCmds) need nothing here. Throws
+   * when a value cannot be used; nothing has changed then.
+   */
+  retune(): void {
+    const c = this.config;
+    this.router.apply(c.groupMap); // checks everything before it changes anything
+    this.encoder.retune(c);
   }
 
   get framerCounters(): FramerCounters {
@@ -324,7 +338,8 @@ export class Gateway {
       if (!crlf) { bytes[n] = 0x0d; bytes[n + 1] = 0x0a; }
     }
     let kept = true;
-    if (this.queue.length >= this.config.uartQueue) {
+    // A loop: uartQueue is live, and may have been lowered below the queue's length.
+    while (this.queue.length >= this.config.uartQueue) {
       this.queue.shift();
       this.counters.uartDropped++;
       kept = false;
