@@ -15,8 +15,8 @@ const PARTS: Array<[string, (url: string, fn: string) => boolean]> = [
   ["framing (src/core/framer, checksum; bench feed loop, where V8 inlines framer.feed)", (u) => /\/core\/(framer|checksum)\.js$|\/bench\/common\.js$/.test(u)],
   ["Beidou decoders and device state (src/beidou)", (u) => /\/src\/beidou\//.test(u)],
   ["IEC 61162-450 encoder (src/core/encoder)", (u) => /\/core\/encoder\.js$/.test(u)],
-  ["network-side hooks (src/core/netside: line counts for the SFI check, d: lookup)", (u) => /\/core\/netside\.js$/.test(u)],
-  ["gateway glue and router (src/core/gateway, router; src/cli/gateway hooks)", (u) => /\/core\/(gateway|router)\.js$|\/cli\/gateway\.js$/.test(u)],
+  ["network-side hooks (src/core/net, netside: own line counts for the SFI check, d: for answers, legacy copy)", (u) => /\/core\/netside\.js$|\/core\/net\//.test(u)],
+  ["gateway glue and router (src/core/gateway, router; the assembly's hooks, src/app)", (u) => /\/core\/(gateway|router)\.js$|\/app\//.test(u)],
   ["host clock (Date.now, performance.now)", (u, f) => /\/platform\/node\/host\.js$|perf_hooks|performance/.test(u) || (u === "" && f === "now")],
   ["garbage collector", (_u, f) => f === "(garbage collector)"],
 ];
