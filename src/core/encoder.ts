@@ -140,6 +140,10 @@ export class Iec450Encoder {
   overlong: OverlongPolicy;
   private lineCount = 0;
   private groupCode = 0;
+  /** c: digits of the second last written (it changes once a second, the sentences come by the hundred). */
+  private readonly cDigits = new Uint8Array(16);
+  private cLength = 0;
+  private cSecond = -1;
   /** fieldLimits by formatter packed into 24 bits (no string per sentence). */
   private readonly fieldLimits: Map<number, number> | undefined;
 
@@ -267,7 +271,16 @@ export class Iec450Encoder {
     p = this.decimal(p, this.nextLine());
     if (this.tagTime) {
       o[p++] = 0x2c; o[p++] = 0x63; o[p++] = 0x3a; // ,c:
-      p = this.decimal(p, Math.floor(this.clock.now() / 1000));
+      const second = Math.floor(this.clock.now() / 1000);
+      const d = this.cDigits;
+      if (second !== this.cSecond) {
+        // Render once per second into cDigits (decimal() writes into out; copy from there).
+        const end = this.decimal(p, second);
+        this.cLength = end - p;
+        for (let i = 0; i < this.cLength; i++) d[i] = o[p + i];
+        this.cSecond = this.cLength <= d.length ? second : -1;
+      } else for (let i = 0; i < this.cLength; i++) o[p + i] = d[i];
+      p += this.cLength;
     }
     if (destination !== undefined) {
       o[p++] = 0x2c; o[p++] = 0x64; o[p++] = 0x3a; // ,d:
