@@ -1,6 +1,7 @@
 // bench/results.md (tables) and bench/results.svg (plots) from the results object.
 
 import * as fs from "fs";
+import { filterMarkdown } from "./filter";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 
@@ -155,6 +156,7 @@ export function writeMarkdown(file: string, r: any): void {
       `(${fmt(a10.cpuNanosecondsPerSentence, 0)} -> ${fmt(a100.cpuNanosecondsPerSentence, 0)} CPU ns/sentence; wall time ${fmt(a100.seconds / a10.seconds, 2)}x); allocation per sentence ${fmt(a10.bytesPerSentence, 2)} -> ${fmt(a100.bytesPerSentence, 2)} B; ` +
       `the live heap after GC grows by at most ${fmt(growth)} bytes whatever the input size (the gateway's buffers and the compiled code), i.e. memory stays flat.`, "");
   }
+  lines.push(...filterMarkdown(r.filter));
   if (r.run.errors.length) lines.push("## Errors", "", ...r.run.errors.map((e: string) => `- ${e}`), "");
   fs.writeFileSync(file, lines.join("\n"));
 }

@@ -13,6 +13,7 @@ import { runInNetns } from "../hosttest/lib/netns";
 import { BENCH_DIR, FEED_CHUNK, machine, median, quantile, round, spread, type Spread } from "./common";
 import { runXsBench, ESP32_SLOWDOWN, type XsBench } from "./xs";
 import { writeMarkdown, writeSvg } from "./report";
+import { runFilterBench } from "./filter";
 import { profileGateway } from "./profile";
 
 const CHILD = path.join(__dirname, "node-child.js");
@@ -138,6 +139,7 @@ async function main(): Promise<void> {
     log("bench: XS engine");
     xs = await attempt("xs", () => runXsBench(log));
   }
+  const filter = argv.includes("--skip-xs") ? undefined : await attempt("filter", () => runFilterBench(log));
 
   let dm: any;
   if (!argv.includes("--skip-daemons")) {
@@ -256,6 +258,7 @@ async function main(): Promise<void> {
       scale: "fresh process per size: live heap after gc() before and after, allocation over the whole run (JIT warm-up included at 1x).",
     },
   };
+  (results as Record<string, unknown>).filter = filter;
   void median;
   fs.mkdirSync(BENCH_DIR, { recursive: true });
   fs.writeFileSync(path.join(BENCH_DIR, "results.json"), JSON.stringify(results, null, 2) + "\n");

@@ -13,6 +13,7 @@ import {
   SETTINGS, SettingKey, SettingValue, buildCandidate, defaultConfig, formatValue, validateConfig,
 } from "./settings";
 import { TERMINAL_OPS, TerminalOp, answerMatches, sentenceFormatter } from "./terminal";
+import { interfaceSpec, specText } from "../core/spec";
 
 export interface ConsoleOptions {
   host: ConsoleHost;
@@ -147,6 +148,14 @@ export const COMMANDS: readonly CommandRow[] = [
       "beams, IC card, network (link, address, datagrams per group, errors), alerts, uptime, heap.",
     run(c) {
       c.status();
+    },
+  },
+  {
+    name: "spec", args: "", summary: "the 450 interface declaration for the running settings",
+    help: "SFI, transmission groups with address, port and sentences, maximum datagram size, maximum output rate\n" +
+      "(maxRate, UART), TTL, TAG fields, commands accepted and from whom. Same as bd450 spec (docs/filters.md).",
+    run(c) {
+      for (const line of specText(interfaceSpec(c.host.getConfig()))) c.println(line);
     },
   },
   {
@@ -433,6 +442,14 @@ export class Console {
       this.println("  out       " + fmtCounts(n.out));
       this.println("  in        " + (n.in ? fmtCounts(n.in) : "network receiver not connected"));
       this.println("  errors    " + fmtCounts(n.errors));
+    }
+    const fl = s.filters;
+    if (fl) {
+      const rules = (list: ReadonlyArray<{ rule: string; passed: number; blocked: number }>) =>
+        list.length ? list.map((r) => `${r.rule} passed ${r.passed} blocked ${r.blocked}`).join("; ") : "none";
+      this.println("out filter  " + rules(fl.out));
+      this.println("in filter   " + rules(fl.in));
+      this.println("max rate    " + (fl.maxRate > 0 ? `${fl.maxRate}/s per group, dropped: ${fmtCounts(fl.rateDropped)}` : "off"));
     }
     if (!s.alerts) this.println("alerts      data source not connected");
     else if (s.alerts.length === 0) this.println("alerts      none");
