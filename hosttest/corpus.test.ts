@@ -14,7 +14,6 @@ import { fixedClock } from "../src/platform/node/host";
 import { corpusLogs } from "./lib/paths";
 import { readDatagram, referenceSentences, StrictStream } from "./lib/strict-reader";
 // nmea-simple's own checksum test: the design's chosen parser, kept as the oracle.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { validNmeaChecksum } = require("nmea-simple/dist/helpers") as { validNmeaChecksum(s: string): boolean };
 
 interface Result {

@@ -15,12 +15,12 @@ const repoRoot = path.resolve(__dirname, "../..");
 const corpus = path.resolve(repoRoot, "../shared/corpus/iec450");
 
 /** `\params*HH\` with the correct checksum. */
-export function tag(params: string): string {
+function tag(params: string): string {
   const x = xorRange(asciiBytes(params), 0, params.length);
   return "\\" + params + "*" + x.toString(16).toUpperCase().padStart(2, "0") + "\\";
 }
 
-export function dgram(body: string, token = "UdPbC"): Uint8Array {
+function dgram(body: string, token = "UdPbC"): Uint8Array {
   return asciiBytes(token + "\0" + body);
 }
 

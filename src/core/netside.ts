@@ -18,7 +18,7 @@ import type { GatewayConfig } from "./config";
 import type { Clock, Timers, UDPClass, UDPInstance } from "./io";
 import type { Gateway } from "./gateway";
 import { GROUPS, BAM1, groupIndex } from "./groups";
-import { Iec450Receiver, ReceivedSentence, sentenceText } from "./receiver";
+import { Iec450Receiver, type ReceivedSentence, sentenceText } from "./receiver";
 import { AlertManager } from "./alerts";
 import { AnswerRoutes } from "./net/answers";
 import { CommandGate, type CommandEncoder } from "./net/command-gate";
