@@ -8,7 +8,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { Gateway } from "../src/core/gateway";
 import { makeConfig } from "../src/core/config";
-import { latin1 } from "../src/core/checksum";
+import { latin1 } from "../src/nmea/checksum";
 import { REJECT_REASONS } from "../src/core/framer";
 import { fixedClock } from "../src/platform/node/host";
 import { corpusLogs } from "./lib/paths";

@@ -5,7 +5,7 @@
 // taken for another device using our SFI.
 
 import * as assert from "node:assert/strict";
-import { asciiBytes, latin1, xorRange } from "../src/core/checksum";
+import { asciiBytes, latin1, xorRange } from "../src/nmea/checksum";
 import { makeConfig } from "../src/core/config";
 import { Gateway } from "../src/core/gateway";
 import { NetworkSide } from "../src/core/netside";

@@ -2,7 +2,7 @@
 // gateway state, legacy plain output, syslog. Offline: a real Gateway with fake IO.
 
 import * as assert from "node:assert/strict";
-import { asciiBytes, latin1, withChecksum, xorRange } from "../src/core/checksum";
+import { asciiBytes, latin1, withChecksum, xorRange } from "../src/nmea/checksum";
 import { makeConfig, GatewayConfig } from "../src/core/config";
 import { Gateway } from "../src/core/gateway";
 import { BAM1, RCOM, CAM1 } from "../src/core/groups";

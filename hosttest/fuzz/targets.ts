@@ -19,7 +19,7 @@ import { Gateway } from "../../src/core/gateway";
 import { makeConfig, DEFAULT_CONFIG, type GatewayConfig, type OverlongPolicy } from "../../src/core/config";
 import { Iec450Receiver, DISCARD_REASONS, sentenceText, type ReceiverCounters } from "../../src/core/receiver";
 import { NOTE_HIGH_BYTES, NOTE_N_INVALID, NOTE_N_ZERO } from "../../src/core/tagblock";
-import { xorRange, asciiBytes } from "../../src/core/checksum";
+import { xorRange, asciiBytes } from "../../src/nmea/checksum";
 import { GROUP_COUNT } from "../../src/core/groups";
 import type { SerialInstance, SerialOptions, SettingsStore, Timers } from "../../src/core/io";
 import { gatewayHooks } from "../../src/beidou/wiring";

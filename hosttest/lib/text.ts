@@ -1,5 +1,5 @@
 // Text builders for hand-made test datagrams (latin-1 strings, checksums computed).
-import { withChecksum, xorRange, asciiBytes } from "../../src/core/checksum";
+import { withChecksum, xorRange, asciiBytes } from "../../src/nmea/checksum";
 
 /** A TAG block "\params*HH\" with its checksum. */
 export function tag(params: string): string {

@@ -6,7 +6,7 @@
 
 import { Fields } from "./fields";
 import type { JsonContext, SentenceKind } from "./kind";
-import { pack3, unpack3 } from "./kind";
+import { formatterKey, formatterKeyOf, formatterName } from "../nmea/keys";
 import { DECODER_TABLE, TableRow } from "./table";
 
 /** Sentence classes that have no decoder. */
@@ -26,6 +26,11 @@ export class DecodedSentence {
   error: string | null = null;
   /** Field access for this sentence (unknown sentences, logging). */
   fields!: Fields;
+
+  /** The record, typed, when this sentence is of `kind`; else undefined. No cast at the caller, no allocation. */
+  as<R>(kind: SentenceKind<R>): R | undefined {
+    return this.sentenceKind === (kind as SentenceKind<unknown>) ? (this.record as R) : undefined;
+  }
 }
 
 interface Slot {
@@ -44,7 +49,7 @@ export class SentenceDecoder {
   constructor(table: ReadonlyArray<TableRow> = DECODER_TABLE) {
     for (const row of table) {
       const f = row.formatter;
-      this.slots.set(pack3(f.charCodeAt(0), f.charCodeAt(1), f.charCodeAt(2)), { row, records: row.kinds.map((k) => k.create()) });
+      this.slots.set(formatterKeyOf(f), { row, records: row.kinds.map((k) => k.create()) });
     }
     this.result.fields = this.fields;
   }
@@ -82,7 +87,7 @@ export class SentenceDecoder {
       return res;
     }
     res.talker = (bytes[a] << 8) | bytes[a + 1];
-    res.formatter = pack3(bytes[a + 2], bytes[a + 3], bytes[a + 4]);
+    res.formatter = formatterKey(bytes[a + 2], bytes[a + 3], bytes[a + 4]);
     const slot = this.slots.get(res.formatter);
     if (!slot || bytes[0] !== 0x24) {
       res.kind = KIND_UNKNOWN;
@@ -131,14 +136,14 @@ export function sentenceJson(d: DecodedSentence, ctx: JsonContext = {}): Record<
   if (d.kind === KIND_UNKNOWN) {
     const addr = f.str(0);
     o.talker = d.talker ? talkerString(d.talker) : null;
-    o.formatter = d.formatter ? unpack3(d.formatter) : addr;
+    o.formatter = d.formatter ? formatterName(d.formatter) : addr;
     o.kind = d.kind;
     o.fields = allFields(f);
     if (d.error) o.error = d.error;
     return o;
   }
   o.talker = talkerString(d.talker);
-  o.formatter = unpack3(d.formatter);
+  o.formatter = formatterName(d.formatter);
   o.kind = d.kind;
   if (d.error) {
     o.error = d.error;

@@ -5,7 +5,7 @@
 
 import * as fs from "fs";
 import { GROUPS, GROUP_COUNT, groupIndex, groupNames } from "../core/groups";
-import { hexByte, latin1, xorRange } from "../core/checksum";
+import { hexByte, latin1, xorRange } from "../nmea/checksum";
 import { CarrierReassembler } from "../core/encoder";
 import { PcapWriter } from "../core/pcap";
 import { Iec450Receiver, ReceivedSentence, Verdict } from "../core/receiver";

@@ -27,7 +27,7 @@
 //   10008  W         B         NETWORK SEND FAILING    UDP sends failed within the last 5 s (link down, no route)
 
 import type { Clock } from "./io";
-import { asciiBytes, withChecksum } from "./checksum";
+import { asciiBytes, withChecksum } from "../nmea/checksum";
 
 export type AlertPriority = "E" | "A" | "W" | "C"; // emergency alarm, alarm, warning, caution
 export type AlertCategory = "A" | "B" | "C";

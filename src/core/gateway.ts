@@ -13,7 +13,7 @@ import { SentenceFramer, type FramerCounters, type RejectReason } from "./framer
 import { Iec450Encoder, type DatagramViews, type EncoderCounters } from "./encoder";
 import { Router } from "./router";
 import { GROUPS, GROUP_COUNT } from "./groups";
-import { asciiBytes } from "./checksum";
+import { asciiBytes } from "../nmea/checksum";
 import { EventLog } from "./eventlog";
 import type { GatewayConfig } from "./config";
 import type {

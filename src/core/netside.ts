@@ -1,13 +1,13 @@
 // The gateway's network side (IEC 61162-450 issue 4): what arrives from the network
-// and what the gateway reports about itself. One part per concern (src/core/net/):
+// and what the gateway reports about itself. One part per concern (src/core/net-*.ts):
 //
 //   UDP (cmdGroups + CAM1/CAM2) -> strict receiver (own SFI: d: filter, own-source drop;
-//     own-SFI lines we did not send: SFI collision, net/own-lines.ts)
-//     -> `$CC...` -> command gate (net/command-gate.ts) -> gateway.sendToTerminal;
-//        answers from the terminal -> d: = requesting SFI (net/answers.ts, destinationFor)
+//     own-SFI lines we did not send: SFI collision, net-own-lines.ts)
+//     -> `$CC...` -> command gate (net-command-gate.ts) -> gateway.sendToTerminal;
+//        answers from the terminal -> d: = requesting SFI (net-answers.ts, destinationFor)
 //     -> `$--ACN` -> alert manager (accepted only with d: = own SFI; ARC when refused)
 //   tick (1 s): alert conditions from gateway/device state -> ALF/ALC/HBT on BAM1
-//   own datagrams -> optional legacy plain NMEA over UDP; events -> optional syslog (net/outputs.ts)
+//   own datagrams -> optional legacy plain NMEA over UDP; events -> optional syslog (net-outputs.ts)
 //
 // The parts the gateway's hooks call (answer routes, own lines, legacy, syslog) exist
 // before the gateway (NetworkParts), so an assembly can build them first and hand
@@ -20,13 +20,13 @@ import type { Gateway } from "./gateway";
 import { GROUPS, BAM1, groupIndex } from "./groups";
 import { Iec450Receiver, type ReceivedSentence, sentenceText } from "./receiver";
 import { AlertManager } from "./alerts";
-import { AnswerRoutes } from "./net/answers";
-import { CommandGate, type CommandEncoder } from "./net/command-gate";
-import { networkCounters, type NetworkSideCounters } from "./net/counters";
-import { OwnLines } from "./net/own-lines";
-import { LegacyOutput, SyslogOutput } from "./net/outputs";
+import { AnswerRoutes } from "./net-answers";
+import { CommandGate, type CommandEncoder } from "./net-command-gate";
+import { networkCounters, type NetworkSideCounters } from "./net-counters";
+import { OwnLines } from "./net-own-lines";
+import { LegacyOutput, SyslogOutput } from "./net-outputs";
 
-export { COMMAND_REJECTS, type CommandReject, type NetworkSideCounters } from "./net/counters";
+export { COMMAND_REJECTS, type CommandReject, type NetworkSideCounters } from "./net-counters";
 
 /** The part of the Beidou device state the alerts read (src/beidou/state.ts DeviceState fits). */
 export interface DeviceStatus {

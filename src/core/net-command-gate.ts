@@ -4,11 +4,11 @@
 // command encoder (an option: the core knows no terminal protocol) accepts the
 // fields. Every refusal is counted by reason and logged at most once a second.
 
-import type { Clock } from "../io";
-import type { GatewayConfig } from "../config";
-import { sfiKeyOf } from "../tagblock";
-import type { CommandReject, NetworkSideCounters } from "./counters";
-import type { AnswerRoutes } from "./answers";
+import type { Clock } from "./io";
+import type { GatewayConfig } from "./config";
+import { sfiKeyOf } from "./tagblock";
+import type { CommandReject, NetworkSideCounters } from "./net-counters";
+import type { AnswerRoutes } from "./net-answers";
 
 /**
  * Re-encodes a received command sentence (text with checksum) for the terminal's
