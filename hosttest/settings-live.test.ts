@@ -133,6 +133,7 @@ function typed(row: SettingRow, v: SettingValue): string {
 const TEXT_EXAMPLES: Record<string, string> = {
   sfi: "GP0002", iface: "127.0.0.1", ipAddr: "172.16.9.9", ipMask: "255.255.255.0", ipGateway: "172.16.0.1",
   groupMap: "TXR=USR1", propMfr: "ABC", cmdAllow: "EI0001", cmdGroups: "MISC", legacyUdp: "127.0.0.1:10110", syslog: "127.0.0.1:5514",
+  outFilter: "!GSV", inFilter: "!ICA",
 };
 
 /** Another value for `row` that passes its rule and the cross rules with the rest of `config`. */
@@ -207,6 +208,22 @@ const LIVE_PROBES: Record<string, (c: Ctx, v: SettingValue) => void> = {
   cmdAllow: (c, v) => {
     c.command(v as string, CMD_ICA);
     assert.equal(c.app.network.counters.commandsAccepted, 1);
+  },
+  outFilter: (c) => {
+    c.feed("GPGSV,1,1,00");
+    c.feed("GNZDA,021549.00,30,11,2026,00,00");
+    assert.doesNotMatch(c.rig.datagrams.map((x) => x.text).join(""), /GSV,/);
+    assert.match(c.lastDatagram(), /\$GNZDA,/);
+  },
+  inFilter: (c) => {
+    c.command("IN0002", CMD_ICA);
+    assert.equal(c.app.network.counters.commandsAccepted, 0);
+    assert.equal(c.app.network.counters.rejects.filtered, 1);
+  },
+  maxRate: (c, v) => {
+    // One second of the clock: v pass on NAVD, the 3 newest beyond it are dropped.
+    for (let i = 0; i < (v as number) + 3; i++) c.feed("GNZDA,021549.00,30,11,2026,00,00");
+    assert.equal(c.app.gateway.counters.rateDropped, 3);
   },
   uartQueue: (c, v) => {
     for (let i = 0; i < 5; i++) c.app.gateway.sendToTerminal(withChecksum("$" + CMD_ICA));

@@ -19,6 +19,7 @@ import { GROUPS } from "../core/groups";
 import type { Clock, SettingsStore, Timers, UDPClass } from "../core/io";
 import { NetworkSide, networkParts } from "../core/netside";
 import { BeidouWiring, type BeidouWiringOptions } from "../beidou/wiring";
+import { TEXT_FIELD_LIMITS } from "../beidou/table";
 import { reencodeCommand } from "../beidou/reencode";
 import { Console } from "../console/console";
 import { GatewayConsoleHost } from "../console/gateway-host";
@@ -134,6 +135,8 @@ export class App {
         else if (kind === UNIT_FRAME) beidou.frameText(t);
       },
       convertFrame: beidou.convertFrame,
+      // Raw-text short messages: a TXR/TXA with commas in its text is carried (issue 15).
+      fieldLimits: TEXT_FIELD_LIMITS,
       // Answers to network commands carry d: = the requesting SFI.
       destinationFor: parts.answers.destinationFor,
       onDatagram: (bytes, length) => {

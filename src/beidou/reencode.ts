@@ -1,7 +1,7 @@
 // A `$CC...` command received from the network, re-encoded for the terminal by
 // the Beidou command encoders: every field is parsed and checked again, so nothing
 // but a well-formed command reaches the UART. The network side's command gate
-// (src/core/net-command-gate.ts) takes this as its CommandEncoder.
+// (src/core/net/command-gate.ts) takes this as its CommandEncoder.
 
 import {
   CommandError, encodeBSS, encodeDWA, encodeICA, encodeRMO, encodeTXA, encodeWAA,

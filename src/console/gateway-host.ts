@@ -115,6 +115,8 @@ export class GatewayConsoleHost implements ConsoleHost {
     zero(gw.framer.counters);
     zero(gw.encoder.counters);
     zero(gw.counters);
+    gw.outFilter.resetCounters();
+    gw.inFilter.resetCounters();
     if (this.o.state) this.o.state.checksumErrors = 0;
     if (this.o.resetNetwork) this.o.resetNetwork();
     gw.events.add("console", "counters reset from the console");
@@ -130,7 +132,7 @@ export class GatewayConsoleHost implements ConsoleHost {
   status(): StatusReport {
     const gw = this.o.gateway;
     const now = this.o.clock.now();
-    const snap = gw.snapshot() as { rejects: Record<string, number>; perGroup: Record<string, number>; sendErrors: number };
+    const snap = gw.snapshot() as { rejects: Record<string, number>; perGroup: Record<string, number>; sendErrors: number; rateDroppedPerGroup: Record<string, number> };
     const f = gw.framer.counters;
     const st = this.o.state;
     const silence = gw.silenceSeconds();
@@ -152,6 +154,7 @@ export class GatewayConsoleHost implements ConsoleHost {
     const errors: Record<string, number> = { sendErrors: snap.sendErrors };
     if (rx) for (const k in rx.errors) errors[k] = rx.errors[k];
     r.network = { link: net.link, address: net.address, out: snap.perGroup, in: rx ? rx.in : undefined, errors };
+    r.filters = { out: gw.outFilter.counts(), in: gw.inFilter.counts(), maxRate: gw.config.maxRate, rateDropped: snap.rateDroppedPerGroup as Record<string, number> };
     if (st) {
       r.rnss = st.lastValidFixAt === st.lastValidFixAt
         ? {

@@ -48,6 +48,14 @@ export interface StatusReport {
   };
   /** Active or unacknowledged alerts. */
   alerts?: ReadonlyArray<{ id: string; state: string; text: string }>;
+  /** Output and input filter counts per rule, and the maxRate ceiling (docs/filters.md). */
+  filters?: {
+    out: ReadonlyArray<{ rule: string; passed: number; blocked: number }>;
+    in: ReadonlyArray<{ rule: string; passed: number; blocked: number }>;
+    /** maxRate (0: off) and sentences it dropped per group name. */
+    maxRate: number;
+    rateDropped: Record<string, number>;
+  };
 }
 
 export interface FixReport {

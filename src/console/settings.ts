@@ -10,6 +10,7 @@ import { DEFAULT_CONFIG, GatewayConfig } from "../core/config";
 import { groupIndex, groupNames } from "../core/groups";
 import { Router } from "../core/router";
 import { sfiKeyOf } from "../core/tagblock";
+import { filterError } from "../core/filter";
 
 export type SettingValue = string | number | boolean;
 export type SettingKey = keyof GatewayConfig;
@@ -262,6 +263,20 @@ export const SETTINGS: readonly SettingRow[] = [
   {
     key: "startupCmds", kind: "bool", range: "on|off", apply: "restart",
     help: "Send ICA (card check) and RMO (enable BSI) to the terminal at start-up.",
+  },
+  {
+    key: "outFilter", kind: "text", range: "[!]PATTERN[/N|@S],... e.g. !GSV,GGA@1,RMC/2", apply: "live", normalize: upperList,
+    help: "Output filter, terminal -> network; first matching rule decides, no match passes (docs/filters.md).",
+    check: (v) => { const e = filterError(v as string); return e ? `breaks rule: ${e}` : undefined; },
+  },
+  {
+    key: "inFilter", kind: "text", range: "[!]PATTERN[/N|@S],... e.g. TXA@60,!*", apply: "live", normalize: upperList,
+    help: "Input filter on network commands -> terminal, after cmdAllow and the rate limit (docs/filters.md).",
+    check: (v) => { const e = filterError(v as string); return e ? `breaks rule: ${e}` : undefined; },
+  },
+  {
+    key: "maxRate", kind: "int", range: "0 (off) or 1..10000 sentences/s", min: 0, max: 10000, apply: "live",
+    help: "Rate ceiling per transmission group, sentences per second; the newest above it are dropped (alerts never).",
   },
 ];
 

@@ -1,13 +1,13 @@
 // The gateway's network side (IEC 61162-450 issue 4): what arrives from the network
-// and what the gateway reports about itself. One part per concern (src/core/net-*.ts):
+// and what the gateway reports about itself. One part per concern (src/core/net/):
 //
 //   UDP (cmdGroups + CAM1/CAM2) -> strict receiver (own SFI: d: filter, own-source drop;
-//     own-SFI lines we did not send: SFI collision, net-own-lines.ts)
-//     -> `$CC...` -> command gate (net-command-gate.ts) -> gateway.sendToTerminal;
-//        answers from the terminal -> d: = requesting SFI (net-answers.ts, destinationFor)
+//     own-SFI lines we did not send: SFI collision, net/own-lines.ts)
+//     -> `$CC...` -> command gate (net/command-gate.ts) -> gateway.sendToTerminal;
+//        answers from the terminal -> d: = requesting SFI (net/answers.ts, destinationFor)
 //     -> `$--ACN` -> alert manager (accepted only with d: = own SFI; ARC when refused)
 //   tick (1 s): alert conditions from gateway/device state -> ALF/ALC/HBT on BAM1
-//   own datagrams -> optional legacy plain NMEA over UDP; events -> optional syslog (net-outputs.ts)
+//   own datagrams -> optional legacy plain NMEA over UDP; events -> optional syslog (net/outputs.ts)
 //
 // The parts the gateway's hooks call (answer routes, own lines, legacy, syslog) exist
 // before the gateway (NetworkParts), so an assembly can build them first and hand
@@ -20,13 +20,13 @@ import type { Gateway } from "./gateway";
 import { GROUPS, BAM1, groupIndex } from "./groups";
 import { Iec450Receiver, type ReceivedSentence, sentenceText } from "./receiver";
 import { AlertManager } from "./alerts";
-import { AnswerRoutes } from "./net-answers";
-import { CommandGate, type CommandEncoder } from "./net-command-gate";
-import { networkCounters, type NetworkSideCounters } from "./net-counters";
-import { OwnLines } from "./net-own-lines";
-import { LegacyOutput, SyslogOutput } from "./net-outputs";
+import { AnswerRoutes } from "./net/answers";
+import { CommandGate, type CommandEncoder } from "./net/command-gate";
+import { networkCounters, type NetworkSideCounters } from "./net/counters";
+import { OwnLines } from "./net/own-lines";
+import { LegacyOutput, SyslogOutput } from "./net/outputs";
 
-export { COMMAND_REJECTS, type CommandReject, type NetworkSideCounters } from "./net-counters";
+export { COMMAND_REJECTS, type CommandReject, type NetworkSideCounters } from "./net/counters";
 
 /** The part of the Beidou device state the alerts read (src/beidou/state.ts DeviceState fits). */
 export interface DeviceStatus {
@@ -109,6 +109,8 @@ export class NetworkSide {
   private lastUartDropAt = -Infinity;
   private lastSendErrors = 0;
   private lastSendErrorAt = -Infinity;
+  private lastRateDropped = 0;
+  private lastRateDropAt = -Infinity;
 
   constructor(options: NetworkSideOptions) {
     this.o = options;
@@ -132,12 +134,13 @@ export class NetworkSide {
     });
     this.gate = new CommandGate({
       config: this.config, clock: options.clock, counters: this.counters, answers: this.answers,
-      encode: options.encodeCommand, commandRate: options.commandRate,
+      encode: options.encodeCommand, commandRate: options.commandRate, inFilter: this.gw.inFilter,
       toTerminal: (bytes) => this.gw.sendToTerminal(bytes),
       event: (code, text) => this.event(code, text),
     });
     this.lastUartDropped = this.gw.counters.uartDropped;
     this.lastSendErrors = this.gw.counters.sendErrors;
+    this.lastRateDropped = this.gw.counters.rateDropped;
   }
 
   /**
@@ -309,6 +312,14 @@ export class NetworkSide {
       this.lastSendErrorAt = now;
     }
     set(a, AL_NET_SEND, now - this.lastSendErrorAt < 5000);
+    // maxRate ceiling: active while sentences were dropped within the last 10 s (one
+    // alert for the whole overload, not one per burst of a 1 Hz stream).
+    const rateDropped = this.gw.counters.rateDropped;
+    if (rateDropped !== this.lastRateDropped) {
+      this.lastRateDropped = rateDropped;
+      this.lastRateDropAt = now;
+    }
+    set(a, AL_RATE_LIMIT, now - this.lastRateDropAt < RATE_ALERT_HOLD_MS);
     a.heartbeatStatus = a.isActive(AL_TERMINAL_SILENT) ? HBT_NOT_NORMAL : HBT_NORMAL;
     a.tick();
     this.answers.expire();
@@ -322,7 +333,10 @@ export class NetworkSide {
 // Alert keys and HBT statuses used by tick() once a second, as constants: on XS a string
 // literal in evaluated bytecode is copied into a new chunk each time it runs.
 const AL_TERMINAL_SILENT = "terminalSilent", AL_NO_FIX = "noFix", AL_CARD_ABSENT = "cardAbsent", AL_BEAMS_LOST = "beamsLost",
-  AL_CHECKSUM_RATE = "checksumRate", AL_UART_OVERFLOW = "uartOverflow", AL_SFI_COLLISION = "sfiCollision", AL_NET_SEND = "netSend";
+  AL_CHECKSUM_RATE = "checksumRate", AL_UART_OVERFLOW = "uartOverflow", AL_SFI_COLLISION = "sfiCollision", AL_NET_SEND = "netSend",
+  AL_RATE_LIMIT = "rateLimit";
+/** The rate-limit alert stays active this long after the last drop. */
+const RATE_ALERT_HOLD_MS = 10000;
 const HBT_NORMAL = "A", HBT_NOT_NORMAL = "V";
 
 /** Who the alert sentences say they are, from the settings. */

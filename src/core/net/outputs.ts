@@ -2,10 +2,10 @@
 // setting: plain NMEA 0183 over UDP for legacy listeners (legacyUdp: every datagram
 // the gateway sends, TAG blocks stripped) and RFC 5424 syslog (syslog: every event).
 
-import type { Clock, UDPClass, UDPInstance } from "./io";
-import { stripTagBlocks } from "./tagblock";
-import { syslogBytes, type SeverityName } from "./syslog";
-import type { NetworkSideCounters } from "./net-counters";
+import type { Clock, UDPClass, UDPInstance } from "../io";
+import { stripTagBlocks } from "../tagblock";
+import { syslogBytes, type SeverityName } from "../syslog";
+import type { NetworkSideCounters } from "./counters";
 
 export interface OutputSocket {
   io: UDPClass;

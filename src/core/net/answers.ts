@@ -2,10 +2,10 @@
 // from the network goes out with d: = the SFI that sent the command (IEC 61162-450
 // §7.3.4), for `answerWindow` seconds after the command.
 
-import type { Clock } from "./io";
-import { latin1 } from "../nmea/checksum";
-import { formatterKeyOf, sentenceFormatterKey } from "../nmea/keys";
-import type { NetworkSideCounters } from "./net-counters";
+import type { Clock } from "../io";
+import { latin1 } from "../../nmea/checksum";
+import { formatterKeyOf, sentenceFormatterKey } from "../../nmea/keys";
+import type { NetworkSideCounters } from "./counters";
 
 /** Answer formatter -> command formatters it answers (FKI names its command in a field). */
 const ANSWERS: Record<string, string[]> = {

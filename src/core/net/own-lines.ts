@@ -2,7 +2,7 @@
 // when we sent that line count a moment ago; otherwise another device is using our
 // SFI (recommendation of the 450 doc §6.4, UNCONFIRMED as a rule).
 
-import type { Clock } from "./io";
+import type { Clock } from "../io";
 
 /** An own-SFI line whose n we sent within this time is our own loopback. */
 const SFI_RECENT_MS = 10000;

@@ -10,6 +10,7 @@ export const COMMAND_REJECTS = [
   ["unsupported", "not a command the terminal's encoders know"],
   ["invalid", "rejected by the terminal's command encoder (field values)"],
   ["rate", "more than commandRate commands per second from one source"],
+  ["filtered", "held back by the input filter (inFilter, docs/filters.md)"],
 ] as const;
 export type CommandReject = (typeof COMMAND_REJECTS)[number][0];
 
@@ -30,7 +31,7 @@ export interface NetworkSideCounters {
 export function networkCounters(): NetworkSideCounters {
   return {
     commandsAccepted: 0, commandsRejected: 0,
-    rejects: { disabled: 0, "not-addressed": 0, "source-not-allowed": 0, unsupported: 0, invalid: 0, rate: 0 },
+    rejects: { disabled: 0, "not-addressed": 0, "source-not-allowed": 0, unsupported: 0, invalid: 0, rate: 0, filtered: 0 },
     otherSentences: 0, answersAddressed: 0, legacyDatagrams: 0, sfiCollisions: 0, syslogMessages: 0, sendErrors: 0,
   };
 }

@@ -1,14 +1,17 @@
 // The command gate: `$CC...` sentences received from the network reach the
 // terminal only when cmdFwd is on, d: is this gateway's SFI, the source is in
-// cmdAllow, the source keeps under commandRate per second, and the terminal's own
+// cmdAllow, the source keeps under commandRate per second, the input filter
+// (inFilter, docs/filters.md) passes it, and the terminal's own
 // command encoder (an option: the core knows no terminal protocol) accepts the
 // fields. Every refusal is counted by reason and logged at most once a second.
 
-import type { Clock } from "./io";
-import type { GatewayConfig } from "./config";
-import { sfiKeyOf } from "./tagblock";
-import type { CommandReject, NetworkSideCounters } from "./net-counters";
-import type { AnswerRoutes } from "./net-answers";
+import type { Clock } from "../io";
+import type { GatewayConfig } from "../config";
+import { sfiKeyOf } from "../tagblock";
+import type { CommandReject, NetworkSideCounters } from "./counters";
+import type { AnswerRoutes } from "./answers";
+import type { SentenceFilter } from "../filter";
+import { asciiBytes } from "../../nmea/checksum";
 
 /**
  * Re-encodes a received command sentence (text with checksum) for the terminal's
@@ -29,6 +32,8 @@ export interface CommandGateOptions {
   event(code: string, text: string): void;
   /** Commands accepted per source per second. Default 5. */
   commandRate?: number;
+  /** inFilter (the gateway's; its rules change live). */
+  inFilter?: SentenceFilter;
 }
 
 const NON_PRINTABLE = /[^\x20-\x7e]/g;
@@ -52,6 +57,11 @@ export class CommandGate {
     if (r.second !== second) { r.second = second; r.count = 0; }
     this.rate.set(from, r);
     if (++r.count > (this.o.commandRate ?? 5)) return this.reject("rate", from, text);
+    const f = this.o.inFilter;
+    if (f && f.size > 0) {
+      const b = asciiBytes(text); // commands are few (commandRate): a copy is fine here
+      if (!f.pass(b, 0, b.length)) return this.reject("filtered", from, text);
+    }
     if (!this.o.encode) return this.reject("unsupported", from, text, "no command encoder in this build");
     let bytes: Uint8Array;
     try {
