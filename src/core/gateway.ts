@@ -73,7 +73,7 @@ export interface GatewayOptions {
   convertFrame?(frame: Uint8Array, length: number, out: Uint8Array): number;
   /** Every datagram sent (after the socket write), with its group: for wrap, tests, pcap. */
   onDatagram?(bytes: Uint8Array, length: number, group: number): void;
-  /** d: for a sentence from the terminal: answers to a network command go to the requesting SFI (src/core/netside.ts). */
+  /** d: for a sentence from the terminal: answers to a network command go to the requesting SFI (src/core/net/answers.ts). */
   destinationFor?(bytes: Uint8Array, length: number): string | undefined;
   /** Field limits of free-text sentences (EncoderOptions.fieldLimits; the Beidou wiring gives them). */
   fieldLimits?: Readonly<Record<string, number>>;

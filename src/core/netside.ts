@@ -236,22 +236,6 @@ export class NetworkSide {
     this.counters.otherSentences++;
   }
 
-  /** Gateway hook (GatewayOptions.destinationFor), for a gateway built without the parts. */
-  destinationFor(bytes: Uint8Array, length: number): string | undefined {
-    return this.answers.destinationFor(bytes, length);
-  }
-
-  /** Gateway hook (GatewayOptions.onDatagram), for a gateway built without the parts. */
-  onDatagram(bytes: Uint8Array, length: number): void {
-    this.parts.ownLines.noteSent(bytes, length);
-    this.parts.legacy.send(bytes, length);
-  }
-
-  /** The gateway's log sink, for a gateway built without the parts: every event also to syslog. */
-  logLine(line: string): void {
-    this.parts.syslog.logLine(line);
-  }
-
   /** An event for the system log (the gateway's event log; its log sink feeds syslog). */
   event(code: string, text: string): void {
     this.gw.events.add(code, text);
