@@ -1,9 +1,8 @@
+// biome-ignore-all lint/suspicious/noExplicitAny: the results object is loose JSON read from bench/out
 // bench/results.md (tables) and bench/results.svg (plots) from the results object.
 
 import * as fs from "fs";
 import { filterMarkdown } from "./filter";
-
-/* eslint-disable @typescript-eslint/no-explicit-any */
 
 /** Fixed decimals with thousands separators (not toLocaleString: SES, loaded for xsnap, tames it). */
 function fmt(x: number | null | undefined, d = 0): string {
@@ -233,7 +232,9 @@ export function writeSvg(file: string, r: any): void {
         });
         text(x0 + 10 + ri * 120, y0 + h + 32, `■ ${name}`, `fill="${colors[ri]}" font-size="10"`);
       });
-      keys.forEach((k, ki) => text(x0 + 31 + ki * 58, y0 + h + 14, k.replace("Ms", ""), 'text-anchor="middle"'));
+      keys.forEach((k, ki) => {
+        text(x0 + 31 + ki * 58, y0 + h + 14, k.replace("Ms", ""), 'text-anchor="middle"');
+      });
     } else text(x0, 120, "not measured");
   }
   out.push(`<text x="10" y="${H - 6}" font-size="9" fill="#555">${esc(`bd450 bench ${r.run.date}, ${r.run.machine.cpu}, ${r.run.machine.cores} cores, Node ${r.run.machine.node}; load ${r.run.loadAverageAtStart.join("/")}`)}</text>`);
