@@ -83,6 +83,13 @@ export function writeMarkdown(file: string, r: any): void {
       });
     lines.push("", `Median: bd450 ${fmt(n.gatewaySentencesPerCpuSecond)} vs gpsd ${fmt(n.gpsdSentencesPerCpuSecond)} sentences per CPU second = **${fmt(n.ratioVsGpsd, 2)}x** (target >= 2x: ${verdict(r.targets.daemonRatioVsGpsd.met)}). ` +
       `Per sentence: bd450 ${fmt(1e6 / n.gatewaySentencesPerCpuSecond, 1)} µs of CPU against ${fmt(1e6 / n.sentencesPerCpuSecond, 1)} µs for the same work in process (section 1) (the rest is IO: the serial read path, and per datagram one \`dgram\` send through Node's JavaScript and C++ layers and one system call that also delivers the multicast to the listener on lo; see the user/system split and the threads); gpsd ${fmt(1e6 / n.gpsdSentencesPerCpuSecond, 1)} µs.`, "");
+    const pr = d.bd450Profile;
+    if (pr) {
+      lines.push(`Where the gateway process's time goes (one more run of the same stream under V8's CPU profiler, not counted above: main-thread samples, ${fmt(pr.busySeconds, 2)} s busy for ${fmt(pr.sentences)} sentences, start-up included):`, "");
+      lines.push("| part | share of busy samples | µs per sentence |", "|---|---|---|");
+      for (const g of pr.groups) lines.push(`| ${g.name} | ${pct(g.share)} | ${fmt(g.microsecondsPerSentence, 1)} |`);
+      lines.push("");
+    }
   } else lines.push("Not measured in this run (see Errors).", "");
 
   lines.push("## 2. Allocation on Node", "");
