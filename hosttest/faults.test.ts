@@ -60,7 +60,7 @@ describe("faults: the gateway keeps reading, counts, alerts, and resumes", funct
     assert.ok(r.reconnectMs <= 2 * r.reopenDelayMs, `reconnected ${r.reconnectMs} ms after the replug (reopenDelay ${r.reopenDelayMs} ms)`);
     assert.ok(r.serialErrors >= 1 && r.serialReopens >= 1);
     assert.ok(r.truncated >= 1, "the sentence cut by the unplug was counted as truncated");
-    assert.equal(r.lost, 0);
+    assert.equal(r.lost, 0, JSON.stringify({ notes: r.notes, missingRuns: r.missingRuns, serialLog: r.serialLog, serialErrors: r.serialErrors, serialReopens: r.serialReopens, bytesIn: r.bytesIn, bytesWritten: r.bytesWritten, reconnectMs: r.reconnectMs }));
     assert.equal(r.delivered, r.expected);
     assert.ok(r.inOrder);
     assert.ok(r.terminalSilentAlerts.some((a: string) => /,V,XBD,10001,/.test(a)), "alert raised (V)");

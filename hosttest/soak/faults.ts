@@ -199,6 +199,11 @@ async function unplug(): Promise<FaultResult> {
     lost: c.missing.length, expected: c.expected, delivered: c.delivered, inOrder: c.subsequence,
     startupCommandsResent: term.hostSentences().sentences.length, hostBytesBefore: hostBefore,
     serialEvents: events.length, serialEventSample: events.slice(0, 3), terminalSilentAlerts: alf,
+    // Missing sentences as index@ms-after-the-replug (where a run starts or ends), and the gateway's serial log.
+    missingRuns: c.missing.map((m) => `${m.index}@${Math.round(m.at - tReplug0)}`).filter((_, i, a) => i === 0 || i === a.length - 1 ||
+      +a[i].split("@")[0] !== +a[i - 1].split("@")[0] + 1 || +a[i + 1].split("@")[0] !== +a[i].split("@")[0] + 1),
+    // Bytes the gateway read against bytes the terminal wrote: tells a loss below the framer from one in it.
+    serialLog: events.slice(-6), rejects: f.rejects, bytesIn: f.bytesIn, bytesWritten: Buffer.concat(term.units).length,
   };
   if (!reconnected) notes.push("the gateway did not reopen the terminal's serial port");
   if (!(reconnectMs <= 2 * REOPEN_MS)) notes.push(`reconnected after ${res.reconnectMs} ms (reopenDelay ${REOPEN_MS} ms: the next retry should have opened it)`);
