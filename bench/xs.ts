@@ -107,7 +107,7 @@ function breakdownScript(): string {
   };`);
 }
 
-async function breakdown(clean: Uint8Array, sentences: number): Promise<Record<string, number>> {
+export async function breakdown(clean: Uint8Array, sentences: number): Promise<Record<string, number>> {
   const w = await XsWorker.start(breakdownScript());
   try {
     await sendInput(w, clean);
