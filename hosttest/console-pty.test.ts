@@ -470,6 +470,19 @@ describe("console over a real pty (socat, bd450 sim, bd450 gateway --console)", 
     });
   });
 
+  describe("filters and the 450 declaration in the running process (docs/filters.md)", () => {
+    it("set outFilter applies at once: status counts the GSV it holds back; spec declares it", async () => {
+      assert.match(await user.cmd("set outFilter !GSV maxRate 500"), /^outFilter = !GSV\r\nmaxRate = 500\r\nnot saved yet/);
+      let out = "";
+      await waitFor("the filter holding back GSV", boundFor(1500), async () => {
+        out = await user.cmd("status");
+        return /^out filter +!GSV passed 0 blocked [1-9]/m.test(out);
+      }, 100);
+      assert.match(out, /^max rate +500\/s per group, dropped: none/m);
+      assert.match(await user.cmd("spec"), /GSV \(blocked\)/);
+    });
+  });
+
   describe("a terminal answering in RDSS 4.0 binary frames", () => {
     it("the frames' 2.1 text form reaches the console (FKI, ICI, DWR)", async () => {
       await stopGateway();

@@ -5,6 +5,7 @@
 // written out by hand here; the filter code is never its own oracle.
 
 import * as assert from "node:assert/strict";
+import fc from "fast-check";
 import { SentenceFilter, FilterError, filterError, MAX_RULES } from "../src/core/filter";
 import { makeConfig, type GatewayConfig } from "../src/core/config";
 import { Gateway } from "../src/core/gateway";
@@ -448,5 +449,67 @@ describe("console: filters and maxRate apply live", () => {
     assert.match(s, /TIME 239\.192\.0\.7:60007, at most 20 sentences\/s\r\n {4}ZDA\r\n/);
     assert.match(s, /output filter {5}!GSV,GGA\/5/);
     assert.match(s, /terminal commands: not accepted \(cmdFwd off\)/);
+  });
+});
+
+describe("filter: property check against a model written here (fast-check)", () => {
+  // Rule tokens: valid and invalid patterns and suffixes, mixed at random.
+  const VALID = ["GSV", "GGA", "RMC", "ZDA", "TXA", "BDGSV", "GPGGA", "GNGGA", "BDRMC", "CCTXA", "GP*", "BD*", "PX*", "CC*"];
+  const INVALID = ["GS", "GSVX", "G*", "G-A", "", "BDGSVX"];
+  const ADDRESSES = ["GPGSV", "BDGSV", "GPGGA", "GNGGA", "BDRMC", "GPRMC", "PXBDS", "PXGSV", "BDTXA", "CCTXA", "GPZDA", "GLGSA"];
+  const validRule = fc.tuple(fc.boolean(), fc.constantFrom(...VALID), fc.constantFrom("", "", "/1", "/2", "/3", "@1", "@0.5"))
+    .map(([neg, p, s]) => (neg ? "!" + p : p + s));
+  const anyRule = fc.tuple(fc.boolean(), fc.constantFrom(...VALID, ...INVALID, "*"), fc.constantFrom("", "/0", "/x", "@0", "@", "/2@1", "/2"))
+    .map(([neg, p, s]) => (neg ? "!" : "") + p + s);
+  const rule = fc.oneof({ arbitrary: validRule, weight: 12 }, { arbitrary: anyRule, weight: 1 });
+
+  /** The model's match: pattern against an address, as docs/filters.md states it. */
+  function matches(pattern: string, addr: string): boolean {
+    if (pattern === "*") return true;
+    if (pattern.endsWith("*")) return addr.slice(0, 2) === pattern.slice(0, 2);
+    const formatter = addr[0] === "P" ? "" : addr.slice(2, 5);
+    if (pattern.length === 3) return formatter === pattern;
+    return addr.slice(0, 2) === pattern.slice(0, 2) && formatter === pattern.slice(2);
+  }
+
+  it("any rule text: refused with the broken rule named, or installed and deciding as the first matching rule says", () => {
+    let refused = 0, installed = 0, longInstalled = 0;
+    fc.assert(fc.property(fc.array(rule, { maxLength: 8, size: "max" }), fc.array(fc.constantFrom(...ADDRESSES), { maxLength: 60, size: "max" }), (rules, addrs) => {
+      const text = rules.join(",");
+      let f: SentenceFilter;
+      try {
+        f = make(text);
+      } catch (e) {
+        assert.ok(e instanceof FilterError, String(e));
+        const m = /^rule (\d+) "([^"]*)": /.exec(e.message);
+        assert.ok(m, e.message);
+        assert.equal(m[2], rules[Number(m[1]) - 1].toUpperCase(), "the error names the rule at that position");
+        // Every rule before it is valid on its own.
+        for (let i = 0; i < Number(m[1]) - 1; i++) assert.equal(filterError(rules[i]), undefined, rules[i]);
+        refused++;
+        return;
+      }
+      installed++;
+      if (rules.length >= 3) longInstalled++;
+      if (text === "") rules = []; // one empty token: the empty list
+      const seen = rules.map(() => 0);
+      const passed = rules.map(() => 0);
+      for (const a of addrs) {
+        const got = run(f, [a]) === "P";
+        const i = rules.findIndex((r) => matches(r.replace(/^!/, "").replace(/[/@].*$/, ""), a));
+        if (i < 0) { assert.ok(got, `${a}: no rule matches, must pass`); continue; }
+        const r = rules[i];
+        const n = seen[i]++;
+        if (r.startsWith("!")) assert.ok(!got, `${a}: blocked by ${r}`);
+        else if (r.includes("/")) assert.equal(got, n % Number(r.slice(r.indexOf("/") + 1)) === 0, `${a}: ${r}, match ${n}`);
+        else if (r.includes("@")) assert.equal(got, n === 0, `${a}: ${r} on a clock that stands still passes only the first`);
+        else assert.ok(got, `${a}: passed by ${r}`);
+        if (got) passed[i]++;
+      }
+      assert.deepEqual(f.counts().map((c) => [c.passed, c.blocked]), rules.map((_, i) => [passed[i], seen[i] - passed[i]]));
+    }), { numRuns: 3000 });
+    // Both outcomes were reached, with lists long enough for first-match order to matter.
+    assert.ok(refused > 300 && installed > 300 && longInstalled > 300, `refused ${refused}, installed ${installed} (${longInstalled} with 3+ rules)`);
+    process.stdout.write(`      refused ${refused}, installed ${installed} (${longInstalled} with 3+ rules)\n`);
   });
 });

@@ -3,7 +3,7 @@
 import * as assert from "node:assert/strict";
 import { Gateway, STARTUP_COMMANDS } from "../src/core/gateway";
 import { makeConfig } from "../src/core/config";
-import { asciiBytes, latin1 } from "../src/core/checksum";
+import { asciiBytes, latin1 } from "../src/nmea/checksum";
 import type { SerialOptions, UDPOptions, Timers } from "../src/core/io";
 
 class FakeSerial {
@@ -75,6 +75,28 @@ describe("gateway core", () => {
     assert.deepEqual(udp.sent.map(([, a, p]) => `${a}:${p}`), ["239.192.0.4:60004", "239.192.0.6:60006"]);
     assert.match(udp.sent[1][0], /^UdPbC\0\\s:BD0001,n:2\*..\\\$BDTXR/);
     assert.equal(gw.counters.perGroup[4], 1);
+  });
+
+  it("dates the last valid unit (serial and feed), not by noise, rejects or half a sentence", () => {
+    let mono = 1000;
+    const { gw, serial } = make({ startupCmds: false }, () => mono);
+    assert.equal(gw.silenceSeconds(), Infinity);
+    serial.receive("$GNGGA,052345.77,4210.472433,N,02445.362882,E,1,12,0.7,171.9,M,36.9,M,,*71\r\n");
+    assert.equal(gw.lastUnitTime, 1000);
+    mono = 3500;
+    serial.receive("noise \x01\x02 $GNGGA,bad*00\r\n"); // a reject and noise: no unit
+    assert.equal(gw.lastUnitTime, 1000);
+    assert.equal(gw.silenceSeconds(), 2.5);
+    mono = 4000;
+    gw.feed(asciiBytes("$BDTXR,1,0179773,2,,A468656C6C6F*43\r\n"));
+    assert.equal(gw.lastUnitTime, 4000);
+    mono = 4200;
+    gw.feed(asciiBytes("$BDTXR,1,0179773,2,,A4686")); // half a sentence: not a unit yet
+    assert.equal(gw.lastUnitTime, 4000);
+    mono = 4300;
+    gw.feed(asciiBytes("56C6C6F*43\r\n"));
+    assert.equal(gw.lastUnitTime, 4300);
+    assert.equal(gw.silenceSeconds(), 0);
   });
 
   it("sends the start-up commands (ICA, RMO) to the terminal, in FIFO-sized pieces", () => {
