@@ -19,7 +19,7 @@ import { GROUPS } from "../core/groups";
 import type { Clock, SettingsStore, Timers, UDPClass } from "../core/io";
 import { NetworkSide, networkParts } from "../core/netside";
 import { BeidouWiring, type BeidouWiringOptions } from "../beidou/wiring";
-import { TEXT_FIELD_LIMITS } from "../beidou/table";
+import { TEXT_FIELD_LIMITS, defaultRoutes } from "../beidou/table";
 import { reencodeCommand } from "../beidou/reencode";
 import { Console } from "../console/console";
 import { GatewayConsoleHost } from "../console/gateway-host";
@@ -137,6 +137,7 @@ export class App {
       convertFrame: beidou.convertFrame,
       // Raw-text short messages: a TXR/TXA with commas in its text is carried (issue 15).
       fieldLimits: TEXT_FIELD_LIMITS,
+      routes: defaultRoutes(),
       // Answers to network commands carry d: = the requesting SFI.
       destinationFor: parts.answers.destinationFor,
       onDatagram: (bytes, length) => {

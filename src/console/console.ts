@@ -8,6 +8,7 @@
 import type { Clock, Timers } from "../core/io";
 import type { GatewayConfig } from "../core/config";
 import { formatterKeyOf } from "../nmea/keys";
+import { defaultRoutes } from "../beidou/table";
 import { LineEditor } from "./line-editor";
 import type { ConsoleHost, FixReport, StatusReport } from "./host";
 import {
@@ -154,7 +155,7 @@ export const COMMANDS: readonly CommandRow[] = [
     help: "SFI, transmission groups with address, port and sentences, maximum datagram size, maximum output rate\n" +
       "(maxRate, UART), TTL, TAG fields, commands accepted and from whom. Same as bd450 spec (docs/filters.md).",
     run(c) {
-      for (const line of specText(interfaceSpec(c.host.getConfig()))) c.println(line);
+      for (const line of specText(interfaceSpec(c.host.getConfig(), defaultRoutes()))) c.println(line);
     },
   },
   {
