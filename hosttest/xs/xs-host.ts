@@ -23,6 +23,7 @@ import { gatewayHooks, UNIT_SENTENCE } from "../../src/beidou/wiring";
 import { Console } from "../../src/console/console";
 import { GatewayConsoleHost } from "../../src/console/gateway-host";
 import { loadSettings } from "../../src/console/persist";
+import type { ByteHelpers } from "../../src/core/bytes";
 
 export const OP_INIT = 1;
 export const OP_LOAD = 2;
@@ -48,6 +49,8 @@ export interface HostHooks {
   flush(bytes: Uint8Array): void;
   /** Force a garbage collection (XS gc(); absent on Node). */
   gc?(): void;
+  /** The hot path's byte loops (the XS test host passes its native ones); default TypeScript. */
+  bytes?: ByteHelpers;
 }
 
 export interface InitOptions {
@@ -504,6 +507,7 @@ export class HostDriver {
         }
         : undefined,
       convertFrame: hooks ? hooks.convertFrame : undefined,
+      bytes: this.hooks.bytes,
     });
     this.gateway = gateway;
     if (hooks) {

@@ -21,6 +21,7 @@
 // (legacy listeners), "drop" drops it; each case is counted.
 
 import { HEX_DIGITS, xorRange, writeHex2, asciiBytes } from "./checksum";
+import { tsBytes, type ByteHelpers } from "./bytes";
 import type { Clock } from "./io";
 import type { OverlongPolicy } from "./config";
 
@@ -65,6 +66,8 @@ export interface EncoderOptions {
    * Engines without resizable ArrayBuffers use "cache".
    */
   datagramViews?: DatagramViews;
+  /** Byte loops: native on the board (src/native/bytes.c), TypeScript otherwise. */
+  bytes?: ByteHelpers;
 }
 
 const BACKSLASH = 0x5c;
@@ -123,6 +126,7 @@ export class Iec450Encoder {
   overlong: OverlongPolicy;
   private lineCount = 0;
   private groupCode = 0;
+  private readonly bytes: ByteHelpers;
 
   constructor(options: EncoderOptions) {
     this.store = options.datagramViews === "cache" ? undefined : makeResizable(MAX_DATAGRAM);
@@ -137,6 +141,7 @@ export class Iec450Encoder {
     this.tagTime = options.tagTime ?? true;
     this.overlong = options.overlong ?? "carry";
     this.onDatagram = options.onDatagram;
+    this.bytes = options.bytes ?? tsBytes;
   }
 
   /** Next line count, 1..999 wrapping. */
@@ -151,6 +156,17 @@ export class Iec450Encoder {
    */
   encode(bytes: Uint8Array, length: number, destination?: string): number {
     this.counters.sentences++;
+    if (destination === undefined) {
+      // The common case in one pass (TAG block, checks, copy); 0: not strictly
+      // carriable, so the overlong policy below decides. The line count is taken only on success.
+      const line = this.lineCount >= 999 ? 1 : this.lineCount + 1;
+      const n = this.bytes.writeLine(this.out, this.sfi, line, this.tagTime ? Math.floor(this.clock.now() / 1000) : -1, bytes, length);
+      if (n > 0) {
+        this.lineCount = line;
+        this.emit(n);
+        return 1;
+      }
+    }
     if (!isStrictlyCarriable(bytes, length)) {
       if (this.overlong === DROP) {
         this.counters.overlongDropped++;

@@ -17,7 +17,7 @@
 // the reasons. The views passed to callbacks are the framer's own buffer: valid
 // only during the callback (no per-sentence allocation).
 
-import { hexByte, xorRange } from "./checksum";
+import { tsBytes, type ByteHelpers } from "./bytes";
 
 export type RejectReason =
   | "badChecksum" // *HH present but wrong, or not two hex digits
@@ -78,17 +78,18 @@ export interface FramerOptions {
   onSentence(bytes: Uint8Array, length: number): void;
   onFrame?(bytes: Uint8Array, length: number): void;
   onReject?(reason: RejectReason, bytes: Uint8Array, length: number): void;
+  /** Byte loops: native on the board (src/native/bytes.c), TypeScript otherwise. */
+  bytes?: ByteHelpers;
 }
 
 // Reasons as constants: rejects can be frequent (binary protocols mixed into the
 // stream give a reject per stray '$'), and on XS a string literal in evaluated
 // bytecode is copied into a new chunk each time it runs.
-const BAD_CHECKSUM: RejectReason = "badChecksum", NO_CHECKSUM: RejectReason = "noChecksum", TOO_LONG: RejectReason = "tooLong",
-  BAD_CHARACTER: RejectReason = "badCharacter", TRUNCATED: RejectReason = "truncated", BAD_ADDRESS: RejectReason = "badAddress",
+const TOO_LONG: RejectReason = "tooLong", BAD_CHARACTER: RejectReason = "badCharacter", TRUNCATED: RejectReason = "truncated",
   BINARY_LENGTH: RejectReason = "binaryLength", BINARY_CHECKSUM: RejectReason = "binaryChecksum";
 
 const HUNT = 0, TEXT = 1, BINARY = 2, SKIP = 3;
-const DOLLAR = 0x24, BANG = 0x21, CR = 0x0d, LF = 0x0a, STAR = 0x2a, COMMA = 0x2c, BACKSLASH = 0x5c;
+const DOLLAR = 0x24, BANG = 0x21, CR = 0x0d, LF = 0x0a;
 /** Smallest 4.0 frame: '$' + command(4) + length(2) + user address(3) + XOR(1). */
 const MIN_FRAME = 11;
 
@@ -115,6 +116,7 @@ export class SentenceFramer {
   private readonly onSentence: FramerOptions["onSentence"];
   private readonly onFrame?: FramerOptions["onFrame"];
   private readonly onReject?: FramerOptions["onReject"];
+  private readonly bytes: ByteHelpers;
 
   constructor(options: FramerOptions) {
     this.maxLength = options.maxLength ?? 300;
@@ -125,6 +127,7 @@ export class SentenceFramer {
     this.onSentence = options.onSentence;
     this.onFrame = options.onFrame;
     this.onReject = options.onReject;
+    this.bytes = options.bytes ?? tsBytes;
   }
 
   /** Frame bytes[start..end). */
@@ -154,16 +157,10 @@ export class SentenceFramer {
         continue;
       }
       if (st === TEXT) {
-        const buf = this.buf, max = buf.length;
-        let len = this.len;
-        while (i < end && len < max) {
-          const c = bytes[i];
-          // Printable ASCII or 8-bit text (GB2312), but not a start character.
-          if (c < 0x20 || c === 0x7f || c === DOLLAR || c === BANG) break;
-          buf[len++] = c;
-          i++;
-        }
-        this.len = len;
+        // Printable ASCII or 8-bit text (GB2312), but not a start character: one call per run.
+        const stop = this.bytes.scanText(bytes, i, end, this.buf, this.len);
+        this.len += stop - i;
+        i = stop;
         if (i < end) this.step(bytes[i++]);
         continue;
       }
@@ -201,7 +198,7 @@ export class SentenceFramer {
         if (this.frameLength < MIN_FRAME || this.frameLength > this.buf.length) return this.falseFrame(BINARY_LENGTH);
       } else if (this.len > 7 && this.len === this.frameLength) {
         const n = this.len;
-        if (xorRange(this.buf, 0, n - 1) !== this.buf[n - 1]) return this.falseFrame(BINARY_CHECKSUM);
+        if (this.bytes.xor(this.buf, 0, n - 1) !== this.buf[n - 1]) return this.falseFrame(BINARY_CHECKSUM);
         this.counters.frames++;
         this.state = HUNT;
         this.len = 0;
@@ -244,25 +241,10 @@ export class SentenceFramer {
   private endText(): void {
     const b = this.buf, n = this.len;
     this.state = HUNT;
-    if (n < 4) return this.reject(n === 1 ? TRUNCATED : NO_CHECKSUM);
-    if (b[n - 3] === STAR) {
-      const sum = hexByte(b, n - 2);
-      if (sum < 0 || sum !== xorRange(b, 1, n - 3)) return this.reject(BAD_CHECKSUM);
-    } else {
-      // A '*' among the last three bytes is a mangled checksum rather than a missing one.
-      return this.reject(b[n - 2] === STAR || b[n - 1] === STAR ? BAD_CHECKSUM : NO_CHECKSUM);
-    }
-    // Address: upper-case letters and digits up to the first ',' or '*'.
-    let k = 1;
-    while (k < n - 3 && b[k] !== COMMA) {
-      const a = b[k];
-      if (!((a >= 0x41 && a <= 0x5a) || (a >= 0x30 && a <= 0x39))) return this.reject(a === STAR || a === BACKSLASH ? BAD_CHARACTER : BAD_ADDRESS);
-      k++;
-    }
-    if (k < 3) return this.reject(BAD_ADDRESS);
-    // '*' and '\' are delimiters (checksum, TAG block): inside the fields they would
-    // corrupt the sentence for every receiver downstream.
-    for (; k < n - 3; k++) if (b[k] === STAR || b[k] === BACKSLASH) return this.reject(BAD_CHARACTER);
+    // Checksum, address, and no '*' / '\' in the fields ('*' and '\' are delimiters:
+    // inside the fields they would corrupt the sentence for every receiver downstream).
+    const code = this.bytes.checkSentence(b, n);
+    if (code !== 0) return this.reject(REJECT_REASONS[code - 1]);
     this.counters.sentences++;
     this.len = 0;
     this.onSentence(b, n);

@@ -15,6 +15,7 @@ import { Router } from "./router";
 import { GROUPS, GROUP_COUNT } from "./groups";
 import { asciiBytes } from "./checksum";
 import { EventLog } from "./eventlog";
+import { tsBytes, type ByteHelpers } from "./bytes";
 import type { GatewayConfig } from "./config";
 import type {
   Clock, LogSink, SerialClass, SerialInstance, SerialOptions, Timers, UDPClass, UDPInstance, UDPOptions,
@@ -71,6 +72,8 @@ export interface GatewayOptions {
   datagramViews?: DatagramViews;
   /** Delay before reopening a failed serial device, ms. */
   reopenDelay?: number;
+  /** The hot path's byte loops: the board passes its native helpers (src/native/bytes.js); default TypeScript. */
+  bytes?: ByteHelpers;
 }
 
 const RX_CHUNK = 512;
@@ -92,6 +95,8 @@ export class Gateway {
   /** Monotonic ms of the last valid unit from the terminal (0: none yet). */
   lastUnitTime = 0;
   readonly startTime: number;
+  /** Byte loops shared by the framer, the encoder and the network side. */
+  readonly bytes: ByteHelpers;
 
   private readonly options: GatewayOptions;
   private readonly clock: Clock;
@@ -117,6 +122,7 @@ export class Gateway {
     this.config = options.config;
     this.clock = options.clock;
     this.startTime = options.clock.monotonic();
+    this.bytes = options.bytes ?? tsBytes;
     this.events = new EventLog({ clock: options.clock, capacity: 64, onEvent: (e) => options.log?.(`${e.code}: ${e.text}`) });
     this.router = new Router(this.config.groupMap);
     this.counters = {
@@ -131,11 +137,13 @@ export class Gateway {
       overlong: this.config.overlong,
       propMfr: this.config.propMfr,
       datagramViews: options.datagramViews,
+      bytes: this.bytes,
       onDatagram: (bytes, length) => this.send(bytes, length),
     });
     this.framer = new SentenceFramer({
       maxLength: this.config.maxLine,
       binaryFrames: this.config.rdss40,
+      bytes: this.bytes,
       onSentence: (bytes, length) => {
         this.lastUnitTime = this.clock.monotonic();
         if (this.options.onUnit) this.options.onUnit(UNIT_SENTENCE, bytes, length);

@@ -234,6 +234,8 @@ export class NetworkSide {
   private csumFilled = 0;
   // SFI collision check: when each line count was last sent by us (monotonic ms), from onDatagram.
   private readonly sentAt = new Float64Array(1000).fill(-Infinity);
+  /** n: values of one datagram's lines (ownLines; a datagram of 1472 bytes has far fewer than 128 lines). */
+  private readonly lineCounts = new Uint8Array(256);
   private lastCollisionAt = -Infinity;
   private collisionLoggedAt = -Infinity;
   private lastUartDropped = 0;
@@ -447,16 +449,11 @@ export class NetworkSide {
    * right), so n: is read directly instead of validating the whole block.
    */
   private noteSent(bytes: Uint8Array, length: number): void {
+    const lines = this.lineCounts;
+    const count = this.gw.bytes.ownLines(bytes, length, lines);
+    if (count === 0) return;
     const now = this.o.clock.monotonic();
-    let p = 6;
-    while (p < length) {
-      // TypedArray indexOf is native: one call per line, not interpreted work per byte (XS).
-      let e = bytes.indexOf(0x0a, p);
-      if (e < 0 || e > length) e = length;
-      const n = bytes[p] === 0x5c ? tagLineCount(bytes, p, e) : -1;
-      if (n >= 1) this.sentAt[n] = now;
-      p = e + 1;
-    }
+    for (let k = 0; k < count; k++) this.sentAt[(lines[2 * k] << 8) | lines[2 * k + 1]] = now;
   }
 
   /** An event for the system log (the gateway's event log; its log sink feeds logLine). */
@@ -567,28 +564,6 @@ const HBT_NORMAL = "A", HBT_NOT_NORMAL = "V";
 
 /** An own-SFI line whose n we sent within this time is our own loopback. */
 const SFI_RECENT_MS = 10000;
-
-/**
- * n: (1..999) of the TAG block starting at bytes[start] ('\\'), -1 when it has none.
- * For the gateway's own datagrams only (well-formed by construction).
- */
-function tagLineCount(bytes: Uint8Array, start: number, lineEnd: number): number {
-  let close = bytes.indexOf(0x5c, start + 1);
-  if (close < 0 || close > lineEnd) return -1;
-  if (close - 3 > start && bytes[close - 3] === 0x2a) close -= 3; // parameters end at *hh
-  let k = start + 1;
-  while (k < close) {
-    if (bytes[k] === 0x6e && bytes[k + 1] === 0x3a) {
-      let v = 0, digits = 0;
-      for (let i = k + 2; i < close && bytes[i] >= 0x30 && bytes[i] <= 0x39; i++, digits++) v = v * 10 + bytes[i] - 0x30;
-      return digits > 0 && v >= 1 && v <= 999 ? v : -1;
-    }
-    const comma = bytes.indexOf(0x2c, k);
-    if (comma < 0 || comma >= close) break;
-    k = comma + 1;
-  }
-  return -1;
-}
 
 function set(a: AlertManager, key: string, on: boolean): void {
   if (on) a.raise(key);

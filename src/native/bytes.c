@@ -1,0 +1,218 @@
+/*
+ * bd450 native byte helpers (xsmc): the byte loops of the serial-to-network hot
+ * path, behind the JS API of src/native/bytes.js. The TypeScript functions of
+ * src/core/bytes.ts are the reference implementation and the Node path; these
+ * must return byte-identical results (hosttest/xs/native-sameness.test.ts runs
+ * both on a real XS build over the corpus, chunked several ways, and fuzz input).
+ *
+ * Each function checks its buffer bounds and throws a RangeError instead of
+ * reading or writing outside a buffer.
+ */
+#include "xsmc.h"
+#include "xsHost.h"
+
+#define DOLLAR 0x24
+#define BANG 0x21
+#define STAR 0x2a
+#define COMMA 0x2c
+#define BACKSLASH 0x5c
+
+/* Reject codes: index in REJECT_REASONS (src/core/framer.ts) + 1. */
+#define BAD_CHECKSUM 1
+#define NO_CHECKSUM 2
+#define BAD_CHARACTER 4
+#define TRUNCATED 5
+#define BAD_ADDRESS 6
+
+static const char hexDigits[] = "0123456789ABCDEF";
+
+static uint8_t* bufferArg(xsMachine* the, int i, xsUnsignedValue* count, int writable)
+{
+	void* data;
+	if (writable)
+		xsmcGetBufferWritable(xsArg(i), &data, count);
+	else
+		xsmcGetBufferReadable(xsArg(i), &data, count);
+	return (uint8_t*)data;
+}
+
+static int intArg(xsMachine* the, int i)
+{
+	return xsmcToInteger(xsArg(i));
+}
+
+/* scanText(bytes, start, end, buf, len): copy printable text bytes (not '$' / '!')
+   from bytes[start..end) to buf[len..); stop at any other byte or a full buf.
+   Returns the index in bytes where it stopped. */
+void xs_bd450_scan_text(xsMachine* the)
+{
+	xsUnsignedValue size, max;
+	const uint8_t* bytes = bufferArg(the, 0, &size, 0);
+	int i = intArg(the, 1), end = intArg(the, 2);
+	uint8_t* buf = bufferArg(the, 3, &max, 1);
+	int len = intArg(the, 4);
+	if (i < 0 || end > (int)size || len < 0 || len > (int)max) xsRangeError("out of range");
+	while (i < end && len < (int)max) {
+		uint8_t c = bytes[i];
+		if (c < 0x20 || c == 0x7f || c == DOLLAR || c == BANG) break;
+		buf[len++] = c;
+		i++;
+	}
+	xsmcSetInteger(xsResult, i);
+}
+
+static int hexValue(uint8_t c)
+{
+	if (c >= '0' && c <= '9') return c - '0';
+	if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+	if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+	return -1;
+}
+
+/* checkSentence(buf, n): a text unit buf[0..n) ended by a line end. 0 when it is a
+   valid sentence (checksum, address, no '*' or '\' in the fields), otherwise the
+   reject code. */
+void xs_bd450_check_sentence(xsMachine* the)
+{
+	xsUnsignedValue size;
+	const uint8_t* b = bufferArg(the, 0, &size, 0);
+	int n = intArg(the, 1), k, result = 0;
+	if (n < 0 || n > (int)size) xsRangeError("out of range");
+	if (n < 4)
+		result = n == 1 ? TRUNCATED : NO_CHECKSUM;
+	else if (b[n - 3] == STAR) {
+		int h = hexValue(b[n - 2]), l = hexValue(b[n - 1]);
+		uint8_t x = 0;
+		for (k = 1; k < n - 3; k++) x ^= b[k];
+		if (h < 0 || l < 0 || ((h << 4) | l) != x) result = BAD_CHECKSUM;
+	}
+	else
+		result = (b[n - 2] == STAR || b[n - 1] == STAR) ? BAD_CHECKSUM : NO_CHECKSUM;
+	if (result == 0) {
+		for (k = 1; k < n - 3 && b[k] != COMMA; k++) {
+			uint8_t a = b[k];
+			if (!((a >= 'A' && a <= 'Z') || (a >= '0' && a <= '9'))) {
+				result = (a == STAR || a == BACKSLASH) ? BAD_CHARACTER : BAD_ADDRESS;
+				break;
+			}
+		}
+		if (result == 0 && k < 3) result = BAD_ADDRESS;
+		for (; result == 0 && k < n - 3; k++)
+			if (b[k] == STAR || b[k] == BACKSLASH) result = BAD_CHARACTER;
+	}
+	xsmcSetInteger(xsResult, result);
+}
+
+/* xor(bytes, start, end): XOR of bytes[start..end). */
+void xs_bd450_xor(xsMachine* the)
+{
+	xsUnsignedValue size;
+	const uint8_t* b = bufferArg(the, 0, &size, 0);
+	int i = intArg(the, 1), end = intArg(the, 2);
+	uint8_t x = 0;
+	if (i < 0 || end > (int)size) xsRangeError("out of range");
+	for (; i < end; i++) x ^= b[i];
+	xsmcSetInteger(xsResult, x);
+}
+
+static int writeDecimal(uint8_t* o, int p, int64_t v)
+{
+	char digits[20];
+	int n = 0;
+	do {
+		digits[n++] = (char)('0' + (v % 10));
+		v /= 10;
+	} while (v > 0);
+	while (n) o[p++] = digits[--n];
+	return p;
+}
+
+/* writeLine(out, sfi, line, seconds, sentence, length): the whole one-line datagram
+   "UdPbC\0\s:<sfi>,n:<line>[,c:<seconds>]*HH\<sentence>\r\n" in out; seconds < 0
+   leaves c: out. Returns its length, or 0 when the sentence is not one a strict
+   receiver accepts as it is (longer than 80 bytes, or a byte outside 0x20..0x7E
+   after the start character): the caller then takes the overlong policy's path. */
+void xs_bd450_write_line(xsMachine* the)
+{
+	xsUnsignedValue outSize, sfiSize, size;
+	uint8_t* o = bufferArg(the, 0, &outSize, 1);
+	const uint8_t* sfi = bufferArg(the, 1, &sfiSize, 0);
+	int line = intArg(the, 2);
+	double seconds = xsmcToNumber(xsArg(3));
+	const uint8_t* s = bufferArg(the, 4, &size, 0);
+	int length = intArg(the, 5), i, p = 0, start;
+	uint8_t x = 0;
+	if (length < 0 || length > (int)size || line < 0 || line > 999) xsRangeError("out of range");
+	if (length > 80) { xsmcSetInteger(xsResult, 0); return; }
+	for (i = 1; i < length; i++)
+		if (s[i] < 0x20 || s[i] >= 0x7f) { xsmcSetInteger(xsResult, 0); return; }
+	/* header 6 + TAG (<= 80) + sentence (<= 80) + CR LF */
+	if (outSize < 6 + 2 + sfiSize + 4 + 3 + 24 + 4 + (xsUnsignedValue)length + 2) xsRangeError("out of range");
+	o[p++] = 'U'; o[p++] = 'd'; o[p++] = 'P'; o[p++] = 'b'; o[p++] = 'C'; o[p++] = 0;
+	o[p++] = BACKSLASH;
+	start = p;
+	o[p++] = 's'; o[p++] = ':';
+	for (i = 0; i < (int)sfiSize; i++) o[p++] = sfi[i];
+	o[p++] = ','; o[p++] = 'n'; o[p++] = ':';
+	p = writeDecimal(o, p, line);
+	if (seconds >= 0) {
+		o[p++] = ','; o[p++] = 'c'; o[p++] = ':';
+		p = writeDecimal(o, p, (int64_t)seconds);
+	}
+	for (i = start; i < p; i++) x ^= o[i];
+	o[p++] = STAR;
+	o[p++] = hexDigits[x >> 4];
+	o[p++] = hexDigits[x & 15];
+	o[p++] = BACKSLASH;
+	for (i = 0; i < length; i++) o[p++] = s[i];
+	o[p++] = 0x0d;
+	o[p++] = 0x0a;
+	xsmcSetInteger(xsResult, p);
+}
+
+/* The n: value of the TAG block at bytes[start] ('\') of a line ending at lineEnd, or -1. */
+static int tagLineCount(const uint8_t* b, int start, int lineEnd, int size)
+{
+	int close = -1, k;
+	for (k = start + 1; k <= lineEnd && k < size; k++)
+		if (b[k] == BACKSLASH) { close = k; break; }
+	if (close < 0) return -1;
+	if (close - 3 > start && b[close - 3] == STAR) close -= 3;
+	k = start + 1;
+	while (k < close) {
+		if (b[k] == 'n' && b[k + 1] == ':') {
+			int v = 0, digits = 0, i;
+			for (i = k + 2; i < close && b[i] >= '0' && b[i] <= '9'; i++, digits++) v = v * 10 + b[i] - '0';
+			return digits > 0 && v >= 1 && v <= 999 ? v : -1;
+		}
+		while (k < close && b[k] != COMMA) k++;
+		if (k >= close) break;
+		k++;
+	}
+	return -1;
+}
+
+/* ownLines(bytes, length, out): the n: values (1..999) of the TAG blocks of the lines
+   of the datagram bytes[0..length), as big-endian 16-bit numbers in out. Returns
+   how many; RangeError when out is too small. */
+void xs_bd450_own_lines(xsMachine* the)
+{
+	xsUnsignedValue size, outSize;
+	const uint8_t* b = bufferArg(the, 0, &size, 0);
+	int length = intArg(the, 1), p = 6, count = 0;
+	uint8_t* out = bufferArg(the, 2, &outSize, 1);
+	if (length < 0 || length > (int)size) xsRangeError("out of range");
+	while (p < length) {
+		int e = p, n;
+		while (e < length && b[e] != 0x0a) e++;
+		n = b[p] == BACKSLASH ? tagLineCount(b, p, e, (int)size) : -1;
+		if (n >= 1) {
+			if (2 * count + 2 > (int)outSize) xsRangeError("out of range");
+			out[2 * count] = (uint8_t)(n >> 8);
+			out[2 * count + 1] = (uint8_t)n;
+			count++;
+		}
+		p = e + 1;
+	}
+	xsmcSetInteger(xsResult, count);
+}
