@@ -1,4 +1,4 @@
-// Shared pieces of the benchmarks: the corpus (read in place from ../shared), the
+// Shared pieces of the benchmarks: the corpus (hosttest/corpus, in the repository), the
 // gateway as the benches drive it (no socket, fixed clock), statistics helpers.
 
 import * as fs from "fs";
@@ -11,7 +11,7 @@ import type { Clock } from "../src/core/io";
 
 /** Repository root (dist/bench -> ../..). */
 export const REPO_ROOT = path.resolve(__dirname, "..", "..");
-export const NMEA_CORPUS = path.resolve(REPO_ROOT, "..", "shared", "corpus", "nmea");
+export const NMEA_CORPUS = path.resolve(REPO_ROOT, "hosttest", "corpus", "nmea");
 export const BENCH_DIR = path.join(REPO_ROOT, "bench");
 /** Fixed wall clock for the c: TAG parameter (2026-01-01T00:00:00Z). */
 export const EPOCH_MS = 1767225600000;

@@ -61,7 +61,7 @@ function main(): number {
     process.stdout.write(`${t.name.padEnd(28)} ${String(done).padStart(10)} cases  ${String(failures).padStart(3)} failing batches  ${seconds.toFixed(1).padStart(7)} s  (${row.casesPerSecond}/s)\n`);
   }
   cleanupFuzz();
-  if (netsideStats.cases) process.stdout.write(`netside.commands: ${netsideStats.accepted} commands passed the gate to the UART in ${netsideStats.cases} cases\n`);
+  if (netsideStats.cases) process.stdout.write(`netside.commands: ${netsideStats.accepted} commands passed the gate to the UART, ${netsideStats.refused} refused, in ${netsideStats.cases} cases\n`);
   const total = rows.reduce((a, r) => a + r.cases, 0);
   const failed = rows.reduce((a, r) => a + r.failures, 0);
   const secs = (Date.now() - t0) / 1000;

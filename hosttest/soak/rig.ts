@@ -11,9 +11,8 @@ import { PacedWriter } from "../../src/sim/pacer";
 import { BuiltinMix } from "../../src/sim/mix";
 import { openPtyPair, type PtyPair } from "../../src/sim/pty";
 import { SettingsFile } from "../../src/platform/node/settings-file";
-import { SentenceFramer } from "../../src/core/framer";
 import { BIN } from "../lib/paths";
-import { readDatagram, referenceSentences, StrictStream, type StrictLine } from "../lib/strict-reader";
+import { readDatagram, referenceSentences, StrictStream, uartSentences, type StrictLine } from "../lib/strict-reader";
 import { tag, sentence } from "../lib/text";
 
 export const OWN_SFI = "BD0001";
@@ -316,13 +315,14 @@ export class Terminal {
     this.pty?.close();
   }
 
-  /** What the gateway wrote to the terminal, framed: sentences, and units that were not sentences. */
+  /**
+   * What the gateway wrote to the terminal, judged by the independent reference
+   * extractor: its sentences, and how many pieces were not whole valid sentences
+   * ended by CR LF.
+   */
   hostSentences(): { sentences: string[]; bad: number } {
-    const sentences: string[] = [];
-    const f = new SentenceFramer({ binaryFrames: false, onSentence: (b, n) => sentences.push(Buffer.from(b.subarray(0, n)).toString("latin1")) });
-    f.feed(Uint8Array.from(this.hostBytes));
-    f.flush();
-    return { sentences, bad: f.counters.rejected + f.counters.noiseBytes };
+    const u = uartSentences(this.hostBytes);
+    return { sentences: u.sentences, bad: u.bad.length };
   }
 }
 

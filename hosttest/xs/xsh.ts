@@ -103,6 +103,9 @@ export interface XshRunOptions extends RunOptions {
 const PROFILED: ReadonlyArray<readonly [string, string, string, string]> = [
   ["src/core/framer", "SentenceFramer", "feed", "framer"],
   ["src/core/router", "Router", "route", "router"],
+  ["src/core/gateway", "Gateway", "forward", "gateway forward"],
+  ["src/beidou/fields", "Fields", "scan", "fields scan"],
+  ["hosttest/xs/xs-host", "FifoSerial", "receive", "host UART"],
   ["src/core/encoder", "Iec450Encoder", "encode", "encoder"],
   ["src/core/gateway", "Gateway", "send", "gateway send"],
   ["src/beidou/decoder", "SentenceDecoder", "decode", "decoders"],

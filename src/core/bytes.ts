@@ -21,8 +21,8 @@ export interface ByteHelpers {
   scanText(bytes: Uint8Array, start: number, end: number, buf: Uint8Array, len: number): number;
   /**
    * A text unit buf[0..n) ended by a line end: 0 when it is a valid sentence
-   * (two-digit checksum right, address of 2+ upper-case letters/digits, no '*' or
-   * '\' in the fields), otherwise the reject code (REJECT_REASONS index + 1).
+   * (two-digit checksum right, address of 2+ upper-case letters/digits up to the
+   * first ','), otherwise the reject code (REJECT_REASONS index + 1).
    */
   checkSentence(buf: Uint8Array, n: number): number;
   /** XOR of bytes[start..end). */
@@ -30,8 +30,9 @@ export interface ByteHelpers {
   /**
    * The one-line datagram "UdPbC\0\s:<sfi>,n:<line>[,c:<seconds>]*HH\<sentence>\r\n"
    * in out (seconds < 0: no c:). Returns its length, or 0 when the sentence is
-   * not strictly carriable (over 80 bytes, or a byte outside 0x20..0x7E after the
-   * start character).
+   * not strictly carriable (isStrictlyCarriable, src/core/encoder.ts: over 80 bytes,
+   * a byte outside 0x20..0x7E after the start character, or a reserved character
+   * in the fields).
    */
   writeLine(out: Uint8Array, sfi: Uint8Array, line: number, seconds: number, sentence: Uint8Array, length: number): number;
   /**
@@ -72,9 +73,8 @@ function checkSentence(b: Uint8Array, n: number): number {
   if (b[last] !== STAR) return b[n - 2] === STAR || b[n - 1] === STAR ? CODE_BAD_CHECKSUM : CODE_NO_CHECKSUM;
   const h = hexValue(b[n - 2]), l = hexValue(b[n - 1]);
   if (h < 0 || l < 0) return CODE_BAD_CHECKSUM;
-  // One pass: checksum, address (up to the first ','), and no '*' or '\' in the fields.
-  let x = 0, k = 1;
-  let verdict = 0;
+  // One pass: the checksum, and the address (up to the first ',') checked on the way.
+  let x = 0, k = 1, verdict = 0;
   for (; k < last; k++) {
     const a = b[k];
     x ^= a;
@@ -83,11 +83,7 @@ function checkSentence(b: Uint8Array, n: number): number {
       verdict = a === STAR || a === BACKSLASH ? CODE_BAD_CHARACTER : CODE_BAD_ADDRESS;
   }
   if (verdict === 0 && k < 3) verdict = CODE_BAD_ADDRESS;
-  for (k++; k < last; k++) {
-    const a = b[k];
-    x ^= a;
-    if (verdict === 0 && (a === STAR || a === BACKSLASH)) verdict = CODE_BAD_CHARACTER;
-  }
+  for (k++; k < last; k++) x ^= b[k];
   // The checksum verdict comes first, as the reasons are ranked.
   if (((h << 4) | l) !== x) return CODE_BAD_CHECKSUM;
   return verdict;
@@ -144,9 +140,13 @@ function writeLine(out: Uint8Array, sfi: Uint8Array, line: number, seconds: numb
   out[p++] = HEX_DIGITS[x & 15];
   out[p++] = BACKSLASH;
   if (length > 0) out[p] = s[0];
+  const star = length - 3;
   for (let i = 1; i < length; i++) {
     const c = s[i];
     if (c < 0x20 || c >= 0x7f) return 0;
+    // Reserved characters in the fields ('^' only as the start of a ^HH escape).
+    if (i < star && (c === DOLLAR || c === BANG || c === STAR || c === BACKSLASH || c === 0x7e ||
+        (c === 0x5e && (i + 2 >= star || hexValue(s[i + 1]) < 0 || hexValue(s[i + 2]) < 0)))) return 0;
     out[p + i] = c;
   }
   p += length;

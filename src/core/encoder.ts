@@ -20,7 +20,7 @@
 // The group code (1..99) cycles per SFI. "verbatim" forwards the sentence unchanged
 // (legacy listeners), "drop" drops it; each case is counted.
 
-import { HEX_DIGITS, xorRange, writeHex2, asciiBytes } from "./checksum";
+import { HEX_DIGITS, xorRange, writeHex2, asciiBytes, hexValue } from "./checksum";
 import { tsBytes, type ByteHelpers } from "./bytes";
 import type { Clock } from "./io";
 import type { OverlongPolicy } from "./config";
@@ -94,12 +94,22 @@ function reserved(c: number): boolean {
   return c < 0x20 || c >= 0x7f || c === 0x24 || c === 0x21 || c === 0x2a || c === 0x5c || c === 0x5e || c === 0x7e;
 }
 
-/** True when a strict IEC 61162-450 receiver would accept the sentence as it is. */
+/**
+ * True when a strict IEC 61162-450 receiver would accept the sentence as it is:
+ * at most 80 characters of printable ASCII, and none of the characters IEC 61162-1
+ * reserves ('$' '!' '*' '\\' '~', and '^' unless it starts a "^HH" escape) between
+ * the start character and the checksum. The framer delivers such sentences when
+ * their checksum holds (raw-text short messages, docs/framing.md); they go out
+ * carried (or verbatim/dropped, per the overlong policy).
+ */
 export function isStrictlyCarriable(bytes: Uint8Array, length: number): boolean {
   if (length > MAX_SENTENCE) return false;
+  const star = length - 3;
   for (let i = 1; i < length; i++) {
     const c = bytes[i];
     if (c < 0x20 || c >= 0x7f) return false;
+    if (i < star && (c === 0x24 || c === 0x21 || c === 0x2a || c === 0x5c || c === 0x7e ||
+        (c === 0x5e && (hexValue(bytes[i + 1]) < 0 || hexValue(bytes[i + 2]) < 0 || i + 2 >= star)))) return false;
   }
   return true;
 }

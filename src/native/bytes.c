@@ -70,8 +70,8 @@ static int hexValue(uint8_t c)
 }
 
 /* checkSentence(buf, n): a text unit buf[0..n) ended by a line end. 0 when it is a
-   valid sentence (checksum, address, no '*' or '\' in the fields), otherwise the
-   reject code. */
+   valid sentence (checksum; address of upper-case letters and digits up to the
+   first ','), otherwise the reject code. */
 void xs_bd450_check_sentence(xsMachine* the)
 {
 	xsUnsignedValue size;
@@ -97,8 +97,6 @@ void xs_bd450_check_sentence(xsMachine* the)
 			}
 		}
 		if (result == 0 && k < 3) result = BAD_ADDRESS;
-		for (; result == 0 && k < n - 3; k++)
-			if (b[k] == STAR || b[k] == BACKSLASH) result = BAD_CHARACTER;
 	}
 	xsmcSetInteger(xsResult, result);
 }
@@ -130,8 +128,9 @@ static int writeDecimal(uint8_t* o, int p, int64_t v)
 /* writeLine(out, sfi, line, seconds, sentence, length): the whole one-line datagram
    "UdPbC\0\s:<sfi>,n:<line>[,c:<seconds>]*HH\<sentence>\r\n" in out; seconds < 0
    leaves c: out. Returns its length, or 0 when the sentence is not one a strict
-   receiver accepts as it is (longer than 80 bytes, or a byte outside 0x20..0x7E
-   after the start character): the caller then takes the overlong policy's path. */
+   receiver accepts as it is (longer than 80 bytes, a byte outside 0x20..0x7E after
+   the start character, or a reserved character in the fields): the caller then
+   takes the overlong policy's path. */
 void xs_bd450_write_line(xsMachine* the)
 {
 	xsUnsignedValue outSize, sfiSize, size;
@@ -144,8 +143,16 @@ void xs_bd450_write_line(xsMachine* the)
 	uint8_t x = 0;
 	if (length < 0 || length > (int)size || line < 0 || line > 999) xsRangeError("out of range");
 	if (length > 80) { xsmcSetInteger(xsResult, 0); return; }
-	for (i = 1; i < length; i++)
-		if (s[i] < 0x20 || s[i] >= 0x7f) { xsmcSetInteger(xsResult, 0); return; }
+	for (i = 1; i < length; i++) {
+		uint8_t c = s[i];
+		if (c < 0x20 || c >= 0x7f) { xsmcSetInteger(xsResult, 0); return; }
+		/* reserved characters in the fields ('^' only as the start of a ^HH escape) */
+		if (i < length - 3 && (c == DOLLAR || c == BANG || c == STAR || c == BACKSLASH || c == 0x7e ||
+				(c == '^' && (i + 2 >= length - 3 || hexValue(s[i + 1]) < 0 || hexValue(s[i + 2]) < 0)))) {
+			xsmcSetInteger(xsResult, 0);
+			return;
+		}
+	}
 	/* header 6 + TAG (<= 80) + sentence (<= 80) + CR LF */
 	if (outSize < 6 + 2 + sfiSize + 4 + 3 + 24 + 4 + (xsUnsignedValue)length + 2) xsRangeError("out of range");
 	o[p++] = 'U'; o[p++] = 'd'; o[p++] = 'P'; o[p++] = 'b'; o[p++] = 'C'; o[p++] = 0;
