@@ -65,7 +65,7 @@ describe("native byte helpers on a real XS build: byte-identical to the TypeScri
     });
   }
 
-  it("each helper against its TypeScript twin on 40,000 generated inputs (same XS machine)", () => {
+  it("each helper against its TypeScript twin on 64,000 generated inputs (same XS machine)", () => {
     fs.mkdirSync(XSH_DIR, { recursive: true });
     const lines = Buffer.from(all).toString("latin1").split(/\r?\n/).filter((l) => l.length > 3 && l.length < 300).slice(0, 4000);
     const file = path.join(XSH_DIR, `lines-${process.pid}.txt`);
@@ -107,6 +107,13 @@ describe("native byte helpers on a real XS build: byte-identical to the TypeScri
         const cut = rnd(n + 1);
         check("checkSentence", b, [b, cut], [b, cut]);
         check("xor", b, [b, start, end], [b, start, end]);
+        const ct = { noiseBytes: 5 }, cn = { noiseBytes: 5 };
+        check("hunt", b, [b, start, end, ct], [b, start, end, cn]);
+        if (ct.noiseBytes !== cn.noiseBytes && failures.length < 5) failures.push("hunt noiseBytes " + ct.noiseBytes + " vs " + cn.noiseBytes);
+        const budget = rnd(70);
+        check("chunkEnd", b, [b, start, n, budget], [b, start, n, budget]);
+        const et = new Uint8Array(3 * n + 8), en = new Uint8Array(3 * n + 8), at = rnd(8);
+        check("escape", b, [et, at, b, start, end], [en, at, b, start, end], et, en);
         // writeLine: random line count and seconds (or none), a buffer of 1472.
         const line = 1 + rnd(999), secs = rnd(3) ? 1767225600 + rnd(100000) : -1;
         const sfi = new Uint8Array([0x42, 0x44, 0x30 + rnd(10), 0x30, 0x30, 0x31]);
@@ -124,7 +131,7 @@ describe("native byte helpers on a real XS build: byte-identical to the TypeScri
       XSH.print(JSON.stringify({ checks, failures }));`));
       const r = JSON.parse(out.trim().split("\n").pop()!);
       assert.deepEqual(r.failures, []);
-      assert.ok(r.checks >= 40000, `${r.checks} checks`);
+      assert.ok(r.checks >= 64000, `${r.checks} checks`);
     } finally {
       fs.rmSync(file, { force: true });
     }

@@ -63,7 +63,10 @@ for (const name of ["xsh", "$262", "runScript", "unicodeCompare", "lockdown", "c
 
 /** The native helpers as a ByteHelpers object (the names the board's src/native/bytes.js binds). */
 export const NATIVE_BYTES_JS = `Object.freeze({
+  hunt: XSH.native.xs_bd450_hunt,
   scanText: XSH.native.xs_bd450_scan_text,
+  chunkEnd: XSH.native.xs_bd450_chunk_end,
+  escape: XSH.native.xs_bd450_escape,
   checkSentence: XSH.native.xs_bd450_check_sentence,
   xor: XSH.native.xs_bd450_xor,
   writeLine: XSH.native.xs_bd450_write_line,

@@ -14,6 +14,12 @@ import { HEX_DIGITS } from "./checksum";
 
 export interface ByteHelpers {
   /**
+   * Skip bytes[start..end) up to the next start character ('$' or '!'): returns its
+   * index (or end), and adds the bytes skipped other than CR and LF to
+   * counters.noiseBytes.
+   */
+  hunt(bytes: Uint8Array, start: number, end: number, counters: { noiseBytes: number }): number;
+  /**
    * Copy printable text bytes (0x20..0xFF except 0x7F, '$', '!') from
    * bytes[start..end) to buf[len..) until another byte or a full buf. Returns the
    * index in `bytes` where it stopped (the new len is len + (result - start)).
@@ -27,6 +33,13 @@ export interface ByteHelpers {
   checkSentence(buf: Uint8Array, n: number): number;
   /** XOR of bytes[start..end). */
   xor(bytes: Uint8Array, start: number, end: number): number;
+  /**
+   * Carrier chunking: the end of the chunk of src[from..length) that fits `budget`
+   * bytes once escaped (a reserved byte takes 3, as ^HH; an escape is never split).
+   */
+  chunkEnd(src: Uint8Array, from: number, length: number, budget: number): number;
+  /** Write src[from..to) escaped (reserved bytes as ^HH) at out[p]; returns the new end. */
+  escape(out: Uint8Array, p: number, src: Uint8Array, from: number, to: number): number;
   /**
    * The one-line datagram "UdPbC\0\s:<sfi>,n:<line>[,c:<seconds>]*HH\<sentence>\r\n"
    * in out (seconds < 0: no c:). Returns its length, or 0 when the sentence is
@@ -53,6 +66,18 @@ function hexValue(c: number): number {
   if (c >= 0x41 && c <= 0x46) return c - 0x37;
   if (c >= 0x61 && c <= 0x66) return c - 0x57;
   return -1;
+}
+
+function hunt(bytes: Uint8Array, start: number, end: number, counters: { noiseBytes: number }): number {
+  let i = start, noise = 0;
+  while (i < end) {
+    const c = bytes[i];
+    if (c === DOLLAR || c === BANG) break;
+    if (c !== 0x0d && c !== 0x0a) noise++;
+    i++;
+  }
+  if (noise) counters.noiseBytes += noise;
+  return i;
 }
 
 function scanText(bytes: Uint8Array, start: number, end: number, buf: Uint8Array, len: number): number {
@@ -93,6 +118,34 @@ function xor(bytes: Uint8Array, start: number, end: number): number {
   let x = 0;
   for (let i = start; i < end; i++) x ^= bytes[i];
   return x;
+}
+
+/** True when a byte must be escaped inside a carrier chunk (IEC 61162-1 reserved or not printable ASCII). */
+function reserved(c: number): boolean {
+  return c < 0x20 || c >= 0x7f || c === 0x24 || c === 0x21 || c === 0x2a || c === 0x5c || c === 0x5e || c === 0x7e;
+}
+
+function chunkEnd(src: Uint8Array, from: number, length: number, budget: number): number {
+  let i = from, used = 0;
+  while (i < length) {
+    const size = reserved(src[i]) ? 3 : 1;
+    if (used + size > budget) break;
+    used += size;
+    i++;
+  }
+  return i;
+}
+
+function escape(out: Uint8Array, p: number, src: Uint8Array, from: number, to: number): number {
+  for (let k = from; k < to; k++) {
+    const c = src[k];
+    if (reserved(c)) {
+      out[p++] = 0x5e; // '^'
+      out[p++] = HEX_DIGITS[c >> 4];
+      out[p++] = HEX_DIGITS[c & 15];
+    } else out[p++] = c;
+  }
+  return p;
 }
 
 /** c: digits of the last `seconds` written (they change once a second, not per sentence). */
@@ -192,4 +245,4 @@ function ownLines(bytes: Uint8Array, length: number, out: Uint8Array): number {
 }
 
 /** The reference implementation (and the Node path). */
-export const tsBytes: ByteHelpers = Object.freeze({ scanText, checkSentence, xor, writeLine, ownLines });
+export const tsBytes: ByteHelpers = Object.freeze({ hunt, scanText, checkSentence, xor, chunkEnd, escape, writeLine, ownLines });

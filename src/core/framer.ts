@@ -162,14 +162,7 @@ export class SentenceFramer {
       // detection, skipping) is left to step(), byte by byte.
       const st = this.state;
       if (st === HUNT) {
-        let noise = 0;
-        while (i < end) {
-          const c = bytes[i];
-          if (c === DOLLAR || c === BANG) break;
-          if (c !== CR && c !== LF) noise++;
-          i++;
-        }
-        this.counters.noiseBytes += noise;
+        i = this.bytes.hunt(bytes, i, end, this.counters);
         if (i < end) this.begin(bytes[i++]);
         continue;
       }

@@ -41,6 +41,28 @@ static int intArg(xsMachine* the, int i)
 	return xsmcToInteger(xsArg(i));
 }
 
+/* hunt(bytes, start, end, counters): index of the next '$' or '!' in bytes[start..end)
+   (or end); the bytes skipped other than CR and LF are added to counters.noiseBytes. */
+void xs_bd450_hunt(xsMachine* the)
+{
+	xsUnsignedValue size;
+	const uint8_t* bytes = bufferArg(the, 0, &size, 0);
+	int i = intArg(the, 1), end = intArg(the, 2), noise = 0;
+	if (i < 0 || end > (int)size) xsRangeError("out of range");
+	for (; i < end; i++) {
+		uint8_t c = bytes[i];
+		if (c == DOLLAR || c == BANG) break;
+		if (c != 0x0d && c != 0x0a) noise++;
+	}
+	if (noise) {
+		xsmcVars(1);
+		xsmcGet(xsVar(0), xsArg(3), xsID("noiseBytes"));
+		xsmcSetNumber(xsVar(0), xsmcToNumber(xsVar(0)) + noise);
+		xsmcSet(xsArg(3), xsID("noiseBytes"), xsVar(0));
+	}
+	xsmcSetInteger(xsResult, i);
+}
+
 /* scanText(bytes, start, end, buf, len): copy printable text bytes (not '$' / '!')
    from bytes[start..end) to buf[len..); stop at any other byte or a full buf.
    Returns the index in bytes where it stopped. */
@@ -111,6 +133,50 @@ void xs_bd450_xor(xsMachine* the)
 	if (i < 0 || end > (int)size) xsRangeError("out of range");
 	for (; i < end; i++) x ^= b[i];
 	xsmcSetInteger(xsResult, x);
+}
+
+/* Reserved inside a carrier chunk: escaped as ^HH. */
+static int reserved(uint8_t c)
+{
+	return c < 0x20 || c >= 0x7f || c == DOLLAR || c == BANG || c == STAR || c == BACKSLASH || c == '^' || c == '~';
+}
+
+/* chunkEnd(src, from, length, budget): end of the chunk of src[from..length) that
+   fits budget bytes escaped (3 per reserved byte, never split). */
+void xs_bd450_chunk_end(xsMachine* the)
+{
+	xsUnsignedValue size;
+	const uint8_t* src = bufferArg(the, 0, &size, 0);
+	int i = intArg(the, 1), length = intArg(the, 2), budget = intArg(the, 3), used = 0;
+	if (i < 0 || length > (int)size) xsRangeError("out of range");
+	for (; i < length; i++) {
+		int n = reserved(src[i]) ? 3 : 1;
+		if (used + n > budget) break;
+		used += n;
+	}
+	xsmcSetInteger(xsResult, i);
+}
+
+/* escape(out, p, src, from, to): src[from..to) escaped at out[p]; returns the new end. */
+void xs_bd450_escape(xsMachine* the)
+{
+	xsUnsignedValue outSize, size;
+	uint8_t* o = bufferArg(the, 0, &outSize, 1);
+	int p = intArg(the, 1);
+	const uint8_t* src = bufferArg(the, 2, &size, 0);
+	int k = intArg(the, 3), to = intArg(the, 4);
+	if (p < 0 || k < 0 || to > (int)size || (k < to && p + 3 * (to - k) > (int)outSize)) xsRangeError("out of range");
+	for (; k < to; k++) {
+		uint8_t c = src[k];
+		if (reserved(c)) {
+			o[p++] = '^';
+			o[p++] = hexDigits[c >> 4];
+			o[p++] = hexDigits[c & 15];
+		}
+		else
+			o[p++] = c;
+	}
+	xsmcSetInteger(xsResult, p);
 }
 
 static int writeDecimal(uint8_t* o, int p, int64_t v)

@@ -14,7 +14,10 @@
 #include "xsAll.h"
 #include "xs.h"
 
+extern void xs_bd450_hunt(xsMachine* the);
 extern void xs_bd450_scan_text(xsMachine* the);
+extern void xs_bd450_chunk_end(xsMachine* the);
+extern void xs_bd450_escape(xsMachine* the);
 extern void xs_bd450_check_sentence(xsMachine* the);
 extern void xs_bd450_xor(xsMachine* the);
 extern void xs_bd450_write_line(xsMachine* the);
@@ -64,7 +67,10 @@ void fxBuildFuzz(xsMachine* the)
 	txSlot* slot;
 	txSlot* native;
 	slot = fxLastProperty(the, fxNewHostObject(the, NULL));
+	slot = fxNextHostFunctionProperty(the, slot, xs_bd450_hunt, 4, xsID("xs_bd450_hunt"), XS_NO_FLAG);
 	slot = fxNextHostFunctionProperty(the, slot, xs_bd450_scan_text, 5, xsID("xs_bd450_scan_text"), XS_NO_FLAG);
+	slot = fxNextHostFunctionProperty(the, slot, xs_bd450_chunk_end, 4, xsID("xs_bd450_chunk_end"), XS_NO_FLAG);
+	slot = fxNextHostFunctionProperty(the, slot, xs_bd450_escape, 5, xsID("xs_bd450_escape"), XS_NO_FLAG);
 	slot = fxNextHostFunctionProperty(the, slot, xs_bd450_check_sentence, 2, xsID("xs_bd450_check_sentence"), XS_NO_FLAG);
 	slot = fxNextHostFunctionProperty(the, slot, xs_bd450_xor, 3, xsID("xs_bd450_xor"), XS_NO_FLAG);
 	slot = fxNextHostFunctionProperty(the, slot, xs_bd450_write_line, 6, xsID("xs_bd450_write_line"), XS_NO_FLAG);
