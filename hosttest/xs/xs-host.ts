@@ -483,7 +483,7 @@ export class HostDriver {
     const clock = this.clock, timers = this.timers;
     const firmware = o.firmware !== false;
     const hooks = firmware
-      ? gatewayHooks({ clock, silentAfter: config.alSilentS, noFixAfter: config.alNoFixS, checksumPercent: config.alCsumPct })
+      ? gatewayHooks({ clock, silentAfter: config.alSilentS, noFixAfter: config.alNoFixS, checksumPercent: config.alCsumPct, bytes: this.hooks.bytes })
       : undefined;
     let con: Console | undefined;
     let net: NetworkSide | undefined;

@@ -69,6 +69,9 @@ export const NATIVE_BYTES_JS = `Object.freeze({
   escape: XSH.native.xs_bd450_escape,
   checkSentence: XSH.native.xs_bd450_check_sentence,
   xor: XSH.native.xs_bd450_xor,
+  fieldIndex: XSH.native.xs_bd450_field_index,
+  decimal: XSH.native.xs_bd450_decimal,
+  integer: XSH.native.xs_bd450_integer,
   writeLine: XSH.native.xs_bd450_write_line,
   ownLines: XSH.native.xs_bd450_own_lines,
 })`;

@@ -8,6 +8,7 @@ import { Fields } from "./fields";
 import type { JsonContext, SentenceKind } from "./kind";
 import { pack3, unpack3 } from "./kind";
 import { DECODER_TABLE, TableRow } from "./table";
+import type { ByteHelpers } from "../core/bytes";
 
 /** Sentence classes that have no decoder. */
 export const KIND_UNKNOWN = "unknown", KIND_PROPRIETARY = "proprietary";
@@ -34,14 +35,16 @@ interface Slot {
 }
 
 export class SentenceDecoder {
-  readonly fields = new Fields();
+  readonly fields: Fields;
   readonly result = new DecodedSentence();
   private slots = new Map<number, Slot>();
   /** Decoded sentences per kind, and field errors per kind. */
   readonly counts = new Map<string, number>();
   readonly errors = new Map<string, number>();
 
-  constructor(table: ReadonlyArray<TableRow> = DECODER_TABLE) {
+  /** `bytes`: the byte loops for the field index (native on the board); default TypeScript. */
+  constructor(table: ReadonlyArray<TableRow> = DECODER_TABLE, bytes?: ByteHelpers) {
+    this.fields = new Fields(bytes);
     for (const row of table) {
       const f = row.formatter;
       this.slots.set(pack3(f.charCodeAt(0), f.charCodeAt(1), f.charCodeAt(2)), { row, records: row.kinds.map((k) => k.create()) });

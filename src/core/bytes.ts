@@ -31,6 +31,21 @@ export interface ByteHelpers {
    * first ','), otherwise the reject code (REJECT_REASONS index + 1).
    */
   checkSentence(buf: Uint8Array, n: number): number;
+  /**
+   * Index the comma-separated fields of bytes[1..bodyEnd) into `table`: start
+   * offsets as 16-bit numbers in platform byte order (little-endian on every bd450
+   * target) at table[0..), end offsets from table[2 * (max + 1)..). Field 0 is the
+   * address. Returns the number of data fields (the last field's index), or -1
+   * when there are more than `max` (the first `max` are indexed).
+   */
+  fieldIndex(bytes: Uint8Array, bodyEnd: number, table: Uint8Array, max: number): number;
+  /**
+   * [+-]digits[.digits] in bytes[a..b) as a number (the mantissa accumulated digit by
+   * digit in doubles, then divided by 10^fraction digits); NaN when empty or malformed.
+   */
+  decimal(bytes: Uint8Array, a: number, b: number): number;
+  /** [+-]digits in bytes[a..b) as a number; NaN when empty or malformed. */
+  integer(bytes: Uint8Array, a: number, b: number): number;
   /** XOR of bytes[start..end). */
   xor(bytes: Uint8Array, start: number, end: number): number;
   /**
@@ -112,6 +127,73 @@ function checkSentence(b: Uint8Array, n: number): number {
   // The checksum verdict comes first, as the reasons are ranked.
   if (((h << 4) | l) !== x) return CODE_BAD_CHECKSUM;
   return verdict;
+}
+
+function fieldIndex(bytes: Uint8Array, bodyEnd: number, table: Uint8Array, max: number): number {
+  const ends = 2 * (max + 1);
+  if (table.length < 2 * ends) throw new RangeError("out of range");
+  let n = 0, s = 1;
+  for (;;) {
+    // TypedArray indexOf is native: one call per field instead of interpreted work per byte (XS).
+    const i = bytes.indexOf(COMMA, s);
+    if (i < 0 || i >= bodyEnd) break;
+    if (n >= max) return -1;
+    table[2 * n] = s & 255; table[2 * n + 1] = s >> 8;
+    table[ends + 2 * n] = i & 255; table[ends + 2 * n + 1] = i >> 8;
+    n++;
+    s = i + 1;
+  }
+  table[2 * n] = s & 255; table[2 * n + 1] = s >> 8;
+  table[ends + 2 * n] = bodyEnd & 255; table[ends + 2 * n + 1] = bodyEnd >> 8;
+  return n;
+}
+
+/** 10^n for n = 0..22: all exactly representable, so mantissa / POW10[n] is correctly rounded like parseFloat. */
+const POW10: number[] = [];
+for (let i = 0, p = 1; i <= 22; i++, p *= 10) POW10.push(p);
+
+function decimal(bytes: Uint8Array, a: number, b: number): number {
+  if (a >= b) return NaN;
+  let k = a, neg = false;
+  const c0 = bytes[k];
+  if (c0 === 0x2d || c0 === 0x2b) {
+    neg = c0 === 0x2d;
+    k++;
+  }
+  let m = 0, frac = -1, nd = 0;
+  for (; k < b; k++) {
+    const c = bytes[k];
+    if (c === 0x2e) {
+      if (frac >= 0) return NaN;
+      frac = 0;
+      continue;
+    }
+    if (c < 0x30 || c > 0x39) return NaN;
+    m = m * 10 + (c - 0x30);
+    nd++;
+    if (frac >= 0) frac++;
+  }
+  if (nd === 0) return NaN;
+  const v = frac > 0 ? (frac <= 22 ? m / POW10[frac] : m / Math.pow(10, frac)) : m;
+  return neg ? -v : v;
+}
+
+function integer(bytes: Uint8Array, a: number, b: number): number {
+  if (a >= b) return NaN;
+  let k = a, neg = false;
+  const c0 = bytes[k];
+  if (c0 === 0x2d || c0 === 0x2b) {
+    neg = c0 === 0x2d;
+    k++;
+    if (k === b) return NaN;
+  }
+  let v = 0;
+  for (; k < b; k++) {
+    const c = bytes[k];
+    if (c < 0x30 || c > 0x39) return NaN;
+    v = v * 10 + (c - 0x30);
+  }
+  return neg ? -v : v;
 }
 
 function xor(bytes: Uint8Array, start: number, end: number): number {
@@ -245,4 +327,4 @@ function ownLines(bytes: Uint8Array, length: number, out: Uint8Array): number {
 }
 
 /** The reference implementation (and the Node path). */
-export const tsBytes: ByteHelpers = Object.freeze({ hunt, scanText, checkSentence, xor, chunkEnd, escape, writeLine, ownLines });
+export const tsBytes: ByteHelpers = Object.freeze({ hunt, scanText, checkSentence, fieldIndex, decimal, integer, xor, chunkEnd, escape, writeLine, ownLines });

@@ -123,6 +123,93 @@ void xs_bd450_check_sentence(xsMachine* the)
 	xsmcSetInteger(xsResult, result);
 }
 
+/* fieldIndex(bytes, bodyEnd, table, max): start offsets (16-bit, platform order) of
+   the comma-separated fields of bytes[1..bodyEnd) at table[0..), end offsets from
+   table[2 * (max + 1)..); returns the last field's index, or -1 past max fields. */
+void xs_bd450_field_index(xsMachine* the)
+{
+	xsUnsignedValue size, tableSize;
+	const uint8_t* b = bufferArg(the, 0, &size, 0);
+	int bodyEnd = intArg(the, 1);
+	uint16_t* table = (uint16_t*)bufferArg(the, 2, &tableSize, 1);
+	int max = intArg(the, 3), n = 0, s = 1, i;
+	uint16_t* ends = table + max + 1;
+	if (max < 0 || tableSize < 4 * ((xsUnsignedValue)max + 1) || bodyEnd > (int)size || ((uintptr_t)table & 1)) xsRangeError("out of range");
+	for (i = 1; i < bodyEnd; i++) {
+		if (b[i] != COMMA) continue;
+		if (n >= max) { xsmcSetInteger(xsResult, -1); return; }
+		table[n] = (uint16_t)s;
+		ends[n] = (uint16_t)i;
+		n++;
+		s = i + 1;
+	}
+	table[n] = (uint16_t)s;
+	ends[n] = (uint16_t)bodyEnd;
+	xsmcSetInteger(xsResult, n);
+}
+
+static const double pow10[23] = {
+	1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+	1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22
+};
+
+/* decimal(bytes, a, b): [+-]digits[.digits] as a number, NaN when empty or malformed.
+   The same double operations as the TypeScript twin (m = m * 10 + d, then one
+   division by 10^fraction digits), so the same result bit for bit. */
+void xs_bd450_decimal(xsMachine* the)
+{
+	xsUnsignedValue size;
+	const uint8_t* bytes = bufferArg(the, 0, &size, 0);
+	int k = intArg(the, 1), b = intArg(the, 2), neg = 0, frac = -1, nd = 0;
+	volatile double m = 0; /* no fused multiply-add: the same rounding as JS */
+	double v;
+	if (k < 0 || b > (int)size) xsRangeError("out of range");
+	if (k >= b) { xsmcSetNumber(xsResult, C_NAN); return; }
+	if (bytes[k] == '-' || bytes[k] == '+') {
+		neg = bytes[k] == '-';
+		k++;
+	}
+	for (; k < b; k++) {
+		uint8_t c = bytes[k];
+		if (c == '.') {
+			if (frac >= 0) { xsmcSetNumber(xsResult, C_NAN); return; }
+			frac = 0;
+			continue;
+		}
+		if (c < '0' || c > '9') { xsmcSetNumber(xsResult, C_NAN); return; }
+		m = m * 10;
+		m = m + (c - '0');
+		nd++;
+		if (frac >= 0) frac++;
+	}
+	if (nd == 0) { xsmcSetNumber(xsResult, C_NAN); return; }
+	v = frac > 0 ? (frac <= 22 ? m / pow10[frac] : m / c_pow(10, frac)) : m;
+	xsmcSetNumber(xsResult, neg ? -v : v);
+}
+
+/* integer(bytes, a, b): [+-]digits as a number, NaN when empty or malformed. */
+void xs_bd450_integer(xsMachine* the)
+{
+	xsUnsignedValue size;
+	const uint8_t* bytes = bufferArg(the, 0, &size, 0);
+	int k = intArg(the, 1), b = intArg(the, 2), neg = 0;
+	volatile double v = 0;
+	if (k < 0 || b > (int)size) xsRangeError("out of range");
+	if (k >= b) { xsmcSetNumber(xsResult, C_NAN); return; }
+	if (bytes[k] == '-' || bytes[k] == '+') {
+		neg = bytes[k] == '-';
+		k++;
+		if (k == b) { xsmcSetNumber(xsResult, C_NAN); return; }
+	}
+	for (; k < b; k++) {
+		uint8_t c = bytes[k];
+		if (c < '0' || c > '9') { xsmcSetNumber(xsResult, C_NAN); return; }
+		v = v * 10;
+		v = v + (c - '0');
+	}
+	xsmcSetNumber(xsResult, neg ? -v : v);
+}
+
 /* xor(bytes, start, end): XOR of bytes[start..end). */
 void xs_bd450_xor(xsMachine* the)
 {
