@@ -25,6 +25,7 @@
 //   10006  C         B         UART QUEUE OVERFLOW     commands for the terminal dropped (queue full)
 //   10007  W         B         DUPLICATE SFI           a datagram with our SFI that this gateway did not send
 //   10008  W         B         NETWORK SEND FAILING    UDP sends failed within the last 5 s (link down, no route)
+//   10009  C         B         TERMINAL DATA LOST      the terminal UART's receive buffer overflowed within the last minute
 
 import type { Clock } from "./io";
 import { asciiBytes, withChecksum } from "./checksum";
@@ -57,6 +58,7 @@ export const GATEWAY_ALERTS: ReadonlyArray<AlertDefinition> = [
   { key: "uartOverflow", id: 10006, priority: "C", category: "B", text: "UART QUEUE OVERFLOW" },
   { key: "sfiCollision", id: 10007, priority: "W", category: "B", text: "DUPLICATE SFI ON NETWORK" },
   { key: "netSend", id: 10008, priority: "W", category: "B", text: "NETWORK SEND FAILING" },
+  { key: "uartRxLost", id: 10009, priority: "C", category: "B", text: "TERMINAL DATA LOST" },
 ];
 
 export interface AlertManagerOptions {

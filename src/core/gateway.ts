@@ -43,6 +43,8 @@ export interface GatewayCounters {
   uartWritten: number;
   uartDropped: number;
   uartBytes: number;
+  /** Receive overflows reported by the serial driver (bytes lost before JS read them; src/native/serial-ring). */
+  uartRxOverflows: number;
   /** Serial device lost and reopened (host: terminal unplugged). */
   serialErrors: number;
   serialReopens: number;
@@ -116,6 +118,8 @@ export class Gateway {
   private writing?: Uint8Array;
   private writeOffset = 0;
   private writable = 0;
+  /** The open serial instance's overflow count already added to counters.uartRxOverflows. */
+  private rxOverflowSeen = 0;
 
   constructor(options: GatewayOptions) {
     this.options = options;
@@ -128,6 +132,7 @@ export class Gateway {
     this.counters = {
       forwarded: 0, datagrams: 0, sendErrors: 0, perGroup: new Array<number>(GROUP_COUNT + 1).fill(0),
       framesNotConverted: 0, uartQueued: 0, uartWritten: 0, uartDropped: 0, uartBytes: 0, serialErrors: 0, serialReopens: 0,
+      uartRxOverflows: 0,
     };
     this.converted = new Uint8Array(this.config.maxLine);
     this.encoder = new Iec450Encoder({
@@ -249,6 +254,7 @@ export class Gateway {
   private openSerial(): void {
     const { io, ...rest } = this.options.serial!;
     const self = this;
+    this.rxOverflowSeen = 0;
     try {
       this.serial = new io({
         ...rest,
@@ -278,6 +284,15 @@ export class Gateway {
       if (!n) break;
       this.framer.feed(this.rx, 0, n);
     }
+    const lost = serial.overflow;
+    if (lost !== undefined && lost > this.rxOverflowSeen) this.rxOverflowed(lost);
+  }
+
+  private rxOverflowed(lost: number): void {
+    this.counters.uartRxOverflows += lost - this.rxOverflowSeen;
+    this.rxOverflowSeen = lost;
+    const c = this.counters.uartRxOverflows;
+    if (c === 1 || c % 100 === 0) this.events.add("uart.rxoverflow", `terminal bytes lost before they were read (${c} receive overflows so far)`);
   }
 
   /** The first callback of a reopened port proves it open (a host open is asynchronous). */
@@ -408,7 +423,7 @@ export class Gateway {
       overlongCarried: e.overlongCarried, overlongVerbatim: e.overlongVerbatim, overlongDropped: e.overlongDropped,
       carrierLines: e.carrierLines, framesNotConverted: c.framesNotConverted,
       uartQueued: c.uartQueued, uartWritten: c.uartWritten, uartDropped: c.uartDropped, uartBytes: c.uartBytes,
-      serialErrors: c.serialErrors, serialReopens: c.serialReopens,
+      serialErrors: c.serialErrors, serialReopens: c.serialReopens, uartRxOverflows: c.uartRxOverflows,
     };
   }
 }

@@ -240,6 +240,8 @@ export class NetworkSide {
   private collisionLoggedAt = -Infinity;
   private lastUartDropped = 0;
   private lastUartDropAt = -Infinity;
+  private lastRxOverflows = 0;
+  private lastRxOverflowAt = -Infinity;
   private lastSendErrors = 0;
   private lastSendErrorAt = -Infinity;
 
@@ -544,6 +546,13 @@ export class NetworkSide {
       this.lastSendErrorAt = now;
     }
     set(a, AL_NET_SEND, now - this.lastSendErrorAt < 5000);
+    // Terminal bytes lost in the receive path (serial driver overflow): active for a minute after.
+    const rxLost = this.gw.counters.uartRxOverflows;
+    if (rxLost !== this.lastRxOverflows) {
+      this.lastRxOverflows = rxLost;
+      this.lastRxOverflowAt = now;
+    }
+    set(a, AL_UART_RX_LOST, now - this.lastRxOverflowAt < 60000);
     a.heartbeatStatus = a.isActive(AL_TERMINAL_SILENT) ? HBT_NOT_NORMAL : HBT_NORMAL;
     a.tick();
     // Forget expired answer routes.
@@ -559,7 +568,8 @@ export class NetworkSide {
 // Alert keys and HBT statuses used by tick() once a second, as constants: on XS a string
 // literal in evaluated bytecode is copied into a new chunk each time it runs.
 const AL_TERMINAL_SILENT = "terminalSilent", AL_NO_FIX = "noFix", AL_CARD_ABSENT = "cardAbsent", AL_BEAMS_LOST = "beamsLost",
-  AL_CHECKSUM_RATE = "checksumRate", AL_UART_OVERFLOW = "uartOverflow", AL_SFI_COLLISION = "sfiCollision", AL_NET_SEND = "netSend";
+  AL_CHECKSUM_RATE = "checksumRate", AL_UART_OVERFLOW = "uartOverflow", AL_SFI_COLLISION = "sfiCollision", AL_NET_SEND = "netSend",
+  AL_UART_RX_LOST = "uartRxLost";
 const HBT_NORMAL = "A", HBT_NOT_NORMAL = "V";
 
 /** An own-SFI line whose n we sent within this time is our own loopback. */
