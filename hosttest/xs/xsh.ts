@@ -8,14 +8,14 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { spawnSync } from "node:child_process";
 import { bundle, commandPlan, concat, parseRecords, repoRoot, type Datagram, type RunOptions } from "./xs-harness";
-import { OP_INIT, OP_STATS, OP_TICK, type InitOptions } from "./xs-host";
+import { OP_INIT, OP_LOAD, OP_REALTIME, OP_STATS, OP_TICK, type InitOptions, type RealtimeOptions, type RealtimeResult } from "./xs-host";
 
 export const XSH_DIR = path.join(repoRoot, ".cache", "xs-host");
 const BINARY = path.join(XSH_DIR, "bd450-xsh");
 const SOURCES = () => [
   path.join(repoRoot, "scripts/build-xs-host.sh"),
   path.join(repoRoot, "hosttest/xs/native/bd450-xst.c"),
-  ...fs.readdirSync(path.join(repoRoot, "src/native")).filter((f) => f.endsWith(".c") || f.endsWith(".h")).map((f) => path.join(repoRoot, "src/native", f)),
+  path.join(repoRoot, "src/native/bytes.c"),
 ];
 
 let built: { path?: string; reason?: string } | undefined;
@@ -129,6 +129,7 @@ function mainScript(messagesFile: string, repliesFile: string, o: XshRunOptions)
   const driver = require("hosttest/xs/xs-host").createHostDriver({
     flush(b) { flushed.push(b.slice(0)); },
     gc: XSH.gc,
+    meter: XSH.meter,
     bytes: ${o.native ? NATIVE_BYTES_JS : "undefined"},
   });
   const flushed = [];
@@ -207,6 +208,11 @@ export function runCommandsOnXsh(chunks: Uint8Array[], o: XshRunOptions): XshRun
   for (const s of commandPlan(chunks, o)) { kinds.push(s.kind); messages.push(s.message); }
   kinds.push("tick", "stats");
   messages.push(new Uint8Array([OP_TICK, 0, 0, 3, 232]), new Uint8Array([OP_STATS]));
+  return runMessagesOnXsh(kinds, messages, o);
+}
+
+/** Any command sequence for the host driver, in one run of the XS test host. */
+export function runMessagesOnXsh(kinds: string[], messages: Uint8Array[], o: XshRunOptions): XshRun {
   fs.mkdirSync(XSH_DIR, { recursive: true });
   const tag = `${process.pid}-${runs++}`;
   const inFile = path.join(XSH_DIR, `in-${tag}.bin`), outFile = path.join(XSH_DIR, `out-${tag}.bin`);
@@ -219,6 +225,35 @@ export function runCommandsOnXsh(chunks: Uint8Array[], o: XshRunOptions): XshRun
     fs.rmSync(inFile, { force: true });
     fs.rmSync(outFile, { force: true });
   }
+}
+
+function jsonMessage(op: number, value: unknown): Uint8Array {
+  const s = JSON.stringify(value);
+  const m = new Uint8Array(1 + s.length);
+  m[0] = op;
+  for (let i = 0; i < s.length; i++) m[1 + i] = s.charCodeAt(i);
+  return m;
+}
+
+/**
+ * The firmware wiring fed in real time (xs-host.ts RealtimeOptions): `epochs` are
+ * the terminal's bursts (one per epochMs), the receive buffer holds `capacity`
+ * bytes. Returns the model's result and the gateway's stats.
+ */
+export function runRealtimeOnXsh(epochs: Uint8Array[], rt: Omit<RealtimeOptions, "epochs">, o: XshRunOptions = {}): { result: RealtimeResult; stats: Record<string, any> } {
+  const { native: _n, profile: _p, chunksPerCommand: _c, loadBytes: _l, ...init } = o;
+  const all = concat(epochs);
+  const load = new Uint8Array(1 + all.length);
+  load[0] = OP_LOAD;
+  load.set(all, 1);
+  const r = runMessagesOnXsh(["init", "load", "realtime", "stats"], [
+    initMessage({ ...init, rxCapacity: rt.capacity, capture: false }),
+    load,
+    jsonMessage(OP_REALTIME, { ...rt, epochs: epochs.map((e) => e.length) }),
+    new Uint8Array([OP_STATS]),
+  ], o);
+  const text = (b: Uint8Array) => String.fromCharCode(...b);
+  return { result: JSON.parse(text(r.replies[2])), stats: JSON.parse(text(r.replies[3])) };
 }
 
 /** The gateway on the XS test host: datagrams, UART output and stats, as runGatewayOnXs gives them. */
