@@ -8,25 +8,9 @@
 // harness's TypeScript twin of the driver buffer) against a plain array model.
 
 import * as assert from "node:assert/strict";
-import * as fs from "node:fs";
-import * as path from "node:path";
-import { SentenceFramer } from "../../src/core/framer";
 import { FifoSerial } from "./xs-host";
-import { repoRoot } from "./xs-harness";
-import { runRealtimeOnXsh, xshBinary } from "./xsh";
+import { epochStream, runRealtimeOnXsh, xshBinary } from "./xsh";
 import { ESP32_UNITS_PER_SECOND, FIFO_BYTES, RING_BYTES } from "./esp32-speed";
-
-/** A terminal's 1 Hz output: 16 checksum-valid corpus sentences per epoch, sent back to back. */
-export function epochStream(epochs: number, perEpoch = 16): Uint8Array[] {
-  const dir = path.resolve(repoRoot, "../shared/corpus/nmea");
-  const sentences: string[] = [];
-  const framer = new SentenceFramer({ onSentence(b, n) { if (n <= 80) sentences.push(Buffer.from(b.subarray(0, n)).toString("latin1")); } });
-  for (const f of fs.readdirSync(dir).filter((f) => f.endsWith(".log")).sort()) framer.feed(new Uint8Array(fs.readFileSync(path.join(dir, f))));
-  const out: Uint8Array[] = [];
-  for (let e = 0; e < epochs; e++)
-    out.push(new Uint8Array(Buffer.from(sentences.slice(e * perEpoch, (e + 1) * perEpoch).map((s) => s + "\r\n").join(""), "latin1")));
-  return out;
-}
 
 describe("terminal receive path in real time (XS test host, native helpers, ESP32 speed assumed)", function () {
   this.timeout(120000);

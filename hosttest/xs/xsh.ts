@@ -8,6 +8,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { spawnSync } from "node:child_process";
 import { bundle, commandPlan, concat, parseRecords, repoRoot, type Datagram, type RunOptions } from "./xs-harness";
+import { SentenceFramer } from "../../src/core/framer";
 import { OP_INIT, OP_LOAD, OP_REALTIME, OP_STATS, OP_TICK, type InitOptions, type RealtimeOptions, type RealtimeResult } from "./xs-host";
 
 export const XSH_DIR = path.join(repoRoot, ".cache", "xs-host");
@@ -36,15 +37,16 @@ export function xshBinary(): { path?: string; reason?: string } {
 
 let runs = 0;
 
-/** Run a script on the host; returns what it printed. */
-export function runXsh(script: string): string {
+/** Run a script on the host; returns what it printed. `wrap`: a command to run the host under (valgrind ...). */
+export function runXsh(script: string, wrap: string[] = []): string {
   const bin = xshBinary();
   if (!bin.path) throw new Error(bin.reason);
   const file = path.join(XSH_DIR, `run-${process.pid}-${runs++}.js`);
   fs.writeFileSync(file, script);
   try {
-    const r = spawnSync(bin.path, ["-s", file], { encoding: "utf8", maxBuffer: 256 * 1024 * 1024, timeout: 600000 });
-    if (r.status !== 0 || /Error/.test(r.stderr)) throw new Error(`XS host: exit ${r.status}\n${r.stderr}\n${r.stdout.slice(-2000)}`);
+    const argv = [...wrap, bin.path, "-s", file];
+    const r = spawnSync(argv[0], argv.slice(1), { encoding: "utf8", maxBuffer: 256 * 1024 * 1024, timeout: 1800000 });
+    if (r.status !== 0 || (!wrap.length && /Error/.test(r.stderr))) throw new Error(`XS host: exit ${r.status}\n${r.stderr}\n${r.stdout.slice(-2000)}`);
     return r.stdout;
   } finally {
     fs.rmSync(file, { force: true });
@@ -56,7 +58,7 @@ export function runXsh(script: string): string {
  * native helpers, gc, print) and removed, then bundle() removes what a board lacks.
  */
 export function xshBundle(entries: string[], main: string): string {
-  return `const XSH = Object.freeze({ meter: xsh.meter, readFile: xsh.readFile, writeFile: xsh.writeFile, native: xsh.native, gc: $262.gc, print: print });
+  return `const XSH = Object.freeze({ meter: xsh.meter, slots: xsh.slots, chunks: xsh.chunks, readFile: xsh.readFile, writeFile: xsh.writeFile, native: xsh.native, gc: $262.gc, print: print });
 for (const name of ["xsh", "$262", "runScript", "unicodeCompare", "lockdown", "clearInterval", "clearTimeout", "setInterval", "setTimeout"]) delete globalThis[name];
 ` + bundle(entries, main);
 }
@@ -103,6 +105,8 @@ export interface XshRunOptions extends RunOptions {
   native?: boolean;
   /** Split the meter by stage (approximate: the wrappers cost units too). */
   profile?: boolean;
+  /** Run the host under this command (e.g. valgrind). */
+  wrap?: string[];
 }
 
 /** Stages of the profile: [module id, class, method, stage]. */
@@ -147,17 +151,20 @@ function mainScript(messagesFile: string, repliesFile: string, o: XshRunOptions)
     };
   }` : ""}
   const input = new Uint8Array(XSH.readFile(${JSON.stringify(messagesFile)}));
-  const replies = [], meters = [], profiles = [];
+  const replies = [], meters = [], profiles = [], slots = [], chunks = [];
   let size = 0;
   for (let at = 0; at < input.length;) {
     const n = ((input[at] << 24) | (input[at + 1] << 16) | (input[at + 2] << 8) | input[at + 3]) >>> 0;
     const m = input.subarray(at + 4, at + 4 + n);
     at += 4 + n;
     for (const k in acc) acc[k] = 0;
+    const s0 = XSH.slots(), c0 = XSH.chunks();
     const t0 = meter();
     last = t0; cur = "other";
     let reply = driver.handle(m);
     const t1 = meter();
+    slots.push(XSH.slots() - s0);
+    chunks.push(XSH.chunks() - c0);
     acc[cur] += t1 - last;
     meters.push(t1 - t0);
     ${o.profile ? "profiles.push(JSON.stringify(acc));" : ""}
@@ -182,7 +189,7 @@ function mainScript(messagesFile: string, repliesFile: string, o: XshRunOptions)
     p += 4 + r.length;
   }
   XSH.writeFile(${JSON.stringify(repliesFile)}, out.buffer);
-  XSH.print(JSON.stringify({ meters, profiles: profiles.map((s) => JSON.parse(s)) }));`;
+  XSH.print(JSON.stringify({ meters, slots, chunks, profiles: profiles.map((s) => JSON.parse(s)) }));`;
 }
 
 function initMessage(o: InitOptions): Uint8Array {
@@ -197,12 +204,15 @@ export interface XshRun {
   kinds: string[];
   replies: Uint8Array[];
   meters: number[];
+  /** Slots and chunk bytes allocated per command (negative: a collection happened). */
+  slots: number[];
+  chunks: number[];
   profiles: Record<string, number>[];
 }
 
 /** The harness command sequence of drive() (xs-harness.ts), run in one go on the host. */
 export function runCommandsOnXsh(chunks: Uint8Array[], o: XshRunOptions): XshRun {
-  const { native: _n, profile: _p, chunksPerCommand: _c, loadBytes: _l, ...init } = o;
+  const { native: _n, profile: _p, chunksPerCommand: _c, loadBytes: _l, wrap: _w, ...init } = o;
   const kinds: string[] = ["init"];
   const messages: Uint8Array[] = [initMessage(init)];
   for (const s of commandPlan(chunks, o)) { kinds.push(s.kind); messages.push(s.message); }
@@ -218,9 +228,9 @@ export function runMessagesOnXsh(kinds: string[], messages: Uint8Array[], o: Xsh
   const inFile = path.join(XSH_DIR, `in-${tag}.bin`), outFile = path.join(XSH_DIR, `out-${tag}.bin`);
   fs.writeFileSync(inFile, packRecords(messages));
   try {
-    const printed = runXsh(xshBundle(["hosttest/xs/xs-host"], mainScript(inFile, outFile, o)));
-    const { meters, profiles } = JSON.parse(printed.trim().split("\n").pop()!);
-    return { kinds, replies: unpackRecords(new Uint8Array(fs.readFileSync(outFile))), meters, profiles };
+    const printed = runXsh(xshBundle(["hosttest/xs/xs-host"], mainScript(inFile, outFile, o)), o.wrap);
+    const { meters, slots, chunks, profiles } = JSON.parse(printed.trim().split("\n").pop()!);
+    return { kinds, replies: unpackRecords(new Uint8Array(fs.readFileSync(outFile))), meters, slots, chunks, profiles };
   } finally {
     fs.rmSync(inFile, { force: true });
     fs.rmSync(outFile, { force: true });
@@ -241,7 +251,7 @@ function jsonMessage(op: number, value: unknown): Uint8Array {
  * bytes. Returns the model's result and the gateway's stats.
  */
 export function runRealtimeOnXsh(epochs: Uint8Array[], rt: Omit<RealtimeOptions, "epochs">, o: XshRunOptions = {}): { result: RealtimeResult; stats: Record<string, any> } {
-  const { native: _n, profile: _p, chunksPerCommand: _c, loadBytes: _l, ...init } = o;
+  const { native: _n, profile: _p, chunksPerCommand: _c, loadBytes: _l, wrap: _w, ...init } = o;
   const all = concat(epochs);
   const load = new Uint8Array(1 + all.length);
   load[0] = OP_LOAD;
@@ -272,6 +282,10 @@ function forwardedOf(reply: Uint8Array): number {
 export interface XshCompute {
   sentences: number;
   computePerSentence: number;
+  /** Allocation per sentence, host baseline subtracted (commands with a collection left out): slots, chunk bytes, ESP32 bytes (16-byte slots). */
+  slotsPerSentence: number;
+  chunkBytesPerSentence: number;
+  bytesPerSentenceEsp32: number;
   /** Per-stage units per sentence (profile runs only; the wrappers' own cost spread over the stages). */
   stages?: Record<string, number>;
 }
@@ -286,7 +300,7 @@ export function computeOnXsh(chunks: Uint8Array[], o: XshRunOptions = {}): XshCo
   const base = runCommandsOnXsh(chunks, { ...o, profile: false, capture: false, mode: "discard" });
   const feeds = gw.kinds.map((k, i) => (k === "feed" ? i : -1)).filter((i) => i >= 0);
   const from = Math.floor(feeds.length * 0.2);
-  let compute = 0, sentences = 0;
+  let compute = 0, sentences = 0, slots = 0, chunkBytes = 0, allocSentences = 0;
   const stages: Record<string, number> = {};
   let prevForwarded = forwardedOf(gw.replies[feeds[from - 1] ?? feeds[0]]);
   for (let j = from; j < feeds.length; j++) {
@@ -294,13 +308,34 @@ export function computeOnXsh(chunks: Uint8Array[], o: XshRunOptions = {}): XshCo
     compute += gw.meters[i] - base.meters[i];
     const f = forwardedOf(gw.replies[i]);
     sentences += f - prevForwarded;
+    if (gw.slots[i] >= 0 && base.slots[i] >= 0 && gw.chunks[i] >= 0 && base.chunks[i] >= 0) {
+      slots += gw.slots[i] - base.slots[i];
+      chunkBytes += gw.chunks[i] - base.chunks[i];
+      allocSentences += f - prevForwarded;
+    }
     prevForwarded = f;
     if (o.profile) {
       for (const [k, v] of Object.entries(gw.profiles[i])) stages[k] = (stages[k] ?? 0) + v;
       stages.other = (stages.other ?? 0) - base.meters[i];
     }
   }
-  const out: XshCompute = { sentences, computePerSentence: sentences ? compute / sentences : 0 };
+  const sp = allocSentences ? slots / allocSentences : 0, cp = allocSentences ? chunkBytes / allocSentences : 0;
+  const out: XshCompute = {
+    sentences, computePerSentence: sentences ? compute / sentences : 0,
+    slotsPerSentence: sp, chunkBytesPerSentence: cp, bytesPerSentenceEsp32: sp * 16 + cp,
+  };
   if (o.profile) out.stages = Object.fromEntries(Object.entries(stages).map(([k, v]) => [k, Math.round(v / sentences)]));
+  return out;
+}
+
+/** A terminal's 1 Hz output: `perEpoch` checksum-valid corpus sentences (<= 80 bytes) per epoch, sent back to back. */
+export function epochStream(epochs: number, perEpoch = 16): Uint8Array[] {
+  const dir = path.resolve(repoRoot, "../shared/corpus/nmea");
+  const sentences: string[] = [];
+  const framer = new SentenceFramer({ onSentence(b, n) { if (n <= 80) sentences.push(Buffer.from(b.subarray(0, n)).toString("latin1")); } });
+  for (const f of fs.readdirSync(dir).filter((f) => f.endsWith(".log")).sort()) framer.feed(new Uint8Array(fs.readFileSync(path.join(dir, f))));
+  const out: Uint8Array[] = [];
+  for (let e = 0; e < epochs; e++)
+    out.push(new Uint8Array(Buffer.from(sentences.slice(e * perEpoch, (e + 1) * perEpoch).map((s) => s + "\r\n").join(""), "latin1")));
   return out;
 }

@@ -4,6 +4,7 @@
  * fxBuildFuzz() once at start-up; here it installs what the harness needs:
  *
  *   xsh.meter()            compute units so far (the->meterIndex >> 16, one per bytecode)
+ *   xsh.slots(), xsh.chunks()  slots / chunk bytes in use (garbage included)
  *   xsh.readFile(path)     whole file as an ArrayBuffer
  *   xsh.writeFile(path, buffer)
  *   xsh.native             the project's native helpers (src/native/ C files), by the
@@ -31,6 +32,17 @@ static void xsh_meter(xsMachine* the)
 #ifdef mxMetering
 	xsResult = xsNumber((xsNumberValue)(the->meterIndex >> 16));
 #endif
+}
+
+/* Slots and chunk bytes in use, garbage included (they fall only at a collection). */
+static void xsh_slots(xsMachine* the)
+{
+	xsResult = xsNumber((xsNumberValue)the->currentHeapCount);
+}
+
+static void xsh_chunks(xsMachine* the)
+{
+	xsResult = xsNumber((xsNumberValue)the->currentChunksSize);
 }
 
 static void xsh_readFile(xsMachine* the)
@@ -84,6 +96,8 @@ void fxBuildFuzz(xsMachine* the)
 	native = the->stack;
 	slot = fxLastProperty(the, fxNewHostObject(the, NULL));
 	slot = fxNextHostFunctionProperty(the, slot, xsh_meter, 0, xsID("meter"), XS_NO_FLAG);
+	slot = fxNextHostFunctionProperty(the, slot, xsh_slots, 0, xsID("slots"), XS_NO_FLAG);
+	slot = fxNextHostFunctionProperty(the, slot, xsh_chunks, 0, xsID("chunks"), XS_NO_FLAG);
 	slot = fxNextHostFunctionProperty(the, slot, xsh_readFile, 1, xsID("readFile"), XS_NO_FLAG);
 	slot = fxNextHostFunctionProperty(the, slot, xsh_writeFile, 2, xsID("writeFile"), XS_NO_FLAG);
 	slot = fxNextSlotProperty(the, slot, native, xsID("native"), XS_NO_FLAG);
