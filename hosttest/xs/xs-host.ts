@@ -178,10 +178,13 @@ interface ManualTimer {
 
 export class ManualTimers implements Timers {
   private list: ManualTimer[] = [];
+  /** Earliest due time of a live timer (a lower bound: cleared timers are dropped at the next run). */
+  private nextDue = Infinity;
   constructor(private clock: ManualClock) {}
   set(callback: () => void, interval: number, repeat: boolean): unknown {
     const t: ManualTimer = { due: this.clock.elapsed + interval, interval, repeat, callback, live: true };
     this.list.push(t);
+    if (t.due < this.nextDue) this.nextDue = t.due;
     return t;
   }
   clear(handle: unknown): void {
@@ -194,6 +197,9 @@ export class ManualTimers implements Timers {
    * board's timers are native, and the host must not add garbage to the figures.
    */
   run(): void {
+    // Nothing due: return at once (a board's timers are native and cost JS nothing
+    // until they fire; this runs after every UART chunk).
+    if (this.clock.elapsed < this.nextDue) return;
     const list = this.list;
     for (;;) {
       let next: ManualTimer | undefined;
@@ -207,9 +213,16 @@ export class ManualTimers implements Timers {
       next.callback();
     }
     // Drop dead timers in place (a callback may have added timers to the same list).
-    let w = 0;
-    for (let i = 0; i < list.length; i++) if (list[i].live) list[w++] = list[i];
+    let w = 0, due = Infinity;
+    for (let i = 0; i < list.length; i++) {
+      const t = list[i];
+      if (t.live) {
+        list[w++] = t;
+        if (t.due < due) due = t.due;
+      }
+    }
     if (w !== list.length) list.length = w;
+    this.nextDue = due;
   }
 }
 

@@ -113,6 +113,8 @@ export interface XshRunOptions extends RunOptions {
 const PROFILED: ReadonlyArray<readonly [string, string, string, string]> = [
   ["src/core/framer", "SentenceFramer", "feed", "framer"],
   ["src/core/router", "Router", "route", "router"],
+  ["src/core/framer", "SentenceFramer", "endText", "framer: line end + sentence callbacks"],
+  ["src/core/framer", "SentenceFramer", "reject", "framer: rejects + their callbacks"],
   ["src/core/gateway", "Gateway", "forward", "gateway forward"],
   ["src/beidou/fields", "Fields", "scan", "fields scan"],
   ["hosttest/xs/xs-host", "FifoSerial", "receive", "host UART"],
