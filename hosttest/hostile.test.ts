@@ -6,6 +6,7 @@ import * as assert from "node:assert/strict";
 import { Gateway } from "../src/core/gateway";
 import { makeConfig } from "../src/core/config";
 import { NetworkSide } from "../src/core/netside";
+import { reencodeCommand } from "../src/beidou/reencode";
 import { RCOM } from "../src/core/groups";
 import type { SerialInstance, SerialOptions } from "../src/core/io";
 import { tag, sentence } from "./lib/text";
@@ -33,7 +34,7 @@ function rig(overrides: Record<string, unknown> = {}, drain = true) {
   gw.start();
   const tap = UartTap.last;
   if (drain) tap.options.onWritable!.call(tap, 1 << 30);
-  const side = new NetworkSide({ gateway: gw, clock });
+  const side = new NetworkSide({ gateway: gw, clock, encodeCommand: reencodeCommand });
   const send = (d: Buffer) => side.receive(d, d.length, RCOM);
   // The UART bytes judged by the independent reference extractor: whole valid
   // sentences with CR LF, anything else listed as "BAD ...".

@@ -13,21 +13,17 @@ export function boundFor(ms: number, floorMs = 5000): number {
 }
 
 /**
- * Resolves with the probe's first truthy value; checks every `everyMs` (and at once).
- * Rejects with `what` once `boundMs` passed without it.
+ * Resolves with the probe's first truthy value (the probe may be async); checks at once,
+ * then every `everyMs`. Rejects with `what` once `boundMs` passed without it.
  */
-export function waitFor<T>(what: string, boundMs: number, probe: () => T | undefined | null | false, everyMs = 20): Promise<T> {
+export async function waitFor<T>(what: string, boundMs: number, probe: () => T | undefined | null | false | Promise<T | undefined | null | false>, everyMs = 20): Promise<T> {
   const t0 = performance.now();
-  return new Promise<T>((resolve, reject) => {
-    const check = () => {
-      let v: T | undefined | null | false;
-      try { v = probe(); } catch (e) { reject(e); return; }
-      if (v) { resolve(v); return; }
-      if (performance.now() - t0 > boundMs) { reject(new Error(`${what}: not within ${boundMs} ms`)); return; }
-      setTimeout(check, everyMs);
-    };
-    check();
-  });
+  for (;;) {
+    const v = await probe();
+    if (v) return v;
+    if (performance.now() - t0 > boundMs) throw new Error(`${what}: not within ${boundMs} ms`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
 }
 
 /** "239.192.0.4" as /proc/net/igmp prints it (the network-order word in host order, hex). */

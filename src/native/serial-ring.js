@@ -4,7 +4,7 @@
 // wait in the ESP-IDF UART driver's buffer of `ringBytes` (default 8192) filled by
 // its interrupt, instead of Moddable's 128-byte hardware FIFO: a JS stall of up to
 // ringBytes / (baud / 10) seconds loses nothing. `overflow` counts the times bytes
-// were lost anyway (the gateway reports it: status, alert 10009).
+// were lost anyway (the gateway reports it: status, alert 10010).
 // Native part: serial-ring.c (ESP32 only).
 
 class RingSerial @ "xs_bd450_ring_destructor" {
