@@ -27,6 +27,6 @@ export const ESP32_UNITS_PER_SECOND = {
 };
 /** x86-64 instructions (valgrind count of the native helpers) per second, ESP32 equivalent. */
 export const ESP32_NATIVE_INSTRUCTIONS_PER_SECOND = { fast: 240e6, central: 180e6, slow: 120e6 };
-/** The receive buffers: Moddable's ESP32 hardware FIFO, and the ring of src/native/serial-ring. */
+/** The receive buffers: Moddable's ESP32 hardware FIFO, and the ring of src/native/esp32/serial-ring. */
 export const FIFO_BYTES = 128;
 export const RING_BYTES = 8192;

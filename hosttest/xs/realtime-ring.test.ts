@@ -3,7 +3,7 @@
 // helpers; each onReadable costs its metered units at an assumed ESP32 speed
 // (esp32-speed.ts, the slow end), and the model (xs-host.ts RealtimeOptions)
 // counts what the receive buffer cannot hold. With Moddable's 128-byte FIFO bytes
-// are lost; with the 8 KB ring of src/native/serial-ring none, even with 100 ms
+// are lost; with the 8 KB ring of src/native/esp32/serial-ring none, even with 100 ms
 // JS stalls, at 115200 and 921600 baud. Also: the receive ring's own logic (the
 // harness's TypeScript twin of the driver buffer) against a plain array model.
 

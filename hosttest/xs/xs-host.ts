@@ -306,7 +306,7 @@ export class FifoSerial implements SerialInstance {
     FifoSerial.current = this;
   }
 
-  /** Receive overflows so far: on the board, the ring driver's counter (src/native/serial-ring). */
+  /** Receive overflows so far: on the board, the ring driver's counter (src/native/esp32/serial-ring). */
   get overflow(): number {
     return this.overflowEvents;
   }

@@ -44,7 +44,7 @@ export interface GatewayCounters {
   uartWritten: number;
   uartDropped: number;
   uartBytes: number;
-  /** Receive overflows reported by the serial driver (bytes lost before JS read them; src/native/serial-ring). */
+  /** Receive overflows reported by the serial driver (bytes lost before JS read them; src/native/esp32/serial-ring). */
   uartRxOverflows: number;
   /** Serial device lost and reopened (host: terminal unplugged). */
   serialErrors: number;

@@ -17,7 +17,7 @@ export interface SerialInstance {
   /** Write all bytes or throw ("output full" on Moddable when the FIFO can't take them). */
   write(data: ByteBuffer): void;
   close(): void;
-  /** Receive overflows so far (bytes lost before JS read them), where the driver counts them (src/native/serial-ring). */
+  /** Receive overflows so far (bytes lost before JS read them), where the driver counts them (src/native/esp32/serial-ring). */
   readonly overflow?: number;
 }
 
@@ -37,7 +37,7 @@ export interface SerialOptions {
   /** Host extension: the device failed or went away (unplugged terminal). */
   onError?(this: SerialInstance, error: Error): void;
   target?: unknown;
-  /** Receive buffer in bytes, for drivers that have one (src/native/serial-ring: default 8192). */
+  /** Receive buffer in bytes, for drivers that have one (src/native/esp32/serial-ring: default 8192). */
   ringBytes?: number;
 }
 

@@ -18,7 +18,7 @@ import { PreferenceSettings } from "./settings";
 import { ModdableClock, ModdableTimers } from "./timers";
 import { linkUdpClass, type LinkUdpStats } from "./udp";
 import nativeBytes from "native/bytes";
-import RingSerial from "native/serial-ring";
+import RingSerial from "native/esp32/serial-ring";
 
 /** NVS namespace of bd450's settings. */
 export const SETTINGS_DOMAIN = "bd450";
@@ -28,7 +28,7 @@ function log(line: string): void {
 }
 
 /**
- * Terminal UART receive buffer (bytes), filled by the UART interrupt (src/native/serial-ring):
+ * Terminal UART receive buffer (bytes), filled by the UART interrupt (src/native/esp32/serial-ring):
  * 8192 bytes hold 711 ms of a continuous stream at 115200 baud, 89 ms at 921600.
  */
 const TERMINAL_RING_BYTES = 8192;
@@ -87,7 +87,7 @@ export default function main(): void {
   const port = new ConsolePort(board.console);
   const app = new App({
     config, settings: { store, loaded }, clock, timers, log,
-    // ECMA-419 serial with an interrupt-filled receive buffer (src/native/serial-ring):
+    // ECMA-419 serial with an interrupt-filled receive buffer (src/native/esp32/serial-ring):
     // Moddable's own Serial reads the 128-byte FIFO directly, ~11 ms of data at 115200.
     serial: { io: RingSerial, ...term.pins, baud: config.baud, ringBytes: TERMINAL_RING_BYTES },
     // The hot path's byte loops in C (src/native/bytes.c).
