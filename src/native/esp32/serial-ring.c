@@ -36,6 +36,8 @@ typedef struct {
 	uint32_t overflow;
 	uint8_t uart;
 	uint8_t open;
+	uint8_t hasReadable;               /* the options gave onReadable / onWritable */
+	uint8_t hasWritable;
 	volatile uint8_t readablePending;  /* a deliver message is queued */
 	volatile uint8_t writablePending;
 	volatile uint8_t wantWritable;     /* a writer waits for TX room */
@@ -64,14 +66,15 @@ static void ringTask(void* arg)
 	for (;;) {
 		/* While a writer waits, look at the TX ring every 5 ms. */
 		if (xQueueReceive(s->queue, &event, s->wantWritable ? pdMS_TO_TICKS(5) : portMAX_DELAY)) {
-			if (event.type == UART_DATA)
-				post(s, &s->readablePending);
+			if (event.type == UART_DATA) {
+				if (s->hasReadable) post(s, &s->readablePending);
+			}
 			else if (event.type == UART_FIFO_OVF || event.type == UART_BUFFER_FULL) {
 				s->overflow++;  /* read by JS; a 32-bit store is atomic on the LX6 */
-				post(s, &s->readablePending);
+				if (s->hasReadable) post(s, &s->readablePending);
 			}
 		}
-		if (s->wantWritable) {
+		if (s->wantWritable && s->hasWritable) {
 			size_t free = 0;
 			uart_get_tx_buffer_free_size(s->uart, &free);
 			if ((int32_t)free > s->lastFree)
@@ -169,8 +172,16 @@ void xs_bd450_ring_constructor(xsMachine* the)
 	s->uart = (uint8_t)port;
 	s->lastFree = TX_RING;
 	/* The callbacks live on the instance: ringDeliver calls them as methods (this = the serial). */
-	if (xsmcHas(xsArg(0), xsID_onReadable)) { xsmcGet(xsVar(0), xsArg(0), xsID_onReadable); xsmcSet(xsThis, xsID_onReadable, xsVar(0)); }
-	if (xsmcHas(xsArg(0), xsID_onWritable)) { xsmcGet(xsVar(0), xsArg(0), xsID_onWritable); xsmcSet(xsThis, xsID_onWritable, xsVar(0)); }
+	if (xsmcHas(xsArg(0), xsID_onReadable)) {
+		xsmcGet(xsVar(0), xsArg(0), xsID_onReadable);
+		xsmcSet(xsThis, xsID_onReadable, xsVar(0));
+		s->hasReadable = xsmcTest(xsVar(0));
+	}
+	if (xsmcHas(xsArg(0), xsID_onWritable)) {
+		xsmcGet(xsVar(0), xsArg(0), xsID_onWritable);
+		xsmcSet(xsThis, xsID_onWritable, xsVar(0));
+		s->hasWritable = xsmcTest(xsVar(0));
+	}
 
 	config.baud_rate = baud;
 	config.data_bits = UART_DATA_8_BITS;
@@ -191,7 +202,7 @@ void xs_bd450_ring_constructor(xsMachine* the)
 	s->open = 1;
 	xsmcSetHostData(xsThis, s);
 	xsRemember(s->obj);  /* alive while open: messages refer to it */
-	if (xsmcHas(xsThis, xsID_onWritable)) post(s, &s->writablePending);  /* first onWritable: the TX ring's size */
+	if (s->hasWritable) post(s, &s->writablePending);  /* first onWritable: the TX ring's size */
 }
 
 static RingSerial ringOf(xsMachine* the)
