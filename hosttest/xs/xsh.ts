@@ -125,8 +125,8 @@ const PROFILED: ReadonlyArray<readonly [string, string, string, string]> = [
   ["src/beidou/state", "DeviceState", "onSentence", "device state"],
   ["src/beidou/state", "DeviceState", "onReject", "device state"],
   ["src/beidou/state", "DeviceState", "onFrame", "device state"],
-  ["src/core/netside", "NetworkSide", "onDatagram", "network side"],
-  ["src/core/netside", "NetworkSide", "destinationFor", "network side"],
+  ["src/core/net/own-lines", "OwnLines", "noteSent", "network side"],
+  ["src/core/net/outputs", "LegacyOutput", "send", "network side"],
   ["src/console/console", "Console", "terminalSentence", "console"],
 ];
 
@@ -144,7 +144,8 @@ function mainScript(messagesFile: string, repliesFile: string, o: XshRunOptions)
   let cur = "other", last = 0;
   const stack = [];
   ${o.profile ? `for (const [id, cls, name, stage] of ${JSON.stringify(PROFILED)}) {
-    const C = require(id)[cls], f = C.prototype[name];
+    const C = require(id)[cls], f = C && C.prototype[name];
+    if (typeof f !== "function") throw new Error("profile: no " + cls + ".prototype." + name);
     acc[stage] = 0;
     C.prototype[name] = function (a, b, c, d, e) {
       let t = meter(); acc[cur] = (acc[cur] || 0) + t - last; stack.push(cur); cur = stage; last = t;
