@@ -7,6 +7,7 @@
 
 import type { Clock, Timers } from "../core/io";
 import type { GatewayConfig } from "../core/config";
+import { formatterKeyOf } from "../nmea/keys";
 import { LineEditor } from "./line-editor";
 import type { ConsoleHost, FixReport, StatusReport } from "./host";
 import {
@@ -49,9 +50,7 @@ interface Pending {
 }
 
 function formatterKeys(formatters: readonly string[]): number[] {
-  const out: number[] = [];
-  for (const f of formatters) if (f.length === 3) out.push((f.charCodeAt(0) << 16) | (f.charCodeAt(1) << 8) | f.charCodeAt(2));
-  return out;
+  return formatters.filter((f) => f.length === 3).map(formatterKeyOf);
 }
 
 function fmtAge(s: number | undefined): string {
@@ -197,7 +196,19 @@ export class Console {
   private readonly prompt: string;
   /** Keys changed since the last successful save. */
   private unsaved: SettingKey[] = [];
-  private pending?: Pending;
+  private waiting?: Pending;
+  /**
+   * True while a terminal operation waits for its answer: the gateway hands sentences
+   * to terminalSentence only then (a field read instead of a call per sentence on XS).
+   */
+  awaitingAnswer = false;
+  private get pending(): Pending | undefined {
+    return this.waiting;
+  }
+  private set pending(p: Pending | undefined) {
+    this.waiting = p;
+    this.awaitingAnswer = p !== undefined;
+  }
   private closed = false;
   /** Commands run and commands refused (unknown, bad arguments), for tests and status. */
   commands = 0;

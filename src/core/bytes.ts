@@ -10,7 +10,7 @@
 // whatever its length. The functions are shaped so that one call does one whole
 // pass: few calls per sentence, no repeated scans of the same bytes.
 
-import { HEX_DIGITS } from "./checksum";
+import { HEX_DIGITS } from "../nmea/checksum";
 
 export interface ByteHelpers {
   /**
