@@ -34,6 +34,11 @@ export function writeMarkdown(file: string, r: any): void {
     lines.push(`| Node allocation per forwarded sentence, decoders on (gateway assembly, fixed clock) | **${fmt(n.gatewayBytesAllocatedPerSentence, 1)} B** (by V8's sampling heap profiler: heap numbers for the doubles the decoders parse (fields.ts parseDecimal, coord) and the device state stores; XS keeps numbers unboxed, see section 3) | (no target) | |`);
   if (x) {
     lines.push(`| XS allocation per forwarded sentence (ESP32 sizes: 16-byte slots + chunk bytes) | **${fmt(x.bytesAllocatedPerSentence, 1)} B** (${fmt(x.slotsPerSentence, 2)} slots + ${fmt(x.chunkBytesPerSentence, 1)} chunk bytes) | <= 16 B | ${verdict(r.targets.xsAllocation.met)} |`);
+    if (x.native && x.native.stages) {
+      const nv = x.native;
+      lines.push(`| XS compute per forwarded sentence, native helpers (XS test host, SDK meter) | **${fmt(nv.computePerSentence)}** (TypeScript loops on the same build: ${fmt(nv.computePerSentenceTypeScript)}); native helpers ${fmt(nv.nativeInstructionsPerSentence)} x86 instructions/sentence (valgrind) | <= 3,000 | ${verdict(r.targets.xsCompute.met)} |`);
+      lines.push(`| Longest JS stall without loss, 115200 baud (real-time model, 8 KB ring) | **${fmt(nv.stallToleranceMs.ring115200)} ms** (921600: ${fmt(nv.stallToleranceMs.ring921600)} ms; 128-byte FIFO: ${fmt(nv.stallToleranceMs.fifo115200)} ms) | >= 100 ms | ${verdict(r.targets.stall100ms115200.met)} |`);
+    }
     lines.push(`| ESP32 core share, 115200 baud of 82-char sentences (${fmt(x.esp32.sentencesPerSecond, 0)}/s) | **${pct(x.esp32.central.coreShare)}** (assumed ${x.esp32.central.slowdown}x slower than this host; ${pct(x.esp32.low.coreShare)} at ${x.esp32.low.slowdown}x, ${pct(x.esp32.high.coreShare)} at ${x.esp32.high.slowdown}x) | < 5 % | ${verdict(r.targets.esp32CoreShare.met)} |`);
   }
   if (l) {

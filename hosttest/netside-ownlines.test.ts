@@ -1,5 +1,5 @@
 // Network side, duplicate-SFI check: the line counts of the gateway's own datagrams
-// are read straight from its TAG blocks (netside.ts tagLineCount, no full TAG
+// are read straight from its TAG blocks (bytes.ts ownLines, no full TAG
 // validation per datagram). Every line of a multi-line datagram (an overlong
 // sentence carried as a $PXBDS group) must be noted, so that its loopback is not
 // taken for another device using our SFI.

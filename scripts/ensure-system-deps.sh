@@ -7,6 +7,7 @@ command -v socat >/dev/null 2>&1 || missing="$missing socat"
 command -v ip >/dev/null 2>&1 || missing="$missing iproute2"
 command -v unshare >/dev/null 2>&1 || missing="$missing util-linux"
 command -v tcpdump >/dev/null 2>&1 || missing="$missing tcpdump" # libpcap cross-check of the pcap writer (receiver.test)
+command -v gcc >/dev/null 2>&1 && command -v make >/dev/null 2>&1 && command -v valgrind >/dev/null 2>&1 || missing="$missing gcc make valgrind" # XS test host, native helpers (issue 16)
 [ -z "$missing" ] && exit 0
 if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
   echo "bd450: installing$missing (apt-get)" >&2

@@ -17,16 +17,22 @@ function ipv4(s: string): number {
   return m.slice(1).reduce((a, x) => { assert.ok(Number(x) <= 255); return a * 256 + Number(x); }, 0);
 }
 
-/** Module specifier -> source file, as mcconfig maps the manifest's "dir/*" keys. */
+/**
+ * Module specifier -> source file, as mcconfig maps the manifest's "dir/*" keys (top
+ * level and the board platforms'; .ts, or .js for native modules with a .c part).
+ */
 function moduleFile(spec: string): string | undefined {
-  for (const [key, value] of Object.entries(manifest.modules as Record<string, string>)) {
-    if (!key.endsWith("/*")) continue;
+  const blocks = [manifest.modules, ...Object.values(manifest.platforms as Record<string, { modules?: Record<string, unknown> }>).map((p) => p.modules ?? {})];
+  for (const modules of blocks) for (const [key, value] of Object.entries(modules as Record<string, unknown>)) {
+    if (!key.endsWith("/*") || typeof value !== "string") continue;
     const prefix = key.slice(0, -1);
     if (!spec.startsWith(prefix)) continue;
     const rest = spec.slice(prefix.length);
     if (rest.includes("/")) continue;
-    const file = path.join(repoRoot, value.slice(0, -1), rest + ".ts");
-    if (fs.existsSync(file)) return file;
+    for (const ext of [".ts", ".js"]) {
+      const file = path.join(repoRoot, value.slice(0, -1), rest + ext);
+      if (fs.existsSync(file)) return file;
+    }
   }
   return undefined;
 }

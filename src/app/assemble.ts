@@ -24,6 +24,7 @@ import { reencodeCommand } from "../beidou/reencode";
 import { Console } from "../console/console";
 import { GatewayConsoleHost } from "../console/gateway-host";
 import type { LoadedSettings } from "../console/persist";
+import type { ByteHelpers } from "../core/bytes";
 
 /** A byte channel to the console user (serial port, pty, stdio, a web socket...). */
 export interface ConsoleChannel {
@@ -62,6 +63,8 @@ export interface AppOptions {
   udp?: { io: UDPClass; interface?: string };
   /** See EncoderOptions.datagramViews ("cache" on Node). */
   datagramViews?: DatagramViews;
+  /** The hot path's byte loops: the board passes its native ones (src/native/bytes.js); default TypeScript. */
+  bytes?: ByteHelpers;
   /** Beidou decoding options beyond the alert thresholds (e.g. decodeText: GB2312 on the host). */
   beidou?: Omit<BeidouWiringOptions, "clock" | "events" | "silentAfter" | "noFixAfter" | "checksumPercent">;
   /** Syslog HOSTNAME (default: the SFI). */
@@ -105,7 +108,7 @@ export class App {
     const { config, clock, timers } = o;
     this.config = config;
     const udp = o.udp ? { io: o.udp.io, interface: o.udp.interface || undefined } : undefined;
-    const parts = networkParts({ clock, config, hostname: o.hostname });
+    const parts = networkParts({ clock, config, hostname: o.hostname, bytes: o.bytes });
     this.events = new EventLog({
       clock,
       capacity: 64,
@@ -115,7 +118,7 @@ export class App {
       },
     });
     this.beidou = new BeidouWiring({
-      ...o.beidou, clock, events: this.events,
+      ...o.beidou, clock, events: this.events, bytes: o.bytes,
       silentAfter: config.alSilentS, noFixAfter: config.alNoFixS, checksumPercent: config.alCsumPct,
     });
     const beidou = this.beidou;
@@ -125,6 +128,7 @@ export class App {
       serial: o.serial,
       udp: udp ? { ...udp, timeToLive: config.ttl } : undefined,
       datagramViews: o.datagramViews,
+      bytes: o.bytes,
       onUnit: (kind, bytes, length, reason) => {
         beidou.onUnit(kind, bytes, length, reason);
         // Answers to console terminal operations (FKI, ICI, DWR); a 4.0 terminal

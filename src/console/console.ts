@@ -431,6 +431,7 @@ export class Console {
       this.println(`terminal    link ${t.link}, ${t.bytes} bytes, ${t.sentences} sentences, last sentence ${fmtAge(t.lastSentenceAgeS)}`);
       this.println("  rejects   " + fmtCounts(t.rejects));
       if (t.uartQueued !== undefined) this.println(`  commands  ${t.uartQueued} queued, ${t.uartDropped ?? 0} dropped`);
+      if (t.rxOverflows) this.println(`  receive   ${t.rxOverflows} overflows (terminal bytes lost)`);
     }
     this.println("RNSS fix    " + fmtFix(s.rnss));
     this.println("RDSS fix    " + fmtFix(s.rdss));

@@ -145,6 +145,7 @@ export class GatewayConsoleHost implements ConsoleHost {
       terminal: {
         link, bytes: f.bytes, sentences: f.sentences + f.frames, rejects: snap.rejects,
         lastSentenceAgeS: silence === Infinity ? undefined : silence, uartQueued: c.uartQueued, uartDropped: c.uartDropped,
+        rxOverflows: c.uartRxOverflows,
       },
     };
     const heap = this.o.heap ? this.o.heap() : undefined;

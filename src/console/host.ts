@@ -32,6 +32,8 @@ export interface StatusReport {
     /** Host -> terminal queue figures. */
     uartQueued?: number;
     uartDropped?: number;
+    /** Receive overflows of the terminal UART (bytes lost before they were read). */
+    rxOverflows?: number;
   };
   rnss?: FixReport | null;
   rdss?: FixReport | null;

@@ -26,6 +26,7 @@
 //   10007  W         B         DUPLICATE SFI           a datagram with our SFI that this gateway did not send
 //   10008  W         B         NETWORK SEND FAILING    UDP sends failed within the last 5 s (link down, no route)
 //   10009  C         B         OUTPUT RATE LIMITED     maxRate dropped sentences within the last 10 s (docs/filters.md)
+//   10010  C         B         TERMINAL DATA LOST      the terminal UART's receive buffer overflowed within the last minute
 
 import type { Clock } from "./io";
 import { asciiBytes, withChecksum } from "../nmea/checksum";
@@ -59,6 +60,7 @@ export const GATEWAY_ALERTS: ReadonlyArray<AlertDefinition> = [
   { key: "sfiCollision", id: 10007, priority: "W", category: "B", text: "DUPLICATE SFI ON NETWORK" },
   { key: "netSend", id: 10008, priority: "W", category: "B", text: "NETWORK SEND FAILING" },
   { key: "rateLimit", id: 10009, priority: "C", category: "B", text: "OUTPUT RATE LIMITED" },
+  { key: "uartRxLost", id: 10010, priority: "C", category: "B", text: "TERMINAL DATA LOST" },
 ];
 
 export interface AlertManagerOptions {
