@@ -18,6 +18,9 @@ import { openConsoleIO, type ConsoleIO } from "../platform/node/console-io";
 import { SettingsFile, defaultSettingsPath } from "../platform/node/settings-file";
 import { formatUsage, parseArgs, UsageError, type OptionSpec } from "./args";
 import { CONFIG_OPTIONS, configFromOptions } from "./common";
+import { WebApp } from "../web/app";
+import { nodeWebCrypto } from "../platform/node/web-crypto";
+import { hostPages, parseWebAddress, startNodeWeb, type NodeWebServer } from "../platform/node/web";
 
 const SPEC: Record<string, OptionSpec> = {
   serial: { type: "string", arg: "PATH", help: "serial device of the Beidou terminal, e.g. /dev/ttyUSB0" },
@@ -29,6 +32,7 @@ const SPEC: Record<string, OptionSpec> = {
   ...CONFIG_OPTIONS,
   stats: { type: "number", arg: "SECONDS", help: "print counters as a JSON line on stderr every SECONDS (0: off)", default: 0 },
   duration: { type: "number", arg: "SECONDS", help: "stop after SECONDS (0: run until SIGINT/SIGTERM)", default: 0 },
+  web: { type: "string", arg: "ADDR:PORT", help: "serve the web page on this unicast address (needs the webPass setting), e.g. 127.0.0.1:8450" },
   "startup-cmds": { type: "boolean", help: "send ICA and RMO to the terminal at start-up (--no-startup-cmds to skip)" },
 };
 
@@ -56,6 +60,16 @@ function hostNetwork(iface: string): { link: string; address: string } {
 const ALERT_STATES: Record<string, string> = {
   V: "active, unacknowledged", S: "active, silenced", A: "active, acknowledged", O: "active, responsibility transferred", U: "rectified, unacknowledged",
 };
+
+/** Alert id as status lists it ("10001 terminalSilent", "10001.2 ..."), and acknowledge by that id. */
+function alertId(a: { id: number; instance: number; key: string }): string {
+  return `${a.id}${a.instance > 1 ? "." + a.instance : ""} ${a.key}`;
+}
+
+function acknowledgeAlert(side: NetworkSide, id: string): string | undefined {
+  for (const a of side.alerts.active()) if (alertId(a) === id) return side.alerts.acknowledge(a.key, a.instance) ?? undefined;
+  return "no such active alert";
+}
 
 /** Console `status` network figures from the network side: datagrams in per group, receive and command errors. */
 function receivedCounts(side: NetworkSide): { in: Record<string, number>; errors: Record<string, number> } {
@@ -89,6 +103,12 @@ export async function run(argv: string[]): Promise<number> {
   let detach = () => {};
   let con: Console | undefined;
   let io: ConsoleIO | undefined;
+  // Web page (--web): the listener outlives an in-process reboot; each boot brings its own WebApp.
+  const webAt = options.web !== undefined ? parseWebAddress(String(options.web)) : undefined;
+  if (webAt && "error" in webAt) throw new UsageError(webAt.error);
+  let web: WebApp | undefined;
+  let webServer: NodeWebServer | undefined;
+  const pages = webAt ? hostPages() : undefined;
 
   // Settings file + explicit options -> a record that passes every schema rule.
   const configure = () => {
@@ -141,21 +161,44 @@ export async function run(argv: string[]): Promise<number> {
     side.start();
     log(`gateway: ${options.serial} @ ${config.baud} baud -> 450 multicast as ${config.sfi}${config.iface ? " via " + config.iface : ""}; settings ${settingsPath}`);
     // Start-up commands (ICA, RMO) are sent by the core's start() when config.startupCmds is on.
+    const host = new GatewayConsoleHost({
+      gateway: gw, state: hooks.wiring.state, store, loaded, clock: nodeClock,
+      heap: () => ({ used: process.memoryUsage().heapUsed }),
+      network: () => hostNetwork(config.iface),
+      // Network side (issue 4): receive counters and the BAM alert list.
+      received: () => receivedCounts(side),
+      resetNetwork: () => resetNetworkCounters(side),
+      alerts: () => side.alerts.active().map((a) => ({ id: alertId(a), state: ALERT_STATES[a.state] ?? a.state, text: a.text })),
+      acknowledge: (id) => acknowledgeAlert(side, id),
+      // Outside the caller's own call: the console prints "rebooting..." first.
+      reboot: () => setImmediate(reboot),
+    });
     if (io) {
       const out = io;
-      const host = new GatewayConsoleHost({
-        gateway: gw, state: hooks.wiring.state, store, loaded, clock: nodeClock,
-        heap: () => ({ used: process.memoryUsage().heapUsed }),
-        network: () => hostNetwork(config.iface),
-        // Network side (issue 4): receive counters and the BAM alert list.
-        received: () => receivedCounts(side),
-        resetNetwork: () => resetNetworkCounters(side),
-        alerts: () => side.alerts.active().map((a) => ({ id: `${a.id}${a.instance > 1 ? "." + a.instance : ""} ${a.key}`, state: ALERT_STATES[a.state] ?? a.state, text: a.text })),
-        // Outside the console's own call: the console prints "rebooting..." first.
-        reboot: () => setImmediate(reboot),
-      });
       con = new Console({ host, write: (b) => out.write(b), clock: nodeClock, timers: nodeTimers, banner: `bd450 gateway ${config.sfi} console` });
       con.start();
+    }
+    if (webAt && pages) {
+      const events = gw.events;
+      web = new WebApp({ host, crypto: nodeWebCrypto, page: pages, clock: nodeClock, timers: nodeTimers, log: (code, text) => events.add(code, text) });
+      syncWeb(webAt);
+    }
+  };
+  // No password, no web server: listen only while webPass is set (checked at each boot).
+  const syncWeb = (at: { address: string; port: number }) => {
+    const want = web?.enabled ?? false;
+    if (want && !webServer) {
+      startNodeWeb(() => web, at.address, at.port).then(
+        (srv) => { webServer = srv; log(`web: page at http://${srv.address}:${srv.port}/`); },
+        (e: Error) => {
+          log(`web: cannot listen on ${at.address}:${at.port}: ${e.message}`);
+          gw.events.add("web.listen", `web page on ${at.address}:${at.port} failed: ${e.message}`);
+        },
+      );
+    } else if (!want) {
+      if (webServer) { void webServer.close(); webServer = undefined; }
+      gw.events.add("web.off", "web page off: no webPass set (set webPass on the console or with bd450 config set)");
+      log("web: off, no webPass set");
     }
   };
   // Console `reboot`: the gateway restarts in-process with the stored settings (the
@@ -173,6 +216,8 @@ export async function run(argv: string[]): Promise<number> {
     detach();
     con?.close();
     con = undefined;
+    web?.stop();
+    web = undefined;
     boot(next);
   };
 
@@ -191,6 +236,8 @@ export async function run(argv: string[]): Promise<number> {
       gw.stop();
       detach();
       io?.close();
+      web?.stop();
+      void webServer?.close();
       log(`gateway stopped (${why})`);
       process.stderr.write(JSON.stringify({ final: true, ...gw.snapshot(), network: net?.snapshot() }) + "\n");
       resolve(0);

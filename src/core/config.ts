@@ -54,6 +54,10 @@ export interface GatewayConfig {
   syslog: string;
   /** Send ICA (card check) and RMO (enable BSI) to the terminal at start-up. */
   startupCmds: boolean;
+  /** Web page TCP port (board; the host serves only with `bd450 gateway --web ADDR:PORT`); 0: off. */
+  webPort: number;
+  /** Web page password as a salted PBKDF2-SHA256 hash (never the password); empty: no web server. */
+  webPass: string;
 }
 
 export const DEFAULT_CONFIG: Readonly<GatewayConfig> = Object.freeze({
@@ -82,6 +86,8 @@ export const DEFAULT_CONFIG: Readonly<GatewayConfig> = Object.freeze({
   legacyUdp: "",
   syslog: "",
   startupCmds: true,
+  webPort: 80,
+  webPass: "",
 } as GatewayConfig);
 
 export function makeConfig(overrides?: Partial<GatewayConfig>): GatewayConfig {
