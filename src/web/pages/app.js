@@ -112,8 +112,8 @@ async function applyConfig(ev) {
   if (!Object.keys(body).length) { $("cfg-msg").textContent = "nothing changed"; return; }
   try {
     const r = await api("POST", "/api/config", body);
-    $("cfg-msg").textContent = `applied ${r.changed.join(" ")}${r.restart.length ? " (after save + reboot: " + r.restart.join(" ") + ")" : ""}; not saved yet`;
     await loadConfig();
+    $("cfg-msg").textContent = `applied ${r.changed.join(" ")}${r.restart.length ? " (after save + reboot: " + r.restart.join(" ") + ")" : ""}; not saved yet`;
   } catch (e) {
     $("cfg-error").textContent = e.message;
     const k = e.data && e.data.key;
