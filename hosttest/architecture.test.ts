@@ -7,7 +7,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { REPO_ROOT } from "./lib/paths";
 
-const PORTABLE = ["src/core", "src/beidou", "src/console"];
+const PORTABLE = ["src/core", "src/beidou", "src/console", "src/web"];
 const FORBIDDEN_GLOBALS = /\b(Buffer|process|require|setTimeout|setInterval|setImmediate|TextDecoder|TextEncoder|__dirname)\b/;
 
 function files(dir: string): string[] {

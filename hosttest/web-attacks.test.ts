@@ -4,7 +4,7 @@
 // gateway's state is checked unchanged and the server still answers.
 import * as assert from "node:assert/strict";
 import { Client, raw, request } from "./lib/web-client";
-import { PASSWORD, webRig, type WebRig } from "./lib/web-rig";
+import { ENGINES, PASSWORD, webRig, type WebRig } from "./lib/web-rig";
 
 const LIMITS = { loginDelayMs: 100, lockoutAfter: 5, lockoutMs: 1500, requestMs: 600, maxConnections: 4, maxBody: 4096, maxHeaderBytes: 2048 };
 
@@ -13,12 +13,12 @@ function statusOf(data: string): number {
   return m ? Number(m[1]) : 0;
 }
 
-describe("web: attacks over real sockets", function () {
+for (const engine of ENGINES) describe(`web: attacks over real sockets (${engine === "node" ? "host: node:http" : "board engine: src/web/http.ts over ECMA-419 sockets"})`, function () {
   this.timeout(30000);
   let rig: WebRig;
   let admin: Client;
   beforeEach(async () => {
-    rig = await webRig(LIMITS);
+    rig = await webRig(LIMITS, engine);
     admin = new Client(rig.url);
     assert.equal((await admin.login(PASSWORD)).status, 200);
   });

@@ -11,7 +11,7 @@ import { Console } from "../src/console/console";
 import { AlertManager } from "../src/core/alerts";
 import { nodeClock } from "../src/platform/node/host";
 import { Client, request } from "./lib/web-client";
-import { PASSWORD, webRig, type WebRig } from "./lib/web-rig";
+import { ENGINES, PASSWORD, webRig, type WebRig } from "./lib/web-rig";
 
 describe("web: password hash (PBKDF2-HMAC-SHA256)", () => {
   it("matches RFC 7914's PBKDF2-HMAC-SHA-256 vector and node's crypto.pbkdf2Sync", () => {
@@ -80,12 +80,12 @@ describe("web: password hash (PBKDF2-HMAC-SHA256)", () => {
   });
 });
 
-describe("web: JSON API on 127.0.0.1", function () {
+for (const engine of ENGINES) describe(`web: JSON API on 127.0.0.1 (${engine === "node" ? "host: node:http" : "board engine over ECMA-419 sockets"})`, function () {
   this.timeout(20000);
   let rig: WebRig;
   let alerts: AlertManager;
   before(async () => {
-    rig = await webRig({ loginDelayMs: 50, lockoutMs: 2000 });
+    rig = await webRig({ loginDelayMs: 50, lockoutMs: 2000 }, engine);
     // A real alert manager behind the host's alert list and acknowledge.
     alerts = new AlertManager({ clock: nodeClock, talker: "BD", manufacturer: "XBD", ownSfi: "BD0001", send: () => {} });
     const o = (rig.host as unknown as { o: Record<string, unknown> }).o;

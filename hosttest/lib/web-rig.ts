@@ -10,7 +10,13 @@ import { WebApp } from "../../src/web/app";
 import type { WebLimits } from "../../src/web/limits";
 import { nodeClock, nodeTimers } from "../../src/platform/node/host";
 import { installHostPasswordHasher, nodeWebCrypto } from "../../src/platform/node/web-crypto";
-import { hostPages, startNodeWeb, type NodeWebServer } from "../../src/platform/node/web";
+import { hostPages, startNodeWeb } from "../../src/platform/node/web";
+import { serveHttp } from "../../src/web/http";
+import { NodeListenerClass, NodeTcpClass, listenerPort } from "./tcp419";
+
+/** node: the host's node:http adapter; board: the board's HTTP engine (src/web/http.ts) over ECMA-419-shaped node:net sockets. */
+export type WebEngine = "node" | "board";
+export const ENGINES: WebEngine[] = ["node", "board"];
 
 export const PASSWORD = "harbour-pilot-7";
 
@@ -43,7 +49,7 @@ export interface WebRig {
   close(): Promise<void>;
 }
 
-export async function webRig(limits?: Partial<WebLimits>): Promise<WebRig> {
+export async function webRig(limits?: Partial<WebLimits>, engine: WebEngine = "node"): Promise<WebRig> {
   installHostPasswordHasher();
   const store = new MemoryStore();
   const loaded = loadSettings(store);
@@ -56,12 +62,21 @@ export async function webRig(limits?: Partial<WebLimits>): Promise<WebRig> {
   const set = applySettings(host, [["webPass", PASSWORD]]);
   if ("errors" in set) throw new Error(set.errors.join("; "));
   const app = new WebApp({ host, crypto: nodeWebCrypto, page: hostPages(), clock: nodeClock, timers: nodeTimers, log: (c, t) => gw.events.add(c, t), limits });
-  const server: NodeWebServer = await startNodeWeb(() => app, "127.0.0.1", 0);
+  let port: number, stop: () => Promise<void>;
+  if (engine === "node") {
+    const server = await startNodeWeb(() => app, "127.0.0.1", 0);
+    port = server.port;
+    stop = () => server.close();
+  } else {
+    const server = serveHttp({ app, io: { Listener: NodeListenerClass, TCP: NodeTcpClass }, port: 0, address: "127.0.0.1", timers: nodeTimers });
+    port = await listenerPort(server.listener);
+    stop = async () => server.close();
+  }
   Object.assign(rig, {
-    url: `http://127.0.0.1:${server.port}`, port: server.port, app, gw, host, store,
+    url: `http://127.0.0.1:${port}`, port, app, gw, host, store,
     events: () => gw.events.recent(500).map((e) => ({ code: e.code, text: e.text })),
     feed: (body: string) => gw.feed(Uint8Array.from(checksummed(body), (c) => c.charCodeAt(0))),
-    close: async () => { app.stop(); await server.close(); },
+    close: async () => { app.stop(); await stop(); },
   });
   return rig;
 }

@@ -15,13 +15,15 @@ import { gatewayHooks, UNIT_SENTENCE } from "beidou/wiring";
 import { Console } from "console/console";
 import { GatewayConsoleHost } from "console/gateway-host";
 import { loadSettings } from "console/persist";
-import { defaultConfig, validateConfig } from "console/settings";
+import { defaultConfig, setSecretHasher, validateConfig } from "console/settings";
+import { passwordHasher } from "web/password";
 import { readBoard, type UartPins } from "./board";
 import { ConsolePort } from "./console-port";
 import { EthernetLink } from "./link";
 import { PreferenceSettings } from "./settings";
 import { ModdableClock, ModdableTimers } from "./timers";
 import { linkUdpClass, type LinkUdpStats } from "./udp";
+import { moddableWebCrypto, startBoardWeb } from "./web";
 
 /** NVS namespace of bd450's settings. */
 export const SETTINGS_DOMAIN = "bd450";
@@ -55,6 +57,8 @@ function heapFigures(): { used?: number } | undefined {
 }
 
 export default function main(): void {
+  // `set webPass ...` on the console stores a salted PBKDF2 hash made with the SDK's crypt modules.
+  setSecretHasher(passwordHasher(moddableWebCrypto));
   const board = readBoard();
   const clock = new ModdableClock();
   const timers = new ModdableTimers();
@@ -146,5 +150,14 @@ export default function main(): void {
   } catch (e) {
     gw.events.add("console.port", `console UART${board.console.port} failed: ${(e as Error).message}`);
   }
+  // Web page: only with a password, on a unicast TCP port (never a 450 group).
+  if (config.webPort > 0 && config.webPass !== "") {
+    try {
+      startBoardWeb({ host, clock, timers, port: config.webPort, log: (code, text) => gw.events.add(code, text) });
+      gw.events.add("web", `web page on TCP port ${config.webPort}`);
+    } catch (e) {
+      gw.events.add("web.listen", `web page on TCP port ${config.webPort} failed: ${(e as Error).message}`);
+    }
+  } else gw.events.add("web.off", config.webPass === "" ? "web page off: no webPass set" : "web page off: webPort 0");
   log(`bd450: terminal UART${term.pins.port} @ ${config.baud}, console UART${board.console.port}, ${config.ipMode === "static" ? config.ipAddr : "dhcp"}`);
 }

@@ -1,0 +1,56 @@
+// The web page on the board: the portable WebApp and HTTP engine (src/web) over the
+// SDK's ECMA-419 sockets (embedded:io/socket/listener + tcp, already in the build
+// through modules/io), pages from the firmware's resources, the password hash over the
+// SDK's crypt modules (C SHA-256 Digest, HMAC, hardware-seeded RNG).
+
+/// <reference path="../../../types/moddable/crypt.d.ts" />
+import Listener from "embedded:io/socket/listener";
+import TCP from "embedded:io/socket/tcp";
+import Resource from "Resource";
+import { Digest } from "crypt";
+import HMAC from "hmac";
+import RNG from "rng";
+import type { Clock, Timers } from "core/io";
+import type { ConsoleHost } from "console/host";
+import { WebApp, PAGES } from "web/app";
+import { serveHttp, type ListenerClass, type TcpClass } from "web/http";
+import type { WebCrypto } from "web/pbkdf2";
+
+/** An exact ArrayBuffer of the bytes (the SDK's Digest writes ArrayBuffers). */
+function buffer(b: Uint8Array): ArrayBuffer {
+  return b.byteOffset === 0 && b.byteLength === b.buffer.byteLength ? (b.buffer as ArrayBuffer) : (b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer);
+}
+
+export const moddableWebCrypto: WebCrypto = {
+  hmacSha256(key) {
+    const h = new HMAC(new Digest("SHA256"), buffer(key));
+    return (a, b) => new Uint8Array(b ? h.process(buffer(a), buffer(b)) : h.process(buffer(a)));
+  },
+  randomBytes: (n) => new Uint8Array(RNG.get(n)),
+};
+
+/** Page bytes straight from flash (no copy in RAM); undefined when the build lacks one. */
+function page(file: string): Uint8Array | undefined {
+  for (const p of PAGES) if (p.file === file) return Resource.exists(file) ? new Uint8Array(new Resource(file)) : undefined;
+  return undefined;
+}
+
+export interface BoardWebOptions {
+  host: ConsoleHost;
+  clock: Clock;
+  timers: Timers;
+  port: number;
+  log(code: string, text: string): void;
+}
+
+/** Start the web page on `port` (all unicast addresses of the board). Throws when the port cannot be bound. */
+export function startBoardWeb(o: BoardWebOptions): { app: WebApp; close(): void } {
+  const app = new WebApp({ host: o.host, crypto: moddableWebCrypto, page, clock: o.clock, timers: o.timers, log: o.log });
+  const server = serveHttp({
+    app,
+    io: { Listener: Listener as unknown as ListenerClass, TCP: TCP as unknown as TcpClass },
+    port: o.port,
+    timers: o.timers,
+  });
+  return { app, close: () => { server.close(); app.stop(); } };
+}
