@@ -1,7 +1,7 @@
 // A small HTTP/1.1 server over ECMA-419 sockets (embedded:io/socket/listener + tcp on the
 // board), for the WebApp. Every bound is checked as the bytes arrive (RequestMeter plus
 // a line buffer that grows only up to the header bound), one request per connection
-// (`connection: close`), and all work happens in small steps: at most STEP bytes read
+// (`connection: close`), and all work happens in small steps: at most STEP (256) bytes read
 // or written per turn of the event loop, the rest continued from a 0 ms timer, so a
 // request never holds the loop while the terminal UART fills.
 //
@@ -10,7 +10,6 @@
 // answer comes only after the stepped password check.
 
 import type { ByteBuffer, Timers } from "../core/io";
-import { latin1 } from "../core/checksum";
 import { KEPT_HEADERS, RequestMeter, type Refusal } from "./limits";
 import type { WebApp, WebResponse } from "./app";
 
@@ -45,8 +44,9 @@ export interface ListenerClass {
 }
 
 /** Bytes read or written per step. */
-export const STEP = 512;
+export const STEP = 256;
 const LF = 10, CR = 13;
+const LAST_CHUNK = new Uint8Array([48, 13, 10, 13, 10]); // "0" CR LF CR LF
 
 const REASONS: Record<number, string> = {
   200: "OK", 400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 405: "Method Not Allowed",
@@ -55,27 +55,43 @@ const REASONS: Record<number, string> = {
   501: "Not Implemented", 503: "Service Unavailable",
 };
 
-/** UTF-8 bytes of a string (JSON may carry decoded message text; XS on the board has no TextEncoder). */
+const fromString = (ArrayBuffer as unknown as { fromString?(s: string): ArrayBuffer }).fromString;
+
+/** UTF-8 bytes of a string: Moddable's native ArrayBuffer.fromString on the board, a loop elsewhere. */
 export function utf8(s: string): Uint8Array {
+  if (fromString) return new Uint8Array(fromString(s));
   let n = 0;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
-    n += c < 0x80 ? 1 : c < 0x800 ? 2 : c >= 0xd800 && c < 0xdc00 && i + 1 < s.length ? (i++, 4) : 3;
+    n += c < 0x80 ? 1 : c < 0x800 ? 2 : c >= 0xd800 && c < 0xdc00 ? (i++, 4) : 3;
   }
   const out = new Uint8Array(n);
-  let o = 0;
-  for (let i = 0; i < s.length; i++) {
+  for (let i = 0, o = 0; i < s.length; i++) {
     let c = s.charCodeAt(i);
     if (c < 0x80) out[o++] = c;
     else if (c < 0x800) { out[o++] = 0xc0 | (c >> 6); out[o++] = 0x80 | (c & 63); }
     else {
-      if (c >= 0xd800 && c < 0xdc00 && i + 1 < s.length) {
-        c = 0x10000 + ((c - 0xd800) << 10) + (s.charCodeAt(++i) - 0xdc00);
+      if (c >= 0xd800 && c < 0xdc00) {
+        c = 0x10000 + ((c - 0xd800) << 10) + ((s.charCodeAt(++i) || 0xdc00) - 0xdc00);
         out[o++] = 0xf0 | (c >> 18); out[o++] = 0x80 | ((c >> 12) & 63);
       } else out[o++] = 0xe0 | (c >> 12);
       out[o++] = 0x80 | ((c >> 6) & 63); out[o++] = 0x80 | (c & 63);
     }
   }
+  return out;
+}
+
+const HEX = "0123456789abcdef";
+
+/** One chunk of a chunked body: size CR LF bytes CR LF (an empty one ends the body). */
+function chunk(bytes: Uint8Array): Uint8Array {
+  let size = "";
+  for (let n = bytes.length; ; n >>= 4) { size = HEX[n & 15] + size; if (n < 16) break; }
+  const out = new Uint8Array(size.length + 4 + bytes.length);
+  for (let i = 0; i < size.length; i++) out[i] = size.charCodeAt(i);
+  out[size.length] = 13; out[size.length + 1] = 10;
+  out.set(bytes, size.length + 2);
+  out[out.length - 2] = 13; out[out.length - 1] = 10;
   return out;
 }
 
@@ -113,7 +129,10 @@ export class HttpConnection {
   private body: Uint8Array | undefined;
   private bodyLen = 0;
   private unread = 0;
-  private out: Uint8Array[] = [];
+  private out: Array<string | Uint8Array> = [];
+  private chunked = false;
+  /** out[0] is the status line + headers (ASCII, written unframed). */
+  private rawHead = false;
   private outPos = 0;
   private space = 0;
   private timer: unknown;
@@ -169,34 +188,45 @@ export class HttpConnection {
   }
 
   private parse(b: Uint8Array): void {
-    for (let i = 0; i < b.length && this.st < St.Handling; i++) {
+    const n = b.length;
+    let i = 0;
+    while (i < n && this.st < St.Handling) {
       if (this.st === St.Body) {
         const body = this.body!;
-        const take = Math.min(b.length - i, body.length - this.bodyLen);
+        const take = Math.min(n - i, body.length - this.bodyLen);
         body.set(b.subarray(i, i + take), this.bodyLen);
         this.bodyLen += take;
-        i += take - 1;
+        i += take;
         if (this.bodyLen === body.length) this.dispatch();
         continue;
       }
-      const c = b[i];
-      if (c === LF) {
-        this.lineDone();
-        continue;
-      }
-      if (c === CR) continue;
-      if (this.lineLen === this.line.length) {
-        if (this.lineLen >= this.maxLine) return this.refuse(this.st === St.Line ? { status: 414, reason: "request line too long" } : { status: 431, reason: "header line too long" });
-        const grown = new Uint8Array(Math.min(this.line.length * 2, this.maxLine));
-        grown.set(this.line);
+      // Up to the next LF with locals only (property reads per byte cost XS dearly).
+      let j = i;
+      while (j < n && b[j] !== LF) j++;
+      const len = this.lineLen + (j - i);
+      if (len > this.line.length) {
+        if (len > this.maxLine) return this.refuse(this.st === St.Line ? { status: 414, reason: "request line too long" } : { status: 431, reason: "header line too long" });
+        let size = this.line.length * 2;
+        while (size < len) size *= 2;
+        const grown = new Uint8Array(size < this.maxLine ? size : this.maxLine);
+        grown.set(this.line.subarray(0, this.lineLen));
         this.line = grown;
       }
-      this.line[this.lineLen++] = c;
+      this.line.set(b.subarray(i, j), this.lineLen);
+      this.lineLen = len;
+      i = j;
+      if (j < n) {
+        i++; // the LF
+        this.lineDone();
+      }
     }
   }
 
   private lineDone(): void {
-    const text = latin1(this.line, 0, this.lineLen);
+    let end = this.lineLen;
+    if (end > 0 && this.line[end - 1] === CR) end--;
+    // One native call for the whole line (a line is at most maxLine bytes).
+    const text = String.fromCharCode.apply(null, this.line.subarray(0, end) as unknown as number[]);
     this.lineLen = 0;
     if (this.st === St.Line) {
       if (text === "") return; // stray CR LF before a request
@@ -248,31 +278,56 @@ export class HttpConnection {
 
   private respond(res: WebResponse): void {
     if (this.st === St.Closed) return;
-    const body = typeof res.body === "string" ? utf8(res.body) : res.body;
-    let head = `HTTP/1.1 ${res.status} ${REASONS[res.status] ?? "Status"}\r\nconnection: close\r\ncontent-length: ${body.length}\r\n`;
+    // Pages (bytes) go out with their length; JSON (a string) in chunks, each step
+    // encoding only the slice it writes, so no step walks a whole answer.
+    const chunked = typeof res.body === "string";
+    let head = `HTTP/1.1 ${res.status} ${REASONS[res.status] ?? "Status"}\r\nconnection: close\r\n` +
+      (chunked ? "transfer-encoding: chunked\r\n" : `content-length: ${res.body.length}\r\n`);
     for (let i = 0; i < res.headers.length; i += 2) head += res.headers[i] + ": " + res.headers[i + 1] + "\r\n";
-    this.out = [utf8(head + "\r\n"), body];
+    this.out = [head + "\r\n", res.body];
+    this.rawHead = true;
+    this.chunked = chunked;
     this.outPos = 0;
     this.st = St.Writing;
     if (this.timer !== undefined) this.timers.clear(this.timer);
     this.timer = this.timers.set(() => this.expired(), this.app.limits.requestMs, false);
-    this.writeSome();
+    this.schedule();
   }
 
   private writeSome(): void {
     while (this.out.length && this.out[0].length === this.outPos) {
       this.out.shift();
       this.outPos = 0;
+      this.rawHead = false;
+      if (this.out.length === 0 && this.chunked) {
+        this.chunked = false;
+        this.out.push(LAST_CHUNK);
+      }
     }
     if (!this.out.length) return this.close();
     if (this.space <= 0) return; // onWritable continues
     const part = this.out[0];
     let n = part.length - this.outPos;
     if (n > STEP) n = STEP;
-    if (n > this.space) n = this.space;
-    const left = this.sock.write(part.subarray(this.outPos, this.outPos + n));
+    let bytes: Uint8Array;
+    if (typeof part === "string" && this.rawHead) {
+      if (n > this.space) n = this.space;
+      bytes = utf8(part.slice(this.outPos, this.outPos + n));
+    } else if (typeof part === "string") {
+      // A slice never ends between the two halves of a surrogate pair; UTF-8 may triple it, and 10 bytes frame it.
+      const room = Math.floor((this.space - 10) / 3);
+      if (room < 1) return;
+      if (n > room) n = room;
+      const last = part.charCodeAt(this.outPos + n - 1);
+      if (n > 1 && last >= 0xd800 && last < 0xdc00) n--;
+      bytes = chunk(utf8(part.slice(this.outPos, this.outPos + n)));
+    } else {
+      if (n > this.space) n = this.space;
+      bytes = part.subarray(this.outPos, this.outPos + n);
+    }
+    const left = this.sock.write(bytes);
     this.outPos += n;
-    this.space = typeof left === "number" ? left : this.space - n;
+    this.space = typeof left === "number" ? left : this.space - bytes.length;
     this.schedule();
   }
 
@@ -299,7 +354,8 @@ export interface HttpServerOptions {
 export function serveHttp(o: HttpServerOptions): { listener: ListenerInstance; close(): void } {
   const open = new Set<HttpConnection>();
   const app = o.app;
-  const busy = utf8("HTTP/1.1 503 Service Unavailable\r\nconnection: close\r\ncontent-length: 0\r\n\r\n");
+  const BUSY = "HTTP/1.1 503 Service Unavailable\r\nconnection: close\r\ncontent-length: 0\r\n\r\n";
+  const busy = utf8(BUSY);
   const listener = new o.io.Listener({
     port: o.port,
     address: o.address,

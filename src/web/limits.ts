@@ -38,7 +38,7 @@ export const DEFAULT_LIMITS: Readonly<WebLimits> = {
   loginDelayMs: 1000,
   lockoutAfter: 5,
   lockoutMs: 60 * 1000,
-  hashStep: 32,
+  hashStep: 16,
 };
 
 /** A request refused before it reaches the API: status and the reason sent back. */
