@@ -6,7 +6,7 @@
 import * as assert from "node:assert/strict";
 import * as fs from "fs";
 import { execFileSync } from "child_process";
-import { PASSWORD, webRig, type WebRig } from "./lib/web-rig";
+import { ENGINES, PASSWORD, webRig, type WebRig } from "./lib/web-rig";
 
 // Callbacks passed to page.evaluate/$eval run in the browser; the project compiles without
 // the DOM library, so these names are declared loosely here, for this file only.
@@ -29,7 +29,7 @@ function findChromium(): string | undefined {
 
 const TITLE = "logs in, shows a live counter, applies a setting, shows a rule error, logs out";
 
-describe("web: the page in headless Chromium", function () {
+for (const engine of ENGINES) describe(`web: the page in headless Chromium (${engine === "node" ? "host: node:http" : "board engine over ECMA-419 sockets"})`, function () {
   this.timeout(60000);
   const chromium = findChromium();
   if (!chromium) {
@@ -43,7 +43,7 @@ describe("web: the page in headless Chromium", function () {
   let browser: any;
 
   before(async function () {
-    rig = await webRig();
+    rig = await webRig(undefined, engine);
     let t = 0;
     // The terminal keeps talking: one GGA every 100 ms moves the sentence counter.
     feeder = setInterval(() => {
@@ -93,7 +93,7 @@ describe("web: the page in headless Chromium", function () {
     assert.ok(later <= rig.gw.framer.counters.sentences, "the page shows the gateway's own count");
 
     await page.waitForSelector("#settings input[name=hbtInterval]");
-    if (process.env.BD450_SCREENSHOT) await page.screenshot({ path: process.env.BD450_SCREENSHOT, clip: { x: 0, y: 0, width: 1100, height: 470 } });
+    if (process.env.BD450_SCREENSHOT && engine === "node") await page.screenshot({ path: process.env.BD450_SCREENSHOT, clip: { x: 0, y: 0, width: 1100, height: 470 } });
 
     // A valid change goes through the schema and into the running configuration.
     await page.$eval("#settings input[name=hbtInterval]", (e: Element) => ((e as HTMLInputElement).value = "30"));

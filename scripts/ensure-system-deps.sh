@@ -6,6 +6,7 @@ missing=""
 command -v socat >/dev/null 2>&1 || missing="$missing socat"
 command -v ip >/dev/null 2>&1 || missing="$missing iproute2"
 command -v unshare >/dev/null 2>&1 || missing="$missing util-linux"
+command -v tcpdump >/dev/null 2>&1 || missing="$missing tcpdump" # libpcap cross-check of the pcap writer (receiver.test)
 # Optional: headless Chromium for the web page's browser test (pending without it).
 if ! command -v chromium >/dev/null 2>&1 && [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
   echo "bd450: installing chromium (apt-get)" >&2

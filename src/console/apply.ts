@@ -12,8 +12,9 @@ export type ApplyOutcome = { errors: string[] } | { config: GatewayConfig; chang
 export function applyRecord(host: ConsoleHost, config: GatewayConfig, changed: SettingKey[]): ApplyOutcome {
   const res = host.applyConfig(config, changed) ?? {};
   if (res.error) return { errors: [`the gateway refused the change: ${res.error}`] };
-  const restartKeys = res.restart ?? SETTINGS.filter((r) => r.apply === "restart").map((r) => r.key);
-  return { config, changed, restart: changed.filter((k) => restartKeys.indexOf(k) >= 0) };
+  // Restart-only keys: the schema says which (one place for that truth).
+  const restart = changed.filter((k) => SETTINGS.some((r) => r.key === k && r.apply === "restart"));
+  return { config, changed, restart };
 }
 
 /** `set KEY VALUE ...` / POST /api/config: typed-text pairs, validated together, applied all or nothing. */

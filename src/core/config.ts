@@ -54,6 +54,12 @@ export interface GatewayConfig {
   syslog: string;
   /** Send ICA (card check) and RMO (enable BSI) to the terminal at start-up. */
   startupCmds: boolean;
+  /** Output filter rules `[!]PATTERN[/N|@S],...` on terminal -> network (docs/filters.md; empty: all pass). */
+  outFilter: string;
+  /** Input filter rules, same grammar, on network commands -> terminal (after cmdAllow). */
+  inFilter: string;
+  /** Sentences per second per transmission group; above it the newest are dropped (0: off). */
+  maxRate: number;
   /** Web page TCP port (board; the host serves only with `bd450 gateway --web ADDR:PORT`); 0: off. */
   webPort: number;
   /** Web page password as a salted PBKDF2-SHA256 hash (never the password); empty: no web server. */
@@ -86,6 +92,9 @@ export const DEFAULT_CONFIG: Readonly<GatewayConfig> = Object.freeze({
   legacyUdp: "",
   syslog: "",
   startupCmds: true,
+  outFilter: "",
+  inFilter: "",
+  maxRate: 0,
   webPort: 80,
   webPass: "",
 } as GatewayConfig);

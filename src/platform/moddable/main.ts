@@ -7,13 +7,9 @@
 // retried; none stops the UART path.
 
 import Instrumentation from "instrumentation";
-import { Gateway } from "core/gateway";
-import { NetworkSide } from "core/netside";
+import { App } from "app/assemble";
 import type { GatewayConfig } from "core/config";
 import type { SerialClass } from "core/io";
-import { gatewayHooks, UNIT_SENTENCE } from "beidou/wiring";
-import { Console } from "console/console";
-import { GatewayConsoleHost } from "console/gateway-host";
 import { loadSettings } from "console/persist";
 import { defaultConfig, setSecretHasher, validateConfig } from "console/settings";
 import { passwordHasher } from "web/password";
@@ -23,7 +19,7 @@ import { EthernetLink } from "./link";
 import { PreferenceSettings } from "./settings";
 import { ModdableClock, ModdableTimers } from "./timers";
 import { linkUdpClass, type LinkUdpStats } from "./udp";
-import { moddableWebCrypto, startBoardWeb } from "./web";
+import { boardWebService, moddableWebCrypto } from "./web";
 
 /** NVS namespace of bd450's settings. */
 export const SETTINGS_DOMAIN = "bd450";
@@ -79,85 +75,45 @@ export default function main(): void {
   }
 
   const term = terminalPins(board.terminal, board.terminalAlt, config.baud);
-  const hooks = gatewayHooks({ clock, silentAfter: config.alSilentS, noFixAfter: config.alNoFixS, checksumPercent: config.alCsumPct });
   const link = new EthernetLink(
     { mode: config.ipMode, address: config.ipAddr, mask: config.ipMask, gateway: config.ipGateway },
     timers,
     log,
   );
   const udpStats: LinkUdpStats = { opens: 0, openFailures: 0, joinFailures: 0 };
-  let con: Console | undefined;
-  let net: NetworkSide | undefined;
-
-  const gw = new Gateway({
-    config,
-    clock,
-    timers,
-    // Every log line also goes to syslog when configured (network side, issue 4).
-    log: (line) => { log(line); net?.logLine(line); },
-    // Answers to network commands carry d: = requesting SFI; optional legacy plain copy.
-    destinationFor: (b, n) => net?.destinationFor(b, n),
-    onDatagram: (b, n) => net?.onDatagram(b, n),
-    onUnit: (kind, bytes, length, reason) => {
-      hooks.onUnit(kind, bytes, length, reason);
-      if (kind === UNIT_SENTENCE && con) con.terminalSentence(bytes, length);
-    },
-    convertFrame: hooks.convertFrame,
+  const port = new ConsolePort(board.console);
+  const app = new App({
+    config, settings: { store, loaded }, clock, timers, log,
     // Moddable's Serial has the ECMA-419 shape the core declares; the option types
     // differ only in what each side makes optional.
     serial: { io: device.io.Serial as unknown as SerialClass, ...term.pins, baud: config.baud },
-    udp: { io: linkUdpClass(link, timers, log, udpStats), timeToLive: config.ttl },
-  });
-  hooks.attach({ events: gw.events, timers });
-  // Network side: command groups + CAM1/CAM2 received through the same link-aware UDP class.
-  net = new NetworkSide({ gateway: gw, clock, timers, device: hooks.wiring.state, udp: { io: linkUdpClass(link, timers, log, udpStats) } });
-  for (const p of board.problems) gw.events.add("board.config", p);
-  for (const p of loaded.problems) gw.events.add("settings.bad", p);
-  for (const p of invalid) gw.events.add("settings.bad", `${p}; running on defaults`);
-  if (term.note) gw.events.add("serial.port", term.note);
-  gw.start();
-  net.start();
-  link.onChange((state) => gw.events.add("net.link", `Ethernet ${state}${state === "ready" ? " " + link.address() : ""}`));
-  link.start();
-
-  const port = new ConsolePort({
-    ...board.console,
-    onInput: (bytes, length) => con?.receive(bytes, 0, length),
-  });
-  const host = new GatewayConsoleHost({
-    gateway: gw,
-    state: hooks.wiring.state,
-    store,
-    loaded,
-    clock,
-    reboot: () => System.restart(),
-    heap: heapFigures,
-    network: () => ({
-      link: `${link.state} (udp opens ${udpStats.opens}, open failures ${udpStats.openFailures})`,
-      address: link.address() || (config.ipMode === "static" ? config.ipAddr + " (not up)" : "dhcp (none yet)"),
-    }),
-  });
-  con = new Console({
-    host,
-    write: (b) => port.write(b),
-    clock,
-    timers,
-    banner: `bd450 ${config.sfi} on ${board.name} console`,
+    // Sending socket and network side, through the link-aware UDP class.
+    udp: { io: linkUdpClass(link, timers, log, udpStats) },
+    platform: {
+      reboot: () => System.restart(),
+      heap: heapFigures,
+      network: () => ({
+        link: `${link.state} (udp opens ${udpStats.opens}, open failures ${udpStats.openFailures})`,
+        address: link.address() || (config.ipMode === "static" ? config.ipAddr + " (not up)" : "dhcp (none yet)"),
+      }),
+    },
+    console: { channel: port, banner: `bd450 ${config.sfi} on ${board.name} console` },
+    // Web page: only with a password, on a unicast TCP port (never a 450 group).
+    services: [(a) => boardWebService(a, clock, timers)],
+    problems: [
+      ...board.problems.map((p) => ["board.config", p] as const),
+      ...loaded.problems.map((p) => ["settings.bad", p] as const),
+      ...invalid.map((p) => ["settings.bad", `${p}; running on defaults`] as const),
+      ...(term.note ? [["serial.port", term.note] as const] : []),
+    ],
   });
   try {
     port.open();
-    con.start();
   } catch (e) {
-    gw.events.add("console.port", `console UART${board.console.port} failed: ${(e as Error).message}`);
+    app.events.add("console.port", `console UART${board.console.port} failed: ${(e as Error).message}`);
   }
-  // Web page: only with a password, on a unicast TCP port (never a 450 group).
-  if (config.webPort > 0 && config.webPass !== "") {
-    try {
-      startBoardWeb({ host, clock, timers, port: config.webPort, log: (code, text) => gw.events.add(code, text) });
-      gw.events.add("web", `web page on TCP port ${config.webPort}`);
-    } catch (e) {
-      gw.events.add("web.listen", `web page on TCP port ${config.webPort} failed: ${(e as Error).message}`);
-    }
-  } else gw.events.add("web.off", config.webPass === "" ? "web page off: no webPass set" : "web page off: webPort 0");
+  app.start();
+  link.onChange((state) => app.events.add("net.link", `Ethernet ${state}${state === "ready" ? " " + link.address() : ""}`));
+  link.start();
   log(`bd450: terminal UART${term.pins.port} @ ${config.baud}, console UART${board.console.port}, ${config.ipMode === "static" ? config.ipAddr : "dhcp"}`);
 }

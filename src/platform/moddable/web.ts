@@ -12,6 +12,7 @@ import HMAC from "hmac";
 import RNG from "rng";
 import type { Clock, Timers } from "core/io";
 import type { ConsoleHost } from "console/host";
+import type { App, AppService } from "app/assemble";
 import { WebApp, PAGES } from "web/app";
 import { serveHttp, type ListenerClass, type TcpClass } from "web/http";
 import type { WebCrypto } from "web/pbkdf2";
@@ -53,4 +54,28 @@ export function startBoardWeb(o: BoardWebOptions): { app: WebApp; close(): void 
     timers: o.timers,
   });
   return { app, close: () => { server.close(); app.stop(); } };
+}
+
+/** The web page as a service of the assembly: started with the gateway when webPort and webPass are set. */
+export function boardWebService(a: App, clock: Clock, timers: Timers): AppService {
+  let web: { close(): void } | undefined;
+  return {
+    start() {
+      const c = a.host.getConfig();
+      if (c.webPort <= 0 || c.webPass === "") {
+        a.events.add("web.off", c.webPass === "" ? "web page off: no webPass set" : "web page off: webPort 0");
+        return;
+      }
+      try {
+        web = startBoardWeb({ host: a.host, clock, timers, port: c.webPort, log: (code, text) => a.events.add(code, text) });
+        a.events.add("web", `web page on TCP port ${c.webPort}`);
+      } catch (e) {
+        a.events.add("web.listen", `web page on TCP port ${c.webPort} failed: ${(e as Error).message}`);
+      }
+    },
+    stop() {
+      web?.close();
+      web = undefined;
+    },
+  };
 }

@@ -8,6 +8,9 @@ import * as net from "net";
 import * as path from "path";
 import { KEPT_HEADERS } from "../../web/limits";
 import { PAGES, WebApp } from "../../web/app";
+import type { App, AppService } from "../../app/assemble";
+import { nodeClock, nodeTimers } from "./host";
+import { nodeWebCrypto } from "./web-crypto";
 
 /** The page set's files (src/web/pages, next to the sources; dist/ holds only compiled code). */
 export function hostPages(): (file: string) => Uint8Array | undefined {
@@ -129,4 +132,51 @@ export function startNodeWeb(app: () => WebApp | undefined, address: string, por
       });
     });
   });
+}
+
+/**
+ * `bd450 gateway --web ADDR:PORT`: one listener for the process (it outlives an
+ * in-process reboot), a WebApp per boot as a service of the assembly. No password,
+ * no web server: it listens only while webPass is set (checked at each boot).
+ */
+export class HostWeb {
+  private app: WebApp | undefined;
+  private server: NodeWebServer | undefined;
+  private opening = false;
+  private readonly pages = hostPages();
+
+  constructor(readonly address: string, readonly port: number, private readonly log: (line: string) => void) {}
+
+  service(a: App): AppService {
+    return {
+      start: () => {
+        this.app = new WebApp({ host: a.host, crypto: nodeWebCrypto, page: this.pages, clock: nodeClock, timers: nodeTimers, log: (code, text) => a.events.add(code, text) });
+        if (this.app.enabled) this.open(a);
+        else {
+          if (this.server) { void this.server.close(); this.server = undefined; }
+          a.events.add("web.off", "web page off: no webPass set (set webPass on the console or with bd450 config set)");
+        }
+      },
+      stop: () => {
+        this.app?.stop();
+        this.app = undefined;
+      },
+    };
+  }
+
+  private open(a: App): void {
+    if (this.server || this.opening) return;
+    this.opening = true;
+    startNodeWeb(() => this.app, this.address, this.port).then(
+      (srv) => { this.opening = false; this.server = srv; this.log(`web: page at http://${srv.address}:${srv.port}/`); },
+      (e: Error) => { this.opening = false; a.events.add("web.listen", `web page on ${this.address}:${this.port} failed: ${e.message}`); },
+    );
+  }
+
+  close(): Promise<void> {
+    this.app?.stop();
+    const s = this.server;
+    this.server = undefined;
+    return s ? s.close() : Promise.resolve();
+  }
 }
