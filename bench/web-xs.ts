@@ -129,6 +129,7 @@ async function main(): Promise<void> {
   if (process.env.WEB_XS_DEBUG) console.log("started");
   const heap0 = await w.liveHeap();
   const results: Array<{ request: string; status: number; steps: number; maxStep: number; total: number }> = [];
+  let during = 0;
   for (let i = 0; i < NAMES.length; i++) {
     await w.command(new Uint8Array([3, i]));
     let r = await w.command(new Uint8Array([0, i]));
@@ -138,6 +139,8 @@ async function main(): Promise<void> {
       r = await w.command(new Uint8Array([1]));
       if (process.env.WEB_XS_DEBUG && steps % 50 === 0) console.log(i, steps, Array.from(r.reply), r.meter.compute);
       steps++;
+      // Live heap while the config answer (the largest) is being written.
+      if (i === 4 && steps === 6) { const h = await w.liveHeap(); during = h.chunkBytes + h.slotBytes - heap0.chunkBytes - heap0.slotBytes; }
       if (trail.length < 12) trail.push(r.meter.compute);
       total += r.meter.compute;
       if (r.meter.compute > max) max = r.meter.compute;
@@ -161,6 +164,7 @@ async function main(): Promise<void> {
   console.log(`\nlongest single step: ${worst.maxStep} units (${worst.request}) ~ ${esp32Ms(worst.maxStep).toFixed(2)} ms on an ESP32 at ${ESP32_SLOWDOWN.central}x (range ${esp32Ms(worst.maxStep * ESP32_SLOWDOWN.low / ESP32_SLOWDOWN.central).toFixed(2)}-${esp32Ms(worst.maxStep * ESP32_SLOWDOWN.high / ESP32_SLOWDOWN.central).toFixed(2)} ms); ` +
     `the terminal UART FIFO fills in ${fifoMs} ms at 115200 baud (bench/results.json)`);
   console.log(`heap held after the requests (1 session, settings changed): ${heap1.chunkBytes - heap0.chunkBytes} chunk bytes, ${(heap1.slotBytes - heap0.slotBytes)} slot bytes`);
+  console.log(`live heap above the start while GET /api/config is being written: ${during} bytes (chunks + slots)`);
   console.log(`host ns per compute unit ${nsPerUnit}; password check: ${PASSWORD.length}-char password, 4096 iterations in steps of 16 (C SHA-256 not metered: 4 SHA-256 blocks per iteration)`);
 }
 
