@@ -77,8 +77,8 @@ function script(pageSizes: Record<string, number>): string {
   const app = new WebApp({ host: consoleHost, crypto, page: (f) => pageBytes[f], clock, timers, log: (c, t) => gw.events.add(c, t) });
   let cookie = "", csrf = "", out = "", conn, closed = false;
   function request(i) {
-    const body = i === 5 ? '{"hbtInterval":30}' : i === 2 ? '{"password":"${PASSWORD}"}' : "";
-    const line = ["GET / ", "GET /app.js ", "POST /api/login ", "GET /api/status ", "GET /api/config ", "POST /api/config ", "GET /api/log?n=50 "][i];
+    const body = i === 7 ? '{"webPass":"new-pass-4567"}' : i === 5 ? '{"hbtInterval":30}' : i === 2 ? '{"password":"${PASSWORD}"}' : "";
+    const line = ["GET / ", "GET /app.js ", "POST /api/login ", "GET /api/status ", "GET /api/config ", "POST /api/config ", "GET /api/log?n=50 ", "POST /api/config "][i];
     return bytes(line + "HTTP/1.1\\r\\nHost: 172.16.1.45\\r\\nUser-Agent: Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36\\r\\n" +
       "Accept: */*\\r\\nAccept-Language: en-US,en;q=0.9\\r\\nOrigin: http://172.16.1.45\\r\\nCookie: " + cookie + "\\r\\nX-CSRF-Token: " + csrf + "\\r\\n" +
       (body ? "Content-Type: application/json\\r\\nContent-Length: " + body.length + "\\r\\n" : "") + "\\r\\n" + body);
@@ -119,7 +119,7 @@ function script(pageSizes: Record<string, number>): string {
   globalThis.__keep = { app, gw, consoleHost };`);
 }
 
-const NAMES = ["GET / (index.html)", "GET /app.js", "POST /api/login (right password)", "GET /api/status", "GET /api/config", "POST /api/config", "GET /api/log?n=50"];
+const NAMES = ["GET / (index.html)", "GET /app.js", "POST /api/login (right password)", "GET /api/status", "GET /api/config", "POST /api/config", "GET /api/log?n=50", "POST /api/config (new webPass)"];
 
 async function main(): Promise<void> {
   const dir = path.join(repoRoot, "src/web/pages");

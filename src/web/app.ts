@@ -8,10 +8,10 @@
 import type { Clock, Timers } from "../core/io";
 import type { ConsoleHost } from "../console/host";
 import { applySettings, saveChecked } from "../console/apply";
-import { SETTINGS, SettingKey, SettingValue } from "../console/settings";
+import { PASS_HASH_RE, PASS_MAX, PASS_MIN, SETTINGS, SettingKey, SettingValue } from "../console/settings";
 import { TERMINAL_OPS } from "../console/terminal";
 import { DEFAULT_LIMITS, RequestMeter, WebLimits } from "./limits";
-import { PasswordCheck } from "./password";
+import { PasswordCheck, PasswordHashJob } from "./password";
 import { WebCrypto, sameText, toHex } from "./pbkdf2";
 
 export interface WebRequest {
@@ -125,7 +125,7 @@ const ROUTES: Route[] = [
   },
   { method: "GET", path: "/api/status", run: (app, _r, _b, done) => done(json(200, { ...app.host.status(), web: app.counters })) },
   { method: "GET", path: "/api/config", run: (app, _r, _b, done) => done(json(200, app.configView())) },
-  { method: "POST", path: "/api/config", run: (app, req, body, done) => done(app.setConfig(req, body)) },
+  { method: "POST", path: "/api/config", run: (app, req, body, done) => app.setConfigInSteps(req, body, done) },
   {
     method: "GET", path: "/api/log",
     run: (app, req, _b, done) => {
@@ -419,6 +419,25 @@ export class WebApp {
       })),
       unsaved: this.unsaved,
     };
+  }
+
+  /**
+   * POST /api/config. A new webPass is hashed first, in steps (the schema would hash it
+   * in one go, which on the board holds the event loop for the whole derivation);
+   * the schema then takes the stored form and checks everything together.
+   */
+  setConfigInSteps(req: WebRequest, body: Record<string, unknown>, done: Done): void {
+    let key = "";
+    for (const k in body) if (k.toLowerCase() === "webpass") key = k;
+    const plain = key ? body[key] : undefined;
+    if (typeof plain !== "string" || plain === "" || PASS_HASH_RE.test(plain) || plain.length < PASS_MIN || plain.length > PASS_MAX || !/^[\x21-\x7e]+$/.test(plain))
+      return done(this.setConfig(req, body));
+    const job = new PasswordHashJob(this.o.crypto, plain);
+    const step = () => {
+      if (!job.step(this.limits.hashStep)) return this.later(step, 0);
+      done(this.setConfig(req, { ...body, [key]: job.stored() }));
+    };
+    this.later(step, 0);
   }
 
   setConfig(req: WebRequest, body: Record<string, unknown>): WebResponse {

@@ -22,6 +22,27 @@ export function passwordHasher(crypto: WebCrypto, iterations = PASS_ITERATIONS):
   };
 }
 
+/** A new password's stored form made in steps (the web API must not hash 4096 times in one turn). */
+export class PasswordHashJob {
+  private readonly job: Pbkdf2Job;
+  private readonly salt: Uint8Array;
+  private readonly iterations: number;
+
+  constructor(crypto: WebCrypto, plain: string, iterations = PASS_ITERATIONS) {
+    this.salt = crypto.randomBytes(16);
+    this.iterations = iterations;
+    this.job = new Pbkdf2Job(crypto.hmacSha256(textBytes(plain)), this.salt, iterations);
+  }
+
+  step(budget: number): boolean {
+    return this.job.step(budget);
+  }
+
+  stored(): string {
+    return `pbkdf2-sha256$${this.iterations}$${toHex(this.salt)}$${toHex(this.job.key())}`;
+  }
+}
+
 /** One login attempt's check, advanced by step() so no turn of the event loop runs long. */
 export class PasswordCheck {
   private readonly job: Pbkdf2Job | undefined;
