@@ -98,7 +98,7 @@ export async function run(argv: string[]): Promise<number> {
   // Console `reboot`: the gateway restarts in-process with the stored settings (the
   // console device stays open, as a USB console survives a board reset on the PC side).
   const reboot = () => {
-    log("gateway: reboot requested from the console");
+    log("gateway: reboot requested (console or web page)");
     let next: ReturnType<typeof configure>;
     try {
       next = configure();

@@ -356,9 +356,11 @@ export function serveHttp(o: HttpServerOptions): { listener: ListenerInstance; c
   const app = o.app;
   const BUSY = "HTTP/1.1 503 Service Unavailable\r\nconnection: close\r\ncontent-length: 0\r\n\r\n";
   const busy = utf8(BUSY);
+  // No `address` key unless given: the lwIP listener reads any key that is present.
+  const where: { port: number; address?: string } = { port: o.port };
+  if (o.address !== undefined) where.address = o.address;
   const listener = new o.io.Listener({
-    port: o.port,
-    address: o.address,
+    ...where,
     onReadable(count) {
       for (let i = 0; i < count; i++) {
         const from = this.read();

@@ -56,9 +56,25 @@ export function startBoardWeb(o: BoardWebOptions): { app: WebApp; close(): void 
   return { app, close: () => { server.close(); app.stop(); } };
 }
 
-/** The web page as a service of the assembly: started with the gateway when webPort and webPass are set. */
+/**
+ * The web page as a service of the assembly: started with the gateway when webPort and
+ * webPass are set. lwIP refuses a listener while no interface is up ("no network"), so
+ * a failed start is retried every 5 s (the first failure is logged) until the link is up.
+ */
 export function boardWebService(a: App, clock: Clock, timers: Timers): AppService {
   let web: { close(): void } | undefined;
+  let retry: unknown;
+  let failures = 0;
+  const attempt = (port: number) => {
+    retry = undefined;
+    try {
+      web = startBoardWeb({ host: a.host, clock, timers, port, log: (code, text) => a.events.add(code, text) });
+      a.events.add("web", `web page on TCP port ${port}`);
+    } catch (e) {
+      if (failures++ === 0) a.events.add("web.listen", `web page on TCP port ${port} not open yet (${(e as Error).message}); retrying every 5 s`);
+      retry = timers.set(() => attempt(port), 5000, false);
+    }
+  };
   return {
     start() {
       const c = a.host.getConfig();
@@ -66,14 +82,11 @@ export function boardWebService(a: App, clock: Clock, timers: Timers): AppServic
         a.events.add("web.off", c.webPass === "" ? "web page off: no webPass set" : "web page off: webPort 0");
         return;
       }
-      try {
-        web = startBoardWeb({ host: a.host, clock, timers, port: c.webPort, log: (code, text) => a.events.add(code, text) });
-        a.events.add("web", `web page on TCP port ${c.webPort}`);
-      } catch (e) {
-        a.events.add("web.listen", `web page on TCP port ${c.webPort} failed: ${(e as Error).message}`);
-      }
+      attempt(c.webPort);
     },
     stop() {
+      if (retry !== undefined) timers.clear(retry);
+      retry = undefined;
       web?.close();
       web = undefined;
     },
