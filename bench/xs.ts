@@ -79,11 +79,11 @@ async function sendInput(w: XsWorker, bytes: Uint8Array): Promise<void> {
  * single pure-JavaScript pass over the bytes costs on XS.
  */
 function breakdownScript(): string {
-  return bundle(["src/core/framer", "src/core/encoder", "src/core/router", "src/core/checksum"], `
+  return bundle(["src/core/framer", "src/core/encoder", "src/core/router", "src/nmea/checksum"], `
   const { SentenceFramer } = require("src/core/framer");
   const { Iec450Encoder } = require("src/core/encoder");
   const { Router } = require("src/core/router");
-  const { xorRange } = require("src/core/checksum");
+  const { xorRange } = require("src/nmea/checksum");
   let input, fill = 0, count = 0;
   const empty = new ArrayBuffer(0);
   globalThis.handleCommand = function (message) {
@@ -107,7 +107,7 @@ function breakdownScript(): string {
   };`);
 }
 
-async function breakdown(clean: Uint8Array, sentences: number): Promise<Record<string, number>> {
+export async function breakdown(clean: Uint8Array, sentences: number): Promise<Record<string, number>> {
   const w = await XsWorker.start(breakdownScript());
   try {
     await sendInput(w, clean);

@@ -1,8 +1,9 @@
 import * as assert from "node:assert/strict";
-import { Iec450Encoder, CarrierReassembler, MAX_DATAGRAM } from "../src/core/encoder";
+import { Iec450Encoder, CarrierReassembler } from "../src/core/encoder";
+import { MAX_DATAGRAM } from "../src/core/tagblock";
 import { Router, RouteError } from "../src/core/router";
 import { GROUPS, groupIndex } from "../src/core/groups";
-import { asciiBytes, latin1, withChecksum } from "../src/core/checksum";
+import { asciiBytes, latin1, withChecksum } from "../src/nmea/checksum";
 import { fixedClock } from "../src/platform/node/host";
 import { readDatagram, StrictStream } from "./lib/strict-reader";
 

@@ -3,7 +3,7 @@
 import * as assert from "node:assert/strict";
 import { Gateway, STARTUP_COMMANDS } from "../src/core/gateway";
 import { makeConfig } from "../src/core/config";
-import { asciiBytes, latin1 } from "../src/core/checksum";
+import { asciiBytes, latin1 } from "../src/nmea/checksum";
 import type { SerialOptions, UDPOptions, Timers } from "../src/core/io";
 
 class FakeSerial {

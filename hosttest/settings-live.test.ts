@@ -7,7 +7,7 @@
 
 import * as assert from "node:assert/strict";
 import { App } from "../src/app/assemble";
-import { asciiBytes, latin1, withChecksum } from "../src/core/checksum";
+import { asciiBytes, latin1, withChecksum } from "../src/nmea/checksum";
 import { makeConfig } from "../src/core/config";
 import type { Datagram, SerialOptions, SettingsStore, UDPOptions } from "../src/core/io";
 import { loadSettings } from "../src/console/persist";

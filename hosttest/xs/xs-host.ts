@@ -413,6 +413,7 @@ export class HostDriver {
   private detach: (() => void) | undefined;
   private capture = true;
   private readonly counterReply = new Uint8Array(8);
+  // biome-ignore lint/correctness/noUnusedPrivateClassMembers: only holds heap for the chunk probe (fill)
   private filler: ArrayBuffer | undefined;
 
   constructor(hooks: HostHooks) {

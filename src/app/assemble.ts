@@ -77,6 +77,8 @@ export interface AppOptions {
 
 /** What hears the terminal's sentences besides the decoders (the console's terminal operations). */
 export interface TerminalListener {
+  /** Only while this is true does it get sentences. */
+  readonly awaitingAnswer: boolean;
   terminalSentence(bytes: Uint8Array, length: number): void;
 }
 
@@ -132,7 +134,7 @@ export class App {
         // Answers to console terminal operations (FKI, ICI, DWR); a 4.0 terminal
         // answers in binary frames, whose 2.1 text form the console hears.
         const t = this.terminal;
-        if (t === undefined) return;
+        if (t === undefined || !t.awaitingAnswer) return;
         if (kind === UNIT_SENTENCE) t.terminalSentence(bytes, length);
         else if (kind === UNIT_FRAME) beidou.frameText(t);
       },

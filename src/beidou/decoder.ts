@@ -6,7 +6,7 @@
 
 import { Fields, MAX_FIELDS } from "./fields";
 import type { JsonContext, SentenceKind } from "./kind";
-import { pack3, unpack3 } from "./kind";
+import { formatterKey, formatterKeyOf, formatterName } from "../nmea/keys";
 import { DECODER_TABLE, TableRow } from "./table";
 
 /** Sentence classes that have no decoder. */
@@ -26,6 +26,11 @@ export class DecodedSentence {
   error: string | null = null;
   /** Field access for this sentence (unknown sentences, logging). */
   fields!: Fields;
+
+  /** The record, typed, when this sentence is of `kind`; else undefined. No cast at the caller, no allocation. */
+  as<R>(kind: SentenceKind<R>): R | undefined {
+    return this.sentenceKind === (kind as SentenceKind<unknown>) ? (this.record as R) : undefined;
+  }
 }
 
 interface Slot {
@@ -44,7 +49,7 @@ export class SentenceDecoder {
   constructor(table: ReadonlyArray<TableRow> = DECODER_TABLE) {
     for (const row of table) {
       const f = row.formatter;
-      this.slots.set(pack3(f.charCodeAt(0), f.charCodeAt(1), f.charCodeAt(2)), { row, records: row.kinds.map((k) => k.create()) });
+      this.slots.set(formatterKeyOf(f), { row, records: row.kinds.map((k) => k.create()) });
     }
     this.result.fields = this.fields;
   }
@@ -75,7 +80,7 @@ export class SentenceDecoder {
       this.bump(this.counts, KIND_UNKNOWN);
       return res;
     }
-    const formatter = pack3(bytes[a + 2], bytes[a + 3], bytes[a + 4]);
+    const formatter = formatterKey(bytes[a + 2], bytes[a + 3], bytes[a + 4]);
     const slot = this.slots.get(formatter);
     // Past MAX_FIELDS only a free-text last field (raw-text message with commas) can still be read.
     if (!scanned && !(slot && slot.row.kinds.length === 1 && (slot.row.kinds[0].textField ?? MAX_FIELDS) < MAX_FIELDS)) {
@@ -133,14 +138,14 @@ export function sentenceJson(d: DecodedSentence, ctx: JsonContext = {}): Record<
   if (d.kind === KIND_UNKNOWN) {
     const addr = f.str(0);
     o.talker = d.talker ? talkerString(d.talker) : null;
-    o.formatter = d.formatter ? unpack3(d.formatter) : addr;
+    o.formatter = d.formatter ? formatterName(d.formatter) : addr;
     o.kind = d.kind;
     o.fields = allFields(f);
     if (d.error) o.error = d.error;
     return o;
   }
   o.talker = talkerString(d.talker);
-  o.formatter = unpack3(d.formatter);
+  o.formatter = formatterName(d.formatter);
   o.kind = d.kind;
   if (d.error) {
     o.error = d.error;

@@ -15,7 +15,7 @@ import * as fs from "fs";
 import * as os from "os";
 import { Iec450Receiver } from "../core/receiver";
 import { GROUPS, GROUP_COUNT } from "../core/groups";
-import { latin1 } from "../core/checksum";
+import { latin1 } from "../nmea/checksum";
 import { NodeUDP } from "../platform/node/udp";
 import { SimSession } from "../sim/session";
 import { openPtyPair } from "../sim/pty";

@@ -1,7 +1,7 @@
 // bd450 gateway: the real gateway as a Linux service on a real serial port.
 // Same portable Gateway as the firmware, given the Node ECMA-419 adapters.
 
-import * as os from "os";
+import * as os from "node:os";
 import { App } from "../app/assemble";
 import { loadSettings } from "../console/persist";
 import { validateConfig } from "../console/settings";

@@ -41,7 +41,6 @@ export async function main(argv: string[]): Promise<number> {
   }
   let mod: CommandModule;
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     mod = require(entry.module) as CommandModule;
   } catch (e) {
     process.stderr.write(`bd450 ${name}: not available in this build (${(e as Error).message.split("\n")[0]})\n`);

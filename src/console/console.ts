@@ -6,6 +6,7 @@
 // terminal shows correctly.
 
 import type { Clock, Timers } from "../core/io";
+import { formatterKeyOf } from "../nmea/keys";
 import { LineEditor } from "./line-editor";
 import type { ConsoleHost, FixReport, StatusReport } from "./host";
 import { SETTINGS, SettingKey, SettingValue, defaultConfig, formatValue } from "./settings";
@@ -47,9 +48,7 @@ interface Pending {
 }
 
 function formatterKeys(formatters: readonly string[]): number[] {
-  const out: number[] = [];
-  for (const f of formatters) if (f.length === 3) out.push((f.charCodeAt(0) << 16) | (f.charCodeAt(1) << 8) | f.charCodeAt(2));
-  return out;
+  return formatters.filter((f) => f.length === 3).map(formatterKeyOf);
 }
 
 function fmtAge(s: number | undefined): string {
@@ -195,7 +194,19 @@ export class Console {
   private readonly prompt: string;
   /** Keys changed since the last successful save. */
   private unsaved: SettingKey[] = [];
-  private pending?: Pending;
+  private waiting?: Pending;
+  /**
+   * True while a terminal operation waits for its answer: the gateway hands sentences
+   * to terminalSentence only then (a field read instead of a call per sentence on XS).
+   */
+  awaitingAnswer = false;
+  private get pending(): Pending | undefined {
+    return this.waiting;
+  }
+  private set pending(p: Pending | undefined) {
+    this.waiting = p;
+    this.awaitingAnswer = p !== undefined;
+  }
   private closed = false;
   /** Commands run and commands refused (unknown, bad arguments), for tests and status. */
   commands = 0;

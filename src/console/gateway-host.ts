@@ -16,7 +16,7 @@ import { addr7, hms } from "../beidou/kind";
 import type { ApplyResult, ConsoleHost, StatusReport } from "./host";
 import type { LoadedSettings } from "./persist";
 import { saveSettings } from "./persist";
-import { isLive, SettingKey, SettingValue } from "./settings";
+import { isLive, type SettingKey, type SettingValue } from "./settings";
 
 export interface GatewayConsoleHostOptions {
   gateway: Gateway;
@@ -144,7 +144,7 @@ export class GatewayConsoleHost implements ConsoleHost {
     const st = this.o.state;
     const silence = gw.silenceSeconds();
     const c = gw.counters;
-    let link = silence === Infinity ? "no data yet" : st && st.silent ? "silent" : "receiving";
+    let link = silence === Infinity ? "no data yet" : st?.silent ? "silent" : "receiving";
     if (c.serialErrors) link += `, ${c.serialErrors} serial errors, ${c.serialReopens} reopens`;
     const age = (at: number) => (at === at ? Math.max(0, (now - at) / 1000) : undefined);
     const r: StatusReport = {

@@ -9,6 +9,7 @@
 import { DEFAULT_CONFIG, GatewayConfig } from "../core/config";
 import { groupIndex, groupNames } from "../core/groups";
 import { Router } from "../core/router";
+import { sfiKeyOf } from "../core/tagblock";
 import { filterError } from "../core/filter";
 
 export type SettingValue = string | number | boolean;
@@ -55,11 +56,9 @@ export interface CrossRule {
 /** Baud rates the UART driver and the Beidou terminals support (8N1). */
 export const SUPPORTED_BAUDS: readonly number[] = [4800, 9600, 19200, 38400, 57600, 115200, 230400, 460800, 921600];
 
-const SFI_RE = /^[A-Z]{2}[0-9]{4}$/;
-
 /** `ccxxxx`: two talker letters and an instance 0001..9999 (IEC 61162-450 §4.4.3). */
 export function sfiError(s: string): string | undefined {
-  if (!SFI_RE.test(s)) return `"${s}" breaks rule: SFI format ccxxxx (two letters, four digits, e.g. BD0001)`;
+  if (sfiKeyOf(s) < 0 || s !== s.toUpperCase()) return `"${s}" breaks rule: SFI format ccxxxx (two letters, four digits, e.g. BD0001)`;
   if (s.endsWith("0000")) return `"${s}" breaks rule: SFI instance 0001..9999 (0000 is not an instance)`;
   return undefined;
 }

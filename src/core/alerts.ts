@@ -11,7 +11,7 @@
 // (gateway.forwardTo(BAM1, ...)). Sentences are produced as bytes without TAG block:
 // the 450 encoder adds s:/n:/c: (and d: for answers).
 //
-// Alert identifiers (README table, keep in sync). IEC 62923-2 defines standard
+// Alert identifiers (table in docs/network-side.md, keep in sync). IEC 62923-2 defines standard
 // identifiers for some sensor alerts, but their numbers are not in any source we
 // could check, so all gateway alerts use the proprietary range 10000..9999999,
 // which requires a manufacturer mnemonic (option `manufacturer`, config propMfr):
@@ -28,7 +28,7 @@
 //   10009  C         B         OUTPUT RATE LIMITED     maxRate dropped sentences within the last 10 s (docs/filters.md)
 
 import type { Clock } from "./io";
-import { asciiBytes, withChecksum } from "./checksum";
+import { asciiBytes, withChecksum } from "../nmea/checksum";
 
 export type AlertPriority = "E" | "A" | "W" | "C"; // emergency alarm, alarm, warning, caution
 export type AlertCategory = "A" | "B" | "C";

@@ -20,18 +20,16 @@
 // The group code (1..99) cycles per SFI. "verbatim" forwards the sentence unchanged
 // (legacy listeners), "drop" drops it; each case is counted.
 
-import { HEX_DIGITS, xorRange, writeHex2, asciiBytes, hexValue } from "./checksum";
+import { HEX_DIGITS, xorRange, writeHex2, asciiBytes, hexValue } from "../nmea/checksum";
 import type { Clock } from "./io";
 import type { OverlongPolicy } from "./config";
+import { MAX_DATAGRAM, sfiKeyOf } from "./tagblock";
 
-export const MAX_DATAGRAM = 1472;
 export const MAX_TAG_BLOCK = 80;
 /** Longest sentence a strict receiver accepts, without CR LF ('$' + 79). */
 export const MAX_SENTENCE = 80;
 /** Carrier formatter letter after the manufacturer mnemonic: $P<MFR>S. */
 export const CARRIER_SUFFIX = "S";
-
-export const SFI_PATTERN = /^[A-Za-z]{2}[0-9]{4}$/;
 
 export interface EncoderCounters {
   /** Sentences handed to encode(). */
@@ -179,7 +177,7 @@ export class Iec450Encoder {
 
   /** Take new settings: the next datagram carries them (live settings sfi, tagTime, overlong, propMfr). */
   retune(o: Pick<EncoderOptions, "sfi" | "tagTime" | "overlong" | "propMfr">): void {
-    if (!SFI_PATTERN.test(o.sfi)) throw new RangeError(`SFI "${o.sfi}" is not of the form ccxxxx (two letters, four digits)`);
+    if (sfiKeyOf(o.sfi) < 0) throw new RangeError(`SFI "${o.sfi}" is not of the form ccxxxx (two letters, four digits)`);
     const mfr = o.propMfr ?? "XBD";
     if (!/^[A-Z]{3}$/.test(mfr)) throw new RangeError(`manufacturer mnemonic "${mfr}" must be three upper-case letters`);
     this.sfi = asciiBytes(o.sfi.toUpperCase());

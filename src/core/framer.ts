@@ -31,7 +31,8 @@
 // the reasons. The views passed to callbacks are the framer's own buffer: valid
 // only during the callback (no per-sentence allocation).
 
-import { hexByte, xorRange } from "./checksum";
+import { hexByte, xorRange } from "../nmea/checksum";
+import { frameKey, frameKeyOf } from "../nmea/keys";
 
 export type RejectReason =
   | "badChecksum" // *HH present but wrong, or not two hex digits
@@ -106,13 +107,7 @@ const DOLLAR = 0x24, BANG = 0x21, CR = 0x0d, LF = 0x0a, STAR = 0x2a, COMMA = 0x2
 /** Smallest 4.0 frame: '$' + command(4) + length(2) + user address(3) + XOR(1). */
 const MIN_FRAME = 11;
 
-function commandKey(a: number, b: number, c: number, d: number): number {
-  return ((a << 24) | (b << 16) | (c << 8) | d) >>> 0;
-}
-
-const COMMAND_KEYS: Set<number> = new Set(
-  RDSS40_COMMANDS.map((c) => commandKey(c.charCodeAt(0), c.charCodeAt(1), c.charCodeAt(2), c.charCodeAt(3))),
-);
+const COMMAND_KEYS: Set<number> = new Set(RDSS40_COMMANDS.map(frameKeyOf));
 
 export class SentenceFramer {
   readonly counters: FramerCounters = newFramerCounters();
@@ -248,7 +243,7 @@ export class SentenceFramer {
       // A control byte ends the line: no candidate before the last start survives it.
       while (this.lastStart > 0) this.dropFirst();
       if (this.len === 5 && this.binaryFrames && c < 0x20 && this.buf[0] === DOLLAR &&
-          COMMAND_KEYS.has(commandKey(this.buf[1], this.buf[2], this.buf[3], this.buf[4]))) {
+          COMMAND_KEYS.has(frameKey(this.buf[1], this.buf[2], this.buf[3], this.buf[4]))) {
         this.state = BINARY;
         this.buf[this.len++] = c;
         return;

@@ -14,7 +14,7 @@ import { Iec450Encoder, type DatagramViews, type EncoderCounters } from "./encod
 import { Router } from "./router";
 import { GROUPS, GROUP_COUNT, BAM1 } from "./groups";
 import { FilterError, SentenceFilter, filterError } from "./filter";
-import { asciiBytes } from "./checksum";
+import { asciiBytes } from "../nmea/checksum";
 import { EventLog } from "./eventlog";
 import type { GatewayConfig } from "./config";
 import type {
@@ -73,7 +73,7 @@ export interface GatewayOptions {
   convertFrame?(frame: Uint8Array, length: number, out: Uint8Array): number;
   /** Every datagram sent (after the socket write), with its group: for wrap, tests, pcap. */
   onDatagram?(bytes: Uint8Array, length: number, group: number): void;
-  /** d: for a sentence from the terminal: answers to a network command go to the requesting SFI (src/core/netside.ts). */
+  /** d: for a sentence from the terminal: answers to a network command go to the requesting SFI (src/core/net/answers.ts). */
   destinationFor?(bytes: Uint8Array, length: number): string | undefined;
   /** Field limits of free-text sentences (EncoderOptions.fieldLimits; the Beidou wiring gives them). */
   fieldLimits?: Readonly<Record<string, number>>;

@@ -18,7 +18,7 @@ import type { GatewayConfig } from "./config";
 import type { Clock, Timers, UDPClass, UDPInstance } from "./io";
 import type { Gateway } from "./gateway";
 import { GROUPS, BAM1, groupIndex } from "./groups";
-import { Iec450Receiver, ReceivedSentence, sentenceText } from "./receiver";
+import { Iec450Receiver, type ReceivedSentence, sentenceText } from "./receiver";
 import { AlertManager } from "./alerts";
 import { AnswerRoutes } from "./net/answers";
 import { CommandGate, type CommandEncoder } from "./net/command-gate";
@@ -234,22 +234,6 @@ export class NetworkSide {
       return;
     }
     this.counters.otherSentences++;
-  }
-
-  /** Gateway hook (GatewayOptions.destinationFor), for a gateway built without the parts. */
-  destinationFor(bytes: Uint8Array, length: number): string | undefined {
-    return this.answers.destinationFor(bytes, length);
-  }
-
-  /** Gateway hook (GatewayOptions.onDatagram), for a gateway built without the parts. */
-  onDatagram(bytes: Uint8Array, length: number): void {
-    this.parts.ownLines.noteSent(bytes, length);
-    this.parts.legacy.send(bytes, length);
-  }
-
-  /** The gateway's log sink, for a gateway built without the parts: every event also to syslog. */
-  logLine(line: string): void {
-    this.parts.syslog.logLine(line);
   }
 
   /** An event for the system log (the gateway's event log; its log sink feeds syslog). */

@@ -12,6 +12,7 @@
 // Lookup is allocation-free: keys are numbers built from the address bytes.
 
 import { groupIndex, MISC, NAVD, RCOM, BAM1 } from "./groups";
+import { formatterKey, formatterKeyOf, talkerKey } from "../nmea/keys";
 
 /** Default formatter -> group table. Adding a sentence is one entry. */
 export const DEFAULT_ROUTES: ReadonlyArray<readonly [string, number]> = [
@@ -29,13 +30,6 @@ export const DEFAULT_ROUTES: ReadonlyArray<readonly [string, number]> = [
   // Terminal status and log (BSI, ICI, ZTI, TXT, ...) fall through to MISC.
 ];
 
-function formatterKey(a: number, b: number, c: number): number {
-  return (a << 16) | (b << 8) | c;
-}
-
-function talkerKey(a: number, b: number): number {
-  return (a << 8) | b;
-}
 
 export class RouteError extends Error {}
 
@@ -47,7 +41,7 @@ export class Router {
   private exactOverride = new Map<number, number>();
 
   constructor(groupMap = "") {
-    for (const [f, g] of DEFAULT_ROUTES) this.formatterDefault.set(formatterKey(f.charCodeAt(0), f.charCodeAt(1), f.charCodeAt(2)), g);
+    for (const [f, g] of DEFAULT_ROUTES) this.formatterDefault.set(formatterKeyOf(f), g);
     this.apply(groupMap);
   }
 

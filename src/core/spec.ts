@@ -7,9 +7,10 @@
 import type { GatewayConfig } from "./config";
 import { GROUPS, BAM1, CAM1, CAM2, MISC, groupIndex } from "./groups";
 import { DEFAULT_ROUTES, Router } from "./router";
-import { MAX_DATAGRAM, MAX_SENTENCE } from "./encoder";
+import { MAX_SENTENCE } from "./encoder";
+import { MAX_DATAGRAM } from "./tagblock";
 import { describeFilter, type FilterRuleInfo } from "./filter";
-import { asciiBytes } from "./checksum";
+import { asciiBytes } from "../nmea/checksum";
 
 /** Commands the network may send to the terminal (netside.ts reencodeCommand). */
 export const NETWORK_COMMANDS: readonly string[] = ["ICA", "RMO", "BSS", "DWA", "WAA", "TXA"];
