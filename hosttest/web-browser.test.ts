@@ -4,8 +4,8 @@
 // see the error for a bad value, log out.
 // BD450_SCREENSHOT=FILE also writes a screenshot of the status page (docs/web-status.png).
 import * as assert from "node:assert/strict";
-import * as fs from "fs";
-import { execFileSync } from "child_process";
+import * as fs from "node:fs";
+import { execFileSync } from "node:child_process";
 import { ENGINES, PASSWORD, webRig, type WebRig } from "./lib/web-rig";
 
 // Callbacks passed to page.evaluate/$eval run in the browser; the project compiles without
@@ -42,7 +42,7 @@ for (const engine of ENGINES) describe(`web: the page in headless Chromium (${en
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   let browser: any;
 
-  before(async function () {
+  before(async () => {
     rig = await webRig(undefined, engine);
     let t = 0;
     // The terminal keeps talking: one GGA every 100 ms moves the sentence counter.

@@ -1,7 +1,7 @@
 // The web page's JSON API over a real socket (127.0.0.1), an in-process gateway
 // behind it, and the password hash against Node's own PBKDF2 as the oracle.
 import * as assert from "node:assert/strict";
-import * as crypto from "crypto";
+import * as crypto from "node:crypto";
 import { pbkdf2Sha256, Pbkdf2Job, fromHex, textBytes, toHex } from "../src/web/pbkdf2";
 import { PasswordCheck, passwordHasher } from "../src/web/password";
 import { nodeWebCrypto } from "../src/platform/node/web-crypto";

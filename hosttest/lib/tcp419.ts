@@ -2,7 +2,7 @@
 // sockets (onReadable with the bytes waiting, read(n) throwing past them, write()
 // returning the room left, onWritable once accepted and when room returns), so the
 // board's HTTP engine (src/web/http.ts) runs here over real sockets.
-import * as net from "net";
+import * as net from "node:net";
 import type { ListenerClass, ListenerInstance, TcpClass, TcpOptions, TcpSocket } from "../../src/web/http";
 
 const SNDBUF = 5744; // lwIP TCP_SND_BUF of a default ESP32 build (4 x MSS)

@@ -1,7 +1,7 @@
 // HTTP over real sockets for the web tests: node:http for well-formed requests, raw
 // node:net for the malformed ones an attacker would send.
-import * as http from "http";
-import * as net from "net";
+import * as http from "node:http";
+import * as net from "node:net";
 
 export interface Reply { status: number; headers: http.IncomingHttpHeaders; body: string; json: any }
 

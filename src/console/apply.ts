@@ -4,7 +4,7 @@
 
 import type { GatewayConfig } from "../core/config";
 import type { ConsoleHost } from "./host";
-import { SETTINGS, SettingKey, buildCandidate, validateConfig } from "./settings";
+import { SETTINGS, type SettingKey, buildCandidate, validateConfig } from "./settings";
 
 export type ApplyOutcome = { errors: string[] } | { config: GatewayConfig; changed: SettingKey[]; restart: SettingKey[] };
 

@@ -8,11 +8,11 @@
 import type { Clock, Timers } from "../core/io";
 import type { ConsoleHost } from "../console/host";
 import { applySettings, saveChecked } from "../console/apply";
-import { PASS_HASH_RE, PASS_MAX, PASS_MIN, SETTINGS, SettingKey, SettingValue } from "../console/settings";
+import { PASS_HASH_RE, PASS_MAX, PASS_MIN, SETTINGS, type SettingKey, type SettingValue } from "../console/settings";
 import { TERMINAL_OPS } from "../console/terminal";
-import { DEFAULT_LIMITS, RequestMeter, WebLimits } from "./limits";
+import { DEFAULT_LIMITS, RequestMeter, type WebLimits } from "./limits";
 import { PasswordCheck, PasswordHashJob } from "./password";
-import { WebCrypto, sameText, toHex } from "./pbkdf2";
+import { type WebCrypto, sameText, toHex } from "./pbkdf2";
 
 export interface WebRequest {
   method: string;

@@ -10,14 +10,14 @@
 // answer comes only after the stepped password check.
 
 import type { ByteBuffer, Timers } from "../core/io";
-import { KEPT_HEADERS, RequestMeter, type Refusal } from "./limits";
+import { KEPT_HEADERS, type RequestMeter, type Refusal } from "./limits";
 import type { WebApp, WebResponse } from "./app";
 
 /** ECMA-419 TCP socket, buffer format. */
 export interface TcpSocket {
   read(byteLength?: number): ArrayBuffer | number | undefined;
   /** Moddable's lwIP socket returns the room left; an error is thrown when the bytes do not fit. */
-  write(data: ByteBuffer): number | void;
+  write(data: ByteBuffer): number | undefined;
   close(): void;
   readonly remoteAddress?: string;
 }
@@ -63,7 +63,10 @@ export function utf8(s: string): Uint8Array {
   let n = 0;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
-    n += c < 0x80 ? 1 : c < 0x800 ? 2 : c >= 0xd800 && c < 0xdc00 ? (i++, 4) : 3;
+    if (c < 0x80) n += 1;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c < 0xdc00) { n += 4; i++; }
+    else n += 3;
   }
   const out = new Uint8Array(n);
   for (let i = 0, o = 0; i < s.length; i++) {
@@ -110,7 +113,7 @@ export function fromUtf8(b: Uint8Array): string {
   return s;
 }
 
-const enum St { Line, Headers, Body, Handling, Writing, Closed }
+enum St { Line, Headers, Body, Handling, Writing, Closed }
 
 /** One connection: parse within bounds, hand the request to the app, write the answer in steps. */
 export class HttpConnection {

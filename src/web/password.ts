@@ -3,7 +3,7 @@
 // checked in steps at every login.
 
 import { PASS_HASH_RE } from "../console/settings";
-import { Pbkdf2Job, WebCrypto, fromHex, sameBytes, textBytes, toHex } from "./pbkdf2";
+import { Pbkdf2Job, type WebCrypto, fromHex, sameBytes, textBytes, toHex } from "./pbkdf2";
 
 /**
  * Iterations for new hashes. A board derives about this many HMACs per login in small

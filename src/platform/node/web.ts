@@ -2,10 +2,10 @@
 // Node parses HTTP; the bounds are the WebApp's (RequestMeter, connection count, time
 // per request), applied here and through node's own limits (maxHeaderSize, timeouts).
 
-import * as fs from "fs";
-import * as http from "http";
-import * as net from "net";
-import * as path from "path";
+import * as fs from "node:fs";
+import * as http from "node:http";
+import * as net from "node:net";
+import * as path from "node:path";
 import { KEPT_HEADERS } from "../../web/limits";
 import { PAGES, WebApp } from "../../web/app";
 import type { App, AppService } from "../../app/assemble";
@@ -65,7 +65,7 @@ export function startNodeWeb(app: () => WebApp | undefined, address: string, por
     const a = app();
     sockets.add(sock);
     sock.once("close", () => sockets.delete(sock));
-    if (!a || !a.admit()) {
+    if (!a?.admit()) {
       sock.end("HTTP/1.1 503 Service Unavailable\r\nconnection: close\r\ncontent-length: 0\r\n\r\n");
       sock.destroySoon();
       return;
