@@ -19,6 +19,7 @@ import { XsWorker, bundle, repoRoot } from "../hosttest/xs/xs-harness";
 import { ESP32_SLOWDOWN } from "./xs";
 
 const PASSWORD = "harbour-pilot-7";
+const FIFO = 128;
 
 function script(pageSizes: Record<string, number>): string {
   return bundle(["src/web/app", "src/web/http", "src/web/password", "src/core/gateway", "src/core/config", "src/console/gateway-host", "src/console/persist", "src/console/apply", "src/console/settings", "src/beidou/wiring"], `
@@ -161,6 +162,8 @@ async function main(): Promise<void> {
   for (const r of results)
     console.log(`${r.request.padEnd(34)} ${String(r.status).padStart(6)} ${String(r.steps).padStart(6)}  ${String(r.maxStep).padStart(9)} ~${esp32Ms(r.maxStep).toFixed(2).padStart(6)} ms                 ${String(r.total).padStart(9)} ~${esp32Ms(r.total).toFixed(1)} ms`);
   const worst = results.reduce((a, b) => (b.maxStep > a.maxStep ? b : a));
+  const perSentence: number = bench.xs?.computePerSentence ?? 0;
+  if (perSentence) console.log(`\nlongest single step = the XS work of ${(worst.maxStep / perSentence).toFixed(2)} forwarded sentences (${perSentence} units each, bench/results.json); the 128-byte FIFO holds ${(FIFO / 82).toFixed(2)} sentences of 82 bytes`);
   console.log(`\nlongest single step: ${worst.maxStep} units (${worst.request}) ~ ${esp32Ms(worst.maxStep).toFixed(2)} ms on an ESP32 at ${ESP32_SLOWDOWN.central}x (range ${esp32Ms(worst.maxStep * ESP32_SLOWDOWN.low / ESP32_SLOWDOWN.central).toFixed(2)}-${esp32Ms(worst.maxStep * ESP32_SLOWDOWN.high / ESP32_SLOWDOWN.central).toFixed(2)} ms); ` +
     `the terminal UART FIFO fills in ${fifoMs} ms at 115200 baud (bench/results.json)`);
   console.log(`heap held after the requests (1 session, settings changed): ${heap1.chunkBytes - heap0.chunkBytes} chunk bytes, ${(heap1.slotBytes - heap0.slotBytes)} slot bytes`);
