@@ -89,6 +89,10 @@ const ALERT_STATES: Record<string, string> = {
   V: "active, unacknowledged", S: "active, silenced", A: "active, acknowledged", O: "active, responsibility transferred", U: "rectified, unacknowledged",
 };
 
+/** Alert id as status lists it: "10001 terminalSilent", "10001.2 ..." for a second instance. */
+function alertId(a: { id: number; instance: number; key: string }): string {
+  return `${a.id}${a.instance > 1 ? "." + a.instance : ""} ${a.key}`;
+}
 
 export class App {
   readonly config: GatewayConfig;
@@ -160,7 +164,12 @@ export class App {
       retune: () => this.retune(),
       received: () => receivedCounts(net),
       resetNetwork: () => resetNetworkCounters(net),
-      alerts: () => net.alerts.active().map((a) => ({ id: `${a.id}${a.instance > 1 ? "." + a.instance : ""} ${a.key}`, state: ALERT_STATES[a.state] ?? a.state, text: a.text })),
+      alerts: () => net.alerts.active().map((a) => ({ id: alertId(a), state: ALERT_STATES[a.state] ?? a.state, text: a.text })),
+      // Acknowledge from a front end (the web page) by the id the alert list shows.
+      acknowledge: (id) => {
+        for (const a of net.alerts.active()) if (alertId(a) === id) return net.alerts.acknowledge(a.key, a.instance) ?? undefined;
+        return "no such active alert";
+      },
     });
     if (o.console) {
       const channel = o.console.channel;
