@@ -4,7 +4,8 @@
 // The table tells them apart by field 1: 6 digits is the BDS-3 time.
 
 import type { Fields } from "../fields";
-import { SentenceKind, n, hms, formatterKey, formatterName, ch } from "../kind";
+import { type SentenceKind, n, hms, formatterKey, formatterName, ch } from "../kind";
+import type { DeviceState } from "../state";
 
 export class FKI {
   /** "2.1" or "BDS-3". */
@@ -42,6 +43,10 @@ export const FKI_KIND: SentenceKind<FKI> = {
   formatter: "FKI",
   group: "RCOM",
   create: () => new FKI(),
+  /** What this sentence tells the device state (src/beidou/state.ts). */
+  apply(st: DeviceState, k: FKI, _talker: number, now: number): void {
+      st.fki(k, now);
+  },
   decode(f: Fields, k: FKI): string | null {
     if (f.count < 5) return "FKI needs 5 fields";
     k.form = FORM_21;
@@ -69,6 +74,10 @@ export const FKI3_KIND: SentenceKind<FKI> = {
   formatter: "FKI",
   group: "RCOM",
   create: () => new FKI(),
+  /** What this sentence tells the device state (src/beidou/state.ts). */
+  apply(st: DeviceState, k: FKI, _talker: number, now: number): void {
+      st.fki(k, now);
+  },
   decode(f: Fields, k: FKI): string | null {
     if (f.count < 4) return "FKI (BDS-3) needs at least 4 fields";
     k.form = FORM_BDS3;
