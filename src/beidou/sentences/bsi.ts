@@ -21,9 +21,9 @@ export const BSI_KIND: SentenceKind<BSI> = {
   create: () => new BSI(),
   /** What this sentence tells the device state (src/beidou/state.ts). */
   apply(st: DeviceState, b: BSI, _talker: number, now: number): void {
-      st.responseBeam = b.responseBeam;
-      st.timeDifferenceBeam = b.timeDifferenceBeam;
-      st.setBeams(b.power, 10, now);
+    st.responseBeam = b.responseBeam;
+    st.timeDifferenceBeam = b.timeDifferenceBeam;
+    st.setBeams(b.power, 10, now);
   },
   decode(f: Fields, b: BSI): string | null {
     if (f.count < 2 + BEAMS) return "BSI needs 12 fields";

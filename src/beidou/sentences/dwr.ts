@@ -32,8 +32,8 @@ export const DWR_KIND: SentenceKind<DWR> = {
   create: () => new DWR(),
   /** What this sentence tells the device state (src/beidou/state.ts). */
   apply(st: DeviceState, w: DWR, _talker: number, now: number): void {
-      st.rdssUser = w.userId; st.rdssTime = w.time; st.rdssLatitude = w.latitude; st.rdssLongitude = w.longitude;
-      st.rdssHeight = w.height; st.rdssAt = now;
+    st.rdssUser = w.userId; st.rdssTime = w.time; st.rdssLatitude = w.latitude; st.rdssLongitude = w.longitude;
+    st.rdssHeight = w.height; st.rdssAt = now;
   },
   decode(f: Fields, d: DWR): string | null {
     if (f.count < 11) return "DWR needs at least 11 fields";

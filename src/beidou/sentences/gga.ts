@@ -30,13 +30,13 @@ export const GGA_KIND: SentenceKind<GGA> = {
   create: () => new GGA(),
   /** What this sentence tells the device state (src/beidou/state.ts). */
   apply(st: DeviceState, g: GGA, _talker: number, now: number): void {
-      st.fixTime = g.time;
-      st.quality = g.quality;
-      st.hdop = g.hdop;
-      st.altitude = g.altitude;
-      st.satellitesUsedTotal = g.satellitesUsed;
-      if (g.quality > 0 && g.latitude === g.latitude) st.position(g.latitude, g.longitude, now);
-      else st.fixAt = now;
+    st.fixTime = g.time;
+    st.quality = g.quality;
+    st.hdop = g.hdop;
+    st.altitude = g.altitude;
+    st.satellitesUsedTotal = g.satellitesUsed;
+    if (g.quality > 0 && g.latitude === g.latitude) st.position(g.latitude, g.longitude, now);
+    else st.fixAt = now;
   },
   decode(f: Fields, g: GGA): string | null {
     if (f.count < 9) return "GGA needs at least 9 fields";

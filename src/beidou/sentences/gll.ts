@@ -20,7 +20,7 @@ export const GLL_KIND: SentenceKind<GLL> = {
   create: () => new GLL(),
   /** What this sentence tells the device state (src/beidou/state.ts). */
   apply(st: DeviceState, g: GLL, _talker: number, now: number): void {
-      if (g.status === 0x41 && g.latitude === g.latitude) st.position(g.latitude, g.longitude, now);
+    if (g.status === 0x41 && g.latitude === g.latitude) st.position(g.latitude, g.longitude, now);
   },
   decode(f: Fields, g: GLL): string | null {
     if (f.count < 6) return "GLL needs at least 6 fields";

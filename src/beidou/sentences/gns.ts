@@ -28,7 +28,7 @@ export const GNS_KIND: SentenceKind<GNS> = {
   create: () => new GNS(),
   /** What this sentence tells the device state (src/beidou/state.ts). */
   apply(st: DeviceState, g: GNS, _talker: number, now: number): void {
-      if (g.latitude === g.latitude && g.modeLength > 0 && g.mode[0] !== 0x4e) st.position(g.latitude, g.longitude, now);
+    if (g.latitude === g.latitude && g.modeLength > 0 && g.mode[0] !== 0x4e) st.position(g.latitude, g.longitude, now);
   },
   decode(f: Fields, g: GNS): string | null {
     if (f.count < 12) return "GNS needs at least 12 fields";

@@ -29,7 +29,7 @@ export const ICI_KIND: SentenceKind<ICI> = {
   create: () => new ICI(),
   /** What this sentence tells the device state (src/beidou/state.ts). */
   apply(st: DeviceState, c: ICI, _talker: number, now: number): void {
-      st.card(c, now);
+    st.card(c, now);
   },
   decode(f: Fields, c: ICI): string | null {
     if (f.count < 8) return "ICI needs 8 fields";

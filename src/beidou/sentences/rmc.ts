@@ -33,13 +33,13 @@ export const RMC_KIND: SentenceKind<RMC> = {
   create: () => new RMC(),
   /** What this sentence tells the device state (src/beidou/state.ts). */
   apply(st: DeviceState, m: RMC, _talker: number, now: number): void {
-      st.fixTime = m.time;
-      if (m.year === m.year) { st.fixYear = m.year; st.fixMonth = m.month; st.fixDay = m.day; }
-      if (m.status === 0x41 && m.latitude === m.latitude) {
-        st.position(m.latitude, m.longitude, now);
-        st.speedKnots = m.speedOverGround;
-        st.courseTrue = m.courseOverGround;
-      }
+    st.fixTime = m.time;
+    if (m.year === m.year) { st.fixYear = m.year; st.fixMonth = m.month; st.fixDay = m.day; }
+    if (m.status === 0x41 && m.latitude === m.latitude) {
+      st.position(m.latitude, m.longitude, now);
+      st.speedKnots = m.speedOverGround;
+      st.courseTrue = m.courseOverGround;
+    }
   },
   decode(f: Fields, m: RMC): string | null {
     if (f.count < 9) return "RMC needs at least 9 fields";

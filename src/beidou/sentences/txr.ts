@@ -38,7 +38,7 @@ export const TXR_KIND: SentenceKind<TXR> = {
   create: () => new TXR(),
   /** What this sentence tells the device state (src/beidou/state.ts). */
   apply(st: DeviceState, x: TXR, _talker: number, now: number): void {
-      st.message(x.senderId, x.infoType, x.mode, x.content, now);
+    st.message(x.senderId, x.infoType, x.mode, x.content, now);
   },
   decode(f: Fields, t: TXR): string | null {
     if (f.count < 5) return "TXR needs 5 fields";

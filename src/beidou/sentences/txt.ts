@@ -25,13 +25,13 @@ export const TXT_KIND: SentenceKind<TXT> = {
   create: () => new TXT(),
   /** What this sentence tells the device state (src/beidou/state.ts). */
   apply(st: DeviceState, x: TXT, _talker: number, _now: number): void {
-      if (txtContains(x, ANTENNA_OPEN) || txtContains(x, ANTENNA_SHORT)) {
-        if (!st.antennaBad) st.event("antenna.fault", "receiver reports " + (txtContains(x, OPEN) ? "antenna open" : "antenna short"));
-        st.antennaBad = true;
-      } else if (txtContains(x, ANTENNA_OK) && st.antennaBad) {
-        st.antennaBad = false;
-        st.event("antenna.ok", "receiver reports antenna OK");
-      }
+    if (txtContains(x, ANTENNA_OPEN) || txtContains(x, ANTENNA_SHORT)) {
+      if (!st.antennaBad) st.event("antenna.fault", "receiver reports " + (txtContains(x, OPEN) ? "antenna open" : "antenna short"));
+      st.antennaBad = true;
+    } else if (txtContains(x, ANTENNA_OK) && st.antennaBad) {
+      st.antennaBad = false;
+      st.event("antenna.ok", "receiver reports antenna OK");
+    }
   },
   decode(f: Fields, t: TXT): string | null {
     if (f.count < 4) return "TXT needs 4 fields (total, number, text ID, text)";

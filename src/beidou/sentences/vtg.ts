@@ -24,8 +24,8 @@ export const VTG_KIND: SentenceKind<VTG> = {
   create: () => new VTG(),
   /** What this sentence tells the device state (src/beidou/state.ts). */
   apply(st: DeviceState, v: VTG, _talker: number, _now: number): void {
-      if (v.speedKnots === v.speedKnots) st.speedKnots = v.speedKnots;
-      if (v.courseTrue === v.courseTrue) st.courseTrue = v.courseTrue;
+    if (v.speedKnots === v.speedKnots) st.speedKnots = v.speedKnots;
+    if (v.courseTrue === v.courseTrue) st.courseTrue = v.courseTrue;
   },
   decode(f: Fields, v: VTG): string | null {
     v.legacy = f.count < 8 && f.char(2) !== 0x54;

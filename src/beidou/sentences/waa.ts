@@ -24,7 +24,7 @@ export const WAA_KIND: SentenceKind<WAA> = {
   create: () => new WAA(),
   /** What this sentence tells the device state (src/beidou/state.ts). */
   apply(st: DeviceState, w: WAA, _talker: number, _now: number): void {
-      if (w.infoType === 0) st.event("rdss.position", `position report from ${addr7(w.userId)}: ${w.latitude.toFixed(5)}, ${w.longitude.toFixed(5)}`);
+    if (w.infoType === 0) st.event("rdss.position", `position report from ${addr7(w.userId)}: ${w.latitude.toFixed(5)}, ${w.longitude.toFixed(5)}`);
   },
   decode(f: Fields, w: WAA): string | null {
     if (f.count < 9) return "WAA needs at least 9 fields";

@@ -39,8 +39,8 @@ export const ZDA_KIND: SentenceKind<ZDA> = {
   create: () => new ZDA(),
   /** What this sentence tells the device state (src/beidou/state.ts). */
   apply(st: DeviceState, z: ZDA, _talker: number, _now: number): void {
-      st.fixTime = z.time;
-      st.fixYear = z.year; st.fixMonth = z.month; st.fixDay = z.day;
+    st.fixTime = z.time;
+    st.fixYear = z.year; st.fixMonth = z.month; st.fixDay = z.day;
   },
   decode(f: Fields, z: ZDA): string | null {
     if (f.count < 4) return "ZDA needs at least 4 fields";
