@@ -91,7 +91,7 @@ describe("Moddable manifest and board files", () => {
     // XS (xs/platforms/mc) resolves "./x" and a single leading "../x" against the
     // importing module's name; anything else must be a module name the manifest lists
     // or a Moddable module bd450 declares (types/moddable).
-    const moddable = /^(embedded:|mc\/config$|timer$|time$|preference$|instrumentation$|ethernet$|net$)/;
+    const moddable = /^(embedded:|mc\/config$|timer$|time$|preference$|instrumentation$|ethernet$|net$|Resource$|crypt$|hmac$|rng$)/;
     const seen = new Set<string>();
     const visit = (spec: string, from: string) => {
       const file = moduleFile(spec);

@@ -19,7 +19,7 @@ import { GROUPS } from "../core/groups";
 import type { Clock, SettingsStore, Timers, UDPClass } from "../core/io";
 import { NetworkSide, networkParts } from "../core/netside";
 import { BeidouWiring, type BeidouWiringOptions } from "../beidou/wiring";
-import { TEXT_FIELD_LIMITS } from "../beidou/table";
+import { TEXT_FIELD_LIMITS, defaultRoutes } from "../beidou/table";
 import { reencodeCommand } from "../beidou/reencode";
 import { Console } from "../console/console";
 import { GatewayConsoleHost } from "../console/gateway-host";
@@ -89,6 +89,10 @@ const ALERT_STATES: Record<string, string> = {
   V: "active, unacknowledged", S: "active, silenced", A: "active, acknowledged", O: "active, responsibility transferred", U: "rectified, unacknowledged",
 };
 
+/** Alert id as status lists it: "10001 terminalSilent", "10001.2 ..." for a second instance. */
+function alertId(a: { id: number; instance: number; key: string }): string {
+  return `${a.id}${a.instance > 1 ? "." + a.instance : ""} ${a.key}`;
+}
 
 export class App {
   readonly config: GatewayConfig;
@@ -141,6 +145,7 @@ export class App {
       convertFrame: beidou.convertFrame,
       // Raw-text short messages: a TXR/TXA with commas in its text is carried (issue 15).
       fieldLimits: TEXT_FIELD_LIMITS,
+      routes: defaultRoutes(),
       // Answers to network commands carry d: = the requesting SFI.
       destinationFor: parts.answers.destinationFor,
       onDatagram: (bytes, length) => {
@@ -159,7 +164,12 @@ export class App {
       retune: () => this.retune(),
       received: () => receivedCounts(net),
       resetNetwork: () => resetNetworkCounters(net),
-      alerts: () => net.alerts.active().map((a) => ({ id: `${a.id}${a.instance > 1 ? "." + a.instance : ""} ${a.key}`, state: ALERT_STATES[a.state] ?? a.state, text: a.text })),
+      alerts: () => net.alerts.active().map((a) => ({ id: alertId(a), state: ALERT_STATES[a.state] ?? a.state, text: a.text })),
+      // Acknowledge from a front end (the web page) by the id the alert list shows.
+      acknowledge: (id) => {
+        for (const a of net.alerts.active()) if (alertId(a) === id) return net.alerts.acknowledge(a.key, a.instance) ?? undefined;
+        return "no such active alert";
+      },
     });
     if (o.console) {
       const channel = o.console.channel;

@@ -15,6 +15,11 @@ export interface SentenceKind<R> {
   readonly kind: string;
   readonly formatter: string;
   /**
+   * IEC 61162-450 transmission group this sentence goes to by default (a group name,
+   * e.g. "NAVD"); absent: MISC. The installer's groupMap overrides it.
+   */
+  readonly group?: string;
+  /**
    * Index of a last field that is free text running to the checksum '*' (TXR/TXA
    * message content, which raw text may fill with commas): the standard's number
    * of data fields. A sentence with more is sent carried (docs/framing.md).

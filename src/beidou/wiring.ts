@@ -12,7 +12,7 @@ import { UNIT_FRAME, UNIT_SENTENCE, type UnitKind } from "../core/gateway";
 import { SentenceDecoder } from "./decoder";
 import { FrameDecoder, type Rdss40Options } from "./rdss40";
 import { DeviceState, DeviceStateOptions, EventSink } from "./state";
-import { TEXT_FIELD_LIMITS } from "./table";
+import { TEXT_FIELD_LIMITS, defaultRoutes } from "./table";
 
 
 export interface BeidouWiringOptions extends DeviceStateOptions {
@@ -109,5 +109,5 @@ export class BeidouWiring {
 /** Hooks for a Gateway wired by hand (bd450 wrap, tests; the whole gateway: src/app/assemble.ts). */
 export function gatewayHooks(options: BeidouWiringOptions = {}) {
   const w = new BeidouWiring(options);
-  return { onUnit: w.onUnit, convertFrame: w.convertFrame, fieldLimits: TEXT_FIELD_LIMITS, attach: (o: { events?: EventSink; timers?: Timers }) => w.attach(o), wiring: w };
+  return { onUnit: w.onUnit, convertFrame: w.convertFrame, fieldLimits: TEXT_FIELD_LIMITS, routes: defaultRoutes(), attach: (o: { events?: EventSink; timers?: Timers }) => w.attach(o), wiring: w };
 }

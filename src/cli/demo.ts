@@ -8,6 +8,8 @@
 // on Ctrl-C or after --duration.
 
 import { spawn } from "child_process";
+import * as crypto from "crypto";
+import * as net from "net";
 import * as path from "path";
 import * as fs from "fs";
 import * as os from "os";
@@ -18,6 +20,9 @@ import { NodeUDP } from "../platform/node/udp";
 import { SimSession } from "../sim/session";
 import { openPtyPair } from "../sim/pty";
 import { formatUsage, parseArgs, type OptionSpec } from "./args";
+import { buildCandidate, defaultConfig } from "../console/settings";
+import { saveSettings } from "../console/persist";
+import { SettingsFile } from "../platform/node/settings-file";
 
 const SPEC: Record<string, OptionSpec> = {
   duration: { type: "number", arg: "SECONDS", help: "stop after SECONDS (0: until Ctrl-C)", default: 0 },
@@ -26,6 +31,8 @@ const SPEC: Record<string, OptionSpec> = {
   noise: { type: "number", arg: "N", help: "built-in mix: line noise every N epochs (0: none)", default: 20 },
   sfi: { type: "string", arg: "XX0000", help: "SFI of the gateway", default: "BD0001" },
   quiet: { type: "boolean", help: "counters only, no sample sentences" },
+  web: { type: "boolean", help: "also serve the gateway's web page on 127.0.0.1 (--web-port), with a fresh password printed here" },
+  "web-port": { type: "number", arg: "PORT", help: "TCP port of the web page on this machine's 127.0.0.1", default: 8450 },
 };
 
 export const usage = formatUsage(
@@ -39,13 +46,39 @@ export const usage = formatUsage(
 const ROOT = path.resolve(__dirname, "..", "..", "..");
 const BIN = path.join(ROOT, "bin", "bd450.js");
 
+/**
+ * The web page from inside the namespace to this machine's 127.0.0.1: TCP here -> a Unix
+ * socket (file sockets cross network namespaces) -> TCP 127.0.0.1 inside. Both ends
+ * only ever talk to 127.0.0.1.
+ */
+function pipeBoth(a: net.Socket, b: net.Socket): void {
+  a.pipe(b).pipe(a);
+  a.on("error", () => b.destroy());
+  b.on("error", () => a.destroy());
+}
+
+function webBridgeOutside(port: number, sock: string): net.Server {
+  const server = net.createServer((c) => pipeBoth(c, net.connect(sock)));
+  server.on("error", (e) => process.stderr.write(`bd450 demo: web page not reachable on 127.0.0.1:${port}: ${e.message}\n`));
+  server.listen(port, "127.0.0.1");
+  return server;
+}
+
 /** Re-run this command inside a new user + network namespace with multicast on lo. */
-function reexecInNamespace(argv: string[]): Promise<number> {
+function reexecInNamespace(argv: string[], webPort?: number): Promise<number> {
   const setup = "ip link set lo up && ip route add 224.0.0.0/4 dev lo src 127.0.0.1 && exec \"$0\" \"$@\"";
+  let bridge: net.Server | undefined;
+  let bridgeDir: string | undefined;
+  const env: NodeJS.ProcessEnv = { ...process.env, BD450_NETNS: "1" };
+  if (webPort !== undefined) {
+    bridgeDir = fs.mkdtempSync(path.join(os.tmpdir(), "bd450-web-"));
+    env.BD450_WEB_SOCK = path.join(bridgeDir, "web.sock");
+    bridge = webBridgeOutside(webPort, env.BD450_WEB_SOCK);
+  }
   return new Promise((resolve) => {
     const child = spawn("unshare", ["-rn", "sh", "-c", setup, process.execPath, BIN, "demo", ...argv], {
       stdio: "inherit",
-      env: { ...process.env, BD450_NETNS: "1" },
+      env,
     });
     const forward = (sig: NodeJS.Signals) => child.kill(sig);
     process.on("SIGINT", forward);
@@ -56,6 +89,8 @@ function reexecInNamespace(argv: string[]): Promise<number> {
       resolve(1);
     });
     child.on("exit", (code, sig) => {
+      bridge?.close();
+      if (bridgeDir) fs.rmSync(bridgeDir, { recursive: true, force: true });
       process.off("SIGINT", forward);
       process.off("SIGTERM", forward);
       resolve(code ?? (sig === "SIGINT" ? 0 : 1));
@@ -66,7 +101,7 @@ function reexecInNamespace(argv: string[]): Promise<number> {
 export async function run(argv: string[]): Promise<number> {
   const { options: o, help } = parseArgs(argv, SPEC);
   if (help) { process.stdout.write(usage); return 0; }
-  if (process.env.BD450_NETNS !== "1") return reexecInNamespace(argv);
+  if (process.env.BD450_NETNS !== "1") return reexecInNamespace(argv, o.web ? Number(o["web-port"]) : undefined);
 
   const out = (s: string) => process.stdout.write(s + "\n");
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bd450-demo-"));
@@ -110,11 +145,31 @@ export async function run(argv: string[]): Promise<number> {
   // demo's temporary folder, so the demo never touches the user's own settings.
   const consolePty = await openPtyPair({ dir, gatewayLink: path.join(dir, "console-gw"), terminalLink: path.join(dir, "console") });
 
+  // Web page: a fresh password, stored as the gateway stores it (salted hash, through the
+  // settings schema) in the demo's own settings file; the gateway serves 127.0.0.1 inside.
+  const webArgs: string[] = [];
+  let webNote = "";
+  let webInside: net.Server | undefined;
+  if (o.web) {
+    const password = "demo-" + crypto.randomBytes(4).toString("hex");
+    const cand = buildCandidate(defaultConfig(), [["webPass", password]]);
+    if ("errors" in cand) throw new Error(cand.errors.join("; "));
+    saveSettings(new SettingsFile(path.join(dir, "settings")), cand.config);
+    const port = Number(o["web-port"]);
+    webArgs.push("--web", `127.0.0.1:${port}`);
+    const sockPath = process.env.BD450_WEB_SOCK;
+    if (sockPath) {
+      webInside = net.createServer((u) => pipeBoth(u, net.connect(port, "127.0.0.1")));
+      webInside.listen(sockPath);
+    }
+    webNote = `The gateway's web page: http://127.0.0.1:${port}/  password: ${password}`;
+  }
+
   // The gateway: the real service command, as a separate process.
   let gwStats: Record<string, unknown> = {};
   const gw = spawn(process.execPath, [BIN, "gateway", "--serial", sim.gatewayPath, "--baud", String(o.baud),
     "--interface", "127.0.0.1", "--sfi", String(o.sfi), "--stats", "1",
-    "--config", path.join(dir, "settings"), "--console", consolePty.gatewayPath], { stdio: ["ignore", "inherit", "pipe"] });
+    "--config", path.join(dir, "settings"), "--console", consolePty.gatewayPath, ...webArgs], { stdio: ["ignore", "inherit", "pipe"] });
   let gwErr = "";
   gw.stderr!.on("data", (d: Buffer) => {
     gwErr += d.toString();
@@ -141,6 +196,7 @@ export async function run(argv: string[]): Promise<number> {
   };
   const ticker = setInterval(status, 1000);
   out(`Ctrl-C to stop. The gateway's serial console: picocom -b 115200 ${consolePty.terminalPath}  (or: screen ${consolePty.terminalPath} 115200), then 'help'.`);
+  if (webNote) out(webNote);
 
   const stop = await new Promise<string>((resolve) => {
     process.once("SIGINT", () => resolve("Ctrl-C"));
@@ -157,6 +213,7 @@ export async function run(argv: string[]): Promise<number> {
   await gwExit;
   await sim.close();
   consolePty.close();
+  webInside?.close();
   status();
   for (const s of sockets) s.close();
   validSent = Number(gwStats.sentencesIn ?? 0);

@@ -3,6 +3,7 @@
 // Adding a subcommand is one row.
 
 import { UsageError } from "./args";
+import { installHostPasswordHasher } from "../platform/node/web-crypto";
 
 interface CommandModule {
   usage: string;
@@ -28,6 +29,7 @@ export function topUsage(): string {
 
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
+  installHostPasswordHasher();
   if (!name || name === "--help" || name === "-h" || name === "help") {
     process.stdout.write(topUsage());
     return name ? 0 : 2;

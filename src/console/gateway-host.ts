@@ -43,6 +43,8 @@ export interface GatewayConsoleHostOptions {
   resetNetwork?(): void;
   /** Active alerts from the alert manager, when one runs; default: conditions of the device state. */
   alerts?(): ReadonlyArray<{ id: string; state: string; text: string }>;
+  /** Acknowledge one of those alerts by its id; returns the refusal reason or undefined. */
+  acknowledge?(id: string): string | undefined;
 }
 
 function zero(o: object): void {
@@ -120,6 +122,11 @@ export class GatewayConsoleHost implements ConsoleHost {
     if (this.o.state) this.o.state.checksumErrors = 0;
     if (this.o.resetNetwork) this.o.resetNetwork();
     gw.events.add("console", "counters reset from the console");
+  }
+
+  acknowledgeAlert(id: string): string | undefined {
+    if (!this.o.acknowledge) return "no alert manager in this build";
+    return this.o.acknowledge(id);
   }
 
   sendCommand(sentence: Uint8Array): string | undefined {

@@ -80,6 +80,8 @@ export interface GatewayOptions {
   destinationFor?(bytes: Uint8Array, length: number): string | undefined;
   /** Field limits of free-text sentences (EncoderOptions.fieldLimits; the Beidou wiring gives them). */
   fieldLimits?: Readonly<Record<string, number>>;
+  /** Default groups of the decoded sentences (src/beidou/table.ts defaultRoutes); see Router. */
+  routes?: ReadonlyArray<readonly [string, number]>;
   /** How datagrams are handed to the socket: see EncoderOptions.datagramViews ("cache" on Node). */
   datagramViews?: DatagramViews;
   /** Delay before reopening a failed serial device, ms. */
@@ -144,7 +146,7 @@ export class Gateway {
     this.startTime = options.clock.monotonic();
     this.bytes = options.bytes ?? tsBytes;
     this.events = options.events ?? new EventLog({ clock: options.clock, capacity: 64, onEvent: (e) => options.log?.(`${e.code}: ${e.text}`) });
-    this.router = new Router(this.config.groupMap);
+    this.router = new Router(this.config.groupMap, options.routes);
     this.counters = {
       forwarded: 0, datagrams: 0, sendErrors: 0, perGroup: new Array<number>(GROUP_COUNT + 1).fill(0),
       framesNotConverted: 0, uartQueued: 0, uartWritten: 0, uartDropped: 0, uartBytes: 0, serialErrors: 0, serialReopens: 0,

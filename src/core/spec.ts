@@ -76,8 +76,8 @@ function groupEntry(g: number, maxRate: number): SpecGroup {
 }
 
 /** The 450 interface declaration for `config` (assumed valid: validateConfig). */
-export function interfaceSpec(config: GatewayConfig): InterfaceSpec {
-  const router = new Router(config.groupMap);
+export function interfaceSpec(config: GatewayConfig, routes: ReadonlyArray<readonly [string, number]> = []): InterfaceSpec {
+  const router = new Router(config.groupMap, routes);
   const outRules = describeFilter(config.outFilter);
   const byGroup = new Map<number, SpecGroup>();
   const entry = (g: number) => {
@@ -87,7 +87,7 @@ export function interfaceSpec(config: GatewayConfig): InterfaceSpec {
   };
   // Formatters of the default table and of groupMap formatter rules, routed as the router
   // does for a talker with no talker rule (a sentence "$--FFF").
-  const formatters: string[] = DEFAULT_ROUTES.map((r) => r[0]);
+  const formatters: string[] = [...routes, ...DEFAULT_ROUTES].map((r) => r[0]);
   const rules = config.groupMap.split(/[;,\s]+/).filter((r) => r !== "");
   for (const r of rules) {
     const key = r.slice(0, r.indexOf("=")).toUpperCase();

@@ -40,6 +40,7 @@ function yn(f: Fields, i: number): number {
 export const FKI_KIND: SentenceKind<FKI> = {
   kind: "FKI",
   formatter: "FKI",
+  group: "RCOM",
   create: () => new FKI(),
   decode(f: Fields, k: FKI): string | null {
     if (f.count < 5) return "FKI needs 5 fields";
@@ -66,6 +67,7 @@ export const FKI_KIND: SentenceKind<FKI> = {
 export const FKI3_KIND: SentenceKind<FKI> = {
   kind: "FKI-BDS3",
   formatter: "FKI",
+  group: "RCOM",
   create: () => new FKI(),
   decode(f: Fields, k: FKI): string | null {
     if (f.count < 4) return "FKI (BDS-3) needs at least 4 fields";

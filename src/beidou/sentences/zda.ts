@@ -34,6 +34,7 @@ export function decodeTimeDate(f: Fields, at: number, z: ZDA): string | null {
 export const ZDA_KIND: SentenceKind<ZDA> = {
   kind: "ZDA",
   formatter: "ZDA",
+  group: "NAVD",
   create: () => new ZDA(),
   decode(f: Fields, z: ZDA): string | null {
     if (f.count < 4) return "ZDA needs at least 4 fields";

@@ -20,6 +20,7 @@ export class ZDARDSS extends ZDA {
 export const ZDA_RDSS_KIND: SentenceKind<ZDARDSS> = {
   kind: "ZDA-RDSS",
   formatter: "ZDA",
+  group: "NAVD",
   create: () => new ZDARDSS(),
   decode(f: Fields, z: ZDARDSS): string | null {
     if (f.count < 5) return "RDSS ZDA needs at least 5 fields";

@@ -10,7 +10,8 @@ import Instrumentation from "instrumentation";
 import { App } from "app/assemble";
 import type { GatewayConfig } from "core/config";
 import { loadSettings } from "console/persist";
-import { defaultConfig, validateConfig } from "console/settings";
+import { defaultConfig, setSecretHasher, validateConfig } from "console/settings";
+import { passwordHasher } from "web/password";
 import { readBoard, type UartPins } from "./board";
 import { ConsolePort } from "./console-port";
 import { EthernetLink } from "./link";
@@ -19,6 +20,7 @@ import { ModdableClock, ModdableTimers } from "./timers";
 import { linkUdpClass, type LinkUdpStats } from "./udp";
 import nativeBytes from "native/bytes";
 import RingSerial from "native/esp32/serial-ring";
+import { boardWebService, moddableWebCrypto } from "./web";
 
 /** NVS namespace of bd450's settings. */
 export const SETTINGS_DOMAIN = "bd450";
@@ -58,6 +60,8 @@ function heapFigures(): { used?: number } | undefined {
 }
 
 export default function main(): void {
+  // `set webPass ...` on the console stores a salted PBKDF2 hash made with the SDK's crypt modules.
+  setSecretHasher(passwordHasher(moddableWebCrypto));
   const board = readBoard();
   const clock = new ModdableClock();
   const timers = new ModdableTimers();
@@ -103,6 +107,8 @@ export default function main(): void {
       }),
     },
     console: { channel: port, banner: `bd450 ${config.sfi} on ${board.name} console` },
+    // Web page: only with a password, on a unicast TCP port (never a 450 group).
+    services: [(a) => boardWebService(a, clock, timers)],
     problems: [
       ...board.problems.map((p) => ["board.config", p] as const),
       ...loaded.problems.map((p) => ["settings.bad", p] as const),
