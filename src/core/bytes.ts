@@ -218,7 +218,7 @@ function chunkEnd(src: Uint8Array, from: number, length: number, budget: number)
   return i;
 }
 
-function escape(out: Uint8Array, p: number, src: Uint8Array, from: number, to: number): number {
+function escapeReserved(out: Uint8Array, p: number, src: Uint8Array, from: number, to: number): number {
   for (let k = from; k < to; k++) {
     const c = src[k];
     if (reserved(c)) {
@@ -327,4 +327,4 @@ function ownLines(bytes: Uint8Array, length: number, out: Uint8Array): number {
 }
 
 /** The reference implementation (and the Node path). */
-export const tsBytes: ByteHelpers = Object.freeze({ hunt, scanText, checkSentence, fieldIndex, decimal, integer, xor, chunkEnd, escape, writeLine, ownLines });
+export const tsBytes: ByteHelpers = Object.freeze({ hunt, scanText, checkSentence, fieldIndex, decimal, integer, xor, chunkEnd, escape: escapeReserved, writeLine, ownLines });
