@@ -1,6 +1,5 @@
 // Timers and Clock for the core, over Moddable's `timer` and `time` modules.
 
-/// <reference path="../../../types/moddable/time.d.ts" />
 import Timer from "timer";
 import Time from "time";
 import type { Clock, Timers } from "core/io";
