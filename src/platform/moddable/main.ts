@@ -1,4 +1,6 @@
-// Firmware entry (Moddable runs the default export of the main module after setup).
+// Firmware entry (Moddable runs the default export of the main module after setup;
+// on Linux, lin/main.c calls it). Platform specifics come from platform/host (the
+// manifest maps it to esp32/host or lin/host per target).
 //
 // Nothing here runs at module load, so the module may be preloaded. Start-up order:
 // settings (NVS) -> gateway with the terminal UART (drained from the first byte,
@@ -10,7 +12,6 @@ import Instrumentation from "instrumentation";
 import { Gateway } from "core/gateway";
 import { NetworkSide } from "core/netside";
 import type { GatewayConfig } from "core/config";
-import type { SerialClass } from "core/io";
 import { gatewayHooks, UNIT_SENTENCE } from "beidou/wiring";
 import { Console } from "console/console";
 import { GatewayConsoleHost } from "console/gateway-host";
@@ -20,14 +21,15 @@ import { readBoard, type UartPins } from "./board";
 import { ConsolePort } from "./console-port";
 import { EthernetLink } from "./link";
 import { PreferenceSettings } from "./settings";
-import { ModdableClock, ModdableTimers } from "./timers";
+import { ModdableClock, ModdableTimers, utcOf } from "./timers";
+import { hostName, log as hostLog, restart, Serial } from "platform/host";
 import { linkUdpClass, type LinkUdpStats } from "./udp";
 
 /** NVS namespace of bd450's settings. */
 export const SETTINGS_DOMAIN = "bd450";
 
 function log(line: string): void {
-  trace(line + "\n");
+  hostLog(line);
 }
 
 /** Network keys whose default comes from the board file until the user saves settings. */
@@ -39,7 +41,7 @@ const BOARD_NETWORK_KEYS = ["ipMode", "ipAddr", "ipMask", "ipGateway"] as const;
  */
 function terminalPins(primary: UartPins, alternate: UartPins, baud: number): { pins: UartPins; note?: string } {
   try {
-    new device.io.Serial({ ...primary, baud, format: "buffer" }).close();
+    new Serial({ ...primary, baud, format: "buffer" }).close();
     return { pins: primary };
   } catch (e) {
     return { pins: alternate, note: `terminal UART${primary.port} unavailable (${(e as Error).message}); using UART${alternate.port} RX ${alternate.receive} TX ${alternate.transmit}` };
@@ -75,7 +77,9 @@ export default function main(): void {
   }
 
   const term = terminalPins(board.terminal, board.terminalAlt, config.baud);
-  const hooks = gatewayHooks({ clock, silentAfter: config.alSilentS, noFixAfter: config.alNoFixS, checksumPercent: config.alCsumPct });
+  // Device-state ages run on the monotonic clock: the wall clock steps when the terminal sets it.
+  const ageClock = { now: () => clock.monotonic(), monotonic: () => clock.monotonic() };
+  const hooks = gatewayHooks({ clock: ageClock, silentAfter: config.alSilentS, noFixAfter: config.alNoFixS, checksumPercent: config.alCsumPct });
   const link = new EthernetLink(
     { mode: config.ipMode, address: config.ipAddr, mask: config.ipMask, gateway: config.ipGateway },
     timers,
@@ -101,10 +105,20 @@ export default function main(): void {
     convertFrame: hooks.convertFrame,
     // Moddable's Serial has the ECMA-419 shape the core declares; the option types
     // differ only in what each side makes optional.
-    serial: { io: device.io.Serial as unknown as SerialClass, ...term.pins, baud: config.baud },
+    serial: { io: Serial, ...term.pins, baud: config.baud },
     udp: { io: linkUdpClass(link, timers, log, udpStats), timeToLive: config.ttl },
   });
   hooks.attach({ events: gw.events, timers });
+  // The wall clock (TAG c:) from the terminal's own time: RMC/ZDA date and time while the
+  // RNSS fix is valid (checked once a second; steps only when off by more than 1 s).
+  const st = hooks.wiring.state;
+  timers.set(() => {
+    const m = clock.monotonic();
+    if (!(m - st.lastValidFixAt < 1500)) return;
+    const utc = utcOf(st.fixYear, st.fixMonth, st.fixDay, st.fixTime);
+    const before = clock.now();
+    if (clock.setFrom(utc, "terminal")) gw.events.add("clock.set", `clock set from the terminal's time (was off by ${Math.round((utc - before) / 1000)} s)`);
+  }, 1000, true);
   // Network side: command groups + CAM1/CAM2 received through the same link-aware UDP class.
   net = new NetworkSide({ gateway: gw, clock, timers, device: hooks.wiring.state, udp: { io: linkUdpClass(link, timers, log, udpStats) } });
   for (const p of board.problems) gw.events.add("board.config", p);
@@ -117,6 +131,7 @@ export default function main(): void {
   link.start();
 
   const port = new ConsolePort({
+    io: Serial,
     ...board.console,
     onInput: (bytes, length) => con?.receive(bytes, 0, length),
   });
@@ -125,9 +140,10 @@ export default function main(): void {
     state: hooks.wiring.state,
     store,
     loaded,
-    clock,
-    reboot: () => System.restart(),
+    clock: ageClock,
+    reboot: restart,
     heap: heapFigures,
+    clockSource: () => clock.source === "" ? "not set (no valid RMC/ZDA from the terminal yet; no SNTP server setting)" : `set from the ${clock.source}'s RMC/ZDA, now ${new Date(clock.now()).toISOString()}`,
     network: () => ({
       link: `${link.state} (udp opens ${udpStats.opens}, open failures ${udpStats.openFailures})`,
       address: link.address() || (config.ipMode === "static" ? config.ipAddr + " (not up)" : "dhcp (none yet)"),
@@ -146,5 +162,5 @@ export default function main(): void {
   } catch (e) {
     gw.events.add("console.port", `console UART${board.console.port} failed: ${(e as Error).message}`);
   }
-  log(`bd450: terminal UART${term.pins.port} @ ${config.baud}, console UART${board.console.port}, ${config.ipMode === "static" ? config.ipAddr : "dhcp"}`);
+  log(`bd450 (${hostName}): terminal ${term.pins.device ?? "UART" + term.pins.port} @ ${config.baud}, console UART${board.console.port}, ${config.ipMode === "static" ? config.ipAddr : "dhcp"}`);
 }
