@@ -1,5 +1,7 @@
 // End-to-end run, executed INSIDE a private network namespace (see hosttest/lib/netns.ts):
 // pty fixture (socat) -> `bd450 gateway` process -> UDP multicast on lo -> listener.
+// A 4th argument `moddable:PROGRAM` runs the Moddable-built firmware (Linux host) as the
+// gateway instead (same input, same listener).
 // Prints one JSON object: the bytes the terminal wrote, the datagrams in arrival
 // order, and the gateway's final counters. The mocha test judges it.
 import { spawn } from "child_process";
@@ -9,6 +11,7 @@ import * as path from "path";
 import { SimSession } from "../../src/sim/session";
 import { BuiltinMix } from "../../src/sim/mix";
 import { BIN, NMEA_CORPUS } from "../lib/paths";
+import { startFirmware } from "../../src/cli/demo";
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
@@ -36,9 +39,12 @@ async function main(): Promise<void> {
   const listenerDone = new Promise<void>((r) => listener.on("exit", () => r()));
   const sim = new SimSession({ log: inputFile, baud, waitHost: true, link: path.join(dir, "ttyBD") });
   await sim.open();
-  const gw = spawn(process.execPath, [BIN, "gateway", "--serial", sim.gatewayPath, "--baud", String(baud), "--interface", "127.0.0.1", "--sfi", "BD0001"], { stdio: ["ignore", "ignore", "pipe"] });
+  const engine = args[3] ?? "node";
   let gwErr = "";
-  gw.stderr!.on("data", (d) => (gwErr += d));
+  const gw = engine.startsWith("moddable:")
+    ? startFirmware(engine.slice(9), { terminal: sim.gatewayPath, prefs: path.join(dir, "prefs"), baud, sfi: "BD0001" }, (d) => (gwErr += d))
+    : spawn(process.execPath, [BIN, "gateway", "--serial", sim.gatewayPath, "--baud", String(baud), "--interface", "127.0.0.1", "--sfi", "BD0001"], { stdio: ["ignore", "ignore", "pipe"] });
+  if (!engine.startsWith("moddable:")) gw.stderr!.on("data", (d) => (gwErr += d));
   const exited = new Promise<void>((r) => gw.on("exit", () => r()));
   sim.start();
   await Promise.race([sim.done, exited]);

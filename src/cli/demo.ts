@@ -218,7 +218,8 @@ export function buildLinFirmware(): string | undefined {
 
 export interface FirmwareRun {
   terminal: string;
-  console: string;
+  /** The configuration console's tty (none: the console is not opened). */
+  console?: string;
   /** Folder of Moddable's Linux preference file (modpreferences.json). */
   prefs: string;
   baud: number;
@@ -235,7 +236,7 @@ export function startFirmware(program: string, r: FirmwareRun, onOutput: (d: Buf
   fs.mkdirSync(r.prefs, { recursive: true });
   const file = path.join(r.prefs, "modpreferences.json");
   if (r.sfi !== undefined && !fs.existsSync(file)) fs.writeFileSync(file, JSON.stringify({ bd450: { sfi: r.sfi } }));
-  const args = ["--terminal", r.terminal, "--console", r.console, "--prefs", r.prefs, "--baud", String(r.baud)];
+  const args = ["--terminal", r.terminal, ...(r.console ? ["--console", r.console] : []), "--prefs", r.prefs, "--baud", String(r.baud)];
   const emitter = new EventEmitter() as ChildProcess;
   let child: ChildProcess;
   let stopped = false;

@@ -77,8 +77,10 @@ export default function main(): void {
   }
 
   const term = terminalPins(board.terminal, board.terminalAlt, config.baud);
-  // Device-state ages run on the monotonic clock: the wall clock steps when the terminal sets it.
-  const ageClock = { now: () => clock.monotonic(), monotonic: () => clock.monotonic() };
+  // Only the gateway (TAG c:, its event log) runs on the terminal-corrected wall clock. The
+  // device state, network side and console compare wall times with each other (fix age,
+  // no-fix alert): they keep the uncorrected one, which never steps under them.
+  const ageClock = { now: () => Date.now(), monotonic: () => clock.monotonic() };
   const hooks = gatewayHooks({ clock: ageClock, silentAfter: config.alSilentS, noFixAfter: config.alNoFixS, checksumPercent: config.alCsumPct });
   const link = new EthernetLink(
     { mode: config.ipMode, address: config.ipAddr, mask: config.ipMask, gateway: config.ipGateway },
@@ -113,14 +115,13 @@ export default function main(): void {
   // RNSS fix is valid (checked once a second; steps only when off by more than 1 s).
   const st = hooks.wiring.state;
   timers.set(() => {
-    const m = clock.monotonic();
-    if (!(m - st.lastValidFixAt < 1500)) return;
+    if (!(Date.now() - st.lastValidFixAt < 1500)) return;
     const utc = utcOf(st.fixYear, st.fixMonth, st.fixDay, st.fixTime);
     const before = clock.now();
     if (clock.setFrom(utc, "terminal")) gw.events.add("clock.set", `clock set from the terminal's time (was off by ${Math.round((utc - before) / 1000)} s)`);
   }, 1000, true);
   // Network side: command groups + CAM1/CAM2 received through the same link-aware UDP class.
-  net = new NetworkSide({ gateway: gw, clock, timers, device: hooks.wiring.state, udp: { io: linkUdpClass(link, timers, log, udpStats) } });
+  net = new NetworkSide({ gateway: gw, clock: ageClock, timers, device: hooks.wiring.state, udp: { io: linkUdpClass(link, timers, log, udpStats) } });
   for (const p of board.problems) gw.events.add("board.config", p);
   for (const p of loaded.problems) gw.events.add("settings.bad", p);
   for (const p of invalid) gw.events.add("settings.bad", `${p}; running on defaults`);
