@@ -118,21 +118,26 @@ export async function run(argv: string[]): Promise<number> {
     const fd = (pcapFd = fs.openSync(String(o.pcap), "w"));
     pcap = new PcapWriter((chunk) => fs.writeSync(fd, chunk));
   }
-  for (let g = 1; g <= GROUP_COUNT; g++) {
-    const grp = GROUPS[g];
-    const sock: NodeUDP = new NodeUDP({
-      port: grp.port, reuseAddr: true, interface: "127.0.0.1", receiveBufferSize: 4 << 20,
-      onReadable() {
-        for (let d = sock.read(); d; d = sock.read()) {
-          const bytes = new Uint8Array(d);
-          pcap?.write({ time: Date.now(), srcAddress: d.address, srcPort: d.port, dstAddress: grp.address, dstPort: grp.port }, bytes);
-          receiver.receive(bytes, d.byteLength, g);
-        }
-      },
-    });
-    sock.add(grp.address);
-    sockets.push(sock);
-  }
+  // Listener sockets: before the Node gateway; after the firmware has bound its own (Moddable's
+  // Linux UDP binds without SO_REUSEADDR; bd450 sets it just after, see lin/mcast.c).
+  const openListener = () => {
+    for (let g = 1; g <= GROUP_COUNT; g++) {
+      const grp = GROUPS[g];
+      const sock: NodeUDP = new NodeUDP({
+        port: grp.port, reuseAddr: true, interface: "127.0.0.1", receiveBufferSize: 4 << 20,
+        onReadable() {
+          for (let d = sock.read(); d; d = sock.read()) {
+            const bytes = new Uint8Array(d);
+            pcap?.write({ time: Date.now(), srcAddress: d.address, srcPort: d.port, dstAddress: grp.address, dstPort: grp.port }, bytes);
+            receiver.receive(bytes, d.byteLength, g);
+          }
+        },
+      });
+      sock.add(grp.address);
+      sockets.push(sock);
+    }
+  };
+  if (engine === "node") openListener();
 
   // The configuration console on a second pty pair; its settings file lives in the
   // demo's temporary folder, so the demo never touches the user's own settings.
@@ -159,6 +164,15 @@ export async function run(argv: string[]): Promise<number> {
       terminal: sim.gatewayPath, console: consolePty.gatewayPath, prefs: path.join(dir, "prefs"), baud: Number(o.baud), sfi: String(o.sfi),
     }, onGatewayOutput);
   if (engine === "node") gw.stderr!.on("data", onGatewayOutput);
+  else {
+    // The firmware's last start-up line says its sockets are open.
+    await new Promise<void>((resolve) => {
+      const t = setTimeout(resolve, 10000);
+      const check = (d: Buffer) => { if (d.toString().includes("bd450 (lin):")) { clearTimeout(t); gw.off("output", check); resolve(); } };
+      gw.on("output", check);
+    });
+    openListener();
+  }
   const gwExit = new Promise<number>((r) => gw.on("exit", (c) => r(c ?? 1)));
   sim.start();
 
@@ -167,9 +181,11 @@ export async function run(argv: string[]): Promise<number> {
     const r = receiver.counters;
     const rejects = Object.entries((gwStats.rejects ?? {}) as Record<string, number>).filter(([, v]) => v > 0).map(([k, v]) => `${k} ${v}`).join(", ");
     const groups = perGroup.map((n, i) => (n ? `${GROUPS[i].name} ${n}` : "")).filter(Boolean).join(", ");
-    out(`[${((Date.now() - t0) / 1000).toFixed(0).padStart(4)} s] terminal: ${sim.writer.unitsWritten} units written | ` +
-      `gateway: ${gwStats.forwarded ?? 0} forwarded, ${gwStats.rejected ?? 0} rejected${rejects ? ` (${rejects})` : ""}, ` +
-      `${gwStats.overlongCarried ?? 0} overlong carried, ${gwStats.datagrams ?? 0} datagrams | ` +
+    const gwText = engine === "node"
+      ? `gateway: ${gwStats.forwarded ?? 0} forwarded, ${gwStats.rejected ?? 0} rejected${rejects ? ` (${rejects})` : ""}, ` +
+        `${gwStats.overlongCarried ?? 0} overlong carried, ${gwStats.datagrams ?? 0} datagrams | `
+      : "firmware (Moddable, Linux host): counters on its console (status) | ";
+    out(`[${((Date.now() - t0) / 1000).toFixed(0).padStart(4)} s] terminal: ${sim.writer.unitsWritten} units written | ` + gwText +
       `listener: ${r.accepted} datagrams accepted, ${r.discarded} discarded${groups ? ` (${groups})` : ""}`);
   };
   const ticker = setInterval(status, 1000);
@@ -195,7 +211,7 @@ export async function run(argv: string[]): Promise<number> {
   if (pcapFd !== undefined) fs.closeSync(pcapFd);
   validSent = Number(gwStats.sentencesIn ?? 0);
   const accepted = perGroup.reduce((a, b) => a + b, 0);
-  out(`bd450 demo stopped (${stop}): gateway forwarded ${gwStats.forwarded ?? 0} of ${validSent} valid sentences, ` +
+  out(`bd450 demo stopped (${stop}): ` + (engine === "node" ? `gateway forwarded ${gwStats.forwarded ?? 0} of ${validSent} valid sentences, ` : "") +
     `listener received ${accepted} sentences (carrier lines included), discarded ${receiver.counters.discarded} datagrams.`);
   fs.rmSync(dir, { recursive: true, force: true });
   return 0;
@@ -242,8 +258,9 @@ export function startFirmware(program: string, r: FirmwareRun, onOutput: (d: Buf
   let stopped = false;
   const launch = () => {
     child = spawn(program, args, { stdio: ["ignore", "pipe", "pipe"] });
-    child.stdout!.on("data", onOutput);
-    child.stderr!.on("data", onOutput);
+    const tee = (d: Buffer) => { onOutput(d); emitter.emit("output", d); };
+    child.stdout!.on("data", tee);
+    child.stderr!.on("data", tee);
     child.on("exit", (code, sig) => {
       if (code === 75 && !stopped) { emitter.emit("restart"); launch(); return; }
       (emitter as { exitCode: number | null }).exitCode = code ?? 1;

@@ -161,7 +161,7 @@ export default function main(): void {
     port.open();
     con.start();
   } catch (e) {
-    gw.events.add("console.port", `console UART${board.console.port} failed: ${(e as Error).message}`);
+    gw.events.add("console.port", `console ${board.console.device ?? "UART" + board.console.port} failed: ${(e as Error).message}`);
   }
-  log(`bd450 (${hostName}): terminal ${term.pins.device ?? "UART" + term.pins.port} @ ${config.baud}, console UART${board.console.port}, ${config.ipMode === "static" ? config.ipAddr : "dhcp"}`);
+  log(`bd450 (${hostName}): terminal ${term.pins.device ?? "UART" + term.pins.port} @ ${config.baud}, console ${board.console.device ?? "UART" + board.console.port}, ${config.ipMode === "static" ? config.ipAddr : "dhcp"}`);
 }

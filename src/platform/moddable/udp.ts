@@ -9,7 +9,7 @@
 
 import UDP from "embedded:io/socket/udp";
 import type { ByteBuffer, Datagram, Timers, UDPClass, UDPInstance, UDPOptions } from "core/io";
-import { joinGroup, leaveGroup, multicastTTL } from "platform/host";
+import { joinGroup, leaveGroup, multicastTTL, sharePort } from "platform/host";
 import type { EthernetLink } from "./link";
 
 /** The socket as used here; group membership and multicast TTL go through platform/host. */
@@ -93,6 +93,7 @@ export function linkUdpClass(link: EthernetLink, timers: Timers, log: (line: str
         } as ConstructorParameters<typeof UDP>[0]) as unknown as LwipSocket;
         // 450 datagrams are multicast: `timeToLive` alone does not reach them (platform/mcast).
         multicastTTL(socket, ttl);
+        sharePort(socket);
         this.socket = socket;
         stats.opens++;
         for (const g of this.groups) this.join(socket, g);

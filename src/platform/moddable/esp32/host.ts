@@ -37,6 +37,9 @@ export function multicastTTL(socket: object, ttl: number): void {
   setMulticastTTL(socket, ttl);
 }
 
+/** lwIP: one socket per port and program; nothing to share. */
+export function sharePort(_socket: object): void {}
+
 export function joinGroup(socket: object, group: string): void {
   (socket as McastSocket).add(group);
 }

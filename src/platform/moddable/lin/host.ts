@@ -4,7 +4,7 @@
 import SerialIO from "embedded:io/serial";
 import type { ByteBuffer, SerialClass, SerialInstance, SerialOptions } from "core/io";
 import { exit, log as hostLog } from "platform/lin/args";
-import { join, leave, setMulticastTTL } from "platform/mcast";
+import { join, leave, setMulticastTTL, share } from "platform/mcast";
 
 export const hostName = "lin";
 export const hostHasEthernet = false;
@@ -62,6 +62,11 @@ export function log(line: string): void {
 
 export function multicastTTL(socket: object, ttl: number): void {
   setMulticastTTL(socket, ttl);
+}
+
+/** Other 450 programs on the same host may bind the group ports too. */
+export function sharePort(socket: object): void {
+  share(socket);
 }
 
 export function joinGroup(socket: object, group: string): void {

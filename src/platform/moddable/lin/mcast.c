@@ -49,3 +49,13 @@ void xs_bd450_mcast_leave(xsMachine *the)
 {
 	membership(the, IP_DROP_MEMBERSHIP);
 }
+
+/* Let other programs bind the same port (SO_REUSEADDR, set after the SDK's bind: Linux
+   checks it on both sockets when the next one binds), as 450 listeners on one host do. */
+void xs_bd450_mcast_share(xsMachine *the)
+{
+	int fd = socketOf(the);
+	int on = 1;
+	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on)))
+		xsUnknownError("SO_REUSEADDR failed");
+}

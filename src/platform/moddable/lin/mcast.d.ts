@@ -4,4 +4,6 @@ declare module "platform/mcast" {
   /** IP_ADD_MEMBERSHIP / IP_DROP_MEMBERSHIP on any interface. */
   export function join(socket: object, group: string): void;
   export function leave(socket: object, group: string): void;
+  /** SO_REUSEADDR, so that other programs on the host can bind the same port. */
+  export function share(socket: object): void;
 }
