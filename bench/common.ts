@@ -1,5 +1,6 @@
-// Shared pieces of the benchmarks: the corpus (read in place from ../shared), the
-// gateway as the benches drive it (no socket, fixed clock), statistics helpers.
+// Shared pieces of the benchmarks: the corpus (hosttest/corpus, in the repository, found
+// through hosttest/lib/paths.ts as the tests find it), the gateway as the benches drive it
+// (no serial port, no socket opened), statistics helpers.
 
 import * as fs from "fs";
 import * as os from "os";
@@ -7,11 +8,16 @@ import * as path from "path";
 import { Gateway } from "../src/core/gateway";
 import { makeConfig } from "../src/core/config";
 import { fixedClock } from "../src/platform/node/host";
-import type { Clock } from "../src/core/io";
+import { NodeUDP } from "../src/platform/node/udp";
+import { App } from "../src/app/assemble";
+import { loadSettings } from "../src/console/persist";
+import { SettingsFile } from "../src/platform/node/settings-file";
+import { decodeGb2312 } from "../src/platform/node/gb2312";
+import type { Clock, Timers } from "../src/core/io";
+import { NMEA_CORPUS } from "../hosttest/lib/paths";
 
 /** Repository root (dist/bench -> ../..). */
 export const REPO_ROOT = path.resolve(__dirname, "..", "..");
-export const NMEA_CORPUS = path.resolve(REPO_ROOT, "..", "shared", "corpus", "nmea");
 export const BENCH_DIR = path.join(REPO_ROOT, "bench");
 /** Fixed wall clock for the c: TAG parameter (2026-01-01T00:00:00Z). */
 export const EPOCH_MS = 1767225600000;
@@ -48,6 +54,30 @@ export function benchGateway(onSentence?: (bytes: Uint8Array, length: number) =>
     },
   });
   return { gateway, sink };
+}
+
+/** Timers that never fire: the 1 s state and alert ticks are not per-sentence work, and a bench child must be able to exit. */
+const NO_TIMERS: Timers = { set: () => 0, clear: () => undefined };
+
+/**
+ * The whole gateway as `bd450 gateway` runs it: the same portable assembly (src/app/assemble.ts
+ * App: Beidou sentence and 4.0 frame decoders, device state, network side and its hooks) with
+ * the same Node pieces as src/cli/gateway.ts (NodeUDP, "cache" datagram views, GB2312 text,
+ * default settings from an absent settings file), fed through gateway.feed(): no serial port,
+ * and start() is never called, so no socket is opened and each datagram ends in the
+ * assembly's onDatagram hook as after a send. No console (the CLI's is optional too).
+ */
+export function assembledGateway(clock: Clock = fixedClock(EPOCH_MS)): BenchGateway {
+  const store = new SettingsFile(path.join(fs.mkdtempSync(path.join(os.tmpdir(), "bd450-bench-")), "no-settings-file"));
+  const loaded = loadSettings(store);
+  const app = new App({
+    config: loaded.config, settings: { store, loaded }, clock, timers: NO_TIMERS, log: () => undefined,
+    udp: { io: NodeUDP, interface: loaded.config.iface }, datagramViews: "cache",
+    beidou: { decodeText: decodeGb2312 }, hostname: os.hostname(),
+    platform: { reboot: () => undefined },
+  });
+  const c = app.gateway.encoderCounters;
+  return { gateway: app.gateway, sink: { get datagrams() { return c.datagrams; }, get bytes() { return c.bytes; }, get check() { return c.bytes & 0xff; } } };
 }
 
 /** Feed `bytes` through the gateway in FEED_CHUNK slices. */

@@ -9,10 +9,12 @@
 // is the allocation, whether or not collections happened in the window. Checked by
 // a calibration run that allocates a known number of arrays of known size.
 
+import * as fs from "fs";
+import * as inspector from "inspector";
 import * as v8 from "v8";
 import { parseNmeaSentence } from "nmea-simple";
 import { nodeClock } from "../src/platform/node/host";
-import { benchGateway, feedAll, forwardedSentences, loadCorpus, round } from "./common";
+import { assembledGateway, benchGateway, feedAll, FEED_CHUNK, forwardedSentences, loadCorpus, round, type BenchGateway } from "./common";
 
 declare const gc: () => void;
 
@@ -80,13 +82,60 @@ function repsFor(oneRun: () => number, minMs: number): number {
   return Math.max(1, Math.ceil(minMs / Math.max(dt, 0.001)));
 }
 
+/**
+ * nmea-simple given the same bytes as the gateway, as a Node program reads a serial port
+ * with it: the 512-byte chunks decoded to text, split into lines (CR LF or LF), lines that
+ * do not start with '$' or '!' skipped without a call, the rest parsed in try/catch.
+ */
+function nmeaSimpleBytesPass(chunks: Buffer[]): { ok: number; thrown: number } {
+  let ok = 0, thrown = 0, rest = "";
+  for (let c = 0; c < chunks.length; c++) {
+    const lines = (rest + chunks[c].toString("latin1")).split("\n");
+    rest = lines.pop()!;
+    for (let i = 0; i < lines.length; i++) {
+      let l = lines[i];
+      const c0 = l.charCodeAt(0);
+      if (c0 !== 0x24 && c0 !== 0x21) continue;
+      if (l.charCodeAt(l.length - 1) === 0x0d) l = l.slice(0, -1);
+      try {
+        keep += parseNmeaSentence(l).sentenceId.length;
+        ok++;
+      } catch {
+        thrown++;
+      }
+    }
+  }
+  return { ok, thrown };
+}
+
+/** Same bytes, same repetition scheme as throughputBd450; the rate counts the sentences bd450 finds in those bytes. */
+function throughputNmeaSimpleBytes(reps: number, minMs: number) {
+  const chunks: Buffer[] = [];
+  for (let i = 0; i < corpus.length; i += FEED_CHUNK) chunks.push(Buffer.from(corpus.buffer, corpus.byteOffset + i, Math.min(FEED_CHUNK, corpus.length - i)));
+  const sentencesInBytes = forwardedSentences(corpus).length;
+  let last = { ok: 0, thrown: 0 };
+  for (let i = 0; i < 3; i++) last = nmeaSimpleBytesPass(chunks);
+  const passes = repsFor(() => nmeaSimpleBytesPass(chunks).ok, minMs);
+  const rates: number[] = [], cpuRates: number[] = [];
+  for (let r = 0; r < reps; r++) {
+    gc();
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    for (let p = 0; p < passes; p++) last = nmeaSimpleBytesPass(chunks);
+    const dt = (performance.now() - t0) / 1000;
+    rates.push((sentencesInBytes * passes) / dt);
+    cpuRates.push((sentencesInBytes * passes) / cpuSeconds(c0));
+  }
+  return { rates, cpuRates, passesPerRep: passes, sentencesPerPass: sentencesInBytes, bytesPerPass: corpus.length, parsed: last.ok, thrown: last.thrown };
+}
+
 /** The forwarded sentences re-joined with CR LF: what a terminal without noise would send. */
 function cleanStream(): Uint8Array {
   return new Uint8Array(Buffer.from(forwardedSentences(corpus).map((l) => l + "\r\n").join(""), "latin1"));
 }
 
-function throughputBd450(reps: number, minMs: number, input: Uint8Array) {
-  const { gateway, sink } = benchGateway();
+function throughputBd450(reps: number, minMs: number, input: Uint8Array, make: () => BenchGateway = () => benchGateway()) {
+  const { gateway, sink } = make();
   const pass = () => { const f = gateway.counters.forwarded; feedAll(gateway, input); return gateway.counters.forwarded - f; };
   for (let i = 0; i < 3; i++) pass(); // warm-up: JIT
   const passes = repsFor(pass, minMs);
@@ -141,8 +190,8 @@ function throughputNmeaSimple(reps: number, minMs: number, parsedOnly: boolean) 
   return { rates, cpuRates, passesPerRep: passes, sentencesPerPass: list.length, forwardedSentences: all, parsed: last.ok, thrown: last.thrown };
 }
 
-function allocBd450(passes: number, realClock = false) {
-  const { gateway } = benchGateway(undefined, realClock ? nodeClock : undefined);
+function allocBd450(passes: number, realClock = false, assembled = false) {
+  const { gateway } = assembled ? assembledGateway() : benchGateway(undefined, realClock ? nodeClock : undefined);
   for (let i = 0; i < 3; i++) feedAll(gateway, corpus); // warm-up: JIT, first-use allocations
   const f0 = gateway.counters.forwarded;
   const live0 = liveHeap();
@@ -185,11 +234,42 @@ function scale(k: number) {
   };
 }
 
-function main(): void {
-  const [mode, arg] = process.argv.slice(2);
+/**
+ * CPU profile (V8 sampling profiler, as `node --cpu-prof`, through the inspector so that
+ * start-up and JIT warm-up stay out) of the assembled gateway over the corpus for about
+ * `ms` milliseconds; the profile is written to `file`.
+ */
+async function profileGateway(ms: number, file: string) {
+  const { gateway } = assembledGateway(nodeClock);
+  for (let i = 0; i < 3; i++) feedAll(gateway, corpus);
+  const session = new inspector.Session();
+  session.connect();
+  const post = (method: string, params?: object) => new Promise<any>((resolve, reject) => session.post(method, params, (e, r) => (e ? reject(e) : resolve(r))));
+  await post("Profiler.enable");
+  await post("Profiler.setSamplingInterval", { interval: 100 });
+  await post("Profiler.start");
+  const f0 = gateway.counters.forwarded;
+  const t0 = performance.now();
+  let passes = 0;
+  while (performance.now() - t0 < ms) { feedAll(gateway, corpus); passes++; }
+  const { profile } = await post("Profiler.stop");
+  session.disconnect();
+  fs.writeFileSync(file, JSON.stringify(profile));
+  return { passes, forwarded: gateway.counters.forwarded - f0 };
+}
+
+async function main(): Promise<void> {
+  const [mode, arg, arg2] = process.argv.slice(2);
   let out: unknown;
   switch (mode) {
+    case "profile-gateway": out = await profileGateway(Number(arg ?? 3000), arg2); break;
     case "calibrate": out = calibration(); break;
+    // As `bd450 gateway` runs: its assembly (decoders, device state, network side hooks), host clock.
+    case "throughput-gateway": out = throughputBd450(Number(arg ?? 7), 400, corpus, () => assembledGateway(nodeClock)); break;
+    case "throughput-gateway-clean": out = throughputBd450(Number(arg ?? 7), 400, cleanStream(), () => assembledGateway(nodeClock)); break;
+    case "throughput-nmea-simple-bytes": out = throughputNmeaSimpleBytes(Number(arg ?? 7), 400); break;
+    case "alloc-gateway": out = allocBd450(Number(arg ?? 20), false, true); break;
+    // Framing and encoding only: the core Gateway without decoders, fixed clock.
     case "throughput-bd450": out = throughputBd450(Number(arg ?? 7), 400, corpus); break;
     case "throughput-bd450-clean": out = throughputBd450(Number(arg ?? 7), 400, cleanStream()); break;
     case "throughput-nmea-simple": out = throughputNmeaSimple(Number(arg ?? 7), 400, false); break;
@@ -203,4 +283,7 @@ function main(): void {
   process.stdout.write(JSON.stringify({ mode, ...(out as object), keep: keep & 1 }) + "\n");
 }
 
-main();
+main().catch((e) => {
+  process.stderr.write(String(e?.stack ?? e) + "\n");
+  process.exit(1);
+});

@@ -1,6 +1,7 @@
 // bench/results.md (tables) and bench/results.svg (plots) from the results object.
 
 import * as fs from "fs";
+import { filterMarkdown } from "./filter";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 
@@ -24,7 +25,11 @@ export function writeMarkdown(file: string, r: any): void {
 
   lines.push("## Summary against the targets", "");
   lines.push("| what | measured | target | verdict |", "|---|---|---|---|");
-  lines.push(`| Node throughput, bd450 vs nmea-simple (median of ${t.bd450.samples.length} repetitions) | ${fmt(n.sentencesPerSecond)} vs ${fmt(n.nmeaSimpleSentencesPerSecond)} sentences/s = **${fmt(n.ratio, 2)}x** | >= 10x | ${verdict(r.targets.throughputRatio.met)} |`);
+  lines.push(`| Node throughput, **decoders on** (the gateway as \`bd450 gateway\` assembles it) vs nmea-simple on the same bytes, per CPU second (median of ${t.gateway.samples.length} repetitions) | ${fmt(n.sentencesPerCpuSecond)} vs ${fmt(n.nmeaSimpleSentencesPerCpuSecond)} sentences = **${fmt(n.ratio, 2)}x** (by wall time ${fmt(n.ratioWallTime, 2)}x) | >= 10x | ${verdict(r.targets.throughputRatio.met)} |`);
+  lines.push(`| Node throughput, framing + 450 encoding only (no decoders), same peer, per CPU second | ${fmt(n.framingOnly.sentencesPerCpuSecond)} sentences = ${fmt(n.framingOnly.ratio, 2)}x (vs nmea-simple on pre-split strings: ${fmt(n.framingOnly.ratioVsPreSplitStrings, 2)}x) | (second line, no target) | |`);
+  if (n.ratioVsGpsd !== null && n.ratioVsGpsd !== undefined)
+    lines.push(`| Daemons, real IO: \`bd450 gateway\` vs gpsd 3.22, sentences its client received per CPU second of the daemon (median of ${n.daemons.bd450.runs.length} runs each) | ${fmt(n.gatewaySentencesPerCpuSecond)} vs ${fmt(n.gpsdSentencesPerCpuSecond)} = **${fmt(n.ratioVsGpsd, 2)}x** | >= 2x | ${verdict(r.targets.daemonRatioVsGpsd.met)} |`);
+  else lines.push(`| Daemons, real IO: \`bd450 gateway\` vs gpsd 3.22 | not measured in this run (see Errors) | >= 2x | not measured |`);
   lines.push(`| Node allocation per forwarded sentence (steady state) | **${fmt(n.bytesAllocatedPerSentence, 1)} B** (nmea-simple: ${fmt(n.nmeaSimpleBytesAllocatedPerSentence)} B) | about 0 | ${verdict(r.targets.nodeAllocation.met)} |`);
   if (x) {
     lines.push(`| XS allocation per forwarded sentence (ESP32 sizes: 16-byte slots + chunk bytes) | **${fmt(x.bytesAllocatedPerSentence, 1)} B** (${fmt(x.slotsPerSentence, 2)} slots + ${fmt(x.chunkBytesPerSentence, 1)} chunk bytes) | <= 16 B | ${verdict(r.targets.xsAllocation.met)} |`);
@@ -37,24 +42,54 @@ export function writeMarkdown(file: string, r: any): void {
   lines.push("");
 
   lines.push("## 1. Throughput on Node", "");
-  lines.push("bd450: bytes -> framed, checksum-validated sentences -> routed -> IEC 61162-450 datagrams (the production `Gateway`, no socket, fixed clock), " +
-    "over the whole `../shared/corpus/nmea` (34 logs, " + fmt(t.bd450.bytesPerPass) + " bytes per pass, about half of them binary noise the framer must skip) replayed. " +
-    "nmea-simple: `parseNmeaSentence` in try/catch over the same " + fmt(t.nmeaSimple.sentencesPerPass) + " forwarded sentences, already split into strings.", "");
+  lines.push("Input: the whole NMEA corpus (`hosttest/corpus/nmea`, " + fmt(t.gateway.bytesPerPass) + " bytes per pass, about half of them binary noise that must be skipped), replayed in 512-byte slices. " +
+    "**Headline, decoders on:** bd450 as `bd450 gateway` runs it (the same assembly, `App` in `src/app/assemble.ts`, with the CLI's Node pieces: framing, checksum, Beidou sentence and 4.0 frame decoders, device state, routing, IEC 61162-450 datagrams, network-side hooks; host clock; no serial port and no socket opened). " +
+    "nmea-simple gets the same 512-byte slices and does what a Node program reading the port with it does: text decode, line split, lines not starting with `$`/`!` skipped, `parseNmeaSentence` in try/catch; its rate counts the " + fmt(t.nmeaSimpleSameBytes.sentencesPerPass) + " sentences bd450 finds in the same bytes, so the ratio is the ratio of times per pass " +
+    `(nmea-simple parsed ${fmt(t.nmeaSimpleSameBytes.parsed)} lines per pass and threw on ${fmt(t.nmeaSimpleSameBytes.thrown)}: unknown types, bad checksums, sentences run together in noise).`, "");
   lines.push("| subject | median sentences/s | min | max | IQR |", "|---|---|---|---|---|");
   const row = (name: string, s: any) => lines.push(`| ${name} | ${fmt(s.median)} | ${fmt(s.min)} | ${fmt(s.max)} | ${fmt(s.q1)} - ${fmt(s.q3)} |`);
-  row("bd450, whole corpus (noise included)", t.bd450);
-  row(`nmea-simple, same sentences (${fmt(t.nmeaSimple.thrown)} of ${fmt(t.nmeaSimple.sentencesPerPass)} throw: unknown types)`, t.nmeaSimple);
-  row("bd450, clean stream (the forwarded sentences only, CR LF)", t.bd450CleanStream);
-  row("nmea-simple, only the sentences it parses", t.nmeaSimpleParsedOnly);
-  lines.push("", `Ratio of medians ${fmt(n.ratio, 2)}x (worst bd450 repetition over best nmea-simple one: ${fmt(t.ratioMinOverMax, 2)}x); clean stream vs parsed-only: ${fmt(t.ratioCleanStreamVsParsedOnly, 2)}x.`, "");
-  if (t.byCpuTime) lines.push(`By process CPU time instead of wall time (less sensitive to other jobs on the machine; V8's GC helper threads count against nmea-simple): bd450 ${fmt(t.byCpuTime.bd450.median)} vs nmea-simple ${fmt(t.byCpuTime.nmeaSimple.median)} sentences per CPU second = ${fmt(t.byCpuTime.ratio, 2)}x.`, "");
+  row("**bd450, decoders on** (gateway assembly), whole corpus", t.gateway);
+  row("**nmea-simple, same bytes** (split + parse)", t.nmeaSimpleSameBytes);
+  row("bd450, framing + encoding only (core Gateway, no decoders, fixed clock)", t.bd450);
+  row(`nmea-simple, pre-split strings of the forwarded sentences (${fmt(t.nmeaSimple.thrown)} of ${fmt(t.nmeaSimple.sentencesPerPass)} throw: unknown types)`, t.nmeaSimple);
+  row("bd450, decoders on, clean stream (the forwarded sentences only, CR LF)", t.gatewayCleanStream);
+  row("nmea-simple, pre-split, only the sentences it parses", t.nmeaSimpleParsedOnly);
+  lines.push("", `The table is by wall time, which on a shared machine also counts the time a process waits for a core; the ratios are taken by process CPU time (user + system, all threads; V8's GC helper threads count against nmea-simple, the subject that allocates): ` +
+    `decoders on ${fmt(t.byCpuTime.gateway.median)} vs nmea-simple on the same bytes ${fmt(t.byCpuTime.nmeaSimpleSameBytes.median)} sentences per CPU second = **${fmt(n.ratio, 2)}x** (worst bd450 repetition over best nmea-simple one: ${fmt(t.ratioMinOverMax, 2)}x); ` +
+    `framing only ${fmt(t.byCpuTime.bd450.median)} = ${fmt(n.framingOnly.ratio, 2)}x; framing only vs pre-split strings ${fmt(n.framingOnly.ratioVsPreSplitStrings, 2)}x. ` +
+    `By wall time: decoders on ${fmt(n.ratioWallTime, 2)}x, framing only ${fmt(n.framingOnly.ratioWallTime, 2)}x; decoders on, clean stream vs pre-split parsed-only ${fmt(t.ratioCleanStreamVsParsedOnly, 2)}x.`, "");
+  if (r.profile) {
+    lines.push(`Where the time goes, decoders on (\`node --cpu-prof\` of \`node-child.js profile-gateway\`, self time by source file, ${fmt(r.profile.seconds, 1)} s profiled):`, "");
+    lines.push("| part | share of samples | files |", "|---|---|---|");
+    for (const g of r.profile.groups) lines.push(`| ${g.name} | ${pct(g.share)} | ${g.files.join(", ")} |`);
+    lines.push("");
+  }
+
+  lines.push("## 1b. Daemon against daemon: `bd450 gateway` vs gpsd (real IO)", "");
+  const d = n.daemons;
+  if (d) {
+    lines.push(`The same stream (the corpus x ${d.copies} = ${fmt(d.bytes)} bytes) written by \`cat\` as fast as a socat pty takes it, to each daemon in turn, inside one private network namespace: ` +
+      "`bd450 gateway` (multicast on lo; its client, `bench/count-listener.js`, counts datagrams, one per terminal sentence) and gpsd 3.22 (`gpsd -N -n -b -D0` on 127.0.0.1 and a private port; its client `gpspipe -r` gets the raw NMEA, lines counted). " +
+      "CPU = utime + stime of the daemon process, all its threads, from `/proc/<pid>/stat`, from the writer's start until the client has seen nothing new for 1 s after the writer finished.", "");
+    lines.push("| daemon | run | client received | daemon CPU s (user + system) | sentences per CPU s | wall s | notes |", "|---|---|---|---|---|---|---|");
+    for (const [name, side] of [["bd450 gateway", d.bd450], ["gpsd", d.gpsd]] as const)
+      side.runs.forEach((x: any, i: number) => {
+        const th = Object.entries(x.threads ?? {}).map(([k, v]: [string, any]) => `${k} ${fmt(v.user, 2)} + ${fmt(v.system, 2)}`).join("; ");
+        const dd = x.daemon ?? {};
+        const note = dd.forwarded !== undefined ? `forwarded ${fmt(dd.forwarded)}, sent ${fmt(dd.datagramsSent)}, client drops ${fmt(dd.clientReceiveBufferDrops)}; threads: ${th}` : `threads: ${th}`;
+        lines.push(`| ${name} | ${i + 1} | ${fmt(x.sentences)} | ${fmt(x.cpuSeconds, 2)} (${fmt(x.userSeconds, 2)} + ${fmt(x.systemSeconds, 2)}) | ${fmt(x.sentencesPerCpuSecond)} | ${fmt(x.wallSeconds, 2)} | ${note} |`);
+      });
+    lines.push("", `Median: bd450 ${fmt(n.gatewaySentencesPerCpuSecond)} vs gpsd ${fmt(n.gpsdSentencesPerCpuSecond)} sentences per CPU second = **${fmt(n.ratioVsGpsd, 2)}x** (target >= 2x: ${verdict(r.targets.daemonRatioVsGpsd.met)}). ` +
+      `Per sentence: bd450 ${fmt(1e6 / n.gatewaySentencesPerCpuSecond, 1)} µs of CPU against ${fmt(1e6 / n.sentencesPerCpuSecond, 1)} µs for the same work in process (section 1) (the rest is IO: the serial read path, and per datagram one \`dgram\` send through Node's JavaScript and C++ layers and one system call that also delivers the multicast to the listener on lo; see the user/system split and the threads); gpsd ${fmt(1e6 / n.gpsdSentencesPerCpuSecond, 1)} µs.`, "");
+  } else lines.push("Not measured in this run (see Errors).", "");
 
   lines.push("## 2. Allocation on Node", "");
   const a = n.allocation;
   lines.push("Bytes allocated = used heap after - used heap before + bytes freed by every collection in between (`v8.GCProfiler`), after 3 warm-up passes. " +
     (a.calibration ? `Calibration: ${fmt(a.calibration.measuredBytes)} bytes measured for ${fmt(a.calibration.expectedBytes)} expected (ratio ${a.calibration.ratio}).` : ""), "");
   lines.push("| subject | sentences | bytes allocated | per sentence | collections | live heap after GC, start -> end |", "|---|---|---|---|---|---|");
-  for (const [name, s] of [["bd450 (fixed clock)", a.bd450], ["nmea-simple", a.nmeaSimple], ["bd450 with the host clock (Date.now, performance.now)", a.bd450HostClock]] as const)
+  for (const [name, s] of [["bd450 framing + encoding (fixed clock)", a.bd450], ["bd450 decoders on (gateway assembly, fixed clock)", a.gateway], ["nmea-simple (pre-split strings)", a.nmeaSimple], ["bd450 framing + encoding with the host clock (Date.now, performance.now)", a.bd450HostClock]] as const)
+    if (s)
     lines.push(`| ${name} | ${fmt(s.sentences)} | ${fmt(s.bytes)} | **${fmt(s.bytesPerSentence, 1)}** | ${s.collections} | ${fmt(s.liveHeapStart)} -> ${fmt(s.liveHeapEnd)} |`);
   lines.push("", "No datagram is copied here (no socket): the host UDP adapter copies each datagram once for `dgram` (`Buffer.from`), which is the datagram itself. " +
     "With the real host clock, the doubles returned by `Date.now()`/`performance.now()` for each sentence (the `c:` time in the encoder, `lastUnitTime` in the gateway) are boxed as heap numbers on V8; on XS numbers never allocate.", "");
@@ -70,6 +105,15 @@ export function writeMarkdown(file: string, r: any): void {
     lines.push(`| bytes per sentence on ESP32 (slot = 16 B) | **${fmt(x.bytesAllocatedPerSentence, 1)}** | ${fmt(c.bytesPerSentenceEsp32, 1)} |`);
     lines.push(`| gateway's own live heap (ESP32 sizes) | **${fmt(x.peakHeapBytes)} B** | ${fmt(c.gatewayOwnHeapBytesEsp32)} B |`);
     lines.push("", `Harness notes: ${(h.notes ?? []).join("; ")}.`, "");
+    const cr = x.creation;
+    if (cr) {
+      const z = cr.sizing, rec = cr.recommended;
+      lines.push(`**XS creation sizes** (the rule \`recommendCreation\` in \`hosttest/xs/xs-figures.ts\`, which the XS test holds \`manifest.json\` to): live heap of the running gateway (own objects) ${fmt(cr.liveGatewayOwn.slots)} slots + ${fmt(cr.liveGatewayOwn.chunkBytes)} chunk bytes; ` +
+        `modules' own heap if they were not preloaded ${fmt(cr.liveModulesOwn.slots)} slots + ${fmt(cr.liveModulesOwn.chunkBytes)} bytes (why they are preloaded). ` +
+        `Slots = (live + ${z.platformSlots} platform + ${z.runtimeSlots} runtime, both estimates) x ${z.margin} + ${z.slotGarbageSeconds} s of garbage at ${fmt(rec.sentencesPerSecond, 0)} sentences/s (${z.baud} baud of ${z.sentenceBytes}-byte sentences); ` +
+        `chunks = (live + ${fmt(z.consoleQueueBytes)} console queue + ${fmt(z.platformChunkBytes)} platform) x ${z.margin} + ${z.chunkGarbageSeconds} s of garbage. ` +
+        `This run calls for **${fmt(rec.heapSlots)} slots and ${fmt(rec.chunkBytes)} chunk bytes**; \`manifest.json\` gives ${fmt(cr.manifest.heapSlots)} slots and ${fmt(cr.manifest.chunkBytes)} bytes.`, "");
+    }
     lines.push(`Meter to time: the core alone in xsnap over the corpus costs ${fmt(cal.corpus.computePerByte, 0)} units/byte and ${fmt(cal.corpus.hostNsPerComputeUnitMin, 2)} ns/unit here (least disturbed of 5 runs; median ${fmt(cal.corpus.hostNsPerComputeUnit, 2)}) ` +
       `(clean stream: ${fmt(cal.cleanStream.computePerByte, 0)} units/byte, ${fmt(cal.cleanStream.computePerSentence)} units/sentence, ${fmt(cal.cleanStream.hostMicrosecondsPerSentence, 1)} µs/sentence). ` +
       `So one forwarded sentence (firmware wiring) takes ${fmt(e.hostMicrosecondsPerSentence, 1)} µs of XS time on this host.`, "");
@@ -112,6 +156,7 @@ export function writeMarkdown(file: string, r: any): void {
       `(${fmt(a10.cpuNanosecondsPerSentence, 0)} -> ${fmt(a100.cpuNanosecondsPerSentence, 0)} CPU ns/sentence; wall time ${fmt(a100.seconds / a10.seconds, 2)}x); allocation per sentence ${fmt(a10.bytesPerSentence, 2)} -> ${fmt(a100.bytesPerSentence, 2)} B; ` +
       `the live heap after GC grows by at most ${fmt(growth)} bytes whatever the input size (the gateway's buffers and the compiled code), i.e. memory stays flat.`, "");
   }
+  lines.push(...filterMarkdown(r.filter));
   if (r.run.errors.length) lines.push("## Errors", "", ...r.run.errors.map((e: string) => `- ${e}`), "");
   fs.writeFileSync(file, lines.join("\n"));
 }
@@ -132,9 +177,10 @@ export function writeSvg(file: string, r: any): void {
   // Panel 1: throughput bars with min-max whiskers.
   {
     const x0 = 60, y0 = 40, w = 220, h = 220;
-    text(x0, 20, "Node throughput (sentences/s)", 'font-weight="bold"');
+    text(x0, 20, "Node throughput (sentences per CPU second)", 'font-weight="bold"');
     const t = r.node.throughput;
-    const bars = [["bd450", t.bd450, "#2b6cb0"], ["nmea-simple", t.nmeaSimple, "#c05621"], ["bd450 clean", t.bd450CleanStream, "#63b3ed"], ["n-s parsed", t.nmeaSimpleParsedOnly, "#f6ad55"]] as const;
+    const c = t.byCpuTime;
+    const bars = [["bd450 dec.", c.gateway, "#2b6cb0"], ["n-s bytes", c.nmeaSimpleSameBytes, "#c05621"], ["bd450 fr.", c.bd450, "#63b3ed"], ["n-s split", c.nmeaSimple, "#f6ad55"]] as const;
     const max = Math.max(...bars.map((b) => b[1].max)) * 1.1;
     axisY(out, x0, y0, h, max);
     bars.forEach(([name, s, color], i) => {
@@ -144,7 +190,7 @@ export function writeSvg(file: string, r: any): void {
       out.push(`<line x1="${bx + bw / 2}" x2="${bx + bw / 2}" y1="${y(s.min).toFixed(1)}" y2="${y(s.max).toFixed(1)}" stroke="black"/>`);
       text(bx + bw / 2, y0 + h + 14, name, 'text-anchor="middle" font-size="9"');
     });
-    text(x0, y0 + h + 32, `ratio ${r.node.ratio}x (medians), whiskers min-max`, 'font-size="10"');
+    text(x0, y0 + h + 32, `decoders on ${r.node.ratio}x, framing only ${r.node.framingOnly.ratio}x (same bytes); whiskers min-max`, 'font-size="10"');
   }
   // Panel 2: scale - ns/sentence and live heap vs copies.
   {

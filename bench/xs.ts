@@ -3,9 +3,11 @@
 // the gateway's own heap, and a calibration of the compute meter against wall time
 // on this host, from which the ESP32 load follows under a stated speed ratio.
 
-import { XsWorker, bundle, measureGatewayOnXs } from "../hosttest/xs/xs-harness";
-import { corpusChunks } from "../hosttest/xs/xs-figures";
-import { EPOCH_MS, FEED_CHUNK, benchGateway, feedAll, forwardedSentences, loadCorpus, round } from "./common";
+import * as fs from "fs";
+import * as path from "path";
+import { XsWorker, bundle, measureGatewayOnXs, type XsFigures } from "../hosttest/xs/xs-harness";
+import { SIZING, corpusChunks, recommendCreation } from "../hosttest/xs/xs-figures";
+import { EPOCH_MS, FEED_CHUNK, REPO_ROOT, benchGateway, feedAll, forwardedSentences, loadCorpus, round } from "./common";
 
 /**
  * ASSUMPTION (not measured: there is no board on this machine). XS bytecode runs this
@@ -133,6 +135,8 @@ export interface XsBench {
   calibration: Record<string, unknown>;
   breakdown: Record<string, number>;
   esp32: Record<string, unknown>;
+  /** XS creation sizes the measured figures call for (hosttest/xs/xs-figures.ts recommendCreation) against manifest.json. */
+  creation: Record<string, unknown>;
 }
 
 interface CalInput { name: string; bytes: Uint8Array; sentences: number; passes: number }
@@ -185,6 +189,17 @@ function forwardedCount(bytes: Uint8Array): number {
   const { gateway } = benchGateway();
   feedAll(gateway, bytes);
   return gateway.counters.forwarded;
+}
+
+/** What the XS test enforces (manifest.json >= the rule), with the figures of this run. */
+function creation(figures: XsFigures): Record<string, unknown> {
+  const rec = recommendCreation(figures);
+  const manifest = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "manifest.json"), "utf8")).creation ?? {};
+  return {
+    recommended: rec, sizing: SIZING,
+    manifest: { heapSlots: manifest.heap?.initial ?? null, chunkBytes: manifest.chunk?.initial ?? null },
+    liveGatewayOwn: figures.gatewayOwn, liveModulesOwn: figures.modulesOwn, liveMachine: figures.live,
+  };
 }
 
 export async function runXsBench(log: (s: string) => void): Promise<XsBench> {
@@ -268,5 +283,6 @@ export async function runXsBench(log: (s: string) => void): Promise<XsBench> {
     calibration: cal,
     breakdown: parts,
     esp32,
+    creation: creation(figures),
   };
 }

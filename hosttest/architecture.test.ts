@@ -1,13 +1,17 @@
-// The rule of the house: the portable core (src/core, src/beidou, src/console)
-// imports nothing from Node, Moddable, the platform adapters or the CLI, and uses
-// no host-only global. Checked on the sources, so a violation fails here before it
-// fails on the board.
+// The rule of the house: the portable code (src/nmea, src/core, src/beidou,
+// src/console, src/app) imports nothing from Node, Moddable, the platform adapters
+// or the CLI, and uses no host-only global; and its layers point one way: a layer
+// imports only itself and the layers before it in LAYERS (core never imports beidou:
+// the terminal protocol comes in as options). Checked on the sources, so a
+// violation fails here before it fails on the board.
 import * as assert from "node:assert/strict";
 import * as fs from "fs";
 import * as path from "path";
 import { REPO_ROOT } from "./lib/paths";
 
-const PORTABLE = ["src/core", "src/beidou", "src/console"];
+/** Lowest first: each may import itself and those before it. */
+const LAYERS = ["src/nmea", "src/core", "src/beidou", "src/console", "src/app"];
+const PORTABLE = LAYERS;
 const FORBIDDEN_GLOBALS = /\b(Buffer|process|require|setTimeout|setInterval|setImmediate|TextDecoder|TextEncoder|__dirname)\b/;
 
 function files(dir: string): string[] {
@@ -37,7 +41,10 @@ describe("architecture: portable core", () => {
         const spec = m[1] ?? m[2] ?? m[3];
         assert.ok(spec.startsWith("."), `${f} imports "${spec}" (only relative portable modules allowed)`);
         const target = path.normalize(path.join(path.dirname(f), spec));
-        assert.ok(PORTABLE.some((p) => target.startsWith(p)), `${f} imports ${target}, outside the portable core`);
+        const to = LAYERS.findIndex((p) => target.startsWith(p + path.sep));
+        assert.ok(to >= 0, `${f} imports ${target}, outside the portable code`);
+        const from = LAYERS.findIndex((p) => f.startsWith(p + path.sep));
+        assert.ok(to <= from, `${f} (${LAYERS[from]}) imports ${target} (${LAYERS[to]}): layers point the other way (${LAYERS.join(" <- ")})`);
       }
       const body = code(text).replace(/\bimport\s+type\b[^;]*;/g, "");
       const hit = FORBIDDEN_GLOBALS.exec(body);

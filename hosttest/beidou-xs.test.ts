@@ -9,6 +9,7 @@ import * as path from "node:path";
 import { XsWorker, bundle, repoRoot } from "./xs/xs-harness";
 import { SentenceDecoder, sentenceJson } from "../src/beidou/decoder";
 import { hexToBytes, encodeTXXX, encodeFKXX, encodeICXX, encodeGLZK, encodeZJXX, encodeSJXX } from "../src/beidou/rdss40";
+import { NMEA_CORPUS } from "./lib/paths";
 
 /** nmea-simple's CommonJS files as virtual modules for the bundle (ids under "nmea/"). */
 function nmeaSimpleModules(): { id: string; source: string }[] {
@@ -136,7 +137,7 @@ describe("Beidou decoders on XS (Moddable's engine)", function () {
   });
 
   it("whole corpus through framer + Beidou wiring (decoders, 4.0 conversion, device state): slots per unit", async () => {
-    const dir = path.join(path.resolve(repoRoot, "../shared"), "corpus/nmea");
+    const dir = NMEA_CORPUS;
     const data = Buffer.concat(fs.readdirSync(dir).filter((f) => f.endsWith(".log")).sort().map((f) => fs.readFileSync(path.join(dir, f))));
     const pw = await XsWorker.start(bundle(["src/core/framer", "src/beidou/wiring"], PIPELINE));
     try {

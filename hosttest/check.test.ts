@@ -8,9 +8,10 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { asciiBytes, withChecksum, xorRange } from "../src/core/checksum";
 import { check, parseHexLines, readDatagrams, InputError } from "../src/cli/check";
+import { IEC450_CORPUS } from "./lib/paths";
 
 const repoRoot = path.resolve(__dirname, "../..");
-const corpus = path.resolve(repoRoot, "../shared/corpus/iec450");
+const corpus = IEC450_CORPUS;
 const BIN = path.join(repoRoot, "bin", "bd450.js");
 
 function bd450(args: string[], input?: string | Uint8Array) {

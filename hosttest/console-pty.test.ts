@@ -14,20 +14,35 @@ import * as tty from "tty";
 import { REPO_ROOT } from "./lib/paths";
 import { SETTINGS, formatValue, defaultConfig } from "../src/console/settings";
 import { VALIDATION_CASES } from "./settings-cases";
+import { boundFor, waitFor } from "./lib/wait";
+
+/** End of `show config`: the table's last row, then the prompt (keys are added over time). */
+const LAST_SETTING_ROW = new RegExp(SETTINGS[SETTINGS.length - 1].key + "[^\\n]*\\r\\nbd450> $");
 
 const MAIN = path.join(REPO_ROOT, "dist", "src", "cli", "main.js");
 const PROMPT = "bd450> ";
+/** The simulated terminal's service interval (sim --interval 1): TXA/DWA closer together are refused. */
+const INTERVAL_MS = 1000;
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
+async function waitForPath(p: string): Promise<void> {
+  await waitFor(`${p} to appear`, boundFor(500), () => fs.existsSync(p));
 }
 
-async function waitForPath(p: string, ms = 5000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!fs.existsSync(p)) {
-    if (Date.now() > end) throw new Error(`${p} did not appear`);
-    await sleep(20);
-  }
+/** Resolves once a process has exited (at once if it already has). */
+function exited(c: ChildProcess | undefined): Promise<void> {
+  if (!c || c.exitCode !== null || c.signalCode !== null) return Promise.resolve();
+  return new Promise((r) => c.once("exit", () => r()));
+}
+
+/**
+ * When the terminal last accepted a transmission (its FKI seen here): the next one is
+ * allowed one service interval later. Waiting for that moment is waiting for the
+ * configured timing itself, counted from an answer that came after the terminal's own clock started.
+ */
+let lastTransmissionAnswer = -Infinity;
+async function serviceIntervalPassed(): Promise<void> {
+  const wait = lastTransmissionAnswer + INTERVAL_MS - performance.now();
+  if (wait > 0) await new Promise((r) => setTimeout(r, wait));
 }
 
 /** The user's end of the console pty: write keystrokes, read what the terminal shows. */
@@ -150,7 +165,7 @@ describe("console over a real pty (socat, bd450 sim, bd450 gateway --console)", 
     user?.close();
     sim?.kill("SIGTERM");
     socat?.kill("SIGTERM");
-    await sleep(100);
+    await Promise.race([Promise.all([exited(sim), exited(socat)]), new Promise((r) => setTimeout(r, boundFor(200)))]);
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
@@ -192,15 +207,17 @@ describe("console over a real pty (socat, bd450 sim, bd450 gateway --console)", 
       user.buf = "";
       user.send("log 1\r\n");
       await user.waitFor(/bd450> $/);
-      await sleep(150);
-      const prompts = (user.buf.match(/bd450> /g) ?? []).length;
-      assert.equal(prompts, 0, `an extra prompt appeared: ${JSON.stringify(user.buf)}`);
+      // Not a pause and a look: a marker command after it. The console handles bytes in
+      // order, so an empty command made of the LF would print its prompt before the marker's echo.
+      user.send("help nothing\r");
+      const after = await user.waitFor(/error: no command "nothing"[\s\S]*bd450> $/);
+      assert.ok(after.startsWith("help nothing\r\n"), `an extra prompt appeared: ${JSON.stringify(after.slice(0, 120))}`);
     });
 
     it("LF alone ends a line", async () => {
       user.buf = "";
       user.send("show config\n");
-      const out = await user.waitFor(/startupCmds[^\n]*\r\nbd450> $/);
+      const out = await user.waitFor(LAST_SETTING_ROW);
       assert.match(out, /^show config\r\nsetting/);
     });
 
@@ -214,7 +231,7 @@ describe("console over a real pty (socat, bd450 sim, bd450 gateway --console)", 
     it("arrow keys and other escape sequences are ignored", async () => {
       user.buf = "";
       user.send("\x1b[Ash\x1b[Dow \x1bOPconfig\x1b[3~\r");
-      const out = await user.waitFor(/startupCmds[^\n]*\r\nbd450> $/);
+      const out = await user.waitFor(LAST_SETTING_ROW);
       assert.ok(out.startsWith("show config\r\nsetting"), JSON.stringify(out.slice(0, 60)));
     });
 
@@ -263,8 +280,12 @@ describe("console over a real pty (socat, bd450 sim, bd450 gateway --console)", 
 
   describe("status, log, counters", () => {
     it("status shows the terminal link, fixes, beams, card, network, alerts, uptime, heap", async () => {
-      await sleep(1500); // a second of simulated terminal output, ICA answered
-      const out = await user.cmd("status");
+      // Until the simulated terminal's output shows: fixes, beams, and the card (ICA answered).
+      let out = "";
+      await waitFor("status with link, fixes, beams and card", boundFor(1500), async () => {
+        out = await user.cmd("status");
+        return /terminal +link receiving, [1-9]/.test(out) && /^RNSS fix +\d/m.test(out) && /^beams +response/m.test(out) && /^IC card +user/m.test(out);
+      }, 100);
       assert.match(out, /^uptime +\d+h \d+m \d+s/m);
       const m = /terminal +link receiving, (\d+) bytes, (\d+) sentences, last sentence [\d.]+ s ago/.exec(out);
       assert.ok(m && Number(m[1]) > 0 && Number(m[2]) > 0, out);
@@ -296,7 +317,8 @@ describe("console over a real pty (socat, bd450 sim, bd450 gateway --console)", 
       assert.equal(await user.cmd("counters reset"), "counters reset\r\n");
       const after = /(\d+) bytes/.exec(await user.cmd("status"))!;
       assert.ok(Number(after[1]) < Number(before[1]), `${after[1]} !< ${before[1]}`);
-      assert.match(await user.cmd("log 1"), /console +counters reset from the console/);
+      // Among the newest events (the simulated terminal's own events may land right after it).
+      assert.match(await user.cmd("log 5"), /console +counters reset from the console/);
     });
   });
 
@@ -309,13 +331,15 @@ describe("console over a real pty (socat, bd450 sim, bd450 gateway --console)", 
 
     it("msg sends TXA (mixed mode) and shows the FKI answer", async () => {
       const out = await user.cmd("msg 0179773 hello world", /terminal answer: \$BDFKI,TXA[^\r]*\r\n[^\r]*\r\n/);
+      lastTransmissionAnswer = performance.now();
       assert.match(out, /^sent \$CCTXA,0179773,1,2,A468656C6C6F20776F726C64\*[0-9A-F]{2}\r\n/);
       assert.match(out, /TXA accepted by the terminal; next transmission allowed in 1 s/);
     });
 
     it("locate sends DWA and shows FKI and then the DWR position", async () => {
-      await sleep(1200); // the card's 1 s service interval
+      await serviceIntervalPassed();
       const out = await user.cmd("locate", /RDSS position of 0242286: [^\r]*\r\n/);
+      lastTransmissionAnswer = performance.now();
       assert.match(out, /^sent \$CCDWA,0000000,V,1,L,,0,,,0\*65\r\n/);
       assert.match(out, /DWA accepted by the terminal.*waiting for the position \(DWR\)/);
       assert.match(out, /RDSS position of 0242286: \d+\.\d+[NS] \d+\.\d+[EW], height -?\d+ m at \d\d:\d\d:\d\d/);
@@ -345,7 +369,7 @@ describe("console over a real pty (socat, bd450 sim, bd450 gateway --console)", 
   describe("settings that persist", () => {
     it("set applies a valid change (unsaved until save)", async () => {
       const out = await user.cmd("set ttl 7 sfi bd0042 groupMap TXR=USR1");
-      assert.match(out, /^ttl = 7 \(takes effect after save \+ reboot\)\r\nsfi = BD0042 \(takes effect after save \+ reboot\)\r\ngroupMap = TXR=USR1\r\nnot saved yet: save to keep/);
+      assert.match(out, /^ttl = 7 \(takes effect after save \+ reboot\)\r\nsfi = BD0042\r\ngroupMap = TXR=USR1\r\nnot saved yet: save to keep/);
       const show = await user.cmd("show config");
       assert.match(show, /^ttl +7 +int .*\(unsaved\)/m);
       assert.match(show, /unsaved changes: ttl sfi groupMap \(save to keep\)/);
@@ -425,8 +449,7 @@ describe("console over a real pty (socat, bd450 sim, bd450 gateway --console)", 
       gw = spawn("unshare", ["-rn", "sh", "-c", setup, process.execPath, MAIN, "gateway",
         "--serial", path.join(dir, terminal), "--console", late, "--config", cfgFile], { stdio: ["ignore", "ignore", "pipe"] });
       gw.stderr!.on("data", (d) => (gwErr += d));
-      await sleep(1500);
-      assert.match(gwErr, /console device .*late-con failed: .*; retrying every second/);
+      await waitFor("the console device failure logged", boundFor(1000), () => /console device .*late-con failed: .*; retrying every second/.test(gwErr));
       const pair = spawn("socat", [`pty,raw,echo=0,link=${late}`, `pty,raw,echo=0,link=${late}-user`], { stdio: "ignore" });
       try {
         await waitForPath(late + "-user");
@@ -447,6 +470,19 @@ describe("console over a real pty (socat, bd450 sim, bd450 gateway --console)", 
     });
   });
 
+  describe("filters and the 450 declaration in the running process (docs/filters.md)", () => {
+    it("set outFilter applies at once: status counts the GSV it holds back; spec declares it", async () => {
+      assert.match(await user.cmd("set outFilter !GSV maxRate 500"), /^outFilter = !GSV\r\nmaxRate = 500\r\nnot saved yet/);
+      let out = "";
+      await waitFor("the filter holding back GSV", boundFor(1500), async () => {
+        out = await user.cmd("status");
+        return /^out filter +!GSV passed 0 blocked [1-9]/m.test(out);
+      }, 100);
+      assert.match(out, /^max rate +500\/s per group, dropped: none/m);
+      assert.match(await user.cmd("spec"), /GSV \(blocked\)/);
+    });
+  });
+
   describe("a terminal answering in RDSS 4.0 binary frames", () => {
     it("the frames' 2.1 text form reaches the console (FKI, ICI, DWR)", async () => {
       await stopGateway();
@@ -457,7 +493,8 @@ describe("console over a real pty (socat, bd450 sim, bd450 gateway --console)", 
       await restartGateway();
       assert.match(await user.cmd("card", /terminal answer: \$BDICI,[^\r]*\r\n[^\r]*\r\n/), /IC card 0242286/);
       assert.match(await user.cmd("msg 0179773 hi", /terminal answer: \$BDFKI,TXA[^\r]*\r\n[^\r]*\r\n/), /TXA accepted by the terminal/);
-      await sleep(1200);
+      lastTransmissionAnswer = performance.now();
+      await serviceIntervalPassed();
       assert.match(await user.cmd("locate", /RDSS position of 0242286: [^\r]*\r\n/), /DWA accepted/);
     });
   });
@@ -486,16 +523,8 @@ describe("console over a real pty (socat, bd450 sim, bd450 gateway --console)", 
           assert.match(await term.cmd("status"), /^terminal +link /m);
           const pid = Number(fs.readFileSync(pidFile, "utf8"));
           term.send("\x03");
-          const end = Date.now() + 10000;
-          for (;;) {
-            try {
-              process.kill(pid, 0);
-            } catch {
-              break; // exited
-            }
-            assert.ok(Date.now() < end, "gateway did not stop on Ctrl-C");
-            await sleep(50);
-          }
+          const alive = () => { try { process.kill(pid, 0); return true; } catch { return false; } };
+          await waitFor("gateway stopped on Ctrl-C", boundFor(1000), () => !alive(), 50);
           assert.match(fs.readFileSync(path.join(dir, "stdio.err"), "utf8"), /gateway stopped \(SIGINT\)/);
         } finally {
           term.close();

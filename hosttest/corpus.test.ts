@@ -1,4 +1,4 @@
-// Every real receiver log of ../shared/corpus/nmea through the gateway core:
+// Every real receiver log of hosttest/corpus/nmea through the gateway core:
 // each checksum-valid sentence is forwarded byte-identical and in order (checked
 // against an independent extractor), rejects are counted and add up, the verdicts
 // agree with nmea-simple's checksum opinion except for its documented faults, and

@@ -1,4 +1,4 @@
-// The whole corpus (../shared/corpus/nmea, read in place) through `bd450 decode`'s
+// The whole corpus (hosttest/corpus/nmea) through `bd450 decode`'s
 // session: no crash, one JSON record per framed unit, per-type counts; and agreement
 // with nmea-simple (the oracle) on the types it covers, with its known faults
 // (GSV phantom satellite from the signal ID, `*3)` accepted as a checksum, GGA time
@@ -10,9 +10,9 @@ import * as path from "node:path";
 import * as nmea from "nmea-simple";
 import { validNmeaChecksum } from "nmea-simple/dist/helpers";
 import { DecodeSession } from "../src/cli/decode";
+import { NMEA_CORPUS } from "./lib/paths";
 
-const repoRoot = path.resolve(__dirname, "../..");
-const corpusDir = path.join(path.resolve(repoRoot, "../shared"), "corpus/nmea");
+const corpusDir = NMEA_CORPUS;
 const files = fs.readdirSync(corpusDir).filter((f) => f.endsWith(".log") || f.endsWith(".ubx")).sort();
 
 function decodeFile(file: string, chunk = 4096): { records: Array<Record<string, any>>; session: DecodeSession } {

@@ -32,6 +32,16 @@ describe("450 encoder", () => {
     assert.equal(lines[0].n, 18);
   });
 
+  it("c: follows the clock second by second, also when it steps back (the encoder renders each second once)", () => {
+    const times = [1_699_999_999_999, 1_700_000_000_000, 1_700_000_000_999, 1_700_000_001_000, 999, 0, 1_700_000_001_500, 9_999_999_999_000, 9_999_999_999_000];
+    let k = 0;
+    const { e, out } = encoder({ tagTime: true, clock: { now: () => times[k], monotonic: () => 0 } });
+    for (k = 0; k < times.length; k++) enc(e, "$GPZDA,120000.00,01,01,2024,00,00*61");
+    // Oracle: the strict reader's c: against integer division written out here.
+    const expected = ["1699999999", "1700000000", "1700000000", "1700000001", "0", "0", "1700000001", "9999999999", "9999999999"];
+    assert.deepEqual(out.map((d) => String(readDatagram(d, { sendLimits: true })[0].tags.c)), expected);
+  });
+
   it("counts lines 1..999 per SFI and wraps to 1", () => {
     const { e, out } = encoder();
     for (let i = 0; i < 1001; i++) enc(e, "$GPZDA,120000.00,01,01,2024,00,00*61");

@@ -83,7 +83,7 @@ describe("firmware built by Moddable's tools (npm run firmware)", function () {
       return JSON.parse(r.stdout) as { input: string; datagrams: string[] };
     };
     const node = await run("node");
-    const mod = await run("moddable:" + results.lin.program);
+    const mod = await run(`moddable:${node.datagrams.length}:${results.lin.program}`);
     assert.equal(mod.input, node.input, "same input");
     // Judged here, not by the gateway's code: the TAG block's c: field and its checksum
     // (which covers c:) are removed; every other byte must match.

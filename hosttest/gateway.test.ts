@@ -77,6 +77,28 @@ describe("gateway core", () => {
     assert.equal(gw.counters.perGroup[4], 1);
   });
 
+  it("dates the last valid unit (serial and feed), not by noise, rejects or half a sentence", () => {
+    let mono = 1000;
+    const { gw, serial } = make({ startupCmds: false }, () => mono);
+    assert.equal(gw.silenceSeconds(), Infinity);
+    serial.receive("$GNGGA,052345.77,4210.472433,N,02445.362882,E,1,12,0.7,171.9,M,36.9,M,,*71\r\n");
+    assert.equal(gw.lastUnitTime, 1000);
+    mono = 3500;
+    serial.receive("noise \x01\x02 $GNGGA,bad*00\r\n"); // a reject and noise: no unit
+    assert.equal(gw.lastUnitTime, 1000);
+    assert.equal(gw.silenceSeconds(), 2.5);
+    mono = 4000;
+    gw.feed(asciiBytes("$BDTXR,1,0179773,2,,A468656C6C6F*43\r\n"));
+    assert.equal(gw.lastUnitTime, 4000);
+    mono = 4200;
+    gw.feed(asciiBytes("$BDTXR,1,0179773,2,,A4686")); // half a sentence: not a unit yet
+    assert.equal(gw.lastUnitTime, 4000);
+    mono = 4300;
+    gw.feed(asciiBytes("56C6C6F*43\r\n"));
+    assert.equal(gw.lastUnitTime, 4300);
+    assert.equal(gw.silenceSeconds(), 0);
+  });
+
   it("sends the start-up commands (ICA, RMO) to the terminal, in FIFO-sized pieces", () => {
     const { serial } = make();
     assert.equal(serial.written.length, 0, "nothing before the driver reports space");

@@ -5,21 +5,18 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { asciiBytes, xorRange } from "../src/core/checksum";
+import { asciiBytes } from "../src/core/checksum";
 import { readPcap, UdpPacket } from "../src/core/pcap";
 import { Iec450Receiver } from "../src/core/receiver";
 import { parseGroups } from "../src/cli/listen";
 import { Iec450Encoder } from "../src/core/encoder";
-import { latin1, withChecksum } from "../src/core/checksum";
+import { latin1 } from "../src/core/checksum";
 import { runInNetns } from "./lib/netns";
+import { tag, sentence } from "./lib/text";
 
 const repoRoot = path.resolve(__dirname, "../..");
 const BIN = path.join(repoRoot, "bin", "bd450.js");
 
-function tag(params: string): string {
-  const x = xorRange(asciiBytes(params), 0, params.length);
-  return "\\" + params + "*" + x.toString(16).toUpperCase().padStart(2, "0") + "\\";
-}
 const ZDA = "$GPZDA,120000.00,01,01,2024,00,00*61\r\n";
 
 describe("bd450 listen", function () {
@@ -42,26 +39,35 @@ describe("bd450 listen", function () {
       ["239.192.0.6", 60006, "UdPbC\0" + tag("d:BD0001,s:EI0001,n:9") + "$CCICA,0,00*7B\r\n"],
     ];
     // An overlong RDSS message with GB2312 bytes, carried by the gateway's own encoder.
-    const long = withChecksum("$BDTXR,1,0242286,0,,\xb1\xb1\xb6\xb7" + "ABCDEFGHIJ".repeat(9));
+    const long = sentence("BDTXR,1,0242286,0,,\xb1\xb1\xb6\xb7" + "ABCDEFGHIJ".repeat(9));
     const enc = new Iec450Encoder({ sfi: "BD0001", clock: { now: () => 1700000000000, monotonic: () => 0 }, tagTime: false, overlong: "carry",
       onDatagram: (b, n) => datagrams.push(["239.192.0.6", 60006, latin1(b, 0, n)]) });
     enc.encode(asciiBytes(long), long.length);
     assert.ok(datagrams.length >= 6, "carrier datagrams");
+    // The sender waits on events, never on time: until bd450 listen has joined NAVD and
+    // RCOM and bound the syslog port (/proc/net/igmp, /proc/net/udp of the namespace),
+    // then sends the NAVD/TIME datagrams and the syslog line, waits until listen has
+    // printed their 5 lines, then sends the RCOM ones (another socket of listen's: sent
+    // at once, they could be printed before the NAVD ones).
+    const firstRcom = datagrams.findIndex((d) => d[1] === 60006);
     const sender = `
       const dgram = require("dgram");
+      const fs = require("fs");
+      const { waitFor, igmpUsers, udpBound } = require(${JSON.stringify(path.join(__dirname, "lib", "wait.js"))});
       const list = ${JSON.stringify(datagrams)};
+      const out = ${JSON.stringify(path.join(dir, "out"))};
+      const lines = () => { try { return fs.readFileSync(out, "utf8").split("\\n").filter(Boolean).length; } catch { return 0; } };
       const s = dgram.createSocket("udp4");
-      s.bind(() => {
+      s.bind(async () => {
         s.setMulticastInterface("127.0.0.1");
         s.setMulticastTTL(1);
-        let i = 0;
-        const next = () => {
-          if (i === 0) s.send(Buffer.from("<132>1 2026-11-25T13:05:07.009Z BD0001 bd450 - cmd.reject - command from XX0009 rejected"), 5514, "127.0.0.1");
-          if (i >= list.length) return s.close();
-          const [a, p, t] = list[i++];
-          s.send(Buffer.from(t, "latin1"), p, a, () => setTimeout(next, 30));
-        };
-        setTimeout(next, 700);
+        const send = (a, p, t) => new Promise((r) => s.send(Buffer.from(t, "latin1"), p, a, r));
+        await waitFor("listen joined NAVD and RCOM, syslog bound", 10000, () => igmpUsers("239.192.0.4") > 0 && igmpUsers("239.192.0.6") > 0 && udpBound(5514));
+        await send("127.0.0.1", 5514, "<132>1 2026-11-25T13:05:07.009Z BD0001 bd450 - cmd.reject - command from XX0009 rejected");
+        for (const [a, p, t] of list.slice(0, ${firstRcom})) await send(a, p, t);
+        await waitFor("listen printed the NAVD results and the syslog line", 10000, () => lines() >= 5);
+        for (const [a, p, t] of list.slice(${firstRcom})) await send(a, p, t);
+        s.close();
       });`;
     try {
       const script = `"${process.execPath}" "${BIN}" listen --group NAVD,RCOM --interface 127.0.0.1 --count ${datagrams.length - 1} --duration 15 --json --stats 0 --syslog 5514 --pcap "${pcap}" > "${dir}/out" 2> "${dir}/err" &

@@ -9,6 +9,7 @@ import { asciiBytes, latin1, xorRange } from "../src/core/checksum";
 import { makeConfig } from "../src/core/config";
 import { Gateway } from "../src/core/gateway";
 import { NetworkSide } from "../src/core/netside";
+import { reencodeCommand } from "../src/beidou/reencode";
 import { newTagFields, parseTagBlock, TAG_OK } from "../src/core/tagblock";
 
 class Clock {
@@ -47,7 +48,7 @@ describe("network side: own line counts (duplicate-SFI check)", () => {
       clock,
       onDatagram(b, n, g) { sent.push({ bytes: b.slice(0, n), group: g }); net?.onDatagram(b, n); },
     });
-    net = new NetworkSide({ gateway: gw, clock });
+    net = new NetworkSide({ gateway: gw, clock, encodeCommand: reencodeCommand });
     // TXR with a 120-character payload: longer than 82, so carried as a group of lines.
     gw.feed(nmea("BDTXR,1,0179773,1,," + "A1".repeat(60)));
     gw.feed(nmea("GPZDA,120000.00,25,11,2026,00,00"));

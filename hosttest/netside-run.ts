@@ -4,42 +4,53 @@
 // script plays a 450 node (SFI EI0001): it sends commands to the gateway on RCOM
 // and records what arrives on RCOM and BAM1. It then stops the simulated terminal
 // (SIGSTOP) and resumes it (SIGCONT) to make the "terminal silent" alert come and go.
-// Prints one JSON object on stdout.
+// Every step waits for the event it needs (groups joined, answer seen, alert seen),
+// read live with the independent strict reader; bounds come from the configured
+// timings (hosttest/lib/wait.ts). Prints one JSON object on stdout.
 
 import { spawn, ChildProcess } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { asciiBytes, withChecksum, xorRange } from "../src/core/checksum";
+import { asciiBytes } from "../src/core/checksum";
 import { SettingsFile } from "../src/platform/node/settings-file";
 import { NodeUDP } from "../src/platform/node/udp";
 import { GROUPS, RCOM, BAM1 } from "../src/core/groups";
+import { readDatagram } from "./lib/strict-reader";
+import { tag, sentence } from "./lib/text";
+import { boundFor, igmpUsers, waitFor } from "./lib/wait";
 
 const REPO = path.resolve(__dirname, "..", "..");
 const BIN = path.join(REPO, "bin", "bd450.js");
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function tag(params: string): string {
-  const x = xorRange(asciiBytes(params), 0, params.length);
-  return "\\" + params + "*" + x.toString(16).toUpperCase().padStart(2, "0") + "\\";
-}
+/** Configured timings of the run (seconds): the waits below derive their bounds from them. */
+const HBT_S = 2, SILENT_S = 2;
 
 async function main(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bd450-netcmd-"));
   const settings = path.join(dir, "config");
   const store = new SettingsFile(settings);
   for (const [k, v] of Object.entries({
-    sfi: "BD0001", cmdFwd: true, cmdAllow: "EI0001", cmdGroups: "RCOM", hbtInterval: 2, alSilentS: 2,
+    sfi: "BD0001", cmdFwd: true, cmdAllow: "EI0001", cmdGroups: "RCOM", hbtInterval: HBT_S, alSilentS: SILENT_S,
     legacyUdp: "127.0.0.1:10110", syslog: "127.0.0.1:5514",
   })) store.set(k, v);
   store.commit();
   const events: string[] = [];
   const datagrams: string[] = [];
+  // The gateway's lines as they arrive ("GROUP d:DEST sentence"), for the waits below.
+  const seen: string[] = [];
+  const saw = (re: RegExp) => seen.some((l) => re.test(l));
   const sockets: NodeUDP[] = [];
   for (const g of [RCOM, BAM1]) {
     const s: NodeUDP = new NodeUDP({
       port: GROUPS[g].port, reuseAddr: true, interface: "127.0.0.1",
-      onReadable() { for (let d = s.read(); d; d = s.read()) datagrams.push(GROUPS[g].name + " " + Buffer.from(d).toString("hex")); },
+      onReadable() {
+        for (let d = s.read(); d; d = s.read()) {
+          datagrams.push(GROUPS[g].name + " " + Buffer.from(d).toString("hex"));
+          try {
+            for (const l of readDatagram(new Uint8Array(d))) if (l.source === "BD0001") seen.push(`${GROUPS[g].name} d:${l.tags.d ?? ""} ${l.sentence}`);
+          } catch { /* judged by the test */ }
+        }
+      },
     });
     s.add(GROUPS[g].address);
     sockets.push(s);
@@ -72,29 +83,36 @@ async function main(): Promise<void> {
     children.push(gw);
     let gwErr = "";
     gw.stderr!.on("data", (d) => (gwErr += d));
-    await sleep(1500);
+    // Joined: RCOM has two members on lo, this script's listener and the gateway's command socket.
+    await waitFor("gateway joined RCOM", boundFor(1000), () => igmpUsers(GROUPS[RCOM].address) >= 2 || gw.exitCode !== null);
+    if (gw.exitCode !== null) throw new Error("gateway exited: " + gwErr);
     // The 450 node's side: one accepted command, one from a source not on the allowlist,
     // one without d:. Sent from our own socket on the namespace's loopback.
     const tx: NodeUDP = new NodeUDP({ interface: "127.0.0.1" });
     const send = (tagp: string, sentence: string) => tx.write(asciiBytes("UdPbC\0" + tag(tagp) + sentence + "\r\n"), GROUPS[RCOM].address, GROUPS[RCOM].port);
-    const txa = withChecksum("$CCTXA,0242286,1,1,3132");
+    const txa = sentence("CCTXA,0242286,1,1,3132");
     send("s:EI0001,d:BD0001,n:1", txa);
     send("s:XX0009,d:BD0001,n:1", txa);
     send("s:EI0001,n:2", txa);
     events.push("commands sent");
-    await sleep(3000);
-    // Terminal goes silent, then comes back.
+    // The terminal answers a TXA at once; the gateway heartbeats every HBT_S.
+    await waitFor("FKI answer to EI0001 on RCOM", boundFor(1000), () => saw(/^RCOM d:EI0001 \$BDFKI,TXA,/));
+    await waitFor("heartbeat A on BAM1", boundFor(HBT_S * 1000), () => saw(/^BAM1 d: \$BDHBT,\d+,A,/));
+    await waitFor("the plain copy and the syslog line of the reject", boundFor(1000), () => legacy.length > 10 && syslog.some((l) => /cmd\.reject/.test(l)));
+    // Terminal goes silent: alert V after SILENT_S, then a heartbeat V; then it comes back: alert N.
     sim.kill("SIGSTOP");
     events.push("terminal stopped");
-    await sleep(5500); // alSilentS 2 + tick: silent alert for ~3 s, at least one HBT (every 2 s) inside
+    await waitFor("terminal-silent alert V and heartbeat V", boundFor((SILENT_S + HBT_S) * 1000),
+      () => saw(/^BAM1 .*ALF,.*,V,XBD,10001,/) && saw(/^BAM1 d: \$BDHBT,\d+,V,/));
     sim.kill("SIGCONT");
     events.push("terminal resumed");
-    await sleep(3000);
+    await waitFor("terminal-silent alert back to N", boundFor((SILENT_S + HBT_S) * 1000), () => saw(/^BAM1 .*ALF,.*,N,XBD,10001,/));
+    await waitFor("syslog line of the alert", boundFor(1000), () => syslog.some((l) => /alert\.terminalSilent - 10001 BDS TERMINAL SILENT: N -> V/.test(l)));
     gw.kill("SIGTERM");
     await new Promise((r) => gw.on("exit", r));
     // The sim owns a socat child: stop it with SIGTERM so it closes the pty pair itself.
     sim.kill("SIGTERM");
-    await Promise.race([new Promise((r) => sim.on("exit", r)), sleep(3000)]);
+    await Promise.race([new Promise((r) => sim.on("exit", r)), new Promise((r) => setTimeout(r, boundFor(300)))]);
     tx.close();
     const finalLine = gwErr.split("\n").find((l) => l.startsWith('{"final"'));
     process.stdout.write(JSON.stringify({ datagrams, legacy, syslog, events, final: finalLine ? JSON.parse(finalLine) : null, gatewayLog: gwErr.split("\n").filter((l) => !l.startsWith("{")) }) + "\n");

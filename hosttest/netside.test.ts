@@ -6,7 +6,8 @@ import { asciiBytes, latin1, withChecksum, xorRange } from "../src/core/checksum
 import { makeConfig, GatewayConfig } from "../src/core/config";
 import { Gateway } from "../src/core/gateway";
 import { BAM1, RCOM, CAM1 } from "../src/core/groups";
-import { NetworkSide, reencodeCommand, DeviceStatus } from "../src/core/netside";
+import { NetworkSide, DeviceStatus } from "../src/core/netside";
+import { reencodeCommand } from "../src/beidou/reencode";
 import { Iec450Receiver, sentenceText } from "../src/core/receiver";
 import type { SerialOptions, UDPOptions, Datagram } from "../src/core/io";
 import { stripTagBlocks } from "../src/core/tagblock";
@@ -79,7 +80,7 @@ function setup(cfg: Partial<GatewayConfig> = {}, device?: DeviceStatus) {
     destinationFor: (b: Uint8Array, n: number) => net?.destinationFor(b, n),
   });
   gw.start();
-  net = new NetworkSide({ gateway: gw, clock, udp: { io: FakeUDP as never, interface: "127.0.0.1" }, device });
+  net = new NetworkSide({ gateway: gw, clock, udp: { io: FakeUDP as never, interface: "127.0.0.1" }, device, encodeCommand: reencodeCommand });
   net.start();
   const terminal = (s: string) => gw.feed(asciiBytes(s + "\r\n"));
   return { clock, config, gw, net, out, terminal };

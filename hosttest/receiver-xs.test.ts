@@ -9,9 +9,9 @@ import { asciiBytes, xorRange } from "../src/core/checksum";
 import { readPcap } from "../src/core/pcap";
 import { Iec450Receiver, sentenceText } from "../src/core/receiver";
 import { XsWorker, bundle } from "./xs/xs-harness";
+import { IEC450_CORPUS } from "./lib/paths";
 
-const repoRoot = path.resolve(__dirname, "../..");
-const corpus = path.resolve(repoRoot, "../shared/corpus/iec450");
+const corpus = IEC450_CORPUS;
 
 function tag(params: string): string {
   const x = xorRange(asciiBytes(params), 0, params.length);

@@ -10,9 +10,9 @@ import {
 } from "../src/core/receiver";
 import { NOTE_C_MS, NOTE_LOWER_HEX_TAG, NOTE_TAG_OVER_80, NOTE_UNPADDED_CHECKSUM, noteNames, listTagParams } from "../src/core/tagblock";
 import { PcapError, PcapWriter, UdpPacket, isPcap, pcapHeader, pcapRecord, readPcap } from "../src/core/pcap";
+import { IEC450_CORPUS } from "./lib/paths";
 
-const repoRoot = path.resolve(__dirname, "../..");
-const corpus = path.resolve(repoRoot, "../shared/corpus/iec450");
+const corpus = IEC450_CORPUS;
 
 /** `\params*HH\` with the correct checksum. */
 export function tag(params: string): string {
@@ -485,7 +485,10 @@ describe("pcap reader/writer", () => {
 
   it("libpcap (tcpdump, when installed) reads the writer's file and verifies the UDP checksums", function () {
     const { spawnSync } = require("node:child_process") as typeof import("node:child_process");
-    if (spawnSync("tcpdump", ["--version"]).error) this.skip();
+    if (spawnSync("tcpdump", ["--version"]).error) {
+      this.test!.title += " — SKIPPED: tcpdump not installed (scripts/ensure-system-deps.sh installs it)";
+      this.skip();
+    }
     const chunks: Uint8Array[] = [];
     const w = new PcapWriter((c) => chunks.push(c));
     const payload = dgram("\\s:GP0001,n:1*16\\$GPZDA,120000.00,01,01,2024,00,00*61\r\n");

@@ -6,6 +6,7 @@ missing=""
 command -v socat >/dev/null 2>&1 || missing="$missing socat"
 command -v ip >/dev/null 2>&1 || missing="$missing iproute2"
 command -v unshare >/dev/null 2>&1 || missing="$missing util-linux"
+command -v tcpdump >/dev/null 2>&1 || missing="$missing tcpdump" # libpcap cross-check of the pcap writer (receiver.test)
 # Moddable SDK host tools and the firmware's Linux build (npm run firmware): gcc, make, glib/gio.
 for t in gcc make pkg-config; do command -v $t >/dev/null 2>&1 || missing="$missing $t"; done
 pkg-config --exists gio-2.0 2>/dev/null || missing="$missing libglib2.0-dev"

@@ -1,7 +1,7 @@
-// Raw material for the fuzz targets, read once and IN PLACE from ../shared:
+// Raw material for the fuzz targets, read once from the corpus (hosttest/corpus):
 // real receiver lines (valid and invalid) from the NMEA corpus, RDSS lines from the
 // built-in terminal mix (long TXR, raw GB2312), and 450 datagrams from the pcap
-// corpus. Nothing is copied into the repository.
+// corpus.
 
 import * as fs from "fs";
 import * as path from "path";

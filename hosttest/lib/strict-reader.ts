@@ -112,27 +112,55 @@ export class StrictStream {
 }
 
 /**
- * The valid sentences of a raw byte stream, found independently of the framer:
- * a candidate starts at '$' or '!' and runs to the next '$', '!', CR or LF; it is
- * valid when it ended at CR/LF, is at most `maxLength` bytes, has an address of 2+
- * upper-case letters/digits, no control bytes, no '*' or '\' before "*hh", and a
- * correct checksum. Returns latin-1 strings in stream order.
+ * The valid sentences of a raw byte stream, found independently of the framer.
+ * The stream is cut into lines at control bytes; only a line ended by CR or LF
+ * can hold a sentence. Within a line, every '$' or '!' starts a candidate running
+ * to the line end; the EARLIEST candidate that is at most `maxLength` bytes, has
+ * an address of 2+ upper-case letters/digits (up to the first ',' or the checksum)
+ * and a correct checksum taken from the LAST "*hh" is the line's sentence (its
+ * fields may hold '$', '!', '*', '\', bytes >= 0x80: raw-text messages). Returns
+ * latin-1 strings in stream order.
  */
 export function referenceSentences(bytes: Uint8Array, maxLength = 300): string[] {
   const text = Buffer.from(bytes).toString("latin1");
   const out: string[] = [];
-  const re = /[$!][^$!\r\n]*/g;
-  let m: RegExpExecArray | null;
-  while ((m = re.exec(text))) {
-    const end = m.index + m[0].length;
-    if (end >= text.length || (text[end] !== "\r" && text[end] !== "\n")) continue; // cut by a new start or EOF
-    const s = m[0];
-    if (s.length > maxLength) continue;
-    const sm = /^[$!]([A-Z0-9]{2,}(?:,[^*\\]*)?)\*([0-9A-Fa-f]{2})$/.exec(s);
-    if (!sm) continue;
-    if (/[\x00-\x1f\x7f]/.test(s)) continue;
-    if (xor(sm[1]) !== parseInt(sm[2], 16)) continue;
-    out.push(s);
+  const shape = /^[$!]([A-Z0-9]{2,}(?:,[^]*)?)\*([0-9A-Fa-f]{2})$/;
+  let from = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0x20 && c !== 0x7f) continue;
+    const line = text.slice(from, i);
+    from = i + 1;
+    if (c !== 0x0d && c !== 0x0a) continue; // cut by a control byte
+    for (let s = 0; s < line.length; s++) {
+      if (line[s] !== "$" && line[s] !== "!") continue;
+      const cand = line.slice(s);
+      if (cand.length > maxLength) continue;
+      const m = shape.exec(cand);
+      if (m && xor(m[1]) === parseInt(m[2], 16)) {
+        out.push(cand);
+        break;
+      }
+    }
   }
   return out;
+}
+
+/**
+ * What a sender wrote to a terminal UART, judged with the reference extractor above
+ * (not the core's framer): the bytes must be whole valid sentences, each ended by
+ * CR LF, and nothing else. Returns the sentences and every piece that is not one
+ * (a bad line, or bytes after the last CR LF).
+ */
+export function uartSentences(bytes: Uint8Array | number[], maxLength = 1024): { sentences: string[]; bad: string[] } {
+  const text = Buffer.from(bytes as Uint8Array).toString("latin1");
+  const parts = text.split("\r\n");
+  const tail = parts.pop()!;
+  const sentences: string[] = [], bad: string[] = [];
+  for (const p of parts) {
+    const r = referenceSentences(Buffer.from(p + "\r\n", "latin1"), maxLength);
+    if (r.length === 1 && r[0] === p) sentences.push(p); else bad.push(p);
+  }
+  if (tail !== "") bad.push(tail);
+  return { sentences, bad };
 }

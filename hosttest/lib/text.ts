@@ -1,13 +1,41 @@
-// Text builders for hand-made test datagrams (latin-1 strings, checksums computed).
-import { withChecksum, xorRange, asciiBytes } from "../../src/core/checksum";
+// Text builders for hand-made test inputs (latin-1 strings with their checksums).
+//
+// Written apart from src/core/checksum.ts on purpose: inputs built with the core's own
+// checksum code would carry its bugs into the tests (a wrong XOR range or hex case
+// would then look "valid" to both sides). Here: a plain loop over the characters and
+// a digit table, nothing imported from src/.
 
-/** A TAG block "\params*HH\" with its checksum. */
-export function tag(params: string): string {
-  const x = xorRange(asciiBytes(params), 0, params.length);
-  return "\\" + params + "*" + x.toString(16).toUpperCase().padStart(2, "0") + "\\";
+const HEX = "0123456789ABCDEF";
+
+/** XOR of the character codes of `text` (latin-1: one byte per character). */
+export function xorText(text: string): number {
+  let x = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c > 0xff) throw new RangeError(`not a latin-1 character at ${i}: U+${c.toString(16)}`);
+    x ^= c;
+  }
+  return x;
 }
 
-/** "$body*HH" with its checksum. */
+/** Two upper-case hex digits. */
+export function hex2(x: number): string {
+  return HEX[(x >> 4) & 15] + HEX[x & 15];
+}
+
+/** A TAG block "\params*HH\" with its checksum (over the characters between '\' and '*'). */
+export function tag(params: string): string {
+  return "\\" + params + "*" + hex2(xorText(params)) + "\\";
+}
+
+/** "$body*HH" (body without the leading '$'; a leading '$' or '!' is kept and not summed). */
 export function sentence(body: string): string {
-  return withChecksum("$" + body);
+  const start = body[0] === "$" || body[0] === "!" ? body[0] : "$";
+  const inner = body[0] === "$" || body[0] === "!" ? body.slice(1) : body;
+  return start + inner + "*" + hex2(xorText(inner));
+}
+
+/** A UdPbC datagram: header, then each line (TAG blocks + sentence) with CR LF. */
+export function datagram(lines: string[], token = "UdPbC"): Buffer {
+  return Buffer.from(token + "\0" + lines.map((l) => l + "\r\n").join(""), "latin1");
 }

@@ -3,16 +3,20 @@
 //   link      `ip link set lo down` for a while, then up (gateway pinned to 127.0.0.1)
 //   route     the multicast route removed, then restored (gateway on OS routing)
 //   unplug    the terminal unplugged: socat killed (pty gone) mid-stream, a half
-//             sentence on the wire; recreated at the same path seconds later
+//             sentence on the wire; recreated at the same path once the gateway noticed
 //   settings  the settings file truncated mid-write (last line cut)
+// Every step waits for the event it needs (listener joined, lines seen, send failures
+// counted, alert seen, port reopened), never a fixed time; a wait's bound only says when
+// to give up and comes from the configured timing it waits for (hosttest/lib/wait.ts).
 // Prints one JSON object per scenario (and a summary) for hosttest/faults.test.ts.
-// Usage: node dist/hosttest/soak/faults.js [link route unplug settings] [--outage MS]
+// Usage: node dist/hosttest/soak/faults.js [link route unplug settings] [--outage-sends N]
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import {
-  Listener, Terminal, ip, reexecInNetns, sleep, startGateway, writeSettings, type GatewayProcess,
+  Listener, Terminal, ip, reexecInNetns, startGateway, writeSettings, type GatewayProcess,
 } from "./rig";
+import { boundFor, waitFor } from "../lib/wait";
 
 function arg(name: string, def: string): string {
   const i = process.argv.indexOf("--" + name);
@@ -26,88 +30,113 @@ export interface FaultResult {
   [k: string]: unknown;
 }
 
-/** Sentences the terminal wrote vs sentences the listener got: order, identity, and which were missing. */
+/** Configured timings the waits derive their bounds from (ms). */
+const STATS_MS = 1000;        // startGateway: --stats 1
+const REOPEN_MS = 1000;       // the gateway's reopenDelay (src/core/gateway.ts)
+const NET_ALERT_CLEAR_MS = 5000; // alert 10008 clears after 5 s without a failed send (src/core/netside.ts)
+const START_MS = 2000;        // a node process starting up
+
+/** Sentences the terminal wrote vs sentences the listener got: order, identity, and which were missing (with their index). */
 function compare(term: Terminal, listener: Listener) {
   const expected = term.expectedTimes();
   const got = listener.delivered();
   let j = 0;
-  const missing: Array<{ text: string; at: number }> = [];
-  for (const e of expected) {
+  const missing: Array<{ text: string; at: number; index: number }> = [];
+  expected.forEach((e, index) => {
     if (j < got.sentences.length && got.sentences[j].text === e.text) j++;
-    else missing.push(e);
-  }
+    else missing.push({ ...e, index });
+  });
   const subsequence = j === got.sentences.length; // every delivered sentence matched, in order
-  return { expected: expected.length, delivered: got.sentences.length, missing, subsequence, gaps: got.gaps, duplicates: got.duplicates, alerts: got.alerts };
+  // The missing ones are a single run of consecutive sentences (one outage, nothing lost around it).
+  const contiguous = missing.every((m, i) => i === 0 || m.index === missing[i - 1].index + 1);
+  return { expected: expected.length, delivered: got.sentences.length, missing, contiguous, subsequence, gaps: got.gaps, duplicates: got.duplicates, alerts: got.alerts };
 }
 
-/** Stop feeding, let the terminal drain and the datagrams land, stop everything, compare. */
-async function finish(term: Terminal, listener: Listener, gw: GatewayProcess, feeder: NodeJS.Timeout, settleMs: number) {
+/** The last valid sentence the terminal wrote, once it has drained. */
+function lastWritten(term: Terminal): string | undefined {
+  const all = term.expected();
+  return all[all.length - 1];
+}
+
+/** Stop feeding, let the terminal drain and the last sentence arrive, stop everything, compare. */
+async function finish(term: Terminal, listener: Listener, gw: GatewayProcess, feeder: NodeJS.Timeout, hostSentences = 0) {
   clearInterval(feeder);
   await term.drained();
-  await sleep(settleMs);
+  const last = lastWritten(term);
+  if (last) await waitFor("the last sentence written arrived at the listener", boundFor(STATS_MS), () => listener.saw(last));
+  if (hostSentences) await waitFor(`${hostSentences} commands read by the terminal`, boundFor(REOPEN_MS), () => term.hostSentences().sentences.length >= hostSentences);
   await gw.stop();
   listener.close();
   term.close();
   return compare(term, listener);
 }
 
-function statsBetween(gw: GatewayProcess, from: number, to: number) {
-  const s = gw.stats.filter((x) => x.at >= from && x.at <= to);
-  return s.length >= 2 ? { first: s[0], last: s[s.length - 1], samples: s.length } : undefined;
+/** The latest value of a counter from the gateway's --stats lines. */
+function stat(gw: GatewayProcess, key: string): number {
+  const s = gw.stats[gw.stats.length - 1];
+  return s && typeof s[key] === "number" ? s[key] : 0;
 }
 
-async function networkFault(scenario: "link" | "route", outageMs: number): Promise<FaultResult> {
+async function networkFault(scenario: "link" | "route", outageSends: number): Promise<FaultResult> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bd450-fault-"));
   const settings = writeSettings(dir, { startupCmds: true });
   const listener = new Listener();
-  await sleep(200);
+  await listener.ready();
   const term = new Terminal();
   await term.open(path.join(dir, "ttyBD"));
   // link: the gateway names its interface; route: it relies on the OS multicast route.
   const gw = startGateway(term.pty.gatewayPath, settings, scenario === "link" ? ["--interface", "127.0.0.1", "--sfi", "BD0001"] : ["--sfi", "BD0001"]);
-  if (!(await term.waitHost(10000))) throw new Error("gateway did not open the serial port\n" + gw.log.join("\n"));
+  if (!(await term.waitHost(boundFor(START_MS)))) throw new Error("gateway did not open the serial port\n" + gw.log.join("\n"));
   const feeder = setInterval(() => term.topUp(100), 20);
-  await sleep(2000);
+  await waitFor("the gateway's lines arrive before the fault", boundFor(STATS_MS), () => listener.lines.length >= 200);
   const down = scenario === "link" ? ["link", "set", "lo", "down"] : ["route", "del", "224.0.0.0/4", "dev", "lo"];
   const tDown0 = performance.now();
   const rd = await ip(down);
   const tDown = performance.now();
-  await sleep(outageMs);
-  const during = statsBetween(gw, tDown, performance.now());
+  // The outage lasts until the gateway has counted `outageSends` failed sends (it read that many sentences meanwhile).
+  await waitFor(`${outageSends} failed sends counted`, boundFor(STATS_MS + outageSends * 10), () => stat(gw, "sendErrors") >= outageSends);
   const tUp0 = performance.now();
   const ru = scenario === "link" ? await ip(["link", "set", "lo", "up"]) : { code: 0, out: "" };
   // Bringing lo down flushes its routes; restore the multicast route in both scenarios.
   const rr = await ip(["route", "replace", "224.0.0.0/4", "dev", "lo", "src", "127.0.0.1"]);
   const tUp = performance.now();
-  // Long enough for alert 10008 to clear (5 s without a send failure) and its ALF to arrive.
-  await sleep(6000);
-  const c = await finish(term, listener, gw, feeder, 1000);
+  const linesAtUp = listener.lines.length;
+  await waitFor("datagrams arrive again after the restore", boundFor(STATS_MS), () => listener.lines.length > linesAtUp + 50);
+  const tResumed = performance.now();
+  // Alert 10008 clears once sends have worked for a while; its ALF (N) must arrive.
+  await waitFor("alert 10008 back to normal", boundFor(NET_ALERT_CLEAR_MS), () => listener.sawAlert(/,N,XBD,10008,/));
+  const c = await finish(term, listener, gw, feeder);
   const f = gw.final!;
-  const duringOutage = listener.lines.filter((l) => l.at > tDown + 20 && l.at < tUp0).length;
   const firstAfter = listener.lines.find((l) => l.at >= tUp0);
   const resumeMs = firstAfter ? firstAfter.at - tUp : Infinity;
-  // Missing sentences must all have been written around the outage (they went out while the link was down).
-  const outside = c.missing.filter((m) => m.at === undefined || m.at < tDown0 - 500 || m.at > tUp + 1000);
-  const uartRead = during ? during.last.sentencesIn - during.first.sentencesIn : 0;
+  // Causal, not a time window: a sentence completely written after the listener saw the
+  // gateway's datagrams flowing again cannot be lost. (Right at the restore the kernel may
+  // still refuse a few sends: those are counted as failed sends, like the outage's.)
+  const afterRestore = c.missing.filter((m) => m.at === undefined || m.at > tResumed);
   const logged = gw.log.filter((l) => / net\.send: /.test(l));
   const notes: string[] = [];
+  const ownAlertSendFailures = ((f.perGroup as Record<string, number> | undefined)?.BAM1 ?? 0) - c.alerts.length;
   const res: FaultResult = {
     scenario, ok: false, notes, outageMs: Math.round(tUp0 - tDown), ipDown: rd, ipUp: ru, ipRoute: rr,
     sendErrors: f.sendErrors, datagrams: f.datagrams, datagramsArrived: listener.ownDatagrams,
-    sentencesReadDuringOutage: uartRead, datagramsArrivedDuringOutage: duringOutage,
-    resumeMs: Math.round(resumeMs), lost: c.missing.length, lostOutsideOutage: outside.length,
+    // Each failed send is a sentence the gateway read from the UART while the network was down.
+    sentencesReadDuringOutage: c.missing.length, missingContiguous: c.contiguous,
+    resumeMs: Math.round(resumeMs), lost: c.missing.length, lostAfterRestore: afterRestore.length, downAt: Math.round(tDown0),
     expected: c.expected, delivered: c.delivered, inOrder: c.subsequence, duplicates: c.duplicates,
     netSendLogLines: logged.length, netSendLog: logged.slice(0, 2),
     // The gateway's own alert datagrams (BAM1: the 10008 NETWORK SEND FAILING ALF) that
     // failed during the outage are send failures too, but not terminal sentences.
-    ownAlertSendFailures: ((f.perGroup as Record<string, number> | undefined)?.BAM1 ?? 0) - c.alerts.length,
+    ownAlertSendFailures,
     netSendAlerts: c.alerts.filter((a) => /,10008,/.test(a)),
+    // Missing sentences as index@ms-after-restore, where a run starts or ends (the kernel may let a few through as the link goes down).
+    missingRuns: c.missing.map((m) => `${m.index}@${Math.round(m.at - tUp)}`).filter((_, i, a) => i === 0 || i === a.length - 1 ||
+      +a[i].split("@")[0] !== +a[i - 1].split("@")[0] + 1 || +a[i + 1].split("@")[0] !== +a[i].split("@")[0] + 1),
   };
   if (rd.code !== 0) notes.push(`ip ${down.join(" ")} failed: ${rd.out}`);
   if (!(f.sendErrors > 0)) notes.push("no send failure counted");
-  if (!(uartRead > 0)) notes.push("the gateway did not keep reading the UART during the outage");
-  if (!(resumeMs <= 1000)) notes.push(`resumed after ${resumeMs} ms`);
-  if (outside.length) notes.push(`${outside.length} sentences lost outside the outage`);
+  if (!(c.missing.length > 0)) notes.push("the gateway did not keep reading the UART during the outage");
+  if (afterRestore.length) notes.push(`${afterRestore.length} sentences written after the network was back lost`);
+  if (c.missing.length !== f.sendErrors - ownAlertSendFailures) notes.push(`${c.missing.length} sentences missing, ${f.sendErrors - ownAlertSendFailures} failed sends of sentences`);
   if (!c.subsequence || c.duplicates) notes.push("delivered sentences out of order or duplicated");
   if (listener.ownDatagrams + f.sendErrors !== f.datagrams) notes.push(`datagrams ${f.datagrams} != arrived ${listener.ownDatagrams} + failed ${f.sendErrors}`);
   if (!logged.length) notes.push("no net.send event logged");
@@ -116,56 +145,68 @@ async function networkFault(scenario: "link" | "route", outageMs: number): Promi
   return res;
 }
 
-async function unplug(outageMs: number): Promise<FaultResult> {
+async function unplug(): Promise<FaultResult> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bd450-fault-"));
   const link = path.join(dir, "ttyBD");
-  const settings = writeSettings(dir, { startupCmds: true, alSilentS: 2 });
+  const silentS = 2;
+  const settings = writeSettings(dir, { startupCmds: true, alSilentS: silentS });
   const listener = new Listener();
-  await sleep(200);
+  await listener.ready();
   const term = new Terminal();
   await term.open(link);
   const gw = startGateway(term.pty.gatewayPath, settings);
-  if (!(await term.waitHost(10000))) throw new Error("gateway did not open the serial port\n" + gw.log.join("\n"));
+  if (!(await term.waitHost(boundFor(START_MS)))) throw new Error("gateway did not open the serial port\n" + gw.log.join("\n"));
   const hostBefore = term.hostBytes.length;
   let feeding = true;
   const feeder = setInterval(() => { if (feeding) term.topUp(100); }, 20);
-  await sleep(2000);
+  await waitFor("the gateway's lines arrive before the unplug", boundFor(STATS_MS), () => listener.lines.length >= 200);
   feeding = false;
   await term.drained();
-  await sleep(300); // the gateway has read everything written
+  const last = lastWritten(term)!;
+  await waitFor("the gateway forwarded everything written", boundFor(STATS_MS), () => listener.saw(last));
   const half = Buffer.from("$GNGGA,080000.00,2230.00", "latin1"); // cut by the unplug
   term.units.push(half);
   fs.writeSync(term.fd, half);
   term.unitTimes[term.units.length - 1] = performance.now();
-  await sleep(100);
+  const written = Buffer.concat(term.units).length;
+  await waitFor("the gateway read the half sentence", boundFor(STATS_MS), () => stat(gw, "bytesIn") >= written);
   const tUnplug = performance.now();
   term.unplug();
-  await sleep(outageMs);
+  // Unplugged until the gateway noticed and raised alert 10001 (terminal silent after alSilentS).
+  await waitFor("serial.lost logged and alert 10001 raised", boundFor(silentS * 1000 + STATS_MS),
+    () => gw.log.some((l) => / serial\.lost: /.test(l)) && listener.sawAlert(/,V,XBD,10001,/));
   const tReplug0 = performance.now();
-  const wallReplug = Date.now();
   await term.replug(link);
-  const reconnected = await term.waitHost(5000);
+  const wallReplug = Date.now(); // the pty is back: the gateway's next retry (every reopenDelay) opens it
+  const reconnected = await term.waitHost(boundFor(REOPEN_MS));
+  const linesAtReplug = listener.lines.length;
   feeding = true;
-  await sleep(3000);
-  const c = await finish(term, listener, gw, feeder, 1000);
+  await waitFor("alert 10001 back to normal and lines flowing again", boundFor(silentS * 1000 + STATS_MS),
+    () => listener.sawAlert(/,N,XBD,10001,/) && listener.lines.length > linesAtReplug + 100);
+  const c = await finish(term, listener, gw, feeder, 4);
   const f = gw.final!;
   const events = gw.log.filter((l) => /serial\.(lost|open)/.test(l));
-  // Reconnect time: from the moment the pty was plugged back in to the gateway's last
-  // (successful) "serial.open" event (wall-clock stamps of its log lines).
+  // Reconnect time: from the moment the pty was back to the gateway's last (successful)
+  // "serial.open" event (wall-clock stamps of its log lines).
   const opens = gw.log.filter((l) => / serial\.open: /.test(l)).map((l) => Date.parse(l.slice(0, 24)));
   const reconnectMs = opens.length ? opens[opens.length - 1] - wallReplug : Infinity;
   const alf = c.alerts.filter((a) => /ALF/.test(a) && /10001/.test(a));
   const notes: string[] = [];
   const res: FaultResult = {
     scenario: "unplug", ok: false, notes, outageMs: Math.round(tReplug0 - tUnplug),
-    reconnected, reconnectMs,
+    reconnected, reconnectMs, reopenDelayMs: REOPEN_MS,
     serialErrors: f.serialErrors, serialReopens: f.serialReopens, truncated: f.rejects.truncated,
     lost: c.missing.length, expected: c.expected, delivered: c.delivered, inOrder: c.subsequence,
     startupCommandsResent: term.hostSentences().sentences.length, hostBytesBefore: hostBefore,
     serialEvents: events.length, serialEventSample: events.slice(0, 3), terminalSilentAlerts: alf,
+    // Missing sentences as index@ms-after-the-replug (where a run starts or ends), and the gateway's serial log.
+    missingRuns: c.missing.map((m) => `${m.index}@${Math.round(m.at - tReplug0)}`).filter((_, i, a) => i === 0 || i === a.length - 1 ||
+      +a[i].split("@")[0] !== +a[i - 1].split("@")[0] + 1 || +a[i + 1].split("@")[0] !== +a[i].split("@")[0] + 1),
+    // Bytes the gateway read against bytes the terminal wrote: tells a loss below the framer from one in it.
+    serialLog: events.slice(-6), rejects: f.rejects, bytesIn: f.bytesIn, bytesWritten: Buffer.concat(term.units).length,
   };
   if (!reconnected) notes.push("the gateway did not reopen the terminal's serial port");
-  if (!(reconnectMs <= 1500)) notes.push(`reconnected after ${res.reconnectMs} ms (reopenDelay 1000 ms)`);
+  if (!(reconnectMs <= 2 * REOPEN_MS)) notes.push(`reconnected after ${res.reconnectMs} ms (reopenDelay ${REOPEN_MS} ms: the next retry should have opened it)`);
   if (c.missing.length) notes.push(`${c.missing.length} sentences lost: ${JSON.stringify(c.missing.slice(0, 3))}`);
   if (!c.subsequence || c.duplicates) notes.push("delivered sentences out of order or duplicated");
   if (!(f.serialErrors >= 1 && f.serialReopens >= 1)) notes.push("serial loss/reopen not counted");
@@ -184,14 +225,14 @@ async function truncatedSettings(): Promise<FaultResult> {
   const cut = text.length - 12; // inside the last line (alSilentS)
   fs.writeFileSync(file, text.slice(0, cut));
   const listener = new Listener("BD0042");
-  await sleep(200);
+  await listener.ready();
   const term = new Terminal();
   await term.open(path.join(dir, "ttyBD"));
   const gw = startGateway(term.pty.gatewayPath, file, ["--interface", "127.0.0.1"]); // SFI from the file
-  const opened = await term.waitHost(10000);
+  const opened = await term.waitHost(boundFor(START_MS));
   const feeder = setInterval(() => term.topUp(50), 20);
-  await sleep(1500);
-  const c = await finish(term, listener, gw, feeder, 800);
+  if (opened) await waitFor("lines with the stored SFI arrive", boundFor(STATS_MS), () => listener.lines.length >= 150);
+  const c = await finish(term, listener, gw, feeder);
   const problems = gw.log.filter((l) => /settings\.(file|bad)/.test(l));
   const notes: string[] = [];
   const res: FaultResult = {
@@ -209,10 +250,10 @@ async function truncatedSettings(): Promise<FaultResult> {
 async function faults(): Promise<number> {
   const all = ["link", "route", "unplug", "settings"];
   const chosen = process.argv.slice(2).filter((a) => all.includes(a));
-  const outageMs = Number(arg("outage", "3000"));
+  const outageSends = Number(arg("outage-sends", "200"));
   const results: FaultResult[] = [];
   for (const s of chosen.length ? chosen : all) {
-    const r = s === "link" || s === "route" ? await networkFault(s, outageMs) : s === "unplug" ? await unplug(outageMs) : await truncatedSettings();
+    const r = s === "link" || s === "route" ? await networkFault(s, outageSends) : s === "unplug" ? await unplug() : await truncatedSettings();
     results.push(r);
     process.stdout.write(JSON.stringify(r) + "\n");
   }

@@ -10,6 +10,7 @@
 import { Gateway } from "../../src/core/gateway";
 import { makeConfig } from "../../src/core/config";
 import { NetworkSide } from "../../src/core/netside";
+import { reencodeCommand } from "../../src/beidou/reencode";
 import { RCOM } from "../../src/core/groups";
 import { gatewayHooks } from "../../src/beidou/wiring";
 import { BuiltinMix } from "../../src/sim/mix";
@@ -36,7 +37,7 @@ function main(): void {
     onUnit: hooks.onUnit, convertFrame: hooks.convertFrame,
     onDatagram: () => { datagrams++; },
   });
-  const side = new NetworkSide({ gateway: gw, clock, device: hooks.wiring.state });
+  const side = new NetworkSide({ gateway: gw, clock, device: hooks.wiring.state, encodeCommand: reencodeCommand });
   hooks.attach({ events: gw.events });
   const mix = new BuiltinMix({ noiseEvery: 5 });
   const frames = [encodeTXXX(242286, { from: 179773, hour: 8, minute: 1, mode: 1, data: [0x31, 0x32] }),

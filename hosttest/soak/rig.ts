@@ -11,10 +11,10 @@ import { PacedWriter } from "../../src/sim/pacer";
 import { BuiltinMix } from "../../src/sim/mix";
 import { openPtyPair, type PtyPair } from "../../src/sim/pty";
 import { SettingsFile } from "../../src/platform/node/settings-file";
-import { SentenceFramer } from "../../src/core/framer";
 import { BIN } from "../lib/paths";
-import { readDatagram, referenceSentences, StrictStream, type StrictLine } from "../lib/strict-reader";
+import { readDatagram, referenceSentences, StrictStream, uartSentences, type StrictLine } from "../lib/strict-reader";
 import { tag, sentence } from "../lib/text";
+import { boundFor, igmpUsers, waitFor } from "../lib/wait";
 
 export const OWN_SFI = "BD0001";
 
@@ -48,6 +48,7 @@ export function ip(args: string[]): Promise<{ code: number; out: string }> {
   });
 }
 
+/** For durations a run is defined by (a soak of N minutes), never to wait for something to happen. */
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** A line from the gateway as the listener saw it. */
@@ -77,6 +78,23 @@ export class Listener {
       s.add(grp.address);
       this.sockets.push(s);
     }
+  }
+
+  /** Resolves once every group's socket has joined (/proc/net/igmp of the namespace lists it on lo). */
+  ready(): Promise<unknown> {
+    return waitFor("listener joined every group", boundFor(500), () => GROUPS.slice(1, GROUP_COUNT + 1).every((g) => igmpUsers(g.address) > 0));
+  }
+
+  /** Has the gateway's sentence `text` arrived (as one line, or reassembled from a carrier group)? */
+  saw(text: string): boolean {
+    for (let i = this.lines.length - 1; i >= 0 && i >= this.lines.length - 400; i--) if (this.lines[i].line.sentence === text) return true;
+    if (text.length <= 80 && /^[\x20-\x7e]*$/.test(text)) return false; // sent as one line: no carrier to reassemble
+    return this.delivered().sentences.some((s) => s.text === text);
+  }
+
+  /** Has an alert sentence of the gateway matching `re` arrived on BAM1? */
+  sawAlert(re: RegExp): boolean {
+    return this.lines.some((l) => l.group === "BAM1" && re.test(l.line.sentence));
   }
 
   private datagram(bytes: Uint8Array, group: string): void {
@@ -246,9 +264,11 @@ export class Terminal {
     this.newWriter(this.baud);
   }
 
-  /** Resolves when the gateway has written to the terminal (its start-up commands): its serial port is open. */
+  /** Resolves when the gateway has written to the terminal (its start-up commands): its serial port is open; false after `ms`. */
   waitHost(ms: number): Promise<boolean> {
-    return Promise.race([this.hostSeen.then(() => true), sleep(ms).then(() => false)]);
+    let timer: NodeJS.Timeout | undefined;
+    return Promise.race([this.hostSeen.then(() => true), new Promise<boolean>((r) => { timer = setTimeout(() => r(false), ms); })])
+      .finally(() => clearTimeout(timer));
   }
 
   private newWriter(baud: number): void {
@@ -304,7 +324,7 @@ export class Terminal {
 
   /** Plug back in: a new pty pair at the same link path, a fresh writer. */
   async replug(link: string): Promise<void> {
-    for (let i = 0; i < 100 && fs.existsSync(link); i++) await sleep(20);
+    await waitFor("the old pty link removed", boundFor(200), () => !fs.existsSync(link)).catch(() => undefined);
     this.pty = await openPtyPair({ gatewayLink: link });
     this.attach();
   }
@@ -316,13 +336,14 @@ export class Terminal {
     this.pty?.close();
   }
 
-  /** What the gateway wrote to the terminal, framed: sentences, and units that were not sentences. */
+  /**
+   * What the gateway wrote to the terminal, judged by the independent reference
+   * extractor: its sentences, and how many pieces were not whole valid sentences
+   * ended by CR LF.
+   */
   hostSentences(): { sentences: string[]; bad: number } {
-    const sentences: string[] = [];
-    const f = new SentenceFramer({ binaryFrames: false, onSentence: (b, n) => sentences.push(Buffer.from(b.subarray(0, n)).toString("latin1")) });
-    f.feed(Uint8Array.from(this.hostBytes));
-    f.flush();
-    return { sentences, bad: f.counters.rejected + f.counters.noiseBytes };
+    const u = uartSentences(this.hostBytes);
+    return { sentences: u.sentences, bad: u.bad.length };
   }
 }
 

@@ -1,4 +1,7 @@
 // `npm run soak -- --minutes N [--burst S] [--flood R] [--old-space MB] [--json FILE] [--quiet]`
+// Results: `npm run soak` writes hosttest/soak/results.json and results.md (README links
+// them); --json FILE writes FILE and its .md instead. Run directly without --json (as the
+// short soak in `npm test` does), it only prints the JSON line.
 //
 // Soak and load of the real gateway process, inside a private network namespace this
 // command creates itself (unshare -rn; multicast stays on its loopback):
@@ -18,9 +21,12 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { REPO_ROOT } from "../lib/paths";
 import {
   Flood, Listener, Terminal, heapSummary, memorySummary, percentile, reexecInNetns, sleep, startGateway, writeSettings,
 } from "./rig";
+import { GROUPS, RCOM } from "../../src/core/groups";
+import { boundFor, igmpUsers, waitFor } from "../lib/wait";
 
 function arg(name: string, def: string): string {
   const i = process.argv.indexOf("--" + name);
@@ -53,25 +59,49 @@ export interface SoakResult {
   ok: boolean;
 }
 
+/** The results as a short report (hosttest/soak/results.md), written from the same object as the JSON. */
+function markdown(r: SoakResult & { date: string; command: string; machine: string }): string {
+  const m = r.memory as Record<string, number> | null, h = r.heapAfterGc as Record<string, number> | null, g = r.gateway ?? {};
+  const l = [
+    "# Soak results", "",
+    `Written by \`${r.command}\` on ${r.date} (${r.machine}). Raw: [results.json](results.json).`, "",
+    `**${r.ok ? "PASSED" : "FAILED"}**: ${r.minutes} min at ${r.baud} baud (${r.burstSeconds} s at ${r.burstBaud}), flood of ${r.floodPerSecond} datagrams/s.`, "",
+    "| figure | value |", "|---|---|",
+    `| bytes written by the terminal | ${r.bytesWritten} |`,
+    `| valid sentences sent / delivered / lost / extra | ${r.validSentencesSent} / ${r.delivered} / **${r.lost}** / ${r.extra} |`,
+    `| in order and byte-identical; n gaps; duplicates | ${r.inOrderIdentical}; ${r.nGaps}; ${r.nDuplicates} |`,
+    `| latency terminal -> listener p50 / p99 / max | ${r.latencyMs ? `${r.latencyMs.p50} / ${r.latencyMs.p99} / ${r.latencyMs.max} ms` : "n/a"} |`,
+    `| gateway RSS start / end / peak; second-half slope | ${m ? `${m.startRssMB} / ${m.endRssMB} / ${m.peakRssMB} MB; ${m.secondHalfSlopeMBperMin} MB/min` : "n/a"} |`,
+    `| V8 heap after full GC first / last / peak (full GCs) | ${h ? `${h.firstMB} / ${h.lastMB} / ${h.peakMB} MB (${h.fullGcs})` : "no full GC in the run"} |`,
+    `| gateway forwarded / rejected / datagrams / send errors | ${g.forwarded} / ${g.rejected} / ${g.datagrams} / ${g.sendErrors} |`,
+    `| UART: commands written, bad, max queue / bound | ${r.uart.hostSentences}, ${r.uart.hostBad}, ${r.uart.maxQueueLength} / ${r.uart.queueBound} |`,
+    `| flood datagrams sent | ${r.flood.sent} ${JSON.stringify(r.flood.kinds)} |`,
+    `| network side | ${JSON.stringify(g.network ?? {})} |`, "",
+  ];
+  return l.join("\n") + "\n";
+}
+
 async function soak(): Promise<number> {
   const minutes = Number(arg("minutes", "1"));
   const burstSeconds = Number(arg("burst", "5"));
   const floodRate = Number(arg("flood", "1000"));
   const quiet = process.argv.includes("--quiet");
-  const jsonOut = arg("json", "");
+  const jsonOut = arg("json", process.env.npm_lifecycle_event === "soak" ? path.join(REPO_ROOT, "hosttest", "soak", "results.json") : "");
   const say = (s: string) => { if (!quiet) process.stdout.write(s + "\n"); };
   const durationMs = minutes * 60000;
+  const startedAt = new Date().toISOString();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bd450-soak-"));
   const queueBound = 16;
   const settings = writeSettings(dir, { cmdFwd: true, cmdAllow: "EI0001", uartQueue: queueBound, startupCmds: true });
 
   const listener = new Listener();
-  await sleep(200);
+  await listener.ready();
   const term = new Terminal();
   await term.open(path.join(dir, "ttyBD"));
   const gw = startGateway(term.pty.gatewayPath, settings);
-  if (!(await term.waitHost(10000))) throw new Error("the gateway did not open the serial port: " + gw.log.join("\n"));
-  await sleep(200);
+  if (!(await term.waitHost(boundFor(2000)))) throw new Error("the gateway did not open the serial port: " + gw.log.join("\n"));
+  // The flood starts once the gateway listens for commands: RCOM has its member besides the listener's.
+  await waitFor("gateway joined RCOM", boundFor(1000), () => igmpUsers(GROUPS[RCOM].address) >= 2);
   const flood = new Flood(floodRate);
   if (floodRate > 0) flood.start();
   say(`soak: ${minutes} min at 115200 baud (+${burstSeconds} s bursts at 921600), flood ${floodRate} datagrams/s, private namespace`);
@@ -107,12 +137,15 @@ async function soak(): Promise<number> {
   feeding = false;
   clearInterval(feeder);
   await term.drained();
-  await sleep(1500);
+  const all = term.expected();
+  if (all.length) await waitFor("the last sentence written arrived at the listener", boundFor(1000), () => listener.saw(all[all.length - 1]));
   flood.stop();
-  await sleep(300);
   await gw.stop();
   clearInterval(progress);
   listener.close();
+  // Everything the gateway wrote to the terminal read back before the pty goes (its final count says how much).
+  const written = Number(gw.final?.uartWritten ?? 0);
+  await waitFor("the terminal read what the gateway wrote", boundFor(1000), () => term.hostSentences().sentences.length >= written).catch(() => undefined);
   term.close();
 
   // Verdict.
@@ -166,7 +199,14 @@ async function soak(): Promise<number> {
   if (f) say(`  gateway: ${f.forwarded} forwarded, ${f.rejected} rejected ${JSON.stringify(f.rejects)}, ${f.datagrams} datagrams, UART queued ${f.uartQueued} written ${f.uartWritten} dropped ${f.uartDropped} (max queue ${maxQueue}/${queueBound})`);
   if (f?.network) say(`  network side: ${JSON.stringify(f.network)}`);
   say(`  flood: ${flood.sent} datagrams ${JSON.stringify(flood.kinds)}; listener refused ${listener.refused} datagrams (the flood's junk), ${listener.foreign} foreign lines`);
-  if (jsonOut) fs.writeFileSync(jsonOut, JSON.stringify(result, null, 2) + "\n");
+  if (jsonOut) {
+    const command = ("npm run soak -- " + process.argv.slice(2).join(" ")).trim();
+    const machine = `${os.cpus().length} cores, load ${os.loadavg().map((x) => x.toFixed(1)).join(" / ")}`;
+    const record = { date: startedAt, command, machine, ...result };
+    fs.writeFileSync(jsonOut, JSON.stringify(record, null, 2) + "\n");
+    fs.writeFileSync(jsonOut.replace(/\.json$/, "") + ".md", markdown(record));
+    say(`  wrote ${jsonOut} and .md`);
+  }
   fs.rmSync(dir, { recursive: true, force: true });
   return result.ok ? 0 : 1;
 }

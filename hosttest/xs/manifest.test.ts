@@ -87,7 +87,7 @@ describe("Moddable manifest and board files", () => {
   it("every import of the firmware resolves the way XS on the board resolves it", () => {
     // XS (xs/platforms/mc) resolves "./x" and a single leading "../x" against the
     // importing module's name; anything else must be a module name the manifest lists
-    // or a Moddable module bd450 declares (types/moddable).
+    // or a Moddable module ($MODDABLE/typings) or a per-target platform/* module of the manifest.
     // platform/* are mapped per target block (esp32/host or lin/host).
     const moddable = /^(embedded:|mc\/config$|timer$|time$|preference$|instrumentation$|platform\/(host|mcast|lin\/args)$)/;
     const seen = new Set<string>();

@@ -33,7 +33,6 @@ const ESP32_SLOT = 16;
 /** Small last budget: resolves ~2 B per sentence over ~10000 sentences. */
 const BUDGETS = [65536, 16384];
 
-/** ESP32 bytes per sentence; when the last budget lasted the whole input, its upper bound. */
 function concat(parts: Uint8Array[]): Uint8Array {
   const all = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let o = 0;
@@ -41,10 +40,18 @@ function concat(parts: Uint8Array[]): Uint8Array {
   return all;
 }
 
+/**
+ * ESP32 bytes per sentence, as a bound a garbage collection cannot pull below zero:
+ * the slot figure counts each command's slots as at least 0 (a hidden collection only
+ * lowers it per command, never across commands), and the chunk figure counts as at
+ * least 0, so that neither can cancel allocation the other found. When the last chunk
+ * budget lasted the whole input, its upper bound is used.
+ */
 function esp32Bytes(f: XsFigures): { bytes: number; text: string } {
   const chunk = f.chunkBytesPerSentence ?? BUDGETS[BUDGETS.length - 1] / Math.max(1, f.sentencesMeasured);
-  const bytes = f.slotsPerSentence * ESP32_SLOT + chunk;
-  const text = `${f.sentencesMeasured} sentences: ${f.slotsPerSentence.toFixed(3)} slots + ${f.chunkBytesPerSentence === null ? "under " : ""}${chunk.toFixed(1)} chunk B` +
+  const slots = f.slotsPerSentenceAtLeastZero;
+  const bytes = slots * ESP32_SLOT + Math.max(0, chunk);
+  const text = `${f.sentencesMeasured} sentences: ${slots.toFixed(3)} slots (net ${f.slotsPerSentence.toFixed(3)}) + ${f.chunkBytesPerSentence === null ? "under " : ""}${chunk.toFixed(1)} chunk B` +
     ` = ${f.chunkBytesPerSentence === null ? "under " : ""}${bytes.toFixed(1)} B per sentence on ESP32, compute ${f.computePerSentence.toFixed(0)}`;
   return { bytes, text };
 }

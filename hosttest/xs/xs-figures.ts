@@ -6,12 +6,13 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { chunkStream } from "./chunking";
 import { XsFigures, measureGatewayOnXs, repoRoot } from "./xs-harness";
+import { NMEA_CORPUS } from "../lib/paths";
 
 export const FIGURES_FILE = path.join(repoRoot, "bench", "out", "xs-figures.json");
 
 /** The corpus as UART chunks, the same chunking as the XS gateway test. */
 export function corpusChunks(): Uint8Array[] {
-  const dir = path.resolve(repoRoot, "../shared/corpus/nmea");
+  const dir = NMEA_CORPUS;
   const chunks: Uint8Array[] = [];
   fs.readdirSync(dir).filter((f) => f.endsWith(".log")).sort().forEach((f, i) => {
     chunks.push(...chunkStream(new Uint8Array(fs.readFileSync(path.join(dir, f))), 1000 + i));

@@ -6,8 +6,9 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { chunkStream } from "./chunking";
 import { Datagram, RunResult, XsGatewaySession, repoRoot, runGatewayOnNode } from "./xs-harness";
+import { NMEA_CORPUS } from "../lib/paths";
 
-const corpus = path.resolve(repoRoot, "../shared/corpus/nmea");
+const corpus = NMEA_CORPUS;
 
 function logs(): { name: string; data: Uint8Array }[] {
   return fs.readdirSync(corpus).filter((f) => f.endsWith(".log")).sort()

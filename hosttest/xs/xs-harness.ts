@@ -460,6 +460,12 @@ export interface XsFigures {
   computePerSentence: number;
   /** Slots allocated per forwarded sentence (commands without a collection), host overhead subtracted. */
   slotsPerSentence: number;
+  /**
+   * The same with each command's difference (gateway run - host run) taken as at least 0:
+   * a collection inside a command that the slot count does not show can only lower the
+   * gateway's side, so it can neither make this negative nor hide another command's slots.
+   */
+  slotsPerSentenceAtLeastZero: number;
   /** Chunk bytes allocated per forwarded sentence (calibrated-filler method), or null when no collection happened. */
   chunkBytesPerSentence: number | null;
   /** Bytes per sentence on ESP32 (16-byte slots) and on this host (32-byte slots): slots x size + chunk bytes. */
@@ -507,13 +513,14 @@ export async function measureGatewayOnXs(chunks: Uint8Array[], options: RunOptio
   const base = await sampleRun(chunks, runOptions, "discard");
   const n = gw.samples.length;
   const from = Math.floor(n * warmup);
-  let compute = 0, sentences = 0, slots = 0, slotSentences = 0, skipped = 0;
+  let compute = 0, sentences = 0, slots = 0, slotsAtLeastZero = 0, slotSentences = 0, skipped = 0;
   for (let i = from; i < n; i++) {
     const a = gw.samples[i], b = base.samples[i];
     compute += a.compute - b.compute;
     sentences += a.forwarded;
     if (a.slots === a.slots && b.slots === b.slots) {
       slots += a.slots - b.slots;
+      slotsAtLeastZero += Math.max(0, a.slots - b.slots);
       slotSentences += a.forwarded;
     } else skipped++;
   }
@@ -530,6 +537,7 @@ export async function measureGatewayOnXs(chunks: Uint8Array[], options: RunOptio
     feedCommandsMeasured: n - from,
     computePerSentence: sentences ? compute / sentences : 0,
     slotsPerSentence: slotsPer,
+    slotsPerSentenceAtLeastZero: slotSentences ? slotsAtLeastZero / slotSentences : 0,
     chunkBytesPerSentence: chunk.perSentence,
     bytesPerSentenceEsp32: chunk.perSentence === null ? null : slotsPer * 16 + chunk.perSentence,
     bytesPerSentenceHost: chunk.perSentence === null ? null : slotsPer * hostSlot + chunk.perSentence,

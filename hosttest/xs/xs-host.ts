@@ -18,10 +18,7 @@ import { makeConfig, type GatewayConfig } from "../../src/core/config";
 import type {
   ByteBuffer, Clock, Datagram, SerialInstance, SerialOptions, SettingsStore, Timers, UDPInstance, UDPOptions,
 } from "../../src/core/io";
-import { NetworkSide } from "../../src/core/netside";
-import { gatewayHooks, UNIT_SENTENCE } from "../../src/beidou/wiring";
-import { Console } from "../../src/console/console";
-import { GatewayConsoleHost } from "../../src/console/gateway-host";
+import { App } from "../../src/app/assemble";
 import { loadSettings } from "../../src/console/persist";
 
 export const OP_INIT = 1;
@@ -455,8 +452,8 @@ export class HostDriver {
   }
 
   private init(o: InitOptions): void {
-    if (this.gateway) this.gateway.stop();
     if (this.detach) this.detach();
+    else if (this.gateway) this.gateway.stop();
     this.detach = undefined;
     this.consoleBytes = 0;
     this.consoleHash = 2166136261;
@@ -478,54 +475,36 @@ export class HostDriver {
     }
     const config = makeConfig(o.config);
     const clock = this.clock, timers = this.timers;
-    const firmware = o.firmware !== false;
-    const hooks = firmware
-      ? gatewayHooks({ clock, silentAfter: config.alSilentS, noFixAfter: config.alNoFixS, checksumPercent: config.alCsumPct })
-      : undefined;
-    let con: Console | undefined;
-    let net: NetworkSide | undefined;
-    const gateway = new Gateway({
-      serial: { io: FifoSerial, port, receive: 3, transmit: 1, baud: this.baud },
-      udp: { io: OutboxUDP },
-      config,
-      clock,
-      timers,
-      log: (line) => {
-        this.logLines++;
-        this.logHash = fnv(this.logHash, line);
-        if (net) net.logLine(line);
-      },
-      destinationFor: hooks ? (b, n) => (net ? net.destinationFor(b, n) : undefined) : undefined,
-      onDatagram: hooks ? (b, n) => { if (net) net.onDatagram(b, n); } : undefined,
-      onUnit: hooks
-        ? (kind, bytes, length, reason) => {
-          hooks.onUnit(kind, bytes, length, reason);
-          if (kind === UNIT_SENTENCE && con) con.terminalSentence(bytes, length);
-        }
-        : undefined,
-      convertFrame: hooks ? hooks.convertFrame : undefined,
-    });
-    this.gateway = gateway;
-    if (hooks) {
-      hooks.attach({ events: gateway.events, timers });
-      // The network side as main.ts wires it (command groups, alerts, HBT on BAM1).
-      net = new NetworkSide({ gateway, clock, timers, device: hooks.wiring.state, udp: { io: OutboxUDP } });
-      const side = net;
-      this.detach = () => { hooks.wiring.detach(); side.stop(); };
-      const store = new MemorySettings();
-      const loaded = loadSettings(store);
-      const host = new GatewayConsoleHost({ gateway, state: hooks.wiring.state, store, loaded, clock, reboot: () => undefined });
-      con = new Console({
-        host, clock, timers, banner: "bd450 console",
-        write: (b) => {
-          this.consoleBytes += b.length;
-          for (let i = 0; i < b.length; i++) this.consoleHash = Math.imul(this.consoleHash ^ b[i], 16777619) >>> 0;
-        },
-      });
-      con.start();
+    const serial = { io: FifoSerial, port, receive: 3, transmit: 1, baud: this.baud };
+    const log = (line: string) => {
+      this.logLines++;
+      this.logHash = fnv(this.logHash, line);
+    };
+    if (o.firmware === false) {
+      // Core only: the calibration baseline, no decoders, network side or console.
+      this.gateway = new Gateway({ serial, udp: { io: OutboxUDP }, config, clock, timers, log });
+      this.gateway.start();
+      return;
     }
-    this.gateway.start();
-    if (net) net.start();
+    // The whole firmware, assembled as src/platform/moddable/main.ts does.
+    const store = new MemorySettings();
+    const app = new App({
+      config, settings: { store, loaded: loadSettings(store) }, clock, timers, log, serial, udp: { io: OutboxUDP },
+      platform: { reboot: () => undefined },
+      console: {
+        banner: "bd450 console",
+        channel: {
+          connect: () => undefined, // the harness types nothing at the console
+          write: (b) => {
+            this.consoleBytes += b.length;
+            for (let i = 0; i < b.length; i++) this.consoleHash = Math.imul(this.consoleHash ^ b[i], 16777619) >>> 0;
+          },
+        },
+      },
+    });
+    this.gateway = app.gateway;
+    this.detach = () => app.stop();
+    app.start();
   }
 
   private load(message: Uint8Array, start: number): void {

@@ -4,7 +4,7 @@
 // are created once per decoder; each call overwrites them. The result is valid
 // until the next call (like the framer's byte view).
 
-import { Fields } from "./fields";
+import { Fields, MAX_FIELDS } from "./fields";
 import type { JsonContext, SentenceKind } from "./kind";
 import { pack3, unpack3 } from "./kind";
 import { DECODER_TABLE, TableRow } from "./table";
@@ -75,15 +75,17 @@ export class SentenceDecoder {
       this.bump(this.counts, KIND_UNKNOWN);
       return res;
     }
-    if (!scanned) {
+    const formatter = pack3(bytes[a + 2], bytes[a + 3], bytes[a + 4]);
+    const slot = this.slots.get(formatter);
+    // Past MAX_FIELDS only a free-text last field (raw-text message with commas) can still be read.
+    if (!scanned && !(slot && slot.row.kinds.length === 1 && (slot.row.kinds[0].textField ?? MAX_FIELDS) < MAX_FIELDS)) {
       res.kind = KIND_UNKNOWN;
       res.error = "too many fields";
       this.bump(this.errors, KIND_UNKNOWN);
       return res;
     }
     res.talker = (bytes[a] << 8) | bytes[a + 1];
-    res.formatter = pack3(bytes[a + 2], bytes[a + 3], bytes[a + 4]);
-    const slot = this.slots.get(res.formatter);
+    res.formatter = formatter;
     if (!slot || bytes[0] !== 0x24) {
       res.kind = KIND_UNKNOWN;
       this.bump(this.counts, KIND_UNKNOWN);

@@ -8,7 +8,10 @@
 
 import { xorRange, writeHex2 } from "../core/checksum";
 
-export class CommandError extends Error {}
+export class CommandError extends Error {
+  /** Set when the formatter is not a command the gateway forwards (counted apart from bad field values). */
+  unsupported?: boolean;
+}
 
 /**
  * Maximum message bits per communication level (ICI field 6), index = level.

@@ -14,6 +14,12 @@ export interface SentenceKind<R> {
   /** Kind name, unique: the formatter, or formatter + form ("ZDA-RDSS", "FKI-BDS3"). */
   readonly kind: string;
   readonly formatter: string;
+  /**
+   * Index of a last field that is free text running to the checksum '*' (TXR/TXA
+   * message content, which raw text may fill with commas): the standard's number
+   * of data fields. A sentence with more is sent carried (docs/framing.md).
+   */
+  readonly textField?: number;
   /** A fresh record; each decoder instance owns one and reuses it for every sentence. */
   create(): R;
   /** Fill `r` from the fields; returns null, or a short reason when the fields are malformed. */

@@ -147,7 +147,7 @@ export class DeviceState {
   checksumErrors = 0;
   readonly unknownFormatters = new Map<string, number>();
 
-  private readonly o: Required<Omit<DeviceStateOptions, "events" | "decodeText">>;
+  private o: Required<Omit<DeviceStateOptions, "events" | "decodeText">>;
   private readonly events?: EventSink;
   private readonly decodeText?: (b: Uint8Array) => string | undefined;
   private windowStart = NaN;
@@ -166,6 +166,11 @@ export class DeviceState {
       checksumPercent: options.checksumPercent ?? 5,
       maxMessages: options.maxMessages ?? 8,
     };
+  }
+
+  /** New alert thresholds (live settings alSilentS, alNoFixS, alCsumPct): the next check uses them. */
+  setThresholds(t: { silentAfter: number; noFixAfter: number; checksumPercent: number }): void {
+    this.o = { ...this.o, ...t };
   }
 
   private event(code: string, text: string): void {

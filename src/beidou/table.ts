@@ -63,3 +63,14 @@ export const DECODER_TABLE: ReadonlyArray<TableRow> = [
   { formatter: "DWA", kinds: [DWA_KIND] },
   { formatter: "BSS", kinds: [BSS_KIND] },
 ];
+
+/**
+ * Formatter -> number of data fields, for the kinds whose last field is free text
+ * (textField): the encoder carries such a sentence when it has more fields (a raw-text
+ * message with commas, docs/framing.md).
+ */
+export const TEXT_FIELD_LIMITS: Readonly<Record<string, number>> = (() => {
+  const out: Record<string, number> = {};
+  for (const row of DECODER_TABLE) for (const k of row.kinds) if (k.textField !== undefined) out[row.formatter] = k.textField;
+  return out;
+})();

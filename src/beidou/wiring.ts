@@ -7,17 +7,12 @@
 //   w.attach({ events: gw.events, timers });
 
 import type { Clock, Timers } from "../core/io";
+import { UNIT_FRAME, UNIT_SENTENCE, type UnitKind } from "../core/gateway";
 import { SentenceDecoder } from "./decoder";
 import { FrameDecoder, type Rdss40Options } from "./rdss40";
 import { DeviceState, DeviceStateOptions, EventSink } from "./state";
+import { TEXT_FIELD_LIMITS } from "./table";
 
-export type UnitKind = "sentence" | "frame" | "reject";
-
-/**
- * The unit kinds as constants, for hot-path comparisons: on XS a string literal in
- * evaluated bytecode is copied into a new chunk every time it runs, a constant is not.
- */
-export const UNIT_SENTENCE: UnitKind = "sentence", UNIT_FRAME: UnitKind = "frame", UNIT_REJECT: UnitKind = "reject";
 
 export interface BeidouWiringOptions extends DeviceStateOptions {
   clock?: Pick<Clock, "now">;
@@ -81,6 +76,11 @@ export class BeidouWiring {
     }
   };
 
+  /** The 2.1 text of the frame onUnit just decoded, for `to` (e.g. the console's terminal operations); nothing when it has none. */
+  frameText(to: { terminalSentence(bytes: Uint8Array, length: number): void }): void {
+    if (this.textFor !== undefined && this.textLength > 0) to.terminalSentence(this.text, this.textLength);
+  }
+
   readonly convertFrame = (frame: Uint8Array, length: number, out: Uint8Array): number => {
     let n: number;
     if (this.textFor === frame) {
@@ -102,8 +102,8 @@ export class BeidouWiring {
   }
 }
 
-/** Hooks for src/cli/common.ts beidouHooks(): a fresh wiring; call `attach` with the gateway's log. */
+/** Hooks for a Gateway wired by hand (bd450 wrap, tests; the whole gateway: src/app/assemble.ts). */
 export function gatewayHooks(options: BeidouWiringOptions = {}) {
   const w = new BeidouWiring(options);
-  return { onUnit: w.onUnit, convertFrame: w.convertFrame, attach: (o: { events?: EventSink; timers?: Timers }) => w.attach(o), wiring: w };
+  return { onUnit: w.onUnit, convertFrame: w.convertFrame, fieldLimits: TEXT_FIELD_LIMITS, attach: (o: { events?: EventSink; timers?: Timers }) => w.attach(o), wiring: w };
 }

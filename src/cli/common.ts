@@ -2,6 +2,7 @@
 import * as fs from "fs";
 import { makeConfig, type GatewayConfig } from "../core/config";
 import type { OptionSpec } from "./args";
+import { findSetting, parseValue } from "../console/settings";
 
 /** Read a whole file, or standard input for "-" / no file. */
 export function readInput(file: string | undefined): Promise<Buffer> {
@@ -22,7 +23,18 @@ export const CONFIG_OPTIONS: Record<string, OptionSpec> = {
   time: { type: "boolean", help: "add c: (UNIX seconds) to TAG blocks (--no-time to omit)" },
   "max-line": { type: "number", help: "longest line framed, bytes" },
   rdss40: { type: "boolean", help: "recognise RDSS 4.0 binary frames (--no-rdss40 to disable)" },
+  // Same names as the settings (docs/filters.md).
+  outFilter: { type: "string", arg: "RULES", help: "output filter, e.g. '!GSV,GGA/5,RMC@2' (docs/filters.md)" },
+  inFilter: { type: "string", arg: "RULES", help: "input filter on network commands, e.g. 'TXA@60'" },
+  maxRate: { type: "string", arg: "N", help: "sentences/s per transmission group, newest dropped above it (0: off)" },
 };
+
+/** Option text -> typed value through the settings schema: the console's rules and errors. */
+function schemaValue(key: string, text: string): string | number | boolean {
+  const p = parseValue(findSetting(key)!, text);
+  if ("error" in p) throw new Error(p.error);
+  return p.value;
+}
 
 export function configFromOptions(o: Record<string, unknown>, base?: GatewayConfig): GatewayConfig {
   const c = base ?? makeConfig();
@@ -39,5 +51,8 @@ export function configFromOptions(o: Record<string, unknown>, base?: GatewayConf
   if (o.baud !== undefined) c.baud = Number(o.baud);
   if (o.interface !== undefined) c.iface = String(o.interface);
   if (o.ttl !== undefined) c.ttl = Number(o.ttl);
+  if (o.outFilter !== undefined) c.outFilter = schemaValue("outFilter", String(o.outFilter)) as string;
+  if (o.inFilter !== undefined) c.inFilter = schemaValue("inFilter", String(o.inFilter)) as string;
+  if (o.maxRate !== undefined) c.maxRate = schemaValue("maxRate", String(o.maxRate)) as number;
   return c;
 }

@@ -2,12 +2,7 @@
 // Same portable Gateway as the firmware, given the Node ECMA-419 adapters.
 
 import * as os from "os";
-import { Gateway } from "../core/gateway";
-import { NetworkSide } from "../core/netside";
-import { GROUPS } from "../core/groups";
-import { gatewayHooks } from "../beidou/wiring";
-import { Console } from "../console/console";
-import { GatewayConsoleHost } from "../console/gateway-host";
+import { App } from "../app/assemble";
 import { loadSettings } from "../console/persist";
 import { validateConfig } from "../console/settings";
 import { nodeClock, nodeTimers } from "../platform/node/host";
@@ -53,41 +48,12 @@ function hostNetwork(iface: string): { link: string; address: string } {
   return { link: "down: address not configured on this host", address: iface };
 }
 
-const ALERT_STATES: Record<string, string> = {
-  V: "active, unacknowledged", S: "active, silenced", A: "active, acknowledged", O: "active, responsibility transferred", U: "rectified, unacknowledged",
-};
-
-/** Console `status` network figures from the network side: datagrams in per group, receive and command errors. */
-function receivedCounts(side: NetworkSide): { in: Record<string, number>; errors: Record<string, number> } {
-  const r = side.receiver.counters;
-  const inPerGroup: Record<string, number> = {};
-  for (let g = 1; g < side.perGroupIn.length; g++) if (side.perGroupIn[g]) inPerGroup[GROUPS[g].name] = side.perGroupIn[g];
-  const errors: Record<string, number> = { discarded: r.discarded, commandsRejected: side.counters.commandsRejected, netSendErrors: side.counters.sendErrors };
-  return { in: inPerGroup, errors };
-}
-
-/** `counters reset` on the console: the network side's counters too. */
-function resetNetworkCounters(side: NetworkSide): void {
-  const zero = (o: Record<string, unknown>) => { for (const k in o) if (typeof o[k] === "number") o[k] = 0; };
-  zero(side.counters as unknown as Record<string, unknown>);
-  zero(side.counters.rejects as unknown as Record<string, unknown>);
-  zero(side.receiver.counters as unknown as Record<string, unknown>);
-  side.perGroupIn.fill(0);
-}
-
 export async function run(argv: string[]): Promise<number> {
   const { options, help } = parseArgs(argv, SPEC);
   if (help) { process.stdout.write(usage); return 0; }
   if (!options.serial) throw new UsageError("--serial PATH is required");
   const settingsPath = options.config ? String(options.config) : defaultSettingsPath();
-  let net: NetworkSide | undefined;
-  const log = (line: string) => {
-    process.stderr.write(`${new Date().toISOString()} ${line}\n`);
-    net?.logLine(line); // syslog copy when configured
-  };
-  let gw!: Gateway;
-  let detach = () => {};
-  let con: Console | undefined;
+  const log = (line: string) => process.stderr.write(`${new Date().toISOString()} ${line}\n`);
   let io: ConsoleIO | undefined;
 
   // Settings file + explicit options -> a record that passes every schema rule.
@@ -100,63 +66,28 @@ export async function run(argv: string[]): Promise<number> {
     if (errors.length) throw new UsageError(`invalid configuration: ${errors.join("; ")}`);
     return { store, loaded, config };
   };
-  const boot = (s: ReturnType<typeof configure>) => {
-    const { store, loaded, config } = s;
-    // Host: Chinese-mode (GB2312) short messages are decoded to Unicode in the device state.
-    const hooks = gatewayHooks({ silentAfter: config.alSilentS, noFixAfter: config.alNoFixS, checksumPercent: config.alCsumPct, decodeText: decodeGb2312 });
-    gw = new Gateway({
-      config,
-      clock: nodeClock,
-      timers: nodeTimers,
-      log,
-      onUnit: (kind, bytes, length, reason) => {
-        hooks.onUnit(kind, bytes, length, reason);
-        // Answers to console terminal operations (FKI, ICI, DWR).
-        if (kind === "sentence" && con) con.terminalSentence(bytes, length);
-      },
+  const boot = ({ store, loaded, config }: ReturnType<typeof configure>) => {
+    const app = new App({
+      config, settings: { store, loaded }, clock: nodeClock, timers: nodeTimers, log,
+      serial: { io: NodeSerial, device: String(options.serial), baud: config.baud },
+      udp: { io: NodeUDP, interface: config.iface },
       // V8: cached exact-length views are ~20x cheaper than resizing an ArrayBuffer.
       datagramViews: "cache",
-      // A 4.0 terminal answers in binary frames: their 2.1 text form goes to the console too.
-      convertFrame: (frame, length, out) => {
-        const n = hooks.convertFrame(frame, length, out);
-        if (n > 0 && con) con.terminalSentence(out, n);
-        return n;
-      },
-      serial: { io: NodeSerial, device: String(options.serial), baud: config.baud },
-      udp: { io: NodeUDP, interface: config.iface || undefined, timeToLive: config.ttl },
-      // Network side (issue 4): answers to network commands carry d:, legacy plain copy.
-      destinationFor: (b, n) => net?.destinationFor(b, n),
-      onDatagram: (b, n) => net?.onDatagram(b, n),
-    });
-    hooks.attach({ events: gw.events, timers: nodeTimers });
-    net = new NetworkSide({
-      gateway: gw, clock: nodeClock, timers: nodeTimers, device: hooks.wiring.state, hostname: os.hostname(),
-      udp: { io: NodeUDP, interface: config.iface || undefined },
-    });
-    const side = net;
-    detach = () => { hooks.wiring.detach(); side.stop(); };
-    for (const p of store.problems) gw.events.add("settings.file", p);
-    for (const p of loaded.problems) gw.events.add("settings.bad", p);
-    gw.start();
-    side.start();
-    log(`gateway: ${options.serial} @ ${config.baud} baud -> 450 multicast as ${config.sfi}${config.iface ? " via " + config.iface : ""}; settings ${settingsPath}`);
-    // Start-up commands (ICA, RMO) are sent by the core's start() when config.startupCmds is on.
-    if (io) {
-      const out = io;
-      const host = new GatewayConsoleHost({
-        gateway: gw, state: hooks.wiring.state, store, loaded, clock: nodeClock,
+      // Host: Chinese-mode (GB2312) short messages are decoded to Unicode in the device state.
+      beidou: { decodeText: decodeGb2312 },
+      hostname: os.hostname(),
+      platform: {
         heap: () => ({ used: process.memoryUsage().heapUsed }),
         network: () => hostNetwork(config.iface),
-        // Network side (issue 4): receive counters and the BAM alert list.
-        received: () => receivedCounts(side),
-        resetNetwork: () => resetNetworkCounters(side),
-        alerts: () => side.alerts.active().map((a) => ({ id: `${a.id}${a.instance > 1 ? "." + a.instance : ""} ${a.key}`, state: ALERT_STATES[a.state] ?? a.state, text: a.text })),
         // Outside the console's own call: the console prints "rebooting..." first.
         reboot: () => setImmediate(reboot),
-      });
-      con = new Console({ host, write: (b) => out.write(b), clock: nodeClock, timers: nodeTimers, banner: `bd450 gateway ${config.sfi} console` });
-      con.start();
-    }
+      },
+      console: io ? { channel: io, banner: `bd450 gateway ${config.sfi} console` } : undefined,
+      problems: [...store.problems.map((p) => ["settings.file", p] as const), ...loaded.problems.map((p) => ["settings.bad", p] as const)],
+    });
+    app.start();
+    log(`gateway: ${options.serial} @ ${config.baud} baud -> 450 multicast as ${config.sfi}${config.iface ? " via " + config.iface : ""}; settings ${settingsPath}`);
+    return app;
   };
   // Console `reboot`: the gateway restarts in-process with the stored settings (the
   // console device stays open, as a USB console survives a board reset on the PC side).
@@ -169,16 +100,13 @@ export async function run(argv: string[]): Promise<number> {
       log(`gateway: reboot refused, stored settings invalid: ${(e as Error).message}`);
       return;
     }
-    gw.stop();
-    detach();
-    con?.close();
-    con = undefined;
-    boot(next);
+    app.stop();
+    app = boot(next);
   };
 
   const first = configure();
-  if (options.console) io = openConsoleIO({ target: String(options.console), onData: (b) => con?.receive(b), log });
-  boot(first);
+  if (options.console) io = openConsoleIO({ target: String(options.console), log });
+  let app = boot(first);
 
   return new Promise<number>((resolve) => {
     let statsTimer: NodeJS.Timeout | undefined;
@@ -188,18 +116,17 @@ export async function run(argv: string[]): Promise<number> {
       if (stopTimer) clearTimeout(stopTimer);
       process.off("SIGINT", onSig);
       process.off("SIGTERM", onSig);
-      gw.stop();
-      detach();
+      app.stop();
       io?.close();
       log(`gateway stopped (${why})`);
-      process.stderr.write(JSON.stringify({ final: true, ...gw.snapshot(), network: net?.snapshot() }) + "\n");
+      process.stderr.write(JSON.stringify({ final: true, ...app.snapshot() }) + "\n");
       resolve(0);
     };
     const onSig = (sig: string) => stop(sig);
     process.on("SIGINT", onSig);
     process.on("SIGTERM", onSig);
     const every = Number(options.stats);
-    if (every > 0) statsTimer = setInterval(() => process.stderr.write(JSON.stringify({ ...gw.snapshot(), network: net?.snapshot() }) + "\n"), every * 1000);
+    if (every > 0) statsTimer = setInterval(() => process.stderr.write(JSON.stringify(app.snapshot()) + "\n"), every * 1000);
     const d = Number(options.duration);
     if (d > 0) stopTimer = setTimeout(() => stop("duration"), d * 1000);
   });

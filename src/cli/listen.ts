@@ -7,6 +7,7 @@ import * as fs from "fs";
 import { GROUPS, GROUP_COUNT, groupIndex, groupNames } from "../core/groups";
 import { hexByte, latin1, xorRange } from "../core/checksum";
 import { CarrierReassembler } from "../core/encoder";
+import { decodeGb2312 } from "../platform/node/gb2312";
 import { PcapWriter } from "../core/pcap";
 import { Iec450Receiver, ReceivedSentence, Verdict } from "../core/receiver";
 import { noteNames } from "../core/tagblock";
@@ -117,8 +118,11 @@ export async function run(argv: string[]): Promise<number> {
     if (!ok) { reassemblyErrors++; out.push(json ? JSON.stringify({ group: GROUPS[current].name, from, source: s.source, error: "reassembled sentence fails its checksum" }) : `${GROUPS[current].name.padEnd(4)} s:${s.source} REASSEMBLY ERROR (checksum)`); return true; }
     reassembled++;
     const text = latin1(whole);
-    if (json) out.push(JSON.stringify({ group: GROUPS[current].name, from, source: s.source, n: s.n >= 0 ? s.n : null, destination: s.destination, sentence: text, reassembled: s.groupTotal }));
-    else out.push(`${GROUPS[current].name.padEnd(4)} s:${s.source} n:${String(s.n).padStart(3)}${s.destination !== null ? " d:" + s.destination : ""}  ${printable(text)}   (reassembled from ${s.groupTotal} carrier lines)`);
+    // Raw GB2312 (RDSS Chinese/raw-text messages): also shown as the text it is.
+    const gb = /[\x80-\xff]/.test(text) ? decodeGb2312(whole) : undefined;
+    if (json) out.push(JSON.stringify({ group: GROUPS[current].name, from, source: s.source, n: s.n >= 0 ? s.n : null, destination: s.destination, sentence: text, text: gb, reassembled: s.groupTotal }));
+    else out.push(`${GROUPS[current].name.padEnd(4)} s:${s.source} n:${String(s.n).padStart(3)}${s.destination !== null ? " d:" + s.destination : ""}  ` +
+      `${gb !== undefined ? gb.replace(/[\x00-\x1f\x7f]/g, (c) => "\\x" + c.charCodeAt(0).toString(16).padStart(2, "0")) : printable(text)}   (reassembled from ${s.groupTotal} carrier lines${gb !== undefined ? ", GB2312" : ""})`);
     return true;
   };
   const flush = () => { if (out.length) { process.stdout.write(out.join("\n") + "\n"); out.length = 0; } };

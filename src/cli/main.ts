@@ -17,6 +17,8 @@ export const COMMANDS: Record<string, { module: string; summary: string }> = {
   decode: { module: "./decode", summary: "offline: byte stream -> one JSON record per framed unit" },
   check: { module: "./check", summary: "judge a pcap or hex datagrams with the strict 450 receiver" },
   demo: { module: "./demo", summary: "host simulation end to end in a private network namespace (npm start)" },
+  config: { module: "./config", summary: "offline: show or change the settings file with the console's rules" },
+  spec: { module: "./spec", summary: "the IEC 61162-450 interface declaration for the current settings" },
 };
 
 export function topUsage(): string {

@@ -13,6 +13,7 @@ import {
   SETTINGS, SettingKey, SettingValue, buildCandidate, defaultConfig, formatValue, validateConfig,
 } from "./settings";
 import { TERMINAL_OPS, TerminalOp, answerMatches, sentenceFormatter } from "./terminal";
+import { interfaceSpec, specText } from "../core/spec";
 
 export interface ConsoleOptions {
   host: ConsoleHost;
@@ -147,6 +148,14 @@ export const COMMANDS: readonly CommandRow[] = [
       "beams, IC card, network (link, address, datagrams per group, errors), alerts, uptime, heap.",
     run(c) {
       c.status();
+    },
+  },
+  {
+    name: "spec", args: "", summary: "the 450 interface declaration for the running settings",
+    help: "SFI, transmission groups with address, port and sentences, maximum datagram size, maximum output rate\n" +
+      "(maxRate, UART), TTL, TAG fields, commands accepted and from whom. Same as bd450 spec (docs/filters.md).",
+    run(c) {
+      for (const line of specText(interfaceSpec(c.host.getConfig()))) c.println(line);
     },
   },
   {
@@ -366,12 +375,11 @@ export class Console {
       this.println("nothing changed");
       return;
     }
-    const restart = res.restart ?? SETTINGS.filter((r) => r.apply === "restart").map((r) => r.key);
     const rec = config as unknown as Record<string, SettingValue>;
     for (const key of changed) {
       const row = SETTINGS.find((r) => r.key === key)!;
       if (this.unsaved.indexOf(key) < 0) this.unsaved.push(key);
-      this.println(`${key} = ${formatValue(row, rec[key])}` + (restart.indexOf(key) >= 0 ? " (takes effect after save + reboot)" : ""));
+      this.println(`${key} = ${formatValue(row, rec[key])}` + (row.apply === "restart" ? " (takes effect after save + reboot)" : ""));
     }
     this.println("not saved yet: save to keep");
   }
@@ -435,6 +443,14 @@ export class Console {
       this.println("  in        " + (n.in ? fmtCounts(n.in) : "network receiver not connected"));
       this.println("  errors    " + fmtCounts(n.errors));
     }
+    const fl = s.filters;
+    if (fl) {
+      const rules = (list: ReadonlyArray<{ rule: string; passed: number; blocked: number }>) =>
+        list.length ? list.map((r) => `${r.rule} passed ${r.passed} blocked ${r.blocked}`).join("; ") : "none";
+      this.println("out filter  " + rules(fl.out));
+      this.println("in filter   " + rules(fl.in));
+      this.println("max rate    " + (fl.maxRate > 0 ? `${fl.maxRate}/s per group, dropped: ${fmtCounts(fl.rateDropped)}` : "off"));
+    }
     if (!s.alerts) this.println("alerts      data source not connected");
     else if (s.alerts.length === 0) this.println("alerts      none");
     else for (const a of s.alerts) this.println(`alert       ${a.id} ${a.state}: ${a.text}`);
@@ -454,7 +470,9 @@ export class Console {
     }
     const events = this.host.log(n);
     if (events.length === 0) return this.println("log is empty");
-    for (const e of events) this.println(new Date(e.time).toISOString().slice(0, 19) + "Z " + pad(e.code, 14) + " " + e.text);
+    // The console is 7-bit: non-ASCII in an event (a short message's Chinese text,
+    // decoded on the host) is shown as \uXXXX instead of write()'s '?', so it stays readable.
+    for (const e of events) this.println(new Date(e.time).toISOString().slice(0, 19) + "Z " + pad(e.code, 14) + " " + escapeNonAscii(e.text));
   }
 
   // ---- terminal operations ------------------------------------------------------
@@ -512,4 +530,14 @@ export class Console {
     }
     this.interject(`terminal answer: ${text}\n  ${verdict.meaning}`);
   }
+}
+
+/** Characters above 0x7E as \uXXXX (lossless on a 7-bit console). */
+function escapeNonAscii(text: string): string {
+  let out = "";
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    out += c > 0x7e ? "\\u" + (c < 0x1000 ? (c < 0x100 ? "00" : "0") : "") + c.toString(16).toUpperCase() : text[i];
+  }
+  return out;
 }

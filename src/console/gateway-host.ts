@@ -2,11 +2,10 @@
 // implementation the board and the Linux host share. Platform specifics (how to
 // reboot, heap figures, network link) come in as options.
 //
-// Settings: `set` changes the running record shown by `show config`; keys the
-// running gateway can take at once are applied live (group map: the router
-// re-installs its rules; UART queue bound and command gate: read at every use); every other key is
-// reported as "after save + reboot", because its component copied the value when it
-// was built. Nothing is stored until `save`.
+// Settings: `set` changes the record shown by `show config`; the schema
+// (src/console/settings.ts, `apply`) says which keys the running gateway takes at
+// once: those are written into the running config and the components re-read it
+// (`retune`); the others wait for `save` + `reboot`. Nothing is stored until `save`.
 
 import type { Gateway } from "../core/gateway";
 import type { GatewayConfig } from "../core/config";
@@ -17,14 +16,7 @@ import { addr7, hms } from "../beidou/kind";
 import type { ApplyResult, ConsoleHost, StatusReport } from "./host";
 import type { LoadedSettings } from "./persist";
 import { saveSettings } from "./persist";
-import { SETTINGS, SettingKey, SettingValue } from "./settings";
-
-/**
- * Keys the running gateway takes without a restart: the router re-installs its rules
- * (groupMap); the UART queue bound and the command gate (cmdFwd, cmdAllow; read by
- * the network side at every command) are read from gateway.config at each use.
- */
-export const LIVE_KEYS: readonly SettingKey[] = ["groupMap", "uartQueue", "cmdFwd", "cmdAllow"];
+import { isLive, SettingKey, SettingValue } from "./settings";
 
 export interface GatewayConsoleHostOptions {
   gateway: Gateway;
@@ -35,6 +27,12 @@ export interface GatewayConsoleHostOptions {
   loaded: LoadedSettings;
   clock: Clock;
   reboot(): void;
+  /**
+   * Make the running components take the live settings just written into
+   * gateway.config (throws when one cannot). Default: the gateway's own (Gateway.retune);
+   * the assembly adds the network side and the device state.
+   */
+  retune?(): void;
   /** Heap figures where the platform reports them. */
   heap?(): { used?: number; free?: number; peak?: number } | undefined;
   /** One line on the wall clock's source (platforms that set it themselves). */
@@ -75,20 +73,22 @@ export class GatewayConsoleHost implements ConsoleHost {
 
   applyConfig(next: GatewayConfig, changed: readonly SettingKey[]): ApplyResult {
     const gw = this.o.gateway;
-    // Live keys first, so that a refusal leaves everything as it was.
-    if (changed.indexOf("groupMap") >= 0) {
-      try {
-        gw.router.apply(next.groupMap);
-      } catch (e) {
-        return { error: (e as Error).message };
-      }
-      gw.config.groupMap = next.groupMap;
-    }
     const running = gw.config as unknown as Record<string, SettingValue>;
     const rec = next as unknown as Record<string, SettingValue>;
-    for (const k of changed) if (k !== "groupMap" && LIVE_KEYS.indexOf(k) >= 0) running[k] = rec[k];
+    const before = { ...running };
+    for (const k of changed) if (isLive(k)) running[k] = rec[k];
+    try {
+      if (this.o.retune) this.o.retune();
+      else gw.retune();
+    } catch (e) {
+      // A refusal leaves everything as it was.
+      for (const k of changed) running[k] = before[k];
+      if (this.o.retune) this.o.retune();
+      else gw.retune();
+      return { error: (e as Error).message };
+    }
     this.config = { ...next };
-    return { restart: SETTINGS.map((r) => r.key).filter((k) => LIVE_KEYS.indexOf(k) < 0) };
+    return {};
   }
 
   save(): string | undefined {
@@ -117,6 +117,8 @@ export class GatewayConsoleHost implements ConsoleHost {
     zero(gw.framer.counters);
     zero(gw.encoder.counters);
     zero(gw.counters);
+    gw.outFilter.resetCounters();
+    gw.inFilter.resetCounters();
     if (this.o.state) this.o.state.checksumErrors = 0;
     if (this.o.resetNetwork) this.o.resetNetwork();
     gw.events.add("console", "counters reset from the console");
@@ -132,7 +134,7 @@ export class GatewayConsoleHost implements ConsoleHost {
   status(): StatusReport {
     const gw = this.o.gateway;
     const now = this.o.clock.now();
-    const snap = gw.snapshot() as { rejects: Record<string, number>; perGroup: Record<string, number>; sendErrors: number };
+    const snap = gw.snapshot() as { rejects: Record<string, number>; perGroup: Record<string, number>; sendErrors: number; rateDroppedPerGroup: Record<string, number> };
     const f = gw.framer.counters;
     const st = this.o.state;
     const silence = gw.silenceSeconds();
@@ -155,6 +157,7 @@ export class GatewayConsoleHost implements ConsoleHost {
     const errors: Record<string, number> = { sendErrors: snap.sendErrors };
     if (rx) for (const k in rx.errors) errors[k] = rx.errors[k];
     r.network = { link: net.link, address: net.address, out: snap.perGroup, in: rx ? rx.in : undefined, errors };
+    r.filters = { out: gw.outFilter.counts(), in: gw.inFilter.counts(), maxRate: gw.config.maxRate, rateDropped: snap.rateDroppedPerGroup as Record<string, number> };
     if (st) {
       r.rnss = st.lastValidFixAt === st.lastValidFixAt
         ? {

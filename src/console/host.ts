@@ -9,8 +9,6 @@ import type { SettingKey, SettingValue } from "./settings";
 export interface ApplyResult {
   /** The gateway refused the record (e.g. it could not rebuild a component). Nothing changed. */
   error?: string;
-  /** Keys stored but only used after `save` + `reboot`; default: the schema's `apply: "restart"` rows. */
-  restart?: readonly SettingKey[];
 }
 
 /**
@@ -52,6 +50,14 @@ export interface StatusReport {
   };
   /** Active or unacknowledged alerts. */
   alerts?: ReadonlyArray<{ id: string; state: string; text: string }>;
+  /** Output and input filter counts per rule, and the maxRate ceiling (docs/filters.md). */
+  filters?: {
+    out: ReadonlyArray<{ rule: string; passed: number; blocked: number }>;
+    in: ReadonlyArray<{ rule: string; passed: number; blocked: number }>;
+    /** maxRate (0: off) and sentences it dropped per group name. */
+    maxRate: number;
+    rateDropped: Record<string, number>;
+  };
 }
 
 export interface FixReport {

@@ -9,6 +9,7 @@
 import { DEFAULT_CONFIG, GatewayConfig } from "../core/config";
 import { groupIndex, groupNames } from "../core/groups";
 import { Router } from "../core/router";
+import { filterError } from "../core/filter";
 
 export type SettingValue = string | number | boolean;
 export type SettingKey = keyof GatewayConfig;
@@ -20,7 +21,13 @@ export interface SettingRow {
   /** Allowed values as shown by `show config` and `help set`. */
   readonly range: string;
   readonly help: string;
-  /** "restart": read only at start-up, so the new value needs `save` + `reboot`. */
+  /**
+   * "live": `set` puts it into use at once (the running components re-read it:
+   * Gateway.retune, NetworkSide.retune, DeviceState.setThresholds, or read at each
+   * use); "restart": read only at start-up, so the new value needs `save` + `reboot`.
+   * The console's words, `show config`'s marks and the behaviour all follow this field
+   * (hosttest/settings-live.test.ts walks every key).
+   */
   readonly apply: "live" | "restart";
   /** enum rows: the allowed words (lower case). */
   readonly choices?: readonly string[];
@@ -241,7 +248,7 @@ export const SETTINGS: readonly SettingRow[] = [
     },
   },
   {
-    key: "uartQueue", kind: "int", range: "1..256 sentences", min: 1, max: 256, apply: "restart",
+    key: "uartQueue", kind: "int", range: "1..256 sentences", min: 1, max: 256, apply: "live",
     help: "Bound of the UART output queue (oldest dropped beyond it).",
   },
   {
@@ -255,10 +262,30 @@ export const SETTINGS: readonly SettingRow[] = [
     check: (v) => (v === "" ? undefined : endpointError(v as string, "syslog")),
   },
   {
-    key: "startupCmds", kind: "bool", range: "on|off", apply: "live",
+    key: "startupCmds", kind: "bool", range: "on|off", apply: "restart",
     help: "Send ICA (card check) and RMO (enable BSI) to the terminal at start-up.",
   },
+  {
+    key: "outFilter", kind: "text", range: "[!]PATTERN[/N|@S],... e.g. !GSV,GGA@1,RMC/2", apply: "live", normalize: upperList,
+    help: "Output filter, terminal -> network; first matching rule decides, no match passes (docs/filters.md).",
+    check: (v) => { const e = filterError(v as string); return e ? `breaks rule: ${e}` : undefined; },
+  },
+  {
+    key: "inFilter", kind: "text", range: "[!]PATTERN[/N|@S],... e.g. TXA@60,!*", apply: "live", normalize: upperList,
+    help: "Input filter on network commands -> terminal, after cmdAllow and the rate limit (docs/filters.md).",
+    check: (v) => { const e = filterError(v as string); return e ? `breaks rule: ${e}` : undefined; },
+  },
+  {
+    key: "maxRate", kind: "int", range: "0 (off) or 1..10000 sentences/s", min: 0, max: 10000, apply: "live",
+    help: "Rate ceiling per transmission group, sentences per second; the newest above it are dropped (alerts never).",
+  },
 ];
+
+/** True when `set` puts the key into use at once (its row says apply "live"). */
+export function isLive(key: string): boolean {
+  for (let i = 0; i < SETTINGS.length; i++) if (SETTINGS[i].key === key) return SETTINGS[i].apply === "live";
+  return false;
+}
 
 export const CROSS_RULES: readonly CrossRule[] = [
   {

@@ -25,6 +25,7 @@
 //   10006  C         B         UART QUEUE OVERFLOW     commands for the terminal dropped (queue full)
 //   10007  W         B         DUPLICATE SFI           a datagram with our SFI that this gateway did not send
 //   10008  W         B         NETWORK SEND FAILING    UDP sends failed within the last 5 s (link down, no route)
+//   10009  C         B         OUTPUT RATE LIMITED     maxRate dropped sentences within the last 10 s (docs/filters.md)
 
 import type { Clock } from "./io";
 import { asciiBytes, withChecksum } from "./checksum";
@@ -57,6 +58,7 @@ export const GATEWAY_ALERTS: ReadonlyArray<AlertDefinition> = [
   { key: "uartOverflow", id: 10006, priority: "C", category: "B", text: "UART QUEUE OVERFLOW" },
   { key: "sfiCollision", id: 10007, priority: "W", category: "B", text: "DUPLICATE SFI ON NETWORK" },
   { key: "netSend", id: 10008, priority: "W", category: "B", text: "NETWORK SEND FAILING" },
+  { key: "rateLimit", id: 10009, priority: "C", category: "B", text: "OUTPUT RATE LIMITED" },
 ];
 
 export interface AlertManagerOptions {
@@ -132,7 +134,7 @@ export class AlertManager {
   readonly counters: AlertCounters = { raised: 0, cleared: 0, alf: 0, alc: 0, hbt: 0, arc: 0, acnAccepted: 0, acnRefused: 0, acnIgnored: 0 };
   /** Equipment status sent in HBT: A normal, V not normal (the gateway sets it). */
   heartbeatStatus: "A" | "V" = "A";
-  private readonly o: AlertManagerOptions;
+  private o: AlertManagerOptions;
   private readonly defs = new Map<string, AlertDefinition>();
   private readonly alerts = new Map<string, ActiveAlert>();
   /** "id:1" map key per alert key, built once: instance 1 is the common case, no string per call. */
@@ -148,8 +150,7 @@ export class AlertManager {
 
   constructor(options: AlertManagerOptions) {
     this.o = options;
-    if (!/^[A-Z]{2}$/.test(options.talker)) throw new RangeError("talker must be two upper-case letters: " + options.talker);
-    if (!/^[A-Z]{3}$/.test(options.manufacturer)) throw new RangeError("manufacturer mnemonic must be three upper-case letters: " + options.manufacturer);
+    this.retune(options);
     for (const d of options.definitions ?? GATEWAY_ALERTS) {
       if (!(d.id >= 100 && d.id <= 9999999 && Math.floor(d.id) === d.id)) throw new RangeError(`alert ${d.key}: identifier ${d.id} out of range`);
       if (RESERVED.test(d.text)) throw new RangeError(`alert ${d.key}: text has reserved or non-printable characters`);
@@ -166,6 +167,15 @@ export class AlertManager {
     this.nextHbt = options.hbtAtStart ? now : now + (options.hbtInterval ?? 60) * 1000;
     this.nextAlc = now;
     this.nextAlf = now;
+  }
+
+  /** New identity or heartbeat interval (live settings sfi, propMfr, hbtInterval); the next sentence uses them. */
+  retune(o: Pick<AlertManagerOptions, "talker" | "manufacturer" | "ownSfi" | "hbtInterval">): void {
+    if (!/^[A-Z]{2}$/.test(o.talker)) throw new RangeError("talker must be two upper-case letters: " + o.talker);
+    if (!/^[A-Z]{3}$/.test(o.manufacturer)) throw new RangeError("manufacturer mnemonic must be three upper-case letters: " + o.manufacturer);
+    const hbt = o.hbtInterval ?? 60;
+    if (hbt !== (this.o.hbtInterval ?? 60)) this.nextHbt = this.o.clock.monotonic() + hbt * 1000;
+    this.o = { ...this.o, talker: o.talker, manufacturer: o.manufacturer, ownSfi: o.ownSfi, hbtInterval: hbt };
   }
 
   /** Raise an alert (no-op when already active). Returns true when the state changed. */

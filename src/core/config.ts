@@ -54,6 +54,12 @@ export interface GatewayConfig {
   syslog: string;
   /** Send ICA (card check) and RMO (enable BSI) to the terminal at start-up. */
   startupCmds: boolean;
+  /** Output filter rules `[!]PATTERN[/N|@S],...` on terminal -> network (docs/filters.md; empty: all pass). */
+  outFilter: string;
+  /** Input filter rules, same grammar, on network commands -> terminal (after cmdAllow). */
+  inFilter: string;
+  /** Sentences per second per transmission group; above it the newest are dropped (0: off). */
+  maxRate: number;
 }
 
 export const DEFAULT_CONFIG: Readonly<GatewayConfig> = Object.freeze({
@@ -82,6 +88,9 @@ export const DEFAULT_CONFIG: Readonly<GatewayConfig> = Object.freeze({
   legacyUdp: "",
   syslog: "",
   startupCmds: true,
+  outFilter: "",
+  inFilter: "",
+  maxRate: 0,
 } as GatewayConfig);
 
 export function makeConfig(overrides?: Partial<GatewayConfig>): GatewayConfig {

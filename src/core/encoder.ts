@@ -20,7 +20,7 @@
 // The group code (1..99) cycles per SFI. "verbatim" forwards the sentence unchanged
 // (legacy listeners), "drop" drops it; each case is counted.
 
-import { HEX_DIGITS, xorRange, writeHex2, asciiBytes } from "./checksum";
+import { HEX_DIGITS, xorRange, writeHex2, asciiBytes, hexValue } from "./checksum";
 import type { Clock } from "./io";
 import type { OverlongPolicy } from "./config";
 
@@ -65,6 +65,13 @@ export interface EncoderOptions {
    * Engines without resizable ArrayBuffers use "cache".
    */
   datagramViews?: DatagramViews;
+  /**
+   * Formatter -> most data fields its sentence has, for sentences whose last field
+   * is free text (Beidou TXR/TXA: the decoder table's textField). A comma inside
+   * such a text cannot be told from a delimiter; a sentence with more fields than
+   * this is not strictly carriable (docs/framing.md).
+   */
+  fieldLimits?: Readonly<Record<string, number>>;
 }
 
 const BACKSLASH = 0x5c;
@@ -91,12 +98,22 @@ function reserved(c: number): boolean {
   return c < 0x20 || c >= 0x7f || c === 0x24 || c === 0x21 || c === 0x2a || c === 0x5c || c === 0x5e || c === 0x7e;
 }
 
-/** True when a strict IEC 61162-450 receiver would accept the sentence as it is. */
+/**
+ * True when a strict IEC 61162-450 receiver would accept the sentence as it is:
+ * at most 80 characters of printable ASCII, and none of the characters IEC 61162-1
+ * reserves ('$' '!' '*' '\\' '~', and '^' unless it starts a "^HH" escape) between
+ * the start character and the checksum. The framer delivers such sentences when
+ * their checksum holds (raw-text short messages, docs/framing.md); they go out
+ * carried (or verbatim/dropped, per the overlong policy).
+ */
 export function isStrictlyCarriable(bytes: Uint8Array, length: number): boolean {
   if (length > MAX_SENTENCE) return false;
+  const star = length - 3;
   for (let i = 1; i < length; i++) {
     const c = bytes[i];
     if (c < 0x20 || c >= 0x7f) return false;
+    if (i < star && (c === 0x24 || c === 0x21 || c === 0x2a || c === 0x5c || c === 0x7e ||
+        (c === 0x5e && (hexValue(bytes[i + 1]) < 0 || hexValue(bytes[i + 2]) < 0 || i + 2 >= star)))) return false;
   }
   return true;
 }
@@ -115,28 +132,60 @@ export class Iec450Encoder {
   private readonly out: Uint8Array;
   /** "cache" mode: views of out[0..length), by length. */
   private readonly views: Array<Uint8Array | undefined> | undefined;
-  private readonly sfi: Uint8Array;
-  private readonly carrierAddress: Uint8Array;
+  private sfi: Uint8Array = new Uint8Array(0);
+  private carrierAddress: Uint8Array = new Uint8Array(0);
   private readonly clock: Clock;
   private readonly onDatagram: EncoderOptions["onDatagram"];
   tagTime: boolean;
   overlong: OverlongPolicy;
   private lineCount = 0;
   private groupCode = 0;
+  /** c: digits of the second last written (it changes once a second, the sentences come by the hundred). */
+  private readonly cDigits = new Uint8Array(16);
+  private cLength = 0;
+  private cSecond = -1;
+  /** fieldLimits by formatter packed into 24 bits (no string per sentence). */
+  private readonly fieldLimits: Map<number, number> | undefined;
 
   constructor(options: EncoderOptions) {
     this.store = options.datagramViews === "cache" ? undefined : makeResizable(MAX_DATAGRAM);
     this.out = this.store ? new Uint8Array(this.store as unknown as ArrayBuffer) : new Uint8Array(MAX_DATAGRAM);
     this.views = this.store ? undefined : [];
-    if (!SFI_PATTERN.test(options.sfi)) throw new RangeError(`SFI "${options.sfi}" is not of the form ccxxxx (two letters, four digits)`);
-    const mfr = options.propMfr ?? "XBD";
-    if (!/^[A-Z]{3}$/.test(mfr)) throw new RangeError(`manufacturer mnemonic "${mfr}" must be three upper-case letters`);
-    this.sfi = asciiBytes(options.sfi.toUpperCase());
-    this.carrierAddress = asciiBytes("$P" + mfr + CARRIER_SUFFIX + ",");
     this.clock = options.clock;
-    this.tagTime = options.tagTime ?? true;
-    this.overlong = options.overlong ?? "carry";
+    this.tagTime = true;
+    this.overlong = CARRY;
+    this.retune(options);
     this.onDatagram = options.onDatagram;
+    const limits = options.fieldLimits ? Object.keys(options.fieldLimits) : [];
+    this.fieldLimits = limits.length ? new Map() : undefined;
+    for (const f of limits) {
+      if (!/^[A-Z0-9]{3}$/.test(f)) throw new RangeError(`field limit formatter "${f}" must be 3 upper-case letters/digits`);
+      this.fieldLimits!.set((f.charCodeAt(0) << 16) | (f.charCodeAt(1) << 8) | f.charCodeAt(2), options.fieldLimits![f]);
+    }
+  }
+
+  /** More commas than the formatter's field limit allows (raw text with commas in its last field)? */
+  private tooManyFields(bytes: Uint8Array, length: number): boolean {
+    const limits = this.fieldLimits!;
+    let k = 1;
+    while (k < length && bytes[k] !== 0x2c) k++;
+    if (k < 4 || k >= length) return false;
+    const limit = limits.get((bytes[k - 3] << 16) | (bytes[k - 2] << 8) | bytes[k - 1]);
+    if (limit === undefined) return false;
+    let fields = 0;
+    for (const end = length - 3; k < end; k++) if (bytes[k] === 0x2c) fields++;
+    return fields > limit;
+  }
+
+  /** Take new settings: the next datagram carries them (live settings sfi, tagTime, overlong, propMfr). */
+  retune(o: Pick<EncoderOptions, "sfi" | "tagTime" | "overlong" | "propMfr">): void {
+    if (!SFI_PATTERN.test(o.sfi)) throw new RangeError(`SFI "${o.sfi}" is not of the form ccxxxx (two letters, four digits)`);
+    const mfr = o.propMfr ?? "XBD";
+    if (!/^[A-Z]{3}$/.test(mfr)) throw new RangeError(`manufacturer mnemonic "${mfr}" must be three upper-case letters`);
+    this.sfi = asciiBytes(o.sfi.toUpperCase());
+    this.carrierAddress = asciiBytes("$P" + mfr + CARRIER_SUFFIX + ",");
+    this.tagTime = o.tagTime ?? true;
+    this.overlong = o.overlong ?? CARRY;
   }
 
   /** Next line count, 1..999 wrapping. */
@@ -151,7 +200,7 @@ export class Iec450Encoder {
    */
   encode(bytes: Uint8Array, length: number, destination?: string): number {
     this.counters.sentences++;
-    if (!isStrictlyCarriable(bytes, length)) {
+    if (!isStrictlyCarriable(bytes, length) || (this.fieldLimits !== undefined && this.tooManyFields(bytes, length))) {
       if (this.overlong === DROP) {
         this.counters.overlongDropped++;
         return 0;
@@ -222,7 +271,16 @@ export class Iec450Encoder {
     p = this.decimal(p, this.nextLine());
     if (this.tagTime) {
       o[p++] = 0x2c; o[p++] = 0x63; o[p++] = 0x3a; // ,c:
-      p = this.decimal(p, Math.floor(this.clock.now() / 1000));
+      const second = Math.floor(this.clock.now() / 1000);
+      const d = this.cDigits;
+      if (second !== this.cSecond) {
+        // Render once per second into cDigits (decimal() writes into out; copy from there).
+        const end = this.decimal(p, second);
+        this.cLength = end - p;
+        for (let i = 0; i < this.cLength; i++) d[i] = o[p + i];
+        this.cSecond = this.cLength <= d.length ? second : -1;
+      } else for (let i = 0; i < this.cLength; i++) o[p + i] = d[i];
+      p += this.cLength;
     }
     if (destination !== undefined) {
       o[p++] = 0x2c; o[p++] = 0x64; o[p++] = 0x3a; // ,d:

@@ -1,10 +1,24 @@
 // Streaming sentence framer for the Beidou terminal's UART stream.
 //
 // Fed byte chunks of any size (UART drivers deliver arbitrary splits). A text unit
-// starts on '$' or '!' and ends on CR or LF (so CR LF, LF and CR CR LF all work);
-// a start character inside a unit restarts framing there, so garbage can never
-// swallow the sentence that follows it. Checksums are checked over bytes because
-// RDSS text may carry raw GB2312 bytes >= 0x80.
+// starts on '$' or '!' and ends on CR or LF (so CR LF, LF and CR CR LF all work).
+// Checksums are checked over bytes because RDSS text may carry raw GB2312 bytes
+// >= 0x80.
+//
+// Start characters inside a line (docs/framing.md): some Beidou terminals put a
+// short message into $BDTXR as raw text, so '$', '!', '*', ',' and '\' may stand
+// inside the fields. A start character inside a unit therefore does not cut it:
+// the framer keeps the earlier candidate and records the later start. At the line
+// end it takes the EARLIEST start from which the rest of the line is a valid
+// sentence (address of 2+ upper-case letters/digits, checksum from the last "*HH"
+// over everything before it); each start before that one is a `truncated` unit, as
+// before. If none is valid, the candidates before the last start are `truncated`
+// and the last one gets the usual verdict; so noise followed by a real sentence
+// still gives that sentence (unless the whole line happens to validate too: a 1 in
+// 256 chance the doc discusses). The line limit bounds it all: when the buffer is
+// full, the earliest candidate (which can no longer be valid) is dropped as
+// `truncated`. A control byte ends the line as before (`badCharacter`, or an RDSS
+// 4.0 frame starting at the last start). Parsing is in place in one buffer.
 //
 // RDSS 4.0 binary frames also begin with '$': '$' + 4-letter command + 16-bit
 // big-endian total length + payload + XOR of all preceding bytes. They are told
@@ -23,8 +37,8 @@ export type RejectReason =
   | "badChecksum" // *HH present but wrong, or not two hex digits
   | "noChecksum" // no *HH at the end
   | "tooLong" // longer than maxLength; cut and skipped to the next start
-  | "badCharacter" // control character inside a unit, or '*' / '\\' inside the fields
-  | "truncated" // a new start character (or end of input) before the line end
+  | "badCharacter" // control character inside a unit, or '*' / '\\' inside the address
+  | "truncated" // a later start character gave the sentence (or the line ended without one), or end of input
   | "badAddress" // address field not 2+ upper-case letters/digits
   | "binaryLength" // RDSS 4.0 frame with an impossible length field
   | "binaryChecksum"; // RDSS 4.0 frame whose XOR does not match
@@ -38,7 +52,7 @@ export interface FramerCounters {
   bytes: number;
   /** Bytes outside any unit (binary protocols, line noise). */
   noiseBytes: number;
-  /** Units started ('$'/'!' seen in hunting state, or restarts). */
+  /** Units: candidate lines resolved (a start character inside a delivered sentence is not a unit of its own). */
   units: number;
   sentences: number;
   frames: number;
@@ -106,6 +120,8 @@ export class SentenceFramer {
   private readonly binaryFrames: boolean;
   private readonly buf: Uint8Array;
   private len = 0;
+  /** Index in buf of the last start character of the line (0: none after the first). */
+  private lastStart = 0;
   private state = HUNT;
   private frameLength = 0;
   /** Bytes to frame again after a false binary frame, consumed before the caller's chunk. */
@@ -178,7 +194,10 @@ export class SentenceFramer {
       this.falseFrame(TRUNCATED);
       this.feed(this.buf, 0, 0);
     }
-    if (this.state === TEXT) this.reject(TRUNCATED);
+    if (this.state === TEXT) {
+      while (this.lastStart > 0) this.dropFirst();
+      this.reject(TRUNCATED);
+    }
     this.state = HUNT;
     this.len = 0;
   }
@@ -211,25 +230,40 @@ export class SentenceFramer {
     }
     // TEXT
     if (c === CR || c === LF) return this.endText();
+    const max = this.buf.length;
     if (c === DOLLAR || c === BANG) {
-      this.reject(TRUNCATED);
-      return this.begin(c);
-    }
-    if (this.len === 5 && this.binaryFrames && c < 0x20 && this.buf[0] === DOLLAR &&
-        COMMAND_KEYS.has(commandKey(this.buf[1], this.buf[2], this.buf[3], this.buf[4]))) {
-      this.state = BINARY;
+      // Kept inside the line: raw text may hold it. Decided at the line end.
+      if (this.len >= max) {
+        this.makeRoom();
+        if (this.len >= max) {
+          this.reject(TRUNCATED);
+          return this.begin(c);
+        }
+      }
+      this.lastStart = this.len;
       this.buf[this.len++] = c;
       return;
     }
     if (c < 0x20 || c === 0x7f) {
+      // A control byte ends the line: no candidate before the last start survives it.
+      while (this.lastStart > 0) this.dropFirst();
+      if (this.len === 5 && this.binaryFrames && c < 0x20 && this.buf[0] === DOLLAR &&
+          COMMAND_KEYS.has(commandKey(this.buf[1], this.buf[2], this.buf[3], this.buf[4]))) {
+        this.state = BINARY;
+        this.buf[this.len++] = c;
+        return;
+      }
       this.reject(BAD_CHARACTER);
       this.state = HUNT;
       return;
     }
-    if (this.len >= this.buf.length) {
-      this.reject(TOO_LONG);
-      this.state = SKIP;
-      return;
+    if (this.len >= max) {
+      this.makeRoom();
+      if (this.len >= max) {
+        this.reject(TOO_LONG);
+        this.state = SKIP;
+        return;
+      }
     }
     this.buf[this.len++] = c;
   }
@@ -238,10 +272,71 @@ export class SentenceFramer {
     this.counters.units++;
     this.buf[0] = c;
     this.len = 1;
+    this.lastStart = 0;
     this.state = TEXT;
   }
 
+  /** The buffer is full: drop the earliest candidates (longer than the limit, so never valid). */
+  private makeRoom(): void {
+    while (this.len >= this.buf.length && this.lastStart > 0) this.dropFirst();
+  }
+
+  /**
+   * Split off the line's first candidate, up to the next start character, as a
+   * `truncated` unit (what it is when a later start wins) and move the rest to the
+   * front of the buffer. Returns the number of bytes dropped. Needs lastStart > 0.
+   */
+  private dropFirst(): number {
+    const b = this.buf;
+    let p = 1;
+    while (b[p] !== DOLLAR && b[p] !== BANG) p++;
+    this.counters.units++;
+    this.count(TRUNCATED, p);
+    b.copyWithin(0, p, this.len);
+    this.len -= p;
+    this.lastStart -= p;
+    return p;
+  }
+
+  /**
+   * Index of the earliest start character from which buf[..len) is a valid
+   * sentence, or -1. One pass: the XOR from start s is the whole line's XOR with
+   * the XOR of buf[1..s] taken out.
+   */
+  private firstValidStart(): number {
+    const b = this.buf, n = this.len, end = n - 3;
+    if (n < 4 || b[end] !== STAR) return -1;
+    const sum = hexByte(b, n - 2);
+    if (sum < 0) return -1;
+    const total = xorRange(b, 1, end);
+    let head = 0;
+    for (let s = 0; s < end; s++) {
+      const c = b[s];
+      if (s > 0) head ^= c;
+      if ((s === 0 || c === DOLLAR || c === BANG) && (total ^ head) === sum && this.addressEnd(s, end) > s + 2) return s;
+    }
+    return -1;
+  }
+
+  /** End of the address (upper-case letters and digits) after buf[s], or -1 at any other byte. */
+  private addressEnd(s: number, end: number): number {
+    const b = this.buf;
+    let k = s + 1;
+    while (k < end && b[k] !== COMMA) {
+      const a = b[k];
+      if (!((a >= 0x41 && a <= 0x5a) || (a >= 0x30 && a <= 0x39))) return -1;
+      k++;
+    }
+    return k;
+  }
+
   private endText(): void {
+    if (this.lastStart > 0) {
+      // Earliest valid candidate, else the last start gets the usual verdict.
+      let j = this.firstValidStart();
+      if (j < 0) j = this.lastStart;
+      while (j > 0) j -= this.dropFirst();
+    }
     const b = this.buf, n = this.len;
     this.state = HUNT;
     if (n < 4) return this.reject(n === 1 ? TRUNCATED : NO_CHECKSUM);
@@ -252,7 +347,9 @@ export class SentenceFramer {
       // A '*' among the last three bytes is a mangled checksum rather than a missing one.
       return this.reject(b[n - 2] === STAR || b[n - 1] === STAR ? BAD_CHECKSUM : NO_CHECKSUM);
     }
-    // Address: upper-case letters and digits up to the first ',' or '*'.
+    // Address: upper-case letters and digits up to the first ',' or the checksum.
+    // The fields after it may hold anything but control bytes (raw-text messages);
+    // the encoder decides how such a sentence goes on the wire.
     let k = 1;
     while (k < n - 3 && b[k] !== COMMA) {
       const a = b[k];
@@ -260,19 +357,21 @@ export class SentenceFramer {
       k++;
     }
     if (k < 3) return this.reject(BAD_ADDRESS);
-    // '*' and '\' are delimiters (checksum, TAG block): inside the fields they would
-    // corrupt the sentence for every receiver downstream.
-    for (; k < n - 3; k++) if (b[k] === STAR || b[k] === BACKSLASH) return this.reject(BAD_CHARACTER);
     this.counters.sentences++;
     this.len = 0;
     this.onSentence(b, n);
   }
 
+  /** Reject the whole buffer as one unit. */
   private reject(reason: RejectReason): void {
     const n = this.len;
+    this.len = 0;
+    this.count(reason, n);
+  }
+
+  private count(reason: RejectReason, n: number): void {
     this.counters.rejected++;
     this.counters[reason]++;
-    this.len = 0;
     if (this.onReject) this.onReject(reason, this.buf, n);
   }
 

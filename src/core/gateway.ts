@@ -12,7 +12,8 @@
 import { SentenceFramer, type FramerCounters, type RejectReason } from "./framer";
 import { Iec450Encoder, type DatagramViews, type EncoderCounters } from "./encoder";
 import { Router } from "./router";
-import { GROUPS, GROUP_COUNT } from "./groups";
+import { GROUPS, GROUP_COUNT, BAM1 } from "./groups";
+import { FilterError, SentenceFilter, filterError } from "./filter";
 import { asciiBytes } from "./checksum";
 import { EventLog } from "./eventlog";
 import type { GatewayConfig } from "./config";
@@ -25,7 +26,7 @@ export type UnitKind = "sentence" | "frame" | "reject";
 // Unit kinds as module constants: on XS a string literal in evaluated bytecode is
 // copied into a new chunk each time it runs (XS_CODE_STRING), so the per-unit calls
 // pass these instead of literals.
-const UNIT_SENTENCE: UnitKind = "sentence", UNIT_FRAME: UnitKind = "frame", UNIT_REJECT: UnitKind = "reject";
+export const UNIT_SENTENCE: UnitKind = "sentence", UNIT_FRAME: UnitKind = "frame", UNIT_REJECT: UnitKind = "reject";
 
 export interface GatewayCounters {
   /** Sentences forwarded to the encoder (valid text + converted 4.0 frames). */
@@ -45,6 +46,11 @@ export interface GatewayCounters {
   /** Serial device lost and reopened (host: terminal unplugged). */
   serialErrors: number;
   serialReopens: number;
+  /** Sentences the output filter (outFilter) held back. */
+  filtered: number;
+  /** Sentences dropped by the maxRate ceiling, total and per transmission group index. */
+  rateDropped: number;
+  rateDroppedPerGroup: number[];
 }
 
 export interface GatewayOptions {
@@ -56,6 +62,8 @@ export interface GatewayOptions {
   clock: Clock;
   timers?: Timers;
   log?: LogSink;
+  /** The system log, when the caller makes it (then `log` is not used); default: a 64-event ring feeding `log`. */
+  events?: EventLog;
   /** Every framed unit, before routing: decoders and device state plug in here. */
   onUnit?(kind: UnitKind, bytes: Uint8Array, length: number, reason?: RejectReason): void;
   /**
@@ -67,6 +75,8 @@ export interface GatewayOptions {
   onDatagram?(bytes: Uint8Array, length: number, group: number): void;
   /** d: for a sentence from the terminal: answers to a network command go to the requesting SFI (src/core/netside.ts). */
   destinationFor?(bytes: Uint8Array, length: number): string | undefined;
+  /** Field limits of free-text sentences (EncoderOptions.fieldLimits; the Beidou wiring gives them). */
+  fieldLimits?: Readonly<Record<string, number>>;
   /** How datagrams are handed to the socket: see EncoderOptions.datagramViews ("cache" on Node). */
   datagramViews?: DatagramViews;
   /** Delay before reopening a failed serial device, ms. */
@@ -89,6 +99,9 @@ export class Gateway {
   readonly router: Router;
   readonly events: EventLog;
   readonly counters: GatewayCounters;
+  /** outFilter (terminal -> network) and inFilter (network commands -> terminal, used by netside.ts); set() installs new rules live. */
+  readonly outFilter: SentenceFilter;
+  readonly inFilter: SentenceFilter;
   /** Monotonic ms of the last valid unit from the terminal (0: none yet). */
   lastUnitTime = 0;
   readonly startTime: number;
@@ -100,6 +113,9 @@ export class Gateway {
   private readonly rx = new Uint8Array(RX_CHUNK);
   private readonly converted: Uint8Array;
   private currentGroup = 0;
+  // maxRate: sentences counted per group in the current whole second of the clock.
+  private readonly rateSecond = new Float64Array(GROUP_COUNT + 1).fill(-1);
+  private readonly rateCount = new Float64Array(GROUP_COUNT + 1);
   private running = false;
   /** Serial port failed and not yet proven open again. */
   private serialDown = false;
@@ -117,20 +133,21 @@ export class Gateway {
     this.config = options.config;
     this.clock = options.clock;
     this.startTime = options.clock.monotonic();
-    this.events = new EventLog({ clock: options.clock, capacity: 64, onEvent: (e) => options.log?.(`${e.code}: ${e.text}`) });
+    this.events = options.events ?? new EventLog({ clock: options.clock, capacity: 64, onEvent: (e) => options.log?.(`${e.code}: ${e.text}`) });
     this.router = new Router(this.config.groupMap);
     this.counters = {
       forwarded: 0, datagrams: 0, sendErrors: 0, perGroup: new Array<number>(GROUP_COUNT + 1).fill(0),
       framesNotConverted: 0, uartQueued: 0, uartWritten: 0, uartDropped: 0, uartBytes: 0, serialErrors: 0, serialReopens: 0,
+      filtered: 0, rateDropped: 0, rateDroppedPerGroup: new Array<number>(GROUP_COUNT + 1).fill(0),
     };
+    this.outFilter = new SentenceFilter({ clock: this.clock, rules: this.config.outFilter });
+    this.inFilter = new SentenceFilter({ clock: this.clock, rules: this.config.inFilter });
     this.converted = new Uint8Array(this.config.maxLine);
     this.encoder = new Iec450Encoder({
-      sfi: this.config.sfi,
+      ...this.config,
       clock: this.clock,
-      tagTime: this.config.tagTime,
-      overlong: this.config.overlong,
-      propMfr: this.config.propMfr,
       datagramViews: options.datagramViews,
+      fieldLimits: options.fieldLimits,
       onDatagram: (bytes, length) => this.send(bytes, length),
     });
     this.framer = new SentenceFramer({
@@ -152,6 +169,23 @@ export class Gateway {
         if (this.options.onUnit) this.options.onUnit(UNIT_REJECT, bytes, length, reason);
       },
     });
+  }
+
+  /**
+   * Take the live settings now in `config` (src/console/settings.ts, apply "live"):
+   * the encoder's SFI, c: and overlong policy, the router's group map and the two
+   * filters (recompiled only when their rules changed, so their counters survive other
+   * changes). Values the gateway reads at each use (uartQueue, startupCmds, maxRate)
+   * need nothing here. Throws when a value cannot be used; nothing has changed then.
+   */
+  retune(): void {
+    const c = this.config;
+    const bad = filterError(c.outFilter) ?? filterError(c.inFilter);
+    if (bad) throw new FilterError(bad);
+    this.router.apply(c.groupMap); // checks everything before it changes anything
+    this.encoder.retune(c);
+    this.outFilter.update(c.outFilter);
+    this.inFilter.update(c.inFilter);
   }
 
   get framerCounters(): FramerCounters {
@@ -185,18 +219,56 @@ export class Gateway {
     this.framer.feed(bytes, start, end);
   }
 
-  /** Encode and send one checksum-valid sentence; `destination` adds d:. */
+  /**
+   * Encode and send one checksum-valid sentence; `destination` adds d:. The output
+   * filter and the rate ceiling apply, except to answers to network commands (they
+   * have a destination) and to alerts on BAM1.
+   */
   forward(bytes: Uint8Array, length: number, destination?: string): void {
-    this.counters.forwarded++;
-    this.currentGroup = this.router.route(bytes, length);
-    this.encoder.encode(bytes, length, destination);
-  }
-
-  /** Send a sentence on an explicit group (alerts on BAM1, answers), bypassing the router. */
-  forwardTo(group: number, bytes: Uint8Array, length: number, destination?: string): void {
+    const group = this.router.route(bytes, length);
+    const exempt = destination !== undefined || group === BAM1;
+    if (!exempt && !this.outFilter.pass(bytes, 0, length)) {
+      this.counters.filtered++;
+      return;
+    }
+    if (!this.rateAllows(group, exempt)) return;
     this.counters.forwarded++;
     this.currentGroup = group;
     this.encoder.encode(bytes, length, destination);
+  }
+
+  /** Send a sentence on an explicit group (alerts on BAM1, answers), bypassing the router, the filter and the rate ceiling. */
+  forwardTo(group: number, bytes: Uint8Array, length: number, destination?: string): void {
+    this.rateAllows(group, true);
+    this.counters.forwarded++;
+    this.currentGroup = group;
+    this.encoder.encode(bytes, length, destination);
+  }
+
+  /**
+   * maxRate: at most maxRate sentences per group in each whole second of the clock;
+   * beyond it the newest are dropped and counted. Exempt sentences are counted in the
+   * second but never dropped. Read from config at each use, so a change applies at once.
+   */
+  private rateAllows(group: number, exempt: boolean): boolean {
+    const max = this.config.maxRate;
+    if (!(max > 0)) return true;
+    const second = Math.floor(this.clock.monotonic() / 1000);
+    if (this.rateSecond[group] !== second) {
+      this.rateSecond[group] = second;
+      this.rateCount[group] = 0;
+    }
+    if (!exempt && this.rateCount[group] >= max) {
+      const c = this.counters;
+      c.rateDropped++;
+      c.rateDroppedPerGroup[group]++;
+      // First drop, then every 1000th: a steady overload cannot flood the log (the BAM alert says it lasts).
+      if (c.rateDropped === 1 || c.rateDropped % 1000 === 0)
+        this.events.add("net.rate", `maxRate ${max}/s reached on ${GROUPS[group].name}: newest sentences dropped (${c.rateDropped} so far)`);
+      return false;
+    }
+    this.rateCount[group]++;
+    return true;
   }
 
   private send(bytes: Uint8Array, length: number): void {
@@ -324,7 +396,8 @@ export class Gateway {
       if (!crlf) { bytes[n] = 0x0d; bytes[n + 1] = 0x0a; }
     }
     let kept = true;
-    if (this.queue.length >= this.config.uartQueue) {
+    // A loop: uartQueue is live, and may have been lowered below the queue's length.
+    while (this.queue.length >= this.config.uartQueue) {
       this.queue.shift();
       this.counters.uartDropped++;
       kept = false;
@@ -393,6 +466,8 @@ export class Gateway {
       rejects[k] = f[k];
     const perGroup: Record<string, number> = {};
     for (let i = 1; i < c.perGroup.length; i++) if (c.perGroup[i]) perGroup[GROUPS[i].name] = c.perGroup[i];
+    const rateDroppedPerGroup: Record<string, number> = {};
+    for (let i = 1; i < c.rateDroppedPerGroup.length; i++) if (c.rateDroppedPerGroup[i]) rateDroppedPerGroup[GROUPS[i].name] = c.rateDroppedPerGroup[i];
     return {
       bytesIn: f.bytes, noiseBytes: f.noiseBytes, unitsIn: f.units, sentencesIn: f.sentences, framesIn: f.frames,
       rejected: f.rejected, rejects,
@@ -401,6 +476,7 @@ export class Gateway {
       carrierLines: e.carrierLines, framesNotConverted: c.framesNotConverted,
       uartQueued: c.uartQueued, uartWritten: c.uartWritten, uartDropped: c.uartDropped, uartBytes: c.uartBytes,
       serialErrors: c.serialErrors, serialReopens: c.serialReopens,
+      filtered: c.filtered, outFilter: this.outFilter.counts(), rateDropped: c.rateDropped, rateDroppedPerGroup,
     };
   }
 }

@@ -255,7 +255,7 @@ export function tagText(s: ReceivedSentence): string {
 
 export class Iec450Receiver {
   readonly counters: ReceiverCounters = newCounters();
-  private readonly ownKey: number;
+  private ownKey: number;
   private destinationFilter: boolean;
   private readonly ignoreOwn: boolean;
   private readonly window: number;
@@ -268,6 +268,13 @@ export class Iec450Receiver {
   private readonly sources = new Map<number, SourceState>();
   private tick = 0;
   private readonly result: Verdict = { verdict: "discard", reason: null, token: null, line: 0, sentences: [], notes: 0 };
+
+  /** A new own SFI (live setting sfi): the d: filter and own-source drop use it from the next datagram. */
+  setOwnSfi(sfi: string): void {
+    const key = sfiKeyOf(sfi);
+    if (key < 0) throw new RangeError("ownSfi is not a conformant SFI (ccxxxx): " + sfi);
+    this.ownKey = key;
+  }
 
   constructor(options: ReceiverOptions = {}) {
     this.ownKey = options.ownSfi ? sfiKeyOf(options.ownSfi) : -1;

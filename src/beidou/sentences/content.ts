@@ -2,6 +2,10 @@
 //   mode 0 Chinese: raw GB2312 bytes (>= 0x80) in the sentence;
 //   mode 1 code:    hex digits, 4 bits each; an odd count leaves a half byte;
 //   mode 2 mixed:   "A4" then the payload bytes as hex ("A4A0..." is a position report).
+// Some terminals put a code/mixed message in as raw text instead (GB2312 and ASCII as
+// typed, docs/framing.md): content that cannot be hex for its mode (a byte that is not
+// a hex digit, or mixed mode without "A4") is taken as raw text, like Chinese mode.
+// The content is the last field: it runs to the checksum '*', commas included.
 // Decoded bytes go to a preallocated buffer owned by the record.
 
 import type { Fields } from "../fields";
@@ -24,6 +28,18 @@ export class Content {
   oddNibble = false;
   /** Mixed mode payload starting with A0 (position report). */
   positionReport = false;
+  /** Code/mixed mode sent as raw text rather than hex (data = the bytes as sent). */
+  rawText = false;
+}
+
+/** Copy the content as sent (Chinese mode, raw text). */
+function copyRaw(c: Content): string | null {
+  const n = c.end - c.start;
+  if (n > CONTENT_MAX) return "message content too long";
+  const b = c.bytes;
+  for (let k = 0; k < n; k++) c.data[k] = b[c.start + k];
+  c.length = n;
+  return null;
 }
 
 /** Decode field i of f in transfer mode `mode` into c; returns null or an error reason. */
@@ -35,32 +51,31 @@ export function decodeContent(f: Fields, i: number, mode: number, c: Content): s
   c.length = 0;
   c.oddNibble = false;
   c.positionReport = false;
+  c.rawText = false;
   const b = f.bytes;
-  if (mode === MODE_CHINESE) {
-    const n = c.end - c.start;
-    if (n > CONTENT_MAX) return "message content too long";
-    for (let k = 0; k < n; k++) c.data[k] = b[c.start + k];
-    c.length = n;
-    return null;
-  }
+  if (mode === MODE_CHINESE) return copyRaw(c);
+  if (mode !== MODE_CODE && mode !== MODE_MIXED) return "transfer mode not 0, 1 or 2";
   let k = c.start;
+  let hex = true;
+  for (let j = k; j < c.end; j++) if (hexDigit(b[j]) < 0) { hex = false; break; }
+  if (mode === MODE_MIXED && (c.end - k < 2 || hexDigit(b[k]) !== 10 || hexDigit(b[k + 1]) !== 4)) hex = false;
+  if (!hex && c.end > c.start) {
+    c.rawText = true;
+    return copyRaw(c);
+  }
   if (mode === MODE_MIXED) {
-    if (c.end - k < 2 || hexDigit(b[k]) !== 10 || hexDigit(b[k + 1]) !== 4) return "mixed-mode content does not start with A4";
+    if (!hex) return "mixed-mode content does not start with A4"; // empty
     k += 2;
-  } else if (mode !== MODE_CODE) return "transfer mode not 0, 1 or 2";
+  }
   const digits = c.end - k;
   if ((digits + 1) >> 1 > CONTENT_MAX) return "message content too long";
   if (mode === MODE_MIXED && digits & 1) return "mixed-mode content has an odd number of hex digits";
   let n = 0;
   for (; k + 1 < c.end; k += 2) {
-    const h = hexDigit(b[k]), l = hexDigit(b[k + 1]);
-    if (h < 0 || l < 0) return "message content is not hex";
-    c.data[n++] = (h << 4) | l;
+    c.data[n++] = (hexDigit(b[k]) << 4) | hexDigit(b[k + 1]);
   }
   if (k < c.end) {
-    const h = hexDigit(b[k]);
-    if (h < 0) return "message content is not hex";
-    c.data[n++] = h << 4;
+    c.data[n++] = hexDigit(b[k]) << 4;
     c.oddNibble = true;
   }
   c.length = n;

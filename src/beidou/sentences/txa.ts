@@ -16,6 +16,7 @@ export class TXA {
 export const TXA_KIND: SentenceKind<TXA> = {
   kind: "TXA",
   formatter: "TXA",
+  textField: 4,
   create: () => new TXA(),
   decode(f: Fields, t: TXA): string | null {
     if (f.count < 4) return "TXA needs 4 fields";
@@ -28,7 +29,7 @@ export const TXA_KIND: SentenceKind<TXA> = {
   },
   json: (t, ctx) => ({
     to: addr7(t.destinationId), commType: n(t.commType), urgent: t.commType === 0, mode: n(t.mode),
-    payload: contentRaw(t.content), data: contentHex(t.content), oddNibble: t.content.oddNibble,
+    payload: contentRaw(t.content), data: contentHex(t.content), oddNibble: t.content.oddNibble, rawText: t.content.rawText,
     text: contentText(t.content, ctx.decodeText) ?? null,
   }),
 };

@@ -32,6 +32,7 @@ export function hhmmString(v: number): string | null {
 export const TXR_KIND: SentenceKind<TXR> = {
   kind: "TXR",
   formatter: "TXR",
+  textField: 5,
   create: () => new TXR(),
   decode(f: Fields, t: TXR): string | null {
     if (f.count < 5) return "TXR needs 5 fields";
@@ -46,7 +47,7 @@ export const TXR_KIND: SentenceKind<TXR> = {
   },
   json: (t, ctx) => ({
     infoType: n(t.infoType), from: addr7(t.senderId), mode: n(t.mode), sendTime: hhmmString(t.sendTime),
-    payload: contentRaw(t.content), data: contentHex(t.content), oddNibble: t.content.oddNibble,
+    payload: contentRaw(t.content), data: contentHex(t.content), oddNibble: t.content.oddNibble, rawText: t.content.rawText,
     positionReport: t.content.positionReport, text: contentText(t.content, ctx.decodeText) ?? null,
   }),
 };

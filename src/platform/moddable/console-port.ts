@@ -24,8 +24,6 @@ export interface ConsolePortOptions {
   receive: number;
   transmit: number;
   baud: number;
-  /** Bytes typed by the user (the view is reused: copy what you keep). */
-  onInput(bytes: Uint8Array, length: number): void;
   /** Most output bytes held while the UART is busy. */
   maxQueued?: number;
 }
@@ -39,9 +37,16 @@ export class ConsolePort {
   private head = 0; // bytes of queue[0] already written
   private writable = 0;
   private readonly maxQueued: number;
+  /** Bytes typed by the user (the view is reused: copy what you keep); see connect(). */
+  private input: (bytes: Uint8Array, start: number, end: number) => void = () => {};
 
   constructor(private readonly o: ConsolePortOptions) {
     this.maxQueued = o.maxQueued ?? 8192;
+  }
+
+  /** Where typed bytes go (the console; ConsoleChannel of src/app/assemble.ts). */
+  connect(input: (bytes: Uint8Array, start: number, end: number) => void): void {
+    this.input = input;
   }
 
   open(): void {
@@ -55,7 +60,7 @@ export class ConsolePort {
         for (;;) {
           const n = this.read(self.rx);
           if (!n) break;
-          self.o.onInput(self.rx, n as number);
+          self.input(self.rx, 0, n as number);
         }
       },
       onWritable(bytes: number) {

@@ -9,12 +9,8 @@
 // retried; none stops the UART path.
 
 import Instrumentation from "instrumentation";
-import { Gateway } from "core/gateway";
-import { NetworkSide } from "core/netside";
+import { App } from "app/assemble";
 import type { GatewayConfig } from "core/config";
-import { gatewayHooks, UNIT_SENTENCE } from "beidou/wiring";
-import { Console } from "console/console";
-import { GatewayConsoleHost } from "console/gateway-host";
 import { loadSettings } from "console/persist";
 import { defaultConfig, validateConfig } from "console/settings";
 import { readBoard, type UartPins } from "./board";
@@ -77,91 +73,57 @@ export default function main(): void {
   }
 
   const term = terminalPins(board.terminal, board.terminalAlt, config.baud);
-  // Only the gateway (TAG c:, its event log) runs on the terminal-corrected wall clock. The
-  // device state, network side and console compare wall times with each other (fix age,
-  // no-fix alert): they keep the uncorrected one, which never steps under them.
+  // Only the gateway (TAG c:, its event-log stamps) runs on the terminal-corrected wall clock.
+  // The device state, network side and console compare wall times with each other (fix age,
+  // the no-fix alert): they keep the uncorrected one, which never steps under them.
   const ageClock = { now: () => Date.now(), monotonic: () => clock.monotonic() };
-  const hooks = gatewayHooks({ clock: ageClock, silentAfter: config.alSilentS, noFixAfter: config.alNoFixS, checksumPercent: config.alCsumPct });
   const link = new EthernetLink(
     { mode: config.ipMode, address: config.ipAddr, mask: config.ipMask, gateway: config.ipGateway },
     timers,
     log,
   );
   const udpStats: LinkUdpStats = { opens: 0, openFailures: 0, joinFailures: 0 };
-  let con: Console | undefined;
-  let net: NetworkSide | undefined;
-
-  const gw = new Gateway({
-    config,
-    clock,
-    timers,
-    // Every log line also goes to syslog when configured (network side, issue 4).
-    log: (line) => { log(line); net?.logLine(line); },
-    // Answers to network commands carry d: = requesting SFI; optional legacy plain copy.
-    destinationFor: (b, n) => net?.destinationFor(b, n),
-    onDatagram: (b, n) => net?.onDatagram(b, n),
-    onUnit: (kind, bytes, length, reason) => {
-      hooks.onUnit(kind, bytes, length, reason);
-      if (kind === UNIT_SENTENCE && con) con.terminalSentence(bytes, length);
-    },
-    convertFrame: hooks.convertFrame,
+  const port = new ConsolePort({ io: Serial, ...board.console });
+  const app = new App({
+    config, settings: { store, loaded }, clock: ageClock, utcClock: clock, timers, log,
     // Moddable's Serial has the ECMA-419 shape the core declares; the option types
     // differ only in what each side makes optional.
     serial: { io: Serial, ...term.pins, baud: config.baud },
-    udp: { io: linkUdpClass(link, timers, log, udpStats), timeToLive: config.ttl },
+    // Sending socket and network side, through the link-aware UDP class.
+    udp: { io: linkUdpClass(link, timers, log, udpStats) },
+    platform: {
+      reboot: restart,
+      heap: heapFigures,
+      clockSource: () => clock.source === "" ? "not set (no valid RMC/ZDA from the terminal yet; no SNTP server setting)" : `set from the ${clock.source}'s RMC/ZDA, now ${new Date(clock.now()).toISOString()}`,
+      network: () => ({
+        link: `${link.state} (udp opens ${udpStats.opens}, open failures ${udpStats.openFailures})`,
+        address: link.address() || (config.ipMode === "static" ? config.ipAddr + " (not up)" : "dhcp (none yet)"),
+      }),
+    },
+    console: { channel: port, banner: `bd450 ${config.sfi} on ${board.name} console` },
+    problems: [
+      ...board.problems.map((p) => ["board.config", p] as const),
+      ...loaded.problems.map((p) => ["settings.bad", p] as const),
+      ...invalid.map((p) => ["settings.bad", `${p}; running on defaults`] as const),
+      ...(term.note ? [["serial.port", term.note] as const] : []),
+    ],
   });
-  hooks.attach({ events: gw.events, timers });
+  try {
+    port.open();
+  } catch (e) {
+    app.events.add("console.port", `console ${board.console.device ?? "UART" + board.console.port} failed: ${(e as Error).message}`);
+  }
+  app.start();
   // The wall clock (TAG c:) from the terminal's own time: RMC/ZDA date and time while the
   // RNSS fix is valid (checked once a second; steps only when off by more than 1 s).
-  const st = hooks.wiring.state;
+  const st = app.beidou.state;
   timers.set(() => {
     if (!(Date.now() - st.lastValidFixAt < 1500)) return;
     const utc = utcOf(st.fixYear, st.fixMonth, st.fixDay, st.fixTime);
     const before = clock.now();
-    if (clock.setFrom(utc, "terminal")) gw.events.add("clock.set", `clock set from the terminal's time (was off by ${Math.round((utc - before) / 1000)} s)`);
+    if (clock.setFrom(utc, "terminal")) app.events.add("clock.set", `clock set from the terminal's time (was off by ${Math.round((utc - before) / 1000)} s)`);
   }, 1000, true);
-  // Network side: command groups + CAM1/CAM2 received through the same link-aware UDP class.
-  net = new NetworkSide({ gateway: gw, clock: ageClock, timers, device: hooks.wiring.state, udp: { io: linkUdpClass(link, timers, log, udpStats) } });
-  for (const p of board.problems) gw.events.add("board.config", p);
-  for (const p of loaded.problems) gw.events.add("settings.bad", p);
-  for (const p of invalid) gw.events.add("settings.bad", `${p}; running on defaults`);
-  if (term.note) gw.events.add("serial.port", term.note);
-  gw.start();
-  net.start();
-  link.onChange((state) => gw.events.add("net.link", `Ethernet ${state}${state === "ready" ? " " + link.address() : ""}`));
+  link.onChange((state) => app.events.add("net.link", `Ethernet ${state}${state === "ready" ? " " + link.address() : ""}`));
   link.start();
-
-  const port = new ConsolePort({
-    io: Serial,
-    ...board.console,
-    onInput: (bytes, length) => con?.receive(bytes, 0, length),
-  });
-  const host = new GatewayConsoleHost({
-    gateway: gw,
-    state: hooks.wiring.state,
-    store,
-    loaded,
-    clock: ageClock,
-    reboot: restart,
-    heap: heapFigures,
-    clockSource: () => clock.source === "" ? "not set (no valid RMC/ZDA from the terminal yet; no SNTP server setting)" : `set from the ${clock.source}'s RMC/ZDA, now ${new Date(clock.now()).toISOString()}`,
-    network: () => ({
-      link: `${link.state} (udp opens ${udpStats.opens}, open failures ${udpStats.openFailures})`,
-      address: link.address() || (config.ipMode === "static" ? config.ipAddr + " (not up)" : "dhcp (none yet)"),
-    }),
-  });
-  con = new Console({
-    host,
-    write: (b) => port.write(b),
-    clock,
-    timers,
-    banner: `bd450 ${config.sfi} on ${board.name} console`,
-  });
-  try {
-    port.open();
-    con.start();
-  } catch (e) {
-    gw.events.add("console.port", `console ${board.console.device ?? "UART" + board.console.port} failed: ${(e as Error).message}`);
-  }
   log(`bd450 (${hostName}): terminal ${term.pins.device ?? "UART" + term.pins.port} @ ${config.baud}, console ${board.console.device ?? "UART" + board.console.port}, ${config.ipMode === "static" ? config.ipAddr : "dhcp"}`);
 }

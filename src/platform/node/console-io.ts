@@ -12,6 +12,8 @@ import type { SerialInstance } from "../../core/io";
 
 export interface ConsoleIO {
   write(bytes: Uint8Array): void;
+  /** Where typed bytes go from now on (the console of the running gateway; replaced on reboot). */
+  connect(input: (bytes: Uint8Array, start: number, end: number) => void): void;
   close(): void;
   /** Output bytes dropped because the queue was full. */
   readonly dropped: number;
@@ -21,18 +23,23 @@ export interface ConsoleIOOptions {
   /** "stdio" or a tty/pty path. */
   target: string;
   baud?: number;
-  onData(bytes: Uint8Array): void;
   /** Device events for the system log. */
   log?(text: string): void;
 }
 
 const QUEUE_MAX = 64 * 1024;
 
+type Input = (bytes: Uint8Array, start: number, end: number) => void;
+
 export function openConsoleIO(o: ConsoleIOOptions): ConsoleIO {
-  return o.target === "stdio" ? stdioConsole(o) : deviceConsole(o);
+  let input: Input = () => {};
+  const onData = (b: Uint8Array) => input(b, 0, b.length);
+  const io = o.target === "stdio" ? stdioConsole(o, onData) : deviceConsole(o, onData);
+  io.connect = (i) => { input = i; };
+  return io;
 }
 
-function stdioConsole(o: ConsoleIOOptions): ConsoleIO {
+function stdioConsole(o: ConsoleIOOptions, data: (b: Uint8Array) => void): ConsoleIO {
   const stdin = process.stdin;
   // Raw mode: the line editor does echo and editing itself, as on a serial line. Raw
   // mode also turns off the terminal's signal keys, so Ctrl-C is handed back to the
@@ -43,11 +50,11 @@ function stdioConsole(o: ConsoleIOOptions): ConsoleIO {
   const onData = (b: Buffer) => {
     const i = tty ? b.indexOf(0x03) : -1;
     if (i >= 0) {
-      if (i > 0) o.onData(new Uint8Array(b.buffer, b.byteOffset, i));
+      if (i > 0) data(new Uint8Array(b.buffer, b.byteOffset, i));
       process.kill(process.pid, "SIGINT");
       return;
     }
-    o.onData(new Uint8Array(b.buffer, b.byteOffset, b.length));
+    data(new Uint8Array(b.buffer, b.byteOffset, b.length));
   };
   // Input closed (no terminal, /dev/null under a service manager): the gateway runs on.
   const onEnd = () => o.log?.("console: standard input closed; the gateway keeps running without a console");
@@ -56,6 +63,7 @@ function stdioConsole(o: ConsoleIOOptions): ConsoleIO {
   stdin.resume();
   return {
     dropped: 0,
+    connect() { /* set by openConsoleIO */ },
     write(bytes) {
       process.stdout.write(Buffer.from(bytes));
     },
@@ -68,7 +76,7 @@ function stdioConsole(o: ConsoleIOOptions): ConsoleIO {
   };
 }
 
-function deviceConsole(o: ConsoleIOOptions): ConsoleIO {
+function deviceConsole(o: ConsoleIOOptions, data: (b: Uint8Array) => void): ConsoleIO {
   const queue: Uint8Array[] = [];
   let queued = 0;
   let serial: SerialInstance | undefined;
@@ -85,7 +93,7 @@ function deviceConsole(o: ConsoleIOOptions): ConsoleIO {
     if (!closed && !retry) retry = setTimeout(open, 1000);
   };
   const rx = new Uint8Array(256);
-  const io = { dropped: 0, write, close };
+  const io = { dropped: 0, write, close, connect(_: Input): void { /* set by openConsoleIO */ } };
 
   function pump(): void {
     while (serial && queue.length && writable > 0) {
@@ -126,7 +134,7 @@ function deviceConsole(o: ConsoleIOOptions): ConsoleIO {
           for (;;) {
             const n = this.read(rx);
             if (!n) break;
-            o.onData(rx.subarray(0, n));
+            data(rx.subarray(0, n));
           }
         },
         onWritable(bytes: number) {

@@ -1,0 +1,231 @@
+// The whole gateway, assembled once: terminal path (Gateway), Beidou decoding and
+// device state, network side (commands, answers, alerts, legacy UDP, syslog),
+// console host and console. Portable: the platforms (Node CLI, the board's main,
+// the XS harness, the Moddable Linux build) give their IO classes, clock, timers,
+// settings store and a few host facts, and nothing else.
+//
+// Built in dependency order, so no part needs a reference filled in later:
+//   event log -> syslog / legacy / answer routes / own lines (what the Gateway's hooks call)
+//   -> Beidou wiring (needs the event log) -> Gateway -> NetworkSide -> console host -> console.
+// One edge points back: the console sends commands through the gateway and hears the
+// terminal's answers from it; the gateway reaches it through `terminal`, a listener
+// slot of this class filled when the console is made (TerminalListener below).
+
+import type { GatewayConfig } from "../core/config";
+import type { DatagramViews } from "../core/encoder";
+import { EventLog } from "../core/eventlog";
+import { Gateway, UNIT_FRAME, UNIT_SENTENCE, type GatewayOptions } from "../core/gateway";
+import { GROUPS } from "../core/groups";
+import type { Clock, SettingsStore, Timers, UDPClass } from "../core/io";
+import { NetworkSide, networkParts } from "../core/netside";
+import { BeidouWiring, type BeidouWiringOptions } from "../beidou/wiring";
+import { TEXT_FIELD_LIMITS } from "../beidou/table";
+import { reencodeCommand } from "../beidou/reencode";
+import { Console } from "../console/console";
+import { GatewayConsoleHost } from "../console/gateway-host";
+import type { LoadedSettings } from "../console/persist";
+
+/** A byte channel to the console user (serial port, pty, stdio, a web socket...). */
+export interface ConsoleChannel {
+  /** Bytes for the user's terminal. */
+  write(bytes: Uint8Array): void;
+  /** The assembly connects the console's input here; the channel calls it with typed bytes. */
+  connect(input: (bytes: Uint8Array, start: number, end: number) => void): void;
+}
+
+/** What the platform knows that the portable code cannot (console `status`, `reboot`). */
+export interface PlatformFacts {
+  /** Restart the gateway (board reset; in-process restart on the host). */
+  reboot(): void;
+  heap?(): { used?: number; free?: number; peak?: number } | undefined;
+  network?(): { link: string; address: string };
+  /** One line on where the wall clock comes from (console `status`), when the platform sets it. */
+  clockSource?(): string;
+}
+
+/** An extra service run with the gateway (a web page, a metrics exporter...). */
+export interface AppService {
+  start?(): void;
+  stop?(): void;
+}
+
+export interface AppOptions {
+  /** The running configuration; it has passed every schema rule (validateConfig). */
+  config: GatewayConfig;
+  /** Where `save` writes, and what the loader returned (unknown keys are kept). */
+  settings: { store: SettingsStore; loaded: LoadedSettings };
+  clock: Clock;
+  /**
+   * Wall clock for the gateway's TAG c: and its event-log stamps when it differs from `clock`
+   * (the board corrects it from the terminal's RMC/ZDA: a step that ages measured on `clock`
+   * — fix age, the no-fix alert — must not see). Default: `clock`.
+   */
+  utcClock?: Clock;
+  timers: Timers;
+  /** Every system-log event as one "code: text" line (trace, stderr, a test's hash). */
+  log(line: string): void;
+  /** Terminal UART: ECMA-419 Serial class + its options (baud comes from config when absent). */
+  serial?: GatewayOptions["serial"];
+  /** ECMA-419 UDP class for the sending socket and the network side's sockets. */
+  udp?: { io: UDPClass; interface?: string };
+  /** See EncoderOptions.datagramViews ("cache" on Node). */
+  datagramViews?: DatagramViews;
+  /** Beidou decoding options beyond the alert thresholds (e.g. decodeText: GB2312 on the host). */
+  beidou?: Omit<BeidouWiringOptions, "clock" | "events" | "silentAfter" | "noFixAfter" | "checksumPercent">;
+  /** Syslog HOSTNAME (default: the SFI). */
+  hostname?: string;
+  platform: PlatformFacts;
+  /** The serial console, when this build has one. */
+  console?: { channel: ConsoleChannel; banner: string };
+  /** Extra services, made once the gateway exists; started after it, stopped before it. */
+  services?: ReadonlyArray<(app: App) => AppService>;
+  /** Settings-file and board problems, logged as events before start. */
+  problems?: ReadonlyArray<readonly [code: string, text: string]>;
+}
+
+/** What hears the terminal's sentences besides the decoders (the console's terminal operations). */
+export interface TerminalListener {
+  terminalSentence(bytes: Uint8Array, length: number): void;
+}
+
+const ALERT_STATES: Record<string, string> = {
+  V: "active, unacknowledged", S: "active, silenced", A: "active, acknowledged", O: "active, responsibility transferred", U: "rectified, unacknowledged",
+};
+
+
+export class App {
+  readonly config: GatewayConfig;
+  readonly events: EventLog;
+  readonly beidou: BeidouWiring;
+  readonly gateway: Gateway;
+  readonly network: NetworkSide;
+  /** The ConsoleHost over this gateway: the console and any other front end (web) use it. */
+  readonly host: GatewayConsoleHost;
+  readonly console?: Console;
+  readonly services: AppService[] = [];
+  private terminal: TerminalListener | undefined;
+  private readonly o: AppOptions;
+
+  constructor(o: AppOptions) {
+    this.o = o;
+    const { config, clock, timers } = o;
+    this.config = config;
+    const udp = o.udp ? { io: o.udp.io, interface: o.udp.interface || undefined } : undefined;
+    const parts = networkParts({ clock, config, hostname: o.hostname });
+    const utc = o.utcClock ?? clock;
+    this.events = new EventLog({
+      clock: utc,
+      capacity: 64,
+      onEvent: (e) => {
+        o.log(`${e.code}: ${e.text}`);
+        parts.syslog.send(e.code, e.text);
+      },
+    });
+    this.beidou = new BeidouWiring({
+      ...o.beidou, clock, events: this.events,
+      silentAfter: config.alSilentS, noFixAfter: config.alNoFixS, checksumPercent: config.alCsumPct,
+    });
+    const beidou = this.beidou;
+    this.gateway = new Gateway({
+      config, clock: utc, timers,
+      events: this.events,
+      serial: o.serial,
+      udp: udp ? { ...udp, timeToLive: config.ttl } : undefined,
+      datagramViews: o.datagramViews,
+      onUnit: (kind, bytes, length, reason) => {
+        beidou.onUnit(kind, bytes, length, reason);
+        // Answers to console terminal operations (FKI, ICI, DWR); a 4.0 terminal
+        // answers in binary frames, whose 2.1 text form the console hears.
+        const t = this.terminal;
+        if (t === undefined) return;
+        if (kind === UNIT_SENTENCE) t.terminalSentence(bytes, length);
+        else if (kind === UNIT_FRAME) beidou.frameText(t);
+      },
+      convertFrame: beidou.convertFrame,
+      // Raw-text short messages: a TXR/TXA with commas in its text is carried (issue 15).
+      fieldLimits: TEXT_FIELD_LIMITS,
+      // Answers to network commands carry d: = the requesting SFI.
+      destinationFor: parts.answers.destinationFor,
+      onDatagram: (bytes, length) => {
+        parts.ownLines.noteSent(bytes, length);
+        parts.legacy.send(bytes, length);
+      },
+    });
+    this.network = new NetworkSide({
+      gateway: this.gateway, clock, timers, device: beidou.state, hostname: o.hostname,
+      udp, encodeCommand: reencodeCommand, parts,
+    });
+    const net = this.network;
+    this.host = new GatewayConsoleHost({
+      gateway: this.gateway, state: beidou.state, store: o.settings.store, loaded: o.settings.loaded, clock,
+      reboot: o.platform.reboot, heap: o.platform.heap, network: o.platform.network, clockSource: o.platform.clockSource,
+      retune: () => this.retune(),
+      received: () => receivedCounts(net),
+      resetNetwork: () => resetNetworkCounters(net),
+      alerts: () => net.alerts.active().map((a) => ({ id: `${a.id}${a.instance > 1 ? "." + a.instance : ""} ${a.key}`, state: ALERT_STATES[a.state] ?? a.state, text: a.text })),
+    });
+    if (o.console) {
+      const channel = o.console.channel;
+      const con = new Console({ host: this.host, write: (b) => channel.write(b), clock, timers, banner: o.console.banner });
+      channel.connect((bytes, start, end) => con.receive(bytes, start, end));
+      this.console = con;
+      this.terminal = con;
+    }
+    for (const make of o.services ?? []) this.services.push(make(this));
+  }
+
+  /** The running components take the live settings now in `config` (console `set`, a web form). */
+  retune(): void {
+    const c = this.config;
+    this.gateway.retune();
+    this.network.retune();
+    this.beidou.state.setThresholds({ silentAfter: c.alSilentS, noFixAfter: c.alNoFixS, checksumPercent: c.alCsumPct });
+  }
+
+  /** Log the start-up problems, start the terminal path, the network side, the console and the services. */
+  start(): void {
+    for (const [code, text] of this.o.problems ?? []) this.events.add(code, text);
+    this.beidou.attach({ timers: this.o.timers });
+    this.gateway.start();
+    this.network.start();
+    if (this.console) this.console.start();
+    for (const s of this.services) if (s.start) s.start();
+  }
+
+  stop(): void {
+    for (const s of this.services) if (s.stop) s.stop();
+    if (this.console) this.console.close();
+    this.terminal = undefined;
+    this.gateway.stop();
+    this.beidou.detach();
+    this.network.stop();
+  }
+
+  /** All counters as one plain object (--stats, the final line). */
+  snapshot(): Record<string, unknown> {
+    return { ...this.gateway.snapshot(), network: this.network.snapshot() };
+  }
+}
+
+/** Console `status` network figures from the network side: datagrams in per group, receive and command errors. */
+function receivedCounts(side: NetworkSide): { in: Record<string, number>; errors: Record<string, number> } {
+  const inPerGroup: Record<string, number> = {};
+  for (let g = 1; g < side.perGroupIn.length; g++) if (side.perGroupIn[g]) inPerGroup[GROUPS[g].name] = side.perGroupIn[g];
+  return {
+    in: inPerGroup,
+    errors: { discarded: side.receiver.counters.discarded, commandsRejected: side.counters.commandsRejected, netSendErrors: side.counters.sendErrors },
+  };
+}
+
+function zero(o: object): void {
+  const r = o as Record<string, unknown>;
+  for (const k in r) if (typeof r[k] === "number") r[k] = 0;
+}
+
+/** `counters reset` on the console: the network side's counters too. */
+function resetNetworkCounters(side: NetworkSide): void {
+  zero(side.counters);
+  zero(side.counters.rejects);
+  zero(side.receiver.counters);
+  side.perGroupIn.fill(0);
+}

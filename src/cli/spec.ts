@@ -1,0 +1,41 @@
+// bd450 spec: the gateway's IEC 61162-450 interface declaration for the settings in
+// the settings file (and the options given), as text or JSON; the console's `spec`
+// prints the same text (src/core/spec.ts builds the record once for both).
+
+import { SettingsFile, defaultSettingsPath } from "../platform/node/settings-file";
+import { loadSettings } from "../console/persist";
+import { validateConfig } from "../console/settings";
+import { interfaceSpec, specText } from "../core/spec";
+import { formatUsage, parseArgs, type OptionSpec } from "./args";
+import { CONFIG_OPTIONS, configFromOptions } from "./common";
+
+const SPEC: Record<string, OptionSpec> = {
+  config: { type: "string", arg: "FILE", help: "settings file (default: $XDG_CONFIG_HOME/bd450/config or ~/.config/bd450/config)" },
+  json: { type: "boolean", help: "print the declaration as one JSON object" },
+  ...CONFIG_OPTIONS,
+  baud: { type: "number", help: "UART baud rate (default: from the settings file)" },
+  ttl: { type: "number", help: "multicast TTL (default: from the settings file)" },
+};
+
+export const usage = formatUsage(
+  "bd450 spec [--config FILE] [--json] [options]",
+  "The IEC 61162-450 interface declaration for the current settings: SFI, transmission\n" +
+    "groups with address, port and sentences, maximum datagram size, maximum output rate\n" +
+    "(maxRate, UART), TTL, TAG fields used, commands accepted and from whom.\n" +
+    "Options given here override the settings file, as for bd450 gateway.",
+  SPEC,
+);
+
+export async function run(argv: string[]): Promise<number> {
+  const { options, help } = parseArgs(argv, SPEC);
+  if (help) { process.stdout.write(usage); return 0; }
+  const store = new SettingsFile(options.config ? String(options.config) : defaultSettingsPath());
+  const loaded = loadSettings(store);
+  for (const p of store.problems.concat(loaded.problems)) process.stderr.write(`warning: ${p}\n`);
+  const config = configFromOptions(options, loaded.config);
+  const errors = validateConfig(config);
+  if (errors.length) throw new Error(`invalid configuration: ${errors.join("; ")}`);
+  const spec = interfaceSpec(config);
+  process.stdout.write(options.json ? JSON.stringify(spec, null, 2) + "\n" : specText(spec).join("\n") + "\n");
+  return 0;
+}
