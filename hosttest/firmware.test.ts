@@ -103,6 +103,17 @@ describe("firmware built by Moddable's tools (npm run firmware)", function () {
       assert.deepEqual(b.filter((d) => d.group === g).map((d) => d.text), a.filter((d) => d.group === g).map((d) => d.text), `group ${g} in arrival order`);
   });
 
+  it("multicast datagrams leave with the configured ttl (3, not Linux's default 1), as an independent IP_RECVTTL receiver sees them", async function () {
+    if (!sdk.ok || !results.lin?.ok) this.skip();
+    const bin = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "bd450-recvttl-")), "recvttl");
+    const cc = spawnSync("gcc", ["-O1", "-o", bin, path.join(root, "hosttest", "lib", "recvttl.c")], { encoding: "utf8" });
+    assert.equal(cc.status, 0, cc.stderr);
+    const r = await runInNetns(process.execPath, [path.join(root, "dist", "hosttest", "lib", "ttl-child.js"), results.lin.program!, bin, "3"], { timeoutMs: 60000 });
+    fs.rmSync(path.dirname(bin), { recursive: true, force: true });
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(JSON.parse(r.stdout).ttls, [3, 3]);
+  });
+
   describe("the console on a second pty, on the Moddable build", () => {
     let dir = "";
     const procs: ChildProcess[] = [];
