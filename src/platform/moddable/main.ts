@@ -125,5 +125,5 @@ export default function main(): void {
   }, 1000, true);
   link.onChange((state) => app.events.add("net.link", `Ethernet ${state}${state === "ready" ? " " + link.address() : ""}`));
   link.start();
-  log(`bd450 (${hostName}): terminal ${term.pins.device ?? "UART" + term.pins.port} @ ${config.baud}, console ${board.console.device ?? "UART" + board.console.port}, ${config.ipMode === "static" ? config.ipAddr : "dhcp"}`);
+  log(`bd450 (${hostName}): terminal ${term.pins.device ?? "UART" + term.pins.port} @ ${config.baud}, console ${board.console.device ?? (board.name === "lin" ? "none" : "UART" + board.console.port)}, ${config.ipMode === "static" ? config.ipAddr : "dhcp"}`);
 }
