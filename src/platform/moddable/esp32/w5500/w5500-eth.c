@@ -5,8 +5,9 @@
  * espressif/w5500 of the ESP Component Registry (esp-eth-drivers, idf >= 6.0), declared
  * in manifest.json as { "name": "w5500", "version": "^1.0.0" } the way Moddable declares
  * registry components (modules/network/ethernet/manifest.json: enc28j60). Moddable's own
- * modules/network/ethernet/esp32/drivers/w5500/w5500_api.c includes IDF v5's
- * esp_eth_mac_spi.h, which IDF v6 no longer has.
+ * modules/network/ethernet/esp32/drivers/w5500/w5500_api.c calls esp_eth_mac_new_w5500 /
+ * esp_eth_phy_new_w5500 without that component (its manifest.json_w5500 declares none) and
+ * without its headers esp_eth_mac_w5500.h / esp_eth_phy_w5500.h, where IDF v6 declares them.
  *
  * Pins and clock come from defines.ethernet in manifest.json (MODDEF_ETHERNET_*).
  * NOT compiled here (no ESP-IDF on the build machine): see docs/flashing.md.
