@@ -15,6 +15,7 @@ import { SettingsFile } from "../src/platform/node/settings-file";
 import { decodeGb2312 } from "../src/platform/node/gb2312";
 import type { Clock, Timers } from "../src/core/io";
 import { NMEA_CORPUS } from "../hosttest/lib/paths";
+import { defaultRoutes } from "../src/beidou/table";
 
 /** Repository root (dist/bench -> ../..). */
 export const REPO_ROOT = path.resolve(__dirname, "..", "..");
@@ -46,6 +47,7 @@ export function benchGateway(onSentence?: (bytes: Uint8Array, length: number) =>
     // As the Node host runs it (src/cli/gateway.ts): cached exact-length datagram views,
     // because V8's ArrayBuffer.resize (the board's allocation-free choice) costs ~400 ns.
     datagramViews: "cache",
+    routes: defaultRoutes(),
     onUnit: onSentence ? (kind, bytes, length) => { if (kind === "sentence") onSentence(bytes, length); } : undefined,
     onDatagram(bytes, length) {
       sink.datagrams++;

@@ -23,6 +23,7 @@ import * as os from "os";
 import * as path from "path";
 import { openPtyPair } from "../src/sim/pty";
 import { REPO_ROOT, loadCorpus, forwardedSentences } from "./common";
+import { DAEMON_PARTS, summarizeProfile, type CpuProfile } from "./profile";
 
 const BIN = path.join(REPO_ROOT, "bin", "bd450.js");
 const COUNTER = path.join(__dirname, "count-listener.js");
@@ -131,7 +132,7 @@ async function feed(streamFile: string, terminalPath: string, pid: number, count
   };
 }
 
-async function runBd450(streamFile: string, dir: string): Promise<Run> {
+async function runBd450(streamFile: string, dir: string, nodeFlags: string[] = GATEWAY_NODE_FLAGS): Promise<Run> {
   const pty = await openPtyPair({ dir: fs.mkdtempSync(path.join(dir, "bd450-")) });
   const listener = spawn(process.execPath, [COUNTER], { stdio: ["ignore", "pipe", "inherit"] });
   let out = "", sentences = 0;
@@ -142,7 +143,7 @@ async function runBd450(streamFile: string, dir: string): Promise<Run> {
     if (out.length > 4096 && !out.includes("{")) out = out.slice(-256);
   });
   await until("the listener", () => out.includes("READY"), 10000);
-  const gw = spawn(process.execPath, [...GATEWAY_NODE_FLAGS, BIN, "gateway", "--serial", pty.gatewayPath, "--interface", "127.0.0.1", "--sfi", "BD0001",
+  const gw = spawn(process.execPath, [...nodeFlags, BIN, "gateway", "--serial", pty.gatewayPath, "--interface", "127.0.0.1", "--sfi", "BD0001",
     "--config", path.join(dir, "no-settings-file"), "--no-startup-cmds"], { stdio: ["ignore", "ignore", "pipe"] });
   let err = "";
   gw.stderr!.on("data", (d) => (err += d));
@@ -233,7 +234,17 @@ async function main(): Promise<void> {
       bd450.push(await runBd450(streamFile, dir));
       gpsd.push(await runGpsd(streamFile, dir));
     }
-    process.stdout.write(JSON.stringify({ copies, bytes: corpus.length * copies, expectedSentences: expected, clockTicksPerSecond: HZ, bd450, gpsd }) + "\n");
+    // Where the gateway process's time goes: one more run under V8's CPU profiler (main
+    // thread, wall-clock samples; not part of the figures above, the profiler costs time).
+    const profDir = path.join(dir, "prof");
+    const profiled = await runBd450(streamFile, dir, [`--cpu-prof`, `--cpu-prof-dir=${profDir}`]);
+    const file = fs.readdirSync(profDir).find((f) => f.endsWith(".cpuprofile"));
+    const summary = file ? summarizeProfile(JSON.parse(fs.readFileSync(path.join(profDir, file), "utf8")) as CpuProfile, DAEMON_PARTS, "other") : null;
+    const bd450Profile = summary ? {
+      sentences: profiled.sentences, busySeconds: summary.seconds,
+      groups: summary.groups.map((g) => ({ ...g, microsecondsPerSentence: (g.share * summary.seconds * 1e6) / Math.max(1, profiled.sentences) })),
+    } : null;
+    process.stdout.write(JSON.stringify({ copies, bytes: corpus.length * copies, expectedSentences: expected, clockTicksPerSecond: HZ, bd450, gpsd, bd450Profile }) + "\n");
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -1,9 +1,8 @@
+// biome-ignore-all lint/suspicious/noExplicitAny: the results object is loose JSON read from bench/out
 // bench/results.md (tables) and bench/results.svg (plots) from the results object.
 
 import * as fs from "fs";
 import { filterMarkdown } from "./filter";
-
-/* eslint-disable @typescript-eslint/no-explicit-any */
 
 /** Fixed decimals with thousands separators (not toLocaleString: SES, loaded for xsnap, tames it). */
 function fmt(x: number | null | undefined, d = 0): string {
@@ -30,9 +29,16 @@ export function writeMarkdown(file: string, r: any): void {
   if (n.ratioVsGpsd !== null && n.ratioVsGpsd !== undefined)
     lines.push(`| Daemons, real IO: \`bd450 gateway\` vs gpsd 3.22, sentences its client received per CPU second of the daemon (median of ${n.daemons.bd450.runs.length} runs each) | ${fmt(n.gatewaySentencesPerCpuSecond)} vs ${fmt(n.gpsdSentencesPerCpuSecond)} = **${fmt(n.ratioVsGpsd, 2)}x** | >= 2x | ${verdict(r.targets.daemonRatioVsGpsd.met)} |`);
   else lines.push(`| Daemons, real IO: \`bd450 gateway\` vs gpsd 3.22 | not measured in this run (see Errors) | >= 2x | not measured |`);
-  lines.push(`| Node allocation per forwarded sentence (steady state) | **${fmt(n.bytesAllocatedPerSentence, 1)} B** (nmea-simple: ${fmt(n.nmeaSimpleBytesAllocatedPerSentence)} B) | about 0 | ${verdict(r.targets.nodeAllocation.met)} |`);
+  lines.push(`| Node allocation per forwarded sentence (steady state), framing + encoding | **${fmt(n.bytesAllocatedPerSentence, 1)} B** (nmea-simple: ${fmt(n.nmeaSimpleBytesAllocatedPerSentence)} B) | about 0 | ${verdict(r.targets.nodeAllocation.met)} |`);
+  if (n.gatewayBytesAllocatedPerSentence !== undefined)
+    lines.push(`| Node allocation per forwarded sentence, decoders on (gateway assembly, fixed clock) | **${fmt(n.gatewayBytesAllocatedPerSentence, 1)} B** (by V8's sampling heap profiler: heap numbers for the doubles the decoders parse (fields.ts parseDecimal, coord) and the device state stores; XS keeps numbers unboxed, see section 3) | (no target) | |`);
   if (x) {
     lines.push(`| XS allocation per forwarded sentence (ESP32 sizes: 16-byte slots + chunk bytes) | **${fmt(x.bytesAllocatedPerSentence, 1)} B** (${fmt(x.slotsPerSentence, 2)} slots + ${fmt(x.chunkBytesPerSentence, 1)} chunk bytes) | <= 16 B | ${verdict(r.targets.xsAllocation.met)} |`);
+    if (x.native && x.native.stages) {
+      const nv = x.native;
+      lines.push(`| XS compute per forwarded sentence, native helpers (XS test host, SDK meter) | **${fmt(nv.computePerSentence)}** (TypeScript loops on the same build: ${fmt(nv.computePerSentenceTypeScript)}); native helpers ${fmt(nv.nativeInstructionsPerSentence)} x86 instructions/sentence (valgrind) | <= 3,000 | ${verdict(r.targets.xsCompute.met)} |`);
+      lines.push(`| Longest JS stall without loss, 115200 baud (real-time model, 8 KB ring) | **${fmt(nv.stallToleranceMs.ring115200)} ms** (921600: ${fmt(nv.stallToleranceMs.ring921600)} ms; 128-byte FIFO: ${fmt(nv.stallToleranceMs.fifo115200)} ms) | >= 100 ms | ${verdict(r.targets.stall100ms115200.met)} |`);
+    }
     lines.push(`| ESP32 core share, 115200 baud of 82-char sentences (${fmt(x.esp32.sentencesPerSecond, 0)}/s) | **${pct(x.esp32.central.coreShare)}** (assumed ${x.esp32.central.slowdown}x slower than this host; ${pct(x.esp32.low.coreShare)} at ${x.esp32.low.slowdown}x, ${pct(x.esp32.high.coreShare)} at ${x.esp32.high.slowdown}x) | < 5 % | ${verdict(r.targets.esp32CoreShare.met)} |`);
   }
   if (l) {
@@ -81,6 +87,13 @@ export function writeMarkdown(file: string, r: any): void {
       });
     lines.push("", `Median: bd450 ${fmt(n.gatewaySentencesPerCpuSecond)} vs gpsd ${fmt(n.gpsdSentencesPerCpuSecond)} sentences per CPU second = **${fmt(n.ratioVsGpsd, 2)}x** (target >= 2x: ${verdict(r.targets.daemonRatioVsGpsd.met)}). ` +
       `Per sentence: bd450 ${fmt(1e6 / n.gatewaySentencesPerCpuSecond, 1)} µs of CPU against ${fmt(1e6 / n.sentencesPerCpuSecond, 1)} µs for the same work in process (section 1) (the rest is IO: the serial read path, and per datagram one \`dgram\` send through Node's JavaScript and C++ layers and one system call that also delivers the multicast to the listener on lo; see the user/system split and the threads); gpsd ${fmt(1e6 / n.gpsdSentencesPerCpuSecond, 1)} µs.`, "");
+    const pr = d.bd450Profile;
+    if (pr) {
+      lines.push(`Where the gateway process's time goes (one more run of the same stream under V8's CPU profiler, not counted above: main-thread samples, ${fmt(pr.busySeconds, 2)} s busy for ${fmt(pr.sentences)} sentences, start-up included):`, "");
+      lines.push("| part | share of busy samples | µs per sentence |", "|---|---|---|");
+      for (const g of pr.groups) lines.push(`| ${g.name} | ${pct(g.share)} | ${fmt(g.microsecondsPerSentence, 1)} |`);
+      lines.push("");
+    }
   } else lines.push("Not measured in this run (see Errors).", "");
 
   lines.push("## 2. Allocation on Node", "");
@@ -233,7 +246,9 @@ export function writeSvg(file: string, r: any): void {
         });
         text(x0 + 10 + ri * 120, y0 + h + 32, `■ ${name}`, `fill="${colors[ri]}" font-size="10"`);
       });
-      keys.forEach((k, ki) => text(x0 + 31 + ki * 58, y0 + h + 14, k.replace("Ms", ""), 'text-anchor="middle"'));
+      keys.forEach((k, ki) => {
+        text(x0 + 31 + ki * 58, y0 + h + 14, k.replace("Ms", ""), 'text-anchor="middle"');
+      });
     } else text(x0, 120, "not measured");
   }
   out.push(`<text x="10" y="${H - 6}" font-size="9" fill="#555">${esc(`bd450 bench ${r.run.date}, ${r.run.machine.cpu}, ${r.run.machine.cores} cores, Node ${r.run.machine.node}; load ${r.run.loadAverageAtStart.join("/")}`)}</text>`);

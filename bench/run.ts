@@ -214,6 +214,10 @@ async function main(): Promise<void> {
     profile: profile ?? null,
     xs: xs ? {
       computePerSentence: Math.round(xs.computePerSentence),
+      // Issue 16: native helpers (XS test host), their valgrind instruction count, the receive path's stall tolerance.
+      nativeInstructionsPerSentence: "nativeInstructionsPerSentence" in xs.native ? xs.native.nativeInstructionsPerSentence : null,
+      stallToleranceMs: "stallToleranceMs" in xs.native ? xs.native.stallToleranceMs.ring115200 : null,
+      native: xs.native,
       bytesAllocatedPerSentence: xs.bytesAllocatedPerSentence === null ? null : round(xs.bytesAllocatedPerSentence, 1),
       peakHeapBytes: xs.peakHeapBytes,
       slotsPerSentence: round(xs.slotsPerSentence, 3),
@@ -233,6 +237,8 @@ async function main(): Promise<void> {
       throughputRatio: { target: ">= 10 (decoders on, same bytes)", met: ratio >= 10 },
       daemonRatioVsGpsd: { target: ">= 2", met: ratioVsGpsd === null ? null : ratioVsGpsd >= 2 },
       nodeAllocation: { target: "about 0 bytes/sentence beyond the datagram", met: aBd.bytesPerSentence < 1 },
+      xsCompute: { target: "<= 3000 units/sentence", met: xs ? xs.computePerSentence <= 3000 : null },
+      stall100ms115200: { target: "no byte lost in a 100 ms JS stall at 115200", met: xs && "stallToleranceMs" in xs.native ? xs.native.stallToleranceMs.ring115200 >= 100 : null },
       xsAllocation: { target: "<= 16 bytes/sentence", met: xs && xs.bytesAllocatedPerSentence !== null ? xs.bytesAllocatedPerSentence <= 16 : null },
       esp32CoreShare: { target: "< 5 % of one core", met: xs ? (xs.esp32 as any).central.coreShare < 0.05 : null },
       latencyP99: { target: "< 2 ms", met: lat115 ? lat115.all.p99Ms < 2 && (!lat921 || lat921.all.p99Ms < 2) : null },

@@ -1,7 +1,7 @@
 // BAM alert source (ALF/ALC/ARC/HBT, ACN handling) and the RFC 5424 formatter.
 
 import * as assert from "node:assert/strict";
-import { asciiBytes, latin1, xorRange } from "../src/core/checksum";
+import { asciiBytes, latin1, xorRange } from "../src/nmea/checksum";
 import { AlertManager, GATEWAY_ALERTS, utcTime } from "../src/core/alerts";
 import { formatSyslog, rfc3339, syslogBytes, utf8 } from "../src/core/syslog";
 import { Iec450Receiver } from "../src/core/receiver";

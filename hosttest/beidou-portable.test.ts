@@ -21,7 +21,7 @@ function sources(dir: string): string[] {
 describe("src/beidou is portable core", () => {
   const files = sources(path.join(repoRoot, "src/beidou"));
 
-  it("imports only src/beidou and src/core modules", () => {
+  it("imports only src/beidou, src/core and src/nmea modules", () => {
     assert.ok(files.length > 20);
     for (const f of files) {
       const src = fs.readFileSync(f, "utf8");
@@ -29,7 +29,7 @@ describe("src/beidou is portable core", () => {
         const spec = m[1];
         assert.ok(spec.startsWith("."), `${path.relative(repoRoot, f)} imports ${spec}`);
         const target = path.relative(path.join(repoRoot, "src"), path.resolve(path.dirname(f), spec));
-        assert.ok(/^(beidou|core)\//.test(target), `${path.relative(repoRoot, f)} imports ${target}`);
+        assert.ok(/^(beidou|core|nmea)\//.test(target), `${path.relative(repoRoot, f)} imports ${target}`);
       }
     }
   });

@@ -268,7 +268,7 @@ describe("beidou RDSS 2.1 sentences (reference examples)", () => {
 });
 
 /** Checksum of a sentence body (without $ and *). */
-export function cs(body: string): string {
+function cs(body: string): string {
   let x = 0;
   for (let i = 0; i < body.length; i++) x ^= body.charCodeAt(i);
   return x.toString(16).toUpperCase().padStart(2, "0");

@@ -6,7 +6,7 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { asciiBytes, withChecksum, xorRange } from "../src/core/checksum";
+import { asciiBytes, withChecksum, xorRange } from "../src/nmea/checksum";
 import { check, parseHexLines, readDatagrams, InputError } from "../src/cli/check";
 import { IEC450_CORPUS } from "./lib/paths";
 

@@ -13,6 +13,7 @@ import type { LogEvent } from "../src/core/eventlog";
 import type { Clock, SettingsStore, Timers } from "../src/core/io";
 import { Gateway } from "../src/core/gateway";
 import { BeidouWiring } from "../src/beidou/wiring";
+import { defaultRoutes } from "../src/beidou/table";
 
 function withChecksum(body: string): string {
   let x = 0;
@@ -324,7 +325,7 @@ describe("GatewayConsoleHost over a real Gateway", () => {
     const store = new MemoryStore();
     const loaded = loadSettings(store);
     const wiring = new BeidouWiring({ clock });
-    const gw = new Gateway({ config: loaded.config, clock, onUnit: wiring.onUnit, convertFrame: wiring.convertFrame });
+    const gw = new Gateway({ config: loaded.config, clock, onUnit: wiring.onUnit, convertFrame: wiring.convertFrame, routes: defaultRoutes() });
     wiring.attach({ events: gw.events });
     let reboots = 0;
     const net = { resets: 0 };

@@ -8,13 +8,12 @@ import * as fs from "fs";
 import * as path from "path";
 import { Gateway } from "../src/core/gateway";
 import { makeConfig } from "../src/core/config";
-import { latin1 } from "../src/core/checksum";
+import { latin1 } from "../src/nmea/checksum";
 import { REJECT_REASONS } from "../src/core/framer";
 import { fixedClock } from "../src/platform/node/host";
 import { corpusLogs } from "./lib/paths";
 import { readDatagram, referenceSentences, StrictStream } from "./lib/strict-reader";
 // nmea-simple's own checksum test: the design's chosen parser, kept as the oracle.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { validNmeaChecksum } = require("nmea-simple/dist/helpers") as { validNmeaChecksum(s: string): boolean };
 
 interface Result {

@@ -1,10 +1,12 @@
 import * as assert from "node:assert/strict";
-import { Iec450Encoder, CarrierReassembler, MAX_DATAGRAM } from "../src/core/encoder";
+import { Iec450Encoder, CarrierReassembler } from "../src/core/encoder";
+import { MAX_DATAGRAM } from "../src/core/tagblock";
 import { Router, RouteError } from "../src/core/router";
 import { GROUPS, groupIndex } from "../src/core/groups";
-import { asciiBytes, latin1, withChecksum } from "../src/core/checksum";
+import { asciiBytes, latin1, withChecksum } from "../src/nmea/checksum";
 import { fixedClock } from "../src/platform/node/host";
 import { readDatagram, StrictStream } from "./lib/strict-reader";
+import { defaultRoutes } from "../src/beidou/table";
 
 function encoder(opts: Partial<ConstructorParameters<typeof Iec450Encoder>[0]> = {}) {
   const out: Uint8Array[] = [];
@@ -147,7 +149,7 @@ describe("450 encoder", () => {
 describe("router", () => {
   const r = (router: Router, s: string) => GROUPS[router.route(asciiBytes(s), s.length)].name;
   it("routes by formatter: navigation to NAVD, RDSS messages to RCOM, status to MISC", () => {
-    const router = new Router();
+    const router = new Router("", defaultRoutes());
     assert.equal(r(router, "$GNGGA,1*00"), "NAVD");
     assert.equal(r(router, "$BDGSV,1*00"), "NAVD");
     assert.equal(r(router, "$GNZDA,1*00"), "NAVD");
@@ -159,7 +161,7 @@ describe("router", () => {
     assert.equal(r(router, "$BDALF,1*00"), "BAM1");
   });
   it("applies overrides with precedence talker+formatter > talker > formatter > default", () => {
-    const router = new Router("GSV=SATD; GP*=USR1; GBGSV=TIME");
+    const router = new Router("GSV=SATD; GP*=USR1; GBGSV=TIME", defaultRoutes());
     assert.equal(r(router, "$GBGSV,1*00"), "TIME");
     assert.equal(r(router, "$GPGSV,1*00"), "USR1");
     assert.equal(r(router, "$GPGGA,1*00"), "USR1");
@@ -167,7 +169,7 @@ describe("router", () => {
     assert.equal(r(router, "$BDGGA,1*00"), "NAVD");
   });
   it("rejects bad rules with a message naming the rule, and changes nothing", () => {
-    const router = new Router("GSV=SATD");
+    const router = new Router("GSV=SATD", defaultRoutes());
     assert.throws(() => router.apply("GSV=SATD;TXR=NOPE"), (e: Error) => e instanceof RouteError && /NOPE/.test(e.message));
     assert.throws(() => router.apply("TXRX=RCOM"), /key must be/);
     assert.throws(() => router.apply("TXR"), /KEY=GROUP/);

@@ -17,6 +17,7 @@ import { GatewayConsoleHost } from "../src/console/gateway-host";
 import { loadSettings } from "../src/console/persist";
 import { buildCandidate, defaultConfig } from "../src/console/settings";
 import type { SettingsStore } from "../src/core/io";
+import { defaultRoutes } from "../src/beidou/table";
 
 /** "$body*HH" with its XOR checksum, computed here. */
 function nmea(body: string): string {
@@ -235,7 +236,7 @@ function gateway(cfg: Partial<GatewayConfig>) {
   const sent: Sent[] = [];
   const config = makeConfig({ startupCmds: false, tagTime: false, ...cfg });
   const gw = new Gateway({
-    config, clock,
+    config, clock, routes: defaultRoutes(),
     onDatagram(b, n, group) {
       const t = String.fromCharCode(...b.subarray(0, n));
       sent.push({ group, text: t.slice(t.indexOf("$"), t.indexOf("\r")) });
@@ -251,7 +252,7 @@ describe("gateway: output filter, exemptions, maxRate", () => {
     const clock = new ManualClock();
     const sent: string[] = [];
     const gw = new Gateway({
-      config: makeConfig({ startupCmds: false, outFilter: "!GSV,GGA/2" }), clock,
+      config: makeConfig({ startupCmds: false, outFilter: "!GSV,GGA/2" }), clock, routes: defaultRoutes(),
       onUnit: (kind, b, n) => { if (kind === "sentence") units.push(String.fromCharCode(b[3], b[4], b[5])); },
       onDatagram: (b, n) => { const t = String.fromCharCode(...b.subarray(0, n)); sent.push(t.slice(t.indexOf("$") + 3, t.indexOf("$") + 6)); },
     });
@@ -385,7 +386,7 @@ describe("console: filters and maxRate apply live", () => {
     loaded.config.startupCmds = false;
     const sent: string[] = [];
     const gw = new Gateway({
-      config: loaded.config, clock,
+      config: loaded.config, clock, routes: defaultRoutes(),
       onDatagram: (b, n) => { const t = String.fromCharCode(...b.subarray(0, n)); sent.push(t.slice(t.indexOf("$") + 1, t.indexOf("$") + 6)); },
     });
     const host = new GatewayConsoleHost({ gateway: gw, store, loaded, clock, reboot: () => undefined });

@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 import { SentenceFramer, type RejectReason, REJECT_REASONS } from "../src/core/framer";
-import { asciiBytes, latin1, withChecksum } from "../src/core/checksum";
+import { asciiBytes, latin1, withChecksum } from "../src/nmea/checksum";
 
 interface Run {
   sentences: string[];

@@ -3,8 +3,9 @@
 import * as assert from "node:assert/strict";
 import { Gateway, STARTUP_COMMANDS } from "../src/core/gateway";
 import { makeConfig } from "../src/core/config";
-import { asciiBytes, latin1 } from "../src/core/checksum";
+import { asciiBytes, latin1 } from "../src/nmea/checksum";
 import type { SerialOptions, UDPOptions, Timers } from "../src/core/io";
+import { defaultRoutes } from "../src/beidou/table";
 
 class FakeSerial {
   static last: FakeSerial;
@@ -62,6 +63,7 @@ function make(over: Partial<ReturnType<typeof makeConfig>> = {}, monotonic: () =
     timers: t.timers,
     serial: { io: FakeSerial, port: 0, receive: 3, transmit: 1, baud: 115200 },
     udp: { io: FakeUDP, timeToLive: 1 },
+    routes: defaultRoutes(),
   });
   gw.start();
   return { gw, serial: FakeSerial.last, udp: FakeUDP.last, t };

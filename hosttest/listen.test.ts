@@ -5,12 +5,12 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { asciiBytes } from "../src/core/checksum";
+import { asciiBytes } from "../src/nmea/checksum";
 import { readPcap, UdpPacket } from "../src/core/pcap";
 import { Iec450Receiver } from "../src/core/receiver";
 import { parseGroups } from "../src/cli/listen";
 import { Iec450Encoder } from "../src/core/encoder";
-import { latin1 } from "../src/core/checksum";
+import { latin1 } from "../src/nmea/checksum";
 import { runInNetns } from "./lib/netns";
 import { tag, sentence } from "./lib/text";
 

@@ -1,14 +1,14 @@
 // Network side, duplicate-SFI check: the line counts of the gateway's own datagrams
-// are read straight from its TAG blocks (netside.ts tagLineCount, no full TAG
+// are read straight from its TAG blocks (bytes.ts ownLines, no full TAG
 // validation per datagram). Every line of a multi-line datagram (an overlong
 // sentence carried as a $PXBDS group) must be noted, so that its loopback is not
 // taken for another device using our SFI.
 
 import * as assert from "node:assert/strict";
-import { asciiBytes, latin1, xorRange } from "../src/core/checksum";
+import { asciiBytes, latin1, xorRange } from "../src/nmea/checksum";
 import { makeConfig } from "../src/core/config";
 import { Gateway } from "../src/core/gateway";
-import { NetworkSide } from "../src/core/netside";
+import { NetworkSide, networkParts } from "../src/core/netside";
 import { reencodeCommand } from "../src/beidou/reencode";
 import { newTagFields, parseTagBlock, TAG_OK } from "../src/core/tagblock";
 
@@ -42,13 +42,15 @@ describe("network side: own line counts (duplicate-SFI check)", () => {
   it("a carrier group's loopback (several lines in one datagram) is not a collision; a replay of one of its lines after 10 s is", () => {
     const clock = new Clock();
     const sent: Array<{ bytes: Uint8Array; group: number }> = [];
-    let net: NetworkSide | undefined;
+    // Built in the assembly's order: the parts the gateway's hooks call, then the gateway, then the side.
+    const config = makeConfig({ sfi: "BD0001", startupCmds: false, overlong: "carry", alSilentS: 0 });
+    const parts = networkParts({ clock, config });
     const gw = new Gateway({
-      config: makeConfig({ sfi: "BD0001", startupCmds: false, overlong: "carry", alSilentS: 0 }),
+      config,
       clock,
-      onDatagram(b, n, g) { sent.push({ bytes: b.slice(0, n), group: g }); net?.onDatagram(b, n); },
+      onDatagram(b, n, g) { sent.push({ bytes: b.slice(0, n), group: g }); parts.ownLines.noteSent(b, n); },
     });
-    net = new NetworkSide({ gateway: gw, clock, encodeCommand: reencodeCommand });
+    const net = new NetworkSide({ gateway: gw, clock, encodeCommand: reencodeCommand, parts });
     // TXR with a 120-character payload: longer than 82, so carried as a group of lines.
     gw.feed(nmea("BDTXR,1,0179773,1,," + "A1".repeat(60)));
     gw.feed(nmea("GPZDA,120000.00,25,11,2026,00,00"));

@@ -12,7 +12,7 @@ import { spawn, ChildProcess } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { asciiBytes } from "../src/core/checksum";
+import { asciiBytes } from "../src/nmea/checksum";
 import { SettingsFile } from "../src/platform/node/settings-file";
 import { NodeUDP } from "../src/platform/node/udp";
 import { GROUPS, RCOM, BAM1 } from "../src/core/groups";

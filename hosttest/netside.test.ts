@@ -2,11 +2,11 @@
 // gateway state, legacy plain output, syslog. Offline: a real Gateway with fake IO.
 
 import * as assert from "node:assert/strict";
-import { asciiBytes, latin1, withChecksum, xorRange } from "../src/core/checksum";
+import { asciiBytes, latin1, withChecksum, xorRange } from "../src/nmea/checksum";
 import { makeConfig, GatewayConfig } from "../src/core/config";
 import { Gateway } from "../src/core/gateway";
 import { BAM1, RCOM, CAM1 } from "../src/core/groups";
-import { NetworkSide, DeviceStatus } from "../src/core/netside";
+import { NetworkSide, networkParts, type DeviceStatus } from "../src/core/netside";
 import { reencodeCommand } from "../src/beidou/reencode";
 import { Iec450Receiver, sentenceText } from "../src/core/receiver";
 import type { SerialOptions, UDPOptions, Datagram } from "../src/core/io";
@@ -66,21 +66,23 @@ function setup(cfg: Partial<GatewayConfig> = {}, device?: DeviceStatus) {
   const config = makeConfig({ sfi: "BD0001", cmdFwd: true, cmdAllow: "EI0001,IN0002", startupCmds: false, ...cfg });
   const out: Out[] = [];
   const reader = new Iec450Receiver();
-  let net: NetworkSide | undefined;
+  // Built in the assembly's order (src/app/assemble.ts): the parts the gateway's hooks call first.
+  const parts = networkParts({ clock, config });
   const gw = new Gateway({
     config, clock,
-    log: (line: string) => net?.logLine(line),
+    log: (line: string) => parts.syslog.logLine(line),
     serial: { io: FakeSerial as never, baud: 115200 },
     onDatagram(b, n, g) {
       const v = reader.receive(b, n);
       assert.equal(v.verdict, "accept", "the gateway's own datagram must pass the strict receiver");
       out.push({ group: g, raw: b.slice(0, n), sentences: v.sentences.map((s) => ({ text: sentenceText(s), d: s.destination, s: s.source })) });
-      net?.onDatagram(b, n);
+      parts.ownLines.noteSent(b, n);
+      parts.legacy.send(b, n);
     },
-    destinationFor: (b: Uint8Array, n: number) => net?.destinationFor(b, n),
+    destinationFor: parts.answers.destinationFor,
   });
   gw.start();
-  net = new NetworkSide({ gateway: gw, clock, udp: { io: FakeUDP as never, interface: "127.0.0.1" }, device, encodeCommand: reencodeCommand });
+  const net = new NetworkSide({ gateway: gw, clock, udp: { io: FakeUDP as never, interface: "127.0.0.1" }, device, encodeCommand: reencodeCommand, parts });
   net.start();
   const terminal = (s: string) => gw.feed(asciiBytes(s + "\r\n"));
   return { clock, config, gw, net, out, terminal };

@@ -59,7 +59,7 @@ function str(b: ArrayLike<number>): string {
 }
 
 /** The message of the issue and public integration code. */
-export const ISSUE_TEXT = "北斗模块通信测试[混发模式]-!@#%^&*()~1234567890_ABC.";
+const ISSUE_TEXT = "北斗模块通信测试[混发模式]-!@#%^&*()~1234567890_ABC.";
 /** Its GB2312 bytes, written down once from a GB2312 encoder outside this project. */
 const ISSUE_TEXT_GB2312 =
   "b1b1b6b7c4a3bfe9cda8d0c5b2e2cad45bbbecb7a2c4a3cabd5d2d214023255e262a28297e313233343536373839305f4142432e";

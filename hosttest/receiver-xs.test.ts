@@ -5,7 +5,7 @@
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { asciiBytes, xorRange } from "../src/core/checksum";
+import { asciiBytes, xorRange } from "../src/nmea/checksum";
 import { readPcap } from "../src/core/pcap";
 import { Iec450Receiver, sentenceText } from "../src/core/receiver";
 import { XsWorker, bundle } from "./xs/xs-harness";

@@ -4,23 +4,23 @@
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { asciiBytes, withChecksum, xorRange } from "../src/core/checksum";
+import { asciiBytes, withChecksum, xorRange } from "../src/nmea/checksum";
 import {
-  DISCARD_REASONS, Iec450Receiver, MAX_DATAGRAM, ReceivedSentence, sentenceText, tagText,
+  DISCARD_REASONS, Iec450Receiver, ReceivedSentence, sentenceText, tagText,
 } from "../src/core/receiver";
-import { NOTE_C_MS, NOTE_LOWER_HEX_TAG, NOTE_TAG_OVER_80, NOTE_UNPADDED_CHECKSUM, noteNames, listTagParams } from "../src/core/tagblock";
+import { MAX_DATAGRAM, NOTE_C_MS, NOTE_LOWER_HEX_TAG, NOTE_TAG_OVER_80, NOTE_UNPADDED_CHECKSUM, noteNames, listTagParams } from "../src/core/tagblock";
 import { PcapError, PcapWriter, UdpPacket, isPcap, pcapHeader, pcapRecord, readPcap } from "../src/core/pcap";
 import { IEC450_CORPUS } from "./lib/paths";
 
 const corpus = IEC450_CORPUS;
 
 /** `\params*HH\` with the correct checksum. */
-export function tag(params: string): string {
+function tag(params: string): string {
   const x = xorRange(asciiBytes(params), 0, params.length);
   return "\\" + params + "*" + x.toString(16).toUpperCase().padStart(2, "0") + "\\";
 }
 
-export function dgram(body: string, token = "UdPbC"): Uint8Array {
+function dgram(body: string, token = "UdPbC"): Uint8Array {
   return asciiBytes(token + "\0" + body);
 }
 

@@ -7,12 +7,18 @@
 
 import * as assert from "node:assert/strict";
 import { App } from "../src/app/assemble";
-import { asciiBytes, latin1, withChecksum } from "../src/core/checksum";
+import { asciiBytes, latin1, withChecksum } from "../src/nmea/checksum";
 import { makeConfig } from "../src/core/config";
 import type { Datagram, SerialOptions, SettingsStore, UDPOptions } from "../src/core/io";
 import { loadSettings } from "../src/console/persist";
 import { SETTINGS, checkValue, validateConfig, type SettingRow, type SettingValue } from "../src/console/settings";
 import { tag } from "./lib/text";
+import { PasswordCheck, passwordHasher } from "../src/web/password";
+import { nodeWebCrypto } from "../src/platform/node/web-crypto";
+
+/** webPass is stored (and may be typed) as its salted hash; this one is of WEB_PASS. */
+const WEB_PASS = "probe-pass-1";
+const WEB_HASH = passwordHasher(nodeWebCrypto, 1000)(WEB_PASS);
 
 class Clock {
   wall = Date.UTC(2026, 10, 30, 9, 0, 0);
@@ -133,7 +139,7 @@ function typed(row: SettingRow, v: SettingValue): string {
 const TEXT_EXAMPLES: Record<string, string> = {
   sfi: "GP0002", iface: "127.0.0.1", ipAddr: "172.16.9.9", ipMask: "255.255.255.0", ipGateway: "172.16.0.1",
   groupMap: "TXR=USR1", propMfr: "ABC", cmdAllow: "EI0001", cmdGroups: "MISC", legacyUdp: "127.0.0.1:10110", syslog: "127.0.0.1:5514",
-  outFilter: "!GSV", inFilter: "!ICA",
+  outFilter: "!GSV", inFilter: "!ICA", webPass: WEB_HASH,
 };
 
 /** Another value for `row` that passes its rule and the cross rules with the rest of `config`. */
@@ -224,6 +230,12 @@ const LIVE_PROBES: Record<string, (c: Ctx, v: SettingValue) => void> = {
     // One second of the clock: v pass on NAVD, the 3 newest beyond it are dropped.
     for (let i = 0; i < (v as number) + 3; i++) c.feed("GNZDA,021549.00,30,11,2026,00,00");
     assert.equal(c.app.gateway.counters.rateDropped, 3);
+  },
+  webPass: (c) => {
+    // The web page's next login checks against the new hash at once.
+    const check = new PasswordCheck(nodeWebCrypto, c.app.host.getConfig().webPass, WEB_PASS);
+    while (!check.step(256));
+    assert.ok(check.matches());
   },
   uartQueue: (c, v) => {
     for (let i = 0; i < 5; i++) c.app.gateway.sendToTerminal(withChecksum("$" + CMD_ICA));

@@ -7,9 +7,15 @@ command -v socat >/dev/null 2>&1 || missing="$missing socat"
 command -v ip >/dev/null 2>&1 || missing="$missing iproute2"
 command -v unshare >/dev/null 2>&1 || missing="$missing util-linux"
 command -v tcpdump >/dev/null 2>&1 || missing="$missing tcpdump" # libpcap cross-check of the pcap writer (receiver.test)
-# Moddable SDK host tools and the firmware's Linux build (npm run firmware): gcc, make, glib/gio.
-for t in gcc make pkg-config; do command -v $t >/dev/null 2>&1 || missing="$missing $t"; done
+command -v gcc >/dev/null 2>&1 && command -v make >/dev/null 2>&1 && command -v valgrind >/dev/null 2>&1 || missing="$missing gcc make valgrind" # XS test host, native helpers (issue 16)
+# Moddable's Linux build of the firmware (npm run firmware): pkg-config and glib/gio.
+command -v pkg-config >/dev/null 2>&1 || missing="$missing pkg-config"
 pkg-config --exists gio-2.0 2>/dev/null || missing="$missing libglib2.0-dev"
+# Optional: headless Chromium for the web page's browser test (pending without it).
+if ! command -v chromium >/dev/null 2>&1 && [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+  echo "bd450: installing chromium (apt-get)" >&2
+  (export DEBIAN_FRONTEND=noninteractive; apt-get update -qq >/dev/null && apt-get install -y -qq chromium >/dev/null) || echo "bd450: chromium not installed: the web page's browser test will be pending" >&2
+fi
 [ -z "$missing" ] && exit 0
 if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
   echo "bd450: installing$missing (apt-get)" >&2

@@ -1,7 +1,7 @@
 // `npm run fuzz -- --runs N [--target NAME] [--seed S] [--json FILE]`: runs every fuzz
 // target (hosttest/fuzz/targets.ts) for N cases (default 100000 each), in batches with
 // fresh seeds, and reports cases, failures and time per target. `npm run fuzz` writes
-// hosttest/fuzz/results.json and results.md (README links them); --json FILE writes FILE
+// hosttest/fuzz/results.json and results.md (docs/reliability.md links them); --json FILE writes FILE
 // and its .md instead. A failing batch
 // prints its shrunk counterexample and the seed/path to replay it; the run goes on
 // with the next batch, so one bug does not hide the others. Exit code 1 on any failure.

@@ -36,7 +36,7 @@ import { readPcap, PcapError, pcapHeader, pcapRecord } from "../../src/core/pcap
 import { NetworkSide } from "../../src/core/netside";
 import { reencodeCommand } from "../../src/beidou/reencode";
 import { RCOM } from "../../src/core/groups";
-import { readDatagram, referenceSentences, StrictStream, StrictReadError, uartSentences } from "../lib/strict-reader";
+import { readDatagram, referenceSentences, StrictStream, StrictReadError, uartSentences, type StrictLine } from "../lib/strict-reader";
 import { tag as tagBlock, sentence as withSum, xorText, hex2 } from "../lib/text";
 import { material } from "./material";
 import { IEC450_CORPUS } from "../lib/paths";
@@ -342,7 +342,7 @@ const gatewayPipeline: FuzzTarget = {
       const got: string[] = [];
       for (const [d, g] of datagrams) {
         check(g >= 1 && g <= GROUP_COUNT, `group index ${g}`);
-        let lines;
+        let lines: StrictLine[];
         try { lines = readDatagram(d, { sendLimits: true }); } catch (err) {
           throw new Error(`datagram refused by the strict reader (${(err as Error).message}): ${JSON.stringify(latin1(d))}`);
         }
@@ -417,7 +417,7 @@ const receiverMutated: FuzzTarget = {
       }
       const lax = v.notes & (NOTE_HIGH_BYTES | NOTE_N_ZERO | NOTE_N_INVALID);
       if (lax || v.sentences.some((s) => s.status === "no-source")) return;
-      let lines;
+      let lines: StrictLine[];
       try { lines = readDatagram(d); } catch (err) {
         if (err instanceof StrictReadError) throw new Error(`receiver accepted what the strict reader refuses (${err.message}): ${JSON.stringify(latin1(d))}`);
         throw err;
@@ -434,7 +434,9 @@ function pcapFiles(): Uint8Array[] {
   const files: Uint8Array[] = fs.readdirSync(dir).filter((f) => f.endsWith(".pcap")).sort().map((f) => new Uint8Array(fs.readFileSync(path.join(dir, f))));
   const m = material();
   const parts: Uint8Array[] = [pcapHeader()];
-  m.encoded.slice(0, 20).forEach((d, i) => parts.push(pcapRecord({ time: 1700000000000 + i, srcAddress: "172.16.1.45", srcPort: 50000, dstAddress: "239.192.0.4", dstPort: 60004 }, d, i)));
+  m.encoded.slice(0, 20).forEach((d, i) => {
+    parts.push(pcapRecord({ time: 1700000000000 + i, srcAddress: "172.16.1.45", srcPort: 50000, dstAddress: "239.192.0.4", dstPort: 60004 }, d, i));
+  });
   files.push(concat(parts));
   return files;
 }

@@ -124,7 +124,7 @@ export class StrictStream {
 export function referenceSentences(bytes: Uint8Array, maxLength = 300): string[] {
   const text = Buffer.from(bytes).toString("latin1");
   const out: string[] = [];
-  const shape = /^[$!]([A-Z0-9]{2,}(?:,[^]*)?)\*([0-9A-Fa-f]{2})$/;
+  const shape = /^[$!]([A-Z0-9]{2,}(?:,[\s\S]*)?)\*([0-9A-Fa-f]{2})$/;
   let from = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);

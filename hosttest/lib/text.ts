@@ -39,3 +39,14 @@ export function sentence(body: string): string {
 export function datagram(lines: string[], token = "UdPbC"): Buffer {
   return Buffer.from(token + "\0" + lines.map((l) => l + "\r\n").join(""), "latin1");
 }
+
+/**
+ * An RDSS 4.0 binary frame written from the layout (docs: '$', 4-letter command, total
+ * length u16 big-endian, user address u24, payload, XOR of every byte before it).
+ */
+export function rdss40Frame(command: string, user: number, payload: number[]): Uint8Array {
+  const head = Array.from("$" + command, (c) => c.charCodeAt(0));
+  const total = head.length + 2 + 3 + payload.length + 1;
+  const bytes = [...head, (total >> 8) & 255, total & 255, (user >> 16) & 255, (user >> 8) & 255, user & 255, ...payload];
+  return Uint8Array.from([...bytes, bytes.reduce((x, b) => x ^ b, 0)]);
+}

@@ -14,8 +14,7 @@ import { reencodeCommand } from "../../src/beidou/reencode";
 import { RCOM } from "../../src/core/groups";
 import { gatewayHooks } from "../../src/beidou/wiring";
 import { BuiltinMix } from "../../src/sim/mix";
-import { encodeTXXX, encodeDWXX } from "../../src/beidou/rdss40";
-import { tag, sentence } from "../lib/text";
+import { tag, sentence, rdss40Frame } from "../lib/text";
 
 function arg(name: string, def: string): string {
   const i = process.argv.indexOf("--" + name);
@@ -40,8 +39,10 @@ function main(): void {
   const side = new NetworkSide({ gateway: gw, clock, device: hooks.wiring.state, encodeCommand: reencodeCommand });
   hooks.attach({ events: gw.events });
   const mix = new BuiltinMix({ noiseEvery: 5 });
-  const frames = [encodeTXXX(242286, { from: 179773, hour: 8, minute: 1, mode: 1, data: [0x31, 0x32] }),
-    encodeDWXX(242286, { time: 28800, latitude: 22.5, longitude: 114, height: 12, heightAnomaly: -3 })];
+  // 4.0 frames written here, not by the core's encoders: a TXXX (code message "12" from
+  // 0179773 at 08:01: info 0x60, 16 bits) and the DWXX position example of docs/beidou.md.
+  const frames = [rdss40Frame("TXXX", 242286, [0x60, 0x02, 0xbe, 0x3d, 8, 1, 0x00, 0x10, 0x31, 0x32, 0]),
+    Uint8Array.from(Buffer.from("2444575858001F1FFA66080000000B1C324776052F07182235060014000A8D", "hex"))];
   // Hostile datagrams, prebuilt (their allocation is not the core's).
   const flood: Buffer[] = [];
   for (let i = 0; i < 4096; i++) {

@@ -1,5 +1,5 @@
 // `npm run soak -- --minutes N [--burst S] [--flood R] [--old-space MB] [--json FILE] [--quiet]`
-// Results: `npm run soak` writes hosttest/soak/results.json and results.md (README links
+// Results: `npm run soak` writes hosttest/soak/results.json and results.md (docs/reliability.md links
 // them); --json FILE writes FILE and its .md instead. Run directly without --json (as the
 // short soak in `npm test` does), it only prints the JSON line.
 //

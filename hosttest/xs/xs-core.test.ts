@@ -1,7 +1,7 @@
 // The XS harness itself: loader, board-absent globals, and a core module on XS.
 
 import * as assert from "node:assert/strict";
-import { asciiBytes, withChecksum, xorRange } from "../../src/core/checksum";
+import { asciiBytes, withChecksum, xorRange } from "../../src/nmea/checksum";
 import { BOARD_ABSENT_GLOBALS, NODE_ONLY_GLOBALS, XsWorker, bundle, moduleClosure } from "./xs-harness";
 
 /** Evaluate `main` (a function body with `require` and `host`) in a fresh worker; it reports through host.issueCommand(JSON). */
@@ -26,15 +26,15 @@ describe("XS harness (Moddable's engine via @agoric/xsnap)", function () {
 
   it("bundles a module with its relative imports, dependencies first", () => {
     const mods = moduleClosure(["src/core/encoder"]).map((m) => m.id);
-    assert.ok(mods.indexOf("src/core/checksum") >= 0 && mods.indexOf("src/core/checksum") < mods.indexOf("src/core/encoder"));
+    assert.ok(mods.indexOf("src/nmea/checksum") >= 0 && mods.indexOf("src/nmea/checksum") < mods.indexOf("src/core/encoder"));
     assert.equal(mods[mods.length - 1], "src/core/encoder");
   });
 
   it("runs the checksum module on XS with the same results as on Node", async () => {
     const sentence = "$BDGGA,074150.80,3907.1234,N,11710.5678,E,1,08,1.0,12.3,M,-4.5,M,,";
     const bytes = Array.from({ length: 300 }, (_, i) => (i * 37 + 11) & 255);
-    const r = await onXs(["src/core/checksum"], `
-      const c = require("src/core/checksum");
+    const r = await onXs(["src/nmea/checksum"], `
+      const c = require("src/nmea/checksum");
       const b = new Uint8Array(${JSON.stringify(bytes)});
       return { sum: c.withChecksum(${JSON.stringify(sentence)}), xor: c.xorRange(b, 3, 290), hex: c.hexByte(c.asciiBytes("x7f"), 1) };`);
     assert.deepEqual(r, { ok: { sum: withChecksum(sentence), xor: xorRange(new Uint8Array(bytes), 3, 290), hex: 0x7f } });

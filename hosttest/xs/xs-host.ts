@@ -20,6 +20,7 @@ import type {
 } from "../../src/core/io";
 import { App } from "../../src/app/assemble";
 import { loadSettings } from "../../src/console/persist";
+import type { ByteHelpers } from "../../src/core/bytes";
 
 export const OP_INIT = 1;
 export const OP_LOAD = 2;
@@ -29,6 +30,7 @@ export const OP_STATS = 5;
 export const OP_GC = 6;
 export const OP_CLEAR = 7;
 export const OP_FILL = 8;
+export const OP_REALTIME = 9;
 
 export const REC_DATAGRAM = 1;
 export const REC_UART_OUT = 2;
@@ -45,6 +47,46 @@ export interface HostHooks {
   flush(bytes: Uint8Array): void;
   /** Force a garbage collection (XS gc(); absent on Node). */
   gc?(): void;
+  /** The hot path's byte loops (the XS test host passes its native ones); default TypeScript. */
+  bytes?: ByteHelpers;
+  /** Compute units used so far (the XS test host's meter): needed by the real-time model. */
+  meter?(): number;
+}
+
+/**
+ * The real-time receive model (OP_REALTIME, XS test host only). The terminal sends
+ * the loaded input as epochs: epoch k's bytes start at k * epochMs and follow at
+ * the line rate (baud / 10 bytes per second, 8N1). Bytes wait in the receive
+ * buffer (`capacity`: 128 = Moddable's ESP32 hardware FIFO, or the ring's size);
+ * what arrives while it is full is lost. JS runs only between arrivals: an
+ * onReadable callback (with the timers due) takes its metered units divided by
+ * `unitsPerSecond` of time, during which bytes keep arriving; `stalls` add JS
+ * busy time (a collection, a console command, a flash write) at given moments.
+ * Pessimistic in one way: bytes that arrive during a callback are read only by the
+ * next one (the real drain loop may read some of them sooner).
+ */
+export interface RealtimeOptions {
+  unitsPerSecond: number;
+  capacity: number;
+  /** Byte length of each epoch of the loaded input. */
+  epochs: number[];
+  epochMs: number;
+  /** onReadable when this many bytes wait (ESP32 RX-full threshold: 120), or the line has been idle one byte time. */
+  threshold?: number;
+  stalls?: { atMs: number; ms: number }[];
+}
+
+export interface RealtimeResult {
+  lostBytes: number;
+  overflowEvents: number;
+  callbacks: number;
+  /** JS busy time (callbacks + stalls) and the longest single busy stretch, ms. */
+  busyMs: number;
+  longestBusyMs: number;
+  /** Most bytes waiting in the receive buffer at once. */
+  peakBacklog: number;
+  forwarded: number;
+  endMs: number;
 }
 
 export interface InitOptions {
@@ -67,6 +109,8 @@ export interface InitOptions {
    * device state on every unit, the console fed every sentence); false: core only.
    */
   firmware?: boolean;
+  /** Receive buffer of the terminal UART (default 128, the ESP32 FIFO; the real-time model sets the ring's size). */
+  rxCapacity?: number;
 }
 
 /** Settings in memory (the console needs a store; nothing is persisted here). */
@@ -131,10 +175,13 @@ interface ManualTimer {
 
 export class ManualTimers implements Timers {
   private list: ManualTimer[] = [];
+  /** Earliest due time of a live timer (a lower bound: cleared timers are dropped at the next run). */
+  private nextDue = Infinity;
   constructor(private clock: ManualClock) {}
   set(callback: () => void, interval: number, repeat: boolean): unknown {
     const t: ManualTimer = { due: this.clock.elapsed + interval, interval, repeat, callback, live: true };
     this.list.push(t);
+    if (t.due < this.nextDue) this.nextDue = t.due;
     return t;
   }
   clear(handle: unknown): void {
@@ -147,6 +194,9 @@ export class ManualTimers implements Timers {
    * board's timers are native, and the host must not add garbage to the figures.
    */
   run(): void {
+    // Nothing due: return at once (a board's timers are native and cost JS nothing
+    // until they fire; this runs after every UART chunk).
+    if (this.clock.elapsed < this.nextDue) return;
     const list = this.list;
     for (;;) {
       let next: ManualTimer | undefined;
@@ -160,9 +210,16 @@ export class ManualTimers implements Timers {
       next.callback();
     }
     // Drop dead timers in place (a callback may have added timers to the same list).
-    let w = 0;
-    for (let i = 0; i < list.length; i++) if (list[i].live) list[w++] = list[i];
+    let w = 0, due = Infinity;
+    for (let i = 0; i < list.length; i++) {
+      const t = list[i];
+      if (t.live) {
+        list[w++] = t;
+        if (t.due < due) due = t.due;
+      }
+    }
     if (w !== list.length) list.length = w;
+    this.nextDue = due;
   }
 }
 
@@ -216,10 +273,19 @@ export class FifoSerial implements SerialInstance {
   static outbox: Outbox | undefined;
   /** The instance the parent feeds (the last one opened). */
   static current: FifoSerial | undefined;
+  /** Receive buffer of the next instance: 128 (the ESP32 FIFO), or a ring's size in the real-time model. */
+  static capacity = FIFO_SIZE;
+  /** Units the host's own read() copies cost (excluded from the gateway's time in the real-time model). */
+  static meter: (() => number) | undefined;
+  static readUnits = 0;
 
-  readonly rx = new Uint8Array(FIFO_SIZE);
+  /** Receive buffer as a ring: rxHead is the oldest byte. */
+  readonly rx = new Uint8Array(FifoSerial.capacity);
+  private rxHead = 0;
   rxCount = 0;
   rxOverflow = 0;
+  /** Times bytes were lost (the driver's overflow counter the gateway reports). */
+  overflowEvents = 0;
   txFree = FIFO_SIZE;
   private readonly tx = new Uint8Array(FIFO_SIZE);
   private txCount = 0;
@@ -240,15 +306,43 @@ export class FifoSerial implements SerialInstance {
     FifoSerial.current = this;
   }
 
+  /** Receive overflows so far: on the board, the ring driver's counter (src/native/esp32/serial-ring). */
+  get overflow(): number {
+    return this.overflowEvents;
+  }
+
   read(buffer: Uint8Array): number | undefined {
     const n = this.rxCount < buffer.length ? this.rxCount : buffer.length;
     if (n === 0) return undefined;
-    const rx = this.rx;
-    for (let i = 0; i < n; i++) buffer[i] = rx[i];
-    // Keep what did not fit at the front (rare: reader buffers are larger than the FIFO).
-    for (let i = n; i < this.rxCount; i++) rx[i - n] = rx[i];
+    const m = FifoSerial.meter, u0 = m ? m() : 0;
+    const rx = this.rx, size = rx.length;
+    let h = this.rxHead;
+    for (let i = 0; i < n; i++) {
+      buffer[i] = rx[h];
+      h = h + 1 === size ? 0 : h + 1;
+    }
+    this.rxHead = h;
     this.rxCount -= n;
+    if (m) FifoSerial.readUnits += m() - u0;
     return n;
+  }
+
+  /** Bytes arrive in the receive buffer; what does not fit is lost. Returns the bytes lost. */
+  arrive(input: Uint8Array, start: number, end: number): number {
+    const rx = this.rx, size = rx.length;
+    let i = start, t = this.rxHead + this.rxCount;
+    if (t >= size) t -= size;
+    while (i < end && this.rxCount < size) {
+      rx[t] = input[i++];
+      t = t + 1 === size ? 0 : t + 1;
+      this.rxCount++;
+    }
+    const lost = end - i;
+    if (lost > 0) {
+      this.rxOverflow += lost;
+      this.overflowEvents++;
+    }
+    return lost;
   }
 
   write(data: ByteBuffer): void {
@@ -268,21 +362,25 @@ export class FifoSerial implements SerialInstance {
 
   /** Line bytes arrive: fill the FIFO, interrupt when full and at the end (idle timeout). */
   receive(input: Uint8Array, start: number, end: number): void {
+    const size = this.rx.length;
     let i = start;
     while (i < end) {
       if (this.closed) return;
-      while (i < end && this.rxCount < FIFO_SIZE) this.rx[this.rxCount++] = input[i++];
-      if (i < end && this.rxCount === FIFO_SIZE) this.interrupt();
+      const room = size - this.rxCount;
+      const n = end - i < room ? end - i : room;
+      this.arrive(input, i, i + n);
+      i += n;
+      if (i < end && this.rxCount === size) this.interrupt();
       // A reader that did not drain a full FIFO loses the rest, as the UART would.
-      if (i < end && this.rxCount === FIFO_SIZE) {
-        this.rxOverflow += end - i;
+      if (i < end && this.rxCount === size) {
+        this.arrive(input, i, end);
         i = end;
       }
     }
     if (this.rxCount > 0) this.interrupt();
   }
 
-  private interrupt(): void {
+  interrupt(): void {
     const cb = this.options.onReadable;
     if (cb && !this.closed) cb.call(this, this.rxCount);
   }
@@ -298,9 +396,15 @@ export class FifoSerial implements SerialInstance {
     if (cb && !this.closed) cb.call(this, this.txFree);
   }
 
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
   static reset(): void {
     portsInUse.length = 0;
     FifoSerial.current = undefined;
+    FifoSerial.capacity = FIFO_SIZE;
+    FifoSerial.readUnits = 0;
   }
 }
 
@@ -413,6 +517,7 @@ export class HostDriver {
   private detach: (() => void) | undefined;
   private capture = true;
   private readonly counterReply = new Uint8Array(8);
+  // biome-ignore lint/correctness/noUnusedPrivateClassMembers: only holds heap for the chunk probe (fill)
   private filler: ArrayBuffer | undefined;
 
   constructor(hooks: HostHooks) {
@@ -446,6 +551,8 @@ export class HostDriver {
       case OP_FILL:
         this.fill(readU32(message, 1), readU32(message, 5));
         return EMPTY;
+      case OP_REALTIME:
+        return jsonBytes(this.realtime(JSON.parse(asciiString(message, 1, message.length)) as RealtimeOptions));
       default:
         throw new RangeError("unknown harness command " + message[0]);
     }
@@ -458,6 +565,8 @@ export class HostDriver {
     this.consoleBytes = 0;
     this.consoleHash = 2166136261;
     FifoSerial.reset();
+    if (o.rxCapacity) FifoSerial.capacity = o.rxCapacity;
+    FifoSerial.meter = this.hooks.meter;
     this.clock = new ManualClock(o.epoch ?? 1767225600000);
     this.timers = new ManualTimers(this.clock);
     this.baud = o.baud ?? 115200;
@@ -482,7 +591,7 @@ export class HostDriver {
     };
     if (o.firmware === false) {
       // Core only: the calibration baseline, no decoders, network side or console.
-      this.gateway = new Gateway({ serial, udp: { io: OutboxUDP }, config, clock, timers, log });
+      this.gateway = new Gateway({ serial, udp: { io: OutboxUDP }, config, clock, timers, log, bytes: this.hooks.bytes });
       this.gateway.start();
       return;
     }
@@ -490,6 +599,7 @@ export class HostDriver {
     const store = new MemorySettings();
     const app = new App({
       config, settings: { store, loaded: loadSettings(store) }, clock, timers, log, serial, udp: { io: OutboxUDP },
+      bytes: this.hooks.bytes,
       platform: { reboot: () => undefined },
       console: {
         banner: "bd450 console",
@@ -555,6 +665,77 @@ export class HostDriver {
     if (garbage > 0) dropBuffer(garbage);
     dropObjects(1000);
     this.filler = size > 0 ? new ArrayBuffer(size) : undefined;
+  }
+
+  /** Deliver the loaded input in real time (see RealtimeOptions). */
+  private realtime(o: RealtimeOptions): RealtimeResult {
+    const serial = FifoSerial.current;
+    const meter = this.hooks.meter;
+    if (!serial || !meter) throw new Error("real-time model: needs an open serial port and the host meter");
+    if (serial.rx.length !== o.capacity) throw new RangeError("real-time model: INIT rxCapacity must equal capacity");
+    const rate = this.baud / 10 / 1000; // bytes per ms
+    const threshold = o.threshold ?? 120;
+    const stalls = o.stalls ?? [];
+    const r: RealtimeResult = { lostBytes: 0, overflowEvents: 0, callbacks: 0, busyMs: 0, longestBusyMs: 0, peakBacklog: 0, forwarded: 0, endMs: 0 };
+    const epochs = o.epochs;
+    // Byte i of epoch k (starting at input offset start[k]) arrives at k * epochMs + (i + 1) / rate.
+    let k = 0, inEpoch = 0, pos = 0, stall = 0;
+    let t = 0;
+    const start0 = this.inputPos;
+    const arrivedBy = (now: number): void => {
+      while (k < epochs.length) {
+        const due = Math.floor((now - k * o.epochMs) * rate);
+        const upTo = due < epochs[k] ? due : epochs[k];
+        if (upTo > inEpoch) {
+          r.lostBytes += serial.arrive(this.input, start0 + pos, start0 + pos + upTo - inEpoch);
+          pos += upTo - inEpoch;
+          inEpoch = upTo;
+        }
+        if (inEpoch < epochs[k]) return;
+        k++;
+        inEpoch = 0;
+      }
+    };
+    for (;;) {
+      arrivedBy(t);
+      if (serial.rxCount > r.peakBacklog) r.peakBacklog = serial.rxCount;
+      if (stall < stalls.length && stalls[stall].atMs <= t) {
+        const ms = stalls[stall++].ms;
+        t += ms;
+        r.busyMs += ms;
+        if (ms > r.longestBusyMs) r.longestBusyMs = ms;
+        continue;
+      }
+      if (serial.rxCount === 0 || (serial.rxCount < threshold && k < epochs.length && inEpoch > 0)) {
+        // JS idle: wake at the threshold, the idle timeout after an epoch's last byte, the next epoch or stall.
+        if (k >= epochs.length) break;
+        let wake: number;
+        if (inEpoch > 0 || k * o.epochMs <= t) {
+          const need = threshold - serial.rxCount;
+          const left = epochs[k] - inEpoch;
+          wake = k * o.epochMs + (inEpoch + (need < left ? need : left)) / rate + (need < left ? 0 : 1 / rate);
+        } else wake = k * o.epochMs + 1 / rate;
+        if (stall < stalls.length && stalls[stall].atMs < wake) wake = stalls[stall].atMs;
+        t = wake > t ? wake : t + 1 / rate;
+        continue;
+      }
+      // onReadable and the timers due, at the metered cost (the host's read copies excluded).
+      this.clock.elapsed = t;
+      const u0 = meter(), read0 = FifoSerial.readUnits;
+      if (!serial.isClosed) serial.interrupt();
+      this.timers.run();
+      const units = meter() - u0 - (FifoSerial.readUnits - read0);
+      const ms = (units / o.unitsPerSecond) * 1000;
+      t += ms;
+      r.busyMs += ms;
+      if (ms > r.longestBusyMs) r.longestBusyMs = ms;
+      r.callbacks++;
+    }
+    this.inputPos = start0 + pos;
+    r.overflowEvents = serial.overflowEvents;
+    r.forwarded = this.gateway ? this.gateway.counters.forwarded : 0;
+    r.endMs = t;
+    return r;
   }
 
   private tick(ms: number): Uint8Array {

@@ -19,11 +19,12 @@ import { GROUPS } from "../core/groups";
 import type { Clock, SettingsStore, Timers, UDPClass } from "../core/io";
 import { NetworkSide, networkParts } from "../core/netside";
 import { BeidouWiring, type BeidouWiringOptions } from "../beidou/wiring";
-import { TEXT_FIELD_LIMITS } from "../beidou/table";
+import { TEXT_FIELD_LIMITS, defaultRoutes } from "../beidou/table";
 import { reencodeCommand } from "../beidou/reencode";
 import { Console } from "../console/console";
 import { GatewayConsoleHost } from "../console/gateway-host";
 import type { LoadedSettings } from "../console/persist";
+import type { ByteHelpers } from "../core/bytes";
 
 /** A byte channel to the console user (serial port, pty, stdio, a web socket...). */
 export interface ConsoleChannel {
@@ -70,6 +71,8 @@ export interface AppOptions {
   udp?: { io: UDPClass; interface?: string };
   /** See EncoderOptions.datagramViews ("cache" on Node). */
   datagramViews?: DatagramViews;
+  /** The hot path's byte loops: the board passes its native ones (src/native/bytes.js); default TypeScript. */
+  bytes?: ByteHelpers;
   /** Beidou decoding options beyond the alert thresholds (e.g. decodeText: GB2312 on the host). */
   beidou?: Omit<BeidouWiringOptions, "clock" | "events" | "silentAfter" | "noFixAfter" | "checksumPercent">;
   /** Syslog HOSTNAME (default: the SFI). */
@@ -85,6 +88,8 @@ export interface AppOptions {
 
 /** What hears the terminal's sentences besides the decoders (the console's terminal operations). */
 export interface TerminalListener {
+  /** Only while this is true does it get sentences. */
+  readonly awaitingAnswer: boolean;
   terminalSentence(bytes: Uint8Array, length: number): void;
 }
 
@@ -92,6 +97,10 @@ const ALERT_STATES: Record<string, string> = {
   V: "active, unacknowledged", S: "active, silenced", A: "active, acknowledged", O: "active, responsibility transferred", U: "rectified, unacknowledged",
 };
 
+/** Alert id as status lists it: "10001 terminalSilent", "10001.2 ..." for a second instance. */
+function alertId(a: { id: number; instance: number; key: string }): string {
+  return `${a.id}${a.instance > 1 ? "." + a.instance : ""} ${a.key}`;
+}
 
 export class App {
   readonly config: GatewayConfig;
@@ -111,7 +120,7 @@ export class App {
     const { config, clock, timers } = o;
     this.config = config;
     const udp = o.udp ? { io: o.udp.io, interface: o.udp.interface || undefined } : undefined;
-    const parts = networkParts({ clock, config, hostname: o.hostname });
+    const parts = networkParts({ clock, config, hostname: o.hostname, bytes: o.bytes });
     const utc = o.utcClock ?? clock;
     this.events = new EventLog({
       clock: utc,
@@ -122,7 +131,7 @@ export class App {
       },
     });
     this.beidou = new BeidouWiring({
-      ...o.beidou, clock, events: this.events,
+      ...o.beidou, clock, events: this.events, bytes: o.bytes,
       silentAfter: config.alSilentS, noFixAfter: config.alNoFixS, checksumPercent: config.alCsumPct,
     });
     const beidou = this.beidou;
@@ -132,18 +141,20 @@ export class App {
       serial: o.serial,
       udp: udp ? { ...udp, timeToLive: config.ttl } : undefined,
       datagramViews: o.datagramViews,
+      bytes: o.bytes,
       onUnit: (kind, bytes, length, reason) => {
         beidou.onUnit(kind, bytes, length, reason);
         // Answers to console terminal operations (FKI, ICI, DWR); a 4.0 terminal
         // answers in binary frames, whose 2.1 text form the console hears.
         const t = this.terminal;
-        if (t === undefined) return;
+        if (t === undefined || !t.awaitingAnswer) return;
         if (kind === UNIT_SENTENCE) t.terminalSentence(bytes, length);
         else if (kind === UNIT_FRAME) beidou.frameText(t);
       },
       convertFrame: beidou.convertFrame,
       // Raw-text short messages: a TXR/TXA with commas in its text is carried (issue 15).
       fieldLimits: TEXT_FIELD_LIMITS,
+      routes: defaultRoutes(),
       // Answers to network commands carry d: = the requesting SFI.
       destinationFor: parts.answers.destinationFor,
       onDatagram: (bytes, length) => {
@@ -162,7 +173,12 @@ export class App {
       retune: () => this.retune(),
       received: () => receivedCounts(net),
       resetNetwork: () => resetNetworkCounters(net),
-      alerts: () => net.alerts.active().map((a) => ({ id: `${a.id}${a.instance > 1 ? "." + a.instance : ""} ${a.key}`, state: ALERT_STATES[a.state] ?? a.state, text: a.text })),
+      alerts: () => net.alerts.active().map((a) => ({ id: alertId(a), state: ALERT_STATES[a.state] ?? a.state, text: a.text })),
+      // Acknowledge from a front end (the web page) by the id the alert list shows.
+      acknowledge: (id) => {
+        for (const a of net.alerts.active()) if (alertId(a) === id) return net.alerts.acknowledge(a.key, a.instance) ?? undefined;
+        return "no such active alert";
+      },
     });
     if (o.console) {
       const channel = o.console.channel;

@@ -6,11 +6,13 @@
 
 import { Fields, MAX_FIELDS } from "./fields";
 import type { JsonContext, SentenceKind } from "./kind";
-import { pack3, unpack3 } from "./kind";
+import { formatterKey, formatterKeyOf, formatterName } from "../nmea/keys";
 import { DECODER_TABLE, TableRow } from "./table";
+import type { ByteHelpers } from "../core/bytes";
 
 /** Sentence classes that have no decoder. */
 export const KIND_UNKNOWN = "unknown", KIND_PROPRIETARY = "proprietary";
+const TALLY_PROPRIETARY = 0, TALLY_UNKNOWN = 2;
 
 export class DecodedSentence {
   /** Talker, 2 letters packed (0 for proprietary or malformed addresses). */
@@ -26,25 +28,64 @@ export class DecodedSentence {
   error: string | null = null;
   /** Field access for this sentence (unknown sentences, logging). */
   fields!: Fields;
+
+  /** The record, typed, when this sentence is of `kind`; else undefined. No cast at the caller, no allocation. */
+  as<R>(kind: SentenceKind<R>): R | undefined {
+    return this.sentenceKind === (kind as SentenceKind<unknown>) ? (this.record as R) : undefined;
+  }
 }
 
 interface Slot {
   row: TableRow;
   records: unknown[];
+  /** Index of each kind's counter in tallies (decoded) and tallies + 1 (errors). */
+  tally: number[];
 }
 
 export class SentenceDecoder {
-  readonly fields = new Fields();
+  readonly fields: Fields;
   readonly result = new DecodedSentence();
   private slots = new Map<number, Slot>();
-  /** Decoded sentences per kind, and field errors per kind. */
-  readonly counts = new Map<string, number>();
-  readonly errors = new Map<string, number>();
+  /**
+   * Counters per kind, two per name (decoded, errors), bumped by index: a Map with
+   * string keys per sentence cost a hash lookup and a store on the hot path (XS).
+   */
+  private readonly names: string[] = [KIND_PROPRIETARY, KIND_UNKNOWN];
+  private readonly tallies: number[] = [0, 0, 0, 0];
 
-  constructor(table: ReadonlyArray<TableRow> = DECODER_TABLE) {
+  /** Decoded sentences per kind (built on request). */
+  get counts(): Map<string, number> {
+    return this.tallyMap(0);
+  }
+
+  /** Field errors per kind (built on request). */
+  get errors(): Map<string, number> {
+    return this.tallyMap(1);
+  }
+
+  private tallyMap(which: number): Map<string, number> {
+    const m = new Map<string, number>();
+    for (let i = 0; i < this.names.length; i++) if (this.tallies[2 * i + which]) m.set(this.names[i], this.tallies[2 * i + which]);
+    return m;
+  }
+
+  private tallyIndex(name: string): number {
+    let i = this.names.indexOf(name);
+    if (i < 0) {
+      i = this.names.length;
+      this.names.push(name);
+      this.tallies.push(0, 0);
+    }
+    return 2 * i;
+  }
+
+  /** `bytes`: the byte loops for the field index (native on the board); default TypeScript. */
+  constructor(table: ReadonlyArray<TableRow> = DECODER_TABLE, bytes?: ByteHelpers) {
+    this.fields = new Fields(bytes);
     for (const row of table) {
       const f = row.formatter;
-      this.slots.set(pack3(f.charCodeAt(0), f.charCodeAt(1), f.charCodeAt(2)), { row, records: row.kinds.map((k) => k.create()) });
+      this.slots.set(formatterKeyOf(f),
+        { row, records: row.kinds.map((k) => k.create()), tally: row.kinds.map((k) => this.tallyIndex(k.kind)) });
     }
     this.result.fields = this.fields;
   }
@@ -67,28 +108,28 @@ export class SentenceDecoder {
     if (alen >= 2 && bytes[a] === 0x50 && bytes[0] === 0x24 && !pq) {
       // `$P` + manufacturer: proprietary (IEC 61162-1)
       res.kind = KIND_PROPRIETARY;
-      this.bump(this.counts, KIND_PROPRIETARY);
+      this.tallies[TALLY_PROPRIETARY]++;
       return res;
     }
     if (alen !== 5 || !isUpper(bytes[a]) || !isUpperOrDigit(bytes[a + 1])) {
       res.kind = KIND_UNKNOWN; // `$SNRSTAT`, `$GNGGAH`, `!AIVDM`...: forwarded, not decoded
-      this.bump(this.counts, KIND_UNKNOWN);
+      this.tallies[TALLY_UNKNOWN]++;
       return res;
     }
-    const formatter = pack3(bytes[a + 2], bytes[a + 3], bytes[a + 4]);
+    const formatter = formatterKey(bytes[a + 2], bytes[a + 3], bytes[a + 4]);
     const slot = this.slots.get(formatter);
     // Past MAX_FIELDS only a free-text last field (raw-text message with commas) can still be read.
     if (!scanned && !(slot && slot.row.kinds.length === 1 && (slot.row.kinds[0].textField ?? MAX_FIELDS) < MAX_FIELDS)) {
       res.kind = KIND_UNKNOWN;
       res.error = "too many fields";
-      this.bump(this.errors, KIND_UNKNOWN);
+      this.tallies[TALLY_UNKNOWN + 1]++;
       return res;
     }
     res.talker = (bytes[a] << 8) | bytes[a + 1];
     res.formatter = formatter;
     if (!slot || bytes[0] !== 0x24) {
       res.kind = KIND_UNKNOWN;
-      this.bump(this.counts, KIND_UNKNOWN);
+      this.tallies[TALLY_UNKNOWN]++;
       return res;
     }
     const idx = slot.row.select ? slot.row.select(f) : 0;
@@ -98,12 +139,8 @@ export class SentenceDecoder {
     res.sentenceKind = kind;
     res.record = rec;
     res.error = kind.decode(f, rec);
-    this.bump(res.error ? this.errors : this.counts, kind.kind);
+    this.tallies[slot.tally[idx] + (res.error ? 1 : 0)]++;
     return res;
-  }
-
-  private bump(m: Map<string, number>, k: string): void {
-    m.set(k, (m.get(k) ?? 0) + 1);
   }
 }
 
@@ -133,14 +170,14 @@ export function sentenceJson(d: DecodedSentence, ctx: JsonContext = {}): Record<
   if (d.kind === KIND_UNKNOWN) {
     const addr = f.str(0);
     o.talker = d.talker ? talkerString(d.talker) : null;
-    o.formatter = d.formatter ? unpack3(d.formatter) : addr;
+    o.formatter = d.formatter ? formatterName(d.formatter) : addr;
     o.kind = d.kind;
     o.fields = allFields(f);
     if (d.error) o.error = d.error;
     return o;
   }
   o.talker = talkerString(d.talker);
-  o.formatter = unpack3(d.formatter);
+  o.formatter = formatterName(d.formatter);
   o.kind = d.kind;
   if (d.error) {
     o.error = d.error;

@@ -6,7 +6,7 @@
 // injected encoder (the host builds one from its ICU tables; the board has none).
 // Results are sentence bytes with `*HH` and without CR LF (Gateway.sendToTerminal adds it).
 
-import { xorRange, writeHex2 } from "../core/checksum";
+import { xorRange, writeHex2 } from "../nmea/checksum";
 
 export class CommandError extends Error {
   /** Set when the formatter is not a command the gateway forwards (counted apart from bad field values). */

@@ -12,11 +12,10 @@
 /** Most fields any supported sentence carries (ICZ: 41; GSA with 16 slots: 22). */
 export const MAX_FIELDS = 64;
 
+import { tsBytes, type ByteHelpers } from "../core/bytes";
+
 const EMPTY = new Uint8Array(0);
 
-/** 10^n for n = 0..22: all exactly representable, so mantissa / POW10[n] is correctly rounded like parseFloat. */
-const POW10: number[] = [];
-for (let i = 0, p = 1; i <= 22; i++, p *= 10) POW10.push(p);
 
 export class Fields {
   bytes: Uint8Array = EMPTY;
@@ -24,8 +23,16 @@ export class Fields {
   count = 0;
   /** Offset of the body end: the `*` of the checksum, or the sentence length. */
   bodyEnd = 0;
-  readonly start = new Uint16Array(MAX_FIELDS + 1);
-  readonly end = new Uint16Array(MAX_FIELDS + 1);
+  /** start[] then end[] in one buffer, so that one native call fills both (ByteHelpers.fieldIndex). */
+  private readonly table = new Uint8Array(4 * (MAX_FIELDS + 1));
+  readonly start = new Uint16Array(this.table.buffer, 0, MAX_FIELDS + 1);
+  readonly end = new Uint16Array(this.table.buffer, 2 * (MAX_FIELDS + 1), MAX_FIELDS + 1);
+  private readonly helpers: ByteHelpers;
+
+  /** `bytes`: the byte loops (native on the board, src/native/bytes.c); default TypeScript. */
+  constructor(bytes: ByteHelpers = tsBytes) {
+    this.helpers = bytes;
+  }
 
   /**
    * Index the fields of bytes[0..length) (`$` or `!` at 0, optional `*HH` at the end).
@@ -36,26 +43,9 @@ export class Fields {
     let bodyEnd = length;
     if (length >= 3 && bytes[length - 3] === 0x2a) bodyEnd = length - 3;
     this.bodyEnd = bodyEnd;
-    let n = 0;
-    let s = 1;
-    // TypedArray indexOf is native: one call per field instead of interpreted work per byte (XS).
-    for (;;) {
-      const i = bytes.indexOf(0x2c, s);
-      if (i < 0 || i >= bodyEnd) break;
-      if (n >= MAX_FIELDS) {
-        this.count = n;
-        return false;
-      }
-      this.start[n] = s;
-      this.end[n] = i;
-      n++;
-      s = i + 1;
-    }
-    if (n > MAX_FIELDS) return false;
-    this.start[n] = s;
-    this.end[n] = bodyEnd;
-    this.count = n;
-    return true;
+    const n = this.helpers.fieldIndex(bytes, bodyEnd, this.table, MAX_FIELDS);
+    this.count = n < 0 ? MAX_FIELDS : n;
+    return n >= 0;
   }
 
   /** Field length in bytes (0 when absent or empty). */
@@ -95,28 +85,13 @@ export class Fields {
   /** Decimal number with optional sign and fraction; NaN when empty or malformed. */
   num(i: number): number {
     if (i > this.count) return NaN;
-    return parseDecimal(this.bytes, this.start[i], this.end[i]);
+    return this.helpers.decimal(this.bytes, this.start[i], this.end[i]);
   }
 
   /** Integer (optional sign, digits only); NaN when empty or malformed. */
   int(i: number): number {
     if (i > this.count) return NaN;
-    const a = this.start[i], b = this.end[i];
-    if (a === b) return NaN;
-    let k = a, neg = false;
-    const c0 = this.bytes[k];
-    if (c0 === 0x2d || c0 === 0x2b) {
-      neg = c0 === 0x2d;
-      k++;
-      if (k === b) return NaN;
-    }
-    let v = 0;
-    for (; k < b; k++) {
-      const c = this.bytes[k];
-      if (c < 0x30 || c > 0x39) return NaN;
-      v = v * 10 + (c - 0x30);
-    }
-    return neg ? -v : v;
+    return this.helpers.integer(this.bytes, this.start[i], this.end[i]);
   }
 
   /** Unsigned hexadecimal integer (upper or lower case); NaN when empty or malformed. */
@@ -143,7 +118,7 @@ export class Fields {
     if (b - a < 6) return NaN;
     const hh = twoDigits(this.bytes, a), mm = twoDigits(this.bytes, a + 2);
     if (hh < 0 || mm < 0 || hh > 23 || mm > 59) return NaN;
-    const ss = parseDecimal(this.bytes, a + 4, b);
+    const ss = this.helpers.decimal(this.bytes, a + 4, b);
     if (!(ss >= 0 && ss < 61) || this.bytes[a + 4] < 0x30 || this.bytes[a + 4] > 0x39) return NaN;
     return hh * 3600 + mm * 60 + ss;
   }
@@ -169,7 +144,7 @@ export class Fields {
       if (c < 0x30 || c > 0x39) return NaN;
       deg = deg * 10 + (c - 0x30);
     }
-    const min = parseDecimal(this.bytes, dot - 2, b);
+    const min = this.helpers.decimal(this.bytes, dot - 2, b);
     if (!(min >= 0 && min < 60)) return NaN;
     const v = deg + min / 60;
     if (v > (isLon ? 180 : 90)) return NaN;
@@ -215,27 +190,5 @@ function twoDigits(b: Uint8Array, k: number): number {
 
 /** Parse [+-]digits[.digits] from bytes[a..b); NaN when empty or malformed. */
 export function parseDecimal(bytes: Uint8Array, a: number, b: number): number {
-  if (a >= b) return NaN;
-  let k = a, neg = false;
-  const c0 = bytes[k];
-  if (c0 === 0x2d || c0 === 0x2b) {
-    neg = c0 === 0x2d;
-    k++;
-  }
-  let m = 0, frac = -1, nd = 0;
-  for (; k < b; k++) {
-    const c = bytes[k];
-    if (c === 0x2e) {
-      if (frac >= 0) return NaN;
-      frac = 0;
-      continue;
-    }
-    if (c < 0x30 || c > 0x39) return NaN;
-    m = m * 10 + (c - 0x30);
-    nd++;
-    if (frac >= 0) frac++;
-  }
-  if (nd === 0) return NaN;
-  let v = frac > 0 ? (frac <= 22 ? m / POW10[frac] : m / Math.pow(10, frac)) : m;
-  return neg ? -v : v;
+  return tsBytes.decimal(bytes, a, b);
 }

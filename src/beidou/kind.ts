@@ -15,6 +15,11 @@ export interface SentenceKind<R> {
   readonly kind: string;
   readonly formatter: string;
   /**
+   * IEC 61162-450 transmission group this sentence goes to by default (a group name,
+   * e.g. "NAVD"); absent: MISC. The installer's groupMap overrides it.
+   */
+  readonly group?: string;
+  /**
    * Index of a last field that is free text running to the checksum '*' (TXR/TXA
    * message content, which raw text may fill with commas): the standard's number
    * of data fields. A sentence with more is sent carried (docs/framing.md).
@@ -69,26 +74,9 @@ export function addr7(v: number): string | null {
   return s.length >= 7 ? s : "0000000".slice(s.length) + s;
 }
 
-/** Pack 3 ASCII letters into a number (allocation-free keys and command names). */
-export function pack3(a: number, b: number, c: number): number {
-  return (a << 16) | (b << 8) | c;
-}
-
-export function packString(s: string): number {
-  let v = 0;
-  for (let i = 0; i < s.length && i < 3; i++) v = (v << 8) | (s.charCodeAt(i) & 0xff);
-  return v;
-}
-
-export function unpack3(v: number): string {
-  if (!v) return "";
-  let s = "";
-  for (let sh = 16; sh >= 0; sh -= 8) {
-    const c = (v >> sh) & 0xff;
-    if (c) s += String.fromCharCode(c);
-  }
-  return s;
-}
+// Formatter keys for the sentence modules (on XS a module resolves one "../" only,
+// so src/beidou/sentences/* reach the NMEA layer through here).
+export { formatterKey, formatterName } from "../nmea/keys";
 
 /** NMEA 4.11 system IDs (also used as indexes of the per-system counters). */
 export const SYS_UNKNOWN = 0, SYS_GPS = 1, SYS_GLONASS = 2, SYS_GALILEO = 3, SYS_BDS = 4, SYS_QZSS = 5, SYS_NAVIC = 6;

@@ -13,33 +13,23 @@
 // minute second. Hemispheres and the FKXX result codes are configurable (Rdss40Options).
 
 import { hexDigit } from "./fields";
-import { HEX_DIGITS } from "../core/checksum";
+import { HEX_DIGITS, asciiBytes } from "../nmea/checksum";
+import { frameKey, frameKeyOf } from "../nmea/keys";
 import { Content, CONTENT_MAX, MODE_CHINESE, MODE_CODE, MODE_MIXED, contentHex, contentText } from "./sentences/content";
 import type { JsonContext } from "./kind";
 import { addr7, hms, pad2, r as round } from "./kind";
 
-/** ASCII constants as bytes, built once: on XS a method call on a primitive string (charCodeAt) allocates a wrapper. */
-function ascii(s: string): Uint8Array {
-  const b = new Uint8Array(s.length);
-  for (let i = 0; i < s.length; i++) b[i] = s.charCodeAt(i);
-  return b;
-}
-const A_ICI = ascii("BDICI"), A_ICZ = ascii("BDICZ"), A_ZTI = ascii("BDZTI"), A_BSI = ascii("BDBSI"), A_DWR = ascii("BDDWR");
-const A_TXR = ascii("BDTXR"), A_FKI = ascii("BDFKI"), A_ZDA = ascii("BDZDA"), T_A4 = ascii("A4"), T_00 = ascii(".00");
-const CMD_TXA = ascii("TXA");
+// ASCII constants as bytes, built once: on XS a method call on a primitive string (charCodeAt) allocates a wrapper.
+const A_ICI = asciiBytes("BDICI"), A_ICZ = asciiBytes("BDICZ"), A_ZTI = asciiBytes("BDZTI"), A_BSI = asciiBytes("BDBSI"), A_DWR = asciiBytes("BDDWR");
+const A_TXR = asciiBytes("BDTXR"), A_FKI = asciiBytes("BDFKI"), A_ZDA = asciiBytes("BDZDA"), T_A4 = asciiBytes("A4"), T_00 = asciiBytes(".00");
+const CMD_TXA = asciiBytes("TXA");
 
-export function commandKey4(a: number, b: number, c: number, d: number): number {
-  return ((a << 24) | (b << 16) | (c << 8) | d) >>> 0;
-}
-function key(s: string): number {
-  return commandKey4(s.charCodeAt(0), s.charCodeAt(1), s.charCodeAt(2), s.charCodeAt(3));
-}
 
 /** 4.0 host command -> the 2.1 command name FKI reports (for FKXX conversion). */
 const COMMAND_21: ReadonlyArray<readonly [number, Uint8Array]> = ([
   ["TXSQ", "TXA"], ["DWSQ", "DWA"], ["ICJC", "ICA"], ["XTZJ", "ZTI"], ["GLJC", "RMO"], ["BSSZ", "BSS"],
   ["DSSQ", "DSA"], ["JSZL", "JSZ"], ["SJSC", "SJX"], ["LZSZ", "LZM"], ["GXZX", "GXM"],
-] as const).map(([c4, c3]) => [key(c4), ascii(c3)] as const);
+] as const).map(([c4, c3]) => [frameKeyOf(c4), asciiBytes(c3)] as const);
 
 /** The 4.0 assumptions, configurable because no source confirms them. */
 export interface Rdss40Options {
@@ -426,7 +416,7 @@ const FKXX: FrameKind = {
 function fkxxCommand(f: Frame40): Uint8Array {
   const b = f.resultBytes;
   if (f.result !== f.fkxxWait) {
-    const k = commandKey4(b[0], b[1], b[2], b[3]);
+    const k = frameKey(b[0], b[1], b[2], b[3]);
     for (let i = 0; i < COMMAND_21.length; i++) if (COMMAND_21[i][0] === k) return COMMAND_21[i][1];
   }
   return CMD_TXA;
@@ -517,7 +507,7 @@ export class FrameDecoder {
   readonly counts = new Map<string, number>();
 
   constructor(options: Rdss40Options = {}) {
-    for (const k of FRAME_TABLE) this.kinds.set(key(k.name), k);
+    for (const k of FRAME_TABLE) this.kinds.set(frameKeyOf(k.name), k);
     const f = this.frame;
     f.south = options.latitudeHemisphere === "S";
     f.west = options.longitudeHemisphere === "W";
@@ -528,7 +518,7 @@ export class FrameDecoder {
   /** Decode a validated frame (length and XOR already checked by the framer). */
   decode(bytes: Uint8Array, length: number): Frame40 {
     const f = this.frame;
-    f.command = commandKey4(bytes[1], bytes[2], bytes[3], bytes[4]);
+    f.command = frameKey(bytes[1], bytes[2], bytes[3], bytes[4]);
     f.userAddress = length >= 10 ? u24(bytes, 7) : 0;
     const k = this.kinds.get(f.command);
     this.kind = k;

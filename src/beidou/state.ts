@@ -9,44 +9,41 @@
 import type { DecodedSentence } from "./decoder";
 import type { Frame40 } from "./rdss40";
 import { KIND_UNKNOWN } from "./decoder";
-import { talkerSystem, satSystem, SYS_UNKNOWN, SYS_BDS, SYSTEM_NAMES, unpack3, addr7, hms } from "./kind";
-import type { GGA } from "./sentences/gga";
-import type { RMC } from "./sentences/rmc";
-import type { GLL } from "./sentences/gll";
-import type { GNS } from "./sentences/gns";
-import type { VTG } from "./sentences/vtg";
-import { ZDA_KIND, type ZDA } from "./sentences/zda";
-import type { GSA } from "./sentences/gsa";
-import type { GSV } from "./sentences/gsv";
-import type { TXT } from "./sentences/txt";
-import { txtContains } from "./sentences/txt";
-import type { BSI } from "./sentences/bsi";
-import type { ICI } from "./sentences/ici";
-import type { FKI } from "./sentences/fki";
-import type { TXR } from "./sentences/txr";
-import type { DWR } from "./sentences/dwr";
-import type { WAA } from "./sentences/waa";
-import type { ZTI } from "./sentences/zti";
+import { talkerSystem, satSystem, SYS_UNKNOWN, SYS_BDS, SYSTEM_NAMES, addr7, hms } from "./kind";
+import { formatterKeyOf, formatterName } from "../nmea/keys";
+import { asciiBytes } from "../nmea/checksum";
+import { GGA_KIND } from "./sentences/gga";
+import { RMC_KIND } from "./sentences/rmc";
+import { GLL_KIND } from "./sentences/gll";
+import { GNS_KIND } from "./sentences/gns";
+import { VTG_KIND } from "./sentences/vtg";
+import { ZDA_KIND } from "./sentences/zda";
+import { GSA_KIND } from "./sentences/gsa";
+import { GSV_KIND } from "./sentences/gsv";
+import { TXT_KIND, txtContains } from "./sentences/txt";
+import { BSI_KIND } from "./sentences/bsi";
+import { ICI_KIND, type ICI } from "./sentences/ici";
+import { FKI_KIND, FKI3_KIND, type FKI } from "./sentences/fki";
+import { TXR_KIND } from "./sentences/txr";
+import { DWR_KIND } from "./sentences/dwr";
+import { WAA_KIND } from "./sentences/waa";
+import { ZTI_KIND } from "./sentences/zti";
 import type { Content } from "./sentences/content";
 import { contentText } from "./sentences/content";
 
-function ascii(s: string): Uint8Array {
-  const b = new Uint8Array(s.length);
-  for (let i = 0; i < s.length; i++) b[i] = s.charCodeAt(i);
-  return b;
-}
 /** Framer reject reason counted as a checksum error (a constant: XS copies an evaluated literal every time). */
 const BAD_CHECKSUM = "badChecksum";
 
-/** Commands an FKI answers, packed (kind.ts pack3), and the names compared with pendingCommand. */
-const P_TXA = 0x545841, P_DWA = 0x445741, P_WAA = 0x574141, P_TCQ = 0x544351;
+/** Commands an FKI answers, as formatter keys, and the names compared with pendingCommand. */
+const P_TXA = formatterKeyOf("TXA"), P_DWA = formatterKeyOf("DWA"), P_WAA = formatterKeyOf("WAA"), P_TCQ = formatterKeyOf("TCQ");
 const CMD_TXA = "TXA", NO_COMMAND = "";
 
-/** Packed formatters (kind.ts pack3) of the sentences the state reads. */
-const F_GGA = 0x474741, F_RMC = 0x524d43, F_GLL = 0x474c4c, F_GNS = 0x474e53, F_VTG = 0x565447, F_ZDA = 0x5a4441,
-  F_GSA = 0x475341, F_GSV = 0x475356, F_TXT = 0x545854, F_BSI = 0x425349, F_ICI = 0x494349, F_FKI = 0x464b49,
-  F_TXR = 0x545852, F_DWR = 0x445752, F_WAA = 0x574141, F_ZTI = 0x5a5449;
-const ANTENNA_OPEN = ascii("ANTENNA OPEN"), ANTENNA_SHORT = ascii("ANTENNA SHORT"), ANTENNA_OK = ascii("ANTENNA OK"), OPEN = ascii("OPEN");
+/** Formatter keys of the sentences the state reads. */
+const F_GGA = formatterKeyOf("GGA"), F_RMC = formatterKeyOf("RMC"), F_GLL = formatterKeyOf("GLL"), F_GNS = formatterKeyOf("GNS"),
+  F_VTG = formatterKeyOf("VTG"), F_ZDA = formatterKeyOf("ZDA"), F_GSA = formatterKeyOf("GSA"), F_GSV = formatterKeyOf("GSV"),
+  F_TXT = formatterKeyOf("TXT"), F_BSI = formatterKeyOf("BSI"), F_ICI = formatterKeyOf("ICI"), F_FKI = formatterKeyOf("FKI"),
+  F_TXR = formatterKeyOf("TXR"), F_DWR = formatterKeyOf("DWR"), F_WAA = formatterKeyOf("WAA"), F_ZTI = formatterKeyOf("ZTI");
+const ANTENNA_OPEN = asciiBytes("ANTENNA OPEN"), ANTENNA_SHORT = asciiBytes("ANTENNA SHORT"), ANTENNA_OK = asciiBytes("ANTENNA OK"), OPEN = asciiBytes("OPEN");
 
 /** The gateway's EventLog satisfies this. */
 export interface EventSink {
@@ -210,7 +207,8 @@ export class DeviceState {
     // copies its string literal into a new chunk every time it is evaluated.
     switch (d.formatter) {
       case F_GGA: {
-        const g = d.record as GGA;
+        const g = d.as(GGA_KIND);
+        if (!g) break;
         this.fixTime = g.time;
         this.quality = g.quality;
         this.hdop = g.hdop;
@@ -221,7 +219,8 @@ export class DeviceState {
         break;
       }
       case F_RMC: {
-        const m = d.record as RMC;
+        const m = d.as(RMC_KIND);
+        if (!m) break;
         this.fixTime = m.time;
         if (m.year === m.year) { this.fixYear = m.year; this.fixMonth = m.month; this.fixDay = m.day; }
         if (m.status === 0x41 && m.latitude === m.latitude) {
@@ -232,30 +231,34 @@ export class DeviceState {
         break;
       }
       case F_GLL: {
-        const g = d.record as GLL;
+        const g = d.as(GLL_KIND);
+        if (!g) break;
         if (g.status === 0x41 && g.latitude === g.latitude) this.position(g.latitude, g.longitude, now);
         break;
       }
       case F_GNS: {
-        const g = d.record as GNS;
+        const g = d.as(GNS_KIND);
+        if (!g) break;
         if (g.latitude === g.latitude && g.modeLength > 0 && g.mode[0] !== 0x4e) this.position(g.latitude, g.longitude, now);
         break;
       }
       case F_VTG: {
-        const v = d.record as VTG;
+        const v = d.as(VTG_KIND);
+        if (!v) break;
         if (v.speedKnots === v.speedKnots) this.speedKnots = v.speedKnots;
         if (v.courseTrue === v.courseTrue) this.courseTrue = v.courseTrue;
         break;
       }
       case F_ZDA: {
-        if (d.sentenceKind !== ZDA_KIND) break; // the RDSS form (ZDA-RDSS) carries no RNSS date
-        const z = d.record as ZDA;
+        const z = d.as(ZDA_KIND);
+        if (!z) break; // the RDSS form (ZDA-RDSS) carries no RNSS date
         this.fixTime = z.time;
         this.fixYear = z.year; this.fixMonth = z.month; this.fixDay = z.day;
         break;
       }
       case F_GSA: {
-        const g = d.record as GSA;
+        const g = d.as(GSA_KIND);
+        if (!g) break;
         let sys = g.systemId === g.systemId ? g.systemId : t;
         if (sys === SYS_UNKNOWN && d.talker === 0x5051) sys = SYS_BDS; // PQGSA
         if (sys > 0 && sys < 7) this.satellitesUsed[sys] = g.satelliteCount;
@@ -272,7 +275,8 @@ export class DeviceState {
         break;
       }
       case F_GSV: {
-        const g = d.record as GSV;
+        const g = d.as(GSV_KIND);
+        if (!g) break;
         if (g.sentenceNumber !== 1) break;
         let sys = g.systemId === g.systemId && g.systemId < 7 ? g.systemId : t;
         if (sys === SYS_UNKNOWN) sys = g.count > 0 ? satSystem(SYS_UNKNOWN, g.id[0], d.talker === 0x5051) : d.talker === 0x5051 ? SYS_BDS : SYS_UNKNOWN;
@@ -280,7 +284,8 @@ export class DeviceState {
         break;
       }
       case F_TXT: {
-        const x = d.record as TXT;
+        const x = d.as(TXT_KIND);
+        if (!x) break;
         if (txtContains(x, ANTENNA_OPEN) || txtContains(x, ANTENNA_SHORT)) {
           if (!this.antennaBad) this.event("antenna.fault", "receiver reports " + (txtContains(x, OPEN) ? "antenna open" : "antenna short"));
           this.antennaBad = true;
@@ -291,32 +296,45 @@ export class DeviceState {
         break;
       }
       case F_BSI: {
-        const b = d.record as BSI;
+        const b = d.as(BSI_KIND);
+        if (!b) break;
         this.responseBeam = b.responseBeam;
         this.timeDifferenceBeam = b.timeDifferenceBeam;
         this.setBeams(b.power, 10, now);
         break;
       }
-      case F_ICI: this.card(d.record as ICI, now); break;
-      case F_FKI: this.fki(d.record as FKI, now); break; // both forms (FKI, FKI-BDS3)
+      case F_ICI: {
+        const c = d.as(ICI_KIND);
+        if (c) this.card(c, now);
+        break;
+      }
+      case F_FKI: {
+        const k = d.as(FKI_KIND) ?? d.as(FKI3_KIND); // both forms (FKI, FKI-BDS3)
+        if (k) this.fki(k, now);
+        break;
+      }
       case F_TXR: {
-        const x = d.record as TXR;
+        const x = d.as(TXR_KIND);
+        if (!x) break;
         this.message(x.senderId, x.infoType, x.mode, x.content, now);
         break;
       }
       case F_DWR: {
-        const w = d.record as DWR;
+        const w = d.as(DWR_KIND);
+        if (!w) break;
         this.rdssUser = w.userId; this.rdssTime = w.time; this.rdssLatitude = w.latitude; this.rdssLongitude = w.longitude;
         this.rdssHeight = w.height; this.rdssAt = now;
         break;
       }
       case F_WAA: {
-        const w = d.record as WAA;
+        const w = d.as(WAA_KIND);
+        if (!w) break;
         if (w.infoType === 0) this.event("rdss.position", `position report from ${addr7(w.userId)}: ${w.latitude.toFixed(5)}, ${w.longitude.toFixed(5)}`);
         break;
       }
       case F_ZTI: {
-        const z = d.record as ZTI;
+        const z = d.as(ZTI_KIND);
+        if (!z) break;
         const changed = z.icState !== this.icState || z.hardwareState !== this.hardwareState || z.batteryState !== this.batteryState || z.inboundState !== this.inboundState;
         this.icState = z.icState; this.hardwareState = z.hardwareState; this.batteryState = z.batteryState; this.inboundState = z.inboundState;
         this.selfCheckAt = now;
@@ -465,7 +483,7 @@ export class DeviceState {
   private nameOf(packed: number): string {
     let name = this.names.get(packed);
     if (name === undefined) {
-      name = unpack3(packed);
+      name = formatterName(packed);
       if (this.names.size < 64) this.names.set(packed, name);
     }
     return name;

@@ -2,6 +2,7 @@
 // Adding a sentence is one row. Two formatters carry two layouts under one name
 // (`$BDZDA`, `$BDFKI`); their row has a `select` that reads field 1.
 
+import { groupIndex } from "../core/groups";
 import type { Fields } from "./fields";
 import type { SentenceKind } from "./kind";
 import { GGA_KIND } from "./sentences/gga";
@@ -26,6 +27,19 @@ import { ZTI_KIND } from "./sentences/zti";
 import { ZDA_RDSS_KIND, isRdssZda } from "./sentences/zdardss";
 import { HZR_KIND } from "./sentences/hzr";
 import { ICA_KIND, RMO_KIND, BSS_KIND, DWA_KIND } from "./sentences/commands";
+
+/**
+ * The default formatter -> group routes of the decoded sentences (each kind's `group`),
+ * for the Gateway's router (GatewayOptions.routes) and the interface declaration.
+ */
+export function defaultRoutes(table: ReadonlyArray<TableRow> = DECODER_TABLE): Array<readonly [string, number]> {
+  const out: Array<readonly [string, number]> = [];
+  for (const row of table) {
+    const g = row.kinds[0].group;
+    if (g) out.push([row.formatter, groupIndex(g)]);
+  }
+  return out;
+}
 
 export interface TableRow {
   formatter: string;

@@ -7,17 +7,20 @@
 //   w.attach({ events: gw.events, timers });
 
 import type { Clock, Timers } from "../core/io";
+import type { ByteHelpers } from "../core/bytes";
 import { UNIT_FRAME, UNIT_SENTENCE, type UnitKind } from "../core/gateway";
 import { SentenceDecoder } from "./decoder";
 import { FrameDecoder, type Rdss40Options } from "./rdss40";
 import { DeviceState, DeviceStateOptions, EventSink } from "./state";
-import { TEXT_FIELD_LIMITS } from "./table";
+import { TEXT_FIELD_LIMITS, defaultRoutes } from "./table";
 
 
 export interface BeidouWiringOptions extends DeviceStateOptions {
   clock?: Pick<Clock, "now">;
   /** RDSS 4.0 assumptions (hemispheres, FKXX result codes): UNCONFIRMED, so configurable. */
   rdss40?: Rdss40Options;
+  /** The byte loops (native on the board, src/native/bytes.c); default TypeScript. */
+  bytes?: ByteHelpers;
 }
 
 const NO_REASON = "";
@@ -31,7 +34,7 @@ class LateEvents implements EventSink {
 }
 
 export class BeidouWiring {
-  readonly sentences = new SentenceDecoder();
+  readonly sentences: SentenceDecoder;
   readonly frames: FrameDecoder;
   readonly state: DeviceState;
   private readonly clock: Pick<Clock, "now">;
@@ -45,6 +48,7 @@ export class BeidouWiring {
 
   constructor(options: BeidouWiringOptions = {}) {
     this.clock = options.clock ?? { now: () => Date.now() };
+    this.sentences = new SentenceDecoder(undefined, options.bytes);
     this.frames = new FrameDecoder(options.rdss40);
     this.state = new DeviceState({ ...options, events: options.events ?? this.events });
     if (options.events) this.events.sink = options.events;
@@ -105,5 +109,5 @@ export class BeidouWiring {
 /** Hooks for a Gateway wired by hand (bd450 wrap, tests; the whole gateway: src/app/assemble.ts). */
 export function gatewayHooks(options: BeidouWiringOptions = {}) {
   const w = new BeidouWiring(options);
-  return { onUnit: w.onUnit, convertFrame: w.convertFrame, fieldLimits: TEXT_FIELD_LIMITS, attach: (o: { events?: EventSink; timers?: Timers }) => w.attach(o), wiring: w };
+  return { onUnit: w.onUnit, convertFrame: w.convertFrame, fieldLimits: TEXT_FIELD_LIMITS, routes: defaultRoutes(), attach: (o: { events?: EventSink; timers?: Timers }) => w.attach(o), wiring: w };
 }

@@ -5,9 +5,10 @@
 // then a per-source summary with notes on faults common in the field.
 // Exit 0 when the input was read (verdicts are data); 2 when it cannot be read.
 
-import { latin1 } from "../core/checksum";
+import { latin1 } from "../nmea/checksum";
 import { isPcap, PcapError, readPcap } from "../core/pcap";
-import { DISCARD_REASONS, Iec450Receiver, MAX_DATAGRAM, ReceivedSentence, Verdict, sentenceText, tagText } from "../core/receiver";
+import { DISCARD_REASONS, Iec450Receiver, ReceivedSentence, Verdict, sentenceText, tagText } from "../core/receiver";
+import { MAX_DATAGRAM } from "../core/tagblock";
 import {
   NOTE_C_MS, NOTE_LOWER_HEX_SENTENCE, NOTE_LOWER_HEX_TAG, NOTE_N_ZERO, NOTE_TAG_OVER_80, NOTE_UNPADDED_CHECKSUM, noteNames,
 } from "../core/tagblock";

@@ -12,18 +12,23 @@
 // on Ctrl-C or after --duration.
 
 import { spawn, spawnSync, type ChildProcess } from "child_process";
+import * as crypto from "crypto";
 import { EventEmitter } from "events";
+import * as net from "net";
 import * as path from "path";
 import * as fs from "fs";
 import * as os from "os";
 import { Iec450Receiver } from "../core/receiver";
 import { GROUPS, GROUP_COUNT } from "../core/groups";
-import { latin1 } from "../core/checksum";
+import { latin1 } from "../nmea/checksum";
 import { NodeUDP } from "../platform/node/udp";
 import { PcapWriter } from "../core/pcap";
 import { SimSession } from "../sim/session";
 import { openPtyPair } from "../sim/pty";
 import { formatUsage, parseArgs, type OptionSpec } from "./args";
+import { buildCandidate, defaultConfig } from "../console/settings";
+import { saveSettings } from "../console/persist";
+import { SettingsFile } from "../platform/node/settings-file";
 
 const SPEC: Record<string, OptionSpec> = {
   duration: { type: "number", arg: "SECONDS", help: "stop after SECONDS (0: until Ctrl-C)", default: 0 },
@@ -34,6 +39,8 @@ const SPEC: Record<string, OptionSpec> = {
   quiet: { type: "boolean", help: "counters only, no sample sentences" },
   engine: { type: "string", arg: "node|moddable", help: "gateway: the Node service (node) or the Moddable-built firmware on Moddable's Linux host (moddable)", default: "node" },
   pcap: { type: "string", arg: "OUT", help: "write every datagram the listener receives to OUT (pcap)" },
+  web: { type: "boolean", help: "also serve the gateway's web page on 127.0.0.1 (--web-port), with a fresh password printed here" },
+  "web-port": { type: "number", arg: "PORT", help: "TCP port of the web page on this machine's 127.0.0.1", default: 8450 },
 };
 
 export const usage = formatUsage(
@@ -47,13 +54,39 @@ export const usage = formatUsage(
 const ROOT = path.resolve(__dirname, "..", "..", "..");
 const BIN = path.join(ROOT, "bin", "bd450.js");
 
+/**
+ * The web page from inside the namespace to this machine's 127.0.0.1: TCP here -> a Unix
+ * socket (file sockets cross network namespaces) -> TCP 127.0.0.1 inside. Both ends
+ * only ever talk to 127.0.0.1.
+ */
+function pipeBoth(a: net.Socket, b: net.Socket): void {
+  a.pipe(b).pipe(a);
+  a.on("error", () => b.destroy());
+  b.on("error", () => a.destroy());
+}
+
+function webBridgeOutside(port: number, sock: string): net.Server {
+  const server = net.createServer((c) => pipeBoth(c, net.connect(sock)));
+  server.on("error", (e) => process.stderr.write(`bd450 demo: web page not reachable on 127.0.0.1:${port}: ${e.message}\n`));
+  server.listen(port, "127.0.0.1");
+  return server;
+}
+
 /** Re-run this command inside a new user + network namespace with multicast on lo. */
-function reexecInNamespace(argv: string[]): Promise<number> {
+function reexecInNamespace(argv: string[], webPort?: number): Promise<number> {
   const setup = "ip link set lo up && ip route add 224.0.0.0/4 dev lo src 127.0.0.1 && exec \"$0\" \"$@\"";
+  let bridge: net.Server | undefined;
+  let bridgeDir: string | undefined;
+  const env: NodeJS.ProcessEnv = { ...process.env, BD450_NETNS: "1" };
+  if (webPort !== undefined) {
+    bridgeDir = fs.mkdtempSync(path.join(os.tmpdir(), "bd450-web-"));
+    env.BD450_WEB_SOCK = path.join(bridgeDir, "web.sock");
+    bridge = webBridgeOutside(webPort, env.BD450_WEB_SOCK);
+  }
   return new Promise((resolve) => {
     const child = spawn("unshare", ["-rn", "sh", "-c", setup, process.execPath, BIN, "demo", ...argv], {
       stdio: "inherit",
-      env: { ...process.env, BD450_NETNS: "1" },
+      env,
     });
     const forward = (sig: NodeJS.Signals) => child.kill(sig);
     process.on("SIGINT", forward);
@@ -64,6 +97,8 @@ function reexecInNamespace(argv: string[]): Promise<number> {
       resolve(1);
     });
     child.on("exit", (code, sig) => {
+      bridge?.close();
+      if (bridgeDir) fs.rmSync(bridgeDir, { recursive: true, force: true });
       process.off("SIGINT", forward);
       process.off("SIGTERM", forward);
       resolve(code ?? (sig === "SIGINT" ? 0 : 1));
@@ -76,6 +111,7 @@ export async function run(argv: string[]): Promise<number> {
   if (help) { process.stdout.write(usage); return 0; }
   const engine = String(o.engine);
   if (engine !== "node" && engine !== "moddable") throw new Error(`--engine must be node or moddable, not "${engine}"`);
+  if (engine === "moddable" && o.web) throw new Error("--web serves the Node gateway's page; the Moddable Linux build has no web page");
   if (process.env.BD450_NETNS !== "1") {
     if (engine === "moddable") {
       // Build (or reuse) the Linux firmware before entering the namespace.
@@ -83,7 +119,7 @@ export async function run(argv: string[]): Promise<number> {
       if (!program) return 1;
       process.env.BD450_FIRMWARE_PROGRAM = program;
     }
-    return reexecInNamespace(argv);
+    return reexecInNamespace(argv, o.web ? Number(o["web-port"]) : undefined);
   }
 
   const out = (s: string) => process.stdout.write(s + "\n");
@@ -143,6 +179,26 @@ export async function run(argv: string[]): Promise<number> {
   // demo's temporary folder, so the demo never touches the user's own settings.
   const consolePty = await openPtyPair({ dir, gatewayLink: path.join(dir, "console-gw"), terminalLink: path.join(dir, "console") });
 
+  // Web page: a fresh password, stored as the gateway stores it (salted hash, through the
+  // settings schema) in the demo's own settings file; the gateway serves 127.0.0.1 inside.
+  const webArgs: string[] = [];
+  let webNote = "";
+  let webInside: net.Server | undefined;
+  if (o.web) {
+    const password = "demo-" + crypto.randomBytes(4).toString("hex");
+    const cand = buildCandidate(defaultConfig(), [["webPass", password]]);
+    if ("errors" in cand) throw new Error(cand.errors.join("; "));
+    saveSettings(new SettingsFile(path.join(dir, "settings")), cand.config);
+    const port = Number(o["web-port"]);
+    webArgs.push("--web", `127.0.0.1:${port}`);
+    const sockPath = process.env.BD450_WEB_SOCK;
+    if (sockPath) {
+      webInside = net.createServer((u) => pipeBoth(u, net.connect(port, "127.0.0.1")));
+      webInside.listen(sockPath);
+    }
+    webNote = `The gateway's web page: http://127.0.0.1:${port}/  password: ${password}`;
+  }
+
   // The gateway: the real service command, or the Moddable-built firmware, as a separate process.
   let gwStats: Record<string, unknown> = {};
   let gwErr = "";
@@ -159,7 +215,7 @@ export async function run(argv: string[]): Promise<number> {
   const gw = engine === "node"
     ? spawn(process.execPath, [BIN, "gateway", "--serial", sim.gatewayPath, "--baud", String(o.baud),
       "--interface", "127.0.0.1", "--sfi", String(o.sfi), "--stats", "1",
-      "--config", path.join(dir, "settings"), "--console", consolePty.gatewayPath], { stdio: ["ignore", "inherit", "pipe"] })
+      "--config", path.join(dir, "settings"), "--console", consolePty.gatewayPath, ...webArgs], { stdio: ["ignore", "inherit", "pipe"] })
     : startFirmware(process.env.BD450_FIRMWARE_PROGRAM!, {
       terminal: sim.gatewayPath, console: consolePty.gatewayPath, prefs: path.join(dir, "prefs"), baud: Number(o.baud), sfi: String(o.sfi),
     }, onGatewayOutput);
@@ -190,6 +246,7 @@ export async function run(argv: string[]): Promise<number> {
   };
   const ticker = setInterval(status, 1000);
   out(`Ctrl-C to stop. The gateway's serial console: picocom -b 115200 ${consolePty.terminalPath}  (or: screen ${consolePty.terminalPath} 115200), then 'help'.`);
+  if (webNote) out(webNote);
 
   const stop = await new Promise<string>((resolve) => {
     process.once("SIGINT", () => resolve("Ctrl-C"));
@@ -206,6 +263,7 @@ export async function run(argv: string[]): Promise<number> {
   await gwExit;
   await sim.close();
   consolePty.close();
+  webInside?.close();
   status();
   for (const s of sockets) s.close();
   if (pcapFd !== undefined) fs.closeSync(pcapFd);

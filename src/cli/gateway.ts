@@ -1,7 +1,7 @@
 // bd450 gateway: the real gateway as a Linux service on a real serial port.
 // Same portable Gateway as the firmware, given the Node ECMA-419 adapters.
 
-import * as os from "os";
+import * as os from "node:os";
 import { App } from "../app/assemble";
 import { loadSettings } from "../console/persist";
 import { validateConfig } from "../console/settings";
@@ -13,6 +13,7 @@ import { openConsoleIO, type ConsoleIO } from "../platform/node/console-io";
 import { SettingsFile, defaultSettingsPath } from "../platform/node/settings-file";
 import { formatUsage, parseArgs, UsageError, type OptionSpec } from "./args";
 import { CONFIG_OPTIONS, configFromOptions } from "./common";
+import { HostWeb, parseWebAddress } from "../platform/node/web";
 
 const SPEC: Record<string, OptionSpec> = {
   serial: { type: "string", arg: "PATH", help: "serial device of the Beidou terminal, e.g. /dev/ttyUSB0" },
@@ -24,6 +25,7 @@ const SPEC: Record<string, OptionSpec> = {
   ...CONFIG_OPTIONS,
   stats: { type: "number", arg: "SECONDS", help: "print counters as a JSON line on stderr every SECONDS (0: off)", default: 0 },
   duration: { type: "number", arg: "SECONDS", help: "stop after SECONDS (0: run until SIGINT/SIGTERM)", default: 0 },
+  web: { type: "string", arg: "ADDR:PORT", help: "serve the web page on this unicast address (needs the webPass setting), e.g. 127.0.0.1:8450" },
   "startup-cmds": { type: "boolean", help: "send ICA and RMO to the terminal at start-up (--no-startup-cmds to skip)" },
 };
 
@@ -55,6 +57,9 @@ export async function run(argv: string[]): Promise<number> {
   const settingsPath = options.config ? String(options.config) : defaultSettingsPath();
   const log = (line: string) => process.stderr.write(`${new Date().toISOString()} ${line}\n`);
   let io: ConsoleIO | undefined;
+  const webAt = options.web !== undefined ? parseWebAddress(String(options.web)) : undefined;
+  if (webAt && "error" in webAt) throw new UsageError(webAt.error);
+  const web = webAt ? new HostWeb(webAt.address, webAt.port, log) : undefined;
 
   // Settings file + explicit options -> a record that passes every schema rule.
   const configure = () => {
@@ -83,6 +88,7 @@ export async function run(argv: string[]): Promise<number> {
         reboot: () => setImmediate(reboot),
       },
       console: io ? { channel: io, banner: `bd450 gateway ${config.sfi} console` } : undefined,
+      services: web ? [(a) => web.service(a)] : undefined,
       problems: [...store.problems.map((p) => ["settings.file", p] as const), ...loaded.problems.map((p) => ["settings.bad", p] as const)],
     });
     app.start();
@@ -92,7 +98,7 @@ export async function run(argv: string[]): Promise<number> {
   // Console `reboot`: the gateway restarts in-process with the stored settings (the
   // console device stays open, as a USB console survives a board reset on the PC side).
   const reboot = () => {
-    log("gateway: reboot requested from the console");
+    log("gateway: reboot requested (console or web page)");
     let next: ReturnType<typeof configure>;
     try {
       next = configure();
@@ -118,6 +124,7 @@ export async function run(argv: string[]): Promise<number> {
       process.off("SIGTERM", onSig);
       app.stop();
       io?.close();
+      void web?.close();
       log(`gateway stopped (${why})`);
       process.stderr.write(JSON.stringify({ final: true, ...app.snapshot() }) + "\n");
       resolve(0);

@@ -5,7 +5,7 @@
 
 import * as fs from "fs";
 import { GROUPS, GROUP_COUNT, groupIndex, groupNames } from "../core/groups";
-import { hexByte, latin1, xorRange } from "../core/checksum";
+import { hexByte, latin1, xorRange } from "../nmea/checksum";
 import { CarrierReassembler } from "../core/encoder";
 import { decodeGb2312 } from "../platform/node/gb2312";
 import { PcapWriter } from "../core/pcap";

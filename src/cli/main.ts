@@ -3,6 +3,7 @@
 // Adding a subcommand is one row.
 
 import { UsageError } from "./args";
+import { installHostPasswordHasher } from "../platform/node/web-crypto";
 
 interface CommandModule {
   usage: string;
@@ -28,6 +29,7 @@ export function topUsage(): string {
 
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
+  installHostPasswordHasher();
   if (!name || name === "--help" || name === "-h" || name === "help") {
     process.stdout.write(topUsage());
     return name ? 0 : 2;
@@ -39,7 +41,6 @@ export async function main(argv: string[]): Promise<number> {
   }
   let mod: CommandModule;
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     mod = require(entry.module) as CommandModule;
   } catch (e) {
     process.stderr.write(`bd450 ${name}: not available in this build (${(e as Error).message.split("\n")[0]})\n`);

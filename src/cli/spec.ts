@@ -4,6 +4,7 @@
 
 import { SettingsFile, defaultSettingsPath } from "../platform/node/settings-file";
 import { loadSettings } from "../console/persist";
+import { defaultRoutes } from "../beidou/table";
 import { validateConfig } from "../console/settings";
 import { interfaceSpec, specText } from "../core/spec";
 import { formatUsage, parseArgs, type OptionSpec } from "./args";
@@ -35,7 +36,7 @@ export async function run(argv: string[]): Promise<number> {
   const config = configFromOptions(options, loaded.config);
   const errors = validateConfig(config);
   if (errors.length) throw new Error(`invalid configuration: ${errors.join("; ")}`);
-  const spec = interfaceSpec(config);
+  const spec = interfaceSpec(config, defaultRoutes());
   process.stdout.write(options.json ? JSON.stringify(spec, null, 2) + "\n" : specText(spec).join("\n") + "\n");
   return 0;
 }

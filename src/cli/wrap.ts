@@ -95,7 +95,7 @@ export async function run(argv: string[]): Promise<number> {
       if (kind === "sentence") clock.note(bytes, length);
       hooks.onUnit(kind, bytes, length, reason);
     },
-    convertFrame: hooks.convertFrame, fieldLimits: hooks.fieldLimits,
+    convertFrame: hooks.convertFrame, fieldLimits: hooks.fieldLimits, routes: hooks.routes,
     onDatagram(bytes, length, group) {
       const g = GROUPS[group];
       let hex = "";

@@ -6,12 +6,12 @@
 // terminal shows correctly.
 
 import type { Clock, Timers } from "../core/io";
-import type { GatewayConfig } from "../core/config";
+import { formatterKeyOf } from "../nmea/keys";
+import { defaultRoutes } from "../beidou/table";
 import { LineEditor } from "./line-editor";
 import type { ConsoleHost, FixReport, StatusReport } from "./host";
-import {
-  SETTINGS, SettingKey, SettingValue, buildCandidate, defaultConfig, formatValue, validateConfig,
-} from "./settings";
+import { SETTINGS, SettingKey, SettingValue, defaultConfig, formatValue } from "./settings";
+import { ApplyOutcome, applyRecord, applySettings, saveChecked } from "./apply";
 import { TERMINAL_OPS, TerminalOp, answerMatches, sentenceFormatter } from "./terminal";
 import { interfaceSpec, specText } from "../core/spec";
 
@@ -49,9 +49,7 @@ interface Pending {
 }
 
 function formatterKeys(formatters: readonly string[]): number[] {
-  const out: number[] = [];
-  for (const f of formatters) if (f.length === 3) out.push((f.charCodeAt(0) << 16) | (f.charCodeAt(1) << 8) | f.charCodeAt(2));
-  return out;
+  return formatters.filter((f) => f.length === 3).map(formatterKeyOf);
 }
 
 function fmtAge(s: number | undefined): string {
@@ -155,7 +153,7 @@ export const COMMANDS: readonly CommandRow[] = [
     help: "SFI, transmission groups with address, port and sentences, maximum datagram size, maximum output rate\n" +
       "(maxRate, UART), TTL, TAG fields, commands accepted and from whom. Same as bd450 spec (docs/filters.md).",
     run(c) {
-      for (const line of specText(interfaceSpec(c.host.getConfig()))) c.println(line);
+      for (const line of specText(interfaceSpec(c.host.getConfig(), defaultRoutes()))) c.println(line);
     },
   },
   {
@@ -197,7 +195,19 @@ export class Console {
   private readonly prompt: string;
   /** Keys changed since the last successful save. */
   private unsaved: SettingKey[] = [];
-  private pending?: Pending;
+  private waiting?: Pending;
+  /**
+   * True while a terminal operation waits for its answer: the gateway hands sentences
+   * to terminalSentence only then (a field read instead of a call per sentence on XS).
+   */
+  awaitingAnswer = false;
+  private get pending(): Pending | undefined {
+    return this.waiting;
+  }
+  private set pending(p: Pending | undefined) {
+    this.waiting = p;
+    this.awaitingAnswer = p !== undefined;
+  }
   private closed = false;
   /** Commands run and commands refused (unknown, bad arguments), for tests and status. */
   commands = 0;
@@ -359,37 +369,27 @@ export class Console {
       return this.fail("usage: set KEY VALUE [KEY VALUE ...] (use \"\" for an empty value)");
     const pairs: [string, string][] = [];
     for (let i = 0; i < words.length; i += 2) pairs.push([words[i], words[i + 1]]);
-    const cand = buildCandidate(this.host.getConfig(), pairs);
-    if ("errors" in cand) {
-      for (const e of cand.errors) this.fail(e);
-      this.println("nothing changed");
-      return;
-    }
-    this.applyRecord(cand.config, cand.changed.map((r) => r.key));
+    this.report(applySettings(this.host, pairs));
   }
 
-  private applyRecord(config: GatewayConfig, changed: SettingKey[]): void {
-    const res = this.host.applyConfig(config, changed) ?? {};
-    if (res.error) {
-      this.fail(`the gateway refused the change: ${res.error}`);
+  private report(out: ApplyOutcome): void {
+    if ("errors" in out) {
+      for (const e of out.errors) this.fail(e);
       this.println("nothing changed");
       return;
     }
-    const rec = config as unknown as Record<string, SettingValue>;
-    for (const key of changed) {
+    const rec = out.config as unknown as Record<string, SettingValue>;
+    for (const key of out.changed) {
       const row = SETTINGS.find((r) => r.key === key)!;
       if (this.unsaved.indexOf(key) < 0) this.unsaved.push(key);
-      this.println(`${key} = ${formatValue(row, rec[key])}` + (row.apply === "restart" ? " (takes effect after save + reboot)" : ""));
+      this.println(`${key} = ${formatValue(row, rec[key])}` + (out.restart.indexOf(key) >= 0 ? " (takes effect after save + reboot)" : ""));
     }
     this.println("not saved yet: save to keep");
   }
 
   save(): void {
-    const cfg = this.host.getConfig();
-    const problems = validateConfig(cfg);
-    if (problems.length) return this.fail("running settings break a rule, not saved: " + problems.join("; "));
-    const err = this.host.save();
-    if (err) return this.fail("save failed, stored settings unchanged: " + err);
+    const err = saveChecked(this.host);
+    if (err) return this.fail(err);
     this.unsaved = [];
     this.println("saved");
   }
@@ -400,7 +400,7 @@ export class Console {
     const d = def as unknown as Record<string, SettingValue>;
     const changed = SETTINGS.filter((r) => cur[r.key] !== d[r.key]).map((r) => r.key);
     if (changed.length === 0) return this.println("all settings already at their defaults");
-    this.applyRecord(def, changed);
+    this.report(applyRecord(this.host, def, changed));
   }
 
   reboot(force: boolean): void {
@@ -419,6 +419,7 @@ export class Console {
       this.println(`terminal    link ${t.link}, ${t.bytes} bytes, ${t.sentences} sentences, last sentence ${fmtAge(t.lastSentenceAgeS)}`);
       this.println("  rejects   " + fmtCounts(t.rejects));
       if (t.uartQueued !== undefined) this.println(`  commands  ${t.uartQueued} queued, ${t.uartDropped ?? 0} dropped`);
+      if (t.rxOverflows) this.println(`  receive   ${t.rxOverflows} overflows (terminal bytes lost)`);
     }
     this.println("RNSS fix    " + fmtFix(s.rnss));
     this.println("RDSS fix    " + fmtFix(s.rdss));

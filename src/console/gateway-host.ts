@@ -16,7 +16,7 @@ import { addr7, hms } from "../beidou/kind";
 import type { ApplyResult, ConsoleHost, StatusReport } from "./host";
 import type { LoadedSettings } from "./persist";
 import { saveSettings } from "./persist";
-import { isLive, SettingKey, SettingValue } from "./settings";
+import { isLive, type SettingKey, type SettingValue } from "./settings";
 
 export interface GatewayConsoleHostOptions {
   gateway: Gateway;
@@ -45,6 +45,8 @@ export interface GatewayConsoleHostOptions {
   resetNetwork?(): void;
   /** Active alerts from the alert manager, when one runs; default: conditions of the device state. */
   alerts?(): ReadonlyArray<{ id: string; state: string; text: string }>;
+  /** Acknowledge one of those alerts by its id; returns the refusal reason or undefined. */
+  acknowledge?(id: string): string | undefined;
 }
 
 function zero(o: object): void {
@@ -124,6 +126,11 @@ export class GatewayConsoleHost implements ConsoleHost {
     gw.events.add("console", "counters reset from the console");
   }
 
+  acknowledgeAlert(id: string): string | undefined {
+    if (!this.o.acknowledge) return "no alert manager in this build";
+    return this.o.acknowledge(id);
+  }
+
   sendCommand(sentence: Uint8Array): string | undefined {
     if (this.o.state && sentence.length > 6)
       this.o.state.noteSent(String.fromCharCode(sentence[3], sentence[4], sentence[5]), this.o.clock.now());
@@ -139,7 +146,7 @@ export class GatewayConsoleHost implements ConsoleHost {
     const st = this.o.state;
     const silence = gw.silenceSeconds();
     const c = gw.counters;
-    let link = silence === Infinity ? "no data yet" : st && st.silent ? "silent" : "receiving";
+    let link = silence === Infinity ? "no data yet" : st?.silent ? "silent" : "receiving";
     if (c.serialErrors) link += `, ${c.serialErrors} serial errors, ${c.serialReopens} reopens`;
     const age = (at: number) => (at === at ? Math.max(0, (now - at) / 1000) : undefined);
     const r: StatusReport = {
@@ -147,6 +154,7 @@ export class GatewayConsoleHost implements ConsoleHost {
       terminal: {
         link, bytes: f.bytes, sentences: f.sentences + f.frames, rejects: snap.rejects,
         lastSentenceAgeS: silence === Infinity ? undefined : silence, uartQueued: c.uartQueued, uartDropped: c.uartDropped,
+        rxOverflows: c.uartRxOverflows,
       },
     };
     const heap = this.o.heap ? this.o.heap() : undefined;

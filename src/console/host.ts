@@ -34,6 +34,8 @@ export interface StatusReport {
     /** Host -> terminal queue figures. */
     uartQueued?: number;
     uartDropped?: number;
+    /** Receive overflows of the terminal UART (bytes lost before they were read). */
+    rxOverflows?: number;
   };
   rnss?: FixReport | null;
   rdss?: FixReport | null;
@@ -93,6 +95,8 @@ export interface ConsoleHost {
    * text when it was refused. Undefined member: no terminal link in this build.
    */
   sendCommand?(sentence: Uint8Array): string | undefined;
+  /** Acknowledge an active alert by the id status() lists; returns the refusal reason, or undefined when done. Undefined member: no alert manager. */
+  acknowledgeAlert?(id: string): string | undefined;
   /** Settings from a newer version kept in the store (shown by `show config`). */
   unknownSettings?(): Record<string, SettingValue>;
 }

@@ -9,6 +9,7 @@
 import { DEFAULT_CONFIG, GatewayConfig } from "../core/config";
 import { groupIndex, groupNames } from "../core/groups";
 import { Router } from "../core/router";
+import { sfiKeyOf } from "../core/tagblock";
 import { filterError } from "../core/filter";
 
 export type SettingValue = string | number | boolean;
@@ -38,6 +39,8 @@ export interface SettingRow {
   readonly normalize?: (text: string) => string;
   /** Extra check of a well-typed value; returns the broken rule or undefined. */
   readonly check?: (value: SettingValue) => string | undefined;
+  /** Never shown (show config, GET /api/config): only whether it is set. */
+  readonly secret?: boolean;
 }
 
 /** A rule over several keys, checked on the whole candidate record. */
@@ -53,11 +56,9 @@ export interface CrossRule {
 /** Baud rates the UART driver and the Beidou terminals support (8N1). */
 export const SUPPORTED_BAUDS: readonly number[] = [4800, 9600, 19200, 38400, 57600, 115200, 230400, 460800, 921600];
 
-const SFI_RE = /^[A-Z]{2}[0-9]{4}$/;
-
 /** `ccxxxx`: two talker letters and an instance 0001..9999 (IEC 61162-450 §4.4.3). */
 export function sfiError(s: string): string | undefined {
-  if (!SFI_RE.test(s)) return `"${s}" breaks rule: SFI format ccxxxx (two letters, four digits, e.g. BD0001)`;
+  if (sfiKeyOf(s) < 0 || s !== s.toUpperCase()) return `"${s}" breaks rule: SFI format ccxxxx (two letters, four digits, e.g. BD0001)`;
   if (s.endsWith("0000")) return `"${s}" breaks rule: SFI instance 0001..9999 (0000 is not an instance)`;
   return undefined;
 }
@@ -120,6 +121,25 @@ function upper(s: string): string {
 /** Comma list canonical form: upper case, no spaces. */
 function upperList(s: string): string {
   return s.replace(/\s+/g, "").toUpperCase();
+}
+
+// Web password: stored only as `pbkdf2-sha256$ITERATIONS$SALT$HASH` (hex; src/web/password.ts
+// makes and checks it). Typing a password turns it into that form through the hasher the
+// platform installs, because the HMAC primitive and the random salt are platform services.
+export const PASS_HASH_RE = /^pbkdf2-sha256\$([0-9]{3,7})\$([0-9a-f]{32})\$([0-9a-f]{64})$/;
+export const PASS_MIN = 8, PASS_MAX = 64;
+let secretHasher: ((plain: string) => string) | undefined;
+
+/** Install the password hasher (platform start-up: Node crypto on the host, the SDK's crypt modules on the board). */
+export function setSecretHasher(hash: ((plain: string) => string) | undefined): void {
+  secretHasher = hash;
+}
+
+function hashSecret(text: string): string {
+  if (text === "" || PASS_HASH_RE.test(text) || !secretHasher) return text;
+  // Out-of-rule passwords stay as typed so that the check names the rule (never echoing them).
+  if (text.length < PASS_MIN || text.length > PASS_MAX || !/^[\x21-\x7e]+$/.test(text)) return text;
+  return secretHasher(text);
 }
 
 // ---------------------------------------------------------------------------------
@@ -278,6 +298,21 @@ export const SETTINGS: readonly SettingRow[] = [
   {
     key: "maxRate", kind: "int", range: "0 (off) or 1..10000 sentences/s", min: 0, max: 10000, apply: "live",
     help: "Rate ceiling per transmission group, sentences per second; the newest above it are dropped (alerts never).",
+  },
+  {
+    key: "webPort", kind: "int", range: "0 (off) or 1..65535", min: 0, max: 65535, apply: "restart",
+    help: "Board: TCP port of the web page (unicast; needs webPass). Host: bd450 gateway --web ADDR:PORT.",
+  },
+  {
+    key: "webPass", kind: "text", range: `password ${PASS_MIN}..${PASS_MAX} printable characters, or empty (off)`, apply: "live",
+    secret: true, normalize: hashSecret,
+    help: "Web page password; stored only as a salted PBKDF2-SHA256 hash. Empty: no web server.",
+    check: (v) =>
+      v === "" || PASS_HASH_RE.test(v as string)
+        ? undefined
+        : secretHasher
+          ? `breaks rule: webPass is ${PASS_MIN}..${PASS_MAX} printable ASCII characters without blanks (stored as a salted hash)`
+          : "breaks rule: no password hasher on this platform; give the stored pbkdf2-sha256$... form",
   },
 ];
 
@@ -475,6 +510,7 @@ export function buildCandidate(
 
 /** Value as the console shows it and `set` accepts it back. */
 export function formatValue(row: SettingRow, v: SettingValue): string {
+  if (row.secret) return v === "" ? '""' : "(set)";
   if (row.kind === "bool") return v ? "on" : "off";
   if (row.kind === "text" && v === "") return '""';
   return String(v);

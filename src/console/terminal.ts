@@ -6,7 +6,8 @@
 
 import { CommandError, encodeDWA, encodeICA, encodeRMO, encodeTXA } from "../beidou/encode";
 import { SentenceDecoder } from "../beidou/decoder";
-import { addr7, hms, unpack3 } from "../beidou/kind";
+import { addr7, hms } from "../beidou/kind";
+import { formatterName } from "../nmea/keys";
 import type { FKI } from "../beidou/sentences/fki";
 import type { ICI } from "../beidou/sentences/ici";
 import type { DWR } from "../beidou/sentences/dwr";
@@ -50,7 +51,7 @@ function waitText(s: number): string {
 function fkiVerdict(bytes: Uint8Array, length: number, command: string): { accepted: boolean; text: string } | undefined {
   const k = decodeAs<FKI>(bytes, length, "FKI");
   if (!k) return undefined;
-  const cmd = unpack3(k.command);
+  const cmd = formatterName(k.command);
   if (cmd !== command && !(command === "TXA" && cmd === "TCQ")) return undefined;
   if (k.accepted) return { accepted: true, text: `${cmd} accepted by the terminal${waitText(k.wait)}` };
   const reason = k.reason === k.reason ? ` (${k.form === "2.1" ? "transmit-inhibit" : "reason"} ${k.reason})` : "";

@@ -11,7 +11,7 @@
 // (gateway.forwardTo(BAM1, ...)). Sentences are produced as bytes without TAG block:
 // the 450 encoder adds s:/n:/c: (and d: for answers).
 //
-// Alert identifiers (README table, keep in sync). IEC 62923-2 defines standard
+// Alert identifiers (table in docs/network-side.md, keep in sync). IEC 62923-2 defines standard
 // identifiers for some sensor alerts, but their numbers are not in any source we
 // could check, so all gateway alerts use the proprietary range 10000..9999999,
 // which requires a manufacturer mnemonic (option `manufacturer`, config propMfr):
@@ -26,9 +26,10 @@
 //   10007  W         B         DUPLICATE SFI           a datagram with our SFI that this gateway did not send
 //   10008  W         B         NETWORK SEND FAILING    UDP sends failed within the last 5 s (link down, no route)
 //   10009  C         B         OUTPUT RATE LIMITED     maxRate dropped sentences within the last 10 s (docs/filters.md)
+//   10010  C         B         TERMINAL DATA LOST      the terminal UART's receive buffer overflowed within the last minute
 
 import type { Clock } from "./io";
-import { asciiBytes, withChecksum } from "./checksum";
+import { asciiBytes, withChecksum } from "../nmea/checksum";
 
 export type AlertPriority = "E" | "A" | "W" | "C"; // emergency alarm, alarm, warning, caution
 export type AlertCategory = "A" | "B" | "C";
@@ -59,6 +60,7 @@ export const GATEWAY_ALERTS: ReadonlyArray<AlertDefinition> = [
   { key: "sfiCollision", id: 10007, priority: "W", category: "B", text: "DUPLICATE SFI ON NETWORK" },
   { key: "netSend", id: 10008, priority: "W", category: "B", text: "NETWORK SEND FAILING" },
   { key: "rateLimit", id: 10009, priority: "C", category: "B", text: "OUTPUT RATE LIMITED" },
+  { key: "uartRxLost", id: 10010, priority: "C", category: "B", text: "TERMINAL DATA LOST" },
 ];
 
 export interface AlertManagerOptions {

@@ -60,6 +60,10 @@ export interface GatewayConfig {
   inFilter: string;
   /** Sentences per second per transmission group; above it the newest are dropped (0: off). */
   maxRate: number;
+  /** Web page TCP port (board; the host serves only with `bd450 gateway --web ADDR:PORT`); 0: off. */
+  webPort: number;
+  /** Web page password as a salted PBKDF2-SHA256 hash (never the password); empty: no web server. */
+  webPass: string;
 }
 
 export const DEFAULT_CONFIG: Readonly<GatewayConfig> = Object.freeze({
@@ -91,6 +95,8 @@ export const DEFAULT_CONFIG: Readonly<GatewayConfig> = Object.freeze({
   outFilter: "",
   inFilter: "",
   maxRate: 0,
+  webPort: 80,
+  webPass: "",
 } as GatewayConfig);
 
 export function makeConfig(overrides?: Partial<GatewayConfig>): GatewayConfig {

@@ -20,18 +20,17 @@
 // The group code (1..99) cycles per SFI. "verbatim" forwards the sentence unchanged
 // (legacy listeners), "drop" drops it; each case is counted.
 
-import { HEX_DIGITS, xorRange, writeHex2, asciiBytes, hexValue } from "./checksum";
+import { writeHex2, asciiBytes, hexValue } from "../nmea/checksum";
+import { tsBytes, type ByteHelpers } from "./bytes";
 import type { Clock } from "./io";
 import type { OverlongPolicy } from "./config";
+import { MAX_DATAGRAM, sfiKeyOf } from "./tagblock";
 
-export const MAX_DATAGRAM = 1472;
 export const MAX_TAG_BLOCK = 80;
 /** Longest sentence a strict receiver accepts, without CR LF ('$' + 79). */
 export const MAX_SENTENCE = 80;
 /** Carrier formatter letter after the manufacturer mnemonic: $P<MFR>S. */
 export const CARRIER_SUFFIX = "S";
-
-export const SFI_PATTERN = /^[A-Za-z]{2}[0-9]{4}$/;
 
 export interface EncoderCounters {
   /** Sentences handed to encode(). */
@@ -72,6 +71,8 @@ export interface EncoderOptions {
    * this is not strictly carriable (docs/framing.md).
    */
   fieldLimits?: Readonly<Record<string, number>>;
+  /** Byte loops: native on the board (src/native/bytes.c), TypeScript otherwise. */
+  bytes?: ByteHelpers;
 }
 
 const BACKSLASH = 0x5c;
@@ -91,11 +92,6 @@ function makeResizable(max: number): ResizableBuffer | undefined {
   const AB = ArrayBuffer as unknown as new (length: number, options: { maxByteLength: number }) => ResizableBuffer;
   const b = new AB(max, { maxByteLength: max });
   return typeof b.resize === "function" ? b : undefined;
-}
-
-/** True when a byte must be escaped inside a carrier chunk. */
-function reserved(c: number): boolean {
-  return c < 0x20 || c >= 0x7f || c === 0x24 || c === 0x21 || c === 0x2a || c === 0x5c || c === 0x5e || c === 0x7e;
 }
 
 /**
@@ -146,6 +142,7 @@ export class Iec450Encoder {
   private cSecond = -1;
   /** fieldLimits by formatter packed into 24 bits (no string per sentence). */
   private readonly fieldLimits: Map<number, number> | undefined;
+  private readonly bytes: ByteHelpers;
 
   constructor(options: EncoderOptions) {
     this.store = options.datagramViews === "cache" ? undefined : makeResizable(MAX_DATAGRAM);
@@ -156,6 +153,7 @@ export class Iec450Encoder {
     this.overlong = CARRY;
     this.retune(options);
     this.onDatagram = options.onDatagram;
+    this.bytes = options.bytes ?? tsBytes;
     const limits = options.fieldLimits ? Object.keys(options.fieldLimits) : [];
     this.fieldLimits = limits.length ? new Map() : undefined;
     for (const f of limits) {
@@ -179,7 +177,7 @@ export class Iec450Encoder {
 
   /** Take new settings: the next datagram carries them (live settings sfi, tagTime, overlong, propMfr). */
   retune(o: Pick<EncoderOptions, "sfi" | "tagTime" | "overlong" | "propMfr">): void {
-    if (!SFI_PATTERN.test(o.sfi)) throw new RangeError(`SFI "${o.sfi}" is not of the form ccxxxx (two letters, four digits)`);
+    if (sfiKeyOf(o.sfi) < 0) throw new RangeError(`SFI "${o.sfi}" is not of the form ccxxxx (two letters, four digits)`);
     const mfr = o.propMfr ?? "XBD";
     if (!/^[A-Z]{3}$/.test(mfr)) throw new RangeError(`manufacturer mnemonic "${mfr}" must be three upper-case letters`);
     this.sfi = asciiBytes(o.sfi.toUpperCase());
@@ -200,6 +198,17 @@ export class Iec450Encoder {
    */
   encode(bytes: Uint8Array, length: number, destination?: string): number {
     this.counters.sentences++;
+    if (destination === undefined && (this.fieldLimits === undefined || !this.tooManyFields(bytes, length))) {
+      // The common case in one pass (TAG block, checks, copy); 0: not strictly
+      // carriable, so the overlong policy below decides. The line count is taken only on success.
+      const line = this.lineCount >= 999 ? 1 : this.lineCount + 1;
+      const n = this.bytes.writeLine(this.out, this.sfi, line, this.tagTime ? Math.floor(this.clock.now() / 1000) : -1, bytes, length);
+      if (n > 0) {
+        this.lineCount = line;
+        this.emit(n);
+        return 1;
+      }
+    }
     if (!isStrictlyCarriable(bytes, length) || (this.fieldLimits !== undefined && this.tooManyFields(bytes, length))) {
       if (this.overlong === DROP) {
         this.counters.overlongDropped++;
@@ -286,7 +295,7 @@ export class Iec450Encoder {
       o[p++] = 0x2c; o[p++] = 0x64; o[p++] = 0x3a; // ,d:
       for (let i = 0; i < destination.length; i++) o[p++] = destination.charCodeAt(i) & 0x7f;
     }
-    const sum = xorRange(o, start + 1, p);
+    const sum = this.bytes.xor(o, start + 1, p);
     o[p++] = 0x2a;
     writeHex2(o, p, sum);
     p += 2;
@@ -311,11 +320,6 @@ export class Iec450Encoder {
     return p + digits;
   }
 
-  /** Escaped size of one source byte inside a chunk. */
-  private static size(c: number): number {
-    return reserved(c) ? 3 : 1;
-  }
-
   private carry(bytes: Uint8Array, length: number, destination?: string): number {
     this.groupCode = this.groupCode >= 99 ? 1 : this.groupCode + 1;
     // Chunk budget per line: 80 - "$PXBDS," - "tt,ll,cc," - "*HH".
@@ -324,9 +328,7 @@ export class Iec450Encoder {
     let total = 0;
     for (let i = 0; i < length;) {
       total++;
-      const budget = MAX_SENTENCE - fixed - this.headerFieldsLength(total, total);
-      let used = 0;
-      while (i < length && used + Iec450Encoder.size(bytes[i]) <= budget) used += Iec450Encoder.size(bytes[i++]);
+      i = this.bytes.chunkEnd(bytes, i, length, MAX_SENTENCE - fixed - this.headerFieldsLength(total, total));
     }
     if (total > 99) {
       // Cannot happen with maxLength <= 300 (worst case 900 escaped bytes / ~58 per line); guard anyway.
@@ -338,9 +340,7 @@ export class Iec450Encoder {
     let linesInDatagram = 0;
     let i = 0;
     for (let line = 1; line <= total; line++) {
-      const budget = MAX_SENTENCE - fixed - this.headerFieldsLength(total, line);
-      let end = i, used = 0;
-      while (end < length && used + Iec450Encoder.size(bytes[end]) <= budget) used += Iec450Encoder.size(bytes[end++]);
+      const end = this.bytes.chunkEnd(bytes, i, length, MAX_SENTENCE - fixed - this.headerFieldsLength(total, line));
       // Worst case of this line: TAG (<= 80) + sentence (<= 80) + CR LF.
       if (linesInDatagram > 0 && p + MAX_TAG_BLOCK + MAX_SENTENCE + 2 > MAX_DATAGRAM) {
         this.emit(p);
@@ -374,15 +374,8 @@ export class Iec450Encoder {
     o[p++] = 0x2c;
     p = this.decimal(p, this.groupCode);
     o[p++] = 0x2c;
-    for (let k = from; k < to; k++) {
-      const c = src[k];
-      if (reserved(c)) {
-        o[p++] = 0x5e; // '^'
-        o[p++] = HEX_DIGITS[c >> 4];
-        o[p++] = HEX_DIGITS[c & 15];
-      } else o[p++] = c;
-    }
-    const sum = xorRange(o, start + 1, p);
+    p = this.bytes.escape(o, p, src, from, to);
+    const sum = this.bytes.xor(o, start + 1, p);
     o[p++] = 0x2a;
     writeHex2(o, p, sum);
     p += 2;

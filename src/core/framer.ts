@@ -31,7 +31,9 @@
 // the reasons. The views passed to callbacks are the framer's own buffer: valid
 // only during the callback (no per-sentence allocation).
 
-import { hexByte, xorRange } from "./checksum";
+import { hexByte } from "../nmea/checksum";
+import { frameKey, frameKeyOf } from "../nmea/keys";
+import { tsBytes, type ByteHelpers } from "./bytes";
 
 export type RejectReason =
   | "badChecksum" // *HH present but wrong, or not two hex digits
@@ -92,27 +94,22 @@ export interface FramerOptions {
   onSentence(bytes: Uint8Array, length: number): void;
   onFrame?(bytes: Uint8Array, length: number): void;
   onReject?(reason: RejectReason, bytes: Uint8Array, length: number): void;
+  /** Byte loops: native on the board (src/native/bytes.c), TypeScript otherwise. */
+  bytes?: ByteHelpers;
 }
 
 // Reasons as constants: rejects can be frequent (binary protocols mixed into the
 // stream give a reject per stray '$'), and on XS a string literal in evaluated
 // bytecode is copied into a new chunk each time it runs.
-const BAD_CHECKSUM: RejectReason = "badChecksum", NO_CHECKSUM: RejectReason = "noChecksum", TOO_LONG: RejectReason = "tooLong",
-  BAD_CHARACTER: RejectReason = "badCharacter", TRUNCATED: RejectReason = "truncated", BAD_ADDRESS: RejectReason = "badAddress",
+const TOO_LONG: RejectReason = "tooLong", BAD_CHARACTER: RejectReason = "badCharacter", TRUNCATED: RejectReason = "truncated",
   BINARY_LENGTH: RejectReason = "binaryLength", BINARY_CHECKSUM: RejectReason = "binaryChecksum";
 
 const HUNT = 0, TEXT = 1, BINARY = 2, SKIP = 3;
-const DOLLAR = 0x24, BANG = 0x21, CR = 0x0d, LF = 0x0a, STAR = 0x2a, COMMA = 0x2c, BACKSLASH = 0x5c;
+const DOLLAR = 0x24, BANG = 0x21, CR = 0x0d, LF = 0x0a, STAR = 0x2a, COMMA = 0x2c;
 /** Smallest 4.0 frame: '$' + command(4) + length(2) + user address(3) + XOR(1). */
 const MIN_FRAME = 11;
 
-function commandKey(a: number, b: number, c: number, d: number): number {
-  return ((a << 24) | (b << 16) | (c << 8) | d) >>> 0;
-}
-
-const COMMAND_KEYS: Set<number> = new Set(
-  RDSS40_COMMANDS.map((c) => commandKey(c.charCodeAt(0), c.charCodeAt(1), c.charCodeAt(2), c.charCodeAt(3))),
-);
+const COMMAND_KEYS: Set<number> = new Set(RDSS40_COMMANDS.map(frameKeyOf));
 
 export class SentenceFramer {
   readonly counters: FramerCounters = newFramerCounters();
@@ -131,6 +128,7 @@ export class SentenceFramer {
   private readonly onSentence: FramerOptions["onSentence"];
   private readonly onFrame?: FramerOptions["onFrame"];
   private readonly onReject?: FramerOptions["onReject"];
+  private readonly bytes: ByteHelpers;
 
   constructor(options: FramerOptions) {
     this.maxLength = options.maxLength ?? 300;
@@ -141,6 +139,7 @@ export class SentenceFramer {
     this.onSentence = options.onSentence;
     this.onFrame = options.onFrame;
     this.onReject = options.onReject;
+    this.bytes = options.bytes ?? tsBytes;
   }
 
   /** Frame bytes[start..end). */
@@ -158,28 +157,15 @@ export class SentenceFramer {
       // detection, skipping) is left to step(), byte by byte.
       const st = this.state;
       if (st === HUNT) {
-        let noise = 0;
-        while (i < end) {
-          const c = bytes[i];
-          if (c === DOLLAR || c === BANG) break;
-          if (c !== CR && c !== LF) noise++;
-          i++;
-        }
-        this.counters.noiseBytes += noise;
+        i = this.bytes.hunt(bytes, i, end, this.counters);
         if (i < end) this.begin(bytes[i++]);
         continue;
       }
       if (st === TEXT) {
-        const buf = this.buf, max = buf.length;
-        let len = this.len;
-        while (i < end && len < max) {
-          const c = bytes[i];
-          // Printable ASCII or 8-bit text (GB2312), but not a start character.
-          if (c < 0x20 || c === 0x7f || c === DOLLAR || c === BANG) break;
-          buf[len++] = c;
-          i++;
-        }
-        this.len = len;
+        // Printable ASCII or 8-bit text (GB2312), but not a start character: one call per run.
+        const stop = this.bytes.scanText(bytes, i, end, this.buf, this.len);
+        this.len += stop - i;
+        i = stop;
         if (i < end) this.step(bytes[i++]);
         continue;
       }
@@ -220,7 +206,7 @@ export class SentenceFramer {
         if (this.frameLength < MIN_FRAME || this.frameLength > this.buf.length) return this.falseFrame(BINARY_LENGTH);
       } else if (this.len > 7 && this.len === this.frameLength) {
         const n = this.len;
-        if (xorRange(this.buf, 0, n - 1) !== this.buf[n - 1]) return this.falseFrame(BINARY_CHECKSUM);
+        if (this.bytes.xor(this.buf, 0, n - 1) !== this.buf[n - 1]) return this.falseFrame(BINARY_CHECKSUM);
         this.counters.frames++;
         this.state = HUNT;
         this.len = 0;
@@ -248,7 +234,7 @@ export class SentenceFramer {
       // A control byte ends the line: no candidate before the last start survives it.
       while (this.lastStart > 0) this.dropFirst();
       if (this.len === 5 && this.binaryFrames && c < 0x20 && this.buf[0] === DOLLAR &&
-          COMMAND_KEYS.has(commandKey(this.buf[1], this.buf[2], this.buf[3], this.buf[4]))) {
+          COMMAND_KEYS.has(frameKey(this.buf[1], this.buf[2], this.buf[3], this.buf[4]))) {
         this.state = BINARY;
         this.buf[this.len++] = c;
         return;
@@ -308,7 +294,7 @@ export class SentenceFramer {
     if (n < 4 || b[end] !== STAR) return -1;
     const sum = hexByte(b, n - 2);
     if (sum < 0) return -1;
-    const total = xorRange(b, 1, end);
+    const total = this.bytes.xor(b, 1, end);
     let head = 0;
     for (let s = 0; s < end; s++) {
       const c = b[s];
@@ -339,24 +325,11 @@ export class SentenceFramer {
     }
     const b = this.buf, n = this.len;
     this.state = HUNT;
-    if (n < 4) return this.reject(n === 1 ? TRUNCATED : NO_CHECKSUM);
-    if (b[n - 3] === STAR) {
-      const sum = hexByte(b, n - 2);
-      if (sum < 0 || sum !== xorRange(b, 1, n - 3)) return this.reject(BAD_CHECKSUM);
-    } else {
-      // A '*' among the last three bytes is a mangled checksum rather than a missing one.
-      return this.reject(b[n - 2] === STAR || b[n - 1] === STAR ? BAD_CHECKSUM : NO_CHECKSUM);
-    }
-    // Address: upper-case letters and digits up to the first ',' or the checksum.
-    // The fields after it may hold anything but control bytes (raw-text messages);
-    // the encoder decides how such a sentence goes on the wire.
-    let k = 1;
-    while (k < n - 3 && b[k] !== COMMA) {
-      const a = b[k];
-      if (!((a >= 0x41 && a <= 0x5a) || (a >= 0x30 && a <= 0x39))) return this.reject(a === STAR || a === BACKSLASH ? BAD_CHARACTER : BAD_ADDRESS);
-      k++;
-    }
-    if (k < 3) return this.reject(BAD_ADDRESS);
+    // Checksum, and the address (upper-case letters and digits up to the first ','
+    // or the checksum). The fields after it may hold anything but control bytes
+    // (raw-text messages); the encoder decides how such a sentence goes on the wire.
+    const code = this.bytes.checkSentence(b, n);
+    if (code !== 0) return this.reject(REJECT_REASONS[code - 1]);
     this.counters.sentences++;
     this.len = 0;
     this.onSentence(b, n);

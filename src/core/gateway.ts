@@ -14,8 +14,9 @@ import { Iec450Encoder, type DatagramViews, type EncoderCounters } from "./encod
 import { Router } from "./router";
 import { GROUPS, GROUP_COUNT, BAM1 } from "./groups";
 import { FilterError, SentenceFilter, filterError } from "./filter";
-import { asciiBytes } from "./checksum";
+import { asciiBytes } from "../nmea/checksum";
 import { EventLog } from "./eventlog";
+import { tsBytes, type ByteHelpers } from "./bytes";
 import type { GatewayConfig } from "./config";
 import type {
   Clock, LogSink, SerialClass, SerialInstance, SerialOptions, Timers, UDPClass, UDPInstance, UDPOptions,
@@ -43,6 +44,8 @@ export interface GatewayCounters {
   uartWritten: number;
   uartDropped: number;
   uartBytes: number;
+  /** Receive overflows reported by the serial driver (bytes lost before JS read them; src/native/esp32/serial-ring). */
+  uartRxOverflows: number;
   /** Serial device lost and reopened (host: terminal unplugged). */
   serialErrors: number;
   serialReopens: number;
@@ -73,14 +76,18 @@ export interface GatewayOptions {
   convertFrame?(frame: Uint8Array, length: number, out: Uint8Array): number;
   /** Every datagram sent (after the socket write), with its group: for wrap, tests, pcap. */
   onDatagram?(bytes: Uint8Array, length: number, group: number): void;
-  /** d: for a sentence from the terminal: answers to a network command go to the requesting SFI (src/core/netside.ts). */
+  /** d: for a sentence from the terminal: answers to a network command go to the requesting SFI (src/core/net/answers.ts). */
   destinationFor?(bytes: Uint8Array, length: number): string | undefined;
   /** Field limits of free-text sentences (EncoderOptions.fieldLimits; the Beidou wiring gives them). */
   fieldLimits?: Readonly<Record<string, number>>;
+  /** Default groups of the decoded sentences (src/beidou/table.ts defaultRoutes); see Router. */
+  routes?: ReadonlyArray<readonly [string, number]>;
   /** How datagrams are handed to the socket: see EncoderOptions.datagramViews ("cache" on Node). */
   datagramViews?: DatagramViews;
   /** Delay before reopening a failed serial device, ms. */
   reopenDelay?: number;
+  /** The hot path's byte loops: the board passes its native helpers (src/native/bytes.js); default TypeScript. */
+  bytes?: ByteHelpers;
 }
 
 const RX_CHUNK = 512;
@@ -105,6 +112,8 @@ export class Gateway {
   /** Monotonic ms of the last valid unit from the terminal (0: none yet). */
   lastUnitTime = 0;
   readonly startTime: number;
+  /** Byte loops shared by the framer, the encoder and the network side. */
+  readonly bytes: ByteHelpers;
 
   private readonly options: GatewayOptions;
   private readonly clock: Clock;
@@ -127,17 +136,21 @@ export class Gateway {
   private writing?: Uint8Array;
   private writeOffset = 0;
   private writable = 0;
+  /** The open serial instance's overflow count already added to counters.uartRxOverflows. */
+  private rxOverflowSeen = 0;
 
   constructor(options: GatewayOptions) {
     this.options = options;
     this.config = options.config;
     this.clock = options.clock;
     this.startTime = options.clock.monotonic();
+    this.bytes = options.bytes ?? tsBytes;
     this.events = options.events ?? new EventLog({ clock: options.clock, capacity: 64, onEvent: (e) => options.log?.(`${e.code}: ${e.text}`) });
-    this.router = new Router(this.config.groupMap);
+    this.router = new Router(this.config.groupMap, options.routes);
     this.counters = {
       forwarded: 0, datagrams: 0, sendErrors: 0, perGroup: new Array<number>(GROUP_COUNT + 1).fill(0),
       framesNotConverted: 0, uartQueued: 0, uartWritten: 0, uartDropped: 0, uartBytes: 0, serialErrors: 0, serialReopens: 0,
+      uartRxOverflows: 0,
       filtered: 0, rateDropped: 0, rateDroppedPerGroup: new Array<number>(GROUP_COUNT + 1).fill(0),
     };
     this.outFilter = new SentenceFilter({ clock: this.clock, rules: this.config.outFilter });
@@ -147,12 +160,14 @@ export class Gateway {
       ...this.config,
       clock: this.clock,
       datagramViews: options.datagramViews,
+      bytes: this.bytes,
       fieldLimits: options.fieldLimits,
       onDatagram: (bytes, length) => this.send(bytes, length),
     });
     this.framer = new SentenceFramer({
       maxLength: this.config.maxLine,
       binaryFrames: this.config.rdss40,
+      bytes: this.bytes,
       onSentence: (bytes, length) => {
         this.lastUnitTime = this.clock.monotonic();
         if (this.options.onUnit) this.options.onUnit(UNIT_SENTENCE, bytes, length);
@@ -313,6 +328,7 @@ export class Gateway {
   private openSerial(): void {
     const { io, ...rest } = this.options.serial!;
     const self = this;
+    this.rxOverflowSeen = 0;
     try {
       this.serial = new io({
         ...rest,
@@ -342,6 +358,15 @@ export class Gateway {
       if (!n) break;
       this.framer.feed(this.rx, 0, n);
     }
+    const lost = serial.overflow;
+    if (lost !== undefined && lost > this.rxOverflowSeen) this.rxOverflowed(lost);
+  }
+
+  private rxOverflowed(lost: number): void {
+    this.counters.uartRxOverflows += lost - this.rxOverflowSeen;
+    this.rxOverflowSeen = lost;
+    const c = this.counters.uartRxOverflows;
+    if (c === 1 || c % 100 === 0) this.events.add("uart.rxoverflow", `terminal bytes lost before they were read (${c} receive overflows so far)`);
   }
 
   /** The first callback of a reopened port proves it open (a host open is asynchronous). */
@@ -475,7 +500,7 @@ export class Gateway {
       overlongCarried: e.overlongCarried, overlongVerbatim: e.overlongVerbatim, overlongDropped: e.overlongDropped,
       carrierLines: e.carrierLines, framesNotConverted: c.framesNotConverted,
       uartQueued: c.uartQueued, uartWritten: c.uartWritten, uartDropped: c.uartDropped, uartBytes: c.uartBytes,
-      serialErrors: c.serialErrors, serialReopens: c.serialReopens,
+      serialErrors: c.serialErrors, serialReopens: c.serialReopens, uartRxOverflows: c.uartRxOverflows,
       filtered: c.filtered, outFilter: this.outFilter.counts(), rateDropped: c.rateDropped, rateDroppedPerGroup,
     };
   }

@@ -17,6 +17,8 @@ export interface SerialInstance {
   /** Write all bytes or throw ("output full" on Moddable when the FIFO can't take them). */
   write(data: ByteBuffer): void;
   close(): void;
+  /** Receive overflows so far (bytes lost before JS read them), where the driver counts them (src/native/esp32/serial-ring). */
+  readonly overflow?: number;
 }
 
 export interface SerialOptions {
@@ -35,6 +37,8 @@ export interface SerialOptions {
   /** Host extension: the device failed or went away (unplugged terminal). */
   onError?(this: SerialInstance, error: Error): void;
   target?: unknown;
+  /** Receive buffer in bytes, for drivers that have one (src/native/esp32/serial-ring: default 8192). */
+  ringBytes?: number;
 }
 
 export interface SerialClass {

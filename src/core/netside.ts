@@ -18,12 +18,13 @@ import type { GatewayConfig } from "./config";
 import type { Clock, Timers, UDPClass, UDPInstance } from "./io";
 import type { Gateway } from "./gateway";
 import { GROUPS, BAM1, groupIndex } from "./groups";
-import { Iec450Receiver, ReceivedSentence, sentenceText } from "./receiver";
+import { Iec450Receiver, type ReceivedSentence, sentenceText } from "./receiver";
 import { AlertManager } from "./alerts";
 import { AnswerRoutes } from "./net/answers";
 import { CommandGate, type CommandEncoder } from "./net/command-gate";
 import { networkCounters, type NetworkSideCounters } from "./net/counters";
 import { OwnLines } from "./net/own-lines";
+import type { ByteHelpers } from "./bytes";
 import { LegacyOutput, SyslogOutput } from "./net/outputs";
 
 export { COMMAND_REJECTS, type CommandReject, type NetworkSideCounters } from "./net/counters";
@@ -48,13 +49,13 @@ export interface NetworkParts {
   syslog: SyslogOutput;
 }
 
-export function networkParts(o: { clock: Clock; config: GatewayConfig; hostname?: string; answerWindow?: number }): NetworkParts {
+export function networkParts(o: { clock: Clock; config: GatewayConfig; hostname?: string; answerWindow?: number; bytes?: ByteHelpers }): NetworkParts {
   const counters = networkCounters();
   const config = o.config;
   return {
     counters,
     answers: new AnswerRoutes({ clock: o.clock, counters, answerWindow: o.answerWindow }),
-    ownLines: new OwnLines(o.clock),
+    ownLines: new OwnLines(o.clock, o.bytes),
     legacy: new LegacyOutput(counters),
     syslog: new SyslogOutput({ clock: o.clock, counters, hostname: () => o.hostname ?? config.sfi }),
   };
@@ -111,6 +112,8 @@ export class NetworkSide {
   private lastSendErrorAt = -Infinity;
   private lastRateDropped = 0;
   private lastRateDropAt = -Infinity;
+  private lastRxOverflows = 0;
+  private lastRxOverflowAt = -Infinity;
 
   constructor(options: NetworkSideOptions) {
     this.o = options;
@@ -236,22 +239,6 @@ export class NetworkSide {
     this.counters.otherSentences++;
   }
 
-  /** Gateway hook (GatewayOptions.destinationFor), for a gateway built without the parts. */
-  destinationFor(bytes: Uint8Array, length: number): string | undefined {
-    return this.answers.destinationFor(bytes, length);
-  }
-
-  /** Gateway hook (GatewayOptions.onDatagram), for a gateway built without the parts. */
-  onDatagram(bytes: Uint8Array, length: number): void {
-    this.parts.ownLines.noteSent(bytes, length);
-    this.parts.legacy.send(bytes, length);
-  }
-
-  /** The gateway's log sink, for a gateway built without the parts: every event also to syslog. */
-  logLine(line: string): void {
-    this.parts.syslog.logLine(line);
-  }
-
   /** An event for the system log (the gateway's event log; its log sink feeds syslog). */
   event(code: string, text: string): void {
     this.gw.events.add(code, text);
@@ -312,6 +299,13 @@ export class NetworkSide {
       this.lastSendErrorAt = now;
     }
     set(a, AL_NET_SEND, now - this.lastSendErrorAt < 5000);
+    // Terminal bytes lost in the receive path (serial driver overflow): active for a minute after.
+    const rxLost = this.gw.counters.uartRxOverflows;
+    if (rxLost !== this.lastRxOverflows) {
+      this.lastRxOverflows = rxLost;
+      this.lastRxOverflowAt = now;
+    }
+    set(a, AL_UART_RX_LOST, now - this.lastRxOverflowAt < 60000);
     // maxRate ceiling: active while sentences were dropped within the last 10 s (one
     // alert for the whole overload, not one per burst of a 1 Hz stream).
     const rateDropped = this.gw.counters.rateDropped;
@@ -334,7 +328,7 @@ export class NetworkSide {
 // literal in evaluated bytecode is copied into a new chunk each time it runs.
 const AL_TERMINAL_SILENT = "terminalSilent", AL_NO_FIX = "noFix", AL_CARD_ABSENT = "cardAbsent", AL_BEAMS_LOST = "beamsLost",
   AL_CHECKSUM_RATE = "checksumRate", AL_UART_OVERFLOW = "uartOverflow", AL_SFI_COLLISION = "sfiCollision", AL_NET_SEND = "netSend",
-  AL_RATE_LIMIT = "rateLimit";
+  AL_RATE_LIMIT = "rateLimit", AL_UART_RX_LOST = "uartRxLost";
 /** The rate-limit alert stays active this long after the last drop. */
 const RATE_ALERT_HOLD_MS = 10000;
 const HBT_NORMAL = "A", HBT_NOT_NORMAL = "V";

@@ -19,15 +19,13 @@
 // the verdict object is reused: callers that keep anything past the next receive()
 // must copy it (sentenceText() makes a string).
 
-import { hexValue, latin1, xorRange } from "./checksum";
+import { hexValue, latin1, xorRange } from "../nmea/checksum";
 import {
   NOTE_C_MS, NOTE_LOWER_HEX_SENTENCE, NOTE_UNPADDED_CHECKSUM,
   TAG_CHECKSUM, TAG_FORMAT, TAG_FRAMING, TAG_OK, TAG_SYNTAX, TAG_TOO_LONG,
-  TagFields, newTagFields, parseTagBlock, resetTagFields, sfiKeyOf, sfiString,
+  MAX_DATAGRAM, TagFields, newTagFields, parseTagBlock, resetTagFields, sfiKeyOf, sfiString,
 } from "./tagblock";
 
-/** Largest datagram, 6-byte header included (Ed.3 §6.2.4): 1500 - 20 (IPv4) - 8 (UDP). */
-export const MAX_DATAGRAM = 1472;
 /** Characters after the start delimiter up to CR, `*hh` included (82 - `$` - CR LF). */
 export const MAX_SENTENCE_BODY = 79;
 

@@ -3,8 +3,10 @@
 // The standard assigns groups by system function, not by sentence; the talker
 // tables in open implementations are vendor convention (450 doc §4.3). A Beidou
 // terminal is one SF emitting navigation, time, radio-communication and status
-// sentences, so bd450 routes by sentence formatter through one default table, and
-// the installer overrides it with `groupMap` rules:
+// sentences, so bd450 routes by sentence formatter: each decoded sentence module names
+// its default group (src/beidou: SentenceKind.group, handed in as `routes`), the
+// table below covers the standard sentences forwarded without a decoder, and the
+// installer overrides both with `groupMap` rules:
 //   "TXR=RCOM"   formatter rule        "BDGSV=SATD"  talker+formatter rule
 //   "GP*=USR1"   talker rule           rules separated by ';' (or ',' / spaces)
 // Precedence: talker+formatter override, talker override, formatter override,
@@ -12,30 +14,19 @@
 // Lookup is allocation-free: keys are numbers built from the address bytes.
 
 import { groupIndex, MISC, NAVD, RCOM, BAM1 } from "./groups";
+import { formatterKey, formatterKeyOf, talkerKey } from "../nmea/keys";
 
-/** Default formatter -> group table. Adding a sentence is one entry. */
+/** Default groups of the standard sentences forwarded without a decoder (decoded ones: `routes`). */
 export const DEFAULT_ROUTES: ReadonlyArray<readonly [string, number]> = [
-  // Position, course, time and satellite status from the RNSS receiver.
-  ["GGA", NAVD], ["RMC", NAVD], ["GLL", NAVD], ["GNS", NAVD], ["VTG", NAVD],
-  ["GSA", NAVD], ["GSV", NAVD], ["GST", NAVD], ["GBS", NAVD], ["GRS", NAVD],
-  ["DTM", NAVD], ["ZDA", NAVD], ["HDT", NAVD], ["THS", NAVD], ["ROT", NAVD],
-  ["VLW", NAVD], ["DHV", NAVD],
-  // RDSS positions are navigation data too.
-  ["DWR", NAVD], ["WAA", NAVD],
-  // RDSS short messages and their feedback: radio communication.
-  ["TXR", RCOM], ["TXA", RCOM], ["HZR", RCOM], ["FKI", RCOM], ["TCI", RCOM],
+  // Navigation data that a receiver may send besides what bd450 decodes.
+  ["GRS", NAVD], ["DTM", NAVD], ["HDT", NAVD], ["THS", NAVD], ["ROT", NAVD], ["VLW", NAVD], ["DHV", NAVD],
+  // RDSS message receipt (no decoder yet): radio communication, like TXR.
+  ["TCI", RCOM],
   // Bridge alert management.
   ["ALF", BAM1], ["ALC", BAM1], ["ARC", BAM1], ["HBT", BAM1], ["ALR", BAM1],
   // Terminal status and log (BSI, ICI, ZTI, TXT, ...) fall through to MISC.
 ];
 
-function formatterKey(a: number, b: number, c: number): number {
-  return (a << 16) | (b << 8) | c;
-}
-
-function talkerKey(a: number, b: number): number {
-  return (a << 8) | b;
-}
 
 export class RouteError extends Error {}
 
@@ -46,8 +37,10 @@ export class Router {
   /** talker (16 bits) * 2^24 + formatter (24 bits); below 2^53, exact in a double. */
   private exactOverride = new Map<number, number>();
 
-  constructor(groupMap = "") {
-    for (const [f, g] of DEFAULT_ROUTES) this.formatterDefault.set(formatterKey(f.charCodeAt(0), f.charCodeAt(1), f.charCodeAt(2)), g);
+  /** `routes`: default groups of the decoded sentences (src/beidou/table.ts defaultRoutes). */
+  constructor(groupMap = "", routes: ReadonlyArray<readonly [string, number]> = []) {
+    for (const [f, g] of DEFAULT_ROUTES) this.formatterDefault.set(formatterKeyOf(f), g);
+    for (const [f, g] of routes) this.formatterDefault.set(formatterKeyOf(f), g);
     this.apply(groupMap);
   }
 

@@ -7,9 +7,10 @@
 import type { GatewayConfig } from "./config";
 import { GROUPS, BAM1, CAM1, CAM2, MISC, groupIndex } from "./groups";
 import { DEFAULT_ROUTES, Router } from "./router";
-import { MAX_DATAGRAM, MAX_SENTENCE } from "./encoder";
+import { MAX_SENTENCE } from "./encoder";
+import { MAX_DATAGRAM } from "./tagblock";
 import { describeFilter, type FilterRuleInfo } from "./filter";
-import { asciiBytes } from "./checksum";
+import { asciiBytes } from "../nmea/checksum";
 
 /** Commands the network may send to the terminal (netside.ts reencodeCommand). */
 export const NETWORK_COMMANDS: readonly string[] = ["ICA", "RMO", "BSS", "DWA", "WAA", "TXA"];
@@ -75,8 +76,8 @@ function groupEntry(g: number, maxRate: number): SpecGroup {
 }
 
 /** The 450 interface declaration for `config` (assumed valid: validateConfig). */
-export function interfaceSpec(config: GatewayConfig): InterfaceSpec {
-  const router = new Router(config.groupMap);
+export function interfaceSpec(config: GatewayConfig, routes: ReadonlyArray<readonly [string, number]> = []): InterfaceSpec {
+  const router = new Router(config.groupMap, routes);
   const outRules = describeFilter(config.outFilter);
   const byGroup = new Map<number, SpecGroup>();
   const entry = (g: number) => {
@@ -86,7 +87,7 @@ export function interfaceSpec(config: GatewayConfig): InterfaceSpec {
   };
   // Formatters of the default table and of groupMap formatter rules, routed as the router
   // does for a talker with no talker rule (a sentence "$--FFF").
-  const formatters: string[] = DEFAULT_ROUTES.map((r) => r[0]);
+  const formatters: string[] = [...routes, ...DEFAULT_ROUTES].map((r) => r[0]);
   const rules = config.groupMap.split(/[;,\s]+/).filter((r) => r !== "");
   for (const r of rules) {
     const key = r.slice(0, r.indexOf("=")).toUpperCase();

@@ -5,7 +5,10 @@
 // the conformant s: nearest the sentence wins; the same rule is applied to n, d, g, c).
 // Nothing here allocates except when a new SFI string is interned or a t: text is met.
 
-import { hexValue, xorRange } from "./checksum";
+import { hexValue, xorRange } from "../nmea/checksum";
+
+/** Largest 450 datagram, 6-byte header included (Ed.3 §6.2.4): 1500 - 20 (IPv4) - 8 (UDP). */
+export const MAX_DATAGRAM = 1472;
 
 /** Results of parseTagBlock. Non-zero values are datagram discard reasons. */
 export const TAG_OK = 0;
@@ -127,7 +130,12 @@ function letterIndex(c: number): number {
   return -1;
 }
 
-/** Packed key of the SFI at bytes[start..end) if it matches ^[A-Za-z]{2}[0-9]{4}$, else -1. */
+/**
+ * Packed key of the SFI at bytes[start..end) if it matches ^[A-Za-z]{2}[0-9]{4}$, else -1:
+ * the one SFI format check. Either case is accepted on receive, as the radar
+ * implementations do (docs/iec61162-450.md §3); this gateway's own SFI is upper case
+ * (settings normalize it, sfiError insists).
+ */
 export function sfiKey(bytes: Uint8Array, start: number, end: number): number {
   if (end - start !== 6) return -1;
   const a = letterIndex(bytes[start]);

@@ -6,7 +6,7 @@
 // feedback, DWR RDSS fixes). Optionally a little line noise as real UARTs have.
 // Deterministic: the same options give the same bytes.
 
-import { xorRange, writeHex2 } from "../core/checksum";
+import { asciiBytes, xorRange, writeHex2 } from "../nmea/checksum";
 
 export interface MixOptions {
   /** UTC start, ms since epoch. */
@@ -41,7 +41,7 @@ function ddmm(deg: number, width: number): [string, number] {
 }
 
 function ascii(s: string): number[] {
-  return Array.from(s, (c) => c.charCodeAt(0));
+  return Array.from(asciiBytes(s));
 }
 
 /** GB2312 for a few phrases (bytes verified against the reference: 北斗 = B1B1 B6B7). */

@@ -13,12 +13,12 @@
 // FKI inhibit codes and the no-card refusal code are UNCONFIRMED (vendor-specific).
 
 import { SentenceFramer } from "../core/framer";
-import { withChecksum } from "../core/checksum";
+import { withChecksum } from "../nmea/checksum";
 import { SentenceDecoder } from "../beidou/decoder";
 import { FrameDecoder, encodeICXX, encodeFKXX, encodeTXXX, encodeDWXX, encodeGLZK, encodeZJXX } from "../beidou/rdss40";
 import type { TXA } from "../beidou/sentences/txa";
 import type { RMO, BSS, ICA } from "../beidou/sentences/commands";
-import { unpack3 } from "../beidou/kind";
+import { formatterName } from "../nmea/keys";
 
 export interface TerminalOptions {
   /** Own card number (user address, 7 digits); null: no card inserted. */
@@ -175,7 +175,7 @@ export class SimTerminal {
 
   private sentence(b: Uint8Array, n: number): void {
     const d = this.decoder.decode(b, n);
-    const name = d.formatter ? unpack3(d.formatter) : "?";
+    const name = d.formatter ? formatterName(d.formatter) : "?";
     this.seen(name);
     if (d.talker !== 0x4343) return; // only host commands ($CC...)
     if (d.error) {
@@ -214,7 +214,7 @@ export class SimTerminal {
       }
       case "RMO": {
         const m = d.record as RMO;
-        const s = unpack3(m.sentence);
+        const s = formatterName(m.sentence);
         const interval = m.frequency > 0 ? m.frequency : 1;
         const now = this.now();
         if (m.mode === 1) this.outputs.delete(s === "ZJX" ? "ZTI" : s);

@@ -4,7 +4,7 @@
 //   `$CCDWA,userId,urgent,heightMode,heightType,height,antH,pressure,temp,freq`
 
 import type { Fields } from "../fields";
-import { SentenceKind, n, addr7, ch, pack3, unpack3 } from "../kind";
+import { SentenceKind, n, addr7, ch, formatterKey, formatterName } from "../kind";
 
 export class ICA {
   /** 0 this terminal, 1 subordinate users. */
@@ -42,14 +42,14 @@ export const RMO_KIND: SentenceKind<RMO> = {
   create: () => new RMO(),
   decode(f: Fields, m: RMO): string | null {
     if (f.count < 3) return "RMO needs 3 fields";
-    m.sentence = f.len(1) === 3 ? pack3(f.at(1, 0), f.at(1, 1), f.at(1, 2)) : 0;
+    m.sentence = f.len(1) === 3 ? formatterKey(f.at(1, 0), f.at(1, 1), f.at(1, 2)) : 0;
     if (!f.empty(1) && !m.sentence) return "RMO sentence name not 3 letters";
     m.mode = f.int(2);
     if (!(m.mode >= 1 && m.mode <= 4)) return "RMO mode not 1-4";
     m.frequency = f.num(3);
     return null;
   },
-  json: (m) => ({ sentence: unpack3(m.sentence) || null, mode: n(m.mode), interval_s: n(m.frequency) }),
+  json: (m) => ({ sentence: formatterName(m.sentence) || null, mode: n(m.mode), interval_s: n(m.frequency) }),
 };
 
 export class BSS {

@@ -27,6 +27,7 @@ export class DWR {
 export const DWR_KIND: SentenceKind<DWR> = {
   kind: "DWR",
   formatter: "DWR",
+  group: "NAVD",
   create: () => new DWR(),
   decode(f: Fields, d: DWR): string | null {
     if (f.count < 11) return "DWR needs at least 11 fields";

@@ -4,7 +4,7 @@
 // The table tells them apart by field 1: 6 digits is the BDS-3 time.
 
 import type { Fields } from "../fields";
-import { SentenceKind, n, hms, pack3, unpack3, ch } from "../kind";
+import { SentenceKind, n, hms, formatterKey, formatterName, ch } from "../kind";
 
 export class FKI {
   /** "2.1" or "BDS-3". */
@@ -29,7 +29,7 @@ const FORM_21: FKI["form"] = "2.1", FORM_BDS3: FKI["form"] = "BDS-3";
 
 function command(f: Fields, i: number): number {
   if (f.len(i) !== 3) return 0;
-  return pack3(f.at(i, 0), f.at(i, 1), f.at(i, 2));
+  return formatterKey(f.at(i, 0), f.at(i, 1), f.at(i, 2));
 }
 
 function yn(f: Fields, i: number): number {
@@ -40,6 +40,7 @@ function yn(f: Fields, i: number): number {
 export const FKI_KIND: SentenceKind<FKI> = {
   kind: "FKI",
   formatter: "FKI",
+  group: "RCOM",
   create: () => new FKI(),
   decode(f: Fields, k: FKI): string | null {
     if (f.count < 5) return "FKI needs 5 fields";
@@ -66,6 +67,7 @@ export const FKI_KIND: SentenceKind<FKI> = {
 export const FKI3_KIND: SentenceKind<FKI> = {
   kind: "FKI-BDS3",
   formatter: "FKI",
+  group: "RCOM",
   create: () => new FKI(),
   decode(f: Fields, k: FKI): string | null {
     if (f.count < 4) return "FKI (BDS-3) needs at least 4 fields";
@@ -87,7 +89,7 @@ export const FKI3_KIND: SentenceKind<FKI> = {
 
 function fkiJson(k: FKI): Record<string, unknown> {
   return {
-    form: k.form, time: k.form === "BDS-3" ? hms(k.time) : undefined, command: unpack3(k.command), accepted: k.accepted,
+    form: k.form, time: k.form === "BDS-3" ? hms(k.time) : undefined, command: formatterName(k.command), accepted: k.accepted,
     frequencyOk: k.form === "2.1" ? (k.frequencyOk === 0x59 ? true : k.frequencyOk === 0x4e ? false : null) : undefined,
     frequencyIndication: k.form === "2.1" ? ch(k.frequencyOk) : undefined,
     reason: n(k.reason), wait_s: n(k.wait),

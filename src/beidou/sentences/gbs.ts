@@ -22,6 +22,7 @@ export class GBS {
 export const GBS_KIND: SentenceKind<GBS> = {
   kind: "GBS",
   formatter: "GBS",
+  group: "NAVD",
   create: () => new GBS(),
   decode(f: Fields, g: GBS): string | null {
     if (f.count < 8) return "GBS needs at least 8 fields";

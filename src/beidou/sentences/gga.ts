@@ -25,6 +25,7 @@ export class GGA {
 export const GGA_KIND: SentenceKind<GGA> = {
   kind: "GGA",
   formatter: "GGA",
+  group: "NAVD",
   create: () => new GGA(),
   decode(f: Fields, g: GGA): string | null {
     if (f.count < 9) return "GGA needs at least 9 fields";

@@ -15,6 +15,7 @@ export class GLL {
 export const GLL_KIND: SentenceKind<GLL> = {
   kind: "GLL",
   formatter: "GLL",
+  group: "NAVD",
   create: () => new GLL(),
   decode(f: Fields, g: GLL): string | null {
     if (f.count < 6) return "GLL needs at least 6 fields";

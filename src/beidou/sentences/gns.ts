@@ -23,6 +23,7 @@ export class GNS {
 export const GNS_KIND: SentenceKind<GNS> = {
   kind: "GNS",
   formatter: "GNS",
+  group: "NAVD",
   create: () => new GNS(),
   decode(f: Fields, g: GNS): string | null {
     if (f.count < 12) return "GNS needs at least 12 fields";

@@ -36,6 +36,7 @@ function hasDot(f: Fields, i: number): boolean {
 export const GSA_KIND: SentenceKind<GSA> = {
   kind: "GSA",
   formatter: "GSA",
+  group: "NAVD",
   create: () => new GSA(),
   decode(f: Fields, g: GSA): string | null {
     if (f.count < 5) return "GSA needs at least 5 fields";

@@ -20,6 +20,7 @@ export class GST {
 export const GST_KIND: SentenceKind<GST> = {
   kind: "GST",
   formatter: "GST",
+  group: "NAVD",
   create: () => new GST(),
   decode(f: Fields, g: GST): string | null {
     if (f.count < 8) return "GST needs 8 fields";

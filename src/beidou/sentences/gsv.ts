@@ -28,6 +28,7 @@ export class GSV {
 export const GSV_KIND: SentenceKind<GSV> = {
   kind: "GSV",
   formatter: "GSV",
+  group: "NAVD",
   create: () => new GSV(),
   decode(f: Fields, g: GSV): string | null {
     if (f.count < 3) return "GSV needs at least 3 fields";

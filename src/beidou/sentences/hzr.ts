@@ -15,6 +15,7 @@ export class HZR {
 export const HZR_KIND: SentenceKind<HZR> = {
   kind: "HZR",
   formatter: "HZR",
+  group: "RCOM",
   create: () => new HZR(),
   decode(f: Fields, h: HZR): string | null {
     if (f.count < 2) return "HZR needs at least 2 fields";

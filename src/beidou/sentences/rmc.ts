@@ -28,6 +28,7 @@ export class RMC {
 export const RMC_KIND: SentenceKind<RMC> = {
   kind: "RMC",
   formatter: "RMC",
+  group: "NAVD",
   create: () => new RMC(),
   decode(f: Fields, m: RMC): string | null {
     if (f.count < 9) return "RMC needs at least 9 fields";

@@ -16,6 +16,7 @@ export class TXA {
 export const TXA_KIND: SentenceKind<TXA> = {
   kind: "TXA",
   formatter: "TXA",
+  group: "RCOM",
   textField: 4,
   create: () => new TXA(),
   decode(f: Fields, t: TXA): string | null {

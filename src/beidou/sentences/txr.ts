@@ -32,6 +32,7 @@ export function hhmmString(v: number): string | null {
 export const TXR_KIND: SentenceKind<TXR> = {
   kind: "TXR",
   formatter: "TXR",
+  group: "RCOM",
   textField: 5,
   create: () => new TXR(),
   decode(f: Fields, t: TXR): string | null {

@@ -19,6 +19,7 @@ export class VTG {
 export const VTG_KIND: SentenceKind<VTG> = {
   kind: "VTG",
   formatter: "VTG",
+  group: "NAVD",
   create: () => new VTG(),
   decode(f: Fields, v: VTG): string | null {
     v.legacy = f.count < 8 && f.char(2) !== 0x54;

@@ -19,6 +19,7 @@ export class WAA {
 export const WAA_KIND: SentenceKind<WAA> = {
   kind: "WAA",
   formatter: "WAA",
+  group: "NAVD",
   create: () => new WAA(),
   decode(f: Fields, w: WAA): string | null {
     if (f.count < 9) return "WAA needs at least 9 fields";

@@ -14,21 +14,32 @@ export class ZDA {
   zoneMinutes = NaN;
 }
 
+/**
+ * Time, date and zone from field `at` on (`hhmmss.ss,dd,mm,yyyy,zh,zm`): shared by the
+ * RNSS form (at 1) and the RDSS form (at 2). Returns what is malformed, or null.
+ */
+export function decodeTimeDate(f: Fields, at: number, z: ZDA): string | null {
+  z.time = f.time(at);
+  z.day = f.int(at + 1);
+  z.month = f.int(at + 2);
+  z.year = f.int(at + 3);
+  z.zoneHours = f.int(at + 4);
+  z.zoneMinutes = f.int(at + 5);
+  if (!f.empty(at) && z.time !== z.time) return "time malformed";
+  if (!f.empty(at + 1) && !(z.day >= 1 && z.day <= 31)) return "day out of range";
+  if (!f.empty(at + 2) && !(z.month >= 1 && z.month <= 12)) return "month out of range";
+  return null;
+}
+
 export const ZDA_KIND: SentenceKind<ZDA> = {
   kind: "ZDA",
   formatter: "ZDA",
+  group: "NAVD",
   create: () => new ZDA(),
   decode(f: Fields, z: ZDA): string | null {
     if (f.count < 4) return "ZDA needs at least 4 fields";
-    z.time = f.time(1);
-    z.day = f.int(2);
-    z.month = f.int(3);
-    z.year = f.int(4);
-    z.zoneHours = f.int(5);
-    z.zoneMinutes = f.int(6);
-    if (!f.empty(1) && z.time !== z.time) return "ZDA time malformed";
-    if (!f.empty(2) && !(z.day >= 1 && z.day <= 31)) return "ZDA day out of range";
-    if (!f.empty(3) && !(z.month >= 1 && z.month <= 12)) return "ZDA month out of range";
+    const bad = decodeTimeDate(f, 1, z);
+    if (bad) return "ZDA " + bad;
     if (!f.empty(4) && f.len(4) !== 4) return "ZDA year is not 4 digits";
     if (!f.empty(5) && !(z.zoneHours >= -13 && z.zoneHours <= 13)) return "ZDA zone hours out of range";
     return null;

@@ -5,15 +5,11 @@
 
 import type { Fields } from "../fields";
 import { SentenceKind, n, hms, ch } from "../kind";
+import { ZDA, decodeTimeDate } from "./zda";
 
-export class ZDARDSS {
+/** The RNSS ZDA's fields, one field later, plus a mode before them and four after. */
+export class ZDARDSS extends ZDA {
   mode = NaN;
-  time = NaN;
-  day = NaN;
-  month = NaN;
-  year = NaN;
-  zoneHours = NaN;
-  zoneMinutes = NaN;
   /** Fields 8-10, meaning UNCONFIRMED. */
   extra1 = NaN;
   extra2 = NaN;
@@ -24,24 +20,17 @@ export class ZDARDSS {
 export const ZDA_RDSS_KIND: SentenceKind<ZDARDSS> = {
   kind: "ZDA-RDSS",
   formatter: "ZDA",
+  group: "NAVD",
   create: () => new ZDARDSS(),
   decode(f: Fields, z: ZDARDSS): string | null {
     if (f.count < 5) return "RDSS ZDA needs at least 5 fields";
     z.mode = f.int(1);
-    z.time = f.time(2);
-    z.day = f.int(3);
-    z.month = f.int(4);
-    z.year = f.int(5);
-    z.zoneHours = f.int(6);
-    z.zoneMinutes = f.int(7);
+    const bad = decodeTimeDate(f, 2, z);
     z.extra1 = f.num(8);
     z.extra2 = f.num(9);
     z.extra3 = f.num(10);
     z.flag = f.char(11) > 0 ? f.char(11) : 0;
-    if (!f.empty(2) && z.time !== z.time) return "RDSS ZDA time malformed";
-    if (!f.empty(3) && !(z.day >= 1 && z.day <= 31)) return "RDSS ZDA day out of range";
-    if (!f.empty(4) && !(z.month >= 1 && z.month <= 12)) return "RDSS ZDA month out of range";
-    return null;
+    return bad ? "RDSS ZDA " + bad : null;
   },
   json: (z) => ({
     form: "RDSS", mode: n(z.mode), time: hms(z.time), day: n(z.day), month: n(z.month), year: n(z.year),

@@ -3,7 +3,8 @@
 // §7.3.4), for `answerWindow` seconds after the command.
 
 import type { Clock } from "../io";
-import { latin1 } from "../checksum";
+import { latin1 } from "../../nmea/checksum";
+import { formatterKeyOf, sentenceFormatterKey } from "../../nmea/keys";
 import type { NetworkSideCounters } from "./counters";
 
 /** Answer formatter -> command formatters it answers (FKI names its command in a field). */
@@ -13,8 +14,8 @@ const ANSWERS: Record<string, string[]> = {
   TXR: ["TXA"],
 };
 
-/** Packed formatters (3 letters -> number) of the answers: FKI and the ANSWERS keys. */
-const KEY_FKI = 0x464b49, KEY_ICI = 0x494349, KEY_DWR = 0x445752, KEY_TXR = 0x545852;
+/** Formatter keys of the answers: FKI and the ANSWERS keys. */
+const KEY_FKI = formatterKeyOf("FKI"), KEY_ICI = formatterKeyOf("ICI"), KEY_DWR = formatterKeyOf("DWR"), KEY_TXR = formatterKeyOf("TXR");
 const FORMATTER = /^[A-Z]{3}$/;
 
 interface Pending {
@@ -43,7 +44,7 @@ export class AnswerRoutes {
     if (length < 7 || this.pending.size === 0) return undefined;
     // While a command awaits its answer every sentence comes here: rule out the
     // non-answers on the bytes, before any string is built (XS allocates each one).
-    const key = (bytes[3] << 16) | (bytes[4] << 8) | bytes[5];
+    const key = sentenceFormatterKey(bytes);
     if (key !== KEY_FKI && key !== KEY_ICI && key !== KEY_DWR && key !== KEY_TXR) return undefined;
     let cmds: string[] | undefined;
     if (key === KEY_FKI) {

@@ -11,7 +11,7 @@ import { sfiKeyOf } from "../tagblock";
 import type { CommandReject, NetworkSideCounters } from "./counters";
 import type { AnswerRoutes } from "./answers";
 import type { SentenceFilter } from "../filter";
-import { asciiBytes } from "../checksum";
+import { asciiBytes } from "../../nmea/checksum";
 
 /**
  * Re-encodes a received command sentence (text with checksum) for the terminal's

@@ -4,6 +4,7 @@
 import Ethernet from "embedded:network/interface/ethernet";
 import type { SerialClass, SerialOptions } from "core/io";
 import { setMulticastTTL } from "platform/mcast";
+import RingSerial from "native/esp32/serial-ring";
 
 export const hostName = "esp32";
 export const hostHasEthernet = true;
@@ -22,6 +23,9 @@ function BoardSerial(options: SerialOptions) {
   return new (device.io.Serial as unknown as SerialClass)(options);
 }
 export const Serial = BoardSerial as unknown as SerialClass;
+
+/** The terminal's UART: ECMA-419 serial with an interrupt-filled receive buffer (src/native/esp32/serial-ring). */
+export const TerminalSerial: SerialClass = RingSerial;
 
 export function restart(): void {
   System.restart();

@@ -50,6 +50,8 @@ class LinSerial implements SerialInstance {
 }
 
 export const Serial: SerialClass = LinSerial;
+/** The terminal's tty: the kernel buffers it (no receive ring needed); `ringBytes` is ignored. */
+export const TerminalSerial: SerialClass = LinSerial;
 
 /** Exit status 75: the host runner starts the program again, as a board restarts. */
 export function restart(): void {

@@ -1,0 +1,148 @@
+// Proof of sameness: the native byte helpers (src/native/bytes.c, xsmc) give
+// byte-identical results to the TypeScript reference (src/core/bytes.ts), run on a
+// real XS build that links them (the XS test host: the SDK's xst built from its
+// xs/ sources with metering, scripts/build-xs-host.sh).
+//  1. The whole firmware wiring over the whole NMEA corpus at several chunkings:
+//     native on XS, TypeScript on XS and the Node reference give the same datagrams,
+//     UART output and counters.
+//  2. Each helper against its TypeScript twin, in the same XS machine, over seeded
+//     generated input: corpus lines mutated byte by byte, random bytes, random TAG
+//     parameters; results, output buffers and thrown errors compared.
+// The oracle of part 2 is the TypeScript code, which the rest of the suite tests
+// against independent oracles; the native code is the code under test.
+
+import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { chunkStream } from "./chunking";
+import { Datagram, repoRoot, runGatewayOnNode } from "./xs-harness";
+import { NATIVE_BYTES_JS, XSH_DIR, runGatewayOnXsh, runXsh, xshBinary, xshBundle } from "./xsh";
+
+const corpus = path.resolve(repoRoot, "../shared/corpus/nmea");
+
+function corpusBytes(): Uint8Array {
+  const parts = fs.readdirSync(corpus).filter((f) => f.endsWith(".log")).sort().map((f) => fs.readFileSync(path.join(corpus, f)));
+  return new Uint8Array(Buffer.concat(parts));
+}
+
+function diffDatagrams(a: Datagram[], b: Datagram[], what: string): string | undefined {
+  if (a.length !== b.length) return `${what}: ${a.length} vs ${b.length} datagrams`;
+  for (let i = 0; i < a.length; i++) {
+    if (a[i].address !== b[i].address || a[i].port !== b[i].port || Buffer.compare(Buffer.from(a[i].bytes), Buffer.from(b[i].bytes)) !== 0)
+      return `${what}: datagram ${i} differs:\n ${Buffer.from(a[i].bytes).toString("latin1")}\n ${Buffer.from(b[i].bytes).toString("latin1")}`;
+  }
+  return undefined;
+}
+
+describe("native byte helpers on a real XS build: byte-identical to the TypeScript reference", function () {
+  this.timeout(300000);
+  let all: Uint8Array;
+
+  before(function () {
+    const bin = xshBinary();
+    if (!bin.path) {
+      process.stdout.write(`      pending: ${bin.reason}\n`);
+      this.skip();
+    }
+    all = corpusBytes();
+    assert.ok(all.length > 500000, `corpus: ${all.length} bytes`);
+  });
+
+  for (const [seed, maxChunk] of [[7, 1], [13, 200], [17, 2000]] as const) {
+    it(`whole corpus, firmware wiring, chunks of 1..${maxChunk} bytes: native = TypeScript on XS = Node`, () => {
+      const chunks = chunkStream(all, seed, maxChunk);
+      const options = { config: { tagTime: true } };
+      const native = runGatewayOnXsh(chunks, { ...options, native: true });
+      const ts = runGatewayOnXsh(chunks, options);
+      const node = runGatewayOnNode(chunks, options);
+      return node.then((n) => {
+        assert.ok(native.datagrams.length > 10000, `${native.datagrams.length} datagrams`);
+        for (const d of [diffDatagrams(native.datagrams, ts.datagrams, "native vs TS on XS"), diffDatagrams(native.datagrams, n.datagrams, "native vs Node")]) assert.equal(d, undefined, d);
+        assert.deepEqual(native.uartOut.map((b) => Buffer.from(b).toString("latin1")), n.uartOut.map((b) => Buffer.from(b).toString("latin1")));
+        assert.deepEqual(native.stats, n.stats);
+        assert.deepEqual(ts.stats, n.stats);
+      });
+    });
+  }
+
+  it("each helper against its TypeScript twin on 104,000 generated inputs (same XS machine)", () => {
+    fs.mkdirSync(XSH_DIR, { recursive: true });
+    const lines = Buffer.from(all).toString("latin1").split(/\r?\n/).filter((l) => l.length > 3 && l.length < 300).slice(0, 4000);
+    const file = path.join(XSH_DIR, `lines-${process.pid}.txt`);
+    fs.writeFileSync(file, Buffer.from(lines.join("\n"), "latin1"));
+    try {
+      const out = runXsh(xshBundle(["src/core/bytes"], `
+      const ts = require("src/core/bytes").tsBytes;
+      const nat = ${NATIVE_BYTES_JS};
+      const text = new Uint8Array(XSH.readFile(${JSON.stringify(file)}));
+      const lines = [];
+      for (let s = 0, i = 0; i <= text.length; i++) if (i === text.length || text[i] === 10) { lines.push(text.slice(s, i)); s = i + 1; }
+      let seed = 12345;
+      const rnd = (n) => { seed = (Math.imul(seed, 1103515245) + 12345) >>> 0; return (seed >>> 8) % n; };
+      const special = [0x24, 0x21, 0x2a, 0x5c, 0x2c, 0x0d, 0x0a, 0x00, 0x7f, 0x80, 0xff, 0x20, 0x7e, 0x41, 0x30, 0x6e, 0x3a];
+      function mutate(src) {
+        const b = new Uint8Array(src.length + rnd(3));
+        b.set(src.subarray(0, Math.min(src.length, b.length)));
+        const edits = rnd(4);
+        for (let k = 0; k < edits; k++) b[rnd(b.length)] = rnd(2) ? special[rnd(special.length)] : rnd(256);
+        return b;
+      }
+      function call(f, args) { try { const r = f.apply(undefined, args); return Object.is(r, -0) ? "-0" : "" + r; } catch (e) { return "throws " + e.constructor.name; } }
+      function same(a, b) { if (a.length !== b.length) return false; for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false; return true; }
+      let checks = 0, failures = [];
+      function check(name, input, argsTs, argsNat, outTs, outNat) {
+        checks++;
+        const rt = call(ts[name], argsTs), rn = call(nat[name], argsNat);
+        if (rt !== rn || (outTs && !same(outTs, outNat))) if (failures.length < 5) failures.push(name + ": ts " + rt + " native " + rn + " on " + Array.from(input).join(","));
+      }
+      for (let t = 0; t < 8000; t++) {
+        const src = lines[rnd(lines.length)];
+        const b = rnd(4) ? mutate(src) : src;
+        const n = b.length;
+        // scanText: from a random start, into a buffer with random fill and size.
+        const start = rnd(n + 1), end = start + rnd(n - start + 1), size = 1 + rnd(120), len = rnd(size + 1);
+        const bt = new Uint8Array(size), bn = new Uint8Array(size);
+        check("scanText", b, [b, start, end, bt, len], [b, start, end, bn, len], bt, bn);
+        check("checkSentence", b, [b, n], [b, n]);
+        const cut = rnd(n + 1);
+        check("checkSentence", b, [b, cut], [b, cut]);
+        check("xor", b, [b, start, end], [b, start, end]);
+        const ct = { noiseBytes: 5 }, cn = { noiseBytes: 5 };
+        check("hunt", b, [b, start, end, ct], [b, start, end, cn]);
+        if (ct.noiseBytes !== cn.noiseBytes && failures.length < 5) failures.push("hunt noiseBytes " + ct.noiseBytes + " vs " + cn.noiseBytes);
+        const max = 1 + rnd(30), tt = new Uint8Array(4 * (max + 1)), tn = new Uint8Array(4 * (max + 1)), bodyEnd = rnd(n + 1);
+        check("fieldIndex", b, [b, bodyEnd, tt, max], [b, bodyEnd, tn, max], tt, tn);
+        check("decimal", b, [b, start, end], [b, start, end]);
+        check("integer", b, [b, start, end], [b, start, end]);
+        // Numbers: random digit strings (long mantissas, many fraction digits, signs).
+        const num = new Uint8Array(1 + rnd(30));
+        for (let k = 0; k < num.length; k++) num[k] = rnd(12) ? 0x30 + rnd(10) : [0x2e, 0x2d, 0x2b][rnd(3)];
+        check("decimal", num, [num, 0, num.length], [num, 0, num.length]);
+        check("integer", num, [num, 0, num.length], [num, 0, num.length]);
+        const budget = rnd(70);
+        check("chunkEnd", b, [b, start, n, budget], [b, start, n, budget]);
+        const et = new Uint8Array(3 * n + 8), en = new Uint8Array(3 * n + 8), at = rnd(8);
+        check("escape", b, [et, at, b, start, end], [en, at, b, start, end], et, en);
+        // writeLine: random line count and seconds (or none), a buffer of 1472.
+        const line = 1 + rnd(999), secs = rnd(3) ? 1767225600 + rnd(100000) : -1;
+        const sfi = new Uint8Array([0x42, 0x44, 0x30 + rnd(10), 0x30, 0x30, 0x31]);
+        const ot = new Uint8Array(1472), on = new Uint8Array(1472);
+        // On 0 (not strictly carriable) the buffer's content is left unspecified.
+        check("writeLine", b, [ot, sfi, line, secs, b, n], [on, sfi, line, secs, b, n], ts.writeLine(new Uint8Array(1472), sfi, line, secs, b, n) ? ot : undefined, on);
+        // ownLines over a datagram written by the TS writeLine (and mutated), plus a second line.
+        const dl = ts.writeLine(ot, sfi, line, secs, src, Math.min(src.length, 80));
+        if (dl > 0) {
+          const dg = mutate(ot.subarray(0, dl));
+          const lt = new Uint8Array(8), ln = new Uint8Array(8);
+          check("ownLines", dg, [dg, dg.length, lt], [dg, dg.length, ln], lt, ln);
+        }
+      }
+      XSH.print(JSON.stringify({ checks, failures }));`));
+      const r = JSON.parse(out.trim().split("\n").pop()!);
+      assert.deepEqual(r.failures, []);
+      assert.ok(r.checks >= 104000, `${r.checks} checks`);
+    } finally {
+      fs.rmSync(file, { force: true });
+    }
+  });
+});

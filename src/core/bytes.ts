@@ -1,0 +1,330 @@
+// The byte loops of the hot path behind one small API, so that the board can run
+// them as native code (C with xsmc: src/native/bytes.c, declared for XS in
+// src/native/bytes.js) while Node and the tests run these TypeScript versions,
+// which are the reference: the native ones must give byte-identical results
+// (hosttest/xs/native-sameness.test.ts). The framer, the 450 encoder and the
+// network side take a `bytes` option; without it they use `tsBytes`.
+//
+// On XS every interpreted byte costs several bytecodes (a sentence of 70 bytes is
+// read, checked and copied several times); a native call costs a dozen units
+// whatever its length. The functions are shaped so that one call does one whole
+// pass: few calls per sentence, no repeated scans of the same bytes.
+
+import { HEX_DIGITS } from "../nmea/checksum";
+
+export interface ByteHelpers {
+  /**
+   * Skip bytes[start..end) up to the next start character ('$' or '!'): returns its
+   * index (or end), and adds the bytes skipped other than CR and LF to
+   * counters.noiseBytes.
+   */
+  hunt(bytes: Uint8Array, start: number, end: number, counters: { noiseBytes: number }): number;
+  /**
+   * Copy printable text bytes (0x20..0xFF except 0x7F, '$', '!') from
+   * bytes[start..end) to buf[len..) until another byte or a full buf. Returns the
+   * index in `bytes` where it stopped (the new len is len + (result - start)).
+   */
+  scanText(bytes: Uint8Array, start: number, end: number, buf: Uint8Array, len: number): number;
+  /**
+   * A text unit buf[0..n) ended by a line end: 0 when it is a valid sentence
+   * (two-digit checksum right, address of 2+ upper-case letters/digits up to the
+   * first ','), otherwise the reject code (REJECT_REASONS index + 1).
+   */
+  checkSentence(buf: Uint8Array, n: number): number;
+  /**
+   * Index the comma-separated fields of bytes[1..bodyEnd) into `table`: start
+   * offsets as 16-bit numbers in platform byte order (little-endian on every bd450
+   * target) at table[0..), end offsets from table[2 * (max + 1)..). Field 0 is the
+   * address. Returns the number of data fields (the last field's index), or -1
+   * when there are more than `max` (the first `max` are indexed).
+   */
+  fieldIndex(bytes: Uint8Array, bodyEnd: number, table: Uint8Array, max: number): number;
+  /**
+   * [+-]digits[.digits] in bytes[a..b) as a number (the mantissa accumulated digit by
+   * digit in doubles, then divided by 10^fraction digits); NaN when empty or malformed.
+   */
+  decimal(bytes: Uint8Array, a: number, b: number): number;
+  /** [+-]digits in bytes[a..b) as a number; NaN when empty or malformed. */
+  integer(bytes: Uint8Array, a: number, b: number): number;
+  /** XOR of bytes[start..end). */
+  xor(bytes: Uint8Array, start: number, end: number): number;
+  /**
+   * Carrier chunking: the end of the chunk of src[from..length) that fits `budget`
+   * bytes once escaped (a reserved byte takes 3, as ^HH; an escape is never split).
+   */
+  chunkEnd(src: Uint8Array, from: number, length: number, budget: number): number;
+  /** Write src[from..to) escaped (reserved bytes as ^HH) at out[p]; returns the new end. */
+  escape(out: Uint8Array, p: number, src: Uint8Array, from: number, to: number): number;
+  /**
+   * The one-line datagram "UdPbC\0\s:<sfi>,n:<line>[,c:<seconds>]*HH\<sentence>\r\n"
+   * in out (seconds < 0: no c:). Returns its length, or 0 when the sentence is
+   * not strictly carriable (isStrictlyCarriable, src/core/encoder.ts: over 80 bytes,
+   * a byte outside 0x20..0x7E after the start character, or a reserved character
+   * in the fields).
+   */
+  writeLine(out: Uint8Array, sfi: Uint8Array, line: number, seconds: number, sentence: Uint8Array, length: number): number;
+  /**
+   * The n: values (1..999) of the TAG blocks of the lines of the datagram
+   * bytes[0..length), as big-endian 16-bit numbers in `out`. Returns how many;
+   * RangeError when `out` is too small.
+   */
+  ownLines(bytes: Uint8Array, length: number, out: Uint8Array): number;
+}
+
+/** Reject codes of checkSentence (REJECT_REASONS index + 1, src/core/framer.ts). */
+export const CODE_BAD_CHECKSUM = 1, CODE_NO_CHECKSUM = 2, CODE_BAD_CHARACTER = 4, CODE_TRUNCATED = 5, CODE_BAD_ADDRESS = 6;
+
+const DOLLAR = 0x24, BANG = 0x21, STAR = 0x2a, COMMA = 0x2c, BACKSLASH = 0x5c;
+
+function hexValue(c: number): number {
+  if (c >= 0x30 && c <= 0x39) return c - 0x30;
+  if (c >= 0x41 && c <= 0x46) return c - 0x37;
+  if (c >= 0x61 && c <= 0x66) return c - 0x57;
+  return -1;
+}
+
+function hunt(bytes: Uint8Array, start: number, end: number, counters: { noiseBytes: number }): number {
+  let i = start, noise = 0;
+  while (i < end) {
+    const c = bytes[i];
+    if (c === DOLLAR || c === BANG) break;
+    if (c !== 0x0d && c !== 0x0a) noise++;
+    i++;
+  }
+  if (noise) counters.noiseBytes += noise;
+  return i;
+}
+
+function scanText(bytes: Uint8Array, start: number, end: number, buf: Uint8Array, len: number): number {
+  const max = buf.length;
+  let i = start;
+  while (i < end && len < max) {
+    const c = bytes[i];
+    if (c < 0x20 || c === 0x7f || c === DOLLAR || c === BANG) break;
+    buf[len++] = c;
+    i++;
+  }
+  return i;
+}
+
+function checkSentence(b: Uint8Array, n: number): number {
+  if (n < 4) return n === 1 ? CODE_TRUNCATED : CODE_NO_CHECKSUM;
+  const last = n - 3;
+  if (b[last] !== STAR) return b[n - 2] === STAR || b[n - 1] === STAR ? CODE_BAD_CHECKSUM : CODE_NO_CHECKSUM;
+  const h = hexValue(b[n - 2]), l = hexValue(b[n - 1]);
+  if (h < 0 || l < 0) return CODE_BAD_CHECKSUM;
+  // One pass: the checksum, and the address (up to the first ',') checked on the way.
+  let x = 0, k = 1, verdict = 0;
+  for (; k < last; k++) {
+    const a = b[k];
+    x ^= a;
+    if (a === COMMA) break;
+    if (verdict === 0 && !((a >= 0x41 && a <= 0x5a) || (a >= 0x30 && a <= 0x39)))
+      verdict = a === STAR || a === BACKSLASH ? CODE_BAD_CHARACTER : CODE_BAD_ADDRESS;
+  }
+  if (verdict === 0 && k < 3) verdict = CODE_BAD_ADDRESS;
+  for (k++; k < last; k++) x ^= b[k];
+  // The checksum verdict comes first, as the reasons are ranked.
+  if (((h << 4) | l) !== x) return CODE_BAD_CHECKSUM;
+  return verdict;
+}
+
+function fieldIndex(bytes: Uint8Array, bodyEnd: number, table: Uint8Array, max: number): number {
+  const ends = 2 * (max + 1);
+  if (table.length < 2 * ends) throw new RangeError("out of range");
+  let n = 0, s = 1;
+  for (;;) {
+    // TypedArray indexOf is native: one call per field instead of interpreted work per byte (XS).
+    const i = bytes.indexOf(COMMA, s);
+    if (i < 0 || i >= bodyEnd) break;
+    if (n >= max) return -1;
+    table[2 * n] = s & 255; table[2 * n + 1] = s >> 8;
+    table[ends + 2 * n] = i & 255; table[ends + 2 * n + 1] = i >> 8;
+    n++;
+    s = i + 1;
+  }
+  table[2 * n] = s & 255; table[2 * n + 1] = s >> 8;
+  table[ends + 2 * n] = bodyEnd & 255; table[ends + 2 * n + 1] = bodyEnd >> 8;
+  return n;
+}
+
+/** 10^n for n = 0..22: all exactly representable, so mantissa / POW10[n] is correctly rounded like parseFloat. */
+const POW10: number[] = [];
+for (let i = 0, p = 1; i <= 22; i++, p *= 10) POW10.push(p);
+
+function decimal(bytes: Uint8Array, a: number, b: number): number {
+  if (a >= b) return NaN;
+  let k = a, neg = false;
+  const c0 = bytes[k];
+  if (c0 === 0x2d || c0 === 0x2b) {
+    neg = c0 === 0x2d;
+    k++;
+  }
+  let m = 0, frac = -1, nd = 0;
+  for (; k < b; k++) {
+    const c = bytes[k];
+    if (c === 0x2e) {
+      if (frac >= 0) return NaN;
+      frac = 0;
+      continue;
+    }
+    if (c < 0x30 || c > 0x39) return NaN;
+    m = m * 10 + (c - 0x30);
+    nd++;
+    if (frac >= 0) frac++;
+  }
+  if (nd === 0) return NaN;
+  const v = frac > 0 ? (frac <= 22 ? m / POW10[frac] : m / Math.pow(10, frac)) : m;
+  return neg ? -v : v;
+}
+
+function integer(bytes: Uint8Array, a: number, b: number): number {
+  if (a >= b) return NaN;
+  let k = a, neg = false;
+  const c0 = bytes[k];
+  if (c0 === 0x2d || c0 === 0x2b) {
+    neg = c0 === 0x2d;
+    k++;
+    if (k === b) return NaN;
+  }
+  let v = 0;
+  for (; k < b; k++) {
+    const c = bytes[k];
+    if (c < 0x30 || c > 0x39) return NaN;
+    v = v * 10 + (c - 0x30);
+  }
+  return neg ? -v : v;
+}
+
+function xor(bytes: Uint8Array, start: number, end: number): number {
+  let x = 0;
+  for (let i = start; i < end; i++) x ^= bytes[i];
+  return x;
+}
+
+/** True when a byte must be escaped inside a carrier chunk (IEC 61162-1 reserved or not printable ASCII). */
+function reserved(c: number): boolean {
+  return c < 0x20 || c >= 0x7f || c === 0x24 || c === 0x21 || c === 0x2a || c === 0x5c || c === 0x5e || c === 0x7e;
+}
+
+function chunkEnd(src: Uint8Array, from: number, length: number, budget: number): number {
+  let i = from, used = 0;
+  while (i < length) {
+    const size = reserved(src[i]) ? 3 : 1;
+    if (used + size > budget) break;
+    used += size;
+    i++;
+  }
+  return i;
+}
+
+function escapeReserved(out: Uint8Array, p: number, src: Uint8Array, from: number, to: number): number {
+  for (let k = from; k < to; k++) {
+    const c = src[k];
+    if (reserved(c)) {
+      out[p++] = 0x5e; // '^'
+      out[p++] = HEX_DIGITS[c >> 4];
+      out[p++] = HEX_DIGITS[c & 15];
+    } else out[p++] = c;
+  }
+  return p;
+}
+
+/** c: digits of the last `seconds` written (they change once a second, not per sentence). */
+const secondsDigits = new Uint8Array(20);
+let secondsCached = -1, secondsLength = 0, secondsXor = 0;
+
+function writeDecimal(o: Uint8Array, p: number, v: number): number {
+  let digits = 1;
+  for (let t = v; t >= 10; t = Math.floor(t / 10)) digits++;
+  for (let i = p + digits - 1; i >= p; i--) {
+    o[i] = 0x30 + (v % 10);
+    v = Math.floor(v / 10);
+  }
+  return p + digits;
+}
+
+function writeLine(out: Uint8Array, sfi: Uint8Array, line: number, seconds: number, s: Uint8Array, length: number): number {
+  if (length > 80) return 0;
+  // The TAG block first (its length is known before the sentence), then the sentence
+  // copied and checked in one pass; a failed check costs a rewrite on the slow path.
+  let x = 0;
+  let p = 0;
+  out[p++] = 0x55; out[p++] = 0x64; out[p++] = 0x50; out[p++] = 0x62; out[p++] = 0x43; out[p++] = 0; // UdPbC\0
+  out[p++] = BACKSLASH;
+  out[p++] = 0x73; out[p++] = 0x3a; // s:
+  x = 0x73 ^ 0x3a;
+  for (let i = 0; i < sfi.length; i++) { const c = sfi[i]; out[p++] = c; x ^= c; }
+  out[p++] = COMMA; out[p++] = 0x6e; out[p++] = 0x3a; // ,n:
+  x ^= COMMA ^ 0x6e ^ 0x3a;
+  const n0 = p;
+  p = writeDecimal(out, p, line);
+  for (let i = n0; i < p; i++) x ^= out[i];
+  if (seconds >= 0) {
+    if (seconds !== secondsCached) {
+      secondsCached = seconds;
+      secondsDigits[0] = COMMA; secondsDigits[1] = 0x63; secondsDigits[2] = 0x3a; // ,c:
+      secondsLength = writeDecimal(secondsDigits, 3, seconds);
+      secondsXor = xor(secondsDigits, 0, secondsLength);
+    }
+    for (let i = 0; i < secondsLength; i++) out[p++] = secondsDigits[i];
+    x ^= secondsXor;
+  }
+  out[p++] = STAR;
+  out[p++] = HEX_DIGITS[x >> 4];
+  out[p++] = HEX_DIGITS[x & 15];
+  out[p++] = BACKSLASH;
+  if (length > 0) out[p] = s[0];
+  const star = length - 3;
+  for (let i = 1; i < length; i++) {
+    const c = s[i];
+    if (c < 0x20 || c >= 0x7f) return 0;
+    // Reserved characters in the fields ('^' only as the start of a ^HH escape).
+    if (i < star && (c === DOLLAR || c === BANG || c === STAR || c === BACKSLASH || c === 0x7e ||
+        (c === 0x5e && (i + 2 >= star || hexValue(s[i + 1]) < 0 || hexValue(s[i + 2]) < 0)))) return 0;
+    out[p + i] = c;
+  }
+  p += length;
+  out[p++] = 0x0d;
+  out[p++] = 0x0a;
+  return p;
+}
+
+function tagLineCount(bytes: Uint8Array, start: number, lineEnd: number): number {
+  let close = bytes.indexOf(BACKSLASH, start + 1);
+  if (close < 0 || close > lineEnd) return -1;
+  if (close - 3 > start && bytes[close - 3] === STAR) close -= 3; // parameters end at *hh
+  let k = start + 1;
+  while (k < close) {
+    if (bytes[k] === 0x6e && bytes[k + 1] === 0x3a) {
+      let v = 0, digits = 0;
+      for (let i = k + 2; i < close && bytes[i] >= 0x30 && bytes[i] <= 0x39; i++, digits++) v = v * 10 + bytes[i] - 0x30;
+      return digits > 0 && v >= 1 && v <= 999 ? v : -1;
+    }
+    const comma = bytes.indexOf(COMMA, k);
+    if (comma < 0 || comma >= close) break;
+    k = comma + 1;
+  }
+  return -1;
+}
+
+function ownLines(bytes: Uint8Array, length: number, out: Uint8Array): number {
+  let p = 6, count = 0;
+  while (p < length) {
+    // TypedArray indexOf is native: one call per line, not interpreted work per byte (XS).
+    let e = bytes.indexOf(0x0a, p);
+    if (e < 0 || e > length) e = length;
+    const n = bytes[p] === BACKSLASH ? tagLineCount(bytes, p, e) : -1;
+    if (n >= 1) {
+      if (2 * count + 2 > out.length) throw new RangeError("out of range");
+      out[2 * count] = n >> 8;
+      out[2 * count + 1] = n & 255;
+      count++;
+    }
+    p = e + 1;
+  }
+  return count;
+}
+
+/** The reference implementation (and the Node path). */
+export const tsBytes: ByteHelpers = Object.freeze({ hunt, scanText, checkSentence, fieldIndex, decimal, integer, xor, chunkEnd, escape: escapeReserved, writeLine, ownLines });

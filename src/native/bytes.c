@@ -1,0 +1,378 @@
+/*
+ * bd450 native byte helpers (xsmc): the byte loops of the serial-to-network hot
+ * path, behind the JS API of src/native/bytes.js. The TypeScript functions of
+ * src/core/bytes.ts are the reference implementation and the Node path; these
+ * must return byte-identical results (hosttest/xs/native-sameness.test.ts runs
+ * both on a real XS build over the corpus, chunked several ways, and fuzz input).
+ *
+ * Each function checks its buffer bounds and throws a RangeError instead of
+ * reading or writing outside a buffer.
+ */
+#include "xsmc.h"
+#include "xsHost.h"
+
+#define DOLLAR 0x24
+#define BANG 0x21
+#define STAR 0x2a
+#define COMMA 0x2c
+#define BACKSLASH 0x5c
+
+/* Reject codes: index in REJECT_REASONS (src/core/framer.ts) + 1. */
+#define BAD_CHECKSUM 1
+#define NO_CHECKSUM 2
+#define BAD_CHARACTER 4
+#define TRUNCATED 5
+#define BAD_ADDRESS 6
+
+static const char hexDigits[] = "0123456789ABCDEF";
+
+static uint8_t* bufferArg(xsMachine* the, int i, xsUnsignedValue* count, int writable)
+{
+	void* data;
+	if (writable)
+		xsmcGetBufferWritable(xsArg(i), &data, count);
+	else
+		xsmcGetBufferReadable(xsArg(i), &data, count);
+	return (uint8_t*)data;
+}
+
+static int intArg(xsMachine* the, int i)
+{
+	return xsmcToInteger(xsArg(i));
+}
+
+/* hunt(bytes, start, end, counters): index of the next '$' or '!' in bytes[start..end)
+   (or end); the bytes skipped other than CR and LF are added to counters.noiseBytes. */
+void xs_bd450_hunt(xsMachine* the)
+{
+	xsUnsignedValue size;
+	const uint8_t* bytes = bufferArg(the, 0, &size, 0);
+	int i = intArg(the, 1), end = intArg(the, 2), noise = 0;
+	if (i < 0 || end > (int)size) xsRangeError("out of range");
+	for (; i < end; i++) {
+		uint8_t c = bytes[i];
+		if (c == DOLLAR || c == BANG) break;
+		if (c != 0x0d && c != 0x0a) noise++;
+	}
+	if (noise) {
+		xsmcVars(1);
+		xsmcGet(xsVar(0), xsArg(3), xsID("noiseBytes"));
+		xsmcSetNumber(xsVar(0), xsmcToNumber(xsVar(0)) + noise);
+		xsmcSet(xsArg(3), xsID("noiseBytes"), xsVar(0));
+	}
+	xsmcSetInteger(xsResult, i);
+}
+
+/* scanText(bytes, start, end, buf, len): copy printable text bytes (not '$' / '!')
+   from bytes[start..end) to buf[len..); stop at any other byte or a full buf.
+   Returns the index in bytes where it stopped. */
+void xs_bd450_scan_text(xsMachine* the)
+{
+	xsUnsignedValue size, max;
+	const uint8_t* bytes = bufferArg(the, 0, &size, 0);
+	int i = intArg(the, 1), end = intArg(the, 2);
+	uint8_t* buf = bufferArg(the, 3, &max, 1);
+	int len = intArg(the, 4);
+	if (i < 0 || end > (int)size || len < 0 || len > (int)max) xsRangeError("out of range");
+	while (i < end && len < (int)max) {
+		uint8_t c = bytes[i];
+		if (c < 0x20 || c == 0x7f || c == DOLLAR || c == BANG) break;
+		buf[len++] = c;
+		i++;
+	}
+	xsmcSetInteger(xsResult, i);
+}
+
+static int hexValue(uint8_t c)
+{
+	if (c >= '0' && c <= '9') return c - '0';
+	if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+	if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+	return -1;
+}
+
+/* checkSentence(buf, n): a text unit buf[0..n) ended by a line end. 0 when it is a
+   valid sentence (checksum; address of upper-case letters and digits up to the
+   first ','), otherwise the reject code. */
+void xs_bd450_check_sentence(xsMachine* the)
+{
+	xsUnsignedValue size;
+	const uint8_t* b = bufferArg(the, 0, &size, 0);
+	int n = intArg(the, 1), k, result = 0;
+	if (n < 0 || n > (int)size) xsRangeError("out of range");
+	if (n < 4)
+		result = n == 1 ? TRUNCATED : NO_CHECKSUM;
+	else if (b[n - 3] == STAR) {
+		int h = hexValue(b[n - 2]), l = hexValue(b[n - 1]);
+		uint8_t x = 0;
+		for (k = 1; k < n - 3; k++) x ^= b[k];
+		if (h < 0 || l < 0 || ((h << 4) | l) != x) result = BAD_CHECKSUM;
+	}
+	else
+		result = (b[n - 2] == STAR || b[n - 1] == STAR) ? BAD_CHECKSUM : NO_CHECKSUM;
+	if (result == 0) {
+		for (k = 1; k < n - 3 && b[k] != COMMA; k++) {
+			uint8_t a = b[k];
+			if (!((a >= 'A' && a <= 'Z') || (a >= '0' && a <= '9'))) {
+				result = (a == STAR || a == BACKSLASH) ? BAD_CHARACTER : BAD_ADDRESS;
+				break;
+			}
+		}
+		if (result == 0 && k < 3) result = BAD_ADDRESS;
+	}
+	xsmcSetInteger(xsResult, result);
+}
+
+/* fieldIndex(bytes, bodyEnd, table, max): start offsets (16-bit, platform order) of
+   the comma-separated fields of bytes[1..bodyEnd) at table[0..), end offsets from
+   table[2 * (max + 1)..); returns the last field's index, or -1 past max fields. */
+void xs_bd450_field_index(xsMachine* the)
+{
+	xsUnsignedValue size, tableSize;
+	const uint8_t* b = bufferArg(the, 0, &size, 0);
+	int bodyEnd = intArg(the, 1);
+	uint16_t* table = (uint16_t*)bufferArg(the, 2, &tableSize, 1);
+	int max = intArg(the, 3), n = 0, s = 1, i;
+	uint16_t* ends = table + max + 1;
+	if (max < 0 || tableSize < 4 * ((xsUnsignedValue)max + 1) || bodyEnd > (int)size || ((uintptr_t)table & 1)) xsRangeError("out of range");
+	for (i = 1; i < bodyEnd; i++) {
+		if (b[i] != COMMA) continue;
+		if (n >= max) { xsmcSetInteger(xsResult, -1); return; }
+		table[n] = (uint16_t)s;
+		ends[n] = (uint16_t)i;
+		n++;
+		s = i + 1;
+	}
+	table[n] = (uint16_t)s;
+	ends[n] = (uint16_t)bodyEnd;
+	xsmcSetInteger(xsResult, n);
+}
+
+static const double pow10[23] = {
+	1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+	1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22
+};
+
+/* decimal(bytes, a, b): [+-]digits[.digits] as a number, NaN when empty or malformed.
+   The same double operations as the TypeScript twin (m = m * 10 + d, then one
+   division by 10^fraction digits), so the same result bit for bit. */
+void xs_bd450_decimal(xsMachine* the)
+{
+	xsUnsignedValue size;
+	const uint8_t* bytes = bufferArg(the, 0, &size, 0);
+	int k = intArg(the, 1), b = intArg(the, 2), neg = 0, frac = -1, nd = 0;
+	volatile double m = 0; /* no fused multiply-add: the same rounding as JS */
+	double v;
+	if (k < 0 || b > (int)size) xsRangeError("out of range");
+	if (k >= b) { xsmcSetNumber(xsResult, C_NAN); return; }
+	if (bytes[k] == '-' || bytes[k] == '+') {
+		neg = bytes[k] == '-';
+		k++;
+	}
+	for (; k < b; k++) {
+		uint8_t c = bytes[k];
+		if (c == '.') {
+			if (frac >= 0) { xsmcSetNumber(xsResult, C_NAN); return; }
+			frac = 0;
+			continue;
+		}
+		if (c < '0' || c > '9') { xsmcSetNumber(xsResult, C_NAN); return; }
+		m = m * 10;
+		m = m + (c - '0');
+		nd++;
+		if (frac >= 0) frac++;
+	}
+	if (nd == 0) { xsmcSetNumber(xsResult, C_NAN); return; }
+	v = frac > 0 ? (frac <= 22 ? m / pow10[frac] : m / c_pow(10, frac)) : m;
+	xsmcSetNumber(xsResult, neg ? -v : v);
+}
+
+/* integer(bytes, a, b): [+-]digits as a number, NaN when empty or malformed. */
+void xs_bd450_integer(xsMachine* the)
+{
+	xsUnsignedValue size;
+	const uint8_t* bytes = bufferArg(the, 0, &size, 0);
+	int k = intArg(the, 1), b = intArg(the, 2), neg = 0;
+	volatile double v = 0;
+	if (k < 0 || b > (int)size) xsRangeError("out of range");
+	if (k >= b) { xsmcSetNumber(xsResult, C_NAN); return; }
+	if (bytes[k] == '-' || bytes[k] == '+') {
+		neg = bytes[k] == '-';
+		k++;
+		if (k == b) { xsmcSetNumber(xsResult, C_NAN); return; }
+	}
+	for (; k < b; k++) {
+		uint8_t c = bytes[k];
+		if (c < '0' || c > '9') { xsmcSetNumber(xsResult, C_NAN); return; }
+		v = v * 10;
+		v = v + (c - '0');
+	}
+	xsmcSetNumber(xsResult, neg ? -v : v);
+}
+
+/* xor(bytes, start, end): XOR of bytes[start..end). */
+void xs_bd450_xor(xsMachine* the)
+{
+	xsUnsignedValue size;
+	const uint8_t* b = bufferArg(the, 0, &size, 0);
+	int i = intArg(the, 1), end = intArg(the, 2);
+	uint8_t x = 0;
+	if (i < 0 || end > (int)size) xsRangeError("out of range");
+	for (; i < end; i++) x ^= b[i];
+	xsmcSetInteger(xsResult, x);
+}
+
+/* Reserved inside a carrier chunk: escaped as ^HH. */
+static int reserved(uint8_t c)
+{
+	return c < 0x20 || c >= 0x7f || c == DOLLAR || c == BANG || c == STAR || c == BACKSLASH || c == '^' || c == '~';
+}
+
+/* chunkEnd(src, from, length, budget): end of the chunk of src[from..length) that
+   fits budget bytes escaped (3 per reserved byte, never split). */
+void xs_bd450_chunk_end(xsMachine* the)
+{
+	xsUnsignedValue size;
+	const uint8_t* src = bufferArg(the, 0, &size, 0);
+	int i = intArg(the, 1), length = intArg(the, 2), budget = intArg(the, 3), used = 0;
+	if (i < 0 || length > (int)size) xsRangeError("out of range");
+	for (; i < length; i++) {
+		int n = reserved(src[i]) ? 3 : 1;
+		if (used + n > budget) break;
+		used += n;
+	}
+	xsmcSetInteger(xsResult, i);
+}
+
+/* escape(out, p, src, from, to): src[from..to) escaped at out[p]; returns the new end. */
+void xs_bd450_escape(xsMachine* the)
+{
+	xsUnsignedValue outSize, size;
+	uint8_t* o = bufferArg(the, 0, &outSize, 1);
+	int p = intArg(the, 1);
+	const uint8_t* src = bufferArg(the, 2, &size, 0);
+	int k = intArg(the, 3), to = intArg(the, 4);
+	if (p < 0 || k < 0 || to > (int)size || (k < to && p + 3 * (to - k) > (int)outSize)) xsRangeError("out of range");
+	for (; k < to; k++) {
+		uint8_t c = src[k];
+		if (reserved(c)) {
+			o[p++] = '^';
+			o[p++] = hexDigits[c >> 4];
+			o[p++] = hexDigits[c & 15];
+		}
+		else
+			o[p++] = c;
+	}
+	xsmcSetInteger(xsResult, p);
+}
+
+static int writeDecimal(uint8_t* o, int p, int64_t v)
+{
+	char digits[20];
+	int n = 0;
+	do {
+		digits[n++] = (char)('0' + (v % 10));
+		v /= 10;
+	} while (v > 0);
+	while (n) o[p++] = digits[--n];
+	return p;
+}
+
+/* writeLine(out, sfi, line, seconds, sentence, length): the whole one-line datagram
+   "UdPbC\0\s:<sfi>,n:<line>[,c:<seconds>]*HH\<sentence>\r\n" in out; seconds < 0
+   leaves c: out. Returns its length, or 0 when the sentence is not one a strict
+   receiver accepts as it is (longer than 80 bytes, a byte outside 0x20..0x7E after
+   the start character, or a reserved character in the fields): the caller then
+   takes the overlong policy's path. */
+void xs_bd450_write_line(xsMachine* the)
+{
+	xsUnsignedValue outSize, sfiSize, size;
+	uint8_t* o = bufferArg(the, 0, &outSize, 1);
+	const uint8_t* sfi = bufferArg(the, 1, &sfiSize, 0);
+	int line = intArg(the, 2);
+	double seconds = xsmcToNumber(xsArg(3));
+	const uint8_t* s = bufferArg(the, 4, &size, 0);
+	int length = intArg(the, 5), i, p = 0, start;
+	uint8_t x = 0;
+	if (length < 0 || length > (int)size || line < 0 || line > 999) xsRangeError("out of range");
+	if (length > 80) { xsmcSetInteger(xsResult, 0); return; }
+	for (i = 1; i < length; i++) {
+		uint8_t c = s[i];
+		if (c < 0x20 || c >= 0x7f) { xsmcSetInteger(xsResult, 0); return; }
+		/* reserved characters in the fields ('^' only as the start of a ^HH escape) */
+		if (i < length - 3 && (c == DOLLAR || c == BANG || c == STAR || c == BACKSLASH || c == 0x7e ||
+				(c == '^' && (i + 2 >= length - 3 || hexValue(s[i + 1]) < 0 || hexValue(s[i + 2]) < 0)))) {
+			xsmcSetInteger(xsResult, 0);
+			return;
+		}
+	}
+	/* header 6 + TAG (<= 80) + sentence (<= 80) + CR LF */
+	if (outSize < 6 + 2 + sfiSize + 4 + 3 + 24 + 4 + (xsUnsignedValue)length + 2) xsRangeError("out of range");
+	o[p++] = 'U'; o[p++] = 'd'; o[p++] = 'P'; o[p++] = 'b'; o[p++] = 'C'; o[p++] = 0;
+	o[p++] = BACKSLASH;
+	start = p;
+	o[p++] = 's'; o[p++] = ':';
+	for (i = 0; i < (int)sfiSize; i++) o[p++] = sfi[i];
+	o[p++] = ','; o[p++] = 'n'; o[p++] = ':';
+	p = writeDecimal(o, p, line);
+	if (seconds >= 0) {
+		o[p++] = ','; o[p++] = 'c'; o[p++] = ':';
+		p = writeDecimal(o, p, (int64_t)seconds);
+	}
+	for (i = start; i < p; i++) x ^= o[i];
+	o[p++] = STAR;
+	o[p++] = hexDigits[x >> 4];
+	o[p++] = hexDigits[x & 15];
+	o[p++] = BACKSLASH;
+	for (i = 0; i < length; i++) o[p++] = s[i];
+	o[p++] = 0x0d;
+	o[p++] = 0x0a;
+	xsmcSetInteger(xsResult, p);
+}
+
+/* The n: value of the TAG block at bytes[start] ('\') of a line ending at lineEnd, or -1. */
+static int tagLineCount(const uint8_t* b, int start, int lineEnd, int size)
+{
+	int close = -1, k;
+	for (k = start + 1; k <= lineEnd && k < size; k++)
+		if (b[k] == BACKSLASH) { close = k; break; }
+	if (close < 0) return -1;
+	if (close - 3 > start && b[close - 3] == STAR) close -= 3;
+	k = start + 1;
+	while (k < close) {
+		if (b[k] == 'n' && b[k + 1] == ':') {
+			int v = 0, digits = 0, i;
+			for (i = k + 2; i < close && b[i] >= '0' && b[i] <= '9'; i++, digits++) v = v * 10 + b[i] - '0';
+			return digits > 0 && v >= 1 && v <= 999 ? v : -1;
+		}
+		while (k < close && b[k] != COMMA) k++;
+		if (k >= close) break;
+		k++;
+	}
+	return -1;
+}
+
+/* ownLines(bytes, length, out): the n: values (1..999) of the TAG blocks of the lines
+   of the datagram bytes[0..length), as big-endian 16-bit numbers in out. Returns
+   how many; RangeError when out is too small. */
+void xs_bd450_own_lines(xsMachine* the)
+{
+	xsUnsignedValue size, outSize;
+	const uint8_t* b = bufferArg(the, 0, &size, 0);
+	int length = intArg(the, 1), p = 6, count = 0;
+	uint8_t* out = bufferArg(the, 2, &outSize, 1);
+	if (length < 0 || length > (int)size) xsRangeError("out of range");
+	while (p < length) {
+		int e = p, n;
+		while (e < length && b[e] != 0x0a) e++;
+		n = b[p] == BACKSLASH ? tagLineCount(b, p, e, (int)size) : -1;
+		if (n >= 1) {
+			if (2 * count + 2 > (int)outSize) xsRangeError("out of range");
+			out[2 * count] = (uint8_t)(n >> 8);
+			out[2 * count + 1] = (uint8_t)n;
+			count++;
+		}
+		p = e + 1;
+	}
+	xsmcSetInteger(xsResult, count);
+}
