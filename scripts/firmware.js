@@ -25,6 +25,7 @@ const path = require("path");
 const { spawnSync } = require("child_process");
 
 const repo = path.resolve(__dirname, "..");
+const NAME = path.basename(repo);
 
 /** The board targets: name printed, mcconfig -p value, and what is built. */
 const TARGETS = [
@@ -147,7 +148,8 @@ function buildTarget(t, sdk, cache, env, jobs) {
   const mc = run("mcconfig", ["-p", t.platform, "-o", out, path.join(repo, "manifest.json")], { cwd: repo, env });
   if (mc.status !== 0 || /### Error/.test(mc.out)) return { ok: false, step: "mcconfig", out: mc.out.trim() };
   const base = t.platform.startsWith("x-cli-") ? path.join(out, "tmp", t.platform.slice(6), "release") : path.join(out, "tmp", ...t.platform.split("/"), "release");
-  const tmpDir = path.join(base, "firmware");
+  // mcconfig names the build after the folder that holds manifest.json (mcmanifest.js: NAME = that folder's name).
+  const tmpDir = path.join(base, NAME);
   let makefile, goal;
   if (t.fragment) {
     makefile = preIdfMakefile(sdk, tmpDir, t.fragment);
@@ -166,10 +168,10 @@ function buildTarget(t, sdk, cache, env, jobs) {
   }
   const figures = xslFigures(tmpDir);
   const result = { ok: true, figures, tmpDir };
-  if (!t.fragment) result.program = path.join(out, "bin", "lin", "release", "firmware");
+  if (!t.fragment) result.program = path.join(out, "bin", "lin", "release", NAME);
   if (!t.fragment && !fs.existsSync(result.program)) {
     const bins = path.join(out, "bin");
-    result.program = findFile(bins, "firmware");
+    result.program = findFile(bins, NAME);
   }
   return result;
 }
