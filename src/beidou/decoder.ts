@@ -7,7 +7,7 @@
 import { Fields, MAX_FIELDS } from "./fields";
 import type { JsonContext, SentenceKind } from "./kind";
 import { formatterKey, formatterKeyOf, formatterName } from "../nmea/keys";
-import { DECODER_TABLE, TableRow } from "./table";
+import { DECODER_TABLE, type TableRow } from "./table";
 import type { ByteHelpers } from "../core/bytes";
 
 /** Sentence classes that have no decoder. */
@@ -28,11 +28,6 @@ export class DecodedSentence {
   error: string | null = null;
   /** Field access for this sentence (unknown sentences, logging). */
   fields!: Fields;
-
-  /** The record, typed, when this sentence is of `kind`; else undefined. No cast at the caller, no allocation. */
-  as<R>(kind: SentenceKind<R>): R | undefined {
-    return this.sentenceKind === (kind as SentenceKind<unknown>) ? (this.record as R) : undefined;
-  }
 }
 
 interface Slot {

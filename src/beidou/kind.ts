@@ -2,6 +2,7 @@
 // sentence kind, fields named after the standard) and the helpers they use.
 
 import type { Fields } from "./fields";
+import type { DeviceState } from "./state";
 
 /** Cold-path helpers handed to json(): host-only text decoding is injected, never imported. */
 export interface JsonContext {
@@ -31,6 +32,11 @@ export interface SentenceKind<R> {
   decode(f: Fields, r: R): string | null;
   /** Plain object for `bd450 decode` (allocates: cold path). */
   json(r: R, ctx: JsonContext): Record<string, unknown>;
+  /**
+   * What the sentence tells the device state (position, beams, card, feedback, ...),
+   * written with the sentence; absent: nothing. Per sentence: allocation-free.
+   */
+  apply?(state: DeviceState, r: R, talker: number, now: number): void;
 }
 
 // ---- JSON helpers ----------------------------------------------------------

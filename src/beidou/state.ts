@@ -9,25 +9,10 @@
 import type { DecodedSentence } from "./decoder";
 import type { Frame40 } from "./rdss40";
 import { KIND_UNKNOWN } from "./decoder";
-import { talkerSystem, satSystem, SYS_UNKNOWN, SYS_BDS, SYSTEM_NAMES, addr7, hms } from "./kind";
+import { SYSTEM_NAMES, addr7, hms } from "./kind";
 import { formatterKeyOf, formatterName } from "../nmea/keys";
-import { asciiBytes } from "../nmea/checksum";
-import { GGA_KIND } from "./sentences/gga";
-import { RMC_KIND } from "./sentences/rmc";
-import { GLL_KIND } from "./sentences/gll";
-import { GNS_KIND } from "./sentences/gns";
-import { VTG_KIND } from "./sentences/vtg";
-import { ZDA_KIND } from "./sentences/zda";
-import { GSA_KIND } from "./sentences/gsa";
-import { GSV_KIND } from "./sentences/gsv";
-import { TXT_KIND, txtContains } from "./sentences/txt";
-import { BSI_KIND } from "./sentences/bsi";
-import { ICI_KIND, type ICI } from "./sentences/ici";
-import { FKI_KIND, FKI3_KIND, type FKI } from "./sentences/fki";
-import { TXR_KIND } from "./sentences/txr";
-import { DWR_KIND } from "./sentences/dwr";
-import { WAA_KIND } from "./sentences/waa";
-import { ZTI_KIND } from "./sentences/zti";
+import type { ICI } from "./sentences/ici";
+import type { FKI } from "./sentences/fki";
 import type { Content } from "./sentences/content";
 import { contentText } from "./sentences/content";
 
@@ -38,12 +23,6 @@ const BAD_CHECKSUM = "badChecksum";
 const P_TXA = formatterKeyOf("TXA"), P_DWA = formatterKeyOf("DWA"), P_WAA = formatterKeyOf("WAA"), P_TCQ = formatterKeyOf("TCQ");
 const CMD_TXA = "TXA", NO_COMMAND = "";
 
-/** Formatter keys of the sentences the state reads. */
-const F_GGA = formatterKeyOf("GGA"), F_RMC = formatterKeyOf("RMC"), F_GLL = formatterKeyOf("GLL"), F_GNS = formatterKeyOf("GNS"),
-  F_VTG = formatterKeyOf("VTG"), F_ZDA = formatterKeyOf("ZDA"), F_GSA = formatterKeyOf("GSA"), F_GSV = formatterKeyOf("GSV"),
-  F_TXT = formatterKeyOf("TXT"), F_BSI = formatterKeyOf("BSI"), F_ICI = formatterKeyOf("ICI"), F_FKI = formatterKeyOf("FKI"),
-  F_TXR = formatterKeyOf("TXR"), F_DWR = formatterKeyOf("DWR"), F_WAA = formatterKeyOf("WAA"), F_ZTI = formatterKeyOf("ZTI");
-const ANTENNA_OPEN = asciiBytes("ANTENNA OPEN"), ANTENNA_SHORT = asciiBytes("ANTENNA SHORT"), ANTENNA_OK = asciiBytes("ANTENNA OK"), OPEN = asciiBytes("OPEN");
 
 /** The gateway's EventLog satisfies this. */
 export interface EventSink {
@@ -152,7 +131,8 @@ export class DeviceState {
   private windowErrors = 0;
   private beamsWereUp = false;
   private noFixReported = false;
-  private antennaBad = false;
+  /** Set by TXT (sentences/txt.ts). */
+  antennaBad = false;
 
   constructor(options: DeviceStateOptions = {}) {
     this.events = options.events;
@@ -170,7 +150,7 @@ export class DeviceState {
     this.o = { ...this.o, ...t };
   }
 
-  private event(code: string, text: string): void {
+  event(code: string, text: string): void {
     if (this.events) this.events.add(code, text);
   }
 
@@ -202,147 +182,10 @@ export class DeviceState {
       return;
     }
     if (d.error || !d.record) return;
-    const t = talkerSystem(d.talker);
-    // Switch on the packed formatter, not on d.kind: on XS each `case "GGA":` label
-    // copies its string literal into a new chunk every time it is evaluated.
-    switch (d.formatter) {
-      case F_GGA: {
-        const g = d.as(GGA_KIND);
-        if (!g) break;
-        this.fixTime = g.time;
-        this.quality = g.quality;
-        this.hdop = g.hdop;
-        this.altitude = g.altitude;
-        this.satellitesUsedTotal = g.satellitesUsed;
-        if (g.quality > 0 && g.latitude === g.latitude) this.position(g.latitude, g.longitude, now);
-        else this.fixAt = now;
-        break;
-      }
-      case F_RMC: {
-        const m = d.as(RMC_KIND);
-        if (!m) break;
-        this.fixTime = m.time;
-        if (m.year === m.year) { this.fixYear = m.year; this.fixMonth = m.month; this.fixDay = m.day; }
-        if (m.status === 0x41 && m.latitude === m.latitude) {
-          this.position(m.latitude, m.longitude, now);
-          this.speedKnots = m.speedOverGround;
-          this.courseTrue = m.courseOverGround;
-        }
-        break;
-      }
-      case F_GLL: {
-        const g = d.as(GLL_KIND);
-        if (!g) break;
-        if (g.status === 0x41 && g.latitude === g.latitude) this.position(g.latitude, g.longitude, now);
-        break;
-      }
-      case F_GNS: {
-        const g = d.as(GNS_KIND);
-        if (!g) break;
-        if (g.latitude === g.latitude && g.modeLength > 0 && g.mode[0] !== 0x4e) this.position(g.latitude, g.longitude, now);
-        break;
-      }
-      case F_VTG: {
-        const v = d.as(VTG_KIND);
-        if (!v) break;
-        if (v.speedKnots === v.speedKnots) this.speedKnots = v.speedKnots;
-        if (v.courseTrue === v.courseTrue) this.courseTrue = v.courseTrue;
-        break;
-      }
-      case F_ZDA: {
-        const z = d.as(ZDA_KIND);
-        if (!z) break; // the RDSS form (ZDA-RDSS) carries no RNSS date
-        this.fixTime = z.time;
-        this.fixYear = z.year; this.fixMonth = z.month; this.fixDay = z.day;
-        break;
-      }
-      case F_GSA: {
-        const g = d.as(GSA_KIND);
-        if (!g) break;
-        let sys = g.systemId === g.systemId ? g.systemId : t;
-        if (sys === SYS_UNKNOWN && d.talker === 0x5051) sys = SYS_BDS; // PQGSA
-        if (sys > 0 && sys < 7) this.satellitesUsed[sys] = g.satelliteCount;
-        else if (g.satelliteCount > 0) {
-          // GN GSA without system ID: classify each satellite by its number.
-          const c0 = this.satellitesUsed;
-          let first = true;
-          for (let k = 0; k < g.satelliteCount; k++) {
-            const s = satSystem(SYS_UNKNOWN, g.satellites[k], false);
-            if (first) { for (let j = 0; j < 7; j++) c0[j] = 0; first = false; }
-            c0[s]++;
-          }
-        }
-        break;
-      }
-      case F_GSV: {
-        const g = d.as(GSV_KIND);
-        if (!g) break;
-        if (g.sentenceNumber !== 1) break;
-        let sys = g.systemId === g.systemId && g.systemId < 7 ? g.systemId : t;
-        if (sys === SYS_UNKNOWN) sys = g.count > 0 ? satSystem(SYS_UNKNOWN, g.id[0], d.talker === 0x5051) : d.talker === 0x5051 ? SYS_BDS : SYS_UNKNOWN;
-        this.satellitesInView[sys] = g.satellitesInView;
-        break;
-      }
-      case F_TXT: {
-        const x = d.as(TXT_KIND);
-        if (!x) break;
-        if (txtContains(x, ANTENNA_OPEN) || txtContains(x, ANTENNA_SHORT)) {
-          if (!this.antennaBad) this.event("antenna.fault", "receiver reports " + (txtContains(x, OPEN) ? "antenna open" : "antenna short"));
-          this.antennaBad = true;
-        } else if (txtContains(x, ANTENNA_OK) && this.antennaBad) {
-          this.antennaBad = false;
-          this.event("antenna.ok", "receiver reports antenna OK");
-        }
-        break;
-      }
-      case F_BSI: {
-        const b = d.as(BSI_KIND);
-        if (!b) break;
-        this.responseBeam = b.responseBeam;
-        this.timeDifferenceBeam = b.timeDifferenceBeam;
-        this.setBeams(b.power, 10, now);
-        break;
-      }
-      case F_ICI: {
-        const c = d.as(ICI_KIND);
-        if (c) this.card(c, now);
-        break;
-      }
-      case F_FKI: {
-        const k = d.as(FKI_KIND) ?? d.as(FKI3_KIND); // both forms (FKI, FKI-BDS3)
-        if (k) this.fki(k, now);
-        break;
-      }
-      case F_TXR: {
-        const x = d.as(TXR_KIND);
-        if (!x) break;
-        this.message(x.senderId, x.infoType, x.mode, x.content, now);
-        break;
-      }
-      case F_DWR: {
-        const w = d.as(DWR_KIND);
-        if (!w) break;
-        this.rdssUser = w.userId; this.rdssTime = w.time; this.rdssLatitude = w.latitude; this.rdssLongitude = w.longitude;
-        this.rdssHeight = w.height; this.rdssAt = now;
-        break;
-      }
-      case F_WAA: {
-        const w = d.as(WAA_KIND);
-        if (!w) break;
-        if (w.infoType === 0) this.event("rdss.position", `position report from ${addr7(w.userId)}: ${w.latitude.toFixed(5)}, ${w.longitude.toFixed(5)}`);
-        break;
-      }
-      case F_ZTI: {
-        const z = d.as(ZTI_KIND);
-        if (!z) break;
-        const changed = z.icState !== this.icState || z.hardwareState !== this.hardwareState || z.batteryState !== this.batteryState || z.inboundState !== this.inboundState;
-        this.icState = z.icState; this.hardwareState = z.hardwareState; this.batteryState = z.batteryState; this.inboundState = z.inboundState;
-        this.selfCheckAt = now;
-        if (changed) this.event("selfcheck", `self-check: IC ${z.icState}, hardware ${z.hardwareState}, battery ${z.batteryState}, inbound ${z.inboundState}`);
-        if (z.beamCount >= 6) this.setBeams(z.power, z.beamCount, now); // short vendor forms carry no usable beam list
-        break;
-      }
-    }
+    // Each sentence module says what its sentence tells the state (SentenceKind.apply):
+    // one property read and a call instead of a switch over every formatter.
+    const k = d.sentenceKind;
+    if (k !== undefined && k.apply !== undefined) k.apply(this, d.record, d.talker, now);
   }
 
   /** A decoded 4.0 frame. Frames with a 2.1 text form reach onSentence through their conversion; only the rest matter here. */
@@ -413,7 +256,7 @@ export class DeviceState {
   private firstAt = NaN;
   private startAt = NaN;
 
-  private position(lat: number, lon: number, now: number): void {
+  position(lat: number, lon: number, now: number): void {
     this.latitude = lat;
     this.longitude = lon;
     this.fixAt = now;
@@ -424,7 +267,7 @@ export class DeviceState {
     }
   }
 
-  private setBeams(power: Int8Array, count: number, now: number): void {
+  setBeams(power: Int8Array, count: number, now: number): void {
     let up = false;
     for (let k = 0; k < 10; k++) {
       const p = k < count ? power[k] : -1;
@@ -439,7 +282,7 @@ export class DeviceState {
   }
   private everBeams = false;
 
-  private card(c: ICI, now: number): void {
+  card(c: ICI, now: number): void {
     const was = this.cardKnown ? (this.cardPresent ? this.cardNumber : 0) : -1;
     this.cardKnown = true;
     this.cardPresent = !c.noCard;
@@ -453,7 +296,7 @@ export class DeviceState {
     else if (!c.noCard && was !== c.userId) this.event("card.present", `IC card ${addr7(c.userId)}, service interval ${c.serviceInterval} s, level ${c.level}`);
   }
 
-  private fki(k: FKI, now: number): void {
+  fki(k: FKI, now: number): void {
     // The command's name is built once per command seen (every FKI would build it
     // again otherwise), and the checks below compare packed numbers, not literals.
     const c = k.command;
@@ -489,7 +332,7 @@ export class DeviceState {
     return name;
   }
 
-  private message(from: number, infoType: number, mode: number, c: Content, now: number): void {
+  message(from: number, infoType: number, mode: number, c: Content, now: number): void {
     const data = c.data.slice(0, c.length);
     const m: ReceivedMessage = { at: now, from: addr7(from) ?? "", infoType, mode, data };
     const text = contentText(c, this.decodeText);

@@ -11,7 +11,7 @@ import type { ByteHelpers } from "../core/bytes";
 import { UNIT_FRAME, UNIT_SENTENCE, type UnitKind } from "../core/gateway";
 import { SentenceDecoder } from "./decoder";
 import { FrameDecoder, type Rdss40Options } from "./rdss40";
-import { DeviceState, DeviceStateOptions, EventSink } from "./state";
+import { DeviceState, type DeviceStateOptions, type EventSink } from "./state";
 import { TEXT_FIELD_LIMITS, defaultRoutes } from "./table";
 
 

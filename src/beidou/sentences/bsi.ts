@@ -2,7 +2,8 @@
 // Powers 0 (none/weakest) .. 4 (strongest); 2.1 reports 10 beams (4.0's GLZK had 6).
 
 import type { Fields } from "../fields";
-import { SentenceKind, n } from "../kind";
+import { type SentenceKind, n } from "../kind";
+import type { DeviceState } from "../state";
 
 export const BEAMS = 10;
 
@@ -18,6 +19,12 @@ export const BSI_KIND: SentenceKind<BSI> = {
   kind: "BSI",
   formatter: "BSI",
   create: () => new BSI(),
+  /** What this sentence tells the device state (src/beidou/state.ts). */
+  apply(st: DeviceState, b: BSI, _talker: number, now: number): void {
+    st.responseBeam = b.responseBeam;
+    st.timeDifferenceBeam = b.timeDifferenceBeam;
+    st.setBeams(b.power, 10, now);
+  },
   decode(f: Fields, b: BSI): string | null {
     if (f.count < 2 + BEAMS) return "BSI needs 12 fields";
     b.responseBeam = f.int(1);

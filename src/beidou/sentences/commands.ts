@@ -4,7 +4,7 @@
 //   `$CCDWA,userId,urgent,heightMode,heightType,height,antH,pressure,temp,freq`
 
 import type { Fields } from "../fields";
-import { SentenceKind, n, addr7, ch, formatterKey, formatterName } from "../kind";
+import { type SentenceKind, n, addr7, ch, formatterKey, formatterName } from "../kind";
 
 export class ICA {
   /** 0 this terminal, 1 subordinate users. */

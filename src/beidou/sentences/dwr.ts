@@ -3,7 +3,8 @@
 // type 1 = own RDSS fix; 2/3 = other or subordinate user report (UNCONFIRMED).
 
 import type { Fields } from "../fields";
-import { SentenceKind, n, r, hms, addr7, ch } from "../kind";
+import { type SentenceKind, n, r, hms, addr7, ch } from "../kind";
+import type { DeviceState } from "../state";
 
 export class DWR {
   positionType = NaN;
@@ -29,6 +30,11 @@ export const DWR_KIND: SentenceKind<DWR> = {
   formatter: "DWR",
   group: "NAVD",
   create: () => new DWR(),
+  /** What this sentence tells the device state (src/beidou/state.ts). */
+  apply(st: DeviceState, w: DWR, _talker: number, now: number): void {
+    st.rdssUser = w.userId; st.rdssTime = w.time; st.rdssLatitude = w.latitude; st.rdssLongitude = w.longitude;
+    st.rdssHeight = w.height; st.rdssAt = now;
+  },
   decode(f: Fields, d: DWR): string | null {
     if (f.count < 11) return "DWR needs at least 11 fields";
     d.positionType = f.int(1);

@@ -4,7 +4,8 @@
 // The table tells them apart by field 1: 6 digits is the BDS-3 time.
 
 import type { Fields } from "../fields";
-import { SentenceKind, n, hms, formatterKey, formatterName, ch } from "../kind";
+import { type SentenceKind, n, hms, formatterKey, formatterName, ch } from "../kind";
+import type { DeviceState } from "../state";
 
 export class FKI {
   /** "2.1" or "BDS-3". */
@@ -37,11 +38,21 @@ function yn(f: Fields, i: number): number {
   return c === 0x59 ? 1 : c === 0x4e ? 0 : -1;
 }
 
-export const FKI_KIND: SentenceKind<FKI> = {
-  kind: "FKI",
+/** Both forms: one record, one group, one state update, one JSON view. */
+const FKI_COMMON = {
   formatter: "FKI",
   group: "RCOM",
   create: () => new FKI(),
+  /** What this sentence tells the device state (src/beidou/state.ts). */
+  apply(st: DeviceState, k: FKI, _talker: number, now: number): void {
+    st.fki(k, now);
+  },
+  json: fkiJson,
+};
+
+export const FKI_KIND: SentenceKind<FKI> = {
+  kind: "FKI",
+  ...FKI_COMMON,
   decode(f: Fields, k: FKI): string | null {
     if (f.count < 5) return "FKI needs 5 fields";
     k.form = FORM_21;
@@ -61,14 +72,11 @@ export const FKI_KIND: SentenceKind<FKI> = {
     }
     return null;
   },
-  json: fkiJson,
 };
 
 export const FKI3_KIND: SentenceKind<FKI> = {
   kind: "FKI-BDS3",
-  formatter: "FKI",
-  group: "RCOM",
-  create: () => new FKI(),
+  ...FKI_COMMON,
   decode(f: Fields, k: FKI): string | null {
     if (f.count < 4) return "FKI (BDS-3) needs at least 4 fields";
     k.form = FORM_BDS3;
@@ -84,7 +92,6 @@ export const FKI3_KIND: SentenceKind<FKI> = {
     k.wait = f.num(5);
     return null;
   },
-  json: fkiJson,
 };
 
 function fkiJson(k: FKI): Record<string, unknown> {

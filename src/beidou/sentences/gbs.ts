@@ -1,7 +1,7 @@
 // GBS — GNSS satellite fault detection (RAIM). `$--GBS,hhmmss.ss,errLat,errLon,errAlt,svid,prob,bias,stddev[,sysid,sigid]*hh`
 
 import type { Fields } from "../fields";
-import { SentenceKind, n, hms } from "../kind";
+import { type SentenceKind, n, hms } from "../kind";
 
 export class GBS {
   time = NaN;

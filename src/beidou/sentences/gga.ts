@@ -1,7 +1,8 @@
 // GGA — GNSS fix data. `$--GGA,hhmmss.ss,llll.ll,a,yyyyy.yy,a,q,nn,h.h,a.a,M,g.g,M,age,sta*hh`
 
 import type { Fields } from "../fields";
-import { SentenceKind, n, r, hms } from "../kind";
+import { type SentenceKind, n, r, hms } from "../kind";
+import type { DeviceState } from "../state";
 
 export class GGA {
   /** UTC time of fix, seconds since midnight. */
@@ -27,6 +28,16 @@ export const GGA_KIND: SentenceKind<GGA> = {
   formatter: "GGA",
   group: "NAVD",
   create: () => new GGA(),
+  /** What this sentence tells the device state (src/beidou/state.ts). */
+  apply(st: DeviceState, g: GGA, _talker: number, now: number): void {
+    st.fixTime = g.time;
+    st.quality = g.quality;
+    st.hdop = g.hdop;
+    st.altitude = g.altitude;
+    st.satellitesUsedTotal = g.satellitesUsed;
+    if (g.quality > 0 && g.latitude === g.latitude) st.position(g.latitude, g.longitude, now);
+    else st.fixAt = now;
+  },
   decode(f: Fields, g: GGA): string | null {
     if (f.count < 9) return "GGA needs at least 9 fields";
     g.time = f.time(1);

@@ -1,7 +1,8 @@
 // GLL — geographic position. `$--GLL,llll.ll,a,yyyyy.yy,a,hhmmss.ss,A[,mode]*hh`
 
 import type { Fields } from "../fields";
-import { SentenceKind, r, hms, ch } from "../kind";
+import { type SentenceKind, r, hms, ch } from "../kind";
+import type { DeviceState } from "../state";
 
 export class GLL {
   latitude = NaN;
@@ -17,6 +18,10 @@ export const GLL_KIND: SentenceKind<GLL> = {
   formatter: "GLL",
   group: "NAVD",
   create: () => new GLL(),
+  /** What this sentence tells the device state (src/beidou/state.ts). */
+  apply(st: DeviceState, g: GLL, _talker: number, now: number): void {
+    if (g.status === 0x41 && g.latitude === g.latitude) st.position(g.latitude, g.longitude, now);
+  },
   decode(f: Fields, g: GLL): string | null {
     if (f.count < 6) return "GLL needs at least 6 fields";
     g.latitude = f.coord(1, false);

@@ -2,7 +2,8 @@
 // The mode field has one letter per constellation: GPS, GLONASS, Galileo, BDS, QZSS, NavIC.
 
 import type { Fields } from "../fields";
-import { SentenceKind, n, r, hms, ch } from "../kind";
+import { type SentenceKind, n, r, hms, ch } from "../kind";
+import type { DeviceState } from "../state";
 
 export class GNS {
   time = NaN;
@@ -25,6 +26,10 @@ export const GNS_KIND: SentenceKind<GNS> = {
   formatter: "GNS",
   group: "NAVD",
   create: () => new GNS(),
+  /** What this sentence tells the device state (src/beidou/state.ts). */
+  apply(st: DeviceState, g: GNS, _talker: number, now: number): void {
+    if (g.latitude === g.latitude && g.modeLength > 0 && g.mode[0] !== 0x4e) st.position(g.latitude, g.longitude, now);
+  },
   decode(f: Fields, g: GNS): string | null {
     if (f.count < 12) return "GNS needs at least 12 fields";
     g.time = f.time(1);

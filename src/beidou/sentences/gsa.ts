@@ -5,7 +5,9 @@
 // system ID; a 4th decimal field after 12+ slots is the extra DOP.
 
 import type { Fields } from "../fields";
-import { SentenceKind, n, ch, SYSTEM_NAMES } from "../kind";
+import { type SentenceKind, n, ch, SYSTEM_NAMES } from "../kind";
+import type { DeviceState } from "../state";
+import { SYS_BDS, SYS_UNKNOWN, satSystem, talkerSystem } from "../kind";
 
 export const GSA_MAX_SLOTS = 32;
 
@@ -38,6 +40,23 @@ export const GSA_KIND: SentenceKind<GSA> = {
   formatter: "GSA",
   group: "NAVD",
   create: () => new GSA(),
+  /** What this sentence tells the device state (src/beidou/state.ts). */
+  apply(st: DeviceState, g: GSA, talker: number, _now: number): void {
+    const t = talkerSystem(talker);
+    let sys = g.systemId === g.systemId ? g.systemId : t;
+    if (sys === SYS_UNKNOWN && talker === 0x5051) sys = SYS_BDS; // PQGSA
+    if (sys > 0 && sys < 7) st.satellitesUsed[sys] = g.satelliteCount;
+    else if (g.satelliteCount > 0) {
+      // GN GSA without system ID: classify each satellite by its number.
+      const c0 = st.satellitesUsed;
+      let first = true;
+      for (let k = 0; k < g.satelliteCount; k++) {
+        const s = satSystem(SYS_UNKNOWN, g.satellites[k], false);
+        if (first) { for (let j = 0; j < 7; j++) c0[j] = 0; first = false; }
+        c0[s]++;
+      }
+    }
+  },
   decode(f: Fields, g: GSA): string | null {
     if (f.count < 5) return "GSA needs at least 5 fields";
     g.selectionMode = f.char(1);

@@ -1,7 +1,7 @@
 // GST — pseudorange noise statistics. `$--GST,hhmmss.ss,rms,smaj,smin,orient,σlat,σlon,σalt*hh`
 
 import type { Fields } from "../fields";
-import { SentenceKind, n, hms } from "../kind";
+import { type SentenceKind, n, hms } from "../kind";
 
 export class GST {
   time = NaN;

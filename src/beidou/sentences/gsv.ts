@@ -3,7 +3,9 @@
 // a hex digit (u-blox `...,B*02`). Unlike nmea-simple, it is never read as a satellite.
 
 import type { Fields } from "../fields";
-import { SentenceKind, n } from "../kind";
+import { type SentenceKind, n } from "../kind";
+import type { DeviceState } from "../state";
+import { SYS_BDS, SYS_UNKNOWN, satSystem, talkerSystem } from "../kind";
 
 /** The standard allows 4 groups; a few vendors send more. */
 export const GSV_MAX_SATS = 8;
@@ -30,6 +32,14 @@ export const GSV_KIND: SentenceKind<GSV> = {
   formatter: "GSV",
   group: "NAVD",
   create: () => new GSV(),
+  /** What this sentence tells the device state (src/beidou/state.ts). */
+  apply(st: DeviceState, g: GSV, talker: number, _now: number): void {
+    const t = talkerSystem(talker);
+    if (g.sentenceNumber !== 1) return;
+    let sys = g.systemId === g.systemId && g.systemId < 7 ? g.systemId : t;
+    if (sys === SYS_UNKNOWN) sys = g.count > 0 ? satSystem(SYS_UNKNOWN, g.id[0], talker === 0x5051) : talker === 0x5051 ? SYS_BDS : SYS_UNKNOWN;
+    st.satellitesInView[sys] = g.satellitesInView;
+  },
   decode(f: Fields, g: GSV): string | null {
     if (f.count < 3) return "GSV needs at least 3 fields";
     g.totalSentences = f.int(1);

@@ -1,7 +1,7 @@
 // HZR — message receipts (RDSS 2.1, terminal -> host). `$BDHZR,userId,n,{sendHHMM,receiptHHMM}xn*hh`, n = 0-5.
 
 import type { Fields } from "../fields";
-import { SentenceKind, n, addr7 } from "../kind";
+import { type SentenceKind, n, addr7 } from "../kind";
 import { hhmm, hhmmString } from "./txr";
 
 export class HZR {

@@ -2,7 +2,8 @@
 // `$BDICI,userId,serial,broadcastId,feature,freq,level,encrypt,subCount*hh`; no card: all zeros.
 
 import type { Fields } from "../fields";
-import { SentenceKind, n, addr7, ch } from "../kind";
+import { type SentenceKind, n, addr7, ch } from "../kind";
+import type { DeviceState } from "../state";
 
 export class ICI {
   /** User ID (card number, 7 digits). */
@@ -26,6 +27,10 @@ export const ICI_KIND: SentenceKind<ICI> = {
   kind: "ICI",
   formatter: "ICI",
   create: () => new ICI(),
+  /** What this sentence tells the device state (src/beidou/state.ts). */
+  apply(st: DeviceState, c: ICI, _talker: number, now: number): void {
+    st.card(c, now);
+  },
   decode(f: Fields, c: ICI): string | null {
     if (f.count < 8) return "ICI needs 8 fields";
     if (!f.digits(1)) return "ICI user ID not digits";

@@ -1,7 +1,8 @@
 // RMC — recommended minimum. `$--RMC,hhmmss.ss,A,llll.ll,a,yyyyy.yy,a,sog,cog,ddmmyy,mv,a[,mode[,navstatus]]*hh`
 
 import type { Fields } from "../fields";
-import { SentenceKind, n, r, hms, ch } from "../kind";
+import { type SentenceKind, n, r, hms, ch } from "../kind";
+import type { DeviceState } from "../state";
 
 export class RMC {
   time = NaN;
@@ -30,6 +31,16 @@ export const RMC_KIND: SentenceKind<RMC> = {
   formatter: "RMC",
   group: "NAVD",
   create: () => new RMC(),
+  /** What this sentence tells the device state (src/beidou/state.ts). */
+  apply(st: DeviceState, m: RMC, _talker: number, now: number): void {
+    st.fixTime = m.time;
+    if (m.year === m.year) { st.fixYear = m.year; st.fixMonth = m.month; st.fixDay = m.day; }
+    if (m.status === 0x41 && m.latitude === m.latitude) {
+      st.position(m.latitude, m.longitude, now);
+      st.speedKnots = m.speedOverGround;
+      st.courseTrue = m.courseOverGround;
+    }
+  },
   decode(f: Fields, m: RMC): string | null {
     if (f.count < 9) return "RMC needs at least 9 fields";
     m.time = f.time(1);

@@ -2,7 +2,7 @@
 // commType 0 express/urgent, 1 normal; content as TXR (content.ts).
 
 import type { Fields } from "../fields";
-import { SentenceKind, n, addr7 } from "../kind";
+import { type SentenceKind, n, addr7 } from "../kind";
 import { Content, decodeContent, contentRaw, contentHex, contentText } from "./content";
 
 export class TXA {

@@ -4,8 +4,9 @@
 // sendTime `hhmm`: empty for types 1-3 (BDS-3 terminals fill it anyway).
 
 import type { Fields } from "../fields";
-import { SentenceKind, n, addr7, pad2 } from "../kind";
+import { type SentenceKind, n, addr7, pad2 } from "../kind";
 import { Content, decodeContent, contentRaw, contentHex, contentText } from "./content";
+import type { DeviceState } from "../state";
 
 export class TXR {
   infoType = NaN;
@@ -35,6 +36,10 @@ export const TXR_KIND: SentenceKind<TXR> = {
   group: "RCOM",
   textField: 5,
   create: () => new TXR(),
+  /** What this sentence tells the device state (src/beidou/state.ts). */
+  apply(st: DeviceState, x: TXR, _talker: number, now: number): void {
+    st.message(x.senderId, x.infoType, x.mode, x.content, now);
+  },
   decode(f: Fields, t: TXR): string | null {
     if (f.count < 5) return "TXR needs 5 fields";
     t.infoType = f.int(1);

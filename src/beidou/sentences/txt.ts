@@ -2,7 +2,9 @@
 // with every sampled log). The text stays in the sentence bytes: the record keeps its offsets.
 
 import type { Fields } from "../fields";
-import { SentenceKind, n } from "../kind";
+import { type SentenceKind, n } from "../kind";
+import type { DeviceState } from "../state";
+import { asciiBytes } from "../../nmea/checksum";
 
 export class TXT {
   totalSentences = NaN;
@@ -15,10 +17,22 @@ export class TXT {
   textEnd = 0;
 }
 
+const ANTENNA_OPEN = asciiBytes("ANTENNA OPEN"), ANTENNA_SHORT = asciiBytes("ANTENNA SHORT"), ANTENNA_OK = asciiBytes("ANTENNA OK"), OPEN = asciiBytes("OPEN");
+
 export const TXT_KIND: SentenceKind<TXT> = {
   kind: "TXT",
   formatter: "TXT",
   create: () => new TXT(),
+  /** What this sentence tells the device state (src/beidou/state.ts). */
+  apply(st: DeviceState, x: TXT, _talker: number, _now: number): void {
+    if (txtContains(x, ANTENNA_OPEN) || txtContains(x, ANTENNA_SHORT)) {
+      if (!st.antennaBad) st.event("antenna.fault", "receiver reports " + (txtContains(x, OPEN) ? "antenna open" : "antenna short"));
+      st.antennaBad = true;
+    } else if (txtContains(x, ANTENNA_OK) && st.antennaBad) {
+      st.antennaBad = false;
+      st.event("antenna.ok", "receiver reports antenna OK");
+    }
+  },
   decode(f: Fields, t: TXT): string | null {
     if (f.count < 4) return "TXT needs 4 fields (total, number, text ID, text)";
     t.totalSentences = f.int(1);

@@ -2,7 +2,8 @@
 // unit letters (`$--VTG,cogT,cogM,sogN,sogK`): told apart by field 2 being `T`.
 
 import type { Fields } from "../fields";
-import { SentenceKind, n, ch } from "../kind";
+import { type SentenceKind, n, ch } from "../kind";
+import type { DeviceState } from "../state";
 
 export class VTG {
   /** Degrees true / magnetic. */
@@ -21,6 +22,11 @@ export const VTG_KIND: SentenceKind<VTG> = {
   formatter: "VTG",
   group: "NAVD",
   create: () => new VTG(),
+  /** What this sentence tells the device state (src/beidou/state.ts). */
+  apply(st: DeviceState, v: VTG, _talker: number, _now: number): void {
+    if (v.speedKnots === v.speedKnots) st.speedKnots = v.speedKnots;
+    if (v.courseTrue === v.courseTrue) st.courseTrue = v.courseTrue;
+  },
   decode(f: Fields, v: VTG): string | null {
     v.legacy = f.count < 8 && f.char(2) !== 0x54;
     if (v.legacy) {

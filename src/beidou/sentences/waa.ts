@@ -2,7 +2,8 @@
 // infoType 0 = report received by this terminal (userId = sender), 1 = sent (userId = destination).
 
 import type { Fields } from "../fields";
-import { SentenceKind, n, r, hms, addr7 } from "../kind";
+import { type SentenceKind, n, r, hms, addr7 } from "../kind";
+import type { DeviceState } from "../state";
 
 export class WAA {
   infoType = NaN;
@@ -21,6 +22,10 @@ export const WAA_KIND: SentenceKind<WAA> = {
   formatter: "WAA",
   group: "NAVD",
   create: () => new WAA(),
+  /** What this sentence tells the device state (src/beidou/state.ts). */
+  apply(st: DeviceState, w: WAA, _talker: number, _now: number): void {
+    if (w.infoType === 0) st.event("rdss.position", `position report from ${addr7(w.userId)}: ${w.latitude.toFixed(5)}, ${w.longitude.toFixed(5)}`);
+  },
   decode(f: Fields, w: WAA): string | null {
     if (f.count < 9) return "WAA needs at least 9 fields";
     w.infoType = f.int(1);

@@ -2,7 +2,8 @@
 // The RDSS terminal sends a different `$BDZDA` (zdardss.ts); the table tells them apart by field 1.
 
 import type { Fields } from "../fields";
-import { SentenceKind, n, hms } from "../kind";
+import { type SentenceKind, n, hms } from "../kind";
+import type { DeviceState } from "../state";
 
 export class ZDA {
   time = NaN;
@@ -36,6 +37,11 @@ export const ZDA_KIND: SentenceKind<ZDA> = {
   formatter: "ZDA",
   group: "NAVD",
   create: () => new ZDA(),
+  /** What this sentence tells the device state (src/beidou/state.ts). */
+  apply(st: DeviceState, z: ZDA, _talker: number, _now: number): void {
+    st.fixTime = z.time;
+    st.fixYear = z.year; st.fixMonth = z.month; st.fixDay = z.day;
+  },
   decode(f: Fields, z: ZDA): string | null {
     if (f.count < 4) return "ZDA needs at least 4 fields";
     const bad = decodeTimeDate(f, 1, z);

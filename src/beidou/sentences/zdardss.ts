@@ -4,7 +4,7 @@
 // Told apart from the RNSS ZDA by field 1: one digit here, hhmmss there.
 
 import type { Fields } from "../fields";
-import { SentenceKind, n, hms, ch } from "../kind";
+import { type SentenceKind, n, hms, ch } from "../kind";
 import { ZDA, decodeTimeDate } from "./zda";
 
 /** The RNSS ZDA's fields, one field later, plus a mode before them and four after. */

@@ -4,7 +4,8 @@
 // (the only real example, `$BDZTI,0,1,0,0,0,*70`, has 5 fields).
 
 import type { Fields } from "../fields";
-import { SentenceKind, n } from "../kind";
+import { type SentenceKind, n } from "../kind";
+import type { DeviceState } from "../state";
 
 export class ZTI {
   icState = NaN;
@@ -20,6 +21,14 @@ export const ZTI_KIND: SentenceKind<ZTI> = {
   kind: "ZTI",
   formatter: "ZTI",
   create: () => new ZTI(),
+  /** What this sentence tells the device state (src/beidou/state.ts). */
+  apply(st: DeviceState, z: ZTI, _talker: number, now: number): void {
+    const changed = z.icState !== st.icState || z.hardwareState !== st.hardwareState || z.batteryState !== st.batteryState || z.inboundState !== st.inboundState;
+    st.icState = z.icState; st.hardwareState = z.hardwareState; st.batteryState = z.batteryState; st.inboundState = z.inboundState;
+    st.selfCheckAt = now;
+    if (changed) st.event("selfcheck", `self-check: IC ${z.icState}, hardware ${z.hardwareState}, battery ${z.batteryState}, inbound ${z.inboundState}`);
+    if (z.beamCount >= 6) st.setBeams(z.power, z.beamCount, now); // short vendor forms carry no usable beam list
+  },
   decode(f: Fields, z: ZTI): string | null {
     if (f.count < 4) return "ZTI needs at least 4 fields";
     z.icState = f.int(1);
