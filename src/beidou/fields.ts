@@ -27,6 +27,16 @@ export class Fields {
   private readonly table = new Uint8Array(4 * (MAX_FIELDS + 1));
   readonly start = new Uint16Array(this.table.buffer, 0, MAX_FIELDS + 1);
   readonly end = new Uint16Array(this.table.buffer, 2 * (MAX_FIELDS + 1), MAX_FIELDS + 1);
+  /** nums then ints in one buffer, filled by the same call as the index (ByteHelpers.fieldIndex). */
+  private readonly numberBytes = new Uint8Array(16 * (MAX_FIELDS + 1));
+  /**
+   * Field i as a decimal (num(i)), NaN when empty, malformed or absent, for i <= MAX_FIELDS.
+   * Decoders read it directly where i is a constant or bounded by count: on XS a call per
+   * field number cost ~40 units, a table read a few.
+   */
+  readonly nums = new Float64Array(this.numberBytes.buffer, 0, MAX_FIELDS + 1);
+  /** Field i as an integer (int(i)), NaN when empty, malformed or absent, for i <= MAX_FIELDS. */
+  readonly ints = new Float64Array(this.numberBytes.buffer, 8 * (MAX_FIELDS + 1), MAX_FIELDS + 1);
   private readonly helpers: ByteHelpers;
 
   /** `bytes`: the byte loops (native on the board, src/native/bytes.c); default TypeScript. */
@@ -43,9 +53,14 @@ export class Fields {
     let bodyEnd = length;
     if (length >= 3 && bytes[length - 3] === 0x2a) bodyEnd = length - 3;
     this.bodyEnd = bodyEnd;
-    const n = this.helpers.fieldIndex(bytes, bodyEnd, this.table, MAX_FIELDS);
-    this.count = n < 0 ? MAX_FIELDS : n;
-    return n >= 0;
+    const n = this.helpers.fieldIndex(bytes, bodyEnd, this.table, MAX_FIELDS, this.numberBytes);
+    if (n >= 0) {
+      this.count = n;
+      return true;
+    }
+    // More than MAX_FIELDS fields: the last slot is not indexed (its numbers are NaN).
+    this.count = MAX_FIELDS;
+    return false;
   }
 
   /** Field length in bytes (0 when absent or empty). */
@@ -84,14 +99,12 @@ export class Fields {
 
   /** Decimal number with optional sign and fraction; NaN when empty or malformed. */
   num(i: number): number {
-    if (i > this.count) return NaN;
-    return this.helpers.decimal(this.bytes, this.start[i], this.end[i]);
+    return i > this.count ? NaN : this.nums[i];
   }
 
   /** Integer (optional sign, digits only); NaN when empty or malformed. */
   int(i: number): number {
-    if (i > this.count) return NaN;
-    return this.helpers.integer(this.bytes, this.start[i], this.end[i]);
+    return i > this.count ? NaN : this.ints[i];
   }
 
   /** Unsigned hexadecimal integer (upper or lower case); NaN when empty or malformed. */
