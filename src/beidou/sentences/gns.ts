@@ -39,12 +39,12 @@ export const GNS_KIND: SentenceKind<GNS> = {
     if (ml > 8) return "GNS mode field too long";
     g.modeLength = ml;
     for (let k = 0; k < ml; k++) g.mode[k] = f.at(6, k);
-    g.satellitesUsed = f.int(7);
-    g.hdop = f.num(8);
-    g.altitude = f.num(9);
-    g.geoidSeparation = f.num(10);
-    g.dgpsAge = f.num(11);
-    g.dgpsStation = f.int(12);
+    g.satellitesUsed = f.ints[7];
+    g.hdop = f.nums[8];
+    g.altitude = f.nums[9];
+    g.geoidSeparation = f.nums[10];
+    g.dgpsAge = f.nums[11];
+    g.dgpsStation = f.ints[12];
     g.navStatus = f.char(13) > 0 ? f.char(13) : 0;
     if (!f.empty(1) && g.time !== g.time) return "GNS time malformed";
     if ((!f.empty(2) && g.latitude !== g.latitude) || (!f.empty(4) && g.longitude !== g.longitude)) return "GNS position malformed";

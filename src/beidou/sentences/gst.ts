@@ -25,8 +25,8 @@ export const GST_KIND: SentenceKind<GST> = {
   decode(f: Fields, g: GST): string | null {
     if (f.count < 8) return "GST needs 8 fields";
     g.time = f.time(1);
-    g.rms = f.num(2); g.semiMajor = f.num(3); g.semiMinor = f.num(4); g.orientation = f.num(5);
-    g.sigmaLatitude = f.num(6); g.sigmaLongitude = f.num(7); g.sigmaAltitude = f.num(8);
+    g.rms = f.nums[2]; g.semiMajor = f.nums[3]; g.semiMinor = f.nums[4]; g.orientation = f.nums[5];
+    g.sigmaLatitude = f.nums[6]; g.sigmaLongitude = f.nums[7]; g.sigmaAltitude = f.nums[8];
     if (!f.empty(1) && g.time !== g.time) return "GST time malformed";
     return null;
   },

@@ -42,9 +42,9 @@ export const GSV_KIND: SentenceKind<GSV> = {
   },
   decode(f: Fields, g: GSV): string | null {
     if (f.count < 3) return "GSV needs at least 3 fields";
-    g.totalSentences = f.int(1);
-    g.sentenceNumber = f.int(2);
-    g.satellitesInView = f.int(3);
+    g.totalSentences = f.ints[1];
+    g.sentenceNumber = f.ints[2];
+    g.satellitesInView = f.ints[3];
     const rest = f.count - 3;
     const groups = rest >> 2;
     const extra = rest & 3;
@@ -62,12 +62,12 @@ export const GSV_KIND: SentenceKind<GSV> = {
     for (let k = 0; k < groups; k++) {
       const i = 4 + 4 * k;
       if (f.empty(i)) continue; // empty slot: no satellite
-      const id = f.int(i);
+      const id = f.ints[i];
       if (!(id >= 1 && id <= 999)) return "GSV satellite ID malformed";
       g.id[c] = id;
-      g.elevation[c] = f.num(i + 1);
-      g.azimuth[c] = f.num(i + 2);
-      g.snr[c] = f.num(i + 3);
+      g.elevation[c] = f.nums[i + 1];
+      g.azimuth[c] = f.nums[i + 2];
+      g.snr[c] = f.nums[i + 3];
       c++;
     }
     g.count = c;
