@@ -37,10 +37,12 @@ export interface ByteHelpers {
    * target) at table[0..), end offsets from table[2 * (max + 1)..). Field 0 is the
    * address. Returns the number of data fields (the last field's index), or -1
    * when there are more than `max` (the first `max` are indexed).
-   * With `numbers` (the bytes of 2 * (max + 1) or more doubles in platform order: xsmc
-   * takes byte arrays only), each indexed field's `decimal` goes to double i and its
-   * `integer` to double max + 1 + i, NaN for the slots past the last indexed field,
-   * so that decoders read numbers from a table instead of making one call per field.
+   * With `numbers` (the bytes of 4 * (max + 1) or more doubles in platform order: xsmc
+   * takes byte arrays only), each indexed field's `decimal`, `integer`, time of day
+   * (hhmmss[.s+] as seconds) and coordinate magnitude ([+-]d+mm[.m+] as degrees) go to
+   * doubles i, m + i, 2m + i and 3m + i (m = max + 1), NaN for the slots past the last
+   * indexed field, so that decoders read numbers from a table instead of making one
+   * call per field.
    */
   fieldIndex(bytes: Uint8Array, bodyEnd: number, table: Uint8Array, max: number, numbers?: Uint8Array): number;
   /**
@@ -138,7 +140,7 @@ const f64 = new Float64Array(1), f64Bytes = new Uint8Array(f64.buffer);
 
 function fieldIndex(bytes: Uint8Array, bodyEnd: number, table: Uint8Array, max: number, numbers?: Uint8Array): number {
   const ends = 2 * (max + 1);
-  if (table.length < 2 * ends || (numbers !== undefined && numbers.length < 8 * ends)) throw new RangeError("out of range");
+  if (table.length < 2 * ends || (numbers !== undefined && numbers.length < 16 * ends)) throw new RangeError("out of range");
   let n = 0, s = 1, over = false;
   for (;;) {
     // TypedArray indexOf is native: one call per field instead of interpreted work per byte (XS).
@@ -163,9 +165,51 @@ function fieldIndex(bytes: Uint8Array, bodyEnd: number, table: Uint8Array, max: 
       numbers.set(f64Bytes, 8 * k);
       f64[0] = k <= last ? integer(bytes, a, b) : NaN;
       numbers.set(f64Bytes, 8 * (max + 1 + k));
+      f64[0] = k <= last ? timeOfDay(bytes, a, b) : NaN;
+      numbers.set(f64Bytes, 8 * (2 * (max + 1) + k));
+      f64[0] = k <= last ? coordMagnitude(bytes, a, b) : NaN;
+      numbers.set(f64Bytes, 8 * (3 * (max + 1) + k));
     }
   }
   return over ? -1 : n;
+}
+
+function twoDigits(b: Uint8Array, k: number): number {
+  const h = b[k] - 0x30, l = b[k + 1] - 0x30;
+  if (h < 0 || h > 9 || l < 0 || l > 9) return -1;
+  return h * 10 + l;
+}
+
+/** UTC time `hhmmss[.sss]` in bytes[a..b) as seconds since midnight (seconds up to 60: leap second); NaN when malformed. */
+function timeOfDay(bytes: Uint8Array, a: number, b: number): number {
+  if (b - a < 6) return NaN;
+  const hh = twoDigits(bytes, a), mm = twoDigits(bytes, a + 2);
+  if (hh < 0 || mm < 0 || hh > 23 || mm > 59) return NaN;
+  const ss = decimal(bytes, a + 4, b);
+  if (!(ss >= 0 && ss < 61) || bytes[a + 4] < 0x30 || bytes[a + 4] > 0x39) return NaN;
+  return hh * 3600 + mm * 60 + ss;
+}
+
+/**
+ * Latitude/longitude magnitude `[+-]d+mm[.m+]` in bytes[a..b) as degrees (degrees are
+ * everything before the last two integer digits of the minutes); NaN when malformed.
+ */
+function coordMagnitude(bytes: Uint8Array, a: number, b: number): number {
+  if (a >= b) return NaN;
+  let k = a;
+  if (bytes[k] === 0x2d || bytes[k] === 0x2b) k++;
+  let dot = b;
+  for (let j = k; j < b; j++) if (bytes[j] === 0x2e) { dot = j; break; }
+  if (dot - k < 3) return NaN;
+  let deg = 0;
+  for (let j = k; j < dot - 2; j++) {
+    const c = bytes[j];
+    if (c < 0x30 || c > 0x39) return NaN;
+    deg = deg * 10 + (c - 0x30);
+  }
+  const min = decimal(bytes, dot - 2, b);
+  if (!(min >= 0 && min < 60)) return NaN;
+  return deg + min / 60;
 }
 
 /** 10^n for n = 0..22: all exactly representable, so mantissa / POW10[n] is correctly rounded like parseFloat. */

@@ -179,13 +179,58 @@ static double parseInteger(const uint8_t* bytes, int k, int b)
 	return neg ? -v : v;
 }
 
+static int twoDigits(const uint8_t* b, int k)
+{
+	int h = b[k] - '0', l = b[k + 1] - '0';
+	if (h < 0 || h > 9 || l < 0 || l > 9) return -1;
+	return h * 10 + l;
+}
+
+/* UTC time hhmmss[.sss] in bytes[a..b) as seconds since midnight (seconds up to 60:
+   leap second), NaN when malformed: the TypeScript twin's operations. */
+static double parseTime(const uint8_t* bytes, int a, int b)
+{
+	int hh, mm;
+	double ss;
+	if (b - a < 6) return C_NAN;
+	hh = twoDigits(bytes, a);
+	mm = twoDigits(bytes, a + 2);
+	if (hh < 0 || mm < 0 || hh > 23 || mm > 59) return C_NAN;
+	ss = parseDecimal(bytes, a + 4, b);
+	if (!(ss >= 0 && ss < 61) || bytes[a + 4] < '0' || bytes[a + 4] > '9') return C_NAN;
+	return (double)(hh * 3600 + mm * 60) + ss;
+}
+
+/* Latitude/longitude magnitude [+-]d+mm[.m+] in bytes[a..b) as degrees (degrees are the
+   digits before the minutes' last two integer digits), NaN when malformed. */
+static double parseCoord(const uint8_t* bytes, int a, int b)
+{
+	int k = a, dot = b, j;
+	volatile double deg = 0, min, v;
+	if (a >= b) return C_NAN;
+	if (bytes[k] == '-' || bytes[k] == '+') k++;
+	for (j = k; j < b; j++) if (bytes[j] == '.') { dot = j; break; }
+	if (dot - k < 3) return C_NAN;
+	for (j = k; j < dot - 2; j++) {
+		uint8_t c = bytes[j];
+		if (c < '0' || c > '9') return C_NAN;
+		deg = deg * 10;
+		deg = deg + (c - '0');
+	}
+	min = parseDecimal(bytes, dot - 2, b);
+	if (!(min >= 0 && min < 60)) return C_NAN;
+	v = min / 60;
+	v = deg + v;
+	return v;
+}
+
 /* fieldIndex(bytes, bodyEnd, table, max[, numbers]): start offsets (16-bit, platform
    order) of the comma-separated fields of bytes[1..bodyEnd) at table[0..), end offsets
    from table[2 * (max + 1)..); returns the last field's index, or -1 past max fields.
-   With numbers (a Float64Array of 2 * (max + 1)+), each indexed field's decimal at
-   numbers[i] and integer at numbers[max + 1 + i], NaN for the slots past the last
-   indexed field: the decoders read numbers from there instead of making one call
-   per field. */
+   With numbers (the bytes of 4 * (max + 1)+ doubles), each indexed field's decimal,
+   integer, time of day and coordinate magnitude at doubles i, m + i, 2m + i and 3m + i
+   (m = max + 1), NaN for the slots past the last indexed field: the decoders read
+   numbers from there instead of making one call per field. */
 void xs_bd450_field_index(xsMachine* the)
 {
 	xsUnsignedValue size, tableSize, numbersSize = 0;
@@ -198,7 +243,7 @@ void xs_bd450_field_index(xsMachine* the)
 	if (max < 0 || tableSize < 4 * ((xsUnsignedValue)max + 1) || bodyEnd > (int)size || ((uintptr_t)table & 1)) xsRangeError("out of range");
 	if (xsmcArgc > 4 && xsmcTypeOf(xsArg(4)) != xsUndefinedType) {
 		numbers = bufferArg(the, 4, &numbersSize, 1);
-		if (numbersSize < 16 * ((xsUnsignedValue)max + 1)) xsRangeError("out of range");
+		if (numbersSize < 32 * ((xsUnsignedValue)max + 1)) xsRangeError("out of range");
 	}
 	for (i = 1; i < bodyEnd; i++) {
 		if (b[i] != COMMA) continue;
@@ -216,13 +261,17 @@ void xs_bd450_field_index(xsMachine* the)
 		/* memcpy: no alignment assumed for the doubles (Xtensa faults on unaligned access). */
 		int last = over ? n - 1 : n;
 		for (i = 0; i <= max; i++) {
-			double d = C_NAN, k = C_NAN;
+			double d = C_NAN, k = C_NAN, t = C_NAN, c = C_NAN;
 			if (i <= last) {
 				d = parseDecimal(b, table[i], ends[i]);
 				k = parseInteger(b, table[i], ends[i]);
+				t = parseTime(b, table[i], ends[i]);
+				c = parseCoord(b, table[i], ends[i]);
 			}
 			c_memcpy(numbers + 8 * i, &d, 8);
 			c_memcpy(numbers + 8 * (max + 1 + i), &k, 8);
+			c_memcpy(numbers + 8 * (2 * (max + 1) + i), &t, 8);
+			c_memcpy(numbers + 8 * (3 * (max + 1) + i), &c, 8);
 		}
 	}
 	xsmcSetInteger(xsResult, over ? -1 : n);

@@ -40,7 +40,7 @@ export const DWR_KIND: SentenceKind<DWR> = {
     d.positionType = f.ints[1];
     if (!f.digits(2)) return "DWR user address not digits";
     d.userId = f.ints[2];
-    d.time = f.time(3);
+    d.time = f.times[3];
     d.latitude = f.coord(4, false);
     d.longitude = f.coord(6, true);
     d.height = f.nums[8];

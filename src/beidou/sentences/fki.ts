@@ -80,7 +80,7 @@ export const FKI3_KIND: SentenceKind<FKI> = {
   decode(f: Fields, k: FKI): string | null {
     if (f.count < 4) return "FKI (BDS-3) needs at least 4 fields";
     k.form = FORM_BDS3;
-    k.time = f.time(1);
+    k.time = f.times[1];
     if (k.time !== k.time) return "FKI (BDS-3) time malformed";
     k.command = command(f, 2);
     if (!k.command) return "FKI command name not 3 letters";

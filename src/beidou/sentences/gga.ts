@@ -40,7 +40,7 @@ export const GGA_KIND: SentenceKind<GGA> = {
   },
   decode(f: Fields, g: GGA): string | null {
     if (f.count < 9) return "GGA needs at least 9 fields";
-    g.time = f.time(1);
+    g.time = f.times[1];
     g.latitude = f.coord(2, false);
     g.longitude = f.coord(4, true);
     g.quality = f.ints[6];

@@ -26,7 +26,7 @@ export const GLL_KIND: SentenceKind<GLL> = {
     if (f.count < 6) return "GLL needs at least 6 fields";
     g.latitude = f.coord(1, false);
     g.longitude = f.coord(3, true);
-    g.time = f.time(5);
+    g.time = f.times[5];
     g.status = f.char(6);
     g.mode = f.char(7) > 0 ? f.char(7) : 0;
     if ((!f.empty(1) && g.latitude !== g.latitude) || (!f.empty(3) && g.longitude !== g.longitude)) return "GLL position malformed";

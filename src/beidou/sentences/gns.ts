@@ -32,7 +32,7 @@ export const GNS_KIND: SentenceKind<GNS> = {
   },
   decode(f: Fields, g: GNS): string | null {
     if (f.count < 12) return "GNS needs at least 12 fields";
-    g.time = f.time(1);
+    g.time = f.times[1];
     g.latitude = f.coord(2, false);
     g.longitude = f.coord(4, true);
     const ml = f.len(6);

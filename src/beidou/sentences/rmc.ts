@@ -43,7 +43,7 @@ export const RMC_KIND: SentenceKind<RMC> = {
   },
   decode(f: Fields, m: RMC): string | null {
     if (f.count < 9) return "RMC needs at least 9 fields";
-    m.time = f.time(1);
+    m.time = f.times[1];
     m.status = f.char(2);
     m.latitude = f.coord(3, false);
     m.longitude = f.coord(5, true);

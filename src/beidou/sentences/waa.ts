@@ -33,7 +33,7 @@ export const WAA_KIND: SentenceKind<WAA> = {
     w.frequency = f.nums[2];
     if (!f.digits(3)) return "WAA user address not digits";
     w.userId = f.ints[3];
-    w.time = f.time(4);
+    w.time = f.times[4];
     w.latitude = f.coord(5, false);
     w.longitude = f.coord(7, true);
     w.height = f.nums[9];
