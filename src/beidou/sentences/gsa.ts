@@ -81,8 +81,8 @@ export const GSA_KIND: SentenceKind<GSA> = {
     g.slots = dop - 3;
     g.satelliteCount = 0;
     for (let i = 3; i < dop; i++) {
-      if (f.empty(i)) continue;
       const id = f.ints[i];
+      if (id !== id && f.end[i] === f.start[i]) continue; // empty slot (NaN only then: no call per slot)
       if (!(id >= 0 && id <= 999)) return "GSA satellite ID malformed";
       if (g.satelliteCount < GSA_MAX_SLOTS) g.satellites[g.satelliteCount++] = id;
     }

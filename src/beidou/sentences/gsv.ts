@@ -61,8 +61,9 @@ export const GSV_KIND: SentenceKind<GSV> = {
     let c = 0;
     for (let k = 0; k < groups; k++) {
       const i = 4 + 4 * k;
-      if (f.empty(i)) continue; // empty slot: no satellite
       const id = f.ints[i];
+      // Empty slot: no satellite (an empty field reads NaN; checked only then, saving a call per slot on XS).
+      if (id !== id && f.end[i] === f.start[i]) continue;
       if (!(id >= 1 && id <= 999)) return "GSV satellite ID malformed";
       g.id[c] = id;
       g.elevation[c] = f.nums[i + 1];
