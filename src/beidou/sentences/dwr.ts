@@ -49,8 +49,8 @@ export const DWR_KIND: SentenceKind<DWR> = {
     d.urgent = f.char(13);
     d.multiValue = f.char(14);
     d.heightType = f.char(15);
-    if (!f.empty(3) && d.time !== d.time) return "DWR time malformed";
-    if ((!f.empty(4) && d.latitude !== d.latitude) || (!f.empty(6) && d.longitude !== d.longitude)) return "DWR position malformed";
+    if (d.time !== d.time && !f.empty(3)) return "DWR time malformed";
+    if ((d.latitude !== d.latitude && !f.empty(4)) || (d.longitude !== d.longitude && !f.empty(6))) return "DWR position malformed";
     return null;
   },
   json: (d) => ({

@@ -30,7 +30,7 @@ export const GBS_KIND: SentenceKind<GBS> = {
     g.errorLatitude = f.nums[2]; g.errorLongitude = f.nums[3]; g.errorAltitude = f.nums[4];
     g.failedSatellite = f.ints[5]; g.probability = f.nums[6]; g.bias = f.nums[7]; g.biasStdDev = f.nums[8];
     g.systemId = f.hex(9); g.signalId = f.hex(10);
-    if (!f.empty(1) && g.time !== g.time) return "GBS time malformed";
+    if (g.time !== g.time && !f.empty(1)) return "GBS time malformed";
     return null;
   },
   json: (g) => ({

@@ -50,8 +50,8 @@ export const GGA_KIND: SentenceKind<GGA> = {
     g.geoidSeparation = f.nums[11];
     g.dgpsAge = f.nums[13];
     g.dgpsStation = f.ints[14];
-    if (!f.empty(1) && g.time !== g.time) return "GGA time malformed";
-    if ((!f.empty(2) && g.latitude !== g.latitude) || (!f.empty(4) && g.longitude !== g.longitude)) return "GGA position malformed";
+    if (g.time !== g.time && !f.empty(1)) return "GGA time malformed";
+    if ((g.latitude !== g.latitude && !f.empty(2)) || (g.longitude !== g.longitude && !f.empty(4))) return "GGA position malformed";
     if (!f.empty(6) && !(g.quality >= 0 && g.quality <= 9)) return "GGA quality malformed";
     return null;
   },

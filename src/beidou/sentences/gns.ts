@@ -46,8 +46,8 @@ export const GNS_KIND: SentenceKind<GNS> = {
     g.dgpsAge = f.nums[11];
     g.dgpsStation = f.ints[12];
     g.navStatus = f.char(13) > 0 ? f.char(13) : 0;
-    if (!f.empty(1) && g.time !== g.time) return "GNS time malformed";
-    if ((!f.empty(2) && g.latitude !== g.latitude) || (!f.empty(4) && g.longitude !== g.longitude)) return "GNS position malformed";
+    if (g.time !== g.time && !f.empty(1)) return "GNS time malformed";
+    if ((g.latitude !== g.latitude && !f.empty(2)) || (g.longitude !== g.longitude && !f.empty(4))) return "GNS position malformed";
     return null;
   },
   json: (g) => {

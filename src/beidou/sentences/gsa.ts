@@ -31,8 +31,10 @@ export class GSA {
 }
 
 function hasDot(f: Fields, i: number): boolean {
-  for (let k = 0; k < f.len(i); k++) if (f.at(i, k) === 0x2e) return true;
-  return false;
+  if (i > f.count || i < 0) return false;
+  // TypedArray indexOf: one native call on XS instead of two method calls per byte.
+  const k = f.bytes.indexOf(0x2e, f.start[i]);
+  return k >= 0 && k < f.end[i];
 }
 
 export const GSA_KIND: SentenceKind<GSA> = {

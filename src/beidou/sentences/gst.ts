@@ -27,7 +27,7 @@ export const GST_KIND: SentenceKind<GST> = {
     g.time = f.times[1];
     g.rms = f.nums[2]; g.semiMajor = f.nums[3]; g.semiMinor = f.nums[4]; g.orientation = f.nums[5];
     g.sigmaLatitude = f.nums[6]; g.sigmaLongitude = f.nums[7]; g.sigmaAltitude = f.nums[8];
-    if (!f.empty(1) && g.time !== g.time) return "GST time malformed";
+    if (g.time !== g.time && !f.empty(1)) return "GST time malformed";
     return null;
   },
   json: (g) => ({

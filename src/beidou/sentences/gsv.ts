@@ -34,8 +34,8 @@ export const GSV_KIND: SentenceKind<GSV> = {
   create: () => new GSV(),
   /** What this sentence tells the device state (src/beidou/state.ts). */
   apply(st: DeviceState, g: GSV, talker: number, _now: number): void {
-    const t = talkerSystem(talker);
     if (g.sentenceNumber !== 1) return;
+    const t = talkerSystem(talker);
     let sys = g.systemId === g.systemId && g.systemId < 7 ? g.systemId : t;
     if (sys === SYS_UNKNOWN) sys = g.count > 0 ? satSystem(SYS_UNKNOWN, g.id[0], talker === 0x5051) : talker === 0x5051 ? SYS_BDS : SYS_UNKNOWN;
     st.satellitesInView[sys] = g.satellitesInView;
@@ -53,7 +53,7 @@ export const GSV_KIND: SentenceKind<GSV> = {
     const sig = f.count - extra + 1;
     g.signalId = extra >= 1 ? f.hex(sig) : NaN;
     g.systemId = extra === 2 ? f.hex(f.count) : NaN;
-    if (extra >= 1 && !f.empty(sig) && g.signalId !== g.signalId) return "GSV signal ID malformed";
+    if (extra >= 1 && g.signalId !== g.signalId && !f.empty(sig)) return "GSV signal ID malformed";
     if (extra === 2 && !(g.systemId >= 1 && g.systemId <= 15)) return "GSV satellite group incomplete";
     if (groups > GSV_MAX_SATS) return "GSV has too many satellites";
     if (!(g.totalSentences >= 1 && g.totalSentences <= 9) || !(g.sentenceNumber >= 1 && g.sentenceNumber <= g.totalSentences)) return "GSV sentence numbers out of range";

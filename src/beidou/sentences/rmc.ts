@@ -63,8 +63,8 @@ export const RMC_KIND: SentenceKind<RMC> = {
     m.mode = f.char(12) > 0 ? f.char(12) : 0;
     m.navStatus = f.char(13) > 0 ? f.char(13) : 0;
     if (m.status !== 0x41 && m.status !== 0x56) return "RMC status not A/V";
-    if (!f.empty(1) && m.time !== m.time) return "RMC time malformed";
-    if ((!f.empty(3) && m.latitude !== m.latitude) || (!f.empty(5) && m.longitude !== m.longitude)) return "RMC position malformed";
+    if (m.time !== m.time && !f.empty(1)) return "RMC time malformed";
+    if ((m.latitude !== m.latitude && !f.empty(3)) || (m.longitude !== m.longitude && !f.empty(5))) return "RMC position malformed";
     return null;
   },
   json: (m) => ({

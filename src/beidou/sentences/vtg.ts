@@ -40,7 +40,7 @@ export const VTG_KIND: SentenceKind<VTG> = {
     v.speedKnots = f.nums[5];
     v.speedKmh = f.nums[7];
     v.mode = f.char(9) > 0 ? f.char(9) : 0;
-    if (!f.empty(5) && v.speedKnots !== v.speedKnots) return "VTG speed malformed";
+    if (v.speedKnots !== v.speedKnots && !f.empty(5)) return "VTG speed malformed";
     return null;
   },
   json: (v) => ({ courseTrue_deg: n(v.courseTrue), courseMagnetic_deg: n(v.courseMagnetic), speed_kn: n(v.speedKnots), speed_kmh: n(v.speedKmh), mode: ch(v.mode), legacyForm: v.legacy }),

@@ -37,8 +37,8 @@ export const WAA_KIND: SentenceKind<WAA> = {
     w.latitude = f.coord(5, false);
     w.longitude = f.coord(7, true);
     w.height = f.nums[9];
-    if (!f.empty(4) && w.time !== w.time) return "WAA time malformed";
-    if ((!f.empty(5) && w.latitude !== w.latitude) || (!f.empty(7) && w.longitude !== w.longitude)) return "WAA position malformed";
+    if (w.time !== w.time && !f.empty(4)) return "WAA time malformed";
+    if ((w.latitude !== w.latitude && !f.empty(5)) || (w.longitude !== w.longitude && !f.empty(7))) return "WAA position malformed";
     return null;
   },
   json: (w) => ({
