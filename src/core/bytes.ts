@@ -137,6 +137,29 @@ function checkSentence(b: Uint8Array, n: number): number {
 
 /** One double and its bytes (platform order), to store a double into a byte table without allocating. */
 const f64 = new Float64Array(1), f64Bytes = new Uint8Array(f64.buffer);
+/** The doubles view of the last number table seen (Fields reuses one): created once, not per call. */
+let lastNumbers: Uint8Array | undefined, lastDoubles: Float64Array | undefined;
+
+/** A Float64Array over `bytes` when its offset allows (cached), else undefined. */
+function doublesOf(bytes: Uint8Array): Float64Array | undefined {
+  if (bytes === lastNumbers) return lastDoubles;
+  lastNumbers = bytes;
+  lastDoubles = (bytes.byteOffset & 7) === 0 ? new Float64Array(bytes.buffer, bytes.byteOffset, bytes.length >> 3) : undefined;
+  return lastDoubles;
+}
+
+function hasDot(bytes: Uint8Array, a: number, b: number): boolean {
+  for (let k = a; k < b; k++) if (bytes[k] === 0x2e) return true;
+  return false;
+}
+
+function put(bytes: Uint8Array, d: Float64Array | undefined, i: number, v: number): void {
+  if (d) d[i] = v;
+  else {
+    f64[0] = v;
+    bytes.set(f64Bytes, 8 * i);
+  }
+}
 
 function fieldIndex(bytes: Uint8Array, bodyEnd: number, table: Uint8Array, max: number, numbers?: Uint8Array): number {
   const ends = 2 * (max + 1);
@@ -157,18 +180,22 @@ function fieldIndex(bytes: Uint8Array, bodyEnd: number, table: Uint8Array, max: 
     table[ends + 2 * n] = bodyEnd & 255; table[ends + 2 * n + 1] = bodyEnd >> 8;
   }
   if (numbers !== undefined) {
-    const last = over ? n - 1 : n;
-    for (let k = 0; k <= max; k++) {
+    const last = over ? n - 1 : n, m = max + 1;
+    const d = doublesOf(numbers);
+    for (let k = 0; k <= last; k++) {
       // The 16-bit offsets as stored (the native twin reads them back from the table).
       const a = table[2 * k] | (table[2 * k + 1] << 8), b = table[ends + 2 * k] | (table[ends + 2 * k + 1] << 8);
-      f64[0] = k <= last ? decimal(bytes, a, b) : NaN;
-      numbers.set(f64Bytes, 8 * k);
-      f64[0] = k <= last ? integer(bytes, a, b) : NaN;
-      numbers.set(f64Bytes, 8 * (max + 1 + k));
-      f64[0] = k <= last ? timeOfDay(bytes, a, b) : NaN;
-      numbers.set(f64Bytes, 8 * (2 * (max + 1) + k));
-      f64[0] = k <= last ? coordMagnitude(bytes, a, b) : NaN;
-      numbers.set(f64Bytes, 8 * (3 * (max + 1) + k));
+      // integer() is decimal() on a field without '.', NaN on one with it: one parse for both.
+      const v = decimal(bytes, a, b);
+      put(numbers, d, k, v);
+      put(numbers, d, m + k, v === v && !hasDot(bytes, a, b) ? v : NaN);
+      // A time needs 6+ bytes, a coordinate 3+: most fields are shorter (cheap on the Node path).
+      put(numbers, d, 2 * m + k, b - a >= 6 ? timeOfDay(bytes, a, b) : NaN);
+      put(numbers, d, 3 * m + k, b - a >= 3 ? coordMagnitude(bytes, a, b) : NaN);
+    }
+    for (let t = 0; t < 4; t++) {
+      if (d) d.fill(NaN, t * m + last + 1, (t + 1) * m);
+      else for (let k = last + 1; k < m; k++) put(numbers, d, t * m + k, NaN);
     }
   }
   return over ? -1 : n;

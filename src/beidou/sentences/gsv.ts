@@ -51,7 +51,12 @@ export const GSV_KIND: SentenceKind<GSV> = {
     if (extra === 3) return "GSV satellite group incomplete";
     // extra 1: NMEA 4.10 signal ID; extra 2: signal ID + system ID (Quectel `$PQGSV,...,0,4`).
     const sig = f.count - extra + 1;
-    g.signalId = extra >= 1 ? f.hex(sig) : NaN;
+    g.signalId = NaN;
+    if (extra >= 1) {
+      // One decimal digit, the usual signal ID, read in place (f.hex is a call and a loop on XS).
+      const a = f.start[sig], c = f.bytes[a];
+      g.signalId = f.end[sig] - a === 1 && c >= 0x30 && c <= 0x39 ? c - 0x30 : f.hex(sig);
+    }
     g.systemId = extra === 2 ? f.hex(f.count) : NaN;
     if (extra >= 1 && g.signalId !== g.signalId && !f.empty(sig)) return "GSV signal ID malformed";
     if (extra === 2 && !(g.systemId >= 1 && g.systemId <= 15)) return "GSV satellite group incomplete";
