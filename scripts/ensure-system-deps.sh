@@ -8,6 +8,9 @@ command -v ip >/dev/null 2>&1 || missing="$missing iproute2"
 command -v unshare >/dev/null 2>&1 || missing="$missing util-linux"
 command -v tcpdump >/dev/null 2>&1 || missing="$missing tcpdump" # libpcap cross-check of the pcap writer (receiver.test)
 command -v gcc >/dev/null 2>&1 && command -v make >/dev/null 2>&1 && command -v valgrind >/dev/null 2>&1 || missing="$missing gcc make valgrind" # XS test host, native helpers (issue 16)
+# Moddable's Linux build of the firmware (npm run firmware): pkg-config and glib/gio.
+command -v pkg-config >/dev/null 2>&1 || missing="$missing pkg-config"
+pkg-config --exists gio-2.0 2>/dev/null || missing="$missing libglib2.0-dev"
 # Optional: headless Chromium for the web page's browser test (pending without it).
 if ! command -v chromium >/dev/null 2>&1 && [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
   echo "bd450: installing chromium (apt-get)" >&2

@@ -85,11 +85,28 @@ export class Listener {
     return waitFor("listener joined every group", boundFor(500), () => GROUPS.slice(1, GROUP_COUNT + 1).every((g) => igmpUsers(g.address) > 0));
   }
 
-  /** Has the gateway's sentence `text` arrived (as one line, or reassembled from a carrier group)? */
-  saw(text: string): boolean {
-    for (let i = this.lines.length - 1; i >= 0 && i >= this.lines.length - 400; i--) if (this.lines[i].line.sentence === text) return true;
-    if (text.length <= 80 && /^[\x20-\x7e]*$/.test(text)) return false; // sent as one line: no carrier to reassemble
-    return this.delivered().sentences.some((s) => s.text === text);
+  /** How many times the gateway's sentence `text` arrived (as one line, or reassembled from carriers). */
+  count(text: string): number {
+    if (text.length <= 80 && /^[\x20-\x7e]*$/.test(text)) {
+      let n = 0;
+      for (const l of this.lines) if (l.line.sentence === text) n++;
+      return n;
+    }
+    return this.delivered().sentences.filter((s) => s.text === text).length;
+  }
+
+  /**
+   * Probe for "the gateway forwarded everything the terminal wrote": the terminal's last
+   * valid sentence has arrived as many times as it was written. Texts repeat (the
+   * terminal's FKI replies, fixed-position fixes): seeing one copy may be an earlier
+   * one while the tail is still on its way through the pty and the gateway.
+   */
+  forwardedAll(term: Terminal): () => boolean {
+    const all = term.expected();
+    if (!all.length) return () => true;
+    const last = all[all.length - 1];
+    const times = all.filter((t) => t === last).length;
+    return () => this.count(last) >= times;
   }
 
   /** Has an alert sentence of the gateway matching `re` arrived on BAM1? */

@@ -39,7 +39,9 @@ function moduleFile(spec: string): string | undefined {
 
 describe("Moddable manifest and board files", () => {
   it("has one board file per platform block, and each platform block has a board file", () => {
-    const platforms = Object.keys(manifest.platforms).filter((p) => p !== "...");
+    // Board blocks only: "esp32/*" and "..." refuse other targets; x-cli-lin is Moddable's Linux host.
+    const platforms = Object.keys(manifest.platforms).filter((p) => p !== "..." && !p.endsWith("/*") && p !== "x-cli-lin");
+    assert.ok(manifest.platforms["esp32/*"].error, "an ESP32 board without a board file is refused");
     assert.deepEqual(boards.map((b) => b.platform).sort(), platforms.sort());
     assert.ok(manifest.platforms["..."].error, "other platforms fail with a message");
   });
@@ -82,7 +84,8 @@ describe("Moddable manifest and board files", () => {
       assert.ok(fs.existsSync(path.join(repoRoot, value.slice(0, -1))), `${value} exists`);
     }
     assert.ok(moduleFile(manifest.creation.main), `creation.main ${manifest.creation.main} is a listed module`);
-    for (const p of manifest.preload) assert.ok(moduleFile(p), `preload ${p} is a listed module`);
+    for (const b of Object.keys(manifest.platforms).filter((p) => p.startsWith("esp32") && !p.endsWith("/*")))
+      for (const p of manifest.platforms[b].preload) assert.ok(moduleFile(p), `${b}: preload ${p} is a listed module`);
     assert.ok(manifest.creation.heap.initial > 0 && manifest.creation.chunk.initial > 0);
     assert.equal(manifest.typescript.tsconfig.compilerOptions.strict, true);
   });
@@ -90,8 +93,8 @@ describe("Moddable manifest and board files", () => {
   it("every import of the firmware resolves the way XS on the board resolves it", () => {
     // XS (xs/platforms/mc) resolves "./x" and a single leading "../x" against the
     // importing module's name; anything else must be a module name the manifest lists
-    // or a Moddable module bd450 declares (types/moddable).
-    const moddable = /^(embedded:|mc\/config$|timer$|time$|preference$|instrumentation$|ethernet$|net$|Resource$|crypt$|hmac$|rng$)/;
+    // or a Moddable module ($MODDABLE/typings) or a per-target platform/* module of the manifest.
+    const moddable = /^(embedded:|mc\/config$|timer$|time$|preference$|instrumentation$|Resource$|crypt$|hmac$|rng$|platform\/(host|mcast|lin\/args)$)/;
     const seen = new Set<string>();
     const visit = (spec: string, from: string) => {
       const file = moduleFile(spec);

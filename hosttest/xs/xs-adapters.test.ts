@@ -1,4 +1,4 @@
-// The Moddable adapters (src/platform/moddable settings and timers) on XS, over
+// The Moddable adapters (src/platform/moddable settings, timers, clock and Ethernet link) on XS, over
 // stand-ins for Moddable's `preference`, `timer` and `time` modules that follow the
 // documented ESP32 behaviour (NVS: 15-character names, "float unsupported", a write
 // per set; Timer: one-shot timers freed after firing). The adapters are compiled
@@ -61,6 +61,26 @@ class Time { static get ticks() { return Time.value; } }
 Time.value = 1000;
 exports.default = Time;`;
 
+/**
+ * platform/host with a stand-in of ECMA-419 embedded:network/interface/ethernet as Moddable's
+ * ESP32 module behaves when no PHY answers (modules/io/ethernet/esp32/ethernet-esp32.c): the
+ * constructor does not throw, configure() throws "not initialized". `failures` starts fail.
+ */
+const HOST = `"use strict";
+const made = [];
+class Ethernet {
+  constructor(o) { this.o = o; this.failed = Ethernet.failures-- > 0; this.closed = false; this.connection = 200; this.configured = null; made.push(this); }
+  configure(c) { if (this.failed) throw new Error("not initialized"); this.configured = c; }
+  connect() { this.connected = true; }
+  close() { this.closed = true; }
+  get address() { return this.configured && this.configured.static ? this.configured.static.address : undefined; }
+  link(connection) { this.connection = connection; this.o.onChanged("connection"); }
+}
+Ethernet.failures = 0;
+exports.EthernetDevice = Ethernet;
+exports.hostHasEthernet = true;
+exports.made = made;`;
+
 async function runOnXs(main: string): Promise<any> {
   const script = bundle([], `
     function report(v) {
@@ -76,6 +96,8 @@ async function runOnXs(main: string): Promise<any> {
     { id: "time", source: TIME },
     { id: "src/platform/moddable/settings", source: compile("src/platform/moddable/settings.ts") },
     { id: "src/platform/moddable/timers", source: compile("src/platform/moddable/timers.ts") },
+    { id: "platform/host", source: HOST },
+    { id: "src/platform/moddable/link", source: compile("src/platform/moddable/link.ts") },
   ]);
   const w = await XsWorker.start(script);
   const out = w.takeFlushed();
@@ -166,5 +188,60 @@ describe("Moddable adapters on XS", function () {
     `);
     assert.deepEqual(r.out, [0, 250, 250, 350]);
     assert.equal(r.wall, "number");
+  });
+
+  it("ModdableClock.setFrom: the terminal's RMC/ZDA time sets the wall clock; no step within 1 s; no fix date, no step", async () => {
+    const r = await runOnXs(`
+      const { ModdableClock, utcOf } = require("src/platform/moddable/timers");
+      const c = new ModdableClock();
+      const t = utcOf(2026, 11, 25, 8 * 3600 + 30.5);
+      const out = { utc: t, bad: [utcOf(NaN, 1, 1, 0), utcOf(2026, 13, 1, 0), utcOf(2026, 1, 1, 90000)].map((x) => x === x) };
+      out.nan = c.setFrom(NaN, "terminal");
+      out.before2000 = c.setFrom(Date.UTC(1999, 0, 1), "terminal");
+      out.source0 = c.source;
+      out.first = c.setFrom(t, "terminal");
+      out.close = Math.abs(c.now() - t) < 1000;
+      out.again = c.setFrom(t + 500, "terminal");
+      out.far = c.setFrom(t + 5000, "terminal");
+      out.after = Math.abs(c.now() - (t + 5000)) < 1000;
+      out.source = c.source;
+      return out;
+    `);
+    assert.equal(r.utc, Date.UTC(2026, 10, 25, 8, 0, 30, 500));
+    assert.deepEqual(r.bad, [false, false, false]);
+    assert.deepEqual([r.nan, r.before2000, r.source0], [false, false, ""]);
+    assert.deepEqual([r.first, r.close, r.again, r.far, r.after, r.source], [true, true, false, true, true, "terminal"]);
+  });
+
+  it("EthernetLink: a failed start is closed and retried after 5 s doubling to 5 min; link states from the connection codes", async () => {
+    const r = await runOnXs(`
+      const host = require("platform/host");
+      const { EthernetLink, retryDelay } = require("src/platform/moddable/link");
+      host.EthernetDevice.failures = 3;
+      const waits = [];
+      let pending;
+      const timers = { set(cb, ms, repeat) { waits.push(ms); pending = cb; return {}; }, clear() {} };
+      const lines = [], states = [];
+      const link = new EthernetLink({ mode: "static", address: "172.16.1.45", mask: "255.255.0.0", gateway: "" }, timers, (l) => lines.push(l));
+      link.onChange((s) => states.push(s));
+      link.start();
+      for (let i = 0; i < 3; i++) pending();
+      const made = host.made;
+      const eth = made[made.length - 1];
+      eth.link(400);            // link up, static address: ready
+      const ready = { state: link.state, address: link.address() };
+      eth.link(200);
+      return { waits, failures: link.startFailures, made: made.length, closed: made.map((e) => e.closed), configured: eth.configured,
+        ready, states, caps: [retryDelay(1), retryDelay(2), retryDelay(7), retryDelay(8), retryDelay(100)], lastLine: lines[3] };
+    `);
+    assert.deepEqual(r.waits, [5000, 10000, 20000], "retries back off");
+    assert.equal(r.failures, 3);
+    assert.equal(r.made, 4);
+    assert.deepEqual(r.closed, [true, true, true, false], "each failed object is closed (its native side freed), the working one kept");
+    assert.deepEqual(r.configured, { static: { address: "172.16.1.45", mask: "255.255.0.0", gateway: "0.0.0.0" } });
+    assert.deepEqual(r.ready, { state: "ready", address: "172.16.1.45" });
+    assert.deepEqual(r.states, ["ready", "down"]);
+    assert.deepEqual(r.caps, [5000, 10000, 300000, 300000, 300000]);
+    assert.match(r.lastLine, /ethernet: started \(172\.16\.1\.45\)/);
   });
 });

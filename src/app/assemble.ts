@@ -40,6 +40,8 @@ export interface PlatformFacts {
   reboot(): void;
   heap?(): { used?: number; free?: number; peak?: number } | undefined;
   network?(): { link: string; address: string };
+  /** One line on where the wall clock comes from (console `status`), when the platform sets it. */
+  clockSource?(): string;
 }
 
 /** An extra service run with the gateway (a web page, a metrics exporter...). */
@@ -54,6 +56,12 @@ export interface AppOptions {
   /** Where `save` writes, and what the loader returned (unknown keys are kept). */
   settings: { store: SettingsStore; loaded: LoadedSettings };
   clock: Clock;
+  /**
+   * Wall clock for the gateway's TAG c: and its event-log stamps when it differs from `clock`
+   * (the board corrects it from the terminal's RMC/ZDA: a step that ages measured on `clock`
+   * — fix age, the no-fix alert — must not see). Default: `clock`.
+   */
+  utcClock?: Clock;
   timers: Timers;
   /** Every system-log event as one "code: text" line (trace, stderr, a test's hash). */
   log(line: string): void;
@@ -113,8 +121,9 @@ export class App {
     this.config = config;
     const udp = o.udp ? { io: o.udp.io, interface: o.udp.interface || undefined } : undefined;
     const parts = networkParts({ clock, config, hostname: o.hostname, bytes: o.bytes });
+    const utc = o.utcClock ?? clock;
     this.events = new EventLog({
-      clock,
+      clock: utc,
       capacity: 64,
       onEvent: (e) => {
         o.log(`${e.code}: ${e.text}`);
@@ -127,7 +136,7 @@ export class App {
     });
     const beidou = this.beidou;
     this.gateway = new Gateway({
-      config, clock, timers,
+      config, clock: utc, timers,
       events: this.events,
       serial: o.serial,
       udp: udp ? { ...udp, timeToLive: config.ttl } : undefined,
@@ -160,7 +169,7 @@ export class App {
     const net = this.network;
     this.host = new GatewayConsoleHost({
       gateway: this.gateway, state: beidou.state, store: o.settings.store, loaded: o.settings.loaded, clock,
-      reboot: o.platform.reboot, heap: o.platform.heap, network: o.platform.network,
+      reboot: o.platform.reboot, heap: o.platform.heap, network: o.platform.network, clockSource: o.platform.clockSource,
       retune: () => this.retune(),
       received: () => receivedCounts(net),
       resetNetwork: () => resetNetworkCounters(net),

@@ -2,13 +2,18 @@
 //
 //   simulated terminal (pty, socat) -> `bd450 gateway` process -> UDP multicast -> listener
 //
+// With --engine moddable the gateway is the firmware itself, built by Moddable's tools
+// for Moddable's Linux host (npm run firmware: mcconfig -p x-cli-lin, same main and
+// manifest as the boards), reading the pty and sending through the SDK's Linux UDP.
+//
 // Multicast never leaves the machine: the command re-runs itself inside a private
 // network namespace it creates (`unshare -rn`, loopback up, 224.0.0.0/4 routed to
 // lo), which disappears with its last process. Live counters every second; stops
 // on Ctrl-C or after --duration.
 
-import { spawn } from "child_process";
+import { spawn, spawnSync, type ChildProcess } from "child_process";
 import * as crypto from "crypto";
+import { EventEmitter } from "events";
 import * as net from "net";
 import * as path from "path";
 import * as fs from "fs";
@@ -17,6 +22,7 @@ import { Iec450Receiver } from "../core/receiver";
 import { GROUPS, GROUP_COUNT } from "../core/groups";
 import { latin1 } from "../nmea/checksum";
 import { NodeUDP } from "../platform/node/udp";
+import { PcapWriter } from "../core/pcap";
 import { SimSession } from "../sim/session";
 import { openPtyPair } from "../sim/pty";
 import { formatUsage, parseArgs, type OptionSpec } from "./args";
@@ -31,12 +37,14 @@ const SPEC: Record<string, OptionSpec> = {
   noise: { type: "number", arg: "N", help: "built-in mix: line noise every N epochs (0: none)", default: 20 },
   sfi: { type: "string", arg: "XX0000", help: "SFI of the gateway", default: "BD0001" },
   quiet: { type: "boolean", help: "counters only, no sample sentences" },
+  engine: { type: "string", arg: "node|moddable", help: "gateway: the Node service (node) or the Moddable-built firmware on Moddable's Linux host (moddable)", default: "node" },
+  pcap: { type: "string", arg: "OUT", help: "write every datagram the listener receives to OUT (pcap)" },
   web: { type: "boolean", help: "also serve the gateway's web page on 127.0.0.1 (--web-port), with a fresh password printed here" },
   "web-port": { type: "number", arg: "PORT", help: "TCP port of the web page on this machine's 127.0.0.1", default: 8450 },
 };
 
 export const usage = formatUsage(
-  "bd450 demo [--duration S] [--baud N] [--log FILE]",
+  "bd450 demo [--engine node|moddable] [--duration S] [--baud N] [--log FILE] [--sfi XX0000] [--pcap OUT]",
   "Host simulation end to end, inside a private network namespace this command creates\n" +
     "(unshare -rn): simulated Beidou terminal on a pty -> bd450 gateway -> IEC 61162-450\n" +
     "multicast -> listener. Prints live counters; Ctrl-C stops it.",
@@ -101,7 +109,18 @@ function reexecInNamespace(argv: string[], webPort?: number): Promise<number> {
 export async function run(argv: string[]): Promise<number> {
   const { options: o, help } = parseArgs(argv, SPEC);
   if (help) { process.stdout.write(usage); return 0; }
-  if (process.env.BD450_NETNS !== "1") return reexecInNamespace(argv, o.web ? Number(o["web-port"]) : undefined);
+  const engine = String(o.engine);
+  if (engine !== "node" && engine !== "moddable") throw new Error(`--engine must be node or moddable, not "${engine}"`);
+  if (engine === "moddable" && o.web) throw new Error("--web serves the Node gateway's page; the Moddable Linux build has no web page");
+  if (process.env.BD450_NETNS !== "1") {
+    if (engine === "moddable") {
+      // Build (or reuse) the Linux firmware before entering the namespace.
+      const program = buildLinFirmware();
+      if (!program) return 1;
+      process.env.BD450_FIRMWARE_PROGRAM = program;
+    }
+    return reexecInNamespace(argv, o.web ? Number(o["web-port"]) : undefined);
+  }
 
   const out = (s: string) => process.stdout.write(s + "\n");
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bd450-demo-"));
@@ -129,17 +148,32 @@ export async function run(argv: string[]): Promise<number> {
     },
   });
   const sockets: NodeUDP[] = [];
-  for (let g = 1; g <= GROUP_COUNT; g++) {
-    const grp = GROUPS[g];
-    const sock: NodeUDP = new NodeUDP({
-      port: grp.port, reuseAddr: true, interface: "127.0.0.1", receiveBufferSize: 4 << 20,
-      onReadable() {
-        for (let d = sock.read(); d; d = sock.read()) receiver.receive(new Uint8Array(d), d.byteLength, g);
-      },
-    });
-    sock.add(grp.address);
-    sockets.push(sock);
+  let pcapFd: number | undefined;
+  let pcap: PcapWriter | undefined;
+  if (o.pcap !== undefined) {
+    const fd = (pcapFd = fs.openSync(String(o.pcap), "w"));
+    pcap = new PcapWriter((chunk) => fs.writeSync(fd, chunk));
   }
+  // Listener sockets: before the Node gateway; after the firmware has bound its own (Moddable's
+  // Linux UDP binds without SO_REUSEADDR; bd450 sets it just after, see lin/mcast.c).
+  const openListener = () => {
+    for (let g = 1; g <= GROUP_COUNT; g++) {
+      const grp = GROUPS[g];
+      const sock: NodeUDP = new NodeUDP({
+        port: grp.port, reuseAddr: true, interface: "127.0.0.1", receiveBufferSize: 4 << 20,
+        onReadable() {
+          for (let d = sock.read(); d; d = sock.read()) {
+            const bytes = new Uint8Array(d);
+            pcap?.write({ time: Date.now(), srcAddress: d.address, srcPort: d.port, dstAddress: grp.address, dstPort: grp.port }, bytes);
+            receiver.receive(bytes, d.byteLength, g);
+          }
+        },
+      });
+      sock.add(grp.address);
+      sockets.push(sock);
+    }
+  };
+  if (engine === "node") openListener();
 
   // The configuration console on a second pty pair; its settings file lives in the
   // demo's temporary folder, so the demo never touches the user's own settings.
@@ -165,22 +199,36 @@ export async function run(argv: string[]): Promise<number> {
     webNote = `The gateway's web page: http://127.0.0.1:${port}/  password: ${password}`;
   }
 
-  // The gateway: the real service command, as a separate process.
+  // The gateway: the real service command, or the Moddable-built firmware, as a separate process.
   let gwStats: Record<string, unknown> = {};
-  const gw = spawn(process.execPath, [BIN, "gateway", "--serial", sim.gatewayPath, "--baud", String(o.baud),
-    "--interface", "127.0.0.1", "--sfi", String(o.sfi), "--stats", "1",
-    "--config", path.join(dir, "settings"), "--console", consolePty.gatewayPath, ...webArgs], { stdio: ["ignore", "inherit", "pipe"] });
   let gwErr = "";
-  gw.stderr!.on("data", (d: Buffer) => {
+  const onGatewayOutput = (d: Buffer) => {
     gwErr += d.toString();
     let nl: number;
     while ((nl = gwErr.indexOf("\n")) >= 0) {
       const line = gwErr.slice(0, nl);
       gwErr = gwErr.slice(nl + 1);
       if (line.startsWith("{")) { try { gwStats = JSON.parse(line); } catch { /* partial */ } }
-      else out(`  [gateway] ${line.replace(/^\S+Z /, "").replace(/^gateway: /, "")}`);
+      else out(`  [${engine === "node" ? "gateway" : "firmware"}] ${line.replace(/^\S+Z /, "").replace(/^gateway: /, "")}`);
     }
-  });
+  };
+  const gw = engine === "node"
+    ? spawn(process.execPath, [BIN, "gateway", "--serial", sim.gatewayPath, "--baud", String(o.baud),
+      "--interface", "127.0.0.1", "--sfi", String(o.sfi), "--stats", "1",
+      "--config", path.join(dir, "settings"), "--console", consolePty.gatewayPath, ...webArgs], { stdio: ["ignore", "inherit", "pipe"] })
+    : startFirmware(process.env.BD450_FIRMWARE_PROGRAM!, {
+      terminal: sim.gatewayPath, console: consolePty.gatewayPath, prefs: path.join(dir, "prefs"), baud: Number(o.baud), sfi: String(o.sfi),
+    }, onGatewayOutput);
+  if (engine === "node") gw.stderr!.on("data", onGatewayOutput);
+  else {
+    // The firmware's last start-up line says its sockets are open.
+    await new Promise<void>((resolve) => {
+      const t = setTimeout(resolve, 10000);
+      const check = (d: Buffer) => { if (d.toString().includes("bd450 (lin):")) { clearTimeout(t); gw.off("output", check); resolve(); } };
+      gw.on("output", check);
+    });
+    openListener();
+  }
   const gwExit = new Promise<number>((r) => gw.on("exit", (c) => r(c ?? 1)));
   sim.start();
 
@@ -189,9 +237,11 @@ export async function run(argv: string[]): Promise<number> {
     const r = receiver.counters;
     const rejects = Object.entries((gwStats.rejects ?? {}) as Record<string, number>).filter(([, v]) => v > 0).map(([k, v]) => `${k} ${v}`).join(", ");
     const groups = perGroup.map((n, i) => (n ? `${GROUPS[i].name} ${n}` : "")).filter(Boolean).join(", ");
-    out(`[${((Date.now() - t0) / 1000).toFixed(0).padStart(4)} s] terminal: ${sim.writer.unitsWritten} units written | ` +
-      `gateway: ${gwStats.forwarded ?? 0} forwarded, ${gwStats.rejected ?? 0} rejected${rejects ? ` (${rejects})` : ""}, ` +
-      `${gwStats.overlongCarried ?? 0} overlong carried, ${gwStats.datagrams ?? 0} datagrams | ` +
+    const gwText = engine === "node"
+      ? `gateway: ${gwStats.forwarded ?? 0} forwarded, ${gwStats.rejected ?? 0} rejected${rejects ? ` (${rejects})` : ""}, ` +
+        `${gwStats.overlongCarried ?? 0} overlong carried, ${gwStats.datagrams ?? 0} datagrams | `
+      : "firmware (Moddable, Linux host): counters on its console (status) | ";
+    out(`[${((Date.now() - t0) / 1000).toFixed(0).padStart(4)} s] terminal: ${sim.writer.unitsWritten} units written | ` + gwText +
       `listener: ${r.accepted} datagrams accepted, ${r.discarded} discarded${groups ? ` (${groups})` : ""}`);
   };
   const ticker = setInterval(status, 1000);
@@ -216,10 +266,67 @@ export async function run(argv: string[]): Promise<number> {
   webInside?.close();
   status();
   for (const s of sockets) s.close();
+  if (pcapFd !== undefined) fs.closeSync(pcapFd);
   validSent = Number(gwStats.sentencesIn ?? 0);
   const accepted = perGroup.reduce((a, b) => a + b, 0);
-  out(`bd450 demo stopped (${stop}): gateway forwarded ${gwStats.forwarded ?? 0} of ${validSent} valid sentences, ` +
+  out(`bd450 demo stopped (${stop}): ` + (engine === "node" ? `gateway forwarded ${gwStats.forwarded ?? 0} of ${validSent} valid sentences, ` : "") +
     `listener received ${accepted} sentences (carrier lines included), discarded ${receiver.counters.discarded} datagrams.`);
   fs.rmSync(dir, { recursive: true, force: true });
   return 0;
+}
+
+/** `npm run firmware lin`: the Linux firmware program's path, or undefined after printing why not. */
+export function buildLinFirmware(): string | undefined {
+  const r = spawnSync(process.execPath, [path.join(ROOT, "scripts", "firmware.js"), "--json", "lin"], { encoding: "utf8" });
+  if (r.status === 2 || !r.stdout) {
+    process.stderr.write(`bd450 demo --engine moddable: ${r.stderr.trim() || "firmware build did not run"}\n`);
+    return undefined;
+  }
+  const res = JSON.parse(r.stdout).results.lin;
+  if (!res.ok || !res.program) {
+    process.stderr.write(`bd450 demo --engine moddable: the Linux firmware did not build (${res.step}):\n${res.out}\n`);
+    return undefined;
+  }
+  return res.program as string;
+}
+
+export interface FirmwareRun {
+  terminal: string;
+  /** The configuration console's tty (none: the console is not opened). */
+  console?: string;
+  /** Folder of Moddable's Linux preference file (modpreferences.json). */
+  prefs: string;
+  baud: number;
+  /** Written as the stored setting before the first start (an existing file is kept). */
+  sfi?: string;
+}
+
+/**
+ * Run the Moddable-built firmware; exit status 75 is the console's `reboot` and starts it
+ * again, as a board restarts. The returned process stands for the whole run: its "exit"
+ * comes when the firmware ends for another reason or is killed.
+ */
+export function startFirmware(program: string, r: FirmwareRun, onOutput: (d: Buffer) => void): ChildProcess {
+  fs.mkdirSync(r.prefs, { recursive: true });
+  const file = path.join(r.prefs, "modpreferences.json");
+  if (r.sfi !== undefined && !fs.existsSync(file)) fs.writeFileSync(file, JSON.stringify({ bd450: { sfi: r.sfi } }));
+  const args = ["--terminal", r.terminal, ...(r.console ? ["--console", r.console] : []), "--prefs", r.prefs, "--baud", String(r.baud)];
+  const emitter = new EventEmitter() as ChildProcess;
+  let child: ChildProcess;
+  let stopped = false;
+  const launch = () => {
+    child = spawn(program, args, { stdio: ["ignore", "pipe", "pipe"] });
+    const tee = (d: Buffer) => { onOutput(d); emitter.emit("output", d); };
+    child.stdout!.on("data", tee);
+    child.stderr!.on("data", tee);
+    child.on("exit", (code, sig) => {
+      if (code === 75 && !stopped) { emitter.emit("restart"); launch(); return; }
+      (emitter as { exitCode: number | null }).exitCode = code ?? 1;
+      emitter.emit("exit", code, sig);
+    });
+  };
+  (emitter as { exitCode: number | null }).exitCode = null;
+  emitter.kill = (sig?: NodeJS.Signals | number) => { stopped = true; return child.kill(sig); };
+  launch();
+  return emitter;
 }

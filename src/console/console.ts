@@ -455,6 +455,7 @@ export class Console {
     if (!s.alerts) this.println("alerts      data source not connected");
     else if (s.alerts.length === 0) this.println("alerts      none");
     else for (const a of s.alerts) this.println(`alert       ${a.id} ${a.state}: ${a.text}`);
+    if (s.clock !== undefined) this.println("clock       " + s.clock);
     const h = s.heap;
     if (!h || (h.used === undefined && h.free === undefined)) this.println("heap        not reported on this platform");
     else

@@ -35,6 +35,8 @@ export interface GatewayConsoleHostOptions {
   retune?(): void;
   /** Heap figures where the platform reports them. */
   heap?(): { used?: number; free?: number; peak?: number } | undefined;
+  /** One line on the wall clock's source (platforms that set it themselves). */
+  clockSource?(): string;
   /** Network link state and address as the platform knows them. */
   network?(): { link: string; address: string };
   /** Received datagrams per group and receive errors, once a network receiver runs. */
@@ -157,6 +159,7 @@ export class GatewayConsoleHost implements ConsoleHost {
     };
     const heap = this.o.heap ? this.o.heap() : undefined;
     if (heap) r.heap = heap;
+    if (this.o.clockSource) r.clock = this.o.clockSource();
     const net = this.o.network ? this.o.network() : { link: "unknown", address: this.config.iface || "OS default route" };
     const rx = this.o.received ? this.o.received() : undefined;
     const errors: Record<string, number> = { sendErrors: snap.sendErrors };

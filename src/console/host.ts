@@ -20,6 +20,8 @@ export interface StatusReport {
   uptimeS: number;
   /** Heap figures where the platform reports them (Moddable release builds do not). */
   heap?: { used?: number; free?: number; peak?: number };
+  /** Where the wall clock (TAG c:) comes from, where the platform says (board: the terminal's RMC/ZDA). */
+  clock?: string;
   terminal?: {
     /** "open", "closed", "reopening"... */
     link: string;

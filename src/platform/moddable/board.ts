@@ -9,6 +9,8 @@ export interface UartPins {
   port: number;
   receive: number;
   transmit: number;
+  /** Moddable's Linux host opens a tty by path instead (mc/config termDevice / conDevice). */
+  device?: string;
 }
 
 export interface BoardWiring {
@@ -44,6 +46,16 @@ export function readBoard(): BoardWiring {
     problems.push(`mc/config ${key} missing; using "${fallback}"`);
     return fallback;
   };
+  const dev = (key: string): { device?: string } => (typeof c[key] === "string" ? { device: c[key] as string } : {});
+  if (c.board === "lin") {
+    // Linux: ttys by path, no pins.
+    const tty = (key: string) => ({ port: 0, receive: 0, transmit: 0, ...dev(key) });
+    return {
+      name: "lin", terminal: tty("termDevice"), terminalBaud: num("termBaud", 4800), terminalAlt: tty("termDevice"),
+      console: { ...tty("conDevice"), baud: num("conBaud", 115200) },
+      ipMode: str("ipMode", "dhcp"), ipAddr: str("ipAddr", ""), ipMask: str("ipMask", ""), ipGateway: str("ipGateway", ""), problems,
+    };
+  }
   return {
     name: str("board", "wt32_eth01"),
     terminal: { port: num("termPort", 0), receive: num("termRx", 3), transmit: num("termTx", 1) },

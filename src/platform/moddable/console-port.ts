@@ -7,7 +7,7 @@
 // terminal must not eat the heap): beyond it the oldest output is dropped and
 // counted.
 
-import type { ByteBuffer } from "core/io";
+import type { ByteBuffer, SerialClass } from "core/io";
 
 interface PortSerial {
   read(buffer: Uint8Array): number | undefined;
@@ -16,7 +16,11 @@ interface PortSerial {
 }
 
 export interface ConsolePortOptions {
+  /** The platform's serial class (platform/host). */
+  io: SerialClass;
   port: number;
+  /** Linux: the tty's path. */
+  device?: string;
   receive: number;
   transmit: number;
   baud: number;
@@ -47,11 +51,10 @@ export class ConsolePort {
 
   open(): void {
     const self = this;
-    this.serial = new device.io.Serial({
-      port: this.o.port,
-      receive: this.o.receive,
-      transmit: this.o.transmit,
-      baud: this.o.baud,
+    const o = this.o;
+    this.serial = new o.io({
+      ...(o.device !== undefined ? { device: o.device } : { port: o.port, receive: o.receive, transmit: o.transmit }),
+      baud: o.baud,
       format: "buffer",
       onReadable() {
         for (;;) {

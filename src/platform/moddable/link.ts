@@ -1,20 +1,32 @@
-// Ethernet bring-up and link state.
+// Ethernet bring-up and link state over ECMA-419 embedded:network/interface/ethernet
+// (Moddable modules/io/ethernet/esp32), the one Ethernet path that builds for the
+// ESP-IDF v6.0 this SDK expects:
+// - it drives the internal EMAC with esp_eth_phy_new_generic() (ethernet-esp32.c, initEthernet),
+//   which stays in IDF's esp_eth component; the legacy "ethernet" module calls
+//   esp_eth_phy_new_lan87xx / _ip101 (modules/network/ethernet/esp32/ethernet.c), drivers that
+//   IDF v6 moved out to the component registry;
+// - a failed start frees what it made: when esp_eth_driver_install() fails (no PHY answering)
+//   it deletes mac and phy, calls esp_netif_destroy(gNetif) and clears gNetif, so the next
+//   attempt starts clean. The legacy ethernet.c creates gNetif with esp_netif_new() and returns
+//   on the same failure without destroying it: one leaked esp_netif per retry.
+// The failure is not thrown by the constructor; configure() then throws "not initialized"
+// (gNetif is NULL), which is how a failed start is seen here. Retries back off 5 s -> 5 min.
 //
-// Module choice: Moddable has two Ethernet modules that cannot be linked together
-// (both define xs_ethernet_destructor/xs_ethernet_close). bd450 uses the legacy
-// "ethernet" module because (1) the esp32/wt32_eth01 target manifest already links
-// it (target -> modules/io -> manifest_net.json -> manifest_net_ethernet.json), so
-// the ECMA-419 module would need "~" exclusions of that chain that nobody has
-// built yet; (2) Moddable's own Ethernet examples use it on ESP32; (3) it drives
-// the same defines.ethernet PHY/SPI settings. Its blocking setup/ethernet module is
-// excluded in manifest.json so that main runs (and the UART is drained) with no
-// cable plugged in. Everything else talks to this file through `Link`, so the
-// ECMA-419 embedded:network/interface/ethernet can replace it in one place.
+// Linux (x-cli-lin) has no Ethernet module: the host's network is up, so the link is
+// "ready" at once (platform/host says which).
 
-/// <reference path="../../../types/moddable/ethernet.d.ts" />
-import Ethernet from "ethernet";
-import Net from "net";
 import type { Timers } from "core/io";
+import { EthernetDevice as HostEthernet, hostHasEthernet } from "platform/host";
+
+/** The part of embedded:network/interface/ethernet used here. */
+interface EthernetDevice {
+  readonly connection: number;
+  readonly address: string | undefined;
+  configure(options: { static: { address: string; mask: string; gateway: string } | false }): void;
+  connect(): void;
+  close(): void;
+}
+type EthernetCtor = new (options: { onChanged(): void }) => EthernetDevice;
 
 export interface LinkSettings {
   /** "static" (IEC 61162-450 wants a fixed address in 172.16.0.0/12) or "dhcp". */
@@ -29,6 +41,14 @@ export type LinkState = "down" | "up" | "ready";
 export interface LinkListener {
   (state: LinkState): void;
 }
+
+/** ECMA-419 connection codes (ethernet-esp32.c xs_ethernet_connection_get). */
+const CONNECTED_NO_IP = 400;
+const READY = 500;
+
+/** First retry after a failed start, and the longest wait between retries. */
+export const RETRY_FIRST_MS = 5000;
+export const RETRY_MAX_MS = 300000;
 
 const DOTTED = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
 
@@ -48,6 +68,13 @@ export function checkLinkSettings(s: LinkSettings): void {
   if (s.gateway !== "" && !isDottedQuad(s.gateway)) throw new RangeError(`ipGateway "${s.gateway}" is not a dotted IPv4 address`);
 }
 
+/** Next wait after `failures` failed starts: 5 s doubling, capped at 5 min. */
+export function retryDelay(failures: number): number {
+  let d = RETRY_FIRST_MS;
+  for (let i = 1; i < failures && d < RETRY_MAX_MS; i++) d *= 2;
+  return d < RETRY_MAX_MS ? d : RETRY_MAX_MS;
+}
+
 export class EthernetLink {
   state: LinkState = "down";
   /** Link transitions seen, and failed attempts to start the MAC/PHY. */
@@ -55,7 +82,7 @@ export class EthernetLink {
   downs = 0;
   startFailures = 0;
   private listeners: LinkListener[] = [];
-  private monitor: Ethernet | undefined;
+  private eth: EthernetDevice | undefined;
   private retry: unknown;
 
   constructor(
@@ -70,63 +97,70 @@ export class EthernetLink {
     this.listeners.push(listener);
   }
 
-  /** Start MAC/PHY and addressing; retried every 5 s while the device does not answer. */
   start(): void {
-    if (this.monitor) return;
+    if (this.eth) return;
+    const Ctor = HostEthernet as unknown as EthernetCtor | undefined;
+    if (!hostHasEthernet || !Ctor) {
+      this.set("ready");
+      return;
+    }
+    const self = this;
+    let eth: EthernetDevice | undefined;
     try {
-      // The monitor must exist before start() so that no early "connect" is missed.
-      this.monitor = new Ethernet((message) => this.onMessage(message));
-      Ethernet.start();
-      if (this.settings.mode === "static")
-        Ethernet.useStaticIP(this.settings.address, this.settings.mask, this.settings.gateway || "0.0.0.0");
-      else Ethernet.useDHCP();
-      this.log(`ethernet: started (${this.settings.mode === "static" ? this.settings.address : "dhcp"})`);
+      eth = new Ctor({
+        onChanged() {
+          self.update();
+        },
+      });
+      const s = this.settings;
+      // Throws "not initialized" when the driver did not install (ethernet-esp32.c xs_ethernet_configure).
+      eth.configure(s.mode === "static" ? { static: { address: s.address, mask: s.mask, gateway: s.gateway || "0.0.0.0" } } : { static: false });
+      this.eth = eth;
+      if (s.mode === "dhcp") eth.connect();
+      this.log(`ethernet: started (${s.mode === "static" ? s.address : "dhcp"})`);
+      this.update();
     } catch (e) {
+      try {
+        eth?.close();
+      } catch {
+        /* already closed */
+      }
       this.startFailures++;
-      this.monitor?.close();
-      this.monitor = undefined;
-      this.log(`ethernet: start failed: ${(e as Error).message}; retrying in 5 s`);
+      const wait = retryDelay(this.startFailures);
+      this.log(`ethernet: start failed (${(e as Error).message}); attempt ${this.startFailures}, retrying in ${wait / 1000} s`);
       this.retry = this.timers.set(() => {
         this.retry = undefined;
         this.start();
-      }, 5000, false);
+      }, wait, false);
     }
   }
 
   /** Address in use, or "" while there is none. */
   address(): string {
     if (this.state !== "ready") return "";
-    try {
-      return Net.get("IP", "ethernet") ?? "";
-    } catch {
-      return "";
-    }
+    if (!this.eth) return hostHasEthernet ? "" : "host";
+    const a = this.eth.address;
+    return a && a.indexOf(":") < 0 ? a : this.settings.mode === "static" ? this.settings.address : "";
   }
 
   close(): void {
     this.timers.clear(this.retry);
-    this.monitor?.close();
-    this.monitor = undefined;
+    this.retry = undefined;
+    const eth = this.eth;
+    this.eth = undefined;
+    eth?.close();
     this.set("down");
   }
 
-  private onMessage(message: string): void {
-    switch (message) {
-      case Ethernet.connected:
-        // With a static address the legacy module may never post gotIP (UNVERIFIED),
-        // so link up is already "ready" in static mode.
-        this.set(this.settings.mode === "static" ? "ready" : "up");
-        break;
-      case Ethernet.gotIP:
-        this.set("ready");
-        break;
-      case Ethernet.lostIP:
-        this.set(this.state === "down" ? "down" : "up");
-        break;
-      case Ethernet.disconnected:
-        this.set("down");
-        break;
-    }
+  private update(): void {
+    const eth = this.eth;
+    if (!eth) return;
+    const c = eth.connection;
+    // With a static address the link being up is enough: IPv4 is set, and "ready" (500) also
+    // waits for the IPv6 link-local address.
+    if (c >= READY || (c >= CONNECTED_NO_IP && this.settings.mode === "static")) this.set("ready");
+    else if (c >= CONNECTED_NO_IP) this.set("up");
+    else this.set("down");
   }
 
   private set(state: LinkState): void {

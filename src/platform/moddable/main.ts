@@ -1,4 +1,6 @@
-// Firmware entry (Moddable runs the default export of the main module after setup).
+// Firmware entry (Moddable runs the default export of the main module after setup;
+// on Linux, lin/main.c calls it). Platform specifics come from platform/host (the
+// manifest maps it to esp32/host or lin/host per target).
 //
 // Nothing here runs at module load, so the module may be preloaded. Start-up order:
 // settings (NVS) -> gateway with the terminal UART (drained from the first byte,
@@ -16,17 +18,17 @@ import { readBoard, type UartPins } from "./board";
 import { ConsolePort } from "./console-port";
 import { EthernetLink } from "./link";
 import { PreferenceSettings } from "./settings";
-import { ModdableClock, ModdableTimers } from "./timers";
+import { ModdableClock, ModdableTimers, utcOf } from "./timers";
+import { hostName, log as hostLog, restart, Serial, TerminalSerial } from "platform/host";
 import { linkUdpClass, type LinkUdpStats } from "./udp";
 import nativeBytes from "native/bytes";
-import RingSerial from "native/esp32/serial-ring";
 import { boardWebService, moddableWebCrypto } from "./web";
 
 /** NVS namespace of bd450's settings. */
 export const SETTINGS_DOMAIN = "bd450";
 
 function log(line: string): void {
-  trace(line + "\n");
+  hostLog(line);
 }
 
 /**
@@ -44,7 +46,7 @@ const BOARD_NETWORK_KEYS = ["ipMode", "ipAddr", "ipMask", "ipGateway"] as const;
  */
 function terminalPins(primary: UartPins, alternate: UartPins, baud: number): { pins: UartPins; note?: string } {
   try {
-    new RingSerial({ ...primary, baud, format: "buffer" }).close();
+    new TerminalSerial({ ...primary, baud, format: "buffer" }).close();
     return { pins: primary };
   } catch (e) {
     return { pins: alternate, note: `terminal UART${primary.port} unavailable (${(e as Error).message}); using UART${alternate.port} RX ${alternate.receive} TX ${alternate.transmit}` };
@@ -82,25 +84,31 @@ export default function main(): void {
   }
 
   const term = terminalPins(board.terminal, board.terminalAlt, config.baud);
+  // Only the gateway (TAG c:, its event-log stamps) runs on the terminal-corrected wall clock.
+  // The device state, network side and console compare wall times with each other (fix age,
+  // the no-fix alert): they keep the uncorrected one, which never steps under them.
+  const ageClock = { now: () => Date.now(), monotonic: () => clock.monotonic() };
   const link = new EthernetLink(
     { mode: config.ipMode, address: config.ipAddr, mask: config.ipMask, gateway: config.ipGateway },
     timers,
     log,
   );
   const udpStats: LinkUdpStats = { opens: 0, openFailures: 0, joinFailures: 0 };
-  const port = new ConsolePort(board.console);
+  const port = new ConsolePort({ io: Serial, ...board.console });
   const app = new App({
-    config, settings: { store, loaded }, clock, timers, log,
-    // ECMA-419 serial with an interrupt-filled receive buffer (src/native/esp32/serial-ring):
-    // Moddable's own Serial reads the 128-byte FIFO directly, ~11 ms of data at 115200.
-    serial: { io: RingSerial, ...term.pins, baud: config.baud, ringBytes: TERMINAL_RING_BYTES },
+    config, settings: { store, loaded }, clock: ageClock, utcClock: clock, timers, log,
+    // The platform's terminal serial (platform/host): on ESP32 ECMA-419 serial with an
+    // interrupt-filled receive buffer (src/native/esp32/serial-ring) — Moddable's own Serial
+    // reads the 128-byte FIFO directly, ~11 ms of data at 115200; on Linux the tty by path.
+    serial: { io: TerminalSerial, ...term.pins, baud: config.baud, ringBytes: TERMINAL_RING_BYTES },
     // The hot path's byte loops in C (src/native/bytes.c).
     bytes: nativeBytes,
     // Sending socket and network side, through the link-aware UDP class.
     udp: { io: linkUdpClass(link, timers, log, udpStats) },
     platform: {
-      reboot: () => System.restart(),
+      reboot: restart,
       heap: heapFigures,
+      clockSource: () => clock.source === "" ? "not set (no valid RMC/ZDA from the terminal yet; no SNTP server setting)" : `set from the ${clock.source}'s RMC/ZDA, now ${new Date(clock.now()).toISOString()}`,
       network: () => ({
         link: `${link.state} (udp opens ${udpStats.opens}, open failures ${udpStats.openFailures})`,
         address: link.address() || (config.ipMode === "static" ? config.ipAddr + " (not up)" : "dhcp (none yet)"),
@@ -119,10 +127,19 @@ export default function main(): void {
   try {
     port.open();
   } catch (e) {
-    app.events.add("console.port", `console UART${board.console.port} failed: ${(e as Error).message}`);
+    app.events.add("console.port", `console ${board.console.device ?? "UART" + board.console.port} failed: ${(e as Error).message}`);
   }
   app.start();
+  // The wall clock (TAG c:) from the terminal's own time: RMC/ZDA date and time while the
+  // RNSS fix is valid (checked once a second; steps only when off by more than 1 s).
+  const st = app.beidou.state;
+  timers.set(() => {
+    if (!(Date.now() - st.lastValidFixAt < 1500)) return;
+    const utc = utcOf(st.fixYear, st.fixMonth, st.fixDay, st.fixTime);
+    const before = clock.now();
+    if (clock.setFrom(utc, "terminal")) app.events.add("clock.set", `clock set from the terminal's time (was off by ${Math.round((utc - before) / 1000)} s)`);
+  }, 1000, true);
   link.onChange((state) => app.events.add("net.link", `Ethernet ${state}${state === "ready" ? " " + link.address() : ""}`));
   link.start();
-  log(`bd450: terminal UART${term.pins.port} @ ${config.baud}, console UART${board.console.port}, ${config.ipMode === "static" ? config.ipAddr : "dhcp"}`);
+  log(`bd450 (${hostName}): terminal ${term.pins.device ?? "UART" + term.pins.port} @ ${config.baud}, console ${board.console.device ?? (board.name === "lin" ? "none" : "UART" + board.console.port)}, ${config.ipMode === "static" ? config.ipAddr : "dhcp"}`);
 }

@@ -1,6 +1,5 @@
 // Timers and Clock for the core, over Moddable's `timer` and `time` modules.
 
-/// <reference path="../../../types/moddable/time.d.ts" />
 import Timer from "timer";
 import Time from "time";
 import type { Clock, Timers } from "core/io";
@@ -35,17 +34,34 @@ export class ModdableTimers implements Timers {
   }
 }
 
+/** A wall-clock correction larger than this is applied (terminal time steps the clock). */
+export const CLOCK_STEP_MS = 1000;
+
 /**
- * Wall clock from Date (set by SNTP or the console; 1970 until then) and a
- * monotonic clock from Time.ticks, accumulated so that a wrap of the tick counter
- * never makes time go backwards.
+ * Wall clock: Date.now() plus an offset learnt from the terminal's own time (a valid
+ * RMC or ZDA while the fix is valid; the board has no RTC and no SNTP server unless one
+ * is configured, so it starts at 1970). Monotonic clock from Time.ticks, accumulated so
+ * that a wrap of the tick counter never makes time go backwards.
  */
 export class ModdableClock implements Clock {
   private last = Time.ticks;
   private elapsed = 0;
+  private offset = 0;
+  /** "" until set; then where the time came from and when. */
+  source = "";
 
   now(): number {
-    return Date.now();
+    return Date.now() + this.offset;
+  }
+
+  /** Set the wall clock to `utcMs` (from `source`) when it is off by more than CLOCK_STEP_MS. */
+  setFrom(utcMs: number, source: string): boolean {
+    if (!(utcMs === utcMs) || utcMs < 946684800000) return false; // NaN or before 2000: not a real fix
+    const off = utcMs - Date.now();
+    if (this.source !== "" && Math.abs(off - this.offset) <= CLOCK_STEP_MS) return false;
+    this.offset = off;
+    this.source = source;
+    return true;
   }
 
   monotonic(): number {
@@ -55,4 +71,10 @@ export class ModdableClock implements Clock {
     this.last = t;
     return this.elapsed;
   }
+}
+
+/** UTC milliseconds of a date and a time of day in seconds, or NaN. */
+export function utcOf(year: number, month: number, day: number, seconds: number): number {
+  if (!(year === year && month >= 1 && month <= 12 && day >= 1 && day <= 31 && seconds >= 0 && seconds < 86401)) return NaN;
+  return Date.UTC(year, month - 1, day) + Math.round(seconds * 1000);
 }

@@ -9,18 +9,14 @@
 
 import UDP from "embedded:io/socket/udp";
 import type { ByteBuffer, Datagram, Timers, UDPClass, UDPInstance, UDPOptions } from "core/io";
+import { joinGroup, leaveGroup, multicastTTL, sharePort } from "platform/host";
 import type { EthernetLink } from "./link";
 
-/**
- * Methods the ESP32 lwIP socket has and Moddable's typings leave out (see
- * types/moddable/embedded_io/socket/udp.d.ts): reached through this one cast.
- */
+/** The socket as used here; group membership and multicast TTL go through platform/host. */
 interface LwipSocket {
   read(): (ArrayBuffer & { address: string; port: number }) | undefined;
   write(data: ByteBuffer, address: string, port: number): void;
   close(): void;
-  add(group: string): void;
-  remove(group: string): void;
 }
 
 export interface LinkUdpStats {
@@ -69,7 +65,7 @@ export function linkUdpClass(link: EthernetLink, timers: Timers, log: (line: str
       if (i < 0) return;
       this.groups.splice(i, 1);
       try {
-        this.socket?.remove(group);
+        if (this.socket) leaveGroup(this.socket, group);
       } catch {
         /* not joined on this socket */
       }
@@ -87,14 +83,17 @@ export function linkUdpClass(link: EthernetLink, timers: Timers, log: (line: str
       const o = this.options;
       const self = this;
       try {
+        const ttl = o.timeToLive ?? 1;
         const socket = new UDP({
           port: o.port ?? 0,
-          timeToLive: o.timeToLive ?? 1,
-          multicast: o.multicast ?? "",
+          timeToLive: ttl,
           onReadable(packets: number) {
             if (o.onReadable) o.onReadable.call(self, packets);
           },
-        }) as unknown as LwipSocket;
+        } as ConstructorParameters<typeof UDP>[0]) as unknown as LwipSocket;
+        // 450 datagrams are multicast: `timeToLive` alone does not reach them (platform/mcast).
+        multicastTTL(socket, ttl);
+        sharePort(socket);
         this.socket = socket;
         stats.opens++;
         for (const g of this.groups) this.join(socket, g);
@@ -111,7 +110,7 @@ export function linkUdpClass(link: EthernetLink, timers: Timers, log: (line: str
 
     private join(socket: LwipSocket, group: string): void {
       try {
-        socket.add(group);
+        joinGroup(socket, group);
       } catch (e) {
         stats.joinFailures++;
         log(`udp: join ${group} failed: ${(e as Error).message}`);

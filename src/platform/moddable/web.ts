@@ -19,7 +19,7 @@ import type { WebCrypto } from "web/pbkdf2";
 
 /** An exact ArrayBuffer of the bytes (the SDK's Digest writes ArrayBuffers). */
 function buffer(b: Uint8Array): ArrayBuffer {
-  return b.byteOffset === 0 && b.byteLength === b.buffer.byteLength ? (b.buffer as ArrayBuffer) : (b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer);
+  return b.byteOffset === 0 && b.byteLength === b.buffer.byteLength ? (b.buffer as ArrayBuffer) : (b.buffer as ArrayBuffer).slice(b.byteOffset, b.byteOffset + b.byteLength);
 }
 
 export const moddableWebCrypto: WebCrypto = {

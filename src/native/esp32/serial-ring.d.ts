@@ -1,10 +1,5 @@
-// The project's native modules (src/native/*.js + *.c, board builds only).
-
-declare module "native/bytes" {
-  import type { ByteHelpers } from "core/bytes";
-  const bytes: ByteHelpers;
-  export default bytes;
-}
+// Type of the native module native/esp32/serial-ring (serial-ring.js + .c), listed beside
+// it in the manifest so that mcconfig's TypeScript step finds it.
 
 declare module "native/esp32/serial-ring" {
   import type { SerialClass } from "core/io";
