@@ -112,6 +112,13 @@ describe("native byte helpers on a real XS build: byte-identical to the TypeScri
         if (ct.noiseBytes !== cn.noiseBytes && failures.length < 5) failures.push("hunt noiseBytes " + ct.noiseBytes + " vs " + cn.noiseBytes);
         const max = 1 + rnd(30), tt = new Uint8Array(4 * (max + 1)), tn = new Uint8Array(4 * (max + 1)), bodyEnd = rnd(n + 1);
         check("fieldIndex", b, [b, bodyEnd, tt, max], [b, bodyEnd, tn, max], tt, tn);
+        // With the number table (doubles compared with Object.is: NaN equal, -0 apart).
+        const nt = new Uint8Array(32 * (max + 1) + 8 * rnd(2)), nn = new Uint8Array(nt.length);
+        check("fieldIndex", b, [b, bodyEnd, tt, max, nt], [b, bodyEnd, tn, max, nn], tt, tn);
+        const dt = new Float64Array(nt.buffer), dn = new Float64Array(nn.buffer);
+        for (let k = 0; k < dt.length; k++) if (!Object.is(dt[k], dn[k])) { if (failures.length < 5) failures.push("fieldIndex numbers[" + k + "]: ts " + dt[k] + " native " + dn[k] + " on " + Array.from(b).join(",")); break; }
+        const small = new Uint8Array(32 * (max + 1) - 8);
+        check("fieldIndex", b, [b, bodyEnd, tt, max, small], [b, bodyEnd, tn, max, small]);
         check("decimal", b, [b, start, end], [b, start, end]);
         check("integer", b, [b, start, end], [b, start, end]);
         // Numbers: random digit strings (long mantissas, many fraction digits, signs).

@@ -6,7 +6,7 @@
 
 import { Fields, MAX_FIELDS } from "./fields";
 import type { JsonContext, SentenceKind } from "./kind";
-import { formatterKey, formatterKeyOf, formatterName } from "../nmea/keys";
+import { formatterKeyOf, formatterName } from "../nmea/keys";
 import { DECODER_TABLE, type TableRow } from "./table";
 import type { ByteHelpers } from "../core/bytes";
 
@@ -106,12 +106,14 @@ export class SentenceDecoder {
       this.tallies[TALLY_PROPRIETARY]++;
       return res;
     }
-    if (alen !== 5 || !isUpper(bytes[a]) || !isUpperOrDigit(bytes[a + 1])) {
+    // isUpper / isUpperOrDigit and formatterKey inlined: a call each per sentence on XS.
+    const c0 = bytes[a], c1 = bytes[a + 1];
+    if (alen !== 5 || !(c0 >= 0x41 && c0 <= 0x5a) || !((c1 >= 0x41 && c1 <= 0x5a) || (c1 >= 0x30 && c1 <= 0x39))) {
       res.kind = KIND_UNKNOWN; // `$SNRSTAT`, `$GNGGAH`, `!AIVDM`...: forwarded, not decoded
       this.tallies[TALLY_UNKNOWN]++;
       return res;
     }
-    const formatter = formatterKey(bytes[a + 2], bytes[a + 3], bytes[a + 4]);
+    const formatter = (bytes[a + 2] << 16) | (bytes[a + 3] << 8) | bytes[a + 4];
     const slot = this.slots.get(formatter);
     // Past MAX_FIELDS only a free-text last field (raw-text message with commas) can still be read.
     if (!scanned && !(slot && slot.row.kinds.length === 1 && (slot.row.kinds[0].textField ?? MAX_FIELDS) < MAX_FIELDS)) {
@@ -120,7 +122,7 @@ export class SentenceDecoder {
       this.tallies[TALLY_UNKNOWN + 1]++;
       return res;
     }
-    res.talker = (bytes[a] << 8) | bytes[a + 1];
+    res.talker = (c0 << 8) | c1;
     res.formatter = formatter;
     if (!slot || bytes[0] !== 0x24) {
       res.kind = KIND_UNKNOWN;
@@ -137,13 +139,6 @@ export class SentenceDecoder {
     this.tallies[slot.tally[idx] + (res.error ? 1 : 0)]++;
     return res;
   }
-}
-
-function isUpper(c: number): boolean {
-  return c >= 0x41 && c <= 0x5a;
-}
-function isUpperOrDigit(c: number): boolean {
-  return (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39);
 }
 
 export function talkerString(t: number): string {

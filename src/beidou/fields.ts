@@ -27,6 +27,20 @@ export class Fields {
   private readonly table = new Uint8Array(4 * (MAX_FIELDS + 1));
   readonly start = new Uint16Array(this.table.buffer, 0, MAX_FIELDS + 1);
   readonly end = new Uint16Array(this.table.buffer, 2 * (MAX_FIELDS + 1), MAX_FIELDS + 1);
+  /** nums then ints in one buffer, filled by the same call as the index (ByteHelpers.fieldIndex). */
+  private readonly numberBytes = new Uint8Array(32 * (MAX_FIELDS + 1));
+  /**
+   * Field i as a decimal (num(i)), NaN when empty, malformed or absent, for i <= MAX_FIELDS.
+   * Decoders read it directly where i is a constant or bounded by count: on XS a call per
+   * field number cost ~40 units, a table read a few.
+   */
+  readonly nums = new Float64Array(this.numberBytes.buffer, 0, MAX_FIELDS + 1);
+  /** Field i as an integer (int(i)), NaN when empty, malformed or absent, for i <= MAX_FIELDS. */
+  readonly ints = new Float64Array(this.numberBytes.buffer, 8 * (MAX_FIELDS + 1), MAX_FIELDS + 1);
+  /** Field i as a UTC time of day in seconds (time(i)), NaN when empty, malformed or absent. */
+  readonly times = new Float64Array(this.numberBytes.buffer, 16 * (MAX_FIELDS + 1), MAX_FIELDS + 1);
+  /** Field i as a coordinate magnitude in degrees, before range and hemisphere checks (coord(i)). */
+  private readonly coords = new Float64Array(this.numberBytes.buffer, 24 * (MAX_FIELDS + 1), MAX_FIELDS + 1);
   private readonly helpers: ByteHelpers;
 
   /** `bytes`: the byte loops (native on the board, src/native/bytes.c); default TypeScript. */
@@ -43,9 +57,14 @@ export class Fields {
     let bodyEnd = length;
     if (length >= 3 && bytes[length - 3] === 0x2a) bodyEnd = length - 3;
     this.bodyEnd = bodyEnd;
-    const n = this.helpers.fieldIndex(bytes, bodyEnd, this.table, MAX_FIELDS);
-    this.count = n < 0 ? MAX_FIELDS : n;
-    return n >= 0;
+    const n = this.helpers.fieldIndex(bytes, bodyEnd, this.table, MAX_FIELDS, this.numberBytes);
+    if (n >= 0) {
+      this.count = n;
+      return true;
+    }
+    // More than MAX_FIELDS fields: the last slot is not indexed (its numbers are NaN).
+    this.count = MAX_FIELDS;
+    return false;
   }
 
   /** Field length in bytes (0 when absent or empty). */
@@ -84,14 +103,12 @@ export class Fields {
 
   /** Decimal number with optional sign and fraction; NaN when empty or malformed. */
   num(i: number): number {
-    if (i > this.count) return NaN;
-    return this.helpers.decimal(this.bytes, this.start[i], this.end[i]);
+    return i > this.count ? NaN : this.nums[i];
   }
 
   /** Integer (optional sign, digits only); NaN when empty or malformed. */
   int(i: number): number {
-    if (i > this.count) return NaN;
-    return this.helpers.integer(this.bytes, this.start[i], this.end[i]);
+    return i > this.count ? NaN : this.ints[i];
   }
 
   /** Unsigned hexadecimal integer (upper or lower case); NaN when empty or malformed. */
@@ -113,14 +130,7 @@ export class Fields {
    * Seconds up to 60 are accepted (leap second).
    */
   time(i: number): number {
-    if (i > this.count) return NaN;
-    const a = this.start[i], b = this.end[i];
-    if (b - a < 6) return NaN;
-    const hh = twoDigits(this.bytes, a), mm = twoDigits(this.bytes, a + 2);
-    if (hh < 0 || mm < 0 || hh > 23 || mm > 59) return NaN;
-    const ss = this.helpers.decimal(this.bytes, a + 4, b);
-    if (!(ss >= 0 && ss < 61) || this.bytes[a + 4] < 0x30 || this.bytes[a + 4] > 0x39) return NaN;
-    return hh * 3600 + mm * 60 + ss;
+    return i > this.count ? NaN : this.times[i];
   }
 
   /**
@@ -130,24 +140,8 @@ export class Fields {
    */
   coord(i: number, isLon: boolean): number {
     if (i + 1 > this.count) return NaN;
-    const a = this.start[i], b = this.end[i];
-    if (a === b) return NaN;
-    let k = a;
-    if (this.bytes[k] === 0x2d || this.bytes[k] === 0x2b) k++;
-    // Degrees are everything before the last two integer digits of the minutes.
-    let dot = b;
-    for (let j = k; j < b; j++) if (this.bytes[j] === 0x2e) { dot = j; break; }
-    if (dot - k < 3) return NaN;
-    let deg = 0;
-    for (let j = k; j < dot - 2; j++) {
-      const c = this.bytes[j];
-      if (c < 0x30 || c > 0x39) return NaN;
-      deg = deg * 10 + (c - 0x30);
-    }
-    const min = this.helpers.decimal(this.bytes, dot - 2, b);
-    if (!(min >= 0 && min < 60)) return NaN;
-    const v = deg + min / 60;
-    if (v > (isLon ? 180 : 90)) return NaN;
+    const v = this.coords[i];
+    if (!(v <= (isLon ? 180 : 90))) return NaN;
     const h = this.char(i + 1);
     if (isLon) {
       if (h === 0x45) return v; // E
@@ -180,12 +174,6 @@ export function hexDigit(c: number): number {
   if (c >= 0x41 && c <= 0x46) return c - 0x37;
   if (c >= 0x61 && c <= 0x66) return c - 0x57;
   return -1;
-}
-
-function twoDigits(b: Uint8Array, k: number): number {
-  const h = b[k] - 0x30, l = b[k + 1] - 0x30;
-  if (h < 0 || h > 9 || l < 0 || l > 9) return -1;
-  return h * 10 + l;
 }
 
 /** Parse [+-]digits[.digits] from bytes[a..b); NaN when empty or malformed. */

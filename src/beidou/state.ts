@@ -176,7 +176,15 @@ export class DeviceState {
 
   /** A decoded text sentence (also the 2.1 text converted from a 4.0 frame). */
   onSentence(d: DecodedSentence, now: number): void {
-    this.unit(now);
+    // unit(now), inlined: a call fewer per sentence on XS.
+    if (this.firstAt !== this.firstAt) this.firstAt = now;
+    this.units++;
+    this.windowUnits++;
+    this.lastUnitAt = now;
+    if (this.silent) {
+      this.silent = false;
+      this.event("terminal.back", "terminal output resumed");
+    }
     if (d.kind === KIND_UNKNOWN) {
       if (d.talker === 0x4244 && d.formatter) this.unknownRdss(this.nameOf(d.formatter), d);
       return;

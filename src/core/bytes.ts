@@ -37,8 +37,14 @@ export interface ByteHelpers {
    * target) at table[0..), end offsets from table[2 * (max + 1)..). Field 0 is the
    * address. Returns the number of data fields (the last field's index), or -1
    * when there are more than `max` (the first `max` are indexed).
+   * With `numbers` (the bytes of 4 * (max + 1) or more doubles in platform order: xsmc
+   * takes byte arrays only), each indexed field's `decimal`, `integer`, time of day
+   * (hhmmss[.s+] as seconds) and coordinate magnitude ([+-]d+mm[.m+] as degrees) go to
+   * doubles i, m + i, 2m + i and 3m + i (m = max + 1), NaN for the slots past the last
+   * indexed field, so that decoders read numbers from a table instead of making one
+   * call per field.
    */
-  fieldIndex(bytes: Uint8Array, bodyEnd: number, table: Uint8Array, max: number): number;
+  fieldIndex(bytes: Uint8Array, bodyEnd: number, table: Uint8Array, max: number, numbers?: Uint8Array): number;
   /**
    * [+-]digits[.digits] in bytes[a..b) as a number (the mantissa accumulated digit by
    * digit in doubles, then divided by 10^fraction digits); NaN when empty or malformed.
@@ -129,23 +135,108 @@ function checkSentence(b: Uint8Array, n: number): number {
   return verdict;
 }
 
-function fieldIndex(bytes: Uint8Array, bodyEnd: number, table: Uint8Array, max: number): number {
+/** One double and its bytes (platform order), to store a double into a byte table without allocating. */
+const f64 = new Float64Array(1), f64Bytes = new Uint8Array(f64.buffer);
+/** The doubles view of the last number table seen (Fields reuses one): created once, not per call. */
+let lastNumbers: Uint8Array | undefined, lastDoubles: Float64Array | undefined;
+
+/** A Float64Array over `bytes` when its offset allows (cached), else undefined. */
+function doublesOf(bytes: Uint8Array): Float64Array | undefined {
+  if (bytes === lastNumbers) return lastDoubles;
+  lastNumbers = bytes;
+  lastDoubles = (bytes.byteOffset & 7) === 0 ? new Float64Array(bytes.buffer, bytes.byteOffset, bytes.length >> 3) : undefined;
+  return lastDoubles;
+}
+
+function hasDot(bytes: Uint8Array, a: number, b: number): boolean {
+  for (let k = a; k < b; k++) if (bytes[k] === 0x2e) return true;
+  return false;
+}
+
+function put(bytes: Uint8Array, d: Float64Array | undefined, i: number, v: number): void {
+  if (d) d[i] = v;
+  else {
+    f64[0] = v;
+    bytes.set(f64Bytes, 8 * i);
+  }
+}
+
+function fieldIndex(bytes: Uint8Array, bodyEnd: number, table: Uint8Array, max: number, numbers?: Uint8Array): number {
   const ends = 2 * (max + 1);
-  if (table.length < 2 * ends) throw new RangeError("out of range");
-  let n = 0, s = 1;
+  if (table.length < 2 * ends || (numbers !== undefined && numbers.length < 16 * ends)) throw new RangeError("out of range");
+  let n = 0, s = 1, over = false;
   for (;;) {
     // TypedArray indexOf is native: one call per field instead of interpreted work per byte (XS).
     const i = bytes.indexOf(COMMA, s);
     if (i < 0 || i >= bodyEnd) break;
-    if (n >= max) return -1;
+    if (n >= max) { over = true; break; }
     table[2 * n] = s & 255; table[2 * n + 1] = s >> 8;
     table[ends + 2 * n] = i & 255; table[ends + 2 * n + 1] = i >> 8;
     n++;
     s = i + 1;
   }
-  table[2 * n] = s & 255; table[2 * n + 1] = s >> 8;
-  table[ends + 2 * n] = bodyEnd & 255; table[ends + 2 * n + 1] = bodyEnd >> 8;
-  return n;
+  if (!over) {
+    table[2 * n] = s & 255; table[2 * n + 1] = s >> 8;
+    table[ends + 2 * n] = bodyEnd & 255; table[ends + 2 * n + 1] = bodyEnd >> 8;
+  }
+  if (numbers !== undefined) {
+    const last = over ? n - 1 : n, m = max + 1;
+    const d = doublesOf(numbers);
+    for (let k = 0; k <= last; k++) {
+      // The 16-bit offsets as stored (the native twin reads them back from the table).
+      const a = table[2 * k] | (table[2 * k + 1] << 8), b = table[ends + 2 * k] | (table[ends + 2 * k + 1] << 8);
+      // integer() is decimal() on a field without '.', NaN on one with it: one parse for both.
+      const v = decimal(bytes, a, b);
+      put(numbers, d, k, v);
+      put(numbers, d, m + k, v === v && !hasDot(bytes, a, b) ? v : NaN);
+      // A time needs 6+ bytes, a coordinate 3+: most fields are shorter (cheap on the Node path).
+      put(numbers, d, 2 * m + k, b - a >= 6 ? timeOfDay(bytes, a, b) : NaN);
+      put(numbers, d, 3 * m + k, b - a >= 3 ? coordMagnitude(bytes, a, b) : NaN);
+    }
+    for (let t = 0; t < 4; t++) {
+      if (d) d.fill(NaN, t * m + last + 1, (t + 1) * m);
+      else for (let k = last + 1; k < m; k++) put(numbers, d, t * m + k, NaN);
+    }
+  }
+  return over ? -1 : n;
+}
+
+function twoDigits(b: Uint8Array, k: number): number {
+  const h = b[k] - 0x30, l = b[k + 1] - 0x30;
+  if (h < 0 || h > 9 || l < 0 || l > 9) return -1;
+  return h * 10 + l;
+}
+
+/** UTC time `hhmmss[.sss]` in bytes[a..b) as seconds since midnight (seconds up to 60: leap second); NaN when malformed. */
+function timeOfDay(bytes: Uint8Array, a: number, b: number): number {
+  if (b - a < 6) return NaN;
+  const hh = twoDigits(bytes, a), mm = twoDigits(bytes, a + 2);
+  if (hh < 0 || mm < 0 || hh > 23 || mm > 59) return NaN;
+  const ss = decimal(bytes, a + 4, b);
+  if (!(ss >= 0 && ss < 61) || bytes[a + 4] < 0x30 || bytes[a + 4] > 0x39) return NaN;
+  return hh * 3600 + mm * 60 + ss;
+}
+
+/**
+ * Latitude/longitude magnitude `[+-]d+mm[.m+]` in bytes[a..b) as degrees (degrees are
+ * everything before the last two integer digits of the minutes); NaN when malformed.
+ */
+function coordMagnitude(bytes: Uint8Array, a: number, b: number): number {
+  if (a >= b) return NaN;
+  let k = a;
+  if (bytes[k] === 0x2d || bytes[k] === 0x2b) k++;
+  let dot = b;
+  for (let j = k; j < b; j++) if (bytes[j] === 0x2e) { dot = j; break; }
+  if (dot - k < 3) return NaN;
+  let deg = 0;
+  for (let j = k; j < dot - 2; j++) {
+    const c = bytes[j];
+    if (c < 0x30 || c > 0x39) return NaN;
+    deg = deg * 10 + (c - 0x30);
+  }
+  const min = decimal(bytes, dot - 2, b);
+  if (!(min >= 0 && min < 60)) return NaN;
+  return deg + min / 60;
 }
 
 /** 10^n for n = 0..22: all exactly representable, so mantissa / POW10[n] is correctly rounded like parseFloat. */

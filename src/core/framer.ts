@@ -166,7 +166,12 @@ export class SentenceFramer {
         const stop = this.bytes.scanText(bytes, i, end, this.buf, this.len);
         this.len += stop - i;
         i = stop;
-        if (i < end) this.step(bytes[i++]);
+        if (i < end) {
+          // The line end, the usual stop, goes straight to endText (one call fewer per sentence on XS).
+          const c = bytes[i++];
+          if (c === CR || c === LF) this.endText();
+          else this.step(c);
+        }
         continue;
       }
       this.step(bytes[i++]);

@@ -246,7 +246,8 @@ export class Gateway {
       this.counters.filtered++;
       return;
     }
-    if (!this.rateAllows(group, exempt)) return;
+    // maxRate off (the default): no call (rateAllows reads it again when on).
+    if (this.config.maxRate > 0 && !this.rateAllows(group, exempt)) return;
     this.counters.forwarded++;
     this.currentGroup = group;
     this.encoder.encode(bytes, length, destination);

@@ -36,6 +36,10 @@ export class Router {
   private talkerOverride = new Map<number, number>();
   /** talker (16 bits) * 2^24 + formatter (24 bits); below 2^53, exact in a double. */
   private exactOverride = new Map<number, number>();
+  /** Whether any talker / formatter override exists: on XS each Map lookup or `size` read is a native call per sentence. */
+  private hasExact = false;
+  private hasTalker = false;
+  private hasFormatter = false;
 
   /** `routes`: default groups of the decoded sentences (src/beidou/table.ts defaultRoutes). */
   constructor(groupMap = "", routes: ReadonlyArray<readonly [string, number]> = []) {
@@ -64,6 +68,9 @@ export class Router {
     this.exactOverride = exact;
     this.talkerOverride = talker;
     this.formatterOverride = formatter;
+    this.hasExact = exact.size > 0;
+    this.hasTalker = talker.size > 0;
+    this.hasFormatter = formatter.size > 0;
   }
 
   /**
@@ -73,22 +80,28 @@ export class Router {
    */
   route(bytes: Uint8Array, length: number): number {
     if (length < 3) return MISC;
-    const tk = talkerKey(bytes[1], bytes[2]);
+    const tk = (bytes[1] << 8) | bytes[2]; // talkerKey, inlined (one call fewer per sentence on XS)
     const proprietary = bytes[1] === 0x50; // 'P'
     if (!proprietary && length >= 6) {
-      const fk = formatterKey(bytes[3], bytes[4], bytes[5]);
+      const fk = (bytes[3] << 16) | (bytes[4] << 8) | bytes[5]; // formatterKey, inlined
       // The exact key is above 2^31, so on V8 each get() boxes it as a heap number
       // (~16 B per sentence, measured by bench/): skip the lookup when no such rule exists.
-      const e = this.exactOverride.size > 0 ? this.exactOverride.get(tk * 16777216 + fk) : undefined;
-      if (e !== undefined) return e;
-      const t = this.talkerOverride.get(tk);
-      if (t !== undefined) return t;
-      const f = this.formatterOverride.get(fk);
-      if (f !== undefined) return f;
+      if (this.hasExact) {
+        const e = this.exactOverride.get(tk * 16777216 + fk);
+        if (e !== undefined) return e;
+      }
+      if (this.hasTalker) {
+        const t = this.talkerOverride.get(tk);
+        if (t !== undefined) return t;
+      }
+      if (this.hasFormatter) {
+        const f = this.formatterOverride.get(fk);
+        if (f !== undefined) return f;
+      }
       const d = this.formatterDefault.get(fk);
-      if (d !== undefined) return d;
-      return MISC;
+      return d !== undefined ? d : MISC;
     }
+    if (!this.hasTalker) return MISC;
     const t = this.talkerOverride.get(tk);
     return t !== undefined ? t : MISC;
   }

@@ -5,7 +5,7 @@
 function hunt(bytes, start, end, counters) @ "xs_bd450_hunt";
 function scanText(bytes, start, end, buf, len) @ "xs_bd450_scan_text";
 function checkSentence(buf, n) @ "xs_bd450_check_sentence";
-function fieldIndex(bytes, bodyEnd, table, max) @ "xs_bd450_field_index";
+function fieldIndex(bytes, bodyEnd, table, max, numbers) @ "xs_bd450_field_index";
 function decimal(bytes, a, b) @ "xs_bd450_decimal";
 function integer(bytes, a, b) @ "xs_bd450_integer";
 function xor(bytes, start, end) @ "xs_bd450_xor";

@@ -88,7 +88,7 @@ void fxBuildFuzz(xsMachine* the)
 	slot = fxNextHostFunctionProperty(the, slot, xs_bd450_escape, 5, xsID("xs_bd450_escape"), XS_NO_FLAG);
 	slot = fxNextHostFunctionProperty(the, slot, xs_bd450_check_sentence, 2, xsID("xs_bd450_check_sentence"), XS_NO_FLAG);
 	slot = fxNextHostFunctionProperty(the, slot, xs_bd450_xor, 3, xsID("xs_bd450_xor"), XS_NO_FLAG);
-	slot = fxNextHostFunctionProperty(the, slot, xs_bd450_field_index, 4, xsID("xs_bd450_field_index"), XS_NO_FLAG);
+	slot = fxNextHostFunctionProperty(the, slot, xs_bd450_field_index, 5, xsID("xs_bd450_field_index"), XS_NO_FLAG);
 	slot = fxNextHostFunctionProperty(the, slot, xs_bd450_decimal, 3, xsID("xs_bd450_decimal"), XS_NO_FLAG);
 	slot = fxNextHostFunctionProperty(the, slot, xs_bd450_integer, 3, xsID("xs_bd450_integer"), XS_NO_FLAG);
 	slot = fxNextHostFunctionProperty(the, slot, xs_bd450_write_line, 6, xsID("xs_bd450_write_line"), XS_NO_FLAG);

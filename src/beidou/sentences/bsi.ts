@@ -27,8 +27,8 @@ export const BSI_KIND: SentenceKind<BSI> = {
   },
   decode(f: Fields, b: BSI): string | null {
     if (f.count < 2 + BEAMS) return "BSI needs 12 fields";
-    b.responseBeam = f.int(1);
-    b.timeDifferenceBeam = f.int(2);
+    b.responseBeam = f.ints[1];
+    b.timeDifferenceBeam = f.ints[2];
     for (let k = 0; k < BEAMS; k++) {
       if (f.empty(3 + k)) { b.power[k] = -1; continue; }
       const p = f.int(3 + k);

@@ -18,8 +18,8 @@ export const ICA_KIND: SentenceKind<ICA> = {
   create: () => new ICA(),
   decode(f: Fields, c: ICA): string | null {
     if (f.count < 2) return "ICA needs 2 fields";
-    c.type = f.int(1);
-    c.frame = f.int(2);
+    c.type = f.ints[1];
+    c.frame = f.ints[2];
     if (c.type !== 0 && c.type !== 1) return "ICA type not 0/1";
     if (!(c.frame >= 0 && c.frame <= 99)) return "ICA frame not 0-99";
     return null;
@@ -44,9 +44,9 @@ export const RMO_KIND: SentenceKind<RMO> = {
     if (f.count < 3) return "RMO needs 3 fields";
     m.sentence = f.len(1) === 3 ? formatterKey(f.at(1, 0), f.at(1, 1), f.at(1, 2)) : 0;
     if (!f.empty(1) && !m.sentence) return "RMO sentence name not 3 letters";
-    m.mode = f.int(2);
+    m.mode = f.ints[2];
     if (!(m.mode >= 1 && m.mode <= 4)) return "RMO mode not 1-4";
-    m.frequency = f.num(3);
+    m.frequency = f.nums[3];
     return null;
   },
   json: (m) => ({ sentence: formatterName(m.sentence) || null, mode: n(m.mode), interval_s: n(m.frequency) }),
@@ -64,8 +64,8 @@ export const BSS_KIND: SentenceKind<BSS> = {
   create: () => new BSS(),
   decode(f: Fields, b: BSS): string | null {
     if (f.count < 2) return "BSS needs 2 fields";
-    b.responseBeam = f.int(1);
-    b.timeDifferenceBeam = f.int(2);
+    b.responseBeam = f.ints[1];
+    b.timeDifferenceBeam = f.ints[2];
     if (!f.empty(1) && !(b.responseBeam >= 0 && b.responseBeam <= 10)) return "BSS beam not 0-10";
     if (!f.empty(2) && !(b.timeDifferenceBeam >= 0 && b.timeDifferenceBeam <= 10)) return "BSS beam not 0-10";
     return null;
@@ -99,15 +99,15 @@ export const DWA_KIND: SentenceKind<DWA> = {
   decode(f: Fields, d: DWA): string | null {
     if (f.count < 9) return "DWA needs 9 fields";
     if (!f.digits(1)) return "DWA user address not digits";
-    d.userId = f.int(1);
+    d.userId = f.ints[1];
     d.urgent = f.char(2);
-    d.heightMode = f.int(3);
+    d.heightMode = f.ints[3];
     d.heightType = f.char(4);
-    d.height = f.num(5);
-    d.antennaHeight = f.num(6);
-    d.pressure = f.num(7);
-    d.temperature = f.num(8);
-    d.frequency = f.num(9);
+    d.height = f.nums[5];
+    d.antennaHeight = f.nums[6];
+    d.pressure = f.nums[7];
+    d.temperature = f.nums[8];
+    d.frequency = f.nums[9];
     if (d.urgent !== 0x41 && d.urgent !== 0x56) return "DWA urgent flag not A/V";
     if (!(d.heightMode >= 0 && d.heightMode <= 3)) return "DWA height mode not 0-3";
     if (d.heightType !== 0x48 && d.heightType !== 0x4c) return "DWA height type not H/L";

@@ -37,20 +37,20 @@ export const DWR_KIND: SentenceKind<DWR> = {
   },
   decode(f: Fields, d: DWR): string | null {
     if (f.count < 11) return "DWR needs at least 11 fields";
-    d.positionType = f.int(1);
+    d.positionType = f.ints[1];
     if (!f.digits(2)) return "DWR user address not digits";
-    d.userId = f.int(2);
-    d.time = f.time(3);
+    d.userId = f.ints[2];
+    d.time = f.times[3];
     d.latitude = f.coord(4, false);
     d.longitude = f.coord(6, true);
-    d.height = f.num(8);
-    d.heightAnomaly = f.num(10);
-    d.precision = f.int(12);
+    d.height = f.nums[8];
+    d.heightAnomaly = f.nums[10];
+    d.precision = f.ints[12];
     d.urgent = f.char(13);
     d.multiValue = f.char(14);
     d.heightType = f.char(15);
-    if (!f.empty(3) && d.time !== d.time) return "DWR time malformed";
-    if ((!f.empty(4) && d.latitude !== d.latitude) || (!f.empty(6) && d.longitude !== d.longitude)) return "DWR position malformed";
+    if (d.time !== d.time && !f.empty(3)) return "DWR time malformed";
+    if ((d.latitude !== d.latitude && !f.empty(4)) || (d.longitude !== d.longitude && !f.empty(6))) return "DWR position malformed";
     return null;
   },
   json: (d) => ({

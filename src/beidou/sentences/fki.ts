@@ -63,11 +63,11 @@ export const FKI_KIND: SentenceKind<FKI> = {
     if (e < 0) return "FKI execution not Y/N";
     k.accepted = e === 1;
     k.frequencyOk = f.char(3);
-    k.reason = f.int(4);
+    k.reason = f.ints[4];
     k.wait = NaN;
     if (!f.empty(5)) {
       if (f.len(5) !== 4 || !f.digits(5)) return "FKI wait time not mmss";
-      const v = f.int(5);
+      const v = f.ints[5];
       k.wait = Math.floor(v / 100) * 60 + (v % 100);
     }
     return null;
@@ -80,7 +80,7 @@ export const FKI3_KIND: SentenceKind<FKI> = {
   decode(f: Fields, k: FKI): string | null {
     if (f.count < 4) return "FKI (BDS-3) needs at least 4 fields";
     k.form = FORM_BDS3;
-    k.time = f.time(1);
+    k.time = f.times[1];
     if (k.time !== k.time) return "FKI (BDS-3) time malformed";
     k.command = command(f, 2);
     if (!k.command) return "FKI command name not 3 letters";
@@ -88,8 +88,8 @@ export const FKI3_KIND: SentenceKind<FKI> = {
     if (e < 0) return "FKI execution not Y/N";
     k.accepted = e === 1;
     k.frequencyOk = 0;
-    k.reason = f.int(4);
-    k.wait = f.num(5);
+    k.reason = f.ints[4];
+    k.wait = f.nums[5];
     return null;
   },
 };

@@ -26,11 +26,11 @@ export const GBS_KIND: SentenceKind<GBS> = {
   create: () => new GBS(),
   decode(f: Fields, g: GBS): string | null {
     if (f.count < 8) return "GBS needs at least 8 fields";
-    g.time = f.time(1);
-    g.errorLatitude = f.num(2); g.errorLongitude = f.num(3); g.errorAltitude = f.num(4);
-    g.failedSatellite = f.int(5); g.probability = f.num(6); g.bias = f.num(7); g.biasStdDev = f.num(8);
+    g.time = f.times[1];
+    g.errorLatitude = f.nums[2]; g.errorLongitude = f.nums[3]; g.errorAltitude = f.nums[4];
+    g.failedSatellite = f.ints[5]; g.probability = f.nums[6]; g.bias = f.nums[7]; g.biasStdDev = f.nums[8];
     g.systemId = f.hex(9); g.signalId = f.hex(10);
-    if (!f.empty(1) && g.time !== g.time) return "GBS time malformed";
+    if (g.time !== g.time && !f.empty(1)) return "GBS time malformed";
     return null;
   },
   json: (g) => ({

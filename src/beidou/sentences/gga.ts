@@ -40,18 +40,18 @@ export const GGA_KIND: SentenceKind<GGA> = {
   },
   decode(f: Fields, g: GGA): string | null {
     if (f.count < 9) return "GGA needs at least 9 fields";
-    g.time = f.time(1);
+    g.time = f.times[1];
     g.latitude = f.coord(2, false);
     g.longitude = f.coord(4, true);
-    g.quality = f.int(6);
-    g.satellitesUsed = f.int(7);
-    g.hdop = f.num(8);
-    g.altitude = f.num(9);
-    g.geoidSeparation = f.num(11);
-    g.dgpsAge = f.num(13);
-    g.dgpsStation = f.int(14);
-    if (!f.empty(1) && g.time !== g.time) return "GGA time malformed";
-    if ((!f.empty(2) && g.latitude !== g.latitude) || (!f.empty(4) && g.longitude !== g.longitude)) return "GGA position malformed";
+    g.quality = f.ints[6];
+    g.satellitesUsed = f.ints[7];
+    g.hdop = f.nums[8];
+    g.altitude = f.nums[9];
+    g.geoidSeparation = f.nums[11];
+    g.dgpsAge = f.nums[13];
+    g.dgpsStation = f.ints[14];
+    if (g.time !== g.time && !f.empty(1)) return "GGA time malformed";
+    if ((g.latitude !== g.latitude && !f.empty(2)) || (g.longitude !== g.longitude && !f.empty(4))) return "GGA position malformed";
     if (!f.empty(6) && !(g.quality >= 0 && g.quality <= 9)) return "GGA quality malformed";
     return null;
   },

@@ -26,11 +26,11 @@ export const GLL_KIND: SentenceKind<GLL> = {
     if (f.count < 6) return "GLL needs at least 6 fields";
     g.latitude = f.coord(1, false);
     g.longitude = f.coord(3, true);
-    g.time = f.time(5);
+    g.time = f.times[5];
     g.status = f.char(6);
     g.mode = f.char(7) > 0 ? f.char(7) : 0;
-    if ((!f.empty(1) && g.latitude !== g.latitude) || (!f.empty(3) && g.longitude !== g.longitude)) return "GLL position malformed";
-    if (!f.empty(5) && g.time !== g.time) return "GLL time malformed";
+    if ((g.latitude !== g.latitude && !f.empty(1)) || (g.longitude !== g.longitude && !f.empty(3))) return "GLL position malformed";
+    if (g.time !== g.time && !f.empty(5)) return "GLL time malformed";
     return null;
   },
   json: (g) => ({ lat: r(g.latitude, 8), lon: r(g.longitude, 8), time: hms(g.time), positionValid: g.status === 0x41, status: ch(g.status), mode: ch(g.mode) }),

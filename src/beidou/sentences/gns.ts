@@ -32,22 +32,22 @@ export const GNS_KIND: SentenceKind<GNS> = {
   },
   decode(f: Fields, g: GNS): string | null {
     if (f.count < 12) return "GNS needs at least 12 fields";
-    g.time = f.time(1);
+    g.time = f.times[1];
     g.latitude = f.coord(2, false);
     g.longitude = f.coord(4, true);
     const ml = f.len(6);
     if (ml > 8) return "GNS mode field too long";
     g.modeLength = ml;
     for (let k = 0; k < ml; k++) g.mode[k] = f.at(6, k);
-    g.satellitesUsed = f.int(7);
-    g.hdop = f.num(8);
-    g.altitude = f.num(9);
-    g.geoidSeparation = f.num(10);
-    g.dgpsAge = f.num(11);
-    g.dgpsStation = f.int(12);
+    g.satellitesUsed = f.ints[7];
+    g.hdop = f.nums[8];
+    g.altitude = f.nums[9];
+    g.geoidSeparation = f.nums[10];
+    g.dgpsAge = f.nums[11];
+    g.dgpsStation = f.ints[12];
     g.navStatus = f.char(13) > 0 ? f.char(13) : 0;
-    if (!f.empty(1) && g.time !== g.time) return "GNS time malformed";
-    if ((!f.empty(2) && g.latitude !== g.latitude) || (!f.empty(4) && g.longitude !== g.longitude)) return "GNS position malformed";
+    if (g.time !== g.time && !f.empty(1)) return "GNS time malformed";
+    if ((g.latitude !== g.latitude && !f.empty(2)) || (g.longitude !== g.longitude && !f.empty(4))) return "GNS position malformed";
     return null;
   },
   json: (g) => {

@@ -24,10 +24,10 @@ export const GST_KIND: SentenceKind<GST> = {
   create: () => new GST(),
   decode(f: Fields, g: GST): string | null {
     if (f.count < 8) return "GST needs 8 fields";
-    g.time = f.time(1);
-    g.rms = f.num(2); g.semiMajor = f.num(3); g.semiMinor = f.num(4); g.orientation = f.num(5);
-    g.sigmaLatitude = f.num(6); g.sigmaLongitude = f.num(7); g.sigmaAltitude = f.num(8);
-    if (!f.empty(1) && g.time !== g.time) return "GST time malformed";
+    g.time = f.times[1];
+    g.rms = f.nums[2]; g.semiMajor = f.nums[3]; g.semiMinor = f.nums[4]; g.orientation = f.nums[5];
+    g.sigmaLatitude = f.nums[6]; g.sigmaLongitude = f.nums[7]; g.sigmaAltitude = f.nums[8];
+    if (g.time !== g.time && !f.empty(1)) return "GST time malformed";
     return null;
   },
   json: (g) => ({

@@ -34,26 +34,31 @@ export const GSV_KIND: SentenceKind<GSV> = {
   create: () => new GSV(),
   /** What this sentence tells the device state (src/beidou/state.ts). */
   apply(st: DeviceState, g: GSV, talker: number, _now: number): void {
-    const t = talkerSystem(talker);
     if (g.sentenceNumber !== 1) return;
+    const t = talkerSystem(talker);
     let sys = g.systemId === g.systemId && g.systemId < 7 ? g.systemId : t;
     if (sys === SYS_UNKNOWN) sys = g.count > 0 ? satSystem(SYS_UNKNOWN, g.id[0], talker === 0x5051) : talker === 0x5051 ? SYS_BDS : SYS_UNKNOWN;
     st.satellitesInView[sys] = g.satellitesInView;
   },
   decode(f: Fields, g: GSV): string | null {
     if (f.count < 3) return "GSV needs at least 3 fields";
-    g.totalSentences = f.int(1);
-    g.sentenceNumber = f.int(2);
-    g.satellitesInView = f.int(3);
+    g.totalSentences = f.ints[1];
+    g.sentenceNumber = f.ints[2];
+    g.satellitesInView = f.ints[3];
     const rest = f.count - 3;
     const groups = rest >> 2;
     const extra = rest & 3;
     if (extra === 3) return "GSV satellite group incomplete";
     // extra 1: NMEA 4.10 signal ID; extra 2: signal ID + system ID (Quectel `$PQGSV,...,0,4`).
     const sig = f.count - extra + 1;
-    g.signalId = extra >= 1 ? f.hex(sig) : NaN;
+    g.signalId = NaN;
+    if (extra >= 1) {
+      // One decimal digit, the usual signal ID, read in place (f.hex is a call and a loop on XS).
+      const a = f.start[sig], c = f.bytes[a];
+      g.signalId = f.end[sig] - a === 1 && c >= 0x30 && c <= 0x39 ? c - 0x30 : f.hex(sig);
+    }
     g.systemId = extra === 2 ? f.hex(f.count) : NaN;
-    if (extra >= 1 && !f.empty(sig) && g.signalId !== g.signalId) return "GSV signal ID malformed";
+    if (extra >= 1 && g.signalId !== g.signalId && !f.empty(sig)) return "GSV signal ID malformed";
     if (extra === 2 && !(g.systemId >= 1 && g.systemId <= 15)) return "GSV satellite group incomplete";
     if (groups > GSV_MAX_SATS) return "GSV has too many satellites";
     if (!(g.totalSentences >= 1 && g.totalSentences <= 9) || !(g.sentenceNumber >= 1 && g.sentenceNumber <= g.totalSentences)) return "GSV sentence numbers out of range";
@@ -61,13 +66,14 @@ export const GSV_KIND: SentenceKind<GSV> = {
     let c = 0;
     for (let k = 0; k < groups; k++) {
       const i = 4 + 4 * k;
-      if (f.empty(i)) continue; // empty slot: no satellite
-      const id = f.int(i);
+      const id = f.ints[i];
+      // Empty slot: no satellite (an empty field reads NaN; checked only then, saving a call per slot on XS).
+      if (id !== id && f.end[i] === f.start[i]) continue;
       if (!(id >= 1 && id <= 999)) return "GSV satellite ID malformed";
       g.id[c] = id;
-      g.elevation[c] = f.num(i + 1);
-      g.azimuth[c] = f.num(i + 2);
-      g.snr[c] = f.num(i + 3);
+      g.elevation[c] = f.nums[i + 1];
+      g.azimuth[c] = f.nums[i + 2];
+      g.snr[c] = f.nums[i + 3];
       c++;
     }
     g.count = c;

@@ -20,8 +20,8 @@ export const HZR_KIND: SentenceKind<HZR> = {
   decode(f: Fields, h: HZR): string | null {
     if (f.count < 2) return "HZR needs at least 2 fields";
     if (!f.digits(1)) return "HZR user address not digits";
-    h.userId = f.int(1);
-    const c = f.int(2);
+    h.userId = f.ints[1];
+    const c = f.ints[2];
     if (!(c >= 0 && c <= 5)) return "HZR receipt count not 0-5";
     if (f.count < 2 + 2 * c) return "HZR has fewer receipts than announced";
     for (let k = 0; k < c; k++) {

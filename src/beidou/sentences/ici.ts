@@ -34,14 +34,14 @@ export const ICI_KIND: SentenceKind<ICI> = {
   decode(f: Fields, c: ICI): string | null {
     if (f.count < 8) return "ICI needs 8 fields";
     if (!f.digits(1)) return "ICI user ID not digits";
-    c.userId = f.int(1);
-    c.serialNumber = f.int(2);
-    c.broadcastId = f.int(3);
-    c.userFeature = f.int(4);
-    c.serviceInterval = f.int(5);
-    c.level = f.int(6);
+    c.userId = f.ints[1];
+    c.serialNumber = f.ints[2];
+    c.broadcastId = f.ints[3];
+    c.userFeature = f.ints[4];
+    c.serviceInterval = f.ints[5];
+    c.level = f.ints[6];
     c.encryption = f.char(7);
-    c.subordinates = f.int(8);
+    c.subordinates = f.ints[8];
     c.noCard = c.userId === 0;
     if (!c.noCard && !(c.level >= 1 && c.level <= 4)) return "ICI communication level not 1-4";
     if (!(c.serviceInterval >= 0)) return "ICI service frequency malformed";

@@ -43,28 +43,28 @@ export const RMC_KIND: SentenceKind<RMC> = {
   },
   decode(f: Fields, m: RMC): string | null {
     if (f.count < 9) return "RMC needs at least 9 fields";
-    m.time = f.time(1);
+    m.time = f.times[1];
     m.status = f.char(2);
     m.latitude = f.coord(3, false);
     m.longitude = f.coord(5, true);
-    m.speedOverGround = f.num(7);
-    m.courseOverGround = f.num(8);
+    m.speedOverGround = f.nums[7];
+    m.courseOverGround = f.nums[8];
     m.day = m.month = m.year = NaN;
     if (f.len(9) === 6 && f.digits(9)) {
-      const d = f.int(9);
+      const d = f.ints[9];
       m.day = Math.floor(d / 10000);
       m.month = Math.floor(d / 100) % 100;
       m.year = 2000 + (d % 100);
       if (m.day < 1 || m.day > 31 || m.month < 1 || m.month > 12) return "RMC date malformed";
     } else if (!f.empty(9)) return "RMC date malformed";
-    m.magneticVariation = f.num(10);
+    m.magneticVariation = f.nums[10];
     const mvh = f.char(11);
     if (mvh === 0x57) m.magneticVariation = -m.magneticVariation;
     m.mode = f.char(12) > 0 ? f.char(12) : 0;
     m.navStatus = f.char(13) > 0 ? f.char(13) : 0;
     if (m.status !== 0x41 && m.status !== 0x56) return "RMC status not A/V";
-    if (!f.empty(1) && m.time !== m.time) return "RMC time malformed";
-    if ((!f.empty(3) && m.latitude !== m.latitude) || (!f.empty(5) && m.longitude !== m.longitude)) return "RMC position malformed";
+    if (m.time !== m.time && !f.empty(1)) return "RMC time malformed";
+    if ((m.latitude !== m.latitude && !f.empty(3)) || (m.longitude !== m.longitude && !f.empty(5))) return "RMC position malformed";
     return null;
   },
   json: (m) => ({

@@ -22,10 +22,10 @@ export const TXA_KIND: SentenceKind<TXA> = {
   decode(f: Fields, t: TXA): string | null {
     if (f.count < 4) return "TXA needs 4 fields";
     if (!f.digits(1)) return "TXA destination address not digits";
-    t.destinationId = f.int(1);
-    t.commType = f.int(2);
+    t.destinationId = f.ints[1];
+    t.commType = f.ints[2];
     if (t.commType !== 0 && t.commType !== 1) return "TXA communication type not 0/1";
-    t.mode = f.int(3);
+    t.mode = f.ints[3];
     return decodeContent(f, 4, t.mode, t.content);
   },
   json: (t, ctx) => ({

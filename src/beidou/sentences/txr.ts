@@ -42,11 +42,11 @@ export const TXR_KIND: SentenceKind<TXR> = {
   },
   decode(f: Fields, t: TXR): string | null {
     if (f.count < 5) return "TXR needs 5 fields";
-    t.infoType = f.int(1);
+    t.infoType = f.ints[1];
     if (!(t.infoType >= 1 && t.infoType <= 5)) return "TXR information type not 1-5";
     if (!f.digits(2)) return "TXR sender address not digits";
-    t.senderId = f.int(2);
-    t.mode = f.int(3);
+    t.senderId = f.ints[2];
+    t.mode = f.ints[3];
     t.sendTime = hhmm(f, 4);
     if (t.sendTime < 0) return "TXR send time not hhmm";
     return decodeContent(f, 5, t.mode, t.content);

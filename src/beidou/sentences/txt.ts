@@ -35,9 +35,9 @@ export const TXT_KIND: SentenceKind<TXT> = {
   },
   decode(f: Fields, t: TXT): string | null {
     if (f.count < 4) return "TXT needs 4 fields (total, number, text ID, text)";
-    t.totalSentences = f.int(1);
-    t.sentenceNumber = f.int(2);
-    t.textId = f.int(3);
+    t.totalSentences = f.ints[1];
+    t.sentenceNumber = f.ints[2];
+    t.textId = f.ints[3];
     // Text may itself contain commas in malformed output: take everything after field 3.
     t.bytes = f.bytes;
     t.textStart = f.start[4];

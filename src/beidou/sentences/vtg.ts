@@ -31,16 +31,16 @@ export const VTG_KIND: SentenceKind<VTG> = {
     v.legacy = f.count < 8 && f.char(2) !== 0x54;
     if (v.legacy) {
       if (f.count < 4) return "VTG needs 4 or 8 fields";
-      v.courseTrue = f.num(1); v.courseMagnetic = f.num(2); v.speedKnots = f.num(3); v.speedKmh = f.num(4); v.mode = 0;
+      v.courseTrue = f.nums[1]; v.courseMagnetic = f.nums[2]; v.speedKnots = f.nums[3]; v.speedKmh = f.nums[4]; v.mode = 0;
       return null;
     }
     if (f.count < 8) return "VTG needs at least 8 fields";
-    v.courseTrue = f.num(1);
-    v.courseMagnetic = f.num(3);
-    v.speedKnots = f.num(5);
-    v.speedKmh = f.num(7);
+    v.courseTrue = f.nums[1];
+    v.courseMagnetic = f.nums[3];
+    v.speedKnots = f.nums[5];
+    v.speedKmh = f.nums[7];
     v.mode = f.char(9) > 0 ? f.char(9) : 0;
-    if (!f.empty(5) && v.speedKnots !== v.speedKnots) return "VTG speed malformed";
+    if (v.speedKnots !== v.speedKnots && !f.empty(5)) return "VTG speed malformed";
     return null;
   },
   json: (v) => ({ courseTrue_deg: n(v.courseTrue), courseMagnetic_deg: n(v.courseMagnetic), speed_kn: n(v.speedKnots), speed_kmh: n(v.speedKmh), mode: ch(v.mode), legacyForm: v.legacy }),

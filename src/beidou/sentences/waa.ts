@@ -28,17 +28,17 @@ export const WAA_KIND: SentenceKind<WAA> = {
   },
   decode(f: Fields, w: WAA): string | null {
     if (f.count < 9) return "WAA needs at least 9 fields";
-    w.infoType = f.int(1);
+    w.infoType = f.ints[1];
     if (w.infoType !== 0 && w.infoType !== 1) return "WAA information type not 0/1";
-    w.frequency = f.num(2);
+    w.frequency = f.nums[2];
     if (!f.digits(3)) return "WAA user address not digits";
-    w.userId = f.int(3);
-    w.time = f.time(4);
+    w.userId = f.ints[3];
+    w.time = f.times[4];
     w.latitude = f.coord(5, false);
     w.longitude = f.coord(7, true);
-    w.height = f.num(9);
-    if (!f.empty(4) && w.time !== w.time) return "WAA time malformed";
-    if ((!f.empty(5) && w.latitude !== w.latitude) || (!f.empty(7) && w.longitude !== w.longitude)) return "WAA position malformed";
+    w.height = f.nums[9];
+    if (w.time !== w.time && !f.empty(4)) return "WAA time malformed";
+    if ((w.latitude !== w.latitude && !f.empty(5)) || (w.longitude !== w.longitude && !f.empty(7))) return "WAA position malformed";
     return null;
   },
   json: (w) => ({

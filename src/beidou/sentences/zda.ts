@@ -26,7 +26,7 @@ export function decodeTimeDate(f: Fields, at: number, z: ZDA): string | null {
   z.year = f.int(at + 3);
   z.zoneHours = f.int(at + 4);
   z.zoneMinutes = f.int(at + 5);
-  if (!f.empty(at) && z.time !== z.time) return "time malformed";
+  if (z.time !== z.time && !f.empty(at)) return "time malformed";
   if (!f.empty(at + 1) && !(z.day >= 1 && z.day <= 31)) return "day out of range";
   if (!f.empty(at + 2) && !(z.month >= 1 && z.month <= 12)) return "month out of range";
   return null;

@@ -24,11 +24,11 @@ export const ZDA_RDSS_KIND: SentenceKind<ZDARDSS> = {
   create: () => new ZDARDSS(),
   decode(f: Fields, z: ZDARDSS): string | null {
     if (f.count < 5) return "RDSS ZDA needs at least 5 fields";
-    z.mode = f.int(1);
+    z.mode = f.ints[1];
     const bad = decodeTimeDate(f, 2, z);
-    z.extra1 = f.num(8);
-    z.extra2 = f.num(9);
-    z.extra3 = f.num(10);
+    z.extra1 = f.nums[8];
+    z.extra2 = f.nums[9];
+    z.extra3 = f.nums[10];
     z.flag = f.char(11) > 0 ? f.char(11) : 0;
     return bad ? "RDSS ZDA " + bad : null;
   },

@@ -31,10 +31,10 @@ export const ZTI_KIND: SentenceKind<ZTI> = {
   },
   decode(f: Fields, z: ZTI): string | null {
     if (f.count < 4) return "ZTI needs at least 4 fields";
-    z.icState = f.int(1);
-    z.hardwareState = f.int(2);
-    z.batteryState = f.int(3);
-    z.inboundState = f.int(4);
+    z.icState = f.ints[1];
+    z.hardwareState = f.ints[2];
+    z.batteryState = f.ints[3];
+    z.inboundState = f.ints[4];
     let c = f.count - 4;
     if (c > 10) c = 10;
     z.beamCount = c;

@@ -26,6 +26,8 @@ interface Pending {
 export class AnswerRoutes {
   private readonly pending = new Map<string, Pending>();
   private readonly windowMs: number;
+  /** pending.size > 0, kept as a field: destinationFor runs for every sentence, and on XS `size` is a native call. */
+  private waiting = false;
 
   constructor(private readonly o: { clock: Clock; counters: NetworkSideCounters; answerWindow?: number }) {
     this.windowMs = (o.answerWindow ?? 60) * 1000;
@@ -34,6 +36,7 @@ export class AnswerRoutes {
   /** A command with formatter `formatter` (e.g. "ICA") from `sfi` went to the terminal. */
   note(formatter: string, sfi: string): void {
     this.pending.set(formatter, { sfi, at: this.o.clock.monotonic() });
+    this.waiting = true;
   }
 
   /**
@@ -41,7 +44,7 @@ export class AnswerRoutes {
    * terminal, the SFI whose command it answers, within the answer window.
    */
   readonly destinationFor = (bytes: Uint8Array, length: number): string | undefined => {
-    if (length < 7 || this.pending.size === 0) return undefined;
+    if (length < 7 || !this.waiting) return undefined;
     // While a command awaits its answer every sentence comes here: rule out the
     // non-answers on the bytes, before any string is built (XS allocates each one).
     const key = sentenceFormatterKey(bytes);
@@ -70,5 +73,6 @@ export class AnswerRoutes {
     if (this.pending.size === 0) return;
     const now = this.o.clock.monotonic();
     for (const [k, p] of this.pending) if (now - p.at > this.windowMs) this.pending.delete(k);
+    this.waiting = this.pending.size > 0;
   }
 }
