@@ -5,17 +5,17 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { Gateway } from "../src/core/gateway";
-import { makeConfig } from "../src/core/config";
-import { fixedClock } from "../src/platform/node/host";
-import { NodeUDP } from "../src/platform/node/udp";
-import { App } from "../src/app/assemble";
-import { loadSettings } from "../src/console/persist";
-import { SettingsFile } from "../src/platform/node/settings-file";
-import { decodeGb2312 } from "../src/platform/node/gb2312";
-import type { Clock, Timers } from "../src/core/io";
 import { NMEA_CORPUS } from "../hosttest/lib/paths";
+import { App } from "../src/app/assemble";
 import { defaultRoutes } from "../src/beidou/table";
+import { loadSettings } from "../src/console/persist";
+import { makeConfig } from "../src/core/config";
+import { Gateway } from "../src/core/gateway";
+import type { Clock, Timers } from "../src/core/io";
+import { decodeGb2312 } from "../src/platform/node/gb2312";
+import { fixedClock } from "../src/platform/node/host";
+import { SettingsFile } from "../src/platform/node/settings-file";
+import { NodeUDP } from "../src/platform/node/udp";
 
 /** Repository root (dist/bench -> ../..). */
 export const REPO_ROOT = path.resolve(__dirname, "..", "..");
@@ -27,7 +27,10 @@ export const FEED_CHUNK = 512;
 
 /** Every corpus log (not SOURCES.md), concatenated in name order, as the terminal would send them. */
 export function loadCorpus(): { bytes: Uint8Array; files: number } {
-  const names = fs.readdirSync(NMEA_CORPUS).filter((f) => f !== "SOURCES.md").sort();
+  const names = fs
+    .readdirSync(NMEA_CORPUS)
+    .filter((f) => f !== "SOURCES.md")
+    .sort();
   const parts = names.map((f) => fs.readFileSync(path.join(NMEA_CORPUS, f)));
   return { bytes: new Uint8Array(Buffer.concat(parts)), files: names.length };
 }
@@ -39,7 +42,10 @@ export interface BenchGateway {
 }
 
 /** The production Gateway as the Node host configures it, no serial and no socket: datagrams end in onDatagram. */
-export function benchGateway(onSentence?: (bytes: Uint8Array, length: number) => void, clock: Clock = fixedClock(EPOCH_MS)): BenchGateway {
+export function benchGateway(
+  onSentence?: (bytes: Uint8Array, length: number) => void,
+  clock: Clock = fixedClock(EPOCH_MS),
+): BenchGateway {
   const sink = { datagrams: 0, bytes: 0, check: 0 };
   const gateway = new Gateway({
     config: makeConfig(),
@@ -48,7 +54,11 @@ export function benchGateway(onSentence?: (bytes: Uint8Array, length: number) =>
     // because V8's ArrayBuffer.resize (the board's allocation-free choice) costs ~400 ns.
     datagramViews: "cache",
     routes: defaultRoutes(),
-    onUnit: onSentence ? (kind, bytes, length) => { if (kind === "sentence") onSentence(bytes, length); } : undefined,
+    onUnit: onSentence
+      ? (kind, bytes, length) => {
+          if (kind === "sentence") onSentence(bytes, length);
+        }
+      : undefined,
     onDatagram(bytes, length) {
       sink.datagrams++;
       sink.bytes += length;
@@ -73,13 +83,32 @@ export function assembledGateway(clock: Clock = fixedClock(EPOCH_MS)): BenchGate
   const store = new SettingsFile(path.join(fs.mkdtempSync(path.join(os.tmpdir(), "bd450-bench-")), "no-settings-file"));
   const loaded = loadSettings(store);
   const app = new App({
-    config: loaded.config, settings: { store, loaded }, clock, timers: NO_TIMERS, log: () => undefined,
-    udp: { io: NodeUDP, interface: loaded.config.iface }, datagramViews: "cache",
-    beidou: { decodeText: decodeGb2312 }, hostname: os.hostname(),
+    config: loaded.config,
+    settings: { store, loaded },
+    clock,
+    timers: NO_TIMERS,
+    log: () => undefined,
+    udp: { io: NodeUDP, interface: loaded.config.iface },
+    datagramViews: "cache",
+    beidou: { decodeText: decodeGb2312 },
+    hostname: os.hostname(),
     platform: { reboot: () => undefined },
   });
   const c = app.gateway.encoderCounters;
-  return { gateway: app.gateway, sink: { get datagrams() { return c.datagrams; }, get bytes() { return c.bytes; }, get check() { return c.bytes & 0xff; } } };
+  return {
+    gateway: app.gateway,
+    sink: {
+      get datagrams() {
+        return c.datagrams;
+      },
+      get bytes() {
+        return c.bytes;
+      },
+      get check() {
+        return c.bytes & 0xff;
+      },
+    },
+  };
 }
 
 /** Feed `bytes` through the gateway in FEED_CHUNK slices. */
@@ -105,7 +134,8 @@ export function quantile(xs: number[], q: number): number {
   if (xs.length === 0) return NaN;
   const s = xs.slice().sort((a, b) => a - b);
   const pos = (s.length - 1) * q;
-  const lo = Math.floor(pos), hi = Math.ceil(pos);
+  const lo = Math.floor(pos),
+    hi = Math.ceil(pos);
   return s[lo] + (s[hi] - s[lo]) * (pos - lo);
 }
 
@@ -119,7 +149,14 @@ export interface Spread {
 }
 
 export function spread(xs: number[]): Spread {
-  return { median: median(xs), min: Math.min(...xs), max: Math.max(...xs), q1: quantile(xs, 0.25), q3: quantile(xs, 0.75), samples: xs };
+  return {
+    median: median(xs),
+    min: Math.min(...xs),
+    max: Math.max(...xs),
+    q1: quantile(xs, 0.25),
+    q3: quantile(xs, 0.75),
+    samples: xs,
+  };
 }
 
 export function machine(): Record<string, unknown> {

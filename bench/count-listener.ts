@@ -6,16 +6,22 @@
 // line with the totals and the namespace's UDP receive-buffer drops.
 import * as dgram from "dgram";
 import * as fs from "fs";
-import { GROUPS, GROUP_COUNT } from "../src/core/groups";
+import { GROUP_COUNT, GROUPS } from "../src/core/groups";
 
 function rcvbufErrors(): number {
-  const lines = fs.readFileSync("/proc/net/snmp", "utf8").split("\n").filter((l) => l.startsWith("Udp:"));
-  const keys = lines[0].split(/\s+/), vals = lines[1].split(/\s+/);
+  const lines = fs
+    .readFileSync("/proc/net/snmp", "utf8")
+    .split("\n")
+    .filter((l) => l.startsWith("Udp:"));
+  const keys = lines[0].split(/\s+/),
+    vals = lines[1].split(/\s+/);
   return Number(vals[keys.indexOf("RcvbufErrors")]);
 }
 
 const before = rcvbufErrors();
-let datagrams = 0, sentences = 0, reported = -1; // sentences: CR LF lines in the datagrams
+let datagrams = 0,
+  sentences = 0,
+  reported = -1; // sentences: CR LF lines in the datagrams
 // Plain dgram sockets rather than the gateway's NodeUDP adapter: that one copies each
 // datagram into a new ArrayBuffer, and a slower client drops datagrams under load.
 const sockets: dgram.Socket[] = [];
@@ -38,5 +44,7 @@ setInterval(() => {
 }, 50);
 process.on("SIGTERM", () => {
   for (const s of sockets) s.close();
-  process.stdout.write(JSON.stringify({ datagrams, sentences, rcvbufErrors: rcvbufErrors() - before }) + "\n", () => process.exit(0));
+  process.stdout.write(JSON.stringify({ datagrams, sentences, rcvbufErrors: rcvbufErrors() - before }) + "\n", () =>
+    process.exit(0),
+  );
 });

@@ -17,13 +17,13 @@
 // `node dist/bench/daemons-child.js COPIES REPS`; prints one JSON object.
 // BD450_BENCH_GATEWAY_FLAGS="--cpu-prof --cpu-prof-dir=DIR" profiles the gateway process.
 
-import { spawn, spawnSync, type ChildProcess } from "child_process";
+import { type ChildProcess, spawn, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { openPtyPair } from "../src/sim/pty";
-import { REPO_ROOT, loadCorpus, forwardedSentences } from "./common";
-import { DAEMON_PARTS, summarizeProfile, type CpuProfile } from "./profile";
+import { forwardedSentences, loadCorpus, REPO_ROOT } from "./common";
+import { type CpuProfile, DAEMON_PARTS, summarizeProfile } from "./profile";
 
 const BIN = path.join(REPO_ROOT, "bin", "bd450.js");
 const COUNTER = path.join(__dirname, "count-listener.js");
@@ -57,12 +57,17 @@ function threadTimes(pid: number): Map<string, { user: number; system: number }>
       const t = statTimes(`/proc/${pid}/task/${tid}/stat`);
       const o = out.get(name) ?? { user: 0, system: 0 };
       out.set(name, { user: o.user + t.user, system: o.system + t.system });
-    } catch { /* thread ended */ }
+    } catch {
+      /* thread ended */
+    }
   }
   return out;
 }
 
-function threadDelta(a: Map<string, { user: number; system: number }>, b: Map<string, { user: number; system: number }>) {
+function threadDelta(
+  a: Map<string, { user: number; system: number }>,
+  b: Map<string, { user: number; system: number }>,
+) {
   const out: Record<string, { user: number; system: number }> = {};
   for (const [k, v] of b) {
     const o = a.get(k) ?? { user: 0, system: 0 };
@@ -84,7 +89,9 @@ async function until(what: string, cond: () => boolean, ms: number): Promise<voi
 }
 
 function exited(p: ChildProcess): Promise<void> {
-  return p.exitCode !== null || p.signalCode !== null ? Promise.resolve() : new Promise((r) => p.once("exit", () => r()));
+  return p.exitCode !== null || p.signalCode !== null
+    ? Promise.resolve()
+    : new Promise((r) => p.once("exit", () => r()));
 }
 
 interface Run {
@@ -107,35 +114,48 @@ interface Run {
  */
 async function feed(streamFile: string, terminalPath: string, pid: number, count: () => number) {
   const fd = fs.openSync(terminalPath, fs.constants.O_WRONLY | fs.constants.O_NOCTTY);
-  const c0 = cpuSeconds(pid), s0 = statTimes(`/proc/${pid}/stat`), th0 = threadTimes(pid);
+  const c0 = cpuSeconds(pid),
+    s0 = statTimes(`/proc/${pid}/stat`),
+    th0 = threadTimes(pid);
   const n0 = count();
   const t0 = performance.now();
   const writer = spawn("cat", [streamFile], { stdio: ["ignore", fd, "inherit"] });
   const writerDone = exited(writer);
   let done = false;
   void writerDone.then(() => (done = true));
-  let last = count(), lastChange = performance.now();
+  let last = count(),
+    lastChange = performance.now();
   for (;;) {
     await sleep(20);
     const n = count();
-    if (n !== last) { last = n; lastChange = performance.now(); }
+    if (n !== last) {
+      last = n;
+      lastChange = performance.now();
+    }
     if (done && performance.now() - lastChange >= QUIET_MS) break;
     if (performance.now() - t0 > 300000) throw new Error("daemon run took more than 5 minutes");
   }
   await writerDone;
   fs.closeSync(fd);
-  const cpu = cpuSeconds(pid) - c0, s1 = statTimes(`/proc/${pid}/stat`);
+  const cpu = cpuSeconds(pid) - c0,
+    s1 = statTimes(`/proc/${pid}/stat`);
   const sentences = count() - n0;
   return {
-    sentences, cpuSeconds: cpu, wallSeconds: (lastChange - t0) / 1000, sentencesPerCpuSecond: sentences / cpu,
-    userSeconds: s1.user - s0.user, systemSeconds: s1.system - s0.system, threads: threadDelta(th0, threadTimes(pid)),
+    sentences,
+    cpuSeconds: cpu,
+    wallSeconds: (lastChange - t0) / 1000,
+    sentencesPerCpuSecond: sentences / cpu,
+    userSeconds: s1.user - s0.user,
+    systemSeconds: s1.system - s0.system,
+    threads: threadDelta(th0, threadTimes(pid)),
   };
 }
 
 async function runBd450(streamFile: string, dir: string, nodeFlags: string[] = GATEWAY_NODE_FLAGS): Promise<Run> {
   const pty = await openPtyPair({ dir: fs.mkdtempSync(path.join(dir, "bd450-")) });
   const listener = spawn(process.execPath, [COUNTER], { stdio: ["ignore", "pipe", "inherit"] });
-  let out = "", sentences = 0;
+  let out = "",
+    sentences = 0;
   listener.stdout!.on("data", (d) => {
     out += d;
     const m = /COUNT (\d+) \d+\n[^\n]*$/.exec(out);
@@ -143,8 +163,24 @@ async function runBd450(streamFile: string, dir: string, nodeFlags: string[] = G
     if (out.length > 4096 && !out.includes("{")) out = out.slice(-256);
   });
   await until("the listener", () => out.includes("READY"), 10000);
-  const gw = spawn(process.execPath, [...nodeFlags, BIN, "gateway", "--serial", pty.gatewayPath, "--interface", "127.0.0.1", "--sfi", "BD0001",
-    "--config", path.join(dir, "no-settings-file"), "--no-startup-cmds"], { stdio: ["ignore", "ignore", "pipe"] });
+  const gw = spawn(
+    process.execPath,
+    [
+      ...nodeFlags,
+      BIN,
+      "gateway",
+      "--serial",
+      pty.gatewayPath,
+      "--interface",
+      "127.0.0.1",
+      "--sfi",
+      "BD0001",
+      "--config",
+      path.join(dir, "no-settings-file"),
+      "--no-startup-cmds",
+    ],
+    { stdio: ["ignore", "ignore", "pipe"] },
+  );
   let err = "";
   gw.stderr!.on("data", (d) => (err += d));
   try {
@@ -154,13 +190,26 @@ async function runBd450(streamFile: string, dir: string, nodeFlags: string[] = G
     await exited(gw);
     listener.kill("SIGTERM");
     await exited(listener);
-    const final = err.split("\n").filter((l) => l.startsWith("{\"final\"")).map((l) => JSON.parse(l))[0];
-    const totals = JSON.parse(out.split("\n").filter((l) => l.startsWith("{")).pop() ?? "{}");
+    const final = err
+      .split("\n")
+      .filter((l) => l.startsWith('{"final"'))
+      .map((l) => JSON.parse(l))[0];
+    const totals = JSON.parse(
+      out
+        .split("\n")
+        .filter((l) => l.startsWith("{"))
+        .pop() ?? "{}",
+    );
     return {
       ...r,
       daemon: {
-        forwarded: final?.forwarded, datagramsSent: final?.datagrams, rejected: final?.rejected, sendErrors: final?.sendErrors,
-        clientDatagrams: totals.datagrams, clientLines: totals.sentences, clientReceiveBufferDrops: totals.rcvbufErrors,
+        forwarded: final?.forwarded,
+        datagramsSent: final?.datagrams,
+        rejected: final?.rejected,
+        sendErrors: final?.sendErrors,
+        clientDatagrams: totals.datagrams,
+        clientLines: totals.sentences,
+        clientReceiveBufferDrops: totals.rcvbufErrors,
       },
     };
   } finally {
@@ -173,7 +222,10 @@ async function runBd450(streamFile: string, dir: string, nodeFlags: string[] = G
 async function runGpsd(streamFile: string, dir: string): Promise<Run> {
   const pty = await openPtyPair({ dir: fs.mkdtempSync(path.join(dir, "gpsd-")) });
   const env = { ...process.env, DBUS_SYSTEM_BUS_ADDRESS: `unix:path=${path.join(dir, "no-dbus")}` };
-  const gpsd = spawn("gpsd", ["-N", "-n", "-b", "-D0", "-S", String(GPSD_PORT), pty.gatewayPath], { env, stdio: ["ignore", "ignore", "pipe"] });
+  const gpsd = spawn("gpsd", ["-N", "-n", "-b", "-D0", "-S", String(GPSD_PORT), pty.gatewayPath], {
+    env,
+    stdio: ["ignore", "ignore", "pipe"],
+  });
   let err = "";
   gpsd.stderr!.on("data", (d) => (err = (err + d).slice(-4000)));
   const outFile = path.join(dir, "gpspipe.out");
@@ -189,9 +241,11 @@ async function runGpsd(streamFile: string, dir: string): Promise<Run> {
       if (gpsd.exitCode !== null) throw new Error(`gpsd exited (${gpsd.exitCode}): ${err}`);
       if (Date.now() - t0 > 10000) throw new Error("gpspipe could not connect to gpsd");
     }
-    await until("gpsd's WATCH answer", () => fs.readFileSync(outFile, "latin1").includes("\"WATCH\""), 10000);
+    await until("gpsd's WATCH answer", () => fs.readFileSync(outFile, "latin1").includes('"WATCH"'), 10000);
     // Client total: NMEA lines in gpspipe's output so far (read incrementally).
-    let counted = 0, offset = 0, carry = "";
+    let counted = 0,
+      offset = 0,
+      carry = "";
     const count = () => {
       const size = fs.fstatSync(outFd).size;
       if (size > offset) {
@@ -228,7 +282,8 @@ async function main(): Promise<void> {
     for (let i = 0; i < copies; i++) fs.writeSync(fd, corpus);
     fs.closeSync(fd);
     const expected = forwardedSentences(corpus).length * copies;
-    const bd450: Run[] = [], gpsd: Run[] = [];
+    const bd450: Run[] = [],
+      gpsd: Run[] = [];
     for (let r = 0; r < reps; r++) {
       // Alternate, so that a change in the machine's load falls on both.
       bd450.push(await runBd450(streamFile, dir));
@@ -239,12 +294,34 @@ async function main(): Promise<void> {
     const profDir = path.join(dir, "prof");
     const profiled = await runBd450(streamFile, dir, [`--cpu-prof`, `--cpu-prof-dir=${profDir}`]);
     const file = fs.readdirSync(profDir).find((f) => f.endsWith(".cpuprofile"));
-    const summary = file ? summarizeProfile(JSON.parse(fs.readFileSync(path.join(profDir, file), "utf8")) as CpuProfile, DAEMON_PARTS, "other") : null;
-    const bd450Profile = summary ? {
-      sentences: profiled.sentences, busySeconds: summary.seconds,
-      groups: summary.groups.map((g) => ({ ...g, microsecondsPerSentence: (g.share * summary.seconds * 1e6) / Math.max(1, profiled.sentences) })),
-    } : null;
-    process.stdout.write(JSON.stringify({ copies, bytes: corpus.length * copies, expectedSentences: expected, clockTicksPerSecond: HZ, bd450, gpsd, bd450Profile }) + "\n");
+    const summary = file
+      ? summarizeProfile(
+          JSON.parse(fs.readFileSync(path.join(profDir, file), "utf8")) as CpuProfile,
+          DAEMON_PARTS,
+          "other",
+        )
+      : null;
+    const bd450Profile = summary
+      ? {
+          sentences: profiled.sentences,
+          busySeconds: summary.seconds,
+          groups: summary.groups.map((g) => ({
+            ...g,
+            microsecondsPerSentence: (g.share * summary.seconds * 1e6) / Math.max(1, profiled.sentences),
+          })),
+        }
+      : null;
+    process.stdout.write(
+      JSON.stringify({
+        copies,
+        bytes: corpus.length * copies,
+        expectedSentences: expected,
+        clockTicksPerSecond: HZ,
+        bd450,
+        gpsd,
+        bd450Profile,
+      }) + "\n",
+    );
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -9,10 +9,10 @@
 // Compute is per input sentence (the filter's work happens for every one of them).
 // Standalone: node dist/bench/filter.js
 
-import { XsWorker, bundle } from "../hosttest/xs/xs-harness";
-import { EPOCH_MS, FEED_CHUNK, forwardedSentences, loadCorpus, round } from "./common";
-import { Gateway } from "../src/core/gateway";
+import { bundle, XsWorker } from "../hosttest/xs/xs-harness";
 import { makeConfig } from "../src/core/config";
+import { Gateway } from "../src/core/gateway";
+import { EPOCH_MS, FEED_CHUNK, forwardedSentences, loadCorpus, round } from "./common";
 
 export const FILTERS: Record<string, string> = {
   none: "",
@@ -21,7 +21,9 @@ export const FILTERS: Record<string, string> = {
 };
 
 function script(): string {
-  return bundle(["src/core/gateway", "src/core/config"], `
+  return bundle(
+    ["src/core/gateway", "src/core/config"],
+    `
   const { Gateway } = require("src/core/gateway");
   const { makeConfig } = require("src/core/config");
   let input, fill = 0;
@@ -50,7 +52,8 @@ function script(): string {
       for (let i = 0; i < input.length; i += ${FEED_CHUNK}) gw.feed(input, i, i + ${FEED_CHUNK} < input.length ? i + ${FEED_CHUNK} : input.length);
       return gw.counters.forwarded;
     },
-  };`);
+  };`,
+  );
 }
 
 export interface FilterBench {
@@ -84,7 +87,8 @@ export async function runFilterBench(log: (s: string) => void): Promise<FilterBe
       m.set(part, 1);
       await w.command(m);
     }
-    const compute: Record<string, number> = {}, slots: Record<string, number> = {};
+    const compute: Record<string, number> = {},
+      slots: Record<string, number> = {};
     for (const name of Object.keys(FILTERS)) {
       await w.evaluate(`bench.run(${JSON.stringify(name)})`); // warm-up: first-use allocations
       const before = w.last.currentHeapCount;
@@ -98,8 +102,12 @@ export async function runFilterBench(log: (s: string) => void): Promise<FilterBe
     for (const [name, rules] of Object.entries(FILTERS)) {
       let t = 0;
       const gw = new Gateway({
-        config: makeConfig({ outFilter: rules, startupCmds: false }), clock: { now: () => EPOCH_MS, monotonic: () => t },
-        onUnit: () => { t += 50; }, onDatagram: () => undefined,
+        config: makeConfig({ outFilter: rules, startupCmds: false }),
+        clock: { now: () => EPOCH_MS, monotonic: () => t },
+        onUnit: () => {
+          t += 50;
+        },
+        onDatagram: () => undefined,
       });
       for (let i = 0; i < clean.length; i += FEED_CHUNK) gw.feed(clean, i, Math.min(clean.length, i + FEED_CHUNK));
       forwarded[name] = gw.counters.forwarded;
@@ -107,8 +115,15 @@ export async function runFilterBench(log: (s: string) => void): Promise<FilterBe
     const worst = round(((compute.worst10 - compute.none) / compute.none) * 100, 2);
     const mixed = round(((compute.mixed10 - compute.none) / compute.none) * 100, 2);
     return {
-      sentences: list.length, filters: FILTERS, computePerSentence: compute, slotsPerSentence: slots, forwardedPerPass: forwarded,
-      worstIncreasePercent: worst, mixedChangePercent: mixed, target: "<= +10 % compute per sentence with a 10-rule filter", met: worst <= 10,
+      sentences: list.length,
+      filters: FILTERS,
+      computePerSentence: compute,
+      slotsPerSentence: slots,
+      forwardedPerPass: forwarded,
+      worstIncreasePercent: worst,
+      mixedChangePercent: mixed,
+      target: "<= +10 % compute per sentence with a 10-rule filter",
+      met: worst <= 10,
     };
   } finally {
     await w.close();
@@ -118,20 +133,37 @@ export async function runFilterBench(log: (s: string) => void): Promise<FilterBe
 /** Lines for bench/results.md. */
 export function filterMarkdown(f: FilterBench | undefined): string[] {
   if (!f) return [];
-  const lines = ["## Output filter on XS (issue 14)", "",
-    `The core gateway in xsnap over the clean corpus stream (${f.sentences} sentences), deterministic XS compute meter, per input sentence (\`bench/filter.ts\`):`, "",
-    "| outFilter | rules | forwarded | compute per sentence | change | heap slots per sentence |", "|---|---|---|---|---|---|"];
+  const lines = [
+    "## Output filter on XS (issue 14)",
+    "",
+    `The core gateway in xsnap over the clean corpus stream (${f.sentences} sentences), deterministic XS compute meter, per input sentence (\`bench/filter.ts\`):`,
+    "",
+    "| outFilter | rules | forwarded | compute per sentence | change | heap slots per sentence |",
+    "|---|---|---|---|---|---|",
+  ];
   for (const k of Object.keys(f.filters)) {
-    const ch = k === "none" ? "" : `${f.computePerSentence[k] >= f.computePerSentence.none ? "+" : ""}${round(((f.computePerSentence[k] - f.computePerSentence.none) / f.computePerSentence.none) * 100, 1)} %`;
-    lines.push(`| ${k} | \`${f.filters[k] || "(none)"}\` | ${f.forwardedPerPass[k]} | ${f.computePerSentence[k]} | ${ch} | ${f.slotsPerSentence[k]} |`);
+    const ch =
+      k === "none"
+        ? ""
+        : `${f.computePerSentence[k] >= f.computePerSentence.none ? "+" : ""}${round(((f.computePerSentence[k] - f.computePerSentence.none) / f.computePerSentence.none) * 100, 1)} %`;
+    lines.push(
+      `| ${k} | \`${f.filters[k] || "(none)"}\` | ${f.forwardedPerPass[k]} | ${f.computePerSentence[k]} | ${ch} | ${f.slotsPerSentence[k]} |`,
+    );
   }
-  lines.push("", `Target ${f.target}: worst case (no rule matches, all ten compared, everything sent) ${f.worstIncreasePercent >= 0 ? "+" : ""}${f.worstIncreasePercent} %: **${f.met ? "met" : "NOT met"}**.`, "");
+  lines.push(
+    "",
+    `Target ${f.target}: worst case (no rule matches, all ten compared, everything sent) ${f.worstIncreasePercent >= 0 ? "+" : ""}${f.worstIncreasePercent} %: **${f.met ? "met" : "NOT met"}**.`,
+    "",
+  );
   return lines;
 }
 
 if (require.main === module) {
-  runFilterBench((s) => process.stderr.write(s + "\n")).then((r) => process.stdout.write(JSON.stringify(r, null, 2) + "\n"), (e) => {
-    process.stderr.write(String(e?.stack ?? e) + "\n");
-    process.exitCode = 1;
-  });
+  runFilterBench((s) => process.stderr.write(s + "\n")).then(
+    (r) => process.stdout.write(JSON.stringify(r, null, 2) + "\n"),
+    (e) => {
+      process.stderr.write(String(e?.stack ?? e) + "\n");
+      process.exitCode = 1;
+    },
+  );
 }

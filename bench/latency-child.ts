@@ -17,11 +17,11 @@
 
 import { spawn } from "child_process";
 import * as fs from "fs";
-import { GROUPS, GROUP_COUNT } from "../src/core/groups";
+import * as path from "path";
+import { GROUP_COUNT, GROUPS } from "../src/core/groups";
 import { NodeUDP } from "../src/platform/node/udp";
 import { openPtyPair } from "../src/sim/pty";
-import { REPO_ROOT, forwardedSentences, loadCorpus } from "./common";
-import * as path from "path";
+import { forwardedSentences, loadCorpus, REPO_ROOT } from "./common";
 
 const BIN = path.join(REPO_ROOT, "bin", "bd450.js");
 
@@ -33,7 +33,11 @@ function units(count: number): Buffer[] {
   return out;
 }
 
-interface Arrival { time: number; n: number; sentence: string }
+interface Arrival {
+  time: number;
+  n: number;
+  sentence: string;
+}
 
 function parseDatagram(d: Uint8Array, time: number): Arrival | undefined {
   const s = Buffer.from(d).toString("latin1");
@@ -53,12 +57,16 @@ async function main(): Promise<void> {
   let unparsed = 0;
   for (let g = 1; g <= GROUP_COUNT; g++) {
     const s: NodeUDP = new NodeUDP({
-      port: GROUPS[g].port, reuseAddr: true, interface: "127.0.0.1", receiveBufferSize: 4 << 20,
+      port: GROUPS[g].port,
+      reuseAddr: true,
+      interface: "127.0.0.1",
+      receiveBufferSize: 4 << 20,
       onReadable() {
         const t = performance.now();
         for (let d = s.read(); d; d = s.read()) {
           const a = parseDatagram(new Uint8Array(d), t);
-          if (a) arrivals.push(a); else unparsed++;
+          if (a) arrivals.push(a);
+          else unparsed++;
         }
       },
     });
@@ -69,12 +77,29 @@ async function main(): Promise<void> {
   const fd = fs.openSync(pty.terminalPath, fs.constants.O_RDWR | fs.constants.O_NOCTTY);
   // The gateway writes its start-up commands to the terminal once its port is open: start then.
   const hostSeen = new Promise<void>((resolve) => {
-    const r = fs.createReadStream("", { fd: fs.openSync(pty.terminalPath, fs.constants.O_RDONLY | fs.constants.O_NOCTTY) });
+    const r = fs.createReadStream("", {
+      fd: fs.openSync(pty.terminalPath, fs.constants.O_RDONLY | fs.constants.O_NOCTTY),
+    });
     r.once("data", () => resolve());
     r.on("error", () => undefined);
     setTimeout(resolve, 5000);
   });
-  const gw = spawn(process.execPath, [BIN, "gateway", "--serial", pty.gatewayPath, "--baud", String(baud), "--interface", "127.0.0.1", "--sfi", "BD0001"], { stdio: ["ignore", "ignore", "pipe"] });
+  const gw = spawn(
+    process.execPath,
+    [
+      BIN,
+      "gateway",
+      "--serial",
+      pty.gatewayPath,
+      "--baud",
+      String(baud),
+      "--interface",
+      "127.0.0.1",
+      "--sfi",
+      "BD0001",
+    ],
+    { stdio: ["ignore", "ignore", "pipe"] },
+  );
   let gwErr = "";
   gw.stderr!.on("data", (d) => (gwErr += d));
   const exited = new Promise<void>((r) => gw.on("exit", () => r()));
@@ -89,7 +114,8 @@ async function main(): Promise<void> {
   for (const u of list) ends.push((acc += u.length));
   const rate = baud / 10 / 1000; // bytes per ms
   const t0 = performance.now();
-  let off = 0, unit = 0;
+  let off = 0,
+    unit = 0;
   await new Promise<void>((resolve) => {
     const timer = setInterval(() => {
       const allowed = Math.min(data.length, Math.floor((performance.now() - t0) * rate));
@@ -97,7 +123,10 @@ async function main(): Promise<void> {
         // A write never crosses a sentence's CR: the framer completes the sentence on the CR
         // (its LF only closes the line), so the time stamp is taken when the CR is in the pty.
         const cr = unit < ends.length ? ends[unit] - 1 : data.length;
-        const to = off < cr ? Math.min(allowed, cr) : Math.min(allowed, unit + 1 < ends.length ? ends[unit + 1] - 1 : data.length);
+        const to =
+          off < cr
+            ? Math.min(allowed, cr)
+            : Math.min(allowed, unit + 1 < ends.length ? ends[unit + 1] - 1 : data.length);
         off += fs.writeSync(fd, data, off, to - off);
         while (unit < ends.length && off >= ends[unit] - 1) written[unit++] = performance.now();
       }
@@ -117,31 +146,61 @@ async function main(): Promise<void> {
 
   // Map datagrams to sentences: order by unwrapped line count, then walk the written sentences.
   let last = 0;
-  const seq = arrivals.map((a) => {
-    let v = a.n + 999 * Math.round((last - a.n) / 999);
-    if (v < 1) v += 999;
-    last = v;
-    return { v, a };
-  }).sort((x, y) => x.v - y.v);
+  const seq = arrivals
+    .map((a) => {
+      let v = a.n + 999 * Math.round((last - a.n) / 999);
+      if (v < 1) v += 999;
+      last = v;
+      return { v, a };
+    })
+    .sort((x, y) => x.v - y.v);
   const latencies: number[] = [];
-  let k = 0, extra = 0, mismatched = 0;
+  let k = 0,
+    extra = 0,
+    mismatched = 0;
   const first = seq.length ? seq[0].v : 1;
   for (const { v, a } of seq) {
     const idx = v - first; // the first datagram carries the first sentence written
-    if (idx >= list.length || idx < k) { extra++; continue; }
+    if (idx >= list.length || idx < k) {
+      extra++;
+      continue;
+    }
     k = idx;
-    if (list[idx].toString("latin1").slice(0, -2) !== a.sentence) { mismatched++; continue; }
+    if (list[idx].toString("latin1").slice(0, -2) !== a.sentence) {
+      mismatched++;
+      continue;
+    }
     latencies.push(a.time - written[idx]);
     k++;
   }
-  const final = gwErr.split("\n").filter((l) => l.startsWith("{\"final\"")).map((l) => JSON.parse(l))[0] ?? null;
-  process.stdout.write(JSON.stringify({
-    baud, sentences: list.length, bytes: data.length, writeSeconds,
-    sentencesPerSecond: list.length / writeSeconds,
-    datagrams: arrivals.length, matched: latencies.length, extra, mismatched, unparsed,
-    latenciesMs: latencies,
-    gateway: final ? { forwarded: final.forwarded, datagrams: final.datagrams, rejected: final.rejected, sendErrors: final.sendErrors } : null,
-  }) + "\n");
+  const final =
+    gwErr
+      .split("\n")
+      .filter((l) => l.startsWith('{"final"'))
+      .map((l) => JSON.parse(l))[0] ?? null;
+  process.stdout.write(
+    JSON.stringify({
+      baud,
+      sentences: list.length,
+      bytes: data.length,
+      writeSeconds,
+      sentencesPerSecond: list.length / writeSeconds,
+      datagrams: arrivals.length,
+      matched: latencies.length,
+      extra,
+      mismatched,
+      unparsed,
+      latenciesMs: latencies,
+      gateway: final
+        ? {
+            forwarded: final.forwarded,
+            datagrams: final.datagrams,
+            rejected: final.rejected,
+            sendErrors: final.sendErrors,
+          }
+        : null,
+    }) + "\n",
+  );
 }
 
 main().catch((e) => {

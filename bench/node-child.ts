@@ -11,10 +11,19 @@
 
 import * as fs from "fs";
 import * as inspector from "inspector";
-import * as v8 from "v8";
 import { parseNmeaSentence } from "nmea-simple";
+import * as v8 from "v8";
 import { nodeClock } from "../src/platform/node/host";
-import { assembledGateway, benchGateway, feedAll, FEED_CHUNK, forwardedSentences, loadCorpus, round, type BenchGateway } from "./common";
+import {
+  assembledGateway,
+  type BenchGateway,
+  benchGateway,
+  FEED_CHUNK,
+  feedAll,
+  forwardedSentences,
+  loadCorpus,
+  round,
+} from "./common";
 
 declare const gc: () => void;
 
@@ -34,8 +43,15 @@ function measureAllocation(fn: () => void): Allocation {
   const u0 = usedHeap();
   fn();
   const u1 = usedHeap();
-  const r = profiler.stop() as unknown as { statistics: Array<{ gcType: string; beforeGC: { heapStatistics: { usedHeapSize: number } }; afterGC: { heapStatistics: { usedHeapSize: number } } }> };
-  let freed = 0, scavenges = 0;
+  const r = profiler.stop() as unknown as {
+    statistics: Array<{
+      gcType: string;
+      beforeGC: { heapStatistics: { usedHeapSize: number } };
+      afterGC: { heapStatistics: { usedHeapSize: number } };
+    }>;
+  };
+  let freed = 0,
+    scavenges = 0;
   for (const s of r.statistics) {
     freed += s.beforeGC.heapStatistics.usedHeapSize - s.afterGC.heapStatistics.usedHeapSize;
     if (s.gcType === "Scavenge") scavenges++;
@@ -55,14 +71,20 @@ let keep = 0; // results kept observable
 
 /** Calibration: 20000 holey arrays of 1000 elements = JSArray (4 words) + FixedArray (2 + 1000 words) each. */
 function calibration(): Record<string, number> {
-  const n = 20000, len = 1000;
+  const n = 20000,
+    len = 1000;
   const expected = n * (4 * 8 + (2 + len) * 8);
   let last: unknown[] = [];
   const a = measureAllocation(() => {
     for (let i = 0; i < n; i++) last = new Array(len);
   });
   keep += last.length;
-  return { expectedBytes: expected, measuredBytes: a.bytes, ratio: round(a.bytes / expected, 4), collections: a.collections };
+  return {
+    expectedBytes: expected,
+    measuredBytes: a.bytes,
+    ratio: round(a.bytes / expected, 4),
+    collections: a.collections,
+  };
 }
 
 /**
@@ -88,7 +110,9 @@ function repsFor(oneRun: () => number, minMs: number): number {
  * do not start with '$' or '!' skipped without a call, the rest parsed in try/catch.
  */
 function nmeaSimpleBytesPass(chunks: Buffer[]): { ok: number; thrown: number } {
-  let ok = 0, thrown = 0, rest = "";
+  let ok = 0,
+    thrown = 0,
+    rest = "";
   for (let c = 0; c < chunks.length; c++) {
     const lines = (rest + chunks[c].toString("latin1")).split("\n");
     rest = lines.pop()!;
@@ -111,12 +135,14 @@ function nmeaSimpleBytesPass(chunks: Buffer[]): { ok: number; thrown: number } {
 /** Same bytes, same repetition scheme as throughputBd450; the rate counts the sentences bd450 finds in those bytes. */
 function throughputNmeaSimpleBytes(reps: number, minMs: number) {
   const chunks: Buffer[] = [];
-  for (let i = 0; i < corpus.length; i += FEED_CHUNK) chunks.push(Buffer.from(corpus.buffer, corpus.byteOffset + i, Math.min(FEED_CHUNK, corpus.length - i)));
+  for (let i = 0; i < corpus.length; i += FEED_CHUNK)
+    chunks.push(Buffer.from(corpus.buffer, corpus.byteOffset + i, Math.min(FEED_CHUNK, corpus.length - i)));
   const sentencesInBytes = forwardedSentences(corpus).length;
   let last = { ok: 0, thrown: 0 };
   for (let i = 0; i < 3; i++) last = nmeaSimpleBytesPass(chunks);
   const passes = repsFor(() => nmeaSimpleBytesPass(chunks).ok, minMs);
-  const rates: number[] = [], cpuRates: number[] = [];
+  const rates: number[] = [],
+    cpuRates: number[] = [];
   for (let r = 0; r < reps; r++) {
     gc();
     const c0 = process.cpuUsage();
@@ -126,20 +152,45 @@ function throughputNmeaSimpleBytes(reps: number, minMs: number) {
     rates.push((sentencesInBytes * passes) / dt);
     cpuRates.push((sentencesInBytes * passes) / cpuSeconds(c0));
   }
-  return { rates, cpuRates, passesPerRep: passes, sentencesPerPass: sentencesInBytes, bytesPerPass: corpus.length, parsed: last.ok, thrown: last.thrown };
+  return {
+    rates,
+    cpuRates,
+    passesPerRep: passes,
+    sentencesPerPass: sentencesInBytes,
+    bytesPerPass: corpus.length,
+    parsed: last.ok,
+    thrown: last.thrown,
+  };
 }
 
 /** The forwarded sentences re-joined with CR LF: what a terminal without noise would send. */
 function cleanStream(): Uint8Array {
-  return new Uint8Array(Buffer.from(forwardedSentences(corpus).map((l) => l + "\r\n").join(""), "latin1"));
+  return new Uint8Array(
+    Buffer.from(
+      forwardedSentences(corpus)
+        .map((l) => l + "\r\n")
+        .join(""),
+      "latin1",
+    ),
+  );
 }
 
-function throughputBd450(reps: number, minMs: number, input: Uint8Array, make: () => BenchGateway = () => benchGateway()) {
+function throughputBd450(
+  reps: number,
+  minMs: number,
+  input: Uint8Array,
+  make: () => BenchGateway = () => benchGateway(),
+) {
   const { gateway, sink } = make();
-  const pass = () => { const f = gateway.counters.forwarded; feedAll(gateway, input); return gateway.counters.forwarded - f; };
+  const pass = () => {
+    const f = gateway.counters.forwarded;
+    feedAll(gateway, input);
+    return gateway.counters.forwarded - f;
+  };
   for (let i = 0; i < 3; i++) pass(); // warm-up: JIT
   const passes = repsFor(pass, minMs);
-  const rates: number[] = [], cpuRates: number[] = [];
+  const rates: number[] = [],
+    cpuRates: number[] = [];
   let sentences = 0;
   for (let r = 0; r < reps; r++) {
     gc();
@@ -153,11 +204,19 @@ function throughputBd450(reps: number, minMs: number, input: Uint8Array, make: (
     sentences = n / passes;
   }
   keep += sink.check;
-  return { rates, cpuRates, passesPerRep: passes, sentencesPerPass: sentences, bytesPerPass: input.length, datagramsPerPass: sink.datagrams / (3 + 1 + passes * reps) };
+  return {
+    rates,
+    cpuRates,
+    passesPerRep: passes,
+    sentencesPerPass: sentences,
+    bytesPerPass: input.length,
+    datagramsPerPass: sink.datagrams / (3 + 1 + passes * reps),
+  };
 }
 
 function nmeaSimplePass(list: string[]): { ok: number; thrown: number } {
-  let ok = 0, thrown = 0;
+  let ok = 0,
+    thrown = 0;
   for (let i = 0; i < list.length; i++) {
     try {
       const p = parseNmeaSentence(list[i]);
@@ -173,11 +232,20 @@ function nmeaSimplePass(list: string[]): { ok: number; thrown: number } {
 function throughputNmeaSimple(reps: number, minMs: number, parsedOnly: boolean) {
   let list = forwardedSentences(corpus);
   const all = list.length;
-  if (parsedOnly) list = list.filter((s) => { try { parseNmeaSentence(s); return true; } catch { return false; } });
+  if (parsedOnly)
+    list = list.filter((s) => {
+      try {
+        parseNmeaSentence(s);
+        return true;
+      } catch {
+        return false;
+      }
+    });
   let last = { ok: 0, thrown: 0 };
   for (let i = 0; i < 3; i++) last = nmeaSimplePass(list);
   const passes = repsFor(() => nmeaSimplePass(list).ok, minMs);
-  const rates: number[] = [], cpuRates: number[] = [];
+  const rates: number[] = [],
+    cpuRates: number[] = [];
   for (let r = 0; r < reps; r++) {
     gc();
     const c0 = process.cpuUsage();
@@ -187,7 +255,15 @@ function throughputNmeaSimple(reps: number, minMs: number, parsedOnly: boolean) 
     rates.push((list.length * passes) / dt);
     cpuRates.push((list.length * passes) / cpuSeconds(c0));
   }
-  return { rates, cpuRates, passesPerRep: passes, sentencesPerPass: list.length, forwardedSentences: all, parsed: last.ok, thrown: last.thrown };
+  return {
+    rates,
+    cpuRates,
+    passesPerRep: passes,
+    sentencesPerPass: list.length,
+    forwardedSentences: all,
+    parsed: last.ok,
+    thrown: last.thrown,
+  };
 }
 
 function allocBd450(passes: number, realClock = false, assembled = false) {
@@ -200,7 +276,14 @@ function allocBd450(passes: number, realClock = false, assembled = false) {
   });
   const sentences = gateway.counters.forwarded - f0;
   const live1 = liveHeap();
-  return { sentences, bytes: a.bytes, bytesPerSentence: a.bytes / sentences, collections: a.collections, liveHeapStart: live0, liveHeapEnd: live1 };
+  return {
+    sentences,
+    bytes: a.bytes,
+    bytesPerSentence: a.bytes / sentences,
+    collections: a.collections,
+    liveHeapStart: live0,
+    liveHeapEnd: live1,
+  };
 }
 
 function allocNmeaSimple(passes: number) {
@@ -211,7 +294,14 @@ function allocNmeaSimple(passes: number) {
     for (let p = 0; p < passes; p++) nmeaSimplePass(list);
   });
   const sentences = list.length * passes;
-  return { sentences, bytes: a.bytes, bytesPerSentence: a.bytes / sentences, collections: a.collections, liveHeapStart: live0, liveHeapEnd: liveHeap() };
+  return {
+    sentences,
+    bytes: a.bytes,
+    bytesPerSentence: a.bytes / sentences,
+    collections: a.collections,
+    liveHeapStart: live0,
+    liveHeapEnd: liveHeap(),
+  };
 }
 
 /** Cold process, corpus replayed k times through one fresh gateway: time, allocation, live heap before/after. */
@@ -228,9 +318,18 @@ function scale(k: number) {
   const sentences = gateway.counters.forwarded;
   const live1 = liveHeap();
   return {
-    copies: k, inputBytes: corpus.length * k, sentences, seconds, cpuSeconds: cpu, sentencesPerSecond: sentences / seconds,
-    bytesAllocated: a.bytes, bytesPerSentence: a.bytes / sentences, collections: a.collections,
-    liveHeapStart: live0, liveHeapEnd: live1, liveHeapGrowth: live1 - live0,
+    copies: k,
+    inputBytes: corpus.length * k,
+    sentences,
+    seconds,
+    cpuSeconds: cpu,
+    sentencesPerSecond: sentences / seconds,
+    bytesAllocated: a.bytes,
+    bytesPerSentence: a.bytes / sentences,
+    collections: a.collections,
+    liveHeapStart: live0,
+    liveHeapEnd: live1,
+    liveHeapGrowth: live1 - live0,
   };
 }
 
@@ -244,14 +343,18 @@ async function profileGateway(ms: number, file: string) {
   for (let i = 0; i < 3; i++) feedAll(gateway, corpus);
   const session = new inspector.Session();
   session.connect();
-  const post = (method: string, params?: object) => new Promise<any>((resolve, reject) => session.post(method, params, (e, r) => (e ? reject(e) : resolve(r))));
+  const post = (method: string, params?: object) =>
+    new Promise<any>((resolve, reject) => session.post(method, params, (e, r) => (e ? reject(e) : resolve(r))));
   await post("Profiler.enable");
   await post("Profiler.setSamplingInterval", { interval: 100 });
   await post("Profiler.start");
   const f0 = gateway.counters.forwarded;
   const t0 = performance.now();
   let passes = 0;
-  while (performance.now() - t0 < ms) { feedAll(gateway, corpus); passes++; }
+  while (performance.now() - t0 < ms) {
+    feedAll(gateway, corpus);
+    passes++;
+  }
   const { profile } = await post("Profiler.stop");
   session.disconnect();
   fs.writeFileSync(file, JSON.stringify(profile));
@@ -262,23 +365,52 @@ async function main(): Promise<void> {
   const [mode, arg, arg2] = process.argv.slice(2);
   let out: unknown;
   switch (mode) {
-    case "profile-gateway": out = await profileGateway(Number(arg ?? 3000), arg2); break;
-    case "calibrate": out = calibration(); break;
+    case "profile-gateway":
+      out = await profileGateway(Number(arg ?? 3000), arg2);
+      break;
+    case "calibrate":
+      out = calibration();
+      break;
     // As `bd450 gateway` runs: its assembly (decoders, device state, network side hooks), host clock.
-    case "throughput-gateway": out = throughputBd450(Number(arg ?? 7), 400, corpus, () => assembledGateway(nodeClock)); break;
-    case "throughput-gateway-clean": out = throughputBd450(Number(arg ?? 7), 400, cleanStream(), () => assembledGateway(nodeClock)); break;
-    case "throughput-nmea-simple-bytes": out = throughputNmeaSimpleBytes(Number(arg ?? 7), 400); break;
-    case "alloc-gateway": out = allocBd450(Number(arg ?? 20), false, true); break;
+    case "throughput-gateway":
+      out = throughputBd450(Number(arg ?? 7), 400, corpus, () => assembledGateway(nodeClock));
+      break;
+    case "throughput-gateway-clean":
+      out = throughputBd450(Number(arg ?? 7), 400, cleanStream(), () => assembledGateway(nodeClock));
+      break;
+    case "throughput-nmea-simple-bytes":
+      out = throughputNmeaSimpleBytes(Number(arg ?? 7), 400);
+      break;
+    case "alloc-gateway":
+      out = allocBd450(Number(arg ?? 20), false, true);
+      break;
     // Framing and encoding only: the core Gateway without decoders, fixed clock.
-    case "throughput-bd450": out = throughputBd450(Number(arg ?? 7), 400, corpus); break;
-    case "throughput-bd450-clean": out = throughputBd450(Number(arg ?? 7), 400, cleanStream()); break;
-    case "throughput-nmea-simple": out = throughputNmeaSimple(Number(arg ?? 7), 400, false); break;
-    case "throughput-nmea-simple-parsed": out = throughputNmeaSimple(Number(arg ?? 7), 400, true); break;
-    case "alloc-bd450": out = allocBd450(Number(arg ?? 20)); break;
-    case "alloc-bd450-realclock": out = allocBd450(Number(arg ?? 20), true); break;
-    case "alloc-nmea-simple": out = allocNmeaSimple(Number(arg ?? 3)); break;
-    case "scale": out = scale(Number(arg ?? 1)); break;
-    default: throw new Error(`unknown mode ${mode}`);
+    case "throughput-bd450":
+      out = throughputBd450(Number(arg ?? 7), 400, corpus);
+      break;
+    case "throughput-bd450-clean":
+      out = throughputBd450(Number(arg ?? 7), 400, cleanStream());
+      break;
+    case "throughput-nmea-simple":
+      out = throughputNmeaSimple(Number(arg ?? 7), 400, false);
+      break;
+    case "throughput-nmea-simple-parsed":
+      out = throughputNmeaSimple(Number(arg ?? 7), 400, true);
+      break;
+    case "alloc-bd450":
+      out = allocBd450(Number(arg ?? 20));
+      break;
+    case "alloc-bd450-realclock":
+      out = allocBd450(Number(arg ?? 20), true);
+      break;
+    case "alloc-nmea-simple":
+      out = allocNmeaSimple(Number(arg ?? 3));
+      break;
+    case "scale":
+      out = scale(Number(arg ?? 1));
+      break;
+    default:
+      throw new Error(`unknown mode ${mode}`);
   }
   process.stdout.write(JSON.stringify({ mode, ...(out as object), keep: keep & 1 }) + "\n");
 }

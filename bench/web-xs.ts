@@ -15,14 +15,27 @@
 
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { XsWorker, bundle, repoRoot } from "../hosttest/xs/xs-harness";
+import { bundle, repoRoot, XsWorker } from "../hosttest/xs/xs-harness";
 import { ESP32_SLOWDOWN } from "./xs";
 
 const PASSWORD = "harbour-pilot-7";
 const FIFO = 128;
 
 function script(pageSizes: Record<string, number>): string {
-  return bundle(["src/web/app", "src/web/http", "src/web/password", "src/core/gateway", "src/core/config", "src/console/gateway-host", "src/console/persist", "src/console/apply", "src/console/settings", "src/beidou/wiring"], `
+  return bundle(
+    [
+      "src/web/app",
+      "src/web/http",
+      "src/web/password",
+      "src/core/gateway",
+      "src/core/config",
+      "src/console/gateway-host",
+      "src/console/persist",
+      "src/console/apply",
+      "src/console/settings",
+      "src/beidou/wiring",
+    ],
+    `
   const { WebApp } = require("src/web/app");
   const { HttpConnection } = require("src/web/http");
   const { passwordHasher } = require("src/web/password");
@@ -117,10 +130,20 @@ function script(pageSizes: Record<string, number>): string {
     const s = /^HTTP\\/1\\.1 ([0-9]{3})/.exec(out);
     return new Uint8Array([closed ? 1 : 0, queue.length > 255 ? 255 : queue.length, s ? Number(s[1]) >> 2 : 0]).buffer;
   };
-  globalThis.__keep = { app, gw, consoleHost };`);
+  globalThis.__keep = { app, gw, consoleHost };`,
+  );
 }
 
-const NAMES = ["GET / (index.html)", "GET /app.js", "POST /api/login (right password)", "GET /api/status", "GET /api/config", "POST /api/config", "GET /api/log?n=50", "POST /api/config (new webPass)"];
+const NAMES = [
+  "GET / (index.html)",
+  "GET /app.js",
+  "POST /api/login (right password)",
+  "GET /api/status",
+  "GET /api/config",
+  "POST /api/config",
+  "GET /api/log?n=50",
+  "POST /api/config (new webPass)",
+];
 
 async function main(): Promise<void> {
   const dir = path.join(repoRoot, "src/web/pages");
@@ -134,14 +157,19 @@ async function main(): Promise<void> {
   for (let i = 0; i < NAMES.length; i++) {
     await w.command(new Uint8Array([3, i]));
     let r = await w.command(new Uint8Array([0, i]));
-    let steps = 1, max = r.meter.compute, total = r.meter.compute;
+    let steps = 1,
+      max = r.meter.compute,
+      total = r.meter.compute;
     const trail = [r.meter.compute];
     while (r.reply[0] === 0 && r.reply[1] > 0 && steps < 10000) {
       r = await w.command(new Uint8Array([1]));
       if (process.env.WEB_XS_DEBUG && steps % 50 === 0) console.log(i, steps, Array.from(r.reply), r.meter.compute);
       steps++;
       // Live heap while the config answer (the largest) is being written.
-      if (i === 4 && steps === 6) { const h = await w.liveHeap(); during = h.chunkBytes + h.slotBytes - heap0.chunkBytes - heap0.slotBytes; }
+      if (i === 4 && steps === 6) {
+        const h = await w.liveHeap();
+        during = h.chunkBytes + h.slotBytes - heap0.chunkBytes - heap0.slotBytes;
+      }
       if (trail.length < 12) trail.push(r.meter.compute);
       total += r.meter.compute;
       if (r.meter.compute > max) max = r.meter.compute;
@@ -158,17 +186,30 @@ async function main(): Promise<void> {
   const nsPerUnit: number = bench.xs?.esp32?.hostNsPerComputeUnit ?? 2;
   const fifoMs: number = bench.xs?.esp32?.fifoFillMs ?? 11.1;
   const esp32Ms = (units: number) => (units * nsPerUnit * ESP32_SLOWDOWN.central) / 1e6;
-  console.log("request                            status  steps  longest step (XS units, ~ESP32 ms at 50x)  whole request");
+  console.log(
+    "request                            status  steps  longest step (XS units, ~ESP32 ms at 50x)  whole request",
+  );
   for (const r of results)
-    console.log(`${r.request.padEnd(34)} ${String(r.status).padStart(6)} ${String(r.steps).padStart(6)}  ${String(r.maxStep).padStart(9)} ~${esp32Ms(r.maxStep).toFixed(2).padStart(6)} ms                 ${String(r.total).padStart(9)} ~${esp32Ms(r.total).toFixed(1)} ms`);
+    console.log(
+      `${r.request.padEnd(34)} ${String(r.status).padStart(6)} ${String(r.steps).padStart(6)}  ${String(r.maxStep).padStart(9)} ~${esp32Ms(r.maxStep).toFixed(2).padStart(6)} ms                 ${String(r.total).padStart(9)} ~${esp32Ms(r.total).toFixed(1)} ms`,
+    );
   const worst = results.reduce((a, b) => (b.maxStep > a.maxStep ? b : a));
   const perSentence: number = bench.xs?.computePerSentence ?? 0;
-  if (perSentence) console.log(`\nlongest single step = the XS work of ${(worst.maxStep / perSentence).toFixed(2)} forwarded sentences (${perSentence} units each, bench/results.json); the 128-byte FIFO holds ${(FIFO / 82).toFixed(2)} sentences of 82 bytes`);
-  console.log(`\nlongest single step: ${worst.maxStep} units (${worst.request}) ~ ${esp32Ms(worst.maxStep).toFixed(2)} ms on an ESP32 at ${ESP32_SLOWDOWN.central}x (range ${esp32Ms(worst.maxStep * ESP32_SLOWDOWN.low / ESP32_SLOWDOWN.central).toFixed(2)}-${esp32Ms(worst.maxStep * ESP32_SLOWDOWN.high / ESP32_SLOWDOWN.central).toFixed(2)} ms); ` +
-    `the terminal UART FIFO fills in ${fifoMs} ms at 115200 baud (bench/results.json)`);
-  console.log(`heap held after the requests (1 session, settings changed): ${heap1.chunkBytes - heap0.chunkBytes} chunk bytes, ${(heap1.slotBytes - heap0.slotBytes)} slot bytes`);
+  if (perSentence)
+    console.log(
+      `\nlongest single step = the XS work of ${(worst.maxStep / perSentence).toFixed(2)} forwarded sentences (${perSentence} units each, bench/results.json); the 128-byte FIFO holds ${(FIFO / 82).toFixed(2)} sentences of 82 bytes`,
+    );
+  console.log(
+    `\nlongest single step: ${worst.maxStep} units (${worst.request}) ~ ${esp32Ms(worst.maxStep).toFixed(2)} ms on an ESP32 at ${ESP32_SLOWDOWN.central}x (range ${esp32Ms((worst.maxStep * ESP32_SLOWDOWN.low) / ESP32_SLOWDOWN.central).toFixed(2)}-${esp32Ms((worst.maxStep * ESP32_SLOWDOWN.high) / ESP32_SLOWDOWN.central).toFixed(2)} ms); ` +
+      `the terminal UART FIFO fills in ${fifoMs} ms at 115200 baud (bench/results.json)`,
+  );
+  console.log(
+    `heap held after the requests (1 session, settings changed): ${heap1.chunkBytes - heap0.chunkBytes} chunk bytes, ${heap1.slotBytes - heap0.slotBytes} slot bytes`,
+  );
   console.log(`live heap above the start while GET /api/config is being written: ${during} bytes (chunks + slots)`);
-  console.log(`host ns per compute unit ${nsPerUnit}; password check: ${PASSWORD.length}-char password, 4096 iterations in steps of 16 (C SHA-256 not metered: 4 SHA-256 blocks per iteration)`);
+  console.log(
+    `host ns per compute unit ${nsPerUnit}; password check: ${PASSWORD.length}-char password, 4096 iterations in steps of 16 (C SHA-256 not metered: 4 SHA-256 blocks per iteration)`,
+  );
 }
 
 main().catch((e) => {

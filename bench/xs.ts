@@ -3,14 +3,23 @@
 // the gateway's own heap, and a calibration of the compute meter against wall time
 // on this host, from which the ESP32 load follows under a stated speed ratio.
 
+import { spawnSync } from "node:child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { spawnSync } from "node:child_process";
-import { XsWorker, bundle, measureGatewayOnXs, type XsFigures } from "../hosttest/xs/xs-harness";
-import { SIZING, corpusChunks, recommendCreation } from "../hosttest/xs/xs-figures";
-import { XSH_DIR, computeOnXsh, epochStream, runCommandsOnXsh, runRealtimeOnXsh, xshBinary } from "../hosttest/xs/xsh";
 import * as speed from "../hosttest/xs/esp32-speed";
-import { EPOCH_MS, FEED_CHUNK, REPO_ROOT, benchGateway, feedAll, forwardedSentences, loadCorpus, round } from "./common";
+import { corpusChunks, recommendCreation, SIZING } from "../hosttest/xs/xs-figures";
+import { bundle, measureGatewayOnXs, type XsFigures, XsWorker } from "../hosttest/xs/xs-harness";
+import { computeOnXsh, epochStream, runCommandsOnXsh, runRealtimeOnXsh, XSH_DIR, xshBinary } from "../hosttest/xs/xsh";
+import {
+  benchGateway,
+  EPOCH_MS,
+  FEED_CHUNK,
+  feedAll,
+  forwardedSentences,
+  loadCorpus,
+  REPO_ROOT,
+  round,
+} from "./common";
 
 /**
  * ASSUMPTION (not measured: there is no board on this machine). XS bytecode runs this
@@ -31,7 +40,9 @@ export const FIFO_BYTES = 128;
  * calibration. Inputs arrive as commands: [0][u32 size] starts a new input, [1][bytes...] appends.
  */
 function calibrationScript(): string {
-  return bundle(["src/core/gateway", "src/core/config"], `
+  return bundle(
+    ["src/core/gateway", "src/core/config"],
+    `
   const { Gateway } = require("src/core/gateway");
   const { makeConfig } = require("src/core/config");
   const inputs = [];
@@ -58,7 +69,8 @@ function calibrationScript(): string {
       for (let p = 0; p < passes; p++)
         for (let i = 0; i < input.length; i += ${FEED_CHUNK}) gw.feed(input, i, i + ${FEED_CHUNK} < input.length ? i + ${FEED_CHUNK} : input.length);
     },
-  };`);
+  };`,
+  );
 }
 
 async function sendInput(w: XsWorker, bytes: Uint8Array): Promise<void> {
@@ -80,7 +92,9 @@ async function sendInput(w: XsWorker, bytes: Uint8Array): Promise<void> {
  * single pure-JavaScript pass over the bytes costs on XS.
  */
 function breakdownScript(): string {
-  return bundle(["src/core/framer", "src/core/encoder", "src/core/router", "src/nmea/checksum"], `
+  return bundle(
+    ["src/core/framer", "src/core/encoder", "src/core/router", "src/nmea/checksum"],
+    `
   const { SentenceFramer } = require("src/core/framer");
   const { Iec450Encoder } = require("src/core/encoder");
   const { Router } = require("src/core/router");
@@ -105,7 +119,8 @@ function breakdownScript(): string {
     router() { for (let i = 0; i < sentences.length; i++) count += router.route(sentences[i], sentences[i].length); },
     xorEverySentence() { for (let i = 0; i < sentences.length; i++) count += xorRange(sentences[i], 1, sentences[i].length - 3); },
     encoder() { for (let i = 0; i < sentences.length; i++) encoder.encode(sentences[i], sentences[i].length); },
-  };`);
+  };`,
+  );
 }
 
 export async function breakdown(clean: Uint8Array, sentences: number): Promise<Record<string, number>> {
@@ -143,7 +158,12 @@ export interface XsBench {
   creation: Record<string, unknown>;
 }
 
-interface CalInput { name: string; bytes: Uint8Array; sentences: number; passes: number }
+interface CalInput {
+  name: string;
+  bytes: Uint8Array;
+  sentences: number;
+  passes: number;
+}
 
 /**
  * Compute units against wall time on this host: the core alone over an input, in one
@@ -159,7 +179,8 @@ async function calibrate(inputs: CalInput[]): Promise<Record<string, unknown>> {
     const out: Record<string, unknown> = { emptyEvaluateMs: round(emptyMs, 3) };
     for (const [k, inp] of inputs.entries()) {
       await w.evaluate(`bench.run(${k}, 1)`); // warm-up (first-use allocations)
-      const ns: number[] = [], compute: number[] = [];
+      const ns: number[] = [],
+        compute: number[] = [];
       for (let r = 0; r < 5; r++) {
         const t0 = performance.now();
         const m = await w.evaluate(`bench.run(${k}, ${inp.passes})`);
@@ -170,11 +191,15 @@ async function calibrate(inputs: CalInput[]): Promise<Record<string, unknown>> {
       compute.sort((a, b) => a - b);
       const sentences = inp.sentences * inp.passes;
       out[inp.name] = {
-        bytesPerPass: inp.bytes.length, sentencesPerPass: inp.sentences, passes: inp.passes,
+        bytesPerPass: inp.bytes.length,
+        sentencesPerPass: inp.sentences,
+        passes: inp.passes,
         computePerSentence: round(compute[2] / sentences, 1),
         computePerByte: round(compute[2] / (inp.bytes.length * inp.passes), 2),
-        hostNsPerComputeUnit: round(ns[2], 4), hostNsPerComputeUnitMin: round(ns[0], 4), hostNsPerComputeUnitMax: round(ns[4], 4),
-        hostMicrosecondsPerSentence: round((compute[2] / sentences) * ns[2] / 1000, 3),
+        hostNsPerComputeUnit: round(ns[2], 4),
+        hostNsPerComputeUnitMin: round(ns[0], 4),
+        hostNsPerComputeUnitMax: round(ns[4], 4),
+        hostMicrosecondsPerSentence: round(((compute[2] / sentences) * ns[2]) / 1000, 3),
       };
     }
     return out;
@@ -219,25 +244,43 @@ function nativeInstructions(chunks: Uint8Array[]): { perSentence: number | null;
   const part = chunks.slice(0, Math.ceil(chunks.length / 8));
   const out = path.join(XSH_DIR, `callgrind-${process.pid}.out`);
   const run = (wrap: string[]) => runCommandsOnXsh(part, { native: true, capture: false, wrap });
-  const r = run(["valgrind", "--tool=callgrind", "--collect-atstart=no", "--toggle-collect=xs_bd450_*", `--callgrind-out-file=${out}`]);
+  const r = run([
+    "valgrind",
+    "--tool=callgrind",
+    "--collect-atstart=no",
+    "--toggle-collect=xs_bd450_*",
+    `--callgrind-out-file=${out}`,
+  ]);
   const text = fs.readFileSync(out, "utf8");
   fs.rmSync(out, { force: true });
   const m = /^(?:summary|totals):\s*(\d+)/m.exec(text);
-  const forwarded = ((b: Uint8Array) => ((b[0] << 24) | (b[1] << 16) | (b[2] << 8) | b[3]) >>> 0)(r.replies[r.kinds.lastIndexOf("feed")]);
+  const forwarded = ((b: Uint8Array) => ((b[0] << 24) | (b[1] << 16) | (b[2] << 8) | b[3]) >>> 0)(
+    r.replies[r.kinds.lastIndexOf("feed")],
+  );
   if (!m || !forwarded) return { perSentence: null, note: "callgrind output not understood" };
-  return { perSentence: Number(m[1]) / forwarded, note: `callgrind Ir inside xs_bd450_* (argument checks included) over the first ${part.length} of ${chunks.length} corpus chunks, ${forwarded} sentences` };
+  return {
+    perSentence: Number(m[1]) / forwarded,
+    note: `callgrind Ir inside xs_bd450_* (argument checks included) over the first ${part.length} of ${chunks.length} corpus chunks, ${forwarded} sentences`,
+  };
 }
 
 /** Longest stall with no byte lost, by bisection over the real-time model (stall at the start of an epoch's burst). */
 function stallTolerance(capacity: number, baud: number, unitsPerSecond: number): number {
   const epochs = epochStream(24);
-  const lost = (ms: number) => runRealtimeOnXsh(epochs, { unitsPerSecond, capacity, epochMs: 1000, stalls: ms > 0 ? [{ atMs: 4000, ms }] : [] }, { native: true, baud }).result.lostBytes > 0;
+  const lost = (ms: number) =>
+    runRealtimeOnXsh(
+      epochs,
+      { unitsPerSecond, capacity, epochMs: 1000, stalls: ms > 0 ? [{ atMs: 4000, ms }] : [] },
+      { native: true, baud },
+    ).result.lostBytes > 0;
   if (lost(0)) return 0;
-  let lo = 0, hi = 19000;
+  let lo = 0,
+    hi = 19000;
   if (!lost(hi)) return hi;
   while (hi - lo > 2) {
     const mid = (lo + hi) / 2;
-    if (lost(mid)) hi = mid; else lo = mid;
+    if (lost(mid)) hi = mid;
+    else lo = mid;
   }
   return Math.floor(lo);
 }
@@ -295,16 +338,21 @@ function creation(figures: XsFigures): Record<string, unknown> {
   const rec = recommendCreation(figures);
   const manifest = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "manifest.json"), "utf8")).creation ?? {};
   return {
-    recommended: rec, sizing: SIZING,
+    recommended: rec,
+    sizing: SIZING,
     manifest: { heapSlots: manifest.heap?.initial ?? null, chunkBytes: manifest.chunk?.initial ?? null },
-    liveGatewayOwn: figures.gatewayOwn, liveModulesOwn: figures.modulesOwn, liveMachine: figures.live,
+    liveGatewayOwn: figures.gatewayOwn,
+    liveModulesOwn: figures.modulesOwn,
+    liveMachine: figures.live,
   };
 }
 
 export async function runXsBench(log: (s: string) => void): Promise<XsBench> {
   const { bytes } = loadCorpus();
   const clean = cleanStream(bytes);
-  log("  XS: harness figures, firmware wiring (gateway + Beidou decoders + device state + console, behind the ESP32-like UART FIFO)");
+  log(
+    "  XS: harness figures, firmware wiring (gateway + Beidou decoders + device state + console, behind the ESP32-like UART FIFO)",
+  );
   const figures = await measureGatewayOnXs(corpusChunks());
   const f = figures as unknown as Record<string, any>;
   log("  XS: harness figures, gateway core only");
@@ -351,12 +399,18 @@ export async function runXsBench(log: (s: string) => void): Promise<XsBench> {
   // rate on this workload over the slowdown) plus the native helpers' instructions.
   const hostUps = nat ? nat.hostUnitsPerSecond : speed.HOST_UNITS_PER_SECOND;
   const nativeUs = (slow: number) => {
-    const ips = slow === ESP32_SLOWDOWN.low ? speed.ESP32_NATIVE_INSTRUCTIONS_PER_SECOND.fast : slow === ESP32_SLOWDOWN.high ? speed.ESP32_NATIVE_INSTRUCTIONS_PER_SECOND.slow : speed.ESP32_NATIVE_INSTRUCTIONS_PER_SECOND.central;
+    const ips =
+      slow === ESP32_SLOWDOWN.low
+        ? speed.ESP32_NATIVE_INSTRUCTIONS_PER_SECOND.fast
+        : slow === ESP32_SLOWDOWN.high
+          ? speed.ESP32_NATIVE_INSTRUCTIONS_PER_SECOND.slow
+          : speed.ESP32_NATIVE_INSTRUCTIONS_PER_SECOND.central;
     return nat && nat.nativeInstructionsPerSentence !== null ? (nat.nativeInstructionsPerSentence / ips) * 1e6 : 0;
   };
   const perCase = (slow: number) => {
     const jsUs = (computePerSentence / (hostUps / slow)) * 1e6;
-    const worst = jsUs + nativeUs(slow), typical = hostUsClean * slow;
+    const worst = jsUs + nativeUs(slow),
+      typical = hostUsClean * slow;
     return {
       slowdown: slow,
       microsecondsPerSentence: round(worst, 1),
@@ -389,14 +443,17 @@ export async function runXsBench(log: (s: string) => void): Promise<XsBench> {
     chunkBytesPerSentence: f.chunkBytesPerSentence,
     peakHeapBytes,
     harness: figures,
-    coreOnly: coreError !== undefined ? { error: coreError } : {
-      computePerSentence: round(core.computePerSentence, 1),
-      slotsPerSentence: round(core.slotsPerSentence, 3),
-      chunkBytesPerSentence: core.chunkBytesPerSentence === null ? null : round(core.chunkBytesPerSentence, 1),
-      bytesPerSentenceEsp32: core.bytesPerSentenceEsp32 === null ? null : round(core.bytesPerSentenceEsp32, 1),
-      gatewayOwnHeapBytesEsp32: core.gatewayOwn ? core.gatewayOwn.slots * 16 + core.gatewayOwn.chunkBytes : null,
-      notes: core.notes,
-    },
+    coreOnly:
+      coreError !== undefined
+        ? { error: coreError }
+        : {
+            computePerSentence: round(core.computePerSentence, 1),
+            slotsPerSentence: round(core.slotsPerSentence, 3),
+            chunkBytesPerSentence: core.chunkBytesPerSentence === null ? null : round(core.chunkBytesPerSentence, 1),
+            bytesPerSentenceEsp32: core.bytesPerSentenceEsp32 === null ? null : round(core.bytesPerSentenceEsp32, 1),
+            gatewayOwnHeapBytesEsp32: core.gatewayOwn ? core.gatewayOwn.slots * 16 + core.gatewayOwn.chunkBytes : null,
+            notes: core.notes,
+          },
     calibration: cal,
     breakdown: parts,
     esp32,

@@ -5,7 +5,13 @@ const path = require("path");
 const fs = require("fs");
 const main = path.join(__dirname, "..", "dist", "src", "cli", "main.js");
 if (!fs.existsSync(main)) {
-  process.stderr.write("bd450: not built yet; run `npm run build` (or `npm install`) in " + path.dirname(__dirname) + "\n");
+  process.stderr.write(
+    "bd450: not built yet; run `npm run build` (or `npm install`) in " + path.dirname(__dirname) + "\n",
+  );
   process.exit(2);
 }
-require(main).main(process.argv.slice(2)).then((code) => { process.exitCode = code; });
+require(main)
+  .main(process.argv.slice(2))
+  .then((code) => {
+    process.exitCode = code;
+  });

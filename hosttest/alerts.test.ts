@@ -1,26 +1,39 @@
 // BAM alert source (ALF/ALC/ARC/HBT, ACN handling) and the RFC 5424 formatter.
 
 import * as assert from "node:assert/strict";
-import { asciiBytes, latin1, xorRange } from "../src/nmea/checksum";
 import { AlertManager, GATEWAY_ALERTS, utcTime } from "../src/core/alerts";
-import { formatSyslog, rfc3339, syslogBytes, utf8 } from "../src/core/syslog";
 import { Iec450Receiver } from "../src/core/receiver";
+import { formatSyslog, rfc3339, syslogBytes, utf8 } from "../src/core/syslog";
+import { asciiBytes, latin1, xorRange } from "../src/nmea/checksum";
 
 class FakeClock {
   wall = Date.UTC(2026, 10, 25, 13, 5, 7, 250);
   mono = 1000;
-  now() { return this.wall; }
-  monotonic() { return this.mono; }
-  advance(ms: number) { this.wall += ms; this.mono += ms; }
+  now() {
+    return this.wall;
+  }
+  monotonic() {
+    return this.mono;
+  }
+  advance(ms: number) {
+    this.wall += ms;
+    this.mono += ms;
+  }
 }
 
-interface Sent { text: string; destination?: string }
+interface Sent {
+  text: string;
+  destination?: string;
+}
 
 function setup(extra: Partial<ConstructorParameters<typeof AlertManager>[0]> = {}) {
   const clock = new FakeClock();
   const sent: Sent[] = [];
   const am = new AlertManager({
-    clock, talker: "BD", manufacturer: "XBD", ownSfi: "BD0001",
+    clock,
+    talker: "BD",
+    manufacturer: "XBD",
+    ownSfi: "BD0001",
     send: (b, n, destination) => sent.push({ text: latin1(b, 0, n), destination }),
     ...extra,
   });
@@ -29,7 +42,11 @@ function setup(extra: Partial<ConstructorParameters<typeof AlertManager>[0]> = {
 
 function checksumOk(s: string): boolean {
   const star = s.lastIndexOf("*");
-  return star > 0 && xorRange(asciiBytes(s), 1, star) === parseInt(s.slice(star + 1), 16) && /^[0-9A-F]{2}$/.test(s.slice(star + 1));
+  return (
+    star > 0 &&
+    xorRange(asciiBytes(s), 1, star) === parseInt(s.slice(star + 1), 16) &&
+    /^[0-9A-F]{2}$/.test(s.slice(star + 1))
+  );
 }
 
 function fields(s: string): string[] {
@@ -50,7 +67,22 @@ describe("BAM alerts", () => {
     const s = sent[0].text;
     assert.ok(checksumOk(s), s);
     assert.ok(s.length + 2 <= 82);
-    assert.deepEqual(fields(s), ["$BDALF", "1", "1", "0", "130507.25", "B", "W", "V", "XBD", "10001", "1", "1", "0", "BDS TERMINAL SILENT"]);
+    assert.deepEqual(fields(s), [
+      "$BDALF",
+      "1",
+      "1",
+      "0",
+      "130507.25",
+      "B",
+      "W",
+      "V",
+      "XBD",
+      "10001",
+      "1",
+      "1",
+      "0",
+      "BDS TERMINAL SILENT",
+    ]);
     assert.equal(am.raise("terminalSilent"), false, "raising an active alert is a no-op");
     assert.equal(sent.length, 1);
   });
@@ -66,9 +98,20 @@ describe("BAM alerts", () => {
     assert.equal(am.state("noFix"), "N");
     assert.equal(am.isActive("noFix"), false);
     const f = sent.map((x) => fields(x.text));
-    assert.deepEqual(f.map((x) => x[7]), ["V", "S", "A", "N"]);
-    assert.deepEqual(f.map((x) => x[11]), ["1", "2", "3", "4"], "revision counter");
-    assert.deepEqual(f.map((x) => x[3]), ["0", "1", "2", "3"], "sequential message id");
+    assert.deepEqual(
+      f.map((x) => x[7]),
+      ["V", "S", "A", "N"],
+    );
+    assert.deepEqual(
+      f.map((x) => x[11]),
+      ["1", "2", "3", "4"],
+      "revision counter",
+    );
+    assert.deepEqual(
+      f.map((x) => x[3]),
+      ["0", "1", "2", "3"],
+      "sequential message id",
+    );
     assert.equal(am.silence("noFix"), "alert not active");
   });
 
@@ -93,10 +136,19 @@ describe("BAM alerts", () => {
 
   it("sequence id wraps 9 -> 0; revision wraps 99 -> 1", () => {
     const { sent, am } = setup();
-    for (let i = 0; i < 60; i++) { am.raise("noFix"); am.clear("noFix"); }
+    for (let i = 0; i < 60; i++) {
+      am.raise("noFix");
+      am.clear("noFix");
+    }
     const f = sent.map((x) => fields(x.text));
-    assert.deepEqual(f.slice(8, 12).map((x) => x[3]), ["8", "9", "0", "1"]);
-    assert.deepEqual(f.slice(97, 101).map((x) => x[11]), ["98", "99", "1", "2"]);
+    assert.deepEqual(
+      f.slice(8, 12).map((x) => x[3]),
+      ["8", "9", "0", "1"],
+    );
+    assert.deepEqual(
+      f.slice(97, 101).map((x) => x[11]),
+      ["98", "99", "1", "2"],
+    );
   });
 
   it("HBT: first one interval after start (or at once with hbtAtStart), then every interval; status A/V; sequence 0-9", () => {
@@ -115,9 +167,15 @@ describe("BAM alerts", () => {
     clock.advance(1);
     am.heartbeatStatus = "V";
     am.tick();
-    assert.deepEqual(sent.map((s) => s.text.slice(0, s.text.indexOf("*"))), ["$BDHBT,5,A,0", "$BDHBT,5,V,1"]);
+    assert.deepEqual(
+      sent.map((s) => s.text.slice(0, s.text.indexOf("*"))),
+      ["$BDHBT,5,A,0", "$BDHBT,5,V,1"],
+    );
     assert.ok(sent.every((s) => checksumOk(s.text)));
-    for (let i = 0; i < 10; i++) { clock.advance(5000); am.tick(); }
+    for (let i = 0; i < 10; i++) {
+      clock.advance(5000);
+      am.tick();
+    }
     assert.equal(fields(sent[sent.length - 1].text)[3], "1", "11th heartbeat after the first wraps to 1");
     const none = setup({ hbtInterval: 0 });
     none.am.tick();
@@ -144,7 +202,10 @@ describe("BAM alerts", () => {
       for (let i = 0; i < n; i++) e.push(f.slice(5 + 4 * i, 9 + 4 * i).join(","));
       return e;
     });
-    assert.deepEqual(all, GATEWAY_ALERTS.map((d) => `XBD,${d.id},1,1`));
+    assert.deepEqual(
+      all,
+      GATEWAY_ALERTS.map((d) => `XBD,${d.id},1,1`),
+    );
     sent.length = 0;
     clock.advance(29000);
     am.tick();
@@ -164,7 +225,10 @@ describe("BAM alerts", () => {
     assert.equal(am.handleAcn(acn("Q", "10003"), "BD0001", "CA0001"), "accepted");
     assert.equal(am.handleAcn(acn("A", "10003"), "BD0001", "CA0001"), "accepted");
     assert.equal(am.state("cardAbsent"), "A");
-    assert.deepEqual(sent.map((s) => fields(s.text)[7]), ["S", "S", "A"]);
+    assert.deepEqual(
+      sent.map((s) => fields(s.text)[7]),
+      ["S", "S", "A"],
+    );
     assert.equal(am.counters.acnAccepted, 3);
     assert.equal(am.counters.arc, 0);
   });
@@ -193,7 +257,10 @@ describe("BAM alerts", () => {
     assert.equal(sent.length, 4);
     for (const s of sent) assert.ok(checksumOk(s.text) && s.text.startsWith("$BDARC,"), s.text);
     assert.deepEqual(fields(sent[3].text), ["$BDARC", "130507.25", "XBD", "10002", "1", "S"]);
-    assert.deepEqual(sent.map((s) => s.destination), ["CA0001", "CA0001", "CA0001", "CA0002"]);
+    assert.deepEqual(
+      sent.map((s) => s.destination),
+      ["CA0001", "CA0001", "CA0001", "CA0002"],
+    );
     assert.equal(am.counters.acnRefused, 4);
   });
 
@@ -206,8 +273,14 @@ describe("BAM alerts", () => {
   });
 
   it("definitions are validated: text too long, reserved characters, bad mnemonic", () => {
-    assert.throws(() => setup({ definitions: [{ key: "x", id: 10100, priority: "W", category: "B", text: "X".repeat(40) }] }), /shorten the text/);
-    assert.throws(() => setup({ definitions: [{ key: "x", id: 10100, priority: "W", category: "B", text: "A,B" }] }), /reserved/);
+    assert.throws(
+      () => setup({ definitions: [{ key: "x", id: 10100, priority: "W", category: "B", text: "X".repeat(40) }] }),
+      /shorten the text/,
+    );
+    assert.throws(
+      () => setup({ definitions: [{ key: "x", id: 10100, priority: "W", category: "B", text: "A,B" }] }),
+      /reserved/,
+    );
     assert.throws(() => setup({ manufacturer: "xb" }), /manufacturer/);
     assert.throws(() => setup().am.raise("nope"), /unknown alert/);
   });
@@ -236,16 +309,27 @@ describe("RFC 5424 syslog formatter", () => {
 
   it("header, structured data escaping, message", () => {
     const s = formatSyslog({
-      time: t, severity: "warning", hostname: "bd450-gw", appName: "bd450", procId: "42", msgId: "net.discard",
+      time: t,
+      severity: "warning",
+      hostname: "bd450-gw",
+      appName: "bd450",
+      procId: "42",
+      msgId: "net.discard",
       structuredData: { "counters@32473": { reason: 'tag"check]sum\\', count: "3" } },
       message: "discarded datagram from 172.16.1.9",
     });
-    assert.equal(s, '<132>1 2026-11-25T13:05:07.009Z bd450-gw bd450 42 net.discard [counters@32473 reason="tag\\"check\\]sum\\\\" count="3"] discarded datagram from 172.16.1.9');
+    assert.equal(
+      s,
+      '<132>1 2026-11-25T13:05:07.009Z bd450-gw bd450 42 net.discard [counters@32473 reason="tag\\"check\\]sum\\\\" count="3"] discarded datagram from 172.16.1.9',
+    );
   });
 
   it("NILVALUEs, facility, severity numbers, bad header characters replaced", () => {
     assert.equal(formatSyslog({ time: t, severity: 0, facility: 1 }), "<8>1 2026-11-25T13:05:07.009Z - - - - -");
-    assert.equal(formatSyslog({ time: t, severity: "debug", hostname: "a b" }), "<135>1 2026-11-25T13:05:07.009Z a_b - - - -");
+    assert.equal(
+      formatSyslog({ time: t, severity: "debug", hostname: "a b" }),
+      "<135>1 2026-11-25T13:05:07.009Z a_b - - - -",
+    );
     assert.throws(() => formatSyslog({ time: t, severity: 8 }), RangeError);
     assert.throws(() => formatSyslog({ time: t, severity: "info", structuredData: { "bad id": {} } }), RangeError);
     assert.equal(rfc3339(0), "1970-01-01T00:00:00.000Z");

@@ -12,13 +12,17 @@ import { REPO_ROOT } from "./lib/paths";
 /** Lowest first: each may import itself and those before it. */
 const LAYERS = ["src/nmea", "src/core", "src/beidou", "src/console", "src/web", "src/app"];
 const PORTABLE = LAYERS;
-const FORBIDDEN_GLOBALS = /\b(Buffer|process|require|setTimeout|setInterval|setImmediate|TextDecoder|TextEncoder|__dirname)\b/;
+const FORBIDDEN_GLOBALS =
+  /\b(Buffer|process|require|setTimeout|setInterval|setImmediate|TextDecoder|TextEncoder|__dirname)\b/;
 
 function files(dir: string): string[] {
   const abs = path.join(REPO_ROOT, dir);
   if (!fs.existsSync(abs)) return [];
-  return fs.readdirSync(abs, { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? files(path.join(dir, e.name)) : e.name.endsWith(".ts") ? [path.join(dir, e.name)] : []);
+  return fs
+    .readdirSync(abs, { withFileTypes: true })
+    .flatMap((e) =>
+      e.isDirectory() ? files(path.join(dir, e.name)) : e.name.endsWith(".ts") ? [path.join(dir, e.name)] : [],
+    );
 }
 
 /** Source without comments and string literals, so prose cannot trip the check. */
@@ -37,14 +41,19 @@ describe("architecture: portable core", () => {
   for (const f of all) {
     it(`${f} imports only portable modules and uses no host globals`, () => {
       const text = fs.readFileSync(path.join(REPO_ROOT, f), "utf8");
-      for (const m of text.matchAll(/(?:import|export)[^;]*?from\s+["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)|require\(\s*["']([^"']+)["']\s*\)/g)) {
+      for (const m of text.matchAll(
+        /(?:import|export)[^;]*?from\s+["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)|require\(\s*["']([^"']+)["']\s*\)/g,
+      )) {
         const spec = m[1] ?? m[2] ?? m[3];
         assert.ok(spec.startsWith("."), `${f} imports "${spec}" (only relative portable modules allowed)`);
         const target = path.normalize(path.join(path.dirname(f), spec));
         const to = LAYERS.findIndex((p) => target.startsWith(p + path.sep));
         assert.ok(to >= 0, `${f} imports ${target}, outside the portable code`);
         const from = LAYERS.findIndex((p) => f.startsWith(p + path.sep));
-        assert.ok(to <= from, `${f} (${LAYERS[from]}) imports ${target} (${LAYERS[to]}): layers point the other way (${LAYERS.join(" <- ")})`);
+        assert.ok(
+          to <= from,
+          `${f} (${LAYERS[from]}) imports ${target} (${LAYERS[to]}): layers point the other way (${LAYERS.join(" <- ")})`,
+        );
       }
       const body = code(text).replace(/\bimport\s+type\b[^;]*;/g, "");
       const hit = FORBIDDEN_GLOBALS.exec(body);

@@ -35,9 +35,14 @@ describe("src/beidou is portable core", () => {
   });
 
   it("uses no Node or host-only globals", () => {
-    const banned = /\b(Buffer|process|require|TextDecoder|TextEncoder|setTimeout|setInterval|clearTimeout|console|structuredClone|performance)\b/;
+    const banned =
+      /\b(Buffer|process|require|TextDecoder|TextEncoder|setTimeout|setInterval|clearTimeout|console|structuredClone|performance)\b/;
     for (const f of files) {
-      const code = fs.readFileSync(f, "utf8").replace(/\/\/.*$/gm, "").replace(/\/\*[\s\S]*?\*\//g, "").replace(/"(?:[^"\\]|\\.)*"|`(?:[^`\\]|\\.)*`/g, '""');
+      const code = fs
+        .readFileSync(f, "utf8")
+        .replace(/\/\/.*$/gm, "")
+        .replace(/\/\*[\s\S]*?\*\//g, "")
+        .replace(/"(?:[^"\\]|\\.)*"|`(?:[^`\\]|\\.)*`/g, '""');
       const m = banned.exec(code);
       assert.equal(m, null, `${path.relative(repoRoot, f)} uses ${m?.[0]}`);
     }

@@ -4,11 +4,11 @@
 
 import * as assert from "node:assert/strict";
 import fc from "fast-check";
-import { SentenceFramer } from "../src/core/framer";
 import { SentenceDecoder, sentenceJson } from "../src/beidou/decoder";
-import { DECODER_TABLE } from "../src/beidou/table";
-import { FrameDecoder, FRAME_TABLE, encodeFrame } from "../src/beidou/rdss40";
+import { encodeFrame, FRAME_TABLE, FrameDecoder } from "../src/beidou/rdss40";
 import { DeviceState } from "../src/beidou/state";
+import { DECODER_TABLE } from "../src/beidou/table";
+import { SentenceFramer } from "../src/core/framer";
 import { decodeGb2312 } from "../src/platform/node/gb2312";
 
 function checksummed(body: number[]): Uint8Array {
@@ -28,17 +28,27 @@ describe("beidou robustness", () => {
   it("arbitrary fields under every formatter: no throw, JSON serialisable, state updated safely", () => {
     const dec = new SentenceDecoder();
     const state = new DeviceState({ decodeText: decodeGb2312, events: { add: () => undefined } });
-    let errors = 0, decoded = 0;
-    fc.assert(fc.property(fc.constantFrom(...talkers), fc.constantFrom(...formatters), fc.array(field, { maxLength: 30 }), (t, f, fields) => {
-      const body = Array.from(t + f + (fields.length ? "," + fields.join(",") : ""), (c) => c.charCodeAt(0) & 0xff);
-      const s = checksummed(body);
-      const d = dec.decode(s, s.length);
-      if (d.error) errors++; else decoded++;
-      JSON.stringify(sentenceJson(d, { decodeText: decodeGb2312 }));
-      state.onSentence(d, 1000);
-      state.tick(2000);
-      JSON.stringify(state.snapshot(3000));
-    }), { numRuns: 5000 });
+    let errors = 0,
+      decoded = 0;
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...talkers),
+        fc.constantFrom(...formatters),
+        fc.array(field, { maxLength: 30 }),
+        (t, f, fields) => {
+          const body = Array.from(t + f + (fields.length ? "," + fields.join(",") : ""), (c) => c.charCodeAt(0) & 0xff);
+          const s = checksummed(body);
+          const d = dec.decode(s, s.length);
+          if (d.error) errors++;
+          else decoded++;
+          JSON.stringify(sentenceJson(d, { decodeText: decodeGb2312 }));
+          state.onSentence(d, 1000);
+          state.tick(2000);
+          JSON.stringify(state.snapshot(3000));
+        },
+      ),
+      { numRuns: 5000 },
+    );
     assert.ok(errors > 0 && decoded > 0, `errors ${errors}, decoded ${decoded}`);
   });
 
@@ -47,20 +57,40 @@ describe("beidou robustness", () => {
     const sd = new SentenceDecoder();
     const out = new Uint8Array(512);
     let converted = 0;
-    fc.assert(fc.property(fc.constantFrom(...FRAME_TABLE.map((k) => k.name)), fc.integer({ min: 0, max: 0xffffff }), fc.oneof(fc.uint8Array({ maxLength: 60 }), fc.uint8Array({ maxLength: 40, max: 4 }), fc.uint8Array({ maxLength: 40, max: 70 }), fc.uint8Array({ minLength: 11, maxLength: 14, max: 5 }).map((a) => { a[0] = 0; return a; })), (cmd, user, payload) => {
-      const frame = encodeFrame(cmd, user, payload);
-      fd.decode(frame, frame.length);
-      JSON.stringify(fd.json(frame, frame.length, { decodeText: decodeGb2312 }));
-      const n = fd.toText(out);
-      if (n === 0) return;
-      converted++;
-      const units: string[] = [];
-      const framer = new SentenceFramer({ onSentence: () => units.push("s"), onReject: (r) => units.push(r), onFrame: () => units.push("f") });
-      framer.feed(new Uint8Array([...out.subarray(0, n), 13, 10]));
-      assert.deepEqual(units, ["s"], Buffer.from(out.subarray(0, n)).toString("latin1"));
-      const d = sd.decode(out, n);
-      assert.equal(d.error, null, `${d.error}: ${Buffer.from(out.subarray(0, n)).toString("latin1")}`);
-    }), { numRuns: 5000 });
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...FRAME_TABLE.map((k) => k.name)),
+        fc.integer({ min: 0, max: 0xffffff }),
+        fc.oneof(
+          fc.uint8Array({ maxLength: 60 }),
+          fc.uint8Array({ maxLength: 40, max: 4 }),
+          fc.uint8Array({ maxLength: 40, max: 70 }),
+          fc.uint8Array({ minLength: 11, maxLength: 14, max: 5 }).map((a) => {
+            a[0] = 0;
+            return a;
+          }),
+        ),
+        (cmd, user, payload) => {
+          const frame = encodeFrame(cmd, user, payload);
+          fd.decode(frame, frame.length);
+          JSON.stringify(fd.json(frame, frame.length, { decodeText: decodeGb2312 }));
+          const n = fd.toText(out);
+          if (n === 0) return;
+          converted++;
+          const units: string[] = [];
+          const framer = new SentenceFramer({
+            onSentence: () => units.push("s"),
+            onReject: (r) => units.push(r),
+            onFrame: () => units.push("f"),
+          });
+          framer.feed(new Uint8Array([...out.subarray(0, n), 13, 10]));
+          assert.deepEqual(units, ["s"], Buffer.from(out.subarray(0, n)).toString("latin1"));
+          const d = sd.decode(out, n);
+          assert.equal(d.error, null, `${d.error}: ${Buffer.from(out.subarray(0, n)).toString("latin1")}`);
+        },
+      ),
+      { numRuns: 5000 },
+    );
     assert.ok(converted > 500, `converted ${converted}`);
   });
 });

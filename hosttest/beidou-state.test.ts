@@ -2,9 +2,9 @@
 // convertFrame hooks) exactly as the gateway calls them.
 
 import * as assert from "node:assert/strict";
-import { SentenceFramer } from "../src/core/framer";
+import { encodeFKXX, encodeGLZK, encodeICXX, encodeTXXX } from "../src/beidou/rdss40";
 import { BeidouWiring } from "../src/beidou/wiring";
-import { encodeICXX, encodeTXXX, encodeFKXX, encodeGLZK } from "../src/beidou/rdss40";
+import { SentenceFramer } from "../src/core/framer";
 import { decodeGb2312 } from "../src/platform/node/gb2312";
 
 function cs(body: string): string {
@@ -22,28 +22,61 @@ function harness() {
   const converted: string[] = [];
   const framer = new SentenceFramer({
     onSentence: (b, n) => w.onUnit("sentence", b, n),
-    onFrame: (b, n) => { w.onUnit("frame", b, n); const t = w.convertFrame(b, n, out); if (t) converted.push(Buffer.from(out.subarray(0, t)).toString("latin1")); },
+    onFrame: (b, n) => {
+      w.onUnit("frame", b, n);
+      const t = w.convertFrame(b, n, out);
+      if (t) converted.push(Buffer.from(out.subarray(0, t)).toString("latin1"));
+    },
     onReject: (r, b, n) => w.onUnit("reject", b, n, r),
   });
-  const feed = (x: string | Uint8Array) => framer.feed(typeof x === "string" ? new Uint8Array(Buffer.from(x.split("\n").map((l) => l + "\r\n").join(""), "latin1")) : x);
-  return { w, s: w.state, events, feed, converted, advance: (ms: number) => { now += ms; }, now: () => now, codes: () => events.map((e) => e.code) };
+  const feed = (x: string | Uint8Array) =>
+    framer.feed(
+      typeof x === "string"
+        ? new Uint8Array(
+            Buffer.from(
+              x
+                .split("\n")
+                .map((l) => l + "\r\n")
+                .join(""),
+              "latin1",
+            ),
+          )
+        : x,
+    );
+  return {
+    w,
+    s: w.state,
+    events,
+    feed,
+    converted,
+    advance: (ms: number) => {
+      now += ms;
+    },
+    now: () => now,
+    codes: () => events.map((e) => e.code),
+  };
 }
 
 describe("beidou device state", () => {
   it("keeps the last RNSS fix with satellites per system", () => {
     const h = harness();
-    h.feed([
-      "$GNGGA,052345.77,4210.472433,N,02445.362882,E,1,12,0.7,171.9,M,36.9,M,,*71",
-      "$GNRMC,052345.77,A,4210.472433,N,02445.362882,E,0.0,,130422,3.2,E,A,V*7D",
-      "$GNVTG,66.3,T,66.3,M,0.7,N,1.3,K,A*38",
-      "$GNGSA,A,3,32,28,30,33,27,,,,,,,,0.99,0.54,0.83,4*03",
-      "$GNGSA,A,3,29,20,18,16,51,13,44,26,,,,,0.99,0.54,0.83,1*0E",
-      "$GBGSV,2,1,07,04,01,262,,07,03,328,,27,78,059,44,28,29,115,34,1*79",
-      "$PQGSV,3,1,12,02,11,112,,05,28,135,,07,22,049,,09,02,118,,0*73",
-    ].join("\n"));
+    h.feed(
+      [
+        "$GNGGA,052345.77,4210.472433,N,02445.362882,E,1,12,0.7,171.9,M,36.9,M,,*71",
+        "$GNRMC,052345.77,A,4210.472433,N,02445.362882,E,0.0,,130422,3.2,E,A,V*7D",
+        "$GNVTG,66.3,T,66.3,M,0.7,N,1.3,K,A*38",
+        "$GNGSA,A,3,32,28,30,33,27,,,,,,,,0.99,0.54,0.83,4*03",
+        "$GNGSA,A,3,29,20,18,16,51,13,44,26,,,,,0.99,0.54,0.83,1*0E",
+        "$GBGSV,2,1,07,04,01,262,,07,03,328,,27,78,059,44,28,29,115,34,1*79",
+        "$PQGSV,3,1,12,02,11,112,,05,28,135,,07,22,049,,09,02,118,,0*73",
+      ].join("\n"),
+    );
     const s = h.s;
     assert.ok(Math.abs(s.latitude - (42 + 10.472433 / 60)) < 1e-9);
-    assert.deepEqual([s.quality, s.hdop, s.satellitesUsedTotal, s.speedKnots, s.courseTrue, s.fixYear, s.fixMonth, s.fixDay], [1, 0.7, 12, 0.7, 66.3, 2022, 4, 13]);
+    assert.deepEqual(
+      [s.quality, s.hdop, s.satellitesUsedTotal, s.speedKnots, s.courseTrue, s.fixYear, s.fixMonth, s.fixDay],
+      [1, 0.7, 12, 0.7, 66.3, 2022, 4, 13],
+    );
     assert.equal(s.satellitesUsed[4], 5, "BDS used from GSA system ID 4");
     assert.equal(s.satellitesUsed[1], 8, "GPS used");
     assert.equal(s.satellitesInView[4], 12, "BDS in view: last GSV page 1 (PQ quirk counts as BDS)");
@@ -54,25 +87,50 @@ describe("beidou device state", () => {
   it("tracks card, beams, self-check, RDSS fix, messages (GB2312 decoded) and logs the events", () => {
     const h = harness();
     const zh = Buffer.concat([Buffer.from("BDTXR,2,0166166,0,,"), Buffer.from([0xb1, 0xb1, 0xb6, 0xb7])]);
-    let x = 0; for (const v of zh) x ^= v;
-    h.feed([
-      "$BDICI,0000000,00000000,0000000,0,0,0,N,0*0B",
-      "$BDICI,0242286,00242286,0000011,6,60,3,N,0*38",
-      "$BDBSI,02,08,0,3,0,0,0,0,0,3,0,0*54",
-      "$BDBSI,02,08,0,0,0,0,0,0,0,0,0,0*" + cs("BDBSI,02,08,0,0,0,0,0,0,0,0,0,0"),
-      "$BDZTI,0,1,0,0,0,*70",
-      "$BDDWR,1,0242286,021549.65,2240.4051,N,11402.5601,E,47,M,-3,M,1,V,V,L*1F",
-      "$BDTXR,1,0179773,2,,A468656C6C6F*43",
-      "$BDPWI,012155.60,03,06,46*" + cs("BDPWI,012155.60,03,06,46"),
-      "$BDPWI,012155.70,03,06,46*" + cs("BDPWI,012155.70,03,06,46"),
-    ].join("\n"));
-    h.feed(new Uint8Array(Buffer.concat([Buffer.from("$"), zh, Buffer.from("*" + x.toString(16).toUpperCase().padStart(2, "0") + "\r\n")])));
+    let x = 0;
+    for (const v of zh) x ^= v;
+    h.feed(
+      [
+        "$BDICI,0000000,00000000,0000000,0,0,0,N,0*0B",
+        "$BDICI,0242286,00242286,0000011,6,60,3,N,0*38",
+        "$BDBSI,02,08,0,3,0,0,0,0,0,3,0,0*54",
+        "$BDBSI,02,08,0,0,0,0,0,0,0,0,0,0*" + cs("BDBSI,02,08,0,0,0,0,0,0,0,0,0,0"),
+        "$BDZTI,0,1,0,0,0,*70",
+        "$BDDWR,1,0242286,021549.65,2240.4051,N,11402.5601,E,47,M,-3,M,1,V,V,L*1F",
+        "$BDTXR,1,0179773,2,,A468656C6C6F*43",
+        "$BDPWI,012155.60,03,06,46*" + cs("BDPWI,012155.60,03,06,46"),
+        "$BDPWI,012155.70,03,06,46*" + cs("BDPWI,012155.70,03,06,46"),
+      ].join("\n"),
+    );
+    h.feed(
+      new Uint8Array(
+        Buffer.concat([
+          Buffer.from("$"),
+          zh,
+          Buffer.from("*" + x.toString(16).toUpperCase().padStart(2, "0") + "\r\n"),
+        ]),
+      ),
+    );
     const s = h.s;
     assert.deepEqual([s.cardPresent, s.cardNumber, s.serviceInterval, s.level], [true, 242286, 60, 3]);
     assert.deepEqual(Array.from(s.beams), [0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
     assert.deepEqual([s.hardwareState, s.rdssUser, s.rdssHeight], [1, 242286, 47]);
-    assert.deepEqual(s.messages.map((m) => [m.from, m.text]), [["0179773", "hello"], ["0166166", "北斗"]]);
-    assert.deepEqual(h.codes(), ["card.absent", "card.present", "beams.lost", "selfcheck", "message.received", "rdss.unknown", "message.received"]);
+    assert.deepEqual(
+      s.messages.map((m) => [m.from, m.text]),
+      [
+        ["0179773", "hello"],
+        ["0166166", "北斗"],
+      ],
+    );
+    assert.deepEqual(h.codes(), [
+      "card.absent",
+      "card.present",
+      "beams.lost",
+      "selfcheck",
+      "message.received",
+      "rdss.unknown",
+      "message.received",
+    ]);
     assert.equal(s.unknownFormatters.get("PWI"), 2, "unknown sentence counted, logged once");
   });
 
@@ -102,7 +160,8 @@ describe("beidou device state", () => {
     h.advance(11000);
     h.s.tick(h.now());
     assert.ok(h.codes().includes("terminal.silent"));
-    for (let i = 0; i < 20; i++) h.feed("$GNGGA,052345.77,,,,,0,00,,,M,,M,,*" + cs("GNGGA,052345.77,,,,,0,00,,,M,,M,,"));
+    for (let i = 0; i < 20; i++)
+      h.feed("$GNGGA,052345.77,,,,,0,00,,,M,,M,,*" + cs("GNGGA,052345.77,,,,,0,00,,,M,,M,,"));
     assert.ok(h.codes().includes("terminal.back"));
     for (let i = 0; i < 5; i++) h.feed("$GNZDA,071551.000,06,08,2026,00,00*00");
     h.advance(25000);
@@ -117,26 +176,47 @@ describe("beidou device state", () => {
   it("reports a terminal that never speaks, and a missing fix counted from the first unit", () => {
     const h = harness();
     h.s.tick(h.now());
-    h.advance(5000); h.s.tick(h.now());
+    h.advance(5000);
+    h.s.tick(h.now());
     assert.deepEqual(h.codes(), []);
-    h.advance(6000); h.s.tick(h.now());
+    h.advance(6000);
+    h.s.tick(h.now());
     assert.deepEqual(h.codes(), ["terminal.silent"]);
     assert.match(h.events[0].text, /since start-up/);
-    for (let i = 0; i < 6; i++) { h.feed("$GNZDA,071551.000,06,08,2026,00,00*47"); h.advance(i < 5 ? 5000 : 4000); h.s.tick(h.now()); }
+    for (let i = 0; i < 6; i++) {
+      h.feed("$GNZDA,071551.000,06,08,2026,00,00*47");
+      h.advance(i < 5 ? 5000 : 4000);
+      h.s.tick(h.now());
+    }
     assert.deepEqual(h.codes(), ["terminal.silent", "terminal.back"], "no-fix not yet: 29 s since the first unit");
     h.feed("$GNZDA,071552.000,06,08,2026,00,00*44");
-    h.advance(2000); h.s.tick(h.now());
+    h.advance(2000);
+    h.s.tick(h.now());
     assert.deepEqual(h.codes(), ["terminal.silent", "terminal.back", "rnss.nofix"]);
   });
 
   it("4.0 frames reach the state through their 2.1 conversion (once each)", () => {
     const h = harness();
-    h.feed(encodeICXX(242286, { broadcastId: 11, userType: 6, serviceInterval: 30, level: 2, encrypted: false, subordinates: 0 }));
+    h.feed(
+      encodeICXX(242286, {
+        broadcastId: 11,
+        userType: 6,
+        serviceInterval: 30,
+        level: 2,
+        encrypted: false,
+        subordinates: 0,
+      }),
+    );
     h.feed(encodeGLZK(242286, [0, 2, 0, 0, 0, 0]));
-    h.feed(encodeTXXX(242286, { from: 179773, hour: 1, minute: 2, mode: 2, data: Array.from("hi", (c) => c.charCodeAt(0)) }));
+    h.feed(
+      encodeTXXX(242286, { from: 179773, hour: 1, minute: 2, mode: 2, data: Array.from("hi", (c) => c.charCodeAt(0)) }),
+    );
     h.feed(encodeFKXX(242286, 4, "", 20));
     assert.deepEqual([h.s.serviceInterval, h.s.level, h.s.beams[1]], [30, 2, 2]);
-    assert.deepEqual(h.s.messages.map((m) => m.text), ["hi"]);
+    assert.deepEqual(
+      h.s.messages.map((m) => m.text),
+      ["hi"],
+    );
     assert.equal(h.s.feedback.get("TXA")!.wait, 20);
     assert.equal(h.s.units, 4);
     assert.equal(h.converted.length, 4);

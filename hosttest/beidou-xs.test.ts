@@ -6,10 +6,18 @@
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { XsWorker, bundle, repoRoot } from "./xs/xs-harness";
 import { SentenceDecoder, sentenceJson } from "../src/beidou/decoder";
-import { hexToBytes, encodeTXXX, encodeFKXX, encodeICXX, encodeGLZK, encodeZJXX, encodeSJXX } from "../src/beidou/rdss40";
+import {
+  encodeFKXX,
+  encodeGLZK,
+  encodeICXX,
+  encodeSJXX,
+  encodeTXXX,
+  encodeZJXX,
+  hexToBytes,
+} from "../src/beidou/rdss40";
 import { NMEA_CORPUS } from "./lib/paths";
+import { bundle, repoRoot, XsWorker } from "./xs/xs-harness";
 
 /** nmea-simple's CommonJS files as virtual modules for the bundle (ids under "nmea/"). */
 function nmeaSimpleModules(): { id: string; source: string }[] {
@@ -17,8 +25,10 @@ function nmeaSimpleModules(): { id: string; source: string }[] {
   const out: { id: string; source: string }[] = [];
   const walk = (dir: string, rel: string) => {
     for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-      if (e.isDirectory()) { if (e.name !== "tests") walk(path.join(dir, e.name), rel + e.name + "/"); }
-      else if (e.name.endsWith(".js")) out.push({ id: "nmea/" + rel + e.name.slice(0, -3), source: fs.readFileSync(path.join(dir, e.name), "utf8") });
+      if (e.isDirectory()) {
+        if (e.name !== "tests") walk(path.join(dir, e.name), rel + e.name + "/");
+      } else if (e.name.endsWith(".js"))
+        out.push({ id: "nmea/" + rel + e.name.slice(0, -3), source: fs.readFileSync(path.join(dir, e.name), "utf8") });
     }
   };
   walk(root, "");
@@ -86,14 +96,25 @@ describe("Beidou decoders on XS (Moddable's engine)", function () {
   before(async () => {
     w = await XsWorker.start(bundle(["src/beidou/decoder"], MAIN, nmeaSimpleModules()));
   });
-  after(async () => { if (w) await w.close(); });
+  after(async () => {
+    if (w) await w.close();
+  });
 
   it("decodes the sample to the same JSON as on Node", async () => {
     const dec = new SentenceDecoder();
-    const expected = JSON.stringify(SAMPLE.map((s) => { const b = Buffer.from(s, "latin1"); return sentenceJson(dec.decode(new Uint8Array(b), b.length)); }));
+    const expected = JSON.stringify(
+      SAMPLE.map((s) => {
+        const b = Buffer.from(s, "latin1");
+        return sentenceJson(dec.decode(new Uint8Array(b), b.length));
+      }),
+    );
     // The worker throws (and evaluate rejects) when XS gives a different result.
-    await w.evaluate(`if (globalThis.bd.json() !== ${JSON.stringify(expected)}) throw new Error("XS result differs from Node: " + globalThis.bd.json());`);
-    await assert.rejects(w.evaluate(`if (globalThis.bd.json() === ${JSON.stringify(expected)}) throw new Error("same");`));
+    await w.evaluate(
+      `if (globalThis.bd.json() !== ${JSON.stringify(expected)}) throw new Error("XS result differs from Node: " + globalThis.bd.json());`,
+    );
+    await assert.rejects(
+      w.evaluate(`if (globalThis.bd.json() === ${JSON.stringify(expected)}) throw new Error("same");`),
+    );
   });
 
   it("keeps no garbage over 20000 sentences (slot count flat, no collection needed)", async () => {
@@ -102,11 +123,18 @@ describe("Beidou decoders on XS (Moddable's engine)", function () {
     let m = m0;
     for (let k = 0; k < SAMPLE.length; k++) m = await w.evaluate(`globalThis.bd.ours(2000, ${k})`);
     // A few slots per evaluate are the harness's own (result of the call); 22000 sentences.
-    assert.ok(m.currentHeapCount - m0.currentHeapCount < 10 * SAMPLE.length, `slots grew by ${m.currentHeapCount - m0.currentHeapCount}`);
+    assert.ok(
+      m.currentHeapCount - m0.currentHeapCount < 10 * SAMPLE.length,
+      `slots grew by ${m.currentHeapCount - m0.currentHeapCount}`,
+    );
   });
 
   /** Slots and chunk bytes allocated per call of fn(n, k), from meter deltas without a collection in between. */
-  async function perSentence(fn: "ours" | "theirs", k: number, n: number): Promise<{ slots: number; chunk: number; compute: number }> {
+  async function perSentence(
+    fn: "ours" | "theirs",
+    k: number,
+    n: number,
+  ): Promise<{ slots: number; chunk: number; compute: number }> {
     await w.evaluate("globalThis.bd.gc()");
     await w.evaluate(`globalThis.bd.${fn}(8, ${k})`); // warm-up (first-use allocations)
     await w.evaluate("globalThis.bd.gc()");
@@ -115,7 +143,11 @@ describe("Beidou decoders on XS (Moddable's engine)", function () {
     const slots = m1.currentHeapCount - m0.currentHeapCount;
     // meterUsage.allocate is the size of the chunk heap in this xsnap build (it does not move per call),
     // so chunk bytes cannot be read from it; the decoders build no strings on the hot path.
-    return { slots: slots >= 0 ? slots / n : NaN, chunk: (m1.allocate - m0.allocate) / n, compute: (m1.compute - m0.compute) / n };
+    return {
+      slots: slots >= 0 ? slots / n : NaN,
+      chunk: (m1.allocate - m0.allocate) / n,
+      compute: (m1.compute - m0.compute) / n,
+    };
   }
 
   it("allocates at most 16 bytes per sentence (board budget), unlike nmea-simple", async () => {
@@ -130,28 +162,46 @@ describe("Beidou decoders on XS (Moddable's engine)", function () {
         const t = await perSentence("theirs", k, 100); // small n: no collection may run in between
         theirs = `${t.slots.toFixed(1)} slots = ${(t.slots * 16).toFixed(0)} B on ESP32 (+ string chunks, not metered), compute ${t.compute.toFixed(0)}`;
       }
-      rows.push(`${SAMPLE[k].slice(0, 12)}: bd450 ${ours.slots.toFixed(3)} slots, compute ${ours.compute.toFixed(0)}; nmea-simple ${theirs}`);
+      rows.push(
+        `${SAMPLE[k].slice(0, 12)}: bd450 ${ours.slots.toFixed(3)} slots, compute ${ours.compute.toFixed(0)}; nmea-simple ${theirs}`,
+      );
     }
-    process.stdout.write("      XS allocation per sentence (slot = 16 B on ESP32):\n" + rows.map((r) => "        " + r).join("\n") + "\n");
+    process.stdout.write(
+      "      XS allocation per sentence (slot = 16 B on ESP32):\n" + rows.map((r) => "        " + r).join("\n") + "\n",
+    );
     assert.ok(worst <= 16, `worst case ${worst} bytes per sentence`);
   });
 
   it("whole corpus through framer + Beidou wiring (decoders, 4.0 conversion, device state): slots per unit", async () => {
     const dir = NMEA_CORPUS;
-    const data = Buffer.concat(fs.readdirSync(dir).filter((f) => f.endsWith(".log")).sort().map((f) => fs.readFileSync(path.join(dir, f))));
+    const data = Buffer.concat(
+      fs
+        .readdirSync(dir)
+        .filter((f) => f.endsWith(".log"))
+        .sort()
+        .map((f) => fs.readFileSync(path.join(dir, f))),
+    );
     const pw = await XsWorker.start(bundle(["src/core/framer", "src/beidou/wiring"], PIPELINE));
     try {
       const chunk = 2048;
       const u32 = (r: Uint8Array, i: number) => ((r[i] << 24) | (r[i + 1] << 16) | (r[i + 2] << 8) | r[i + 3]) >>> 0;
       const pass = async (measure: boolean) => {
-        let slots = 0, unitsMeasured = 0, skipped = 0, lastUnits = -1, prev = -1, events = 0;
+        let slots = 0,
+          unitsMeasured = 0,
+          skipped = 0,
+          lastUnits = -1,
+          prev = -1,
+          events = 0;
         for (let i = 0; i < data.length; i += chunk) {
           const { reply, meter } = await pw.command(new Uint8Array(data.subarray(i, Math.min(data.length, i + chunk))));
           const units = u32(reply, 0);
           events = u32(reply, 4);
           if (measure && prev >= 0) {
             const d = meter.currentHeapCount - prev;
-            if (d >= 0) { slots += d; unitsMeasured += units - lastUnits; } else skipped++; // a collection ran
+            if (d >= 0) {
+              slots += d;
+              unitsMeasured += units - lastUnits;
+            } else skipped++; // a collection ran
           }
           prev = meter.currentHeapCount;
           lastUnits = units;
@@ -166,8 +216,10 @@ describe("Beidou decoders on XS (Moddable's engine)", function () {
       const base = await pass(true); // same commands, bytes dropped: host overhead
       const commands = Math.ceil(data.length / chunk) - 1;
       const perUnit = (r.slots - base.slots * (r.skipped ? (commands - r.skipped) / commands : 1)) / r.unitsMeasured;
-      process.stdout.write(`      XS pipeline over the corpus (2nd pass): ${r.unitsMeasured} units, ${r.slots} slots allocated, of which ${base.slots} are the ${commands} host commands' own;` +
-        ` ${perUnit.toFixed(4)} slots per unit (${(perUnit * 16).toFixed(2)} B on ESP32), ${r.skipped} chunks skipped (collection), ${r.events} events\n`);
+      process.stdout.write(
+        `      XS pipeline over the corpus (2nd pass): ${r.unitsMeasured} units, ${r.slots} slots allocated, of which ${base.slots} are the ${commands} host commands' own;` +
+          ` ${perUnit.toFixed(4)} slots per unit (${(perUnit * 16).toFixed(2)} B on ESP32), ${r.skipped} chunks skipped (collection), ${r.events} events\n`,
+      );
       assert.ok(r.unitsMeasured > 20000, `units ${r.unitsMeasured}`);
       assert.ok(perUnit * 16 <= 16, `${perUnit} slots per unit`);
     } finally {
@@ -178,13 +230,31 @@ describe("Beidou decoders on XS (Moddable's engine)", function () {
   it("4.0 frames through decode + 2.1 conversion + state allocate nothing (received messages excepted: they are stored)", async () => {
     const frames: Record<string, Uint8Array> = {
       DWXX: hexToBytes("24 44 57 58 58 00 1F 1F FA 66 08 00 00 00 0B 1C 32 47 76 05 2F 07 18 22 35 06 00 14 00 0A 8D"),
-      FKXX: encodeFKXX(1, 0, "TXSQ"), FKXX_wait: encodeFKXX(1, 4, "", 30),
-      ICXX: encodeICXX(242286, { broadcastId: 11, userType: 6, serviceInterval: 60, level: 3, encrypted: false, subordinates: 0 }),
-      GLZK: encodeGLZK(5, [0, 2, 0, 0, 0, 0]), ZJXX: encodeZJXX(5, 0, 0, 0, 0, [1, 2, 3, 4, 0, 0]),
+      FKXX: encodeFKXX(1, 0, "TXSQ"),
+      FKXX_wait: encodeFKXX(1, 4, "", 30),
+      ICXX: encodeICXX(242286, {
+        broadcastId: 11,
+        userType: 6,
+        serviceInterval: 60,
+        level: 3,
+        encrypted: false,
+        subordinates: 0,
+      }),
+      GLZK: encodeGLZK(5, [0, 2, 0, 0, 0, 0]),
+      ZJXX: encodeZJXX(5, 0, 0, 0, 0, [1, 2, 3, 4, 0, 0]),
       SJXX: encodeSJXX(5, { year: 2026, month: 11, day: 25, hour: 13, minute: 2, second: 7 }),
-      TXXX: encodeTXXX(1, { from: 179773, hour: 12, minute: 0, mode: 2, data: Array.from("hello", (c) => c.charCodeAt(0)) }),
+      TXXX: encodeTXXX(1, {
+        from: 179773,
+        hour: 12,
+        minute: 0,
+        mode: 2,
+        data: Array.from("hello", (c) => c.charCodeAt(0)),
+      }),
     };
-    const fw = await XsWorker.start(bundle(["src/core/framer", "src/beidou/wiring"], `
+    const fw = await XsWorker.start(
+      bundle(
+        ["src/core/framer", "src/beidou/wiring"],
+        `
       const { SentenceFramer } = require("src/core/framer");
       const { BeidouWiring } = require("src/beidou/wiring");
       const w = new BeidouWiring({ clock: { now: () => 5 }, events: { add() {} } });
@@ -192,7 +262,9 @@ describe("Beidou decoders on XS (Moddable's engine)", function () {
       let repeat = 100;
       const framer = new SentenceFramer({ onSentence(b, n) { w.onUnit("sentence", b, n); }, onFrame(b, n) { w.onUnit("frame", b, n); w.convertFrame(b, n, out); } });
       globalThis.handleCommand = function (message) { const b = new Uint8Array(message); for (let i = 0; i < repeat; i++) framer.feed(b); return new ArrayBuffer(0); };
-      globalThis.setRepeat = function (n) { repeat = n; };`));
+      globalThis.setRepeat = function (n) { repeat = n; };`,
+      ),
+    );
     try {
       const rows: string[] = [];
       for (const [k, b] of Object.entries(frames)) {

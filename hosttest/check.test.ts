@@ -6,8 +6,8 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { check, InputError, parseHexLines, readDatagrams } from "../src/cli/check";
 import { asciiBytes, withChecksum, xorRange } from "../src/nmea/checksum";
-import { check, parseHexLines, readDatagrams, InputError } from "../src/cli/check";
 import { IEC450_CORPUS } from "./lib/paths";
 
 const repoRoot = path.resolve(__dirname, "../..");
@@ -16,7 +16,17 @@ const BIN = path.join(repoRoot, "bin", "bd450.js");
 
 function bd450(args: string[], input?: string | Uint8Array) {
   const r = spawnSync(process.execPath, [BIN, ...args], { input, encoding: "latin1", timeout: 20000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr, lines: r.stdout.startsWith("{") ? r.stdout.split("\n").filter(Boolean).map((l) => JSON.parse(l)) : [] };
+  return {
+    code: r.status,
+    stdout: r.stdout,
+    stderr: r.stderr,
+    lines: r.stdout.startsWith("{")
+      ? r.stdout
+          .split("\n")
+          .filter(Boolean)
+          .map((l) => JSON.parse(l))
+      : [],
+  };
 }
 
 function tag(params: string, lower = false): string {
@@ -45,7 +55,10 @@ describe("bd450 check", () => {
   };
 
   it("every corpus capture: the verdict SOURCES.md states, exit 0", () => {
-    const files = fs.readdirSync(corpus).filter((f) => f.endsWith(".pcap")).sort();
+    const files = fs
+      .readdirSync(corpus)
+      .filter((f) => f.endsWith(".pcap"))
+      .sort();
     assert.deepEqual(files, Object.keys(expected).sort());
     for (const f of files) {
       const r = bd450(["check", path.join(corpus, f)]);
@@ -58,7 +71,8 @@ describe("bd450 check", () => {
         assert.equal(v.reason, reason, f);
       }
       assert.equal(verdicts[0].sentences.length, sentences, f);
-      if (f.includes("multitag")) assert.deepEqual([verdicts[0].sentences[0].source, verdicts[0].sentences[0].destination], ["HE0001", "HE0002"]);
+      if (f.includes("multitag"))
+        assert.deepEqual([verdicts[0].sentences[0].source, verdicts[0].sentences[0].destination], ["HE0001", "HE0002"]);
       if (f.includes("binary")) assert.equal(verdicts[0].token, "RrUdP");
       const total = r.lines.find((l) => l.summary === "total");
       assert.equal(total.datagrams, verdicts.length);
@@ -73,7 +87,10 @@ describe("bd450 check", () => {
     assert.equal(s.nFirst, 881);
     assert.equal(s.nLast, 888);
     assert.equal(s.nGaps, 0);
-    assert.ok(s.notes.some((n: string) => /milliseconds.*: 8$/.test(n)), JSON.stringify(s.notes));
+    assert.ok(
+      s.notes.some((n: string) => /milliseconds.*: 8$/.test(n)),
+      JSON.stringify(s.notes),
+    );
   });
 
   it("hex input from stdin: gaps, duplicates, field faults per source", () => {
@@ -94,7 +111,10 @@ describe("bd450 check", () => {
     assert.equal(r.code, 0, r.stderr);
     const v = r.lines.filter((l) => l.verdict);
     assert.equal(v.length, 9);
-    assert.deepEqual(v.map((x) => x.reason), [null, null, null, null, "sentence-checksum", null, null, null, "oversize"]);
+    assert.deepEqual(
+      v.map((x) => x.reason),
+      [null, null, null, null, "sentence-checksum", null, null, null, "oversize"],
+    );
     assert.equal(v[0].line, 3);
     assert.deepEqual(v[2].sentences[0].status, "duplicate");
     assert.equal(v[6].sentences[0].destination, "BD0001", "d: reported, not filtered");
@@ -133,7 +153,10 @@ describe("bd450 check", () => {
     assert.equal(lines[0].reason, "tag-format");
     assert.deepEqual(lines[0].notes, ["unpadded-checksum"]);
     const sk = lines.find((l) => l.sfi === "SK0001");
-    assert.ok(sk.notes.some((n: string) => /zero-padded/.test(n)), JSON.stringify(sk));
+    assert.ok(
+      sk.notes.some((n: string) => /zero-padded/.test(n)),
+      JSON.stringify(sk),
+    );
   });
 
   it("unreadable input: exit 2 with a clear message", () => {

@@ -1,9 +1,9 @@
 import * as assert from "node:assert/strict";
 import { spawnSync } from "child_process";
-import * as path from "path";
 import * as fs from "fs";
-import { BIN, NMEA_CORPUS } from "./lib/paths";
+import * as path from "path";
 import { COMMANDS } from "../src/cli/main";
+import { BIN, NMEA_CORPUS } from "./lib/paths";
 import { readDatagram, referenceSentences, StrictStream } from "./lib/strict-reader";
 
 function bd450(args: string[], input?: Buffer) {
@@ -77,11 +77,17 @@ describe("bd450 CLI", function () {
   });
 
   it("wrap reads standard input and honours --no-time and --group-map", () => {
-    const r = bd450(["wrap", "--no-time", "--group-map", "ZDA=TIME", "-"], Buffer.from("$GPZDA,120000.00,01,01,2024,00,00*61\r\n"));
+    const r = bd450(
+      ["wrap", "--no-time", "--group-map", "ZDA=TIME", "-"],
+      Buffer.from("$GPZDA,120000.00,01,01,2024,00,00*61\r\n"),
+    );
     assert.equal(r.code, 0, r.stderr);
     const [group, addr, hex] = r.stdout.trim().split(" ");
     assert.equal(group, "TIME");
     assert.equal(addr, "239.192.0.7:60007");
-    assert.equal(Buffer.from(hex, "hex").toString("latin1"), "UdPbC\0\\s:BD0001,n:1*07\\$GPZDA,120000.00,01,01,2024,00,00*61\r\n");
+    assert.equal(
+      Buffer.from(hex, "hex").toString("latin1"),
+      "UdPbC\0\\s:BD0001,n:1*07\\$GPZDA,120000.00,01,01,2024,00,00*61\r\n",
+    );
   });
 });

@@ -6,7 +6,8 @@ import { LineEditor } from "../src/console/line-editor";
 function rig(maxLine = 20) {
   const out: string[] = [];
   const lines: string[] = [];
-  let overflows = 0, cancels = 0;
+  let overflows = 0,
+    cancels = 0;
   const ed = new LineEditor({
     maxLine,
     write: (t) => out.push(t),
@@ -18,11 +19,26 @@ function rig(maxLine = 20) {
     const b = typeof s === "string" ? Uint8Array.from(s, (c) => c.charCodeAt(0)) : Uint8Array.from(s);
     ed.receive(b);
   };
-  return { ed, out, lines, feed, get overflows() { return overflows; }, get cancels() { return cancels; } };
+  return {
+    ed,
+    out,
+    lines,
+    feed,
+    get overflows() {
+      return overflows;
+    },
+    get cancels() {
+      return cancels;
+    },
+  };
 }
 
 describe("console line editor", () => {
-  for (const [name, end] of [["CR", "\r"], ["LF", "\n"], ["CR LF", "\r\n"]] as const) {
+  for (const [name, end] of [
+    ["CR", "\r"],
+    ["LF", "\n"],
+    ["CR LF", "\r\n"],
+  ] as const) {
     it(`${name} ends a line, and only one line`, () => {
       const r = rig();
       r.feed(`status${end}show config${end}`);

@@ -6,15 +6,15 @@
 // and persistence across a gateway process restart and a console reboot.
 
 import { strict as assert } from "node:assert";
-import { ChildProcess, execFileSync, spawn } from "child_process";
+import { type ChildProcess, execFileSync, spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as tty from "tty";
+import { defaultConfig, formatValue, SETTINGS } from "../src/console/settings";
 import { REPO_ROOT } from "./lib/paths";
-import { SETTINGS, formatValue, defaultConfig } from "../src/console/settings";
-import { VALIDATION_CASES } from "./settings-cases";
 import { boundFor, waitFor } from "./lib/wait";
+import { VALIDATION_CASES } from "./settings-cases";
 
 /** End of `show config`: the table's last row, then the prompt (keys are added over time). */
 const LAST_SETTING_ROW = new RegExp(SETTINGS[SETTINGS.length - 1].key + "[^\\n]*\\r\\nbd450> $");
@@ -98,7 +98,10 @@ class PtyUser {
     this.send(line + "\r");
     const endRe = until ?? new RegExp("\\r\\n" + PROMPT.replace(/[>]/g, "\\$&") + "$");
     let out = await this.waitFor(until ? new RegExp(until.source + "[\\s\\S]*" + PROMPT + "$") : endRe, ms);
-    assert.ok(out.startsWith(line + "\r\n"), `echo of ${JSON.stringify(line)} missing: ${JSON.stringify(out.slice(0, 200))}`);
+    assert.ok(
+      out.startsWith(line + "\r\n"),
+      `echo of ${JSON.stringify(line)} missing: ${JSON.stringify(out.slice(0, 200))}`,
+    );
     out = out.slice(line.length + 2);
     return out.slice(0, out.length - PROMPT.length);
   }
@@ -122,9 +125,26 @@ describe("console over a real pty (socat, bd450 sim, bd450 gateway --console)", 
 
   function startGateway(): ChildProcess {
     gwErr = "";
-    const setup = "ip link set lo up && ip route add 224.0.0.0/4 dev lo src 127.0.0.1 && exec \"$0\" \"$@\"";
-    const child = spawn("unshare", ["-rn", "sh", "-c", setup, process.execPath, MAIN, "gateway",
-      "--serial", path.join(dir, terminal), "--console", path.join(dir, "con"), "--config", cfgFile], { stdio: ["ignore", "ignore", "pipe"] });
+    const setup = 'ip link set lo up && ip route add 224.0.0.0/4 dev lo src 127.0.0.1 && exec "$0" "$@"';
+    const child = spawn(
+      "unshare",
+      [
+        "-rn",
+        "sh",
+        "-c",
+        setup,
+        process.execPath,
+        MAIN,
+        "gateway",
+        "--serial",
+        path.join(dir, terminal),
+        "--console",
+        path.join(dir, "con"),
+        "--config",
+        cfgFile,
+      ],
+      { stdio: ["ignore", "ignore", "pipe"] },
+    );
     child.stderr!.on("data", (d) => (gwErr += d));
     return child;
   }
@@ -150,7 +170,9 @@ describe("console over a real pty (socat, bd450 sim, bd450 gateway --console)", 
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "bd450-console-"));
     cfgFile = path.join(dir, "cfg", "config");
     socat = spawn("socat", [`pty,raw,echo=0,link=${dir}/con`, `pty,raw,echo=0,link=${dir}/user`], { stdio: "ignore" });
-    sim = spawn(process.execPath, [MAIN, "sim", "--link", path.join(dir, "term"), "--interval", "1"], { stdio: "ignore" });
+    sim = spawn(process.execPath, [MAIN, "sim", "--link", path.join(dir, "term"), "--interval", "1"], {
+      stdio: "ignore",
+    });
     await waitForPath(path.join(dir, "con"));
     await waitForPath(path.join(dir, "user"));
     await waitForPath(path.join(dir, "term"));
@@ -176,8 +198,21 @@ describe("console over a real pty (socat, bd450 sim, bd450 gateway --console)", 
   describe("help and dispatch", () => {
     it("help lists every command with its arguments", async () => {
       const out = await user.cmd("help");
-      for (const c of ["help [COMMAND]", "show config", "set KEY VALUE", "save", "defaults", "reboot [now]", "status", "log [N]",
-        "counters reset", "card", "msg DEST TEXT", "locate", "output SENTENCE on|off SECONDS"])
+      for (const c of [
+        "help [COMMAND]",
+        "show config",
+        "set KEY VALUE",
+        "save",
+        "defaults",
+        "reboot [now]",
+        "status",
+        "log [N]",
+        "counters reset",
+        "card",
+        "msg DEST TEXT",
+        "locate",
+        "output SENTENCE on|off SECONDS",
+      ])
         assert.ok(out.includes(c), `help lacks ${c}:\n${out}`);
       assert.ok(!out.includes("\n\n"), "lines end in CR LF");
     });
@@ -185,7 +220,10 @@ describe("console over a real pty (socat, bd450 sim, bd450 gateway --console)", 
     it("help COMMAND and help set KEY explain one thing", async () => {
       assert.match(await user.cmd("help msg"), /^usage: msg DEST TEXT\r\n.*7 digit user address DEST/s);
       assert.match(await user.cmd("help counters reset"), /usage: counters reset/);
-      assert.match(await user.cmd("help set baud"), /baud \(int, 4800\|9600\|.*after save \+ reboot\)\r\n.*default: 115200/s);
+      assert.match(
+        await user.cmd("help set baud"),
+        /baud \(int, 4800\|9600\|.*after save \+ reboot\)\r\n.*default: 115200/s,
+      );
       assert.match(await user.cmd("help nothing"), /error: no command "nothing"/);
       assert.match(await user.cmd("help set nokey"), /error: "nokey" is not a setting/);
     });
@@ -211,7 +249,10 @@ describe("console over a real pty (socat, bd450 sim, bd450 gateway --console)", 
       // order, so an empty command made of the LF would print its prompt before the marker's echo.
       user.send("help nothing\r");
       const after = await user.waitFor(/error: no command "nothing"[\s\S]*bd450> $/);
-      assert.ok(after.startsWith("help nothing\r\n"), `an extra prompt appeared: ${JSON.stringify(after.slice(0, 120))}`);
+      assert.ok(
+        after.startsWith("help nothing\r\n"),
+        `an extra prompt appeared: ${JSON.stringify(after.slice(0, 120))}`,
+      );
     });
 
     it("LF alone ends a line", async () => {
@@ -253,7 +294,10 @@ describe("console over a real pty (socat, bd450 sim, bd450 gateway --console)", 
         const line = out.split("\r\n").find((l) => l.startsWith(row.key + " "));
         assert.ok(line, `no line for ${row.key}`);
         const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-        assert.match(line!, new RegExp(`^${row.key} +${esc(formatValue(row, d[row.key]))} +${row.kind} +${esc(row.range)}`));
+        assert.match(
+          line!,
+          new RegExp(`^${row.key} +${esc(formatValue(row, d[row.key]))} +${row.kind} +${esc(row.range)}`),
+        );
       }
     });
 
@@ -282,10 +326,20 @@ describe("console over a real pty (socat, bd450 sim, bd450 gateway --console)", 
     it("status shows the terminal link, fixes, beams, card, network, alerts, uptime, heap", async () => {
       // Until the simulated terminal's output shows: fixes, beams, and the card (ICA answered).
       let out = "";
-      await waitFor("status with link, fixes, beams and card", boundFor(1500), async () => {
-        out = await user.cmd("status");
-        return /terminal +link receiving, [1-9]/.test(out) && /^RNSS fix +\d/m.test(out) && /^beams +response/m.test(out) && /^IC card +user/m.test(out);
-      }, 100);
+      await waitFor(
+        "status with link, fixes, beams and card",
+        boundFor(1500),
+        async () => {
+          out = await user.cmd("status");
+          return (
+            /terminal +link receiving, [1-9]/.test(out) &&
+            /^RNSS fix +\d/m.test(out) &&
+            /^beams +response/m.test(out) &&
+            /^IC card +user/m.test(out)
+          );
+        },
+        100,
+      );
       assert.match(out, /^uptime +\d+h \d+m \d+s/m);
       const m = /terminal +link receiving, (\d+) bytes, (\d+) sentences, last sentence [\d.]+ s ago/.exec(out);
       assert.ok(m && Number(m[1]) > 0 && Number(m[2]) > 0, out);
@@ -355,10 +409,19 @@ describe("console over a real pty (socat, bd450 sim, bd450 gateway --console)", 
     });
 
     it("bad arguments are refused before anything is sent", async () => {
-      assert.match(await user.cmd("msg 12345678 hi"), /error: msg: TXA destination must be a user address of 1-7 digits/);
+      assert.match(
+        await user.cmd("msg 12345678 hi"),
+        /error: msg: TXA destination must be a user address of 1-7 digits/,
+      );
       assert.match(await user.cmd("msg 0179773"), /error: msg: usage: msg DEST TEXT/);
-      assert.match(await user.cmd("output BSI maybe 5"), /error: output: "maybe" breaks rule: output switch is on\|off/);
-      assert.match(await user.cmd("output B1 on 5"), /error: output: "B1" breaks rule: SENTENCE is a 3-letter sentence formatter/);
+      assert.match(
+        await user.cmd("output BSI maybe 5"),
+        /error: output: "maybe" breaks rule: output switch is on\|off/,
+      );
+      assert.match(
+        await user.cmd("output B1 on 5"),
+        /error: output: "B1" breaks rule: SENTENCE is a 3-letter sentence formatter/,
+      );
       assert.match(await user.cmd("output BSI on"), /error: output: output SENTENCE on needs SECONDS/);
       assert.match(await user.cmd("output BSI on 70000"), /SECONDS is an integer 0\.\.65535/);
       assert.match(await user.cmd("card 1"), /error: card: card takes no arguments/);
@@ -369,7 +432,10 @@ describe("console over a real pty (socat, bd450 sim, bd450 gateway --console)", 
   describe("settings that persist", () => {
     it("set applies a valid change (unsaved until save)", async () => {
       const out = await user.cmd("set ttl 7 sfi bd0042 groupMap TXR=USR1");
-      assert.match(out, /^ttl = 7 \(takes effect after save \+ reboot\)\r\nsfi = BD0042\r\ngroupMap = TXR=USR1\r\nnot saved yet: save to keep/);
+      assert.match(
+        out,
+        /^ttl = 7 \(takes effect after save \+ reboot\)\r\nsfi = BD0042\r\ngroupMap = TXR=USR1\r\nnot saved yet: save to keep/,
+      );
       const show = await user.cmd("show config");
       assert.match(show, /^ttl +7 +int .*\(unsaved\)/m);
       assert.match(show, /unsaved changes: ttl sfi groupMap \(save to keep\)/);
@@ -428,7 +494,10 @@ describe("console over a real pty (socat, bd450 sim, bd450 gateway --console)", 
       const show = await user.cmd("show config");
       assert.match(show, /^ttl +7 /m, "a key before the cut survives");
       assert.match(show, /^hbtInterval +60 /m, "the cut key is its default");
-      assert.match(await user.cmd("log 40"), /settings.file +config line \d+: damaged \(key hbtInterval\); ignored, default used/);
+      assert.match(
+        await user.cmd("log 40"),
+        /settings.file +config line \d+: damaged \(key hbtInterval\); ignored, default used/,
+      );
     });
 
     it("a wrongly typed stored value loads as its default and is logged", async () => {
@@ -436,7 +505,10 @@ describe("console over a real pty (socat, bd450 sim, bd450 gateway --console)", 
       fs.writeFileSync(cfgFile, text);
       await restartGateway();
       assert.match(await user.cmd("show config"), /^ttl +1 /m);
-      assert.match(await user.cmd("log 40"), /settings.bad +ttl: stored string breaks rule: ttl is integer; default 1 used/);
+      assert.match(
+        await user.cmd("log 40"),
+        /settings.bad +ttl: stored string breaks rule: ttl is integer; default 1 used/,
+      );
     });
   });
 
@@ -445,12 +517,33 @@ describe("console over a real pty (socat, bd450 sim, bd450 gateway --console)", 
       await stopGateway();
       const late = path.join(dir, "late-con");
       gwErr = "";
-      const setup = "ip link set lo up && ip route add 224.0.0.0/4 dev lo src 127.0.0.1 && exec \"$0\" \"$@\"";
-      gw = spawn("unshare", ["-rn", "sh", "-c", setup, process.execPath, MAIN, "gateway",
-        "--serial", path.join(dir, terminal), "--console", late, "--config", cfgFile], { stdio: ["ignore", "ignore", "pipe"] });
+      const setup = 'ip link set lo up && ip route add 224.0.0.0/4 dev lo src 127.0.0.1 && exec "$0" "$@"';
+      gw = spawn(
+        "unshare",
+        [
+          "-rn",
+          "sh",
+          "-c",
+          setup,
+          process.execPath,
+          MAIN,
+          "gateway",
+          "--serial",
+          path.join(dir, terminal),
+          "--console",
+          late,
+          "--config",
+          cfgFile,
+        ],
+        { stdio: ["ignore", "ignore", "pipe"] },
+      );
       gw.stderr!.on("data", (d) => (gwErr += d));
-      await waitFor("the console device failure logged", boundFor(1000), () => /console device .*late-con failed: .*; retrying every second/.test(gwErr));
-      const pair = spawn("socat", [`pty,raw,echo=0,link=${late}`, `pty,raw,echo=0,link=${late}-user`], { stdio: "ignore" });
+      await waitFor("the console device failure logged", boundFor(1000), () =>
+        /console device .*late-con failed: .*; retrying every second/.test(gwErr),
+      );
+      const pair = spawn("socat", [`pty,raw,echo=0,link=${late}`, `pty,raw,echo=0,link=${late}-user`], {
+        stdio: "ignore",
+      });
       try {
         await waitForPath(late + "-user");
         const u = new PtyUser(late + "-user");
@@ -472,12 +565,20 @@ describe("console over a real pty (socat, bd450 sim, bd450 gateway --console)", 
 
   describe("filters and the 450 declaration in the running process (docs/filters.md)", () => {
     it("set outFilter applies at once: status counts the GSV it holds back; spec declares it", async () => {
-      assert.match(await user.cmd("set outFilter !GSV maxRate 500"), /^outFilter = !GSV\r\nmaxRate = 500\r\nnot saved yet/);
+      assert.match(
+        await user.cmd("set outFilter !GSV maxRate 500"),
+        /^outFilter = !GSV\r\nmaxRate = 500\r\nnot saved yet/,
+      );
       let out = "";
-      await waitFor("the filter holding back GSV", boundFor(1500), async () => {
-        out = await user.cmd("status");
-        return /^out filter +!GSV passed 0 blocked [1-9]/m.test(out);
-      }, 100);
+      await waitFor(
+        "the filter holding back GSV",
+        boundFor(1500),
+        async () => {
+          out = await user.cmd("status");
+          return /^out filter +!GSV passed 0 blocked [1-9]/m.test(out);
+        },
+        100,
+      );
       assert.match(out, /^max rate +500\/s per group, dropped: none/m);
       assert.match(await user.cmd("spec"), /GSV \(blocked\)/);
     });
@@ -487,12 +588,19 @@ describe("console over a real pty (socat, bd450 sim, bd450 gateway --console)", 
     it("the frames' 2.1 text form reaches the console (FKI, ICI, DWR)", async () => {
       await stopGateway();
       sim?.kill("SIGTERM");
-      sim = spawn(process.execPath, [MAIN, "sim", "--link", path.join(dir, "term40"), "--interval", "1", "--terminal-rdss40"], { stdio: "ignore" });
+      sim = spawn(
+        process.execPath,
+        [MAIN, "sim", "--link", path.join(dir, "term40"), "--interval", "1", "--terminal-rdss40"],
+        { stdio: "ignore" },
+      );
       await waitForPath(path.join(dir, "term40"));
       terminal = "term40";
       await restartGateway();
       assert.match(await user.cmd("card", /terminal answer: \$BDICI,[^\r]*\r\n[^\r]*\r\n/), /IC card 0242286/);
-      assert.match(await user.cmd("msg 0179773 hi", /terminal answer: \$BDFKI,TXA[^\r]*\r\n[^\r]*\r\n/), /TXA accepted by the terminal/);
+      assert.match(
+        await user.cmd("msg 0179773 hi", /terminal answer: \$BDFKI,TXA[^\r]*\r\n[^\r]*\r\n/),
+        /TXA accepted by the terminal/,
+      );
       lastTransmissionAnswer = performance.now();
       await serviceIntervalPassed();
       assert.match(await user.cmd("locate", /RDSS position of 0242286: [^\r]*\r\n/), /DWA accepted/);
@@ -505,13 +613,17 @@ describe("console over a real pty (socat, bd450 sim, bd450 gateway --console)", 
       const script = path.join(dir, "gw-stdio.sh");
       const pidFile = path.join(dir, "gw-stdio.pid");
       // The gateway's stdin/stdout is a pty made by socat (as when run from a shell); its pid survives the execs.
-      fs.writeFileSync(script, [
-        "#!/bin/sh",
-        `echo $$ > '${pidFile}'`,
-        `exec unshare -rn sh -c 'ip link set lo up && ip route add 224.0.0.0/4 dev lo src 127.0.0.1 && exec "$0" "$@"' ` +
-          `'${process.execPath}' '${MAIN}' gateway --serial '${path.join(dir, terminal)}' --console stdio --config '${cfgFile}' 2>'${path.join(dir, "stdio.err")}'`,
-        "",
-      ].join("\n"), { mode: 0o755 });
+      fs.writeFileSync(
+        script,
+        [
+          "#!/bin/sh",
+          `echo $$ > '${pidFile}'`,
+          `exec unshare -rn sh -c 'ip link set lo up && ip route add 224.0.0.0/4 dev lo src 127.0.0.1 && exec "$0" "$@"' ` +
+            `'${process.execPath}' '${MAIN}' gateway --serial '${path.join(dir, terminal)}' --console stdio --config '${cfgFile}' 2>'${path.join(dir, "stdio.err")}'`,
+          "",
+        ].join("\n"),
+        { mode: 0o755 },
+      );
       const link = path.join(dir, "stdio-user");
       const sc = spawn("socat", [`pty,raw,echo=0,link=${link}`, `EXEC:${script},pty,raw,echo=0`], { stdio: "ignore" });
       try {
@@ -523,7 +635,14 @@ describe("console over a real pty (socat, bd450 sim, bd450 gateway --console)", 
           assert.match(await term.cmd("status"), /^terminal +link /m);
           const pid = Number(fs.readFileSync(pidFile, "utf8"));
           term.send("\x03");
-          const alive = () => { try { process.kill(pid, 0); return true; } catch { return false; } };
+          const alive = () => {
+            try {
+              process.kill(pid, 0);
+              return true;
+            } catch {
+              return false;
+            }
+          };
           await waitFor("gateway stopped on Ctrl-C", boundFor(1000), () => !alive(), 50);
           assert.match(fs.readFileSync(path.join(dir, "stdio.err"), "utf8"), /gateway stopped \(SIGINT\)/);
         } finally {

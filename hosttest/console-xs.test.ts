@@ -6,7 +6,7 @@
 import { strict as assert } from "node:assert";
 import * as path from "path";
 import { REPO_ROOT } from "./lib/paths";
-import { XsWorker, bundle } from "./xs/xs-harness";
+import { bundle, XsWorker } from "./xs/xs-harness";
 
 /** A function body taking `require`; returns the session transcript. Plain ES, no host globals. */
 const SESSION = `
@@ -77,11 +77,14 @@ function onNode(): unknown {
 }
 
 async function onXs(): Promise<unknown> {
-  const script = bundle(["src/console/console", "src/console/persist"], `
+  const script = bundle(
+    ["src/console/console", "src/console/persist"],
+    `
     const s = JSON.stringify((function () { ${SESSION} })());
     const b = new Uint8Array(s.length);
     for (let i = 0; i < s.length; i++) b[i] = s.charCodeAt(i) & 255;
-    host.issueCommand(b.buffer);`);
+    host.issueCommand(b.buffer);`,
+  );
   const w = await XsWorker.start(script);
   const results = w.takeFlushed();
   await w.close();
@@ -93,7 +96,13 @@ describe("console on the XS engine", function () {
   this.timeout(60000);
 
   it("a whole session gives byte-identical output, stored settings and sent sentences on XS and Node", async () => {
-    const node = JSON.parse(JSON.stringify(onNode())) as { out: string; logged: string[]; stored: [string, unknown][]; sent: string[]; commits: number };
+    const node = JSON.parse(JSON.stringify(onNode())) as {
+      out: string;
+      logged: string[];
+      stored: [string, unknown][];
+      sent: string[];
+      commits: number;
+    };
     const xs = await onXs();
     assert.deepEqual(xs, node);
     // ...and the session did what it should (so the comparison is not of two empty runs).
@@ -120,7 +129,10 @@ describe("console on the XS engine", function () {
     assert.equal(stored.get("sfi"), "BD0002");
     assert.equal(stored.get("hbtInterval"), 30);
     assert.equal(stored.get("futureKey"), 3);
-    assert.deepEqual(node.sent.map((s) => s.slice(0, 6)), ["$CCICA", "$CCTXA", "$CCDWA", "$CCRMO"]);
+    assert.deepEqual(
+      node.sent.map((s) => s.slice(0, 6)),
+      ["$CCICA", "$CCTXA", "$CCDWA", "$CCRMO"],
+    );
     assert.equal(node.sent[1], "$CCTXA,0179773,1,2,A468656C6C6F207468657265*70");
   });
 });

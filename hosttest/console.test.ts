@@ -3,17 +3,17 @@
 // terminal sentences.
 
 import { strict as assert } from "node:assert";
+import { defaultRoutes } from "../src/beidou/table";
+import { BeidouWiring } from "../src/beidou/wiring";
 import { Console } from "../src/console/console";
-import type { ApplyResult, ConsoleHost, StatusReport } from "../src/console/host";
 import { GatewayConsoleHost } from "../src/console/gateway-host";
+import type { ApplyResult, ConsoleHost, StatusReport } from "../src/console/host";
 import { loadSettings, saveSettings } from "../src/console/persist";
-import { SETTINGS, defaultConfig } from "../src/console/settings";
+import { defaultConfig, SETTINGS } from "../src/console/settings";
 import type { GatewayConfig } from "../src/core/config";
 import type { LogEvent } from "../src/core/eventlog";
-import type { Clock, SettingsStore, Timers } from "../src/core/io";
 import { Gateway } from "../src/core/gateway";
-import { BeidouWiring } from "../src/beidou/wiring";
-import { defaultRoutes } from "../src/beidou/table";
+import type { Clock, SettingsStore, Timers } from "../src/core/io";
 
 function withChecksum(body: string): string {
   let x = 0;
@@ -120,7 +120,13 @@ const clock: Clock = { now: () => Date.UTC(2026, 10, 25, 12, 0, 0), monotonic: (
 
 function rig(host: ConsoleHost = new TestHost(), timers: ManualTimers | undefined = new ManualTimers()) {
   let out = "";
-  const con = new Console({ host, write: (b) => (out += String.fromCharCode(...b)), clock, timers, answerTimeoutMs: 10000 });
+  const con = new Console({
+    host,
+    write: (b) => (out += String.fromCharCode(...b)),
+    clock,
+    timers,
+    answerTimeoutMs: 10000,
+  });
   const run = (line: string) => {
     out = "";
     con.execute(line);
@@ -132,13 +138,26 @@ function rig(host: ConsoleHost = new TestHost(), timers: ManualTimers | undefine
     con.terminalSentence(b, b.length);
     return out;
   };
-  return { con, run, answer, timers: timers!, get out() { return out; } };
+  return {
+    con,
+    run,
+    answer,
+    timers: timers!,
+    get out() {
+      return out;
+    },
+  };
 }
 
 describe("console commands (test host)", () => {
   it("start prints the banner and the prompt", () => {
     let out = "";
-    const con = new Console({ host: new TestHost(), write: (b) => (out += String.fromCharCode(...b)), clock, banner: "bd450 test" });
+    const con = new Console({
+      host: new TestHost(),
+      write: (b) => (out += String.fromCharCode(...b)),
+      clock,
+      banner: "bd450 test",
+    });
     con.start();
     assert.equal(out, "bd450 test\r\ntype help for commands\r\nbd450> ");
   });
@@ -197,7 +216,12 @@ describe("console commands (test host)", () => {
   it("status distinguishes connected-but-empty from not connected", () => {
     const host = new TestHost();
     host.report = {
-      uptimeS: 90061, rnss: null, rdss: null, beams: null, card: null, alerts: [],
+      uptimeS: 90061,
+      rnss: null,
+      rdss: null,
+      beams: null,
+      card: null,
+      alerts: [],
       terminal: { link: "no data yet", bytes: 0, sentences: 0, rejects: { badChecksum: 0 } },
       network: { link: "up", address: "172.16.1.45", out: {}, errors: { sendErrors: 2 } },
       heap: { free: 1000 },
@@ -217,11 +241,15 @@ describe("console commands (test host)", () => {
   it("status shows alerts and fixes with their age", () => {
     const host = new TestHost();
     host.report = {
-      uptimeS: 5, rnss: { lat: -33.5, lon: -70.25, time: "12:00:01", quality: "GNSS fix", satellites: 9, hdop: 0.9, ageS: 200 },
+      uptimeS: 5,
+      rnss: { lat: -33.5, lon: -70.25, time: "12:00:01", quality: "GNSS fix", satellites: 9, hdop: 0.9, ageS: 200 },
       alerts: [{ id: "terminal.silent", state: "active", text: "no output" }],
     };
     const out = rig(host).run("status");
-    assert.match(out, /^RNSS fix +33\.500000 S 70\.250000 W at 12:00:01 UTC, GNSS fix, 9 sats, HDOP 0\.9, 3\.3 min ago/m);
+    assert.match(
+      out,
+      /^RNSS fix +33\.500000 S 70\.250000 W at 12:00:01 UTC, GNSS fix, 9 sats, HDOP 0\.9, 3\.3 min ago/m,
+    );
     assert.match(out, /^alert +terminal.silent active: no output/m);
   });
 
@@ -271,7 +299,10 @@ describe("console commands (test host)", () => {
     r.run("card");
     assert.equal(r.answer("BDFKI,TXA,Y,Y,0,0040"), "");
     assert.equal(r.answer("GNGGA,120000,,,,,0,00,,,M,,M,,"), "");
-    assert.match(r.answer("BDICI,0000000,00000000,0000000,0,0,0,N,0"), /terminal answer: \$BDICI.*\r\n {2}no IC card in the terminal/);
+    assert.match(
+      r.answer("BDICI,0000000,00000000,0000000,0,0,0,N,0"),
+      /terminal answer: \$BDICI.*\r\n {2}no IC card in the terminal/,
+    );
     assert.equal(r.timers.list.length, 0, "timeout cleared");
     assert.equal(r.answer("BDICI,0242286,00242286,0000011,6,60,3,N,0"), "", "nothing pending any more");
   });
@@ -297,8 +328,10 @@ describe("console commands (test host)", () => {
     r.run("locate");
     assert.match(r.answer("BDFKI,DWA,Y,Y,0,0060"), /waiting for the position \(DWR\)/);
     assert.equal(r.timers.list.length, 1);
-    assert.match(r.answer("BDDWR,1,0242286,021549.65,2240.4051,N,11402.5601,E,47,M,-3,M,1,V,V,L"),
-      /RDSS position of 0242286: 22\.67342N 114\.04267E, height 47 m at 02:15:49\.65 UTC/);
+    assert.match(
+      r.answer("BDDWR,1,0242286,021549.65,2240.4051,N,11402.5601,E,47,M,-3,M,1,V,V,L"),
+      /RDSS position of 0242286: 22\.67342N 114\.04267E, height 47 m at 02:15:49\.65 UTC/,
+    );
     assert.equal(r.timers.list.length, 0);
   });
 
@@ -325,11 +358,25 @@ describe("GatewayConsoleHost over a real Gateway", () => {
     const store = new MemoryStore();
     const loaded = loadSettings(store);
     const wiring = new BeidouWiring({ clock });
-    const gw = new Gateway({ config: loaded.config, clock, onUnit: wiring.onUnit, convertFrame: wiring.convertFrame, routes: defaultRoutes() });
+    const gw = new Gateway({
+      config: loaded.config,
+      clock,
+      onUnit: wiring.onUnit,
+      convertFrame: wiring.convertFrame,
+      routes: defaultRoutes(),
+    });
     wiring.attach({ events: gw.events });
     let reboots = 0;
     const net = { resets: 0 };
-    const host = new GatewayConsoleHost({ gateway: gw, state: wiring.state, store, loaded, clock, reboot: () => reboots++, resetNetwork: () => net.resets++ });
+    const host = new GatewayConsoleHost({
+      gateway: gw,
+      state: wiring.state,
+      store,
+      loaded,
+      clock,
+      reboot: () => reboots++,
+      resetNetwork: () => net.resets++,
+    });
     const feed = (body: string) => gw.feed(bytes(withChecksum(body) + "\r\n"));
     return { store, gw, wiring, host, feed, net, reboots: () => reboots };
   }

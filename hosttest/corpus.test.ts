@@ -6,13 +6,14 @@
 import * as assert from "node:assert/strict";
 import * as fs from "fs";
 import * as path from "path";
-import { Gateway } from "../src/core/gateway";
 import { makeConfig } from "../src/core/config";
-import { latin1 } from "../src/nmea/checksum";
 import { REJECT_REASONS } from "../src/core/framer";
+import { Gateway } from "../src/core/gateway";
+import { latin1 } from "../src/nmea/checksum";
 import { fixedClock } from "../src/platform/node/host";
 import { corpusLogs } from "./lib/paths";
 import { readDatagram, referenceSentences, StrictStream } from "./lib/strict-reader";
+
 // nmea-simple's own checksum test: the design's chosen parser, kept as the oracle.
 const { validNmeaChecksum } = require("nmea-simple/dist/helpers") as { validNmeaChecksum(s: string): boolean };
 
@@ -39,7 +40,7 @@ function runCore(bytes: Uint8Array, chunk: number | "random"): Result {
       r.datagrams.push(b.slice(0, n));
     },
   });
-  for (let i = 0; i < bytes.length;) {
+  for (let i = 0; i < bytes.length; ) {
     const n = chunk === "random" ? rnd() : chunk;
     r.gw.feed(bytes, i, Math.min(bytes.length, i + n));
     i += n;
@@ -58,7 +59,8 @@ function nmeaSimpleOpinion(text: string): boolean | undefined {
 function knownNmeaSimpleFault(text: string): string | undefined {
   const star = text.lastIndexOf("*");
   const tail = text.slice(star + 1);
-  if (!/^[0-9A-Fa-f]{2}$/.test(tail) && !Number.isNaN(parseInt(tail, 16))) return "parseInt accepts a non-hex checksum such as *3)";
+  if (!/^[0-9A-Fa-f]{2}$/.test(tail) && !Number.isNaN(parseInt(tail, 16)))
+    return "parseInt accepts a non-hex checksum such as *3)";
   if (text.indexOf("*") !== star) return "splits at the first '*', so a '*' inside the fields changes the verdict";
   return undefined;
 }
@@ -90,12 +92,16 @@ describe("corpus: every real log through the gateway core", function () {
       // 3. Counters add up: every unit is a sentence, a frame or a counted reject.
       const f = r.gw.framer.counters;
       assert.equal(f.units, f.sentences + f.frames + f.rejected);
-      assert.equal(f.rejected, REJECT_REASONS.reduce((a, k) => a + f[k], 0));
+      assert.equal(
+        f.rejected,
+        REJECT_REASONS.reduce((a, k) => a + f[k], 0),
+      );
       assert.equal(r.units.filter((u) => !u.valid).length, f.rejected);
       assert.equal(r.gw.counters.forwarded, f.sentences + (f.frames - r.gw.counters.framesNotConverted));
 
       // 4. Agreement with nmea-simple's checksum verdicts where it has an opinion.
-      let agree = 0, opinions = 0;
+      let agree = 0,
+        opinions = 0;
       const faults: string[] = [];
       for (const u of r.units) {
         // Not a complete line (cut by length, a new '$', or a control byte mid-line): nmea-simple never sees it.
@@ -105,9 +111,15 @@ describe("corpus: every real log through the gateway core", function () {
         if (ns === undefined) continue;
         opinions++;
         const ours = u.valid || (u.reason !== "badChecksum" && u.reason !== "noChecksum"); // address/character rejects: checksum was fine
-        if (ours === ns) { agree++; continue; }
+        if (ours === ns) {
+          agree++;
+          continue;
+        }
         const why = knownNmeaSimpleFault(u.text);
-        assert.ok(why, `disagreement with nmea-simple not explained by its known faults: ${JSON.stringify(u.text)} (ours ${ours}, nmea-simple ${ns})`);
+        assert.ok(
+          why,
+          `disagreement with nmea-simple not explained by its known faults: ${JSON.stringify(u.text)} (ours ${ours}, nmea-simple ${ns})`,
+        );
         faults.push(why);
       }
 
@@ -115,16 +127,22 @@ describe("corpus: every real log through the gateway core", function () {
       //    carried overlong sentences reassemble to the original text.
       const stream = new StrictStream();
       const delivered: string[] = [];
-      for (const d of r.datagrams) for (const line of readDatagram(d, { sendLimits: true })) {
-        assert.equal(line.source, "BD0001");
-        delivered.push(...stream.accept(line));
-      }
+      for (const d of r.datagrams)
+        for (const line of readDatagram(d, { sendLimits: true })) {
+          assert.equal(line.source, "BD0001");
+          delivered.push(...stream.accept(line));
+        }
       assert.equal(stream.gaps, 0);
       assert.deepEqual(delivered, expected);
 
-      const rejects = REJECT_REASONS.filter((k) => f[k] > 0).map((k) => `${k} ${f[k]}`).join(", ");
-      summary.push(`${name}: ${f.sentences} forwarded, ${f.rejected} rejected${rejects ? ` (${rejects})` : ""}, ` +
-        `${r.datagrams.length} datagrams, nmea-simple agrees on ${agree}/${opinions}` + (faults.length ? `, ${faults.length} known nmea-simple faults` : ""));
+      const rejects = REJECT_REASONS.filter((k) => f[k] > 0)
+        .map((k) => `${k} ${f[k]}`)
+        .join(", ");
+      summary.push(
+        `${name}: ${f.sentences} forwarded, ${f.rejected} rejected${rejects ? ` (${rejects})` : ""}, ` +
+          `${r.datagrams.length} datagrams, nmea-simple agrees on ${agree}/${opinions}` +
+          (faults.length ? `, ${faults.length} known nmea-simple faults` : ""),
+      );
     });
   }
 });

@@ -3,9 +3,9 @@
 // a private network namespace created by this test, and a listener collects it.
 import * as assert from "node:assert/strict";
 import * as path from "path";
-import { REPO_ROOT } from "./lib/paths";
 import { runInNetns } from "./lib/netns";
-import { readDatagram, referenceSentences, StrictStream, type StrictLine } from "./lib/strict-reader";
+import { REPO_ROOT } from "./lib/paths";
+import { readDatagram, referenceSentences, type StrictLine, StrictStream } from "./lib/strict-reader";
 
 describe("end to end: pty -> gateway process -> multicast in a private namespace -> listener", function () {
   this.timeout(90000);
@@ -35,7 +35,8 @@ describe("end to end: pty -> gateway process -> multicast in a private namespace
       }
     }
     lines.sort((a, b) => a.v - b.v);
-    for (let i = 0; i < lines.length; i++) assert.equal(lines[i].v, i + 1, "line counts 1..N without gaps or duplicates");
+    for (let i = 0; i < lines.length; i++)
+      assert.equal(lines[i].v, i + 1, "line counts 1..N without gaps or duplicates");
     // The gateway's own alert sentences (HBT/ALF/ALC on BAM1) share the SFI's line
     // count, so they count for the n: check above but are not terminal sentences.
     const stream = new StrictStream();
@@ -43,7 +44,11 @@ describe("end to end: pty -> gateway process -> multicast in a private namespace
     for (const l of lines) if (l.group !== "BAM1") delivered.push(...stream.accept(l.line));
     // Datagrams the kernel dropped because the listener's buffer was full are a fixture
     // overload, not a gateway loss: say so plainly if it happens.
-    assert.equal(out.rcvbufErrors, 0, `the listener's kernel buffer overflowed (${out.rcvbufErrors} datagrams dropped by the kernel): the machine was too busy for this test`);
+    assert.equal(
+      out.rcvbufErrors,
+      0,
+      `the listener's kernel buffer overflowed (${out.rcvbufErrors} datagrams dropped by the kernel): the machine was too busy for this test`,
+    );
     assert.equal(delivered.length, expected.length, "every valid sentence arrived once");
     assert.deepEqual(delivered, expected, "byte-identical and in order");
 
@@ -59,6 +64,9 @@ describe("end to end: pty -> gateway process -> multicast in a private namespace
     assert.equal(f.unitsIn, f.sentencesIn + f.framesIn + f.rejected);
     assert.equal(f.sendErrors, 0);
     assert.ok(out.hostBytes > 0, "the gateway wrote its start-up commands to the terminal");
-    if (process.env.BD450_VERBOSE) console.log(`      e2e: ${expected.length} valid sentences sent, ${delivered.length} delivered, ${lines.length} lines in ${out.datagrams.length} datagrams, ${f.rejected} rejects, ${f.overlongCarried} overlong carried`);
+    if (process.env.BD450_VERBOSE)
+      console.log(
+        `      e2e: ${expected.length} valid sentences sent, ${delivered.length} delivered, ${lines.length} lines in ${out.datagrams.length} datagrams, ${f.rejected} rejects, ${f.overlongCarried} overlong carried`,
+      );
   });
 });

@@ -1,20 +1,29 @@
 import * as assert from "node:assert/strict";
-import { Iec450Encoder, CarrierReassembler } from "../src/core/encoder";
-import { MAX_DATAGRAM } from "../src/core/tagblock";
-import { Router, RouteError } from "../src/core/router";
+import { defaultRoutes } from "../src/beidou/table";
+import { CarrierReassembler, Iec450Encoder } from "../src/core/encoder";
 import { GROUPS, groupIndex } from "../src/core/groups";
+import { RouteError, Router } from "../src/core/router";
+import { MAX_DATAGRAM } from "../src/core/tagblock";
 import { asciiBytes, latin1, withChecksum } from "../src/nmea/checksum";
 import { fixedClock } from "../src/platform/node/host";
 import { readDatagram, StrictStream } from "./lib/strict-reader";
-import { defaultRoutes } from "../src/beidou/table";
 
 function encoder(opts: Partial<ConstructorParameters<typeof Iec450Encoder>[0]> = {}) {
   const out: Uint8Array[] = [];
-  const e = new Iec450Encoder({ sfi: "GP0001", clock: fixedClock(1_700_000_000_000), tagTime: false, onDatagram: (b, n) => out.push(b.slice(0, n)), ...opts });
+  const e = new Iec450Encoder({
+    sfi: "GP0001",
+    clock: fixedClock(1_700_000_000_000),
+    tagTime: false,
+    onDatagram: (b, n) => out.push(b.slice(0, n)),
+    ...opts,
+  });
   return { e, out };
 }
 
-const enc = (e: Iec450Encoder, s: string, d?: string) => { const b = asciiBytes(s); return e.encode(b, b.length, d); };
+const enc = (e: Iec450Encoder, s: string, d?: string) => {
+  const b = asciiBytes(s);
+  return e.encode(b, b.length, d);
+};
 
 describe("450 encoder", () => {
   it("writes the documented example byte for byte (450 doc §9.5)", () => {
@@ -35,13 +44,29 @@ describe("450 encoder", () => {
   });
 
   it("c: follows the clock second by second, also when it steps back (the encoder renders each second once)", () => {
-    const times = [1_699_999_999_999, 1_700_000_000_000, 1_700_000_000_999, 1_700_000_001_000, 999, 0, 1_700_000_001_500, 9_999_999_999_000, 9_999_999_999_000];
+    const times = [
+      1_699_999_999_999, 1_700_000_000_000, 1_700_000_000_999, 1_700_000_001_000, 999, 0, 1_700_000_001_500,
+      9_999_999_999_000, 9_999_999_999_000,
+    ];
     let k = 0;
     const { e, out } = encoder({ tagTime: true, clock: { now: () => times[k], monotonic: () => 0 } });
     for (k = 0; k < times.length; k++) enc(e, "$GPZDA,120000.00,01,01,2024,00,00*61");
     // Oracle: the strict reader's c: against integer division written out here.
-    const expected = ["1699999999", "1700000000", "1700000000", "1700000001", "0", "0", "1700000001", "9999999999", "9999999999"];
-    assert.deepEqual(out.map((d) => String(readDatagram(d, { sendLimits: true })[0].tags.c)), expected);
+    const expected = [
+      "1699999999",
+      "1700000000",
+      "1700000000",
+      "1700000001",
+      "0",
+      "0",
+      "1700000001",
+      "9999999999",
+      "9999999999",
+    ];
+    assert.deepEqual(
+      out.map((d) => String(readDatagram(d, { sendLimits: true })[0].tags.c)),
+      expected,
+    );
   });
 
   it("counts lines 1..999 per SFI and wraps to 1", () => {
@@ -87,10 +112,15 @@ describe("450 encoder", () => {
     // The production reassembler agrees.
     const r = new CarrierReassembler();
     let whole: Uint8Array | undefined;
-    for (const d of out) for (const line of readDatagram(d)) { const b = asciiBytes(line.sentence); whole = r.add(b, b.length) ?? whole; }
+    for (const d of out)
+      for (const line of readDatagram(d)) {
+        const b = asciiBytes(line.sentence);
+        whole = r.add(b, b.length) ?? whole;
+      }
     assert.equal(latin1(whole!), longTxr);
     // A line claiming 0 lines (or a line number beyond its total) is not a carrier line.
-    for (const bad of ["$PXBDS,0,0,5,*00", "$PXBDS,2,3,5,AB*00"]) assert.equal(r.add(asciiBytes(bad), bad.length), undefined, bad);
+    for (const bad of ["$PXBDS,0,0,5,*00", "$PXBDS,2,3,5,AB*00"])
+      assert.equal(r.add(asciiBytes(bad), bad.length), undefined, bad);
   });
 
   it("carries raw GB2312 (not printable ASCII) even when short, escaping it as ^HH", () => {
@@ -113,21 +143,39 @@ describe("450 encoder", () => {
     assert.ok(out.length >= 2, `${out.length} datagrams`);
     const stream = new StrictStream();
     const got: string[] = [];
-    for (const d of out) { assert.ok(d.length <= MAX_DATAGRAM); for (const l of readDatagram(d, { sendLimits: true })) got.push(...stream.accept(l)); }
+    for (const d of out) {
+      assert.ok(d.length <= MAX_DATAGRAM);
+      for (const l of readDatagram(d, { sendLimits: true })) got.push(...stream.accept(l));
+    }
     assert.deepEqual(got, [latin1(s)]);
     assert.equal(stream.gaps, 0);
   });
 
   it("hands out identical datagrams with resized buffers and with cached views", () => {
-    const lines = ["$GPZDA,120000.00,01,01,2024,00,00*61", longTxr, "$HEHDT,123.4,T*2B", "$GPZDA,120000.00,01,01,2024,00,00*61"];
+    const lines = [
+      "$GPZDA,120000.00,01,01,2024,00,00*61",
+      longTxr,
+      "$HEHDT,123.4,T*2B",
+      "$GPZDA,120000.00,01,01,2024,00,00*61",
+    ];
     const got: Record<string, string[]> = {};
     for (const mode of ["resize", "cache"] as const) {
       const { e, out } = encoder({ datagramViews: mode, tagTime: true });
       const exact: boolean[] = [];
-      const e2 = new Iec450Encoder({ sfi: "GP0001", clock: fixedClock(1_700_000_000_000), datagramViews: mode,
-        onDatagram: (b, n) => exact.push(b.length === n) });
-      for (const l of lines) { enc(e, l); enc(e2, l); }
-      assert.ok(exact.length === 4 && exact.every(Boolean), `${mode}: the view handed out has exactly the datagram's length`);
+      const e2 = new Iec450Encoder({
+        sfi: "GP0001",
+        clock: fixedClock(1_700_000_000_000),
+        datagramViews: mode,
+        onDatagram: (b, n) => exact.push(b.length === n),
+      });
+      for (const l of lines) {
+        enc(e, l);
+        enc(e2, l);
+      }
+      assert.ok(
+        exact.length === 4 && exact.every(Boolean),
+        `${mode}: the view handed out has exactly the datagram's length`,
+      );
       got[mode] = out.map((d) => latin1(d));
     }
     assert.deepEqual(got.cache, got.resize);
@@ -170,7 +218,10 @@ describe("router", () => {
   });
   it("rejects bad rules with a message naming the rule, and changes nothing", () => {
     const router = new Router("GSV=SATD", defaultRoutes());
-    assert.throws(() => router.apply("GSV=SATD;TXR=NOPE"), (e: Error) => e instanceof RouteError && /NOPE/.test(e.message));
+    assert.throws(
+      () => router.apply("GSV=SATD;TXR=NOPE"),
+      (e: Error) => e instanceof RouteError && /NOPE/.test(e.message),
+    );
     assert.throws(() => router.apply("TXRX=RCOM"), /key must be/);
     assert.throws(() => router.apply("TXR"), /KEY=GROUP/);
     assert.equal(r(router, "$BDGSV,1*00"), "SATD");

@@ -65,7 +65,12 @@ class DataTime {
 /** The test's own statement of `!GSV,GGA/5,RMC@2,!GP*`: decision for each sentence in order. */
 function expectedPasses(list: string[]): { passed: string[]; perRule: number[][] } {
   const clock = new DataTime();
-  const perRule = [[0, 0], [0, 0], [0, 0], [0, 0]]; // [passed, blocked]
+  const perRule = [
+    [0, 0],
+    [0, 0],
+    [0, 0],
+    [0, 0],
+  ]; // [passed, blocked]
   let ggaSeen = 0;
   let rmcDue = -Infinity;
   const passed: string[] = [];
@@ -75,15 +80,22 @@ function expectedPasses(list: string[]): { passed: string[]; perRule: number[][]
     const proprietary = a[0] === "P";
     const f = proprietary ? "" : a.slice(2, 5);
     let ok = true;
-    if (f === "GSV") { ok = false; perRule[0][1]++; }
-    else if (f === "GGA") { ok = ggaSeen++ % 5 === 0; perRule[1][ok ? 0 : 1]++; }
-    else if (f === "RMC") {
+    if (f === "GSV") {
+      ok = false;
+      perRule[0][1]++;
+    } else if (f === "GGA") {
+      ok = ggaSeen++ % 5 === 0;
+      perRule[1][ok ? 0 : 1]++;
+    } else if (f === "RMC") {
       // At most one per 2 s: due times step by 2 s; up to 0.2 s early still passes.
       const now = clock.ms;
       ok = now >= rmcDue - 200;
       if (ok) rmcDue = Math.max(rmcDue + 2000, now + 2000);
       perRule[2][ok ? 0 : 1]++;
-    } else if (a.startsWith("GP")) { ok = false; perRule[3][1]++; }
+    } else if (a.startsWith("GP")) {
+      ok = false;
+      perRule[3][1]++;
+    }
     if (ok) passed.push(a);
   }
   return { passed, perRule };
@@ -143,12 +155,17 @@ describe("bd450 wrap --outFilter / --maxRate on the corpus", function () {
     assert.equal(got.length, exp.passed.length);
     assert.deepEqual(got, exp.passed);
     const snap = JSON.parse(r.stderr.trim().split("\n").pop()!);
-    assert.deepEqual(snap.outFilter.map((c: { passed: number; blocked: number }) => [c.passed, c.blocked]), exp.perRule);
+    assert.deepEqual(
+      snap.outFilter.map((c: { passed: number; blocked: number }) => [c.passed, c.blocked]),
+      exp.perRule,
+    );
     assert.equal(snap.filtered, list.length - exp.passed.length);
     // Every rule had work to do in this corpus (the test is not vacuous).
     for (const [p, b] of exp.perRule.slice(1, 3)) assert.ok(p > 100 && b > 100, JSON.stringify(exp.perRule));
     assert.ok(exp.perRule[0][1] > 5000 && exp.perRule[3][1] > 1000, JSON.stringify(exp.perRule));
-    process.stdout.write(`      corpus: ${list.length} sentences, ${exp.passed.length} pass; per rule [passed, blocked] ${JSON.stringify(exp.perRule)}\n`);
+    process.stdout.write(
+      `      corpus: ${list.length} sentences, ${exp.passed.length} pass; per rule [passed, blocked] ${JSON.stringify(exp.perRule)}\n`,
+    );
   });
 
   it("the issue's example: --outFilter '!GSV,GGA/5' on one log", () => {
@@ -168,7 +185,27 @@ describe("bd450 wrap --outFilter / --maxRate on the corpus", function () {
     assert.equal(r.code, 0, r.stderr);
     // Independent: group by the data second and the formatter's group (NAVD for every
     // routed NMEA position/satellite sentence of this log, MISC for the rest).
-    const navd = new Set(["GGA", "RMC", "GLL", "GNS", "VTG", "GSA", "GSV", "GST", "GBS", "GRS", "DTM", "ZDA", "HDT", "THS", "ROT", "VLW", "DHV", "DWR", "WAA"]);
+    const navd = new Set([
+      "GGA",
+      "RMC",
+      "GLL",
+      "GNS",
+      "VTG",
+      "GSA",
+      "GSV",
+      "GST",
+      "GBS",
+      "GRS",
+      "DTM",
+      "ZDA",
+      "HDT",
+      "THS",
+      "ROT",
+      "VLW",
+      "DHV",
+      "DWR",
+      "WAA",
+    ]);
     const clock = new DataTime();
     const used = new Map<string, number>();
     const expected: string[] = [];
@@ -178,7 +215,10 @@ describe("bd450 wrap --outFilter / --maxRate on the corpus", function () {
       const g = a[0] !== "P" && navd.has(a.slice(2, 5)) ? "NAVD" : "MISC";
       const key = g + Math.floor(clock.ms / 1000);
       const n = used.get(key) ?? 0;
-      if (n < 5) { used.set(key, n + 1); expected.push(a); }
+      if (n < 5) {
+        used.set(key, n + 1);
+        expected.push(a);
+      }
     }
     assert.deepEqual(outputAddresses(r.stdout), expected);
     const snap = JSON.parse(r.stderr.trim().split("\n").pop()!);
@@ -210,7 +250,11 @@ describe("bd450 config and bd450 spec", function () {
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /outFilter = !GSV,GGA\/5\nmaxRate = 20\nsfi = BD0042\nsaved to /);
     assert.deepEqual(fs.readdirSync(dir), ["config"]);
-    const lines = fs.readFileSync(file, "utf8").trim().split("\n").map((l) => JSON.parse(l));
+    const lines = fs
+      .readFileSync(file, "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
     const v = (k: string) => lines.find((l) => l.k === k)?.v;
     assert.equal(v("outFilter"), "!GSV,GGA/5");
     assert.equal(v("maxRate"), 20);
@@ -227,7 +271,10 @@ describe("bd450 config and bd450 spec", function () {
     const before = fs.readFileSync(file);
     const r = bd450(["config", "--config", file, "set", "ttl", "4", "outFilter", "GSV@0"]);
     assert.equal(r.code, 1);
-    assert.equal(r.stderr, `error: outFilter: breaks rule: rule 1 "GSV@0": @S needs seconds from 0.001 to 86400\nnothing changed in ${path.resolve(file)}\n`);
+    assert.equal(
+      r.stderr,
+      `error: outFilter: breaks rule: rule 1 "GSV@0": @S needs seconds from 0.001 to 86400\nnothing changed in ${path.resolve(file)}\n`,
+    );
     assert.deepEqual(fs.readFileSync(file), before);
     const x = bd450(["config", "--config", file, "set", "cmdFwd", "on"]);
     assert.equal(x.code, 1);
@@ -242,13 +289,32 @@ describe("bd450 config and bd450 spec", function () {
     fs.writeFileSync(file, '{"bd450":"settings","version":1}\n{"k":"ttl","v":7}\n{"k":"futureKey","v":"x"}\n');
     const r = bd450(["config", "--config", file, "defaults"]);
     assert.equal(r.code, 0, r.stderr);
-    const lines = fs.readFileSync(file, "utf8").trim().split("\n").map((l) => JSON.parse(l));
+    const lines = fs
+      .readFileSync(file, "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
     assert.equal(lines.find((l) => l.k === "ttl").v, 1);
     assert.equal(lines.find((l) => l.k === "futureKey").v, "x");
   });
 
   it("spec: text and JSON from the settings file; options override", () => {
-    bd450(["config", "--config", file, "set", "outFilter", "!GSV,GGA/5", "maxRate", "10", "cmdAllow", "EI0001", "cmdFwd", "on", "inFilter", "TXA@60"]);
+    bd450([
+      "config",
+      "--config",
+      file,
+      "set",
+      "outFilter",
+      "!GSV,GGA/5",
+      "maxRate",
+      "10",
+      "cmdAllow",
+      "EI0001",
+      "cmdFwd",
+      "on",
+      "inFilter",
+      "TXA@60",
+    ]);
     const t = bd450(["spec", "--config", file]);
     assert.equal(t.code, 0, t.stderr);
     assert.match(t.stdout, /^SFI +BD0001$/m);
@@ -267,10 +333,19 @@ describe("bd450 config and bd450 spec", function () {
     assert.equal(navd.port, 60004);
     assert.equal(navd.maxRate, 10);
     assert.deepEqual(navd.sentences.slice(0, 2), [{ sentence: "GGA", filter: "1 in 5" }, { sentence: "RMC" }]);
-    assert.deepEqual(navd.sentences.find((s: { sentence: string }) => s.sentence === "GSV"), { sentence: "GSV", filter: "blocked" });
-    assert.deepEqual(spec.tagFields.map((f: { field: string }) => f.field), ["s", "n", "c", "d"]);
+    assert.deepEqual(
+      navd.sentences.find((s: { sentence: string }) => s.sentence === "GSV"),
+      { sentence: "GSV", filter: "blocked" },
+    );
+    assert.deepEqual(
+      spec.tagFields.map((f: { field: string }) => f.field),
+      ["s", "n", "c", "d"],
+    );
     assert.deepEqual(spec.receive.commands.sentences, ["$CCICA", "$CCRMO", "$CCBSS", "$CCDWA", "$CCWAA", "$CCTXA"]);
     assert.deepEqual(spec.receive.commands.from, ["EI0001"]);
-    assert.deepEqual(spec.receive.groups.map((g: { name: string }) => g.name), ["RCOM", "CAM1", "CAM2"]);
+    assert.deepEqual(
+      spec.receive.groups.map((g: { name: string }) => g.name),
+      ["RCOM", "CAM1", "CAM2"],
+    );
   });
 });

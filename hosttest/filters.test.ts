@@ -6,18 +6,18 @@
 
 import * as assert from "node:assert/strict";
 import fc from "fast-check";
-import { SentenceFilter, FilterError, filterError, MAX_RULES } from "../src/core/filter";
-import { makeConfig, type GatewayConfig } from "../src/core/config";
-import { Gateway } from "../src/core/gateway";
-import { BAM1, NAVD, RCOM } from "../src/core/groups";
-import { NetworkSide } from "../src/core/netside";
 import { reencodeCommand } from "../src/beidou/reencode";
+import { defaultRoutes } from "../src/beidou/table";
 import { Console } from "../src/console/console";
 import { GatewayConsoleHost } from "../src/console/gateway-host";
 import { loadSettings } from "../src/console/persist";
 import { buildCandidate, defaultConfig } from "../src/console/settings";
+import { type GatewayConfig, makeConfig } from "../src/core/config";
+import { FilterError, filterError, MAX_RULES, SentenceFilter } from "../src/core/filter";
+import { Gateway } from "../src/core/gateway";
+import { BAM1, NAVD, RCOM } from "../src/core/groups";
 import type { SettingsStore } from "../src/core/io";
-import { defaultRoutes } from "../src/beidou/table";
+import { NetworkSide } from "../src/core/netside";
 
 /** "$body*HH" with its XOR checksum, computed here. */
 function nmea(body: string): string {
@@ -33,17 +33,26 @@ function bytes(s: string): Uint8Array {
 class ManualClock {
   mono = 0;
   wall = Date.UTC(2026, 10, 30, 9, 0, 0);
-  now() { return this.wall; }
-  monotonic() { return this.mono; }
-  advance(ms: number) { this.mono += ms; this.wall += ms; }
+  now() {
+    return this.wall;
+  }
+  monotonic() {
+    return this.mono;
+  }
+  advance(ms: number) {
+    this.mono += ms;
+    this.wall += ms;
+  }
 }
 
 /** Pass/block sequence of `filter` over `addresses` (each becomes "$ADDR,1*hh"). */
 function run(filter: SentenceFilter, addresses: string[]): string {
-  return addresses.map((a) => {
-    const b = bytes(nmea(a + ",1"));
-    return filter.pass(b, 0, b.length) ? "P" : "B";
-  }).join("");
+  return addresses
+    .map((a) => {
+      const b = bytes(nmea(a + ",1"));
+      return filter.pass(b, 0, b.length) ? "P" : "B";
+    })
+    .join("");
 }
 
 function make(rules: string, clock = new ManualClock()): SentenceFilter {
@@ -86,7 +95,10 @@ describe("filter grammar", () => {
 
   it("/N passes the first of every N matching sentences (counted over the matches only)", () => {
     const f = make("GGA/3");
-    assert.equal(run(f, ["GPGGA", "GPRMC", "GPGGA", "GPGGA", "GPRMC", "GPGGA", "GPGGA", "GPGGA", "GPGGA"]), "PPBBPPBBP");
+    assert.equal(
+      run(f, ["GPGGA", "GPRMC", "GPGGA", "GPGGA", "GPRMC", "GPGGA", "GPGGA", "GPGGA", "GPGGA"]),
+      "PPBBPPBBP",
+    );
     assert.equal(run(make("GSV/1"), ["GPGSV", "GPGSV"]), "PP");
   });
 
@@ -94,7 +106,15 @@ describe("filter grammar", () => {
     const clock = new ManualClock();
     const f = make("RMC@0.5", clock);
     const seq: string[] = [];
-    for (const [t, addr] of [[0, "GPRMC"], [100, "GPRMC"], [460, "GPRMC"], [700, "GPRMC"], [960, "GPRMC"], [2000, "GPRMC"], [2001, "GPRMC"]] as const) {
+    for (const [t, addr] of [
+      [0, "GPRMC"],
+      [100, "GPRMC"],
+      [460, "GPRMC"],
+      [700, "GPRMC"],
+      [960, "GPRMC"],
+      [2000, "GPRMC"],
+      [2001, "GPRMC"],
+    ] as const) {
       clock.mono = t;
       seq.push(run(f, [addr]));
     }
@@ -106,7 +126,9 @@ describe("filter grammar", () => {
     const clock = new ManualClock();
     const f = make("GGA@1", clock);
     const jitter = [0, 3, -4, 8, -9, 1, 0, -2, 5, -5];
-    let passed = 0, lastPass = -Infinity, minGap = Infinity;
+    let passed = 0,
+      lastPass = -Infinity,
+      minGap = Infinity;
     for (let s = 0; s < 100; s++) {
       clock.mono = s * 1000 + jitter[s % 10];
       if (run(f, ["GNGGA"]) === "P") {
@@ -150,7 +172,10 @@ describe("filter grammar", () => {
       { rule: "ZDA", passed: 1, blocked: 0 },
     ]);
     f.resetCounters();
-    assert.deepEqual(f.counts().map((c) => c.passed + c.blocked), [0, 0, 0]);
+    assert.deepEqual(
+      f.counts().map((c) => c.passed + c.blocked),
+      [0, 0, 0],
+    );
   });
 
   it("works on a sentence in the middle of a buffer (the receiver's offsets)", () => {
@@ -196,7 +221,13 @@ describe("filter: bad rules are refused, naming the rule", () => {
     ["GSV,!GSV", /^rule 2 "!GSV": never applies: rule 1 "GSV" has the same pattern/],
     ["BDGSV/2,GGA,BDGSV@3", /^rule 3 "BDGSV@3": never applies: rule 1 "BDGSV\/2"/],
     ["*,GGA", /^rule 2 "GGA": never applies: rule 1 "\*" matches every sentence first/],
-    [new Array(MAX_RULES + 1).fill(0).map((_, i) => "G" + String.fromCharCode(65 + (i % 26)) + String.fromCharCode(65 + Math.floor(i / 26))).join(","), /^51 rules: at most 50/],
+    [
+      new Array(MAX_RULES + 1)
+        .fill(0)
+        .map((_, i) => "G" + String.fromCharCode(65 + (i % 26)) + String.fromCharCode(65 + Math.floor(i / 26)))
+        .join(","),
+      /^51 rules: at most 50/,
+    ],
   ];
   for (const [rules, expected] of bad) {
     it(`"${rules.length > 30 ? rules.slice(0, 30) + "..." : rules}"`, () => {
@@ -217,18 +248,26 @@ describe("filter: bad rules are refused, naming the rule", () => {
     for (const key of ["outFilter", "inFilter"]) {
       const r = buildCandidate(defaultConfig(), [[key, "!GSV,GG/5"]]);
       assert.ok("errors" in r);
-      assert.deepEqual(r.errors, [`${key}: breaks rule: rule 2 "GG/5": pattern must be a formatter (GSV), talker+formatter (BDGSV), talker* (GP*) or *`]);
+      assert.deepEqual(r.errors, [
+        `${key}: breaks rule: rule 2 "GG/5": pattern must be a formatter (GSV), talker+formatter (BDGSV), talker* (GP*) or *`,
+      ]);
     }
     const m = buildCandidate(defaultConfig(), [["maxRate", "-1"]]);
     assert.ok("errors" in m && /maxRate/.test(m.errors[0]));
-    const ok = buildCandidate(defaultConfig(), [["outFilter", "!gsv, gga/5"], ["maxRate", "20"]]);
+    const ok = buildCandidate(defaultConfig(), [
+      ["outFilter", "!gsv, gga/5"],
+      ["maxRate", "20"],
+    ]);
     assert.ok("config" in ok);
     assert.equal(ok.config.outFilter, "!GSV,GGA/5");
     assert.equal(ok.config.maxRate, 20);
   });
 });
 
-interface Sent { group: number; text: string }
+interface Sent {
+  group: number;
+  text: string;
+}
 
 /** A gateway with a manual clock; every datagram's sentence text and group recorded. */
 function gateway(cfg: Partial<GatewayConfig>) {
@@ -236,7 +275,9 @@ function gateway(cfg: Partial<GatewayConfig>) {
   const sent: Sent[] = [];
   const config = makeConfig({ startupCmds: false, tagTime: false, ...cfg });
   const gw = new Gateway({
-    config, clock, routes: defaultRoutes(),
+    config,
+    clock,
+    routes: defaultRoutes(),
     onDatagram(b, n, group) {
       const t = String.fromCharCode(...b.subarray(0, n));
       sent.push({ group, text: t.slice(t.indexOf("$"), t.indexOf("\r")) });
@@ -252,17 +293,26 @@ describe("gateway: output filter, exemptions, maxRate", () => {
     const clock = new ManualClock();
     const sent: string[] = [];
     const gw = new Gateway({
-      config: makeConfig({ startupCmds: false, outFilter: "!GSV,GGA/2" }), clock, routes: defaultRoutes(),
-      onUnit: (kind, b, n) => { if (kind === "sentence") units.push(String.fromCharCode(b[3], b[4], b[5])); },
-      onDatagram: (b, n) => { const t = String.fromCharCode(...b.subarray(0, n)); sent.push(t.slice(t.indexOf("$") + 3, t.indexOf("$") + 6)); },
+      config: makeConfig({ startupCmds: false, outFilter: "!GSV,GGA/2" }),
+      clock,
+      routes: defaultRoutes(),
+      onUnit: (kind, b, n) => {
+        if (kind === "sentence") units.push(String.fromCharCode(b[3], b[4], b[5]));
+      },
+      onDatagram: (b, n) => {
+        const t = String.fromCharCode(...b.subarray(0, n));
+        sent.push(t.slice(t.indexOf("$") + 3, t.indexOf("$") + 6));
+      },
     });
-    for (const body of ["GPGSV,1,1,00", "GPGGA,1", "GPGGA,2", "GPRMC,1", "GPGGA,3"]) gw.feed(bytes(nmea(body) + "\r\n"));
+    for (const body of ["GPGSV,1,1,00", "GPGGA,1", "GPGGA,2", "GPRMC,1", "GPGGA,3"])
+      gw.feed(bytes(nmea(body) + "\r\n"));
     assert.deepEqual(units, ["GSV", "GGA", "GGA", "RMC", "GGA"]);
     assert.deepEqual(sent, ["GGA", "RMC", "GGA"]);
     assert.equal(gw.counters.filtered, 2);
     assert.equal(gw.counters.forwarded, 3);
     assert.deepEqual((gw.snapshot() as { outFilter: unknown }).outFilter, [
-      { rule: "!GSV", passed: 0, blocked: 1 }, { rule: "GGA/2", passed: 2, blocked: 1 },
+      { rule: "!GSV", passed: 0, blocked: 1 },
+      { rule: "GGA/2", passed: 2, blocked: 1 },
     ]);
   });
 
@@ -274,7 +324,14 @@ describe("gateway: output filter, exemptions, maxRate", () => {
     gw.forwardTo(BAM1, alf, alf.length);
     const fki = bytes(nmea("BDFKI,ICA,Y,Y,0,0000"));
     gw.forward(fki, fki.length, "EI0001");
-    assert.deepEqual(sent.map((s) => [s.group, s.text.slice(3, 6)]), [[BAM1, "ALR"], [BAM1, "ALF"], [RCOM, "FKI"]]);
+    assert.deepEqual(
+      sent.map((s) => [s.group, s.text.slice(3, 6)]),
+      [
+        [BAM1, "ALR"],
+        [BAM1, "ALF"],
+        [RCOM, "FKI"],
+      ],
+    );
     assert.equal(gw.counters.filtered, 1);
   });
 
@@ -284,7 +341,11 @@ describe("gateway: output filter, exemptions, maxRate", () => {
     for (let i = 0; i < 5; i++) feed(`GPGGA,${i}`);
     for (let i = 0; i < 2; i++) feed(`BDTXR,1,0179773,2,,A4${i}`);
     for (let i = 0; i < 5; i++) feed(`BDALR,12000${i}.00,001,A,V,X`);
-    assert.deepEqual(sent.filter((s) => s.group === NAVD).map((s) => s.text.split(",")[1].slice(0, 1)), ["0", "1", "2"], "the oldest three pass");
+    assert.deepEqual(
+      sent.filter((s) => s.group === NAVD).map((s) => s.text.split(",")[1].slice(0, 1)),
+      ["0", "1", "2"],
+      "the oldest three pass",
+    );
     assert.equal(sent.filter((s) => s.group === RCOM).length, 2);
     assert.equal(sent.filter((s) => s.group === BAM1).length, 5);
     assert.equal(gw.counters.rateDropped, 2);
@@ -309,7 +370,10 @@ describe("gateway: output filter, exemptions, maxRate", () => {
   it("maxRate raises alert 10009 OUTPUT RATE LIMITED on BAM1 once while it lasts, cleared 10 s after the last drop", () => {
     const { gw, sent, feed, clock } = gateway({ maxRate: 2, hbtInterval: 0 });
     const net = new NetworkSide({ gateway: gw, clock });
-    const alfs = () => sent.filter((s) => s.group === BAM1 && s.text.slice(3, 6) === "ALF" && s.text.includes(",10009,")).map((s) => s.text.split(",")[7]);
+    const alfs = () =>
+      sent
+        .filter((s) => s.group === BAM1 && s.text.slice(3, 6) === "ALF" && s.text.includes(",10009,"))
+        .map((s) => s.text.split(",")[7]);
     for (let s = 0; s < 5; s++) {
       clock.mono = 20000 + s * 1000;
       for (let i = 0; i < 4; i++) feed(`GPGGA,${i}`);
@@ -353,7 +417,10 @@ describe("input filter on network commands", () => {
     assert.equal(net.counters.commandsAccepted, 2);
     assert.equal(net.counters.rejects.filtered, 2);
     assert.equal(gw.counters.uartQueued, 2);
-    assert.deepEqual(gw.inFilter.counts(), [{ rule: "!CCRMO", passed: 0, blocked: 1 }, { rule: "TXA@60", passed: 1, blocked: 1 }]);
+    assert.deepEqual(gw.inFilter.counts(), [
+      { rule: "!CCRMO", passed: 0, blocked: 1 },
+      { rule: "TXA@60", passed: 1, blocked: 1 },
+    ]);
     assert.ok(gw.events.recent().some((e) => e.code === "cmd.reject" && /filtered/.test(e.text)));
     clock.advance(60000);
     command("CCTXA,0179773,1,2,A4414245");
@@ -371,11 +438,21 @@ describe("input filter on network commands", () => {
 
 class MemoryStore implements SettingsStore {
   values = new Map<string, string | number | boolean>();
-  get(k: string) { return this.values.get(k); }
-  set(k: string, v: string | number | boolean) { this.values.set(k, v); }
-  delete(k: string) { this.values.delete(k); }
-  keys() { return Array.from(this.values.keys()); }
-  commit() { /* memory */ }
+  get(k: string) {
+    return this.values.get(k);
+  }
+  set(k: string, v: string | number | boolean) {
+    this.values.set(k, v);
+  }
+  delete(k: string) {
+    this.values.delete(k);
+  }
+  keys() {
+    return Array.from(this.values.keys());
+  }
+  commit() {
+    /* memory */
+  }
 }
 
 describe("console: filters and maxRate apply live", () => {
@@ -386,14 +463,31 @@ describe("console: filters and maxRate apply live", () => {
     loaded.config.startupCmds = false;
     const sent: string[] = [];
     const gw = new Gateway({
-      config: loaded.config, clock, routes: defaultRoutes(),
-      onDatagram: (b, n) => { const t = String.fromCharCode(...b.subarray(0, n)); sent.push(t.slice(t.indexOf("$") + 1, t.indexOf("$") + 6)); },
+      config: loaded.config,
+      clock,
+      routes: defaultRoutes(),
+      onDatagram: (b, n) => {
+        const t = String.fromCharCode(...b.subarray(0, n));
+        sent.push(t.slice(t.indexOf("$") + 1, t.indexOf("$") + 6));
+      },
     });
     const host = new GatewayConsoleHost({ gateway: gw, store, loaded, clock, reboot: () => undefined });
     let out = "";
-    const con = new Console({ host, clock, write: (b) => { out += String.fromCharCode(...b); } });
-    const cmd = (line: string) => { out = ""; con.execute(line); return out; };
-    const feed = (...bodies: string[]) => { for (const b of bodies) gw.feed(bytes(nmea(b) + "\r\n")); };
+    const con = new Console({
+      host,
+      clock,
+      write: (b) => {
+        out += String.fromCharCode(...b);
+      },
+    });
+    const cmd = (line: string) => {
+      out = "";
+      con.execute(line);
+      return out;
+    };
+    const feed = (...bodies: string[]) => {
+      for (const b of bodies) gw.feed(bytes(nmea(b) + "\r\n"));
+    };
     return { gw, clock, sent, cmd, feed, store };
   }
 
@@ -408,18 +502,21 @@ describe("console: filters and maxRate apply live", () => {
     feed("GPGSV,1,1,00", "GPGGA,1", "GPGGA,2", "GPGGA,3", "BDGSV,1,1,00");
     assert.deepEqual(sent, ["GPGGA", "GPGGA"]);
     const s = cmd("status");
-    assert.match(s, /out filter  !GSV passed 0 blocked 2; GGA\/2 passed 2 blocked 1\r\n/);
-    assert.match(s, /in filter   none\r\n/);
-    assert.match(s, /max rate    off\r\n/);
+    assert.match(s, /out filter {2}!GSV passed 0 blocked 2; GGA\/2 passed 2 blocked 1\r\n/);
+    assert.match(s, /in filter {3}none\r\n/);
+    assert.match(s, /max rate {4}off\r\n/);
     cmd("counters reset");
-    assert.match(cmd("status"), /out filter  !GSV passed 0 blocked 0; GGA\/2 passed 0 blocked 0/);
+    assert.match(cmd("status"), /out filter {2}!GSV passed 0 blocked 0; GGA\/2 passed 0 blocked 0/);
   });
 
   it("a bad rule is refused with the rule named; nothing changes", () => {
     const { cmd, feed, sent, gw } = setup();
     cmd("set outFilter !GSV");
     const r = cmd("set outFilter !GSV,GGA@0");
-    assert.match(r, /error: outFilter: breaks rule: rule 2 "GGA@0": @S needs seconds from 0.001 to 86400\r\nnothing changed/);
+    assert.match(
+      r,
+      /error: outFilter: breaks rule: rule 2 "GGA@0": @S needs seconds from 0.001 to 86400\r\nnothing changed/,
+    );
     assert.equal(gw.outFilter.text, "!GSV");
     feed("GPGSV,1,1,00", "GPGGA,1");
     assert.deepEqual(sent, ["GPGGA"]);
@@ -432,7 +529,7 @@ describe("console: filters and maxRate apply live", () => {
     clock.mono = 5000;
     feed("GPGGA,1", "GPGGA,2", "GPGGA,3");
     assert.equal(sent.length, 2);
-    assert.match(cmd("status"), /max rate    2\/s per group, dropped: NAVD 1\r\n/);
+    assert.match(cmd("status"), /max rate {4}2\/s per group, dropped: NAVD 1\r\n/);
     assert.match(cmd("save"), /saved/);
     assert.equal(store.get("maxRate"), 2);
     assert.equal(store.get("inFilter"), "TXA@60");
@@ -455,12 +552,46 @@ describe("console: filters and maxRate apply live", () => {
 
 describe("filter: property check against a model written here (fast-check)", () => {
   // Rule tokens: valid and invalid patterns and suffixes, mixed at random.
-  const VALID = ["GSV", "GGA", "RMC", "ZDA", "TXA", "BDGSV", "GPGGA", "GNGGA", "BDRMC", "CCTXA", "GP*", "BD*", "PX*", "CC*"];
+  const VALID = [
+    "GSV",
+    "GGA",
+    "RMC",
+    "ZDA",
+    "TXA",
+    "BDGSV",
+    "GPGGA",
+    "GNGGA",
+    "BDRMC",
+    "CCTXA",
+    "GP*",
+    "BD*",
+    "PX*",
+    "CC*",
+  ];
   const INVALID = ["GS", "GSVX", "G*", "G-A", "", "BDGSVX"];
-  const ADDRESSES = ["GPGSV", "BDGSV", "GPGGA", "GNGGA", "BDRMC", "GPRMC", "PXBDS", "PXGSV", "BDTXA", "CCTXA", "GPZDA", "GLGSA"];
-  const validRule = fc.tuple(fc.boolean(), fc.constantFrom(...VALID), fc.constantFrom("", "", "/1", "/2", "/3", "@1", "@0.5"))
+  const ADDRESSES = [
+    "GPGSV",
+    "BDGSV",
+    "GPGGA",
+    "GNGGA",
+    "BDRMC",
+    "GPRMC",
+    "PXBDS",
+    "PXGSV",
+    "BDTXA",
+    "CCTXA",
+    "GPZDA",
+    "GLGSA",
+  ];
+  const validRule = fc
+    .tuple(fc.boolean(), fc.constantFrom(...VALID), fc.constantFrom("", "", "/1", "/2", "/3", "@1", "@0.5"))
     .map(([neg, p, s]) => (neg ? "!" + p : p + s));
-  const anyRule = fc.tuple(fc.boolean(), fc.constantFrom(...VALID, ...INVALID, "*"), fc.constantFrom("", "/0", "/x", "@0", "@", "/2@1", "/2"))
+  const anyRule = fc
+    .tuple(
+      fc.boolean(),
+      fc.constantFrom(...VALID, ...INVALID, "*"),
+      fc.constantFrom("", "/0", "/x", "@0", "@", "/2@1", "/2"),
+    )
     .map(([neg, p, s]) => (neg ? "!" : "") + p + s);
   const rule = fc.oneof({ arbitrary: validRule, weight: 12 }, { arbitrary: anyRule, weight: 1 });
 
@@ -474,43 +605,63 @@ describe("filter: property check against a model written here (fast-check)", () 
   }
 
   it("any rule text: refused with the broken rule named, or installed and deciding as the first matching rule says", () => {
-    let refused = 0, installed = 0, longInstalled = 0;
-    fc.assert(fc.property(fc.array(rule, { maxLength: 8, size: "max" }), fc.array(fc.constantFrom(...ADDRESSES), { maxLength: 60, size: "max" }), (rules, addrs) => {
-      const text = rules.join(",");
-      let f: SentenceFilter;
-      try {
-        f = make(text);
-      } catch (e) {
-        assert.ok(e instanceof FilterError, String(e));
-        const m = /^rule (\d+) "([^"]*)": /.exec(e.message);
-        assert.ok(m, e.message);
-        assert.equal(m[2], rules[Number(m[1]) - 1].toUpperCase(), "the error names the rule at that position");
-        // Every rule before it is valid on its own.
-        for (let i = 0; i < Number(m[1]) - 1; i++) assert.equal(filterError(rules[i]), undefined, rules[i]);
-        refused++;
-        return;
-      }
-      installed++;
-      if (rules.length >= 3) longInstalled++;
-      if (text === "") rules = []; // one empty token: the empty list
-      const seen = rules.map(() => 0);
-      const passed = rules.map(() => 0);
-      for (const a of addrs) {
-        const got = run(f, [a]) === "P";
-        const i = rules.findIndex((r) => matches(r.replace(/^!/, "").replace(/[/@].*$/, ""), a));
-        if (i < 0) { assert.ok(got, `${a}: no rule matches, must pass`); continue; }
-        const r = rules[i];
-        const n = seen[i]++;
-        if (r.startsWith("!")) assert.ok(!got, `${a}: blocked by ${r}`);
-        else if (r.includes("/")) assert.equal(got, n % Number(r.slice(r.indexOf("/") + 1)) === 0, `${a}: ${r}, match ${n}`);
-        else if (r.includes("@")) assert.equal(got, n === 0, `${a}: ${r} on a clock that stands still passes only the first`);
-        else assert.ok(got, `${a}: passed by ${r}`);
-        if (got) passed[i]++;
-      }
-      assert.deepEqual(f.counts().map((c) => [c.passed, c.blocked]), rules.map((_, i) => [passed[i], seen[i] - passed[i]]));
-    }), { numRuns: 3000 });
+    let refused = 0,
+      installed = 0,
+      longInstalled = 0;
+    fc.assert(
+      fc.property(
+        fc.array(rule, { maxLength: 8, size: "max" }),
+        fc.array(fc.constantFrom(...ADDRESSES), { maxLength: 60, size: "max" }),
+        (rules, addrs) => {
+          const text = rules.join(",");
+          let f: SentenceFilter;
+          try {
+            f = make(text);
+          } catch (e) {
+            assert.ok(e instanceof FilterError, String(e));
+            const m = /^rule (\d+) "([^"]*)": /.exec(e.message);
+            assert.ok(m, e.message);
+            assert.equal(m[2], rules[Number(m[1]) - 1].toUpperCase(), "the error names the rule at that position");
+            // Every rule before it is valid on its own.
+            for (let i = 0; i < Number(m[1]) - 1; i++) assert.equal(filterError(rules[i]), undefined, rules[i]);
+            refused++;
+            return;
+          }
+          installed++;
+          if (rules.length >= 3) longInstalled++;
+          if (text === "") rules = []; // one empty token: the empty list
+          const seen = rules.map(() => 0);
+          const passed = rules.map(() => 0);
+          for (const a of addrs) {
+            const got = run(f, [a]) === "P";
+            const i = rules.findIndex((r) => matches(r.replace(/^!/, "").replace(/[/@].*$/, ""), a));
+            if (i < 0) {
+              assert.ok(got, `${a}: no rule matches, must pass`);
+              continue;
+            }
+            const r = rules[i];
+            const n = seen[i]++;
+            if (r.startsWith("!")) assert.ok(!got, `${a}: blocked by ${r}`);
+            else if (r.includes("/"))
+              assert.equal(got, n % Number(r.slice(r.indexOf("/") + 1)) === 0, `${a}: ${r}, match ${n}`);
+            else if (r.includes("@"))
+              assert.equal(got, n === 0, `${a}: ${r} on a clock that stands still passes only the first`);
+            else assert.ok(got, `${a}: passed by ${r}`);
+            if (got) passed[i]++;
+          }
+          assert.deepEqual(
+            f.counts().map((c) => [c.passed, c.blocked]),
+            rules.map((_, i) => [passed[i], seen[i] - passed[i]]),
+          );
+        },
+      ),
+      { numRuns: 3000 },
+    );
     // Both outcomes were reached, with lists long enough for first-match order to matter.
-    assert.ok(refused > 300 && installed > 300 && longInstalled > 300, `refused ${refused}, installed ${installed} (${longInstalled} with 3+ rules)`);
+    assert.ok(
+      refused > 300 && installed > 300 && longInstalled > 300,
+      `refused ${refused}, installed ${installed} (${longInstalled} with 3+ rules)`,
+    );
     process.stdout.write(`      refused ${refused}, installed ${installed} (${longInstalled} with 3+ rules)\n`);
   });
 });

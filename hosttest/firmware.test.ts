@@ -7,10 +7,10 @@
 // incremental, so a second run only recompiles what changed.
 
 import * as assert from "node:assert/strict";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import * as tty from "node:tty";
 import { readPcap } from "../src/core/pcap";
 import { runInNetns } from "./lib/netns";
@@ -19,9 +19,18 @@ import { NMEA_CORPUS } from "./lib/paths";
 const root = path.resolve(__dirname, "..", "..");
 const script = path.join(root, "scripts", "firmware.js");
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { TARGETS, sdkPath } = require(script) as { TARGETS: Array<{ name: string }>; sdkPath(): { ok: boolean; path: string } };
+const { TARGETS, sdkPath } = require(script) as {
+  TARGETS: Array<{ name: string }>;
+  sdkPath(): { ok: boolean; path: string };
+};
 
-interface TargetResult { ok: boolean; step?: string; out?: string; program?: string; figures?: Record<string, number> }
+interface TargetResult {
+  ok: boolean;
+  step?: string;
+  out?: string;
+  program?: string;
+  figures?: Record<string, number>;
+}
 
 describe("firmware built by Moddable's tools (npm run firmware)", function () {
   this.timeout(30 * 60 * 1000);
@@ -48,7 +57,10 @@ describe("firmware built by Moddable's tools (npm run firmware)", function () {
     if (!sdk.ok) this.skip();
     const mcconfig = path.join(root, ".cache", "moddable", "build", "bin", "lin", "release", "mcconfig");
     const out = fs.mkdtempSync(path.join(os.tmpdir(), "bd450-mc-"));
-    const r = spawnSync(mcconfig, ["-p", "esp32/nodemcu", "-o", out, path.join(root, "manifest.json")], { encoding: "utf8", env: { ...process.env, MODDABLE: sdk.path } });
+    const r = spawnSync(mcconfig, ["-p", "esp32/nodemcu", "-o", out, path.join(root, "manifest.json")], {
+      encoding: "utf8",
+      env: { ...process.env, MODDABLE: sdk.path },
+    });
     fs.rmSync(out, { recursive: true, force: true });
     assert.match(r.stdout + r.stderr, /bd450: no board file for this ESP32 target/);
   });
@@ -58,8 +70,21 @@ describe("firmware built by Moddable's tools (npm run firmware)", function () {
     const lin = results.lin;
     if (!lin?.ok) this.skip();
     const pcap = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "bd450-fw-")), "demo.pcap");
-    const r = await runInNetns(process.execPath, [path.join(root, "bin", "bd450.js"), "demo", "--engine", "moddable", "--duration", "6", "--quiet", "--pcap", pcap],
-      { timeoutMs: 120000, env: { BD450_NETNS: "1", BD450_FIRMWARE_PROGRAM: lin.program } });
+    const r = await runInNetns(
+      process.execPath,
+      [
+        path.join(root, "bin", "bd450.js"),
+        "demo",
+        "--engine",
+        "moddable",
+        "--duration",
+        "6",
+        "--quiet",
+        "--pcap",
+        pcap,
+      ],
+      { timeoutMs: 120000, env: { BD450_NETNS: "1", BD450_FIRMWARE_PROGRAM: lin.program } },
+    );
     assert.equal(r.code, 0, r.stderr);
     const m = /listener received (\d+) sentences \(carrier lines included\), discarded (\d+) datagrams/.exec(r.stdout);
     assert.ok(m, r.stdout.slice(-2000));
@@ -78,7 +103,17 @@ describe("firmware built by Moddable's tools (npm run firmware)", function () {
   it("the same input through both engines gives the same datagrams, byte for byte and in order (TAG c: aside)", async function () {
     if (!sdk.ok || !results.lin?.ok) this.skip();
     const run = async (engine: string) => {
-      const r = await runInNetns(process.execPath, [path.join(root, "dist", "hosttest", "e2e", "run-e2e.js"), "40", path.join(NMEA_CORPUS, "ntpsec-gpsd__ublox-neo-m9n-nmea.log"), "921600", engine], { timeoutMs: 120000 });
+      const r = await runInNetns(
+        process.execPath,
+        [
+          path.join(root, "dist", "hosttest", "e2e", "run-e2e.js"),
+          "40",
+          path.join(NMEA_CORPUS, "ntpsec-gpsd__ublox-neo-m9n-nmea.log"),
+          "921600",
+          engine,
+        ],
+        { timeoutMs: 120000 },
+      );
       assert.equal(r.code, 0, r.stderr);
       return JSON.parse(r.stdout) as { input: string; datagrams: string[] };
     };
@@ -93,22 +128,37 @@ describe("firmware built by Moddable's tools (npm run firmware)", function () {
       const n = Number(/[\\,]n:(\d+)/.exec(text)?.[1]);
       return { group, n, text: text.replace(/c:\d+,?/g, "").replace(/\*[0-9A-F]{2}\\/g, "*\\") };
     };
-    const a = node.datagrams.map(strip), b = mod.datagrams.map(strip);
+    const a = node.datagrams.map(strip),
+      b = mod.datagrams.map(strip);
     assert.ok(a.length > 1000, `datagrams: ${a.length}`);
     assert.equal(b.length, a.length, "same number of datagrams");
     // In order: the n: line counter is each engine's own send order; within a group the listener's arrival order too.
-    const bySend = (x: typeof a) => x.slice().sort((p, q) => p.n - q.n).map((d) => d.group + " " + d.text);
+    const bySend = (x: typeof a) =>
+      x
+        .slice()
+        .sort((p, q) => p.n - q.n)
+        .map((d) => d.group + " " + d.text);
     assert.deepEqual(bySend(b), bySend(a));
     for (const g of new Set(a.map((d) => d.group)))
-      assert.deepEqual(b.filter((d) => d.group === g).map((d) => d.text), a.filter((d) => d.group === g).map((d) => d.text), `group ${g} in arrival order`);
+      assert.deepEqual(
+        b.filter((d) => d.group === g).map((d) => d.text),
+        a.filter((d) => d.group === g).map((d) => d.text),
+        `group ${g} in arrival order`,
+      );
   });
 
   it("multicast datagrams leave with the configured ttl (3, not Linux's default 1), as an independent IP_RECVTTL receiver sees them", async function () {
     if (!sdk.ok || !results.lin?.ok) this.skip();
     const bin = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "bd450-recvttl-")), "recvttl");
-    const cc = spawnSync("gcc", ["-O1", "-o", bin, path.join(root, "hosttest", "lib", "recvttl.c")], { encoding: "utf8" });
+    const cc = spawnSync("gcc", ["-O1", "-o", bin, path.join(root, "hosttest", "lib", "recvttl.c")], {
+      encoding: "utf8",
+    });
     assert.equal(cc.status, 0, cc.stderr);
-    const r = await runInNetns(process.execPath, [path.join(root, "dist", "hosttest", "lib", "ttl-child.js"), results.lin.program!, bin, "3"], { timeoutMs: 60000 });
+    const r = await runInNetns(
+      process.execPath,
+      [path.join(root, "dist", "hosttest", "lib", "ttl-child.js"), results.lin.program!, bin, "3"],
+      { timeoutMs: 60000 },
+    );
     fs.rmSync(path.dirname(bin), { recursive: true, force: true });
     assert.equal(r.code, 0, r.stderr);
     assert.deepEqual(JSON.parse(r.stdout).ttls, [3, 3]);
@@ -122,20 +172,28 @@ describe("firmware built by Moddable's tools (npm run firmware)", function () {
     let user: { fd: number; rs: tty.ReadStream; buf: string } | undefined;
     const PROMPT = "bd450> ";
 
-    const waitFor = (re: RegExp, ms = 15000) => new Promise<string>((resolve, reject) => {
-      const u = user!;
-      const timer = setTimeout(() => { u.rs.off("data", check); reject(new Error(`timed out waiting for ${re}; got ${JSON.stringify(u.buf.slice(-800))}; firmware: ${fwOut.slice(-800)}`)); }, ms);
-      function check() {
-        if (!re.test(u.buf)) return;
-        clearTimeout(timer);
-        u.rs.off("data", check);
-        const out = u.buf;
-        u.buf = "";
-        resolve(out);
-      }
-      u.rs.on("data", check);
-      check();
-    });
+    const waitFor = (re: RegExp, ms = 15000) =>
+      new Promise<string>((resolve, reject) => {
+        const u = user!;
+        const timer = setTimeout(() => {
+          u.rs.off("data", check);
+          reject(
+            new Error(
+              `timed out waiting for ${re}; got ${JSON.stringify(u.buf.slice(-800))}; firmware: ${fwOut.slice(-800)}`,
+            ),
+          );
+        }, ms);
+        function check() {
+          if (!re.test(u.buf)) return;
+          clearTimeout(timer);
+          u.rs.off("data", check);
+          const out = u.buf;
+          u.buf = "";
+          resolve(out);
+        }
+        u.rs.on("data", check);
+        check();
+      });
     const cmd = (line: string) => {
       user!.buf = "";
       fs.writeSync(user!.fd, line + "\r");
@@ -149,8 +207,23 @@ describe("firmware built by Moddable's tools (npm run firmware)", function () {
     before(async function () {
       if (!sdk.ok || !results.lin?.ok) this.skip();
       dir = fs.mkdtempSync(path.join(os.tmpdir(), "bd450-fwcon-"));
-      procs.push(spawn("socat", [`pty,raw,echo=0,link=${dir}/con`, `pty,raw,echo=0,link=${dir}/user`], { stdio: "ignore" }));
-      procs.push(spawn(process.execPath, [path.join(root, "dist", "src", "cli", "main.js"), "sim", "--link", path.join(dir, "term"), "--interval", "1"], { stdio: "ignore" }));
+      procs.push(
+        spawn("socat", [`pty,raw,echo=0,link=${dir}/con`, `pty,raw,echo=0,link=${dir}/user`], { stdio: "ignore" }),
+      );
+      procs.push(
+        spawn(
+          process.execPath,
+          [
+            path.join(root, "dist", "src", "cli", "main.js"),
+            "sim",
+            "--link",
+            path.join(dir, "term"),
+            "--interval",
+            "1",
+          ],
+          { stdio: "ignore" },
+        ),
+      );
       for (const p of ["con", "user", "term"]) await waitPath(path.join(dir, p));
       spawnSync("stty", ["-F", path.join(dir, "user"), "raw", "-echo"]);
       const fd = fs.openSync(path.join(dir, "user"), fs.constants.O_RDWR | fs.constants.O_NOCTTY);
@@ -158,9 +231,24 @@ describe("firmware built by Moddable's tools (npm run firmware)", function () {
       rs.setRawMode(true);
       user = { fd, rs, buf: "" };
       rs.on("data", (d: Buffer) => (user!.buf += d.toString("latin1")));
-      const setup = "ip link set lo up && ip route add 224.0.0.0/4 dev lo src 127.0.0.1 && exec \"$0\" \"$@\"";
-      const fw = spawn("unshare", ["-rn", "sh", "-c", setup, process.execPath, path.join(root, "dist", "hosttest", "lib", "firmware-child.js"),
-        results.lin.program!, path.join(dir, "term"), path.join(dir, "con"), path.join(dir, "prefs"), "115200"], { stdio: ["ignore", "ignore", "pipe"] });
+      const setup = 'ip link set lo up && ip route add 224.0.0.0/4 dev lo src 127.0.0.1 && exec "$0" "$@"';
+      const fw = spawn(
+        "unshare",
+        [
+          "-rn",
+          "sh",
+          "-c",
+          setup,
+          process.execPath,
+          path.join(root, "dist", "hosttest", "lib", "firmware-child.js"),
+          results.lin.program!,
+          path.join(dir, "term"),
+          path.join(dir, "con"),
+          path.join(dir, "prefs"),
+          "115200",
+        ],
+        { stdio: ["ignore", "ignore", "pipe"] },
+      );
       fw.stderr!.on("data", (d) => (fwOut += d));
       fwErr = fw.stderr!;
       procs.push(fw);
@@ -177,16 +265,28 @@ describe("firmware built by Moddable's tools (npm run firmware)", function () {
       assert.match(await cmd("show config"), /^ttl +1 /m);
       assert.match(await cmd("set ttl 7"), /ttl = 7 \(takes effect after save \+ reboot\)/);
       assert.match(await cmd("save"), /saved/);
-      assert.match(JSON.parse(fs.readFileSync(path.join(dir, "prefs", "modpreferences.json"), "utf8")).bd450.ttl.toString(), /^7$/);
+      assert.match(
+        JSON.parse(fs.readFileSync(path.join(dir, "prefs", "modpreferences.json"), "utf8")).bd450.ttl.toString(),
+        /^7$/,
+      );
       user!.buf = "";
       const rebootAt = fwOut.length;
       fs.writeSync(user!.fd, "reboot now\r");
-      assert.match(await waitFor(/type help for commands\r\nbd450> $/, 20000), /rebooting[\s\S]*bd450 BD0001 on lin console/);
+      assert.match(
+        await waitFor(/type help for commands\r\nbd450> $/, 20000),
+        /rebooting[\s\S]*bd450 BD0001 on lin console/,
+      );
       assert.match(await cmd("show config"), /^ttl +7 +int(?![^\n]*unsaved)/m);
       // The simulated terminal sends RMC/ZDA with a valid fix once a second: wait for the firmware's clock.set event.
       await new Promise<void>((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error(`no clock.set after the reboot: ${fwOut.slice(-800)}`)), 15000);
-        const check = () => { if (fwOut.indexOf("clock.set", rebootAt) >= 0) { clearTimeout(timer); fwErr!.off("data", check); resolve(); } };
+        const check = () => {
+          if (fwOut.indexOf("clock.set", rebootAt) >= 0) {
+            clearTimeout(timer);
+            fwErr!.off("data", check);
+            resolve();
+          }
+        };
         fwErr!.on("data", check);
         check();
       });
@@ -195,4 +295,3 @@ describe("firmware built by Moddable's tools (npm run firmware)", function () {
     });
   });
 });
-

@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import { SentenceFramer, type RejectReason, REJECT_REASONS } from "../src/core/framer";
+import { REJECT_REASONS, type RejectReason, SentenceFramer } from "../src/core/framer";
 import { asciiBytes, latin1, withChecksum } from "../src/nmea/checksum";
 
 interface Run {
@@ -9,7 +9,11 @@ interface Run {
   framer: SentenceFramer;
 }
 
-function frame(input: Uint8Array, chunk = input.length || 1, options: { maxLength?: number; binaryFrames?: boolean } = {}): Run {
+function frame(
+  input: Uint8Array,
+  chunk = input.length || 1,
+  options: { maxLength?: number; binaryFrames?: boolean } = {},
+): Run {
   const r: Run = { sentences: [], frames: [], rejects: [], framer: undefined as unknown as SentenceFramer };
   r.framer = new SentenceFramer({
     ...options,
@@ -25,7 +29,11 @@ function frame(input: Uint8Array, chunk = input.length || 1, options: { maxLengt
 function balanced(r: Run): void {
   const c = r.framer.counters;
   assert.equal(c.units, c.sentences + c.frames + c.rejected, "units = sentences + frames + rejected");
-  assert.equal(c.rejected, REJECT_REASONS.reduce((a, k) => a + c[k], 0), "rejected = sum of reasons");
+  assert.equal(
+    c.rejected,
+    REJECT_REASONS.reduce((a, k) => a + c[k], 0),
+    "rejected = sum of reasons",
+  );
 }
 
 // Real lines from the corpus and the Beidou reference (checksums verified there).
@@ -39,7 +47,9 @@ const REAL = [
 
 describe("framer", () => {
   it("frames real lines with CR LF, LF and CR CR LF endings", () => {
-    const input = asciiBytes(REAL[0] + "\r\n" + REAL[1] + "\n" + REAL[2] + "\r\r\n" + REAL[3] + "\r" + REAL[4] + "\r\n");
+    const input = asciiBytes(
+      REAL[0] + "\r\n" + REAL[1] + "\n" + REAL[2] + "\r\r\n" + REAL[3] + "\r" + REAL[4] + "\r\n",
+    );
     const r = frame(input);
     assert.deepEqual(r.sentences, REAL);
     assert.deepEqual(r.rejects, []);
@@ -90,7 +100,14 @@ describe("framer", () => {
     const body = [..."BDTXR,1,0179773,0,,"].map((c) => c.charCodeAt(0)).concat([0xb1, 0xb1, 0xb6, 0xb7]);
     let x = 0;
     for (const b of body) x ^= b;
-    const line = Uint8Array.from([0x24, ...body, 0x2a, ...asciiBytes(x.toString(16).toUpperCase().padStart(2, "0")), 13, 10]);
+    const line = Uint8Array.from([
+      0x24,
+      ...body,
+      0x2a,
+      ...asciiBytes(x.toString(16).toUpperCase().padStart(2, "0")),
+      13,
+      10,
+    ]);
     const r = frame(line);
     assert.equal(r.sentences.length, 1);
     assert.equal(r.sentences[0].charCodeAt(20), 0xb1);
@@ -99,7 +116,10 @@ describe("framer", () => {
   it("restarts on '$' inside a unit ($$ prefixes, truncated lines) and counts the truncation", () => {
     const r = frame(asciiBytes("$$BDBSI,02,08,0,3,0,0,0,0,0,3,0,0*54\r\n$GNGGA,0523" + REAL[1] + "\r\n"));
     assert.deepEqual(r.sentences, [REAL[3], REAL[1]]);
-    assert.deepEqual(r.rejects.map((x) => x[0]), ["truncated", "truncated"]);
+    assert.deepEqual(
+      r.rejects.map((x) => x[0]),
+      ["truncated", "truncated"],
+    );
     balanced(r);
   });
 
@@ -107,12 +127,18 @@ describe("framer", () => {
     const long = withChecksum("$BDTXR,1,0179773,1,," + "3".repeat(400));
     const r = frame(asciiBytes(long + "\r\n" + REAL[2] + "\r\n"), 13);
     assert.deepEqual(r.sentences, [REAL[2]]);
-    assert.deepEqual(r.rejects.map((x) => x[0]), ["tooLong"]);
+    assert.deepEqual(
+      r.rejects.map((x) => x[0]),
+      ["tooLong"],
+    );
     // 300 bytes are framed by default: a 300-byte sentence passes, 301 does not.
     const exact = withChecksum("$BDTXR,1,0179773,1,," + "3".repeat(300 - 23));
     assert.equal(exact.length, 300);
     assert.equal(frame(asciiBytes(exact + "\r\n")).sentences.length, 1);
-    assert.equal(frame(asciiBytes(withChecksum("$BDTXR,1,0179773,1,," + "3".repeat(301 - 23)) + "\r\n")).rejects[0][0], "tooLong");
+    assert.equal(
+      frame(asciiBytes(withChecksum("$BDTXR,1,0179773,1,," + "3".repeat(301 - 23)) + "\r\n")).rejects[0][0],
+      "tooLong",
+    );
   });
 
   it("survives interleaved binary (UBX with '$' bytes) without losing the next sentence", () => {
@@ -131,7 +157,12 @@ describe("framer", () => {
       "2444575858001f1ffa66080000000b1c324776052f0718223506001400 0a8d".replace(/ /g, ""), // DWXX
       "245458535100160000004 21ffa6600200031323320cd".replace(/ /g, ""), // TXSQ
     ];
-    const bytes = Buffer.concat([Buffer.from(frames[0], "hex"), Buffer.from(REAL[0] + "\r\n"), Buffer.from(frames[1], "hex"), Buffer.from(frames[2], "hex")]);
+    const bytes = Buffer.concat([
+      Buffer.from(frames[0], "hex"),
+      Buffer.from(REAL[0] + "\r\n"),
+      Buffer.from(frames[1], "hex"),
+      Buffer.from(frames[2], "hex"),
+    ]);
     for (const chunk of [1, 5, 4096]) {
       const r = frame(new Uint8Array(bytes), chunk);
       assert.deepEqual(r.frames, frames);
@@ -148,25 +179,37 @@ describe("framer", () => {
     for (const chunk of [1, 2, 7, 4096]) {
       const r = frame(input, chunk);
       assert.deepEqual(r.sentences, [REAL[2], REAL[3], REAL[4]], `chunk ${chunk}`);
-      assert.deepEqual(r.rejects.map((x) => x[0]), ["binaryChecksum"]);
+      assert.deepEqual(
+        r.rejects.map((x) => x[0]),
+        ["binaryChecksum"],
+      );
       balanced(r);
     }
     // An impossible length field is rejected at once.
     const r = frame(new Uint8Array([0x24, 0x54, 0x58, 0x53, 0x51, 0x00, 0x03, ...asciiBytes(REAL[0] + "\r\n")]));
-    assert.deepEqual(r.rejects.map((x) => x[0]), ["binaryLength"]);
+    assert.deepEqual(
+      r.rejects.map((x) => x[0]),
+      ["binaryLength"],
+    );
     assert.deepEqual(r.sentences, [REAL[0]]);
   });
 
   it("treats 4.0 recognition as optional: off, the same bytes are text rejects", () => {
     const r = frame(new Uint8Array(Buffer.from("2449434a43000c000000002b", "hex")), 4096, { binaryFrames: false });
     assert.equal(r.frames.length, 0);
-    assert.deepEqual(r.rejects.map((x) => x[0]), ["badCharacter"]);
+    assert.deepEqual(
+      r.rejects.map((x) => x[0]),
+      ["badCharacter"],
+    );
   });
 
   it("counts a unit open at end of input as truncated", () => {
     const r = frame(asciiBytes(REAL[0] + "\r\n$GNGGA,05"));
     assert.deepEqual(r.sentences, [REAL[0]]);
-    assert.deepEqual(r.rejects.map((x) => x[0]), ["truncated"]);
+    assert.deepEqual(
+      r.rejects.map((x) => x[0]),
+      ["truncated"],
+    );
     balanced(r);
   });
 });

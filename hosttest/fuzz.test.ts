@@ -4,23 +4,31 @@
 // The counts asserted are the cases fast-check reports it really ran (fc.check's
 // numRuns), not the numbers asked for.
 import fc from "fast-check";
-import { TARGETS, cleanupFuzz } from "./fuzz/targets";
 import { material } from "./fuzz/material";
+import { cleanupFuzz, TARGETS } from "./fuzz/targets";
 
 describe("fuzz (fast-check): no exception, nothing lost, counters add up", function () {
   this.timeout(120000);
-  before(() => { material(); });
+  before(() => {
+    material();
+  });
   after(() => cleanupFuzz());
   const base = Number(process.env.BD450_FUZZ_SEED ?? 450);
   let total = 0;
   // The seed of a target depends on its name only, so adding or reordering targets changes nothing.
-  const seedOf = (name: string) => { let h = base; for (let i = 0; i < name.length; i++) h = (h * 31 + name.charCodeAt(i)) | 0; return h; };
+  const seedOf = (name: string) => {
+    let h = base;
+    for (let i = 0; i < name.length; i++) h = (h * 31 + name.charCodeAt(i)) | 0;
+    return h;
+  };
   TARGETS.forEach((t) => {
     it(`${t.name} (${t.testRuns} cases): ${t.claim}`, () => {
       const r = fc.check(t.property(), { numRuns: t.testRuns, seed: seedOf(t.name) });
       if (r.failed) throw new Error(fc.defaultReportMessage(r) ?? `${t.name} failed`);
       if (r.interrupted || r.numSkips > 0 || r.numRuns !== t.testRuns)
-        throw new Error(`${t.name}: fast-check ran ${r.numRuns} cases (${r.numSkips} skipped, interrupted ${r.interrupted}), ${t.testRuns} asked`);
+        throw new Error(
+          `${t.name}: fast-check ran ${r.numRuns} cases (${r.numSkips} skipped, interrupted ${r.interrupted}), ${t.testRuns} asked`,
+        );
       total += r.numRuns;
       // A target whose inputs never reach both outcomes proves little: it says what it saw.
       const seen = t.coverage?.();

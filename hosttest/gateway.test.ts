@@ -1,11 +1,11 @@
 // Gateway core behaviour with in-memory ECMA-419 classes (unit level; the real
 // serialport/dgram adapters are exercised by the end-to-end test).
 import * as assert from "node:assert/strict";
-import { Gateway, STARTUP_COMMANDS } from "../src/core/gateway";
-import { makeConfig } from "../src/core/config";
-import { asciiBytes, latin1 } from "../src/nmea/checksum";
-import type { SerialOptions, UDPOptions, Timers } from "../src/core/io";
 import { defaultRoutes } from "../src/beidou/table";
+import { makeConfig } from "../src/core/config";
+import { Gateway, STARTUP_COMMANDS } from "../src/core/gateway";
+import type { SerialOptions, Timers, UDPOptions } from "../src/core/io";
+import { asciiBytes, latin1 } from "../src/nmea/checksum";
 
 class FakeSerial {
   static last: FakeSerial;
@@ -29,30 +29,56 @@ class FakeSerial {
     this.writes.push(b.length);
     this.written.push(...b);
   }
-  close(): void { this.closed = true; }
+  close(): void {
+    this.closed = true;
+  }
   // Test helpers: bytes arrive from the terminal; the FIFO reports free space.
-  receive(s: string): void { this.rx.push(...asciiBytes(s)); this.options.onReadable!.call(this, this.rx.length); }
-  drain(free: number): void { this.options.onWritable!.call(this, free); }
-  fail(msg: string): void { this.options.onError!.call(this, new Error(msg)); }
+  receive(s: string): void {
+    this.rx.push(...asciiBytes(s));
+    this.options.onReadable!.call(this, this.rx.length);
+  }
+  drain(free: number): void {
+    this.options.onWritable!.call(this, free);
+  }
+  fail(msg: string): void {
+    this.options.onError!.call(this, new Error(msg));
+  }
 }
 
 class FakeUDP {
   static last: FakeUDP;
   sent: Array<[string, string, number]> = [];
   failing = false;
-  constructor(public options: UDPOptions) { FakeUDP.last = this; }
+  constructor(public options: UDPOptions) {
+    FakeUDP.last = this;
+  }
   write(data: Uint8Array, address: string, port: number): void {
     if (this.failing) throw new Error("UDP send failed");
     this.sent.push([latin1(data), address, port]);
   }
-  read() { return undefined; }
+  read() {
+    return undefined;
+  }
   close(): void {}
 }
 
 function manualTimers() {
   const pending: Array<() => void> = [];
-  const timers: Timers = { set: (cb) => { pending.push(cb); return pending.length; }, clear: () => {} };
-  return { timers, fire: () => { const p = pending.splice(0); for (const f of p) f(); }, pending };
+  const timers: Timers = {
+    set: (cb) => {
+      pending.push(cb);
+      return pending.length;
+    },
+    clear: () => {},
+  };
+  return {
+    timers,
+    fire: () => {
+      const p = pending.splice(0);
+      for (const f of p) f();
+    },
+    pending,
+  };
 }
 
 function make(over: Partial<ReturnType<typeof makeConfig>> = {}, monotonic: () => number = () => 0) {
@@ -72,9 +98,14 @@ function make(over: Partial<ReturnType<typeof makeConfig>> = {}, monotonic: () =
 describe("gateway core", () => {
   it("reads the UART, sends each sentence to its group, with TTL from the config", () => {
     const { gw, serial, udp } = make({ startupCmds: false });
-    serial.receive("$GNGGA,052345.77,4210.472433,N,02445.362882,E,1,12,0.7,171.9,M,36.9,M,,*71\r\n$BDTXR,1,0179773,2,,A468656C6C6F*43\r\n");
+    serial.receive(
+      "$GNGGA,052345.77,4210.472433,N,02445.362882,E,1,12,0.7,171.9,M,36.9,M,,*71\r\n$BDTXR,1,0179773,2,,A468656C6C6F*43\r\n",
+    );
     assert.equal(udp.options.timeToLive, 1);
-    assert.deepEqual(udp.sent.map(([, a, p]) => `${a}:${p}`), ["239.192.0.4:60004", "239.192.0.6:60006"]);
+    assert.deepEqual(
+      udp.sent.map(([, a, p]) => `${a}:${p}`),
+      ["239.192.0.4:60004", "239.192.0.6:60006"],
+    );
     assert.match(udp.sent[1][0], /^UdPbC\0\\s:BD0001,n:2\*..\\\$BDTXR/);
     assert.equal(gw.counters.perGroup[4], 1);
   });
@@ -128,14 +159,20 @@ describe("gateway core", () => {
     for (let i = 0; i < 150; i++) serial.receive("$GPZDA,120000.00,01,01,2024,00,00*61\r\n");
     assert.equal(gw.counters.sendErrors, 150);
     assert.equal(gw.framer.counters.sentences, 150);
-    assert.equal(gw.events.recent().filter((e) => e.code === "net.send").length, 2, "first failure and the 100th logged, not all");
+    assert.equal(
+      gw.events.recent().filter((e) => e.code === "net.send").length,
+      2,
+      "first failure and the 100th logged, not all",
+    );
     udp.failing = false;
     serial.receive("$GPZDA,120000.00,01,01,2024,00,00*61\r\n");
     assert.equal(udp.sent.length, 1);
     assert.ok(!gw.events.recent().some((e) => /sending again/.test(e.text)), "not yet: host send errors arrive late");
     now = 2500;
     serial.receive("$GPZDA,120000.00,01,01,2024,00,00*61\r\n");
-    assert.ok(gw.events.recent().some((e) => e.code === "net.send" && /sending again \(150 send failures/.test(e.text)));
+    assert.ok(
+      gw.events.recent().some((e) => e.code === "net.send" && /sending again \(150 send failures/.test(e.text)),
+    );
   });
 
   it("reopens a failed serial port after the delay and asks the terminal again", () => {
@@ -153,10 +190,22 @@ describe("gateway core", () => {
     FakeSerial.last.fail("no such device");
     t.fire();
     assert.equal(gw.counters.serialErrors, 2);
-    assert.deepEqual(gw.events.recent().map((e) => e.code).filter((c) => c.startsWith("serial")), ["serial.lost"]);
+    assert.deepEqual(
+      gw.events
+        .recent()
+        .map((e) => e.code)
+        .filter((c) => c.startsWith("serial")),
+      ["serial.lost"],
+    );
     FakeSerial.last.receive("$GPZDA,120000.00,01,01,2024,00,00*61\r\n");
     assert.equal(gw.counters.serialReopens, 1);
-    assert.deepEqual(gw.events.recent().map((e) => e.code).filter((c) => c.startsWith("serial")), ["serial.lost", "serial.open"]);
+    assert.deepEqual(
+      gw.events
+        .recent()
+        .map((e) => e.code)
+        .filter((c) => c.startsWith("serial")),
+      ["serial.lost", "serial.open"],
+    );
     assert.equal(gw.framer.counters.sentences, 1);
     // The cut command is sent again whole; the start-up commands are not queued twice.
     for (let i = 0; i < 10; i++) FakeSerial.last.drain(16);

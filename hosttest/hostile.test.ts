@@ -3,24 +3,31 @@
 // counted under its reason, and nothing reaches the UART. The same attacks at
 // process level, under load, run in the soak (hosttest/soak.test.ts).
 import * as assert from "node:assert/strict";
-import { Gateway } from "../src/core/gateway";
-import { makeConfig } from "../src/core/config";
-import { NetworkSide } from "../src/core/netside";
 import { reencodeCommand } from "../src/beidou/reencode";
+import { makeConfig } from "../src/core/config";
+import { Gateway } from "../src/core/gateway";
 import { RCOM } from "../src/core/groups";
 import type { SerialInstance, SerialOptions } from "../src/core/io";
-import { tag, sentence } from "./lib/text";
+import { NetworkSide } from "../src/core/netside";
 import { uartSentences } from "./lib/strict-reader";
+import { sentence, tag } from "./lib/text";
 
 class UartTap implements SerialInstance {
   static last: UartTap;
   bytes: number[] = [];
-  constructor(readonly options: SerialOptions) { UartTap.last = this; }
-  read(): number { return 0; }
-  write(d: ArrayBuffer | Uint8Array): void { for (const b of d instanceof Uint8Array ? d : new Uint8Array(d)) this.bytes.push(b); }
-  close(): void { /* nothing */ }
+  constructor(readonly options: SerialOptions) {
+    UartTap.last = this;
+  }
+  read(): number {
+    return 0;
+  }
+  write(d: ArrayBuffer | Uint8Array): void {
+    for (const b of d instanceof Uint8Array ? d : new Uint8Array(d)) this.bytes.push(b);
+  }
+  close(): void {
+    /* nothing */
+  }
 }
-
 
 function datagram(tags: string, s: string, token = "UdPbC"): Buffer {
   return Buffer.from(token + "\0" + tags + s + "\r\n", "latin1");
@@ -56,15 +63,43 @@ describe("hostile network input: rejected, counted, nothing reaches the UART", (
   });
 
   const cases: Array<[string, Buffer, string]> = [
-    ["oversize datagram (1473 bytes and more)", Buffer.concat([datagram(tag("s:EI0001,n:1,d:BD0001"), GOOD), Buffer.alloc(1500, 0x41)]), "oversize"],
+    [
+      "oversize datagram (1473 bytes and more)",
+      Buffer.concat([datagram(tag("s:EI0001,n:1,d:BD0001"), GOOD), Buffer.alloc(1500, 0x41)]),
+      "oversize",
+    ],
     ["wrong token UdPbc", datagram(tag("s:EI0001,n:1,d:BD0001"), GOOD, "UdPbc"), "header"],
     ["other token RrUdP", datagram(tag("s:EI0001,n:1,d:BD0001"), GOOD, "RrUdP"), "otherToken"],
-    ["TAG block with a bad checksum", datagram(tag("s:EI0001,n:1,d:BD0001").replace(/\*..\\$/, "*00\\"), GOOD), "tagChecksum"],
-    ["sentence with a bad checksum", datagram(tag("s:EI0001,n:1,d:BD0001"), GOOD.replace(/..$/, "00")), "sentenceChecksum"],
-    ["'*' injected in a field (checksum recomputed)", datagram(tag("s:EI0001,n:1,d:BD0001"), sentence("CCTXA,0179773,1,0,A*B")), "sentenceFormat"],
-    ["'\\' injected in a field", datagram(tag("s:EI0001,n:1,d:BD0001"), sentence("CCTXA,0179773,1,0,A\\B")), "sentenceFormat"],
-    ["'$' injected in a field", datagram(tag("s:EI0001,n:1,d:BD0001"), sentence("CCTXA,0179773,1,0,A$CCICA,0,00")), "sentenceFormat"],
-    ["CR LF injected in a field", datagram(tag("s:EI0001,n:1,d:BD0001"), sentence("CCTXA,0179773,1,0,A\r\n$CCICA,0,00")), "sentenceFormat"],
+    [
+      "TAG block with a bad checksum",
+      datagram(tag("s:EI0001,n:1,d:BD0001").replace(/\*..\\$/, "*00\\"), GOOD),
+      "tagChecksum",
+    ],
+    [
+      "sentence with a bad checksum",
+      datagram(tag("s:EI0001,n:1,d:BD0001"), GOOD.replace(/..$/, "00")),
+      "sentenceChecksum",
+    ],
+    [
+      "'*' injected in a field (checksum recomputed)",
+      datagram(tag("s:EI0001,n:1,d:BD0001"), sentence("CCTXA,0179773,1,0,A*B")),
+      "sentenceFormat",
+    ],
+    [
+      "'\\' injected in a field",
+      datagram(tag("s:EI0001,n:1,d:BD0001"), sentence("CCTXA,0179773,1,0,A\\B")),
+      "sentenceFormat",
+    ],
+    [
+      "'$' injected in a field",
+      datagram(tag("s:EI0001,n:1,d:BD0001"), sentence("CCTXA,0179773,1,0,A$CCICA,0,00")),
+      "sentenceFormat",
+    ],
+    [
+      "CR LF injected in a field",
+      datagram(tag("s:EI0001,n:1,d:BD0001"), sentence("CCTXA,0179773,1,0,A\r\n$CCICA,0,00")),
+      "sentenceFormat",
+    ],
   ];
   for (const [name, d, counter] of cases) {
     it(`${name}: datagram discarded (${counter})`, () => {
@@ -89,7 +124,8 @@ describe("hostile network input: rejected, counted, nothing reaches the UART", (
     it(`${name}: rejected (${reason}), nothing on the UART`, () => {
       const r = rig(over);
       r.send(datagram(tags, GOOD));
-      const n = r.side.counters, rc = r.side.receiver.counters;
+      const n = r.side.counters,
+        rc = r.side.receiver.counters;
       if (reason === "filtered") assert.equal(rc.otherDestination, 1);
       else if (reason === "own") assert.equal(rc.ownSource, 1);
       else assert.equal(n.rejects[reason as keyof typeof n.rejects], 1, JSON.stringify(n));
@@ -101,7 +137,10 @@ describe("hostile network input: rejected, counted, nothing reaches the UART", (
   it("unsupported and invalid commands are rejected by reason; '^' escapes and 8-bit text never break a sentence", () => {
     const r = rig();
     let n = 1;
-    const sendCmd = (body: string) => { r.send(datagram(tag(`s:EI0001,n:${n++},d:BD0001`), sentence(body))); r.advance(1000); };
+    const sendCmd = (body: string) => {
+      r.send(datagram(tag(`s:EI0001,n:${n++},d:BD0001`), sentence(body)));
+      r.advance(1000);
+    };
     sendCmd("CCXYZ,1");
     sendCmd("CCICA,0");
     sendCmd("CCTXA,0179773,1,1,ZZ");

@@ -5,14 +5,13 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { asciiBytes } from "../src/nmea/checksum";
-import { readPcap, UdpPacket } from "../src/core/pcap";
-import { Iec450Receiver } from "../src/core/receiver";
 import { parseGroups } from "../src/cli/listen";
 import { Iec450Encoder } from "../src/core/encoder";
-import { latin1 } from "../src/nmea/checksum";
+import { readPcap, type UdpPacket } from "../src/core/pcap";
+import { Iec450Receiver } from "../src/core/receiver";
+import { asciiBytes, latin1 } from "../src/nmea/checksum";
 import { runInNetns } from "./lib/netns";
-import { tag, sentence } from "./lib/text";
+import { sentence, tag } from "./lib/text";
 
 const repoRoot = path.resolve(__dirname, "../..");
 const BIN = path.join(repoRoot, "bin", "bd450.js");
@@ -40,8 +39,13 @@ describe("bd450 listen", function () {
     ];
     // An overlong RDSS message with GB2312 bytes, carried by the gateway's own encoder.
     const long = sentence("BDTXR,1,0242286,0,,\xb1\xb1\xb6\xb7" + "ABCDEFGHIJ".repeat(9));
-    const enc = new Iec450Encoder({ sfi: "BD0001", clock: { now: () => 1700000000000, monotonic: () => 0 }, tagTime: false, overlong: "carry",
-      onDatagram: (b, n) => datagrams.push(["239.192.0.6", 60006, latin1(b, 0, n)]) });
+    const enc = new Iec450Encoder({
+      sfi: "BD0001",
+      clock: { now: () => 1700000000000, monotonic: () => 0 },
+      tagTime: false,
+      overlong: "carry",
+      onDatagram: (b, n) => datagrams.push(["239.192.0.6", 60006, latin1(b, 0, n)]),
+    });
     enc.encode(asciiBytes(long), long.length);
     assert.ok(datagrams.length >= 6, "carrier datagrams");
     // The sender waits on events, never on time: until bd450 listen has joined NAVD and
@@ -76,18 +80,30 @@ describe("bd450 listen", function () {
       const outText = fs.readFileSync(path.join(dir, "out"), "utf8");
       const errText = fs.readFileSync(path.join(dir, "err"), "utf8");
       assert.match(r.stdout, /rc=0/, r.stdout + r.stderr + errText);
-      const lines = outText.trim().split("\n").map((l) => JSON.parse(l));
+      const lines = outText
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l));
       const sentences = lines.filter((l) => l.sentence);
-      assert.deepEqual(sentences.filter((l) => !l.reassembled).map((l) => `${l.group} ${l.source} ${l.n}`), ["NAVD GP0001 1", "NAVD GP0001 2", "NAVD GP0001 3", "RCOM EI0001 9"]);
+      assert.deepEqual(
+        sentences.filter((l) => !l.reassembled).map((l) => `${l.group} ${l.source} ${l.n}`),
+        ["NAVD GP0001 1", "NAVD GP0001 2", "NAVD GP0001 3", "RCOM EI0001 9"],
+      );
       const re = sentences.filter((l) => l.reassembled);
       assert.equal(re.length, 1, "the carried sentence is printed once, reassembled");
       assert.equal(re[0].sentence, long);
       assert.ok(re[0].reassembled >= 2);
       assert.equal(sentences[3].destination, "BD0001");
       assert.equal(sentences[0].from.split(":")[0], "127.0.0.1");
-      assert.deepEqual(lines.filter((l) => l.syslog).map((l) => l.syslog), ["<132>1 2026-11-25T13:05:07.009Z BD0001 bd450 - cmd.reject - command from XX0009 rejected"]);
+      assert.deepEqual(
+        lines.filter((l) => l.syslog).map((l) => l.syslog),
+        ["<132>1 2026-11-25T13:05:07.009Z BD0001 bd450 - cmd.reject - command from XX0009 rejected"],
+      );
       const discards = lines.filter((l) => l.verdict === "discard");
-      assert.deepEqual(discards.map((l) => l.reason), ["tag-checksum"]);
+      assert.deepEqual(
+        discards.map((l) => l.reason),
+        ["tag-checksum"],
+      );
       const final = JSON.parse(errText.trim().split("\n").pop()!);
       const carried = datagrams.length - 5;
       assert.equal(final.received, 4 + carried);
@@ -99,9 +115,15 @@ describe("bd450 listen", function () {
       const pk: UdpPacket[] = [];
       readPcap(new Uint8Array(fs.readFileSync(pcap)), (p) => pk.push(p));
       assert.equal(pk.length, 4 + carried);
-      assert.deepEqual(pk.slice(0, 4).map((p) => `${p.dstAddress}:${p.dstPort}`), ["239.192.0.4:60004", "239.192.0.4:60004", "239.192.0.4:60004", "239.192.0.6:60006"]);
+      assert.deepEqual(
+        pk.slice(0, 4).map((p) => `${p.dstAddress}:${p.dstPort}`),
+        ["239.192.0.4:60004", "239.192.0.4:60004", "239.192.0.4:60004", "239.192.0.6:60006"],
+      );
       const rx = new Iec450Receiver();
-      assert.deepEqual(pk.map((p) => rx.receive(p.payload).verdict), ["accept", "accept", "discard", "accept", ...new Array(carried).fill("accept")]);
+      assert.deepEqual(
+        pk.map((p) => rx.receive(p.payload).verdict),
+        ["accept", "accept", "discard", "accept", ...new Array(carried).fill("accept")],
+      );
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

@@ -7,8 +7,8 @@
 
 import * as assert from "node:assert/strict";
 import * as path from "path";
-import { readDatagram } from "./lib/strict-reader";
 import { runInNetns } from "./lib/netns";
+import { readDatagram } from "./lib/strict-reader";
 
 const REPO = path.resolve(__dirname, "..", "..");
 
@@ -17,19 +17,25 @@ describe("network command end to end (private namespace)", function () {
   this.timeout(150000);
 
   it("command accepted and answered with d:, others rejected, silent alert raised and cleared", async () => {
-    const res = await runInNetns(process.execPath, [path.join(REPO, "dist", "hosttest", "netside-run.js")], { timeoutMs: 140000 });
+    const res = await runInNetns(process.execPath, [path.join(REPO, "dist", "hosttest", "netside-run.js")], {
+      timeoutMs: 140000,
+    });
     assert.equal(res.code, 0, res.stderr);
     const out = JSON.parse(res.stdout);
     const lines: Array<{ group: string; source: string | null; d: string | null; text: string }> = [];
     for (const entry of out.datagrams as string[]) {
       const [group, hex] = entry.split(" ");
       // Throws (with the reason) on anything a strict receiver would discard.
-      for (const l of readDatagram(new Uint8Array(Buffer.from(hex, "hex")))) lines.push({ group, source: l.source, d: l.tags.d ?? null, text: l.sentence });
+      for (const l of readDatagram(new Uint8Array(Buffer.from(hex, "hex"))))
+        lines.push({ group, source: l.source, d: l.tags.d ?? null, text: l.sentence });
     }
     const fromGw = lines.filter((l) => l.source === "BD0001");
     // The answer to EI0001's TXA: FKI on RCOM addressed to EI0001.
     const fki = fromGw.filter((l) => l.text.startsWith("$BDFKI,TXA,"));
-    assert.ok(fki.length >= 1, "FKI for the TXA: " + JSON.stringify(fromGw.filter((l) => l.group === "RCOM").slice(0, 5)));
+    assert.ok(
+      fki.length >= 1,
+      "FKI for the TXA: " + JSON.stringify(fromGw.filter((l) => l.group === "RCOM").slice(0, 5)),
+    );
     assert.equal(fki[0].group, "RCOM");
     assert.equal(fki[0].d, "EI0001");
     assert.match(fki[0].text, /^\$BDFKI,TXA,Y,/);
@@ -41,12 +47,23 @@ describe("network command end to end (private namespace)", function () {
     // The gateway hears its own RCOM/BAM1 traffic through multicast loopback: not a duplicate SFI.
     assert.ok(out.final.network.receiver.ownSource > 0, "own loopback seen");
     assert.equal(net.sfiCollisions, 0);
-    assert.ok(out.gatewayLog.some((l: string) => /cmd\.reject: command from XX0009 rejected \(source-not-allowed\)/.test(l)), out.gatewayLog.join("\n"));
+    assert.ok(
+      out.gatewayLog.some((l: string) => /cmd\.reject: command from XX0009 rejected \(source-not-allowed\)/.test(l)),
+      out.gatewayLog.join("\n"),
+    );
     // Alerts on BAM1: HBT every 2 s; 10001 (terminal silent) V while stopped, N after resume.
     const bam = fromGw.filter((l) => l.group === "BAM1");
-    assert.ok(bam.some((l) => /^\$BDHBT,2,A,\d\*/.test(l.text)), "HBT A");
-    assert.ok(bam.some((l) => /^\$BDHBT,2,V,\d\*/.test(l.text)), "HBT V while the terminal is silent");
-    const silent = bam.filter((l) => l.text.includes("ALF,") && l.text.includes(",10001,")).map((l) => l.text.split(",")[7]);
+    assert.ok(
+      bam.some((l) => /^\$BDHBT,2,A,\d\*/.test(l.text)),
+      "HBT A",
+    );
+    assert.ok(
+      bam.some((l) => /^\$BDHBT,2,V,\d\*/.test(l.text)),
+      "HBT V while the terminal is silent",
+    );
+    const silent = bam
+      .filter((l) => l.text.includes("ALF,") && l.text.includes(",10001,"))
+      .map((l) => l.text.split(",")[7]);
     assert.deepEqual(silent, ["V", "N"]);
     // Legacy output: the same sentences as plain 0183 lines, no TAG blocks, CR LF kept.
     assert.ok(out.legacy.length > 10, "legacy datagrams");
@@ -54,7 +71,15 @@ describe("network command end to end (private namespace)", function () {
     const plain = (out.legacy as string[]).join("");
     assert.ok(plain.includes(fki[0].text + "\r\n"), "the FKI answer is in the legacy stream too");
     // Syslog: RFC 5424 lines for the events (command rejects, alert changes).
-    assert.ok(out.syslog.some((l: string) => /^<\d+>1 \d{4}-\d\d-\d\dT[\d:.]+Z \S+ bd450 - cmd\.reject - command from XX0009/.test(l)), out.syslog.join("\n"));
-    assert.ok(out.syslog.some((l: string) => /alert\.terminalSilent - 10001 BDS TERMINAL SILENT: N -> V/.test(l)), out.syslog.join("\n"));
+    assert.ok(
+      out.syslog.some((l: string) =>
+        /^<\d+>1 \d{4}-\d\d-\d\dT[\d:.]+Z \S+ bd450 - cmd\.reject - command from XX0009/.test(l),
+      ),
+      out.syslog.join("\n"),
+    );
+    assert.ok(
+      out.syslog.some((l: string) => /alert\.terminalSilent - 10001 BDS TERMINAL SILENT: N -> V/.test(l)),
+      out.syslog.join("\n"),
+    );
   });
 });

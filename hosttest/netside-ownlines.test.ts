@@ -5,18 +5,22 @@
 // taken for another device using our SFI.
 
 import * as assert from "node:assert/strict";
-import { asciiBytes, latin1, xorRange } from "../src/nmea/checksum";
+import { reencodeCommand } from "../src/beidou/reencode";
 import { makeConfig } from "../src/core/config";
 import { Gateway } from "../src/core/gateway";
 import { NetworkSide, networkParts } from "../src/core/netside";
-import { reencodeCommand } from "../src/beidou/reencode";
 import { newTagFields, parseTagBlock, TAG_OK } from "../src/core/tagblock";
+import { asciiBytes, latin1, xorRange } from "../src/nmea/checksum";
 
 class Clock {
   wall = Date.UTC(2026, 10, 25, 14, 0, 0);
   mono = 5000;
-  now() { return this.wall; }
-  monotonic() { return this.mono; }
+  now() {
+    return this.wall;
+  }
+  monotonic() {
+    return this.mono;
+  }
 }
 
 function nmea(body: string): Uint8Array {
@@ -48,7 +52,10 @@ describe("network side: own line counts (duplicate-SFI check)", () => {
     const gw = new Gateway({
       config,
       clock,
-      onDatagram(b, n, g) { sent.push({ bytes: b.slice(0, n), group: g }); parts.ownLines.noteSent(b, n); },
+      onDatagram(b, n, g) {
+        sent.push({ bytes: b.slice(0, n), group: g });
+        parts.ownLines.noteSent(b, n);
+      },
     });
     const net = new NetworkSide({ gateway: gw, clock, encodeCommand: reencodeCommand, parts });
     // TXR with a 120-character payload: longer than 82, so carried as a group of lines.

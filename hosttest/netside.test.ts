@@ -2,30 +2,45 @@
 // gateway state, legacy plain output, syslog. Offline: a real Gateway with fake IO.
 
 import * as assert from "node:assert/strict";
-import { asciiBytes, latin1, withChecksum, xorRange } from "../src/nmea/checksum";
-import { makeConfig, GatewayConfig } from "../src/core/config";
-import { Gateway } from "../src/core/gateway";
-import { BAM1, RCOM, CAM1 } from "../src/core/groups";
-import { NetworkSide, networkParts, type DeviceStatus } from "../src/core/netside";
 import { reencodeCommand } from "../src/beidou/reencode";
+import { type GatewayConfig, makeConfig } from "../src/core/config";
+import { Gateway } from "../src/core/gateway";
+import { BAM1, CAM1, RCOM } from "../src/core/groups";
+import type { Datagram, SerialOptions, UDPOptions } from "../src/core/io";
+import { type DeviceStatus, NetworkSide, networkParts } from "../src/core/netside";
 import { Iec450Receiver, sentenceText } from "../src/core/receiver";
-import type { SerialOptions, UDPOptions, Datagram } from "../src/core/io";
 import { stripTagBlocks } from "../src/core/tagblock";
+import { asciiBytes, latin1, withChecksum, xorRange } from "../src/nmea/checksum";
 
 class FakeClock {
   wall = Date.UTC(2026, 10, 25, 14, 0, 0);
   mono = 5000;
-  now() { return this.wall; }
-  monotonic() { return this.mono; }
-  advance(ms: number) { this.wall += ms; this.mono += ms; }
+  now() {
+    return this.wall;
+  }
+  monotonic() {
+    return this.mono;
+  }
+  advance(ms: number) {
+    this.wall += ms;
+    this.mono += ms;
+  }
 }
 
 let serialWrites: string[] = [];
 class FakeSerial {
-  constructor(o: SerialOptions) { o.onWritable?.call(this as never, 1 << 20); }
-  read() { return 0; }
-  write(d: Uint8Array) { serialWrites.push(latin1(d)); }
-  close() { /* nothing */ }
+  constructor(o: SerialOptions) {
+    o.onWritable?.call(this as never, 1 << 20);
+  }
+  read() {
+    return 0;
+  }
+  write(d: Uint8Array) {
+    serialWrites.push(latin1(d));
+  }
+  close() {
+    /* nothing */
+  }
 }
 
 const udpWrites: Array<{ address: string; port: number; text: string }> = [];
@@ -33,11 +48,21 @@ class FakeUDP {
   static instances: FakeUDP[] = [];
   groups: string[] = [];
   queue: Datagram[] = [];
-  constructor(readonly o: UDPOptions) { FakeUDP.instances.push(this); }
-  add(g: string) { this.groups.push(g); }
-  read() { return this.queue.shift(); }
-  write(d: Uint8Array, address: string, port: number) { udpWrites.push({ address, port, text: latin1(d) }); }
-  close() { /* nothing */ }
+  constructor(readonly o: UDPOptions) {
+    FakeUDP.instances.push(this);
+  }
+  add(g: string) {
+    this.groups.push(g);
+  }
+  read() {
+    return this.queue.shift();
+  }
+  write(d: Uint8Array, address: string, port: number) {
+    udpWrites.push({ address, port, text: latin1(d) });
+  }
+  close() {
+    /* nothing */
+  }
   deliver(bytes: Uint8Array) {
     const ab = bytes.slice().buffer as Datagram;
     ab.address = "172.16.1.9";
@@ -56,7 +81,11 @@ function dgram(tagParams: string, sentence: string): Uint8Array {
   return asciiBytes("UdPbC\0" + tag(tagParams) + sentence + "\r\n");
 }
 
-interface Out { group: number; raw: Uint8Array; sentences: Array<{ text: string; d: string | null; s: string | null }> }
+interface Out {
+  group: number;
+  raw: Uint8Array;
+  sentences: Array<{ text: string; d: string | null; s: string | null }>;
+}
 
 function setup(cfg: Partial<GatewayConfig> = {}, device?: DeviceStatus) {
   serialWrites = [];
@@ -69,20 +98,32 @@ function setup(cfg: Partial<GatewayConfig> = {}, device?: DeviceStatus) {
   // Built in the assembly's order (src/app/assemble.ts): the parts the gateway's hooks call first.
   const parts = networkParts({ clock, config });
   const gw = new Gateway({
-    config, clock,
+    config,
+    clock,
     log: (line: string) => parts.syslog.logLine(line),
     serial: { io: FakeSerial as never, baud: 115200 },
     onDatagram(b, n, g) {
       const v = reader.receive(b, n);
       assert.equal(v.verdict, "accept", "the gateway's own datagram must pass the strict receiver");
-      out.push({ group: g, raw: b.slice(0, n), sentences: v.sentences.map((s) => ({ text: sentenceText(s), d: s.destination, s: s.source })) });
+      out.push({
+        group: g,
+        raw: b.slice(0, n),
+        sentences: v.sentences.map((s) => ({ text: sentenceText(s), d: s.destination, s: s.source })),
+      });
       parts.ownLines.noteSent(b, n);
       parts.legacy.send(b, n);
     },
     destinationFor: parts.answers.destinationFor,
   });
   gw.start();
-  const net = new NetworkSide({ gateway: gw, clock, udp: { io: FakeUDP as never, interface: "127.0.0.1" }, device, encodeCommand: reencodeCommand, parts });
+  const net = new NetworkSide({
+    gateway: gw,
+    clock,
+    udp: { io: FakeUDP as never, interface: "127.0.0.1" },
+    device,
+    encodeCommand: reencodeCommand,
+    parts,
+  });
   net.start();
   const terminal = (s: string) => gw.feed(asciiBytes(s + "\r\n"));
   return { clock, config, gw, net, out, terminal };
@@ -91,8 +132,10 @@ function setup(cfg: Partial<GatewayConfig> = {}, device?: DeviceStatus) {
 describe("network side: commands from the network", () => {
   it("joins cmdGroups plus CAM1/CAM2 on their ports; unknown names logged", () => {
     const { gw } = setup({ cmdGroups: "RCOM,MISC,NOPE" });
-    assert.deepEqual(FakeUDP.instances.slice(0, 4).map((u) => `${u.groups[0]}:${u.o.port}`),
-      ["239.192.0.6:60006", "239.192.0.1:60001", "239.192.0.19:60019", "239.192.0.20:60020"]);
+    assert.deepEqual(
+      FakeUDP.instances.slice(0, 4).map((u) => `${u.groups[0]}:${u.o.port}`),
+      ["239.192.0.6:60006", "239.192.0.1:60001", "239.192.0.19:60019", "239.192.0.20:60020"],
+    );
     assert.ok(gw.events.recent().some((e) => /unknown group NOPE/.test(e.text)));
   });
 
@@ -118,7 +161,10 @@ describe("network side: commands from the network", () => {
       assert.deepEqual(serialWrites, []);
       assert.equal(net.counters.rejects[reason as keyof typeof net.counters.rejects], 1);
       assert.equal(net.counters.commandsRejected, 1);
-      assert.ok(gw.events.recent().some((e) => e.code === "cmd.reject" && e.text.includes(reason)), JSON.stringify(gw.events.recent()));
+      assert.ok(
+        gw.events.recent().some((e) => e.code === "cmd.reject" && e.text.includes(reason)),
+        JSON.stringify(gw.events.recent()),
+      );
     });
   }
 
@@ -149,36 +195,69 @@ describe("network side: commands from the network", () => {
     terminal("$BDICI,0242286,00242286,0000011,6,60,3,N,0*38");
     net.receive(dgram("d:BD0001,s:IN0002,n:1", withChecksum("$CCTXA,0242286,1,1,3132")), 0x7fff, RCOM);
     terminal("$BDFKI,TXA,Y,Y,0,0040*17");
-    terminal("$BDFKI,082920,TXA,Y,0,0*" + xorRange(asciiBytes("BDFKI,082920,TXA,Y,0,0"), 0, 22).toString(16).toUpperCase().padStart(2, "0"));
-    terminal("$GNZDA,120000.00,01,01,2024,00,00*" + xorRange(asciiBytes("GNZDA,120000.00,01,01,2024,00,00"), 0, 32).toString(16).toUpperCase().padStart(2, "0"));
+    terminal(
+      "$BDFKI,082920,TXA,Y,0,0*" +
+        xorRange(asciiBytes("BDFKI,082920,TXA,Y,0,0"), 0, 22).toString(16).toUpperCase().padStart(2, "0"),
+    );
+    terminal(
+      "$GNZDA,120000.00,01,01,2024,00,00*" +
+        xorRange(asciiBytes("GNZDA,120000.00,01,01,2024,00,00"), 0, 32).toString(16).toUpperCase().padStart(2, "0"),
+    );
     clock.advance(61000);
     terminal("$BDFKI,TXA,Y,Y,0,0040*17"); // after the answer window
     const all = out.flatMap((o) => o.sentences);
-    assert.deepEqual(all.map((s) => `${s.text.slice(0, 6)} ${s.d}`), [
-      "$BDICI null", "$BDICI EI0001", "$BDFKI IN0002", "$BDFKI IN0002", "$GNZDA null", "$BDFKI null",
-    ]);
+    assert.deepEqual(
+      all.map((s) => `${s.text.slice(0, 6)} ${s.d}`),
+      ["$BDICI null", "$BDICI EI0001", "$BDFKI IN0002", "$BDFKI IN0002", "$GNZDA null", "$BDFKI null"],
+    );
     assert.ok(all.every((s) => s.s === "BD0001"));
     assert.equal(net.counters.answersAddressed, 3);
   });
 
   it("reencodeCommand: every supported command round-trips; bad values throw", () => {
     for (const s of [
-      "$CCICA,0,00", "$CCRMO,BSI,2,10", "$CCRMO,,3,0", "$CCBSS,01,02", "$CCBSS,,",
-      "$CCDWA,0000000,V,1,L,,0,,,0", "$CCWAA,1,0,0242286,120000.00,2240.4051,N,11402.5601,E,47,M",
-      "$CCTXA,0242286,1,1,3132", "$CCTXA,0242286,0,2,A468656C6C6F",
-    ]) assert.equal(latin1(reencodeCommand(withChecksum(s))), withChecksum(s), s);
+      "$CCICA,0,00",
+      "$CCRMO,BSI,2,10",
+      "$CCRMO,,3,0",
+      "$CCBSS,01,02",
+      "$CCBSS,,",
+      "$CCDWA,0000000,V,1,L,,0,,,0",
+      "$CCWAA,1,0,0242286,120000.00,2240.4051,N,11402.5601,E,47,M",
+      "$CCTXA,0242286,1,1,3132",
+      "$CCTXA,0242286,0,2,A468656C6C6F",
+    ])
+      assert.equal(latin1(reencodeCommand(withChecksum(s))), withChecksum(s), s);
     // Chinese mode: ^hh escapes become the raw GB2312 bytes for the terminal.
-    assert.equal(latin1(reencodeCommand(withChecksum("$CCTXA,0242286,1,0,^B1^b1AB"))), withChecksum("$CCTXA,0242286,1,0,\xb1\xb1AB"));
-    assert.throws(() => reencodeCommand(withChecksum("$CCTXA,0242286,1,0,^2C")), /framing/, "an escaped comma is refused by the encoder");
+    assert.equal(
+      latin1(reencodeCommand(withChecksum("$CCTXA,0242286,1,0,^B1^b1AB"))),
+      withChecksum("$CCTXA,0242286,1,0,\xb1\xb1AB"),
+    );
+    assert.throws(
+      () => reencodeCommand(withChecksum("$CCTXA,0242286,1,0,^2C")),
+      /framing/,
+      "an escaped comma is refused by the encoder",
+    );
     assert.throws(() => reencodeCommand(withChecksum("$CCTXA,0242286,1,0,^G1")), /two hex digits/);
-    for (const s of ["$CCICA,0", "$CCRMO,BSI,9,10", "$CCBSS,11,", "$CCTXA,0242286,1,2,B4AA", "$CCTXA,12345678,1,1,31", "$CCDWA,0000000,X,1,L,,0,,,0", "$CCICA,0x1,00"]) {
+    for (const s of [
+      "$CCICA,0",
+      "$CCRMO,BSI,9,10",
+      "$CCBSS,11,",
+      "$CCTXA,0242286,1,2,B4AA",
+      "$CCTXA,12345678,1,1,31",
+      "$CCDWA,0000000,X,1,L,,0,,,0",
+      "$CCICA,0x1,00",
+    ]) {
       assert.throws(() => reencodeCommand(withChecksum(s)), /./, s);
     }
   });
 });
 
 describe("network side: alerts", () => {
-  const alf = (out: Out[]) => out.filter((o) => o.group === BAM1).flatMap((o) => o.sentences).filter((s) => s.text.includes("ALF,"));
+  const alf = (out: Out[]) =>
+    out
+      .filter((o) => o.group === BAM1)
+      .flatMap((o) => o.sentences)
+      .filter((s) => s.text.includes("ALF,"));
 
   it("terminal silent raised after alSilentS, cleared when data comes back; HBT status follows", () => {
     const { net, out, terminal, clock } = setup({ alSilentS: 3, hbtInterval: 3 });
@@ -189,17 +268,32 @@ describe("network side: alerts", () => {
     terminal("$BDFKI,TXA,Y,Y,0,0040*17");
     net.tick();
     assert.equal(net.alerts.state("terminalSilent"), "N");
-    const states = alf(out).filter((s) => s.text.includes(",10001,")).map((s) => s.text.split(",")[7]);
+    const states = alf(out)
+      .filter((s) => s.text.includes(",10001,"))
+      .map((s) => s.text.split(",")[7]);
     assert.deepEqual(states, ["V", "N"]);
-    const hbt = out.filter((o) => o.group === BAM1).flatMap((o) => o.sentences).filter((s) => s.text.includes("HBT"));
-    assert.deepEqual(hbt.map((s) => s.text.slice(0, s.text.indexOf("*"))), ["$BDHBT,3,V,0"], "status V while the terminal is silent");
+    const hbt = out
+      .filter((o) => o.group === BAM1)
+      .flatMap((o) => o.sentences)
+      .filter((s) => s.text.includes("HBT"));
+    assert.deepEqual(
+      hbt.map((s) => s.text.slice(0, s.text.indexOf("*"))),
+      ["$BDHBT,3,V,0"],
+      "status V while the terminal is silent",
+    );
     clock.advance(3000);
     net.tick();
     assert.match(out[out.length - 1].sentences[0].text, /^\$BDHBT,3,A,1\*/);
   });
 
   it("no fix, card absent, all beams lost from the device state", () => {
-    const device: DeviceStatus = { lastValidFixAt: NaN, cardKnown: false, cardPresent: false, beams: new Int8Array(10).fill(-1), beamsAt: NaN };
+    const device: DeviceStatus = {
+      lastValidFixAt: NaN,
+      cardKnown: false,
+      cardPresent: false,
+      beams: new Int8Array(10).fill(-1),
+      beamsAt: NaN,
+    };
     const { net, clock } = setup({ alNoFixS: 5, alSilentS: 0 }, device);
     net.tick();
     assert.equal(net.alerts.isActive("noFix"), false);
@@ -230,7 +324,11 @@ describe("network side: alerts", () => {
     clock.advance(1000);
     net.tick();
     assert.equal(net.alerts.isActive("checksumRate"), true);
-    for (let i = 0; i < 61; i++) { terminal("$BDFKI,TXA,Y,Y,0,0040*17"); clock.advance(1000); net.tick(); }
+    for (let i = 0; i < 61; i++) {
+      terminal("$BDFKI,TXA,Y,Y,0,0040*17");
+      clock.advance(1000);
+      net.tick();
+    }
     assert.equal(net.alerts.isActive("checksumRate"), false, "errors older than a minute no longer count");
     // Queue overflow: the fake UART takes everything, so stop its pump by giving no writable room.
     (gw as unknown as { writable: number }).writable = 0;
@@ -253,7 +351,10 @@ describe("network side: alerts", () => {
     net.receive(dgram("d:BD0001,s:CM0001,n:2", acn("A")), 0x7fff, CAM1);
     assert.equal(net.alerts.state("terminalSilent"), "A");
     net.receive(dgram("d:BD0001,s:CM0001,n:3", acn("A", "10004")), 0x7fff, CAM1);
-    const arc = out.filter((o) => o.group === BAM1).flatMap((o) => o.sentences).find((s) => s.text.includes("ARC,"));
+    const arc = out
+      .filter((o) => o.group === BAM1)
+      .flatMap((o) => o.sentences)
+      .find((s) => s.text.includes("ARC,"));
     assert.ok(arc, "ARC sent");
     assert.equal(arc!.d, "CM0001");
     assert.equal(net.alerts.counters.acnAccepted, 1);
@@ -291,7 +392,16 @@ describe("network side: duplicate SFI", () => {
 
 describe("network side: legacy output and syslog", () => {
   it("stripTagBlocks: plain lines, TAG-only lines dropped", () => {
-    const d = asciiBytes("UdPbC\0" + tag("s:BD0001,n:1") + "$GPZDA,1*00\r\n" + tag("g:1-2-3") + "\r\n" + tag("s:A") + tag("s:BD0001") + "$GPXXX,2*00\r\n");
+    const d = asciiBytes(
+      "UdPbC\0" +
+        tag("s:BD0001,n:1") +
+        "$GPZDA,1*00\r\n" +
+        tag("g:1-2-3") +
+        "\r\n" +
+        tag("s:A") +
+        tag("s:BD0001") +
+        "$GPXXX,2*00\r\n",
+    );
     const out = new Uint8Array(d.length);
     assert.equal(latin1(out, 0, stripTagBlocks(d, d.length, out)), "$GPZDA,1*00\r\n$GPXXX,2*00\r\n");
     assert.equal(stripTagBlocks(asciiBytes("RaUdP\0xx"), 8, out), 0);
@@ -301,11 +411,17 @@ describe("network side: legacy output and syslog", () => {
     const { gw, net, terminal } = setup({ legacyUdp: "127.0.0.1:10110", syslog: "127.0.0.1:5514" });
     terminal("$BDFKI,TXA,Y,Y,0,0040*17");
     const legacy = udpWrites.filter((w) => w.port === 10110);
-    assert.deepEqual(legacy.map((w) => w.text), ["$BDFKI,TXA,Y,Y,0,0040*17\r\n"]);
+    assert.deepEqual(
+      legacy.map((w) => w.text),
+      ["$BDFKI,TXA,Y,Y,0,0040*17\r\n"],
+    );
     net.receive(dgram("s:EI0001", "$CCICA,0,00*7B"), 0x7fff, RCOM);
     const sys = udpWrites.filter((w) => w.port === 5514);
     assert.equal(sys.length, 1);
-    assert.match(sys[0].text, /^<133>1 \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z BD0001 bd450 - cmd\.reject - command from EI0001 rejected \(not-addressed\)/);
+    assert.match(
+      sys[0].text,
+      /^<133>1 \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z BD0001 bd450 - cmd\.reject - command from EI0001 rejected \(not-addressed\)/,
+    );
     assert.equal(net.counters.legacyDatagrams, 1);
     assert.equal(gw.events.recent().length, 1);
   });

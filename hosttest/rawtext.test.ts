@@ -20,7 +20,13 @@ const HEXCHARS = "0123456789ABCDEF";
 /** start + body + '*' + two upper-case hex digits of the XOR of body. */
 function line(body: ArrayLike<number>, start = "$"): Uint8Array {
   const x = xorOf(body);
-  return Uint8Array.from([start.charCodeAt(0), ...Array.from(body), 0x2a, HEXCHARS.charCodeAt(x >> 4), HEXCHARS.charCodeAt(x & 15)]);
+  return Uint8Array.from([
+    start.charCodeAt(0),
+    ...Array.from(body),
+    0x2a,
+    HEXCHARS.charCodeAt(x >> 4),
+    HEXCHARS.charCodeAt(x & 15),
+  ]);
 }
 
 /** char -> GB2312 bytes, from Node's decoder over the whole GB2312 double-byte range. */
@@ -71,7 +77,11 @@ function rawTxr(text: number[], mode = "2"): Uint8Array {
 
 // ---------------------------------------------------------------------------------
 
-interface Run { sentences: string[]; rejects: string[]; f: SentenceFramer }
+interface Run {
+  sentences: string[];
+  rejects: string[];
+  f: SentenceFramer;
+}
 
 function run(input: Uint8Array, cuts: number[] = [], maxLength?: number): Run {
   const r: Run = { sentences: [], rejects: [], f: undefined as unknown as SentenceFramer };
@@ -209,51 +219,67 @@ describe("raw-text messages: framing", () => {
     );
     const addrChar = fc.constantFrom(...ascii("ABCDGNPRTXZ0123456789"));
     // Noise that cannot start a unit, ending in a line end or control byte.
-    const quiet = fc.array(fc.integer({ min: 0, max: 255 }).filter((c) => c !== 0x24 && c !== 0x21), { maxLength: 30 })
+    const quiet = fc
+      .array(
+        fc.integer({ min: 0, max: 255 }).filter((c) => c !== 0x24 && c !== 0x21),
+        { maxLength: 30 },
+      )
       .map((a) => [...a, 10]);
-    fc.assert(fc.property(
-      fc.constantFrom(82, 300, 1024), fc.constantFrom("$", "!"),
-      fc.array(addrChar, { minLength: 2, maxLength: 6 }), fc.array(textByte, { maxLength: 1100 }),
-      quiet, quiet, fc.array(fc.nat(), { maxLength: 4 }),
-      (max, start, addr, text, pre, post, cutSeeds) => {
-        const body = [...addr, 0x2c, ...text].slice(0, max - 4);
-        if (body.length < 3) return;
-        const s = line(body, start);
-        const input = cat(pre, s, CRLF, post);
-        const cuts = cutSeeds.map((k) => k % (input.length + 1)).sort((a, b) => a - b);
-        const r = run(input, cuts, max);
-        assert.deepEqual(r.sentences, [str(s)]);
-      }), { numRuns: 400 });
+    fc.assert(
+      fc.property(
+        fc.constantFrom(82, 300, 1024),
+        fc.constantFrom("$", "!"),
+        fc.array(addrChar, { minLength: 2, maxLength: 6 }),
+        fc.array(textByte, { maxLength: 1100 }),
+        quiet,
+        quiet,
+        fc.array(fc.nat(), { maxLength: 4 }),
+        (max, start, addr, text, pre, post, cutSeeds) => {
+          const body = [...addr, 0x2c, ...text].slice(0, max - 4);
+          if (body.length < 3) return;
+          const s = line(body, start);
+          const input = cat(pre, s, CRLF, post);
+          const cuts = cutSeeds.map((k) => k % (input.length + 1)).sort((a, b) => a - b);
+          const r = run(input, cuts, max);
+          assert.deepEqual(r.sentences, [str(s)]);
+        },
+      ),
+      { numRuns: 400 },
+    );
   });
 });
 
 // ---------------------------------------------------------------------------------
 // On the wire, decoding, console: through the real CLI (wrap, decode, listen).
 
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { spawnSync } from "node:child_process";
-import { readDatagram, StrictStream } from "./lib/strict-reader";
-import { runInNetns } from "./lib/netns";
-import { Gateway } from "../src/core/gateway";
-import { makeConfig } from "../src/core/config";
-import { BeidouWiring } from "../src/beidou/wiring";
+import { SentenceDecoder } from "../src/beidou/decoder";
+import { contentText } from "../src/beidou/sentences/content";
+import type { TXR } from "../src/beidou/sentences/txr";
 import { TEXT_FIELD_LIMITS } from "../src/beidou/table";
+import { BeidouWiring } from "../src/beidou/wiring";
 import { Console } from "../src/console/console";
 import { GatewayConsoleHost } from "../src/console/gateway-host";
 import { loadSettings } from "../src/console/persist";
+import { makeConfig } from "../src/core/config";
+import { Gateway } from "../src/core/gateway";
 import type { SettingsStore } from "../src/core/io";
-import { SentenceDecoder } from "../src/beidou/decoder";
-import type { TXR } from "../src/beidou/sentences/txr";
-import { contentText } from "../src/beidou/sentences/content";
+import { runInNetns } from "./lib/netns";
+import { readDatagram, StrictStream } from "./lib/strict-reader";
 
 const BIN = path.join(path.resolve(__dirname, "../.."), "bin", "bd450.js");
 
 /** Raw-text TXR lines for the wire: [line, message text (Unicode), goes out carried?]. */
 const WIRE: Array<[Uint8Array, string, boolean]> = [
   [rawTxr(gb(ISSUE_TEXT)), ISSUE_TEXT, true],
-  ...["$", "!", "*", "\\", "~", "^"].map((ch): [Uint8Array, string, boolean] => [rawTxr(ascii(`a${ch}b`), "1"), `a${ch}b`, true]),
+  ...["$", "!", "*", "\\", "~", "^"].map((ch): [Uint8Array, string, boolean] => [
+    rawTxr(ascii(`a${ch}b`), "1"),
+    `a${ch}b`,
+    true,
+  ]),
   [rawTxr(ascii("hello, world"), "1"), "hello, world", true], // a comma: more fields than TXR has
   [rawTxr(ascii("^41 is an escape"), "1"), "^41 is an escape", false], // '^HH' is allowed as it is
   [rawTxr(ascii("plain text"), "1"), "plain text", false], // nothing reserved: sent as it is
@@ -270,9 +296,14 @@ function wrap(input: Uint8Array, chunk: number): Uint8Array[] {
   try {
     const file = path.join(dir, "in.bin");
     fs.writeFileSync(file, input);
-    const r = spawnSync(process.execPath, [BIN, "wrap", "--unix-time", "1700000000", "--chunk", String(chunk), file], { encoding: "latin1" });
+    const r = spawnSync(process.execPath, [BIN, "wrap", "--unix-time", "1700000000", "--chunk", String(chunk), file], {
+      encoding: "latin1",
+    });
     assert.equal(r.status, 0, r.stderr);
-    return r.stdout.trim().split("\n").map((l) => Uint8Array.from(Buffer.from(l.split(" ")[2], "hex")));
+    return r.stdout
+      .trim()
+      .split("\n")
+      .map((l) => Uint8Array.from(Buffer.from(l.split(" ")[2], "hex")));
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
@@ -280,11 +311,21 @@ function wrap(input: Uint8Array, chunk: number): Uint8Array[] {
 
 class MemoryStore implements SettingsStore {
   private m = new Map<string, string | number | boolean>();
-  get(k: string) { return this.m.get(k); }
-  set(k: string, v: string | number | boolean) { this.m.set(k, v); }
-  delete(k: string) { this.m.delete(k); }
-  keys() { return [...this.m.keys()]; }
-  commit() { /* memory */ }
+  get(k: string) {
+    return this.m.get(k);
+  }
+  set(k: string, v: string | number | boolean) {
+    this.m.set(k, v);
+  }
+  delete(k: string) {
+    this.m.delete(k);
+  }
+  keys() {
+    return [...this.m.keys()];
+  }
+  commit() {
+    /* memory */
+  }
 }
 
 describe("raw-text messages: wire, decoding, console", function () {
@@ -308,7 +349,11 @@ describe("raw-text messages: wire, decoding, console", function () {
         }
       }
       assert.deepEqual(got, want, `chunk ${chunk}`);
-      assert.deepEqual(carried, WIRE.map((w) => w[2]), `chunk ${chunk}: carried or as it is`);
+      assert.deepEqual(
+        carried,
+        WIRE.map((w) => w[2]),
+        `chunk ${chunk}: carried or as it is`,
+      );
     }
   });
 
@@ -316,8 +361,12 @@ describe("raw-text messages: wire, decoding, console", function () {
     const run = (fieldLimits?: Readonly<Record<string, number>>) => {
       const lines: Array<{ g?: string; s: string }> = [];
       const gw = new Gateway({
-        config: makeConfig({ sfi: "BD0001", tagTime: false }), clock: { now: () => 0, monotonic: () => 0 }, fieldLimits,
-        onDatagram: (b, n) => { for (const l of readDatagram(b.slice(0, n), { sendLimits: true })) lines.push({ g: l.tags.g, s: l.sentence }); },
+        config: makeConfig({ sfi: "BD0001", tagTime: false }),
+        clock: { now: () => 0, monotonic: () => 0 },
+        fieldLimits,
+        onDatagram: (b, n) => {
+          for (const l of readDatagram(b.slice(0, n), { sendLimits: true })) lines.push({ g: l.tags.g, s: l.sentence });
+        },
       });
       const comma = rawTxr(ascii("hello, world"), "1");
       gw.feed(cat(comma, CRLF));
@@ -333,9 +382,19 @@ describe("raw-text messages: wire, decoding, console", function () {
     const input = cat(wireInput(), hexLine, CRLF);
     const r = spawnSync(process.execPath, [BIN, "decode", "-"], { input, encoding: "utf8" });
     assert.equal(r.status, 0, r.stderr);
-    const txr = r.stdout.trim().split("\n").map((l) => JSON.parse(l)).filter((o) => o.valid && o.kind === "TXR");
-    assert.deepEqual(txr.map((o) => o.text), [...WIRE.map((w) => w[1]), "hello"]);
-    assert.deepEqual(txr.map((o) => o.rawText), [...WIRE.map(() => true), false]);
+    const txr = r.stdout
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l))
+      .filter((o) => o.valid && o.kind === "TXR");
+    assert.deepEqual(
+      txr.map((o) => o.text),
+      [...WIRE.map((w) => w[1]), "hello"],
+    );
+    assert.deepEqual(
+      txr.map((o) => o.rawText),
+      [...WIRE.map(() => true), false],
+    );
     assert.ok(txr.every((o) => o.error === undefined));
   });
 
@@ -357,7 +416,10 @@ describe("raw-text messages: wire, decoding, console", function () {
   });
 
   it("the device state and the console's log show the text (7-bit console: \\uXXXX for non-ASCII)", () => {
-    const wiring = new BeidouWiring({ clock: { now: () => 0 }, decodeText: (b) => new TextDecoder("gb18030").decode(b) });
+    const wiring = new BeidouWiring({
+      clock: { now: () => 0 },
+      decodeText: (b) => new TextDecoder("gb18030").decode(b),
+    });
     const clock = { now: () => Date.UTC(2026, 10, 30, 9, 0, 0), monotonic: () => 0 };
     const store = new MemoryStore();
     const loaded = loadSettings(store);
@@ -365,11 +427,20 @@ describe("raw-text messages: wire, decoding, console", function () {
     wiring.attach({ events: gw.events });
     gw.feed(cat(ascii("$GP"), rawTxr(gb(ISSUE_TEXT)), CRLF));
     assert.equal(wiring.state.messages.at(-1)!.text, ISSUE_TEXT);
-    const host = new GatewayConsoleHost({ gateway: gw, state: wiring.state, store, loaded, clock, reboot: () => undefined });
+    const host = new GatewayConsoleHost({
+      gateway: gw,
+      state: wiring.state,
+      store,
+      loaded,
+      clock,
+      reboot: () => undefined,
+    });
     let out = "";
     const con = new Console({ host, write: (b) => (out += String.fromCharCode(...b)), clock });
     con.execute("log");
-    const escaped = Array.from(ISSUE_TEXT, (c) => (c.charCodeAt(0) > 0x7e ? "\\u" + c.charCodeAt(0).toString(16).toUpperCase() : c)).join("");
+    const escaped = Array.from(ISSUE_TEXT, (c) =>
+      c.charCodeAt(0) > 0x7e ? "\\u" + c.charCodeAt(0).toString(16).toUpperCase() : c,
+    ).join("");
     assert.ok(out.includes("short message from 0179773: " + escaped), out);
     assert.ok(/^[\x00-\x7f]*$/.test(out), "console output stays 7-bit");
   });
@@ -404,8 +475,16 @@ describe("raw-text messages: wire, decoding, console", function () {
         L=$!; "${process.execPath}" "${dir}/send.js"; wait $L; echo "rc=$?"`;
       const r = await runInNetns("sh", ["-c", script], { timeoutMs: 25000 });
       assert.match(r.stdout, /rc=0/, r.stdout + r.stderr + fs.readFileSync(path.join(dir, "err"), "utf8"));
-      const lines = fs.readFileSync(path.join(dir, "out"), "utf8").trim().split("\n").map((l) => JSON.parse(l)).filter((o) => o.sentence);
-      assert.deepEqual(lines.map((o) => o.sentence), WIRE.map(([l]) => str(l)));
+      const lines = fs
+        .readFileSync(path.join(dir, "out"), "utf8")
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l))
+        .filter((o) => o.sentence);
+      assert.deepEqual(
+        lines.map((o) => o.sentence),
+        WIRE.map(([l]) => str(l)),
+      );
       assert.equal(lines[0].text, `$BDTXR,1,0179773,2,,${ISSUE_TEXT}*${str(rawTxr(gb(ISSUE_TEXT))).slice(-2)}`);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });

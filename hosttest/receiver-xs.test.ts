@@ -5,11 +5,11 @@
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { asciiBytes, xorRange } from "../src/nmea/checksum";
 import { readPcap } from "../src/core/pcap";
 import { Iec450Receiver, sentenceText } from "../src/core/receiver";
-import { XsWorker, bundle } from "./xs/xs-harness";
+import { asciiBytes, xorRange } from "../src/nmea/checksum";
 import { IEC450_CORPUS } from "./lib/paths";
+import { bundle, XsWorker } from "./xs/xs-harness";
 
 const corpus = IEC450_CORPUS;
 
@@ -37,7 +37,10 @@ describe("450 receiver on XS", function () {
   this.timeout(60000);
 
   it("corpus captures and constructed datagrams: same verdicts on XS as on Node", async () => {
-    const files = fs.readdirSync(corpus).filter((f) => f.endsWith(".pcap")).sort();
+    const files = fs
+      .readdirSync(corpus)
+      .filter((f) => f.endsWith(".pcap"))
+      .sort();
     const caps = files.map((f) => Array.from(fs.readFileSync(path.join(corpus, f))));
     const extra = [
       "UdPbC\0" + tag("s:GP0001,n:1") + "$GPZDA,120000.00,01,01,2024,00,00*61\r\n",
@@ -49,18 +52,25 @@ describe("450 receiver on XS", function () {
     // Node side.
     const nodeOut: unknown[] = [];
     const R = { sentenceText };
-    const judge = new Function("R", "rx", "bytes", JUDGE + "return judge(R, rx, bytes);") as (r: unknown, rx: Iec450Receiver, b: Uint8Array) => unknown;
+    const judge = new Function("R", "rx", "bytes", JUDGE + "return judge(R, rx, bytes);") as (
+      r: unknown,
+      rx: Iec450Receiver,
+      b: Uint8Array,
+    ) => unknown;
     const rx = new Iec450Receiver({ ownSfi: "BD0001" });
     for (const c of caps) readPcap(new Uint8Array(c), (p) => nodeOut.push(judge(R, rx, p.payload)));
     for (const e of extra) nodeOut.push(judge(R, rx, new Uint8Array(e)));
     // XS side.
-    const script = bundle(["src/core/receiver", "src/core/pcap"], `${REPORT}${JUDGE}
+    const script = bundle(
+      ["src/core/receiver", "src/core/pcap"],
+      `${REPORT}${JUDGE}
       const R = require("src/core/receiver"), P = require("src/core/pcap");
       const rx = new R.Iec450Receiver({ ownSfi: "BD0001" });
       const out = [];
       for (const c of ${JSON.stringify(caps)}) P.readPcap(new Uint8Array(c), (p) => out.push(judge(R, rx, p.payload)));
       for (const e of ${JSON.stringify(extra)}) out.push(judge(R, rx, new Uint8Array(e)));
-      report({ out, counters: rx.counters });`);
+      report({ out, counters: rx.counters });`,
+    );
     const w = await XsWorker.start(script);
     const got = w.takeFlushed();
     await w.close();
@@ -84,7 +94,9 @@ describe("450 receiver on XS", function () {
       }
       dgrams.push(Array.from(asciiBytes(body)));
     }
-    const script = bundle(["src/core/receiver"], `${REPORT}
+    const script = bundle(
+      ["src/core/receiver"],
+      `${REPORT}
       const R = require("src/core/receiver");
       let delivered = 0;
       const rx = new R.Iec450Receiver({ ownSfi: "BD0001", onSentence: (s) => { if (s.n > 0) delivered++; } });
@@ -93,7 +105,8 @@ describe("450 receiver on XS", function () {
       const bad = [new Uint8Array(10), ds[0].slice(0, ds[0].length - 1), ds[1].map((b, i) => (i === 20 ? 0x5a : b))];
       globalThis.__bad = function (count) { for (let i = 0; i < count; i++) rx.receive(bad[i % 3]); };
       globalThis.__nop = function (count) { let x = 0; for (let i = 0; i < count; i++) x += ds[i % ds.length].length; return x; };
-      globalThis.__state = function () { report({ delivered, counters: rx.counters }); };`);
+      globalThis.__state = function () { report({ delivered, counters: rx.counters }); };`,
+    );
     const w = await XsWorker.start(script);
     try {
       // Live slots (XS heap count) before and after: garbage made per datagram would show
@@ -113,7 +126,10 @@ describe("450 receiver on XS", function () {
       // The datagrams repeat every 999 lines; within the 32-line window nothing repeats.
       assert.equal(st.counters.duplicates, 0);
       assert.equal(st.counters.discarded, 4470);
-      if (process.env.BD450_VERBOSE) console.log(`      XS live slots: +${after - before} over 4440 accepted datagrams (39960 sentences), +${afterBad - after} over 4440 discarded, evaluate() alone +${idle}`);
+      if (process.env.BD450_VERBOSE)
+        console.log(
+          `      XS live slots: +${after - before} over 4440 accepted datagrams (39960 sentences), +${afterBad - after} over 4440 discarded, evaluate() alone +${idle}`,
+        );
       assert.ok(after - before <= idle + 20, `slots grew by ${after - before} over 4440 accepted datagrams`);
       assert.ok(afterBad - after <= idle + 20, `slots grew by ${afterBad - after} over 4440 discarded datagrams`);
     } finally {
@@ -122,7 +138,9 @@ describe("450 receiver on XS", function () {
   });
 
   it("alerts and syslog run on XS and produce the same sentences as on Node", async () => {
-    const script = bundle(["src/core/alerts", "src/core/syslog"], `${REPORT}
+    const script = bundle(
+      ["src/core/alerts", "src/core/syslog"],
+      `${REPORT}
       const A = require("src/core/alerts"), S = require("src/core/syslog");
       let wall = Date.UTC(2026, 10, 25, 13, 5, 7, 250), mono = 0;
       const sent = [];
@@ -131,7 +149,8 @@ describe("450 receiver on XS", function () {
       am.raise("terminalSilent"); mono += 1000; am.tick(); am.handleAcn("$CMACN,130507.25,XBD,10001,1,A,C*00", "BD0001", "CM0001");
       am.handleAcn("$CMACN,130507.25,XBD,10009,1,A,C*00", "BD0001", "CM0001"); am.clear("terminalSilent");
       const sys = S.formatSyslog({ time: wall, severity: "warning", hostname: "h", appName: "bd450", msgId: "alert.x", structuredData: { "a@1": { k: "v]" } }, message: "m" });
-      report({ sent, sys });`);
+      report({ sent, sys });`,
+    );
     const w = await XsWorker.start(script);
     const got = w.takeFlushed();
     await w.close();
@@ -139,15 +158,37 @@ describe("450 receiver on XS", function () {
     // Node reference.
     const { AlertManager } = await import("../src/core/alerts");
     const { formatSyslog } = await import("../src/core/syslog");
-    let wall = Date.UTC(2026, 10, 25, 13, 5, 7, 250), mono = 0;
+    let wall = Date.UTC(2026, 10, 25, 13, 5, 7, 250),
+      mono = 0;
     const sent: Array<[string, string | null]> = [];
-    const am = new AlertManager({ clock: { now: () => wall, monotonic: () => mono }, talker: "BD", manufacturer: "XBD", ownSfi: "BD0001",
-      hbtInterval: 1, send: (b, n, d) => sent.push([String.fromCharCode(...b.subarray(0, n)), d ?? null]) });
-    am.raise("terminalSilent"); mono += 1000; am.tick(); am.handleAcn("$CMACN,130507.25,XBD,10001,1,A,C*00", "BD0001", "CM0001");
-    am.handleAcn("$CMACN,130507.25,XBD,10009,1,A,C*00", "BD0001", "CM0001"); am.clear("terminalSilent");
+    const am = new AlertManager({
+      clock: { now: () => wall, monotonic: () => mono },
+      talker: "BD",
+      manufacturer: "XBD",
+      ownSfi: "BD0001",
+      hbtInterval: 1,
+      send: (b, n, d) => sent.push([String.fromCharCode(...b.subarray(0, n)), d ?? null]),
+    });
+    am.raise("terminalSilent");
+    mono += 1000;
+    am.tick();
+    am.handleAcn("$CMACN,130507.25,XBD,10001,1,A,C*00", "BD0001", "CM0001");
+    am.handleAcn("$CMACN,130507.25,XBD,10009,1,A,C*00", "BD0001", "CM0001");
+    am.clear("terminalSilent");
     void wall;
     assert.deepEqual(xs.sent, sent);
     assert.ok(sent.some(([s]) => s.startsWith("$BDARC,")) && sent.some(([s]) => s.startsWith("$BDHBT,")));
-    assert.equal(xs.sys, formatSyslog({ time: wall, severity: "warning", hostname: "h", appName: "bd450", msgId: "alert.x", structuredData: { "a@1": { k: "v]" } }, message: "m" }));
+    assert.equal(
+      xs.sys,
+      formatSyslog({
+        time: wall,
+        severity: "warning",
+        hostname: "h",
+        appName: "bd450",
+        msgId: "alert.x",
+        structuredData: { "a@1": { k: "v]" } },
+        message: "m",
+      }),
+    );
   });
 });

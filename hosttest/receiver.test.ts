@@ -4,12 +4,18 @@
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { asciiBytes, withChecksum, xorRange } from "../src/nmea/checksum";
+import { isPcap, PcapError, PcapWriter, pcapHeader, pcapRecord, readPcap, type UdpPacket } from "../src/core/pcap";
+import { DISCARD_REASONS, Iec450Receiver, type ReceivedSentence, sentenceText, tagText } from "../src/core/receiver";
 import {
-  DISCARD_REASONS, Iec450Receiver, ReceivedSentence, sentenceText, tagText,
-} from "../src/core/receiver";
-import { MAX_DATAGRAM, NOTE_C_MS, NOTE_LOWER_HEX_TAG, NOTE_TAG_OVER_80, NOTE_UNPADDED_CHECKSUM, noteNames, listTagParams } from "../src/core/tagblock";
-import { PcapError, PcapWriter, UdpPacket, isPcap, pcapHeader, pcapRecord, readPcap } from "../src/core/pcap";
+  listTagParams,
+  MAX_DATAGRAM,
+  NOTE_C_MS,
+  NOTE_LOWER_HEX_TAG,
+  NOTE_TAG_OVER_80,
+  NOTE_UNPADDED_CHECKSUM,
+  noteNames,
+} from "../src/core/tagblock";
+import { asciiBytes, withChecksum, xorRange } from "../src/nmea/checksum";
 import { IEC450_CORPUS } from "./lib/paths";
 
 const corpus = IEC450_CORPUS;
@@ -33,10 +39,11 @@ function pcapPackets(file: string): UdpPacket[] {
 /** prefix + a 1- or 2-character alphanumeric suffix whose TAG checksum satisfies `want`. */
 function withSuffix(prefix: string, want: (x: number) => boolean): string {
   const al = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-  for (const a of al) for (const b of ["", ...al]) {
-    const p = prefix + a + b;
-    if (want(xorRange(asciiBytes(p), 0, p.length))) return p;
-  }
+  for (const a of al)
+    for (const b of ["", ...al]) {
+      const p = prefix + a + b;
+      if (want(xorRange(asciiBytes(p), 0, p.length))) return p;
+    }
   throw new Error("no suffix for " + prefix);
 }
 
@@ -78,7 +85,10 @@ describe("receiver: corpus captures (verdicts of SOURCES.md)", () => {
     const v = r.receive(p.payload);
     assert.equal(v.verdict, "accept");
     assert.equal(got.length, 8);
-    assert.deepEqual(got.map((s) => s.n), [881, 882, 883, 884, 885, 886, 887, 888]);
+    assert.deepEqual(
+      got.map((s) => s.n),
+      [881, 882, 883, 884, 885, 886, 887, 888],
+    );
     assert.ok(got.every((s) => s.source === "IN0001" && s.timeInMs && s.timeRaw === 1683881316755));
     assert.equal(got[0].time, 1683881316.755);
     assert.ok(v.notes & NOTE_C_MS);
@@ -127,13 +137,17 @@ describe("receiver: corpus captures (verdicts of SOURCES.md)", () => {
 describe("receiver: one test per discard reason", () => {
   const good = tag("s:GP0001,n:1") + "$GPZDA,120000.00,01,01,2024,00,00*61\r\n";
   const cases: Array<[string, Uint8Array]> = [
-    ["oversize", (() => {
-      // 1473 bytes made of valid lines: only the size is wrong.
-      let body = "";
-      let n = 1;
-      while (6 + body.length < MAX_DATAGRAM + 1) body += tag("s:GP0001,n:" + n++) + "$GPZDA,120000.00,01,01,2024,00,00*61\r\n";
-      return dgram(body).subarray(0, MAX_DATAGRAM + 1);
-    })()],
+    [
+      "oversize",
+      (() => {
+        // 1473 bytes made of valid lines: only the size is wrong.
+        let body = "";
+        let n = 1;
+        while (6 + body.length < MAX_DATAGRAM + 1)
+          body += tag("s:GP0001,n:" + n++) + "$GPZDA,120000.00,01,01,2024,00,00*61\r\n";
+        return dgram(body).subarray(0, MAX_DATAGRAM + 1);
+      })(),
+    ],
     ["header", dgram(good, "UDPBC")],
     ["other-token", dgram("\x00\x02", "NkPgN")],
     ["empty", dgram("")],
@@ -148,7 +162,12 @@ describe("receiver: one test per discard reason", () => {
     ["sentence-checksum", dgram(tag("s:GP0001") + "$GPZDA,120000.00,01,01,2024,00,00*62\r\n")],
   ];
   it("covers every documented reason", () => {
-    assert.deepEqual(cases.map((c) => c[0]).sort(), DISCARD_REASONS.map((r) => r[0]).slice().sort());
+    assert.deepEqual(
+      cases.map((c) => c[0]).sort(),
+      DISCARD_REASONS.map((r) => r[0])
+        .slice()
+        .sort(),
+    );
   });
   for (const [reason, bytes] of cases) {
     it(`discards: ${reason}`, () => {
@@ -174,7 +193,8 @@ describe("receiver: one test per discard reason", () => {
     // Pad the last line's TAG block with a t: parameter to reach exactly 1472.
     const room = MAX_DATAGRAM - 6 - body.length;
     assert.ok(room >= base.length, "test construction");
-    const last = tag("s:GP0001,n:999,t:" + "X".repeat(1 + room - base.length)) + "$GPZDA,120000.00,01,01,2024,00,00*61\r\n";
+    const last =
+      tag("s:GP0001,n:999,t:" + "X".repeat(1 + room - base.length)) + "$GPZDA,120000.00,01,01,2024,00,00*61\r\n";
     const d = dgram(body + last);
     assert.equal(d.length, MAX_DATAGRAM);
     assert.equal(new Iec450Receiver().receive(d).verdict, "accept");
@@ -192,9 +212,16 @@ describe("receiver: one test per discard reason", () => {
 
   it("all four non-sentence tokens counted separately", () => {
     const r = new Iec450Receiver();
-    for (const t of ["RaUdP", "RrUdP", "NkPgN", "RrTcP", "RaUdP"]) assert.equal(r.receive(dgram("binary", t)).reason, "other-token");
+    for (const t of ["RaUdP", "RrUdP", "NkPgN", "RrTcP", "RaUdP"])
+      assert.equal(r.receive(dgram("binary", t)).reason, "other-token");
     assert.deepEqual(
-      [r.counters.tokenRaUdP, r.counters.tokenRrUdP, r.counters.tokenNkPgN, r.counters.tokenRrTcP, r.counters.otherToken],
+      [
+        r.counters.tokenRaUdP,
+        r.counters.tokenRrUdP,
+        r.counters.tokenNkPgN,
+        r.counters.tokenRrTcP,
+        r.counters.otherToken,
+      ],
       [2, 1, 1, 1, 5],
     );
   });
@@ -202,7 +229,15 @@ describe("receiver: one test per discard reason", () => {
   it("any bad line discards the COMPLETE datagram (good lines before it are not delivered)", () => {
     let delivered = 0;
     const r = new Iec450Receiver({ onSentence: () => delivered++ });
-    const v = r.receive(dgram(good + tag("s:GP0001,n:2") + "$GPZDA,120000.00,01,01,2024,00,00*61\r\n" + tag("s:GP0001,n:3") + "$GPZDA,bad*00\r\n"));
+    const v = r.receive(
+      dgram(
+        good +
+          tag("s:GP0001,n:2") +
+          "$GPZDA,120000.00,01,01,2024,00,00*61\r\n" +
+          tag("s:GP0001,n:3") +
+          "$GPZDA,bad*00\r\n",
+      ),
+    );
     assert.equal(v.reason, "sentence-checksum");
     assert.equal(v.line, 3);
     assert.equal(delivered, 0);
@@ -220,7 +255,16 @@ describe("receiver: one test per discard reason", () => {
   it("tag syntax: empty list, empty value, empty code, bad code char, trailing comma, control byte", () => {
     const r = new Iec450Receiver();
     const z = "$GPZDA,120000.00,01,01,2024,00,00*61\r\n";
-    for (const params of ["s:GP0001,n:", ":GP0001", "s-x:GP0001", "s:GP0001,", ",s:GP0001", "s:GP\x010001", "s:GP0001,t:\xe4", "s:GP0001,t:a*b"]) {
+    for (const params of [
+      "s:GP0001,n:",
+      ":GP0001",
+      "s-x:GP0001",
+      "s:GP0001,",
+      ",s:GP0001",
+      "s:GP\x010001",
+      "s:GP0001,t:\xe4",
+      "s:GP0001,t:a*b",
+    ]) {
       assert.equal(r.receive(dgram(tag(params) + z)).reason, "tag-syntax", JSON.stringify(params));
     }
     assert.equal(r.receive(dgram("\\*00\\" + z)).reason, "tag-syntax");
@@ -241,8 +285,18 @@ describe("receiver: one test per discard reason", () => {
   it("sentence format: no *hh, text after *hh, bad address field, control/8-bit byte, backslash or start delimiter in body", () => {
     const r = new Iec450Receiver();
     const t = tag("s:GP0001");
-    for (const s of ["$GPZDA,120000.00", "$GPZDA,1*61x", withChecksum("$G-ZDA,1"), withChecksum("$GPZDA,\t1"), withChecksum("$GPZDA,a\\b"), "x" + withChecksum("$GPZDA,1"),
-      withChecksum("$BDTXR,1,0242286,0,,\xb1\xb1"), withChecksum("$GPZDA,a$b"), withChecksum("$GPZDA,a!b"), withChecksum("$GPZDA,\x7f")]) {
+    for (const s of [
+      "$GPZDA,120000.00",
+      "$GPZDA,1*61x",
+      withChecksum("$G-ZDA,1"),
+      withChecksum("$GPZDA,\t1"),
+      withChecksum("$GPZDA,a\\b"),
+      "x" + withChecksum("$GPZDA,1"),
+      withChecksum("$BDTXR,1,0242286,0,,\xb1\xb1"),
+      withChecksum("$GPZDA,a$b"),
+      withChecksum("$GPZDA,a!b"),
+      withChecksum("$GPZDA,\x7f"),
+    ]) {
       assert.equal(r.receive(dgram(t + s + "\r\n")).reason, "sentence-format", JSON.stringify(s));
     }
   });
@@ -309,7 +363,11 @@ describe("receiver: source, line count and destination rules", () => {
       r2.receive(dgram(b));
     }
     assert.equal(r.counters.delivered, 3);
-    assert.deepEqual(got, ["GP0001 1 $GPZDA,120000.00,01,01,2024,00,00*61", "HE0001 17 $HEHDT,123.4,T*2B", "SK0001 999 $SKXDR,C,21.5,C,AIRTEMP*18"]);
+    assert.deepEqual(got, [
+      "GP0001 1 $GPZDA,120000.00,01,01,2024,00,00*61",
+      "HE0001 17 $HEHDT,123.4,T*2B",
+      "SK0001 999 $SKXDR,C,21.5,C,AIRTEMP*18",
+    ]);
     const v = r.receive(dgram(vs[1]));
     assert.equal(v.sentences[0].timeInMs, false);
     assert.equal(v.sentences[0].time, 1700000000);
@@ -366,15 +424,21 @@ describe("receiver: source, line count and destination rules", () => {
     const x = xorRange(asciiBytes(params), 0, params.length);
     const lower = "\\" + params + "*" + x.toString(16).padStart(2, "0") + "\\";
     assert.ok(/[a-f]/.test(lower.slice(-3)), "test construction: want a letter digit " + lower);
-    let v = r.receive(dgram(lower + "$gpzda,1*" + xorRange(asciiBytes("gpzda,1"), 0, 7).toString(16).padStart(2, "0") + "\r\n"));
+    let v = r.receive(
+      dgram(lower + "$gpzda,1*" + xorRange(asciiBytes("gpzda,1"), 0, 7).toString(16).padStart(2, "0") + "\r\n"),
+    );
     assert.equal(v.verdict, "accept");
     assert.ok(v.notes & NOTE_LOWER_HEX_TAG);
     assert.equal(r.counters.lowerHex, 1);
     v = r.receive(dgram(tag("s:GP0001,g:2-2-5") + "\r\n" + tag("s:GP0001,q:7") + z));
     assert.equal(v.verdict, "accept");
-    assert.deepEqual(v.sentences.map((s) => s.status), ["tag-only", "ok"]);
+    assert.deepEqual(
+      v.sentences.map((s) => s.status),
+      ["tag-only", "ok"],
+    );
     assert.deepEqual(listTagParams(v.sentences[1].bytes, v.sentences[1].tagStart, v.sentences[1].tagEnd), [
-      { code: "s", value: "GP0001" }, { code: "q", value: "7" },
+      { code: "s", value: "GP0001" },
+      { code: "q", value: "7" },
     ]);
   });
 
@@ -390,7 +454,13 @@ describe("receiver: source, line count and destination rules", () => {
     const r = new Iec450Receiver({ maxSources: 2 });
     for (const s of ["AA0001", "AA0002", "AA0001", "AA0003"]) r.receive(dgram(tag(`s:${s},n:1`) + z));
     assert.equal(r.counters.sourcesEvicted, 1);
-    assert.deepEqual(r.sourceStates().map((s) => s.sfi).sort(), ["AA0001", "AA0003"]);
+    assert.deepEqual(
+      r
+        .sourceStates()
+        .map((s) => s.sfi)
+        .sort(),
+      ["AA0001", "AA0003"],
+    );
   });
 
   it("rejects a malformed own SFI at construction", () => {
@@ -400,7 +470,7 @@ describe("receiver: source, line count and destination rules", () => {
   it("random bytes never throw and are never accepted with a sentence", () => {
     const r = new Iec450Receiver();
     let seed = 12345;
-    const rnd = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+    const rnd = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
     for (let i = 0; i < 3000; i++) {
       const base = dgram(tag("s:GP0001,n:" + ((i % 999) + 1)) + z);
       const b = base.slice();
@@ -433,11 +503,20 @@ describe("pcap reader/writer", () => {
     const chunks: Uint8Array[] = [];
     const w = new PcapWriter((c) => chunks.push(c));
     const payload = dgram("\\s:GP0001,n:1*16\\$GPZDA,120000.00,01,01,2024,00,00*61\r\n");
-    w.write({ time: 1700000000123.456, srcAddress: "172.16.1.45", srcPort: 40000, dstAddress: "239.192.0.4", dstPort: 60004 }, payload);
-    w.write({ time: 1700000001000, srcAddress: "10.0.0.1", srcPort: 1, dstAddress: "10.0.0.2", dstPort: 2, ttl: 64 }, payload.subarray(0, 7));
+    w.write(
+      { time: 1700000000123.456, srcAddress: "172.16.1.45", srcPort: 40000, dstAddress: "239.192.0.4", dstPort: 60004 },
+      payload,
+    );
+    w.write(
+      { time: 1700000001000, srcAddress: "10.0.0.1", srcPort: 1, dstAddress: "10.0.0.2", dstPort: 2, ttl: 64 },
+      payload.subarray(0, 7),
+    );
     const all = new Uint8Array(chunks.reduce((a, c) => a + c.length, 0));
     let o = 0;
-    for (const c of chunks) { all.set(c, o); o += c.length; }
+    for (const c of chunks) {
+      all.set(c, o);
+      o += c.length;
+    }
     const got: UdpPacket[] = [];
     readPcap(all, (p) => got.push(p));
     assert.equal(got.length, 2);
@@ -450,7 +529,10 @@ describe("pcap reader/writer", () => {
     assert.equal(got[1].ttl, 64);
     assert.equal(got[1].payload.length, 7);
     // Multicast MAC 01:00:5e:40:00:04 and valid IPv4 header checksum (sum folds to 0xffff).
-    const rec = pcapRecord({ time: 0, srcAddress: "1.2.3.4", srcPort: 5, dstAddress: "239.192.0.4", dstPort: 60004 }, payload);
+    const rec = pcapRecord(
+      { time: 0, srcAddress: "1.2.3.4", srcPort: 5, dstAddress: "239.192.0.4", dstPort: 60004 },
+      payload,
+    );
     assert.deepEqual(Array.from(rec.subarray(16, 22)), [1, 0, 0x5e, 0x40, 0, 4]);
     let sum = 0;
     for (let i = 30; i < 50; i += 2) sum += (rec[i] << 8) | rec[i + 1];
@@ -465,7 +547,10 @@ describe("pcap reader/writer", () => {
   });
 
   it("clear errors: pcapng, bad magic, short file, unsupported link type; big-endian files read", () => {
-    assert.throws(() => readPcap(new Uint8Array([0x0a, 0x0d, 0x0d, 0x0a, ...new Array(28).fill(0)]), () => undefined), /pcapng/);
+    assert.throws(
+      () => readPcap(new Uint8Array([0x0a, 0x0d, 0x0d, 0x0a, ...new Array(28).fill(0)]), () => undefined),
+      /pcapng/,
+    );
     assert.throws(() => readPcap(asciiBytes("hello world, this is not a pcap file"), () => undefined), PcapError);
     assert.throws(() => readPcap(new Uint8Array(10), () => undefined), /shorter/);
     const h = pcapHeader();
@@ -474,7 +559,19 @@ describe("pcap reader/writer", () => {
     // Big-endian header and record around a corpus frame.
     const le = new Uint8Array(fs.readFileSync(path.join(corpus, "iec-61162-450-nmea.pcap")));
     const be = le.slice();
-    for (const [o, n] of [[0, 4], [4, 2], [6, 2], [8, 4], [12, 4], [16, 4], [20, 4], [24, 4], [28, 4], [32, 4], [36, 4]] as const) {
+    for (const [o, n] of [
+      [0, 4],
+      [4, 2],
+      [6, 2],
+      [8, 4],
+      [12, 4],
+      [16, 4],
+      [20, 4],
+      [24, 4],
+      [28, 4],
+      [32, 4],
+      [36, 4],
+    ] as const) {
       be.subarray(o, o + n).reverse();
     }
     const got: UdpPacket[] = [];
@@ -492,15 +589,24 @@ describe("pcap reader/writer", () => {
     const chunks: Uint8Array[] = [];
     const w = new PcapWriter((c) => chunks.push(c));
     const payload = dgram("\\s:GP0001,n:1*16\\$GPZDA,120000.00,01,01,2024,00,00*61\r\n");
-    w.write({ time: 1700000000123.456, srcAddress: "172.16.1.45", srcPort: 40000, dstAddress: "239.192.0.4", dstPort: 60004 }, payload);
-    w.write({ time: 1700000001000, srcAddress: "172.16.1.45", srcPort: 40001, dstAddress: "239.192.0.6", dstPort: 60006 }, payload.subarray(0, 11));
+    w.write(
+      { time: 1700000000123.456, srcAddress: "172.16.1.45", srcPort: 40000, dstAddress: "239.192.0.4", dstPort: 60004 },
+      payload,
+    );
+    w.write(
+      { time: 1700000001000, srcAddress: "172.16.1.45", srcPort: 40001, dstAddress: "239.192.0.6", dstPort: 60006 },
+      payload.subarray(0, 11),
+    );
     const file = path.join(require("node:os").tmpdir(), `bd450-pcap-${process.pid}.pcap`);
     fs.writeFileSync(file, Buffer.concat(chunks));
     try {
       const r = spawnSync("tcpdump", ["-r", file, "-nn", "-vv"], { encoding: "utf8" });
       assert.equal(r.status, 0, r.stderr);
       assert.match(r.stderr, /link-type EN10MB \(Ethernet\)/);
-      assert.match(r.stdout, /ttl 1,.*proto UDP[\s\S]*172\.16\.1\.45\.40000 > 239\.192\.0\.4\.60004: \[udp sum ok\] UDP, length 61/);
+      assert.match(
+        r.stdout,
+        /ttl 1,.*proto UDP[\s\S]*172\.16\.1\.45\.40000 > 239\.192\.0\.4\.60004: \[udp sum ok\] UDP, length 61/,
+      );
       assert.match(r.stdout, /172\.16\.1\.45\.40001 > 239\.192\.0\.6\.60006: \[udp sum ok\] UDP, length 11/);
     } finally {
       fs.rmSync(file, { force: true });

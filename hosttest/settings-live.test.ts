@@ -7,14 +7,14 @@
 
 import * as assert from "node:assert/strict";
 import { App } from "../src/app/assemble";
-import { asciiBytes, latin1, withChecksum } from "../src/nmea/checksum";
+import { loadSettings } from "../src/console/persist";
+import { checkValue, SETTINGS, type SettingRow, type SettingValue, validateConfig } from "../src/console/settings";
 import { makeConfig } from "../src/core/config";
 import type { Datagram, SerialOptions, SettingsStore, UDPOptions } from "../src/core/io";
-import { loadSettings } from "../src/console/persist";
-import { SETTINGS, checkValue, validateConfig, type SettingRow, type SettingValue } from "../src/console/settings";
-import { tag } from "./lib/text";
-import { PasswordCheck, passwordHasher } from "../src/web/password";
+import { asciiBytes, latin1, withChecksum } from "../src/nmea/checksum";
 import { nodeWebCrypto } from "../src/platform/node/web-crypto";
+import { PasswordCheck, passwordHasher } from "../src/web/password";
+import { tag } from "./lib/text";
 
 /** webPass is stored (and may be typed) as its salted hash; this one is of WEB_PASS. */
 const WEB_PASS = "probe-pass-1";
@@ -23,8 +23,12 @@ const WEB_HASH = passwordHasher(nodeWebCrypto, 1000)(WEB_PASS);
 class Clock {
   wall = Date.UTC(2026, 10, 30, 9, 0, 0);
   mono = 5000;
-  now() { return this.wall; }
-  monotonic() { return this.mono; }
+  now() {
+    return this.wall;
+  }
+  monotonic() {
+    return this.mono;
+  }
 }
 
 class Timers {
@@ -35,27 +39,41 @@ class Timers {
     this.list.push(t);
     return t;
   }
-  clear(h: unknown) { (h as { live: boolean }).live = false; }
+  clear(h: unknown) {
+    (h as { live: boolean }).live = false;
+  }
   /** Advance by `ms` one second at a time, firing what is due. */
   advance(ms: number) {
     for (let done = 0; done < ms; done += 1000) {
       this.clock.mono += 1000;
       this.clock.wall += 1000;
-      for (const t of this.list.slice()) if (t.live && t.due <= this.clock.mono) {
-        if (t.repeat) t.due += t.every; else t.live = false;
-        t.fn();
-      }
+      for (const t of this.list.slice())
+        if (t.live && t.due <= this.clock.mono) {
+          if (t.repeat) t.due += t.every;
+          else t.live = false;
+          t.fn();
+        }
     }
   }
 }
 
 class MemoryStore implements SettingsStore {
   map = new Map<string, SettingValue>();
-  get(k: string) { return this.map.get(k); }
-  set(k: string, v: SettingValue) { this.map.set(k, v); }
-  delete(k: string) { this.map.delete(k); }
-  keys() { return [...this.map.keys()]; }
-  commit() { /* memory */ }
+  get(k: string) {
+    return this.map.get(k);
+  }
+  set(k: string, v: SettingValue) {
+    this.map.set(k, v);
+  }
+  delete(k: string) {
+    this.map.delete(k);
+  }
+  keys() {
+    return [...this.map.keys()];
+  }
+  commit() {
+    /* memory */
+  }
 }
 
 class Rig {
@@ -72,9 +90,15 @@ class FakeSerial {
     Rig.current.serialOptions.push(o);
     if (Rig.current.writable) o.onWritable?.call(this as never, 1 << 20);
   }
-  read() { return 0; }
-  write() { /* the terminal */ }
-  close() { /* nothing */ }
+  read() {
+    return 0;
+  }
+  write() {
+    /* the terminal */
+  }
+  close() {
+    /* nothing */
+  }
 }
 
 class FakeUDP {
@@ -83,10 +107,18 @@ class FakeUDP {
     this.s = { o, groups: [], queue: [] };
     Rig.current.sockets.push(this.s);
   }
-  add(g: string) { this.s.groups.push(g); }
-  read() { return this.s.queue.shift(); }
-  write(d: Uint8Array, address: string) { Rig.current.datagrams.push({ address, text: latin1(d) }); }
-  close() { /* nothing */ }
+  add(g: string) {
+    this.s.groups.push(g);
+  }
+  read() {
+    return this.s.queue.shift();
+  }
+  write(d: Uint8Array, address: string) {
+    Rig.current.datagrams.push({ address, text: latin1(d) });
+  }
+  close() {
+    /* nothing */
+  }
 }
 
 function assemble(writable = true) {
@@ -101,11 +133,25 @@ function assemble(writable = true) {
   const config = makeConfig({ ...loaded.config, cmdFwd: true, cmdAllow: "IN0002", startupCmds: false });
   let input: (b: Uint8Array, s: number, e: number) => void = () => {};
   const app = new App({
-    config, settings: { store, loaded }, clock, timers, log: () => undefined,
+    config,
+    settings: { store, loaded },
+    clock,
+    timers,
+    log: () => undefined,
     serial: { io: FakeSerial as never, baud: config.baud },
     udp: { io: FakeUDP as never },
     platform: { reboot: () => undefined },
-    console: { banner: "test", channel: { write: (b) => { rig.console += latin1(b); }, connect: (i) => { input = i; } } },
+    console: {
+      banner: "test",
+      channel: {
+        write: (b) => {
+          rig.console += latin1(b);
+        },
+        connect: (i) => {
+          input = i;
+        },
+      },
+    },
   });
   app.start();
   const type = (line: string) => {
@@ -137,19 +183,35 @@ function typed(row: SettingRow, v: SettingValue): string {
 
 /** Valid values for text keys (their rules are too varied to derive one). */
 const TEXT_EXAMPLES: Record<string, string> = {
-  sfi: "GP0002", iface: "127.0.0.1", ipAddr: "172.16.9.9", ipMask: "255.255.255.0", ipGateway: "172.16.0.1",
-  groupMap: "TXR=USR1", propMfr: "ABC", cmdAllow: "EI0001", cmdGroups: "MISC", legacyUdp: "127.0.0.1:10110", syslog: "127.0.0.1:5514",
-  outFilter: "!GSV", inFilter: "!ICA", webPass: WEB_HASH,
+  sfi: "GP0002",
+  iface: "127.0.0.1",
+  ipAddr: "172.16.9.9",
+  ipMask: "255.255.255.0",
+  ipGateway: "172.16.0.1",
+  groupMap: "TXR=USR1",
+  propMfr: "ABC",
+  cmdAllow: "EI0001",
+  cmdGroups: "MISC",
+  legacyUdp: "127.0.0.1:10110",
+  syslog: "127.0.0.1:5514",
+  outFilter: "!GSV",
+  inFilter: "!ICA",
+  webPass: WEB_HASH,
 };
 
 /** Another value for `row` that passes its rule and the cross rules with the rest of `config`. */
 function anotherValue(row: SettingRow, config: Record<string, SettingValue>): SettingValue {
   const cur = config[row.key];
   const tries: SettingValue[] =
-    row.kind === "bool" ? [!cur]
-      : row.kind === "enum" ? [...(row.choices ?? [])]
-        : row.kind === "int" ? [row.min ?? 1, row.max ?? 1, 9600, 4800, (cur as number) + 1, (cur as number) - 1]
-          : row.key in TEXT_EXAMPLES ? [TEXT_EXAMPLES[row.key]] : [];
+    row.kind === "bool"
+      ? [!cur]
+      : row.kind === "enum"
+        ? [...(row.choices ?? [])]
+        : row.kind === "int"
+          ? [row.min ?? 1, row.max ?? 1, 9600, 4800, (cur as number) + 1, (cur as number) - 1]
+          : row.key in TEXT_EXAMPLES
+            ? [TEXT_EXAMPLES[row.key]]
+            : [];
   for (const v of tries) {
     if (v === cur || checkValue(row, v) !== undefined) continue;
     if (validateConfig({ ...config, [row.key]: v } as never).length === 0) return v;
@@ -245,7 +307,8 @@ const LIVE_PROBES: Record<string, (c: Ctx, v: SettingValue) => void> = {
 
 describe("settings: live or restart, one truth (schema = console words = show config = behaviour)", () => {
   it("every live key has a behaviour probe here", () => {
-    for (const row of SETTINGS) if (row.apply === "live") assert.ok(LIVE_PROBES[row.key], `live setting ${row.key}: add a probe to LIVE_PROBES`);
+    for (const row of SETTINGS)
+      if (row.apply === "live") assert.ok(LIVE_PROBES[row.key], `live setting ${row.key}: add a probe to LIVE_PROBES`);
   });
 
   for (const row of SETTINGS) {
@@ -257,8 +320,15 @@ describe("settings: live or restart, one truth (schema = console words = show co
       const said = c.type(`set ${row.key} ${typed(row, v)}`);
       const line = said.split("\r\n").find((l) => l.startsWith(`${row.key} = `));
       assert.ok(line, `set answered: ${JSON.stringify(said)}`);
-      assert.equal(/\(takes effect after save \+ reboot\)/.test(line), row.apply === "restart", `console said: ${line}`);
-      const show = c.type("show config").split("\r\n").find((l) => new RegExp(`^\\s*${row.key}\\b`).test(l));
+      assert.equal(
+        /\(takes effect after save \+ reboot\)/.test(line),
+        row.apply === "restart",
+        `console said: ${line}`,
+      );
+      const show = c
+        .type("show config")
+        .split("\r\n")
+        .find((l) => new RegExp(`^\\s*${row.key}\\b`).test(l));
       assert.ok(show, `show config has ${row.key}`);
       assert.equal(show.includes("[restart]"), row.apply === "restart", `show config: ${show}`);
       if (row.apply === "live") {

@@ -4,15 +4,23 @@ import { strict as assert } from "node:assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { DEFAULT_CONFIG, GatewayConfig } from "../src/core/config";
-import type { SettingsStore } from "../src/core/io";
+import { loadSettings, saveSettings } from "../src/console/persist";
 import {
-  CROSS_RULES, SETTINGS, SUPPORTED_BAUDS, buildCandidate, defaultConfig, findSetting, maskPrefix, parseIPv4, parseValue,
+  buildCandidate,
+  CROSS_RULES,
+  defaultConfig,
+  findSetting,
+  maskPrefix,
+  parseIPv4,
+  parseValue,
+  SETTINGS,
+  SUPPORTED_BAUDS,
   validateConfig,
 } from "../src/console/settings";
-import { loadSettings, saveSettings } from "../src/console/persist";
+import { DEFAULT_CONFIG, type GatewayConfig } from "../src/core/config";
+import type { SettingsStore } from "../src/core/io";
+import { checkPreferenceRules, crc32Hex, defaultSettingsPath, SettingsFile } from "../src/platform/node/settings-file";
 import { VALIDATION_CASES } from "./settings-cases";
-import { SettingsFile, checkPreferenceRules, crc32Hex, defaultSettingsPath } from "../src/platform/node/settings-file";
 
 /** In-memory store with the board's preference rules (the Moddable adapter's behaviour). */
 class MemoryStore implements SettingsStore {
@@ -88,7 +96,8 @@ describe("settings schema", () => {
 
   it("parses IPv4 and netmasks strictly", () => {
     assert.equal(parseIPv4("172.16.1.45"), 0xac10012d);
-    for (const bad of ["172.16.1", "172.16.1.256", "172.016.1.1", "a.b.c.d", "1.2.3.4.5", "", " 1.2.3.4"]) assert.equal(parseIPv4(bad), -1, bad);
+    for (const bad of ["172.16.1", "172.16.1.256", "172.016.1.1", "a.b.c.d", "1.2.3.4.5", "", " 1.2.3.4"])
+      assert.equal(parseIPv4(bad), -1, bad);
     assert.equal(maskPrefix(parseIPv4("255.255.0.0")), 16);
     assert.equal(maskPrefix(parseIPv4("255.255.255.252")), 30);
     assert.equal(maskPrefix(parseIPv4("255.0.255.0")), -1);
@@ -105,7 +114,10 @@ describe("settings validation: every rule names itself", () => {
   }
 
   it("dhcp accepts an address outside the 450 range (only static is bound to it)", () => {
-    const c = setOk([["ipMode", "dhcp"], ["ipAddr", "10.0.0.5"]]);
+    const c = setOk([
+      ["ipMode", "dhcp"],
+      ["ipAddr", "10.0.0.5"],
+    ]);
     assert.equal(c.ipAddr, "10.0.0.5");
     // ...and going back to static with that address is refused as a whole.
     assert.match(setErr([["ipMode", "static"]], c), /ipMode static needs a 450 fixed address/);
@@ -113,12 +125,25 @@ describe("settings validation: every rule names itself", () => {
 
   it("accepts every supported baud and the 450 address range edges", () => {
     for (const b of SUPPORTED_BAUDS) assert.equal(setOk([["baud", String(b)]]).baud, b);
-    assert.equal(setOk([["ipAddr", "172.31.255.254"], ["ipMask", "255.255.0.0"]]).ipAddr, "172.31.255.254");
+    assert.equal(
+      setOk([
+        ["ipAddr", "172.31.255.254"],
+        ["ipMask", "255.255.0.0"],
+      ]).ipAddr,
+      "172.31.255.254",
+    );
     assert.equal(setOk([["ipAddr", "172.16.0.1"]]).ipAddr, "172.16.0.1");
   });
 
   it("normalizes: SFI upper case, lists without blanks, booleans, enums, empty text", () => {
-    const c = setOk([["sfi", "bd0002"], ["cmdAllow", "ei0001,vr0001"], ["tagTime", "OFF"], ["overlong", "DROP"], ["syslog", '""'], ["cmdGroups", "rcom,misc"]]);
+    const c = setOk([
+      ["sfi", "bd0002"],
+      ["cmdAllow", "ei0001,vr0001"],
+      ["tagTime", "OFF"],
+      ["overlong", "DROP"],
+      ["syslog", '""'],
+      ["cmdGroups", "rcom,misc"],
+    ]);
     assert.equal(c.sfi, "BD0002");
     assert.equal(c.cmdAllow, "EI0001,VR0001");
     assert.equal(c.tagTime, false);
@@ -130,7 +155,10 @@ describe("settings validation: every rule names itself", () => {
 
   it("a set with one bad value changes nothing (no half-way change)", () => {
     const base = defaultConfig();
-    const r = buildCandidate(base, [["ttl", "5"], ["sfi", "bad"]]);
+    const r = buildCandidate(base, [
+      ["ttl", "5"],
+      ["sfi", "bad"],
+    ]);
     assert.ok("errors" in r);
     assert.deepEqual(base, defaultConfig());
   });
@@ -139,10 +167,19 @@ describe("settings validation: every rule names itself", () => {
     // A move to another subnet: gateway and address must change at once.
     const base = setOk([["ipGateway", "172.16.0.1"]]);
     assert.match(setErr([["ipAddr", "172.20.0.10"]], base), /gateway must be in the ipAddr subnet/);
-    const c = setOk([["ipAddr", "172.20.0.10"], ["ipGateway", "172.20.0.1"]], base);
+    const c = setOk(
+      [
+        ["ipAddr", "172.20.0.10"],
+        ["ipGateway", "172.20.0.1"],
+      ],
+      base,
+    );
     assert.equal(c.ipGateway, "172.20.0.1");
     // Command forwarding: allowlist and switch in one set.
-    const f = setOk([["cmdAllow", "EI0001"], ["cmdFwd", "on"]]);
+    const f = setOk([
+      ["cmdAllow", "EI0001"],
+      ["cmdFwd", "on"],
+    ]);
     assert.equal(f.cmdFwd, true);
     assert.match(setErr([["cmdAllow", '""']], f), /needs a non-empty cmdAllow/);
   });
@@ -164,7 +201,10 @@ describe("settings loader over a SettingsStore", () => {
 
   it("stored values override defaults; save writes only changed keys and commits once", () => {
     const s = new MemoryStore();
-    const cfg = setOk([["ttl", "3"], ["sfi", "BD0042"]]);
+    const cfg = setOk([
+      ["ttl", "3"],
+      ["sfi", "BD0042"],
+    ]);
     const n1 = saveSettings(s, cfg);
     assert.equal(n1, SETTINGS.length, "first save writes every key");
     assert.equal(s.commits, 1);
@@ -193,7 +233,10 @@ describe("settings loader over a SettingsStore", () => {
     assert.equal(l.config.alNoFixS, 45);
     assert.equal(l.problems.length, 4);
     assert.equal(events.filter((e) => e.startsWith("settings.bad")).length, 4);
-    assert.ok(events.some((e) => /ttl: stored string breaks rule: ttl is integer; default 1 used/.test(e)), events.join("\n"));
+    assert.ok(
+      events.some((e) => /ttl: stored string breaks rule: ttl is integer; default 1 used/.test(e)),
+      events.join("\n"),
+    );
     assert.ok(events.some((e) => /baud not supported/.test(e)));
   });
 
@@ -231,7 +274,11 @@ describe("settings loader over a SettingsStore", () => {
       w.set("cmdAllow", "EI0001,EI0002");
       w.commit();
       // Two byte errors in one line: the name of the "crc" field, and the value.
-      fs.writeFileSync(f, fs.readFileSync(f, "latin1").replace('"crc"', '"cRc"').replace("EI0001,EI0002", "GI0001,EI0002"), "latin1");
+      fs.writeFileSync(
+        f,
+        fs.readFileSync(f, "latin1").replace('"crc"', '"cRc"').replace("EI0001,EI0002", "GI0001,EI0002"),
+        "latin1",
+      );
       const r = new SettingsFile(f);
       assert.equal(r.get("cmdAllow"), undefined);
       assert.match(r.problems.join("\n"), /cmdAllow has unexpected field\(s\) "cRc"/);
@@ -273,7 +320,14 @@ describe("host settings file (JSON lines, atomic)", () => {
     const dir = tmpDir();
     const file = path.join(dir, "sub", "config");
     const a = new SettingsFile(file);
-    saveSettings(a, setOk([["ttl", "4"], ["groupMap", "TXR=USR1;GP*=NAVD"], ["tagTime", "off"]]));
+    saveSettings(
+      a,
+      setOk([
+        ["ttl", "4"],
+        ["groupMap", "TXR=USR1;GP*=NAVD"],
+        ["tagTime", "off"],
+      ]),
+    );
     assert.deepEqual(fs.readdirSync(path.dirname(file)), ["config"]);
     const text = fs.readFileSync(file, "utf8");
     const lines = text.trim().split("\n");
@@ -290,7 +344,14 @@ describe("host settings file (JSON lines, atomic)", () => {
   it("a file cut in the middle of a line keeps every intact key and logs the broken one", () => {
     const dir = tmpDir();
     const file = path.join(dir, "config");
-    saveSettings(new SettingsFile(file), setOk([["ttl", "4"], ["sfi", "BD0777"], ["syslog", "172.16.0.9:514"]]));
+    saveSettings(
+      new SettingsFile(file),
+      setOk([
+        ["ttl", "4"],
+        ["sfi", "BD0777"],
+        ["syslog", "172.16.0.9:514"],
+      ]),
+    );
     const full = fs.readFileSync(file, "utf8");
     const cut = full.indexOf('"k":"syslog"') + 20; // cut inside the syslog line: the rest of the file is lost
     fs.writeFileSync(file, full.slice(0, cut));
@@ -300,14 +361,23 @@ describe("host settings file (JSON lines, atomic)", () => {
     assert.equal(l.config.ttl, 4, "keys before the cut survive");
     assert.equal(l.config.sfi, "BD0777");
     assert.equal(l.config.syslog, "", "the cut key is the default");
-    assert.match(fileEvents.join("\n"), /settings.file: config line \d+: damaged \(key syslog\); ignored, default used/);
+    assert.match(
+      fileEvents.join("\n"),
+      /settings.file: config line \d+: damaged \(key syslog\); ignored, default used/,
+    );
   });
 
   it("every truncation point of a saved file loads without throwing, only intact lines count", function () {
     this.timeout(30000); // ~900 file writes and loads
     const dir = tmpDir();
     const file = path.join(dir, "config");
-    const cfg = setOk([["ttl", "4"], ["sfi", "BD0777"], ["cmdAllow", "EI0001"], ["cmdFwd", "on"], ["hbtInterval", "30"]]);
+    const cfg = setOk([
+      ["ttl", "4"],
+      ["sfi", "BD0777"],
+      ["cmdAllow", "EI0001"],
+      ["cmdFwd", "on"],
+      ["hbtInterval", "30"],
+    ]);
     saveSettings(new SettingsFile(file), cfg);
     const full = fs.readFileSync(file, "utf8");
     for (let cut = 0; cut <= full.length; cut++) {
@@ -317,7 +387,8 @@ describe("host settings file (JSON lines, atomic)", () => {
       const rec = l.config as unknown as Record<string, unknown>;
       const want = cfg as unknown as Record<string, unknown>;
       const def = DEFAULT_CONFIG as unknown as Record<string, unknown>;
-      for (const r of SETTINGS) assert.ok(rec[r.key] === want[r.key] || rec[r.key] === def[r.key], `cut ${cut} key ${r.key}`);
+      for (const r of SETTINGS)
+        assert.ok(rec[r.key] === want[r.key] || rec[r.key] === def[r.key], `cut ${cut} key ${r.key}`);
     }
   });
 

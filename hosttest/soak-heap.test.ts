@@ -10,7 +10,11 @@ import { REPO_ROOT } from "./lib/paths";
 describe("soak (heap): the core's heap stays flat under sustained load", function () {
   this.timeout(120000);
   it("300 000 sentences + 1 000 000 datagrams: heap after GC grows < 512 kB after warm-up and is flat over the second half", () => {
-    const r = spawnSync(process.execPath, ["--expose-gc", path.join(REPO_ROOT, "dist", "hosttest", "soak", "heap.js"), "--sentences", "300000"], { encoding: "utf8" });
+    const r = spawnSync(
+      process.execPath,
+      ["--expose-gc", path.join(REPO_ROOT, "dist", "hosttest", "soak", "heap.js"), "--sentences", "300000"],
+      { encoding: "utf8" },
+    );
     assert.equal(r.status, 0, r.stderr);
     const o = JSON.parse(r.stdout);
     if (process.env.BD450_VERBOSE) console.log(JSON.stringify(o));

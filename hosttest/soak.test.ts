@@ -9,14 +9,20 @@ import type { SoakResult } from "./soak/run";
 
 function runSoak(args: string[]): Promise<{ code: number | null; result: SoakResult; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const c = spawn(process.execPath, [path.join(REPO_ROOT, "dist", "hosttest", "soak", "run.js"), ...args], { stdio: ["ignore", "pipe", "pipe"] });
-    let out = "", err = "";
+    const c = spawn(process.execPath, [path.join(REPO_ROOT, "dist", "hosttest", "soak", "run.js"), ...args], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let out = "",
+      err = "";
     c.stdout.on("data", (d) => (out += d));
     c.stderr.on("data", (d) => (err += d));
-    const timer = setTimeout(() => { c.kill("SIGKILL"); reject(new Error("soak timed out\n" + err)); }, 120000);
+    const timer = setTimeout(() => {
+      c.kill("SIGKILL");
+      reject(new Error("soak timed out\n" + err));
+    }, 120000);
     c.on("exit", (code) => {
       clearTimeout(timer);
-      const line = out.split("\n").find((l) => l.startsWith("{\"minutes\""));
+      const line = out.split("\n").find((l) => l.startsWith('{"minutes"'));
       if (!line) return reject(new Error(`no result (exit ${code})\n${out}\n${err}`));
       resolve({ code, result: JSON.parse(line), stderr: err });
     });
@@ -52,10 +58,22 @@ describe("soak (short): 115200 baud + 921600 burst under a datagram flood, nothi
     const n = r.gateway!.network;
     assert.ok(r.flood.sent > 15000, `${r.flood.sent} flood datagrams`);
     const rx = n.receiver;
-    for (const k of ["oversize", "header", "otherToken", "tagChecksum", "sentenceFormat", "ownSource", "otherDestination"]) assert.ok(rx[k] > 0, `${k} counted`);
+    for (const k of [
+      "oversize",
+      "header",
+      "otherToken",
+      "tagChecksum",
+      "sentenceFormat",
+      "ownSource",
+      "otherDestination",
+    ])
+      assert.ok(rx[k] > 0, `${k} counted`);
     assert.ok(n.rejects["source-not-allowed"] > 0 && n.rejects.rate > 0, JSON.stringify(n.rejects));
     // 5 commands per second from the one allowed source, over the run (+1 s of slack at each end).
-    assert.ok(n.commandsAccepted > 0 && n.commandsAccepted <= 5 * (r.minutes * 60 + 6), `${n.commandsAccepted} accepted`);
+    assert.ok(
+      n.commandsAccepted > 0 && n.commandsAccepted <= 5 * (r.minutes * 60 + 6),
+      `${n.commandsAccepted} accepted`,
+    );
     assert.equal(r.uart.hostBad, 0, "the gateway wrote only whole valid sentences to the terminal");
     assert.equal(r.uart.hostSentences, r.gateway!.uartWritten);
     assert.equal(r.gateway!.uartQueued, n.commandsAccepted + 2, "start-up ICA + RMO, then the accepted commands");

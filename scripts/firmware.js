@@ -38,7 +38,9 @@ const TARGETS = [
 function sdkPath() {
   const env = process.env.MODDABLE;
   const p = env ? path.resolve(env) : path.resolve(repo, "..", "shared", "moddable-sdk");
-  const ok = fs.existsSync(path.join(p, "tools", "mcconfig.js")) && fs.existsSync(path.join(p, "xs", "makefiles", "lin", "xsl.mk"));
+  const ok =
+    fs.existsSync(path.join(p, "tools", "mcconfig.js")) &&
+    fs.existsSync(path.join(p, "xs", "makefiles", "lin", "xsl.mk"));
   return { path: p, ok, fromEnv: !!env };
 }
 
@@ -59,7 +61,11 @@ function buildTools(sdk, cache) {
   const version = fs.readFileSync(path.join(sdk, "tools", "VERSION"), "utf8").trim();
   const stamp = `${sdk}\n${version}\n`;
   const tools = ["xsc", "xsid", "xsl", "mcconfig", "mcrez"];
-  if (fs.existsSync(stampFile) && fs.readFileSync(stampFile, "utf8") === stamp && tools.every((t) => fs.existsSync(path.join(bin, t))))
+  if (
+    fs.existsSync(stampFile) &&
+    fs.readFileSync(stampFile, "utf8") === stamp &&
+    tools.every((t) => fs.existsSync(path.join(bin, t)))
+  )
     return { bin, built: false };
   fs.mkdirSync(build, { recursive: true });
   const env = { ...process.env, MODDABLE: sdk, XS_DIR: path.join(sdk, "xs"), BUILD_DIR: build };
@@ -72,7 +78,8 @@ function buildTools(sdk, cache) {
   ];
   for (const s of steps) {
     const r = run("make", ["GOAL=release", ...s], { cwd, env });
-    if (r.status !== 0) throw new Error(`building the SDK host tools failed (make ${s.join(" ")}):\n${r.out.slice(-4000)}`);
+    if (r.status !== 0)
+      throw new Error(`building the SDK host tools failed (make ${s.join(" ")}):\n${r.out.slice(-4000)}`);
   }
   fs.writeFileSync(stampFile, stamp);
   return { bin, built: true };
@@ -104,13 +111,14 @@ function tsc6Dir(cache) {
 function preIdfMakefile(sdk, tmpDir, fragment) {
   const makefile = fs.readFileSync(path.join(tmpDir, "makefile"), "utf8");
   const text = fs.readFileSync(path.join(sdk, "tools", "mcconfig", `make.${fragment}.mk`), "utf8");
-  if (!makefile.includes(text)) throw new Error(`mcconfig's makefile does not embed make.${fragment}.mk verbatim; cannot stop before ESP-IDF`);
+  if (!makefile.includes(text))
+    throw new Error(`mcconfig's makefile does not embed make.${fragment}.mk verbatim; cannot stop before ESP-IDF`);
   // Same xsl command as make.esp32.mk's $(TMP_DIR)/mc.xs.c rule, without its sdkconfig.h prerequisite (IDF).
   const goal = [
     "",
     "bd450-xsl: $(TMP_DIR)/mc.xs.c",
     "$(TMP_DIR)/mc.xs.c: $(MODULES) $(MANIFEST)",
-    "\t@echo \"# xsl modules\"",
+    '\t@echo "# xsl modules"',
     "\txsl -b $(MODULES_DIR) -o $(TMP_DIR) $(PRELOADS) $(STRIPS) $(CREATION) $(MODULES)",
     "",
   ].join("\n");
@@ -127,7 +135,8 @@ function xslFigures(tmpDir) {
     const m = new RegExp(`#define mx${name}Count (\\d+)`).exec(text);
     return m ? Number(m[1]) : undefined;
   };
-  let modules = 0, bytes = 0;
+  let modules = 0,
+    bytes = 0;
   const walk = (d) => {
     for (const e of fs.readdirSync(d, { withFileTypes: true })) {
       const p = path.join(d, e.name);
@@ -139,7 +148,14 @@ function xslFigures(tmpDir) {
     }
   };
   walk(path.join(tmpDir, "modules"));
-  return { modules, xsbBytes: bytes, heapSlots: def("Heap"), stackSlots: def("Stack"), keys: def("Keys"), mcXsC: fs.statSync(c).size };
+  return {
+    modules,
+    xsbBytes: bytes,
+    heapSlots: def("Heap"),
+    stackSlots: def("Stack"),
+    keys: def("Keys"),
+    mcXsC: fs.statSync(c).size,
+  };
 }
 
 function buildTarget(t, sdk, cache, env, jobs) {
@@ -147,7 +163,9 @@ function buildTarget(t, sdk, cache, env, jobs) {
   fs.mkdirSync(out, { recursive: true });
   const mc = run("mcconfig", ["-p", t.platform, "-o", out, path.join(repo, "manifest.json")], { cwd: repo, env });
   if (mc.status !== 0 || /### Error/.test(mc.out)) return { ok: false, step: "mcconfig", out: mc.out.trim() };
-  const base = t.platform.startsWith("x-cli-") ? path.join(out, "tmp", t.platform.slice(6), "release") : path.join(out, "tmp", ...t.platform.split("/"), "release");
+  const base = t.platform.startsWith("x-cli-")
+    ? path.join(out, "tmp", t.platform.slice(6), "release")
+    : path.join(out, "tmp", ...t.platform.split("/"), "release");
   // mcconfig names the build after the folder that holds manifest.json (mcmanifest.js: NAME = that folder's name).
   const tmpDir = path.join(base, NAME);
   let makefile, goal;
@@ -157,7 +175,10 @@ function buildTarget(t, sdk, cache, env, jobs) {
   } else {
     // x-cli-lin asks for unlimited parallel jobs; this machine has 2 cores shared with others.
     makefile = path.join(tmpDir, "bd450-lin.mk");
-    fs.writeFileSync(makefile, fs.readFileSync(path.join(tmpDir, "makefile"), "utf8").replace(/^MAKEFLAGS \+= --jobs$/m, ""));
+    fs.writeFileSync(
+      makefile,
+      fs.readFileSync(path.join(tmpDir, "makefile"), "utf8").replace(/^MAKEFLAGS \+= --jobs$/m, ""),
+    );
     goal = "all";
   }
   const mk = run("make", [`-j${jobs}`, "-f", makefile, goal], { cwd: tmpDir, env });
@@ -199,13 +220,17 @@ function main(argv) {
   const targets = wanted.length ? TARGETS.filter((t) => wanted.includes(t.name)) : TARGETS;
   const sdk = sdkPath();
   if (!sdk.ok) {
-    process.stderr.write(`firmware: no Moddable SDK at ${sdk.path}${sdk.fromEnv ? " ($MODDABLE)" : ""}; set MODDABLE to a Moddable SDK checkout (8.2.x) or place it at ../shared/moddable-sdk beside the repo\n`);
+    process.stderr.write(
+      `firmware: no Moddable SDK at ${sdk.path}${sdk.fromEnv ? " ($MODDABLE)" : ""}; set MODDABLE to a Moddable SDK checkout (8.2.x) or place it at ../shared/moddable-sdk beside the repo\n`,
+    );
     return 2;
   }
   const cache = cachePath();
   const ts = tsc6Dir(cache);
   if (!ts) {
-    process.stderr.write("firmware: TypeScript >= 6 not found (devDependency typescript6 = npm:typescript@6); run npm install\n");
+    process.stderr.write(
+      "firmware: TypeScript >= 6 not found (devDependency typescript6 = npm:typescript@6); run npm install\n",
+    );
     return 2;
   }
   let tools;
@@ -215,7 +240,8 @@ function main(argv) {
     process.stderr.write(`firmware: ${e.message}\n`);
     return 1;
   }
-  if (tools.built && !json) process.stdout.write(`firmware: SDK host tools built into ${path.relative(repo, tools.bin) || tools.bin}\n`);
+  if (tools.built && !json)
+    process.stdout.write(`firmware: SDK host tools built into ${path.relative(repo, tools.bin) || tools.bin}\n`);
   const env = {
     ...process.env,
     MODDABLE: sdk.path,
@@ -233,7 +259,9 @@ function main(argv) {
     if (json) continue;
     if (r.ok) {
       const f = r.figures;
-      process.stdout.write(`${t.name} ok  (mcconfig -p ${t.platform}; xsl: ${f.modules} modules, ${f.xsbBytes} B of XS bytecode, preloaded heap ${f.heapSlots} slots, stack ${f.stackSlots}, keys ${f.keys}${r.program ? "; program " + path.relative(repo, r.program) : "; ESP-IDF compile not done"})\n`);
+      process.stdout.write(
+        `${t.name} ok  (mcconfig -p ${t.platform}; xsl: ${f.modules} modules, ${f.xsbBytes} B of XS bytecode, preloaded heap ${f.heapSlots} slots, stack ${f.stackSlots}, keys ${f.keys}${r.program ? "; program " + path.relative(repo, r.program) : "; ESP-IDF compile not done"})\n`,
+      );
     } else process.stdout.write(`${t.name} FAILED at ${r.step}:\n${r.out}\n`);
   }
   if (json) process.stdout.write(JSON.stringify({ sdk: sdk.path, typescript: ts.version, results }) + "\n");

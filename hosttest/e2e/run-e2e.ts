@@ -9,12 +9,12 @@ import { spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { SimSession } from "../../src/sim/session";
+import { startFirmware } from "../../src/cli/demo";
 import { BuiltinMix } from "../../src/sim/mix";
+import { SimSession } from "../../src/sim/session";
 import { BIN, NMEA_CORPUS } from "../lib/paths";
 import { referenceSentences } from "../lib/strict-reader";
 import { boundFor, waitFor } from "../lib/wait";
-import { startFirmware } from "../../src/cli/demo";
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
@@ -32,7 +32,9 @@ async function main(): Promise<void> {
   fs.writeFileSync(inputFile, input);
 
   // The listener runs in its own process (see lib/listener-child.ts).
-  const listener = spawn(process.execPath, [path.join(__dirname, "..", "lib", "listener-child.js"), "127.0.0.1"], { stdio: ["ignore", "pipe", "inherit"] });
+  const listener = spawn(process.execPath, [path.join(__dirname, "..", "lib", "listener-child.js"), "127.0.0.1"], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
   let lout = "";
   let heardCount = 0;
   listener.stdout!.on("data", (d) => {
@@ -49,13 +51,39 @@ async function main(): Promise<void> {
   let gwErr = "";
   let stats: Record<string, number> = {};
   const gw = moddable
-    ? startFirmware(moddable[2], { terminal: sim.gatewayPath, prefs: path.join(dir, "prefs"), baud, sfi: "BD0001" }, (d) => (gwErr += d))
-    : spawn(process.execPath, [BIN, "gateway", "--serial", sim.gatewayPath, "--baud", String(baud), "--interface", "127.0.0.1", "--sfi", "BD0001", "--stats", "1"], { stdio: ["ignore", "ignore", "pipe"] });
+    ? startFirmware(
+        moddable[2],
+        { terminal: sim.gatewayPath, prefs: path.join(dir, "prefs"), baud, sfi: "BD0001" },
+        (d) => (gwErr += d),
+      )
+    : spawn(
+        process.execPath,
+        [
+          BIN,
+          "gateway",
+          "--serial",
+          sim.gatewayPath,
+          "--baud",
+          String(baud),
+          "--interface",
+          "127.0.0.1",
+          "--sfi",
+          "BD0001",
+          "--stats",
+          "1",
+        ],
+        { stdio: ["ignore", "ignore", "pipe"] },
+      );
   if (!moddable)
     gw.stderr!.on("data", (d) => {
       gwErr += d;
-      const lines = gwErr.split("\n").filter((l) => l.startsWith("{\"bytesIn\""));
-      if (lines.length) try { stats = JSON.parse(lines[lines.length - 1]); } catch { /* partial */ }
+      const lines = gwErr.split("\n").filter((l) => l.startsWith('{"bytesIn"'));
+      if (lines.length)
+        try {
+          stats = JSON.parse(lines[lines.length - 1]);
+        } catch {
+          /* partial */
+        }
     });
   const exited = new Promise<void>((r) => gw.on("exit", () => r()));
   let gone = false;
@@ -64,14 +92,26 @@ async function main(): Promise<void> {
   await Promise.race([sim.done, exited]);
   if (moddable) {
     const expected = Number(moddable[1]);
-    await waitFor("the listener heard as many datagrams as the Node engine sent", boundFor(1000), () => gone || heardCount >= expected).catch(() => undefined);
+    await waitFor(
+      "the listener heard as many datagrams as the Node engine sent",
+      boundFor(1000),
+      () => gone || heardCount >= expected,
+    ).catch(() => undefined);
   } else {
     // The last datagrams in flight: wait until the gateway (its --stats 1 lines) has read
     // every valid sentence written and the listener has heard every datagram it counted sending.
     const valid = referenceSentences(input).length;
-    const sent = await waitFor("the gateway read every valid sentence written", boundFor(1000),
-      () => gone || ((stats.sentencesIn ?? 0) >= valid ? stats.datagrams ?? 0 : 0));
-    if (!gone) await waitFor("the listener heard every datagram sent", boundFor(1000), () => heardCount >= (sent as number)).catch(() => undefined);
+    const sent = await waitFor(
+      "the gateway read every valid sentence written",
+      boundFor(1000),
+      () => gone || ((stats.sentencesIn ?? 0) >= valid ? (stats.datagrams ?? 0) : 0),
+    );
+    if (!gone)
+      await waitFor(
+        "the listener heard every datagram sent",
+        boundFor(1000),
+        () => heardCount >= (sent as number),
+      ).catch(() => undefined);
   }
   gw.kill("SIGTERM");
   await exited;
@@ -80,9 +120,25 @@ async function main(): Promise<void> {
   await listenerDone;
   const heard = JSON.parse(lout.split("\n").find((l) => l.startsWith("{"))!);
   const datagrams: string[] = heard.datagrams;
-  const final = gwErr.split("\n").filter((l) => l.startsWith("{\"final\"")).map((l) => JSON.parse(l))[0] ?? null;
-  process.stdout.write(JSON.stringify({ input: input.toString("hex"), datagrams, rcvbufErrors: heard.rcvbufErrors, final, hostBytes: sim.hostBytes, gatewayLog: gwErr.split("\n").filter((l) => !l.startsWith("{")) }) + "\n");
+  const final =
+    gwErr
+      .split("\n")
+      .filter((l) => l.startsWith('{"final"'))
+      .map((l) => JSON.parse(l))[0] ?? null;
+  process.stdout.write(
+    JSON.stringify({
+      input: input.toString("hex"),
+      datagrams,
+      rcvbufErrors: heard.rcvbufErrors,
+      final,
+      hostBytes: sim.hostBytes,
+      gatewayLog: gwErr.split("\n").filter((l) => !l.startsWith("{")),
+    }) + "\n",
+  );
   fs.rmSync(dir, { recursive: true, force: true });
 }
 
-main().catch((e) => { process.stderr.write(String(e?.stack ?? e) + "\n"); process.exit(1); });
+main().catch((e) => {
+  process.stderr.write(String(e?.stack ?? e) + "\n");
+  process.exit(1);
+});

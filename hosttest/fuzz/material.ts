@@ -5,11 +5,11 @@
 
 import * as fs from "fs";
 import * as path from "path";
-import { BuiltinMix } from "../../src/sim/mix";
-import { readPcap } from "../../src/core/pcap";
-import { Gateway } from "../../src/core/gateway";
 import { makeConfig } from "../../src/core/config";
+import { Gateway } from "../../src/core/gateway";
+import { readPcap } from "../../src/core/pcap";
 import { fixedClock } from "../../src/platform/node/host";
+import { BuiltinMix } from "../../src/sim/mix";
 import { corpusLogs, IEC450_CORPUS } from "../lib/paths";
 import { referenceSentences } from "../lib/strict-reader";
 
@@ -49,8 +49,13 @@ export function material(): Material {
   const lines = Array.from(lineSet).slice(0, 20000).map(latin1Bytes);
 
   const captures: Uint8Array[] = [];
-  for (const f of fs.readdirSync(IEC450_CORPUS).filter((n) => n.endsWith(".pcap")).sort()) {
-    readPcap(new Uint8Array(fs.readFileSync(path.join(IEC450_CORPUS, f))), (p) => captures.push(Uint8Array.from(p.payload)));
+  for (const f of fs
+    .readdirSync(IEC450_CORPUS)
+    .filter((n) => n.endsWith(".pcap"))
+    .sort()) {
+    readPcap(new Uint8Array(fs.readFileSync(path.join(IEC450_CORPUS, f))), (p) =>
+      captures.push(Uint8Array.from(p.payload)),
+    );
   }
 
   // Encoder output for a few thousand real sentences (carriage of long/GB2312 ones included).

@@ -4,6 +4,8 @@
 import { startFirmware } from "../../src/cli/demo";
 
 const [program, terminal, consoleTty, prefs, baud] = process.argv.slice(2);
-const fw = startFirmware(program, { terminal, console: consoleTty, prefs, baud: Number(baud), sfi: "BD0001" }, (d) => process.stderr.write(d));
+const fw = startFirmware(program, { terminal, console: consoleTty, prefs, baud: Number(baud), sfi: "BD0001" }, (d) =>
+  process.stderr.write(d),
+);
 fw.on("exit", (code) => process.exit(code ?? 1));
 process.on("SIGTERM", () => fw.kill("SIGTERM"));

@@ -5,14 +5,18 @@
 // 50 ms), and on SIGTERM one JSON line: the datagrams ("GROUP hex", arrival order) and
 // the kernel's UDP receive buffer error count of this network namespace before/after.
 import * as fs from "fs";
-import { GROUPS, GROUP_COUNT } from "../../src/core/groups";
+import { GROUP_COUNT, GROUPS } from "../../src/core/groups";
 import { NodeUDP } from "../../src/platform/node/udp";
 import { boundFor, igmpUsers, waitFor } from "./wait";
 
 function rcvbufErrors(): number {
   // /proc/net/snmp: "Udp: ... RcvbufErrors ..." header line, then the values line.
-  const lines = fs.readFileSync("/proc/net/snmp", "utf8").split("\n").filter((l) => l.startsWith("Udp:"));
-  const keys = lines[0].split(/\s+/), vals = lines[1].split(/\s+/);
+  const lines = fs
+    .readFileSync("/proc/net/snmp", "utf8")
+    .split("\n")
+    .filter((l) => l.startsWith("Udp:"));
+  const keys = lines[0].split(/\s+/),
+    vals = lines[1].split(/\s+/);
   return Number(vals[keys.indexOf("RcvbufErrors")]);
 }
 
@@ -22,8 +26,13 @@ const datagrams: string[] = [];
 const sockets: NodeUDP[] = [];
 for (let g = 1; g <= GROUP_COUNT; g++) {
   const s: NodeUDP = new NodeUDP({
-    port: GROUPS[g].port, reuseAddr: true, interface: iface, receiveBufferSize: 4 << 20,
-    onReadable() { for (let d = s.read(); d; d = s.read()) datagrams.push(GROUPS[g].name + " " + Buffer.from(d).toString("hex")); },
+    port: GROUPS[g].port,
+    reuseAddr: true,
+    interface: iface,
+    receiveBufferSize: 4 << 20,
+    onReadable() {
+      for (let d = s.read(); d; d = s.read()) datagrams.push(GROUPS[g].name + " " + Buffer.from(d).toString("hex"));
+    },
   });
   s.add(GROUPS[g].address);
   sockets.push(s);
@@ -33,10 +42,19 @@ const counter = setInterval(() => {
   if (datagrams.length !== reported) process.stdout.write(`COUNT ${(reported = datagrams.length)}\n`);
 }, 50);
 const device = iface === "127.0.0.1" ? "lo" : iface;
-waitFor("listener joined every group", boundFor(500), () => GROUPS.slice(1, GROUP_COUNT + 1).every((g) => igmpUsers(g.address, device) > 0))
-  .then(() => process.stdout.write("READY\n"), (e) => { process.stderr.write(String(e) + "\n"); process.exit(1); });
+waitFor("listener joined every group", boundFor(500), () =>
+  GROUPS.slice(1, GROUP_COUNT + 1).every((g) => igmpUsers(g.address, device) > 0),
+).then(
+  () => process.stdout.write("READY\n"),
+  (e) => {
+    process.stderr.write(String(e) + "\n");
+    process.exit(1);
+  },
+);
 process.on("SIGTERM", () => {
   clearInterval(counter);
   for (const s of sockets) s.close();
-  process.stdout.write(JSON.stringify({ datagrams, rcvbufErrors: rcvbufErrors() - before }) + "\n", () => process.exit(0));
+  process.stdout.write(JSON.stringify({ datagrams, rcvbufErrors: rcvbufErrors() - before }) + "\n", () =>
+    process.exit(0),
+  );
 });

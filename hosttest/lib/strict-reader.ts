@@ -43,10 +43,12 @@ export function readDatagram(bytes: Uint8Array, options: { sendLimits?: boolean 
       const close = rest.indexOf("\\", 1);
       if (close < 0) throw new StrictReadError("TAG block not closed");
       const block = rest.slice(0, close + 1);
-      if (block.length > (options.sendLimits ? 80 : 82)) throw new StrictReadError(`TAG block of ${block.length} characters`);
+      if (block.length > (options.sendLimits ? 80 : 82))
+        throw new StrictReadError(`TAG block of ${block.length} characters`);
       const m = /^\\(.+)\*([0-9A-Fa-f]{2})\\$/.exec(block);
       if (!m) throw new StrictReadError(`TAG block without *hh: ${block}`);
-      if (options.sendLimits && !/^[0-9A-F]{2}$/.test(m[2])) throw new StrictReadError(`lower-case TAG checksum ${m[2]}`);
+      if (options.sendLimits && !/^[0-9A-F]{2}$/.test(m[2]))
+        throw new StrictReadError(`lower-case TAG checksum ${m[2]}`);
       if (xor(m[1]) !== parseInt(m[2], 16)) throw new StrictReadError(`TAG checksum ${m[2]} wrong for ${m[1]}`);
       for (const pair of m[1].split(",")) {
         const pm = /^([A-Za-z0-9]+):(.+)$/.exec(pair);
@@ -100,12 +102,14 @@ export class StrictStream {
     const [lineNo, total, code] = [+gm[1], +gm[2], gm[3]];
     const cm = /^\$P[A-Z]{3}S,(\d+),(\d+),(\d+),(.*)\*[0-9A-F]{2}$/.exec(line.sentence);
     if (!cm) throw new StrictReadError(`grouped line is not a carrier sentence: ${line.sentence}`);
-    if (+cm[1] !== total || +cm[2] !== lineNo || cm[3] !== code) throw new StrictReadError(`carrier fields disagree with g:${g}`);
+    if (+cm[1] !== total || +cm[2] !== lineNo || cm[3] !== code)
+      throw new StrictReadError(`carrier fields disagree with g:${g}`);
     const parts = this.pending.get(code) ?? [];
     parts[lineNo - 1] = cm[4].replace(/\^([0-9A-Fa-f]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
     this.pending.set(code, parts);
     if (lineNo !== total) return [];
-    for (let i = 0; i < total; i++) if (parts[i] === undefined) throw new StrictReadError(`carrier group ${code} misses line ${i + 1}`);
+    for (let i = 0; i < total; i++)
+      if (parts[i] === undefined) throw new StrictReadError(`carrier group ${code} misses line ${i + 1}`);
     this.pending.delete(code);
     return [parts.join("")];
   }
@@ -156,10 +160,12 @@ export function uartSentences(bytes: Uint8Array | number[], maxLength = 1024): {
   const text = Buffer.from(bytes as Uint8Array).toString("latin1");
   const parts = text.split("\r\n");
   const tail = parts.pop()!;
-  const sentences: string[] = [], bad: string[] = [];
+  const sentences: string[] = [],
+    bad: string[] = [];
   for (const p of parts) {
     const r = referenceSentences(Buffer.from(p + "\r\n", "latin1"), maxLength);
-    if (r.length === 1 && r[0] === p) sentences.push(p); else bad.push(p);
+    if (r.length === 1 && r[0] === p) sentences.push(p);
+    else bad.push(p);
   }
   if (tail !== "") bad.push(tail);
   return { sentences, bad };

@@ -24,8 +24,12 @@ class NodeTcp implements TcpSocket {
     });
     this.s.on("drain", () => o.onWritable?.call(this, this.room()));
     this.s.on("error", () => o.onError?.call(this));
-    this.s.on("close", () => { if (!this.closed) o.onError?.call(this); });
-    setImmediate(() => { if (!this.closed) o.onWritable?.call(this, this.room()); });
+    this.s.on("close", () => {
+      if (!this.closed) o.onError?.call(this);
+    });
+    setImmediate(() => {
+      if (!this.closed) o.onWritable?.call(this, this.room());
+    });
   }
 
   private room(): number {
@@ -43,7 +47,8 @@ class NodeTcp implements TcpSocket {
   }
 
   write(data: ArrayBuffer | Uint8Array): number {
-    const b = data instanceof ArrayBuffer ? Buffer.from(data) : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+    const b =
+      data instanceof ArrayBuffer ? Buffer.from(data) : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
     if (b.length > this.room()) throw new Error("would block");
     this.s.write(Buffer.from(b));
     return this.room();
@@ -67,7 +72,11 @@ class NodeListener implements ListenerInstance {
       this.pending.push(s);
       o.onReadable?.call(this, this.pending.length);
     });
-    this.ready = new Promise((resolve) => this.server.listen(o.port, o.address ?? "127.0.0.1", () => resolve((this.server.address() as net.AddressInfo).port)));
+    this.ready = new Promise((resolve) =>
+      this.server.listen(o.port, o.address ?? "127.0.0.1", () =>
+        resolve((this.server.address() as net.AddressInfo).port),
+      ),
+    );
   }
 
   read(): net.Socket | undefined {

@@ -47,6 +47,14 @@ export function datagram(lines: string[], token = "UdPbC"): Buffer {
 export function rdss40Frame(command: string, user: number, payload: number[]): Uint8Array {
   const head = Array.from("$" + command, (c) => c.charCodeAt(0));
   const total = head.length + 2 + 3 + payload.length + 1;
-  const bytes = [...head, (total >> 8) & 255, total & 255, (user >> 16) & 255, (user >> 8) & 255, user & 255, ...payload];
+  const bytes = [
+    ...head,
+    (total >> 8) & 255,
+    total & 255,
+    (user >> 16) & 255,
+    (user >> 8) & 255,
+    user & 255,
+    ...payload,
+  ];
   return Uint8Array.from([...bytes, bytes.reduce((x, b) => x ^ b, 0)]);
 }

@@ -16,7 +16,12 @@ export function boundFor(ms: number, floorMs = 5000): number {
  * Resolves with the probe's first truthy value (the probe may be async); checks at once,
  * then every `everyMs`. Rejects with `what` once `boundMs` passed without it.
  */
-export async function waitFor<T>(what: string, boundMs: number, probe: () => T | undefined | null | false | Promise<T | undefined | null | false>, everyMs = 20): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  boundMs: number,
+  probe: () => T | undefined | null | false | Promise<T | undefined | null | false>,
+  everyMs = 20,
+): Promise<T> {
   const t0 = performance.now();
   for (;;) {
     const v = await probe();
@@ -38,12 +43,19 @@ function igmpHex(group: string): string {
  */
 export function igmpUsers(group: string, device = "lo"): number {
   let text: string;
-  try { text = fs.readFileSync("/proc/net/igmp", "utf8"); } catch { return 0; }
+  try {
+    text = fs.readFileSync("/proc/net/igmp", "utf8");
+  } catch {
+    return 0;
+  }
   const want = igmpHex(group);
   let current = "";
   for (const line of text.split("\n").slice(1)) {
     const dev = /^\d+\s+(\S+)\s*:/.exec(line);
-    if (dev) { current = dev[1]; continue; }
+    if (dev) {
+      current = dev[1];
+      continue;
+    }
     const g = /^\s+([0-9A-F]{8})\s+(\d+)/.exec(line);
     if (g && current === device && g[1] === want) return Number(g[2]);
   }
@@ -53,7 +65,14 @@ export function igmpUsers(group: string, device = "lo"): number {
 /** Is a UDP socket bound to local `port` in this network namespace (/proc/net/udp)? */
 export function udpBound(port: number): boolean {
   let text: string;
-  try { text = fs.readFileSync("/proc/net/udp", "utf8"); } catch { return false; }
+  try {
+    text = fs.readFileSync("/proc/net/udp", "utf8");
+  } catch {
+    return false;
+  }
   const hex = ":" + port.toString(16).toUpperCase().padStart(4, "0");
-  return text.split("\n").slice(1).some((l) => (l.trim().split(/\s+/)[1] ?? "").endsWith(hex));
+  return text
+    .split("\n")
+    .slice(1)
+    .some((l) => (l.trim().split(/\s+/)[1] ?? "").endsWith(hex));
 }

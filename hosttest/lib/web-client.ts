@@ -3,21 +3,50 @@
 import * as http from "node:http";
 import * as net from "node:net";
 
-export interface Reply { status: number; headers: http.IncomingHttpHeaders; body: string; json: any }
+export interface Reply {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: string;
+  json: any;
+}
 
-export function request(base: string, method: string, path: string, o: { headers?: Record<string, string>; body?: string } = {}): Promise<Reply> {
+export function request(
+  base: string,
+  method: string,
+  path: string,
+  o: { headers?: Record<string, string>; body?: string } = {},
+): Promise<Reply> {
   const u = new URL(base);
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: u.hostname, port: u.port, method, path, headers: { ...(o.body !== undefined ? { "content-type": "application/json", "content-length": String(Buffer.byteLength(o.body)) } : {}), ...o.headers }, agent: false }, (res) => {
-      let body = "";
-      res.setEncoding("utf8");
-      res.on("data", (d) => (body += d));
-      res.on("end", () => {
-        let json: any;
-        try { json = JSON.parse(body); } catch { json = undefined; }
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, body, json });
-      });
-    });
+    const req = http.request(
+      {
+        host: u.hostname,
+        port: u.port,
+        method,
+        path,
+        headers: {
+          ...(o.body !== undefined
+            ? { "content-type": "application/json", "content-length": String(Buffer.byteLength(o.body)) }
+            : {}),
+          ...o.headers,
+        },
+        agent: false,
+      },
+      (res) => {
+        let body = "";
+        res.setEncoding("utf8");
+        res.on("data", (d) => (body += d));
+        res.on("end", () => {
+          let json: any;
+          try {
+            json = JSON.parse(body);
+          } catch {
+            json = undefined;
+          }
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body, json });
+        });
+      },
+    );
     req.on("error", reject);
     if (o.body !== undefined) req.write(o.body);
     req.end();
@@ -51,13 +80,21 @@ export class Client {
   }
 }
 
-export interface RawResult { data: string; closed: boolean; ms: number }
+export interface RawResult {
+  data: string;
+  closed: boolean;
+  ms: number;
+}
 
 /**
  * Send `chunks` on a raw TCP connection (each after `gapMs`, if given) and collect
  * what comes back until the server closes or `waitMs` passes.
  */
-export function raw(port: number, chunks: Array<string | Buffer>, o: { gapMs?: number; waitMs?: number } = {}): Promise<RawResult> {
+export function raw(
+  port: number,
+  chunks: Array<string | Buffer>,
+  o: { gapMs?: number; waitMs?: number } = {},
+): Promise<RawResult> {
   return new Promise((resolve) => {
     const t0 = Date.now();
     const s = net.connect(port, "127.0.0.1");
@@ -78,7 +115,10 @@ export function raw(port: number, chunks: Array<string | Buffer>, o: { gapMs?: n
     let i = 0;
     let sender: NodeJS.Timeout | undefined;
     s.on("connect", () => {
-      if (!o.gapMs) { for (const c of chunks) s.write(c); return; }
+      if (!o.gapMs) {
+        for (const c of chunks) s.write(c);
+        return;
+      }
       s.write(chunks[i++]);
       sender = setInterval(() => {
         if (i < chunks.length && !s.destroyed) s.write(chunks[i++]);

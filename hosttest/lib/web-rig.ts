@@ -1,18 +1,19 @@
 // An in-process gateway (no serial port, no UDP: fed with bytes) behind the real web
 // server on 127.0.0.1:<free port>, for the API, attack and browser tests.
-import type { SettingsStore } from "../../src/core/io";
-import { Gateway } from "../../src/core/gateway";
+
 import { BeidouWiring } from "../../src/beidou/wiring";
+import { applySettings } from "../../src/console/apply";
 import { GatewayConsoleHost } from "../../src/console/gateway-host";
 import { loadSettings } from "../../src/console/persist";
-import { applySettings } from "../../src/console/apply";
-import { WebApp } from "../../src/web/app";
-import type { WebLimits } from "../../src/web/limits";
+import { Gateway } from "../../src/core/gateway";
+import type { SettingsStore } from "../../src/core/io";
 import { nodeClock, nodeTimers } from "../../src/platform/node/host";
-import { installHostPasswordHasher, nodeWebCrypto } from "../../src/platform/node/web-crypto";
 import { hostPages, startNodeWeb } from "../../src/platform/node/web";
+import { installHostPasswordHasher, nodeWebCrypto } from "../../src/platform/node/web-crypto";
+import { WebApp } from "../../src/web/app";
 import { serveHttp } from "../../src/web/http";
-import { NodeListenerClass, NodeTcpClass, listenerPort } from "./tcp419";
+import type { WebLimits } from "../../src/web/limits";
+import { listenerPort, NodeListenerClass, NodeTcpClass } from "./tcp419";
 
 /** node: the host's node:http adapter; board: the board's HTTP engine (src/web/http.ts) over ECMA-419-shaped node:net sockets. */
 export type WebEngine = "node" | "board";
@@ -22,11 +23,21 @@ export const PASSWORD = "harbour-pilot-7";
 
 export class MemoryStore implements SettingsStore {
   values = new Map<string, string | number | boolean>();
-  get(k: string) { return this.values.get(k); }
-  set(k: string, v: string | number | boolean) { this.values.set(k, v); }
-  delete(k: string) { this.values.delete(k); }
-  keys() { return Array.from(this.values.keys()); }
-  commit() { /* memory */ }
+  get(k: string) {
+    return this.values.get(k);
+  }
+  set(k: string, v: string | number | boolean) {
+    this.values.set(k, v);
+  }
+  delete(k: string) {
+    this.values.delete(k);
+  }
+  keys() {
+    return Array.from(this.values.keys());
+  }
+  commit() {
+    /* memory */
+  }
 }
 
 function checksummed(body: string): string {
@@ -54,29 +65,63 @@ export async function webRig(limits?: Partial<WebLimits>, engine: WebEngine = "n
   const store = new MemoryStore();
   const loaded = loadSettings(store);
   const wiring = new BeidouWiring({ clock: nodeClock });
-  const gw = new Gateway({ config: loaded.config, clock: nodeClock, onUnit: wiring.onUnit, convertFrame: wiring.convertFrame });
+  const gw = new Gateway({
+    config: loaded.config,
+    clock: nodeClock,
+    onUnit: wiring.onUnit,
+    convertFrame: wiring.convertFrame,
+  });
   wiring.attach({ events: gw.events });
   const rig = { reboots: 0 } as WebRig;
-  const host = new GatewayConsoleHost({ gateway: gw, state: wiring.state, store, loaded, clock: nodeClock, reboot: () => rig.reboots++ });
+  const host = new GatewayConsoleHost({
+    gateway: gw,
+    state: wiring.state,
+    store,
+    loaded,
+    clock: nodeClock,
+    reboot: () => rig.reboots++,
+  });
   // The password goes in the way the console sets it: through the schema, hashed.
   const set = applySettings(host, [["webPass", PASSWORD]]);
   if ("errors" in set) throw new Error(set.errors.join("; "));
-  const app = new WebApp({ host, crypto: nodeWebCrypto, page: hostPages(), clock: nodeClock, timers: nodeTimers, log: (c, t) => gw.events.add(c, t), limits });
+  const app = new WebApp({
+    host,
+    crypto: nodeWebCrypto,
+    page: hostPages(),
+    clock: nodeClock,
+    timers: nodeTimers,
+    log: (c, t) => gw.events.add(c, t),
+    limits,
+  });
   let port: number, stop: () => Promise<void>;
   if (engine === "node") {
     const server = await startNodeWeb(() => app, "127.0.0.1", 0);
     port = server.port;
     stop = () => server.close();
   } else {
-    const server = serveHttp({ app, io: { Listener: NodeListenerClass, TCP: NodeTcpClass }, port: 0, address: "127.0.0.1", timers: nodeTimers });
+    const server = serveHttp({
+      app,
+      io: { Listener: NodeListenerClass, TCP: NodeTcpClass },
+      port: 0,
+      address: "127.0.0.1",
+      timers: nodeTimers,
+    });
     port = await listenerPort(server.listener);
     stop = async () => server.close();
   }
   Object.assign(rig, {
-    url: `http://127.0.0.1:${port}`, port, app, gw, host, store,
+    url: `http://127.0.0.1:${port}`,
+    port,
+    app,
+    gw,
+    host,
+    store,
     events: () => gw.events.recent(500).map((e) => ({ code: e.code, text: e.text })),
     feed: (body: string) => gw.feed(Uint8Array.from(checksummed(body), (c) => c.charCodeAt(0))),
-    close: async () => { app.stop(); await stop(); },
+    close: async () => {
+      app.stop();
+      await stop();
+    },
   });
   return rig;
 }

@@ -13,10 +13,8 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import {
-  Listener, Terminal, ip, reexecInNetns, startGateway, writeSettings, type GatewayProcess,
-} from "./rig";
 import { boundFor, waitFor } from "../lib/wait";
+import { type GatewayProcess, ip, Listener, reexecInNetns, startGateway, Terminal, writeSettings } from "./rig";
 
 function arg(name: string, def: string): string {
   const i = process.argv.indexOf("--" + name);
@@ -31,10 +29,10 @@ export interface FaultResult {
 }
 
 /** Configured timings the waits derive their bounds from (ms). */
-const STATS_MS = 1000;        // startGateway: --stats 1
-const REOPEN_MS = 1000;       // the gateway's reopenDelay (src/core/gateway.ts)
+const STATS_MS = 1000; // startGateway: --stats 1
+const REOPEN_MS = 1000; // the gateway's reopenDelay (src/core/gateway.ts)
 const NET_ALERT_CLEAR_MS = 5000; // alert 10008 clears after 5 s without a failed send (src/core/netside.ts)
-const START_MS = 2000;        // a node process starting up
+const START_MS = 2000; // a node process starting up
 
 /** Sentences the terminal wrote vs sentences the listener got: order, identity, and which were missing (with their index). */
 function compare(term: Terminal, listener: Listener) {
@@ -49,20 +47,46 @@ function compare(term: Terminal, listener: Listener) {
   const subsequence = j === got.sentences.length; // every delivered sentence matched, in order
   // The missing ones are a single run of consecutive sentences (one outage, nothing lost around it).
   const contiguous = missing.every((m, i) => i === 0 || m.index === missing[i - 1].index + 1);
-  return { expected: expected.length, delivered: got.sentences.length, missing, contiguous, subsequence, gaps: got.gaps, duplicates: got.duplicates, alerts: got.alerts };
+  return {
+    expected: expected.length,
+    delivered: got.sentences.length,
+    missing,
+    contiguous,
+    subsequence,
+    gaps: got.gaps,
+    duplicates: got.duplicates,
+    alerts: got.alerts,
+  };
 }
 
 /** Stop feeding, let the terminal drain and the last sentence arrive, stop everything, compare. */
-async function finish(term: Terminal, listener: Listener, gw: GatewayProcess, feeder: NodeJS.Timeout, hostSentences = 0) {
+async function finish(
+  term: Terminal,
+  listener: Listener,
+  gw: GatewayProcess,
+  feeder: NodeJS.Timeout,
+  hostSentences = 0,
+) {
   clearInterval(feeder);
   await term.drained();
   // Both causal: the gateway's own byte counter (--stats, each second) reached what the
   // terminal wrote, and the last sentence arrived as often as it was written. A missing
   // byte is left for the comparison below to report, not turned into a timeout.
   const written = Buffer.concat(term.units).length;
-  await waitFor("the gateway read every byte written", boundFor(STATS_MS), () => stat(gw, "bytesIn") >= written).catch(() => undefined);
-  await waitFor("the last sentence written arrived at the listener (every copy of its text)", boundFor(STATS_MS), listener.forwardedAll(term));
-  if (hostSentences) await waitFor(`${hostSentences} commands read by the terminal`, boundFor(REOPEN_MS), () => term.hostSentences().sentences.length >= hostSentences);
+  await waitFor("the gateway read every byte written", boundFor(STATS_MS), () => stat(gw, "bytesIn") >= written).catch(
+    () => undefined,
+  );
+  await waitFor(
+    "the last sentence written arrived at the listener (every copy of its text)",
+    boundFor(STATS_MS),
+    listener.forwardedAll(term),
+  );
+  if (hostSentences)
+    await waitFor(
+      `${hostSentences} commands read by the terminal`,
+      boundFor(REOPEN_MS),
+      () => term.hostSentences().sentences.length >= hostSentences,
+    );
   await gw.stop();
   listener.close();
   term.close();
@@ -83,8 +107,13 @@ async function networkFault(scenario: "link" | "route", outageSends: number): Pr
   const term = new Terminal();
   await term.open(path.join(dir, "ttyBD"));
   // link: the gateway names its interface; route: it relies on the OS multicast route.
-  const gw = startGateway(term.pty.gatewayPath, settings, scenario === "link" ? ["--interface", "127.0.0.1", "--sfi", "BD0001"] : ["--sfi", "BD0001"]);
-  if (!(await term.waitHost(boundFor(START_MS)))) throw new Error("gateway did not open the serial port\n" + gw.log.join("\n"));
+  const gw = startGateway(
+    term.pty.gatewayPath,
+    settings,
+    scenario === "link" ? ["--interface", "127.0.0.1", "--sfi", "BD0001"] : ["--sfi", "BD0001"],
+  );
+  if (!(await term.waitHost(boundFor(START_MS))))
+    throw new Error("gateway did not open the serial port\n" + gw.log.join("\n"));
   const feeder = setInterval(() => term.topUp(100), 20);
   await waitFor("the gateway's lines arrive before the fault", boundFor(STATS_MS), () => listener.lines.length >= 200);
   const down = scenario === "link" ? ["link", "set", "lo", "down"] : ["route", "del", "224.0.0.0/4", "dev", "lo"];
@@ -92,14 +121,22 @@ async function networkFault(scenario: "link" | "route", outageSends: number): Pr
   const rd = await ip(down);
   const tDown = performance.now();
   // The outage lasts until the gateway has counted `outageSends` failed sends (it read that many sentences meanwhile).
-  await waitFor(`${outageSends} failed sends counted`, boundFor(STATS_MS + outageSends * 10), () => stat(gw, "sendErrors") >= outageSends);
+  await waitFor(
+    `${outageSends} failed sends counted`,
+    boundFor(STATS_MS + outageSends * 10),
+    () => stat(gw, "sendErrors") >= outageSends,
+  );
   const tUp0 = performance.now();
   const ru = scenario === "link" ? await ip(["link", "set", "lo", "up"]) : { code: 0, out: "" };
   // Bringing lo down flushes its routes; restore the multicast route in both scenarios.
   const rr = await ip(["route", "replace", "224.0.0.0/4", "dev", "lo", "src", "127.0.0.1"]);
   const tUp = performance.now();
   const linesAtUp = listener.lines.length;
-  await waitFor("datagrams arrive again after the restore", boundFor(STATS_MS), () => listener.lines.length > linesAtUp + 50);
+  await waitFor(
+    "datagrams arrive again after the restore",
+    boundFor(STATS_MS),
+    () => listener.lines.length > linesAtUp + 50,
+  );
   const tResumed = performance.now();
   // Alert 10008 clears once sends have worked for a while; its ALF (N) must arrive.
   await waitFor("alert 10008 back to normal", boundFor(NET_ALERT_CLEAR_MS), () => listener.sawAlert(/,N,XBD,10008,/));
@@ -115,28 +152,55 @@ async function networkFault(scenario: "link" | "route", outageSends: number): Pr
   const notes: string[] = [];
   const ownAlertSendFailures = ((f.perGroup as Record<string, number> | undefined)?.BAM1 ?? 0) - c.alerts.length;
   const res: FaultResult = {
-    scenario, ok: false, notes, outageMs: Math.round(tUp0 - tDown), ipDown: rd, ipUp: ru, ipRoute: rr,
-    sendErrors: f.sendErrors, datagrams: f.datagrams, datagramsArrived: listener.ownDatagrams,
+    scenario,
+    ok: false,
+    notes,
+    outageMs: Math.round(tUp0 - tDown),
+    ipDown: rd,
+    ipUp: ru,
+    ipRoute: rr,
+    sendErrors: f.sendErrors,
+    datagrams: f.datagrams,
+    datagramsArrived: listener.ownDatagrams,
     // Each failed send is a sentence the gateway read from the UART while the network was down.
-    sentencesReadDuringOutage: c.missing.length, missingContiguous: c.contiguous,
-    resumeMs: Math.round(resumeMs), lost: c.missing.length, lostAfterRestore: afterRestore.length, downAt: Math.round(tDown0),
-    expected: c.expected, delivered: c.delivered, inOrder: c.subsequence, duplicates: c.duplicates,
-    netSendLogLines: logged.length, netSendLog: logged.slice(0, 2),
+    sentencesReadDuringOutage: c.missing.length,
+    missingContiguous: c.contiguous,
+    resumeMs: Math.round(resumeMs),
+    lost: c.missing.length,
+    lostAfterRestore: afterRestore.length,
+    downAt: Math.round(tDown0),
+    expected: c.expected,
+    delivered: c.delivered,
+    inOrder: c.subsequence,
+    duplicates: c.duplicates,
+    netSendLogLines: logged.length,
+    netSendLog: logged.slice(0, 2),
     // The gateway's own alert datagrams (BAM1: the 10008 NETWORK SEND FAILING ALF) that
     // failed during the outage are send failures too, but not terminal sentences.
     ownAlertSendFailures,
     netSendAlerts: c.alerts.filter((a) => /,10008,/.test(a)),
     // Missing sentences as index@ms-after-restore, where a run starts or ends (the kernel may let a few through as the link goes down).
-    missingRuns: c.missing.map((m) => `${m.index}@${Math.round(m.at - tUp)}`).filter((_, i, a) => i === 0 || i === a.length - 1 ||
-      +a[i].split("@")[0] !== +a[i - 1].split("@")[0] + 1 || +a[i + 1].split("@")[0] !== +a[i].split("@")[0] + 1),
+    missingRuns: c.missing
+      .map((m) => `${m.index}@${Math.round(m.at - tUp)}`)
+      .filter(
+        (_, i, a) =>
+          i === 0 ||
+          i === a.length - 1 ||
+          +a[i].split("@")[0] !== +a[i - 1].split("@")[0] + 1 ||
+          +a[i + 1].split("@")[0] !== +a[i].split("@")[0] + 1,
+      ),
   };
   if (rd.code !== 0) notes.push(`ip ${down.join(" ")} failed: ${rd.out}`);
   if (!(f.sendErrors > 0)) notes.push("no send failure counted");
   if (!(c.missing.length > 0)) notes.push("the gateway did not keep reading the UART during the outage");
   if (afterRestore.length) notes.push(`${afterRestore.length} sentences written after the network was back lost`);
-  if (c.missing.length !== f.sendErrors - ownAlertSendFailures) notes.push(`${c.missing.length} sentences missing, ${f.sendErrors - ownAlertSendFailures} failed sends of sentences`);
+  if (c.missing.length !== f.sendErrors - ownAlertSendFailures)
+    notes.push(
+      `${c.missing.length} sentences missing, ${f.sendErrors - ownAlertSendFailures} failed sends of sentences`,
+    );
   if (!c.subsequence || c.duplicates) notes.push("delivered sentences out of order or duplicated");
-  if (listener.ownDatagrams + f.sendErrors !== f.datagrams) notes.push(`datagrams ${f.datagrams} != arrived ${listener.ownDatagrams} + failed ${f.sendErrors}`);
+  if (listener.ownDatagrams + f.sendErrors !== f.datagrams)
+    notes.push(`datagrams ${f.datagrams} != arrived ${listener.ownDatagrams} + failed ${f.sendErrors}`);
   if (!logged.length) notes.push("no net.send event logged");
   res.ok = notes.length === 0;
   fs.rmSync(dir, { recursive: true, force: true });
@@ -153,10 +217,13 @@ async function unplug(): Promise<FaultResult> {
   const term = new Terminal();
   await term.open(link);
   const gw = startGateway(term.pty.gatewayPath, settings);
-  if (!(await term.waitHost(boundFor(START_MS)))) throw new Error("gateway did not open the serial port\n" + gw.log.join("\n"));
+  if (!(await term.waitHost(boundFor(START_MS))))
+    throw new Error("gateway did not open the serial port\n" + gw.log.join("\n"));
   const hostBefore = term.hostBytes.length;
   let feeding = true;
-  const feeder = setInterval(() => { if (feeding) term.topUp(100); }, 20);
+  const feeder = setInterval(() => {
+    if (feeding) term.topUp(100);
+  }, 20);
   await waitFor("the gateway's lines arrive before the unplug", boundFor(STATS_MS), () => listener.lines.length >= 200);
   feeding = false;
   await term.drained();
@@ -170,16 +237,22 @@ async function unplug(): Promise<FaultResult> {
   const tUnplug = performance.now();
   term.unplug();
   // Unplugged until the gateway noticed and raised alert 10001 (terminal silent after alSilentS).
-  await waitFor("serial.lost logged and alert 10001 raised", boundFor(silentS * 1000 + STATS_MS),
-    () => gw.log.some((l) => / serial\.lost: /.test(l)) && listener.sawAlert(/,V,XBD,10001,/));
+  await waitFor(
+    "serial.lost logged and alert 10001 raised",
+    boundFor(silentS * 1000 + STATS_MS),
+    () => gw.log.some((l) => / serial\.lost: /.test(l)) && listener.sawAlert(/,V,XBD,10001,/),
+  );
   const tReplug0 = performance.now();
   await term.replug(link);
   const wallReplug = Date.now(); // the pty is back: the gateway's next retry (every reopenDelay) opens it
   const reconnected = await term.waitHost(boundFor(REOPEN_MS));
   const linesAtReplug = listener.lines.length;
   feeding = true;
-  await waitFor("alert 10001 back to normal and lines flowing again", boundFor(silentS * 1000 + STATS_MS),
-    () => listener.sawAlert(/,N,XBD,10001,/) && listener.lines.length > linesAtReplug + 100);
+  await waitFor(
+    "alert 10001 back to normal and lines flowing again",
+    boundFor(silentS * 1000 + STATS_MS),
+    () => listener.sawAlert(/,N,XBD,10001,/) && listener.lines.length > linesAtReplug + 100,
+  );
   const c = await finish(term, listener, gw, feeder, 4);
   const f = gw.final!;
   const events = gw.log.filter((l) => /serial\.(lost|open)/.test(l));
@@ -190,20 +263,46 @@ async function unplug(): Promise<FaultResult> {
   const alf = c.alerts.filter((a) => /ALF/.test(a) && /10001/.test(a));
   const notes: string[] = [];
   const res: FaultResult = {
-    scenario: "unplug", ok: false, notes, outageMs: Math.round(tReplug0 - tUnplug),
-    reconnected, reconnectMs, reopenDelayMs: REOPEN_MS,
-    serialErrors: f.serialErrors, serialReopens: f.serialReopens, truncated: f.rejects.truncated,
-    lost: c.missing.length, expected: c.expected, delivered: c.delivered, inOrder: c.subsequence,
-    startupCommandsResent: term.hostSentences().sentences.length, hostBytesBefore: hostBefore,
-    serialEvents: events.length, serialEventSample: events.slice(0, 3), terminalSilentAlerts: alf,
+    scenario: "unplug",
+    ok: false,
+    notes,
+    outageMs: Math.round(tReplug0 - tUnplug),
+    reconnected,
+    reconnectMs,
+    reopenDelayMs: REOPEN_MS,
+    serialErrors: f.serialErrors,
+    serialReopens: f.serialReopens,
+    truncated: f.rejects.truncated,
+    lost: c.missing.length,
+    expected: c.expected,
+    delivered: c.delivered,
+    inOrder: c.subsequence,
+    startupCommandsResent: term.hostSentences().sentences.length,
+    hostBytesBefore: hostBefore,
+    serialEvents: events.length,
+    serialEventSample: events.slice(0, 3),
+    terminalSilentAlerts: alf,
     // Missing sentences as index@ms-after-the-replug (where a run starts or ends), and the gateway's serial log.
-    missingRuns: c.missing.map((m) => `${m.index}@${Math.round(m.at - tReplug0)}`).filter((_, i, a) => i === 0 || i === a.length - 1 ||
-      +a[i].split("@")[0] !== +a[i - 1].split("@")[0] + 1 || +a[i + 1].split("@")[0] !== +a[i].split("@")[0] + 1),
+    missingRuns: c.missing
+      .map((m) => `${m.index}@${Math.round(m.at - tReplug0)}`)
+      .filter(
+        (_, i, a) =>
+          i === 0 ||
+          i === a.length - 1 ||
+          +a[i].split("@")[0] !== +a[i - 1].split("@")[0] + 1 ||
+          +a[i + 1].split("@")[0] !== +a[i].split("@")[0] + 1,
+      ),
     // Bytes the gateway read against bytes the terminal wrote: tells a loss below the framer from one in it.
-    serialLog: events.slice(-6), rejects: f.rejects, bytesIn: f.bytesIn, bytesWritten: Buffer.concat(term.units).length,
+    serialLog: events.slice(-6),
+    rejects: f.rejects,
+    bytesIn: f.bytesIn,
+    bytesWritten: Buffer.concat(term.units).length,
   };
   if (!reconnected) notes.push("the gateway did not reopen the terminal's serial port");
-  if (!(reconnectMs <= 2 * REOPEN_MS)) notes.push(`reconnected after ${res.reconnectMs} ms (reopenDelay ${REOPEN_MS} ms: the next retry should have opened it)`);
+  if (!(reconnectMs <= 2 * REOPEN_MS))
+    notes.push(
+      `reconnected after ${res.reconnectMs} ms (reopenDelay ${REOPEN_MS} ms: the next retry should have opened it)`,
+    );
   if (c.missing.length) notes.push(`${c.missing.length} sentences lost: ${JSON.stringify(c.missing.slice(0, 3))}`);
   if (!c.subsequence || c.duplicates) notes.push("delivered sentences out of order or duplicated");
   if (!(f.serialErrors >= 1 && f.serialReopens >= 1)) notes.push("serial loss/reopen not counted");
@@ -233,11 +332,20 @@ async function truncatedSettings(): Promise<FaultResult> {
   const problems = gw.log.filter((l) => /settings\.(file|bad)/.test(l));
   const notes: string[] = [];
   const res: FaultResult = {
-    scenario: "settings", ok: false, notes, fileBytes: text.length, cutAt: cut, opened,
-    delivered: c.delivered, expected: c.expected, lost: c.missing.length, settingsLog: problems,
+    scenario: "settings",
+    ok: false,
+    notes,
+    fileBytes: text.length,
+    cutAt: cut,
+    opened,
+    delivered: c.delivered,
+    expected: c.expected,
+    lost: c.missing.length,
+    settingsLog: problems,
   };
   if (!opened) notes.push("gateway did not start with the damaged settings file: " + gw.log.join(" | "));
-  if (!(c.delivered > 0 && c.missing.length === 0)) notes.push(`delivered ${c.delivered} of ${c.expected} with the stored SFI BD0042`);
+  if (!(c.delivered > 0 && c.missing.length === 0))
+    notes.push(`delivered ${c.delivered} of ${c.expected} with the stored SFI BD0042`);
   if (!problems.some((l) => /alSilentS/.test(l))) notes.push("the cut line (alSilentS) was not reported");
   res.ok = notes.length === 0;
   fs.rmSync(dir, { recursive: true, force: true });
@@ -250,11 +358,22 @@ async function faults(): Promise<number> {
   const outageSends = Number(arg("outage-sends", "200"));
   const results: FaultResult[] = [];
   for (const s of chosen.length ? chosen : all) {
-    const r = s === "link" || s === "route" ? await networkFault(s, outageSends) : s === "unplug" ? await unplug() : await truncatedSettings();
+    const r =
+      s === "link" || s === "route"
+        ? await networkFault(s, outageSends)
+        : s === "unplug"
+          ? await unplug()
+          : await truncatedSettings();
     results.push(r);
     process.stdout.write(JSON.stringify(r) + "\n");
   }
-  process.stdout.write(JSON.stringify({ summary: true, ok: results.every((r) => r.ok), scenarios: results.map((r) => `${r.scenario}:${r.ok ? "ok" : "FAILED " + r.notes.join("; ")}`) }) + "\n");
+  process.stdout.write(
+    JSON.stringify({
+      summary: true,
+      ok: results.every((r) => r.ok),
+      scenarios: results.map((r) => `${r.scenario}:${r.ok ? "ok" : "FAILED " + r.notes.join("; ")}`),
+    }) + "\n",
+  );
   return results.every((r) => r.ok) ? 0 : 1;
 }
 
@@ -264,4 +383,12 @@ async function main(): Promise<number> {
   return faults();
 }
 
-main().then((c) => { process.exitCode = c; }, (e) => { process.stderr.write(String(e?.stack ?? e) + "\n"); process.exitCode = 1; });
+main().then(
+  (c) => {
+    process.exitCode = c;
+  },
+  (e) => {
+    process.stderr.write(String(e?.stack ?? e) + "\n");
+    process.exitCode = 1;
+  },
+);

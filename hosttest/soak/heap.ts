@@ -7,20 +7,20 @@
 // UART queue (no UART: it never drains, so the bound is exercised). After every batch
 // a full GC, then V8's heapUsed. RSS of the real process is the soak's job; this
 // pins down whether the core itself keeps anything per sentence or per datagram.
-import { Gateway } from "../../src/core/gateway";
-import { makeConfig } from "../../src/core/config";
-import { NetworkSide } from "../../src/core/netside";
+
 import { reencodeCommand } from "../../src/beidou/reencode";
-import { RCOM } from "../../src/core/groups";
 import { gatewayHooks } from "../../src/beidou/wiring";
+import { makeConfig } from "../../src/core/config";
+import { Gateway } from "../../src/core/gateway";
+import { RCOM } from "../../src/core/groups";
+import { NetworkSide } from "../../src/core/netside";
 import { BuiltinMix } from "../../src/sim/mix";
-import { tag, sentence, rdss40Frame } from "../lib/text";
+import { rdss40Frame, sentence, tag } from "../lib/text";
 
 function arg(name: string, def: string): string {
   const i = process.argv.indexOf("--" + name);
   return i >= 0 ? process.argv[i + 1] : def;
 }
-
 
 function main(): void {
   const gc = (globalThis as { gc?: () => void }).gc;
@@ -32,17 +32,23 @@ function main(): void {
   const hooks = gatewayHooks({ clock });
   let datagrams = 0;
   const gw = new Gateway({
-    config: makeConfig({ cmdFwd: true, cmdAllow: "EI0001", startupCmds: true }), clock,
-    onUnit: hooks.onUnit, convertFrame: hooks.convertFrame,
-    onDatagram: () => { datagrams++; },
+    config: makeConfig({ cmdFwd: true, cmdAllow: "EI0001", startupCmds: true }),
+    clock,
+    onUnit: hooks.onUnit,
+    convertFrame: hooks.convertFrame,
+    onDatagram: () => {
+      datagrams++;
+    },
   });
   const side = new NetworkSide({ gateway: gw, clock, device: hooks.wiring.state, encodeCommand: reencodeCommand });
   hooks.attach({ events: gw.events });
   const mix = new BuiltinMix({ noiseEvery: 5 });
   // 4.0 frames written here, not by the core's encoders: a TXXX (code message "12" from
   // 0179773 at 08:01: info 0x60, 16 bits) and the DWXX position example of docs/beidou.md.
-  const frames = [rdss40Frame("TXXX", 242286, [0x60, 0x02, 0xbe, 0x3d, 8, 1, 0x00, 0x10, 0x31, 0x32, 0]),
-    Uint8Array.from(Buffer.from("2444575858001F1FFA66080000000B1C324776052F07182235060014000A8D", "hex"))];
+  const frames = [
+    rdss40Frame("TXXX", 242286, [0x60, 0x02, 0xbe, 0x3d, 8, 1, 0x00, 0x10, 0x31, 0x32, 0]),
+    Uint8Array.from(Buffer.from("2444575858001F1FFA66080000000B1C324776052F07182235060014000A8D", "hex")),
+  ];
   // Hostile datagrams, prebuilt (their allocation is not the core's).
   const flood: Buffer[] = [];
   for (let i = 0; i < 4096; i++) {
@@ -58,16 +64,24 @@ function main(): void {
     flood.push(Buffer.from("UdPbC\0" + "\\s:" + src + ",n:1*00\\" + "junk\r\n", "latin1"));
   }
   const heap: number[] = [];
-  let sentences = 0, epoch = 0, f = 0;
+  let sentences = 0,
+    epoch = 0,
+    f = 0;
   for (let b = 0; b <= batches; b++) {
     const until = (total / batches) * b;
     while (sentences < until) {
-      for (const u of mix.next()) { gw.feed(u); sentences++; }
+      for (const u of mix.next()) {
+        gw.feed(u);
+        sentences++;
+      }
       const fr = frames[epoch % frames.length];
       gw.feed(fr);
       for (let k = 0; k < 40; k++) side.receive(flood[f % flood.length], flood[f % flood.length].length, RCOM), f++;
       mono += 1000 / 8; // 8 epochs per second of the 115200-baud byte rate
-      if (++epoch % 8 === 0) { hooks.wiring.state.tick(clock.now()); side.tick(); }
+      if (++epoch % 8 === 0) {
+        hooks.wiring.state.tick(clock.now());
+        side.tick();
+      }
     }
     gc();
     gc();
@@ -77,13 +91,26 @@ function main(): void {
   const end = heap[heap.length - 1];
   const peak = Math.max(...heap.slice(2));
   const c = gw.framer.counters;
-  process.stdout.write(JSON.stringify({
-    sentences: c.sentences, frames: c.frames, rejected: c.rejected, datagramsOut: datagrams, datagramsIn: side.receiver.counters.datagrams,
-    commandsAccepted: side.counters.commandsAccepted, commandsRejected: side.counters.commandsRejected, uartQueue: gw.queueLength,
-    uartDropped: gw.counters.uartDropped, sourcesEvicted: side.receiver.counters.sourcesEvicted, events: gw.events.total,
-    heapAfterWarmupKB: Math.round(warm / 1024), heapEndKB: Math.round(end / 1024), heapPeakKB: Math.round(peak / 1024),
-    growthKB: Math.round((end - warm) / 1024), heapSeriesKB: heap.map((h) => Math.round(h / 1024)),
-  }) + "\n");
+  process.stdout.write(
+    JSON.stringify({
+      sentences: c.sentences,
+      frames: c.frames,
+      rejected: c.rejected,
+      datagramsOut: datagrams,
+      datagramsIn: side.receiver.counters.datagrams,
+      commandsAccepted: side.counters.commandsAccepted,
+      commandsRejected: side.counters.commandsRejected,
+      uartQueue: gw.queueLength,
+      uartDropped: gw.counters.uartDropped,
+      sourcesEvicted: side.receiver.counters.sourcesEvicted,
+      events: gw.events.total,
+      heapAfterWarmupKB: Math.round(warm / 1024),
+      heapEndKB: Math.round(end / 1024),
+      heapPeakKB: Math.round(peak / 1024),
+      growthKB: Math.round((end - warm) / 1024),
+      heapSeriesKB: heap.map((h) => Math.round(h / 1024)),
+    }) + "\n",
+  );
 }
 
 main();

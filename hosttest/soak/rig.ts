@@ -2,18 +2,18 @@
 // network namespace (reexecInNetns): the simulated terminal on a socat pty, the real
 // `bd450 gateway` process, an independent strict 450 listener on every group, a
 // datagram flood, and memory sampling of the gateway process from /proc.
-import { spawn, type ChildProcess } from "child_process";
+import { type ChildProcess, spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { GROUPS, GROUP_COUNT } from "../../src/core/groups";
-import { NodeUDP } from "../../src/platform/node/udp";
-import { PacedWriter } from "../../src/sim/pacer";
-import { BuiltinMix } from "../../src/sim/mix";
-import { openPtyPair, type PtyPair } from "../../src/sim/pty";
+import { GROUP_COUNT, GROUPS } from "../../src/core/groups";
 import { SettingsFile } from "../../src/platform/node/settings-file";
+import { NodeUDP } from "../../src/platform/node/udp";
+import { BuiltinMix } from "../../src/sim/mix";
+import { PacedWriter } from "../../src/sim/pacer";
+import { openPtyPair, type PtyPair } from "../../src/sim/pty";
 import { BIN } from "../lib/paths";
-import { readDatagram, referenceSentences, StrictStream, uartSentences, type StrictLine } from "../lib/strict-reader";
-import { tag, sentence } from "../lib/text";
+import { readDatagram, referenceSentences, type StrictLine, StrictStream, uartSentences } from "../lib/strict-reader";
+import { sentence, tag } from "../lib/text";
 import { boundFor, igmpUsers, waitFor } from "../lib/wait";
 
 export const OWN_SFI = "BD0001";
@@ -25,15 +25,19 @@ export const OWN_SFI = "BD0001";
  */
 export function reexecInNetns(script: string, args: string[]): Promise<number> | undefined {
   if (process.env.BD450_IN_NETNS === "1") return undefined;
-  const setup = "ip link set lo up && ip route add 224.0.0.0/4 dev lo src 127.0.0.1 && exec \"$0\" \"$@\"";
+  const setup = 'ip link set lo up && ip route add 224.0.0.0/4 dev lo src 127.0.0.1 && exec "$0" "$@"';
   return new Promise((resolve) => {
     const child = spawn("unshare", ["-rn", "sh", "-c", setup, process.execPath, script, ...args], {
-      stdio: "inherit", env: { ...process.env, BD450_IN_NETNS: "1" },
+      stdio: "inherit",
+      env: { ...process.env, BD450_IN_NETNS: "1" },
     });
     const fwd = (s: NodeJS.Signals) => child.kill(s);
     process.on("SIGINT", fwd);
     process.on("SIGTERM", fwd);
-    child.on("error", (e) => { process.stderr.write(`cannot create a private network namespace (unshare -rn): ${e.message}\n`); resolve(1); });
+    child.on("error", (e) => {
+      process.stderr.write(`cannot create a private network namespace (unshare -rn): ${e.message}\n`);
+      resolve(1);
+    });
     child.on("exit", (code) => resolve(code ?? 1));
   });
 }
@@ -52,7 +56,12 @@ export function ip(args: string[]): Promise<{ code: number; out: string }> {
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** A line from the gateway as the listener saw it. */
-export interface Seen { n: number; line: StrictLine; group: string; at: number }
+export interface Seen {
+  n: number;
+  line: StrictLine;
+  group: string;
+  at: number;
+}
 
 /**
  * Independent strict listener on every transmission group: keeps the gateway's own
@@ -72,8 +81,13 @@ export class Listener {
     for (let g = 1; g <= GROUP_COUNT; g++) {
       const grp = GROUPS[g];
       const s: NodeUDP = new NodeUDP({
-        port: grp.port, reuseAddr: true, interface: "127.0.0.1", receiveBufferSize: 8 << 20,
-        onReadable: () => { for (let d = s.read(); d; d = s.read()) this.datagram(new Uint8Array(d), grp.name); },
+        port: grp.port,
+        reuseAddr: true,
+        interface: "127.0.0.1",
+        receiveBufferSize: 8 << 20,
+        onReadable: () => {
+          for (let d = s.read(); d; d = s.read()) this.datagram(new Uint8Array(d), grp.name);
+        },
       });
       s.add(grp.address);
       this.sockets.push(s);
@@ -82,7 +96,9 @@ export class Listener {
 
   /** Resolves once every group's socket has joined (/proc/net/igmp of the namespace lists it on lo). */
   ready(): Promise<unknown> {
-    return waitFor("listener joined every group", boundFor(500), () => GROUPS.slice(1, GROUP_COUNT + 1).every((g) => igmpUsers(g.address) > 0));
+    return waitFor("listener joined every group", boundFor(500), () =>
+      GROUPS.slice(1, GROUP_COUNT + 1).every((g) => igmpUsers(g.address) > 0),
+    );
   }
 
   /** How many times the gateway's sentence `text` arrived (as one line, or reassembled from carriers). */
@@ -117,11 +133,19 @@ export class Listener {
   private datagram(bytes: Uint8Array, group: string): void {
     this.datagrams++;
     let lines: StrictLine[];
-    try { lines = readDatagram(bytes, { sendLimits: true }); } catch { this.refused++; return; }
+    try {
+      lines = readDatagram(bytes, { sendLimits: true });
+    } catch {
+      this.refused++;
+      return;
+    }
     const at = performance.now();
     let own = false;
     for (const line of lines) {
-      if (line.source !== this.sfi || line.sentence.startsWith("$CC")) { this.foreign++; continue; }
+      if (line.source !== this.sfi || line.sentence.startsWith("$CC")) {
+        this.foreign++;
+        continue;
+      }
       this.lines.push({ n: line.n!, line, group, at });
       this.lastAt = at;
       own = true;
@@ -134,7 +158,13 @@ export class Listener {
    * gaps and duplicates, carriers reassembled. Alert sentences (BAM1: ALF ALC ARC HBT)
    * are returned apart: they are the gateway's own, not the terminal's.
    */
-  delivered(): { sentences: Array<{ text: string; at: number }>; alerts: string[]; gaps: number; duplicates: number; lines: number } {
+  delivered(): {
+    sentences: Array<{ text: string; at: number }>;
+    alerts: string[];
+    gaps: number;
+    duplicates: number;
+    lines: number;
+  } {
     let last = 0;
     const ordered = this.lines.map((s) => {
       let v = s.n + 999 * Math.round((last - s.n) / 999);
@@ -143,7 +173,8 @@ export class Listener {
       return { v, s };
     });
     ordered.sort((a, b) => a.v - b.v);
-    let gaps = 0, duplicates = 0;
+    let gaps = 0,
+      duplicates = 0;
     for (let i = 1; i < ordered.length; i++) {
       const d = ordered[i].v - ordered[i - 1].v;
       if (d === 0) duplicates++;
@@ -171,9 +202,12 @@ export class Listener {
 export function procMemory(pid: number): { rssKB: number; hwmKB: number } | undefined {
   try {
     const s = fs.readFileSync(`/proc/${pid}/status`, "utf8");
-    const rss = /VmRSS:\s+(\d+)/.exec(s), hwm = /VmHWM:\s+(\d+)/.exec(s);
+    const rss = /VmRSS:\s+(\d+)/.exec(s),
+      hwm = /VmHWM:\s+(\d+)/.exec(s);
     return rss && hwm ? { rssKB: +rss[1], hwmKB: +hwm[1] } : undefined;
-  } catch { return undefined; }
+  } catch {
+    return undefined;
+  }
 }
 
 export interface GatewayProcess {
@@ -198,15 +232,40 @@ export function writeSettings(dir: string, values: Record<string, string | numbe
 }
 
 /** The real `bd450 gateway` process; `args` replace the defaults (--interface 127.0.0.1 --sfi BD0001) when given. */
-export function startGateway(serialPath: string, configFile: string, args: string[] = ["--interface", "127.0.0.1", "--sfi", OWN_SFI]): GatewayProcess {
+export function startGateway(
+  serialPath: string,
+  configFile: string,
+  args: string[] = ["--interface", "127.0.0.1", "--sfi", OWN_SFI],
+): GatewayProcess {
   // --trace-gc prints every GC on stdout; the size after a Mark-Compact is the live heap.
   // BD450_GATEWAY_OLD_SPACE_MB caps V8's old space: full GCs then run regularly (their
   // figures are the live heap) and a leak would end in an out-of-memory crash.
   const cap = Number(process.env.BD450_GATEWAY_OLD_SPACE_MB ?? 0);
-  const child = spawn(process.execPath, ["--trace-gc", ...(cap > 0 ? [`--max-old-space-size=${cap}`] : []), BIN, "gateway", "--serial", serialPath, "--baud", "115200",
-    "--stats", "1", "--config", configFile, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(
+    process.execPath,
+    [
+      "--trace-gc",
+      ...(cap > 0 ? [`--max-old-space-size=${cap}`] : []),
+      BIN,
+      "gateway",
+      "--serial",
+      serialPath,
+      "--baud",
+      "115200",
+      "--stats",
+      "1",
+      "--config",
+      configFile,
+      ...args,
+    ],
+    { stdio: ["ignore", "pipe", "pipe"] },
+  );
   const g: GatewayProcess = {
-    child, stats: [], log: [], mem: [], heapAfterGc: [],
+    child,
+    stats: [],
+    log: [],
+    mem: [],
+    heapAfterGc: [],
     exited: new Promise((r) => child.on("exit", (c) => r(c ?? 1))),
     async stop() {
       if (child.exitCode === null) child.kill("SIGTERM");
@@ -235,8 +294,11 @@ export function startGateway(serialPath: string, configFile: string, args: strin
       if (line.startsWith("{")) {
         try {
           const o = JSON.parse(line);
-          if (o.final) g.final = o; else g.stats.push({ t: performance.now() - t0, at: performance.now(), ...o });
-        } catch { /* partial */ }
+          if (o.final) g.final = o;
+          else g.stats.push({ t: performance.now() - t0, at: performance.now(), ...o });
+        } catch {
+          /* partial */
+        }
       } else g.log.push(line);
     }
   });
@@ -273,27 +335,41 @@ export class Terminal {
 
   private attach(): void {
     this.fd = fs.openSync(this.pty.terminalPath, fs.constants.O_RDWR | fs.constants.O_NOCTTY);
-    this.reader = fs.createReadStream("", { fd: fs.openSync(this.pty.terminalPath, fs.constants.O_RDONLY | fs.constants.O_NOCTTY) });
+    this.reader = fs.createReadStream("", {
+      fd: fs.openSync(this.pty.terminalPath, fs.constants.O_RDONLY | fs.constants.O_NOCTTY),
+    });
     let seen!: () => void;
     this.hostSeen = new Promise((r) => (seen = r));
-    this.reader.on("data", (d) => { for (const b of d as Buffer) this.hostBytes.push(b); seen(); });
-    this.reader.on("error", () => { /* pty gone */ });
+    this.reader.on("data", (d) => {
+      for (const b of d as Buffer) this.hostBytes.push(b);
+      seen();
+    });
+    this.reader.on("error", () => {
+      /* pty gone */
+    });
     this.newWriter(this.baud);
   }
 
   /** Resolves when the gateway has written to the terminal (its start-up commands): its serial port is open; false after `ms`. */
   waitHost(ms: number): Promise<boolean> {
     let timer: NodeJS.Timeout | undefined;
-    return Promise.race([this.hostSeen.then(() => true), new Promise<boolean>((r) => { timer = setTimeout(() => r(false), ms); })])
-      .finally(() => clearTimeout(timer));
+    return Promise.race([
+      this.hostSeen.then(() => true),
+      new Promise<boolean>((r) => {
+        timer = setTimeout(() => r(false), ms);
+      }),
+    ]).finally(() => clearTimeout(timer));
   }
 
   private newWriter(baud: number): void {
     this.baud = baud;
     const base = this.units.length;
     this.writer = new PacedWriter({
-      fd: this.fd, baud,
-      onUnitWritten: (i, t) => { this.unitTimes[base + i] = t; },
+      fd: this.fd,
+      baud,
+      onUnitWritten: (i, t) => {
+        this.unitTimes[base + i] = t;
+      },
     });
   }
 
@@ -305,17 +381,26 @@ export class Terminal {
     this.newWriter(baud);
   }
 
-  get queued(): number { return this.writer ? this.writer.queued : 0; }
-  get error(): Error | undefined { return this.writer?.error; }
+  get queued(): number {
+    return this.writer ? this.writer.queued : 0;
+  }
+  get error(): Error | undefined {
+    return this.writer?.error;
+  }
 
   /** Keep about `ahead` units queued (the terminal always has data: full byte rate). */
   topUp(ahead = 200): void {
     while (this.writer && this.queued < ahead) {
-      for (const u of this.mix.next()) { this.units.push(u); this.writer.push(u); }
+      for (const u of this.mix.next()) {
+        this.units.push(u);
+        this.writer.push(u);
+      }
     }
   }
 
-  drained(): Promise<void> { return this.writer ? this.writer.drained() : Promise.resolve(); }
+  drained(): Promise<void> {
+    return this.writer ? this.writer.drained() : Promise.resolve();
+  }
 
   /** Valid sentences in everything written, by the independent extractor. */
   expected(): string[] {
@@ -325,7 +410,9 @@ export class Terminal {
   /** Per unit: its valid sentence (or undefined) and when it was completely written. */
   expectedTimes(): Array<{ text: string; at: number }> {
     const out: Array<{ text: string; at: number }> = [];
-    this.units.forEach((u, i) => { for (const s of referenceSentences(u)) out.push({ text: s, at: this.unitTimes[i] }); });
+    this.units.forEach((u, i) => {
+      for (const s of referenceSentences(u)) out.push({ text: s, at: this.unitTimes[i] });
+    });
     return out;
   }
 
@@ -335,7 +422,11 @@ export class Terminal {
     if (this.writer) this.bytesWritten += this.writer.bytesWritten;
     this.writer = undefined;
     this.reader?.destroy();
-    try { fs.closeSync(this.fd); } catch { /* closed */ }
+    try {
+      fs.closeSync(this.fd);
+    } catch {
+      /* closed */
+    }
     this.pty.close();
   }
 
@@ -349,7 +440,11 @@ export class Terminal {
   close(): void {
     this.writer?.stop();
     this.reader?.destroy();
-    try { fs.closeSync(this.fd); } catch { /* closed */ }
+    try {
+      fs.closeSync(this.fd);
+    } catch {
+      /* closed */
+    }
     this.pty?.close();
   }
 
@@ -363,7 +458,6 @@ export class Terminal {
     return { sentences: u.sentences, bad: u.bad.length };
   }
 }
-
 
 /**
  * Floods the gateway's joined groups (cmdGroups RCOM, CAM1, CAM2) and NAVD with
@@ -385,7 +479,18 @@ export class Flood {
   }
 
   private next(): [string, Buffer, number] {
-    const kinds = ["junk", "oversize", "token", "tagsum", "foreign", "not-allowed", "other-d", "own-spoof", "command", "injection"];
+    const kinds = [
+      "junk",
+      "oversize",
+      "token",
+      "tagsum",
+      "foreign",
+      "not-allowed",
+      "other-d",
+      "own-spoof",
+      "command",
+      "injection",
+    ];
     const kind = kinds[this.k % kinds.length];
     // Every kind goes to every target group in turn: RCOM, CAM1, CAM2 (joined by the gateway) and NAVD (not joined).
     const groups = [6, 18, 19, 4];
@@ -394,16 +499,47 @@ export class Flood {
     const n = (this.n++ % 999) + 1;
     let body: string;
     switch (kind) {
-      case "junk": { const b = Buffer.alloc(1 + (this.k * 37) % 300); for (let i = 0; i < b.length; i++) b[i] = (i * 131 + this.k) & 0xff; return [kind, b, g]; }
-      case "oversize": return [kind, Buffer.concat([Buffer.from("UdPbC\0" + tag(`s:EI0001,n:${n},d:BD0001`) + sentence("CCICA,0,00") + "\r\n", "latin1"), Buffer.alloc(1500, 0x41)]), g];
-      case "token": return [kind, Buffer.from("RrUdP\0" + tag(`s:EI0001,n:${n},d:BD0001`) + sentence("CCICA,0,00") + "\r\n", "latin1"), g];
-      case "tagsum": body = tag(`s:EI0001,n:${n},d:BD0001`).replace(/\*..\\$/, "*00\\") + sentence("CCICA,0,00"); break;
-      case "foreign": body = tag(`s:EI0002,n:${n}`) + sentence("EIHDT,123.4,T"); break;
-      case "not-allowed": body = tag(`s:EI0009,n:${n},d:BD0001`) + sentence("CCICA,0,00"); break;
-      case "other-d": body = tag(`s:EI0001,n:${n},d:BD0002`) + sentence("CCICA,0,00"); break;
-      case "own-spoof": body = tag(`s:BD0001,n:${n},d:BD0001`) + sentence("CCICA,0,00"); break;
-      case "injection": body = tag(`s:EI0001,n:${n},d:BD0001`) + sentence("CCTXA,0179773,1,0,A*B$CCICA,0,00"); break;
-      default: body = tag(`s:EI0001,n:${n},d:BD0001`) + sentence("CCRMO,BSI,2,10"); break;
+      case "junk": {
+        const b = Buffer.alloc(1 + ((this.k * 37) % 300));
+        for (let i = 0; i < b.length; i++) b[i] = (i * 131 + this.k) & 0xff;
+        return [kind, b, g];
+      }
+      case "oversize":
+        return [
+          kind,
+          Buffer.concat([
+            Buffer.from("UdPbC\0" + tag(`s:EI0001,n:${n},d:BD0001`) + sentence("CCICA,0,00") + "\r\n", "latin1"),
+            Buffer.alloc(1500, 0x41),
+          ]),
+          g,
+        ];
+      case "token":
+        return [
+          kind,
+          Buffer.from("RrUdP\0" + tag(`s:EI0001,n:${n},d:BD0001`) + sentence("CCICA,0,00") + "\r\n", "latin1"),
+          g,
+        ];
+      case "tagsum":
+        body = tag(`s:EI0001,n:${n},d:BD0001`).replace(/\*..\\$/, "*00\\") + sentence("CCICA,0,00");
+        break;
+      case "foreign":
+        body = tag(`s:EI0002,n:${n}`) + sentence("EIHDT,123.4,T");
+        break;
+      case "not-allowed":
+        body = tag(`s:EI0009,n:${n},d:BD0001`) + sentence("CCICA,0,00");
+        break;
+      case "other-d":
+        body = tag(`s:EI0001,n:${n},d:BD0002`) + sentence("CCICA,0,00");
+        break;
+      case "own-spoof":
+        body = tag(`s:BD0001,n:${n},d:BD0001`) + sentence("CCICA,0,00");
+        break;
+      case "injection":
+        body = tag(`s:EI0001,n:${n},d:BD0001`) + sentence("CCTXA,0179773,1,0,A*B$CCICA,0,00");
+        break;
+      default:
+        body = tag(`s:EI0001,n:${n},d:BD0001`) + sentence("CCRMO,BSI,2,10");
+        break;
     }
     return [kind, Buffer.from("UdPbC\0" + body + "\r\n", "latin1"), g];
   }
@@ -417,7 +553,9 @@ export class Flood {
           this.socket.write(bytes, GROUPS[g].address, GROUPS[g].port);
           this.sent++;
           this.kinds[kind] = (this.kinds[kind] ?? 0) + 1;
-        } catch { /* counted by absence */ }
+        } catch {
+          /* counted by absence */
+        }
       }
     }, 10);
   }
@@ -434,9 +572,14 @@ export function memorySummary(mem: Array<{ t: number; rssKB: number; hwmKB: numb
   if (s.length < 2) return undefined;
   const half = s.slice(Math.floor(s.length / 2));
   const n = half.length;
-  const mt = half.reduce((a, m) => a + m.t, 0) / n, mr = half.reduce((a, m) => a + m.rssKB, 0) / n;
-  let num = 0, den = 0;
-  for (const m of half) { num += (m.t - mt) * (m.rssKB - mr); den += (m.t - mt) ** 2; }
+  const mt = half.reduce((a, m) => a + m.t, 0) / n,
+    mr = half.reduce((a, m) => a + m.rssKB, 0) / n;
+  let num = 0,
+    den = 0;
+  for (const m of half) {
+    num += (m.t - mt) * (m.rssKB - mr);
+    den += (m.t - mt) ** 2;
+  }
   const slope = den > 0 ? (num / den) * 60000 : 0;
   return {
     startRssMB: +(s[0].rssKB / 1024).toFixed(1),
@@ -455,8 +598,12 @@ export function heapSummary(h: Array<{ t: number; mb: number }>, warmupMs: numbe
   const half = s.slice(Math.floor(s.length / 2));
   return {
     fullGcs: s.length,
-    firstMB: s[0].mb, lastMB: s[s.length - 1].mb, peakMB: Math.max(...s.map((x) => x.mb)), minMB: Math.min(...s.map((x) => x.mb)),
-    secondHalfMinMB: Math.min(...half.map((x) => x.mb)), secondHalfMaxMB: Math.max(...half.map((x) => x.mb)),
+    firstMB: s[0].mb,
+    lastMB: s[s.length - 1].mb,
+    peakMB: Math.max(...s.map((x) => x.mb)),
+    minMB: Math.min(...s.map((x) => x.mb)),
+    secondHalfMinMB: Math.min(...half.map((x) => x.mb)),
+    secondHalfMaxMB: Math.max(...half.map((x) => x.mb)),
   };
 }
 

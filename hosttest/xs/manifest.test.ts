@@ -8,13 +8,18 @@ import { repoRoot } from "./xs-harness";
 
 const manifest = JSON.parse(fs.readFileSync(path.join(repoRoot, "manifest.json"), "utf8"));
 const boardsDir = path.join(repoRoot, "boards");
-const boards = fs.readdirSync(boardsDir).filter((f) => f.endsWith(".json"))
+const boards = fs
+  .readdirSync(boardsDir)
+  .filter((f) => f.endsWith(".json"))
   .map((f) => ({ file: f, ...JSON.parse(fs.readFileSync(path.join(boardsDir, f), "utf8")) }));
 
 function ipv4(s: string): number {
   const m = /^(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(s);
   assert.ok(m, `${s} is not a dotted IPv4 address`);
-  return m.slice(1).reduce((a, x) => { assert.ok(Number(x) <= 255); return a * 256 + Number(x); }, 0);
+  return m.slice(1).reduce((a, x) => {
+    assert.ok(Number(x) <= 255);
+    return a * 256 + Number(x);
+  }, 0);
 }
 
 /**
@@ -22,25 +27,33 @@ function ipv4(s: string): number {
  * level and the board platforms'; .ts, or .js for native modules with a .c part).
  */
 function moduleFile(spec: string): string | undefined {
-  const blocks = [manifest.modules, ...Object.values(manifest.platforms as Record<string, { modules?: Record<string, unknown> }>).map((p) => p.modules ?? {})];
-  for (const modules of blocks) for (const [key, value] of Object.entries(modules as Record<string, unknown>)) {
-    if (!key.endsWith("/*") || typeof value !== "string") continue;
-    const prefix = key.slice(0, -1);
-    if (!spec.startsWith(prefix)) continue;
-    const rest = spec.slice(prefix.length);
-    if (rest.includes("/")) continue;
-    for (const ext of [".ts", ".js"]) {
-      const file = path.join(repoRoot, value.slice(0, -1), rest + ext);
-      if (fs.existsSync(file)) return file;
+  const blocks = [
+    manifest.modules,
+    ...Object.values(manifest.platforms as Record<string, { modules?: Record<string, unknown> }>).map(
+      (p) => p.modules ?? {},
+    ),
+  ];
+  for (const modules of blocks)
+    for (const [key, value] of Object.entries(modules as Record<string, unknown>)) {
+      if (!key.endsWith("/*") || typeof value !== "string") continue;
+      const prefix = key.slice(0, -1);
+      if (!spec.startsWith(prefix)) continue;
+      const rest = spec.slice(prefix.length);
+      if (rest.includes("/")) continue;
+      for (const ext of [".ts", ".js"]) {
+        const file = path.join(repoRoot, value.slice(0, -1), rest + ext);
+        if (fs.existsSync(file)) return file;
+      }
     }
-  }
   return undefined;
 }
 
 describe("Moddable manifest and board files", () => {
   it("has one board file per platform block, and each platform block has a board file", () => {
     // Board blocks only: "esp32/*" and "..." refuse other targets; x-cli-lin is Moddable's Linux host.
-    const platforms = Object.keys(manifest.platforms).filter((p) => p !== "..." && !p.endsWith("/*") && p !== "x-cli-lin");
+    const platforms = Object.keys(manifest.platforms).filter(
+      (p) => p !== "..." && !p.endsWith("/*") && p !== "x-cli-lin",
+    );
     assert.ok(manifest.platforms["esp32/*"].error, "an ESP32 board without a board file is refused");
     assert.deepEqual(boards.map((b) => b.platform).sort(), platforms.sort());
     assert.ok(manifest.platforms["..."].error, "other platforms fail with a message");
@@ -50,25 +63,62 @@ describe("Moddable manifest and board files", () => {
     it(`${b.file}: manifest config equals the board file`, () => {
       const c = manifest.platforms[b.platform].config;
       assert.deepEqual(
-        { termPort: c.termPort, termRx: c.termRx, termTx: c.termTx, termBaud: c.termBaud, termAltPort: c.termAltPort, termAltRx: c.termAltRx, termAltTx: c.termAltTx,
-          conPort: c.conPort, conRx: c.conRx, conTx: c.conTx, conBaud: c.conBaud, ipMode: c.ipMode, ipAddr: c.ipAddr, ipMask: c.ipMask, ipGateway: c.ipGateway },
-        { termPort: b.terminal.uart, termRx: b.terminal.receive, termTx: b.terminal.transmit, termBaud: b.terminal.baud,
-          termAltPort: b.terminalDebug.uart, termAltRx: b.terminalDebug.receive, termAltTx: b.terminalDebug.transmit,
-          conPort: b.console.uart, conRx: b.console.receive, conTx: b.console.transmit, conBaud: b.console.baud,
-          ipMode: b.network.mode, ipAddr: b.network.address, ipMask: b.network.mask, ipGateway: b.network.gateway },
+        {
+          termPort: c.termPort,
+          termRx: c.termRx,
+          termTx: c.termTx,
+          termBaud: c.termBaud,
+          termAltPort: c.termAltPort,
+          termAltRx: c.termAltRx,
+          termAltTx: c.termAltTx,
+          conPort: c.conPort,
+          conRx: c.conRx,
+          conTx: c.conTx,
+          conBaud: c.conBaud,
+          ipMode: c.ipMode,
+          ipAddr: c.ipAddr,
+          ipMask: c.ipMask,
+          ipGateway: c.ipGateway,
+        },
+        {
+          termPort: b.terminal.uart,
+          termRx: b.terminal.receive,
+          termTx: b.terminal.transmit,
+          termBaud: b.terminal.baud,
+          termAltPort: b.terminalDebug.uart,
+          termAltRx: b.terminalDebug.receive,
+          termAltTx: b.terminalDebug.transmit,
+          conPort: b.console.uart,
+          conRx: b.console.receive,
+          conTx: b.console.transmit,
+          conBaud: b.console.baud,
+          ipMode: b.network.mode,
+          ipAddr: b.network.address,
+          ipMask: b.network.mask,
+          ipGateway: b.network.gateway,
+        },
       );
       assert.equal(c.board, b.file.replace(/\.json$/, ""));
     });
 
     it(`${b.file}: three UARTs, no pin used twice or taken from Ethernet, static address in 172.16.0.0/12`, () => {
       const uarts = [b.terminal, b.terminalDebug, b.console];
-      assert.deepEqual(new Set(uarts.map((u) => u.uart)).size, 3, "terminal, its debug alternative and the console use different UARTs");
+      assert.deepEqual(
+        new Set(uarts.map((u) => u.uart)).size,
+        3,
+        "terminal, its debug alternative and the console use different UARTs",
+      );
       for (const u of uarts) assert.ok(u.uart >= 0 && u.uart <= 2);
       const pins = [b.terminalDebug.receive, b.terminalDebug.transmit, b.console.receive, b.console.transmit];
       assert.equal(new Set([...pins, b.terminal.receive, b.terminal.transmit]).size, 6, "UART pins are distinct");
-      for (const p of [...pins, b.terminal.receive, b.terminal.transmit]) assert.ok(!b.reservedPins.includes(p), `pin ${p} is reserved for Ethernet`);
+      for (const p of [...pins, b.terminal.receive, b.terminal.transmit])
+        assert.ok(!b.reservedPins.includes(p), `pin ${p} is reserved for Ethernet`);
       for (const u of uarts) assert.ok(![34, 35, 36, 39].includes(u.transmit), `GPIO${u.transmit} is input-only`);
-      for (const u of uarts) assert.ok(!(u.receive >= 6 && u.receive <= 11) && !(u.transmit >= 6 && u.transmit <= 11), "GPIO6-11 are the flash bus");
+      for (const u of uarts)
+        assert.ok(
+          !(u.receive >= 6 && u.receive <= 11) && !(u.transmit >= 6 && u.transmit <= 11),
+          "GPIO6-11 are the flash bus",
+        );
       if (b.network.mode === "static") {
         const a = ipv4(b.network.address);
         assert.equal(a >>> 20, ipv4("172.16.0.0") >>> 20, "IEC 61162-450 wants an address in 172.16.0.0/12");
@@ -94,7 +144,8 @@ describe("Moddable manifest and board files", () => {
     // XS (xs/platforms/mc) resolves "./x" and a single leading "../x" against the
     // importing module's name; anything else must be a module name the manifest lists
     // or a Moddable module ($MODDABLE/typings) or a per-target platform/* module of the manifest.
-    const moddable = /^(embedded:|mc\/config$|timer$|time$|preference$|instrumentation$|Resource$|crypt$|hmac$|rng$|platform\/(host|mcast|lin\/args)$)/;
+    const moddable =
+      /^(embedded:|mc\/config$|timer$|time$|preference$|instrumentation$|Resource$|crypt$|hmac$|rng$|platform\/(host|mcast|lin\/args)$)/;
     const seen = new Set<string>();
     const visit = (spec: string, from: string) => {
       const file = moduleFile(spec);
@@ -102,7 +153,9 @@ describe("Moddable manifest and board files", () => {
       if (seen.has(spec)) return;
       seen.add(spec);
       const text = fs.readFileSync(file, "utf8");
-      for (const m of text.matchAll(/^(?:import|export)\s+(?!type\b)[^"';]*?from\s+["']([^"']+)["']|^import\s+["']([^"']+)["']/gm)) {
+      for (const m of text.matchAll(
+        /^(?:import|export)\s+(?!type\b)[^"';]*?from\s+["']([^"']+)["']|^import\s+["']([^"']+)["']/gm,
+      )) {
         const s = m[1] ?? m[2];
         if (moddable.test(s)) continue;
         if (!s.startsWith(".")) {
@@ -132,6 +185,9 @@ describe("Moddable manifest and board files", () => {
   it("gives the XS machine fixed sizes (the XS figures test checks them against the measurements)", () => {
     assert.equal(manifest.creation.heap.incremental, 0);
     assert.equal(manifest.creation.chunk.incremental, 0);
-    assert.ok(manifest.creation.heap.initial * 16 + manifest.creation.chunk.initial <= 192 * 1024, "XS stays within 192 KB of the ESP32's RAM");
+    assert.ok(
+      manifest.creation.heap.initial * 16 + manifest.creation.chunk.initial <= 192 * 1024,
+      "XS stays within 192 KB of the ESP32's RAM",
+    );
   });
 });

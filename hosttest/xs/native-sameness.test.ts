@@ -15,20 +15,28 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { chunkStream } from "./chunking";
-import { Datagram, repoRoot, runGatewayOnNode } from "./xs-harness";
-import { NATIVE_BYTES_JS, XSH_DIR, runGatewayOnXsh, runXsh, xshBinary, xshBundle } from "./xsh";
+import { type Datagram, repoRoot, runGatewayOnNode } from "./xs-harness";
+import { NATIVE_BYTES_JS, runGatewayOnXsh, runXsh, XSH_DIR, xshBinary, xshBundle } from "./xsh";
 
 const corpus = path.resolve(repoRoot, "../shared/corpus/nmea");
 
 function corpusBytes(): Uint8Array {
-  const parts = fs.readdirSync(corpus).filter((f) => f.endsWith(".log")).sort().map((f) => fs.readFileSync(path.join(corpus, f)));
+  const parts = fs
+    .readdirSync(corpus)
+    .filter((f) => f.endsWith(".log"))
+    .sort()
+    .map((f) => fs.readFileSync(path.join(corpus, f)));
   return new Uint8Array(Buffer.concat(parts));
 }
 
 function diffDatagrams(a: Datagram[], b: Datagram[], what: string): string | undefined {
   if (a.length !== b.length) return `${what}: ${a.length} vs ${b.length} datagrams`;
   for (let i = 0; i < a.length; i++) {
-    if (a[i].address !== b[i].address || a[i].port !== b[i].port || Buffer.compare(Buffer.from(a[i].bytes), Buffer.from(b[i].bytes)) !== 0)
+    if (
+      a[i].address !== b[i].address ||
+      a[i].port !== b[i].port ||
+      Buffer.compare(Buffer.from(a[i].bytes), Buffer.from(b[i].bytes)) !== 0
+    )
       return `${what}: datagram ${i} differs:\n ${Buffer.from(a[i].bytes).toString("latin1")}\n ${Buffer.from(b[i].bytes).toString("latin1")}`;
   }
   return undefined;
@@ -48,7 +56,11 @@ describe("native byte helpers on a real XS build: byte-identical to the TypeScri
     assert.ok(all.length > 500000, `corpus: ${all.length} bytes`);
   });
 
-  for (const [seed, maxChunk] of [[7, 1], [13, 200], [17, 2000]] as const) {
+  for (const [seed, maxChunk] of [
+    [7, 1],
+    [13, 200],
+    [17, 2000],
+  ] as const) {
     it(`whole corpus, firmware wiring, chunks of 1..${maxChunk} bytes: native = TypeScript on XS = Node`, () => {
       const chunks = chunkStream(all, seed, maxChunk);
       const options = { config: { tagTime: true } };
@@ -57,8 +69,15 @@ describe("native byte helpers on a real XS build: byte-identical to the TypeScri
       const node = runGatewayOnNode(chunks, options);
       return node.then((n) => {
         assert.ok(native.datagrams.length > 10000, `${native.datagrams.length} datagrams`);
-        for (const d of [diffDatagrams(native.datagrams, ts.datagrams, "native vs TS on XS"), diffDatagrams(native.datagrams, n.datagrams, "native vs Node")]) assert.equal(d, undefined, d);
-        assert.deepEqual(native.uartOut.map((b) => Buffer.from(b).toString("latin1")), n.uartOut.map((b) => Buffer.from(b).toString("latin1")));
+        for (const d of [
+          diffDatagrams(native.datagrams, ts.datagrams, "native vs TS on XS"),
+          diffDatagrams(native.datagrams, n.datagrams, "native vs Node"),
+        ])
+          assert.equal(d, undefined, d);
+        assert.deepEqual(
+          native.uartOut.map((b) => Buffer.from(b).toString("latin1")),
+          n.uartOut.map((b) => Buffer.from(b).toString("latin1")),
+        );
         assert.deepEqual(native.stats, n.stats);
         assert.deepEqual(ts.stats, n.stats);
       });
@@ -67,11 +86,18 @@ describe("native byte helpers on a real XS build: byte-identical to the TypeScri
 
   it("each helper against its TypeScript twin on 104,000 generated inputs (same XS machine)", () => {
     fs.mkdirSync(XSH_DIR, { recursive: true });
-    const lines = Buffer.from(all).toString("latin1").split(/\r?\n/).filter((l) => l.length > 3 && l.length < 300).slice(0, 4000);
+    const lines = Buffer.from(all)
+      .toString("latin1")
+      .split(/\r?\n/)
+      .filter((l) => l.length > 3 && l.length < 300)
+      .slice(0, 4000);
     const file = path.join(XSH_DIR, `lines-${process.pid}.txt`);
     fs.writeFileSync(file, Buffer.from(lines.join("\n"), "latin1"));
     try {
-      const out = runXsh(xshBundle(["src/core/bytes"], `
+      const out = runXsh(
+        xshBundle(
+          ["src/core/bytes"],
+          `
       const ts = require("src/core/bytes").tsBytes;
       const nat = ${NATIVE_BYTES_JS};
       const text = new Uint8Array(XSH.readFile(${JSON.stringify(file)}));
@@ -144,7 +170,9 @@ describe("native byte helpers on a real XS build: byte-identical to the TypeScri
           check("ownLines", dg, [dg, dg.length, lt], [dg, dg.length, ln], lt, ln);
         }
       }
-      XSH.print(JSON.stringify({ checks, failures }));`));
+      XSH.print(JSON.stringify({ checks, failures }));`,
+        ),
+      );
       const r = JSON.parse(out.trim().split("\n").pop()!);
       assert.deepEqual(r.failures, []);
       assert.ok(r.checks >= 104000, `${r.checks} checks`);

@@ -8,7 +8,7 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as ts from "typescript";
-import { XsWorker, bundle, repoRoot } from "./xs-harness";
+import { bundle, repoRoot, XsWorker } from "./xs-harness";
 
 function compile(file: string): string {
   const source = fs.readFileSync(path.join(repoRoot, file), "utf8");
@@ -82,7 +82,9 @@ exports.hostHasEthernet = true;
 exports.made = made;`;
 
 async function runOnXs(main: string): Promise<any> {
-  const script = bundle([], `
+  const script = bundle(
+    [],
+    `
     function report(v) {
       const s = JSON.stringify(v), b = new Uint8Array(s.length);
       for (let i = 0; i < s.length; i++) b[i] = s.charCodeAt(i) & 255;
@@ -90,15 +92,17 @@ async function runOnXs(main: string): Promise<any> {
     }
     function error(f) { try { f(); return "no error"; } catch (e) { return e.name + ": " + e.message; } }
     try { report({ ok: (function () { ${main} })() }); }
-    catch (e) { report({ error: String(e && e.name) + ": " + String(e && e.message) }); }`, [
-    { id: "preference", source: PREFERENCE },
-    { id: "timer", source: TIMER },
-    { id: "time", source: TIME },
-    { id: "src/platform/moddable/settings", source: compile("src/platform/moddable/settings.ts") },
-    { id: "src/platform/moddable/timers", source: compile("src/platform/moddable/timers.ts") },
-    { id: "platform/host", source: HOST },
-    { id: "src/platform/moddable/link", source: compile("src/platform/moddable/link.ts") },
-  ]);
+    catch (e) { report({ error: String(e && e.name) + ": " + String(e && e.message) }); }`,
+    [
+      { id: "preference", source: PREFERENCE },
+      { id: "timer", source: TIMER },
+      { id: "time", source: TIME },
+      { id: "src/platform/moddable/settings", source: compile("src/platform/moddable/settings.ts") },
+      { id: "src/platform/moddable/timers", source: compile("src/platform/moddable/timers.ts") },
+      { id: "platform/host", source: HOST },
+      { id: "src/platform/moddable/link", source: compile("src/platform/moddable/link.ts") },
+    ],
+  );
   const w = await XsWorker.start(script);
   const out = w.takeFlushed();
   await w.close();
@@ -210,7 +214,10 @@ describe("Moddable adapters on XS", function () {
     assert.equal(r.utc, Date.UTC(2026, 10, 25, 8, 0, 30, 500));
     assert.deepEqual(r.bad, [false, false, false]);
     assert.deepEqual([r.nan, r.before2000, r.source0], [false, false, ""]);
-    assert.deepEqual([r.first, r.close, r.again, r.far, r.after, r.source], [true, true, false, true, true, "terminal"]);
+    assert.deepEqual(
+      [r.first, r.close, r.again, r.far, r.after, r.source],
+      [true, true, false, true, true, "terminal"],
+    );
   });
 
   it("EthernetLink: a failed start is closed and retried after 5 s doubling to 5 min; link states from the connection codes", async () => {
@@ -237,7 +244,11 @@ describe("Moddable adapters on XS", function () {
     assert.deepEqual(r.waits, [5000, 10000, 20000], "retries back off");
     assert.equal(r.failures, 3);
     assert.equal(r.made, 4);
-    assert.deepEqual(r.closed, [true, true, true, false], "each failed object is closed (its native side freed), the working one kept");
+    assert.deepEqual(
+      r.closed,
+      [true, true, true, false],
+      "each failed object is closed (its native side freed), the working one kept",
+    );
     assert.deepEqual(r.configured, { static: { address: "172.16.1.45", mask: "255.255.0.0", gateway: "0.0.0.0" } });
     assert.deepEqual(r.ready, { state: "ready", address: "172.16.1.45" });
     assert.deepEqual(r.states, ["ready", "down"]);

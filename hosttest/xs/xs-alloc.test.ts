@@ -21,11 +21,11 @@
 // array literals, closures, template literals, subarray views.
 
 import * as assert from "node:assert/strict";
+import { encodeFKXX, encodeGLZK, encodeICXX, encodeSJXX, encodeZJXX, hexToBytes } from "../../src/beidou/rdss40";
+import { BuiltinMix } from "../../src/sim/mix";
 import { chunkStream } from "./chunking";
 import { corpusChunks } from "./xs-figures";
-import { XsFigures, measureGatewayOnXs } from "./xs-harness";
-import { BuiltinMix } from "../../src/sim/mix";
-import { encodeFKXX, encodeGLZK, encodeICXX, encodeSJXX, encodeZJXX, hexToBytes } from "../../src/beidou/rdss40";
+import { measureGatewayOnXs, type XsFigures } from "./xs-harness";
 
 /** Issue 7: bytes allocated per forwarded sentence on XS (ESP32: 16-byte slots). */
 const BOUND_BYTES_ESP32 = 16;
@@ -36,7 +36,10 @@ const BUDGETS = [65536, 16384];
 function concat(parts: Uint8Array[]): Uint8Array {
   const all = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let o = 0;
-  for (const p of parts) { all.set(p, o); o += p.length; }
+  for (const p of parts) {
+    all.set(p, o);
+    o += p.length;
+  }
   return all;
 }
 
@@ -51,7 +54,8 @@ function esp32Bytes(f: XsFigures): { bytes: number; text: string } {
   const chunk = f.chunkBytesPerSentence ?? BUDGETS[BUDGETS.length - 1] / Math.max(1, f.sentencesMeasured);
   const slots = f.slotsPerSentenceAtLeastZero;
   const bytes = slots * ESP32_SLOT + Math.max(0, chunk);
-  const text = `${f.sentencesMeasured} sentences: ${slots.toFixed(3)} slots (net ${f.slotsPerSentence.toFixed(3)}) + ${f.chunkBytesPerSentence === null ? "under " : ""}${chunk.toFixed(1)} chunk B` +
+  const text =
+    `${f.sentencesMeasured} sentences: ${slots.toFixed(3)} slots (net ${f.slotsPerSentence.toFixed(3)}) + ${f.chunkBytesPerSentence === null ? "under " : ""}${chunk.toFixed(1)} chunk B` +
     ` = ${f.chunkBytesPerSentence === null ? "under " : ""}${bytes.toFixed(1)} B per sentence on ESP32, compute ${f.computePerSentence.toFixed(0)}`;
   return { bytes, text };
 }
@@ -64,7 +68,10 @@ describe("XS allocation per sentence, full firmware wiring (issue 7: <= 16 B on 
     const r = esp32Bytes(f);
     process.stdout.write(`      ${r.text}\n      ${f.notes.join("\n      ")}\n`);
     assert.ok(f.sentencesMeasured > 8000, `measured ${f.sentencesMeasured} sentences`);
-    assert.ok(r.bytes <= BOUND_BYTES_ESP32, `${r.bytes.toFixed(1)} B per sentence > ${BOUND_BYTES_ESP32} B (${r.text})`);
+    assert.ok(
+      r.bytes <= BOUND_BYTES_ESP32,
+      `${r.bytes.toFixed(1)} B per sentence > ${BOUND_BYTES_ESP32} B (${r.text})`,
+    );
   });
 
   it("Beidou terminal mix (simulator: RNSS + BSI, ICI, ZTI, FKI, DWR; short messages left out: stored by design)", async () => {
@@ -84,14 +91,26 @@ describe("XS allocation per sentence, full firmware wiring (issue 7: <= 16 B on 
     const r = esp32Bytes(f);
     process.stdout.write(`      ${r.text}\n      ${f.notes.join("\n      ")}\n`);
     assert.ok(f.sentencesMeasured > 8000, `measured ${f.sentencesMeasured} sentences`);
-    assert.ok(r.bytes <= BOUND_BYTES_ESP32, `${r.bytes.toFixed(1)} B per sentence > ${BOUND_BYTES_ESP32} B (${r.text})`);
+    assert.ok(
+      r.bytes <= BOUND_BYTES_ESP32,
+      `${r.bytes.toFixed(1)} B per sentence > ${BOUND_BYTES_ESP32} B (${r.text})`,
+    );
   });
 
   it("RDSS 4.0 frames (decoded, converted to 2.1 text and forwarded; TXXX messages left out: stored by design)", async () => {
     const frames = [
       hexToBytes("24 44 57 58 58 00 1F 1F FA 66 08 00 00 00 0B 1C 32 47 76 05 2F 07 18 22 35 06 00 14 00 0A 8D"), // DWXX
-      encodeFKXX(1, 0, "TXSQ"), encodeGLZK(5, [0, 2, 0, 0, 0, 0]), encodeZJXX(5, 0, 0, 0, 0, [1, 2, 3, 4, 0, 0]),
-      encodeICXX(242286, { broadcastId: 11, userType: 6, serviceInterval: 60, level: 3, encrypted: false, subordinates: 0 }),
+      encodeFKXX(1, 0, "TXSQ"),
+      encodeGLZK(5, [0, 2, 0, 0, 0, 0]),
+      encodeZJXX(5, 0, 0, 0, 0, [1, 2, 3, 4, 0, 0]),
+      encodeICXX(242286, {
+        broadcastId: 11,
+        userType: 6,
+        serviceInterval: 60,
+        level: 3,
+        encrypted: false,
+        subordinates: 0,
+      }),
       encodeSJXX(5, { year: 2026, month: 11, day: 25, hour: 13, minute: 2, second: 7 }),
     ];
     const parts: Uint8Array[] = [];
@@ -100,6 +119,9 @@ describe("XS allocation per sentence, full firmware wiring (issue 7: <= 16 B on 
     const r = esp32Bytes(f);
     process.stdout.write(`      ${r.text}\n      ${f.notes.join("\n      ")}\n`);
     assert.ok(f.sentencesMeasured > 8000, `measured ${f.sentencesMeasured} converted frames`);
-    assert.ok(r.bytes <= BOUND_BYTES_ESP32, `${r.bytes.toFixed(1)} B per sentence > ${BOUND_BYTES_ESP32} B (${r.text})`);
+    assert.ok(
+      r.bytes <= BOUND_BYTES_ESP32,
+      `${r.bytes.toFixed(1)} B per sentence > ${BOUND_BYTES_ESP32} B (${r.text})`,
+    );
   });
 });

@@ -4,9 +4,9 @@
 
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { chunkStream } from "./chunking";
-import { XsFigures, measureGatewayOnXs, repoRoot } from "./xs-harness";
 import { NMEA_CORPUS } from "../lib/paths";
+import { chunkStream } from "./chunking";
+import { measureGatewayOnXs, repoRoot, type XsFigures } from "./xs-harness";
 
 export const FIGURES_FILE = path.join(repoRoot, "bench", "out", "xs-figures.json");
 
@@ -14,9 +14,12 @@ export const FIGURES_FILE = path.join(repoRoot, "bench", "out", "xs-figures.json
 export function corpusChunks(): Uint8Array[] {
   const dir = NMEA_CORPUS;
   const chunks: Uint8Array[] = [];
-  fs.readdirSync(dir).filter((f) => f.endsWith(".log")).sort().forEach((f, i) => {
-    chunks.push(...chunkStream(new Uint8Array(fs.readFileSync(path.join(dir, f))), 1000 + i));
-  });
+  fs.readdirSync(dir)
+    .filter((f) => f.endsWith(".log"))
+    .sort()
+    .forEach((f, i) => {
+      chunks.push(...chunkStream(new Uint8Array(fs.readFileSync(path.join(dir, f))), 1000 + i));
+    });
   return chunks;
 }
 
@@ -51,11 +54,13 @@ export const SIZING = {
 export function recommendCreation(f: XsFigures): { heapSlots: number; chunkBytes: number; sentencesPerSecond: number } {
   const rate = SIZING.baud / 10 / SIZING.sentenceBytes;
   const live = f.gatewayOwn;
-  const slots = (live.slots + SIZING.platformSlots + SIZING.runtimeSlots) * SIZING.margin
-    + f.slotsPerSentence * rate * SIZING.slotGarbageSeconds;
+  const slots =
+    (live.slots + SIZING.platformSlots + SIZING.runtimeSlots) * SIZING.margin +
+    f.slotsPerSentence * rate * SIZING.slotGarbageSeconds;
   const chunkPer = f.chunkBytesPerSentence ?? 0;
-  const chunks = (live.chunkBytes + SIZING.consoleQueueBytes + SIZING.platformChunkBytes) * SIZING.margin
-    + chunkPer * rate * SIZING.chunkGarbageSeconds;
+  const chunks =
+    (live.chunkBytes + SIZING.consoleQueueBytes + SIZING.platformChunkBytes) * SIZING.margin +
+    chunkPer * rate * SIZING.chunkGarbageSeconds;
   const roundUp = (x: number, q: number) => Math.ceil(x / q) * q;
   return { heapSlots: roundUp(slots, 512), chunkBytes: roundUp(chunks, 4096), sentencesPerSecond: rate };
 }
@@ -79,11 +84,14 @@ export function formatFigures(f: XsFigures): string {
 }
 
 if (require.main === module) {
-  writeXsFigures().then((f) => {
-    console.log(formatFigures(f));
-    console.log(`written to ${path.relative(process.cwd(), FIGURES_FILE)}`);
-  }, (e) => {
-    console.error(e);
-    process.exitCode = 1;
-  });
+  writeXsFigures().then(
+    (f) => {
+      console.log(formatFigures(f));
+      console.log(`written to ${path.relative(process.cwd(), FIGURES_FILE)}`);
+    },
+    (e) => {
+      console.error(e);
+      process.exitCode = 1;
+    },
+  );
 }

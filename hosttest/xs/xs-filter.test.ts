@@ -26,14 +26,19 @@ describe("XS: output filter cost with the firmware wiring", function () {
     const input = none.sentencesMeasured;
     const perInput = (f: typeof none) => (f.computePerSentence * f.sentencesMeasured) / input;
     const increase = (perInput(ten) - perInput(none)) / perInput(none);
-    process.stdout.write(`      XS compute per input sentence (${input}): ${perInput(none).toFixed(0)} -> ${perInput(ten).toFixed(0)} (+${(increase * 100).toFixed(2)} %, ${ten.sentencesMeasured} forwarded); ` +
-      `slots ${none.slotsPerSentence.toFixed(4)} -> ${ten.slotsPerSentence.toFixed(4)}, ESP32 bytes ${String(none.bytesPerSentenceEsp32)} -> ${String(ten.bytesPerSentenceEsp32)}\n`);
+    process.stdout.write(
+      `      XS compute per input sentence (${input}): ${perInput(none).toFixed(0)} -> ${perInput(ten).toFixed(0)} (+${(increase * 100).toFixed(2)} %, ${ten.sentencesMeasured} forwarded); ` +
+        `slots ${none.slotsPerSentence.toFixed(4)} -> ${ten.slotsPerSentence.toFixed(4)}, ESP32 bytes ${String(none.bytesPerSentenceEsp32)} -> ${String(ten.bytesPerSentenceEsp32)}\n`,
+    );
     assert.ok(increase <= 0.1, `+${(increase * 100).toFixed(2)} %`);
     // The filter itself allocates nothing per sentence: the same slots and bytes per input
     // sentence as without it (one allocation per sentence would be >= 1 slot or >= 12 B).
     const slots = (f: typeof none) => (f.slotsPerSentence * f.sentencesMeasured) / input;
     assert.ok(slots(ten) <= slots(none) + 0.001, `${slots(ten)} vs ${slots(none)} slots per sentence`);
-    assert.ok(none.bytesPerSentenceEsp32 !== null && ten.bytesPerSentenceEsp32 !== null, "collections happened (chunk bytes measured)");
+    assert.ok(
+      none.bytesPerSentenceEsp32 !== null && ten.bytesPerSentenceEsp32 !== null,
+      "collections happened (chunk bytes measured)",
+    );
     const esp = (f: typeof none) => (f.bytesPerSentenceEsp32! * f.sentencesMeasured) / input;
     assert.ok(esp(ten) <= esp(none) + 0.5, `${esp(ten)} vs ${esp(none)} B per sentence`);
   });

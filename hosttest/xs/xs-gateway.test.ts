@@ -4,21 +4,25 @@
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { chunkStream } from "./chunking";
-import { Datagram, RunResult, XsGatewaySession, repoRoot, runGatewayOnNode } from "./xs-harness";
 import { NMEA_CORPUS } from "../lib/paths";
+import { chunkStream } from "./chunking";
+import { type Datagram, type RunResult, repoRoot, runGatewayOnNode, XsGatewaySession } from "./xs-harness";
 
 const corpus = NMEA_CORPUS;
 
 function logs(): { name: string; data: Uint8Array }[] {
-  return fs.readdirSync(corpus).filter((f) => f.endsWith(".log")).sort()
+  return fs
+    .readdirSync(corpus)
+    .filter((f) => f.endsWith(".log"))
+    .sort()
     .map((name) => ({ name, data: new Uint8Array(fs.readFileSync(path.join(corpus, name))) }));
 }
 
 function same(a: Datagram[], b: Datagram[]): string | undefined {
   if (a.length !== b.length) return `${a.length} datagrams on XS, ${b.length} on Node`;
   for (let i = 0; i < a.length; i++) {
-    if (a[i].address !== b[i].address || a[i].port !== b[i].port) return `datagram ${i}: ${a[i].address}:${a[i].port} vs ${b[i].address}:${b[i].port}`;
+    if (a[i].address !== b[i].address || a[i].port !== b[i].port)
+      return `datagram ${i}: ${a[i].address}:${a[i].port} vs ${b[i].address}:${b[i].port}`;
     if (Buffer.compare(Buffer.from(a[i].bytes), Buffer.from(b[i].bytes)) !== 0)
       return `datagram ${i} differs:\n XS:   ${Buffer.from(a[i].bytes).toString("latin1")}\n Node: ${Buffer.from(b[i].bytes).toString("latin1")}`;
   }
@@ -96,7 +100,13 @@ describe("XS figures (compute and allocation per forwarded sentence, heap)", fun
     // manifest.json's creation sizes must cover what these figures call for.
     const manifest = JSON.parse(fs.readFileSync(path.join(repoRoot, "manifest.json"), "utf8"));
     const r = recommendCreation(f);
-    assert.ok(manifest.creation.heap.initial >= r.heapSlots, `heap.initial ${manifest.creation.heap.initial} < ${r.heapSlots} slots`);
-    assert.ok(manifest.creation.chunk.initial >= r.chunkBytes, `chunk.initial ${manifest.creation.chunk.initial} < ${r.chunkBytes} bytes`);
+    assert.ok(
+      manifest.creation.heap.initial >= r.heapSlots,
+      `heap.initial ${manifest.creation.heap.initial} < ${r.heapSlots} slots`,
+    );
+    assert.ok(
+      manifest.creation.chunk.initial >= r.chunkBytes,
+      `chunk.initial ${manifest.creation.chunk.initial} < ${r.chunkBytes} bytes`,
+    );
   });
 });

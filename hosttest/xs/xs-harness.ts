@@ -8,13 +8,23 @@
 // timers) and is driven through issueCommand/handleCommand. The same host module
 // runs on Node for the reference run, fed the same messages.
 
+import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { spawn } from "node:child_process";
 import {
-  OP_CLEAR, OP_FEED, OP_FILL, OP_GC, OP_INIT, OP_LOAD, OP_STATS, OP_TICK, REC_DATAGRAM, REC_UART_OUT,
-  createHostDriver, type InitOptions,
+  createHostDriver,
+  type InitOptions,
+  OP_CLEAR,
+  OP_FEED,
+  OP_FILL,
+  OP_GC,
+  OP_INIT,
+  OP_LOAD,
+  OP_STATS,
+  OP_TICK,
+  REC_DATAGRAM,
+  REC_UART_OUT,
 } from "./xs-host";
 
 /** Repository root (dist/hosttest/xs -> ../../..). */
@@ -30,11 +40,32 @@ export const distRoot = path.join(repoRoot, "dist");
  * `trace` stays (Moddable has it).
  */
 export const BOARD_ABSENT_GLOBALS = [
-  "TextDecoder", "TextEncoder", "Base64", "performance", "print", "setImmediate", "harden", "gc",
-  "currentMeterLimit", "resetMeter", "issueCommand", "global", "Compartment", "ModuleSource",
+  "TextDecoder",
+  "TextEncoder",
+  "Base64",
+  "performance",
+  "print",
+  "setImmediate",
+  "harden",
+  "gc",
+  "currentMeterLimit",
+  "resetMeter",
+  "issueCommand",
+  "global",
+  "Compartment",
+  "ModuleSource",
 ];
 /** Globals checked to be absent after the preamble (the test asserts it). */
-export const NODE_ONLY_GLOBALS = ["Buffer", "process", "setTimeout", "setInterval", "clearTimeout", "console", "require", "structuredClone"];
+export const NODE_ONLY_GLOBALS = [
+  "Buffer",
+  "process",
+  "setTimeout",
+  "setInterval",
+  "clearTimeout",
+  "console",
+  "require",
+  "structuredClone",
+];
 
 const dynamicImport = new Function("specifier", "return import(specifier)") as (s: string) => Promise<any>;
 
@@ -44,7 +75,10 @@ export function moduleId(distFile: string): string {
 }
 
 function resolveId(from: string, spec: string): string {
-  if (!spec.startsWith(".")) throw new Error(`${from}: imports "${spec}", which is not a bd450 module (no Node or npm module may reach the board)`);
+  if (!spec.startsWith("."))
+    throw new Error(
+      `${from}: imports "${spec}", which is not a bd450 module (no Node or npm module may reach the board)`,
+    );
   const parts = from.split("/");
   parts.pop();
   for (const seg of spec.split("/")) {
@@ -57,7 +91,10 @@ function resolveId(from: string, spec: string): string {
 const REQUIRE = /\brequire\("([^"]+)"\)/g;
 
 /** The transitive closure of the given module ids, dependencies first. */
-export function moduleClosure(entries: string[], virtual: { id: string; source: string }[] = []): { id: string; source: string }[] {
+export function moduleClosure(
+  entries: string[],
+  virtual: { id: string; source: string }[] = [],
+): { id: string; source: string }[] {
   const out: { id: string; source: string }[] = [];
   const seen = new Set<string>();
   const visit = (id: string): void => {
@@ -69,7 +106,8 @@ export function moduleClosure(entries: string[], virtual: { id: string; source: 
     const source = v ? v.source : fs.readFileSync(file, "utf8").replace(/\n\/\/# sourceMappingURL=.*\s*$/, "\n");
     // A bare specifier is allowed only for a module given in `virtual` (a stand-in
     // for a Moddable module in adapter tests); anything else must be relative.
-    for (const m of source.matchAll(REQUIRE)) visit(!m[1].startsWith(".") && virtual.some((v) => v.id === m[1]) ? m[1] : resolveId(id, m[1]));
+    for (const m of source.matchAll(REQUIRE))
+      visit(!m[1].startsWith(".") && virtual.some((v) => v.id === m[1]) ? m[1] : resolveId(id, m[1]));
     out.push({ id, source });
   };
   for (const e of entries) visit(e);
@@ -194,7 +232,10 @@ export function concat(list: Uint8Array[]): Uint8Array {
   for (const b of list) n += b.length;
   const out = new Uint8Array(n);
   let o = 0;
-  for (const b of list) { out.set(b, o); o += b.length; }
+  for (const b of list) {
+    out.set(b, o);
+    o += b.length;
+  }
   return out;
 }
 
@@ -202,7 +243,9 @@ export function concat(list: Uint8Array[]): Uint8Array {
 export function parseSnapshotAtoms(s: Uint8Array): { chunkBytes: number; slotBytes: number; slotSize: number } {
   const dv = new DataView(s.buffer, s.byteOffset, s.byteLength);
   const tag = (at: number) => String.fromCharCode(s[at], s[at + 1], s[at + 2], s[at + 3]);
-  let chunkBytes = -1, slotBytes = -1, slotSize = 0;
+  let chunkBytes = -1,
+    slotBytes = -1,
+    slotSize = 0;
   let at = 8; // inside the outer XS_M atom
   while (at + 8 <= s.length) {
     const size = dv.getUint32(at);
@@ -243,7 +286,9 @@ const HOST_MODULE = "hosttest/xs/xs-host";
 
 /** The worker script: core + host, handleCommand bound to the driver. */
 export function gatewayScript(): string {
-  return bundle([HOST_MODULE], `
+  return bundle(
+    [HOST_MODULE],
+    `
   const driver = require("hosttest/xs/xs-host").createHostDriver({
     flush(bytes) { host.issueCommand(bytes.slice(0).buffer); },
     gc: host.gc,
@@ -251,7 +296,8 @@ export function gatewayScript(): string {
   globalThis.handleCommand = function (message) {
     const reply = driver.handle(new Uint8Array(message));
     return reply.byteOffset === 0 && reply.byteLength === reply.buffer.byteLength ? reply.buffer : reply.slice(0).buffer;
-  };`);
+  };`,
+  );
 }
 
 function u32(op: number, v: number): Uint8Array {
@@ -267,27 +313,37 @@ function initMessage(o: InitOptions): Uint8Array {
 }
 
 /** Plan the command sequence for `chunks`: LOAD a batch, FEED it in commands of n chunks, CLEAR. */
-export function* commandPlan(chunks: Uint8Array[], o: RunOptions): Generator<{ kind: "load" | "feed" | "clear"; message: Uint8Array; chunks: number }> {
+export function* commandPlan(
+  chunks: Uint8Array[],
+  o: RunOptions,
+): Generator<{ kind: "load" | "feed" | "clear"; message: Uint8Array; chunks: number }> {
   const per = o.chunksPerCommand ?? 64;
   const loadBytes = o.loadBytes ?? 48 * 1024;
   let i = 0;
   while (i < chunks.length) {
     // One batch: as many whole chunks as fit loadBytes (at least one).
-    let j = i, bytes = 0;
+    let j = i,
+      bytes = 0;
     while (j < chunks.length && (j === i || bytes + chunks[j].length <= loadBytes)) bytes += chunks[j++].length;
     const load = new Uint8Array(1 + bytes);
     load[0] = OP_LOAD;
     let o2 = 1;
-    for (let k = i; k < j; k++) { load.set(chunks[k], o2); o2 += chunks[k].length; }
+    for (let k = i; k < j; k++) {
+      load.set(chunks[k], o2);
+      o2 += chunks[k].length;
+    }
     yield { kind: "load", message: load, chunks: 0 };
     for (let k = i; k < j; k += per) {
       const n = Math.min(per, j - k);
       const feed = new Uint8Array(3 + 2 * n);
-      feed[0] = OP_FEED; feed[1] = n >> 8; feed[2] = n & 255;
+      feed[0] = OP_FEED;
+      feed[1] = n >> 8;
+      feed[2] = n & 255;
       for (let q = 0; q < n; q++) {
         const size = chunks[k + q].length;
         if (size > 0xffff) throw new RangeError("chunk larger than 65535 bytes");
-        feed[3 + 2 * q] = size >> 8; feed[4 + 2 * q] = size & 255;
+        feed[3 + 2 * q] = size >> 8;
+        feed[4 + 2 * q] = size & 255;
       }
       yield { kind: "feed", message: feed, chunks: n };
     }
@@ -326,7 +382,12 @@ interface Channel {
 
 type StepKind = "init" | "load" | "feed" | "clear" | "tick" | "stats";
 
-async function drive(ch: Channel, chunks: Uint8Array[], o: RunOptions, onStep?: (kind: StepKind, meter: Meter | undefined, reply: Uint8Array) => void): Promise<RunResult> {
+async function drive(
+  ch: Channel,
+  chunks: Uint8Array[],
+  o: RunOptions,
+  onStep?: (kind: StepKind, meter: Meter | undefined, reply: Uint8Array) => void,
+): Promise<RunResult> {
   const datagrams: Datagram[] = [];
   const uartOut: Uint8Array[] = [];
   const step = async (kind: StepKind, message: Uint8Array) => {
@@ -354,7 +415,10 @@ export async function runGatewayOnNode(chunks: Uint8Array[], options: RunOptions
   const ch: Channel = {
     async command(m) {
       let reply: Uint8Array = driver.handle(m).slice();
-      if (flushed.length) { reply = concat([...flushed, reply]); flushed.length = 0; }
+      if (flushed.length) {
+        reply = concat([...flushed, reply]);
+        flushed.length = 0;
+      }
       return { reply };
     },
   };
@@ -377,7 +441,10 @@ export class XsGatewaySession {
 }
 
 /** The gateway on XS; one worker per call. */
-export async function runGatewayOnXs(chunks: Uint8Array[], options: RunOptions = {}): Promise<RunResult & { meter: Meter }> {
+export async function runGatewayOnXs(
+  chunks: Uint8Array[],
+  options: RunOptions = {},
+): Promise<RunResult & { meter: Meter }> {
   const w = await XsWorker.start(gatewayScript());
   try {
     const r = await drive(w, chunks, options);
@@ -389,7 +456,6 @@ export async function runGatewayOnXs(chunks: Uint8Array[], options: RunOptions =
 
 // ---------------------------------------------------------------------------
 // Figures: compute and allocation per forwarded sentence, and the heap.
-
 
 function forwardedOf(reply: Uint8Array): number {
   return ((reply[0] << 24) | (reply[1] << 16) | (reply[2] << 8) | reply[3]) >>> 0;
@@ -415,7 +481,9 @@ async function sampleRun(chunks: Uint8Array[], options: RunOptions, mode: "gatew
   try {
     const loaded = await liveNow(w);
     const samples: FeedSample[] = [];
-    let prev = w.last.currentHeapCount, lastForwarded = 0, peakCount = 0;
+    let prev = w.last.currentHeapCount,
+      lastForwarded = 0,
+      peakCount = 0;
     const peakLive = { slots: 0, chunkBytes: 0 };
     await w.command(initMessage({ ...stripRunOptions(options), mode, capture: false }));
     let feeds = 0;
@@ -423,7 +491,11 @@ async function sampleRun(chunks: Uint8Array[], options: RunOptions, mode: "gatew
       const { reply, meter: m } = await w.command(step.message);
       if (step.kind === "feed") {
         const forwarded = forwardedOf(reply);
-        samples.push({ compute: m.compute, slots: m.currentHeapCount >= prev ? m.currentHeapCount - prev : NaN, forwarded: forwarded - lastForwarded });
+        samples.push({
+          compute: m.compute,
+          slots: m.currentHeapCount >= prev ? m.currentHeapCount - prev : NaN,
+          forwarded: forwarded - lastForwarded,
+        });
         lastForwarded = forwarded;
         feeds++;
       }
@@ -498,7 +570,10 @@ function minus(a: HeapFigure, b: HeapFigure): HeapFigure {
  * the UART bytes are drained and dropped (the host's own cost: command decoding,
  * FIFO copies). The first `warmup` fraction of FEED commands is left out.
  */
-export async function measureGatewayOnXs(chunks: Uint8Array[], options: RunOptions & { warmup?: number; chunkBudgets?: number[] } = {}): Promise<XsFigures> {
+export async function measureGatewayOnXs(
+  chunks: Uint8Array[],
+  options: RunOptions & { warmup?: number; chunkBudgets?: number[] } = {},
+): Promise<XsFigures> {
   const notes: string[] = [];
   const { warmup = 0.2, chunkBudgets, ...runOptions } = options;
   const emptyWorker = await XsWorker.start("globalThis.__empty = 1;");
@@ -513,9 +588,15 @@ export async function measureGatewayOnXs(chunks: Uint8Array[], options: RunOptio
   const base = await sampleRun(chunks, runOptions, "discard");
   const n = gw.samples.length;
   const from = Math.floor(n * warmup);
-  let compute = 0, sentences = 0, slots = 0, slotsAtLeastZero = 0, slotSentences = 0, skipped = 0;
+  let compute = 0,
+    sentences = 0,
+    slots = 0,
+    slotsAtLeastZero = 0,
+    slotSentences = 0,
+    skipped = 0;
   for (let i = from; i < n; i++) {
-    const a = gw.samples[i], b = base.samples[i];
+    const a = gw.samples[i],
+      b = base.samples[i];
     compute += a.compute - b.compute;
     sentences += a.forwarded;
     if (a.slots === a.slots && b.slots === b.slots) {
@@ -524,7 +605,10 @@ export async function measureGatewayOnXs(chunks: Uint8Array[], options: RunOptio
       slotSentences += a.forwarded;
     } else skipped++;
   }
-  if (skipped) notes.push(`${skipped} of ${n - from} FEED commands had a collection in one of the runs and are left out of the slot figure`);
+  if (skipped)
+    notes.push(
+      `${skipped} of ${n - from} FEED commands had a collection in one of the runs and are left out of the slot figure`,
+    );
   const chunk = await measureChunkBytes(chunks, runOptions, from, chunkBudgets);
   notes.push(chunk.note);
   const slotsPer = slotSentences ? slots / slotSentences : 0;
@@ -577,7 +661,9 @@ export function firmwareModules(): string[] {
  * (bytecode and function objects: flash on the board), `data` what running the
  * module bodies adds (tables, closures: RAM on the board unless preloaded).
  */
-export async function measureModulesOnXs(ids: string[]): Promise<{ modules: number; code: HeapFigure; data: HeapFigure }> {
+export async function measureModulesOnXs(
+  ids: string[],
+): Promise<{ modules: number; code: HeapFigure; data: HeapFigure }> {
   const live = async (script: string) => {
     const w = await XsWorker.start(script);
     try {
@@ -625,7 +711,12 @@ function fillMessage(size: number, garbage: number): Uint8Array {
  * where the host's bytes per command come from the same measurement in discard
  * mode with a smaller budget.
  */
-async function measureChunkBytes(chunks: Uint8Array[], options: RunOptions, skipFeeds: number, budgets = CHUNK_BUDGETS): Promise<{ perSentence: number | null; note: string; allocate: { before: number; after: number } }> {
+async function measureChunkBytes(
+  chunks: Uint8Array[],
+  options: RunOptions,
+  skipFeeds: number,
+  budgets = CHUNK_BUDGETS,
+): Promise<{ perSentence: number | null; note: string; allocate: { before: number; after: number } }> {
   const X = 16 * 1024 * 1024;
   const run = async (mode: "gateway" | "discard", budget: number) => {
     const w = await XsWorker.start(gatewayScript());
@@ -634,7 +725,8 @@ async function measureChunkBytes(chunks: Uint8Array[], options: RunOptions, skip
       const allocateBefore = w.last.allocate;
       // All input loaded up front, so that only FEED commands run while the budget is consumed.
       const plan = [...commandPlan(chunks, { ...options, loadBytes: Number.MAX_SAFE_INTEGER })];
-      let k = 0, feeds = 0;
+      let k = 0,
+        feeds = 0;
       for (; k < plan.length && feeds < skipFeeds; k++) {
         if (plan[k].kind === "feed") feeds++;
         await w.command(plan[k].message);
@@ -642,19 +734,28 @@ async function measureChunkBytes(chunks: Uint8Array[], options: RunOptions, skip
       const probe = async (size: number, garbage: number) => (await w.command(fillMessage(size, garbage))).meter;
       const ref = (await probe(0, X)).currentHeapCount;
       const allocate0 = w.last.allocate;
-      let lo = 0, hi = X; // the initial 32 MiB block minus a live heap of a few MiB leaves F - X inside [0, X]
+      let lo = 0,
+        hi = X; // the initial 32 MiB block minus a live heap of a few MiB leaves F - X inside [0, X]
       while (hi - lo > 16) {
         const mid = Math.floor((lo + hi) / 2);
-        if ((await probe(mid, X)).currentHeapCount < ref - 500) hi = mid; else lo = mid;
+        if ((await probe(mid, X)).currentHeapCount < ref - 500) hi = mid;
+        else lo = mid;
       }
       if (w.last.allocate !== allocate0) throw new Error("chunk heap grew during calibration");
       // Largest filler with no collection is lo + X (+ header rounding); leave `budget` free.
       const fill = await probe(lo + X - budget, 0);
-      let prev = fill.currentHeapCount, sentences = 0, commands = 0, last = -1, hit = false;
+      let prev = fill.currentHeapCount,
+        sentences = 0,
+        commands = 0,
+        last = -1,
+        hit = false;
       for (; k < plan.length; k++) {
         const step = plan[k];
         const { reply, meter } = await w.command(step.message);
-        if (meter.currentHeapCount < prev) { hit = true; break; }
+        if (meter.currentHeapCount < prev) {
+          hit = true;
+          break;
+        }
         prev = meter.currentHeapCount;
         if (step.kind !== "feed") continue;
         const f = forwardedOf(reply);
@@ -676,7 +777,11 @@ async function measureChunkBytes(chunks: Uint8Array[], options: RunOptions, skip
     gw = await run("gateway", budget);
   }
   if (!gw.hit)
-    return { allocate: gw.allocate, perSentence: null, note: `chunk heap: ${budget} bytes free lasted the rest of the input (${gw.sentences} sentences): under ${(budget / Math.max(1, gw.sentences)).toFixed(1)} bytes/sentence` };
+    return {
+      allocate: gw.allocate,
+      perSentence: null,
+      note: `chunk heap: ${budget} bytes free lasted the rest of the input (${gw.sentences} sentences): under ${(budget / Math.max(1, gw.sentences)).toFixed(1)} bytes/sentence`,
+    };
   // The host's own bytes per command (the FEED message itself: ~150 B) must use up
   // its budget for the subtraction to happen: no larger than the gateway's budget.
   const hostBudget = Math.min(256 * 1024, budget);
@@ -686,7 +791,8 @@ async function measureChunkBytes(chunks: Uint8Array[], options: RunOptions, skip
   return {
     allocate: gw.allocate,
     perSentence: per,
-    note: `chunk heap: free space after collection ${gw.free} bytes; ${budget} bytes lasted ${gw.sentences} sentences in ${gw.commands} commands; ` +
+    note:
+      `chunk heap: free space after collection ${gw.free} bytes; ${budget} bytes lasted ${gw.sentences} sentences in ${gw.commands} commands; ` +
       `host alone: ${hostBudget} bytes lasted ${base.hit ? base.commands + " commands (" + hostPerCommand.toFixed(0) + " bytes/command)" : "the whole run (taken as 0)"}`,
   };
 }

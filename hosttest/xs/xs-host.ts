@@ -13,14 +13,22 @@
 // (buffer, address, port) with a numeric address. Datagrams go into a
 // preallocated outbox, so the host adds no per-datagram garbage to the figures.
 
-import { Gateway } from "../../src/core/gateway";
-import { makeConfig, type GatewayConfig } from "../../src/core/config";
-import type {
-  ByteBuffer, Clock, Datagram, SerialInstance, SerialOptions, SettingsStore, Timers, UDPInstance, UDPOptions,
-} from "../../src/core/io";
 import { App } from "../../src/app/assemble";
 import { loadSettings } from "../../src/console/persist";
 import type { ByteHelpers } from "../../src/core/bytes";
+import { type GatewayConfig, makeConfig } from "../../src/core/config";
+import { Gateway } from "../../src/core/gateway";
+import type {
+  ByteBuffer,
+  Clock,
+  Datagram,
+  SerialInstance,
+  SerialOptions,
+  SettingsStore,
+  Timers,
+  UDPInstance,
+  UDPOptions,
+} from "../../src/core/io";
 
 export const OP_INIT = 1;
 export const OP_LOAD = 2;
@@ -116,11 +124,21 @@ export interface InitOptions {
 /** Settings in memory (the console needs a store; nothing is persisted here). */
 class MemorySettings implements SettingsStore {
   private readonly map = new Map<string, string | number | boolean>();
-  get(key: string) { return this.map.get(key); }
-  set(key: string, value: string | number | boolean) { this.map.set(key, value); }
-  delete(key: string) { this.map.delete(key); }
-  keys() { return [...this.map.keys()]; }
-  commit() { /* in memory */ }
+  get(key: string) {
+    return this.map.get(key);
+  }
+  set(key: string, value: string | number | boolean) {
+    this.map.set(key, value);
+  }
+  delete(key: string) {
+    this.map.delete(key);
+  }
+  keys() {
+    return [...this.map.keys()];
+  }
+  commit() {
+    /* in memory */
+  }
 }
 
 function asciiString(bytes: Uint8Array, start: number, end: number): string {
@@ -141,9 +159,12 @@ function jsonBytes(value: unknown): Uint8Array {
     const c = s.charCodeAt(i);
     if (c < 0x80) out[o++] = c;
     else {
-      out[o++] = 0x5c; out[o++] = 0x75;
-      out[o++] = hex.charCodeAt((c >> 12) & 15); out[o++] = hex.charCodeAt((c >> 8) & 15);
-      out[o++] = hex.charCodeAt((c >> 4) & 15); out[o++] = hex.charCodeAt(c & 15);
+      out[o++] = 0x5c;
+      out[o++] = 0x75;
+      out[o++] = hex.charCodeAt((c >> 12) & 15);
+      out[o++] = hex.charCodeAt((c >> 8) & 15);
+      out[o++] = hex.charCodeAt((c >> 4) & 15);
+      out[o++] = hex.charCodeAt(c & 15);
     }
   }
   return out;
@@ -210,7 +231,8 @@ export class ManualTimers implements Timers {
       next.callback();
     }
     // Drop dead timers in place (a callback may have added timers to the same list).
-    let w = 0, due = Infinity;
+    let w = 0,
+      due = Infinity;
     for (let i = 0; i < list.length; i++) {
       const t = list[i];
       if (t.live) {
@@ -250,8 +272,10 @@ export class Outbox {
     const at = this.reserve(6 + address.length + n);
     const b = this.buffer;
     b[at] = type;
-    b[at + 1] = n >> 8; b[at + 2] = n & 0xff;
-    b[at + 3] = port >> 8; b[at + 4] = port & 0xff;
+    b[at + 1] = n >> 8;
+    b[at + 2] = n & 0xff;
+    b[at + 3] = port >> 8;
+    b[at + 4] = port & 0xff;
     b[at + 5] = address.length;
     let o = at + 6;
     for (let i = 0; i < address.length; i++) b[o++] = address.charCodeAt(i);
@@ -314,8 +338,10 @@ export class FifoSerial implements SerialInstance {
   read(buffer: Uint8Array): number | undefined {
     const n = this.rxCount < buffer.length ? this.rxCount : buffer.length;
     if (n === 0) return undefined;
-    const m = FifoSerial.meter, u0 = m ? m() : 0;
-    const rx = this.rx, size = rx.length;
+    const m = FifoSerial.meter,
+      u0 = m ? m() : 0;
+    const rx = this.rx,
+      size = rx.length;
     let h = this.rxHead;
     for (let i = 0; i < n; i++) {
       buffer[i] = rx[h];
@@ -329,8 +355,10 @@ export class FifoSerial implements SerialInstance {
 
   /** Bytes arrive in the receive buffer; what does not fit is lost. Returns the bytes lost. */
   arrive(input: Uint8Array, start: number, end: number): number {
-    const rx = this.rx, size = rx.length;
-    let i = start, t = this.rxHead + this.rxCount;
+    const rx = this.rx,
+      size = rx.length;
+    let i = start,
+      t = this.rxHead + this.rxCount;
     if (t >= size) t -= size;
     while (i < end && this.rxCount < size) {
       rx[t] = input[i++];
@@ -461,7 +489,11 @@ class DiscardReader {
   constructor(serial: typeof FifoSerial, baud: number, port: number) {
     const self = this;
     new serial({
-      port, receive: 3, transmit: 1, baud, format: "buffer",
+      port,
+      receive: 3,
+      transmit: 1,
+      baud,
+      format: "buffer",
       onReadable() {
         for (;;) {
           const n = this.read(self.rx);
@@ -583,7 +615,8 @@ export class HostDriver {
       return;
     }
     const config = makeConfig(o.config);
-    const clock = this.clock, timers = this.timers;
+    const clock = this.clock,
+      timers = this.timers;
     const serial = { io: FifoSerial, port, receive: 3, transmit: 1, baud: this.baud };
     const log = (line: string) => {
       this.logLines++;
@@ -591,14 +624,28 @@ export class HostDriver {
     };
     if (o.firmware === false) {
       // Core only: the calibration baseline, no decoders, network side or console.
-      this.gateway = new Gateway({ serial, udp: { io: OutboxUDP }, config, clock, timers, log, bytes: this.hooks.bytes });
+      this.gateway = new Gateway({
+        serial,
+        udp: { io: OutboxUDP },
+        config,
+        clock,
+        timers,
+        log,
+        bytes: this.hooks.bytes,
+      });
       this.gateway.start();
       return;
     }
     // The whole firmware, assembled as src/platform/moddable/main.ts does.
     const store = new MemorySettings();
     const app = new App({
-      config, settings: { store, loaded: loadSettings(store) }, clock, timers, log, serial, udp: { io: OutboxUDP },
+      config,
+      settings: { store, loaded: loadSettings(store) },
+      clock,
+      timers,
+      log,
+      serial,
+      udp: { io: OutboxUDP },
       bytes: this.hooks.bytes,
       platform: { reboot: () => undefined },
       console: {
@@ -645,9 +692,15 @@ export class HostDriver {
     if (!this.capture) {
       this.outbox.length = 0;
       const r = this.counterReply;
-      r[0] = forwarded >>> 24; r[1] = (forwarded >> 16) & 0xff; r[2] = (forwarded >> 8) & 0xff; r[3] = forwarded & 0xff;
+      r[0] = forwarded >>> 24;
+      r[1] = (forwarded >> 16) & 0xff;
+      r[2] = (forwarded >> 8) & 0xff;
+      r[3] = forwarded & 0xff;
       const w = OutboxUDP.written;
-      r[4] = w >>> 24; r[5] = (w >> 16) & 0xff; r[6] = (w >> 8) & 0xff; r[7] = w & 0xff;
+      r[4] = w >>> 24;
+      r[5] = (w >> 16) & 0xff;
+      r[6] = (w >> 8) & 0xff;
+      r[7] = w & 0xff;
       return r;
     }
     return this.outbox.take();
@@ -676,10 +729,22 @@ export class HostDriver {
     const rate = this.baud / 10 / 1000; // bytes per ms
     const threshold = o.threshold ?? 120;
     const stalls = o.stalls ?? [];
-    const r: RealtimeResult = { lostBytes: 0, overflowEvents: 0, callbacks: 0, busyMs: 0, longestBusyMs: 0, peakBacklog: 0, forwarded: 0, endMs: 0 };
+    const r: RealtimeResult = {
+      lostBytes: 0,
+      overflowEvents: 0,
+      callbacks: 0,
+      busyMs: 0,
+      longestBusyMs: 0,
+      peakBacklog: 0,
+      forwarded: 0,
+      endMs: 0,
+    };
     const epochs = o.epochs;
     // Byte i of epoch k (starting at input offset start[k]) arrives at k * epochMs + (i + 1) / rate.
-    let k = 0, inEpoch = 0, pos = 0, stall = 0;
+    let k = 0,
+      inEpoch = 0,
+      pos = 0,
+      stall = 0;
     let t = 0;
     const start0 = this.inputPos;
     const arrivedBy = (now: number): void => {
@@ -721,7 +786,8 @@ export class HostDriver {
       }
       // onReadable and the timers due, at the metered cost (the host's read copies excluded).
       this.clock.elapsed = t;
-      const u0 = meter(), read0 = FifoSerial.readUnits;
+      const u0 = meter(),
+        read0 = FifoSerial.readUnits;
       if (!serial.isClosed) serial.interrupt();
       this.timers.run();
       const units = meter() - u0 - (FifoSerial.readUnits - read0);

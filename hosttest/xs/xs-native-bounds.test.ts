@@ -31,9 +31,17 @@ describe("XS cost per sentence with the native helpers (firmware wiring, whole c
 
   it(`<= ${COMPUTE_BOUND} compute units and <= ${ALLOCATION_BOUND_BYTES} B allocated per forwarded sentence`, () => {
     const r = computeOnXsh(corpusChunks(), { native: true });
-    process.stdout.write(`      ${r.sentences} sentences: ${r.computePerSentence.toFixed(0)} units, ${r.slotsPerSentence.toFixed(3)} slots + ${r.chunkBytesPerSentence.toFixed(1)} chunk B = ${r.bytesPerSentenceEsp32.toFixed(1)} B per sentence\n`);
+    process.stdout.write(
+      `      ${r.sentences} sentences: ${r.computePerSentence.toFixed(0)} units, ${r.slotsPerSentence.toFixed(3)} slots + ${r.chunkBytesPerSentence.toFixed(1)} chunk B = ${r.bytesPerSentenceEsp32.toFixed(1)} B per sentence\n`,
+    );
     assert.ok(r.sentences > 8000, `${r.sentences} sentences measured`);
-    assert.ok(r.computePerSentence <= COMPUTE_BOUND, `${r.computePerSentence.toFixed(0)} units per sentence > ${COMPUTE_BOUND}`);
-    assert.ok(r.bytesPerSentenceEsp32 <= ALLOCATION_BOUND_BYTES, `${r.bytesPerSentenceEsp32.toFixed(1)} B per sentence > ${ALLOCATION_BOUND_BYTES}`);
+    assert.ok(
+      r.computePerSentence <= COMPUTE_BOUND,
+      `${r.computePerSentence.toFixed(0)} units per sentence > ${COMPUTE_BOUND}`,
+    );
+    assert.ok(
+      r.bytesPerSentenceEsp32 <= ALLOCATION_BOUND_BYTES,
+      `${r.bytesPerSentenceEsp32.toFixed(1)} B per sentence > ${ALLOCATION_BOUND_BYTES}`,
+    );
   });
 });

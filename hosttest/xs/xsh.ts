@@ -4,12 +4,21 @@
 // meter is readable from JS (xsh.meter(): one unit per bytecode), so a run can be
 // split by stage. Scripts run as one batch: input and output go through files.
 
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { spawnSync } from "node:child_process";
-import { bundle, commandPlan, concat, parseRecords, repoRoot, type Datagram, type RunOptions } from "./xs-harness";
 import { SentenceFramer } from "../../src/core/framer";
-import { OP_INIT, OP_LOAD, OP_REALTIME, OP_STATS, OP_TICK, type InitOptions, type RealtimeOptions, type RealtimeResult } from "./xs-host";
+import { bundle, commandPlan, concat, type Datagram, parseRecords, type RunOptions, repoRoot } from "./xs-harness";
+import {
+  type InitOptions,
+  OP_INIT,
+  OP_LOAD,
+  OP_REALTIME,
+  OP_STATS,
+  OP_TICK,
+  type RealtimeOptions,
+  type RealtimeResult,
+} from "./xs-host";
 
 export const XSH_DIR = path.join(repoRoot, ".cache", "xs-host");
 const BINARY = path.join(XSH_DIR, "bd450-xsh");
@@ -25,11 +34,16 @@ let built: { path?: string; reason?: string } | undefined;
 export function xshBinary(): { path?: string; reason?: string } {
   if (built) return built;
   const sdk = process.env.MODDABLE ?? path.resolve(repoRoot, "../shared/moddable-sdk");
-  if (!fs.existsSync(path.join(sdk, "xs/makefiles/lin/xst.mk"))) return (built = { reason: `no Moddable SDK (xs/ sources) at ${sdk}; set MODDABLE` });
-  if (spawnSync("gcc", ["--version"]).status !== 0 || spawnSync("make", ["--version"]).status !== 0) return (built = { reason: "no gcc/make to build the XS test host" });
+  if (!fs.existsSync(path.join(sdk, "xs/makefiles/lin/xst.mk")))
+    return (built = { reason: `no Moddable SDK (xs/ sources) at ${sdk}; set MODDABLE` });
+  if (spawnSync("gcc", ["--version"]).status !== 0 || spawnSync("make", ["--version"]).status !== 0)
+    return (built = { reason: "no gcc/make to build the XS test host" });
   const stale = !fs.existsSync(BINARY) || SOURCES().some((s) => fs.statSync(s).mtimeMs > fs.statSync(BINARY).mtimeMs);
   if (stale) {
-    const r = spawnSync("sh", [path.join(repoRoot, "scripts/build-xs-host.sh"), XSH_DIR], { encoding: "utf8", timeout: 600000 });
+    const r = spawnSync("sh", [path.join(repoRoot, "scripts/build-xs-host.sh"), XSH_DIR], {
+      encoding: "utf8",
+      timeout: 600000,
+    });
     if (r.status !== 0) throw new Error(`building the XS test host failed:\n${r.stderr}`);
   }
   return (built = { path: BINARY });
@@ -46,7 +60,8 @@ export function runXsh(script: string, wrap: string[] = []): string {
   try {
     const argv = [...wrap, bin.path, "-s", file];
     const r = spawnSync(argv[0], argv.slice(1), { encoding: "utf8", maxBuffer: 256 * 1024 * 1024, timeout: 1800000 });
-    if (r.status !== 0 || (!wrap.length && /Error/.test(r.stderr))) throw new Error(`XS host: exit ${r.status}\n${r.stderr}\n${r.stdout.slice(-2000)}`);
+    if (r.status !== 0 || (!wrap.length && /Error/.test(r.stderr)))
+      throw new Error(`XS host: exit ${r.status}\n${r.stderr}\n${r.stdout.slice(-2000)}`);
     return r.stdout;
   } finally {
     fs.rmSync(file, { force: true });
@@ -58,9 +73,11 @@ export function runXsh(script: string, wrap: string[] = []): string {
  * native helpers, gc, print) and removed, then bundle() removes what a board lacks.
  */
 export function xshBundle(entries: string[], main: string): string {
-  return `const XSH = Object.freeze({ meter: xsh.meter, slots: xsh.slots, chunks: xsh.chunks, readFile: xsh.readFile, writeFile: xsh.writeFile, native: xsh.native, gc: $262.gc, print: print });
+  return (
+    `const XSH = Object.freeze({ meter: xsh.meter, slots: xsh.slots, chunks: xsh.chunks, readFile: xsh.readFile, writeFile: xsh.writeFile, native: xsh.native, gc: $262.gc, print: print });
 for (const name of ["xsh", "$262", "runScript", "unicodeCompare", "lockdown", "clearInterval", "clearTimeout", "setInterval", "setTimeout"]) delete globalThis[name];
-` + bundle(entries, main);
+` + bundle(entries, main)
+  );
 }
 
 /** The native helpers as a ByteHelpers object (the names the board's src/native/bytes.js binds). */
@@ -83,7 +100,10 @@ export function packRecords(list: Uint8Array[]): Uint8Array {
   const out = new Uint8Array(list.reduce((n, m) => n + 4 + m.length, 0));
   let o = 0;
   for (const m of list) {
-    out[o] = m.length >>> 24; out[o + 1] = (m.length >> 16) & 255; out[o + 2] = (m.length >> 8) & 255; out[o + 3] = m.length & 255;
+    out[o] = m.length >>> 24;
+    out[o + 1] = (m.length >> 16) & 255;
+    out[o + 2] = (m.length >> 8) & 255;
+    out[o + 3] = m.length & 255;
     out.set(m, o + 4);
     o += 4 + m.length;
   }
@@ -92,7 +112,7 @@ export function packRecords(list: Uint8Array[]): Uint8Array {
 
 export function unpackRecords(b: Uint8Array): Uint8Array[] {
   const out: Uint8Array[] = [];
-  for (let o = 0; o < b.length;) {
+  for (let o = 0; o < b.length; ) {
     const n = ((b[o] << 24) | (b[o + 1] << 16) | (b[o + 2] << 8) | b[o + 3]) >>> 0;
     out.push(b.subarray(o + 4, o + 4 + n));
     o += 4 + n;
@@ -143,7 +163,9 @@ function mainScript(messagesFile: string, repliesFile: string, o: XshRunOptions)
   const acc = Object.create(null);
   let cur = "other", last = 0;
   const stack = [];
-  ${o.profile ? `for (const [id, cls, name, stage] of ${JSON.stringify(PROFILED)}) {
+  ${
+    o.profile
+      ? `for (const [id, cls, name, stage] of ${JSON.stringify(PROFILED)}) {
     const C = require(id)[cls], f = C && C.prototype[name];
     if (typeof f !== "function") throw new Error("profile: no " + cls + ".prototype." + name);
     acc[stage] = 0;
@@ -152,7 +174,9 @@ function mainScript(messagesFile: string, repliesFile: string, o: XshRunOptions)
       try { return f.call(this, a, b, c, d, e); }
       finally { t = meter(); acc[cur] += t - last; cur = stack.pop(); last = t; }
     };
-  }` : ""}
+  }`
+      : ""
+  }
   const input = new Uint8Array(XSH.readFile(${JSON.stringify(messagesFile)}));
   const replies = [], meters = [], profiles = [], slots = [], chunks = [];
   let size = 0;
@@ -218,7 +242,10 @@ export function runCommandsOnXsh(chunks: Uint8Array[], o: XshRunOptions): XshRun
   const { native: _n, profile: _p, chunksPerCommand: _c, loadBytes: _l, wrap: _w, ...init } = o;
   const kinds: string[] = ["init"];
   const messages: Uint8Array[] = [initMessage(init)];
-  for (const s of commandPlan(chunks, o)) { kinds.push(s.kind); messages.push(s.message); }
+  for (const s of commandPlan(chunks, o)) {
+    kinds.push(s.kind);
+    messages.push(s.message);
+  }
   kinds.push("tick", "stats");
   messages.push(new Uint8Array([OP_TICK, 0, 0, 3, 232]), new Uint8Array([OP_STATS]));
   return runMessagesOnXsh(kinds, messages, o);
@@ -228,7 +255,8 @@ export function runCommandsOnXsh(chunks: Uint8Array[], o: XshRunOptions): XshRun
 export function runMessagesOnXsh(kinds: string[], messages: Uint8Array[], o: XshRunOptions): XshRun {
   fs.mkdirSync(XSH_DIR, { recursive: true });
   const tag = `${process.pid}-${runs++}`;
-  const inFile = path.join(XSH_DIR, `in-${tag}.bin`), outFile = path.join(XSH_DIR, `out-${tag}.bin`);
+  const inFile = path.join(XSH_DIR, `in-${tag}.bin`),
+    outFile = path.join(XSH_DIR, `out-${tag}.bin`);
   fs.writeFileSync(inFile, packRecords(messages));
   try {
     const printed = runXsh(xshBundle(["hosttest/xs/xs-host"], mainScript(inFile, outFile, o)), o.wrap);
@@ -253,27 +281,41 @@ function jsonMessage(op: number, value: unknown): Uint8Array {
  * the terminal's bursts (one per epochMs), the receive buffer holds `capacity`
  * bytes. Returns the model's result and the gateway's stats.
  */
-export function runRealtimeOnXsh(epochs: Uint8Array[], rt: Omit<RealtimeOptions, "epochs">, o: XshRunOptions = {}): { result: RealtimeResult; stats: Record<string, any> } {
+export function runRealtimeOnXsh(
+  epochs: Uint8Array[],
+  rt: Omit<RealtimeOptions, "epochs">,
+  o: XshRunOptions = {},
+): { result: RealtimeResult; stats: Record<string, any> } {
   const { native: _n, profile: _p, chunksPerCommand: _c, loadBytes: _l, wrap: _w, ...init } = o;
   const all = concat(epochs);
   const load = new Uint8Array(1 + all.length);
   load[0] = OP_LOAD;
   load.set(all, 1);
-  const r = runMessagesOnXsh(["init", "load", "realtime", "stats"], [
-    initMessage({ ...init, rxCapacity: rt.capacity, capture: false }),
-    load,
-    jsonMessage(OP_REALTIME, { ...rt, epochs: epochs.map((e) => e.length) }),
-    new Uint8Array([OP_STATS]),
-  ], o);
+  const r = runMessagesOnXsh(
+    ["init", "load", "realtime", "stats"],
+    [
+      initMessage({ ...init, rxCapacity: rt.capacity, capture: false }),
+      load,
+      jsonMessage(OP_REALTIME, { ...rt, epochs: epochs.map((e) => e.length) }),
+      new Uint8Array([OP_STATS]),
+    ],
+    o,
+  );
   const text = (b: Uint8Array) => String.fromCharCode(...b);
   return { result: JSON.parse(text(r.replies[2])), stats: JSON.parse(text(r.replies[3])) };
 }
 
 /** The gateway on the XS test host: datagrams, UART output and stats, as runGatewayOnXs gives them. */
-export function runGatewayOnXsh(chunks: Uint8Array[], o: XshRunOptions = {}): { datagrams: Datagram[]; uartOut: Uint8Array[]; stats: Record<string, any> } {
+export function runGatewayOnXsh(
+  chunks: Uint8Array[],
+  o: XshRunOptions = {},
+): { datagrams: Datagram[]; uartOut: Uint8Array[]; stats: Record<string, any> } {
   const r = runCommandsOnXsh(chunks, o);
-  const datagrams: Datagram[] = [], uartOut: Uint8Array[] = [];
-  r.kinds.forEach((k, i) => { if (o.capture !== false && (k === "feed" || k === "tick")) parseRecords(r.replies[i], datagrams, uartOut); });
+  const datagrams: Datagram[] = [],
+    uartOut: Uint8Array[] = [];
+  r.kinds.forEach((k, i) => {
+    if (o.capture !== false && (k === "feed" || k === "tick")) parseRecords(r.replies[i], datagrams, uartOut);
+  });
   const statsBytes = r.replies[r.replies.length - 1];
   return { datagrams, uartOut, stats: JSON.parse(String.fromCharCode(...statsBytes)) };
 }
@@ -303,7 +345,11 @@ export function computeOnXsh(chunks: Uint8Array[], o: XshRunOptions = {}): XshCo
   const base = runCommandsOnXsh(chunks, { ...o, profile: false, capture: false, mode: "discard" });
   const feeds = gw.kinds.map((k, i) => (k === "feed" ? i : -1)).filter((i) => i >= 0);
   const from = Math.floor(feeds.length * 0.2);
-  let compute = 0, sentences = 0, slots = 0, chunkBytes = 0, allocSentences = 0;
+  let compute = 0,
+    sentences = 0,
+    slots = 0,
+    chunkBytes = 0,
+    allocSentences = 0;
   const stages: Record<string, number> = {};
   let prevForwarded = forwardedOf(gw.replies[feeds[from - 1] ?? feeds[0]]);
   for (let j = from; j < feeds.length; j++) {
@@ -322,12 +368,17 @@ export function computeOnXsh(chunks: Uint8Array[], o: XshRunOptions = {}): XshCo
       stages.other = (stages.other ?? 0) - base.meters[i];
     }
   }
-  const sp = allocSentences ? slots / allocSentences : 0, cp = allocSentences ? chunkBytes / allocSentences : 0;
+  const sp = allocSentences ? slots / allocSentences : 0,
+    cp = allocSentences ? chunkBytes / allocSentences : 0;
   const out: XshCompute = {
-    sentences, computePerSentence: sentences ? compute / sentences : 0,
-    slotsPerSentence: sp, chunkBytesPerSentence: cp, bytesPerSentenceEsp32: sp * 16 + cp,
+    sentences,
+    computePerSentence: sentences ? compute / sentences : 0,
+    slotsPerSentence: sp,
+    chunkBytesPerSentence: cp,
+    bytesPerSentenceEsp32: sp * 16 + cp,
   };
-  if (o.profile) out.stages = Object.fromEntries(Object.entries(stages).map(([k, v]) => [k, Math.round(v / sentences)]));
+  if (o.profile)
+    out.stages = Object.fromEntries(Object.entries(stages).map(([k, v]) => [k, Math.round(v / sentences)]));
   return out;
 }
 
@@ -335,10 +386,28 @@ export function computeOnXsh(chunks: Uint8Array[], o: XshRunOptions = {}): XshCo
 export function epochStream(epochs: number, perEpoch = 16): Uint8Array[] {
   const dir = path.resolve(repoRoot, "../shared/corpus/nmea");
   const sentences: string[] = [];
-  const framer = new SentenceFramer({ onSentence(b, n) { if (n <= 80) sentences.push(Buffer.from(b.subarray(0, n)).toString("latin1")); } });
-  for (const f of fs.readdirSync(dir).filter((f) => f.endsWith(".log")).sort()) framer.feed(new Uint8Array(fs.readFileSync(path.join(dir, f))));
+  const framer = new SentenceFramer({
+    onSentence(b, n) {
+      if (n <= 80) sentences.push(Buffer.from(b.subarray(0, n)).toString("latin1"));
+    },
+  });
+  for (const f of fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith(".log"))
+    .sort())
+    framer.feed(new Uint8Array(fs.readFileSync(path.join(dir, f))));
   const out: Uint8Array[] = [];
   for (let e = 0; e < epochs; e++)
-    out.push(new Uint8Array(Buffer.from(sentences.slice(e * perEpoch, (e + 1) * perEpoch).map((s) => s + "\r\n").join(""), "latin1")));
+    out.push(
+      new Uint8Array(
+        Buffer.from(
+          sentences
+            .slice(e * perEpoch, (e + 1) * perEpoch)
+            .map((s) => s + "\r\n")
+            .join(""),
+          "latin1",
+        ),
+      ),
+    );
   return out;
 }

@@ -11,20 +11,20 @@
 // terminal's answers from it; the gateway reaches it through `terminal`, a listener
 // slot of this class filled when the console is made (TerminalListener below).
 
-import type { GatewayConfig } from "../core/config";
-import type { DatagramViews } from "../core/encoder";
-import { EventLog } from "../core/eventlog";
-import { Gateway, UNIT_FRAME, UNIT_SENTENCE, type GatewayOptions } from "../core/gateway";
-import { GROUPS } from "../core/groups";
-import type { Clock, SettingsStore, Timers, UDPClass } from "../core/io";
-import { NetworkSide, networkParts } from "../core/netside";
-import { BeidouWiring, type BeidouWiringOptions } from "../beidou/wiring";
-import { TEXT_FIELD_LIMITS, defaultRoutes } from "../beidou/table";
 import { reencodeCommand } from "../beidou/reencode";
+import { defaultRoutes, TEXT_FIELD_LIMITS } from "../beidou/table";
+import { BeidouWiring, type BeidouWiringOptions } from "../beidou/wiring";
 import { Console } from "../console/console";
 import { GatewayConsoleHost } from "../console/gateway-host";
 import type { LoadedSettings } from "../console/persist";
 import type { ByteHelpers } from "../core/bytes";
+import type { GatewayConfig } from "../core/config";
+import type { DatagramViews } from "../core/encoder";
+import { EventLog } from "../core/eventlog";
+import { Gateway, type GatewayOptions, UNIT_FRAME, UNIT_SENTENCE } from "../core/gateway";
+import { GROUPS } from "../core/groups";
+import type { Clock, SettingsStore, Timers, UDPClass } from "../core/io";
+import { NetworkSide, networkParts } from "../core/netside";
 
 /** A byte channel to the console user (serial port, pty, stdio, a web socket...). */
 export interface ConsoleChannel {
@@ -94,7 +94,11 @@ export interface TerminalListener {
 }
 
 const ALERT_STATES: Record<string, string> = {
-  V: "active, unacknowledged", S: "active, silenced", A: "active, acknowledged", O: "active, responsibility transferred", U: "rectified, unacknowledged",
+  V: "active, unacknowledged",
+  S: "active, silenced",
+  A: "active, acknowledged",
+  O: "active, responsibility transferred",
+  U: "rectified, unacknowledged",
 };
 
 /** Alert id as status lists it: "10001 terminalSilent", "10001.2 ..." for a second instance. */
@@ -131,12 +135,19 @@ export class App {
       },
     });
     this.beidou = new BeidouWiring({
-      ...o.beidou, clock, events: this.events, bytes: o.bytes,
-      silentAfter: config.alSilentS, noFixAfter: config.alNoFixS, checksumPercent: config.alCsumPct,
+      ...o.beidou,
+      clock,
+      events: this.events,
+      bytes: o.bytes,
+      silentAfter: config.alSilentS,
+      noFixAfter: config.alNoFixS,
+      checksumPercent: config.alCsumPct,
     });
     const beidou = this.beidou;
     this.gateway = new Gateway({
-      config, clock: utc, timers,
+      config,
+      clock: utc,
+      timers,
       events: this.events,
       serial: o.serial,
       udp: udp ? { ...udp, timeToLive: config.ttl } : undefined,
@@ -163,26 +174,47 @@ export class App {
       },
     });
     this.network = new NetworkSide({
-      gateway: this.gateway, clock, timers, device: beidou.state, hostname: o.hostname,
-      udp, encodeCommand: reencodeCommand, parts,
+      gateway: this.gateway,
+      clock,
+      timers,
+      device: beidou.state,
+      hostname: o.hostname,
+      udp,
+      encodeCommand: reencodeCommand,
+      parts,
     });
     const net = this.network;
     this.host = new GatewayConsoleHost({
-      gateway: this.gateway, state: beidou.state, store: o.settings.store, loaded: o.settings.loaded, clock,
-      reboot: o.platform.reboot, heap: o.platform.heap, network: o.platform.network, clockSource: o.platform.clockSource,
+      gateway: this.gateway,
+      state: beidou.state,
+      store: o.settings.store,
+      loaded: o.settings.loaded,
+      clock,
+      reboot: o.platform.reboot,
+      heap: o.platform.heap,
+      network: o.platform.network,
+      clockSource: o.platform.clockSource,
       retune: () => this.retune(),
       received: () => receivedCounts(net),
       resetNetwork: () => resetNetworkCounters(net),
-      alerts: () => net.alerts.active().map((a) => ({ id: alertId(a), state: ALERT_STATES[a.state] ?? a.state, text: a.text })),
+      alerts: () =>
+        net.alerts.active().map((a) => ({ id: alertId(a), state: ALERT_STATES[a.state] ?? a.state, text: a.text })),
       // Acknowledge from a front end (the web page) by the id the alert list shows.
       acknowledge: (id) => {
-        for (const a of net.alerts.active()) if (alertId(a) === id) return net.alerts.acknowledge(a.key, a.instance) ?? undefined;
+        for (const a of net.alerts.active())
+          if (alertId(a) === id) return net.alerts.acknowledge(a.key, a.instance) ?? undefined;
         return "no such active alert";
       },
     });
     if (o.console) {
       const channel = o.console.channel;
-      const con = new Console({ host: this.host, write: (b) => channel.write(b), clock, timers, banner: o.console.banner });
+      const con = new Console({
+        host: this.host,
+        write: (b) => channel.write(b),
+        clock,
+        timers,
+        banner: o.console.banner,
+      });
       channel.connect((bytes, start, end) => con.receive(bytes, start, end));
       this.console = con;
       this.terminal = con;
@@ -226,10 +258,15 @@ export class App {
 /** Console `status` network figures from the network side: datagrams in per group, receive and command errors. */
 function receivedCounts(side: NetworkSide): { in: Record<string, number>; errors: Record<string, number> } {
   const inPerGroup: Record<string, number> = {};
-  for (let g = 1; g < side.perGroupIn.length; g++) if (side.perGroupIn[g]) inPerGroup[GROUPS[g].name] = side.perGroupIn[g];
+  for (let g = 1; g < side.perGroupIn.length; g++)
+    if (side.perGroupIn[g]) inPerGroup[GROUPS[g].name] = side.perGroupIn[g];
   return {
     in: inPerGroup,
-    errors: { discarded: side.receiver.counters.discarded, commandsRejected: side.counters.commandsRejected, netSendErrors: side.counters.sendErrors },
+    errors: {
+      discarded: side.receiver.counters.discarded,
+      commandsRejected: side.counters.commandsRejected,
+      netSendErrors: side.counters.sendErrors,
+    },
   };
 }
 

@@ -4,15 +4,17 @@
 // are created once per decoder; each call overwrites them. The result is valid
 // until the next call (like the framer's byte view).
 
+import type { ByteHelpers } from "../core/bytes";
+import { formatterKeyOf, formatterName } from "../nmea/keys";
 import { Fields, MAX_FIELDS } from "./fields";
 import type { JsonContext, SentenceKind } from "./kind";
-import { formatterKeyOf, formatterName } from "../nmea/keys";
 import { DECODER_TABLE, type TableRow } from "./table";
-import type { ByteHelpers } from "../core/bytes";
 
 /** Sentence classes that have no decoder. */
-export const KIND_UNKNOWN = "unknown", KIND_PROPRIETARY = "proprietary";
-const TALLY_PROPRIETARY = 0, TALLY_UNKNOWN = 2;
+export const KIND_UNKNOWN = "unknown",
+  KIND_PROPRIETARY = "proprietary";
+const TALLY_PROPRIETARY = 0,
+  TALLY_UNKNOWN = 2;
 
 export class DecodedSentence {
   /** Talker, 2 letters packed (0 for proprietary or malformed addresses). */
@@ -60,7 +62,8 @@ export class SentenceDecoder {
 
   private tallyMap(which: number): Map<string, number> {
     const m = new Map<string, number>();
-    for (let i = 0; i < this.names.length; i++) if (this.tallies[2 * i + which]) m.set(this.names[i], this.tallies[2 * i + which]);
+    for (let i = 0; i < this.names.length; i++)
+      if (this.tallies[2 * i + which]) m.set(this.names[i], this.tallies[2 * i + which]);
     return m;
   }
 
@@ -79,8 +82,11 @@ export class SentenceDecoder {
     this.fields = new Fields(bytes);
     for (const row of table) {
       const f = row.formatter;
-      this.slots.set(formatterKeyOf(f),
-        { row, records: row.kinds.map((k) => k.create()), tally: row.kinds.map((k) => this.tallyIndex(k.kind)) });
+      this.slots.set(formatterKeyOf(f), {
+        row,
+        records: row.kinds.map((k) => k.create()),
+        tally: row.kinds.map((k) => this.tallyIndex(k.kind)),
+      });
     }
     this.result.fields = this.fields;
   }
@@ -98,7 +104,12 @@ export class SentenceDecoder {
     const a = f.start[0];
     const alen = f.end[0] - a;
     // `$PQGSV`/`$PQGSA`: Quectel sends BeiDou satellites under a "PQ" talker (gpsd nmeaid_to_prn quirk).
-    const pq = alen === 5 && bytes[a] === 0x50 && bytes[a + 1] === 0x51 && bytes[a + 2] === 0x47 && bytes[a + 3] === 0x53 &&
+    const pq =
+      alen === 5 &&
+      bytes[a] === 0x50 &&
+      bytes[a + 1] === 0x51 &&
+      bytes[a + 2] === 0x47 &&
+      bytes[a + 3] === 0x53 &&
       (bytes[a + 4] === 0x56 || bytes[a + 4] === 0x41);
     if (alen >= 2 && bytes[a] === 0x50 && bytes[0] === 0x24 && !pq) {
       // `$P` + manufacturer: proprietary (IEC 61162-1)
@@ -107,7 +118,8 @@ export class SentenceDecoder {
       return res;
     }
     // isUpper / isUpperOrDigit and formatterKey inlined: a call each per sentence on XS.
-    const c0 = bytes[a], c1 = bytes[a + 1];
+    const c0 = bytes[a],
+      c1 = bytes[a + 1];
     if (alen !== 5 || !(c0 >= 0x41 && c0 <= 0x5a) || !((c1 >= 0x41 && c1 <= 0x5a) || (c1 >= 0x30 && c1 <= 0x39))) {
       res.kind = KIND_UNKNOWN; // `$SNRSTAT`, `$GNGGAH`, `!AIVDM`...: forwarded, not decoded
       this.tallies[TALLY_UNKNOWN]++;
@@ -116,7 +128,10 @@ export class SentenceDecoder {
     const formatter = (bytes[a + 2] << 16) | (bytes[a + 3] << 8) | bytes[a + 4];
     const slot = this.slots.get(formatter);
     // Past MAX_FIELDS only a free-text last field (raw-text message with commas) can still be read.
-    if (!scanned && !(slot && slot.row.kinds.length === 1 && (slot.row.kinds[0].textField ?? MAX_FIELDS) < MAX_FIELDS)) {
+    if (
+      !scanned &&
+      !(slot && slot.row.kinds.length === 1 && (slot.row.kinds[0].textField ?? MAX_FIELDS) < MAX_FIELDS)
+    ) {
       res.kind = KIND_UNKNOWN;
       res.error = "too many fields";
       this.tallies[TALLY_UNKNOWN + 1]++;

@@ -6,7 +6,7 @@
 // injected encoder (the host builds one from its ICU tables; the board has none).
 // Results are sentence bytes with `*HH` and without CR LF (Gateway.sendToTerminal adds it).
 
-import { xorRange, writeHex2 } from "../nmea/checksum";
+import { writeHex2, xorRange } from "../nmea/checksum";
 
 export class CommandError extends Error {
   /** Set when the formatter is not a command the gateway forwards (counted apart from bad field values). */
@@ -59,18 +59,21 @@ function describe(c: number): string {
 
 function userAddress(v: number | string, what: string): string {
   const s = typeof v === "number" ? String(v) : v;
-  if (!/^[0-9]{1,7}$/.test(s)) throw new CommandError(`${what} must be a user address of 1-7 digits, not "${String(v)}"`);
+  if (!/^[0-9]{1,7}$/.test(s))
+    throw new CommandError(`${what} must be a user address of 1-7 digits, not "${String(v)}"`);
   return s.padStart(7, "0");
 }
 
 function intIn(v: number, lo: number, hi: number, what: string): number {
-  if (typeof v !== "number" || !Number.isInteger(v) || v < lo || v > hi) throw new CommandError(`${what} must be an integer ${lo}-${hi}, not ${String(v)}`);
+  if (typeof v !== "number" || !Number.isInteger(v) || v < lo || v > hi)
+    throw new CommandError(`${what} must be an integer ${lo}-${hi}, not ${String(v)}`);
   return v;
 }
 
 function numberField(v: number | undefined, what: string, lo: number, hi: number, decimals: number): string {
   if (v === undefined || v === null) return "";
-  if (typeof v !== "number" || !Number.isFinite(v) || v < lo || v > hi) throw new CommandError(`${what} must be a number ${lo}..${hi}, not ${String(v)}`);
+  if (typeof v !== "number" || !Number.isFinite(v) || v < lo || v > hi)
+    throw new CommandError(`${what} must be a number ${lo}..${hi}, not ${String(v)}`);
   const s = decimals > 0 ? v.toFixed(decimals).replace(/\.?0+$/, "") : String(Math.round(v));
   return s === "-0" ? "0" : s;
 }
@@ -88,7 +91,10 @@ export function buildSentence(address: string, fields: ReadonlyArray<string | Ui
     out[k++] = 0x2c;
     for (let i = 0; i < f.length; i++) {
       const c = typeof f === "string" ? f.charCodeAt(i) : f[i];
-      if (c > 0xff || forbiddenByte(c)) throw new CommandError(`field ${idx + 1} of ${address} contains ${describe(c & 0xffff)}, which would break the sentence framing`);
+      if (c > 0xff || forbiddenByte(c))
+        throw new CommandError(
+          `field ${idx + 1} of ${address} contains ${describe(c & 0xffff)}, which would break the sentence framing`,
+        );
       out[k++] = c;
     }
   });
@@ -108,15 +114,21 @@ export function encodeICA(type = 0, frame = 0): Uint8Array {
 /** `$CCRMO,name,mode,freq` — output control. mode 1 disable, 2 enable, 3 disable all, 4 enable all. */
 export function encodeRMO(sentence: string, mode: number, interval = 0): Uint8Array {
   intIn(mode, 1, 4, "RMO mode");
-  if (mode <= 2 && !/^[A-Z]{3}$/.test(sentence)) throw new CommandError(`RMO mode ${mode} needs a 3-letter sentence name, not "${sentence}"`);
-  if (mode >= 3 && sentence !== "" && !/^[A-Z]{3}$/.test(sentence)) throw new CommandError(`RMO sentence name must be 3 letters or empty, not "${sentence}"`);
+  if (mode <= 2 && !/^[A-Z]{3}$/.test(sentence))
+    throw new CommandError(`RMO mode ${mode} needs a 3-letter sentence name, not "${sentence}"`);
+  if (mode >= 3 && sentence !== "" && !/^[A-Z]{3}$/.test(sentence))
+    throw new CommandError(`RMO sentence name must be 3 letters or empty, not "${sentence}"`);
   return buildSentence("CCRMO", [sentence, String(mode), numberField(interval, "RMO output interval", 0, 65535, 1)]);
 }
 
 /** `$CCBSS,resp,td` — response / time-difference beam 1-10; null or undefined = automatic. */
 export function encodeBSS(responseBeam?: number | null, timeDifferenceBeam?: number | null): Uint8Array {
-  const b = (v: number | null | undefined, what: string) => (v === null || v === undefined ? "" : String(intIn(v, 0, 10, what)).padStart(2, "0"));
-  return buildSentence("CCBSS", [b(responseBeam, "BSS response beam"), b(timeDifferenceBeam, "BSS time-difference beam")]);
+  const b = (v: number | null | undefined, what: string) =>
+    v === null || v === undefined ? "" : String(intIn(v, 0, 10, what)).padStart(2, "0");
+  return buildSentence("CCBSS", [
+    b(responseBeam, "BSS response beam"),
+    b(timeDifferenceBeam, "BSS time-difference beam"),
+  ]);
 }
 
 export interface DwaRequest {
@@ -140,11 +152,17 @@ export interface DwaRequest {
 /** `$CCDWA,userId,urgent,heightMode,heightType,height,antH,pressure,temp,freq` — RDSS position request. */
 export function encodeDWA(q: DwaRequest): Uint8Array {
   intIn(q.heightMode, 0, 3, "DWA height mode");
-  if ((q.heightMode === 0 || q.heightMode === 3) && q.height === undefined) throw new CommandError("DWA height modes 0 and 3 need a height");
+  if ((q.heightMode === 0 || q.heightMode === 3) && q.height === undefined)
+    throw new CommandError("DWA height modes 0 and 3 need a height");
   return buildSentence("CCDWA", [
-    userAddress(q.user ?? 0, "DWA user address"), q.urgent ? "A" : "V", String(q.heightMode), q.highAltitude ? "H" : "L",
-    numberField(q.height, "DWA height (m)", -9999, 99999, 1), numberField(q.antennaHeight ?? 0, "DWA antenna height (m)", 0, 9999, 1),
-    numberField(q.pressure, "DWA air pressure (Pa)", 0, 200000, 0), numberField(q.temperature, "DWA temperature (°C)", -99, 99, 1),
+    userAddress(q.user ?? 0, "DWA user address"),
+    q.urgent ? "A" : "V",
+    String(q.heightMode),
+    q.highAltitude ? "H" : "L",
+    numberField(q.height, "DWA height (m)", -9999, 99999, 1),
+    numberField(q.antennaHeight ?? 0, "DWA antenna height (m)", 0, 9999, 1),
+    numberField(q.pressure, "DWA air pressure (Pa)", 0, 200000, 0),
+    numberField(q.temperature, "DWA temperature (°C)", -99, 99, 1),
     numberField(q.interval ?? 0, "DWA request interval (s)", 0, 65535, 0),
   ]);
 }
@@ -163,20 +181,33 @@ export interface WaaRequest {
 
 function coordField(v: number, lon: boolean): [string, string] {
   const lim = lon ? 180 : 90;
-  if (typeof v !== "number" || !Number.isFinite(v) || Math.abs(v) > lim) throw new CommandError(`${lon ? "longitude" : "latitude"} must be within ±${lim}°, not ${String(v)}`);
+  if (typeof v !== "number" || !Number.isFinite(v) || Math.abs(v) > lim)
+    throw new CommandError(`${lon ? "longitude" : "latitude"} must be within ±${lim}°, not ${String(v)}`);
   const a = Math.abs(v);
   let d = Math.floor(a);
   let m = Math.round((a - d) * 600000) / 10000;
-  if (m >= 60) { d++; m -= 60; }
+  if (m >= 60) {
+    d++;
+    m -= 60;
+  }
   const s = String(d).padStart(lon ? 3 : 2, "0") + m.toFixed(4).padStart(7, "0");
   return [s, lon ? (v < 0 ? "W" : "E") : v < 0 ? "S" : "N"];
 }
 
 function timeField(t: number): string {
-  if (typeof t !== "number" || !(t >= 0 && t < 86400)) throw new CommandError(`time must be 0-86399.99 seconds since midnight, not ${String(t)}`);
+  if (typeof t !== "number" || !(t >= 0 && t < 86400))
+    throw new CommandError(`time must be 0-86399.99 seconds since midnight, not ${String(t)}`);
   const cs = Math.round(t * 100);
-  const h = Math.floor(cs / 360000), m = Math.floor(cs / 6000) % 60, s = Math.floor(cs / 100) % 60;
-  return String(h).padStart(2, "0") + String(m).padStart(2, "0") + String(s).padStart(2, "0") + "." + String(cs % 100).padStart(2, "0");
+  const h = Math.floor(cs / 360000),
+    m = Math.floor(cs / 6000) % 60,
+    s = Math.floor(cs / 100) % 60;
+  return (
+    String(h).padStart(2, "0") +
+    String(m).padStart(2, "0") +
+    String(s).padStart(2, "0") +
+    "." +
+    String(cs % 100).padStart(2, "0")
+  );
 }
 
 /** `$CCWAA,1,freq,dest,hhmmss.ss,lat,N/S,lon,E/W,h,M` — send own position (position report 1). */
@@ -184,8 +215,16 @@ export function encodeWAA(q: WaaRequest): Uint8Array {
   const [lat, ns] = coordField(q.latitude, false);
   const [lon, ew] = coordField(q.longitude, true);
   return buildSentence("CCWAA", [
-    "1", numberField(q.interval, "WAA report interval (s)", 0, 65535, 0), userAddress(q.to, "WAA destination"), timeField(q.time),
-    lat, ns, lon, ew, numberField(q.height, "WAA height (m)", -9999, 99999, 1), "M",
+    "1",
+    numberField(q.interval, "WAA report interval (s)", 0, 65535, 0),
+    userAddress(q.to, "WAA destination"),
+    timeField(q.time),
+    lat,
+    ns,
+    lon,
+    ew,
+    numberField(q.height, "WAA height (m)", -9999, 99999, 1),
+    "M",
   ]);
 }
 
@@ -195,8 +234,10 @@ export function messageBits(mode: 0 | 1 | 2, content: Uint8Array): number {
   if (mode === 2) return ((content.length - 2) / 2) * 8 + 8;
   let bits = 0;
   for (let i = 0; i < content.length; i++) {
-    if (content[i] >= 0x80 && i + 1 < content.length) { bits += 14; i++; }
-    else bits += 8; // ASCII inside Chinese mode: UNCONFIRMED, counted as a full byte
+    if (content[i] >= 0x80 && i + 1 < content.length) {
+      bits += 14;
+      i++;
+    } else bits += 8; // ASCII inside Chinese mode: UNCONFIRMED, counted as a full byte
   }
   return bits;
 }
@@ -206,11 +247,13 @@ const HEXCH = "0123456789ABCDEF";
 /** `$CCTXA,destId,commType,mode,content` — short message request. */
 export function encodeTXA(q: TxaRequest, o: TxaOptions = {}): Uint8Array {
   const to = userAddress(q.to, "TXA destination");
-  if (q.mode !== 0 && q.mode !== 1 && q.mode !== 2) throw new CommandError(`TXA transfer mode must be 0 (Chinese), 1 (code) or 2 (mixed), not ${String(q.mode)}`);
+  if (q.mode !== 0 && q.mode !== 1 && q.mode !== 2)
+    throw new CommandError(`TXA transfer mode must be 0 (Chinese), 1 (code) or 2 (mixed), not ${String(q.mode)}`);
   let content: Uint8Array;
   if (q.mode === 1) {
     const h = q.hex ?? "";
-    if (q.text !== undefined || q.data !== undefined) throw new CommandError("TXA code mode (1) takes hex digits (hex), not text or data");
+    if (q.text !== undefined || q.data !== undefined)
+      throw new CommandError("TXA code mode (1) takes hex digits (hex), not text or data");
     if (!/^[0-9A-Fa-f]+$/.test(h)) throw new CommandError(`TXA code mode content must be hex digits, not "${h}"`);
     content = new Uint8Array(h.length);
     for (let i = 0; i < h.length; i++) content[i] = h.toUpperCase().charCodeAt(i);
@@ -222,14 +265,18 @@ export function encodeTXA(q: TxaRequest, o: TxaOptions = {}): Uint8Array {
     if (bytes.length === 0) throw new CommandError("TXA message is empty");
     if (q.mode === 2) {
       content = new Uint8Array(2 + bytes.length * 2);
-      content[0] = 0x41; content[1] = 0x34; // "A4"
+      content[0] = 0x41;
+      content[1] = 0x34; // "A4"
       for (let i = 0; i < bytes.length; i++) {
         content[2 + 2 * i] = HEXCH.charCodeAt(bytes[i] >> 4);
         content[3 + 2 * i] = HEXCH.charCodeAt(bytes[i] & 15);
       }
     } else {
       for (let i = 0; i < bytes.length; i++) {
-        if (forbiddenByte(bytes[i])) throw new CommandError(`TXA Chinese mode cannot carry ${describe(bytes[i])} (it would break the sentence framing); send it in mixed mode (2)`);
+        if (forbiddenByte(bytes[i]))
+          throw new CommandError(
+            `TXA Chinese mode cannot carry ${describe(bytes[i])} (it would break the sentence framing); send it in mixed mode (2)`,
+          );
       }
       content = bytes;
     }
@@ -240,23 +287,30 @@ export function encodeTXA(q: TxaRequest, o: TxaOptions = {}): Uint8Array {
     const table = o.levelBits ?? DEFAULT_LEVEL_BITS;
     const max = table[o.level];
     if (!(max > 0)) throw new CommandError(`no message capacity known for communication level ${o.level}`);
-    if (bits > max) throw new CommandError(`TXA message is ${bits} bits; the card's level ${o.level} allows ${max} bits`);
+    if (bits > max)
+      throw new CommandError(`TXA message is ${bits} bits; the card's level ${o.level} allows ${max} bits`);
   }
   const s = buildSentence("CCTXA", [to, q.urgent ? "0" : "1", String(q.mode), content]);
   const maxLine = o.maxLine ?? 300;
-  if (s.length > maxLine) throw new CommandError(`TXA sentence would be ${s.length} bytes; the terminal accepts at most ${maxLine}`);
+  if (s.length > maxLine)
+    throw new CommandError(`TXA sentence would be ${s.length} bytes; the terminal accepts at most ${maxLine}`);
   return s;
 }
 
 function textBytes(text: string, mode: 0 | 2, o: TxaOptions): Uint8Array {
   let ascii = true;
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 0x7e) { ascii = false; break; }
+  for (let i = 0; i < text.length; i++)
+    if (text.charCodeAt(i) > 0x7e) {
+      ascii = false;
+      break;
+    }
   if (ascii && (mode === 2 || !o.encodeText)) {
     const b = new Uint8Array(text.length);
     for (let i = 0; i < text.length; i++) b[i] = text.charCodeAt(i);
     return b;
   }
-  if (!o.encodeText) throw new CommandError("no GB2312 encoder available on this platform: send non-ASCII text as data bytes");
+  if (!o.encodeText)
+    throw new CommandError("no GB2312 encoder available on this platform: send non-ASCII text as data bytes");
   let b: Uint8Array | undefined;
   try {
     b = o.encodeText(text);

@@ -12,10 +12,9 @@
 /** Most fields any supported sentence carries (ICZ: 41; GSA with 16 slots: 22). */
 export const MAX_FIELDS = 64;
 
-import { tsBytes, type ByteHelpers } from "../core/bytes";
+import { type ByteHelpers, tsBytes } from "../core/bytes";
 
 const EMPTY = new Uint8Array(0);
-
 
 export class Fields {
   bytes: Uint8Array = EMPTY;
@@ -92,7 +91,8 @@ export class Fields {
   /** True when field i is 1+ decimal digits only. */
   digits(i: number): boolean {
     if (i > this.count) return false;
-    const a = this.start[i], b = this.end[i];
+    const a = this.start[i],
+      b = this.end[i];
     if (a === b) return false;
     for (let k = a; k < b; k++) {
       const c = this.bytes[k];
@@ -114,7 +114,8 @@ export class Fields {
   /** Unsigned hexadecimal integer (upper or lower case); NaN when empty or malformed. */
   hex(i: number): number {
     if (i > this.count) return NaN;
-    const a = this.start[i], b = this.end[i];
+    const a = this.start[i],
+      b = this.end[i];
     if (a === b || b - a > 8) return NaN;
     let v = 0;
     for (let k = a; k < b; k++) {

@@ -49,7 +49,7 @@ export function n(v: number): number | null {
 /** Round to `d` decimals (for derived values such as decimal degrees), NaN -> null. */
 export function r(v: number, d: number): number | null {
   if (v !== v) return null;
-  const p = Math.pow(10, d);
+  const p = 10 ** d;
   return Math.round(v * p) / p;
 }
 
@@ -62,10 +62,17 @@ export function ch(c: number): string | null {
 export function hms(sec: number): string | null {
   if (sec !== sec) return null;
   const ms = Math.round(sec * 1000);
-  const h = Math.floor(ms / 3600000), m = Math.floor((ms % 3600000) / 60000), s = Math.floor((ms % 60000) / 1000);
+  const h = Math.floor(ms / 3600000),
+    m = Math.floor((ms % 3600000) / 60000),
+    s = Math.floor((ms % 60000) / 1000);
   const f = ms % 1000;
   let out = pad2(h) + ":" + pad2(m) + ":" + pad2(s);
-  if (f) out += "." + String(f + 1000).slice(1).replace(/0+$/, "");
+  if (f)
+    out +=
+      "." +
+      String(f + 1000)
+        .slice(1)
+        .replace(/0+$/, "");
   return out;
 }
 
@@ -85,19 +92,35 @@ export function addr7(v: number): string | null {
 export { formatterKey, formatterName } from "../nmea/keys";
 
 /** NMEA 4.11 system IDs (also used as indexes of the per-system counters). */
-export const SYS_UNKNOWN = 0, SYS_GPS = 1, SYS_GLONASS = 2, SYS_GALILEO = 3, SYS_BDS = 4, SYS_QZSS = 5, SYS_NAVIC = 6;
+export const SYS_UNKNOWN = 0,
+  SYS_GPS = 1,
+  SYS_GLONASS = 2,
+  SYS_GALILEO = 3,
+  SYS_BDS = 4,
+  SYS_QZSS = 5,
+  SYS_NAVIC = 6;
 export const SYSTEM_NAMES = ["unknown", "GPS", "GLONASS", "Galileo", "BDS", "QZSS", "NavIC"];
 
 /** System of a talker (packed 2 letters), SYS_UNKNOWN for GN and others. */
 export function talkerSystem(talker: number): number {
   switch (talker) {
-    case 0x4750: return SYS_GPS; // GP
-    case 0x474c: return SYS_GLONASS; // GL
-    case 0x4741: return SYS_GALILEO; // GA
-    case 0x4244: case 0x4742: return SYS_BDS; // BD, GB
-    case 0x475a: case 0x515a: return SYS_QZSS; // GQ, QZ
-    case 0x4749: case 0x494d: return SYS_NAVIC; // GI, IM (seen in the corpus)
-    default: return SYS_UNKNOWN;
+    case 0x4750:
+      return SYS_GPS; // GP
+    case 0x474c:
+      return SYS_GLONASS; // GL
+    case 0x4741:
+      return SYS_GALILEO; // GA
+    case 0x4244:
+    case 0x4742:
+      return SYS_BDS; // BD, GB
+    case 0x475a:
+    case 0x515a:
+      return SYS_QZSS; // GQ, QZ
+    case 0x4749:
+    case 0x494d:
+      return SYS_NAVIC; // GI, IM (seen in the corpus)
+    default:
+      return SYS_UNKNOWN;
   }
 }
 

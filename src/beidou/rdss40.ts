@@ -12,24 +12,50 @@
 // results carry the 4-letter command; the SJXX layout is year(2) month day hour
 // minute second. Hemispheres and the FKXX result codes are configurable (Rdss40Options).
 
-import { hexDigit } from "./fields";
-import { HEX_DIGITS, asciiBytes } from "../nmea/checksum";
+import { asciiBytes, HEX_DIGITS } from "../nmea/checksum";
 import { frameKey, frameKeyOf } from "../nmea/keys";
-import { Content, CONTENT_MAX, MODE_CHINESE, MODE_CODE, MODE_MIXED, contentHex, contentText } from "./sentences/content";
+import { hexDigit } from "./fields";
 import type { JsonContext } from "./kind";
 import { addr7, hms, pad2, r as round } from "./kind";
+import {
+  CONTENT_MAX,
+  Content,
+  contentHex,
+  contentText,
+  MODE_CHINESE,
+  MODE_CODE,
+  MODE_MIXED,
+} from "./sentences/content";
 
 // ASCII constants as bytes, built once: on XS a method call on a primitive string (charCodeAt) allocates a wrapper.
-const A_ICI = asciiBytes("BDICI"), A_ICZ = asciiBytes("BDICZ"), A_ZTI = asciiBytes("BDZTI"), A_BSI = asciiBytes("BDBSI"), A_DWR = asciiBytes("BDDWR");
-const A_TXR = asciiBytes("BDTXR"), A_FKI = asciiBytes("BDFKI"), A_ZDA = asciiBytes("BDZDA"), T_A4 = asciiBytes("A4"), T_00 = asciiBytes(".00");
+const A_ICI = asciiBytes("BDICI"),
+  A_ICZ = asciiBytes("BDICZ"),
+  A_ZTI = asciiBytes("BDZTI"),
+  A_BSI = asciiBytes("BDBSI"),
+  A_DWR = asciiBytes("BDDWR");
+const A_TXR = asciiBytes("BDTXR"),
+  A_FKI = asciiBytes("BDFKI"),
+  A_ZDA = asciiBytes("BDZDA"),
+  T_A4 = asciiBytes("A4"),
+  T_00 = asciiBytes(".00");
 const CMD_TXA = asciiBytes("TXA");
 
-
 /** 4.0 host command -> the 2.1 command name FKI reports (for FKXX conversion). */
-const COMMAND_21: ReadonlyArray<readonly [number, Uint8Array]> = ([
-  ["TXSQ", "TXA"], ["DWSQ", "DWA"], ["ICJC", "ICA"], ["XTZJ", "ZTI"], ["GLJC", "RMO"], ["BSSZ", "BSS"],
-  ["DSSQ", "DSA"], ["JSZL", "JSZ"], ["SJSC", "SJX"], ["LZSZ", "LZM"], ["GXZX", "GXM"],
-] as const).map(([c4, c3]) => [frameKeyOf(c4), asciiBytes(c3)] as const);
+const COMMAND_21: ReadonlyArray<readonly [number, Uint8Array]> = (
+  [
+    ["TXSQ", "TXA"],
+    ["DWSQ", "DWA"],
+    ["ICJC", "ICA"],
+    ["XTZJ", "ZTI"],
+    ["GLJC", "RMO"],
+    ["BSSZ", "BSS"],
+    ["DSSQ", "DSA"],
+    ["JSZL", "JSZ"],
+    ["SJSC", "SJX"],
+    ["LZSZ", "LZM"],
+    ["GXZX", "GXM"],
+  ] as const
+).map(([c4, c3]) => [frameKeyOf(c4), asciiBytes(c3)] as const);
 
 /** The 4.0 assumptions, configurable because no source confirms them. */
 export interface Rdss40Options {
@@ -160,7 +186,7 @@ class Writer {
     let digits = 1;
     for (let p = 10; p <= v; p *= 10) digits++;
     for (let k = digits; k < width; k++) this.byte(0x30);
-    for (let k = digits - 1; k >= 0; k--) this.byte(0x30 + (Math.floor(v / Math.pow(10, k)) % 10));
+    for (let k = digits - 1; k >= 0; k--) this.byte(0x30 + (Math.floor(v / 10 ** k) % 10));
     return this;
   }
   int(v: number): this {
@@ -169,7 +195,7 @@ class Writer {
   }
   /** Fixed-point with `d` decimals. */
   fixed(v: number, intWidth: number, d: number): this {
-    const p = Math.pow(10, d);
+    const p = 10 ** d;
     const m = Math.round(Math.abs(v) * p);
     if (v < 0 && m) this.byte(0x2d);
     this.uint(Math.floor(m / p), intWidth);
@@ -194,7 +220,10 @@ function writeCoord(w: Writer, deg: number, lon: boolean): void {
   const a = Math.abs(deg);
   let d = Math.floor(a);
   let m = Math.round((a - d) * 60 * 10000) / 10000;
-  if (m >= 60) { d++; m -= 60; }
+  if (m >= 60) {
+    d++;
+    m -= 60;
+  }
   w.uint(d, lon ? 3 : 2).fixed(m, 2, 4);
 }
 
@@ -202,7 +231,8 @@ function writeCoord(w: Writer, deg: number, lon: boolean): void {
 function rawSafe(c: Content): boolean {
   for (let k = 0; k < c.length; k++) {
     const v = c.data[k];
-    if (v < 0x20 || v === 0x24 || v === 0x2a || v === 0x2c || v === 0x21 || v === 0x5c || v === 0x7e || v === 0x7f) return false;
+    if (v < 0x20 || v === 0x24 || v === 0x2a || v === 0x2c || v === 0x21 || v === 0x5c || v === 0x7e || v === 0x7f)
+      return false;
   }
   return true;
 }
@@ -235,18 +265,45 @@ const ICXX: FrameKind = {
   },
   toText(f, out) {
     if (f.frameNumber === 0) {
-      return W.begin(out, A_ICI).comma().uint(f.userAddress, 7).comma().comma().uint(f.broadcastId, 7).comma()
-        .uint(f.userType).comma().uint(f.serviceInterval).comma().uint(f.level).comma()
-        .byte(f.encryption ? 0x45 : 0x4e).comma().uint(f.subordinateCount).finish();
+      return W.begin(out, A_ICI)
+        .comma()
+        .uint(f.userAddress, 7)
+        .comma()
+        .comma()
+        .uint(f.broadcastId, 7)
+        .comma()
+        .uint(f.userType)
+        .comma()
+        .uint(f.serviceInterval)
+        .comma()
+        .uint(f.level)
+        .comma()
+        .byte(f.encryption ? 0x45 : 0x4e)
+        .comma()
+        .uint(f.subordinateCount)
+        .finish();
     }
     const w = W.begin(out, A_ICZ).comma().uint(f.subordinateListed);
     for (let k = 0; k < f.subordinateListed && k < 40; k++) w.comma().uint(f.subordinates[k], 7);
     return w.finish();
   },
-  json: (f) => f.frameNumber === 0
-    ? { frameNumber: 0, card: addr7(f.userAddress), broadcastId: addr7(f.broadcastId), userType: f.userType, serviceInterval_s: f.serviceInterval,
-        level: f.level, encrypted: f.encryption !== 0, subordinates: f.subordinateCount }
-    : { frameNumber: f.frameNumber, card: addr7(f.userAddress), subordinates: Array.from(f.subordinates.subarray(0, f.subordinateListed), (a) => addr7(a)) },
+  json: (f) =>
+    f.frameNumber === 0
+      ? {
+          frameNumber: 0,
+          card: addr7(f.userAddress),
+          broadcastId: addr7(f.broadcastId),
+          userType: f.userType,
+          serviceInterval_s: f.serviceInterval,
+          level: f.level,
+          encrypted: f.encryption !== 0,
+          subordinates: f.subordinateCount,
+        }
+      : {
+          frameNumber: f.frameNumber,
+          card: addr7(f.userAddress),
+          subordinates: Array.from(f.subordinates.subarray(0, f.subordinateListed), (a) => addr7(a)),
+        },
 };
 
 /** Six beam powers (0-4); returns an error when one is out of range. */
@@ -262,15 +319,33 @@ const ZJXX: FrameKind = {
   name: "ZJXX",
   decode(b, n, f) {
     if (n < 21) return "ZJXX too short";
-    f.icState = b[10]; f.hardwareState = b[11]; f.batteryState = b[12]; f.inboundState = b[13];
+    f.icState = b[10];
+    f.hardwareState = b[11];
+    f.batteryState = b[12];
+    f.inboundState = b[13];
     return beams(b, 14, f);
   },
   toText(f, out) {
-    const w = W.begin(out, A_ZTI).comma().uint(f.icState).comma().uint(f.hardwareState).comma().uint(f.batteryState).comma().uint(f.inboundState);
+    const w = W.begin(out, A_ZTI)
+      .comma()
+      .uint(f.icState)
+      .comma()
+      .uint(f.hardwareState)
+      .comma()
+      .uint(f.batteryState)
+      .comma()
+      .uint(f.inboundState);
     for (let k = 0; k < 6; k++) w.comma().uint(f.power[k]);
     return w.comma().comma().comma().comma().finish();
   },
-  json: (f) => ({ card: addr7(f.userAddress), icState: f.icState, hardwareState: f.hardwareState, batteryState: f.batteryState, inboundState: f.inboundState, beams: Array.from(f.power) }),
+  json: (f) => ({
+    card: addr7(f.userAddress),
+    icState: f.icState,
+    hardwareState: f.hardwareState,
+    batteryState: f.batteryState,
+    inboundState: f.inboundState,
+    beams: Array.from(f.power),
+  }),
 };
 
 const GLZK: FrameKind = {
@@ -299,7 +374,8 @@ const DWXX: FrameKind = {
     f.queryAddress = u24(b, 11);
     if (b[14] > 23 || b[15] > 59 || b[16] > 60 || b[17] > 99) return "DWXX time out of range";
     f.time = b[14] * 3600 + b[15] * 60 + b[16] + b[17] / 100;
-    if (b[19] > 59 || b[20] > 59 || b[21] > 9 || b[23] > 59 || b[24] > 59 || b[25] > 9) return "DWXX position out of range";
+    if (b[19] > 59 || b[20] > 59 || b[21] > 9 || b[23] > 59 || b[24] > 59 || b[25] > 9)
+      return "DWXX position out of range";
     f.longitude = f.west ? -dms(b, 18) : dms(b, 18);
     f.latitude = f.south ? -dms(b, 22) : dms(b, 22);
     f.height = height14(b, 26);
@@ -307,33 +383,72 @@ const DWXX: FrameKind = {
     return null;
   },
   toText(f, out) {
-    const w = W.begin(out, A_DWR).comma().uint(f.info & 0x20 ? 2 : 1).comma().uint(f.userAddress, 7).comma();
+    const w = W.begin(out, A_DWR)
+      .comma()
+      .uint(f.info & 0x20 ? 2 : 1)
+      .comma()
+      .uint(f.userAddress, 7)
+      .comma();
     const cs = Math.round(f.time * 100);
-    w.uint(Math.floor(cs / 360000), 2).uint(Math.floor(cs / 6000) % 60, 2).uint(Math.floor(cs / 100) % 60, 2).byte(0x2e).uint(cs % 100, 2).comma();
-    writeCoord(w, f.latitude, false); w.comma().byte(f.south ? 0x53 : 0x4e).comma();
-    writeCoord(w, f.longitude, true); w.comma().byte(f.west ? 0x57 : 0x45).comma();
+    w.uint(Math.floor(cs / 360000), 2)
+      .uint(Math.floor(cs / 6000) % 60, 2)
+      .uint(Math.floor(cs / 100) % 60, 2)
+      .byte(0x2e)
+      .uint(cs % 100, 2)
+      .comma();
+    writeCoord(w, f.latitude, false);
+    w.comma()
+      .byte(f.south ? 0x53 : 0x4e)
+      .comma();
+    writeCoord(w, f.longitude, true);
+    w.comma()
+      .byte(f.west ? 0x57 : 0x45)
+      .comma();
     w.int(f.height).comma().byte(0x4d).comma().int(f.heightAnomaly).comma().byte(0x4d).comma();
-    w.uint((f.info >> 3) & 1).comma().byte(f.info & 4 ? 0x41 : 0x56).comma().byte(f.info & 2 ? 0x41 : 0x56).comma().byte(f.info & 1 ? 0x48 : 0x4c);
+    w.uint((f.info >> 3) & 1)
+      .comma()
+      .byte(f.info & 4 ? 0x41 : 0x56)
+      .comma()
+      .byte(f.info & 2 ? 0x41 : 0x56)
+      .comma()
+      .byte(f.info & 1 ? 0x48 : 0x4c);
     return w.finish();
   },
   json: (f) => ({
-    card: addr7(f.userAddress), queryAddress: addr7(f.queryAddress), otherUser: (f.info & 0x20) !== 0, key: (f.info & 0x10) !== 0,
-    precision: (f.info >> 3) & 1, urgent: (f.info & 4) !== 0, multiValue: (f.info & 2) !== 0, heightType: f.info & 1 ? "H" : "L",
-    time: hms(f.time), lat: round(f.latitude, 8), lon: round(f.longitude, 8), latDMS: dmsString(f.latitude), lonDMS: dmsString(f.longitude),
-    height_m: f.height, heightAnomaly_m: f.heightAnomaly,
+    card: addr7(f.userAddress),
+    queryAddress: addr7(f.queryAddress),
+    otherUser: (f.info & 0x20) !== 0,
+    key: (f.info & 0x10) !== 0,
+    precision: (f.info >> 3) & 1,
+    urgent: (f.info & 4) !== 0,
+    multiValue: (f.info & 2) !== 0,
+    heightType: f.info & 1 ? "H" : "L",
+    time: hms(f.time),
+    lat: round(f.latitude, 8),
+    lon: round(f.longitude, 8),
+    latDMS: dmsString(f.latitude),
+    lonDMS: dmsString(f.longitude),
+    height_m: f.height,
+    heightAnomaly_m: f.heightAnomaly,
   }),
 };
 
 function dmsString(v: number): string {
   const t = Math.round(v * 36000);
-  const d = Math.floor(t / 36000), m = Math.floor(t / 600) % 60, s = (t % 600) / 10;
+  const d = Math.floor(t / 36000),
+    m = Math.floor(t / 600) % 60,
+    s = (t % 600) / 10;
   return d + "°" + pad2(m) + "'" + (s < 10 ? "0" : "") + s.toFixed(1) + '"';
 }
 
 /** Message body shared by TXXX and TXSQ: bit length at i, data follows at j. */
 function decodeMessage(b: Uint8Array, n: number, j: number, codeBit: boolean, f: Frame40): string | null {
   const c = f.content;
-  c.bytes = b; c.start = j; c.length = 0; c.oddNibble = false; c.positionReport = false;
+  c.bytes = b;
+  c.start = j;
+  c.length = 0;
+  c.oddNibble = false;
+  c.positionReport = false;
   const bits = f.bitLength;
   let bytes = (bits + 7) >> 3;
   if (j + bytes > n) return "message longer than the frame";
@@ -342,10 +457,18 @@ function decodeMessage(b: Uint8Array, n: number, j: number, codeBit: boolean, f:
   let k = j;
   if (codeBit) {
     const first = bytes > 0 ? b[j] : 0;
-    if (first === 0xa4) { f.mode = MODE_MIXED; k++; bytes--; }
-    else if (first === 0xa0 || first === 0xa1) { f.mode = 3; c.positionReport = true; }
-    else if (first === 0xa2) f.mode = 4;
-    else { f.mode = MODE_CODE; c.oddNibble = (bits >> 2) % 2 === 1; }
+    if (first === 0xa4) {
+      f.mode = MODE_MIXED;
+      k++;
+      bytes--;
+    } else if (first === 0xa0 || first === 0xa1) {
+      f.mode = 3;
+      c.positionReport = true;
+    } else if (first === 0xa2) f.mode = 4;
+    else {
+      f.mode = MODE_CODE;
+      c.oddNibble = (bits >> 2) % 2 === 1;
+    }
   } else f.mode = MODE_CHINESE;
   for (let x = 0; x < bytes; x++) c.data[x] = b[k + x];
   c.length = bytes;
@@ -369,7 +492,12 @@ const TXXX: FrameKind = {
   },
   toText(f, out) {
     const c = f.content;
-    const w = W.begin(out, A_TXR).comma().uint(f.info & 0x08 ? 2 : 1).comma().uint(f.peerAddress, 7).comma();
+    const w = W.begin(out, A_TXR)
+      .comma()
+      .uint(f.info & 0x08 ? 2 : 1)
+      .comma()
+      .uint(f.peerAddress, 7)
+      .comma();
     const raw = f.mode === MODE_CHINESE && rawSafe(c);
     w.uint(raw ? 0 : f.mode === MODE_CODE ? 1 : 2).comma();
     if (f.hour < 24 && f.minute < 60) w.uint(f.hour, 2).uint(f.minute, 2);
@@ -386,8 +514,14 @@ const TXXX: FrameKind = {
     return w.finish();
   },
   json: (f, ctx) => ({
-    card: addr7(f.userAddress), from: addr7(f.peerAddress), express: (f.info & 0x08) !== 0, sendTime: pad2(f.hour) + ":" + pad2(f.minute),
-    bits: f.bitLength, mode: f.mode, data: contentHex(f.content), text: f.mode <= MODE_MIXED ? contentText(f.content, ctx.decodeText) ?? null : null,
+    card: addr7(f.userAddress),
+    from: addr7(f.peerAddress),
+    express: (f.info & 0x08) !== 0,
+    sendTime: pad2(f.hour) + ":" + pad2(f.minute),
+    bits: f.bitLength,
+    mode: f.mode,
+    data: contentHex(f.content),
+    text: f.mode <= MODE_MIXED ? (contentText(f.content, ctx.decodeText) ?? null) : null,
     crcOk: f.crcFlag === 0,
   }),
 };
@@ -403,13 +537,26 @@ const FKXX: FrameKind = {
   },
   toText(f, out) {
     const w = W.begin(out, A_FKI).comma();
-    w.bytes(fkxxCommand(f)).comma().byte(f.result === f.fkxxAccepted ? 0x59 : 0x4e).comma().byte(f.result === f.fkxxWait ? 0x4e : 0x59).comma()
-      .uint(f.result === f.fkxxAccepted || f.result === f.fkxxWait ? 0 : 1).comma();
+    w.bytes(fkxxCommand(f))
+      .comma()
+      .byte(f.result === f.fkxxAccepted ? 0x59 : 0x4e)
+      .comma()
+      .byte(f.result === f.fkxxWait ? 0x4e : 0x59)
+      .comma()
+      .uint(f.result === f.fkxxAccepted || f.result === f.fkxxWait ? 0 : 1)
+      .comma();
     const wt = Math.min(f.wait, 99 * 60 + 59);
     w.uint(Math.floor(wt / 60), 2).uint(wt % 60, 2);
     return w.finish();
   },
-  json: (f) => ({ card: addr7(f.userAddress), result: f.result, accepted: f.result === f.fkxxAccepted, answers: String.fromCharCode(...fkxxCommand(f)), wait_s: f.wait, resultHex: Array.from(f.resultBytes, (v) => (v < 16 ? "0" : "") + v.toString(16)).join("") }),
+  json: (f) => ({
+    card: addr7(f.userAddress),
+    result: f.result,
+    accepted: f.result === f.fkxxAccepted,
+    answers: String.fromCharCode(...fkxxCommand(f)),
+    wait_s: f.wait,
+    resultHex: Array.from(f.resultBytes, (v) => (v < 16 ? "0" : "") + v.toString(16)).join(""),
+  }),
 };
 
 /** The 2.1 command name an FKXX answers ("TXA" when only a wait time is given: the service interval governs transmissions). */
@@ -426,16 +573,45 @@ const SJXX: FrameKind = {
   name: "SJXX",
   decode(b, n, f) {
     if (n < 18) return "SJXX too short";
-    f.year = u16(b, 10); f.month = b[12]; f.day = b[13]; f.hour = b[14]; f.minute = b[15]; f.second = b[16];
-    if (f.month < 1 || f.month > 12 || f.day < 1 || f.day > 31 || f.hour > 23 || f.minute > 59 || f.second > 60) return "SJXX date/time out of range";
+    f.year = u16(b, 10);
+    f.month = b[12];
+    f.day = b[13];
+    f.hour = b[14];
+    f.minute = b[15];
+    f.second = b[16];
+    if (f.month < 1 || f.month > 12 || f.day < 1 || f.day > 31 || f.hour > 23 || f.minute > 59 || f.second > 60)
+      return "SJXX date/time out of range";
     f.time = f.hour * 3600 + f.minute * 60 + f.second;
     return null;
   },
   toText(f, out) {
-    return W.begin(out, A_ZDA).comma().uint(0).comma().uint(f.hour, 2).uint(f.minute, 2).uint(f.second, 2).bytes(T_00).comma()
-      .uint(f.day, 2).comma().uint(f.month, 2).comma().uint(f.year, 4).comma().comma().comma().comma().comma().comma().finish();
+    return W.begin(out, A_ZDA)
+      .comma()
+      .uint(0)
+      .comma()
+      .uint(f.hour, 2)
+      .uint(f.minute, 2)
+      .uint(f.second, 2)
+      .bytes(T_00)
+      .comma()
+      .uint(f.day, 2)
+      .comma()
+      .uint(f.month, 2)
+      .comma()
+      .uint(f.year, 4)
+      .comma()
+      .comma()
+      .comma()
+      .comma()
+      .comma()
+      .comma()
+      .finish();
   },
-  json: (f) => ({ card: addr7(f.userAddress), date: f.year + "-" + pad2(f.month) + "-" + pad2(f.day), time: hms(f.time) }),
+  json: (f) => ({
+    card: addr7(f.userAddress),
+    date: f.year + "-" + pad2(f.month) + "-" + pad2(f.day),
+    time: hms(f.time),
+  }),
 };
 
 // Host -> terminal frames (the simulator answers them; decode shows them).
@@ -464,7 +640,7 @@ const DWSQ: FrameKind = {
   decode(b, n, f) {
     if (n < 22) return "DWSQ too short";
     f.info = b[10];
-    f.height = (b[11] << 24 >> 16) | b[12];
+    f.height = ((b[11] << 24) >> 16) | b[12];
     f.antennaHeight = u16(b, 13);
     f.pressure = (b[15] << 12) | (b[16] << 4) | (b[17] >> 4);
     const t = ((b[17] & 7) << 8) | b[18];
@@ -473,8 +649,15 @@ const DWSQ: FrameKind = {
     return null;
   },
   json: (f) => ({
-    card: addr7(f.userAddress), urgent: (f.info & 0x20) !== 0, heightMode: (f.info >> 2) & 3, highAltitude: (f.info & 1) !== 0,
-    height_m: f.height, antennaHeight_m: f.antennaHeight, pressure_hPa: f.pressure / 10, temperature_C: f.temperature / 10, interval_s: f.interval,
+    card: addr7(f.userAddress),
+    urgent: (f.info & 0x20) !== 0,
+    heightMode: (f.info >> 2) & 3,
+    highAltitude: (f.info & 1) !== 0,
+    height_m: f.height,
+    antennaHeight_m: f.antennaHeight,
+    pressure_hPa: f.pressure / 10,
+    temperature_C: f.temperature / 10,
+    interval_s: f.interval,
   }),
 };
 
@@ -483,7 +666,12 @@ const TXSQ: FrameKind = {
   decode(b, n, f) {
     if (n < 18) return "TXSQ too short";
     f.info = b[10];
-    if ((f.info >> 5) !== 2) { f.mode = 0; f.peerAddress = u24(b, 11); f.content.length = 0; return (f.info >> 5) === 3 ? null : "TXSQ information class not 010/011"; }
+    if (f.info >> 5 !== 2) {
+      f.mode = 0;
+      f.peerAddress = u24(b, 11);
+      f.content.length = 0;
+      return f.info >> 5 === 3 ? null : "TXSQ information class not 010/011";
+    }
     f.peerAddress = u24(b, 11);
     f.bitLength = u16(b, 14);
     f.ack = b[16];
@@ -493,8 +681,14 @@ const TXSQ: FrameKind = {
     return null;
   },
   json: (f, ctx) => ({
-    card: addr7(f.userAddress), to: addr7(f.peerAddress), query: (f.info >> 5) === 3, urgent: ((f.info >> 2) & 3) === 0, bits: f.bitLength,
-    mode: f.mode, data: contentHex(f.content), text: f.mode <= MODE_MIXED ? contentText(f.content, ctx.decodeText) ?? null : null,
+    card: addr7(f.userAddress),
+    to: addr7(f.peerAddress),
+    query: f.info >> 5 === 3,
+    urgent: ((f.info >> 2) & 3) === 0,
+    bits: f.bitLength,
+    mode: f.mode,
+    data: contentHex(f.content),
+    text: f.mode <= MODE_MIXED ? (contentText(f.content, ctx.decodeText) ?? null) : null,
   }),
 };
 
@@ -544,7 +738,11 @@ export class FrameDecoder {
   /** JSON view of the last decoded frame (cold path). */
   json(bytes: Uint8Array, length: number, ctx: JsonContext = {}): Record<string, unknown> {
     const f = this.frame;
-    const o: Record<string, unknown> = { command: String.fromCharCode(bytes[1], bytes[2], bytes[3], bytes[4]), kind: this.kind ? this.kind.name : "unknown", user: addr7(f.userAddress) };
+    const o: Record<string, unknown> = {
+      command: String.fromCharCode(bytes[1], bytes[2], bytes[3], bytes[4]),
+      kind: this.kind ? this.kind.name : "unknown",
+      user: addr7(f.userAddress),
+    };
     if (f.error) o.error = f.error;
     else if (this.kind) Object.assign(o, this.kind.json(f, ctx));
     return o;
@@ -555,15 +753,19 @@ export class FrameDecoder {
 
 /** Build a complete frame: '$' + command + length + user address + payload + XOR. */
 export function encodeFrame(command: string, userAddress: number, payload: ArrayLike<number>): Uint8Array {
-  if (!/^[A-Z]{4}$/.test(command)) throw new RangeError(`RDSS 4.0 command must be 4 upper-case letters, not "${command}"`);
+  if (!/^[A-Z]{4}$/.test(command))
+    throw new RangeError(`RDSS 4.0 command must be 4 upper-case letters, not "${command}"`);
   if (!(userAddress >= 0 && userAddress <= 0xffffff)) throw new RangeError("user address must fit 24 bits");
   const n = 11 + payload.length;
   if (n > 0xffff) throw new RangeError("frame too long");
   const b = new Uint8Array(n);
   b[0] = 0x24;
   for (let i = 0; i < 4; i++) b[1 + i] = command.charCodeAt(i);
-  b[5] = n >> 8; b[6] = n & 0xff;
-  b[7] = userAddress >> 16; b[8] = (userAddress >> 8) & 0xff; b[9] = userAddress & 0xff;
+  b[5] = n >> 8;
+  b[6] = n & 0xff;
+  b[7] = userAddress >> 16;
+  b[8] = (userAddress >> 8) & 0xff;
+  b[9] = userAddress & 0xff;
   for (let i = 0; i < payload.length; i++) b[10 + i] = payload[i];
   let x = 0;
   for (let i = 0; i < n - 1; i++) x ^= b[i];
@@ -571,13 +773,52 @@ export function encodeFrame(command: string, userAddress: number, payload: Array
   return b;
 }
 
-export function encodeICXX(user: number, o: { broadcastId: number; userType: number; serviceInterval: number; level: number; encrypted: boolean; subordinates: number }): Uint8Array {
-  return encodeFrame("ICXX", user, [0, o.broadcastId >> 16, (o.broadcastId >> 8) & 255, o.broadcastId & 255, o.userType,
-    o.serviceInterval >> 8, o.serviceInterval & 255, o.level, o.encrypted ? 1 : 0, o.subordinates >> 8, o.subordinates & 255]);
+export function encodeICXX(
+  user: number,
+  o: {
+    broadcastId: number;
+    userType: number;
+    serviceInterval: number;
+    level: number;
+    encrypted: boolean;
+    subordinates: number;
+  },
+): Uint8Array {
+  return encodeFrame("ICXX", user, [
+    0,
+    o.broadcastId >> 16,
+    (o.broadcastId >> 8) & 255,
+    o.broadcastId & 255,
+    o.userType,
+    o.serviceInterval >> 8,
+    o.serviceInterval & 255,
+    o.level,
+    o.encrypted ? 1 : 0,
+    o.subordinates >> 8,
+    o.subordinates & 255,
+  ]);
 }
 
-export function encodeZJXX(user: number, ic: number, hw: number, battery: number, inbound: number, power: ArrayLike<number>): Uint8Array {
-  return encodeFrame("ZJXX", user, [ic, hw, battery, inbound, power[0], power[1], power[2], power[3], power[4], power[5]]);
+export function encodeZJXX(
+  user: number,
+  ic: number,
+  hw: number,
+  battery: number,
+  inbound: number,
+  power: ArrayLike<number>,
+): Uint8Array {
+  return encodeFrame("ZJXX", user, [
+    ic,
+    hw,
+    battery,
+    inbound,
+    power[0],
+    power[1],
+    power[2],
+    power[3],
+    power[4],
+    power[5],
+  ]);
 }
 
 export function encodeGLZK(user: number, power: ArrayLike<number>): Uint8Array {
@@ -593,32 +834,90 @@ function h14(v: number): number[] {
   return [(v < 0 ? 0x40 : 0) | (m >> 8), m & 255];
 }
 
-export function encodeDWXX(user: number, o: { info?: number; queryAddress?: number; time: number; latitude: number; longitude: number; height: number; heightAnomaly: number }): Uint8Array {
+export function encodeDWXX(
+  user: number,
+  o: {
+    info?: number;
+    queryAddress?: number;
+    time: number;
+    latitude: number;
+    longitude: number;
+    height: number;
+    heightAnomaly: number;
+  },
+): Uint8Array {
   const cs = Math.round(o.time * 100);
   const q = o.queryAddress ?? 0;
-  return encodeFrame("DWXX", user, [o.info ?? 0, q >> 16, (q >> 8) & 255, q & 255,
-    Math.floor(cs / 360000), Math.floor(cs / 6000) % 60, Math.floor(cs / 100) % 60, cs % 100,
-    ...toDms(o.longitude), ...toDms(o.latitude), ...h14(o.height), ...h14(o.heightAnomaly)]);
+  return encodeFrame("DWXX", user, [
+    o.info ?? 0,
+    q >> 16,
+    (q >> 8) & 255,
+    q & 255,
+    Math.floor(cs / 360000),
+    Math.floor(cs / 6000) % 60,
+    Math.floor(cs / 100) % 60,
+    cs % 100,
+    ...toDms(o.longitude),
+    ...toDms(o.latitude),
+    ...h14(o.height),
+    ...h14(o.heightAnomaly),
+  ]);
 }
 
 /** TXXX: mode 0 Chinese (raw bytes), 1 code (`nibbles` hex digits), 2 mixed (A4 + bytes). */
-export function encodeTXXX(user: number, o: { from: number; hour: number; minute: number; mode: 0 | 1 | 2; data: ArrayLike<number>; nibbles?: number; express?: boolean }): Uint8Array {
+export function encodeTXXX(
+  user: number,
+  o: {
+    from: number;
+    hour: number;
+    minute: number;
+    mode: 0 | 1 | 2;
+    data: ArrayLike<number>;
+    nibbles?: number;
+    express?: boolean;
+  },
+): Uint8Array {
   const body: number[] = [];
   let bits: number;
-  if (o.mode === 2) { body.push(0xa4); for (let i = 0; i < o.data.length; i++) body.push(o.data[i]); bits = body.length * 8; }
-  else if (o.mode === 1) { for (let i = 0; i < o.data.length; i++) body.push(o.data[i]); bits = (o.nibbles ?? o.data.length * 2) * 4; }
-  else { for (let i = 0; i < o.data.length; i++) body.push(o.data[i]); bits = body.length * 8; }
+  if (o.mode === 2) {
+    body.push(0xa4);
+    for (let i = 0; i < o.data.length; i++) body.push(o.data[i]);
+    bits = body.length * 8;
+  } else if (o.mode === 1) {
+    for (let i = 0; i < o.data.length; i++) body.push(o.data[i]);
+    bits = (o.nibbles ?? o.data.length * 2) * 4;
+  } else {
+    for (let i = 0; i < o.data.length; i++) body.push(o.data[i]);
+    bits = body.length * 8;
+  }
   const info = 0x40 | (o.mode > 0 ? 0x20 : 0) | (o.express ? 0x08 : 0);
-  return encodeFrame("TXXX", user, [info, o.from >> 16, (o.from >> 8) & 255, o.from & 255, o.hour, o.minute, bits >> 8, bits & 255, ...body, 0]);
+  return encodeFrame("TXXX", user, [
+    info,
+    o.from >> 16,
+    (o.from >> 8) & 255,
+    o.from & 255,
+    o.hour,
+    o.minute,
+    bits >> 8,
+    bits & 255,
+    ...body,
+    0,
+  ]);
 }
 
 /** FKXX: result 0 accepted for `command` (4.0 name), result 4 = frequency not reached with `wait` s. */
 export function encodeFKXX(user: number, result: number, command: string, wait = 0): Uint8Array {
-  const extra = result === 4 ? [wait & 255, (wait >> 8) & 255, (wait >> 16) & 255, (wait >>> 24) & 255] : Array.from(command.padEnd(4, " ").slice(0, 4), (c) => c.charCodeAt(0));
+  const extra =
+    result === 4
+      ? [wait & 255, (wait >> 8) & 255, (wait >> 16) & 255, (wait >>> 24) & 255]
+      : Array.from(command.padEnd(4, " ").slice(0, 4), (c) => c.charCodeAt(0));
   return encodeFrame("FKXX", user, [result, ...extra]);
 }
 
-export function encodeSJXX(user: number, d: { year: number; month: number; day: number; hour: number; minute: number; second: number }): Uint8Array {
+export function encodeSJXX(
+  user: number,
+  d: { year: number; month: number; day: number; hour: number; minute: number; second: number },
+): Uint8Array {
   return encodeFrame("SJXX", user, [d.year >> 8, d.year & 255, d.month, d.day, d.hour, d.minute, d.second]);
 }
 
@@ -627,13 +926,31 @@ export function encodeICJC(user: number, frame = 0): Uint8Array {
 }
 
 /** TXSQ communication request (mode 1 code: data = hex digits string; 2 mixed: bytes; 0 Chinese: bytes). */
-export function encodeTXSQ(user: number, o: { to: number; urgent: boolean; mode: 0 | 1 | 2; data: ArrayLike<number>; nibbles?: number; ack?: boolean }): Uint8Array {
+export function encodeTXSQ(
+  user: number,
+  o: { to: number; urgent: boolean; mode: 0 | 1 | 2; data: ArrayLike<number>; nibbles?: number; ack?: boolean },
+): Uint8Array {
   const body: number[] = [];
   let bits: number;
-  if (o.mode === 2) { body.push(0xa4); for (let i = 0; i < o.data.length; i++) body.push(o.data[i]); bits = body.length * 8; }
-  else { for (let i = 0; i < o.data.length; i++) body.push(o.data[i]); bits = o.mode === 1 ? (o.nibbles ?? o.data.length * 2) * 4 : body.length * 8; }
+  if (o.mode === 2) {
+    body.push(0xa4);
+    for (let i = 0; i < o.data.length; i++) body.push(o.data[i]);
+    bits = body.length * 8;
+  } else {
+    for (let i = 0; i < o.data.length; i++) body.push(o.data[i]);
+    bits = o.mode === 1 ? (o.nibbles ?? o.data.length * 2) * 4 : body.length * 8;
+  }
   const info = 0x40 | (o.urgent ? 0 : 0x04) | (o.mode > 0 ? 0x02 : 0);
-  return encodeFrame("TXSQ", user, [info, o.to >> 16, (o.to >> 8) & 255, o.to & 255, bits >> 8, bits & 255, o.ack ? 1 : 0, ...body]);
+  return encodeFrame("TXSQ", user, [
+    info,
+    o.to >> 16,
+    (o.to >> 8) & 255,
+    o.to & 255,
+    bits >> 8,
+    bits & 255,
+    o.ack ? 1 : 0,
+    ...body,
+  ]);
 }
 
 /** Hex text ("24 49 43 ...") -> bytes, for tests and the CLI. */

@@ -3,9 +3,7 @@
 // but a well-formed command reaches the UART. The network side's command gate
 // (src/core/net/command-gate.ts) takes this as its CommandEncoder.
 
-import {
-  CommandError, encodeBSS, encodeDWA, encodeICA, encodeRMO, encodeTXA, encodeWAA,
-} from "./encode";
+import { CommandError, encodeBSS, encodeDWA, encodeICA, encodeRMO, encodeTXA, encodeWAA } from "./encode";
 
 function num(s: string, what: string): number {
   if (!/^-?[0-9]+(\.[0-9]+)?$/.test(s)) throw new CommandError(`${what}: "${s}" is not a number`);
@@ -18,7 +16,8 @@ function optNum(s: string, what: string): number | undefined {
 
 /** ddmm.mmmm + hemisphere -> signed degrees. */
 function coord(v: string, h: string, lon: boolean): number {
-  if (!(lon ? /^[0-9]{5}\.[0-9]+$/ : /^[0-9]{4}\.[0-9]+$/).test(v)) throw new CommandError(`bad ${lon ? "longitude" : "latitude"} "${v}"`);
+  if (!(lon ? /^[0-9]{5}\.[0-9]+$/ : /^[0-9]{4}\.[0-9]+$/).test(v))
+    throw new CommandError(`bad ${lon ? "longitude" : "latitude"} "${v}"`);
   const d = Number(v.slice(0, lon ? 3 : 2));
   const m = Number(v.slice(lon ? 3 : 2));
   const deg = d + m / 60;
@@ -54,22 +53,36 @@ export function reencodeCommand(text: string): Uint8Array {
       return encodeRMO(a(1), num(a(2), "RMO mode"), a(3) === "" ? 0 : num(a(3), "RMO interval"));
     case "CCBSS":
       expect(2);
-      return encodeBSS(a(1) === "" ? null : num(a(1), "BSS response beam"), a(2) === "" ? null : num(a(2), "BSS time-difference beam"));
+      return encodeBSS(
+        a(1) === "" ? null : num(a(1), "BSS response beam"),
+        a(2) === "" ? null : num(a(2), "BSS time-difference beam"),
+      );
     case "CCDWA":
       expect(9);
       if (a(2) !== "A" && a(2) !== "V") throw new CommandError(`DWA urgent flag must be A or V, not "${a(2)}"`);
       if (a(4) !== "H" && a(4) !== "L") throw new CommandError(`DWA height type must be H or L, not "${a(4)}"`);
       return encodeDWA({
-        user: a(1), urgent: a(2) === "A", heightMode: num(a(3), "DWA height mode"), highAltitude: a(4) === "H",
-        height: optNum(a(5), "DWA height"), antennaHeight: optNum(a(6), "DWA antenna height"),
-        pressure: optNum(a(7), "DWA pressure"), temperature: optNum(a(8), "DWA temperature"), interval: optNum(a(9), "DWA interval"),
+        user: a(1),
+        urgent: a(2) === "A",
+        heightMode: num(a(3), "DWA height mode"),
+        highAltitude: a(4) === "H",
+        height: optNum(a(5), "DWA height"),
+        antennaHeight: optNum(a(6), "DWA antenna height"),
+        pressure: optNum(a(7), "DWA pressure"),
+        temperature: optNum(a(8), "DWA temperature"),
+        interval: optNum(a(9), "DWA interval"),
       });
     case "CCWAA":
       expect(10);
-      if (a(1) !== "1" || a(10) !== "M") throw new CommandError("WAA: only position report type 1 in metres is supported");
+      if (a(1) !== "1" || a(10) !== "M")
+        throw new CommandError("WAA: only position report type 1 in metres is supported");
       return encodeWAA({
-        interval: num(a(2), "WAA interval"), to: a(3), time: hhmmss(a(4)),
-        latitude: coord(a(5), a(6), false), longitude: coord(a(7), a(8), true), height: num(a(9), "WAA height"),
+        interval: num(a(2), "WAA interval"),
+        to: a(3),
+        time: hhmmss(a(4)),
+        latitude: coord(a(5), a(6), false),
+        longitude: coord(a(7), a(8), true),
+        height: num(a(9), "WAA height"),
       });
     case "CCTXA": {
       expect(4);
@@ -79,7 +92,8 @@ export function reencodeCommand(text: string): Uint8Array {
       const urgent = a(2) === "0";
       if (mode === 1) return encodeTXA({ to: a(1), urgent, mode: 1, hex: content });
       if (mode === 2) {
-        if (!/^A4([0-9A-Fa-f]{2})+$/.test(content)) throw new CommandError("TXA mixed mode content must be A4 followed by hex byte pairs");
+        if (!/^A4([0-9A-Fa-f]{2})+$/.test(content))
+          throw new CommandError("TXA mixed mode content must be A4 followed by hex byte pairs");
         const data = new Uint8Array((content.length - 2) / 2);
         for (let i = 0; i < data.length; i++) data[i] = parseInt(content.substr(2 + 2 * i, 2), 16);
         return encodeTXA({ to: a(1), urgent, mode: 2, data });

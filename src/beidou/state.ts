@@ -6,23 +6,26 @@
 // Per-sentence updates write numbers into fixed fields (no allocation); events
 // and received messages allocate, but they are rare by nature and bounded.
 
-import type { DecodedSentence } from "./decoder";
-import type { Frame40 } from "./rdss40";
-import { KIND_UNKNOWN } from "./decoder";
-import { SYSTEM_NAMES, addr7, hms } from "./kind";
 import { formatterKeyOf, formatterName } from "../nmea/keys";
-import type { ICI } from "./sentences/ici";
-import type { FKI } from "./sentences/fki";
+import type { DecodedSentence } from "./decoder";
+import { KIND_UNKNOWN } from "./decoder";
+import { addr7, hms, SYSTEM_NAMES } from "./kind";
+import type { Frame40 } from "./rdss40";
 import type { Content } from "./sentences/content";
 import { contentText } from "./sentences/content";
+import type { FKI } from "./sentences/fki";
+import type { ICI } from "./sentences/ici";
 
 /** Framer reject reason counted as a checksum error (a constant: XS copies an evaluated literal every time). */
 const BAD_CHECKSUM = "badChecksum";
 
 /** Commands an FKI answers, as formatter keys, and the names compared with pendingCommand. */
-const P_TXA = formatterKeyOf("TXA"), P_DWA = formatterKeyOf("DWA"), P_WAA = formatterKeyOf("WAA"), P_TCQ = formatterKeyOf("TCQ");
-const CMD_TXA = "TXA", NO_COMMAND = "";
-
+const P_TXA = formatterKeyOf("TXA"),
+  P_DWA = formatterKeyOf("DWA"),
+  P_WAA = formatterKeyOf("WAA"),
+  P_TCQ = formatterKeyOf("TCQ");
+const CMD_TXA = "TXA",
+  NO_COMMAND = "";
 
 /** The gateway's EventLog satisfies this. */
 export interface EventSink {
@@ -217,7 +220,8 @@ export class DeviceState {
     let w = 0;
     const fb = this.feedback.get("TXA");
     if (fb && fb.wait === fb.wait) w = Math.max(w, fb.wait - (now - fb.at) / 1000);
-    if (this.serviceInterval > 0 && this.lastTransmitAt === this.lastTransmitAt) w = Math.max(w, this.serviceInterval - (now - this.lastTransmitAt) / 1000);
+    if (this.serviceInterval > 0 && this.lastTransmitAt === this.lastTransmitAt)
+      w = Math.max(w, this.serviceInterval - (now - this.lastTransmitAt) / 1000);
     return w > 0 ? Math.ceil(w) : 0;
   }
 
@@ -236,24 +240,36 @@ export class DeviceState {
     const heard = this.lastUnitAt === this.lastUnitAt ? this.lastUnitAt : this.startAt;
     if (!this.silent && now - heard > this.o.silentAfter * 1000) {
       this.silent = true;
-      this.event("terminal.silent", this.units ? `no output from the terminal for ${this.o.silentAfter} s` : `no output from the terminal since start-up (${this.o.silentAfter} s)`);
+      this.event(
+        "terminal.silent",
+        this.units
+          ? `no output from the terminal for ${this.o.silentAfter} s`
+          : `no output from the terminal since start-up (${this.o.silentAfter} s)`,
+      );
     }
     if (this.units > 0) {
       const last = this.lastValidFixAt;
-      const lost = last !== last ? now - this.firstAt > this.o.noFixAfter * 1000 : now - last > this.o.noFixAfter * 1000;
+      const lost =
+        last !== last ? now - this.firstAt > this.o.noFixAfter * 1000 : now - last > this.o.noFixAfter * 1000;
       if (lost && !this.noFixReported) {
         this.noFixReported = true;
         this.event("rnss.nofix", `no valid RNSS position for ${this.o.noFixAfter} s`);
       }
     }
     if (this.pendingCommand && now - this.pendingSince > this.answerWithin * 1000) {
-      this.event("command.noanswer", `no feedback (FKI) from the terminal for ${this.pendingCommand} within ${this.answerWithin} s`);
+      this.event(
+        "command.noanswer",
+        `no feedback (FKI) from the terminal for ${this.pendingCommand} within ${this.answerWithin} s`,
+      );
       this.pendingCommand = "";
     }
     if (this.windowStart !== this.windowStart) this.windowStart = now;
     if (now - this.windowStart >= 60000) {
       if (this.windowUnits >= 10 && (this.windowErrors * 100) / this.windowUnits > this.o.checksumPercent) {
-        this.event("checksum.burst", `${this.windowErrors} checksum errors in ${this.windowUnits} units over the last minute`);
+        this.event(
+          "checksum.burst",
+          `${this.windowErrors} checksum errors in ${this.windowUnits} units over the last minute`,
+        );
       }
       this.windowStart = now;
       this.windowUnits = 0;
@@ -301,7 +317,11 @@ export class DeviceState {
     this.encrypted = c.encryption === 0x45;
     this.cardAt = now;
     if (c.noCard && was !== 0) this.event("card.absent", "no IC card in the terminal");
-    else if (!c.noCard && was !== c.userId) this.event("card.present", `IC card ${addr7(c.userId)}, service interval ${c.serviceInterval} s, level ${c.level}`);
+    else if (!c.noCard && was !== c.userId)
+      this.event(
+        "card.present",
+        `IC card ${addr7(c.userId)}, service interval ${c.serviceInterval} s, level ${c.level}`,
+      );
   }
 
   fki(k: FKI, now: number): void {
@@ -309,7 +329,8 @@ export class DeviceState {
     // again otherwise), and the checks below compare packed numbers, not literals.
     const c = k.command;
     const cmd = this.nameOf(c);
-    if (cmd === this.pendingCommand || (c === P_TCQ && this.pendingCommand === CMD_TXA)) this.pendingCommand = NO_COMMAND;
+    if (cmd === this.pendingCommand || (c === P_TCQ && this.pendingCommand === CMD_TXA))
+      this.pendingCommand = NO_COMMAND;
     let fb = this.feedback.get(cmd);
     if (!fb) {
       if (this.feedback.size >= 16) return; // bounded: a terminal has a handful of commands
@@ -348,15 +369,25 @@ export class DeviceState {
     this.messages.push(m);
     if (this.messages.length > this.o.maxMessages) this.messages.shift();
     this.messagesReceived++;
-    this.event("message.received", `short message from ${m.from}` + (text !== undefined ? `: ${text.length > 60 ? text.slice(0, 60) + "…" : text}` : ` (${data.length} bytes)`));
+    this.event(
+      "message.received",
+      `short message from ${m.from}` +
+        (text !== undefined ? `: ${text.length > 60 ? text.slice(0, 60) + "…" : text}` : ` (${data.length} bytes)`),
+    );
   }
 
   private unknownRdss(formatter: string, d: DecodedSentence): void {
     const n = this.unknownFormatters.get(formatter);
-    if (n !== undefined) { this.unknownFormatters.set(formatter, n + 1); return; }
+    if (n !== undefined) {
+      this.unknownFormatters.set(formatter, n + 1);
+      return;
+    }
     if (this.unknownFormatters.size >= 32) return; // bounded: logged once per formatter
     this.unknownFormatters.set(formatter, 1);
-    this.event("rdss.unknown", `unknown $BD${formatter} sentence forwarded undecoded: ${d.fields.strings().join(",").slice(0, 80)}`);
+    this.event(
+      "rdss.unknown",
+      `unknown $BD${formatter} sentence forwarded undecoded: ${d.fields.strings().join(",").slice(0, 80)}`,
+    );
   }
 
   /** Plain-object view for status pages and tests (cold path). */
@@ -369,19 +400,60 @@ export class DeviceState {
     const nn = (v: number) => (v === v ? v : null);
     return {
       rnss: {
-        time: hms(this.fixTime), date: this.fixYear === this.fixYear ? `${this.fixYear}-${String(this.fixMonth).padStart(2, "0")}-${String(this.fixDay).padStart(2, "0")}` : null,
-        lat: nn(this.latitude), lon: nn(this.longitude), quality: nn(this.quality), hdop: nn(this.hdop), altitude_m: nn(this.altitude),
-        speed_kn: nn(this.speedKnots), course_deg: nn(this.courseTrue), satellitesUsed: per(this.satellitesUsed), satellitesInView: per(this.satellitesInView),
+        time: hms(this.fixTime),
+        date:
+          this.fixYear === this.fixYear
+            ? `${this.fixYear}-${String(this.fixMonth).padStart(2, "0")}-${String(this.fixDay).padStart(2, "0")}`
+            : null,
+        lat: nn(this.latitude),
+        lon: nn(this.longitude),
+        quality: nn(this.quality),
+        hdop: nn(this.hdop),
+        altitude_m: nn(this.altitude),
+        speed_kn: nn(this.speedKnots),
+        course_deg: nn(this.courseTrue),
+        satellitesUsed: per(this.satellitesUsed),
+        satellitesInView: per(this.satellitesInView),
         age_s: this.fixAt === this.fixAt ? (now - this.fixAt) / 1000 : null,
       },
-      rdss: { card: addr7(this.rdssUser), time: hms(this.rdssTime), lat: nn(this.rdssLatitude), lon: nn(this.rdssLongitude), height_m: nn(this.rdssHeight) },
-      beams: Array.from(this.beams, (p) => (p < 0 ? null : p)), responseBeam: nn(this.responseBeam),
-      card: this.cardKnown ? { present: this.cardPresent, card: addr7(this.cardNumber), serviceInterval_s: nn(this.serviceInterval), level: nn(this.level), encrypted: this.encrypted } : null,
-      selfCheck: this.selfCheckAt === this.selfCheckAt ? { ic: this.icState, hardware: this.hardwareState, battery: this.batteryState, inbound: this.inboundState } : null,
-      feedback: Object.fromEntries(Array.from(this.feedback, ([k, f]) => [k, { accepted: f.accepted, reason: nn(f.reason), wait_s: nn(f.wait), remaining_s: this.remainingWait(k, now) }])),
+      rdss: {
+        card: addr7(this.rdssUser),
+        time: hms(this.rdssTime),
+        lat: nn(this.rdssLatitude),
+        lon: nn(this.rdssLongitude),
+        height_m: nn(this.rdssHeight),
+      },
+      beams: Array.from(this.beams, (p) => (p < 0 ? null : p)),
+      responseBeam: nn(this.responseBeam),
+      card: this.cardKnown
+        ? {
+            present: this.cardPresent,
+            card: addr7(this.cardNumber),
+            serviceInterval_s: nn(this.serviceInterval),
+            level: nn(this.level),
+            encrypted: this.encrypted,
+          }
+        : null,
+      selfCheck:
+        this.selfCheckAt === this.selfCheckAt
+          ? { ic: this.icState, hardware: this.hardwareState, battery: this.batteryState, inbound: this.inboundState }
+          : null,
+      feedback: Object.fromEntries(
+        Array.from(this.feedback, ([k, f]) => [
+          k,
+          { accepted: f.accepted, reason: nn(f.reason), wait_s: nn(f.wait), remaining_s: this.remainingWait(k, now) },
+        ]),
+      ),
       transmitWait_s: this.transmitWait(now),
-      messages: this.messages.map((m) => ({ from: m.from, infoType: m.infoType, mode: m.mode, text: m.text ?? null, bytes: m.data.length })),
-      silent: this.silent, checksumErrors: this.checksumErrors,
+      messages: this.messages.map((m) => ({
+        from: m.from,
+        infoType: m.infoType,
+        mode: m.mode,
+        text: m.text ?? null,
+        bytes: m.data.length,
+      })),
+      silent: this.silent,
+      checksumErrors: this.checksumErrors,
     };
   }
 }

@@ -5,28 +5,28 @@
 import { groupIndex } from "../core/groups";
 import type { Fields } from "./fields";
 import type { SentenceKind } from "./kind";
-import { GGA_KIND } from "./sentences/gga";
-import { RMC_KIND } from "./sentences/rmc";
-import { GLL_KIND } from "./sentences/gll";
-import { GSA_KIND } from "./sentences/gsa";
-import { GSV_KIND } from "./sentences/gsv";
-import { VTG_KIND } from "./sentences/vtg";
-import { ZDA_KIND } from "./sentences/zda";
-import { GNS_KIND } from "./sentences/gns";
-import { GST_KIND } from "./sentences/gst";
-import { GBS_KIND } from "./sentences/gbs";
-import { TXT_KIND } from "./sentences/txt";
 import { BSI_KIND } from "./sentences/bsi";
-import { ICI_KIND } from "./sentences/ici";
-import { FKI_KIND, FKI3_KIND, isBds3Fki } from "./sentences/fki";
-import { TXR_KIND } from "./sentences/txr";
-import { TXA_KIND } from "./sentences/txa";
+import { BSS_KIND, DWA_KIND, ICA_KIND, RMO_KIND } from "./sentences/commands";
 import { DWR_KIND } from "./sentences/dwr";
-import { WAA_KIND } from "./sentences/waa";
-import { ZTI_KIND } from "./sentences/zti";
-import { ZDA_RDSS_KIND, isRdssZda } from "./sentences/zdardss";
+import { FKI_KIND, FKI3_KIND, isBds3Fki } from "./sentences/fki";
+import { GBS_KIND } from "./sentences/gbs";
+import { GGA_KIND } from "./sentences/gga";
+import { GLL_KIND } from "./sentences/gll";
+import { GNS_KIND } from "./sentences/gns";
+import { GSA_KIND } from "./sentences/gsa";
+import { GST_KIND } from "./sentences/gst";
+import { GSV_KIND } from "./sentences/gsv";
 import { HZR_KIND } from "./sentences/hzr";
-import { ICA_KIND, RMO_KIND, BSS_KIND, DWA_KIND } from "./sentences/commands";
+import { ICI_KIND } from "./sentences/ici";
+import { RMC_KIND } from "./sentences/rmc";
+import { TXA_KIND } from "./sentences/txa";
+import { TXR_KIND } from "./sentences/txr";
+import { TXT_KIND } from "./sentences/txt";
+import { VTG_KIND } from "./sentences/vtg";
+import { WAA_KIND } from "./sentences/waa";
+import { ZDA_KIND } from "./sentences/zda";
+import { isRdssZda, ZDA_RDSS_KIND } from "./sentences/zdardss";
+import { ZTI_KIND } from "./sentences/zti";
 
 /**
  * The default formatter -> group routes of the decoded sentences (each kind's `group`),
@@ -85,6 +85,7 @@ export const DECODER_TABLE: ReadonlyArray<TableRow> = [
  */
 export const TEXT_FIELD_LIMITS: Readonly<Record<string, number>> = (() => {
   const out: Record<string, number> = {};
-  for (const row of DECODER_TABLE) for (const k of row.kinds) if (k.textField !== undefined) out[row.formatter] = k.textField;
+  for (const row of DECODER_TABLE)
+    for (const k of row.kinds) if (k.textField !== undefined) out[row.formatter] = k.textField;
   return out;
 })();

@@ -6,14 +6,13 @@
 //   const gw = new Gateway({ ..., onUnit: w.onUnit, convertFrame: w.convertFrame });
 //   w.attach({ events: gw.events, timers });
 
-import type { Clock, Timers } from "../core/io";
 import type { ByteHelpers } from "../core/bytes";
 import { UNIT_FRAME, UNIT_SENTENCE, type UnitKind } from "../core/gateway";
+import type { Clock, Timers } from "../core/io";
 import { SentenceDecoder } from "./decoder";
 import { FrameDecoder, type Rdss40Options } from "./rdss40";
 import { DeviceState, type DeviceStateOptions, type EventSink } from "./state";
-import { TEXT_FIELD_LIMITS, defaultRoutes } from "./table";
-
+import { defaultRoutes, TEXT_FIELD_LIMITS } from "./table";
 
 export interface BeidouWiringOptions extends DeviceStateOptions {
   clock?: Pick<Clock, "now">;
@@ -109,5 +108,12 @@ export class BeidouWiring {
 /** Hooks for a Gateway wired by hand (bd450 wrap, tests; the whole gateway: src/app/assemble.ts). */
 export function gatewayHooks(options: BeidouWiringOptions = {}) {
   const w = new BeidouWiring(options);
-  return { onUnit: w.onUnit, convertFrame: w.convertFrame, fieldLimits: TEXT_FIELD_LIMITS, routes: defaultRoutes(), attach: (o: { events?: EventSink; timers?: Timers }) => w.attach(o), wiring: w };
+  return {
+    onUnit: w.onUnit,
+    convertFrame: w.convertFrame,
+    fieldLimits: TEXT_FIELD_LIMITS,
+    routes: defaultRoutes(),
+    attach: (o: { events?: EventSink; timers?: Timers }) => w.attach(o),
+    wiring: w,
+  };
 }

@@ -27,14 +27,26 @@ export function parseArgs(argv: string[], spec: Record<string, OptionSpec>): Par
   let help = false;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
-    if (a === "--help" || a === "-h") { help = true; continue; }
-    if (a === "-" || !a.startsWith("-")) { positional.push(a); continue; }
-    if (a === "--") { positional.push(...argv.slice(i + 1)); break; }
+    if (a === "--help" || a === "-h") {
+      help = true;
+      continue;
+    }
+    if (a === "-" || !a.startsWith("-")) {
+      positional.push(a);
+      continue;
+    }
+    if (a === "--") {
+      positional.push(...argv.slice(i + 1));
+      break;
+    }
     let name = a.replace(/^--?/, "");
     let value: string | undefined;
     const eq = name.indexOf("=");
-    if (eq >= 0) { value = name.slice(eq + 1); name = name.slice(0, eq); }
-    let s = spec[name];
+    if (eq >= 0) {
+      value = name.slice(eq + 1);
+      name = name.slice(0, eq);
+    }
+    const s = spec[name];
     if (!s && name.startsWith("no-") && spec[name.slice(3)]?.type === "boolean") {
       options[name.slice(3)] = false;
       continue;
@@ -50,7 +62,8 @@ export function parseArgs(argv: string[], spec: Record<string, OptionSpec>): Par
     }
     if (s.type === "number") {
       const n = Number(value);
-      if (value.trim() === "" || !Number.isFinite(n)) throw new UsageError(`option --${name}: "${value}" is not a number`);
+      if (value.trim() === "" || !Number.isFinite(n))
+        throw new UsageError(`option --${name}: "${value}" is not a number`);
       options[name] = n;
     } else options[name] = value;
   }

@@ -5,14 +5,27 @@
 // then a per-source summary with notes on faults common in the field.
 // Exit 0 when the input was read (verdicts are data); 2 when it cannot be read.
 
-import { latin1 } from "../nmea/checksum";
 import { isPcap, PcapError, readPcap } from "../core/pcap";
-import { DISCARD_REASONS, Iec450Receiver, ReceivedSentence, Verdict, sentenceText, tagText } from "../core/receiver";
-import { MAX_DATAGRAM } from "../core/tagblock";
 import {
-  NOTE_C_MS, NOTE_LOWER_HEX_SENTENCE, NOTE_LOWER_HEX_TAG, NOTE_N_ZERO, NOTE_TAG_OVER_80, NOTE_UNPADDED_CHECKSUM, noteNames,
+  DISCARD_REASONS,
+  Iec450Receiver,
+  type ReceivedSentence,
+  sentenceText,
+  tagText,
+  type Verdict,
+} from "../core/receiver";
+import {
+  MAX_DATAGRAM,
+  NOTE_C_MS,
+  NOTE_LOWER_HEX_SENTENCE,
+  NOTE_LOWER_HEX_TAG,
+  NOTE_N_ZERO,
+  NOTE_TAG_OVER_80,
+  NOTE_UNPADDED_CHECKSUM,
+  noteNames,
 } from "../core/tagblock";
-import { formatUsage, parseArgs, type OptionSpec } from "./args";
+import { latin1 } from "../nmea/checksum";
+import { formatUsage, type OptionSpec, parseArgs } from "./args";
 import { readInput } from "./common";
 
 const SPEC: Record<string, OptionSpec> = {
@@ -29,7 +42,9 @@ export const usage = formatUsage(
     "# starts a comment). Output: one JSON line per datagram\n" +
     '  {"verdict":"accept"|"discard","reason":...,"sentences":[{"source","n","sentence","destination",...}]}\n' +
     'then one {"summary":"source",...} line per source SFI and a {"summary":"total",...} line.\n' +
-    "Discard reasons: " + DISCARD_REASONS.map((r) => r[0]).join(", ") + ".\n" +
+    "Discard reasons: " +
+    DISCARD_REASONS.map((r) => r[0]).join(", ") +
+    ".\n" +
     "Exit status 0 when the input was read, whatever the verdicts; 2 when it is unreadable.",
   SPEC,
 );
@@ -64,7 +79,9 @@ export function parseHexLines(text: string): InputDatagram[] {
         hex = f[2];
         dst = f[1];
       } else {
-        throw new InputError(`line ${i + 1}: not a hex datagram (expected hex digit pairs): ${JSON.stringify(raw.slice(0, 60))}`);
+        throw new InputError(
+          `line ${i + 1}: not a hex datagram (expected hex digit pairs): ${JSON.stringify(raw.slice(0, 60))}`,
+        );
       }
     }
     const b = new Uint8Array(hex.length / 2);
@@ -79,10 +96,15 @@ export function readDatagrams(bytes: Uint8Array): InputDatagram[] {
   if (isPcap(bytes)) {
     const out: InputDatagram[] = [];
     try {
-      readPcap(bytes, (p) => out.push({
-        index: out.length, payload: p.payload, time: p.time,
-        src: `${p.srcAddress}:${p.srcPort}`, dst: `${p.dstAddress}:${p.dstPort}`,
-      }));
+      readPcap(bytes, (p) =>
+        out.push({
+          index: out.length,
+          payload: p.payload,
+          time: p.time,
+          src: `${p.srcAddress}:${p.srcPort}`,
+          dst: `${p.dstAddress}:${p.dstPort}`,
+        }),
+      );
     } catch (e) {
       if (e instanceof PcapError) throw new InputError(e.message);
       throw e;
@@ -93,7 +115,13 @@ export function readDatagrams(bytes: Uint8Array): InputDatagram[] {
   for (let i = 0; i < Math.min(bytes.length, 4096); i++) {
     const c = bytes[i];
     if (c === 0 || (c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) || c >= 0x80)
-      throw new InputError("input is neither a pcap file nor hex text (binary byte 0x" + c.toString(16).padStart(2, "0") + " at offset " + i + ")");
+      throw new InputError(
+        "input is neither a pcap file nor hex text (binary byte 0x" +
+          c.toString(16).padStart(2, "0") +
+          " at offset " +
+          i +
+          ")",
+      );
   }
   return parseHexLines(latin1(bytes));
 }
@@ -156,7 +184,11 @@ export function verdictJson(d: InputDatagram, v: Verdict, withTags: boolean): Re
 }
 
 /** Judge all datagrams; `emit` gets each output line (without newline). */
-export function check(datagrams: InputDatagram[], emit: (line: string) => void, opts: { summaryOnly?: boolean; tags?: boolean; window?: number } = {}): void {
+export function check(
+  datagrams: InputDatagram[],
+  emit: (line: string) => void,
+  opts: { summaryOnly?: boolean; tags?: boolean; window?: number } = {},
+): void {
   const r = new Iec450Receiver({ destinationFilter: false, dedupWindow: opts.window ?? 32 });
   const sums = new Map<string, SourceSummary>();
   const sum = (key: string): SourceSummary => {
@@ -188,7 +220,9 @@ export function check(datagrams: InputDatagram[], emit: (line: string) => void, 
       ss.datagrams++;
       ss.discards[v.reason!] = (ss.discards[v.reason!] ?? 0) + 1;
       note(ss, v.notes);
-      if (v.reason === "oversize") ss.notes[`oversize datagram (> ${MAX_DATAGRAM} bytes)`] = (ss.notes[`oversize datagram (> ${MAX_DATAGRAM} bytes)`] ?? 0) + 1;
+      if (v.reason === "oversize")
+        ss.notes[`oversize datagram (> ${MAX_DATAGRAM} bytes)`] =
+          (ss.notes[`oversize datagram (> ${MAX_DATAGRAM} bytes)`] ?? 0) + 1;
     }
   }
   const states = new Map(r.sourceStates().map((s) => [s.sfi, s]));
@@ -196,22 +230,37 @@ export function check(datagrams: InputDatagram[], emit: (line: string) => void, 
     const st = states.get(s.sfi);
     const notes = Object.entries(s.notes).map(([k, n]) => `${k}: ${n}`);
     if (st && st.firstN < 0 && s.sentences > 0) notes.push("no n: line count (loss and duplicates cannot be detected)");
-    emit(JSON.stringify({
-      summary: "source", sfi: s.sfi, datagrams: s.datagrams, accepted: s.accepted, sentences: s.sentences,
-      discards: s.discards,
-      nFirst: st && st.firstN >= 0 ? st.firstN : null,
-      nLast: st && st.lastN >= 0 ? st.lastN : null,
-      nGaps: st ? st.gaps : 0, nLost: st ? st.gapLost : 0, duplicates: st ? st.duplicates : 0, reordered: st ? st.reordered : 0,
-      notes,
-    }));
+    emit(
+      JSON.stringify({
+        summary: "source",
+        sfi: s.sfi,
+        datagrams: s.datagrams,
+        accepted: s.accepted,
+        sentences: s.sentences,
+        discards: s.discards,
+        nFirst: st && st.firstN >= 0 ? st.firstN : null,
+        nLast: st && st.lastN >= 0 ? st.lastN : null,
+        nGaps: st ? st.gaps : 0,
+        nLost: st ? st.gapLost : 0,
+        duplicates: st ? st.duplicates : 0,
+        reordered: st ? st.reordered : 0,
+        notes,
+      }),
+    );
   }
   emit(JSON.stringify({ summary: "total", ...r.counters }));
 }
 
 export async function run(argv: string[]): Promise<number> {
   const { options, positional, help } = parseArgs(argv, SPEC);
-  if (help) { process.stdout.write(usage); return 0; }
-  if (positional.length > 1) { process.stderr.write("bd450 check: one input at a time\n\n" + usage); return 2; }
+  if (help) {
+    process.stdout.write(usage);
+    return 0;
+  }
+  if (positional.length > 1) {
+    process.stderr.write("bd450 check: one input at a time\n\n" + usage);
+    return 2;
+  }
   let bytes: Uint8Array;
   try {
     bytes = new Uint8Array(await readInput(positional[0]));
@@ -230,12 +279,22 @@ export async function run(argv: string[]): Promise<number> {
     throw e;
   }
   const w = Number(options.window);
-  if (!(w >= 1 && w <= 500)) { process.stderr.write("bd450 check: --window must be 1..500\n"); return 2; }
+  if (!(w >= 1 && w <= 500)) {
+    process.stderr.write("bd450 check: --window must be 1..500\n");
+    return 2;
+  }
   const out: string[] = [];
-  check(datagrams, (l) => {
-    out.push(l);
-    if (out.length >= 256) { process.stdout.write(out.join("\n") + "\n"); out.length = 0; }
-  }, { summaryOnly: !!options.summary, tags: !!options.tags, window: w });
+  check(
+    datagrams,
+    (l) => {
+      out.push(l);
+      if (out.length >= 256) {
+        process.stdout.write(out.join("\n") + "\n");
+        out.length = 0;
+      }
+    },
+    { summaryOnly: !!options.summary, tags: !!options.tags, window: w },
+  );
   if (out.length) process.stdout.write(out.join("\n") + "\n");
   return 0;
 }

@@ -1,8 +1,8 @@
 // Shared pieces of the host CLI: input reading, config from options, hooks.
 import * as fs from "fs";
-import { makeConfig, type GatewayConfig } from "../core/config";
-import type { OptionSpec } from "./args";
 import { findSetting, parseValue } from "../console/settings";
+import { type GatewayConfig, makeConfig } from "../core/config";
+import type { OptionSpec } from "./args";
 
 /** Read a whole file, or standard input for "-" / no file. */
 export function readInput(file: string | undefined): Promise<Buffer> {
@@ -42,7 +42,8 @@ export function configFromOptions(o: Record<string, unknown>, base?: GatewayConf
   if (o["group-map"] !== undefined) c.groupMap = String(o["group-map"]);
   if (o.overlong !== undefined) {
     const p = String(o.overlong);
-    if (p !== "carry" && p !== "verbatim" && p !== "drop") throw new Error(`--overlong must be carry, verbatim or drop, not "${p}"`);
+    if (p !== "carry" && p !== "verbatim" && p !== "drop")
+      throw new Error(`--overlong must be carry, verbatim or drop, not "${p}"`);
     c.overlong = p;
   }
   if (o.time !== undefined) c.tagTime = Boolean(o.time);

@@ -2,13 +2,17 @@
 // rules and error texts as the console's show config / set / defaults (for scripted
 // provisioning of a Linux host). Writes are atomic (SettingsFile.commit).
 
-import { SettingsFile, defaultSettingsPath } from "../platform/node/settings-file";
 import { loadSettings, saveSettings } from "../console/persist";
-import { SETTINGS, SettingValue, buildCandidate, defaultConfig, formatValue } from "../console/settings";
-import { formatUsage, parseArgs, UsageError, type OptionSpec } from "./args";
+import { buildCandidate, defaultConfig, formatValue, SETTINGS, type SettingValue } from "../console/settings";
+import { defaultSettingsPath, SettingsFile } from "../platform/node/settings-file";
+import { formatUsage, type OptionSpec, parseArgs, UsageError } from "./args";
 
 const SPEC: Record<string, OptionSpec> = {
-  config: { type: "string", arg: "FILE", help: "settings file (default: $XDG_CONFIG_HOME/bd450/config or ~/.config/bd450/config)" },
+  config: {
+    type: "string",
+    arg: "FILE",
+    help: "settings file (default: $XDG_CONFIG_HOME/bd450/config or ~/.config/bd450/config)",
+  },
 };
 
 export const usage = formatUsage(
@@ -16,7 +20,7 @@ export const usage = formatUsage(
   "Show or change the settings file offline, with the console's rules:\n" +
     "  show       every setting: value, type, allowed values, [restart] marks\n" +
     "  set        validate the pairs together with the rest of the file, then write all or none\n" +
-    "             (\"\" is the empty value; errors name the broken rule; exit 1 when refused)\n" +
+    '             ("" is the empty value; errors name the broken rule; exit 1 when refused)\n' +
     "  defaults   write every setting back to its default (unknown keys from newer versions are kept)\n" +
     "The file is replaced atomically. A running gateway reads it at its next start or reboot.",
   SPEC,
@@ -28,9 +32,13 @@ function pad(s: string, n: number): string {
 
 export async function run(argv: string[]): Promise<number> {
   const { options, positional, help } = parseArgs(argv, SPEC);
-  if (help) { process.stdout.write(usage); return 0; }
+  if (help) {
+    process.stdout.write(usage);
+    return 0;
+  }
   const [action, ...rest] = positional;
-  if (action !== "show" && action !== "set" && action !== "defaults") throw new UsageError(action ? `unknown action "${action}"` : "show, set or defaults is required");
+  if (action !== "show" && action !== "set" && action !== "defaults")
+    throw new UsageError(action ? `unknown action "${action}"` : "show, set or defaults is required");
   const file = options.config ? String(options.config) : defaultSettingsPath();
   const store = new SettingsFile(file);
   const loaded = loadSettings(store);
@@ -42,9 +50,21 @@ export async function run(argv: string[]): Promise<number> {
     const cfg = loaded.config as unknown as Record<string, SettingValue>;
     out(pad("setting", 12) + " " + pad("value", 20) + " " + pad("type", 5) + " allowed");
     for (const row of SETTINGS)
-      out(pad(row.key, 12) + " " + pad(formatValue(row, cfg[row.key]), 20) + " " + pad(row.kind, 5) + " " + row.range + (row.apply === "restart" ? " [restart]" : ""));
+      out(
+        pad(row.key, 12) +
+          " " +
+          pad(formatValue(row, cfg[row.key]), 20) +
+          " " +
+          pad(row.kind, 5) +
+          " " +
+          row.range +
+          (row.apply === "restart" ? " [restart]" : ""),
+      );
     const unknown = Object.keys(loaded.unknown);
-    if (unknown.length) out(`kept from a newer version (not used here): ${unknown.map((k) => k + "=" + String(loaded.unknown[k])).join(" ")}`);
+    if (unknown.length)
+      out(
+        `kept from a newer version (not used here): ${unknown.map((k) => k + "=" + String(loaded.unknown[k])).join(" ")}`,
+      );
     return 0;
   }
   if (action === "defaults") {
@@ -53,7 +73,8 @@ export async function run(argv: string[]): Promise<number> {
     out(`all settings at their defaults (${n} written) in ${store.path}`);
     return 0;
   }
-  if (rest.length === 0 || rest.length % 2 !== 0) throw new UsageError('set KEY VALUE [KEY VALUE ...] (use "" for an empty value)');
+  if (rest.length === 0 || rest.length % 2 !== 0)
+    throw new UsageError('set KEY VALUE [KEY VALUE ...] (use "" for an empty value)');
   const pairs: [string, string][] = [];
   for (let i = 0; i < rest.length; i += 2) pairs.push([rest[i], rest[i + 1]]);
   const cand = buildCandidate(loaded.config, pairs);

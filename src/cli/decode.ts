@@ -5,12 +5,12 @@
 // command, accepted. The stream is decoded as it arrives (works on a live pty).
 
 import * as fs from "fs";
-import { SentenceFramer, type RejectReason } from "../core/framer";
 import { SentenceDecoder, sentenceJson } from "../beidou/decoder";
 import { FrameDecoder } from "../beidou/rdss40";
 import { DeviceState } from "../beidou/state";
+import { type RejectReason, SentenceFramer } from "../core/framer";
 import { decodeGb2312 } from "../platform/node/gb2312";
-import { formatUsage, parseArgs, type OptionSpec } from "./args";
+import { formatUsage, type OptionSpec, parseArgs } from "./args";
 
 const SPEC: Record<string, OptionSpec> = {
   "max-line": { type: "number", help: "longest text unit framed, bytes", default: 300 },
@@ -53,13 +53,19 @@ export class DecodeSession {
   readonly frames = new FrameDecoder();
   readonly counts = new Map<string, number>();
   readonly events: Array<{ code: string; text: string }> = [];
-  readonly state = new DeviceState({ decodeText: decodeGb2312, events: { add: (code, text) => this.events.push({ code, text }) } });
+  readonly state = new DeviceState({
+    decodeText: decodeGb2312,
+    events: { add: (code, text) => this.events.push({ code, text }) },
+  });
   readonly framer: SentenceFramer;
   private readonly text = new Uint8Array(1024);
   private now = 0;
   private readonly ctx = { decodeText: decodeGb2312 };
 
-  constructor(private readonly emit: (line: string) => void, options: { maxLength?: number; binaryFrames?: boolean } = {}) {
+  constructor(
+    private readonly emit: (line: string) => void,
+    options: { maxLength?: number; binaryFrames?: boolean } = {},
+  ) {
     this.framer = new SentenceFramer({
       maxLength: options.maxLength ?? 300,
       binaryFrames: options.binaryFrames ?? true,
@@ -82,7 +88,13 @@ export class DecodeSession {
     o.valid = true;
     const body = sentenceJson(d, this.ctx);
     for (const k in body) if (!(k in o)) o[k] = body[k]; // raw/valid are fixed names: never overwritten
-    this.count(d.error ? `${d.kind} (field error)` : d.kind === "unknown" || d.kind === "proprietary" ? `${d.kind} ${String(o.talker ?? "")}${String(o.formatter ?? "")}` : d.kind);
+    this.count(
+      d.error
+        ? `${d.kind} (field error)`
+        : d.kind === "unknown" || d.kind === "proprietary"
+          ? `${d.kind} ${String(o.talker ?? "")}${String(o.formatter ?? "")}`
+          : d.kind,
+    );
     this.emit(JSON.stringify(o));
   }
 
@@ -104,9 +116,15 @@ export class DecodeSession {
   private reject(reason: RejectReason, b: Uint8Array, n: number): void {
     this.state.onReject(reason, this.now);
     let ctl = false;
-    for (let i = 0; i < n; i++) if (b[i] < 0x20) { ctl = true; break; }
+    for (let i = 0; i < n; i++)
+      if (b[i] < 0x20) {
+        ctl = true;
+        break;
+      }
     const raw = latin1(b, 0, n);
-    const o: Record<string, unknown> = { raw: ctl || reason === "binaryLength" || reason === "binaryChecksum" ? hex(b, n) : raw.text };
+    const o: Record<string, unknown> = {
+      raw: ctl || reason === "binaryLength" || reason === "binaryChecksum" ? hex(b, n) : raw.text,
+    };
     if (raw.high && !ctl) o.rawHex = hex(b, n);
     o.valid = false;
     o.reason = reason;
@@ -130,7 +148,10 @@ export class DecodeSession {
 
 export async function run(argv: string[]): Promise<number> {
   const { options, positional, help } = parseArgs(argv, SPEC);
-  if (help) { process.stdout.write(usage); return 0; }
+  if (help) {
+    process.stdout.write(usage);
+    return 0;
+  }
   if (positional.length > 1) throw new Error("decode takes one FILE (or - for standard input)");
   const file = positional[0];
   const input: NodeJS.ReadableStream = file && file !== "-" ? fs.createReadStream(file) : process.stdin;
@@ -139,7 +160,10 @@ export async function run(argv: string[]): Promise<number> {
     if (out.length) process.stdout.write(out.join("\n") + "\n");
     out = [];
   };
-  const session = new DecodeSession((l) => out.push(l), { maxLength: Number(options["max-line"]), binaryFrames: Boolean(options.rdss40) });
+  const session = new DecodeSession((l) => out.push(l), {
+    maxLength: Number(options["max-line"]),
+    binaryFrames: Boolean(options.rdss40),
+  });
   const start = Date.now();
   await new Promise<void>((resolve, reject) => {
     input.on("data", (c: Buffer) => {

@@ -11,24 +11,24 @@
 // lo), which disappears with its last process. Live counters every second; stops
 // on Ctrl-C or after --duration.
 
-import { spawn, spawnSync, type ChildProcess } from "child_process";
+import { type ChildProcess, spawn, spawnSync } from "child_process";
 import * as crypto from "crypto";
 import { EventEmitter } from "events";
-import * as net from "net";
-import * as path from "path";
 import * as fs from "fs";
+import * as net from "net";
 import * as os from "os";
-import { Iec450Receiver } from "../core/receiver";
-import { GROUPS, GROUP_COUNT } from "../core/groups";
-import { latin1 } from "../nmea/checksum";
-import { NodeUDP } from "../platform/node/udp";
-import { PcapWriter } from "../core/pcap";
-import { SimSession } from "../sim/session";
-import { openPtyPair } from "../sim/pty";
-import { formatUsage, parseArgs, type OptionSpec } from "./args";
-import { buildCandidate, defaultConfig } from "../console/settings";
+import * as path from "path";
 import { saveSettings } from "../console/persist";
+import { buildCandidate, defaultConfig } from "../console/settings";
+import { GROUP_COUNT, GROUPS } from "../core/groups";
+import { PcapWriter } from "../core/pcap";
+import { Iec450Receiver } from "../core/receiver";
+import { latin1 } from "../nmea/checksum";
 import { SettingsFile } from "../platform/node/settings-file";
+import { NodeUDP } from "../platform/node/udp";
+import { openPtyPair } from "../sim/pty";
+import { SimSession } from "../sim/session";
+import { formatUsage, type OptionSpec, parseArgs } from "./args";
 
 const SPEC: Record<string, OptionSpec> = {
   duration: { type: "number", arg: "SECONDS", help: "stop after SECONDS (0: until Ctrl-C)", default: 0 },
@@ -37,10 +37,23 @@ const SPEC: Record<string, OptionSpec> = {
   noise: { type: "number", arg: "N", help: "built-in mix: line noise every N epochs (0: none)", default: 20 },
   sfi: { type: "string", arg: "XX0000", help: "SFI of the gateway", default: "BD0001" },
   quiet: { type: "boolean", help: "counters only, no sample sentences" },
-  engine: { type: "string", arg: "node|moddable", help: "gateway: the Node service (node) or the Moddable-built firmware on Moddable's Linux host (moddable)", default: "node" },
+  engine: {
+    type: "string",
+    arg: "node|moddable",
+    help: "gateway: the Node service (node) or the Moddable-built firmware on Moddable's Linux host (moddable)",
+    default: "node",
+  },
   pcap: { type: "string", arg: "OUT", help: "write every datagram the listener receives to OUT (pcap)" },
-  web: { type: "boolean", help: "also serve the gateway's web page on 127.0.0.1 (--web-port), with a fresh password printed here" },
-  "web-port": { type: "number", arg: "PORT", help: "TCP port of the web page on this machine's 127.0.0.1", default: 8450 },
+  web: {
+    type: "boolean",
+    help: "also serve the gateway's web page on 127.0.0.1 (--web-port), with a fresh password printed here",
+  },
+  "web-port": {
+    type: "number",
+    arg: "PORT",
+    help: "TCP port of the web page on this machine's 127.0.0.1",
+    default: 8450,
+  },
 };
 
 export const usage = formatUsage(
@@ -67,14 +80,16 @@ function pipeBoth(a: net.Socket, b: net.Socket): void {
 
 function webBridgeOutside(port: number, sock: string): net.Server {
   const server = net.createServer((c) => pipeBoth(c, net.connect(sock)));
-  server.on("error", (e) => process.stderr.write(`bd450 demo: web page not reachable on 127.0.0.1:${port}: ${e.message}\n`));
+  server.on("error", (e) =>
+    process.stderr.write(`bd450 demo: web page not reachable on 127.0.0.1:${port}: ${e.message}\n`),
+  );
   server.listen(port, "127.0.0.1");
   return server;
 }
 
 /** Re-run this command inside a new user + network namespace with multicast on lo. */
 function reexecInNamespace(argv: string[], webPort?: number): Promise<number> {
-  const setup = "ip link set lo up && ip route add 224.0.0.0/4 dev lo src 127.0.0.1 && exec \"$0\" \"$@\"";
+  const setup = 'ip link set lo up && ip route add 224.0.0.0/4 dev lo src 127.0.0.1 && exec "$0" "$@"';
   let bridge: net.Server | undefined;
   let bridgeDir: string | undefined;
   const env: NodeJS.ProcessEnv = { ...process.env, BD450_NETNS: "1" };
@@ -92,8 +107,10 @@ function reexecInNamespace(argv: string[], webPort?: number): Promise<number> {
     process.on("SIGINT", forward);
     process.on("SIGTERM", forward);
     child.on("error", (e) => {
-      process.stderr.write(`bd450 demo: cannot create a private network namespace (unshare -rn): ${e.message}\n` +
-        "The demo sends multicast only inside its own namespace and will not use the machine's interfaces.\n");
+      process.stderr.write(
+        `bd450 demo: cannot create a private network namespace (unshare -rn): ${e.message}\n` +
+          "The demo sends multicast only inside its own namespace and will not use the machine's interfaces.\n",
+      );
       resolve(1);
     });
     child.on("exit", (code, sig) => {
@@ -108,10 +125,14 @@ function reexecInNamespace(argv: string[], webPort?: number): Promise<number> {
 
 export async function run(argv: string[]): Promise<number> {
   const { options: o, help } = parseArgs(argv, SPEC);
-  if (help) { process.stdout.write(usage); return 0; }
+  if (help) {
+    process.stdout.write(usage);
+    return 0;
+  }
   const engine = String(o.engine);
   if (engine !== "node" && engine !== "moddable") throw new Error(`--engine must be node or moddable, not "${engine}"`);
-  if (engine === "moddable" && o.web) throw new Error("--web serves the Node gateway's page; the Moddable Linux build has no web page");
+  if (engine === "moddable" && o.web)
+    throw new Error("--web serves the Node gateway's page; the Moddable Linux build has no web page");
   if (process.env.BD450_NETNS !== "1") {
     if (engine === "moddable") {
       // Build (or reuse) the Linux firmware before entering the namespace.
@@ -126,11 +147,17 @@ export async function run(argv: string[]): Promise<number> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bd450-demo-"));
   let validSent = 0;
   const sim = new SimSession({
-    log: o.log as string | undefined, loop: true, baud: Number(o.baud), noiseEvery: Number(o.noise),
-    link: path.join(dir, "ttyBD"), waitHost: true,
+    log: o.log as string | undefined,
+    loop: true,
+    baud: Number(o.baud),
+    noiseEvery: Number(o.noise),
+    link: path.join(dir, "ttyBD"),
+    waitHost: true,
   });
   await sim.open();
-  out(`bd450 demo: private network namespace up (lo, 224.0.0.0/4 -> lo); simulated terminal on ${sim.gatewayPath} at ${o.baud} baud`);
+  out(
+    `bd450 demo: private network namespace up (lo, 224.0.0.0/4 -> lo); simulated terminal on ${sim.gatewayPath} at ${o.baud} baud`,
+  );
 
   // Listener: join every sentence group on loopback, judge each datagram strictly.
   const perGroup = new Array<number>(GROUP_COUNT + 1).fill(0);
@@ -143,7 +170,9 @@ export async function run(argv: string[]): Promise<number> {
       const carrier = s.bytes[s.start + 1] === 0x50; // $P... carrier of an overlong sentence
       if (!o.quiet && (rdss || carrier || now - lastSample > 2000)) {
         lastSample = now;
-        out(`  ${GROUPS[s.group].name.padEnd(4)} s:${s.source} n:${String(s.n).padStart(3)}  ${latin1(s.bytes, s.start, s.end).replace(/[^\x20-\x7e]/g, "·")}`);
+        out(
+          `  ${GROUPS[s.group].name.padEnd(4)} s:${s.source} n:${String(s.n).padStart(3)}  ${latin1(s.bytes, s.start, s.end).replace(/[^\x20-\x7e]/g, "·")}`,
+        );
       }
     },
   });
@@ -160,11 +189,17 @@ export async function run(argv: string[]): Promise<number> {
     for (let g = 1; g <= GROUP_COUNT; g++) {
       const grp = GROUPS[g];
       const sock: NodeUDP = new NodeUDP({
-        port: grp.port, reuseAddr: true, interface: "127.0.0.1", receiveBufferSize: 4 << 20,
+        port: grp.port,
+        reuseAddr: true,
+        interface: "127.0.0.1",
+        receiveBufferSize: 4 << 20,
         onReadable() {
           for (let d = sock.read(); d; d = sock.read()) {
             const bytes = new Uint8Array(d);
-            pcap?.write({ time: Date.now(), srcAddress: d.address, srcPort: d.port, dstAddress: grp.address, dstPort: grp.port }, bytes);
+            pcap?.write(
+              { time: Date.now(), srcAddress: d.address, srcPort: d.port, dstAddress: grp.address, dstPort: grp.port },
+              bytes,
+            );
             receiver.receive(bytes, d.byteLength, g);
           }
         },
@@ -177,7 +212,11 @@ export async function run(argv: string[]): Promise<number> {
 
   // The configuration console on a second pty pair; its settings file lives in the
   // demo's temporary folder, so the demo never touches the user's own settings.
-  const consolePty = await openPtyPair({ dir, gatewayLink: path.join(dir, "console-gw"), terminalLink: path.join(dir, "console") });
+  const consolePty = await openPtyPair({
+    dir,
+    gatewayLink: path.join(dir, "console-gw"),
+    terminalLink: path.join(dir, "console"),
+  });
 
   // Web page: a fresh password, stored as the gateway stores it (salted hash, through the
   // settings schema) in the demo's own settings file; the gateway serves 127.0.0.1 inside.
@@ -208,23 +247,66 @@ export async function run(argv: string[]): Promise<number> {
     while ((nl = gwErr.indexOf("\n")) >= 0) {
       const line = gwErr.slice(0, nl);
       gwErr = gwErr.slice(nl + 1);
-      if (line.startsWith("{")) { try { gwStats = JSON.parse(line); } catch { /* partial */ } }
-      else out(`  [${engine === "node" ? "gateway" : "firmware"}] ${line.replace(/^\S+Z /, "").replace(/^gateway: /, "")}`);
+      if (line.startsWith("{")) {
+        try {
+          gwStats = JSON.parse(line);
+        } catch {
+          /* partial */
+        }
+      } else
+        out(
+          `  [${engine === "node" ? "gateway" : "firmware"}] ${line.replace(/^\S+Z /, "").replace(/^gateway: /, "")}`,
+        );
     }
   };
-  const gw = engine === "node"
-    ? spawn(process.execPath, [BIN, "gateway", "--serial", sim.gatewayPath, "--baud", String(o.baud),
-      "--interface", "127.0.0.1", "--sfi", String(o.sfi), "--stats", "1",
-      "--config", path.join(dir, "settings"), "--console", consolePty.gatewayPath, ...webArgs], { stdio: ["ignore", "inherit", "pipe"] })
-    : startFirmware(process.env.BD450_FIRMWARE_PROGRAM!, {
-      terminal: sim.gatewayPath, console: consolePty.gatewayPath, prefs: path.join(dir, "prefs"), baud: Number(o.baud), sfi: String(o.sfi),
-    }, onGatewayOutput);
+  const gw =
+    engine === "node"
+      ? spawn(
+          process.execPath,
+          [
+            BIN,
+            "gateway",
+            "--serial",
+            sim.gatewayPath,
+            "--baud",
+            String(o.baud),
+            "--interface",
+            "127.0.0.1",
+            "--sfi",
+            String(o.sfi),
+            "--stats",
+            "1",
+            "--config",
+            path.join(dir, "settings"),
+            "--console",
+            consolePty.gatewayPath,
+            ...webArgs,
+          ],
+          { stdio: ["ignore", "inherit", "pipe"] },
+        )
+      : startFirmware(
+          process.env.BD450_FIRMWARE_PROGRAM!,
+          {
+            terminal: sim.gatewayPath,
+            console: consolePty.gatewayPath,
+            prefs: path.join(dir, "prefs"),
+            baud: Number(o.baud),
+            sfi: String(o.sfi),
+          },
+          onGatewayOutput,
+        );
   if (engine === "node") gw.stderr!.on("data", onGatewayOutput);
   else {
     // The firmware's last start-up line says its sockets are open.
     await new Promise<void>((resolve) => {
       const t = setTimeout(resolve, 10000);
-      const check = (d: Buffer) => { if (d.toString().includes("bd450 (lin):")) { clearTimeout(t); gw.off("output", check); resolve(); } };
+      const check = (d: Buffer) => {
+        if (d.toString().includes("bd450 (lin):")) {
+          clearTimeout(t);
+          gw.off("output", check);
+          resolve();
+        }
+      };
       gw.on("output", check);
     });
     openListener();
@@ -235,17 +317,29 @@ export async function run(argv: string[]): Promise<number> {
   const t0 = Date.now();
   const status = () => {
     const r = receiver.counters;
-    const rejects = Object.entries((gwStats.rejects ?? {}) as Record<string, number>).filter(([, v]) => v > 0).map(([k, v]) => `${k} ${v}`).join(", ");
-    const groups = perGroup.map((n, i) => (n ? `${GROUPS[i].name} ${n}` : "")).filter(Boolean).join(", ");
-    const gwText = engine === "node"
-      ? `gateway: ${gwStats.forwarded ?? 0} forwarded, ${gwStats.rejected ?? 0} rejected${rejects ? ` (${rejects})` : ""}, ` +
-        `${gwStats.overlongCarried ?? 0} overlong carried, ${gwStats.datagrams ?? 0} datagrams | `
-      : "firmware (Moddable, Linux host): counters on its console (status) | ";
-    out(`[${((Date.now() - t0) / 1000).toFixed(0).padStart(4)} s] terminal: ${sim.writer.unitsWritten} units written | ` + gwText +
-      `listener: ${r.accepted} datagrams accepted, ${r.discarded} discarded${groups ? ` (${groups})` : ""}`);
+    const rejects = Object.entries((gwStats.rejects ?? {}) as Record<string, number>)
+      .filter(([, v]) => v > 0)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(", ");
+    const groups = perGroup
+      .map((n, i) => (n ? `${GROUPS[i].name} ${n}` : ""))
+      .filter(Boolean)
+      .join(", ");
+    const gwText =
+      engine === "node"
+        ? `gateway: ${gwStats.forwarded ?? 0} forwarded, ${gwStats.rejected ?? 0} rejected${rejects ? ` (${rejects})` : ""}, ` +
+          `${gwStats.overlongCarried ?? 0} overlong carried, ${gwStats.datagrams ?? 0} datagrams | `
+        : "firmware (Moddable, Linux host): counters on its console (status) | ";
+    out(
+      `[${((Date.now() - t0) / 1000).toFixed(0).padStart(4)} s] terminal: ${sim.writer.unitsWritten} units written | ` +
+        gwText +
+        `listener: ${r.accepted} datagrams accepted, ${r.discarded} discarded${groups ? ` (${groups})` : ""}`,
+    );
   };
   const ticker = setInterval(status, 1000);
-  out(`Ctrl-C to stop. The gateway's serial console: picocom -b 115200 ${consolePty.terminalPath}  (or: screen ${consolePty.terminalPath} 115200), then 'help'.`);
+  out(
+    `Ctrl-C to stop. The gateway's serial console: picocom -b 115200 ${consolePty.terminalPath}  (or: screen ${consolePty.terminalPath} 115200), then 'help'.`,
+  );
   if (webNote) out(webNote);
 
   const stop = await new Promise<string>((resolve) => {
@@ -269,15 +363,20 @@ export async function run(argv: string[]): Promise<number> {
   if (pcapFd !== undefined) fs.closeSync(pcapFd);
   validSent = Number(gwStats.sentencesIn ?? 0);
   const accepted = perGroup.reduce((a, b) => a + b, 0);
-  out(`bd450 demo stopped (${stop}): ` + (engine === "node" ? `gateway forwarded ${gwStats.forwarded ?? 0} of ${validSent} valid sentences, ` : "") +
-    `listener received ${accepted} sentences (carrier lines included), discarded ${receiver.counters.discarded} datagrams.`);
+  out(
+    `bd450 demo stopped (${stop}): ` +
+      (engine === "node" ? `gateway forwarded ${gwStats.forwarded ?? 0} of ${validSent} valid sentences, ` : "") +
+      `listener received ${accepted} sentences (carrier lines included), discarded ${receiver.counters.discarded} datagrams.`,
+  );
   fs.rmSync(dir, { recursive: true, force: true });
   return 0;
 }
 
 /** `npm run firmware lin`: the Linux firmware program's path, or undefined after printing why not. */
 export function buildLinFirmware(): string | undefined {
-  const r = spawnSync(process.execPath, [path.join(ROOT, "scripts", "firmware.js"), "--json", "lin"], { encoding: "utf8" });
+  const r = spawnSync(process.execPath, [path.join(ROOT, "scripts", "firmware.js"), "--json", "lin"], {
+    encoding: "utf8",
+  });
   if (r.status === 2 || !r.stdout) {
     process.stderr.write(`bd450 demo --engine moddable: ${r.stderr.trim() || "firmware build did not run"}\n`);
     return undefined;
@@ -310,23 +409,41 @@ export function startFirmware(program: string, r: FirmwareRun, onOutput: (d: Buf
   fs.mkdirSync(r.prefs, { recursive: true });
   const file = path.join(r.prefs, "modpreferences.json");
   if (r.sfi !== undefined && !fs.existsSync(file)) fs.writeFileSync(file, JSON.stringify({ bd450: { sfi: r.sfi } }));
-  const args = ["--terminal", r.terminal, ...(r.console ? ["--console", r.console] : []), "--prefs", r.prefs, "--baud", String(r.baud)];
+  const args = [
+    "--terminal",
+    r.terminal,
+    ...(r.console ? ["--console", r.console] : []),
+    "--prefs",
+    r.prefs,
+    "--baud",
+    String(r.baud),
+  ];
   const emitter = new EventEmitter() as ChildProcess;
   let child: ChildProcess;
   let stopped = false;
   const launch = () => {
     child = spawn(program, args, { stdio: ["ignore", "pipe", "pipe"] });
-    const tee = (d: Buffer) => { onOutput(d); emitter.emit("output", d); };
+    const tee = (d: Buffer) => {
+      onOutput(d);
+      emitter.emit("output", d);
+    };
     child.stdout!.on("data", tee);
     child.stderr!.on("data", tee);
     child.on("exit", (code, sig) => {
-      if (code === 75 && !stopped) { emitter.emit("restart"); launch(); return; }
+      if (code === 75 && !stopped) {
+        emitter.emit("restart");
+        launch();
+        return;
+      }
       (emitter as { exitCode: number | null }).exitCode = code ?? 1;
       emitter.emit("exit", code, sig);
     });
   };
   (emitter as { exitCode: number | null }).exitCode = null;
-  emitter.kill = (sig?: NodeJS.Signals | number) => { stopped = true; return child.kill(sig); };
+  emitter.kill = (sig?: NodeJS.Signals | number) => {
+    stopped = true;
+    return child.kill(sig);
+  };
   launch();
   return emitter;
 }

@@ -5,15 +5,15 @@ import * as os from "node:os";
 import { App } from "../app/assemble";
 import { loadSettings } from "../console/persist";
 import { validateConfig } from "../console/settings";
+import { type ConsoleIO, openConsoleIO } from "../platform/node/console-io";
+import { decodeGb2312 } from "../platform/node/gb2312";
 import { nodeClock, nodeTimers } from "../platform/node/host";
 import { NodeSerial } from "../platform/node/serial";
+import { defaultSettingsPath, SettingsFile } from "../platform/node/settings-file";
 import { NodeUDP } from "../platform/node/udp";
-import { decodeGb2312 } from "../platform/node/gb2312";
-import { openConsoleIO, type ConsoleIO } from "../platform/node/console-io";
-import { SettingsFile, defaultSettingsPath } from "../platform/node/settings-file";
-import { formatUsage, parseArgs, UsageError, type OptionSpec } from "./args";
-import { CONFIG_OPTIONS, configFromOptions } from "./common";
 import { HostWeb, parseWebAddress } from "../platform/node/web";
+import { formatUsage, type OptionSpec, parseArgs, UsageError } from "./args";
+import { CONFIG_OPTIONS, configFromOptions } from "./common";
 
 const SPEC: Record<string, OptionSpec> = {
   serial: { type: "string", arg: "PATH", help: "serial device of the Beidou terminal, e.g. /dev/ttyUSB0" },
@@ -21,11 +21,24 @@ const SPEC: Record<string, OptionSpec> = {
   interface: { type: "string", arg: "ADDR", help: "IPv4 address of the interface for multicast (default: OS route)" },
   ttl: { type: "number", help: "multicast TTL (default: from the settings file, else 1)" },
   console: { type: "string", arg: "PATH|stdio", help: "serial console on a tty/pty PATH, or on this terminal (stdio)" },
-  config: { type: "string", arg: "FILE", help: "settings file (default: $XDG_CONFIG_HOME/bd450/config or ~/.config/bd450/config)" },
+  config: {
+    type: "string",
+    arg: "FILE",
+    help: "settings file (default: $XDG_CONFIG_HOME/bd450/config or ~/.config/bd450/config)",
+  },
   ...CONFIG_OPTIONS,
-  stats: { type: "number", arg: "SECONDS", help: "print counters as a JSON line on stderr every SECONDS (0: off)", default: 0 },
+  stats: {
+    type: "number",
+    arg: "SECONDS",
+    help: "print counters as a JSON line on stderr every SECONDS (0: off)",
+    default: 0,
+  },
   duration: { type: "number", arg: "SECONDS", help: "stop after SECONDS (0: run until SIGINT/SIGTERM)", default: 0 },
-  web: { type: "string", arg: "ADDR:PORT", help: "serve the web page on this unicast address (needs the webPass setting), e.g. 127.0.0.1:8450" },
+  web: {
+    type: "string",
+    arg: "ADDR:PORT",
+    help: "serve the web page on this unicast address (needs the webPass setting), e.g. 127.0.0.1:8450",
+  },
   "startup-cmds": { type: "boolean", help: "send ICA and RMO to the terminal at start-up (--no-startup-cmds to skip)" },
 };
 
@@ -52,7 +65,10 @@ function hostNetwork(iface: string): { link: string; address: string } {
 
 export async function run(argv: string[]): Promise<number> {
   const { options, help } = parseArgs(argv, SPEC);
-  if (help) { process.stdout.write(usage); return 0; }
+  if (help) {
+    process.stdout.write(usage);
+    return 0;
+  }
   if (!options.serial) throw new UsageError("--serial PATH is required");
   const settingsPath = options.config ? String(options.config) : defaultSettingsPath();
   const log = (line: string) => process.stderr.write(`${new Date().toISOString()} ${line}\n`);
@@ -73,7 +89,11 @@ export async function run(argv: string[]): Promise<number> {
   };
   const boot = ({ store, loaded, config }: ReturnType<typeof configure>) => {
     const app = new App({
-      config, settings: { store, loaded }, clock: nodeClock, timers: nodeTimers, log,
+      config,
+      settings: { store, loaded },
+      clock: nodeClock,
+      timers: nodeTimers,
+      log,
       serial: { io: NodeSerial, device: String(options.serial), baud: config.baud },
       udp: { io: NodeUDP, interface: config.iface },
       // V8: cached exact-length views are ~20x cheaper than resizing an ArrayBuffer.
@@ -89,10 +109,15 @@ export async function run(argv: string[]): Promise<number> {
       },
       console: io ? { channel: io, banner: `bd450 gateway ${config.sfi} console` } : undefined,
       services: web ? [(a) => web.service(a)] : undefined,
-      problems: [...store.problems.map((p) => ["settings.file", p] as const), ...loaded.problems.map((p) => ["settings.bad", p] as const)],
+      problems: [
+        ...store.problems.map((p) => ["settings.file", p] as const),
+        ...loaded.problems.map((p) => ["settings.bad", p] as const),
+      ],
     });
     app.start();
-    log(`gateway: ${options.serial} @ ${config.baud} baud -> 450 multicast as ${config.sfi}${config.iface ? " via " + config.iface : ""}; settings ${settingsPath}`);
+    log(
+      `gateway: ${options.serial} @ ${config.baud} baud -> 450 multicast as ${config.sfi}${config.iface ? " via " + config.iface : ""}; settings ${settingsPath}`,
+    );
     return app;
   };
   // Console `reboot`: the gateway restarts in-process with the stored settings (the
@@ -133,7 +158,8 @@ export async function run(argv: string[]): Promise<number> {
     process.on("SIGINT", onSig);
     process.on("SIGTERM", onSig);
     const every = Number(options.stats);
-    if (every > 0) statsTimer = setInterval(() => process.stderr.write(JSON.stringify(app.snapshot()) + "\n"), every * 1000);
+    if (every > 0)
+      statsTimer = setInterval(() => process.stderr.write(JSON.stringify(app.snapshot()) + "\n"), every * 1000);
     const d = Number(options.duration);
     if (d > 0) stopTimer = setTimeout(() => stop("duration"), d * 1000);
   });

@@ -2,8 +2,8 @@
 // module exports `usage` (help text) and `run(argv)` resolving to an exit code.
 // Adding a subcommand is one row.
 
-import { UsageError } from "./args";
 import { installHostPasswordHasher } from "../platform/node/web-crypto";
+import { UsageError } from "./args";
 
 interface CommandModule {
   usage: string;
@@ -59,5 +59,7 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 if (require.main === module) {
-  main(process.argv.slice(2)).then((code) => { process.exitCode = code; });
+  main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
 }

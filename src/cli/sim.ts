@@ -1,7 +1,7 @@
 // bd450 sim: a simulated Beidou terminal on a pseudo-terminal.
 import { SimSession } from "../sim/session";
 import { SimTerminal } from "../sim/terminal";
-import { formatUsage, parseArgs, type OptionSpec } from "./args";
+import { formatUsage, type OptionSpec, parseArgs } from "./args";
 
 const SPEC: Record<string, OptionSpec> = {
   log: { type: "string", arg: "FILE", help: "replay this log (default: built-in RNSS + RDSS 2.1 mix)" },
@@ -12,9 +12,19 @@ const SPEC: Record<string, OptionSpec> = {
   noise: { type: "number", arg: "N", help: "built-in mix: a little line noise every N epochs (0: none)", default: 0 },
   link: { type: "string", arg: "PATH", help: "symlink for the gateway side of the pty" },
   "wait-host": { type: "boolean", help: "start output when the host first writes (e.g. the gateway's ICA)" },
-  card: { type: "string", arg: "NUMBER", help: "terminal: own card number, 7 digits (answers ICA/TXA/DWA)", default: "0242286" },
+  card: {
+    type: "string",
+    arg: "NUMBER",
+    help: "terminal: own card number, 7 digits (answers ICA/TXA/DWA)",
+    default: "0242286",
+  },
   "no-card": { type: "boolean", help: "terminal: no IC card inserted (ICI all zeros, transmissions refused)" },
-  interval: { type: "number", arg: "S", help: "terminal: card service interval, seconds between transmissions", default: 60 },
+  interval: {
+    type: "number",
+    arg: "S",
+    help: "terminal: card service interval, seconds between transmissions",
+    default: 60,
+  },
   level: { type: "number", help: "terminal: card communication level 1-4", default: 3 },
   "terminal-rdss40": { type: "boolean", help: "terminal: answer in RDSS 4.0 binary frames instead of 2.1 text" },
   "echo-host": { type: "boolean", help: "print what the host writes on stderr" },
@@ -30,10 +40,19 @@ export const usage = formatUsage(
 
 export async function run(argv: string[]): Promise<number> {
   const { options: o, help } = parseArgs(argv, SPEC);
-  if (help) { process.stdout.write(usage); return 0; }
+  if (help) {
+    process.stdout.write(usage);
+    return 0;
+  }
   const sim = new SimSession({
-    log: o.log as string | undefined, baud: Number(o.baud), loop: Boolean(o.loop), epochs: Number(o.epochs),
-    fast: Boolean(o.fast), noiseEvery: Number(o.noise), link: o.link as string | undefined, waitHost: Boolean(o["wait-host"]),
+    log: o.log as string | undefined,
+    baud: Number(o.baud),
+    loop: Boolean(o.loop),
+    epochs: Number(o.epochs),
+    fast: Boolean(o.fast),
+    noiseEvery: Number(o.noise),
+    link: o.link as string | undefined,
+    waitHost: Boolean(o["wait-host"]),
     onHostBytes: (b) => {
       if (o["echo-host"]) process.stderr.write(`host -> terminal: ${JSON.stringify(b.toString("latin1"))}\n`);
       terminal.receive(new Uint8Array(b.buffer, b.byteOffset, b.length));
@@ -41,8 +60,12 @@ export async function run(argv: string[]): Promise<number> {
   });
   // Terminal behaviour (src/sim/terminal.ts): answers the host's commands through the same paced writer.
   const terminal = new SimTerminal({
-    card: o["no-card"] ? null : String(o.card), serviceInterval: Number(o.interval), level: Number(o.level),
-    rdss40: Boolean(o["terminal-rdss40"]), loopbackDelay: 1000, write: (u) => sim.write(u),
+    card: o["no-card"] ? null : String(o.card),
+    serviceInterval: Number(o.interval),
+    level: Number(o.level),
+    rdss40: Boolean(o["terminal-rdss40"]),
+    loopbackDelay: 1000,
+    write: (u) => sim.write(u),
   });
   const ticker = setInterval(() => terminal.tick(), 200);
   await sim.open();
@@ -56,6 +79,13 @@ export async function run(argv: string[]): Promise<number> {
   if (why === "replay finished") await new Promise((r) => setTimeout(r, 200)); // let the tty drain
   clearInterval(ticker);
   await sim.close();
-  process.stderr.write(JSON.stringify({ stopped: why, unitsWritten: sim.writer.unitsWritten, bytesWritten: sim.writer.bytesWritten, hostBytes: sim.hostBytes }) + "\n");
+  process.stderr.write(
+    JSON.stringify({
+      stopped: why,
+      unitsWritten: sim.writer.unitsWritten,
+      bytesWritten: sim.writer.bytesWritten,
+      hostBytes: sim.hostBytes,
+    }) + "\n",
+  );
   return 0;
 }

@@ -2,16 +2,20 @@
 // the settings file (and the options given), as text or JSON; the console's `spec`
 // prints the same text (src/core/spec.ts builds the record once for both).
 
-import { SettingsFile, defaultSettingsPath } from "../platform/node/settings-file";
-import { loadSettings } from "../console/persist";
 import { defaultRoutes } from "../beidou/table";
+import { loadSettings } from "../console/persist";
 import { validateConfig } from "../console/settings";
 import { interfaceSpec, specText } from "../core/spec";
-import { formatUsage, parseArgs, type OptionSpec } from "./args";
+import { defaultSettingsPath, SettingsFile } from "../platform/node/settings-file";
+import { formatUsage, type OptionSpec, parseArgs } from "./args";
 import { CONFIG_OPTIONS, configFromOptions } from "./common";
 
 const SPEC: Record<string, OptionSpec> = {
-  config: { type: "string", arg: "FILE", help: "settings file (default: $XDG_CONFIG_HOME/bd450/config or ~/.config/bd450/config)" },
+  config: {
+    type: "string",
+    arg: "FILE",
+    help: "settings file (default: $XDG_CONFIG_HOME/bd450/config or ~/.config/bd450/config)",
+  },
   json: { type: "boolean", help: "print the declaration as one JSON object" },
   ...CONFIG_OPTIONS,
   baud: { type: "number", help: "UART baud rate (default: from the settings file)" },
@@ -29,7 +33,10 @@ export const usage = formatUsage(
 
 export async function run(argv: string[]): Promise<number> {
   const { options, help } = parseArgs(argv, SPEC);
-  if (help) { process.stdout.write(usage); return 0; }
+  if (help) {
+    process.stdout.write(usage);
+    return 0;
+  }
   const store = new SettingsFile(options.config ? String(options.config) : defaultSettingsPath());
   const loaded = loadSettings(store);
   for (const p of store.problems.concat(loaded.problems)) process.stderr.write(`warning: ${p}\n`);

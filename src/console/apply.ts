@@ -4,9 +4,11 @@
 
 import type { GatewayConfig } from "../core/config";
 import type { ConsoleHost } from "./host";
-import { SETTINGS, type SettingKey, buildCandidate, validateConfig } from "./settings";
+import { buildCandidate, SETTINGS, type SettingKey, validateConfig } from "./settings";
 
-export type ApplyOutcome = { errors: string[] } | { config: GatewayConfig; changed: SettingKey[]; restart: SettingKey[] };
+export type ApplyOutcome =
+  | { errors: string[] }
+  | { config: GatewayConfig; changed: SettingKey[]; restart: SettingKey[] };
 
 /** Take `config` (already valid) into use; `restart` lists the changed keys that need save + reboot. */
 export function applyRecord(host: ConsoleHost, config: GatewayConfig, changed: SettingKey[]): ApplyOutcome {
@@ -21,7 +23,11 @@ export function applyRecord(host: ConsoleHost, config: GatewayConfig, changed: S
 export function applySettings(host: ConsoleHost, pairs: ReadonlyArray<readonly [string, string]>): ApplyOutcome {
   const cand = buildCandidate(host.getConfig(), pairs);
   if ("errors" in cand) return cand;
-  return applyRecord(host, cand.config, cand.changed.map((r) => r.key));
+  return applyRecord(
+    host,
+    cand.config,
+    cand.changed.map((r) => r.key),
+  );
 }
 
 /** `save`: the running record, only when it passes every rule; returns an error text or undefined. */

@@ -5,15 +5,15 @@
 // ConsoleHost interface. Output is ASCII with CR LF line ends, which every dumb
 // terminal shows correctly.
 
-import type { Clock, Timers } from "../core/io";
-import { formatterKeyOf } from "../nmea/keys";
 import { defaultRoutes } from "../beidou/table";
-import { LineEditor } from "./line-editor";
-import type { ConsoleHost, FixReport, StatusReport } from "./host";
-import { SETTINGS, SettingKey, SettingValue, defaultConfig, formatValue } from "./settings";
-import { ApplyOutcome, applyRecord, applySettings, saveChecked } from "./apply";
-import { TERMINAL_OPS, TerminalOp, answerMatches, sentenceFormatter } from "./terminal";
+import type { Clock, Timers } from "../core/io";
 import { interfaceSpec, specText } from "../core/spec";
+import { formatterKeyOf } from "../nmea/keys";
+import { type ApplyOutcome, applyRecord, applySettings, saveChecked } from "./apply";
+import type { ConsoleHost, FixReport, StatusReport } from "./host";
+import { LineEditor } from "./line-editor";
+import { defaultConfig, formatValue, SETTINGS, type SettingKey, type SettingValue } from "./settings";
+import { answerMatches, sentenceFormatter, TERMINAL_OPS, type TerminalOp } from "./terminal";
 
 export interface ConsoleOptions {
   host: ConsoleHost;
@@ -61,7 +61,10 @@ function fmtAge(s: number | undefined): string {
 }
 
 function fmtDuration(s: number): string {
-  const d = Math.floor(s / 86400), h = Math.floor((s % 86400) / 3600), m = Math.floor((s % 3600) / 60), sec = Math.floor(s % 60);
+  const d = Math.floor(s / 86400),
+    h = Math.floor((s % 86400) / 3600),
+    m = Math.floor((s % 3600) / 60),
+    sec = Math.floor(s % 60);
   return (d ? d + "d " : "") + h + "h " + m + "m " + sec + "s";
 }
 
@@ -96,75 +99,99 @@ function pad(s: string, n: number): string {
 /** The command table. Adding a command is one row. */
 export const COMMANDS: readonly CommandRow[] = [
   {
-    name: "help", args: "[COMMAND]", summary: "list commands, or explain one",
+    name: "help",
+    args: "[COMMAND]",
+    summary: "list commands, or explain one",
     help: "help alone lists every command; help COMMAND shows its arguments and details.",
     run(c, words) {
       c.help(words.join(" "));
     },
   },
   {
-    name: "show config", args: "", summary: "every setting: value, type, allowed values",
-    help: "Lists every setting with its current value, type and allowed range. 'restart' marks settings\n" +
+    name: "show config",
+    args: "",
+    summary: "every setting: value, type, allowed values",
+    help:
+      "Lists every setting with its current value, type and allowed range. 'restart' marks settings\n" +
       "that take effect after save + reboot. (unsaved) marks values changed since the last save.",
     run(c) {
       c.showConfig();
     },
   },
   {
-    name: "set", args: "KEY VALUE [KEY VALUE ...]", summary: "change settings (validated; save to keep)",
-    help: "Validates the new values together with the rest of the configuration and applies them all or\n" +
-      "none. Use \"\" for an empty value. Several pairs in one set change related settings together,\n" +
+    name: "set",
+    args: "KEY VALUE [KEY VALUE ...]",
+    summary: "change settings (validated; save to keep)",
+    help:
+      "Validates the new values together with the rest of the configuration and applies them all or\n" +
+      'none. Use "" for an empty value. Several pairs in one set change related settings together,\n' +
       "e.g. set ipMode static ipAddr 172.16.1.45. Keys are case-insensitive. help set KEY explains a key.",
     run(c, words) {
       c.set(words);
     },
   },
   {
-    name: "save", args: "", summary: "store the running settings (atomic)",
+    name: "save",
+    args: "",
+    summary: "store the running settings (atomic)",
     help: "Writes the running settings to persistent storage; they are loaded at the next start.",
     run(c) {
       c.save();
     },
   },
   {
-    name: "defaults", args: "", summary: "reset every setting to its default (save to keep)",
+    name: "defaults",
+    args: "",
+    summary: "reset every setting to its default (save to keep)",
     help: "Replaces the running settings with the defaults. Nothing is stored until save.",
     run(c) {
       c.defaults();
     },
   },
   {
-    name: "reboot", args: "[now]", summary: "restart the gateway",
+    name: "reboot",
+    args: "[now]",
+    summary: "restart the gateway",
     help: "Restarts the gateway. With unsaved changes it refuses unless given 'now' (they would be lost).",
     run(c, words) {
       c.reboot(words[0] === "now");
     },
   },
   {
-    name: "status", args: "", summary: "terminal link, fixes, beams, card, network, alerts, uptime",
-    help: "Terminal link (bytes, sentences, rejects by reason, last sentence age), last RNSS and RDSS fix,\n" +
+    name: "status",
+    args: "",
+    summary: "terminal link, fixes, beams, card, network, alerts, uptime",
+    help:
+      "Terminal link (bytes, sentences, rejects by reason, last sentence age), last RNSS and RDSS fix,\n" +
       "beams, IC card, network (link, address, datagrams per group, errors), alerts, uptime, heap.",
     run(c) {
       c.status();
     },
   },
   {
-    name: "spec", args: "", summary: "the 450 interface declaration for the running settings",
-    help: "SFI, transmission groups with address, port and sentences, maximum datagram size, maximum output rate\n" +
+    name: "spec",
+    args: "",
+    summary: "the 450 interface declaration for the running settings",
+    help:
+      "SFI, transmission groups with address, port and sentences, maximum datagram size, maximum output rate\n" +
       "(maxRate, UART), TTL, TAG fields, commands accepted and from whom. Same as bd450 spec (docs/filters.md).",
     run(c) {
       for (const line of specText(interfaceSpec(c.host.getConfig(), defaultRoutes()))) c.println(line);
     },
   },
   {
-    name: "log", args: "[N]", summary: "the newest N system log events (default 20)",
+    name: "log",
+    args: "[N]",
+    summary: "the newest N system log events (default 20)",
     help: "Prints the newest N events of the system log ring, oldest first, with UTC time and code.",
     run(c, words) {
       c.log(words);
     },
   },
   {
-    name: "counters reset", args: "", summary: "zero the link and network counters",
+    name: "counters reset",
+    args: "",
+    summary: "zero the link and network counters",
     help: "Sets the terminal-link and network counters to zero (the log and settings are kept).",
     run(c) {
       c.host.resetCounters();
@@ -178,7 +205,10 @@ function allRows(): CommandRow[] {
   const rows = COMMANDS.slice();
   for (const op of TERMINAL_OPS) {
     rows.push({
-      name: op.name, args: op.args, summary: op.summary, help: op.help,
+      name: op.name,
+      args: op.args,
+      summary: op.summary,
+      help: op.help,
       run(c, words, rest) {
         c.terminalOp(op, words, rest);
       },
@@ -306,7 +336,8 @@ export class Console {
     }
     if (!best) {
       const partial = this.rows.filter((r) => r.name.split(" ")[0] === lower[0]);
-      if (partial.length) this.fail(`incomplete command "${text}"; did you mean: ${partial.map((r) => r.name).join(", ")}`);
+      if (partial.length)
+        this.fail(`incomplete command "${text}"; did you mean: ${partial.map((r) => r.name).join(", ")}`);
       else this.fail(`unknown command "${words[0]}"; type help for the list`);
       return;
     }
@@ -338,7 +369,9 @@ export class Console {
       if (!row) return this.fail(`"${t[1]}" is not a setting (show config lists them)`);
       this.println(`${row.key} (${row.kind}, ${row.range}${row.apply === "restart" ? ", after save + reboot" : ""})`);
       this.println("  " + row.help);
-      this.println("  default: " + formatValue(row, (defaultConfig() as unknown as Record<string, SettingValue>)[row.key]));
+      this.println(
+        "  default: " + formatValue(row, (defaultConfig() as unknown as Record<string, SettingValue>)[row.key]),
+      );
       return;
     }
     const joined = t.join(" ");
@@ -354,19 +387,29 @@ export class Console {
     for (const row of SETTINGS) {
       const mark = this.unsaved.indexOf(row.key) >= 0 ? " (unsaved)" : "";
       this.println(
-        pad(row.key, 12) + " " + pad(formatValue(row, cfg[row.key]), 20) + " " + pad(row.kind, 5) + " " + row.range +
-          (row.apply === "restart" ? " [restart]" : "") + mark,
+        pad(row.key, 12) +
+          " " +
+          pad(formatValue(row, cfg[row.key]), 20) +
+          " " +
+          pad(row.kind, 5) +
+          " " +
+          row.range +
+          (row.apply === "restart" ? " [restart]" : "") +
+          mark,
       );
     }
     const unknown = this.host.unknownSettings ? this.host.unknownSettings() : {};
     const names = Object.keys(unknown);
-    if (names.length) this.println(`kept from a newer version (not used here): ${names.map((k) => k + "=" + String(unknown[k])).join(" ")}`);
+    if (names.length)
+      this.println(
+        `kept from a newer version (not used here): ${names.map((k) => k + "=" + String(unknown[k])).join(" ")}`,
+      );
     if (this.unsaved.length) this.println(`unsaved changes: ${this.unsaved.join(" ")} (save to keep)`);
   }
 
   set(words: string[]): void {
     if (words.length === 0 || words.length % 2 !== 0)
-      return this.fail("usage: set KEY VALUE [KEY VALUE ...] (use \"\" for an empty value)");
+      return this.fail('usage: set KEY VALUE [KEY VALUE ...] (use "" for an empty value)');
     const pairs: [string, string][] = [];
     for (let i = 0; i < words.length; i += 2) pairs.push([words[i], words[i + 1]]);
     this.report(applySettings(this.host, pairs));
@@ -382,7 +425,10 @@ export class Console {
     for (const key of out.changed) {
       const row = SETTINGS.find((r) => r.key === key)!;
       if (this.unsaved.indexOf(key) < 0) this.unsaved.push(key);
-      this.println(`${key} = ${formatValue(row, rec[key])}` + (out.restart.indexOf(key) >= 0 ? " (takes effect after save + reboot)" : ""));
+      this.println(
+        `${key} = ${formatValue(row, rec[key])}` +
+          (out.restart.indexOf(key) >= 0 ? " (takes effect after save + reboot)" : ""),
+      );
     }
     this.println("not saved yet: save to keep");
   }
@@ -416,7 +462,9 @@ export class Console {
     const t = s.terminal;
     if (!t) this.println("terminal    data source not connected");
     else {
-      this.println(`terminal    link ${t.link}, ${t.bytes} bytes, ${t.sentences} sentences, last sentence ${fmtAge(t.lastSentenceAgeS)}`);
+      this.println(
+        `terminal    link ${t.link}, ${t.bytes} bytes, ${t.sentences} sentences, last sentence ${fmtAge(t.lastSentenceAgeS)}`,
+      );
       this.println("  rejects   " + fmtCounts(t.rejects));
       if (t.uartQueued !== undefined) this.println(`  commands  ${t.uartQueued} queued, ${t.uartDropped ?? 0} dropped`);
       if (t.rxOverflows) this.println(`  receive   ${t.rxOverflows} overflows (terminal bytes lost)`);
@@ -425,16 +473,21 @@ export class Console {
     this.println("RDSS fix    " + fmtFix(s.rdss));
     if (s.beams === undefined) this.println("beams       data source not connected");
     else if (s.beams === null) this.println("beams       no BSI received yet");
-    else this.println(`beams       response ${s.beams.response}, time-difference ${s.beams.timeDiff}, power ${s.beams.power.join(" ")}, ${fmtAge(s.beams.ageS)}`);
+    else
+      this.println(
+        `beams       response ${s.beams.response}, time-difference ${s.beams.timeDiff}, power ${s.beams.power.join(" ")}, ${fmtAge(s.beams.ageS)}`,
+      );
     const card = s.card;
     if (card === undefined) this.println("IC card     data source not connected");
     else if (card === null) this.println("IC card     no ICI received yet (card checks it)");
     else
       this.println(
-        `IC card     user ${card.userId}` + (card.serial ? `, serial ${card.serial}` : "") +
+        `IC card     user ${card.userId}` +
+          (card.serial ? `, serial ${card.serial}` : "") +
           (card.frequencyS !== undefined ? `, service interval ${card.frequencyS} s` : "") +
           (card.level !== undefined ? `, level ${card.level}` : "") +
-          (card.encrypted !== undefined ? (card.encrypted ? ", encrypted" : ", not encrypted") : "") + `, ${fmtAge(card.ageS)}`,
+          (card.encrypted !== undefined ? (card.encrypted ? ", encrypted" : ", not encrypted") : "") +
+          `, ${fmtAge(card.ageS)}`,
       );
     const n = s.network;
     if (!n) this.println("network     data source not connected");
@@ -450,7 +503,9 @@ export class Console {
         list.length ? list.map((r) => `${r.rule} passed ${r.passed} blocked ${r.blocked}`).join("; ") : "none";
       this.println("out filter  " + rules(fl.out));
       this.println("in filter   " + rules(fl.in));
-      this.println("max rate    " + (fl.maxRate > 0 ? `${fl.maxRate}/s per group, dropped: ${fmtCounts(fl.rateDropped)}` : "off"));
+      this.println(
+        "max rate    " + (fl.maxRate > 0 ? `${fl.maxRate}/s per group, dropped: ${fmtCounts(fl.rateDropped)}` : "off"),
+      );
     }
     if (!s.alerts) this.println("alerts      data source not connected");
     else if (s.alerts.length === 0) this.println("alerts      none");
@@ -459,21 +514,32 @@ export class Console {
     const h = s.heap;
     if (!h || (h.used === undefined && h.free === undefined)) this.println("heap        not reported on this platform");
     else
-      this.println("heap        " + [h.used !== undefined ? `used ${h.used} B` : "", h.free !== undefined ? `free ${h.free} B` : "", h.peak !== undefined ? `peak ${h.peak} B` : ""].filter((x) => x).join(", "));
+      this.println(
+        "heap        " +
+          [
+            h.used !== undefined ? `used ${h.used} B` : "",
+            h.free !== undefined ? `free ${h.free} B` : "",
+            h.peak !== undefined ? `peak ${h.peak} B` : "",
+          ]
+            .filter((x) => x)
+            .join(", "),
+      );
   }
 
   log(words: string[]): void {
     let n = 20;
     if (words.length > 1) return this.fail("usage: log [N]");
     if (words.length === 1) {
-      if (!/^[0-9]{1,4}$/.test(words[0]) || Number(words[0]) < 1) return this.fail(`"${words[0]}" breaks rule: log N is a count 1..9999`);
+      if (!/^[0-9]{1,4}$/.test(words[0]) || Number(words[0]) < 1)
+        return this.fail(`"${words[0]}" breaks rule: log N is a count 1..9999`);
       n = Number(words[0]);
     }
     const events = this.host.log(n);
     if (events.length === 0) return this.println("log is empty");
     // The console is 7-bit: non-ASCII in an event (a short message's Chinese text,
     // decoded on the host) is shown as \uXXXX instead of write()'s '?', so it stays readable.
-    for (const e of events) this.println(new Date(e.time).toISOString().slice(0, 19) + "Z " + pad(e.code, 14) + " " + escapeNonAscii(e.text));
+    for (const e of events)
+      this.println(new Date(e.time).toISOString().slice(0, 19) + "Z " + pad(e.code, 14) + " " + escapeNonAscii(e.text));
   }
 
   // ---- terminal operations ------------------------------------------------------
@@ -481,7 +547,8 @@ export class Console {
   terminalOp(op: TerminalOp, words: string[], rest: string): void {
     const send = this.host.sendCommand;
     if (!send) return this.fail(`${op.name}: terminal link not connected in this build`);
-    if (this.pending) return this.fail(`${op.name}: busy, still waiting for the terminal's answer to ${this.pending.op.formatter}`);
+    if (this.pending)
+      return this.fail(`${op.name}: busy, still waiting for the terminal's answer to ${this.pending.op.formatter}`);
     const built = op.encode(words, rest);
     if ("error" in built) return this.fail(`${op.name}: ${built.error}`);
     const err = send.call(this.host, built.sentence);
@@ -496,12 +563,16 @@ export class Console {
     const ms = this.opts.answerTimeoutMs ?? 10000;
     this.println(`waiting up to ${ms / 1000} s for the terminal's answer`);
     const pending: Pending = { op, answers: 0, timer: undefined, keys: formatterKeys(op.expect) };
-    pending.timer = timers.set(() => {
-      if (this.pending !== pending) return;
-      this.pending = undefined;
-      this.errors++;
-      this.interject(`error: ${op.name}: no ${op.expect.join("/")} answer from the terminal within ${ms / 1000} s`);
-    }, ms, false);
+    pending.timer = timers.set(
+      () => {
+        if (this.pending !== pending) return;
+        this.pending = undefined;
+        this.errors++;
+        this.interject(`error: ${op.name}: no ${op.expect.join("/")} answer from the terminal within ${ms / 1000} s`);
+      },
+      ms,
+      false,
+    );
     this.pending = pending;
   }
 
@@ -517,7 +588,11 @@ export class Console {
     if (length < 7 || (bytes[0] !== 0x24 && bytes[0] !== 0x21)) return;
     const key = (bytes[3] << 16) | (bytes[4] << 8) | bytes[5];
     let expected = false;
-    for (let i = 0; i < p.keys.length; i++) if (p.keys[i] === key) { expected = true; break; }
+    for (let i = 0; i < p.keys.length; i++)
+      if (p.keys[i] === key) {
+        expected = true;
+        break;
+      }
     if (!expected) return;
     const f = sentenceFormatter(bytes, length);
     const verdict = answerMatches(p.op, f, bytes, length);

@@ -7,12 +7,12 @@
 // once: those are written into the running config and the components re-read it
 // (`retune`); the others wait for `save` + `reboot`. Nothing is stored until `save`.
 
-import type { Gateway } from "../core/gateway";
-import type { GatewayConfig } from "../core/config";
-import type { Clock, SettingsStore } from "../core/io";
-import type { LogEvent } from "../core/eventlog";
-import type { DeviceState } from "../beidou/state";
 import { addr7, hms } from "../beidou/kind";
+import type { DeviceState } from "../beidou/state";
+import type { GatewayConfig } from "../core/config";
+import type { LogEvent } from "../core/eventlog";
+import type { Gateway } from "../core/gateway";
+import type { Clock, SettingsStore } from "../core/io";
 import type { ApplyResult, ConsoleHost, StatusReport } from "./host";
 import type { LoadedSettings } from "./persist";
 import { saveSettings } from "./persist";
@@ -58,7 +58,17 @@ function zero(o: object): void {
   }
 }
 
-const GGA_QUALITY = ["invalid", "GNSS fix", "differential", "PPS", "RTK fixed", "RTK float", "estimated", "manual", "simulation"];
+const GGA_QUALITY = [
+  "invalid",
+  "GNSS fix",
+  "differential",
+  "PPS",
+  "RTK fixed",
+  "RTK float",
+  "estimated",
+  "manual",
+  "simulation",
+];
 
 export class GatewayConsoleHost implements ConsoleHost {
   private config: GatewayConfig;
@@ -134,14 +144,20 @@ export class GatewayConsoleHost implements ConsoleHost {
   sendCommand(sentence: Uint8Array): string | undefined {
     if (this.o.state && sentence.length > 6)
       this.o.state.noteSent(String.fromCharCode(sentence[3], sentence[4], sentence[5]), this.o.clock.now());
-    if (!this.o.gateway.sendToTerminal(sentence)) this.o.gateway.events.add("console", "UART queue was full: the oldest queued command was dropped");
+    if (!this.o.gateway.sendToTerminal(sentence))
+      this.o.gateway.events.add("console", "UART queue was full: the oldest queued command was dropped");
     return undefined;
   }
 
   status(): StatusReport {
     const gw = this.o.gateway;
     const now = this.o.clock.now();
-    const snap = gw.snapshot() as { rejects: Record<string, number>; perGroup: Record<string, number>; sendErrors: number; rateDroppedPerGroup: Record<string, number> };
+    const snap = gw.snapshot() as {
+      rejects: Record<string, number>;
+      perGroup: Record<string, number>;
+      sendErrors: number;
+      rateDroppedPerGroup: Record<string, number>;
+    };
     const f = gw.framer.counters;
     const st = this.o.state;
     const silence = gw.silenceSeconds();
@@ -152,37 +168,57 @@ export class GatewayConsoleHost implements ConsoleHost {
     const r: StatusReport = {
       uptimeS: (this.o.clock.monotonic() - gw.startTime) / 1000,
       terminal: {
-        link, bytes: f.bytes, sentences: f.sentences + f.frames, rejects: snap.rejects,
-        lastSentenceAgeS: silence === Infinity ? undefined : silence, uartQueued: c.uartQueued, uartDropped: c.uartDropped,
+        link,
+        bytes: f.bytes,
+        sentences: f.sentences + f.frames,
+        rejects: snap.rejects,
+        lastSentenceAgeS: silence === Infinity ? undefined : silence,
+        uartQueued: c.uartQueued,
+        uartDropped: c.uartDropped,
         rxOverflows: c.uartRxOverflows,
       },
     };
     const heap = this.o.heap ? this.o.heap() : undefined;
     if (heap) r.heap = heap;
     if (this.o.clockSource) r.clock = this.o.clockSource();
-    const net = this.o.network ? this.o.network() : { link: "unknown", address: this.config.iface || "OS default route" };
+    const net = this.o.network
+      ? this.o.network()
+      : { link: "unknown", address: this.config.iface || "OS default route" };
     const rx = this.o.received ? this.o.received() : undefined;
     const errors: Record<string, number> = { sendErrors: snap.sendErrors };
     if (rx) for (const k in rx.errors) errors[k] = rx.errors[k];
     r.network = { link: net.link, address: net.address, out: snap.perGroup, in: rx ? rx.in : undefined, errors };
-    r.filters = { out: gw.outFilter.counts(), in: gw.inFilter.counts(), maxRate: gw.config.maxRate, rateDropped: snap.rateDroppedPerGroup as Record<string, number> };
+    r.filters = {
+      out: gw.outFilter.counts(),
+      in: gw.inFilter.counts(),
+      maxRate: gw.config.maxRate,
+      rateDropped: snap.rateDroppedPerGroup as Record<string, number>,
+    };
     if (st) {
-      r.rnss = st.lastValidFixAt === st.lastValidFixAt
-        ? {
-          time: hms(st.fixTime) ?? undefined, lat: st.latitude, lon: st.longitude,
-          quality: st.quality === st.quality ? GGA_QUALITY[st.quality] ?? "quality " + st.quality : undefined,
-          satellites: st.satellitesUsedTotal === st.satellitesUsedTotal ? st.satellitesUsedTotal : undefined,
-          hdop: st.hdop === st.hdop ? st.hdop : undefined, heightM: st.altitude === st.altitude ? st.altitude : undefined,
-          ageS: age(st.lastValidFixAt),
-        }
-        : null;
-      r.rdss = st.rdssAt === st.rdssAt
-        ? {
-          time: hms(st.rdssTime) ?? undefined, lat: st.rdssLatitude, lon: st.rdssLongitude,
-          heightM: st.rdssHeight === st.rdssHeight ? st.rdssHeight : undefined, ageS: age(st.rdssAt),
-          source: "card " + (addr7(st.rdssUser) ?? "?"),
-        }
-        : null;
+      r.rnss =
+        st.lastValidFixAt === st.lastValidFixAt
+          ? {
+              time: hms(st.fixTime) ?? undefined,
+              lat: st.latitude,
+              lon: st.longitude,
+              quality: st.quality === st.quality ? (GGA_QUALITY[st.quality] ?? "quality " + st.quality) : undefined,
+              satellites: st.satellitesUsedTotal === st.satellitesUsedTotal ? st.satellitesUsedTotal : undefined,
+              hdop: st.hdop === st.hdop ? st.hdop : undefined,
+              heightM: st.altitude === st.altitude ? st.altitude : undefined,
+              ageS: age(st.lastValidFixAt),
+            }
+          : null;
+      r.rdss =
+        st.rdssAt === st.rdssAt
+          ? {
+              time: hms(st.rdssTime) ?? undefined,
+              lat: st.rdssLatitude,
+              lon: st.rdssLongitude,
+              heightM: st.rdssHeight === st.rdssHeight ? st.rdssHeight : undefined,
+              ageS: age(st.rdssAt),
+              source: "card " + (addr7(st.rdssUser) ?? "?"),
+            }
+          : null;
       if (st.beamsAt === st.beamsAt) {
         const power: number[] = [];
         for (let i = 0; i < st.beams.length; i++) if (st.beams[i] >= 0) power.push(st.beams[i]);
@@ -193,9 +229,13 @@ export class GatewayConsoleHost implements ConsoleHost {
         : !st.cardPresent
           ? { userId: "none (no IC card)", ageS: age(st.cardAt) }
           : {
-            userId: addr7(st.cardNumber) ?? "?", serial: String(st.cardSerial).padStart(8, "0"), frequencyS: st.serviceInterval,
-            level: st.level, encrypted: st.encrypted, ageS: age(st.cardAt),
-          };
+              userId: addr7(st.cardNumber) ?? "?",
+              serial: String(st.cardSerial).padStart(8, "0"),
+              frequencyS: st.serviceInterval,
+              level: st.level,
+              encrypted: st.encrypted,
+              ageS: age(st.cardAt),
+            };
       r.alerts = this.o.alerts ? this.o.alerts() : this.conditions(st, now);
     } else if (this.o.alerts) r.alerts = this.o.alerts();
     return r;
@@ -204,13 +244,23 @@ export class GatewayConsoleHost implements ConsoleHost {
   /** Alert conditions read from the device state (thresholds from the running config). */
   private conditions(st: DeviceState, now: number): Array<{ id: string; state: string; text: string }> {
     const out: Array<{ id: string; state: string; text: string }> = [];
-    if (st.silent) out.push({ id: "terminal.silent", state: "active", text: `no output from the terminal for over ${this.config.alSilentS} s` });
+    if (st.silent)
+      out.push({
+        id: "terminal.silent",
+        state: "active",
+        text: `no output from the terminal for over ${this.config.alSilentS} s`,
+      });
     if (st.units > 0) {
       const since = st.lastValidFixAt === st.lastValidFixAt ? (now - st.lastValidFixAt) / 1000 : Infinity;
       if (since > this.config.alNoFixS)
-        out.push({ id: "rnss.nofix", state: "active", text: since === Infinity ? "no valid RNSS position yet" : `no valid RNSS position for ${Math.round(since)} s` });
+        out.push({
+          id: "rnss.nofix",
+          state: "active",
+          text: since === Infinity ? "no valid RNSS position yet" : `no valid RNSS position for ${Math.round(since)} s`,
+        });
     }
-    if (st.cardKnown && !st.cardPresent) out.push({ id: "card.absent", state: "active", text: "no IC card in the terminal" });
+    if (st.cardKnown && !st.cardPresent)
+      out.push({ id: "card.absent", state: "active", text: "no IC card in the terminal" });
     if (st.beamsAt === st.beamsAt) {
       let up = false;
       for (let i = 0; i < st.beams.length; i++) if (st.beams[i] > 0) up = true;

@@ -40,7 +40,15 @@ export interface StatusReport {
   rnss?: FixReport | null;
   rdss?: FixReport | null;
   beams?: { response: number; timeDiff: number; power: readonly number[]; ageS?: number } | null;
-  card?: { userId: string; serial?: string; feature?: number; frequencyS?: number; level?: number; encrypted?: boolean; ageS?: number } | null;
+  card?: {
+    userId: string;
+    serial?: string;
+    feature?: number;
+    frequencyS?: number;
+    level?: number;
+    encrypted?: boolean;
+    ageS?: number;
+  } | null;
   network?: {
     link: string;
     address: string;

@@ -26,8 +26,17 @@ export interface LineEditorOptions {
   onCancel?(): void;
 }
 
-const ESC = 0x1b, CR = 0x0d, LF = 0x0a, BS = 0x08, DEL = 0x7f, CTRL_C = 0x03, CTRL_U = 0x15;
-const STATE_TEXT = 0, STATE_ESC = 1, STATE_CSI = 2, STATE_SS3 = 3;
+const ESC = 0x1b,
+  CR = 0x0d,
+  LF = 0x0a,
+  BS = 0x08,
+  DEL = 0x7f,
+  CTRL_C = 0x03,
+  CTRL_U = 0x15;
+const STATE_TEXT = 0,
+  STATE_ESC = 1,
+  STATE_CSI = 2,
+  STATE_SS3 = 3;
 /** A CSI sequence longer than this is not a key; give up and resume text. */
 const CSI_MAX = 16;
 
@@ -66,11 +75,16 @@ export class LineEditor {
     this.afterCR = false;
     switch (this.state) {
       case STATE_ESC:
-        if (c === 0x5b) { this.state = STATE_CSI; this.csiLen = 0; }
-        else if (c === 0x4f) this.state = STATE_SS3;
+        if (c === 0x5b) {
+          this.state = STATE_CSI;
+          this.csiLen = 0;
+        } else if (c === 0x4f) this.state = STATE_SS3;
         else {
           this.endEscape(); // two-byte sequence (ESC x): x consumed
-          if (c < 0x20) { this.afterCR = afterCR; this.byte(c); } // ...unless x is a control (ESC then Enter)
+          if (c < 0x20) {
+            this.afterCR = afterCR;
+            this.byte(c);
+          } // ...unless x is a control (ESC then Enter)
         }
         return;
       case STATE_CSI:
@@ -78,7 +92,10 @@ export class LineEditor {
         if (c >= 0x40 && c <= 0x7e) this.endEscape();
         else if (c < 0x20 || c > 0x3f || ++this.csiLen > CSI_MAX) {
           this.endEscape();
-          if (c < 0x20) { this.afterCR = afterCR; this.byte(c); } // a CR/LF inside a broken sequence still ends the line
+          if (c < 0x20) {
+            this.afterCR = afterCR;
+            this.byte(c);
+          } // a CR/LF inside a broken sequence still ends the line
         }
         return;
       case STATE_SS3:

@@ -7,9 +7,9 @@
 // schema does not know (written by a newer firmware) are left untouched in the store
 // and reported, so a downgrade followed by `save` does not lose them.
 
-import type { SettingsStore } from "../core/io";
 import type { GatewayConfig } from "../core/config";
-import { CROSS_RULES, SETTINGS, SettingValue, checkValue, defaultConfig, findSetting } from "./settings";
+import type { SettingsStore } from "../core/io";
+import { CROSS_RULES, checkValue, defaultConfig, findSetting, SETTINGS, type SettingValue } from "./settings";
 
 /** Event sink with the EventLog.add signature (code, text). */
 export type SettingsLog = (code: string, text: string) => void;
@@ -74,7 +74,8 @@ export function loadSettings(store: SettingsStore, log?: SettingsLog): LoadedSet
     if (!broken) break;
   }
   const n = Object.keys(unknown).length;
-  if (n && log) log("settings.unknown", `kept ${n} setting(s) unknown to this version: ${Object.keys(unknown).join(", ")}`);
+  if (n && log)
+    log("settings.unknown", `kept ${n} setting(s) unknown to this version: ${Object.keys(unknown).join(", ")}`);
   return { config, unknown, problems };
 }
 

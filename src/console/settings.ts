@@ -6,11 +6,11 @@
 // Errors name the rule that was broken ("rule: SFI format ccxxxx ..."), because the
 // person at the serial terminal has no manual at hand.
 
-import { DEFAULT_CONFIG, GatewayConfig } from "../core/config";
+import { DEFAULT_CONFIG, type GatewayConfig } from "../core/config";
+import { filterError } from "../core/filter";
 import { groupIndex, groupNames } from "../core/groups";
 import { Router } from "../core/router";
 import { sfiKeyOf } from "../core/tagblock";
-import { filterError } from "../core/filter";
 
 export type SettingValue = string | number | boolean;
 export type SettingKey = keyof GatewayConfig;
@@ -58,7 +58,8 @@ export const SUPPORTED_BAUDS: readonly number[] = [4800, 9600, 19200, 38400, 576
 
 /** `ccxxxx`: two talker letters and an instance 0001..9999 (IEC 61162-450 §4.4.3). */
 export function sfiError(s: string): string | undefined {
-  if (sfiKeyOf(s) < 0 || s !== s.toUpperCase()) return `"${s}" breaks rule: SFI format ccxxxx (two letters, four digits, e.g. BD0001)`;
+  if (sfiKeyOf(s) < 0 || s !== s.toUpperCase())
+    return `"${s}" breaks rule: SFI format ccxxxx (two letters, four digits, e.g. BD0001)`;
   if (s.endsWith("0000")) return `"${s}" breaks rule: SFI instance 0001..9999 (0000 is not an instance)`;
   return undefined;
 }
@@ -127,7 +128,8 @@ function upperList(s: string): string {
 // makes and checks it). Typing a password turns it into that form through the hasher the
 // platform installs, because the HMAC primitive and the random salt are platform services.
 export const PASS_HASH_RE = /^pbkdf2-sha256\$([0-9]{3,7})\$([0-9a-f]{32})\$([0-9a-f]{64})$/;
-export const PASS_MIN = 8, PASS_MAX = 64;
+export const PASS_MIN = 8,
+  PASS_MAX = 64;
 let secretHasher: ((plain: string) => string) | undefined;
 
 /** Install the password hasher (platform start-up: Node crypto on the host, the SDK's crypt modules on the board). */
@@ -147,52 +149,98 @@ function hashSecret(text: string): string {
 
 export const SETTINGS: readonly SettingRow[] = [
   {
-    key: "sfi", kind: "text", range: "ccxxxx, e.g. BD0001", apply: "live", normalize: upper,
+    key: "sfi",
+    kind: "text",
+    range: "ccxxxx, e.g. BD0001",
+    apply: "live",
+    normalize: upper,
     help: "System Function ID of this gateway: value of s: in every TAG block; unique on the network.",
     check: (v) => sfiError(v as string),
   },
   {
-    key: "baud", kind: "int", range: SUPPORTED_BAUDS.join("|"), apply: "restart",
+    key: "baud",
+    kind: "int",
+    range: SUPPORTED_BAUDS.join("|"),
+    apply: "restart",
     help: "UART baud rate towards the Beidou terminal (8N1).",
-    check: (v) => (SUPPORTED_BAUDS.indexOf(v as number) < 0 ? `${v} breaks rule: baud not supported; supported rates: ${SUPPORTED_BAUDS.join(" ")}` : undefined),
+    check: (v) =>
+      SUPPORTED_BAUDS.indexOf(v as number) < 0
+        ? `${v} breaks rule: baud not supported; supported rates: ${SUPPORTED_BAUDS.join(" ")}`
+        : undefined,
   },
   {
-    key: "tagTime", kind: "bool", range: "on|off", apply: "live",
+    key: "tagTime",
+    kind: "bool",
+    range: "on|off",
+    apply: "live",
     help: "Add c: (UNIX time, seconds) to every TAG block.",
   },
   {
-    key: "ttl", kind: "int", range: "1..255", min: 1, max: 255, apply: "restart",
+    key: "ttl",
+    kind: "int",
+    range: "1..255",
+    min: 1,
+    max: 255,
+    apply: "restart",
     help: "IPv4 multicast TTL; 1 keeps 450 traffic on the ship's segment.",
   },
   {
-    key: "iface", kind: "text", range: "IPv4 address or empty", apply: "restart",
+    key: "iface",
+    kind: "text",
+    range: "IPv4 address or empty",
+    apply: "restart",
     help: "Host only: IPv4 address of the interface for multicast send and joins (empty: OS default).",
-    check: (v) => (v !== "" && parseIPv4(v as string) < 0 ? `"${v}" breaks rule: iface is a dotted-quad IPv4 address or empty` : undefined),
+    check: (v) =>
+      v !== "" && parseIPv4(v as string) < 0
+        ? `"${v}" breaks rule: iface is a dotted-quad IPv4 address or empty`
+        : undefined,
   },
   {
-    key: "ipMode", kind: "enum", range: "static|dhcp", choices: ["static", "dhcp"], apply: "restart",
+    key: "ipMode",
+    kind: "enum",
+    range: "static|dhcp",
+    choices: ["static", "dhcp"],
+    apply: "restart",
     help: "Board address mode; 450 expects a fixed address (static).",
   },
   {
-    key: "ipAddr", kind: "text", range: "172.16.0.1..172.31.255.254 when static", apply: "restart",
+    key: "ipAddr",
+    kind: "text",
+    range: "172.16.0.1..172.31.255.254 when static",
+    apply: "restart",
     help: "Board static IPv4 address.",
-    check: (v) => (v !== "" && parseIPv4(v as string) < 0 ? `"${v}" breaks rule: ipAddr is a dotted-quad IPv4 address` : undefined),
+    check: (v) =>
+      v !== "" && parseIPv4(v as string) < 0 ? `"${v}" breaks rule: ipAddr is a dotted-quad IPv4 address` : undefined,
   },
   {
-    key: "ipMask", kind: "text", range: "contiguous netmask /8../30, e.g. 255.255.0.0", apply: "restart",
+    key: "ipMask",
+    kind: "text",
+    range: "contiguous netmask /8../30, e.g. 255.255.0.0",
+    apply: "restart",
     help: "Board netmask (450: 255.255.0.0).",
     check: (v) => {
       const p = maskPrefix(parseIPv4(v as string));
-      return p < 8 || p > 30 ? `"${v}" breaks rule: ipMask is a contiguous netmask from 255.0.0.0 to 255.255.255.252` : undefined;
+      return p < 8 || p > 30
+        ? `"${v}" breaks rule: ipMask is a contiguous netmask from 255.0.0.0 to 255.255.255.252`
+        : undefined;
     },
   },
   {
-    key: "ipGateway", kind: "text", range: "IPv4 in the ipAddr subnet, or empty", apply: "restart",
+    key: "ipGateway",
+    kind: "text",
+    range: "IPv4 in the ipAddr subnet, or empty",
+    apply: "restart",
     help: "Board default gateway (empty: none; 450 traffic needs none).",
-    check: (v) => (v !== "" && parseIPv4(v as string) < 0 ? `"${v}" breaks rule: ipGateway is a dotted-quad IPv4 address or empty` : undefined),
+    check: (v) =>
+      v !== "" && parseIPv4(v as string) < 0
+        ? `"${v}" breaks rule: ipGateway is a dotted-quad IPv4 address or empty`
+        : undefined,
   },
   {
-    key: "groupMap", kind: "text", range: "KEY=GROUP;... (KEY: TXR | BDGSV | GP*)", apply: "live",
+    key: "groupMap",
+    kind: "text",
+    range: "KEY=GROUP;... (KEY: TXR | BDGSV | GP*)",
+    apply: "live",
     help: "Transmission-group overrides. Groups: " + groupNames().join(" ") + ".",
     check: (v) => {
       try {
@@ -204,44 +252,90 @@ export const SETTINGS: readonly SettingRow[] = [
     },
   },
   {
-    key: "overlong", kind: "enum", range: "carry|verbatim|drop", choices: ["carry", "verbatim", "drop"], apply: "live",
+    key: "overlong",
+    kind: "enum",
+    range: "carry|verbatim|drop",
+    choices: ["carry", "verbatim", "drop"],
+    apply: "live",
     help: "Sentences over 82 chars: carry (proprietary multi-sentence form), verbatim (strict 450 receivers drop it), drop.",
   },
   {
-    key: "propMfr", kind: "text", range: "3 letters A-Z", apply: "live", normalize: upper,
+    key: "propMfr",
+    kind: "text",
+    range: "3 letters A-Z",
+    apply: "live",
+    normalize: upper,
     help: "Manufacturer mnemonic of the proprietary carrier sentence for overlong sentences (UNCONFIRMED).",
-    check: (v) => (!/^[A-Z]{3}$/.test(v as string) ? `"${v}" breaks rule: propMfr is three letters A-Z (NMEA manufacturer mnemonic)` : undefined),
+    check: (v) =>
+      !/^[A-Z]{3}$/.test(v as string)
+        ? `"${v}" breaks rule: propMfr is three letters A-Z (NMEA manufacturer mnemonic)`
+        : undefined,
   },
   {
-    key: "maxLine", kind: "int", range: "82..1024", min: 82, max: 1024, apply: "restart",
+    key: "maxLine",
+    kind: "int",
+    range: "82..1024",
+    min: 82,
+    max: 1024,
+    apply: "restart",
     help: "Longest line the framer accepts (RDSS 2.1 allows 300).",
   },
   {
-    key: "rdss40", kind: "bool", range: "on|off", apply: "restart",
+    key: "rdss40",
+    kind: "bool",
+    range: "on|off",
+    apply: "restart",
     help: "Recognise RDSS 4.0 binary frames in the UART stream.",
   },
   {
-    key: "hbtInterval", kind: "int", range: "0 (off) or 1..3600 s", min: 0, max: 3600, apply: "live",
+    key: "hbtInterval",
+    kind: "int",
+    range: "0 (off) or 1..3600 s",
+    min: 0,
+    max: 3600,
+    apply: "live",
     help: "Heartbeat (HBT) interval on BAM1, seconds; 0 disables it.",
   },
   {
-    key: "alSilentS", kind: "int", range: "1..3600 s", min: 1, max: 3600, apply: "live",
+    key: "alSilentS",
+    kind: "int",
+    range: "1..3600 s",
+    min: 1,
+    max: 3600,
+    apply: "live",
     help: "Alert when the terminal has been silent this many seconds.",
   },
   {
-    key: "alNoFixS", kind: "int", range: "1..86400 s", min: 1, max: 86400, apply: "live",
+    key: "alNoFixS",
+    kind: "int",
+    range: "1..86400 s",
+    min: 1,
+    max: 86400,
+    apply: "live",
     help: "Alert when there has been no position fix for this many seconds.",
   },
   {
-    key: "alCsumPct", kind: "int", range: "1..100 %", min: 1, max: 100, apply: "live",
+    key: "alCsumPct",
+    kind: "int",
+    range: "1..100 %",
+    min: 1,
+    max: 100,
+    apply: "live",
     help: "Alert when checksum errors exceed this percentage of sentences over one minute.",
   },
   {
-    key: "cmdFwd", kind: "bool", range: "on|off (on needs cmdAllow)", apply: "live",
+    key: "cmdFwd",
+    kind: "bool",
+    range: "on|off (on needs cmdAllow)",
+    apply: "live",
     help: "Accept $CC... terminal commands from the network (only from cmdAllow SFIs).",
   },
   {
-    key: "cmdAllow", kind: "text", range: "SFI,SFI,... or empty", apply: "live", normalize: upperList,
+    key: "cmdAllow",
+    kind: "text",
+    range: "SFI,SFI,... or empty",
+    apply: "live",
+    normalize: upperList,
     help: "Source SFIs allowed to send terminal commands, comma-separated.",
     check: (v) => {
       const seen: string[] = [];
@@ -255,7 +349,11 @@ export const SETTINGS: readonly SettingRow[] = [
     },
   },
   {
-    key: "cmdGroups", kind: "text", range: "GROUP,GROUP,... e.g. RCOM", apply: "restart", normalize: upperList,
+    key: "cmdGroups",
+    kind: "text",
+    range: "GROUP,GROUP,... e.g. RCOM",
+    apply: "restart",
+    normalize: upperList,
     help: "Groups joined to receive commands, comma-separated.",
     check: (v) => {
       const seen: string[] = [];
@@ -268,44 +366,86 @@ export const SETTINGS: readonly SettingRow[] = [
     },
   },
   {
-    key: "uartQueue", kind: "int", range: "1..256 sentences", min: 1, max: 256, apply: "live",
+    key: "uartQueue",
+    kind: "int",
+    range: "1..256 sentences",
+    min: 1,
+    max: 256,
+    apply: "live",
     help: "Bound of the UART output queue (oldest dropped beyond it).",
   },
   {
-    key: "legacyUdp", kind: "text", range: "address:port or empty", apply: "restart",
+    key: "legacyUdp",
+    kind: "text",
+    range: "address:port or empty",
+    apply: "restart",
     help: "Plain NMEA 0183 over UDP, TAG blocks stripped (empty: off).",
     check: (v) => (v === "" ? undefined : endpointError(v as string, "legacyUdp")),
   },
   {
-    key: "syslog", kind: "text", range: "address:port or empty", apply: "restart",
+    key: "syslog",
+    kind: "text",
+    range: "address:port or empty",
+    apply: "restart",
     help: "RFC 5424 syslog over UDP (empty: off).",
     check: (v) => (v === "" ? undefined : endpointError(v as string, "syslog")),
   },
   {
-    key: "startupCmds", kind: "bool", range: "on|off", apply: "restart",
+    key: "startupCmds",
+    kind: "bool",
+    range: "on|off",
+    apply: "restart",
     help: "Send ICA (card check) and RMO (enable BSI) to the terminal at start-up.",
   },
   {
-    key: "outFilter", kind: "text", range: "[!]PATTERN[/N|@S],... e.g. !GSV,GGA@1,RMC/2", apply: "live", normalize: upperList,
+    key: "outFilter",
+    kind: "text",
+    range: "[!]PATTERN[/N|@S],... e.g. !GSV,GGA@1,RMC/2",
+    apply: "live",
+    normalize: upperList,
     help: "Output filter, terminal -> network; first matching rule decides, no match passes (docs/filters.md).",
-    check: (v) => { const e = filterError(v as string); return e ? `breaks rule: ${e}` : undefined; },
+    check: (v) => {
+      const e = filterError(v as string);
+      return e ? `breaks rule: ${e}` : undefined;
+    },
   },
   {
-    key: "inFilter", kind: "text", range: "[!]PATTERN[/N|@S],... e.g. TXA@60,!*", apply: "live", normalize: upperList,
+    key: "inFilter",
+    kind: "text",
+    range: "[!]PATTERN[/N|@S],... e.g. TXA@60,!*",
+    apply: "live",
+    normalize: upperList,
     help: "Input filter on network commands -> terminal, after cmdAllow and the rate limit (docs/filters.md).",
-    check: (v) => { const e = filterError(v as string); return e ? `breaks rule: ${e}` : undefined; },
+    check: (v) => {
+      const e = filterError(v as string);
+      return e ? `breaks rule: ${e}` : undefined;
+    },
   },
   {
-    key: "maxRate", kind: "int", range: "0 (off) or 1..10000 sentences/s", min: 0, max: 10000, apply: "live",
+    key: "maxRate",
+    kind: "int",
+    range: "0 (off) or 1..10000 sentences/s",
+    min: 0,
+    max: 10000,
+    apply: "live",
     help: "Rate ceiling per transmission group, sentences per second; the newest above it are dropped (alerts never).",
   },
   {
-    key: "webPort", kind: "int", range: "0 (off) or 1..65535", min: 0, max: 65535, apply: "restart",
+    key: "webPort",
+    kind: "int",
+    range: "0 (off) or 1..65535",
+    min: 0,
+    max: 65535,
+    apply: "restart",
     help: "Board: TCP port of the web page (unicast; needs webPass). Host: bd450 gateway --web ADDR:PORT.",
   },
   {
-    key: "webPass", kind: "text", range: `password ${PASS_MIN}..${PASS_MAX} printable characters, or empty (off)`, apply: "live",
-    secret: true, normalize: hashSecret,
+    key: "webPass",
+    kind: "text",
+    range: `password ${PASS_MIN}..${PASS_MAX} printable characters, or empty (off)`,
+    apply: "live",
+    secret: true,
+    normalize: hashSecret,
     help: "Web page password; stored only as a salted PBKDF2-SHA256 hash. Empty: no web server.",
     check: (v) =>
       v === "" || PASS_HASH_RE.test(v as string)
@@ -329,7 +469,8 @@ export const CROSS_RULES: readonly CrossRule[] = [
     check: (c) => {
       if (c.ipMode !== "static") return undefined;
       const a = parseIPv4(c.ipAddr);
-      if (a < IP450_FIRST || a > IP450_LAST) return `ipAddr "${c.ipAddr}" breaks rule: ipMode static needs a ${IP450_RULE}`;
+      if (a < IP450_FIRST || a > IP450_LAST)
+        return `ipAddr "${c.ipAddr}" breaks rule: ipMode static needs a ${IP450_RULE}`;
       return undefined;
     },
   },
@@ -338,7 +479,8 @@ export const CROSS_RULES: readonly CrossRule[] = [
     keys: ["ipMode", "ipAddr", "ipMask"],
     check: (c) => {
       if (c.ipMode !== "static") return undefined;
-      const a = parseIPv4(c.ipAddr), p = maskPrefix(parseIPv4(c.ipMask));
+      const a = parseIPv4(c.ipAddr),
+        p = maskPrefix(parseIPv4(c.ipMask));
       if (a < 0 || p < 0) return undefined; // reported by the key rules
       const host = a % 2 ** (32 - p);
       if (host === 0 || host === 2 ** (32 - p) - 1)
@@ -351,7 +493,9 @@ export const CROSS_RULES: readonly CrossRule[] = [
     keys: ["ipMode", "ipAddr", "ipMask", "ipGateway"],
     check: (c) => {
       if (c.ipMode !== "static" || c.ipGateway === "") return undefined;
-      const a = parseIPv4(c.ipAddr), g = parseIPv4(c.ipGateway), p = maskPrefix(parseIPv4(c.ipMask));
+      const a = parseIPv4(c.ipAddr),
+        g = parseIPv4(c.ipGateway),
+        p = maskPrefix(parseIPv4(c.ipMask));
       if (a < 0 || g < 0 || p < 0) return undefined;
       const size = 2 ** (32 - p);
       if (Math.floor(a / size) !== Math.floor(g / size))
@@ -426,11 +570,15 @@ const FALSE_WORDS = ["off", "false", "no", "0"];
 
 /** Typed value from console text, or an error naming the rule. Surrounding double quotes are dropped: `""` is the empty string. */
 export function parseValue(row: SettingRow, text: string): { value: SettingValue } | { error: string } {
-  let t = text.length >= 2 && text.charCodeAt(0) === 0x22 && text.charCodeAt(text.length - 1) === 0x22 ? text.slice(1, -1) : text;
+  let t =
+    text.length >= 2 && text.charCodeAt(0) === 0x22 && text.charCodeAt(text.length - 1) === 0x22
+      ? text.slice(1, -1)
+      : text;
   let value: SettingValue;
   switch (row.kind) {
     case "int":
-      if (!/^-?[0-9]{1,10}$/.test(t)) return { error: `${row.key}: "${text}" breaks rule: ${row.key} is an integer (${row.range})` };
+      if (!/^-?[0-9]{1,10}$/.test(t))
+        return { error: `${row.key}: "${text}" breaks rule: ${row.key} is an integer (${row.range})` };
       value = Number(t);
       break;
     case "bool": {

@@ -4,13 +4,13 @@
 // its sentence decoder, so the console and the network command path produce and
 // understand the same bytes.
 
-import { CommandError, encodeDWA, encodeICA, encodeRMO, encodeTXA } from "../beidou/encode";
 import { SentenceDecoder } from "../beidou/decoder";
+import { CommandError, encodeDWA, encodeICA, encodeRMO, encodeTXA } from "../beidou/encode";
 import { addr7, hms } from "../beidou/kind";
-import { formatterName } from "../nmea/keys";
+import type { DWR } from "../beidou/sentences/dwr";
 import type { FKI } from "../beidou/sentences/fki";
 import type { ICI } from "../beidou/sentences/ici";
-import type { DWR } from "../beidou/sentences/dwr";
+import { formatterName } from "../nmea/keys";
 
 export interface OpVerdict {
   /** This answer ends the operation. */
@@ -48,7 +48,11 @@ function waitText(s: number): string {
 }
 
 /** FKI about `command` (BDS-3 terminals answer TXA with TCQ) -> accepted?, text; undefined when about another command. */
-function fkiVerdict(bytes: Uint8Array, length: number, command: string): { accepted: boolean; text: string } | undefined {
+function fkiVerdict(
+  bytes: Uint8Array,
+  length: number,
+  command: string,
+): { accepted: boolean; text: string } | undefined {
   const k = decodeAs<FKI>(bytes, length, "FKI");
   if (!k) return undefined;
   const cmd = formatterName(k.command);
@@ -60,8 +64,10 @@ function fkiVerdict(bytes: Uint8Array, length: number, command: string): { accep
 
 function cardText(c: ICI): string {
   if (c.noCard) return "no IC card in the terminal";
-  return `IC card ${addr7(c.userId)}, serial ${c.serialNumber === c.serialNumber ? String(c.serialNumber).padStart(8, "0") : "?"}, ` +
-    `service interval ${c.serviceInterval} s, communication level ${c.level}, ${c.encryption === 0x45 ? "encrypted" : "not encrypted"}`;
+  return (
+    `IC card ${addr7(c.userId)}, serial ${c.serialNumber === c.serialNumber ? String(c.serialNumber).padStart(8, "0") : "?"}, ` +
+    `service interval ${c.serviceInterval} s, communication level ${c.level}, ${c.encryption === 0x45 ? "encrypted" : "not encrypted"}`
+  );
 }
 
 function coord(v: number, pos: string, neg: string): string {
@@ -75,7 +81,10 @@ function commandError(e: unknown): { error: string } {
 
 export const TERMINAL_OPS: TerminalOp[] = [
   {
-    name: "card", args: "", formatter: "ICA", expect: ["ICI", "FKI"],
+    name: "card",
+    args: "",
+    formatter: "ICA",
+    expect: ["ICI", "FKI"],
     summary: "check the IC card (ICA); shows ICI/FKI",
     help: "Sends $CCICA,0,00 (check this terminal's IC card) and shows the terminal's ICI or FKI answer.",
     encode(words) {
@@ -92,9 +101,13 @@ export const TERMINAL_OPS: TerminalOp[] = [
     },
   },
   {
-    name: "msg", args: "DEST TEXT", formatter: "TXA", expect: ["FKI"],
+    name: "msg",
+    args: "DEST TEXT",
+    formatter: "TXA",
+    expect: ["FKI"],
     summary: "send a short message (TXA); shows FKI",
-    help: "Sends TEXT (printable ASCII) to the 1-7 digit user address DEST as a normal message in mixed\n" +
+    help:
+      "Sends TEXT (printable ASCII) to the 1-7 digit user address DEST as a normal message in mixed\n" +
       "mode (A4 + hex bytes) and shows the terminal's FKI answer (accepted, or refused with the wait time).",
     encode(words, rest) {
       if (words.length < 2) return { error: "usage: msg DEST TEXT" };
@@ -111,9 +124,13 @@ export const TERMINAL_OPS: TerminalOp[] = [
     },
   },
   {
-    name: "locate", args: "", formatter: "DWA", expect: ["FKI", "DWR"],
+    name: "locate",
+    args: "",
+    formatter: "DWA",
+    expect: ["FKI", "DWR"],
     summary: "request an RDSS position (DWA); shows FKI/DWR",
-    help: "Sends a single RDSS position request for this terminal without height ($CCDWA,0000000,V,1,L,,0,,,0)\n" +
+    help:
+      "Sends a single RDSS position request for this terminal without height ($CCDWA,0000000,V,1,L,,0,,,0)\n" +
       "and shows the FKI answer and the DWR position when it arrives.",
     encode(words) {
       if (words.length) return { error: "locate takes no arguments" };
@@ -129,29 +146,38 @@ export const TERMINAL_OPS: TerminalOp[] = [
         if (!d) return { done: true, meaning: "DWR answer with malformed fields" };
         return {
           done: true,
-          meaning: `RDSS position of ${addr7(d.userId)}: ${coord(d.latitude, "N", "S")} ${coord(d.longitude, "E", "W")}, ` +
+          meaning:
+            `RDSS position of ${addr7(d.userId)}: ${coord(d.latitude, "N", "S")} ${coord(d.longitude, "E", "W")}, ` +
             `height ${d.height} m at ${hms(d.time)} UTC`,
         };
       }
       const v = fkiVerdict(bytes, length, "DWA");
       if (!v) return undefined;
-      return v.accepted ? { done: false, meaning: v.text + "; waiting for the position (DWR)" } : { done: true, meaning: v.text };
+      return v.accepted
+        ? { done: false, meaning: v.text + "; waiting for the position (DWR)" }
+        : { done: true, meaning: v.text };
     },
   },
   {
-    name: "output", args: "SENTENCE on|off SECONDS", formatter: "RMO", expect: ["FKI"],
+    name: "output",
+    args: "SENTENCE on|off SECONDS",
+    formatter: "RMO",
+    expect: ["FKI"],
     summary: "switch periodic terminal output (RMO); shows FKI",
-    help: "Enables (on, RMO mode 2) or disables (off, mode 1) the periodic output of a 3-letter sentence\n" +
+    help:
+      "Enables (on, RMO mode 2) or disables (off, mode 1) the periodic output of a 3-letter sentence\n" +
       "every SECONDS (0..65535; may be left out with off), e.g. output BSI on 5, and shows the FKI answer.",
     encode(words) {
       if (words.length < 2 || words.length > 3) return { error: "usage: output SENTENCE on|off SECONDS" };
       const name = words[0].toUpperCase();
-      if (!/^[A-Z]{3}$/.test(name)) return { error: `"${words[0]}" breaks rule: SENTENCE is a 3-letter sentence formatter, e.g. BSI` };
+      if (!/^[A-Z]{3}$/.test(name))
+        return { error: `"${words[0]}" breaks rule: SENTENCE is a 3-letter sentence formatter, e.g. BSI` };
       const sw = words[1].toLowerCase();
       if (sw !== "on" && sw !== "off") return { error: `"${words[1]}" breaks rule: output switch is on|off` };
       if (words.length === 2 && sw === "on") return { error: "output SENTENCE on needs SECONDS (the output interval)" };
       const secs = words.length === 3 ? words[2] : "0";
-      if (!/^[0-9]{1,5}$/.test(secs) || Number(secs) > 65535) return { error: `"${secs}" breaks rule: SECONDS is an integer 0..65535` };
+      if (!/^[0-9]{1,5}$/.test(secs) || Number(secs) > 65535)
+        return { error: `"${secs}" breaks rule: SECONDS is an integer 0..65535` };
       try {
         return sentence(encodeRMO(name, sw === "on" ? 2 : 1, Number(secs)));
       } catch (e) {
@@ -178,6 +204,11 @@ export function sentenceFormatter(bytes: Uint8Array, length: number): string {
 }
 
 /** Verdict for an awaited answer of `op`, or undefined when the answer is about something else. */
-export function answerMatches(op: TerminalOp, formatter: string, bytes: Uint8Array, length: number): OpVerdict | undefined {
+export function answerMatches(
+  op: TerminalOp,
+  formatter: string,
+  bytes: Uint8Array,
+  length: number,
+): OpVerdict | undefined {
   return op.verdict(formatter, bytes, length);
 }

@@ -28,8 +28,8 @@
 //   10009  C         B         OUTPUT RATE LIMITED     maxRate dropped sentences within the last 10 s (docs/filters.md)
 //   10010  C         B         TERMINAL DATA LOST      the terminal UART's receive buffer overflowed within the last minute
 
-import type { Clock } from "./io";
 import { asciiBytes, withChecksum } from "../nmea/checksum";
+import type { Clock } from "./io";
 
 export type AlertPriority = "E" | "A" | "W" | "C"; // emergency alarm, alarm, warning, caution
 export type AlertCategory = "A" | "B" | "C";
@@ -129,11 +129,22 @@ const RESERVED = /[^\x20-\x7e]|[,*$!\\^~]/;
 // States compared on every raise()/clear() (the network side calls them once a second
 // for each condition) as constants: on XS a string literal in evaluated bytecode is
 // copied into a new chunk each time it runs.
-const STATE_N: AlertState = "N", STATE_U: AlertState = "U";
+const STATE_N: AlertState = "N",
+  STATE_U: AlertState = "U";
 const MAX_SENTENCE = 80; // 82 with CR LF
 
 export class AlertManager {
-  readonly counters: AlertCounters = { raised: 0, cleared: 0, alf: 0, alc: 0, hbt: 0, arc: 0, acnAccepted: 0, acnRefused: 0, acnIgnored: 0 };
+  readonly counters: AlertCounters = {
+    raised: 0,
+    cleared: 0,
+    alf: 0,
+    alc: 0,
+    hbt: 0,
+    arc: 0,
+    acnAccepted: 0,
+    acnRefused: 0,
+    acnIgnored: 0,
+  };
   /** Equipment status sent in HBT: A normal, V not normal (the gateway sets it). */
   heartbeatStatus: "A" | "V" = "A";
   private o: AlertManagerOptions;
@@ -154,11 +165,15 @@ export class AlertManager {
     this.o = options;
     this.retune(options);
     for (const d of options.definitions ?? GATEWAY_ALERTS) {
-      if (!(d.id >= 100 && d.id <= 9999999 && Math.floor(d.id) === d.id)) throw new RangeError(`alert ${d.key}: identifier ${d.id} out of range`);
+      if (!(d.id >= 100 && d.id <= 9999999 && Math.floor(d.id) === d.id))
+        throw new RangeError(`alert ${d.key}: identifier ${d.id} out of range`);
       if (RESERVED.test(d.text)) throw new RangeError(`alert ${d.key}: text has reserved or non-printable characters`);
       // Worst case: 6-digit instance, 2-digit revision.
       const worst = this.alfText(d, 999999, 99, "V", 0);
-      if (worst.length > MAX_SENTENCE) throw new RangeError(`alert ${d.key}: ALF would be ${worst.length} characters (> ${MAX_SENTENCE}); shorten the text`);
+      if (worst.length > MAX_SENTENCE)
+        throw new RangeError(
+          `alert ${d.key}: ALF would be ${worst.length} characters (> ${MAX_SENTENCE}); shorten the text`,
+        );
       if (this.defs.has(d.key)) throw new RangeError(`alert ${d.key} defined twice`);
       this.defs.set(d.key, d);
       this.firstKeys.set(d.key, d.id + ":1");
@@ -174,7 +189,8 @@ export class AlertManager {
   /** New identity or heartbeat interval (live settings sfi, propMfr, hbtInterval); the next sentence uses them. */
   retune(o: Pick<AlertManagerOptions, "talker" | "manufacturer" | "ownSfi" | "hbtInterval">): void {
     if (!/^[A-Z]{2}$/.test(o.talker)) throw new RangeError("talker must be two upper-case letters: " + o.talker);
-    if (!/^[A-Z]{3}$/.test(o.manufacturer)) throw new RangeError("manufacturer mnemonic must be three upper-case letters: " + o.manufacturer);
+    if (!/^[A-Z]{3}$/.test(o.manufacturer))
+      throw new RangeError("manufacturer mnemonic must be three upper-case letters: " + o.manufacturer);
     const hbt = o.hbtInterval ?? 60;
     if (hbt !== (this.o.hbtInterval ?? 60)) this.nextHbt = this.o.clock.monotonic() + hbt * 1000;
     this.o = { ...this.o, talker: o.talker, manufacturer: o.manufacturer, ownSfi: o.ownSfi, hbtInterval: hbt };
@@ -229,10 +245,29 @@ export class AlertManager {
   }
 
   /** Alerts not in state N, for status displays. */
-  active(): Array<{ key: string; id: number; instance: number; state: AlertState; priority: AlertPriority; text: string; revision: number; since: number }> {
+  active(): Array<{
+    key: string;
+    id: number;
+    instance: number;
+    state: AlertState;
+    priority: AlertPriority;
+    text: string;
+    revision: number;
+    since: number;
+  }> {
     const out = [];
     for (const a of this.alerts.values()) {
-      if (a.state !== "N") out.push({ key: a.def.key, id: a.def.id, instance: a.instance, state: a.state, priority: a.def.priority, text: a.def.text, revision: a.revision, since: a.changed });
+      if (a.state !== "N")
+        out.push({
+          key: a.def.key,
+          id: a.def.id,
+          instance: a.instance,
+          state: a.state,
+          priority: a.def.priority,
+          text: a.def.text,
+          revision: a.revision,
+          since: a.changed,
+        });
     }
     return out;
   }
@@ -265,7 +300,8 @@ export class AlertManager {
       this.counters.acnAccepted++;
       return "accepted";
     }
-    const why = !def || !mfrOk || !(instance >= 1 && instance <= 999999) ? "unknown alert" : this.command(def.id, instance, cmd);
+    const why =
+      !def || !mfrOk || !(instance >= 1 && instance <= 999999) ? "unknown alert" : this.command(def.id, instance, cmd);
     if (why === null) {
       this.counters.acnAccepted++;
       this.o.onEvent?.("alert.acn", `ACN ${cmd} for ${f[3]}.${instance} from ${source ?? "?"} accepted`);
@@ -365,8 +401,10 @@ export class AlertManager {
   /** $--ALF,1,1,seq,time,category,priority,state,mfr,id,instance,revision,escalation,text */
   private alfText(d: AlertDefinition, instance: number, revision: number, state: AlertState, changed: number): string {
     // Escalation counter: always 0 — escalation is the CAM's job (not done by this source).
-    return withChecksum(`$${this.o.talker}ALF,1,1,${this.alfSeq},${utcTime(changed)},${d.category},${d.priority},${state},` +
-      `${this.mfr(d)},${d.id},${instance},${revision},0,${d.text}`);
+    return withChecksum(
+      `$${this.o.talker}ALF,1,1,${this.alfSeq},${utcTime(changed)},${d.category},${d.priority},${state},` +
+        `${this.mfr(d)},${d.id},${instance},${revision},0,${d.text}`,
+    );
   }
 
   private sendAlf(a: ActiveAlert): void {
@@ -378,7 +416,8 @@ export class AlertManager {
 
   private sendAlc(): void {
     const entries: string[] = [];
-    for (const a of this.alerts.values()) if (a.state !== "N") entries.push(`${this.mfr(a.def)},${a.def.id},${a.instance},${a.revision}`);
+    for (const a of this.alerts.values())
+      if (a.state !== "N") entries.push(`${this.mfr(a.def)},${a.def.id},${a.instance},${a.revision}`);
     // Pack as many entries per sentence as fit in 82 characters.
     const pages: string[][] = [[]];
     const base = `$${this.o.talker}ALC,99,99,99,9,`.length + 3;
@@ -398,7 +437,11 @@ export class AlertManager {
     for (let i = 0; i < pages.length; i++) {
       const p = pages[i];
       this.counters.alc++;
-      this.emit(withChecksum(`$${this.o.talker}ALC,${pad2(pages.length)},${pad2(i + 1)},${seq},${p.length}${p.length ? "," + p.join(",") : ""}`));
+      this.emit(
+        withChecksum(
+          `$${this.o.talker}ALC,${pad2(pages.length)},${pad2(i + 1)},${seq},${p.length}${p.length ? "," + p.join(",") : ""}`,
+        ),
+      );
     }
   }
 
@@ -413,7 +456,12 @@ export class AlertManager {
   private sendArc(mfr: string, id: string, instance: string, cmd: AlertCommand, source: string | null): void {
     this.counters.arc++;
     const safe = (v: string) => (RESERVED.test(v) ? "" : v.slice(0, 10));
-    this.emit(withChecksum(`$${this.o.talker}ARC,${utcTime(this.o.clock.now())},${safe(mfr)},${safe(id)},${safe(instance)},${cmd}`), source ?? undefined);
+    this.emit(
+      withChecksum(
+        `$${this.o.talker}ARC,${utcTime(this.o.clock.now())},${safe(mfr)},${safe(id)},${safe(instance)},${cmd}`,
+      ),
+      source ?? undefined,
+    );
   }
 
   private emit(s: string, destination?: string): void {

@@ -68,7 +68,14 @@ export interface ByteHelpers {
    * a byte outside 0x20..0x7E after the start character, or a reserved character
    * in the fields).
    */
-  writeLine(out: Uint8Array, sfi: Uint8Array, line: number, seconds: number, sentence: Uint8Array, length: number): number;
+  writeLine(
+    out: Uint8Array,
+    sfi: Uint8Array,
+    line: number,
+    seconds: number,
+    sentence: Uint8Array,
+    length: number,
+  ): number;
   /**
    * The n: values (1..999) of the TAG blocks of the lines of the datagram
    * bytes[0..length), as big-endian 16-bit numbers in `out`. Returns how many;
@@ -78,9 +85,17 @@ export interface ByteHelpers {
 }
 
 /** Reject codes of checkSentence (REJECT_REASONS index + 1, src/core/framer.ts). */
-export const CODE_BAD_CHECKSUM = 1, CODE_NO_CHECKSUM = 2, CODE_BAD_CHARACTER = 4, CODE_TRUNCATED = 5, CODE_BAD_ADDRESS = 6;
+export const CODE_BAD_CHECKSUM = 1,
+  CODE_NO_CHECKSUM = 2,
+  CODE_BAD_CHARACTER = 4,
+  CODE_TRUNCATED = 5,
+  CODE_BAD_ADDRESS = 6;
 
-const DOLLAR = 0x24, BANG = 0x21, STAR = 0x2a, COMMA = 0x2c, BACKSLASH = 0x5c;
+const DOLLAR = 0x24,
+  BANG = 0x21,
+  STAR = 0x2a,
+  COMMA = 0x2c,
+  BACKSLASH = 0x5c;
 
 function hexValue(c: number): number {
   if (c >= 0x30 && c <= 0x39) return c - 0x30;
@@ -90,7 +105,8 @@ function hexValue(c: number): number {
 }
 
 function hunt(bytes: Uint8Array, start: number, end: number, counters: { noiseBytes: number }): number {
-  let i = start, noise = 0;
+  let i = start,
+    noise = 0;
   while (i < end) {
     const c = bytes[i];
     if (c === DOLLAR || c === BANG) break;
@@ -117,10 +133,13 @@ function checkSentence(b: Uint8Array, n: number): number {
   if (n < 4) return n === 1 ? CODE_TRUNCATED : CODE_NO_CHECKSUM;
   const last = n - 3;
   if (b[last] !== STAR) return b[n - 2] === STAR || b[n - 1] === STAR ? CODE_BAD_CHECKSUM : CODE_NO_CHECKSUM;
-  const h = hexValue(b[n - 2]), l = hexValue(b[n - 1]);
+  const h = hexValue(b[n - 2]),
+    l = hexValue(b[n - 1]);
   if (h < 0 || l < 0) return CODE_BAD_CHECKSUM;
   // One pass: the checksum, and the address (up to the first ',') checked on the way.
-  let x = 0, k = 1, verdict = 0;
+  let x = 0,
+    k = 1,
+    verdict = 0;
   for (; k < last; k++) {
     const a = b[k];
     x ^= a;
@@ -136,7 +155,8 @@ function checkSentence(b: Uint8Array, n: number): number {
 }
 
 /** One double and its bytes (platform order), to store a double into a byte table without allocating. */
-const f64 = new Float64Array(1), f64Bytes = new Uint8Array(f64.buffer);
+const f64 = new Float64Array(1),
+  f64Bytes = new Uint8Array(f64.buffer);
 /** The doubles view of the last number table seen (Fields reuses one): created once, not per call. */
 let lastNumbers: Uint8Array | undefined, lastDoubles: Float64Array | undefined;
 
@@ -144,7 +164,8 @@ let lastNumbers: Uint8Array | undefined, lastDoubles: Float64Array | undefined;
 function doublesOf(bytes: Uint8Array): Float64Array | undefined {
   if (bytes === lastNumbers) return lastDoubles;
   lastNumbers = bytes;
-  lastDoubles = (bytes.byteOffset & 7) === 0 ? new Float64Array(bytes.buffer, bytes.byteOffset, bytes.length >> 3) : undefined;
+  lastDoubles =
+    (bytes.byteOffset & 7) === 0 ? new Float64Array(bytes.buffer, bytes.byteOffset, bytes.length >> 3) : undefined;
   return lastDoubles;
 }
 
@@ -163,28 +184,40 @@ function put(bytes: Uint8Array, d: Float64Array | undefined, i: number, v: numbe
 
 function fieldIndex(bytes: Uint8Array, bodyEnd: number, table: Uint8Array, max: number, numbers?: Uint8Array): number {
   const ends = 2 * (max + 1);
-  if (table.length < 2 * ends || (numbers !== undefined && numbers.length < 16 * ends)) throw new RangeError("out of range");
-  let n = 0, s = 1, over = false;
+  if (table.length < 2 * ends || (numbers !== undefined && numbers.length < 16 * ends))
+    throw new RangeError("out of range");
+  let n = 0,
+    s = 1,
+    over = false;
   for (;;) {
     // TypedArray indexOf is native: one call per field instead of interpreted work per byte (XS).
     const i = bytes.indexOf(COMMA, s);
     if (i < 0 || i >= bodyEnd) break;
-    if (n >= max) { over = true; break; }
-    table[2 * n] = s & 255; table[2 * n + 1] = s >> 8;
-    table[ends + 2 * n] = i & 255; table[ends + 2 * n + 1] = i >> 8;
+    if (n >= max) {
+      over = true;
+      break;
+    }
+    table[2 * n] = s & 255;
+    table[2 * n + 1] = s >> 8;
+    table[ends + 2 * n] = i & 255;
+    table[ends + 2 * n + 1] = i >> 8;
     n++;
     s = i + 1;
   }
   if (!over) {
-    table[2 * n] = s & 255; table[2 * n + 1] = s >> 8;
-    table[ends + 2 * n] = bodyEnd & 255; table[ends + 2 * n + 1] = bodyEnd >> 8;
+    table[2 * n] = s & 255;
+    table[2 * n + 1] = s >> 8;
+    table[ends + 2 * n] = bodyEnd & 255;
+    table[ends + 2 * n + 1] = bodyEnd >> 8;
   }
   if (numbers !== undefined) {
-    const last = over ? n - 1 : n, m = max + 1;
+    const last = over ? n - 1 : n,
+      m = max + 1;
     const d = doublesOf(numbers);
     for (let k = 0; k <= last; k++) {
       // The 16-bit offsets as stored (the native twin reads them back from the table).
-      const a = table[2 * k] | (table[2 * k + 1] << 8), b = table[ends + 2 * k] | (table[ends + 2 * k + 1] << 8);
+      const a = table[2 * k] | (table[2 * k + 1] << 8),
+        b = table[ends + 2 * k] | (table[ends + 2 * k + 1] << 8);
       // integer() is decimal() on a field without '.', NaN on one with it: one parse for both.
       const v = decimal(bytes, a, b);
       put(numbers, d, k, v);
@@ -202,7 +235,8 @@ function fieldIndex(bytes: Uint8Array, bodyEnd: number, table: Uint8Array, max: 
 }
 
 function twoDigits(b: Uint8Array, k: number): number {
-  const h = b[k] - 0x30, l = b[k + 1] - 0x30;
+  const h = b[k] - 0x30,
+    l = b[k + 1] - 0x30;
   if (h < 0 || h > 9 || l < 0 || l > 9) return -1;
   return h * 10 + l;
 }
@@ -210,7 +244,8 @@ function twoDigits(b: Uint8Array, k: number): number {
 /** UTC time `hhmmss[.sss]` in bytes[a..b) as seconds since midnight (seconds up to 60: leap second); NaN when malformed. */
 function timeOfDay(bytes: Uint8Array, a: number, b: number): number {
   if (b - a < 6) return NaN;
-  const hh = twoDigits(bytes, a), mm = twoDigits(bytes, a + 2);
+  const hh = twoDigits(bytes, a),
+    mm = twoDigits(bytes, a + 2);
   if (hh < 0 || mm < 0 || hh > 23 || mm > 59) return NaN;
   const ss = decimal(bytes, a + 4, b);
   if (!(ss >= 0 && ss < 61) || bytes[a + 4] < 0x30 || bytes[a + 4] > 0x39) return NaN;
@@ -226,7 +261,11 @@ function coordMagnitude(bytes: Uint8Array, a: number, b: number): number {
   let k = a;
   if (bytes[k] === 0x2d || bytes[k] === 0x2b) k++;
   let dot = b;
-  for (let j = k; j < b; j++) if (bytes[j] === 0x2e) { dot = j; break; }
+  for (let j = k; j < b; j++)
+    if (bytes[j] === 0x2e) {
+      dot = j;
+      break;
+    }
   if (dot - k < 3) return NaN;
   let deg = 0;
   for (let j = k; j < dot - 2; j++) {
@@ -245,13 +284,16 @@ for (let i = 0, p = 1; i <= 22; i++, p *= 10) POW10.push(p);
 
 function decimal(bytes: Uint8Array, a: number, b: number): number {
   if (a >= b) return NaN;
-  let k = a, neg = false;
+  let k = a,
+    neg = false;
   const c0 = bytes[k];
   if (c0 === 0x2d || c0 === 0x2b) {
     neg = c0 === 0x2d;
     k++;
   }
-  let m = 0, frac = -1, nd = 0;
+  let m = 0,
+    frac = -1,
+    nd = 0;
   for (; k < b; k++) {
     const c = bytes[k];
     if (c === 0x2e) {
@@ -265,13 +307,14 @@ function decimal(bytes: Uint8Array, a: number, b: number): number {
     if (frac >= 0) frac++;
   }
   if (nd === 0) return NaN;
-  const v = frac > 0 ? (frac <= 22 ? m / POW10[frac] : m / Math.pow(10, frac)) : m;
+  const v = frac > 0 ? (frac <= 22 ? m / POW10[frac] : m / 10 ** frac) : m;
   return neg ? -v : v;
 }
 
 function integer(bytes: Uint8Array, a: number, b: number): number {
   if (a >= b) return NaN;
-  let k = a, neg = false;
+  let k = a,
+    neg = false;
   const c0 = bytes[k];
   if (c0 === 0x2d || c0 === 0x2b) {
     neg = c0 === 0x2d;
@@ -299,7 +342,8 @@ function reserved(c: number): boolean {
 }
 
 function chunkEnd(src: Uint8Array, from: number, length: number, budget: number): number {
-  let i = from, used = 0;
+  let i = from,
+    used = 0;
   while (i < length) {
     const size = reserved(src[i]) ? 3 : 1;
     if (used + size > budget) break;
@@ -323,7 +367,9 @@ function escapeReserved(out: Uint8Array, p: number, src: Uint8Array, from: numbe
 
 /** c: digits of the last `seconds` written (they change once a second, not per sentence). */
 const secondsDigits = new Uint8Array(20);
-let secondsCached = -1, secondsLength = 0, secondsXor = 0;
+let secondsCached = -1,
+  secondsLength = 0,
+  secondsXor = 0;
 
 function writeDecimal(o: Uint8Array, p: number, v: number): number {
   let digits = 1;
@@ -335,18 +381,37 @@ function writeDecimal(o: Uint8Array, p: number, v: number): number {
   return p + digits;
 }
 
-function writeLine(out: Uint8Array, sfi: Uint8Array, line: number, seconds: number, s: Uint8Array, length: number): number {
+function writeLine(
+  out: Uint8Array,
+  sfi: Uint8Array,
+  line: number,
+  seconds: number,
+  s: Uint8Array,
+  length: number,
+): number {
   if (length > 80) return 0;
   // The TAG block first (its length is known before the sentence), then the sentence
   // copied and checked in one pass; a failed check costs a rewrite on the slow path.
   let x = 0;
   let p = 0;
-  out[p++] = 0x55; out[p++] = 0x64; out[p++] = 0x50; out[p++] = 0x62; out[p++] = 0x43; out[p++] = 0; // UdPbC\0
+  out[p++] = 0x55;
+  out[p++] = 0x64;
+  out[p++] = 0x50;
+  out[p++] = 0x62;
+  out[p++] = 0x43;
+  out[p++] = 0; // UdPbC\0
   out[p++] = BACKSLASH;
-  out[p++] = 0x73; out[p++] = 0x3a; // s:
+  out[p++] = 0x73;
+  out[p++] = 0x3a; // s:
   x = 0x73 ^ 0x3a;
-  for (let i = 0; i < sfi.length; i++) { const c = sfi[i]; out[p++] = c; x ^= c; }
-  out[p++] = COMMA; out[p++] = 0x6e; out[p++] = 0x3a; // ,n:
+  for (let i = 0; i < sfi.length; i++) {
+    const c = sfi[i];
+    out[p++] = c;
+    x ^= c;
+  }
+  out[p++] = COMMA;
+  out[p++] = 0x6e;
+  out[p++] = 0x3a; // ,n:
   x ^= COMMA ^ 0x6e ^ 0x3a;
   const n0 = p;
   p = writeDecimal(out, p, line);
@@ -354,7 +419,9 @@ function writeLine(out: Uint8Array, sfi: Uint8Array, line: number, seconds: numb
   if (seconds >= 0) {
     if (seconds !== secondsCached) {
       secondsCached = seconds;
-      secondsDigits[0] = COMMA; secondsDigits[1] = 0x63; secondsDigits[2] = 0x3a; // ,c:
+      secondsDigits[0] = COMMA;
+      secondsDigits[1] = 0x63;
+      secondsDigits[2] = 0x3a; // ,c:
       secondsLength = writeDecimal(secondsDigits, 3, seconds);
       secondsXor = xor(secondsDigits, 0, secondsLength);
     }
@@ -371,8 +438,16 @@ function writeLine(out: Uint8Array, sfi: Uint8Array, line: number, seconds: numb
     const c = s[i];
     if (c < 0x20 || c >= 0x7f) return 0;
     // Reserved characters in the fields ('^' only as the start of a ^HH escape).
-    if (i < star && (c === DOLLAR || c === BANG || c === STAR || c === BACKSLASH || c === 0x7e ||
-        (c === 0x5e && (i + 2 >= star || hexValue(s[i + 1]) < 0 || hexValue(s[i + 2]) < 0)))) return 0;
+    if (
+      i < star &&
+      (c === DOLLAR ||
+        c === BANG ||
+        c === STAR ||
+        c === BACKSLASH ||
+        c === 0x7e ||
+        (c === 0x5e && (i + 2 >= star || hexValue(s[i + 1]) < 0 || hexValue(s[i + 2]) < 0)))
+    )
+      return 0;
     out[p + i] = c;
   }
   p += length;
@@ -388,8 +463,10 @@ function tagLineCount(bytes: Uint8Array, start: number, lineEnd: number): number
   let k = start + 1;
   while (k < close) {
     if (bytes[k] === 0x6e && bytes[k + 1] === 0x3a) {
-      let v = 0, digits = 0;
-      for (let i = k + 2; i < close && bytes[i] >= 0x30 && bytes[i] <= 0x39; i++, digits++) v = v * 10 + bytes[i] - 0x30;
+      let v = 0,
+        digits = 0;
+      for (let i = k + 2; i < close && bytes[i] >= 0x30 && bytes[i] <= 0x39; i++, digits++)
+        v = v * 10 + bytes[i] - 0x30;
       return digits > 0 && v >= 1 && v <= 999 ? v : -1;
     }
     const comma = bytes.indexOf(COMMA, k);
@@ -400,7 +477,8 @@ function tagLineCount(bytes: Uint8Array, start: number, lineEnd: number): number
 }
 
 function ownLines(bytes: Uint8Array, length: number, out: Uint8Array): number {
-  let p = 6, count = 0;
+  let p = 6,
+    count = 0;
   while (p < length) {
     // TypedArray indexOf is native: one call per line, not interpreted work per byte (XS).
     let e = bytes.indexOf(0x0a, p);
@@ -418,4 +496,16 @@ function ownLines(bytes: Uint8Array, length: number, out: Uint8Array): number {
 }
 
 /** The reference implementation (and the Node path). */
-export const tsBytes: ByteHelpers = Object.freeze({ hunt, scanText, checkSentence, fieldIndex, decimal, integer, xor, chunkEnd, escape: escapeReserved, writeLine, ownLines });
+export const tsBytes: ByteHelpers = Object.freeze({
+  hunt,
+  scanText,
+  checkSentence,
+  fieldIndex,
+  decimal,
+  integer,
+  xor,
+  chunkEnd,
+  escape: escapeReserved,
+  writeLine,
+  ownLines,
+});

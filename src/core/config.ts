@@ -103,6 +103,7 @@ export function makeConfig(overrides?: Partial<GatewayConfig>): GatewayConfig {
   const c = {} as GatewayConfig;
   const d = DEFAULT_CONFIG as unknown as Record<string, unknown>;
   for (const k in d) (c as unknown as Record<string, unknown>)[k] = d[k];
-  if (overrides) for (const k in overrides) (c as unknown as Record<string, unknown>)[k] = (overrides as Record<string, unknown>)[k];
+  if (overrides)
+    for (const k in overrides) (c as unknown as Record<string, unknown>)[k] = (overrides as Record<string, unknown>)[k];
   return c;
 }

@@ -20,10 +20,10 @@
 // The group code (1..99) cycles per SFI. "verbatim" forwards the sentence unchanged
 // (legacy listeners), "drop" drops it; each case is counted.
 
-import { writeHex2, asciiBytes, hexValue } from "../nmea/checksum";
-import { tsBytes, type ByteHelpers } from "./bytes";
-import type { Clock } from "./io";
+import { asciiBytes, hexValue, writeHex2 } from "../nmea/checksum";
+import { type ByteHelpers, tsBytes } from "./bytes";
 import type { OverlongPolicy } from "./config";
+import type { Clock } from "./io";
 import { MAX_DATAGRAM, sfiKeyOf } from "./tagblock";
 
 export const MAX_TAG_BLOCK = 80;
@@ -79,7 +79,8 @@ const BACKSLASH = 0x5c;
 
 // Policies as constants for the per-sentence comparisons: on XS a string literal in
 // evaluated bytecode is copied into a new chunk each time it runs.
-const DROP: OverlongPolicy = "drop", CARRY: OverlongPolicy = "carry";
+const DROP: OverlongPolicy = "drop",
+  CARRY: OverlongPolicy = "carry";
 
 export type DatagramViews = "resize" | "cache";
 
@@ -108,15 +109,29 @@ export function isStrictlyCarriable(bytes: Uint8Array, length: number): boolean 
   for (let i = 1; i < length; i++) {
     const c = bytes[i];
     if (c < 0x20 || c >= 0x7f) return false;
-    if (i < star && (c === 0x24 || c === 0x21 || c === 0x2a || c === 0x5c || c === 0x7e ||
-        (c === 0x5e && (hexValue(bytes[i + 1]) < 0 || hexValue(bytes[i + 2]) < 0 || i + 2 >= star)))) return false;
+    if (
+      i < star &&
+      (c === 0x24 ||
+        c === 0x21 ||
+        c === 0x2a ||
+        c === 0x5c ||
+        c === 0x7e ||
+        (c === 0x5e && (hexValue(bytes[i + 1]) < 0 || hexValue(bytes[i + 2]) < 0 || i + 2 >= star)))
+    )
+      return false;
   }
   return true;
 }
 
 export class Iec450Encoder {
   readonly counters: EncoderCounters = {
-    sentences: 0, datagrams: 0, bytes: 0, overlongCarried: 0, overlongVerbatim: 0, overlongDropped: 0, carrierLines: 0,
+    sentences: 0,
+    datagrams: 0,
+    bytes: 0,
+    overlongCarried: 0,
+    overlongVerbatim: 0,
+    overlongDropped: 0,
+    carrierLines: 0,
   };
   /**
    * Datagram buffer. Where the engine has ES2024 resizable ArrayBuffers (XS, V8),
@@ -157,8 +172,12 @@ export class Iec450Encoder {
     const limits = options.fieldLimits ? Object.keys(options.fieldLimits) : [];
     this.fieldLimits = limits.length ? new Map() : undefined;
     for (const f of limits) {
-      if (!/^[A-Z0-9]{3}$/.test(f)) throw new RangeError(`field limit formatter "${f}" must be 3 upper-case letters/digits`);
-      this.fieldLimits!.set((f.charCodeAt(0) << 16) | (f.charCodeAt(1) << 8) | f.charCodeAt(2), options.fieldLimits![f]);
+      if (!/^[A-Z0-9]{3}$/.test(f))
+        throw new RangeError(`field limit formatter "${f}" must be 3 upper-case letters/digits`);
+      this.fieldLimits!.set(
+        (f.charCodeAt(0) << 16) | (f.charCodeAt(1) << 8) | f.charCodeAt(2),
+        options.fieldLimits![f],
+      );
     }
   }
 
@@ -177,9 +196,11 @@ export class Iec450Encoder {
 
   /** Take new settings: the next datagram carries them (live settings sfi, tagTime, overlong, propMfr). */
   retune(o: Pick<EncoderOptions, "sfi" | "tagTime" | "overlong" | "propMfr">): void {
-    if (sfiKeyOf(o.sfi) < 0) throw new RangeError(`SFI "${o.sfi}" is not of the form ccxxxx (two letters, four digits)`);
+    if (sfiKeyOf(o.sfi) < 0)
+      throw new RangeError(`SFI "${o.sfi}" is not of the form ccxxxx (two letters, four digits)`);
     const mfr = o.propMfr ?? "XBD";
-    if (!/^[A-Z]{3}$/.test(mfr)) throw new RangeError(`manufacturer mnemonic "${mfr}" must be three upper-case letters`);
+    if (!/^[A-Z]{3}$/.test(mfr))
+      throw new RangeError(`manufacturer mnemonic "${mfr}" must be three upper-case letters`);
     this.sfi = asciiBytes(o.sfi.toUpperCase());
     this.carrierAddress = asciiBytes("$P" + mfr + CARRIER_SUFFIX + ",");
     this.tagTime = o.tagTime ?? true;
@@ -202,7 +223,14 @@ export class Iec450Encoder {
       // The common case in one pass (TAG block, checks, copy); 0: not strictly
       // carriable, so the overlong policy below decides. The line count is taken only on success.
       const line = this.lineCount >= 999 ? 1 : this.lineCount + 1;
-      const n = this.bytes.writeLine(this.out, this.sfi, line, this.tagTime ? Math.floor(this.clock.now() / 1000) : -1, bytes, length);
+      const n = this.bytes.writeLine(
+        this.out,
+        this.sfi,
+        line,
+        this.tagTime ? Math.floor(this.clock.now() / 1000) : -1,
+        bytes,
+        length,
+      );
       if (n > 0) {
         this.lineCount = line;
         this.emit(n);
@@ -235,7 +263,12 @@ export class Iec450Encoder {
 
   private header(): number {
     const o = this.out;
-    o[0] = 0x55; o[1] = 0x64; o[2] = 0x50; o[3] = 0x62; o[4] = 0x43; o[5] = 0; // "UdPbC\0"
+    o[0] = 0x55;
+    o[1] = 0x64;
+    o[2] = 0x50;
+    o[3] = 0x62;
+    o[4] = 0x43;
+    o[5] = 0; // "UdPbC\0"
     return 6;
   }
 
@@ -265,7 +298,8 @@ export class Iec450Encoder {
     const start = p;
     o[p++] = BACKSLASH;
     if (total > 0) {
-      o[p++] = 0x67; o[p++] = 0x3a; // g:
+      o[p++] = 0x67;
+      o[p++] = 0x3a; // g:
       p = this.decimal(p, line);
       o[p++] = 0x2d;
       p = this.decimal(p, total);
@@ -273,13 +307,18 @@ export class Iec450Encoder {
       p = this.decimal(p, this.groupCode);
       o[p++] = 0x2c;
     }
-    o[p++] = 0x73; o[p++] = 0x3a; // s:
+    o[p++] = 0x73;
+    o[p++] = 0x3a; // s:
     o.set(this.sfi, p);
     p += this.sfi.length;
-    o[p++] = 0x2c; o[p++] = 0x6e; o[p++] = 0x3a; // ,n:
+    o[p++] = 0x2c;
+    o[p++] = 0x6e;
+    o[p++] = 0x3a; // ,n:
     p = this.decimal(p, this.nextLine());
     if (this.tagTime) {
-      o[p++] = 0x2c; o[p++] = 0x63; o[p++] = 0x3a; // ,c:
+      o[p++] = 0x2c;
+      o[p++] = 0x63;
+      o[p++] = 0x3a; // ,c:
       const second = Math.floor(this.clock.now() / 1000);
       const d = this.cDigits;
       if (second !== this.cSecond) {
@@ -292,7 +331,9 @@ export class Iec450Encoder {
       p += this.cLength;
     }
     if (destination !== undefined) {
-      o[p++] = 0x2c; o[p++] = 0x64; o[p++] = 0x3a; // ,d:
+      o[p++] = 0x2c;
+      o[p++] = 0x64;
+      o[p++] = 0x3a; // ,d:
       for (let i = 0; i < destination.length; i++) o[p++] = destination.charCodeAt(i) & 0x7f;
     }
     const sum = this.bytes.xor(o, start + 1, p);
@@ -326,7 +367,7 @@ export class Iec450Encoder {
     const fixed = this.carrierAddress.length + 3;
     // First pass: count lines (the total goes into every line).
     let total = 0;
-    for (let i = 0; i < length;) {
+    for (let i = 0; i < length; ) {
       total++;
       i = this.bytes.chunkEnd(bytes, i, length, MAX_SENTENCE - fixed - this.headerFieldsLength(total, total));
     }
@@ -398,7 +439,8 @@ export class CarrierReassembler {
   /** `sentence` is one carrier sentence "$PXBDS,t,l,c,chunk*HH" (checksum already verified). */
   add(sentence: Uint8Array, length: number): Uint8Array | undefined {
     // Fields: address, total, line, code, chunk (the chunk may itself contain commas).
-    let f = 0, k = 0;
+    let f = 0,
+      k = 0;
     const starts = [0, 0, 0, 0];
     for (; k < length && f < 4; k++) if (sentence[k] === 0x2c) starts[f++] = k + 1;
     if (f < 4) return undefined;
@@ -407,7 +449,9 @@ export class CarrierReassembler {
       for (let j = from; sentence[j] !== 0x2c; j++) v = v * 10 + (sentence[j] - 0x30);
       return v;
     };
-    const total = num(starts[0]), line = num(starts[1]), code = num(starts[2]);
+    const total = num(starts[0]),
+      line = num(starts[1]),
+      code = num(starts[2]);
     if (total < 1 || total > 99 || line < 1 || line > total) return undefined; // not a carrier line
     if (code !== this.code || total !== this.total) {
       this.parts = [];

@@ -23,7 +23,10 @@ const MAX_EVERY = 65535;
 const MAX_INTERVAL_S = 86400;
 
 // Actions, one byte per rule.
-const PASS = 0, BLOCK = 1, EVERY = 2, INTERVAL = 3;
+const PASS = 0,
+  BLOCK = 1,
+  EVERY = 2,
+  INTERVAL = 3;
 // -1 in a key array: the rule does not look at that part of the address.
 const ANY = -1;
 
@@ -64,7 +67,12 @@ function compile(text: string): Compiled {
   if (items.length > MAX_RULES) throw new FilterError(`${items.length} rules: at most ${MAX_RULES}`);
   const n = items.length;
   const c: Compiled = {
-    text: canon, labels: [], talker: new Int32Array(n), formatter: new Int32Array(n), action: new Uint8Array(n), arg: new Float64Array(n),
+    text: canon,
+    labels: [],
+    talker: new Int32Array(n),
+    formatter: new Int32Array(n),
+    action: new Uint8Array(n),
+    arg: new Float64Array(n),
   };
   const patterns: string[] = [];
   for (let i = 0; i < n; i++) {
@@ -78,7 +86,8 @@ function compile(text: string): Compiled {
       action = BLOCK;
       body = body.slice(1);
     }
-    const slash = body.indexOf("/"), atSign = body.indexOf("@");
+    const slash = body.indexOf("/"),
+      atSign = body.indexOf("@");
     if (slash >= 0 && atSign >= 0) throw ruleError(at, raw, "one of /N or @S, not both");
     if (slash >= 0 || atSign >= 0) {
       if (action === BLOCK) throw ruleError(at, raw, "a blocking rule (!) takes no /N or @S");
@@ -94,12 +103,14 @@ function compile(text: string): Compiled {
         if (!/^([0-9]{1,5}(\.[0-9]{0,3})?|\.[0-9]{1,3})$/.test(value))
           throw ruleError(at, raw, "@S needs seconds, e.g. @1 or @0.5 (at most 3 decimals)");
         const ms = Math.round(Number(value) * 1000);
-        if (ms < 1 || ms > MAX_INTERVAL_S * 1000) throw ruleError(at, raw, `@S needs seconds from 0.001 to ${MAX_INTERVAL_S}`);
+        if (ms < 1 || ms > MAX_INTERVAL_S * 1000)
+          throw ruleError(at, raw, `@S needs seconds from 0.001 to ${MAX_INTERVAL_S}`);
         action = INTERVAL;
         arg = ms;
       }
     }
-    let talker = ANY, formatter = ANY;
+    let talker = ANY,
+      formatter = ANY;
     if (body === "*") {
       // every sentence
     } else if (body.length === 3 && body[2] === "*" && ALNUM.test(body.slice(0, 2))) {
@@ -113,8 +124,14 @@ function compile(text: string): Compiled {
       throw ruleError(at, raw, "pattern must be a formatter (GSV), talker+formatter (BDGSV), talker* (GP*) or *");
     }
     const earlier = patterns.indexOf(body);
-    if (earlier >= 0) throw ruleError(at, raw, `never applies: rule ${earlier + 1} "${items[earlier]}" has the same pattern and decides first`);
-    if (patterns.indexOf("*") >= 0) throw ruleError(at, raw, `never applies: rule ${patterns.indexOf("*") + 1} "*" matches every sentence first`);
+    if (earlier >= 0)
+      throw ruleError(
+        at,
+        raw,
+        `never applies: rule ${earlier + 1} "${items[earlier]}" has the same pattern and decides first`,
+      );
+    if (patterns.indexOf("*") >= 0)
+      throw ruleError(at, raw, `never applies: rule ${patterns.indexOf("*") + 1} "*" matches every sentence first`);
     patterns.push(body);
     c.labels.push(raw);
     c.talker[i] = talker;
@@ -203,10 +220,15 @@ export class SentenceFilter {
     const len = end - start;
     const tk = len >= 3 ? (bytes[start + 1] << 8) | bytes[start + 2] : -2;
     // No formatter for proprietary sentences ('P') or short addresses: -2 matches no rule key.
-    const fk = len >= 6 && bytes[start + 1] !== 0x50 ? (bytes[start + 3] << 16) | (bytes[start + 4] << 8) | bytes[start + 5] : -2;
-    const talker = c.talker, formatter = c.formatter;
+    const fk =
+      len >= 6 && bytes[start + 1] !== 0x50
+        ? (bytes[start + 3] << 16) | (bytes[start + 4] << 8) | bytes[start + 5]
+        : -2;
+    const talker = c.talker,
+      formatter = c.formatter;
     for (let i = 0; i < n; i++) {
-      const t = talker[i], f = formatter[i];
+      const t = talker[i],
+        f = formatter[i];
       if ((t === ANY || t === tk) && (f === ANY || f === fk)) return this.decide(i);
     }
     return true;
@@ -240,7 +262,8 @@ export class SentenceFilter {
   /** Per-rule counters (a new array: for status, not for the hot path). */
   counts(): FilterRuleCount[] {
     const out: FilterRuleCount[] = [];
-    for (let i = 0; i < this.c.labels.length; i++) out.push({ rule: this.c.labels[i], passed: this.passedCount[i], blocked: this.blockedCount[i] });
+    for (let i = 0; i < this.c.labels.length; i++)
+      out.push({ rule: this.c.labels[i], passed: this.passedCount[i], blocked: this.blockedCount[i] });
     return out;
   }
 
@@ -271,7 +294,10 @@ export function describeFilter(text: string): FilterRuleInfo[] {
   for (let i = 0; i < c.labels.length; i++) {
     const a = c.action[i];
     out.push({
-      rule: c.labels[i], talker: keyText(c.talker[i], 2), formatter: keyText(c.formatter[i], 3), action: ACTION_NAMES[a],
+      rule: c.labels[i],
+      talker: keyText(c.talker[i], 2),
+      formatter: keyText(c.formatter[i], 3),
+      action: ACTION_NAMES[a],
       value: a === EVERY ? c.arg[i] : a === INTERVAL ? c.arg[i] / 1000 : 0,
     });
   }

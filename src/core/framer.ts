@@ -33,7 +33,7 @@
 
 import { hexByte } from "../nmea/checksum";
 import { frameKey, frameKeyOf } from "../nmea/keys";
-import { tsBytes, type ByteHelpers } from "./bytes";
+import { type ByteHelpers, tsBytes } from "./bytes";
 
 export type RejectReason =
   | "badChecksum" // *HH present but wrong, or not two hex digits
@@ -46,7 +46,14 @@ export type RejectReason =
   | "binaryChecksum"; // RDSS 4.0 frame whose XOR does not match
 
 export const REJECT_REASONS: ReadonlyArray<RejectReason> = [
-  "badChecksum", "noChecksum", "tooLong", "badCharacter", "truncated", "badAddress", "binaryLength", "binaryChecksum",
+  "badChecksum",
+  "noChecksum",
+  "tooLong",
+  "badCharacter",
+  "truncated",
+  "badAddress",
+  "binaryLength",
+  "binaryChecksum",
 ];
 
 export interface FramerCounters {
@@ -71,19 +78,84 @@ export interface FramerCounters {
 
 export function newFramerCounters(): FramerCounters {
   return {
-    bytes: 0, noiseBytes: 0, units: 0, sentences: 0, frames: 0, rejected: 0,
-    badChecksum: 0, noChecksum: 0, tooLong: 0, badCharacter: 0, truncated: 0, badAddress: 0,
-    binaryLength: 0, binaryChecksum: 0,
+    bytes: 0,
+    noiseBytes: 0,
+    units: 0,
+    sentences: 0,
+    frames: 0,
+    rejected: 0,
+    badChecksum: 0,
+    noChecksum: 0,
+    tooLong: 0,
+    badCharacter: 0,
+    truncated: 0,
+    badAddress: 0,
+    binaryLength: 0,
+    binaryChecksum: 0,
   };
 }
 
 /** RDSS 4.0 commands (both directions and vendor frames) from the reference, beidou.md §5.2. */
 export const RDSS40_COMMANDS: ReadonlyArray<string> = [
-  "GLJC", "DWSQ", "TXSQ", "DSSQ", "ICJC", "XTZJ", "SJSC", "BBDQ", "XHDQ", "JSZL", "BSSZ", "GXZX", "GXZR", "GXDQ",
-  "LZSZ", "LZDQ", "JJZH", "CKSC", "WMCS", "HXSZ", "DHSQ", "SCSC", "ZBZH", "GBXX", "GYXX",
-  "GLZK", "DWXX", "TXXX", "TXHZ", "ICXX", "ZJXX", "SJXX", "BBXX", "XHXX", "GLXX", "FKXX",
-  "KLSB", "DHSC", "DSJG", "SCSJ", "ZBSC", "GBSC", "GYSC", "ZHQR", "LZXX",
-  "RZCW", "BJLZ", "DQGK", "BHXX", "SSXX", "KZXX", "DSXX", "SZXX", "DSLX", "BJWZ", "FPGA", "BDSZ", "GPSP", "GPSX",
+  "GLJC",
+  "DWSQ",
+  "TXSQ",
+  "DSSQ",
+  "ICJC",
+  "XTZJ",
+  "SJSC",
+  "BBDQ",
+  "XHDQ",
+  "JSZL",
+  "BSSZ",
+  "GXZX",
+  "GXZR",
+  "GXDQ",
+  "LZSZ",
+  "LZDQ",
+  "JJZH",
+  "CKSC",
+  "WMCS",
+  "HXSZ",
+  "DHSQ",
+  "SCSC",
+  "ZBZH",
+  "GBXX",
+  "GYXX",
+  "GLZK",
+  "DWXX",
+  "TXXX",
+  "TXHZ",
+  "ICXX",
+  "ZJXX",
+  "SJXX",
+  "BBXX",
+  "XHXX",
+  "GLXX",
+  "FKXX",
+  "KLSB",
+  "DHSC",
+  "DSJG",
+  "SCSJ",
+  "ZBSC",
+  "GBSC",
+  "GYSC",
+  "ZHQR",
+  "LZXX",
+  "RZCW",
+  "BJLZ",
+  "DQGK",
+  "BHXX",
+  "SSXX",
+  "KZXX",
+  "DSXX",
+  "SZXX",
+  "DSLX",
+  "BJWZ",
+  "FPGA",
+  "BDSZ",
+  "GPSP",
+  "GPSX",
 ];
 
 export interface FramerOptions {
@@ -101,11 +173,22 @@ export interface FramerOptions {
 // Reasons as constants: rejects can be frequent (binary protocols mixed into the
 // stream give a reject per stray '$'), and on XS a string literal in evaluated
 // bytecode is copied into a new chunk each time it runs.
-const TOO_LONG: RejectReason = "tooLong", BAD_CHARACTER: RejectReason = "badCharacter", TRUNCATED: RejectReason = "truncated",
-  BINARY_LENGTH: RejectReason = "binaryLength", BINARY_CHECKSUM: RejectReason = "binaryChecksum";
+const TOO_LONG: RejectReason = "tooLong",
+  BAD_CHARACTER: RejectReason = "badCharacter",
+  TRUNCATED: RejectReason = "truncated",
+  BINARY_LENGTH: RejectReason = "binaryLength",
+  BINARY_CHECKSUM: RejectReason = "binaryChecksum";
 
-const HUNT = 0, TEXT = 1, BINARY = 2, SKIP = 3;
-const DOLLAR = 0x24, BANG = 0x21, CR = 0x0d, LF = 0x0a, STAR = 0x2a, COMMA = 0x2c;
+const HUNT = 0,
+  TEXT = 1,
+  BINARY = 2,
+  SKIP = 3;
+const DOLLAR = 0x24,
+  BANG = 0x21,
+  CR = 0x0d,
+  LF = 0x0a,
+  STAR = 0x2a,
+  COMMA = 0x2c;
 /** Smallest 4.0 frame: '$' + command(4) + length(2) + user address(3) + XOR(1). */
 const MIN_FRAME = 11;
 
@@ -238,8 +321,13 @@ export class SentenceFramer {
     if (c < 0x20 || c === 0x7f) {
       // A control byte ends the line: no candidate before the last start survives it.
       while (this.lastStart > 0) this.dropFirst();
-      if (this.len === 5 && this.binaryFrames && c < 0x20 && this.buf[0] === DOLLAR &&
-          COMMAND_KEYS.has(frameKey(this.buf[1], this.buf[2], this.buf[3], this.buf[4]))) {
+      if (
+        this.len === 5 &&
+        this.binaryFrames &&
+        c < 0x20 &&
+        this.buf[0] === DOLLAR &&
+        COMMAND_KEYS.has(frameKey(this.buf[1], this.buf[2], this.buf[3], this.buf[4]))
+      ) {
         this.state = BINARY;
         this.buf[this.len++] = c;
         return;
@@ -295,7 +383,9 @@ export class SentenceFramer {
    * the XOR of buf[1..s] taken out.
    */
   private firstValidStart(): number {
-    const b = this.buf, n = this.len, end = n - 3;
+    const b = this.buf,
+      n = this.len,
+      end = n - 3;
     if (n < 4 || b[end] !== STAR) return -1;
     const sum = hexByte(b, n - 2);
     if (sum < 0) return -1;
@@ -304,7 +394,8 @@ export class SentenceFramer {
     for (let s = 0; s < end; s++) {
       const c = b[s];
       if (s > 0) head ^= c;
-      if ((s === 0 || c === DOLLAR || c === BANG) && (total ^ head) === sum && this.addressEnd(s, end) > s + 2) return s;
+      if ((s === 0 || c === DOLLAR || c === BANG) && (total ^ head) === sum && this.addressEnd(s, end) > s + 2)
+        return s;
     }
     return -1;
   }
@@ -328,7 +419,8 @@ export class SentenceFramer {
       if (j < 0) j = this.lastStart;
       while (j > 0) j -= this.dropFirst();
     }
-    const b = this.buf, n = this.len;
+    const b = this.buf,
+      n = this.len;
     this.state = HUNT;
     // Checksum, and the address (upper-case letters and digits up to the first ','
     // or the checksum). The fields after it may hold anything but control bytes

@@ -9,25 +9,35 @@
 // board (embedded:io/serial, embedded:io/socket/udp), on Node (adapters over
 // serialport and dgram) and in the XS test harness.
 
-import { SentenceFramer, type FramerCounters, type RejectReason } from "./framer";
-import { Iec450Encoder, type DatagramViews, type EncoderCounters } from "./encoder";
-import { Router } from "./router";
-import { GROUPS, GROUP_COUNT, BAM1 } from "./groups";
-import { FilterError, SentenceFilter, filterError } from "./filter";
 import { asciiBytes } from "../nmea/checksum";
-import { EventLog } from "./eventlog";
-import { tsBytes, type ByteHelpers } from "./bytes";
+import { type ByteHelpers, tsBytes } from "./bytes";
 import type { GatewayConfig } from "./config";
+import { type DatagramViews, type EncoderCounters, Iec450Encoder } from "./encoder";
+import { EventLog } from "./eventlog";
+import { FilterError, filterError, SentenceFilter } from "./filter";
+import { type FramerCounters, type RejectReason, SentenceFramer } from "./framer";
+import { BAM1, GROUP_COUNT, GROUPS } from "./groups";
 import type {
-  Clock, LogSink, SerialClass, SerialInstance, SerialOptions, Timers, UDPClass, UDPInstance, UDPOptions,
+  Clock,
+  LogSink,
+  SerialClass,
+  SerialInstance,
+  SerialOptions,
+  Timers,
+  UDPClass,
+  UDPInstance,
+  UDPOptions,
 } from "./io";
+import { Router } from "./router";
 
 export type UnitKind = "sentence" | "frame" | "reject";
 
 // Unit kinds as module constants: on XS a string literal in evaluated bytecode is
 // copied into a new chunk each time it runs (XS_CODE_STRING), so the per-unit calls
 // pass these instead of literals.
-export const UNIT_SENTENCE: UnitKind = "sentence", UNIT_FRAME: UnitKind = "frame", UNIT_REJECT: UnitKind = "reject";
+export const UNIT_SENTENCE: UnitKind = "sentence",
+  UNIT_FRAME: UnitKind = "frame",
+  UNIT_REJECT: UnitKind = "reject";
 
 export interface GatewayCounters {
   /** Sentences forwarded to the encoder (valid text + converted 4.0 frames). */
@@ -145,13 +155,26 @@ export class Gateway {
     this.clock = options.clock;
     this.startTime = options.clock.monotonic();
     this.bytes = options.bytes ?? tsBytes;
-    this.events = options.events ?? new EventLog({ clock: options.clock, capacity: 64, onEvent: (e) => options.log?.(`${e.code}: ${e.text}`) });
+    this.events =
+      options.events ??
+      new EventLog({ clock: options.clock, capacity: 64, onEvent: (e) => options.log?.(`${e.code}: ${e.text}`) });
     this.router = new Router(this.config.groupMap, options.routes);
     this.counters = {
-      forwarded: 0, datagrams: 0, sendErrors: 0, perGroup: new Array<number>(GROUP_COUNT + 1).fill(0),
-      framesNotConverted: 0, uartQueued: 0, uartWritten: 0, uartDropped: 0, uartBytes: 0, serialErrors: 0, serialReopens: 0,
+      forwarded: 0,
+      datagrams: 0,
+      sendErrors: 0,
+      perGroup: new Array<number>(GROUP_COUNT + 1).fill(0),
+      framesNotConverted: 0,
+      uartQueued: 0,
+      uartWritten: 0,
+      uartDropped: 0,
+      uartBytes: 0,
+      serialErrors: 0,
+      serialReopens: 0,
       uartRxOverflows: 0,
-      filtered: 0, rateDropped: 0, rateDroppedPerGroup: new Array<number>(GROUP_COUNT + 1).fill(0),
+      filtered: 0,
+      rateDropped: 0,
+      rateDroppedPerGroup: new Array<number>(GROUP_COUNT + 1).fill(0),
     };
     this.outFilter = new SentenceFilter({ clock: this.clock, rules: this.config.outFilter });
     this.inFilter = new SentenceFilter({ clock: this.clock, rules: this.config.inFilter });
@@ -171,13 +194,22 @@ export class Gateway {
       onSentence: (bytes, length) => {
         this.lastUnitTime = this.clock.monotonic();
         if (this.options.onUnit) this.options.onUnit(UNIT_SENTENCE, bytes, length);
-        this.forward(bytes, length, this.options.destinationFor ? this.options.destinationFor(bytes, length) : undefined);
+        this.forward(
+          bytes,
+          length,
+          this.options.destinationFor ? this.options.destinationFor(bytes, length) : undefined,
+        );
       },
       onFrame: (bytes, length) => {
         this.lastUnitTime = this.clock.monotonic();
         if (this.options.onUnit) this.options.onUnit(UNIT_FRAME, bytes, length);
         const n = this.options.convertFrame ? this.options.convertFrame(bytes, length, this.converted) : 0;
-        if (n > 0) this.forward(this.converted, n, this.options.destinationFor ? this.options.destinationFor(this.converted, n) : undefined);
+        if (n > 0)
+          this.forward(
+            this.converted,
+            n,
+            this.options.destinationFor ? this.options.destinationFor(this.converted, n) : undefined,
+          );
         else this.counters.framesNotConverted++;
       },
       onReject: (reason, bytes, length) => {
@@ -223,8 +255,16 @@ export class Gateway {
     this.running = false;
     if (this.reopenTimer !== undefined && this.options.timers) this.options.timers.clear(this.reopenTimer);
     this.reopenTimer = undefined;
-    try { this.serial?.close(); } catch { /* already closed */ }
-    try { this.udp?.close(); } catch { /* already closed */ }
+    try {
+      this.serial?.close();
+    } catch {
+      /* already closed */
+    }
+    try {
+      this.udp?.close();
+    } catch {
+      /* already closed */
+    }
     this.serial = undefined;
     this.udp = undefined;
   }
@@ -280,7 +320,10 @@ export class Gateway {
       c.rateDroppedPerGroup[group]++;
       // First drop, then every 1000th: a steady overload cannot flood the log (the BAM alert says it lasts).
       if (c.rateDropped === 1 || c.rateDropped % 1000 === 0)
-        this.events.add("net.rate", `maxRate ${max}/s reached on ${GROUPS[group].name}: newest sentences dropped (${c.rateDropped} so far)`);
+        this.events.add(
+          "net.rate",
+          `maxRate ${max}/s reached on ${GROUPS[group].name}: newest sentences dropped (${c.rateDropped} so far)`,
+        );
       return false;
     }
     this.rateCount[group]++;
@@ -311,7 +354,10 @@ export class Gateway {
     this.lastSendError = this.clock.monotonic();
     // Log the first failure and then every 100th, so a dead link cannot flood the log.
     if (this.counters.sendErrors === 1 || this.counters.sendErrors % 100 === 0)
-      this.events.add("net.send", `UDP send failed (${this.counters.sendErrors} so far): ${e instanceof Error ? e.message : String(e)}`);
+      this.events.add(
+        "net.send",
+        `UDP send failed (${this.counters.sendErrors} so far): ${e instanceof Error ? e.message : String(e)}`,
+      );
   }
 
   private openUdp(): void {
@@ -367,7 +413,8 @@ export class Gateway {
     this.counters.uartRxOverflows += lost - this.rxOverflowSeen;
     this.rxOverflowSeen = lost;
     const c = this.counters.uartRxOverflows;
-    if (c === 1 || c % 100 === 0) this.events.add("uart.rxoverflow", `terminal bytes lost before they were read (${c} receive overflows so far)`);
+    if (c === 1 || c % 100 === 0)
+      this.events.add("uart.rxoverflow", `terminal bytes lost before they were read (${c} receive overflows so far)`);
   }
 
   /** The first callback of a reopened port proves it open (a host open is asynchronous). */
@@ -384,7 +431,11 @@ export class Gateway {
     // fails again every reopenDelay and is only counted.
     if (!this.serialDown) this.events.add("serial.lost", `terminal serial port failed: ${err.message}`);
     this.serialDown = true;
-    try { this.serial?.close(); } catch { /* ignore */ }
+    try {
+      this.serial?.close();
+    } catch {
+      /* ignore */
+    }
     this.serial = undefined;
     // A sentence cut mid-write is sent again whole (the terminal drops the partial line
     // when the next '$' arrives).
@@ -394,13 +445,18 @@ export class Gateway {
     this.framer.flush();
     const timers = this.options.timers;
     if (!this.running || !timers || this.reopenTimer !== undefined) return;
-    this.reopenTimer = timers.set(() => {
-      this.reopenTimer = undefined;
-      if (!this.running) return;
-      this.openSerial();
-      // A replugged terminal may hold another card: ask again (sent once the port is writable).
-      if (this.serial && this.config.startupCmds) for (const c of STARTUP_COMMANDS) if (!this.isQueued(c)) this.sendToTerminal(c);
-    }, this.options.reopenDelay ?? 1000, false);
+    this.reopenTimer = timers.set(
+      () => {
+        this.reopenTimer = undefined;
+        if (!this.running) return;
+        this.openSerial();
+        // A replugged terminal may hold another card: ask again (sent once the port is writable).
+        if (this.serial && this.config.startupCmds)
+          for (const c of STARTUP_COMMANDS) if (!this.isQueued(c)) this.sendToTerminal(c);
+      },
+      this.options.reopenDelay ?? 1000,
+      false,
+    );
   }
 
   /**
@@ -419,7 +475,10 @@ export class Gateway {
       const crlf = n >= 2 && sentence[n - 2] === 0x0d && sentence[n - 1] === 0x0a;
       bytes = new Uint8Array(crlf ? n : n + 2);
       bytes.set(sentence);
-      if (!crlf) { bytes[n] = 0x0d; bytes[n + 1] = 0x0a; }
+      if (!crlf) {
+        bytes[n] = 0x0d;
+        bytes[n + 1] = 0x0a;
+      }
     }
     let kept = true;
     // A loop: uartQueue is live, and may have been lowered below the queue's length.
@@ -428,7 +487,10 @@ export class Gateway {
       this.counters.uartDropped++;
       kept = false;
       if (this.counters.uartDropped === 1 || this.counters.uartDropped % 100 === 0)
-        this.events.add("uart.overflow", `UART output queue full, dropped oldest (${this.counters.uartDropped} so far)`);
+        this.events.add(
+          "uart.overflow",
+          `UART output queue full, dropped oldest (${this.counters.uartDropped} so far)`,
+        );
     }
     this.queue.push(bytes);
     this.counters.uartQueued++;
@@ -486,23 +548,54 @@ export class Gateway {
 
   /** All counters as one plain object (for status, --stats and wrap). */
   snapshot(): Record<string, unknown> {
-    const f = this.framer.counters, e = this.encoder.counters, c = this.counters;
+    const f = this.framer.counters,
+      e = this.encoder.counters,
+      c = this.counters;
     const rejects: Record<string, number> = {};
-    for (const k of ["badChecksum", "noChecksum", "tooLong", "badCharacter", "truncated", "badAddress", "binaryLength", "binaryChecksum"] as const)
+    for (const k of [
+      "badChecksum",
+      "noChecksum",
+      "tooLong",
+      "badCharacter",
+      "truncated",
+      "badAddress",
+      "binaryLength",
+      "binaryChecksum",
+    ] as const)
       rejects[k] = f[k];
     const perGroup: Record<string, number> = {};
     for (let i = 1; i < c.perGroup.length; i++) if (c.perGroup[i]) perGroup[GROUPS[i].name] = c.perGroup[i];
     const rateDroppedPerGroup: Record<string, number> = {};
-    for (let i = 1; i < c.rateDroppedPerGroup.length; i++) if (c.rateDroppedPerGroup[i]) rateDroppedPerGroup[GROUPS[i].name] = c.rateDroppedPerGroup[i];
+    for (let i = 1; i < c.rateDroppedPerGroup.length; i++)
+      if (c.rateDroppedPerGroup[i]) rateDroppedPerGroup[GROUPS[i].name] = c.rateDroppedPerGroup[i];
     return {
-      bytesIn: f.bytes, noiseBytes: f.noiseBytes, unitsIn: f.units, sentencesIn: f.sentences, framesIn: f.frames,
-      rejected: f.rejected, rejects,
-      forwarded: c.forwarded, datagrams: c.datagrams, perGroup, sendErrors: c.sendErrors,
-      overlongCarried: e.overlongCarried, overlongVerbatim: e.overlongVerbatim, overlongDropped: e.overlongDropped,
-      carrierLines: e.carrierLines, framesNotConverted: c.framesNotConverted,
-      uartQueued: c.uartQueued, uartWritten: c.uartWritten, uartDropped: c.uartDropped, uartBytes: c.uartBytes,
-      serialErrors: c.serialErrors, serialReopens: c.serialReopens, uartRxOverflows: c.uartRxOverflows,
-      filtered: c.filtered, outFilter: this.outFilter.counts(), rateDropped: c.rateDropped, rateDroppedPerGroup,
+      bytesIn: f.bytes,
+      noiseBytes: f.noiseBytes,
+      unitsIn: f.units,
+      sentencesIn: f.sentences,
+      framesIn: f.frames,
+      rejected: f.rejected,
+      rejects,
+      forwarded: c.forwarded,
+      datagrams: c.datagrams,
+      perGroup,
+      sendErrors: c.sendErrors,
+      overlongCarried: e.overlongCarried,
+      overlongVerbatim: e.overlongVerbatim,
+      overlongDropped: e.overlongDropped,
+      carrierLines: e.carrierLines,
+      framesNotConverted: c.framesNotConverted,
+      uartQueued: c.uartQueued,
+      uartWritten: c.uartWritten,
+      uartDropped: c.uartDropped,
+      uartBytes: c.uartBytes,
+      serialErrors: c.serialErrors,
+      serialReopens: c.serialReopens,
+      uartRxOverflows: c.uartRxOverflows,
+      filtered: c.filtered,
+      outFilter: this.outFilter.counts(),
+      rateDropped: c.rateDropped,
+      rateDroppedPerGroup,
     };
   }
 }

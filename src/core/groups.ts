@@ -10,9 +10,26 @@ export interface TransmissionGroup {
 }
 
 const NAMES = [
-  "MISC", "TGTD", "SATD", "NAVD", "VDRD", "RCOM", "TIME", "PROP",
-  "USR1", "USR2", "USR3", "USR4", "USR5", "USR6", "USR7", "USR8",
-  "BAM1", "BAM2", "CAM1", "CAM2",
+  "MISC",
+  "TGTD",
+  "SATD",
+  "NAVD",
+  "VDRD",
+  "RCOM",
+  "TIME",
+  "PROP",
+  "USR1",
+  "USR2",
+  "USR3",
+  "USR4",
+  "USR5",
+  "USR6",
+  "USR7",
+  "USR8",
+  "BAM1",
+  "BAM2",
+  "CAM1",
+  "CAM2",
 ];
 
 /** Groups by index; GROUPS[0] is unused so that GROUPS[N] is group N. */
@@ -26,7 +43,18 @@ export const GROUPS: ReadonlyArray<TransmissionGroup> = (() => {
 })();
 
 export const GROUP_COUNT = NAMES.length;
-export const MISC = 1, TGTD = 2, SATD = 3, NAVD = 4, VDRD = 5, RCOM = 6, TIME = 7, PROP = 8, BAM1 = 17, BAM2 = 18, CAM1 = 19, CAM2 = 20;
+export const MISC = 1,
+  TGTD = 2,
+  SATD = 3,
+  NAVD = 4,
+  VDRD = 5,
+  RCOM = 6,
+  TIME = 7,
+  PROP = 8,
+  BAM1 = 17,
+  BAM2 = 18,
+  CAM1 = 19,
+  CAM2 = 20;
 
 /** Group index for a name (case-insensitive), or 0 when unknown. */
 export function groupIndex(name: string): number {

@@ -105,6 +105,4 @@ export interface SettingsStore {
 }
 
 /** Line-oriented log sink (trace on the board, stderr/syslog on the host). */
-export interface LogSink {
-  (line: string): void;
-}
+export type LogSink = (line: string) => void;

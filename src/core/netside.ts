@@ -14,18 +14,18 @@
 // their hooks to the Gateway; this class then adds what needs the gateway.
 // Portable: IO classes come in as options (ECMA-419 UDP), timers through Timers.
 
-import type { GatewayConfig } from "./config";
-import type { Clock, Timers, UDPClass, UDPInstance } from "./io";
-import type { Gateway } from "./gateway";
-import { GROUPS, BAM1, groupIndex } from "./groups";
-import { Iec450Receiver, type ReceivedSentence, sentenceText } from "./receiver";
 import { AlertManager } from "./alerts";
-import { AnswerRoutes } from "./net/answers";
-import { CommandGate, type CommandEncoder } from "./net/command-gate";
-import { networkCounters, type NetworkSideCounters } from "./net/counters";
-import { OwnLines } from "./net/own-lines";
 import type { ByteHelpers } from "./bytes";
+import type { GatewayConfig } from "./config";
+import type { Gateway } from "./gateway";
+import { BAM1, GROUPS, groupIndex } from "./groups";
+import type { Clock, Timers, UDPClass, UDPInstance } from "./io";
+import { AnswerRoutes } from "./net/answers";
+import { type CommandEncoder, CommandGate } from "./net/command-gate";
+import { type NetworkSideCounters, networkCounters } from "./net/counters";
 import { LegacyOutput, SyslogOutput } from "./net/outputs";
+import { OwnLines } from "./net/own-lines";
+import { Iec450Receiver, type ReceivedSentence, sentenceText } from "./receiver";
 
 export { COMMAND_REJECTS, type CommandReject, type NetworkSideCounters } from "./net/counters";
 
@@ -49,7 +49,13 @@ export interface NetworkParts {
   syslog: SyslogOutput;
 }
 
-export function networkParts(o: { clock: Clock; config: GatewayConfig; hostname?: string; answerWindow?: number; bytes?: ByteHelpers }): NetworkParts {
+export function networkParts(o: {
+  clock: Clock;
+  config: GatewayConfig;
+  hostname?: string;
+  answerWindow?: number;
+  bytes?: ByteHelpers;
+}): NetworkParts {
   const counters = networkCounters();
   const config = o.config;
   return {
@@ -120,7 +126,14 @@ export class NetworkSide {
     this.gw = options.gateway;
     this.config = options.gateway.config;
     this.startedAt = options.clock.monotonic();
-    this.parts = options.parts ?? networkParts({ clock: options.clock, config: this.config, hostname: options.hostname, answerWindow: options.answerWindow });
+    this.parts =
+      options.parts ??
+      networkParts({
+        clock: options.clock,
+        config: this.config,
+        hostname: options.hostname,
+        answerWindow: options.answerWindow,
+      });
     this.counters = this.parts.counters;
     this.answers = this.parts.answers;
     this.receiver = new Iec450Receiver({
@@ -136,8 +149,13 @@ export class NetworkSide {
       onEvent: (code, text) => this.event(code, text),
     });
     this.gate = new CommandGate({
-      config: this.config, clock: options.clock, counters: this.counters, answers: this.answers,
-      encode: options.encodeCommand, commandRate: options.commandRate, inFilter: this.gw.inFilter,
+      config: this.config,
+      clock: options.clock,
+      counters: this.counters,
+      answers: this.answers,
+      encode: options.encodeCommand,
+      commandRate: options.commandRate,
+      inFilter: this.gw.inFilter,
       toTerminal: (bytes) => this.gw.sendToTerminal(bytes),
       event: (code, text) => this.event(code, text),
     });
@@ -173,12 +191,15 @@ export class NetworkSide {
     const udp = this.o.udp;
     if (udp) {
       const groups = this.listenGroups();
-      if (this.unknownGroups.length) this.event("net.config", `cmdGroups: unknown group ${this.unknownGroups.join(", ")} ignored`);
+      if (this.unknownGroups.length)
+        this.event("net.config", `cmdGroups: unknown group ${this.unknownGroups.join(", ")} ignored`);
       for (const g of groups) {
         const grp = GROUPS[g];
         const self = this;
         const sock: UDPInstance = new udp.io({
-          port: grp.port, reuseAddr: true, interface: udp.interface,
+          port: grp.port,
+          reuseAddr: true,
+          interface: udp.interface,
           onReadable() {
             for (let d = sock.read(); d; d = sock.read()) self.receive(new Uint8Array(d), d.byteLength, g, d.address);
           },
@@ -190,7 +211,8 @@ export class NetworkSide {
       for (const problem of [
         this.parts.legacy.open(udp, this.config.legacyUdp, "legacyUdp", this.onSocketError),
         this.parts.syslog.open(udp, this.config.syslog, "syslog", this.onSocketError),
-      ]) if (problem) this.event("net.config", problem);
+      ])
+        if (problem) this.event("net.config", problem);
     }
     if (this.o.timers && this.timer === undefined) this.timer = this.o.timers.set(() => this.tick(), 1000, true);
   }
@@ -198,7 +220,12 @@ export class NetworkSide {
   stop(): void {
     if (this.o.timers && this.timer !== undefined) this.o.timers.clear(this.timer);
     this.timer = undefined;
-    for (const s of this.sockets) try { s.close(); } catch { /* closed */ }
+    for (const s of this.sockets)
+      try {
+        s.close();
+      } catch {
+        /* closed */
+      }
     this.sockets.length = 0;
     this.parts.legacy.close();
     this.parts.syslog.close();
@@ -218,7 +245,10 @@ export class NetworkSide {
       this.lastCollisionAt = now;
       if (now - this.collisionLoggedAt >= 60000) {
         this.collisionLoggedAt = now;
-        this.event("net.sfi", `a datagram with this gateway's SFI ${this.config.sfi} that it did not send${from ? " from " + from : ""} (n:${s.n >= 1 ? s.n : "none"}); is another device configured with the same SFI?`);
+        this.event(
+          "net.sfi",
+          `a datagram with this gateway's SFI ${this.config.sfi} that it did not send${from ? " from " + from : ""} (n:${s.n >= 1 ? s.n : "none"}); is another device configured with the same SFI?`,
+        );
       }
       this.alerts.raise(AL_SFI_COLLISION);
     }
@@ -247,7 +277,10 @@ export class NetworkSide {
   private sendFailed(e: unknown): void {
     this.counters.sendErrors++;
     if (this.counters.sendErrors === 1 || this.counters.sendErrors % 100 === 0)
-      this.gw.events.add("net.error", `network side socket error (${this.counters.sendErrors} so far): ${e instanceof Error ? e.message : String(e)}`);
+      this.gw.events.add(
+        "net.error",
+        `network side socket error (${this.counters.sendErrors} so far): ${e instanceof Error ? e.message : String(e)}`,
+      );
   }
 
   /** Once a second: alert conditions, then the alert manager's periodic sentences. */
@@ -265,8 +298,13 @@ export class NetworkSide {
       const sinceFix = d.lastValidFixAt === d.lastValidFixAt ? (wall - d.lastValidFixAt) / 1000 : uptime;
       set(a, AL_NO_FIX, c.alNoFixS > 0 && sinceFix > c.alNoFixS);
       set(a, AL_CARD_ABSENT, d.cardKnown && !d.cardPresent);
-      let known = 0, up = 0;
-      for (let i = 0; i < d.beams.length; i++) if (d.beams[i] >= 0) { known++; if (d.beams[i] > 0) up++; }
+      let known = 0,
+        up = 0;
+      for (let i = 0; i < d.beams.length; i++)
+        if (d.beams[i] >= 0) {
+          known++;
+          if (d.beams[i] > 0) up++;
+        }
       set(a, AL_BEAMS_LOST, d.beamsAt === d.beamsAt && known > 0 && up === 0);
     }
     // Checksum error rate over the last minute.
@@ -320,18 +358,32 @@ export class NetworkSide {
   }
 
   snapshot(): Record<string, unknown> {
-    return { ...this.counters, rejects: { ...this.counters.rejects }, receiver: { ...this.receiver.counters }, alerts: { ...this.alerts.counters }, activeAlerts: this.alerts.active().map((x) => `${x.id}:${x.state}`) };
+    return {
+      ...this.counters,
+      rejects: { ...this.counters.rejects },
+      receiver: { ...this.receiver.counters },
+      alerts: { ...this.alerts.counters },
+      activeAlerts: this.alerts.active().map((x) => `${x.id}:${x.state}`),
+    };
   }
 }
 
 // Alert keys and HBT statuses used by tick() once a second, as constants: on XS a string
 // literal in evaluated bytecode is copied into a new chunk each time it runs.
-const AL_TERMINAL_SILENT = "terminalSilent", AL_NO_FIX = "noFix", AL_CARD_ABSENT = "cardAbsent", AL_BEAMS_LOST = "beamsLost",
-  AL_CHECKSUM_RATE = "checksumRate", AL_UART_OVERFLOW = "uartOverflow", AL_SFI_COLLISION = "sfiCollision", AL_NET_SEND = "netSend",
-  AL_RATE_LIMIT = "rateLimit", AL_UART_RX_LOST = "uartRxLost";
+const AL_TERMINAL_SILENT = "terminalSilent",
+  AL_NO_FIX = "noFix",
+  AL_CARD_ABSENT = "cardAbsent",
+  AL_BEAMS_LOST = "beamsLost",
+  AL_CHECKSUM_RATE = "checksumRate",
+  AL_UART_OVERFLOW = "uartOverflow",
+  AL_SFI_COLLISION = "sfiCollision",
+  AL_NET_SEND = "netSend",
+  AL_RATE_LIMIT = "rateLimit",
+  AL_UART_RX_LOST = "uartRxLost";
 /** The rate-limit alert stays active this long after the last drop. */
 const RATE_ALERT_HOLD_MS = 10000;
-const HBT_NORMAL = "A", HBT_NOT_NORMAL = "V";
+const HBT_NORMAL = "A",
+  HBT_NOT_NORMAL = "V";
 
 /** Who the alert sentences say they are, from the settings. */
 function alertIdentity(c: GatewayConfig) {
@@ -342,7 +394,8 @@ function alertIdentity(c: GatewayConfig) {
     hbtInterval: c.hbtInterval,
   };
 }
-const TALKER = /^[A-Z]{2}/, MFR = /^[A-Z]{3}$/;
+const TALKER = /^[A-Z]{2}/,
+  MFR = /^[A-Z]{3}$/;
 
 function set(a: AlertManager, key: string, on: boolean): void {
   if (on) a.raise(key);

@@ -43,8 +43,13 @@ export interface PcapSummary {
 export function isPcap(bytes: Uint8Array): boolean {
   if (bytes.length < 4) return false;
   const le = u32(bytes, 0, true);
-  return le === PCAP_MAGIC_US || le === PCAP_MAGIC_NS || u32(bytes, 0, false) === PCAP_MAGIC_US ||
-    u32(bytes, 0, false) === PCAP_MAGIC_NS || le === PCAPNG_MAGIC;
+  return (
+    le === PCAP_MAGIC_US ||
+    le === PCAP_MAGIC_NS ||
+    u32(bytes, 0, false) === PCAP_MAGIC_US ||
+    u32(bytes, 0, false) === PCAP_MAGIC_NS ||
+    le === PCAPNG_MAGIC
+  );
 }
 
 function u32(b: Uint8Array, o: number, le: boolean): number {
@@ -83,7 +88,11 @@ export function readPcap(bytes: Uint8Array, onPacket: (p: UdpPacket) => void): P
   }
   const linkType = u32(bytes, 20, le) & 0x0fffffff; // upper bits may carry FCS info
   if (!LINK_HEADERS.has(linkType))
-    throw new PcapError("unsupported pcap link type " + linkType + " (supported: 0 null, 1 Ethernet, 12/101/228 raw IPv4, 113 Linux SLL, 276 Linux SLL2)");
+    throw new PcapError(
+      "unsupported pcap link type " +
+        linkType +
+        " (supported: 0 null, 1 Ethernet, 12/101/228 raw IPv4, 113 Linux SLL, 276 Linux SLL2)",
+    );
   const summary: PcapSummary = { linkType, records: 0, udp: 0, skipped: 0, fragments: 0, damaged: 0 };
   let o = 24;
   while (o < bytes.length) {
@@ -124,9 +133,12 @@ export function readPcap(bytes: Uint8Array, onPacket: (p: UdpPacket) => void): P
     const have = Math.max(0, Math.min(want, rec.length - (u + 8)));
     summary.udp++;
     onPacket({
-      index, time,
-      srcAddress: ipv4(rec, ip + 12), srcPort: u16be(rec, u),
-      dstAddress: ipv4(rec, ip + 16), dstPort: u16be(rec, u + 2),
+      index,
+      time,
+      srcAddress: ipv4(rec, ip + 12),
+      srcPort: u16be(rec, u),
+      dstAddress: ipv4(rec, ip + 16),
+      dstPort: u16be(rec, u + 2),
       ttl: rec[ip + 8],
       payload: rec.subarray(u + 8, u + 8 + have),
       truncated: want - have,
@@ -155,7 +167,9 @@ function ipOffset(rec: Uint8Array, linkType: number): number {
       if (rec.length < 4) return -1;
       return rec[0] === 2 || rec[3] === 2 ? 4 : -1;
     }
-    case 12: case 101: case 228:
+    case 12:
+    case 101:
+    case 228:
       return 0;
     case 113:
       return rec.length >= 16 && u16be(rec, 14) === 0x0800 ? 16 : -1;
@@ -245,12 +259,22 @@ export function pcapRecord(info: PcapPacketInfo, payload: Uint8Array, ipId = 0):
   let o = 16;
   // Ethernet
   if (dst[0] >= 224 && dst[0] <= 239) {
-    r[o] = 0x01; r[o + 1] = 0x00; r[o + 2] = 0x5e;
-    r[o + 3] = dst[1] & 0x7f; r[o + 4] = dst[2]; r[o + 5] = dst[3];
+    r[o] = 0x01;
+    r[o + 1] = 0x00;
+    r[o + 2] = 0x5e;
+    r[o + 3] = dst[1] & 0x7f;
+    r[o + 4] = dst[2];
+    r[o + 5] = dst[3];
   } else {
-    r[o] = 0x02; r[o + 5] = 0x02;
+    r[o] = 0x02;
+    r[o + 5] = 0x02;
   }
-  r[o + 6] = 0x02; r[o + 7] = 0x00; r[o + 8] = 0x00; r[o + 9] = 0x00; r[o + 10] = 0x00; r[o + 11] = 0x01;
+  r[o + 6] = 0x02;
+  r[o + 7] = 0x00;
+  r[o + 8] = 0x00;
+  r[o + 9] = 0x00;
+  r[o + 10] = 0x00;
+  r[o + 11] = 0x01;
   put16be(r, o + 12, 0x0800);
   o += 14;
   // IPv4
@@ -283,7 +307,10 @@ export function pcapRecord(info: PcapPacketInfo, payload: Uint8Array, ipId = 0):
 export class PcapWriter {
   private id = 0;
   records = 0;
-  constructor(private readonly sink: (chunk: Uint8Array) => void, snaplen = 65535) {
+  constructor(
+    private readonly sink: (chunk: Uint8Array) => void,
+    snaplen = 65535,
+  ) {
     sink(pcapHeader(snaplen));
   }
   write(info: PcapPacketInfo, payload: Uint8Array): void {

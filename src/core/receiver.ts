@@ -21,9 +21,22 @@
 
 import { hexValue, latin1, xorRange } from "../nmea/checksum";
 import {
-  NOTE_C_MS, NOTE_LOWER_HEX_SENTENCE, NOTE_UNPADDED_CHECKSUM,
-  TAG_CHECKSUM, TAG_FORMAT, TAG_FRAMING, TAG_OK, TAG_SYNTAX, TAG_TOO_LONG,
-  MAX_DATAGRAM, TagFields, newTagFields, parseTagBlock, resetTagFields, sfiKeyOf, sfiString,
+  MAX_DATAGRAM,
+  NOTE_C_MS,
+  NOTE_LOWER_HEX_SENTENCE,
+  NOTE_UNPADDED_CHECKSUM,
+  newTagFields,
+  parseTagBlock,
+  resetTagFields,
+  sfiKeyOf,
+  sfiString,
+  TAG_CHECKSUM,
+  TAG_FORMAT,
+  TAG_FRAMING,
+  TAG_OK,
+  TAG_SYNTAX,
+  TAG_TOO_LONG,
+  type TagFields,
 } from "./tagblock";
 
 /** Characters after the start delimiter up to CR, `*hh` included (82 - `$` - CR LF). */
@@ -43,8 +56,16 @@ export const DISCARD_REASONS = [
   ["tag-too-long", "tagTooLong", "TAG block longer than 82 characters including both backslashes"],
   ["tag-format", "tagFormat", "TAG block checksum *hh missing or not two hex digits"],
   ["tag-checksum", "tagChecksum", "TAG block checksum does not match"],
-  ["tag-syntax", "tagSyntax", "TAG parameter list empty, pair without ':', bad code, empty value, or a byte outside printable ASCII"],
-  ["sentence-format", "sentenceFormat", "sentence not starting with $ or !, bad address field, missing *hh, or a byte outside printable ASCII"],
+  [
+    "tag-syntax",
+    "tagSyntax",
+    "TAG parameter list empty, pair without ':', bad code, empty value, or a byte outside printable ASCII",
+  ],
+  [
+    "sentence-format",
+    "sentenceFormat",
+    "sentence not starting with $ or !, bad address field, missing *hh, or a byte outside printable ASCII",
+  ],
   ["sentence-too-long", "sentenceTooLong", "more than 79 characters after the start delimiter (82 with $ and CR LF)"],
   ["sentence-checksum", "sentenceChecksum", "sentence checksum does not match"],
 ] as const;
@@ -107,12 +128,39 @@ export interface ReceiverCounters {
 
 export function newCounters(): ReceiverCounters {
   return {
-    datagrams: 0, accepted: 0, discarded: 0,
-    oversize: 0, header: 0, otherToken: 0, empty: 0, lineFraming: 0, tagFraming: 0, tagTooLong: 0,
-    tagFormat: 0, tagChecksum: 0, tagSyntax: 0, sentenceFormat: 0, sentenceTooLong: 0, sentenceChecksum: 0,
-    tokenRaUdP: 0, tokenRrUdP: 0, tokenNkPgN: 0, tokenRrTcP: 0,
-    sentences: 0, delivered: 0, tagOnly: 0, noSource: 0, ownSource: 0, duplicates: 0, otherDestination: 0,
-    gapLost: 0, gaps: 0, reordered: 0, lowerHex: 0, cMilliseconds: 0, sourcesEvicted: 0,
+    datagrams: 0,
+    accepted: 0,
+    discarded: 0,
+    oversize: 0,
+    header: 0,
+    otherToken: 0,
+    empty: 0,
+    lineFraming: 0,
+    tagFraming: 0,
+    tagTooLong: 0,
+    tagFormat: 0,
+    tagChecksum: 0,
+    tagSyntax: 0,
+    sentenceFormat: 0,
+    sentenceTooLong: 0,
+    sentenceChecksum: 0,
+    tokenRaUdP: 0,
+    tokenRrUdP: 0,
+    tokenNkPgN: 0,
+    tokenRrTcP: 0,
+    sentences: 0,
+    delivered: 0,
+    tagOnly: 0,
+    noSource: 0,
+    ownSource: 0,
+    duplicates: 0,
+    otherDestination: 0,
+    gapLost: 0,
+    gaps: 0,
+    reordered: 0,
+    lowerHex: 0,
+    cMilliseconds: 0,
+    sourcesEvicted: 0,
   };
 }
 
@@ -213,19 +261,33 @@ const TOKEN_BYTES = TOKENS.map((t) => {
   for (let i = 0; i < 5; i++) b[i] = t.charCodeAt(i);
   return b;
 });
-const TOKEN_COUNTERS: ReadonlyArray<keyof ReceiverCounters> = ["datagrams", "tokenRaUdP", "tokenRrUdP", "tokenNkPgN", "tokenRrTcP"];
+const TOKEN_COUNTERS: ReadonlyArray<keyof ReceiverCounters> = [
+  "datagrams",
+  "tokenRaUdP",
+  "tokenRrUdP",
+  "tokenNkPgN",
+  "tokenRrTcP",
+];
 
 /** Index in TOKENS of the 6-byte header at bytes[0..6), or -1. */
 export function headerToken(bytes: Uint8Array, length: number): number {
   if (length < 6 || bytes[5] !== 0) return -1;
   for (let t = 0; t < TOKEN_BYTES.length; t++) {
     const tb = TOKEN_BYTES[t];
-    if (bytes[0] === tb[0] && bytes[1] === tb[1] && bytes[2] === tb[2] && bytes[3] === tb[3] && bytes[4] === tb[4]) return t;
+    if (bytes[0] === tb[0] && bytes[1] === tb[1] && bytes[2] === tb[2] && bytes[3] === tb[3] && bytes[4] === tb[4])
+      return t;
   }
   return -1;
 }
 
-const TAG_REASONS: ReadonlyArray<DiscardReason | null> = [null, "tag-framing", "tag-too-long", "tag-format", "tag-checksum", "tag-syntax"];
+const TAG_REASONS: ReadonlyArray<DiscardReason | null> = [
+  null,
+  "tag-framing",
+  "tag-too-long",
+  "tag-format",
+  "tag-checksum",
+  "tag-syntax",
+];
 
 function counterOf(reason: DiscardReason): keyof ReceiverCounters {
   // Indexed loop: for-of would allocate an iterator per discarded datagram on XS.
@@ -235,9 +297,26 @@ function counterOf(reason: DiscardReason): keyof ReceiverCounters {
 
 function newRecord(): ReceivedSentence {
   return {
-    status: "ok", source: null, n: -1, destination: null, groupLine: -1, groupTotal: -1, groupCode: -1,
-    timeRaw: NaN, time: NaN, timeInMs: false, tagBlocks: 0, bytes: new Uint8Array(0), tagStart: 0, tagEnd: 0,
-    start: 0, end: 0, notes: 0, group: 0, sourceKey: -1, destKey: -1,
+    status: "ok",
+    source: null,
+    n: -1,
+    destination: null,
+    groupLine: -1,
+    groupTotal: -1,
+    groupCode: -1,
+    timeRaw: NaN,
+    time: NaN,
+    timeInMs: false,
+    tagBlocks: 0,
+    bytes: new Uint8Array(0),
+    tagStart: 0,
+    tagEnd: 0,
+    start: 0,
+    end: 0,
+    notes: 0,
+    group: 0,
+    sourceKey: -1,
+    destKey: -1,
   };
 }
 
@@ -265,7 +344,14 @@ export class Iec450Receiver {
   private readonly fields: TagFields = newTagFields();
   private readonly sources = new Map<number, SourceState>();
   private tick = 0;
-  private readonly result: Verdict = { verdict: "discard", reason: null, token: null, line: 0, sentences: [], notes: 0 };
+  private readonly result: Verdict = {
+    verdict: "discard",
+    reason: null,
+    token: null,
+    line: 0,
+    sentences: [],
+    notes: 0,
+  };
 
   /** A new own SFI (live setting sfi): the d: filter and own-source drop use it from the next datagram. */
   setOwnSfi(sfi: string): void {
@@ -276,7 +362,8 @@ export class Iec450Receiver {
 
   constructor(options: ReceiverOptions = {}) {
     this.ownKey = options.ownSfi ? sfiKeyOf(options.ownSfi) : -1;
-    if (options.ownSfi && this.ownKey < 0) throw new RangeError("ownSfi is not a conformant SFI (ccxxxx): " + options.ownSfi);
+    if (options.ownSfi && this.ownKey < 0)
+      throw new RangeError("ownSfi is not a conformant SFI (ccxxxx): " + options.ownSfi);
     this.destinationFilter = options.destinationFilter ?? true;
     this.ignoreOwn = options.ignoreOwnSource ?? true;
     const w = options.dedupWindow ?? 32;
@@ -346,7 +433,7 @@ export class Iec450Receiver {
         q = f.end;
       }
       let notes = f.notes;
-      let start = q;
+      const start = q;
       let end = q;
       if (q < cr) {
         // Sentence: `$`/`!`, address field, ..., `*hh`, nothing else.
@@ -392,7 +479,8 @@ export class Iec450Receiver {
       s.sourceKey = f.sourceKey;
       s.n = f.n;
       s.destKey = f.destKey;
-      s.destination = f.destStart >= 0 ? (f.destKey >= 0 ? sfiString(f.destKey) : latin1(bytes, f.destStart, f.destEnd)) : null;
+      s.destination =
+        f.destStart >= 0 ? (f.destKey >= 0 ? sfiString(f.destKey) : latin1(bytes, f.destStart, f.destEnd)) : null;
       s.groupLine = f.gLine;
       s.groupTotal = f.gTotal;
       s.groupCode = f.gCode;
@@ -412,7 +500,7 @@ export class Iec450Receiver {
       const s = this.pool[i];
       v.sentences.push(s);
       v.notes |= s.notes;
-      if (s.notes & (1 << 0 | 1 << 1)) c.lowerHex++;
+      if (s.notes & ((1 << 0) | (1 << 1))) c.lowerHex++;
       if (s.timeInMs) c.cMilliseconds++;
       s.source = s.sourceKey >= 0 ? sfiString(s.sourceKey) : null;
       if (s.start === s.end) {
@@ -477,13 +565,31 @@ export class Iec450Receiver {
         // Forget the least recently seen source (rare: only with more senders than slots).
         let oldK = -1;
         let oldT = Infinity;
-        for (const [kk, ss] of this.sources) if (ss.lastSeen < oldT) { oldT = ss.lastSeen; oldK = kk; }
+        for (const [kk, ss] of this.sources)
+          if (ss.lastSeen < oldT) {
+            oldT = ss.lastSeen;
+            oldK = kk;
+          }
         this.sources.delete(oldK);
         this.counters.sourcesEvicted++;
       }
       st = {
-        sfi: sfiString(key), group, key, lastN: -1, ring: new Uint16Array(this.window), ringPos: 0,
-        datagrams: 0, sentences: 0, gaps: 0, gapLost: 0, duplicates: 0, reordered: 0, notes: 0, firstN: -1, lastSeen: tick, lastDatagram: 0,
+        sfi: sfiString(key),
+        group,
+        key,
+        lastN: -1,
+        ring: new Uint16Array(this.window),
+        ringPos: 0,
+        datagrams: 0,
+        sentences: 0,
+        gaps: 0,
+        gapLost: 0,
+        duplicates: 0,
+        reordered: 0,
+        notes: 0,
+        firstN: -1,
+        lastSeen: tick,
+        lastDatagram: 0,
       };
       this.sources.set(k, st);
     }
@@ -548,4 +654,3 @@ function bodyOk(bytes: Uint8Array, start: number, star: number): boolean {
   }
   return true;
 }
-

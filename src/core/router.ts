@@ -13,20 +13,29 @@
 // then the default formatter table, then MISC.
 // Lookup is allocation-free: keys are numbers built from the address bytes.
 
-import { groupIndex, MISC, NAVD, RCOM, BAM1 } from "./groups";
 import { formatterKey, formatterKeyOf, talkerKey } from "../nmea/keys";
+import { BAM1, groupIndex, MISC, NAVD, RCOM } from "./groups";
 
 /** Default groups of the standard sentences forwarded without a decoder (decoded ones: `routes`). */
 export const DEFAULT_ROUTES: ReadonlyArray<readonly [string, number]> = [
   // Navigation data that a receiver may send besides what bd450 decodes.
-  ["GRS", NAVD], ["DTM", NAVD], ["HDT", NAVD], ["THS", NAVD], ["ROT", NAVD], ["VLW", NAVD], ["DHV", NAVD],
+  ["GRS", NAVD],
+  ["DTM", NAVD],
+  ["HDT", NAVD],
+  ["THS", NAVD],
+  ["ROT", NAVD],
+  ["VLW", NAVD],
+  ["DHV", NAVD],
   // RDSS message receipt (no decoder yet): radio communication, like TXR.
   ["TCI", RCOM],
   // Bridge alert management.
-  ["ALF", BAM1], ["ALC", BAM1], ["ARC", BAM1], ["HBT", BAM1], ["ALR", BAM1],
+  ["ALF", BAM1],
+  ["ALC", BAM1],
+  ["ARC", BAM1],
+  ["HBT", BAM1],
+  ["ALR", BAM1],
   // Terminal status and log (BSI, ICI, ZTI, TXT, ...) fall through to MISC.
 ];
-
 
 export class RouteError extends Error {}
 
@@ -50,7 +59,9 @@ export class Router {
 
   /** Parse and install override rules; throws RouteError naming the bad rule. Nothing changes on error. */
   apply(groupMap: string): void {
-    const exact = new Map<number, number>(), talker = new Map<number, number>(), formatter = new Map<number, number>();
+    const exact = new Map<number, number>(),
+      talker = new Map<number, number>(),
+      formatter = new Map<number, number>();
     for (const raw of groupMap.split(/[;,\s]+/)) {
       if (raw === "") continue;
       const eq = raw.indexOf("=");
@@ -59,7 +70,9 @@ export class Router {
       const g = groupIndex(raw.slice(eq + 1));
       if (g === 0) throw new RouteError(`group rule "${raw}": unknown group "${raw.slice(eq + 1)}"`);
       if (!/^[A-Z0-9]{2}\*$|^[A-Z0-9]{3}$|^[A-Z0-9]{5}$/.test(key))
-        throw new RouteError(`group rule "${raw}": key must be a formatter (TXR), talker+formatter (BDGSV) or talker* (GP*)`);
+        throw new RouteError(
+          `group rule "${raw}": key must be a formatter (TXR), talker+formatter (BDGSV) or talker* (GP*)`,
+        );
       const c = (i: number) => key.charCodeAt(i);
       if (key.length === 3 && key[2] === "*") talker.set(talkerKey(c(0), c(1)), g);
       else if (key.length === 3) formatter.set(formatterKey(c(0), c(1), c(2)), g);

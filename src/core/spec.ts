@@ -4,13 +4,13 @@
 // it for the console and `bd450 spec`, JSON is the record itself (`bd450 spec --json`).
 // Nothing here measures traffic: it follows from the settings and the routing table.
 
-import type { GatewayConfig } from "./config";
-import { GROUPS, BAM1, CAM1, CAM2, MISC, groupIndex } from "./groups";
-import { DEFAULT_ROUTES, Router } from "./router";
-import { MAX_SENTENCE } from "./encoder";
-import { MAX_DATAGRAM } from "./tagblock";
-import { describeFilter, type FilterRuleInfo } from "./filter";
 import { asciiBytes } from "../nmea/checksum";
+import type { GatewayConfig } from "./config";
+import { MAX_SENTENCE } from "./encoder";
+import { describeFilter, type FilterRuleInfo } from "./filter";
+import { BAM1, CAM1, CAM2, GROUPS, groupIndex, MISC } from "./groups";
+import { DEFAULT_ROUTES, Router } from "./router";
+import { MAX_DATAGRAM } from "./tagblock";
 
 /** Commands the network may send to the terminal (netside.ts reencodeCommand). */
 export const NETWORK_COMMANDS: readonly string[] = ["ICA", "RMO", "BSS", "DWA", "WAA", "TXA"];
@@ -52,7 +52,14 @@ export interface InterfaceSpec {
   tagFields: Array<{ field: string; when: string }>;
   receive: {
     groups: Array<{ name: string; address: string; port: number; purpose: string }>;
-    commands: { enabled: boolean; sentences: string[]; from: string[]; addressed: string; ratePerSource: number; inFilter: FilterRuleInfo[] };
+    commands: {
+      enabled: boolean;
+      sentences: string[];
+      from: string[];
+      addressed: string;
+      ratePerSource: number;
+      inFilter: FilterRuleInfo[];
+    };
     alertCommands: string;
   };
 }
@@ -65,18 +72,34 @@ function filterNote(rules: FilterRuleInfo[], formatter: string): string | undefi
       continue;
     }
     if (r.formatter !== "" && r.formatter !== formatter) continue;
-    return r.action === "block" ? "blocked" : r.action === "every" ? `1 in ${r.value}` : r.action === "interval" ? `at most 1 per ${r.value} s` : undefined;
+    return r.action === "block"
+      ? "blocked"
+      : r.action === "every"
+        ? `1 in ${r.value}`
+        : r.action === "interval"
+          ? `at most 1 per ${r.value} s`
+          : undefined;
   }
   return undefined;
 }
 
 function groupEntry(g: number, maxRate: number): SpecGroup {
   const grp = GROUPS[g];
-  return { name: grp.name, address: grp.address, port: grp.port, sentences: [], also: [], maxRate: maxRate > 0 ? maxRate : null };
+  return {
+    name: grp.name,
+    address: grp.address,
+    port: grp.port,
+    sentences: [],
+    also: [],
+    maxRate: maxRate > 0 ? maxRate : null,
+  };
 }
 
 /** The 450 interface declaration for `config` (assumed valid: validateConfig). */
-export function interfaceSpec(config: GatewayConfig, routes: ReadonlyArray<readonly [string, number]> = []): InterfaceSpec {
+export function interfaceSpec(
+  config: GatewayConfig,
+  routes: ReadonlyArray<readonly [string, number]> = [],
+): InterfaceSpec {
   const router = new Router(config.groupMap, routes);
   const outRules = describeFilter(config.outFilter);
   const byGroup = new Map<number, SpecGroup>();
@@ -103,18 +126,24 @@ export function interfaceSpec(config: GatewayConfig, routes: ReadonlyArray<reado
     const key = r.slice(0, eq).toUpperCase();
     if (key.length === 3 && key[2] !== "*") continue;
     const g = groupIndex(r.slice(eq + 1));
-    entry(g).also.push(key.length === 3 ? `every sentence of talker ${key.slice(0, 2)} (groupMap ${key})` : `${key} (groupMap)`);
+    entry(g).also.push(
+      key.length === 3 ? `every sentence of talker ${key.slice(0, 2)} (groupMap ${key})` : `${key} (groupMap)`,
+    );
   }
   entry(MISC).also.push("every other sentence: terminal status (BSI ICI ZTI), TXT, proprietary, unknown formatters");
   const bam = entry(BAM1);
-  for (const a of ALERT_SENTENCES) if (!bam.sentences.some((s) => s.sentence === a)) bam.sentences.push({ sentence: a });
+  for (const a of ALERT_SENTENCES)
+    if (!bam.sentences.some((s) => s.sentence === a)) bam.sentences.push({ sentence: a });
   bam.also.push("the gateway's own alerts (never filtered or rate-limited)");
-  const transmit = Array.from(byGroup.keys()).sort((a, b) => a - b).map((g) => byGroup.get(g)!);
+  const transmit = Array.from(byGroup.keys())
+    .sort((a, b) => a - b)
+    .map((g) => byGroup.get(g)!);
 
   // Largest datagram: header + TAG block (s, n, c, d, g at their longest) + sentence + CR LF.
   const overlongPossible = config.maxLine > MAX_SENTENCE;
   // \g:99-99-99,s:ccxxxx,n:999,c:(10-11 digits),d:ccxxxx*hh\ (g: only on carried lines)
-  const tagMax = 1 + (overlongPossible && config.overlong === "carry" ? 11 : 0) + 8 + 6 + (config.tagTime ? 14 : 0) + 9 + 3 + 1;
+  const tagMax =
+    1 + (overlongPossible && config.overlong === "carry" ? 11 : 0) + 8 + 6 + (config.tagTime ? 14 : 0) + 9 + 3 + 1;
   let maxDatagramBytes: number, maxDatagramReason: string;
   if (overlongPossible && config.overlong === "carry") {
     maxDatagramBytes = MAX_DATAGRAM;
@@ -139,7 +168,8 @@ export function interfaceSpec(config: GatewayConfig, routes: ReadonlyArray<reado
   ];
   if (config.tagTime) tagFields.push({ field: "c", when: "always: UNIX time in seconds" });
   tagFields.push({ field: "d", when: "answers to a network command (FKI ICI DWR TXR) and ARC: the requesting SFI" });
-  if (overlongPossible && config.overlong === "carry") tagFields.push({ field: "g", when: "overlong sentences carried as several lines" });
+  if (overlongPossible && config.overlong === "carry")
+    tagFields.push({ field: "g", when: "overlong sentences carried as several lines" });
 
   const listen: number[] = [];
   for (const name of config.cmdGroups.split(",")) {
@@ -149,8 +179,15 @@ export function interfaceSpec(config: GatewayConfig, routes: ReadonlyArray<reado
   for (const g of [CAM1, CAM2]) if (listen.indexOf(g) < 0) listen.push(g);
   const cmdGroupNames = config.cmdGroups.split(",").map((x) => x.trim().toUpperCase());
   const receiveGroups = listen.map((g) => ({
-    name: GROUPS[g].name, address: GROUPS[g].address, port: GROUPS[g].port,
-    purpose: cmdGroupNames.indexOf(GROUPS[g].name) >= 0 ? (g === CAM1 || g === CAM2 ? "terminal commands, alert commands (ACN)" : "terminal commands (cmdGroups)") : "alert commands (ACN)",
+    name: GROUPS[g].name,
+    address: GROUPS[g].address,
+    port: GROUPS[g].port,
+    purpose:
+      cmdGroupNames.indexOf(GROUPS[g].name) >= 0
+        ? g === CAM1 || g === CAM2
+          ? "terminal commands, alert commands (ACN)"
+          : "terminal commands (cmdGroups)"
+        : "alert commands (ACN)",
   }));
   const allow = config.cmdAllow === "" ? [] : config.cmdAllow.split(",");
   return {
@@ -160,15 +197,23 @@ export function interfaceSpec(config: GatewayConfig, routes: ReadonlyArray<reado
     maxDatagramBytes,
     maxDatagramReason,
     output: {
-      uartBytesPerSecond: uartBytes, uartSentencesPerSecondShortest: uartShort, uartSentencesPerSecond82: uart82,
-      maxRatePerGroup: config.maxRate > 0 ? config.maxRate : null, maxSentencesPerSecond: ceiling, outFilter: outRules,
+      uartBytesPerSecond: uartBytes,
+      uartSentencesPerSecondShortest: uartShort,
+      uartSentencesPerSecond82: uart82,
+      maxRatePerGroup: config.maxRate > 0 ? config.maxRate : null,
+      maxSentencesPerSecond: ceiling,
+      outFilter: outRules,
     },
     tagFields,
     receive: {
       groups: receiveGroups,
       commands: {
-        enabled: config.cmdFwd, sentences: NETWORK_COMMANDS.map((c) => "$CC" + c), from: allow,
-        addressed: `d:${config.sfi}`, ratePerSource: COMMAND_RATE, inFilter: describeFilter(config.inFilter),
+        enabled: config.cmdFwd,
+        sentences: NETWORK_COMMANDS.map((c) => "$CC" + c),
+        from: allow,
+        addressed: `d:${config.sfi}`,
+        ratePerSource: COMMAND_RATE,
+        inFilter: describeFilter(config.inFilter),
       },
       alertCommands: `ACN with d:${config.sfi} from any source (acknowledge, silence, responsibility transfer, repeat); refused ones answered with ARC`,
     },
@@ -187,16 +232,27 @@ export function specText(s: InterfaceSpec): string[] {
   out.push(`multicast TTL     ${s.ttl}`);
   out.push(`max datagram      ${s.maxDatagramBytes} bytes (${s.maxDatagramReason})`);
   const o = s.output;
-  out.push(`max output rate   ${o.maxSentencesPerSecond} sentences/s of terminal data` +
-    (o.maxRatePerGroup !== null ? ` (maxRate ${o.maxRatePerGroup}/s per group)` : " (maxRate off: bounded by the UART)") + ", plus alerts and answers");
-  out.push(`  UART bound      ${o.uartBytesPerSecond} bytes/s: ${o.uartSentencesPerSecondShortest} sentences/s of 11 bytes, ${o.uartSentencesPerSecond82}/s of 82 bytes`);
+  out.push(
+    `max output rate   ${o.maxSentencesPerSecond} sentences/s of terminal data` +
+      (o.maxRatePerGroup !== null
+        ? ` (maxRate ${o.maxRatePerGroup}/s per group)`
+        : " (maxRate off: bounded by the UART)") +
+      ", plus alerts and answers",
+  );
+  out.push(
+    `  UART bound      ${o.uartBytesPerSecond} bytes/s: ${o.uartSentencesPerSecondShortest} sentences/s of 11 bytes, ${o.uartSentencesPerSecond82}/s of 82 bytes`,
+  );
   out.push(`output filter     ${rulesText(o.outFilter)}`);
   out.push(`TAG fields        ${s.tagFields.map((t) => t.field).join(" ")}`);
   for (const t of s.tagFields) out.push(`  ${t.field}:              `.slice(0, 18) + t.when);
   out.push("transmission groups (sent):");
   for (const g of s.transmit) {
-    out.push(`  ${g.name} ${g.address}:${g.port}` + (g.maxRate !== null && g.name !== "BAM1" ? `, at most ${g.maxRate} sentences/s` : ""));
-    if (g.sentences.length) out.push("    " + g.sentences.map((x) => x.sentence + (x.filter ? ` (${x.filter})` : "")).join(" "));
+    out.push(
+      `  ${g.name} ${g.address}:${g.port}` +
+        (g.maxRate !== null && g.name !== "BAM1" ? `, at most ${g.maxRate} sentences/s` : ""),
+    );
+    if (g.sentences.length)
+      out.push("    " + g.sentences.map((x) => x.sentence + (x.filter ? ` (${x.filter})` : "")).join(" "));
     for (const a of g.also) out.push("    + " + a);
   }
   out.push("received:");
@@ -205,7 +261,9 @@ export function specText(s: InterfaceSpec): string[] {
   if (!c.enabled) out.push("  terminal commands: not accepted (cmdFwd off)");
   else {
     out.push(`  terminal commands: ${c.sentences.join(" ")}`);
-    out.push(`    from ${c.from.join(" ")}, addressed ${c.addressed}, at most ${c.ratePerSource}/s per source, inFilter ${rulesText(c.inFilter)}`);
+    out.push(
+      `    from ${c.from.join(" ")}, addressed ${c.addressed}, at most ${c.ratePerSource}/s per source, inFilter ${rulesText(c.inFilter)}`,
+    );
   }
   out.push(`  alerts: ${s.receive.alertCommands}`);
   return out;

@@ -45,7 +45,8 @@ function sdName(v: string): string {
   if (v.length < 1 || v.length > 32) throw new RangeError(`syslog SD name length 1..32: "${v}"`);
   for (let i = 0; i < v.length; i++) {
     const c = v.charCodeAt(i);
-    if (c < 33 || c > 126 || c === 0x3d || c === 0x5d || c === 0x22) throw new RangeError(`syslog SD name has an invalid character: "${v}"`);
+    if (c < 33 || c > 126 || c === 0x3d || c === 0x5d || c === 0x22)
+      throw new RangeError(`syslog SD name has an invalid character: "${v}"`);
   }
   return v;
 }
@@ -60,8 +61,10 @@ function pad(v: number, n: number): string {
 export function rfc3339(ms: number): string {
   if (!Number.isFinite(ms)) return NIL;
   const d = new Date(Math.floor(ms));
-  return `${pad(d.getUTCFullYear(), 4)}-${pad(d.getUTCMonth() + 1, 2)}-${pad(d.getUTCDate(), 2)}T` +
-    `${pad(d.getUTCHours(), 2)}:${pad(d.getUTCMinutes(), 2)}:${pad(d.getUTCSeconds(), 2)}.${pad(d.getUTCMilliseconds(), 3)}Z`;
+  return (
+    `${pad(d.getUTCFullYear(), 4)}-${pad(d.getUTCMonth() + 1, 2)}-${pad(d.getUTCDate(), 2)}T` +
+    `${pad(d.getUTCHours(), 2)}:${pad(d.getUTCMinutes(), 2)}:${pad(d.getUTCSeconds(), 2)}.${pad(d.getUTCMilliseconds(), 3)}Z`
+  );
 }
 
 function severityNumber(s: number | SeverityName): number {
@@ -77,19 +80,22 @@ function severityNumber(s: number | SeverityName): number {
 /** The message as a string (UTF-16; use syslogBytes for the wire). */
 export function formatSyslog(m: SyslogMessage): string {
   const facility = m.facility ?? FACILITY_LOCAL0;
-  if (!(facility >= 0 && facility <= 23 && (facility | 0) === facility)) throw new RangeError("syslog facility must be 0..23");
+  if (!(facility >= 0 && facility <= 23 && (facility | 0) === facility))
+    throw new RangeError("syslog facility must be 0..23");
   const pri = facility * 8 + severityNumber(m.severity);
   let sd = "";
   if (m.structuredData) {
     for (const id of Object.keys(m.structuredData)) {
       sd += "[" + sdName(id);
       const params = m.structuredData[id];
-      for (const name of Object.keys(params)) sd += " " + sdName(name) + '="' + params[name].replace(/["\\\]]/g, "\\$&") + '"';
+      for (const name of Object.keys(params))
+        sd += " " + sdName(name) + '="' + params[name].replace(/["\\\]]/g, "\\$&") + '"';
       sd += "]";
     }
   }
   if (sd === "") sd = NIL;
-  const head = `<${pri}>1 ${rfc3339(m.time)} ${headerField(m.hostname, 255)} ${headerField(m.appName, 48)} ` +
+  const head =
+    `<${pri}>1 ${rfc3339(m.time)} ${headerField(m.hostname, 255)} ${headerField(m.appName, 48)} ` +
     `${headerField(m.procId, 128)} ${headerField(m.msgId, 32)} ${sd}`;
   return m.message !== undefined && m.message !== "" ? head + " " + m.message : head;
 }
@@ -123,7 +129,11 @@ export function utf8(s: string): Uint8Array {
 export function syslogBytes(m: SyslogMessage, maxBytes = 1024): Uint8Array {
   const msg = m.message ?? "";
   let ascii = true;
-  for (let i = 0; i < msg.length; i++) if (msg.charCodeAt(i) > 0x7e || msg.charCodeAt(i) < 0x20) { ascii = false; break; }
+  for (let i = 0; i < msg.length; i++)
+    if (msg.charCodeAt(i) > 0x7e || msg.charCodeAt(i) < 0x20) {
+      ascii = false;
+      break;
+    }
   const head = utf8(formatSyslog({ ...m, message: undefined }));
   const body = msg === "" ? new Uint8Array(0) : utf8(msg);
   const bom = !ascii && msg !== "" ? 3 : 0;
@@ -139,7 +149,11 @@ export function syslogBytes(m: SyslogMessage, maxBytes = 1024): Uint8Array {
   if (bodyLen > 0 && head.length < out.length) {
     let o = head.length;
     out[o++] = 0x20;
-    if (bom) { out[o++] = 0xef; out[o++] = 0xbb; out[o++] = 0xbf; }
+    if (bom) {
+      out[o++] = 0xef;
+      out[o++] = 0xbb;
+      out[o++] = 0xbf;
+    }
     out.set(body.subarray(0, bodyLen), o);
   }
   return out;

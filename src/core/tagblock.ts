@@ -238,7 +238,8 @@ export function parseTagBlock(bytes: Uint8Array, start: number, lineEnd: number,
   // `*hh` immediately before the closing `\`.
   const star = close - 3;
   if (star <= start || bytes[star] !== 0x2a) {
-    if (close - 2 > start && bytes[close - 2] === 0x2a && hexValue(bytes[close - 1]) >= 0) out.notes |= NOTE_UNPADDED_CHECKSUM;
+    if (close - 2 > start && bytes[close - 2] === 0x2a && hexValue(bytes[close - 1]) >= 0)
+      out.notes |= NOTE_UNPADDED_CHECKSUM;
     return TAG_FORMAT;
   }
   const h = hexValue(bytes[star + 1]);
@@ -329,7 +330,10 @@ function applyParam(bytes: Uint8Array, code: number, vs: number, ve: number, out
       out.tStart = vs;
       out.tEnd = ve;
       break;
-    case 0x61: case 0x72: case 0x78: case 0x7a:
+    case 0x61:
+    case 0x72:
+    case 0x78:
+    case 0x7a:
       // a, r, x, z: defined in Table B.1 (Ed.3); accepted, not interpreted.
       break;
     default:
@@ -376,7 +380,16 @@ export function listTagParams(bytes: Uint8Array, start: number, end: number): Ta
  * gateway's own (already valid) datagrams; `out` must be at least `length` bytes.
  */
 export function stripTagBlocks(bytes: Uint8Array, length: number, out: Uint8Array): number {
-  if (length < 6 || bytes[0] !== 0x55 || bytes[1] !== 0x64 || bytes[2] !== 0x50 || bytes[3] !== 0x62 || bytes[4] !== 0x43 || bytes[5] !== 0) return 0;
+  if (
+    length < 6 ||
+    bytes[0] !== 0x55 ||
+    bytes[1] !== 0x64 ||
+    bytes[2] !== 0x50 ||
+    bytes[3] !== 0x62 ||
+    bytes[4] !== 0x43 ||
+    bytes[5] !== 0
+  )
+    return 0;
   let o = 0;
   let p = 6;
   while (p < length) {

@@ -3,6 +3,7 @@
 
 declare module "native/bytes" {
   import type { ByteHelpers } from "core/bytes";
+
   const bytes: ByteHelpers;
   export default bytes;
 }

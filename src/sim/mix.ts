@@ -6,7 +6,7 @@
 // feedback, DWR RDSS fixes). Optionally a little line noise as real UARTs have.
 // Deterministic: the same options give the same bytes.
 
-import { asciiBytes, xorRange, writeHex2 } from "../nmea/checksum";
+import { asciiBytes, writeHex2, xorRange } from "../nmea/checksum";
 
 export interface MixOptions {
   /** UTC start, ms since epoch. */
@@ -66,35 +66,59 @@ export class BuiltinMix {
   next(): Uint8Array[] {
     const e = this.epoch++;
     const t = new Date(this.start + e * 1000);
-    const hh = pad(t.getUTCHours(), 2), mi = pad(t.getUTCMinutes(), 2), ss = pad(t.getUTCSeconds(), 2);
+    const hh = pad(t.getUTCHours(), 2),
+      mi = pad(t.getUTCMinutes(), 2),
+      ss = pad(t.getUTCSeconds(), 2);
     const time = `${hh}${mi}${ss}.00`;
     const date = `${pad(t.getUTCDate(), 2)}${pad(t.getUTCMonth() + 1, 2)}${pad(t.getUTCFullYear() % 100, 2)}`;
     // 12 kn on course 045 from 22°30'N 114°00'E.
-    const dist = (12 * 1852 / 3600) * e; // metres
+    const dist = ((12 * 1852) / 3600) * e; // metres
     const lat = 22.5 + (dist * Math.SQRT1_2) / 111320;
     const lon = 114.0 + (dist * Math.SQRT1_2) / (111320 * Math.cos((lat * Math.PI) / 180));
-    const [la] = ddmm(lat, 2), [lo] = ddmm(lon, 3);
+    const [la] = ddmm(lat, 2),
+      [lo] = ddmm(lon, 3);
     const u: Uint8Array[] = [];
     u.push(sentence(`GNRMC,${time},A,${la},N,${lo},E,12.0,45.0,${date},,,A,V`));
     u.push(sentence(`GNGGA,${time},${la},N,${lo},E,1,14,0.8,12.3,M,-3.2,M,,`));
     u.push(sentence(`GNVTG,45.0,T,,M,12.0,N,22.2,K,A`));
     u.push(sentence(`GNGSA,A,3,05,13,15,18,20,24,,,,,,,1.4,0.8,1.1,1`));
     u.push(sentence(`GNGSA,A,3,06,09,16,27,33,39,40,59,,,,,1.4,0.8,1.1,4`));
-    const gp = [[5, 45, 123, 44], [13, 62, 16, 47], [15, 23, 290, 38], [18, 31, 201, 40], [20, 18, 65, 35], [24, 54, 310, 45]];
-    const bd = [[6, 41, 188, 42], [9, 35, 220, 39], [16, 58, 170, 46], [27, 30, 60, 37], [33, 25, 140, 36], [39, 66, 250, 44], [40, 12, 300, 30], [59, 50, 185, 41]];
+    const gp = [
+      [5, 45, 123, 44],
+      [13, 62, 16, 47],
+      [15, 23, 290, 38],
+      [18, 31, 201, 40],
+      [20, 18, 65, 35],
+      [24, 54, 310, 45],
+    ];
+    const bd = [
+      [6, 41, 188, 42],
+      [9, 35, 220, 39],
+      [16, 58, 170, 46],
+      [27, 30, 60, 37],
+      [33, 25, 140, 36],
+      [39, 66, 250, 44],
+      [40, 12, 300, 30],
+      [59, 50, 185, 41],
+    ];
     const gsv = (talker: string, sats: number[][], signal: string) => {
       const pages = Math.ceil(sats.length / 4);
       for (let p = 0; p < pages; p++) {
-        const part = sats.slice(p * 4, p * 4 + 4).map(([n, el, az, snr]) => `${pad(n, 2)},${pad(el, 2)},${pad(az, 3)},${snr}`).join(",");
+        const part = sats
+          .slice(p * 4, p * 4 + 4)
+          .map(([n, el, az, snr]) => `${pad(n, 2)},${pad(el, 2)},${pad(az, 3)},${snr}`)
+          .join(",");
         u.push(sentence(`${talker}GSV,${pages},${p + 1},${pad(sats.length, 2)},${part},${signal}`));
       }
     };
     gsv("GP", gp, "1");
     gsv("GB", bd, "1");
     u.push(sentence(`GNGLL,${la},N,${lo},E,${time},A,A`));
-    u.push(sentence(`GNZDA,${time},${pad(t.getUTCDate(), 2)},${pad(t.getUTCMonth() + 1, 2)},${t.getUTCFullYear()},00,00`));
+    u.push(
+      sentence(`GNZDA,${time},${pad(t.getUTCDate(), 2)},${pad(t.getUTCMonth() + 1, 2)},${t.getUTCFullYear()},00,00`),
+    );
     if (e % 10 === 0) {
-      const beams = [0, 3, 0, 0, 0, 0, 0, 3, 0, 0].map((b, i) => (b + e / 10 + i) % 5 === 0 ? 0 : b).join(",");
+      const beams = [0, 3, 0, 0, 0, 0, 0, 3, 0, 0].map((b, i) => ((b + e / 10 + i) % 5 === 0 ? 0 : b)).join(",");
       u.push(sentence(`BDBSI,02,08,${beams}`));
     }
     if (e % 60 === 0) u.push(sentence(`BDICI,${this.card},00242286,0000011,6,60,3,N,0`));
@@ -102,16 +126,19 @@ export class BuiltinMix {
     if (e % 30 === 15) {
       // Short message in code mode, then a long mixed-mode one (over 82 characters).
       u.push(sentence(`BDTXR,1,0166166,1,,3132333433333335`));
-      const text = `A4${ascii(`Position report ${e}: all well on board, ETA 1800`).map((b) => b.toString(16).toUpperCase().padStart(2, "0")).join("")}`;
+      const text = `A4${ascii(`Position report ${e}: all well on board, ETA 1800`)
+        .map((b) => b.toString(16).toUpperCase().padStart(2, "0"))
+        .join("")}`;
       u.push(sentence(`BDTXR,1,0179773,2,,${text}`));
     }
     if (e % 30 === 20) {
       // Chinese mode: raw GB2312 bytes in the sentence.
-      u.push(sentence([...ascii("BDTXR,1,0179773,0,,"), ...GB2312_PHRASES[(e / 30) % 2 | 0]]));
+      u.push(sentence([...ascii("BDTXR,1,0179773,0,,"), ...GB2312_PHRASES[((e / 30) % 2) | 0]]));
       u.push(sentence(`BDFKI,TXA,Y,Y,0,0060`));
     }
     if (e % 60 === 30) {
-      const [dla] = ddmm(lat + 0.0002, 2), [dlo] = ddmm(lon - 0.0003, 3);
+      const [dla] = ddmm(lat + 0.0002, 2),
+        [dlo] = ddmm(lon - 0.0003, 3);
       u.push(sentence(`BDDWR,1,${this.card},${time},${dla},N,${dlo},E,15,M,-3,M,1,V,V,L`));
     }
     if (this.noiseEvery > 0 && e % this.noiseEvery === this.noiseEvery - 1) {

@@ -3,9 +3,9 @@
 // (commands) to a terminal model when one is present (src/sim/terminal.ts).
 
 import * as fs from "fs";
-import { openPtyPair, type PtyPair } from "./pty";
-import { PacedWriter } from "./pacer";
 import { BuiltinMix } from "./mix";
+import { PacedWriter } from "./pacer";
+import { openPtyPair, type PtyPair } from "./pty";
 
 export interface SimOptions {
   /** Log file to replay (gpsd-style '#' comment lines are stripped); default: built-in mix. */
@@ -65,15 +65,23 @@ export class SimSession {
   async open(): Promise<void> {
     this.pty = await openPtyPair({ gatewayLink: this.options.link });
     this.fd = fs.openSync(this.pty.terminalPath, fs.constants.O_RDWR | fs.constants.O_NOCTTY);
-    this.writer = new PacedWriter({ fd: this.fd, baud: this.options.baud ?? 115200, onUnitWritten: this.options.onUnitWritten });
-    this.reader = fs.createReadStream("", { fd: fs.openSync(this.pty.terminalPath, fs.constants.O_RDONLY | fs.constants.O_NOCTTY) });
+    this.writer = new PacedWriter({
+      fd: this.fd,
+      baud: this.options.baud ?? 115200,
+      onUnitWritten: this.options.onUnitWritten,
+    });
+    this.reader = fs.createReadStream("", {
+      fd: fs.openSync(this.pty.terminalPath, fs.constants.O_RDONLY | fs.constants.O_NOCTTY),
+    });
     this.reader.on("data", (d) => {
       const b = d as Buffer;
       this.hostBytes += b.length;
       this.hostSeenResolve();
       this.options.onHostBytes?.(b);
     });
-    this.reader.on("error", () => { /* pty closed */ });
+    this.reader.on("error", () => {
+      /* pty closed */
+    });
   }
 
   /** Queue one unit now (terminal answers use this too). */
@@ -123,7 +131,13 @@ export class SimSession {
     this.stopped = true;
     this.writer?.stop();
     this.reader?.destroy();
-    if (this.fd >= 0) { try { fs.closeSync(this.fd); } catch { /* closed */ } }
+    if (this.fd >= 0) {
+      try {
+        fs.closeSync(this.fd);
+      } catch {
+        /* closed */
+      }
+    }
     this.fd = -1;
     this.pty?.close();
   }

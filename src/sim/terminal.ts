@@ -12,12 +12,12 @@
 // TXSQ -> FKXX (+ TXXX to itself), DWSQ -> DWXX, GLJC -> periodic GLZK, XTZJ -> periodic ZJXX.
 // FKI inhibit codes and the no-card refusal code are UNCONFIRMED (vendor-specific).
 
+import { SentenceDecoder } from "../beidou/decoder";
+import { encodeDWXX, encodeFKXX, encodeGLZK, encodeICXX, encodeTXXX, encodeZJXX, FrameDecoder } from "../beidou/rdss40";
+import type { BSS, ICA, RMO } from "../beidou/sentences/commands";
+import type { TXA } from "../beidou/sentences/txa";
 import { SentenceFramer } from "../core/framer";
 import { withChecksum } from "../nmea/checksum";
-import { SentenceDecoder } from "../beidou/decoder";
-import { FrameDecoder, encodeICXX, encodeFKXX, encodeTXXX, encodeDWXX, encodeGLZK, encodeZJXX } from "../beidou/rdss40";
-import type { TXA } from "../beidou/sentences/txa";
-import type { RMO, BSS, ICA } from "../beidou/sentences/commands";
 import { formatterName } from "../nmea/keys";
 
 export interface TerminalOptions {
@@ -67,7 +67,11 @@ function bytesUnit(head: string, content: Uint8Array): Uint8Array {
   let x = 0;
   for (let i = 1; i < n; i++) x ^= b[i];
   const h = "0123456789ABCDEF";
-  b[n] = 0x2a; b[n + 1] = h.charCodeAt(x >> 4); b[n + 2] = h.charCodeAt(x & 15); b[n + 3] = 0x0d; b[n + 4] = 0x0a;
+  b[n] = 0x2a;
+  b[n + 1] = h.charCodeAt(x >> 4);
+  b[n + 2] = h.charCodeAt(x & 15);
+  b[n + 3] = 0x0d;
+  b[n + 4] = 0x0a;
   return b;
 }
 
@@ -75,9 +79,15 @@ const p2 = (v: number) => String(Math.floor(v)).padStart(2, "0");
 
 function utcHms(ms: number): { text: string; sec: number; h: number; m: number } {
   const d = new Date(ms);
-  const sec = d.getUTCHours() * 3600 + d.getUTCMinutes() * 60 + d.getUTCSeconds() + Math.floor(d.getUTCMilliseconds() / 10) / 100;
+  const sec =
+    d.getUTCHours() * 3600 + d.getUTCMinutes() * 60 + d.getUTCSeconds() + Math.floor(d.getUTCMilliseconds() / 10) / 100;
   const cs = Math.floor(d.getUTCMilliseconds() / 10);
-  return { text: p2(d.getUTCHours()) + p2(d.getUTCMinutes()) + p2(d.getUTCSeconds()) + "." + p2(cs), sec, h: d.getUTCHours(), m: d.getUTCMinutes() };
+  return {
+    text: p2(d.getUTCHours()) + p2(d.getUTCMinutes()) + p2(d.getUTCSeconds()) + "." + p2(cs),
+    sec,
+    h: d.getUTCHours(),
+    m: d.getUTCMinutes(),
+  };
 }
 
 function ddmm(v: number, lon: boolean): string {
@@ -107,7 +117,8 @@ export class SimTerminal {
   constructor(options: TerminalOptions) {
     this.o = options;
     this.card = options.card === undefined ? "0242286" : options.card;
-    if (this.card !== null && !/^[0-9]{7}$/.test(this.card)) throw new RangeError(`card must be 7 digits, not "${this.card}"`);
+    if (this.card !== null && !/^[0-9]{7}$/.test(this.card))
+      throw new RangeError(`card must be 7 digits, not "${this.card}"`);
     this.serviceInterval = options.serviceInterval ?? 60;
     this.level = options.level ?? 3;
     this.now = options.now ?? (() => Date.now());
@@ -186,10 +197,18 @@ export class SimTerminal {
     switch (d.kind) {
       case "ICA": {
         const c = d.record as ICA;
-        if (c.type !== 0) { this.out(textUnit("BDICZ,0")); return; }
+        if (c.type !== 0) {
+          this.out(textUnit("BDICZ,0"));
+          return;
+        }
         if (rdss40) return this.icxx();
         if (this.card === null) this.out(textUnit("BDICI,0000000,00000000,0000000,0,0,0,N,0"));
-        else this.out(textUnit(`BDICI,${this.card},${this.o.serial ?? "0" + this.card},${this.o.broadcastId ?? "0000011"},${this.o.userFeature ?? 6},${this.serviceInterval},${this.level},N,0`));
+        else
+          this.out(
+            textUnit(
+              `BDICI,${this.card},${this.o.serial ?? "0" + this.card},${this.o.broadcastId ?? "0000011"},${this.o.userFeature ?? 6},${this.serviceInterval},${this.level},N,0`,
+            ),
+          );
         return;
       }
       case "TXA": {
@@ -219,8 +238,12 @@ export class SimTerminal {
         const now = this.now();
         if (m.mode === 1) this.outputs.delete(s === "ZJX" ? "ZTI" : s);
         else if (m.mode === 2) {
-          if (s === "BSI" || s === "ZTI" || s === "ZJX") this.outputs.set(s === "ZJX" ? "ZTI" : s, { interval, next: now });
-          else { this.fki("RMO", false, true, 0, 0); return; }
+          if (s === "BSI" || s === "ZTI" || s === "ZJX")
+            this.outputs.set(s === "ZJX" ? "ZTI" : s, { interval, next: now });
+          else {
+            this.fki("RMO", false, true, 0, 0);
+            return;
+          }
         } else if (m.mode === 3) this.outputs.clear();
         else for (const k of ["BSI", "ZTI"]) this.outputs.set(k, { interval, next: now });
         this.fki("RMO", true, true, 0, 0);
@@ -238,10 +261,16 @@ export class SimTerminal {
   }
 
   private icxx(): void {
-    this.out(encodeICXX(this.cardNumber, {
-      broadcastId: Number(this.o.broadcastId ?? "11"), userType: this.card === null ? 0 : this.o.userFeature ?? 6,
-      serviceInterval: this.card === null ? 0 : this.serviceInterval, level: this.card === null ? 0 : this.level, encrypted: false, subordinates: 0,
-    }));
+    this.out(
+      encodeICXX(this.cardNumber, {
+        broadcastId: Number(this.o.broadcastId ?? "11"),
+        userType: this.card === null ? 0 : (this.o.userFeature ?? 6),
+        serviceInterval: this.card === null ? 0 : this.serviceInterval,
+        level: this.card === null ? 0 : this.level,
+        encrypted: false,
+        subordinates: 0,
+      }),
+    );
   }
 
   private frame(b: Uint8Array, n: number): void {
@@ -250,11 +279,18 @@ export class SimTerminal {
     if (f.error) return;
     const now = this.now();
     switch (f.name) {
-      case "ICJC": return this.icxx();
+      case "ICJC":
+        return this.icxx();
       case "TXSQ": {
-        if (this.card === null) { this.out(encodeFKXX(0, 1, "TXSQ")); return; }
+        if (this.card === null) {
+          this.out(encodeFKXX(0, 1, "TXSQ"));
+          return;
+        }
         const wait = this.waitSeconds(now);
-        if (wait > 0) { this.out(encodeFKXX(this.cardNumber, 4, "", wait)); return; }
+        if (wait > 0) {
+          this.out(encodeFKXX(this.cardNumber, 4, "", wait));
+          return;
+        }
         this.lastTransmit = now;
         this.out(encodeFKXX(this.cardNumber, 0, "TXSQ"));
         if (f.peerAddress === this.cardNumber) {
@@ -263,14 +299,36 @@ export class SimTerminal {
           const data = c.data.slice(0, c.length);
           const mode = f.mode === 0 ? 0 : f.mode === 1 ? 1 : 2;
           const nibbles = f.mode === 1 ? f.bitLength >> 2 : undefined;
-          this.later(() => this.out(encodeTXXX(this.cardNumber, { from: this.cardNumber, hour: t.h, minute: t.m, mode, data, nibbles })), this.o.loopbackDelay ?? 0);
+          this.later(
+            () =>
+              this.out(
+                encodeTXXX(this.cardNumber, { from: this.cardNumber, hour: t.h, minute: t.m, mode, data, nibbles }),
+              ),
+            this.o.loopbackDelay ?? 0,
+          );
         }
         return;
       }
       case "DWSQ": {
-        if (this.card === null) { this.out(encodeFKXX(0, 1, "DWSQ")); return; }
+        if (this.card === null) {
+          this.out(encodeFKXX(0, 1, "DWSQ"));
+          return;
+        }
         const p = this.o.position ?? { latitude: 24.58155556, longitude: 118.09658333, height: 20, anomaly: 10 };
-        this.later(() => this.out(encodeDWXX(this.cardNumber, { info: 0x08, time: utcHms(this.now()).sec, latitude: p.latitude, longitude: p.longitude, height: p.height, heightAnomaly: p.anomaly ?? 0 })), this.o.loopbackDelay ?? 0);
+        this.later(
+          () =>
+            this.out(
+              encodeDWXX(this.cardNumber, {
+                info: 0x08,
+                time: utcHms(this.now()).sec,
+                latitude: p.latitude,
+                longitude: p.longitude,
+                height: p.height,
+                heightAnomaly: p.anomaly ?? 0,
+              }),
+            ),
+          this.o.loopbackDelay ?? 0,
+        );
         return;
       }
       case "XTZJ":
@@ -294,7 +352,9 @@ export class SimTerminal {
   private dwr(): Uint8Array {
     const p = this.o.position ?? { latitude: 24.58155556, longitude: 118.09658333, height: 20, anomaly: 10 };
     const t = utcHms(this.now());
-    return textUnit(`BDDWR,1,${this.card},${t.text},${ddmm(p.latitude, false)},${p.latitude < 0 ? "S" : "N"},${ddmm(p.longitude, true)},${p.longitude < 0 ? "W" : "E"},${Math.round(p.height)},M,${Math.round(p.anomaly ?? 0)},M,1,V,V,L`);
+    return textUnit(
+      `BDDWR,1,${this.card},${t.text},${ddmm(p.latitude, false)},${p.latitude < 0 ? "S" : "N"},${ddmm(p.longitude, true)},${p.longitude < 0 ? "W" : "E"},${Math.round(p.height)},M,${Math.round(p.anomaly ?? 0)},M,1,V,V,L`,
+    );
   }
 
   /** Periodic outputs that are due (call every few hundred ms). */

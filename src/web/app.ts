@@ -5,14 +5,14 @@
 // board) parse HTTP within RequestMeter's bounds and call handle() with a small request
 // record; nothing here touches a socket, a file or a host global.
 
-import type { Clock, Timers } from "../core/io";
-import type { ConsoleHost } from "../console/host";
 import { applySettings, saveChecked } from "../console/apply";
+import type { ConsoleHost } from "../console/host";
 import { PASS_HASH_RE, PASS_MAX, PASS_MIN, SETTINGS, type SettingKey, type SettingValue } from "../console/settings";
 import { TERMINAL_OPS } from "../console/terminal";
+import type { Clock, Timers } from "../core/io";
 import { DEFAULT_LIMITS, RequestMeter, type WebLimits } from "./limits";
 import { PasswordCheck, PasswordHashJob } from "./password";
-import { type WebCrypto, sameText, toHex } from "./pbkdf2";
+import { sameText, toHex, type WebCrypto } from "./pbkdf2";
 
 export interface WebRequest {
   method: string;
@@ -70,12 +70,17 @@ interface Session {
 
 const COOKIE = "bd450s";
 const SECURITY_HEADERS = [
-  "cache-control", "no-store",
-  "x-content-type-options", "nosniff",
-  "x-frame-options", "DENY",
-  "referrer-policy", "no-referrer",
+  "cache-control",
+  "no-store",
+  "x-content-type-options",
+  "nosniff",
+  "x-frame-options",
+  "DENY",
+  "referrer-policy",
+  "no-referrer",
 ];
-const PAGE_CSP = "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action 'none'; base-uri 'none'";
+const PAGE_CSP =
+  "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action 'none'; base-uri 'none'";
 
 type Done = (res: WebResponse) => void;
 type Handler = (app: WebApp, req: WebRequest, body: Record<string, unknown>, done: Done) => void;
@@ -87,7 +92,11 @@ interface Route {
 }
 
 export function json(status: number, value: unknown, extra?: string[]): WebResponse {
-  return { status, headers: ["content-type", "application/json", ...SECURITY_HEADERS, ...(extra ?? [])], body: JSON.stringify(value) };
+  return {
+    status,
+    headers: ["content-type", "application/json", ...SECURITY_HEADERS, ...(extra ?? [])],
+    body: JSON.stringify(value),
+  };
 }
 
 function failure(status: number, error: string, more?: Record<string, unknown>): WebResponse {
@@ -117,17 +126,23 @@ function op(name: string) {
 const ROUTES: Route[] = [
   { method: "POST", path: "/api/login", run: (app, req, body, done) => app.login(req, body, done) },
   {
-    method: "POST", path: "/api/logout",
+    method: "POST",
+    path: "/api/logout",
     run: (app, req, _b, done) => {
       app.logout(req);
       done(json(200, { ok: true }, ["set-cookie", `${COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0`]));
     },
   },
-  { method: "GET", path: "/api/status", run: (app, _r, _b, done) => done(json(200, { ...app.host.status(), web: app.counters })) },
+  {
+    method: "GET",
+    path: "/api/status",
+    run: (app, _r, _b, done) => done(json(200, { ...app.host.status(), web: app.counters })),
+  },
   { method: "GET", path: "/api/config", run: (app, _r, _b, done) => done(json(200, app.configView())) },
   { method: "POST", path: "/api/config", run: (app, req, body, done) => app.setConfigInSteps(req, body, done) },
   {
-    method: "GET", path: "/api/log",
+    method: "GET",
+    path: "/api/log",
     run: (app, req, _b, done) => {
       const m = /[?&]n=([0-9]{1,4})(&|$)/.exec(req.target);
       const n = m ? Math.max(1, Math.min(200, Number(m[1]))) : 50;
@@ -135,10 +150,12 @@ const ROUTES: Route[] = [
     },
   },
   {
-    method: "POST", path: "/api/alerts/ack",
+    method: "POST",
+    path: "/api/alerts/ack",
     run: (app, req, body, done) => {
       const id = body.id;
-      if (typeof id !== "string" || id.length > 80) return done(failure(400, "body breaks rule: {\"id\": \"<alert id from /api/status>\"}"));
+      if (typeof id !== "string" || id.length > 80)
+        return done(failure(400, 'body breaks rule: {"id": "<alert id from /api/status>"}'));
       if (!app.host.acknowledgeAlert) return done(failure(501, "no alert manager in this build"));
       const why = app.host.acknowledgeAlert(id);
       if (why) return done(failure(409, `alert ${id}: ${why}`));
@@ -147,19 +164,24 @@ const ROUTES: Route[] = [
     },
   },
   {
-    method: "POST", path: "/api/message",
+    method: "POST",
+    path: "/api/message",
     run: (app, req, body, done) => {
-      const to = body.to, text = body.text;
-      if (typeof to !== "string" || typeof text !== "string") return done(failure(400, "body breaks rule: {\"to\": \"<user address>\", \"text\": \"<message>\"}"));
+      const to = body.to,
+        text = body.text;
+      if (typeof to !== "string" || typeof text !== "string")
+        return done(failure(400, 'body breaks rule: {"to": "<user address>", "text": "<message>"}'));
       // As typed on the console: printable ASCII on one line.
-      if (!/^[\x20-\x7e]+$/.test(text)) return done(failure(400, "text breaks rule: printable ASCII characters on one line"));
+      if (!/^[\x20-\x7e]+$/.test(text))
+        return done(failure(400, "text breaks rule: printable ASCII characters on one line"));
       const words = text.split(/\s+/).filter((w) => w !== "");
       done(app.terminal("msg", [to, ...words], `${to} ${text}`, req));
     },
   },
   { method: "POST", path: "/api/locate", run: (app, req, _b, done) => done(app.terminal("locate", [], "", req)) },
   {
-    method: "POST", path: "/api/counters/reset",
+    method: "POST",
+    path: "/api/counters/reset",
     run: (app, req, _b, done) => {
       app.host.resetCounters();
       app.note("web", `counters reset from the web page (${req.remote})`);
@@ -167,7 +189,8 @@ const ROUTES: Route[] = [
     },
   },
   {
-    method: "POST", path: "/api/save",
+    method: "POST",
+    path: "/api/save",
     run: (app, req, _b, done) => {
       const err = saveChecked(app.host);
       if (err) return done(failure(409, err));
@@ -177,7 +200,8 @@ const ROUTES: Route[] = [
     },
   },
   {
-    method: "POST", path: "/api/reboot",
+    method: "POST",
+    path: "/api/reboot",
     run: (app, req, _b, done) => {
       app.note("web", `reboot requested from the web page (${req.remote})`);
       done(json(200, { ok: true, rebooting: true }));
@@ -190,7 +214,14 @@ const ROUTES: Route[] = [
 export class WebApp {
   readonly host: ConsoleHost;
   readonly limits: WebLimits;
-  readonly counters: WebCounters = { requests: 0, loginOk: 0, loginFailed: 0, lockouts: 0, refused: 0, connectionsRefused: 0 };
+  readonly counters: WebCounters = {
+    requests: 0,
+    loginOk: 0,
+    loginFailed: 0,
+    lockouts: 0,
+    refused: 0,
+    connectionsRefused: 0,
+  };
   /** Keys changed from the web page since its last save. */
   unsaved: SettingKey[] = [];
   private readonly o: WebAppOptions;
@@ -207,7 +238,9 @@ export class WebApp {
     this.o = options;
     this.host = options.host;
     const l: WebLimits = { ...DEFAULT_LIMITS };
-    if (options.limits) for (const k in options.limits) (l as unknown as Record<string, number>)[k] = (options.limits as Record<string, number>)[k];
+    if (options.limits)
+      for (const k in options.limits)
+        (l as unknown as Record<string, number>)[k] = (options.limits as Record<string, number>)[k];
     this.limits = l;
   }
 
@@ -247,10 +280,14 @@ export class WebApp {
 
   later(fn: () => void, ms: number): void {
     if (this.stopped) return;
-    const h = this.o.timers.set(() => {
-      this.timers.delete(h);
-      if (!this.stopped) fn();
-    }, ms, false);
+    const h = this.o.timers.set(
+      () => {
+        this.timers.delete(h);
+        if (!this.stopped) fn();
+      },
+      ms,
+      false,
+    );
     this.timers.add(h);
   }
 
@@ -285,7 +322,11 @@ export class WebApp {
         if (req.method !== "GET") return done(failure(405, "pages are read with GET", undefined));
         const bytes = this.o.page(p.file);
         if (!bytes) return done(failure(404, "page missing from this build"));
-        return done({ status: 200, headers: ["content-type", p.type, "content-security-policy", PAGE_CSP, ...SECURITY_HEADERS], body: bytes });
+        return done({
+          status: 200,
+          headers: ["content-type", p.type, "content-security-policy", PAGE_CSP, ...SECURITY_HEADERS],
+          body: bytes,
+        });
       }
       return done(failure(404, "not found"));
     }
@@ -299,11 +340,13 @@ export class WebApp {
       if (r.method === req.method) route = r;
       else otherMethod = true;
     }
-    if (!route) return done(otherMethod ? failure(405, `${path} does not take ${req.method}`) : failure(404, "no such API path"));
+    if (!route)
+      return done(otherMethod ? failure(405, `${path} does not take ${req.method}`) : failure(404, "no such API path"));
     if (route.method === "POST") {
       // Same-origin only: browsers send Origin on every cross-site POST.
       const origin = req.headers.origin;
-      if (origin !== undefined && origin !== "http://" + req.headers.host) return done(failure(403, "cross-origin request refused"));
+      if (origin !== undefined && origin !== "http://" + req.headers.host)
+        return done(failure(403, "cross-origin request refused"));
       if (s) {
         const token = req.headers["x-csrf-token"];
         if (token === undefined || !sameText(token, s.csrf)) return done(failure(403, "missing or wrong X-CSRF-Token"));
@@ -311,10 +354,12 @@ export class WebApp {
     }
     let body: Record<string, unknown> = {};
     if (route.method === "POST" && req.body !== "") {
-      if (!/^application\/json\b/.test(req.headers["content-type"] ?? "")) return done(failure(415, "send the body as application/json"));
+      if (!/^application\/json\b/.test(req.headers["content-type"] ?? ""))
+        return done(failure(415, "send the body as application/json"));
       try {
         const v = JSON.parse(req.body);
-        if (v === null || typeof v !== "object" || Array.isArray(v)) return done(failure(400, "body breaks rule: a JSON object"));
+        if (v === null || typeof v !== "object" || Array.isArray(v))
+          return done(failure(400, "body breaks rule: a JSON object"));
         body = v as Record<string, unknown>;
       } catch {
         return done(failure(400, "body is not valid JSON"));
@@ -356,11 +401,14 @@ export class WebApp {
     const now = this.o.clock.monotonic();
     if (now < this.lockedUntil) {
       const s = Math.ceil((this.lockedUntil - now) / 1000);
-      return done(json(429, { error: `too many wrong passwords: logins locked for ${s} s` }, ["retry-after", String(s)]));
+      return done(
+        json(429, { error: `too many wrong passwords: logins locked for ${s} s` }, ["retry-after", String(s)]),
+      );
     }
-    if (this.checking) return done(json(429, { error: "another login is being checked; retry in a second" }, ["retry-after", "1"]));
+    if (this.checking)
+      return done(json(429, { error: "another login is being checked; retry in a second" }, ["retry-after", "1"]));
     const password = body.password;
-    if (typeof password !== "string") return done(failure(400, "body breaks rule: {\"password\": \"...\"}"));
+    if (typeof password !== "string") return done(failure(400, 'body breaks rule: {"password": "..."}'));
     const stored = this.host.getConfig().webPass;
     const check = new PasswordCheck(this.o.crypto, stored, password);
     this.checking = true;
@@ -395,8 +443,13 @@ export class WebApp {
   private open(pass: string, req: WebRequest): WebResponse {
     if (this.sessions.size >= this.limits.maxSessions) {
       // Drop the least recently used session.
-      let oldest: string | undefined, at = Infinity;
-      for (const [t, s] of this.sessions) if (s.lastUsed < at) { at = s.lastUsed; oldest = t; }
+      let oldest: string | undefined,
+        at = Infinity;
+      for (const [t, s] of this.sessions)
+        if (s.lastUsed < at) {
+          at = s.lastUsed;
+          oldest = t;
+        }
       if (oldest) this.sessions.delete(oldest);
     }
     const token = toHex(this.o.crypto.randomBytes(16));
@@ -412,7 +465,12 @@ export class WebApp {
     const cfg = this.host.getConfig() as unknown as Record<string, SettingValue>;
     return {
       settings: SETTINGS.map((r) => ({
-        key: r.key, kind: r.kind, range: r.range, apply: r.apply, help: r.help, choices: r.choices,
+        key: r.key,
+        kind: r.kind,
+        range: r.range,
+        apply: r.apply,
+        help: r.help,
+        choices: r.choices,
         // The password and its hash never leave the gateway: only whether one is set.
         value: r.secret ? "" : cfg[r.key],
         ...(r.secret ? { secret: true, set: cfg[r.key] !== "" } : {}),
@@ -430,7 +488,14 @@ export class WebApp {
     let key = "";
     for (const k in body) if (k.toLowerCase() === "webpass") key = k;
     const plain = key ? body[key] : undefined;
-    if (typeof plain !== "string" || plain === "" || PASS_HASH_RE.test(plain) || plain.length < PASS_MIN || plain.length > PASS_MAX || !/^[\x21-\x7e]+$/.test(plain))
+    if (
+      typeof plain !== "string" ||
+      plain === "" ||
+      PASS_HASH_RE.test(plain) ||
+      plain.length < PASS_MIN ||
+      plain.length > PASS_MAX ||
+      !/^[\x21-\x7e]+$/.test(plain)
+    )
       return done(this.setConfig(req, body));
     const job = new PasswordHashJob(this.o.crypto, plain);
     const step = () => {
@@ -443,10 +508,14 @@ export class WebApp {
   setConfig(req: WebRequest, body: Record<string, unknown>): WebResponse {
     const pairs: [string, string][] = [];
     const keys = Object.keys(body);
-    if (keys.length === 0) return failure(400, "body breaks rule: {\"key\": value, ...} with at least one setting");
+    if (keys.length === 0) return failure(400, 'body breaks rule: {"key": value, ...} with at least one setting');
     for (const k of keys) {
       const t = typedText(body[k]);
-      if (t === undefined) return failure(400, `${k}: breaks rule: a value is a string, number or boolean`, { key: k, errors: [`${k}: breaks rule: a value is a string, number or boolean`] });
+      if (t === undefined)
+        return failure(400, `${k}: breaks rule: a value is a string, number or boolean`, {
+          key: k,
+          errors: [`${k}: breaks rule: a value is a string, number or boolean`],
+        });
       pairs.push([k, t]);
     }
     const out = applySettings(this.host, pairs);

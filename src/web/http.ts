@@ -10,8 +10,8 @@
 // answer comes only after the stepped password check.
 
 import type { ByteBuffer, Timers } from "../core/io";
-import { KEPT_HEADERS, type RequestMeter, type Refusal } from "./limits";
 import type { WebApp, WebResponse } from "./app";
+import { KEPT_HEADERS, type Refusal, type RequestMeter } from "./limits";
 
 /** ECMA-419 TCP socket, buffer format. */
 export interface TcpSocket {
@@ -40,19 +40,37 @@ export interface ListenerInstance {
 }
 
 export interface ListenerClass {
-  new (options: { port: number; address?: string; onReadable?(this: ListenerInstance, count: number): void }): ListenerInstance;
+  new (options: {
+    port: number;
+    address?: string;
+    onReadable?(this: ListenerInstance, count: number): void;
+  }): ListenerInstance;
 }
 
 /** Bytes read or written per step. */
 export const STEP = 256;
-const LF = 10, CR = 13;
+const LF = 10,
+  CR = 13;
 const LAST_CHUNK = new Uint8Array([48, 13, 10, 13, 10]); // "0" CR LF CR LF
 
 const REASONS: Record<number, string> = {
-  200: "OK", 400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 405: "Method Not Allowed",
-  408: "Request Timeout", 409: "Conflict", 411: "Length Required", 413: "Payload Too Large", 414: "URI Too Long",
-  415: "Unsupported Media Type", 429: "Too Many Requests", 431: "Request Header Fields Too Large", 500: "Internal Server Error",
-  501: "Not Implemented", 503: "Service Unavailable",
+  200: "OK",
+  400: "Bad Request",
+  401: "Unauthorized",
+  403: "Forbidden",
+  404: "Not Found",
+  405: "Method Not Allowed",
+  408: "Request Timeout",
+  409: "Conflict",
+  411: "Length Required",
+  413: "Payload Too Large",
+  414: "URI Too Long",
+  415: "Unsupported Media Type",
+  429: "Too Many Requests",
+  431: "Request Header Fields Too Large",
+  500: "Internal Server Error",
+  501: "Not Implemented",
+  503: "Service Unavailable",
 };
 
 const fromString = (ArrayBuffer as unknown as { fromString?(s: string): ArrayBuffer }).fromString;
@@ -65,20 +83,26 @@ export function utf8(s: string): Uint8Array {
     const c = s.charCodeAt(i);
     if (c < 0x80) n += 1;
     else if (c < 0x800) n += 2;
-    else if (c >= 0xd800 && c < 0xdc00) { n += 4; i++; }
-    else n += 3;
+    else if (c >= 0xd800 && c < 0xdc00) {
+      n += 4;
+      i++;
+    } else n += 3;
   }
   const out = new Uint8Array(n);
   for (let i = 0, o = 0; i < s.length; i++) {
     let c = s.charCodeAt(i);
     if (c < 0x80) out[o++] = c;
-    else if (c < 0x800) { out[o++] = 0xc0 | (c >> 6); out[o++] = 0x80 | (c & 63); }
-    else {
+    else if (c < 0x800) {
+      out[o++] = 0xc0 | (c >> 6);
+      out[o++] = 0x80 | (c & 63);
+    } else {
       if (c >= 0xd800 && c < 0xdc00) {
         c = 0x10000 + ((c - 0xd800) << 10) + ((s.charCodeAt(++i) || 0xdc00) - 0xdc00);
-        out[o++] = 0xf0 | (c >> 18); out[o++] = 0x80 | ((c >> 12) & 63);
+        out[o++] = 0xf0 | (c >> 18);
+        out[o++] = 0x80 | ((c >> 12) & 63);
       } else out[o++] = 0xe0 | (c >> 12);
-      out[o++] = 0x80 | ((c >> 6) & 63); out[o++] = 0x80 | (c & 63);
+      out[o++] = 0x80 | ((c >> 6) & 63);
+      out[o++] = 0x80 | (c & 63);
     }
   }
   return out;
@@ -89,31 +113,52 @@ const HEX = "0123456789abcdef";
 /** One chunk of a chunked body: size CR LF bytes CR LF (an empty one ends the body). */
 function chunk(bytes: Uint8Array): Uint8Array {
   let size = "";
-  for (let n = bytes.length; ; n >>= 4) { size = HEX[n & 15] + size; if (n < 16) break; }
+  for (let n = bytes.length; ; n >>= 4) {
+    size = HEX[n & 15] + size;
+    if (n < 16) break;
+  }
   const out = new Uint8Array(size.length + 4 + bytes.length);
   for (let i = 0; i < size.length; i++) out[i] = size.charCodeAt(i);
-  out[size.length] = 13; out[size.length + 1] = 10;
+  out[size.length] = 13;
+  out[size.length + 1] = 10;
   out.set(bytes, size.length + 2);
-  out[out.length - 2] = 13; out[out.length - 1] = 10;
+  out[out.length - 2] = 13;
+  out[out.length - 1] = 10;
   return out;
 }
 
 /** Request bytes as UTF-8 text (a JSON body). Malformed sequences become U+FFFD. */
 export function fromUtf8(b: Uint8Array): string {
   let s = "";
-  for (let i = 0; i < b.length;) {
+  for (let i = 0; i < b.length; ) {
     const c = b[i++];
-    if (c < 0x80) { s += String.fromCharCode(c); continue; }
+    if (c < 0x80) {
+      s += String.fromCharCode(c);
+      continue;
+    }
     const n = c >= 0xf0 ? 3 : c >= 0xe0 ? 2 : c >= 0xc0 ? 1 : -1;
-    if (n < 0 || i + n > b.length) { s += "\ufffd"; continue; }
+    if (n < 0 || i + n > b.length) {
+      s += "\ufffd";
+      continue;
+    }
     let v = c & (0x3f >> n);
     for (let k = 0; k < n; k++) v = (v << 6) | (b[i++] & 63);
-    s += v > 0xffff ? String.fromCharCode(0xd800 + ((v - 0x10000) >> 10), 0xdc00 + ((v - 0x10000) & 1023)) : String.fromCharCode(v);
+    s +=
+      v > 0xffff
+        ? String.fromCharCode(0xd800 + ((v - 0x10000) >> 10), 0xdc00 + ((v - 0x10000) & 1023))
+        : String.fromCharCode(v);
   }
   return s;
 }
 
-enum St { Line, Headers, Body, Handling, Writing, Closed }
+enum St {
+  Line,
+  Headers,
+  Body,
+  Handling,
+  Writing,
+  Closed,
+}
 
 /** One connection: parse within bounds, hand the request to the app, write the answer in steps. */
 export class HttpConnection {
@@ -149,7 +194,8 @@ export class HttpConnection {
     this.onClose = onClose;
     this.remote = sock.remoteAddress ?? "?";
     this.meter = app.meter();
-    this.maxLine = app.limits.maxHeaderBytes > app.limits.maxTarget + 16 ? app.limits.maxHeaderBytes : app.limits.maxTarget + 16;
+    this.maxLine =
+      app.limits.maxHeaderBytes > app.limits.maxTarget + 16 ? app.limits.maxHeaderBytes : app.limits.maxTarget + 16;
     // The whole request, and then the answer, each within the time bound.
     this.timer = timers.set(() => this.expired(), app.limits.requestMs, false);
   }
@@ -172,7 +218,14 @@ export class HttpConnection {
 
   private schedule(): void {
     if (this.stepTimer === undefined && this.st !== St.Closed)
-      this.stepTimer = this.timers.set(() => { this.stepTimer = undefined; this.step(); }, 0, false);
+      this.stepTimer = this.timers.set(
+        () => {
+          this.stepTimer = undefined;
+          this.step();
+        },
+        0,
+        false,
+      );
   }
 
   /** One bounded piece of work; schedules the next piece when more is waiting. */
@@ -208,7 +261,12 @@ export class HttpConnection {
       while (j < n && b[j] !== LF) j++;
       const len = this.lineLen + (j - i);
       if (len > this.line.length) {
-        if (len > this.maxLine) return this.refuse(this.st === St.Line ? { status: 414, reason: "request line too long" } : { status: 431, reason: "header line too long" });
+        if (len > this.maxLine)
+          return this.refuse(
+            this.st === St.Line
+              ? { status: 414, reason: "request line too long" }
+              : { status: 431, reason: "header line too long" },
+          );
         let size = this.line.length * 2;
         while (size < len) size *= 2;
         const grown = new Uint8Array(size < this.maxLine ? size : this.maxLine);
@@ -256,7 +314,8 @@ export class HttpConnection {
     const value = text.slice(colon + 1).trim();
     const r = this.meter.header(name, value);
     if (r) return this.refuse(r);
-    if ((name === "content-length" || KEPT_HEADERS.indexOf(name) >= 0) && this.headers[name] === undefined) this.headers[name] = value;
+    if ((name === "content-length" || KEPT_HEADERS.indexOf(name) >= 0) && this.headers[name] === undefined)
+      this.headers[name] = value;
   }
 
   private dispatch(): void {
@@ -264,7 +323,10 @@ export class HttpConnection {
     const body = this.body ? fromUtf8(this.body) : "";
     this.body = undefined;
     delete this.headers["content-length"];
-    this.app.handle({ method: this.method, target: this.target, headers: this.headers, body, remote: this.remote }, (res) => this.respond(res));
+    this.app.handle(
+      { method: this.method, target: this.target, headers: this.headers, body, remote: this.remote },
+      (res) => this.respond(res),
+    );
   }
 
   private refuse(r: Refusal): void {
@@ -274,8 +336,10 @@ export class HttpConnection {
 
   private expired(): void {
     this.timer = undefined;
-    if (this.st < St.Handling) this.refuse({ status: 408, reason: `request not complete within ${this.app.limits.requestMs} ms` });
-    else if (this.st === St.Writing) this.close(); // the client does not read its answer
+    if (this.st < St.Handling)
+      this.refuse({ status: 408, reason: `request not complete within ${this.app.limits.requestMs} ms` });
+    else if (this.st === St.Writing)
+      this.close(); // the client does not read its answer
     else this.timer = this.timers.set(() => this.expired(), this.app.limits.requestMs, false); // the app is still working (login check)
   }
 
@@ -284,7 +348,8 @@ export class HttpConnection {
     // Pages (bytes) go out with their length; JSON (a string) in chunks, each step
     // encoding only the slice it writes, so no step walks a whole answer.
     const chunked = typeof res.body === "string";
-    let head = `HTTP/1.1 ${res.status} ${REASONS[res.status] ?? "Status"}\r\nconnection: close\r\n` +
+    let head =
+      `HTTP/1.1 ${res.status} ${REASONS[res.status] ?? "Status"}\r\nconnection: close\r\n` +
       (chunked ? "transfer-encoding: chunked\r\n" : `content-length: ${res.body.length}\r\n`);
     for (let i = 0; i < res.headers.length; i += 2) head += res.headers[i] + ": " + res.headers[i + 1] + "\r\n";
     this.out = [head + "\r\n", res.body];
@@ -340,7 +405,11 @@ export class HttpConnection {
     if (this.timer !== undefined) this.timers.clear(this.timer);
     if (this.stepTimer !== undefined) this.timers.clear(this.stepTimer);
     this.timer = this.stepTimer = undefined;
-    try { this.sock.close(); } catch { /* already gone */ }
+    try {
+      this.sock.close();
+    } catch {
+      /* already gone */
+    }
     this.onClose();
   }
 }
@@ -370,7 +439,11 @@ export function serveHttp(o: HttpServerOptions): { listener: ListenerInstance; c
         if (!from) break;
         if (!app.admit()) {
           const s = new o.io.TCP({ from, format: "buffer" });
-          try { s.write(busy); } catch { /* no room: closing says enough */ }
+          try {
+            s.write(busy);
+          } catch {
+            /* no room: closing says enough */
+          }
           s.close();
           continue;
         }
@@ -379,11 +452,21 @@ export function serveHttp(o: HttpServerOptions): { listener: ListenerInstance; c
         const sock = new o.io.TCP({
           from,
           format: "buffer",
-          onReadable(n) { if (conn) conn.readable(n); else early = n; },
-          onWritable(n) { conn?.writable(n); },
-          onError() { conn?.error(); },
+          onReadable(n) {
+            if (conn) conn.readable(n);
+            else early = n;
+          },
+          onWritable(n) {
+            conn?.writable(n);
+          },
+          onError() {
+            conn?.error();
+          },
         });
-        const c: HttpConnection = new HttpConnection(app, sock, o.timers, () => { open.delete(c); app.release(); });
+        const c: HttpConnection = new HttpConnection(app, sock, o.timers, () => {
+          open.delete(c);
+          app.release();
+        });
         conn = c;
         open.add(c);
         if (early) c.readable(early);

@@ -65,25 +65,32 @@ export class RequestMeter {
   }
 
   start(method: string, target: string): Refusal | undefined {
-    if (target.length > this.l.maxTarget) return { status: 414, reason: `request target longer than ${this.l.maxTarget} bytes` };
-    if (method !== "GET" && method !== "POST") return { status: 405, reason: `method ${method.slice(0, 10)} not allowed (GET or POST)` };
+    if (target.length > this.l.maxTarget)
+      return { status: 414, reason: `request target longer than ${this.l.maxTarget} bytes` };
+    if (method !== "GET" && method !== "POST")
+      return { status: 405, reason: `method ${method.slice(0, 10)} not allowed (GET or POST)` };
     return undefined;
   }
 
   header(name: string, value: string): Refusal | undefined {
     this.headerBytes += name.length + value.length + 4;
-    if (++this.headerCount > this.l.maxHeaders) return { status: 431, reason: `more than ${this.l.maxHeaders} header lines` };
-    if (this.headerBytes > this.l.maxHeaderBytes) return { status: 431, reason: `headers longer than ${this.l.maxHeaderBytes} bytes` };
+    if (++this.headerCount > this.l.maxHeaders)
+      return { status: 431, reason: `more than ${this.l.maxHeaders} header lines` };
+    if (this.headerBytes > this.l.maxHeaderBytes)
+      return { status: 431, reason: `headers longer than ${this.l.maxHeaderBytes} bytes` };
     if (name === "content-length") {
       if (!/^[0-9]{1,9}$/.test(value)) return { status: 400, reason: "bad content-length" };
       if (Number(value) > this.l.maxBody) return { status: 413, reason: `body longer than ${this.l.maxBody} bytes` };
     }
-    if (name === "transfer-encoding") return { status: 411, reason: "chunked request bodies are not accepted; send content-length" };
+    if (name === "transfer-encoding")
+      return { status: 411, reason: "chunked request bodies are not accepted; send content-length" };
     return undefined;
   }
 
   body(count: number): Refusal | undefined {
     this.bodyBytes += count;
-    return this.bodyBytes > this.l.maxBody ? { status: 413, reason: `body longer than ${this.l.maxBody} bytes` } : undefined;
+    return this.bodyBytes > this.l.maxBody
+      ? { status: 413, reason: `body longer than ${this.l.maxBody} bytes` }
+      : undefined;
   }
 }

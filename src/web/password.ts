@@ -3,7 +3,7 @@
 // checked in steps at every login.
 
 import { PASS_HASH_RE } from "../console/settings";
-import { Pbkdf2Job, type WebCrypto, fromHex, sameBytes, textBytes, toHex } from "./pbkdf2";
+import { fromHex, Pbkdf2Job, sameBytes, textBytes, toHex, type WebCrypto } from "./pbkdf2";
 
 /**
  * Iterations for new hashes. A board derives about this many HMACs per login in small
@@ -52,7 +52,10 @@ export class PasswordCheck {
     const m = PASS_HASH_RE.exec(stored);
     this.expected = m ? fromHex(m[3]) : new Uint8Array(32);
     // No stored hash (web off) or a password out of rule: never matches, same shape of work skipped.
-    this.job = m && plain.length > 0 && plain.length <= 256 ? new Pbkdf2Job(crypto.hmacSha256(textBytes(plain)), fromHex(m[2]), Number(m[1])) : undefined;
+    this.job =
+      m && plain.length > 0 && plain.length <= 256
+        ? new Pbkdf2Job(crypto.hmacSha256(textBytes(plain)), fromHex(m[2]), Number(m[1]))
+        : undefined;
   }
 
   /** Advance by `budget` iterations; true when finished. */

@@ -17,4 +17,3 @@ declare module "rng" {
   const RNG: { get(count: number): ArrayBuffer; init(seed?: ArrayBuffer): void };
   export default RNG;
 }
-

@@ -2,7 +2,7 @@
 // Powers 0 (none/weakest) .. 4 (strongest); 2.1 reports 10 beams (4.0's GLZK had 6).
 
 import type { Fields } from "../fields";
-import { type SentenceKind, n } from "../kind";
+import { n, type SentenceKind } from "../kind";
 import type { DeviceState } from "../state";
 
 export const BEAMS = 10;
@@ -30,17 +30,22 @@ export const BSI_KIND: SentenceKind<BSI> = {
     b.responseBeam = f.ints[1];
     b.timeDifferenceBeam = f.ints[2];
     for (let k = 0; k < BEAMS; k++) {
-      if (f.empty(3 + k)) { b.power[k] = -1; continue; }
+      if (f.empty(3 + k)) {
+        b.power[k] = -1;
+        continue;
+      }
       const p = f.int(3 + k);
       if (!(p >= 0 && p <= 4)) return "BSI beam power not 0-4";
       b.power[k] = p;
     }
     if (!f.empty(1) && !(b.responseBeam >= 0 && b.responseBeam <= 10)) return "BSI response beam not 0-10";
-    if (!f.empty(2) && !(b.timeDifferenceBeam >= 0 && b.timeDifferenceBeam <= 10)) return "BSI time-difference beam not 0-10";
+    if (!f.empty(2) && !(b.timeDifferenceBeam >= 0 && b.timeDifferenceBeam <= 10))
+      return "BSI time-difference beam not 0-10";
     return null;
   },
   json: (b) => ({
-    responseBeam: n(b.responseBeam), timeDifferenceBeam: n(b.timeDifferenceBeam),
+    responseBeam: n(b.responseBeam),
+    timeDifferenceBeam: n(b.timeDifferenceBeam),
     beams: Array.from(b.power, (p) => (p < 0 ? null : p)),
   }),
 };

@@ -4,7 +4,7 @@
 //   `$CCDWA,userId,urgent,heightMode,heightType,height,antH,pressure,temp,freq`
 
 import type { Fields } from "../fields";
-import { type SentenceKind, n, addr7, ch, formatterKey, formatterName } from "../kind";
+import { addr7, ch, formatterKey, formatterName, n, type SentenceKind } from "../kind";
 
 export class ICA {
   /** 0 this terminal, 1 subordinate users. */
@@ -114,7 +114,14 @@ export const DWA_KIND: SentenceKind<DWA> = {
     return null;
   },
   json: (d) => ({
-    card: addr7(d.userId), urgent: d.urgent === 0x41, heightMode: n(d.heightMode), heightType: ch(d.heightType), height_m: n(d.height),
-    antennaHeight_m: n(d.antennaHeight), pressure_Pa: n(d.pressure), temperature_C: n(d.temperature), interval_s: n(d.frequency),
+    card: addr7(d.userId),
+    urgent: d.urgent === 0x41,
+    heightMode: n(d.heightMode),
+    heightType: ch(d.heightType),
+    height_m: n(d.height),
+    antennaHeight_m: n(d.antennaHeight),
+    pressure_Pa: n(d.pressure),
+    temperature_C: n(d.temperature),
+    interval_s: n(d.frequency),
   }),
 };

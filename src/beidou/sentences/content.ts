@@ -14,7 +14,9 @@ import { hexDigit } from "../fields";
 /** Longest content in bytes (2.1 sentences are capped at 300 bytes; S3 holds 420). */
 export const CONTENT_MAX = 420;
 
-export const MODE_CHINESE = 0, MODE_CODE = 1, MODE_MIXED = 2;
+export const MODE_CHINESE = 0,
+  MODE_CODE = 1,
+  MODE_MIXED = 2;
 
 export class Content {
   /** The field as sent: offsets into the current sentence (valid during the callback only). */
@@ -57,7 +59,11 @@ export function decodeContent(f: Fields, i: number, mode: number, c: Content): s
   if (mode !== MODE_CODE && mode !== MODE_MIXED) return "transfer mode not 0, 1 or 2";
   let k = c.start;
   let hex = true;
-  for (let j = k; j < c.end; j++) if (hexDigit(b[j]) < 0) { hex = false; break; }
+  for (let j = k; j < c.end; j++)
+    if (hexDigit(b[j]) < 0) {
+      hex = false;
+      break;
+    }
   if (mode === MODE_MIXED && (c.end - k < 2 || hexDigit(b[k]) !== 10 || hexDigit(b[k + 1]) !== 4)) hex = false;
   if (!hex && c.end > c.start) {
     c.rawText = true;

@@ -3,7 +3,7 @@
 // type 1 = own RDSS fix; 2/3 = other or subordinate user report (UNCONFIRMED).
 
 import type { Fields } from "../fields";
-import { type SentenceKind, n, r, hms, addr7, ch } from "../kind";
+import { addr7, ch, hms, n, r, type SentenceKind } from "../kind";
 import type { DeviceState } from "../state";
 
 export class DWR {
@@ -32,8 +32,12 @@ export const DWR_KIND: SentenceKind<DWR> = {
   create: () => new DWR(),
   /** What this sentence tells the device state (src/beidou/state.ts). */
   apply(st: DeviceState, w: DWR, _talker: number, now: number): void {
-    st.rdssUser = w.userId; st.rdssTime = w.time; st.rdssLatitude = w.latitude; st.rdssLongitude = w.longitude;
-    st.rdssHeight = w.height; st.rdssAt = now;
+    st.rdssUser = w.userId;
+    st.rdssTime = w.time;
+    st.rdssLatitude = w.latitude;
+    st.rdssLongitude = w.longitude;
+    st.rdssHeight = w.height;
+    st.rdssAt = now;
   },
   decode(f: Fields, d: DWR): string | null {
     if (f.count < 11) return "DWR needs at least 11 fields";
@@ -50,12 +54,21 @@ export const DWR_KIND: SentenceKind<DWR> = {
     d.multiValue = f.char(14);
     d.heightType = f.char(15);
     if (d.time !== d.time && !f.empty(3)) return "DWR time malformed";
-    if ((d.latitude !== d.latitude && !f.empty(4)) || (d.longitude !== d.longitude && !f.empty(6))) return "DWR position malformed";
+    if ((d.latitude !== d.latitude && !f.empty(4)) || (d.longitude !== d.longitude && !f.empty(6)))
+      return "DWR position malformed";
     return null;
   },
   json: (d) => ({
-    positionType: n(d.positionType), card: addr7(d.userId), time: hms(d.time), lat: r(d.latitude, 8), lon: r(d.longitude, 8),
-    height_m: n(d.height), heightAnomaly_m: n(d.heightAnomaly), precision: n(d.precision), urgent: d.urgent === 0x41,
-    multiValue: d.multiValue === 0x41, heightType: ch(d.heightType),
+    positionType: n(d.positionType),
+    card: addr7(d.userId),
+    time: hms(d.time),
+    lat: r(d.latitude, 8),
+    lon: r(d.longitude, 8),
+    height_m: n(d.height),
+    heightAnomaly_m: n(d.heightAnomaly),
+    precision: n(d.precision),
+    urgent: d.urgent === 0x41,
+    multiValue: d.multiValue === 0x41,
+    heightType: ch(d.heightType),
   }),
 };

@@ -4,7 +4,7 @@
 // The table tells them apart by field 1: 6 digits is the BDS-3 time.
 
 import type { Fields } from "../fields";
-import { type SentenceKind, n, hms, formatterKey, formatterName, ch } from "../kind";
+import { ch, formatterKey, formatterName, hms, n, type SentenceKind } from "../kind";
 import type { DeviceState } from "../state";
 
 export class FKI {
@@ -26,7 +26,8 @@ export class FKI {
 
 // Form names assigned per sentence as constants: on XS a string literal in evaluated
 // bytecode is copied into a new chunk each time it runs.
-const FORM_21: FKI["form"] = "2.1", FORM_BDS3: FKI["form"] = "BDS-3";
+const FORM_21: FKI["form"] = "2.1",
+  FORM_BDS3: FKI["form"] = "BDS-3";
 
 function command(f: Fields, i: number): number {
   if (f.len(i) !== 3) return 0;
@@ -96,10 +97,14 @@ export const FKI3_KIND: SentenceKind<FKI> = {
 
 function fkiJson(k: FKI): Record<string, unknown> {
   return {
-    form: k.form, time: k.form === "BDS-3" ? hms(k.time) : undefined, command: formatterName(k.command), accepted: k.accepted,
+    form: k.form,
+    time: k.form === "BDS-3" ? hms(k.time) : undefined,
+    command: formatterName(k.command),
+    accepted: k.accepted,
     frequencyOk: k.form === "2.1" ? (k.frequencyOk === 0x59 ? true : k.frequencyOk === 0x4e ? false : null) : undefined,
     frequencyIndication: k.form === "2.1" ? ch(k.frequencyOk) : undefined,
-    reason: n(k.reason), wait_s: n(k.wait),
+    reason: n(k.reason),
+    wait_s: n(k.wait),
   };
 }
 

@@ -1,7 +1,7 @@
 // GBS — GNSS satellite fault detection (RAIM). `$--GBS,hhmmss.ss,errLat,errLon,errAlt,svid,prob,bias,stddev[,sysid,sigid]*hh`
 
 import type { Fields } from "../fields";
-import { type SentenceKind, n, hms } from "../kind";
+import { hms, n, type SentenceKind } from "../kind";
 
 export class GBS {
   time = NaN;
@@ -27,15 +27,28 @@ export const GBS_KIND: SentenceKind<GBS> = {
   decode(f: Fields, g: GBS): string | null {
     if (f.count < 8) return "GBS needs at least 8 fields";
     g.time = f.times[1];
-    g.errorLatitude = f.nums[2]; g.errorLongitude = f.nums[3]; g.errorAltitude = f.nums[4];
-    g.failedSatellite = f.ints[5]; g.probability = f.nums[6]; g.bias = f.nums[7]; g.biasStdDev = f.nums[8];
-    g.systemId = f.hex(9); g.signalId = f.hex(10);
+    g.errorLatitude = f.nums[2];
+    g.errorLongitude = f.nums[3];
+    g.errorAltitude = f.nums[4];
+    g.failedSatellite = f.ints[5];
+    g.probability = f.nums[6];
+    g.bias = f.nums[7];
+    g.biasStdDev = f.nums[8];
+    g.systemId = f.hex(9);
+    g.signalId = f.hex(10);
     if (g.time !== g.time && !f.empty(1)) return "GBS time malformed";
     return null;
   },
   json: (g) => ({
-    time: hms(g.time), errorLat_m: n(g.errorLatitude), errorLon_m: n(g.errorLongitude), errorAlt_m: n(g.errorAltitude),
-    failedSatellite: n(g.failedSatellite), probability: n(g.probability), bias_m: n(g.bias), biasStdDev_m: n(g.biasStdDev),
-    systemId: n(g.systemId), signalId: n(g.signalId),
+    time: hms(g.time),
+    errorLat_m: n(g.errorLatitude),
+    errorLon_m: n(g.errorLongitude),
+    errorAlt_m: n(g.errorAltitude),
+    failedSatellite: n(g.failedSatellite),
+    probability: n(g.probability),
+    bias_m: n(g.bias),
+    biasStdDev_m: n(g.biasStdDev),
+    systemId: n(g.systemId),
+    signalId: n(g.signalId),
   }),
 };

@@ -1,7 +1,7 @@
 // GGA — GNSS fix data. `$--GGA,hhmmss.ss,llll.ll,a,yyyyy.yy,a,q,nn,h.h,a.a,M,g.g,M,age,sta*hh`
 
 import type { Fields } from "../fields";
-import { type SentenceKind, n, r, hms } from "../kind";
+import { hms, n, r, type SentenceKind } from "../kind";
 import type { DeviceState } from "../state";
 
 export class GGA {
@@ -51,13 +51,21 @@ export const GGA_KIND: SentenceKind<GGA> = {
     g.dgpsAge = f.nums[13];
     g.dgpsStation = f.ints[14];
     if (g.time !== g.time && !f.empty(1)) return "GGA time malformed";
-    if ((g.latitude !== g.latitude && !f.empty(2)) || (g.longitude !== g.longitude && !f.empty(4))) return "GGA position malformed";
+    if ((g.latitude !== g.latitude && !f.empty(2)) || (g.longitude !== g.longitude && !f.empty(4)))
+      return "GGA position malformed";
     if (!f.empty(6) && !(g.quality >= 0 && g.quality <= 9)) return "GGA quality malformed";
     return null;
   },
   json: (g) => ({
-    time: hms(g.time), lat: r(g.latitude, 8), lon: r(g.longitude, 8), quality: n(g.quality),
-    satellitesUsed: n(g.satellitesUsed), hdop: n(g.hdop), altitude_m: n(g.altitude),
-    geoidSeparation_m: n(g.geoidSeparation), dgpsAge_s: n(g.dgpsAge), dgpsStation: n(g.dgpsStation),
+    time: hms(g.time),
+    lat: r(g.latitude, 8),
+    lon: r(g.longitude, 8),
+    quality: n(g.quality),
+    satellitesUsed: n(g.satellitesUsed),
+    hdop: n(g.hdop),
+    altitude_m: n(g.altitude),
+    geoidSeparation_m: n(g.geoidSeparation),
+    dgpsAge_s: n(g.dgpsAge),
+    dgpsStation: n(g.dgpsStation),
   }),
 };

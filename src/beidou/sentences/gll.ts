@@ -1,7 +1,7 @@
 // GLL — geographic position. `$--GLL,llll.ll,a,yyyyy.yy,a,hhmmss.ss,A[,mode]*hh`
 
 import type { Fields } from "../fields";
-import { type SentenceKind, r, hms, ch } from "../kind";
+import { ch, hms, r, type SentenceKind } from "../kind";
 import type { DeviceState } from "../state";
 
 export class GLL {
@@ -29,9 +29,17 @@ export const GLL_KIND: SentenceKind<GLL> = {
     g.time = f.times[5];
     g.status = f.char(6);
     g.mode = f.char(7) > 0 ? f.char(7) : 0;
-    if ((g.latitude !== g.latitude && !f.empty(1)) || (g.longitude !== g.longitude && !f.empty(3))) return "GLL position malformed";
+    if ((g.latitude !== g.latitude && !f.empty(1)) || (g.longitude !== g.longitude && !f.empty(3)))
+      return "GLL position malformed";
     if (g.time !== g.time && !f.empty(5)) return "GLL time malformed";
     return null;
   },
-  json: (g) => ({ lat: r(g.latitude, 8), lon: r(g.longitude, 8), time: hms(g.time), positionValid: g.status === 0x41, status: ch(g.status), mode: ch(g.mode) }),
+  json: (g) => ({
+    lat: r(g.latitude, 8),
+    lon: r(g.longitude, 8),
+    time: hms(g.time),
+    positionValid: g.status === 0x41,
+    status: ch(g.status),
+    mode: ch(g.mode),
+  }),
 };

@@ -2,7 +2,7 @@
 // The mode field has one letter per constellation: GPS, GLONASS, Galileo, BDS, QZSS, NavIC.
 
 import type { Fields } from "../fields";
-import { type SentenceKind, n, r, hms, ch } from "../kind";
+import { ch, hms, n, r, type SentenceKind } from "../kind";
 import type { DeviceState } from "../state";
 
 export class GNS {
@@ -47,16 +47,26 @@ export const GNS_KIND: SentenceKind<GNS> = {
     g.dgpsStation = f.ints[12];
     g.navStatus = f.char(13) > 0 ? f.char(13) : 0;
     if (g.time !== g.time && !f.empty(1)) return "GNS time malformed";
-    if ((g.latitude !== g.latitude && !f.empty(2)) || (g.longitude !== g.longitude && !f.empty(4))) return "GNS position malformed";
+    if ((g.latitude !== g.latitude && !f.empty(2)) || (g.longitude !== g.longitude && !f.empty(4)))
+      return "GNS position malformed";
     return null;
   },
   json: (g) => {
     let mode = "";
     for (let k = 0; k < g.modeLength; k++) mode += String.fromCharCode(g.mode[k]);
     return {
-      time: hms(g.time), lat: r(g.latitude, 8), lon: r(g.longitude, 8), mode, bdsMode: g.modeLength >= 4 ? mode[3] : null,
-      satellitesUsed: n(g.satellitesUsed), hdop: n(g.hdop), altitude_m: n(g.altitude), geoidSeparation_m: n(g.geoidSeparation),
-      dgpsAge_s: n(g.dgpsAge), dgpsStation: n(g.dgpsStation), navStatus: ch(g.navStatus),
+      time: hms(g.time),
+      lat: r(g.latitude, 8),
+      lon: r(g.longitude, 8),
+      mode,
+      bdsMode: g.modeLength >= 4 ? mode[3] : null,
+      satellitesUsed: n(g.satellitesUsed),
+      hdop: n(g.hdop),
+      altitude_m: n(g.altitude),
+      geoidSeparation_m: n(g.geoidSeparation),
+      dgpsAge_s: n(g.dgpsAge),
+      dgpsStation: n(g.dgpsStation),
+      navStatus: ch(g.navStatus),
     };
   },
 };

@@ -5,9 +5,8 @@
 // system ID; a 4th decimal field after 12+ slots is the extra DOP.
 
 import type { Fields } from "../fields";
-import { type SentenceKind, n, ch, SYSTEM_NAMES } from "../kind";
+import { ch, n, type SentenceKind, SYS_BDS, SYS_UNKNOWN, SYSTEM_NAMES, satSystem, talkerSystem } from "../kind";
 import type { DeviceState } from "../state";
-import { SYS_BDS, SYS_UNKNOWN, satSystem, talkerSystem } from "../kind";
 
 export const GSA_MAX_SLOTS = 32;
 
@@ -54,7 +53,10 @@ export const GSA_KIND: SentenceKind<GSA> = {
       let first = true;
       for (let k = 0; k < g.satelliteCount; k++) {
         const s = satSystem(SYS_UNKNOWN, g.satellites[k], false);
-        if (first) { for (let j = 0; j < 7; j++) c0[j] = 0; first = false; }
+        if (first) {
+          for (let j = 0; j < 7; j++) c0[j] = 0;
+          first = false;
+        }
         c0[s]++;
       }
     }
@@ -92,9 +94,14 @@ export const GSA_KIND: SentenceKind<GSA> = {
     return null;
   },
   json: (g) => ({
-    selectionMode: ch(g.selectionMode), fixMode: n(g.fixMode),
+    selectionMode: ch(g.selectionMode),
+    fixMode: n(g.fixMode),
     satellites: Array.from(g.satellites.subarray(0, g.satelliteCount)),
-    pdop: n(g.pdop), hdop: n(g.hdop), vdop: n(g.vdop), tdop: n(g.tdop) ?? undefined,
-    systemId: n(g.systemId), system: g.systemId === g.systemId ? SYSTEM_NAMES[g.systemId] ?? null : null,
+    pdop: n(g.pdop),
+    hdop: n(g.hdop),
+    vdop: n(g.vdop),
+    tdop: n(g.tdop) ?? undefined,
+    systemId: n(g.systemId),
+    system: g.systemId === g.systemId ? (SYSTEM_NAMES[g.systemId] ?? null) : null,
   }),
 };

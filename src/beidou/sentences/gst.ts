@@ -1,7 +1,7 @@
 // GST — pseudorange noise statistics. `$--GST,hhmmss.ss,rms,smaj,smin,orient,σlat,σlon,σalt*hh`
 
 import type { Fields } from "../fields";
-import { type SentenceKind, n, hms } from "../kind";
+import { hms, n, type SentenceKind } from "../kind";
 
 export class GST {
   time = NaN;
@@ -25,13 +25,24 @@ export const GST_KIND: SentenceKind<GST> = {
   decode(f: Fields, g: GST): string | null {
     if (f.count < 8) return "GST needs 8 fields";
     g.time = f.times[1];
-    g.rms = f.nums[2]; g.semiMajor = f.nums[3]; g.semiMinor = f.nums[4]; g.orientation = f.nums[5];
-    g.sigmaLatitude = f.nums[6]; g.sigmaLongitude = f.nums[7]; g.sigmaAltitude = f.nums[8];
+    g.rms = f.nums[2];
+    g.semiMajor = f.nums[3];
+    g.semiMinor = f.nums[4];
+    g.orientation = f.nums[5];
+    g.sigmaLatitude = f.nums[6];
+    g.sigmaLongitude = f.nums[7];
+    g.sigmaAltitude = f.nums[8];
     if (g.time !== g.time && !f.empty(1)) return "GST time malformed";
     return null;
   },
   json: (g) => ({
-    time: hms(g.time), rms_m: n(g.rms), semiMajor_m: n(g.semiMajor), semiMinor_m: n(g.semiMinor), orientation_deg: n(g.orientation),
-    sigmaLat_m: n(g.sigmaLatitude), sigmaLon_m: n(g.sigmaLongitude), sigmaAlt_m: n(g.sigmaAltitude),
+    time: hms(g.time),
+    rms_m: n(g.rms),
+    semiMajor_m: n(g.semiMajor),
+    semiMinor_m: n(g.semiMinor),
+    orientation_deg: n(g.orientation),
+    sigmaLat_m: n(g.sigmaLatitude),
+    sigmaLon_m: n(g.sigmaLongitude),
+    sigmaAlt_m: n(g.sigmaAltitude),
   }),
 };

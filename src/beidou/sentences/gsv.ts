@@ -3,9 +3,8 @@
 // a hex digit (u-blox `...,B*02`). Unlike nmea-simple, it is never read as a satellite.
 
 import type { Fields } from "../fields";
-import { type SentenceKind, n } from "../kind";
+import { n, type SentenceKind, SYS_BDS, SYS_UNKNOWN, satSystem, talkerSystem } from "../kind";
 import type { DeviceState } from "../state";
-import { SYS_BDS, SYS_UNKNOWN, satSystem, talkerSystem } from "../kind";
 
 /** The standard allows 4 groups; a few vendors send more. */
 export const GSV_MAX_SATS = 8;
@@ -37,7 +36,9 @@ export const GSV_KIND: SentenceKind<GSV> = {
     if (g.sentenceNumber !== 1) return;
     const t = talkerSystem(talker);
     let sys = g.systemId === g.systemId && g.systemId < 7 ? g.systemId : t;
-    if (sys === SYS_UNKNOWN) sys = g.count > 0 ? satSystem(SYS_UNKNOWN, g.id[0], talker === 0x5051) : talker === 0x5051 ? SYS_BDS : SYS_UNKNOWN;
+    if (sys === SYS_UNKNOWN)
+      sys =
+        g.count > 0 ? satSystem(SYS_UNKNOWN, g.id[0], talker === 0x5051) : talker === 0x5051 ? SYS_BDS : SYS_UNKNOWN;
     st.satellitesInView[sys] = g.satellitesInView;
   },
   decode(f: Fields, g: GSV): string | null {
@@ -54,14 +55,19 @@ export const GSV_KIND: SentenceKind<GSV> = {
     g.signalId = NaN;
     if (extra >= 1) {
       // One decimal digit, the usual signal ID, read in place (f.hex is a call and a loop on XS).
-      const a = f.start[sig], c = f.bytes[a];
+      const a = f.start[sig],
+        c = f.bytes[a];
       g.signalId = f.end[sig] - a === 1 && c >= 0x30 && c <= 0x39 ? c - 0x30 : f.hex(sig);
     }
     g.systemId = extra === 2 ? f.hex(f.count) : NaN;
     if (extra >= 1 && g.signalId !== g.signalId && !f.empty(sig)) return "GSV signal ID malformed";
     if (extra === 2 && !(g.systemId >= 1 && g.systemId <= 15)) return "GSV satellite group incomplete";
     if (groups > GSV_MAX_SATS) return "GSV has too many satellites";
-    if (!(g.totalSentences >= 1 && g.totalSentences <= 9) || !(g.sentenceNumber >= 1 && g.sentenceNumber <= g.totalSentences)) return "GSV sentence numbers out of range";
+    if (
+      !(g.totalSentences >= 1 && g.totalSentences <= 9) ||
+      !(g.sentenceNumber >= 1 && g.sentenceNumber <= g.totalSentences)
+    )
+      return "GSV sentence numbers out of range";
     if (!(g.satellitesInView >= 0)) return "GSV satellites in view malformed";
     let c = 0;
     for (let k = 0; k < groups; k++) {
@@ -81,7 +87,15 @@ export const GSV_KIND: SentenceKind<GSV> = {
   },
   json: (g) => {
     const sats: Array<Record<string, unknown>> = [];
-    for (let k = 0; k < g.count; k++) sats.push({ id: g.id[k], elevation_deg: n(g.elevation[k]), azimuth_deg: n(g.azimuth[k]), snr_dBHz: n(g.snr[k]) });
-    return { totalSentences: n(g.totalSentences), sentenceNumber: n(g.sentenceNumber), satellitesInView: n(g.satellitesInView), satellites: sats, signalId: n(g.signalId), systemId: n(g.systemId) ?? undefined };
+    for (let k = 0; k < g.count; k++)
+      sats.push({ id: g.id[k], elevation_deg: n(g.elevation[k]), azimuth_deg: n(g.azimuth[k]), snr_dBHz: n(g.snr[k]) });
+    return {
+      totalSentences: n(g.totalSentences),
+      sentenceNumber: n(g.sentenceNumber),
+      satellitesInView: n(g.satellitesInView),
+      satellites: sats,
+      signalId: n(g.signalId),
+      systemId: n(g.systemId) ?? undefined,
+    };
   },
 };

@@ -1,7 +1,7 @@
 // HZR — message receipts (RDSS 2.1, terminal -> host). `$BDHZR,userId,n,{sendHHMM,receiptHHMM}xn*hh`, n = 0-5.
 
 import type { Fields } from "../fields";
-import { type SentenceKind, n, addr7 } from "../kind";
+import { addr7, n, type SentenceKind } from "../kind";
 import { hhmm, hhmmString } from "./txr";
 
 export class HZR {
@@ -25,7 +25,8 @@ export const HZR_KIND: SentenceKind<HZR> = {
     if (!(c >= 0 && c <= 5)) return "HZR receipt count not 0-5";
     if (f.count < 2 + 2 * c) return "HZR has fewer receipts than announced";
     for (let k = 0; k < c; k++) {
-      const s = hhmm(f, 3 + 2 * k), t = hhmm(f, 4 + 2 * k);
+      const s = hhmm(f, 3 + 2 * k),
+        t = hhmm(f, 4 + 2 * k);
       if (s < 0 || t < 0) return "HZR time not hhmm";
       h.sendTime[k] = s;
       h.receiptTime[k] = t;
@@ -35,7 +36,8 @@ export const HZR_KIND: SentenceKind<HZR> = {
   },
   json: (h) => {
     const receipts: Array<Record<string, unknown>> = [];
-    for (let k = 0; k < h.count; k++) receipts.push({ sent: hhmmString(h.sendTime[k]), receipt: hhmmString(h.receiptTime[k]) });
+    for (let k = 0; k < h.count; k++)
+      receipts.push({ sent: hhmmString(h.sendTime[k]), receipt: hhmmString(h.receiptTime[k]) });
     return { card: addr7(h.userId), count: n(h.count), receipts };
   },
 };

@@ -2,7 +2,7 @@
 // `$BDICI,userId,serial,broadcastId,feature,freq,level,encrypt,subCount*hh`; no card: all zeros.
 
 import type { Fields } from "../fields";
-import { type SentenceKind, n, addr7, ch } from "../kind";
+import { addr7, ch, n, type SentenceKind } from "../kind";
 import type { DeviceState } from "../state";
 
 export class ICI {
@@ -48,8 +48,15 @@ export const ICI_KIND: SentenceKind<ICI> = {
     return null;
   },
   json: (c) => ({
-    card: addr7(c.userId), cardPresent: !c.noCard, serial: c.serialNumber === c.serialNumber ? String(c.serialNumber).padStart(8, "0") : null,
-    broadcastId: addr7(c.broadcastId), userFeature: n(c.userFeature), serviceInterval_s: n(c.serviceInterval), level: n(c.level),
-    encrypted: c.encryption === 0x45, encryption: ch(c.encryption), subordinates: n(c.subordinates),
+    card: addr7(c.userId),
+    cardPresent: !c.noCard,
+    serial: c.serialNumber === c.serialNumber ? String(c.serialNumber).padStart(8, "0") : null,
+    broadcastId: addr7(c.broadcastId),
+    userFeature: n(c.userFeature),
+    serviceInterval_s: n(c.serviceInterval),
+    level: n(c.level),
+    encrypted: c.encryption === 0x45,
+    encryption: ch(c.encryption),
+    subordinates: n(c.subordinates),
   }),
 };

@@ -1,7 +1,7 @@
 // RMC — recommended minimum. `$--RMC,hhmmss.ss,A,llll.ll,a,yyyyy.yy,a,sog,cog,ddmmyy,mv,a[,mode[,navstatus]]*hh`
 
 import type { Fields } from "../fields";
-import { type SentenceKind, n, r, hms, ch } from "../kind";
+import { ch, hms, n, r, type SentenceKind } from "../kind";
 import type { DeviceState } from "../state";
 
 export class RMC {
@@ -34,7 +34,11 @@ export const RMC_KIND: SentenceKind<RMC> = {
   /** What this sentence tells the device state (src/beidou/state.ts). */
   apply(st: DeviceState, m: RMC, _talker: number, now: number): void {
     st.fixTime = m.time;
-    if (m.year === m.year) { st.fixYear = m.year; st.fixMonth = m.month; st.fixDay = m.day; }
+    if (m.year === m.year) {
+      st.fixYear = m.year;
+      st.fixMonth = m.month;
+      st.fixDay = m.day;
+    }
     if (m.status === 0x41 && m.latitude === m.latitude) {
       st.position(m.latitude, m.longitude, now);
       st.speedKnots = m.speedOverGround;
@@ -64,13 +68,21 @@ export const RMC_KIND: SentenceKind<RMC> = {
     m.navStatus = f.char(13) > 0 ? f.char(13) : 0;
     if (m.status !== 0x41 && m.status !== 0x56) return "RMC status not A/V";
     if (m.time !== m.time && !f.empty(1)) return "RMC time malformed";
-    if ((m.latitude !== m.latitude && !f.empty(3)) || (m.longitude !== m.longitude && !f.empty(5))) return "RMC position malformed";
+    if ((m.latitude !== m.latitude && !f.empty(3)) || (m.longitude !== m.longitude && !f.empty(5)))
+      return "RMC position malformed";
     return null;
   },
   json: (m) => ({
-    time: hms(m.time), positionValid: m.status === 0x41, status: ch(m.status), lat: r(m.latitude, 8), lon: r(m.longitude, 8),
-    speed_kn: n(m.speedOverGround), course_deg: n(m.courseOverGround),
+    time: hms(m.time),
+    positionValid: m.status === 0x41,
+    status: ch(m.status),
+    lat: r(m.latitude, 8),
+    lon: r(m.longitude, 8),
+    speed_kn: n(m.speedOverGround),
+    course_deg: n(m.courseOverGround),
     date: m.year === m.year ? m.year + "-" + String(100 + m.month).slice(1) + "-" + String(100 + m.day).slice(1) : null,
-    magneticVariation_deg: n(m.magneticVariation), mode: ch(m.mode), navStatus: ch(m.navStatus),
+    magneticVariation_deg: n(m.magneticVariation),
+    mode: ch(m.mode),
+    navStatus: ch(m.navStatus),
   }),
 };

@@ -2,8 +2,8 @@
 // commType 0 express/urgent, 1 normal; content as TXR (content.ts).
 
 import type { Fields } from "../fields";
-import { type SentenceKind, n, addr7 } from "../kind";
-import { Content, decodeContent, contentRaw, contentHex, contentText } from "./content";
+import { addr7, n, type SentenceKind } from "../kind";
+import { Content, contentHex, contentRaw, contentText, decodeContent } from "./content";
 
 export class TXA {
   destinationId = NaN;
@@ -29,8 +29,14 @@ export const TXA_KIND: SentenceKind<TXA> = {
     return decodeContent(f, 4, t.mode, t.content);
   },
   json: (t, ctx) => ({
-    to: addr7(t.destinationId), commType: n(t.commType), urgent: t.commType === 0, mode: n(t.mode),
-    payload: contentRaw(t.content), data: contentHex(t.content), oddNibble: t.content.oddNibble, rawText: t.content.rawText,
+    to: addr7(t.destinationId),
+    commType: n(t.commType),
+    urgent: t.commType === 0,
+    mode: n(t.mode),
+    payload: contentRaw(t.content),
+    data: contentHex(t.content),
+    oddNibble: t.content.oddNibble,
+    rawText: t.content.rawText,
     text: contentText(t.content, ctx.decodeText) ?? null,
   }),
 };

@@ -4,9 +4,9 @@
 // sendTime `hhmm`: empty for types 1-3 (BDS-3 terminals fill it anyway).
 
 import type { Fields } from "../fields";
-import { type SentenceKind, n, addr7, pad2 } from "../kind";
-import { Content, decodeContent, contentRaw, contentHex, contentText } from "./content";
+import { addr7, n, pad2, type SentenceKind } from "../kind";
 import type { DeviceState } from "../state";
+import { Content, contentHex, contentRaw, contentText, decodeContent } from "./content";
 
 export class TXR {
   infoType = NaN;
@@ -22,7 +22,8 @@ export function hhmm(f: Fields, i: number): number {
   if (f.empty(i)) return NaN;
   if (f.len(i) !== 4 || !f.digits(i)) return -1;
   const v = f.int(i);
-  const h = Math.floor(v / 100), m = v % 100;
+  const h = Math.floor(v / 100),
+    m = v % 100;
   return h > 23 || m > 59 ? -1 : h * 60 + m;
 }
 
@@ -52,8 +53,15 @@ export const TXR_KIND: SentenceKind<TXR> = {
     return decodeContent(f, 5, t.mode, t.content);
   },
   json: (t, ctx) => ({
-    infoType: n(t.infoType), from: addr7(t.senderId), mode: n(t.mode), sendTime: hhmmString(t.sendTime),
-    payload: contentRaw(t.content), data: contentHex(t.content), oddNibble: t.content.oddNibble, rawText: t.content.rawText,
-    positionReport: t.content.positionReport, text: contentText(t.content, ctx.decodeText) ?? null,
+    infoType: n(t.infoType),
+    from: addr7(t.senderId),
+    mode: n(t.mode),
+    sendTime: hhmmString(t.sendTime),
+    payload: contentRaw(t.content),
+    data: contentHex(t.content),
+    oddNibble: t.content.oddNibble,
+    rawText: t.content.rawText,
+    positionReport: t.content.positionReport,
+    text: contentText(t.content, ctx.decodeText) ?? null,
   }),
 };

@@ -1,10 +1,10 @@
 // TXT — text transmission. `$--TXT,total,num,textId,text*hh` (field meanings UNCONFIRMED, consistent
 // with every sampled log). The text stays in the sentence bytes: the record keeps its offsets.
 
-import type { Fields } from "../fields";
-import { type SentenceKind, n } from "../kind";
-import type { DeviceState } from "../state";
 import { asciiBytes } from "../../nmea/checksum";
+import type { Fields } from "../fields";
+import { n, type SentenceKind } from "../kind";
+import type { DeviceState } from "../state";
 
 export class TXT {
   totalSentences = NaN;
@@ -17,7 +17,10 @@ export class TXT {
   textEnd = 0;
 }
 
-const ANTENNA_OPEN = asciiBytes("ANTENNA OPEN"), ANTENNA_SHORT = asciiBytes("ANTENNA SHORT"), ANTENNA_OK = asciiBytes("ANTENNA OK"), OPEN = asciiBytes("OPEN");
+const ANTENNA_OPEN = asciiBytes("ANTENNA OPEN"),
+  ANTENNA_SHORT = asciiBytes("ANTENNA SHORT"),
+  ANTENNA_OK = asciiBytes("ANTENNA OK"),
+  OPEN = asciiBytes("OPEN");
 
 export const TXT_KIND: SentenceKind<TXT> = {
   kind: "TXT",
@@ -26,7 +29,8 @@ export const TXT_KIND: SentenceKind<TXT> = {
   /** What this sentence tells the device state (src/beidou/state.ts). */
   apply(st: DeviceState, x: TXT, _talker: number, _now: number): void {
     if (txtContains(x, ANTENNA_OPEN) || txtContains(x, ANTENNA_SHORT)) {
-      if (!st.antennaBad) st.event("antenna.fault", "receiver reports " + (txtContains(x, OPEN) ? "antenna open" : "antenna short"));
+      if (!st.antennaBad)
+        st.event("antenna.fault", "receiver reports " + (txtContains(x, OPEN) ? "antenna open" : "antenna short"));
       st.antennaBad = true;
     } else if (txtContains(x, ANTENNA_OK) && st.antennaBad) {
       st.antennaBad = false;
@@ -42,7 +46,8 @@ export const TXT_KIND: SentenceKind<TXT> = {
     t.bytes = f.bytes;
     t.textStart = f.start[4];
     t.textEnd = f.bodyEnd;
-    if (t.totalSentences !== t.totalSentences || t.sentenceNumber !== t.sentenceNumber) return "TXT sentence numbers malformed";
+    if (t.totalSentences !== t.totalSentences || t.sentenceNumber !== t.sentenceNumber)
+      return "TXT sentence numbers malformed";
     return null;
   },
   json: (t) => {

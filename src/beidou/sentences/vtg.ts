@@ -2,7 +2,7 @@
 // unit letters (`$--VTG,cogT,cogM,sogN,sogK`): told apart by field 2 being `T`.
 
 import type { Fields } from "../fields";
-import { type SentenceKind, n, ch } from "../kind";
+import { ch, n, type SentenceKind } from "../kind";
 import type { DeviceState } from "../state";
 
 export class VTG {
@@ -31,7 +31,11 @@ export const VTG_KIND: SentenceKind<VTG> = {
     v.legacy = f.count < 8 && f.char(2) !== 0x54;
     if (v.legacy) {
       if (f.count < 4) return "VTG needs 4 or 8 fields";
-      v.courseTrue = f.nums[1]; v.courseMagnetic = f.nums[2]; v.speedKnots = f.nums[3]; v.speedKmh = f.nums[4]; v.mode = 0;
+      v.courseTrue = f.nums[1];
+      v.courseMagnetic = f.nums[2];
+      v.speedKnots = f.nums[3];
+      v.speedKmh = f.nums[4];
+      v.mode = 0;
       return null;
     }
     if (f.count < 8) return "VTG needs at least 8 fields";
@@ -43,5 +47,12 @@ export const VTG_KIND: SentenceKind<VTG> = {
     if (v.speedKnots !== v.speedKnots && !f.empty(5)) return "VTG speed malformed";
     return null;
   },
-  json: (v) => ({ courseTrue_deg: n(v.courseTrue), courseMagnetic_deg: n(v.courseMagnetic), speed_kn: n(v.speedKnots), speed_kmh: n(v.speedKmh), mode: ch(v.mode), legacyForm: v.legacy }),
+  json: (v) => ({
+    courseTrue_deg: n(v.courseTrue),
+    courseMagnetic_deg: n(v.courseMagnetic),
+    speed_kn: n(v.speedKnots),
+    speed_kmh: n(v.speedKmh),
+    mode: ch(v.mode),
+    legacyForm: v.legacy,
+  }),
 };

@@ -2,7 +2,7 @@
 // infoType 0 = report received by this terminal (userId = sender), 1 = sent (userId = destination).
 
 import type { Fields } from "../fields";
-import { type SentenceKind, n, r, hms, addr7 } from "../kind";
+import { addr7, hms, n, r, type SentenceKind } from "../kind";
 import type { DeviceState } from "../state";
 
 export class WAA {
@@ -24,7 +24,11 @@ export const WAA_KIND: SentenceKind<WAA> = {
   create: () => new WAA(),
   /** What this sentence tells the device state (src/beidou/state.ts). */
   apply(st: DeviceState, w: WAA, _talker: number, _now: number): void {
-    if (w.infoType === 0) st.event("rdss.position", `position report from ${addr7(w.userId)}: ${w.latitude.toFixed(5)}, ${w.longitude.toFixed(5)}`);
+    if (w.infoType === 0)
+      st.event(
+        "rdss.position",
+        `position report from ${addr7(w.userId)}: ${w.latitude.toFixed(5)}, ${w.longitude.toFixed(5)}`,
+      );
   },
   decode(f: Fields, w: WAA): string | null {
     if (f.count < 9) return "WAA needs at least 9 fields";
@@ -38,11 +42,18 @@ export const WAA_KIND: SentenceKind<WAA> = {
     w.longitude = f.coord(7, true);
     w.height = f.nums[9];
     if (w.time !== w.time && !f.empty(4)) return "WAA time malformed";
-    if ((w.latitude !== w.latitude && !f.empty(5)) || (w.longitude !== w.longitude && !f.empty(7))) return "WAA position malformed";
+    if ((w.latitude !== w.latitude && !f.empty(5)) || (w.longitude !== w.longitude && !f.empty(7)))
+      return "WAA position malformed";
     return null;
   },
   json: (w) => ({
-    infoType: n(w.infoType), received: w.infoType === 0, interval_s: n(w.frequency), card: addr7(w.userId), time: hms(w.time),
-    lat: r(w.latitude, 8), lon: r(w.longitude, 8), height_m: n(w.height),
+    infoType: n(w.infoType),
+    received: w.infoType === 0,
+    interval_s: n(w.frequency),
+    card: addr7(w.userId),
+    time: hms(w.time),
+    lat: r(w.latitude, 8),
+    lon: r(w.longitude, 8),
+    height_m: n(w.height),
   }),
 };

@@ -2,7 +2,7 @@
 // The RDSS terminal sends a different `$BDZDA` (zdardss.ts); the table tells them apart by field 1.
 
 import type { Fields } from "../fields";
-import { type SentenceKind, n, hms } from "../kind";
+import { hms, n, type SentenceKind } from "../kind";
 import type { DeviceState } from "../state";
 
 export class ZDA {
@@ -40,7 +40,9 @@ export const ZDA_KIND: SentenceKind<ZDA> = {
   /** What this sentence tells the device state (src/beidou/state.ts). */
   apply(st: DeviceState, z: ZDA, _talker: number, _now: number): void {
     st.fixTime = z.time;
-    st.fixYear = z.year; st.fixMonth = z.month; st.fixDay = z.day;
+    st.fixYear = z.year;
+    st.fixMonth = z.month;
+    st.fixDay = z.day;
   },
   decode(f: Fields, z: ZDA): string | null {
     if (f.count < 4) return "ZDA needs at least 4 fields";
@@ -50,5 +52,12 @@ export const ZDA_KIND: SentenceKind<ZDA> = {
     if (!f.empty(5) && !(z.zoneHours >= -13 && z.zoneHours <= 13)) return "ZDA zone hours out of range";
     return null;
   },
-  json: (z) => ({ time: hms(z.time), day: n(z.day), month: n(z.month), year: n(z.year), zoneHours: n(z.zoneHours), zoneMinutes: n(z.zoneMinutes) }),
+  json: (z) => ({
+    time: hms(z.time),
+    day: n(z.day),
+    month: n(z.month),
+    year: n(z.year),
+    zoneHours: n(z.zoneHours),
+    zoneMinutes: n(z.zoneMinutes),
+  }),
 };

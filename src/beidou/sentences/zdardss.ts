@@ -4,8 +4,8 @@
 // Told apart from the RNSS ZDA by field 1: one digit here, hhmmss there.
 
 import type { Fields } from "../fields";
-import { type SentenceKind, n, hms, ch } from "../kind";
-import { ZDA, decodeTimeDate } from "./zda";
+import { ch, hms, n, type SentenceKind } from "../kind";
+import { decodeTimeDate, ZDA } from "./zda";
 
 /** The RNSS ZDA's fields, one field later, plus a mode before them and four after. */
 export class ZDARDSS extends ZDA {
@@ -33,8 +33,16 @@ export const ZDA_RDSS_KIND: SentenceKind<ZDARDSS> = {
     return bad ? "RDSS ZDA " + bad : null;
   },
   json: (z) => ({
-    form: "RDSS", mode: n(z.mode), time: hms(z.time), day: n(z.day), month: n(z.month), year: n(z.year),
-    zoneHours: n(z.zoneHours), zoneMinutes: n(z.zoneMinutes), extra: [n(z.extra1), n(z.extra2), n(z.extra3)], flag: ch(z.flag),
+    form: "RDSS",
+    mode: n(z.mode),
+    time: hms(z.time),
+    day: n(z.day),
+    month: n(z.month),
+    year: n(z.year),
+    zoneHours: n(z.zoneHours),
+    zoneMinutes: n(z.zoneMinutes),
+    extra: [n(z.extra1), n(z.extra2), n(z.extra3)],
+    flag: ch(z.flag),
   }),
 };
 

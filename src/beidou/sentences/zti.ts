@@ -4,7 +4,7 @@
 // (the only real example, `$BDZTI,0,1,0,0,0,*70`, has 5 fields).
 
 import type { Fields } from "../fields";
-import { type SentenceKind, n } from "../kind";
+import { n, type SentenceKind } from "../kind";
 import type { DeviceState } from "../state";
 
 export class ZTI {
@@ -23,10 +23,21 @@ export const ZTI_KIND: SentenceKind<ZTI> = {
   create: () => new ZTI(),
   /** What this sentence tells the device state (src/beidou/state.ts). */
   apply(st: DeviceState, z: ZTI, _talker: number, now: number): void {
-    const changed = z.icState !== st.icState || z.hardwareState !== st.hardwareState || z.batteryState !== st.batteryState || z.inboundState !== st.inboundState;
-    st.icState = z.icState; st.hardwareState = z.hardwareState; st.batteryState = z.batteryState; st.inboundState = z.inboundState;
+    const changed =
+      z.icState !== st.icState ||
+      z.hardwareState !== st.hardwareState ||
+      z.batteryState !== st.batteryState ||
+      z.inboundState !== st.inboundState;
+    st.icState = z.icState;
+    st.hardwareState = z.hardwareState;
+    st.batteryState = z.batteryState;
+    st.inboundState = z.inboundState;
     st.selfCheckAt = now;
-    if (changed) st.event("selfcheck", `self-check: IC ${z.icState}, hardware ${z.hardwareState}, battery ${z.batteryState}, inbound ${z.inboundState}`);
+    if (changed)
+      st.event(
+        "selfcheck",
+        `self-check: IC ${z.icState}, hardware ${z.hardwareState}, battery ${z.batteryState}, inbound ${z.inboundState}`,
+      );
     if (z.beamCount >= 6) st.setBeams(z.power, z.beamCount, now); // short vendor forms carry no usable beam list
   },
   decode(f: Fields, z: ZTI): string | null {
@@ -45,7 +56,10 @@ export const ZTI_KIND: SentenceKind<ZTI> = {
     return null;
   },
   json: (z) => ({
-    icState: n(z.icState), hardwareState: n(z.hardwareState), batteryState: n(z.batteryState), inboundState: n(z.inboundState),
+    icState: n(z.icState),
+    hardwareState: n(z.hardwareState),
+    batteryState: n(z.batteryState),
+    inboundState: n(z.inboundState),
     beams: Array.from(z.power.subarray(0, z.beamCount), (p) => (p < 0 ? null : p)),
   }),
 };

@@ -2,9 +2,9 @@
 // from the network goes out with d: = the SFI that sent the command (IEC 61162-450
 // §7.3.4), for `answerWindow` seconds after the command.
 
-import type { Clock } from "../io";
 import { latin1 } from "../../nmea/checksum";
 import { formatterKeyOf, sentenceFormatterKey } from "../../nmea/keys";
+import type { Clock } from "../io";
 import type { NetworkSideCounters } from "./counters";
 
 /** Answer formatter -> command formatters it answers (FKI names its command in a field). */
@@ -15,7 +15,10 @@ const ANSWERS: Record<string, string[]> = {
 };
 
 /** Formatter keys of the answers: FKI and the ANSWERS keys. */
-const KEY_FKI = formatterKeyOf("FKI"), KEY_ICI = formatterKeyOf("ICI"), KEY_DWR = formatterKeyOf("DWR"), KEY_TXR = formatterKeyOf("TXR");
+const KEY_FKI = formatterKeyOf("FKI"),
+  KEY_ICI = formatterKeyOf("ICI"),
+  KEY_DWR = formatterKeyOf("DWR"),
+  KEY_TXR = formatterKeyOf("TXR");
 const FORMATTER = /^[A-Z]{3}$/;
 
 interface Pending {

@@ -5,13 +5,13 @@
 // command encoder (an option: the core knows no terminal protocol) accepts the
 // fields. Every refusal is counted by reason and logged at most once a second.
 
-import type { Clock } from "../io";
-import type { GatewayConfig } from "../config";
-import { sfiKeyOf } from "../tagblock";
-import type { CommandReject, NetworkSideCounters } from "./counters";
-import type { AnswerRoutes } from "./answers";
-import type { SentenceFilter } from "../filter";
 import { asciiBytes } from "../../nmea/checksum";
+import type { GatewayConfig } from "../config";
+import type { SentenceFilter } from "../filter";
+import type { Clock } from "../io";
+import { sfiKeyOf } from "../tagblock";
+import type { AnswerRoutes } from "./answers";
+import type { CommandReject, NetworkSideCounters } from "./counters";
 
 /**
  * Re-encodes a received command sentence (text with checksum) for the terminal's
@@ -54,7 +54,10 @@ export class CommandGate {
     if (allow.indexOf(from.toUpperCase()) < 0) return this.reject("source-not-allowed", from, text);
     const second = Math.floor(this.o.clock.monotonic() / 1000);
     const r = this.rate.get(from) ?? { second, count: 0 };
-    if (r.second !== second) { r.second = second; r.count = 0; }
+    if (r.second !== second) {
+      r.second = second;
+      r.count = 0;
+    }
     this.rate.set(from, r);
     if (++r.count > (this.o.commandRate ?? 5)) return this.reject("rate", from, text);
     const f = this.o.inFilter;
@@ -68,7 +71,12 @@ export class CommandGate {
       bytes = this.o.encode(text);
     } catch (e) {
       if (!(e instanceof Error)) throw e;
-      return this.reject((e as Error & { unsupported?: boolean }).unsupported ? "unsupported" : "invalid", from, text, e.message);
+      return this.reject(
+        (e as Error & { unsupported?: boolean }).unsupported ? "unsupported" : "invalid",
+        from,
+        text,
+        e.message,
+      );
     }
     this.o.answers.note(text.slice(3, 6), from);
     this.o.counters.commandsAccepted++;
@@ -83,7 +91,10 @@ export class CommandGate {
     const now = this.o.clock.monotonic();
     if (!(now - (this.loggedAt[reason] ?? -Infinity) < 1000)) {
       this.loggedAt[reason] = now;
-      this.o.event("cmd.reject", `command from ${source} rejected (${reason}${detail ? ": " + detail : ""}): ${text.replace(NON_PRINTABLE, "?").slice(0, 90)}`);
+      this.o.event(
+        "cmd.reject",
+        `command from ${source} rejected (${reason}${detail ? ": " + detail : ""}): ${text.replace(NON_PRINTABLE, "?").slice(0, 90)}`,
+      );
     }
   }
 }

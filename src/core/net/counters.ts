@@ -30,8 +30,22 @@ export interface NetworkSideCounters {
 
 export function networkCounters(): NetworkSideCounters {
   return {
-    commandsAccepted: 0, commandsRejected: 0,
-    rejects: { disabled: 0, "not-addressed": 0, "source-not-allowed": 0, unsupported: 0, invalid: 0, rate: 0, filtered: 0 },
-    otherSentences: 0, answersAddressed: 0, legacyDatagrams: 0, sfiCollisions: 0, syslogMessages: 0, sendErrors: 0,
+    commandsAccepted: 0,
+    commandsRejected: 0,
+    rejects: {
+      disabled: 0,
+      "not-addressed": 0,
+      "source-not-allowed": 0,
+      unsupported: 0,
+      invalid: 0,
+      rate: 0,
+      filtered: 0,
+    },
+    otherSentences: 0,
+    answersAddressed: 0,
+    legacyDatagrams: 0,
+    sfiCollisions: 0,
+    syslogMessages: 0,
+    sendErrors: 0,
   };
 }

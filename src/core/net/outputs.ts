@@ -3,8 +3,8 @@
 // the gateway sends, TAG blocks stripped) and RFC 5424 syslog (syslog: every event).
 
 import type { Clock, UDPClass, UDPInstance } from "../io";
+import { type SeverityName, syslogBytes } from "../syslog";
 import { stripTagBlocks } from "../tagblock";
-import { syslogBytes, type SeverityName } from "../syslog";
 import type { NetworkSideCounters } from "./counters";
 
 export interface OutputSocket {
@@ -41,7 +41,12 @@ class UdpTarget {
   }
 
   close(): void {
-    if (this.socket) try { this.socket.close(); } catch { /* closed */ }
+    if (this.socket)
+      try {
+        this.socket.close();
+      } catch {
+        /* closed */
+      }
     this.socket = undefined;
   }
 }
@@ -69,8 +74,13 @@ export class LegacyOutput extends UdpTarget {
 }
 
 const SEVERITY_BY_PREFIX: Array<[string, SeverityName]> = [
-  ["serial.", "err"], ["net.", "err"], ["uart.", "warning"], ["alert.", "warning"], ["terminal.", "warning"],
-  ["cmd.", "notice"], ["reject.", "notice"],
+  ["serial.", "err"],
+  ["net.", "err"],
+  ["uart.", "warning"],
+  ["alert.", "warning"],
+  ["terminal.", "warning"],
+  ["cmd.", "notice"],
+  ["reject.", "notice"],
 ];
 const LOG_LINE = /^([A-Za-z0-9_.-]{1,32}): ([\s\S]*)$/;
 
@@ -95,11 +105,24 @@ export class SyslogOutput extends UdpTarget {
     const s = this.socket;
     if (!s) return;
     let severity: SeverityName = "info";
-    for (const [p, sev] of SEVERITY_BY_PREFIX) if (code.startsWith(p)) { severity = sev; break; }
+    for (const [p, sev] of SEVERITY_BY_PREFIX)
+      if (code.startsWith(p)) {
+        severity = sev;
+        break;
+      }
     try {
-      s.write(syslogBytes({
-        time: this.o.clock.now(), severity, hostname: this.o.hostname(), appName: "bd450", msgId: code, message: text,
-      }), this.address, this.port);
+      s.write(
+        syslogBytes({
+          time: this.o.clock.now(),
+          severity,
+          hostname: this.o.hostname(),
+          appName: "bd450",
+          msgId: code,
+          message: text,
+        }),
+        this.address,
+        this.port,
+      );
       this.o.counters.syslogMessages++;
     } catch {
       // Not logged: the log line would come back here.

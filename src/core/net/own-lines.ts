@@ -2,8 +2,8 @@
 // when we sent that line count a moment ago; otherwise another device is using our
 // SFI (recommendation of the 450 doc §6.4, UNCONFIRMED as a rule).
 
+import { type ByteHelpers, tsBytes } from "../bytes";
 import type { Clock } from "../io";
-import { tsBytes, type ByteHelpers } from "../bytes";
 
 /** An own-SFI line whose n we sent within this time is our own loopback. */
 const SFI_RECENT_MS = 10000;
@@ -16,7 +16,10 @@ export class OwnLines {
   private readonly bytes: ByteHelpers;
 
   /** `bytes`: the byte loops (native on the board, src/native/bytes.c); default TypeScript. */
-  constructor(private readonly clock: Clock, bytes?: ByteHelpers) {
+  constructor(
+    private readonly clock: Clock,
+    bytes?: ByteHelpers,
+  ) {
     this.bytes = bytes ?? tsBytes;
   }
 

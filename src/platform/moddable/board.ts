@@ -51,9 +51,16 @@ export function readBoard(): BoardWiring {
     // Linux: ttys by path, no pins.
     const tty = (key: string) => ({ port: 0, receive: 0, transmit: 0, ...dev(key) });
     return {
-      name: "lin", terminal: tty("termDevice"), terminalBaud: num("termBaud", 4800), terminalAlt: tty("termDevice"),
+      name: "lin",
+      terminal: tty("termDevice"),
+      terminalBaud: num("termBaud", 4800),
+      terminalAlt: tty("termDevice"),
       console: { ...tty("conDevice"), baud: num("conBaud", 115200) },
-      ipMode: str("ipMode", "dhcp"), ipAddr: str("ipAddr", ""), ipMask: str("ipMask", ""), ipGateway: str("ipGateway", ""), problems,
+      ipMode: str("ipMode", "dhcp"),
+      ipAddr: str("ipAddr", ""),
+      ipMask: str("ipMask", ""),
+      ipGateway: str("ipGateway", ""),
+      problems,
     };
   }
   return {
@@ -61,7 +68,12 @@ export function readBoard(): BoardWiring {
     terminal: { port: num("termPort", 0), receive: num("termRx", 3), transmit: num("termTx", 1) },
     terminalBaud: num("termBaud", 115200),
     terminalAlt: { port: num("termAltPort", 2), receive: num("termAltRx", 35), transmit: num("termAltTx", 4) },
-    console: { port: num("conPort", 1), receive: num("conRx", 5), transmit: num("conTx", 17), baud: num("conBaud", 115200) },
+    console: {
+      port: num("conPort", 1),
+      receive: num("conRx", 5),
+      transmit: num("conTx", 17),
+      baud: num("conBaud", 115200),
+    },
     ipMode: str("ipMode", "static"),
     ipAddr: str("ipAddr", "172.16.1.45"),
     ipMask: str("ipMask", "255.255.0.0"),

@@ -38,9 +38,7 @@ export interface LinkSettings {
 
 export type LinkState = "down" | "up" | "ready";
 
-export interface LinkListener {
-  (state: LinkState): void;
-}
+export type LinkListener = (state: LinkState) => void;
 
 /** ECMA-419 connection codes (ethernet-esp32.c xs_ethernet_connection_get). */
 const CONNECTED_NO_IP = 400;
@@ -61,11 +59,13 @@ export function isDottedQuad(s: string): boolean {
 
 /** Check link settings before they reach the native layer (clear message instead of a native throw). */
 export function checkLinkSettings(s: LinkSettings): void {
-  if (s.mode !== "static" && s.mode !== "dhcp") throw new RangeError(`ipMode must be "static" or "dhcp", not "${s.mode}"`);
+  if (s.mode !== "static" && s.mode !== "dhcp")
+    throw new RangeError(`ipMode must be "static" or "dhcp", not "${s.mode}"`);
   if (s.mode === "dhcp") return;
   if (!isDottedQuad(s.address)) throw new RangeError(`ipAddr "${s.address}" is not a dotted IPv4 address`);
   if (!isDottedQuad(s.mask)) throw new RangeError(`ipMask "${s.mask}" is not a dotted IPv4 mask`);
-  if (s.gateway !== "" && !isDottedQuad(s.gateway)) throw new RangeError(`ipGateway "${s.gateway}" is not a dotted IPv4 address`);
+  if (s.gateway !== "" && !isDottedQuad(s.gateway))
+    throw new RangeError(`ipGateway "${s.gateway}" is not a dotted IPv4 address`);
 }
 
 /** Next wait after `failures` failed starts: 5 s doubling, capped at 5 min. */
@@ -114,7 +114,11 @@ export class EthernetLink {
       });
       const s = this.settings;
       // Throws "not initialized" when the driver did not install (ethernet-esp32.c xs_ethernet_configure).
-      eth.configure(s.mode === "static" ? { static: { address: s.address, mask: s.mask, gateway: s.gateway || "0.0.0.0" } } : { static: false });
+      eth.configure(
+        s.mode === "static"
+          ? { static: { address: s.address, mask: s.mask, gateway: s.gateway || "0.0.0.0" } }
+          : { static: false },
+      );
       this.eth = eth;
       if (s.mode === "dhcp") eth.connect();
       this.log(`ethernet: started (${s.mode === "static" ? s.address : "dhcp"})`);
@@ -127,11 +131,17 @@ export class EthernetLink {
       }
       this.startFailures++;
       const wait = retryDelay(this.startFailures);
-      this.log(`ethernet: start failed (${(e as Error).message}); attempt ${this.startFailures}, retrying in ${wait / 1000} s`);
-      this.retry = this.timers.set(() => {
-        this.retry = undefined;
-        this.start();
-      }, wait, false);
+      this.log(
+        `ethernet: start failed (${(e as Error).message}); attempt ${this.startFailures}, retrying in ${wait / 1000} s`,
+      );
+      this.retry = this.timers.set(
+        () => {
+          this.retry = undefined;
+          this.start();
+        },
+        wait,
+        false,
+      );
     }
   }
 

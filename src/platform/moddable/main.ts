@@ -8,20 +8,20 @@
 // the link is ready -> console on its own UART. Every failure is logged and
 // retried; none stops the UART path.
 
-import Instrumentation from "instrumentation";
 import { App } from "app/assemble";
-import type { GatewayConfig } from "core/config";
 import { loadSettings } from "console/persist";
 import { defaultConfig, setSecretHasher, validateConfig } from "console/settings";
+import type { GatewayConfig } from "core/config";
+import Instrumentation from "instrumentation";
+import nativeBytes from "native/bytes";
+import { log as hostLog, hostName, restart, Serial, TerminalSerial } from "platform/host";
 import { passwordHasher } from "web/password";
 import { readBoard, type UartPins } from "./board";
 import { ConsolePort } from "./console-port";
 import { EthernetLink } from "./link";
 import { PreferenceSettings } from "./settings";
 import { ModdableClock, ModdableTimers, utcOf } from "./timers";
-import { hostName, log as hostLog, restart, Serial, TerminalSerial } from "platform/host";
-import { linkUdpClass, type LinkUdpStats } from "./udp";
-import nativeBytes from "native/bytes";
+import { type LinkUdpStats, linkUdpClass } from "./udp";
 import { boardWebService, moddableWebCrypto } from "./web";
 
 /** NVS namespace of bd450's settings. */
@@ -49,7 +49,10 @@ function terminalPins(primary: UartPins, alternate: UartPins, baud: number): { p
     new TerminalSerial({ ...primary, baud, format: "buffer" }).close();
     return { pins: primary };
   } catch (e) {
-    return { pins: alternate, note: `terminal UART${primary.port} unavailable (${(e as Error).message}); using UART${alternate.port} RX ${alternate.receive} TX ${alternate.transmit}` };
+    return {
+      pins: alternate,
+      note: `terminal UART${primary.port} unavailable (${(e as Error).message}); using UART${alternate.port} RX ${alternate.receive} TX ${alternate.transmit}`,
+    };
   }
 }
 
@@ -57,7 +60,8 @@ function heapFigures(): { used?: number } | undefined {
   const slots = Instrumentation.map("XS Slot Heap Used");
   const chunks = Instrumentation.map("XS Chunk Heap Used");
   if (slots === undefined || chunks === undefined) return undefined;
-  const s = Instrumentation.get(slots), c = Instrumentation.get(chunks);
+  const s = Instrumentation.get(slots),
+    c = Instrumentation.get(chunks);
   return s === undefined || c === undefined ? undefined : { used: s + c };
 }
 
@@ -96,7 +100,12 @@ export default function main(): void {
   const udpStats: LinkUdpStats = { opens: 0, openFailures: 0, joinFailures: 0 };
   const port = new ConsolePort({ io: Serial, ...board.console });
   const app = new App({
-    config, settings: { store, loaded }, clock: ageClock, utcClock: clock, timers, log,
+    config,
+    settings: { store, loaded },
+    clock: ageClock,
+    utcClock: clock,
+    timers,
+    log,
     // The platform's terminal serial (platform/host): on ESP32 ECMA-419 serial with an
     // interrupt-filled receive buffer (src/native/esp32/serial-ring) — Moddable's own Serial
     // reads the 128-byte FIFO directly, ~11 ms of data at 115200; on Linux the tty by path.
@@ -108,7 +117,10 @@ export default function main(): void {
     platform: {
       reboot: restart,
       heap: heapFigures,
-      clockSource: () => clock.source === "" ? "not set (no valid RMC/ZDA from the terminal yet; no SNTP server setting)" : `set from the ${clock.source}'s RMC/ZDA, now ${new Date(clock.now()).toISOString()}`,
+      clockSource: () =>
+        clock.source === ""
+          ? "not set (no valid RMC/ZDA from the terminal yet; no SNTP server setting)"
+          : `set from the ${clock.source}'s RMC/ZDA, now ${new Date(clock.now()).toISOString()}`,
       network: () => ({
         link: `${link.state} (udp opens ${udpStats.opens}, open failures ${udpStats.openFailures})`,
         address: link.address() || (config.ipMode === "static" ? config.ipAddr + " (not up)" : "dhcp (none yet)"),
@@ -127,19 +139,34 @@ export default function main(): void {
   try {
     port.open();
   } catch (e) {
-    app.events.add("console.port", `console ${board.console.device ?? "UART" + board.console.port} failed: ${(e as Error).message}`);
+    app.events.add(
+      "console.port",
+      `console ${board.console.device ?? "UART" + board.console.port} failed: ${(e as Error).message}`,
+    );
   }
   app.start();
   // The wall clock (TAG c:) from the terminal's own time: RMC/ZDA date and time while the
   // RNSS fix is valid (checked once a second; steps only when off by more than 1 s).
   const st = app.beidou.state;
-  timers.set(() => {
-    if (!(Date.now() - st.lastValidFixAt < 1500)) return;
-    const utc = utcOf(st.fixYear, st.fixMonth, st.fixDay, st.fixTime);
-    const before = clock.now();
-    if (clock.setFrom(utc, "terminal")) app.events.add("clock.set", `clock set from the terminal's time (was off by ${Math.round((utc - before) / 1000)} s)`);
-  }, 1000, true);
-  link.onChange((state) => app.events.add("net.link", `Ethernet ${state}${state === "ready" ? " " + link.address() : ""}`));
+  timers.set(
+    () => {
+      if (!(Date.now() - st.lastValidFixAt < 1500)) return;
+      const utc = utcOf(st.fixYear, st.fixMonth, st.fixDay, st.fixTime);
+      const before = clock.now();
+      if (clock.setFrom(utc, "terminal"))
+        app.events.add(
+          "clock.set",
+          `clock set from the terminal's time (was off by ${Math.round((utc - before) / 1000)} s)`,
+        );
+    },
+    1000,
+    true,
+  );
+  link.onChange((state) =>
+    app.events.add("net.link", `Ethernet ${state}${state === "ready" ? " " + link.address() : ""}`),
+  );
   link.start();
-  log(`bd450 (${hostName}): terminal ${term.pins.device ?? "UART" + term.pins.port} @ ${config.baud}, console ${board.console.device ?? (board.name === "lin" ? "none" : "UART" + board.console.port)}, ${config.ipMode === "static" ? config.ipAddr : "dhcp"}`);
+  log(
+    `bd450 (${hostName}): terminal ${term.pins.device ?? "UART" + term.pins.port} @ ${config.baud}, console ${board.console.device ?? (board.name === "lin" ? "none" : "UART" + board.console.port)}, ${config.ipMode === "static" ? config.ipAddr : "dhcp"}`,
+  );
 }

@@ -8,8 +8,8 @@
 // and the 128-byte UART FIFO overflows in ~11 ms at 115200 baud, so settings must
 // never be written from the data path, and unchanged values are not rewritten.
 
-import Preference from "preference";
 import type { SettingsStore } from "core/io";
+import Preference from "preference";
 
 /** ESP32 NVS limit for namespace and key names (NVS_KEY_NAME_MAX_SIZE - 1). */
 export const NVS_NAME_MAX = 15;
@@ -33,7 +33,9 @@ export function checkValue(key: string, value: unknown): asserts value is Settin
   if (typeof value === "boolean") return;
   if (typeof value === "number") {
     if ((value | 0) !== value || Object.is(value, -0))
-      throw new RangeError(`setting ${key}: ${value} is not an int32 (NVS stores int32; store other numbers as strings)`);
+      throw new RangeError(
+        `setting ${key}: ${value} is not an int32 (NVS stores int32; store other numbers as strings)`,
+      );
     return;
   }
   if (typeof value === "string") {

@@ -1,8 +1,8 @@
 // Timers and Clock for the core, over Moddable's `timer` and `time` modules.
 
-import Timer from "timer";
-import Time from "time";
 import type { Clock, Timers } from "core/io";
+import Time from "time";
+import Timer from "timer";
 
 interface Handle {
   timer: Timer | undefined;
@@ -75,6 +75,7 @@ export class ModdableClock implements Clock {
 
 /** UTC milliseconds of a date and a time of day in seconds, or NaN. */
 export function utcOf(year: number, month: number, day: number, seconds: number): number {
-  if (!(year === year && month >= 1 && month <= 12 && day >= 1 && day <= 31 && seconds >= 0 && seconds < 86401)) return NaN;
+  if (!(year === year && month >= 1 && month <= 12 && day >= 1 && day <= 31 && seconds >= 0 && seconds < 86401))
+    return NaN;
   return Date.UTC(year, month - 1, day) + Math.round(seconds * 1000);
 }

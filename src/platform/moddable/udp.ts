@@ -27,7 +27,12 @@ export interface LinkUdpStats {
 
 const RETRY_MS = 1000;
 
-export function linkUdpClass(link: EthernetLink, timers: Timers, log: (line: string) => void, stats: LinkUdpStats): UDPClass {
+export function linkUdpClass(
+  link: EthernetLink,
+  timers: Timers,
+  log: (line: string) => void,
+  stats: LinkUdpStats,
+): UDPClass {
   return class LinkUDP implements UDPInstance {
     private socket: LwipSocket | undefined;
     private readonly groups: string[] = [];
@@ -101,10 +106,14 @@ export function linkUdpClass(link: EthernetLink, timers: Timers, log: (line: str
         stats.openFailures++;
         if (stats.openFailures === 1 || stats.openFailures % 60 === 0)
           log(`udp: open failed (${(e as Error).message}); retrying every ${RETRY_MS} ms`);
-        this.retry = timers.set(() => {
-          this.retry = undefined;
-          if (link.state === "ready") this.open();
-        }, RETRY_MS, false);
+        this.retry = timers.set(
+          () => {
+            this.retry = undefined;
+            if (link.state === "ready") this.open();
+          },
+          RETRY_MS,
+          false,
+        );
       }
     }
 

@@ -3,23 +3,25 @@
 // through modules/io), pages from the firmware's resources, the password hash over the
 // SDK's crypt modules (C SHA-256 Digest, HMAC, hardware-seeded RNG).
 
+import Resource from "Resource";
 /// <reference path="../../../types/moddable/crypt.d.ts" />
 import Listener from "embedded:io/socket/listener";
 import TCP from "embedded:io/socket/tcp";
-import Resource from "Resource";
+import type { App, AppService } from "app/assemble";
+import type { ConsoleHost } from "console/host";
+import type { Clock, Timers } from "core/io";
 import { Digest } from "crypt";
 import HMAC from "hmac";
 import RNG from "rng";
-import type { Clock, Timers } from "core/io";
-import type { ConsoleHost } from "console/host";
-import type { App, AppService } from "app/assemble";
-import { WebApp, PAGES } from "web/app";
-import { serveHttp, type ListenerClass, type TcpClass } from "web/http";
+import { PAGES, WebApp } from "web/app";
+import { type ListenerClass, serveHttp, type TcpClass } from "web/http";
 import type { WebCrypto } from "web/pbkdf2";
 
 /** An exact ArrayBuffer of the bytes (the SDK's Digest writes ArrayBuffers). */
 function buffer(b: Uint8Array): ArrayBuffer {
-  return b.byteOffset === 0 && b.byteLength === b.buffer.byteLength ? (b.buffer as ArrayBuffer) : (b.buffer as ArrayBuffer).slice(b.byteOffset, b.byteOffset + b.byteLength);
+  return b.byteOffset === 0 && b.byteLength === b.buffer.byteLength
+    ? (b.buffer as ArrayBuffer)
+    : (b.buffer as ArrayBuffer).slice(b.byteOffset, b.byteOffset + b.byteLength);
 }
 
 export const moddableWebCrypto: WebCrypto = {
@@ -32,7 +34,8 @@ export const moddableWebCrypto: WebCrypto = {
 
 /** Page bytes straight from flash (no copy in RAM); undefined when the build lacks one. */
 function page(file: string): Uint8Array | undefined {
-  for (const p of PAGES) if (p.file === file) return Resource.exists(file) ? new Uint8Array(new Resource(file)) : undefined;
+  for (const p of PAGES)
+    if (p.file === file) return Resource.exists(file) ? new Uint8Array(new Resource(file)) : undefined;
   return undefined;
 }
 
@@ -46,14 +49,27 @@ export interface BoardWebOptions {
 
 /** Start the web page on `port` (all unicast addresses of the board). Throws when the port cannot be bound. */
 export function startBoardWeb(o: BoardWebOptions): { app: WebApp; close(): void } {
-  const app = new WebApp({ host: o.host, crypto: moddableWebCrypto, page, clock: o.clock, timers: o.timers, log: o.log });
+  const app = new WebApp({
+    host: o.host,
+    crypto: moddableWebCrypto,
+    page,
+    clock: o.clock,
+    timers: o.timers,
+    log: o.log,
+  });
   const server = serveHttp({
     app,
     io: { Listener: Listener as unknown as ListenerClass, TCP: TCP as unknown as TcpClass },
     port: o.port,
     timers: o.timers,
   });
-  return { app, close: () => { server.close(); app.stop(); } };
+  return {
+    app,
+    close: () => {
+      server.close();
+      app.stop();
+    },
+  };
 }
 
 /**
@@ -71,7 +87,11 @@ export function boardWebService(a: App, clock: Clock, timers: Timers): AppServic
       web = startBoardWeb({ host: a.host, clock, timers, port, log: (code, text) => a.events.add(code, text) });
       a.events.add("web", `web page on TCP port ${port}`);
     } catch (e) {
-      if (failures++ === 0) a.events.add("web.listen", `web page on TCP port ${port} not open yet (${(e as Error).message}); retrying every 5 s`);
+      if (failures++ === 0)
+        a.events.add(
+          "web.listen",
+          `web page on TCP port ${port} not open yet (${(e as Error).message}); retrying every 5 s`,
+        );
       retry = timers.set(() => attempt(port), 5000, false);
     }
   };

@@ -7,8 +7,8 @@
 // heap (beyond the bound, output is dropped and counted). A device that fails
 // (pty closed, USB adapter unplugged) is reopened every second.
 
-import { NodeSerial } from "./serial";
 import type { SerialInstance } from "../../core/io";
+import { NodeSerial } from "./serial";
 
 export interface ConsoleIO {
   write(bytes: Uint8Array): void;
@@ -35,7 +35,9 @@ export function openConsoleIO(o: ConsoleIOOptions): ConsoleIO {
   let input: Input = () => {};
   const onData = (b: Uint8Array) => input(b, 0, b.length);
   const io = o.target === "stdio" ? stdioConsole(o, onData) : deviceConsole(o, onData);
-  io.connect = (i) => { input = i; };
+  io.connect = (i) => {
+    input = i;
+  };
   return io;
 }
 
@@ -63,7 +65,9 @@ function stdioConsole(o: ConsoleIOOptions, data: (b: Uint8Array) => void): Conso
   stdin.resume();
   return {
     dropped: 0,
-    connect() { /* set by openConsoleIO */ },
+    connect() {
+      /* set by openConsoleIO */
+    },
     write(bytes) {
       process.stdout.write(Buffer.from(bytes));
     },
@@ -93,7 +97,14 @@ function deviceConsole(o: ConsoleIOOptions, data: (b: Uint8Array) => void): Cons
     if (!closed && !retry) retry = setTimeout(open, 1000);
   };
   const rx = new Uint8Array(256);
-  const io = { dropped: 0, write, close, connect(_: Input): void { /* set by openConsoleIO */ } };
+  const io = {
+    dropped: 0,
+    write,
+    close,
+    connect(_: Input): void {
+      /* set by openConsoleIO */
+    },
+  };
 
   function pump(): void {
     while (serial && queue.length && writable > 0) {

@@ -59,7 +59,8 @@ export function encodeGb2312(text: string): Uint8Array {
       continue;
     }
     const code = reverse.get(ch);
-    if (code === undefined) throw new Error(`character "${ch}" (U+${c.toString(16).toUpperCase().padStart(4, "0")}) is not in GB2312`);
+    if (code === undefined)
+      throw new Error(`character "${ch}" (U+${c.toString(16).toUpperCase().padStart(4, "0")}) is not in GB2312`);
     out.push(code >> 8, code & 0xff);
   }
   return Uint8Array.from(out);

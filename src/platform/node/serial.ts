@@ -43,7 +43,11 @@ export class NodeSerial implements SerialInstance {
   private fail(err: Error): void {
     if (this.closed) return;
     this.closed = true;
-    try { if (this.port.isOpen) this.port.close(); } catch { /* ignore */ }
+    try {
+      if (this.port.isOpen) this.port.close();
+    } catch {
+      /* ignore */
+    }
     this.options.onError?.call(this, err);
   }
 
@@ -80,6 +84,10 @@ export class NodeSerial implements SerialInstance {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    try { if (this.port.isOpen) this.port.close(); } catch { /* ignore */ }
+    try {
+      if (this.port.isOpen) this.port.close();
+    } catch {
+      /* ignore */
+    }
   }
 }

@@ -51,12 +51,14 @@ function lineCrc(key: string, value: StoredValue): string {
 
 /** Throws with the board's error text when the board's `preference` would refuse the pair. */
 export function checkPreferenceRules(key: string, value: StoredValue): void {
-  if (typeof key !== "string" || key.length === 0 || key.length > KEY_MAX) throw new Error(`nvs set fail: key "${key}" must be 1..${KEY_MAX} characters`);
+  if (typeof key !== "string" || key.length === 0 || key.length > KEY_MAX)
+    throw new Error(`nvs set fail: key "${key}" must be 1..${KEY_MAX} characters`);
   if (typeof value === "number") {
     if (!Number.isInteger(value)) throw new Error("float unsupported");
     if (value < -2147483648 || value > 2147483647) throw new Error(`nvs set fail: ${value} is not an int32`);
   } else if (typeof value === "string") {
-    if (Buffer.byteLength(value, "utf8") > STRING_MAX) throw new Error(`nvs set fail: string longer than ${STRING_MAX} bytes`);
+    if (Buffer.byteLength(value, "utf8") > STRING_MAX)
+      throw new Error(`nvs set fail: string longer than ${STRING_MAX} bytes`);
   } else if (typeof value !== "boolean") throw new Error("unsupported type");
 }
 
@@ -120,7 +122,9 @@ export class SettingsFile implements SettingsStore {
       // byte) must not turn a CRC-protected line into an unchecked hand-edited one.
       const extra = Object.keys(r).filter((f) => f !== "k" && f !== "v" && f !== "crc");
       if (extra.length) {
-        this.report(`${where}: key ${r.k} has unexpected field(s) ${extra.map((f) => JSON.stringify(f)).join(", ")} (damaged?); ignored, default used`);
+        this.report(
+          `${where}: key ${r.k} has unexpected field(s) ${extra.map((f) => JSON.stringify(f)).join(", ")} (damaged?); ignored, default used`,
+        );
         continue;
       }
       if (r.crc !== undefined && r.crc !== lineCrc(r.k, r.v)) {
@@ -194,8 +198,9 @@ export class SettingsFile implements SettingsStore {
 
 /** Default settings file: $XDG_CONFIG_HOME/bd450/config or ~/.config/bd450/config. */
 export function defaultSettingsPath(env: NodeJS.ProcessEnv = process.env): string {
-  const base = env.XDG_CONFIG_HOME && path.isAbsolute(env.XDG_CONFIG_HOME)
-    ? env.XDG_CONFIG_HOME
-    : path.join(env.HOME || os.homedir(), ".config");
+  const base =
+    env.XDG_CONFIG_HOME && path.isAbsolute(env.XDG_CONFIG_HOME)
+      ? env.XDG_CONFIG_HOME
+      : path.join(env.HOME || os.homedir(), ".config");
   return path.join(base, "bd450", "config");
 }

@@ -80,7 +80,11 @@ export class NodeUDP implements UDPInstance {
       this.pendingGroups = this.pendingGroups.filter((g) => g !== group);
       return;
     }
-    try { this.socket.dropMembership(group, this.options.interface); } catch { /* not a member */ }
+    try {
+      this.socket.dropMembership(group, this.options.interface);
+    } catch {
+      /* not a member */
+    }
   }
 
   read(): Datagram | undefined {
@@ -112,6 +116,10 @@ export class NodeUDP implements UDPInstance {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    try { this.socket.close(); } catch { /* already closed */ }
+    try {
+      this.socket.close();
+    } catch {
+      /* already closed */
+    }
   }
 }

@@ -1,9 +1,9 @@
 // HMAC-SHA256 and random bytes for the web password and sessions, from Node's crypto.
 
 import * as crypto from "node:crypto";
-import type { WebCrypto } from "../../web/pbkdf2";
-import { passwordHasher } from "../../web/password";
 import { setSecretHasher } from "../../console/settings";
+import { passwordHasher } from "../../web/password";
+import type { WebCrypto } from "../../web/pbkdf2";
 
 /** HMAC-SHA256 and random bytes from Node's crypto. */
 export const nodeWebCrypto: WebCrypto = {

@@ -3,8 +3,8 @@
 
 import Ethernet from "embedded:network/interface/ethernet";
 import type { SerialClass, SerialOptions } from "core/io";
-import { setMulticastTTL } from "platform/mcast";
 import RingSerial from "native/esp32/serial-ring";
+import { setMulticastTTL } from "platform/mcast";
 
 export const hostName = "esp32";
 export const hostHasEthernet = true;

@@ -24,15 +24,15 @@ interface LinSerialIO {
 class LinSerial implements SerialInstance {
   private io: LinSerialIO;
   constructor(o: SerialOptions) {
-    const self = this;
-    const readable = o.onReadable, writable = o.onWritable;
+    const readable = o.onReadable,
+      writable = o.onWritable;
     this.io = new (SerialIO as unknown as new (o: object) => LinSerialIO)({
       device: o.device,
       baud: o.baud,
       format: "buffer",
-      onReadable: readable ? (n: number) => readable.call(self, n) : undefined,
-      onWritable: writable ? (n: number) => writable.call(self, n) : undefined,
-      onError: o.onError ? () => o.onError!.call(self, new Error("serial device error")) : undefined,
+      onReadable: readable ? (n: number) => readable.call(this, n) : undefined,
+      onWritable: writable ? (n: number) => writable.call(this, n) : undefined,
+      onError: o.onError ? () => o.onError!.call(this, new Error("serial device error")) : undefined,
     });
   }
   read(buffer: Uint8Array): number | undefined {
@@ -42,7 +42,11 @@ class LinSerial implements SerialInstance {
     return b.byteLength;
   }
   write(data: ByteBuffer): void {
-    this.io.write(data instanceof ArrayBuffer ? data : (data.buffer as ArrayBuffer).slice(data.byteOffset, data.byteOffset + data.byteLength));
+    this.io.write(
+      data instanceof ArrayBuffer
+        ? data
+        : (data.buffer as ArrayBuffer).slice(data.byteOffset, data.byteOffset + data.byteLength),
+    );
   }
   close(): void {
     this.io.close();
