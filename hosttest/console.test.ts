@@ -14,6 +14,7 @@ import type { GatewayConfig } from "../src/core/config";
 import type { LogEvent } from "../src/core/eventlog";
 import { Gateway } from "../src/core/gateway";
 import type { Clock, SettingsStore, Timers } from "../src/core/io";
+import { MemoryStore } from "./lib/memory-store";
 
 function withChecksum(body: string): string {
   let x = 0;
@@ -23,26 +24,6 @@ function withChecksum(body: string): string {
 
 function bytes(s: string): Uint8Array {
   return Uint8Array.from(s, (c) => c.charCodeAt(0));
-}
-
-class MemoryStore implements SettingsStore {
-  values = new Map<string, string | number | boolean>();
-  failCommit = false;
-  get(k: string) {
-    return this.values.get(k);
-  }
-  set(k: string, v: string | number | boolean) {
-    this.values.set(k, v);
-  }
-  delete(k: string) {
-    this.values.delete(k);
-  }
-  keys() {
-    return Array.from(this.values.keys());
-  }
-  commit() {
-    if (this.failCommit) throw new Error("disk full");
-  }
 }
 
 /** Manual timers: advance(ms) fires what is due. */

@@ -18,6 +18,7 @@ import { Gateway } from "../src/core/gateway";
 import { BAM1, NAVD, RCOM } from "../src/core/groups";
 import type { SettingsStore } from "../src/core/io";
 import { NetworkSide } from "../src/core/netside";
+import { MemoryStore } from "./lib/memory-store";
 
 /** "$body*HH" with its XOR checksum, computed here. */
 function nmea(body: string): string {
@@ -435,25 +436,6 @@ describe("input filter on network commands", () => {
     assert.deepEqual(gw.inFilter.counts(), [{ rule: "ICA", passed: 0, blocked: 0 }]);
   });
 });
-
-class MemoryStore implements SettingsStore {
-  values = new Map<string, string | number | boolean>();
-  get(k: string) {
-    return this.values.get(k);
-  }
-  set(k: string, v: string | number | boolean) {
-    this.values.set(k, v);
-  }
-  delete(k: string) {
-    this.values.delete(k);
-  }
-  keys() {
-    return Array.from(this.values.keys());
-  }
-  commit() {
-    /* memory */
-  }
-}
 
 describe("console: filters and maxRate apply live", () => {
   function setup() {

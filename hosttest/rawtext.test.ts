@@ -267,6 +267,7 @@ import { loadSettings } from "../src/console/persist";
 import { makeConfig } from "../src/core/config";
 import { Gateway } from "../src/core/gateway";
 import type { SettingsStore } from "../src/core/io";
+import { MemoryStore } from "./lib/memory-store";
 import { runInNetns } from "./lib/netns";
 import { readDatagram, StrictStream } from "./lib/strict-reader";
 
@@ -306,25 +307,6 @@ function wrap(input: Uint8Array, chunk: number): Uint8Array[] {
       .map((l) => Uint8Array.from(Buffer.from(l.split(" ")[2], "hex")));
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-class MemoryStore implements SettingsStore {
-  private m = new Map<string, string | number | boolean>();
-  get(k: string) {
-    return this.m.get(k);
-  }
-  set(k: string, v: string | number | boolean) {
-    this.m.set(k, v);
-  }
-  delete(k: string) {
-    this.m.delete(k);
-  }
-  keys() {
-    return [...this.m.keys()];
-  }
-  commit() {
-    /* memory */
   }
 }
 

@@ -14,6 +14,7 @@ import type { Datagram, SerialOptions, SettingsStore, UDPOptions } from "../src/
 import { asciiBytes, latin1, withChecksum } from "../src/nmea/checksum";
 import { nodeWebCrypto } from "../src/platform/node/web-crypto";
 import { PasswordCheck, passwordHasher } from "../src/web/password";
+import { MemoryStore } from "./lib/memory-store";
 import { tag } from "./lib/text";
 
 /** webPass is stored (and may be typed) as its salted hash; this one is of WEB_PASS. */
@@ -54,25 +55,6 @@ class Timers {
           t.fn();
         }
     }
-  }
-}
-
-class MemoryStore implements SettingsStore {
-  map = new Map<string, SettingValue>();
-  get(k: string) {
-    return this.map.get(k);
-  }
-  set(k: string, v: SettingValue) {
-    this.map.set(k, v);
-  }
-  delete(k: string) {
-    this.map.delete(k);
-  }
-  keys() {
-    return [...this.map.keys()];
-  }
-  commit() {
-    /* memory */
   }
 }
 

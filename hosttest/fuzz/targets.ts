@@ -35,6 +35,7 @@ import { DISCARD_REASONS, Iec450Receiver, type ReceiverCounters, sentenceText } 
 import { NOTE_HIGH_BYTES, NOTE_N_INVALID, NOTE_N_ZERO } from "../../src/core/tagblock";
 import { fixedClock } from "../../src/platform/node/host";
 import { SettingsFile } from "../../src/platform/node/settings-file";
+import { MemoryStore } from "../lib/memory-store";
 import { IEC450_CORPUS } from "../lib/paths";
 import {
   readDatagram,
@@ -1046,25 +1047,6 @@ class RecordingSerial implements SerialInstance {
   }
   close(): void {
     /* nothing */
-  }
-}
-
-class MemoryStore implements SettingsStore {
-  values = new Map<string, string | number | boolean>();
-  get(k: string) {
-    return this.values.get(k);
-  }
-  set(k: string, v: string | number | boolean) {
-    this.values.set(k, v);
-  }
-  delete(k: string) {
-    this.values.delete(k);
-  }
-  keys() {
-    return Array.from(this.values.keys());
-  }
-  commit() {
-    /* memory */
   }
 }
 

@@ -15,30 +15,15 @@ import { serveHttp } from "../../src/web/http";
 import type { WebLimits } from "../../src/web/limits";
 import { listenerPort, NodeListenerClass, NodeTcpClass } from "./tcp419";
 
+export { MemoryStore } from "./memory-store";
+
+import { MemoryStore } from "./memory-store";
+
 /** node: the host's node:http adapter; board: the board's HTTP engine (src/web/http.ts) over ECMA-419-shaped node:net sockets. */
 export type WebEngine = "node" | "board";
 export const ENGINES: WebEngine[] = ["node", "board"];
 
 export const PASSWORD = "harbour-pilot-7";
-
-export class MemoryStore implements SettingsStore {
-  values = new Map<string, string | number | boolean>();
-  get(k: string) {
-    return this.values.get(k);
-  }
-  set(k: string, v: string | number | boolean) {
-    this.values.set(k, v);
-  }
-  delete(k: string) {
-    this.values.delete(k);
-  }
-  keys() {
-    return Array.from(this.values.keys());
-  }
-  commit() {
-    /* memory */
-  }
-}
 
 function checksummed(body: string): string {
   let x = 0;
