@@ -3,8 +3,9 @@
 // through modules/io), pages from the firmware's resources, the password hash over the
 // SDK's crypt modules (C SHA-256 Digest, HMAC, hardware-seeded RNG).
 
-import Resource from "Resource";
 /// <reference path="../../../types/moddable/crypt.d.ts" />
+
+import Resource from "Resource";
 import Listener from "embedded:io/socket/listener";
 import TCP from "embedded:io/socket/tcp";
 import type { App, AppService } from "app/assemble";
