@@ -24,7 +24,7 @@ import {
 /**
  * ASSUMPTION (not measured: there is no board on this machine). XS bytecode runs this
  * many times slower on one 240 MHz ESP32 (Xtensa LX6) core than on one core of this
- * host: 100-250x, most likely 150x (../shared/docs/xs-esp32-speed.md: MicroPython,
+ * host: 100-250x, most likely 150x (the team reference note docs "xs-esp32-speed.md" (not in this repo): MicroPython,
  * also a C bytecode interpreter run from flash and built -Os, measures a median 146x;
  * hosttest/xs/esp32-speed.ts has the sources). Measure on a board (Time.ticks around
  * Gateway.feed) to replace this number.

@@ -1,5 +1,5 @@
 // Field-level tests of every sentence decoder against the reference examples in
-// ../shared/docs/beidou.md (checksums verified there), fed through the real framer.
+// the team reference note "beidou.md" (not in this repo) (checksums verified there), fed through the real framer.
 
 import * as assert from "node:assert/strict";
 import { SentenceDecoder, sentenceJson } from "../src/beidou/decoder";

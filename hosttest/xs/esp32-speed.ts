@@ -1,6 +1,6 @@
 // How fast XS runs the gateway on an ESP32, as used by the real-time receive model
 // and the benchmark. ASSUMPTIONS, not measured on a board (none is available here);
-// sources: ../shared/docs/xs-esp32-speed.md.
+// sources: the team reference note docs "xs-esp32-speed.md" (not in this repo).
 //
 // - XS on this project's workload (the firmware wiring over the corpus, callbacks,
 //   decoders, device state) runs about 60-70 M meter units (bytecodes) per second on
