@@ -6,7 +6,7 @@ import { spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { withChecksum } from "../../src/core/checksum";
+import { withChecksum } from "../../src/nmea/checksum";
 import { GROUPS, NAVD } from "../../src/core/groups";
 import { boundFor, waitFor } from "./wait";
 

@@ -87,8 +87,9 @@ export function addr7(v: number): string | null {
   return s.length >= 7 ? s : "0000000".slice(s.length) + s;
 }
 
-// Formatter keys for the sentence modules (on XS a module resolves one "../" only,
-// so src/beidou/sentences/* reach the NMEA layer through here).
+// The NMEA layer for the sentence modules (on XS a module resolves one "../" only,
+// so src/beidou/sentences/* reach it through here).
+export { hexValue } from "../nmea/checksum";
 export { formatterKey, formatterName } from "../nmea/keys";
 
 /** NMEA 4.11 system IDs (also used as indexes of the per-system counters). */

@@ -12,9 +12,8 @@
 // results carry the 4-letter command; the SJXX layout is year(2) month day hour
 // minute second. Hemispheres and the FKXX result codes are configurable (Rdss40Options).
 
-import { asciiBytes, HEX_DIGITS } from "../nmea/checksum";
+import { asciiBytes, HEX_DIGITS, hexValue } from "../nmea/checksum";
 import { frameKey, frameKeyOf } from "../nmea/keys";
-import { hexDigit } from "./fields";
 import type { JsonContext } from "./kind";
 import { addr7, hms, pad2, r as round } from "./kind";
 import {
@@ -957,6 +956,6 @@ export function encodeTXSQ(
 export function hexToBytes(s: string): Uint8Array {
   const t = s.replace(/[^0-9A-Fa-f]/g, "");
   const b = new Uint8Array(t.length >> 1);
-  for (let i = 0; i < b.length; i++) b[i] = (hexDigit(t.charCodeAt(2 * i)) << 4) | hexDigit(t.charCodeAt(2 * i + 1));
+  for (let i = 0; i < b.length; i++) b[i] = (hexValue(t.charCodeAt(2 * i)) << 4) | hexValue(t.charCodeAt(2 * i + 1));
   return b;
 }

@@ -115,6 +115,29 @@ function listItems(s: string): string[] {
   return s === "" ? [] : s.split(",");
 }
 
+/** Check of a comma list: each item passes `itemError` and stands once. */
+function listCheck(
+  key: string,
+  item: string,
+  itemError: (s: string) => string | undefined,
+): (v: SettingValue) => string | undefined {
+  return (v) => {
+    const seen: string[] = [];
+    for (const s of listItems(v as string)) {
+      const e = itemError(s);
+      if (e) return e;
+      if (seen.indexOf(s) >= 0) return `${s} breaks rule: ${key} lists each ${item} once`;
+      seen.push(s);
+    }
+    return undefined;
+  };
+}
+
+function filterCheck(v: SettingValue): string | undefined {
+  const e = filterError(v as string);
+  return e ? `breaks rule: ${e}` : undefined;
+}
+
 function upper(s: string): string {
   return s.toUpperCase();
 }
@@ -337,16 +360,10 @@ export const SETTINGS: readonly SettingRow[] = [
     apply: "live",
     normalize: upperList,
     help: "Source SFIs allowed to send terminal commands, comma-separated.",
-    check: (v) => {
-      const seen: string[] = [];
-      for (const s of listItems(v as string)) {
-        const e = sfiError(s);
-        if (e) return `${e} in the cmdAllow allowlist`;
-        if (seen.indexOf(s) >= 0) return `${s} breaks rule: cmdAllow lists each SFI once`;
-        seen.push(s);
-      }
-      return undefined;
-    },
+    check: listCheck("cmdAllow", "SFI", (s) => {
+      const e = sfiError(s);
+      return e ? `${e} in the cmdAllow allowlist` : undefined;
+    }),
   },
   {
     key: "cmdGroups",
@@ -355,15 +372,9 @@ export const SETTINGS: readonly SettingRow[] = [
     apply: "restart",
     normalize: upperList,
     help: "Groups joined to receive commands, comma-separated.",
-    check: (v) => {
-      const seen: string[] = [];
-      for (const g of listItems(v as string)) {
-        if (groupIndex(g) === 0) return `"${g}" breaks rule: group unknown; groups: ${groupNames().join(" ")}`;
-        if (seen.indexOf(g) >= 0) return `${g} breaks rule: cmdGroups lists each group once`;
-        seen.push(g);
-      }
-      return undefined;
-    },
+    check: listCheck("cmdGroups", "group", (g) =>
+      groupIndex(g) === 0 ? `"${g}" breaks rule: group unknown; groups: ${groupNames().join(" ")}` : undefined,
+    ),
   },
   {
     key: "uartQueue",
@@ -404,10 +415,7 @@ export const SETTINGS: readonly SettingRow[] = [
     apply: "live",
     normalize: upperList,
     help: "Output filter, terminal -> network; first matching rule decides, no match passes (docs/filters.md).",
-    check: (v) => {
-      const e = filterError(v as string);
-      return e ? `breaks rule: ${e}` : undefined;
-    },
+    check: filterCheck,
   },
   {
     key: "inFilter",
@@ -416,10 +424,7 @@ export const SETTINGS: readonly SettingRow[] = [
     apply: "live",
     normalize: upperList,
     help: "Input filter on network commands -> terminal, after cmdAllow and the rate limit (docs/filters.md).",
-    check: (v) => {
-      const e = filterError(v as string);
-      return e ? `breaks rule: ${e}` : undefined;
-    },
+    check: filterCheck,
   },
   {
     key: "maxRate",
@@ -654,6 +659,42 @@ export function buildCandidate(
   const cross = validateConfig(c);
   if (cross.length) return { errors: cross };
   return { config: c, changed };
+}
+
+/** `s` padded with spaces to `n` characters (text tables of the console and the CLI). */
+export function pad(s: string, n: number): string {
+  while (s.length < n) s += " ";
+  return s;
+}
+
+/**
+ * The settings table of the console's `show config` and `bd450 config show`: a header,
+ * one line per setting (`[restart]` where a change waits for a reboot, `(unsaved)` for the
+ * keys in `unsaved`), then the keys kept from a newer version, if any.
+ */
+export function configTable(
+  config: GatewayConfig,
+  unknown: Record<string, unknown>,
+  unsaved: ReadonlyArray<string> = [],
+): string[] {
+  const cfg = config as unknown as Record<string, SettingValue>;
+  const out = [pad("setting", 12) + " " + pad("value", 20) + " " + pad("type", 5) + " allowed"];
+  for (const row of SETTINGS)
+    out.push(
+      pad(row.key, 12) +
+        " " +
+        pad(formatValue(row, cfg[row.key]), 20) +
+        " " +
+        pad(row.kind, 5) +
+        " " +
+        row.range +
+        (row.apply === "restart" ? " [restart]" : "") +
+        (unsaved.indexOf(row.key) >= 0 ? " (unsaved)" : ""),
+    );
+  const names = Object.keys(unknown);
+  if (names.length)
+    out.push(`kept from a newer version (not used here): ${names.map((k) => k + "=" + String(unknown[k])).join(" ")}`);
+  return out;
 }
 
 /** Value as the console shows it and `set` accepts it back. */
