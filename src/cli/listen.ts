@@ -189,7 +189,8 @@ export async function run(argv: string[]): Promise<number> {
     const text = latin1(whole);
     // Raw GB2312 (RDSS Chinese/raw-text messages): also shown as the text it is.
     const gb = /[\x80-\xff]/.test(text) ? decodeGb2312(whole) : undefined;
-    if (json) out.push(JSON.stringify({ ...sentenceJson(s, current, from, text), text: gb, reassembled: s.groupTotal }));
+    if (json)
+      out.push(JSON.stringify({ ...sentenceJson(s, current, from, text), text: gb, reassembled: s.groupTotal }));
     else
       out.push(
         sentenceHead(s, current) +
