@@ -133,6 +133,14 @@ function listCheck(
   };
 }
 
+/** Check of an IPv4 address setting (empty passes: off, or left to the cross rules). */
+function ipv4Check(key: string, orEmpty: string): (v: SettingValue) => string | undefined {
+  return (v) =>
+    v !== "" && parseIPv4(v as string) < 0
+      ? `"${v}" breaks rule: ${key} is a dotted-quad IPv4 address${orEmpty}`
+      : undefined;
+}
+
 function filterCheck(v: SettingValue): string | undefined {
   const e = filterError(v as string);
   return e ? `breaks rule: ${e}` : undefined;
@@ -213,10 +221,7 @@ export const SETTINGS: readonly SettingRow[] = [
     range: "IPv4 address or empty",
     apply: "restart",
     help: "Host only: IPv4 address of the interface for multicast send and joins (empty: OS default).",
-    check: (v) =>
-      v !== "" && parseIPv4(v as string) < 0
-        ? `"${v}" breaks rule: iface is a dotted-quad IPv4 address or empty`
-        : undefined,
+    check: ipv4Check("iface", " or empty"),
   },
   {
     key: "ipMode",
@@ -232,8 +237,7 @@ export const SETTINGS: readonly SettingRow[] = [
     range: "172.16.0.1..172.31.255.254 when static",
     apply: "restart",
     help: "Board static IPv4 address.",
-    check: (v) =>
-      v !== "" && parseIPv4(v as string) < 0 ? `"${v}" breaks rule: ipAddr is a dotted-quad IPv4 address` : undefined,
+    check: ipv4Check("ipAddr", ""),
   },
   {
     key: "ipMask",
@@ -254,10 +258,7 @@ export const SETTINGS: readonly SettingRow[] = [
     range: "IPv4 in the ipAddr subnet, or empty",
     apply: "restart",
     help: "Board default gateway (empty: none; 450 traffic needs none).",
-    check: (v) =>
-      v !== "" && parseIPv4(v as string) < 0
-        ? `"${v}" breaks rule: ipGateway is a dotted-quad IPv4 address or empty`
-        : undefined,
+    check: ipv4Check("ipGateway", " or empty"),
   },
   {
     key: "groupMap",
