@@ -84,6 +84,12 @@ export class Fields {
     return n === 1 ? this.bytes[this.start[i]] : -1;
   }
 
+  /** Character code of an optional one-letter field (mode, status): 0 when empty, absent or longer. */
+  letter(i: number): number {
+    if (i > this.count) return 0;
+    return this.end[i] - this.start[i] === 1 ? this.bytes[this.start[i]] : 0;
+  }
+
   /** Byte at position k of field i (no bounds check beyond the field). */
   at(i: number, k: number): number {
     return this.bytes[this.start[i] + k];

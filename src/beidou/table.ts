@@ -4,7 +4,7 @@
 
 import { groupIndex } from "../core/groups";
 import type { Fields } from "./fields";
-import type { SentenceKind } from "./kind";
+import { kindFormatter, type SentenceKind } from "./kind";
 import { BSI_KIND } from "./sentences/bsi";
 import { BSS_KIND, DWA_KIND, ICA_KIND, RMO_KIND } from "./sentences/commands";
 import { DWR_KIND } from "./sentences/dwr";
@@ -50,7 +50,7 @@ export interface TableRow {
 
 /** Rows of one kind each: the row's formatter is the kind's. */
 function single(...kinds: ReadonlyArray<SentenceKind<any>>): TableRow[] {
-  return kinds.map((k) => ({ formatter: k.formatter, kinds: [k] }));
+  return kinds.map((k) => ({ formatter: kindFormatter(k), kinds: [k] }));
 }
 
 export const DECODER_TABLE: ReadonlyArray<TableRow> = [

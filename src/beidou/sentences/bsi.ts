@@ -17,7 +17,6 @@ export class BSI {
 
 export const BSI_KIND: SentenceKind<BSI> = {
   kind: "BSI",
-  formatter: "BSI",
   create: () => new BSI(),
   /** What this sentence tells the device state (src/beidou/state.ts). */
   apply(st: DeviceState, b: BSI, _talker: number, now: number): void {

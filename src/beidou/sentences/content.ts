@@ -90,6 +90,11 @@ export function decodeContent(f: Fields, i: number, mode: number, c: Content): s
 }
 
 /** Content as sent (latin-1: one code unit per byte, lossless). */
+/** The content fields of TXA and TXR as JSON (the text view is added by each: after positionReport in TXR). */
+export function contentJson(c: Content): Record<string, unknown> {
+  return { payload: contentRaw(c), data: contentHex(c), oddNibble: c.oddNibble, rawText: c.rawText };
+}
+
 export function contentRaw(c: Content): string {
   let s = "";
   for (let k = c.start; k < c.end; k++) s += String.fromCharCode(c.bytes[k]);

@@ -1,13 +1,10 @@
 // GLL — geographic position. `$--GLL,llll.ll,a,yyyyy.yy,a,hhmmss.ss,A[,mode]*hh`
 
 import type { Fields } from "../fields";
-import { ch, hms, r, type SentenceKind } from "../kind";
+import { ch, hms, Located, locatedError, r, type SentenceKind } from "../kind";
 import type { DeviceState } from "../state";
 
-export class GLL {
-  latitude = NaN;
-  longitude = NaN;
-  time = NaN;
+export class GLL extends Located {
   /** 'A' valid, 'V' not valid. */
   status = 0;
   mode = 0;
@@ -15,7 +12,6 @@ export class GLL {
 
 export const GLL_KIND: SentenceKind<GLL> = {
   kind: "GLL",
-  formatter: "GLL",
   group: "NAVD",
   create: () => new GLL(),
   /** What this sentence tells the device state (src/beidou/state.ts). */
@@ -28,10 +24,11 @@ export const GLL_KIND: SentenceKind<GLL> = {
     g.longitude = f.coord(3, true);
     g.time = f.times[5];
     g.status = f.char(6);
-    g.mode = f.char(7) > 0 ? f.char(7) : 0;
-    if ((g.latitude !== g.latitude && !f.empty(1)) || (g.longitude !== g.longitude && !f.empty(3)))
-      return "GLL position malformed";
-    if (g.time !== g.time && !f.empty(5)) return "GLL time malformed";
+    g.mode = f.letter(7);
+    if (g.time !== g.time || g.latitude !== g.latitude || g.longitude !== g.longitude) {
+      const bad = locatedError(f, g, 5, 1);
+      if (bad) return "GLL " + bad;
+    }
     return null;
   },
   json: (g) => ({

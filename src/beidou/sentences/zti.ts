@@ -19,7 +19,6 @@ export class ZTI {
 
 export const ZTI_KIND: SentenceKind<ZTI> = {
   kind: "ZTI",
-  formatter: "ZTI",
   create: () => new ZTI(),
   /** What this sentence tells the device state (src/beidou/state.ts). */
   apply(st: DeviceState, z: ZTI, _talker: number, now: number): void {
