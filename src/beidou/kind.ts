@@ -55,16 +55,26 @@ export class Located {
   longitude = NaN;
 }
 
+/** A sentence's reasons for a malformed time or position, built once: a reject allocates nothing. */
+export interface LocatedReasons {
+  readonly time: string;
+  readonly position: string;
+}
+
+export function locatedReasons(name: string): LocatedReasons {
+  return { time: name + " time malformed", position: name + " position malformed" };
+}
+
 /**
  * Why the time (field t) or the position (fields p..p+3) just decoded into `r` is malformed
  * (the first in field order), or null when each is valid or empty. Decoders call it only
  * when one of the three is NaN: a good sentence pays three self-compares.
  */
-export function locatedError(f: Fields, r: Located, t: number, p: number): string | null {
-  const time = r.time !== r.time && !f.empty(t) ? "time malformed" : null;
+export function locatedError(f: Fields, r: Located, t: number, p: number, reasons: LocatedReasons): string | null {
+  const time = r.time !== r.time && !f.empty(t) ? reasons.time : null;
   const position =
     (r.latitude !== r.latitude && !f.empty(p)) || (r.longitude !== r.longitude && !f.empty(p + 2))
-      ? "position malformed"
+      ? reasons.position
       : null;
   return t < p ? (time ?? position) : (position ?? time);
 }

@@ -3,7 +3,7 @@
 // type 1 = own RDSS fix; 2/3 = other or subordinate user report (UNCONFIRMED).
 
 import type { Fields } from "../fields";
-import { addr7, ch, Located, locatedError, locatedJson, n, type SentenceKind } from "../kind";
+import { addr7, ch, Located, locatedError, locatedJson, locatedReasons, n, type SentenceKind } from "../kind";
 import type { DeviceState } from "../state";
 
 export class DWR extends Located {
@@ -21,6 +21,8 @@ export class DWR extends Located {
   /** 'H' high-altitude user, 'L' normal. */
   heightType = 0;
 }
+
+const MALFORMED = locatedReasons("DWR");
 
 export const DWR_KIND: SentenceKind<DWR> = {
   kind: "DWR",
@@ -49,11 +51,9 @@ export const DWR_KIND: SentenceKind<DWR> = {
     d.urgent = f.char(13);
     d.multiValue = f.char(14);
     d.heightType = f.char(15);
-    if (d.time !== d.time || d.latitude !== d.latitude || d.longitude !== d.longitude) {
-      const bad = locatedError(f, d, 3, 4);
-      if (bad) return "DWR " + bad;
-    }
-    return null;
+    return d.time !== d.time || d.latitude !== d.latitude || d.longitude !== d.longitude
+      ? locatedError(f, d, 3, 4, MALFORMED)
+      : null;
   },
   json: (d) => ({
     positionType: n(d.positionType),

@@ -1,7 +1,7 @@
 // GLL — geographic position. `$--GLL,llll.ll,a,yyyyy.yy,a,hhmmss.ss,A[,mode]*hh`
 
 import type { Fields } from "../fields";
-import { ch, hms, Located, locatedError, r, type SentenceKind } from "../kind";
+import { ch, hms, Located, locatedError, locatedReasons, r, type SentenceKind } from "../kind";
 import type { DeviceState } from "../state";
 
 export class GLL extends Located {
@@ -9,6 +9,8 @@ export class GLL extends Located {
   status = 0;
   mode = 0;
 }
+
+const MALFORMED = locatedReasons("GLL");
 
 export const GLL_KIND: SentenceKind<GLL> = {
   kind: "GLL",
@@ -25,11 +27,9 @@ export const GLL_KIND: SentenceKind<GLL> = {
     g.time = f.times[5];
     g.status = f.char(6);
     g.mode = f.letter(7);
-    if (g.time !== g.time || g.latitude !== g.latitude || g.longitude !== g.longitude) {
-      const bad = locatedError(f, g, 5, 1);
-      if (bad) return "GLL " + bad;
-    }
-    return null;
+    return g.time !== g.time || g.latitude !== g.latitude || g.longitude !== g.longitude
+      ? locatedError(f, g, 5, 1, MALFORMED)
+      : null;
   },
   json: (g) => ({
     lat: r(g.latitude, 8),

@@ -2,7 +2,7 @@
 // infoType 0 = report received by this terminal (userId = sender), 1 = sent (userId = destination).
 
 import type { Fields } from "../fields";
-import { addr7, Located, locatedError, locatedJson, n, type SentenceKind } from "../kind";
+import { addr7, Located, locatedError, locatedJson, locatedReasons, n, type SentenceKind } from "../kind";
 import type { DeviceState } from "../state";
 
 export class WAA extends Located {
@@ -13,6 +13,8 @@ export class WAA extends Located {
   /** Metres. */
   height = NaN;
 }
+
+const MALFORMED = locatedReasons("WAA");
 
 export const WAA_KIND: SentenceKind<WAA> = {
   kind: "WAA",
@@ -37,11 +39,9 @@ export const WAA_KIND: SentenceKind<WAA> = {
     w.latitude = f.coord(5, false);
     w.longitude = f.coord(7, true);
     w.height = f.nums[9];
-    if (w.time !== w.time || w.latitude !== w.latitude || w.longitude !== w.longitude) {
-      const bad = locatedError(f, w, 4, 5);
-      if (bad) return "WAA " + bad;
-    }
-    return null;
+    return w.time !== w.time || w.latitude !== w.latitude || w.longitude !== w.longitude
+      ? locatedError(f, w, 4, 5, MALFORMED)
+      : null;
   },
   json: (w) => ({
     infoType: n(w.infoType),
