@@ -468,6 +468,15 @@ export function isLive(key: string): boolean {
   return false;
 }
 
+/** Cross rule: command forwarding (cmdFwd on) needs `key` set. */
+function forwardingNeeds(name: string, key: "cmdAllow" | "cmdGroups", what: string): CrossRule {
+  return {
+    name,
+    keys: ["cmdFwd", key],
+    check: (c) => (c.cmdFwd && c[key] === "" ? `cmdFwd on breaks rule: command forwarding needs ${what}` : undefined),
+  };
+}
+
 export const CROSS_RULES: readonly CrossRule[] = [
   {
     name: "static address",
@@ -510,22 +519,8 @@ export const CROSS_RULES: readonly CrossRule[] = [
       return undefined;
     },
   },
-  {
-    name: "command allowlist",
-    keys: ["cmdFwd", "cmdAllow"],
-    check: (c) =>
-      c.cmdFwd && c.cmdAllow === ""
-        ? "cmdFwd on breaks rule: command forwarding needs a non-empty cmdAllow (set cmdAllow first)"
-        : undefined,
-  },
-  {
-    name: "command groups",
-    keys: ["cmdFwd", "cmdGroups"],
-    check: (c) =>
-      c.cmdFwd && c.cmdGroups === ""
-        ? "cmdFwd on breaks rule: command forwarding needs at least one group in cmdGroups"
-        : undefined,
-  },
+  forwardingNeeds("command allowlist", "cmdAllow", "a non-empty cmdAllow (set cmdAllow first)"),
+  forwardingNeeds("command groups", "cmdGroups", "at least one group in cmdGroups"),
   {
     name: "own SFI",
     keys: ["sfi", "cmdAllow"],
