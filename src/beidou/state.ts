@@ -11,6 +11,7 @@ import type { DecodedSentence } from "./decoder";
 import { KIND_UNKNOWN } from "./decoder";
 import { addr7, hms, SYSTEM_NAMES } from "./kind";
 import type { Frame40 } from "./rdss40";
+import { BEAMS } from "./sentences/bsi";
 import type { Content } from "./sentences/content";
 import { contentText } from "./sentences/content";
 import type { FKI } from "./sentences/fki";
@@ -94,7 +95,7 @@ export class DeviceState {
   rdssHeight = NaN;
   rdssAt = NaN;
   // ---- beams
-  readonly beams = new Int8Array(10).fill(-1);
+  readonly beams = new Int8Array(BEAMS).fill(-1);
   responseBeam = NaN;
   timeDifferenceBeam = NaN;
   beamsAt = NaN;
@@ -299,7 +300,7 @@ export class DeviceState {
 
   setBeams(power: Int8Array, count: number, now: number): void {
     let up = false;
-    for (let k = 0; k < 10; k++) {
+    for (let k = 0; k < BEAMS; k++) {
       const p = k < count ? power[k] : -1;
       this.beams[k] = p;
       if (p > 0) up = true;
