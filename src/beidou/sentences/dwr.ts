@@ -3,7 +3,7 @@
 // type 1 = own RDSS fix; 2/3 = other or subordinate user report (UNCONFIRMED).
 
 import type { Fields } from "../fields";
-import { addr7, ch, Located, locatedError, locatedJson, locatedReasons, n, type SentenceKind } from "../kind";
+import { addr7, ch, Located, locatedJson, n, type SentenceKind } from "../kind";
 import type { DeviceState } from "../state";
 
 export class DWR extends Located {
@@ -21,8 +21,6 @@ export class DWR extends Located {
   /** 'H' high-altitude user, 'L' normal. */
   heightType = 0;
 }
-
-const MALFORMED = locatedReasons("DWR");
 
 export const DWR_KIND: SentenceKind<DWR> = {
   kind: "DWR",
@@ -51,9 +49,10 @@ export const DWR_KIND: SentenceKind<DWR> = {
     d.urgent = f.char(13);
     d.multiValue = f.char(14);
     d.heightType = f.char(15);
-    return d.time !== d.time || d.latitude !== d.latitude || d.longitude !== d.longitude
-      ? locatedError(f, d, 3, 4, MALFORMED)
-      : null;
+    if (d.time !== d.time && !f.empty(3)) return "DWR time malformed";
+    if ((d.latitude !== d.latitude && !f.empty(4)) || (d.longitude !== d.longitude && !f.empty(6)))
+      return "DWR position malformed";
+    return null;
   },
   json: (d) => ({
     positionType: n(d.positionType),

@@ -1,7 +1,7 @@
 // GGA — GNSS fix data. `$--GGA,hhmmss.ss,llll.ll,a,yyyyy.yy,a,q,nn,h.h,a.a,M,g.g,M,age,sta*hh`
 
 import type { Fields } from "../fields";
-import { Located, locatedError, locatedJson, locatedReasons, n, type SentenceKind } from "../kind";
+import { Located, locatedJson, n, type SentenceKind } from "../kind";
 import type { DeviceState } from "../state";
 
 /** The fix data GGA and GNS share (gns.ts). */
@@ -34,8 +34,6 @@ export class GGA extends Fix {
   quality = NaN;
 }
 
-const MALFORMED = locatedReasons("GGA");
-
 export const GGA_KIND: SentenceKind<GGA> = {
   kind: "GGA",
   group: "NAVD",
@@ -62,11 +60,9 @@ export const GGA_KIND: SentenceKind<GGA> = {
     g.geoidSeparation = f.nums[11];
     g.dgpsAge = f.nums[13];
     g.dgpsStation = f.ints[14];
-    const bad =
-      g.time !== g.time || g.latitude !== g.latitude || g.longitude !== g.longitude
-        ? locatedError(f, g, 1, 2, MALFORMED)
-        : null;
-    if (bad) return bad;
+    if (g.time !== g.time && !f.empty(1)) return "GGA time malformed";
+    if ((g.latitude !== g.latitude && !f.empty(2)) || (g.longitude !== g.longitude && !f.empty(4)))
+      return "GGA position malformed";
     if (!f.empty(6) && !(g.quality >= 0 && g.quality <= 9)) return "GGA quality malformed";
     return null;
   },

@@ -1,7 +1,7 @@
 // GLL — geographic position. `$--GLL,llll.ll,a,yyyyy.yy,a,hhmmss.ss,A[,mode]*hh`
 
 import type { Fields } from "../fields";
-import { ch, hms, Located, locatedError, locatedReasons, r, type SentenceKind } from "../kind";
+import { ch, hms, Located, r, type SentenceKind } from "../kind";
 import type { DeviceState } from "../state";
 
 export class GLL extends Located {
@@ -9,8 +9,6 @@ export class GLL extends Located {
   status = 0;
   mode = 0;
 }
-
-const MALFORMED = locatedReasons("GLL");
 
 export const GLL_KIND: SentenceKind<GLL> = {
   kind: "GLL",
@@ -27,9 +25,10 @@ export const GLL_KIND: SentenceKind<GLL> = {
     g.time = f.times[5];
     g.status = f.char(6);
     g.mode = f.letter(7);
-    return g.time !== g.time || g.latitude !== g.latitude || g.longitude !== g.longitude
-      ? locatedError(f, g, 5, 1, MALFORMED)
-      : null;
+    if ((g.latitude !== g.latitude && !f.empty(1)) || (g.longitude !== g.longitude && !f.empty(3)))
+      return "GLL position malformed";
+    if (g.time !== g.time && !f.empty(5)) return "GLL time malformed";
+    return null;
   },
   json: (g) => ({
     lat: r(g.latitude, 8),

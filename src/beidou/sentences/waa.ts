@@ -2,7 +2,7 @@
 // infoType 0 = report received by this terminal (userId = sender), 1 = sent (userId = destination).
 
 import type { Fields } from "../fields";
-import { addr7, Located, locatedError, locatedJson, locatedReasons, n, type SentenceKind } from "../kind";
+import { addr7, Located, locatedJson, n, type SentenceKind } from "../kind";
 import type { DeviceState } from "../state";
 
 export class WAA extends Located {
@@ -13,8 +13,6 @@ export class WAA extends Located {
   /** Metres. */
   height = NaN;
 }
-
-const MALFORMED = locatedReasons("WAA");
 
 export const WAA_KIND: SentenceKind<WAA> = {
   kind: "WAA",
@@ -39,9 +37,10 @@ export const WAA_KIND: SentenceKind<WAA> = {
     w.latitude = f.coord(5, false);
     w.longitude = f.coord(7, true);
     w.height = f.nums[9];
-    return w.time !== w.time || w.latitude !== w.latitude || w.longitude !== w.longitude
-      ? locatedError(f, w, 4, 5, MALFORMED)
-      : null;
+    if (w.time !== w.time && !f.empty(4)) return "WAA time malformed";
+    if ((w.latitude !== w.latitude && !f.empty(5)) || (w.longitude !== w.longitude && !f.empty(7)))
+      return "WAA position malformed";
+    return null;
   },
   json: (w) => ({
     infoType: n(w.infoType),
