@@ -30,14 +30,14 @@ import type {
 } from "./io";
 import { Router } from "./router";
 
-export type UnitKind = "sentence" | "frame" | "reject";
+/** A framed unit handed to onUnit. Rejects are only counted (framer counters): a callback each cost the board. */
+export type UnitKind = "sentence" | "frame";
 
 // Unit kinds as module constants: on XS a string literal in evaluated bytecode is
 // copied into a new chunk each time it runs (XS_CODE_STRING), so the per-unit calls
 // pass these instead of literals.
 export const UNIT_SENTENCE: UnitKind = "sentence",
-  UNIT_FRAME: UnitKind = "frame",
-  UNIT_REJECT: UnitKind = "reject";
+  UNIT_FRAME: UnitKind = "frame";
 
 export interface GatewayCounters {
   /** Sentences forwarded to the encoder (valid text + converted 4.0 frames). */
@@ -77,8 +77,13 @@ export interface GatewayOptions {
   log?: LogSink;
   /** The system log, when the caller makes it (then `log` is not used); default: a 64-event ring feeding `log`. */
   events?: EventLog;
-  /** Every framed unit, before routing: decoders and device state plug in here. */
-  onUnit?(kind: UnitKind, bytes: Uint8Array, length: number, reason?: RejectReason): void;
+  /**
+   * Every framed sentence and 4.0 frame, before routing: decoders and device state plug
+   * in here. Rejects are counted in framerCounters (by reason), with no call each.
+   */
+  onUnit?(kind: UnitKind, bytes: Uint8Array, length: number): void;
+  /** Each reject, for tools and tests that look at them one by one (the firmware passes none: a call each costs the board). */
+  onReject?(reason: RejectReason, bytes: Uint8Array, length: number): void;
   /**
    * RDSS 4.0 frame -> equivalent 2.1 text sentence written into `out`; returns its
    * length, or 0 when the frame has no text form.
@@ -212,9 +217,7 @@ export class Gateway {
           );
         else this.counters.framesNotConverted++;
       },
-      onReject: (reason, bytes, length) => {
-        if (this.options.onUnit) this.options.onUnit(UNIT_REJECT, bytes, length, reason);
-      },
+      onReject: options.onReject,
     });
   }
 
