@@ -92,7 +92,6 @@ export const NATIVE_BYTES_JS = `Object.freeze({
   decimal: XSH.native.xs_bd450_decimal,
   integer: XSH.native.xs_bd450_integer,
   writeLine: XSH.native.xs_bd450_write_line,
-  ownLines: XSH.native.xs_bd450_own_lines,
 })`;
 
 /** Length-prefixed records (u32 big-endian length + bytes). */
@@ -145,7 +144,6 @@ const PROFILED: ReadonlyArray<readonly [string, string, string, string]> = [
   ["src/beidou/state", "DeviceState", "onSentence", "device state"],
   ["src/beidou/state", "DeviceState", "onReject", "device state"],
   ["src/beidou/state", "DeviceState", "onFrame", "device state"],
-  ["src/core/net/own-lines", "OwnLines", "noteSent", "network side"],
   ["src/core/net/outputs", "LegacyOutput", "send", "network side"],
   ["src/console/console", "Console", "terminalSentence", "console"],
 ];

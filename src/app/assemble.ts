@@ -5,7 +5,7 @@
 // settings store and a few host facts, and nothing else.
 //
 // Built in dependency order, so no part needs a reference filled in later:
-//   event log -> syslog / legacy / answer routes / own lines (what the Gateway's hooks call)
+//   event log -> syslog / legacy / answer routes (what the Gateway's hooks call)
 //   -> Beidou wiring (needs the event log) -> Gateway -> NetworkSide -> console host -> console.
 // One edge points back: the console sends commands through the gateway and hears the
 // terminal's answers from it; the Beidou wiring reaches it through `listener`, a
@@ -116,7 +116,7 @@ export class App {
     const { config, clock, timers } = o;
     this.config = config;
     const udp = o.udp ? { io: o.udp.io, interface: o.udp.interface || undefined } : undefined;
-    const parts = networkParts({ clock, config, hostname: o.hostname, bytes: o.bytes });
+    const parts = networkParts({ clock, config, hostname: o.hostname });
     const utc = o.utcClock ?? clock;
     this.events = new EventLog({
       clock: utc,
@@ -152,10 +152,7 @@ export class App {
       routes: defaultRoutes(),
       // Answers to network commands carry d: = the requesting SFI.
       destinationFor: parts.answers.destinationFor,
-      onDatagram: (bytes, length) => {
-        parts.ownLines.noteSent(bytes, length);
-        parts.legacy.send(bytes, length);
-      },
+      onDatagram: parts.legacy.send,
     });
     this.network = new NetworkSide({
       gateway: this.gateway,

@@ -76,12 +76,6 @@ export interface ByteHelpers {
     sentence: Uint8Array,
     length: number,
   ): number;
-  /**
-   * The n: values (1..999) of the TAG blocks of the lines of the datagram
-   * bytes[0..length), as big-endian 16-bit numbers in `out`. Returns how many;
-   * RangeError when `out` is too small.
-   */
-  ownLines(bytes: Uint8Array, length: number, out: Uint8Array): number;
 }
 
 /** Reject codes of checkSentence (REJECT_REASONS index + 1, src/core/framer.ts). */
@@ -456,45 +450,6 @@ function writeLine(
   return p;
 }
 
-function tagLineCount(bytes: Uint8Array, start: number, lineEnd: number): number {
-  let close = bytes.indexOf(BACKSLASH, start + 1);
-  if (close < 0 || close > lineEnd) return -1;
-  if (close - 3 > start && bytes[close - 3] === STAR) close -= 3; // parameters end at *hh
-  let k = start + 1;
-  while (k < close) {
-    if (bytes[k] === 0x6e && bytes[k + 1] === 0x3a) {
-      let v = 0,
-        digits = 0;
-      for (let i = k + 2; i < close && bytes[i] >= 0x30 && bytes[i] <= 0x39; i++, digits++)
-        v = v * 10 + bytes[i] - 0x30;
-      return digits > 0 && v >= 1 && v <= 999 ? v : -1;
-    }
-    const comma = bytes.indexOf(COMMA, k);
-    if (comma < 0 || comma >= close) break;
-    k = comma + 1;
-  }
-  return -1;
-}
-
-function ownLines(bytes: Uint8Array, length: number, out: Uint8Array): number {
-  let p = 6,
-    count = 0;
-  while (p < length) {
-    // TypedArray indexOf is native: one call per line, not interpreted work per byte (XS).
-    let e = bytes.indexOf(0x0a, p);
-    if (e < 0 || e > length) e = length;
-    const n = bytes[p] === BACKSLASH ? tagLineCount(bytes, p, e) : -1;
-    if (n >= 1) {
-      if (2 * count + 2 > out.length) throw new RangeError("out of range");
-      out[2 * count] = n >> 8;
-      out[2 * count + 1] = n & 255;
-      count++;
-    }
-    p = e + 1;
-  }
-  return count;
-}
-
 /** The reference implementation (and the Node path). */
 export const tsBytes: ByteHelpers = Object.freeze({
   hunt,
@@ -507,5 +462,4 @@ export const tsBytes: ByteHelpers = Object.freeze({
   chunkEnd,
   escape: escapeReserved,
   writeLine,
-  ownLines,
 });

@@ -150,6 +150,7 @@ export class Iec450Encoder {
   tagTime: boolean;
   overlong: OverlongPolicy;
   private lineCount = 0;
+  private lines = 0;
   private groupCode = 0;
   /** c: digits of the second last written (it changes once a second, the sentences come by the hundred). */
   private readonly cDigits = new Uint8Array(16);
@@ -207,9 +208,20 @@ export class Iec450Encoder {
     this.overlong = o.overlong ?? CARRY;
   }
 
+  /** n: of the last line sent (1..999, 0 before the first). */
+  get lastLine(): number {
+    return this.lineCount;
+  }
+
+  /** Lines sent in all, never reset: the duplicate-SFI check counts back from lastLine with it (src/core/net/own-lines.ts). */
+  get linesSent(): number {
+    return this.lines;
+  }
+
   /** Next line count, 1..999 wrapping. */
   private nextLine(): number {
     this.lineCount = this.lineCount >= 999 ? 1 : this.lineCount + 1;
+    this.lines++;
     return this.lineCount;
   }
 
@@ -233,6 +245,7 @@ export class Iec450Encoder {
       );
       if (n > 0) {
         this.lineCount = line;
+        this.lines++;
         this.emit(n);
         return 1;
       }

@@ -12,6 +12,5 @@ function xor(bytes, start, end) @ "xs_bd450_xor";
 function chunkEnd(src, from, length, budget) @ "xs_bd450_chunk_end";
 function escape(out, p, src, from, to) @ "xs_bd450_escape";
 function writeLine(out, sfi, line, seconds, sentence, length) @ "xs_bd450_write_line";
-function ownLines(bytes, length, out) @ "xs_bd450_own_lines";
 
-export default Object.freeze({ hunt, scanText, checkSentence, fieldIndex, decimal, integer, xor, chunkEnd, escape, writeLine, ownLines });
+export default Object.freeze({ hunt, scanText, checkSentence, fieldIndex, decimal, integer, xor, chunkEnd, escape, writeLine });

@@ -25,7 +25,6 @@ extern void xs_bd450_field_index(xsMachine* the);
 extern void xs_bd450_decimal(xsMachine* the);
 extern void xs_bd450_integer(xsMachine* the);
 extern void xs_bd450_write_line(xsMachine* the);
-extern void xs_bd450_own_lines(xsMachine* the);
 
 static void xsh_meter(xsMachine* the)
 {
@@ -92,7 +91,6 @@ void fxBuildFuzz(xsMachine* the)
 	slot = fxNextHostFunctionProperty(the, slot, xs_bd450_decimal, 3, xsID("xs_bd450_decimal"), XS_NO_FLAG);
 	slot = fxNextHostFunctionProperty(the, slot, xs_bd450_integer, 3, xsID("xs_bd450_integer"), XS_NO_FLAG);
 	slot = fxNextHostFunctionProperty(the, slot, xs_bd450_write_line, 6, xsID("xs_bd450_write_line"), XS_NO_FLAG);
-	slot = fxNextHostFunctionProperty(the, slot, xs_bd450_own_lines, 4, xsID("xs_bd450_own_lines"), XS_NO_FLAG);
 	native = the->stack;
 	slot = fxLastProperty(the, fxNewHostObject(the, NULL));
 	slot = fxNextHostFunctionProperty(the, slot, xsh_meter, 0, xsID("meter"), XS_NO_FLAG);
