@@ -112,7 +112,7 @@ function setup(cfg: Partial<GatewayConfig> = {}, device?: DeviceStatus) {
       });
       parts.legacy.send(b, n);
     },
-    destinationFor: parts.answers.destinationFor,
+    answers: parts.answers,
   });
   gw.start();
   const net = new NetworkSide({

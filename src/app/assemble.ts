@@ -151,7 +151,7 @@ export class App {
       fieldLimits: TEXT_FIELD_LIMITS,
       routes: defaultRoutes(),
       // Answers to network commands carry d: = the requesting SFI.
-      destinationFor: parts.answers.destinationFor,
+      answers: parts.answers,
       onDatagram: parts.legacy.send,
     });
     this.network = new NetworkSide({

@@ -92,7 +92,7 @@ export interface GatewayOptions {
   /** Every datagram sent (after the socket write), with its group: for wrap, tests, pcap. */
   onDatagram?(bytes: Uint8Array, length: number, group: number): void;
   /** d: for a sentence from the terminal: answers to a network command go to the requesting SFI (src/core/net/answers.ts). */
-  destinationFor?(bytes: Uint8Array, length: number): string | undefined;
+  answers?: AnswerSource;
   /** Field limits of free-text sentences (EncoderOptions.fieldLimits; the Beidou wiring gives them). */
   fieldLimits?: Readonly<Record<string, number>>;
   /** Default groups of the decoded sentences (src/beidou/table.ts defaultRoutes); see Router. */
@@ -103,6 +103,14 @@ export interface GatewayOptions {
   reopenDelay?: number;
   /** The hot path's byte loops: the board passes its native helpers (src/native/bytes.js); default TypeScript. */
   bytes?: ByteHelpers;
+}
+
+/** Where answers to network commands go (src/core/net/answers.ts AnswerRoutes). */
+export interface AnswerSource {
+  /** A command awaits its answer: only then is destinationFor asked (no call per sentence otherwise). */
+  readonly waiting: boolean;
+  /** d: for this sentence from the terminal, or undefined. */
+  destinationFor(bytes: Uint8Array, length: number): string | undefined;
 }
 
 const RX_CHUNK = 512;
@@ -131,6 +139,7 @@ export class Gateway {
   readonly bytes: ByteHelpers;
 
   private readonly options: GatewayOptions;
+  private readonly answers: AnswerSource | undefined;
   private readonly clock: Clock;
   private serial?: SerialInstance;
   private udp?: UDPInstance;
@@ -156,6 +165,7 @@ export class Gateway {
 
   constructor(options: GatewayOptions) {
     this.options = options;
+    this.answers = options.answers;
     this.config = options.config;
     this.clock = options.clock;
     this.startTime = options.clock.monotonic();
@@ -199,21 +209,19 @@ export class Gateway {
       onSentence: (bytes, length) => {
         this.lastUnitTime = this.clock.monotonic();
         if (this.options.onUnit) this.options.onUnit(UNIT_SENTENCE, bytes, length);
-        this.forward(
-          bytes,
-          length,
-          this.options.destinationFor ? this.options.destinationFor(bytes, length) : undefined,
-        );
+        const a = this.answers;
+        this.forward(bytes, length, a !== undefined && a.waiting ? a.destinationFor(bytes, length) : undefined);
       },
       onFrame: (bytes, length) => {
         this.lastUnitTime = this.clock.monotonic();
         if (this.options.onUnit) this.options.onUnit(UNIT_FRAME, bytes, length);
         const n = this.options.convertFrame ? this.options.convertFrame(bytes, length, this.converted) : 0;
+        const a = this.answers;
         if (n > 0)
           this.forward(
             this.converted,
             n,
-            this.options.destinationFor ? this.options.destinationFor(this.converted, n) : undefined,
+            a !== undefined && a.waiting ? a.destinationFor(this.converted, n) : undefined,
           );
         else this.counters.framesNotConverted++;
       },
@@ -285,7 +293,8 @@ export class Gateway {
   forward(bytes: Uint8Array, length: number, destination?: string): void {
     const group = this.router.route(bytes, length);
     const exempt = destination !== undefined || group === BAM1;
-    if (!exempt && !this.outFilter.pass(bytes, 0, length)) {
+    const filter = this.outFilter;
+    if (!exempt && filter.active && !filter.pass(bytes, 0, length)) {
       this.counters.filtered++;
       return;
     }
