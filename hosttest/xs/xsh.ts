@@ -133,7 +133,7 @@ const PROFILED: ReadonlyArray<readonly [string, string, string, string]> = [
   ["src/core/framer", "SentenceFramer", "feed", "framer"],
   ["src/core/router", "Router", "route", "router"],
   ["src/core/framer", "SentenceFramer", "endText", "framer: line end + sentence callbacks"],
-  ["src/core/framer", "SentenceFramer", "reject", "framer: rejects + their callbacks"],
+  ["src/core/framer", "SentenceFramer", "reject", "framer: rejects"],
   ["src/core/gateway", "Gateway", "forward", "gateway forward"],
   ["src/beidou/fields", "Fields", "scan", "fields scan"],
   ["hosttest/xs/xs-host", "FifoSerial", "receive", "host UART"],
@@ -142,9 +142,7 @@ const PROFILED: ReadonlyArray<readonly [string, string, string, string]> = [
   ["src/beidou/decoder", "SentenceDecoder", "decode", "decoders"],
   ["src/beidou/rdss40", "FrameDecoder", "decode", "decoders"],
   ["src/beidou/state", "DeviceState", "onSentence", "device state"],
-  ["src/beidou/state", "DeviceState", "onReject", "device state"],
   ["src/beidou/state", "DeviceState", "onFrame", "device state"],
-  ["src/core/net/outputs", "LegacyOutput", "send", "network side"],
   ["src/console/console", "Console", "terminalSentence", "console"],
 ];
 
