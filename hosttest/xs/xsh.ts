@@ -84,6 +84,7 @@ for (const name of ["xsh", "$262", "runScript", "unicodeCompare", "lockdown", "c
 export const NATIVE_BYTES_JS = `Object.freeze({
   hunt: XSH.native.xs_bd450_hunt,
   scanText: XSH.native.xs_bd450_scan_text,
+  frameText: XSH.native.xs_bd450_frame_text,
   chunkEnd: XSH.native.xs_bd450_chunk_end,
   escape: XSH.native.xs_bd450_escape,
   checkSentence: XSH.native.xs_bd450_check_sentence,

@@ -32,6 +32,27 @@ export interface ByteHelpers {
    */
   checkSentence(buf: Uint8Array, n: number): number;
   /**
+   * The framer's common path in one call (src/core/framer.ts): hunt, start, text and
+   * line end. io[0] is the length of the text unit in buf, 0 between units. Between
+   * units it skips bytes[start..) to a start character ('$' or '!'), adding the bytes
+   * skipped other than CR and LF to counters.noiseBytes, and begins a unit with it
+   * (buf[0]). Then it copies text bytes as scanText does. It stops at:
+   * - a CR or LF ending a unit: consumed; io[1] = checkSentence's verdict (0 valid);
+   * - the end of the input: io[1] = FRAME_MORE;
+   * - any other byte (a start or control character), or a full buf: not consumed;
+   *   io[1] = FRAME_OTHER.
+   * io[0] = the unit's length then. Returns the index in `bytes` where it stopped.
+   * `io`: the bytes of two 16-bit numbers in platform order (xsmc takes byte arrays).
+   */
+  frameText(
+    bytes: Uint8Array,
+    start: number,
+    end: number,
+    buf: Uint8Array,
+    io: Uint8Array,
+    counters: { noiseBytes: number },
+  ): number;
+  /**
    * Index the comma-separated fields of bytes[1..bodyEnd) into `table`: start
    * offsets as 16-bit numbers in platform byte order (little-endian on every bd450
    * target) at table[0..), end offsets from table[2 * (max + 1)..). Field 0 is the
@@ -79,6 +100,10 @@ export interface ByteHelpers {
 }
 
 /** Reject codes of checkSentence (REJECT_REASONS index + 1, src/core/framer.ts). */
+/** frameText's io[1] besides a line end's verdict (0, or a reject code 1..8). */
+export const FRAME_MORE = 14,
+  FRAME_OTHER = 15;
+
 export const CODE_BAD_CHECKSUM = 1,
   CODE_NO_CHECKSUM = 2,
   CODE_BAD_CHARACTER = 4,
@@ -146,6 +171,46 @@ function checkSentence(b: Uint8Array, n: number): number {
   // The checksum verdict comes first, as the reasons are ranked.
   if (((h << 4) | l) !== x) return CODE_BAD_CHECKSUM;
   return verdict;
+}
+
+/** The 16-bit view of the last io buffer seen (the framer reuses one): created once, not per call. */
+let lastIo: Uint8Array | undefined, lastIo16: Uint16Array | undefined;
+
+function frameText(
+  bytes: Uint8Array,
+  start: number,
+  end: number,
+  buf: Uint8Array,
+  io: Uint8Array,
+  counters: { noiseBytes: number },
+): number {
+  if (io !== lastIo) {
+    if (io.length < 4 || (io.byteOffset & 1) !== 0) throw new RangeError("out of range");
+    lastIo = io;
+    lastIo16 = new Uint16Array(io.buffer, io.byteOffset, 2);
+  }
+  const io16 = lastIo16!;
+  let len = io16[0],
+    i = start;
+  if (len === 0) {
+    i = hunt(bytes, i, end, counters);
+    if (i >= end) {
+      io16[1] = FRAME_MORE;
+      return i;
+    }
+    buf[0] = bytes[i++];
+    len = 1;
+  }
+  const stop = scanText(bytes, i, end, buf, len);
+  len += stop - i;
+  i = stop;
+  io16[0] = len;
+  if (i >= end) io16[1] = FRAME_MORE;
+  else if (bytes[i] === 0x0d || bytes[i] === 0x0a) {
+    io16[1] = checkSentence(buf, len);
+    i++;
+  } else io16[1] = FRAME_OTHER;
+  return i;
 }
 
 /** One double and its bytes (platform order), to store a double into a byte table without allocating. */
@@ -453,6 +518,7 @@ function writeLine(
 /** The reference implementation (and the Node path). */
 export const tsBytes: ByteHelpers = Object.freeze({
   hunt,
+  frameText,
   scanText,
   checkSentence,
   fieldIndex,

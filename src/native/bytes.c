@@ -91,15 +91,12 @@ static int hexValue(uint8_t c)
 	return -1;
 }
 
-/* checkSentence(buf, n): a text unit buf[0..n) ended by a line end. 0 when it is a
-   valid sentence (checksum; address of upper-case letters and digits up to the
-   first ','), otherwise the reject code. */
-void xs_bd450_check_sentence(xsMachine* the)
+/* The verdict on a text unit b[0..n) ended by a line end: 0 when it is a valid
+   sentence (checksum; address of upper-case letters and digits up to the first
+   ','), otherwise the reject code. n is within the buffer (checked by the caller). */
+static int checkLine(const uint8_t* b, int n)
 {
-	xsUnsignedValue size;
-	const uint8_t* b = bufferArg(the, 0, &size, 0);
-	int n = intArg(the, 1), k, result = 0;
-	if (n < 0 || n > (int)size) xsRangeError("out of range");
+	int k, result = 0;
 	if (n < 4)
 		result = n == 1 ? TRUNCATED : NO_CHECKSUM;
 	else if (b[n - 3] == STAR) {
@@ -120,7 +117,77 @@ void xs_bd450_check_sentence(xsMachine* the)
 		}
 		if (result == 0 && k < 3) result = BAD_ADDRESS;
 	}
-	xsmcSetInteger(xsResult, result);
+	return result;
+}
+
+/* checkSentence(buf, n): a text unit buf[0..n) ended by a line end: checkLine's verdict. */
+void xs_bd450_check_sentence(xsMachine* the)
+{
+	xsUnsignedValue size;
+	const uint8_t* b = bufferArg(the, 0, &size, 0);
+	int n = intArg(the, 1);
+	if (n < 0 || n > (int)size) xsRangeError("out of range");
+	xsmcSetInteger(xsResult, checkLine(b, n));
+}
+
+#define FRAME_MORE 14
+#define FRAME_OTHER 15
+
+/* frameText(bytes, start, end, buf, io, counters): the framer's common path in one
+   call. io holds two 16-bit numbers (platform order): [0] the length of the text
+   unit in buf (0 between units), [1] the result code. Between units: skip to a
+   start character (bytes other than CR/LF added to counters.noiseBytes) and begin a
+   unit with it. Then copy text bytes as scanText does. Stops at a CR/LF ending the
+   unit (consumed; io[1] = checkLine's verdict), at the end of the input (io[1] =
+   FRAME_MORE), or at any other byte or a full buf (not consumed; FRAME_OTHER).
+   io[0] = the unit's length. Returns the index in bytes where it stopped. */
+void xs_bd450_frame_text(xsMachine* the)
+{
+	xsUnsignedValue size, max, ioSize;
+	const uint8_t* bytes = bufferArg(the, 0, &size, 0);
+	int i = intArg(the, 1), end = intArg(the, 2), len, noise = 0;
+	uint8_t* buf = bufferArg(the, 3, &max, 1);
+	uint16_t* io = (uint16_t*)bufferArg(the, 4, &ioSize, 1);
+	if (ioSize < 4 || ((uintptr_t)io & 1)) xsRangeError("out of range");
+	len = io[0];
+	if (i < 0 || end > (int)size || len > (int)max) xsRangeError("out of range");
+	if (len == 0) {
+		for (; i < end; i++) {
+			uint8_t c = bytes[i];
+			if (c == DOLLAR || c == BANG) break;
+			if (c != 0x0d && c != 0x0a) noise++;
+		}
+		if (noise) {
+			xsmcVars(1);
+			xsmcGet(xsVar(0), xsArg(5), xsID("noiseBytes"));
+			xsmcSetNumber(xsVar(0), xsmcToNumber(xsVar(0)) + noise);
+			xsmcSet(xsArg(5), xsID("noiseBytes"), xsVar(0));
+		}
+		if (i >= end) {
+			io[1] = FRAME_MORE;
+			xsmcSetInteger(xsResult, i);
+			return;
+		}
+		if (max < 1) xsRangeError("out of range");
+		buf[0] = bytes[i++];
+		len = 1;
+	}
+	while (i < end && len < (int)max) {
+		uint8_t c = bytes[i];
+		if (c < 0x20 || c == 0x7f || c == DOLLAR || c == BANG) break;
+		buf[len++] = c;
+		i++;
+	}
+	io[0] = (uint16_t)len;
+	if (i >= end)
+		io[1] = FRAME_MORE;
+	else if (bytes[i] == 0x0d || bytes[i] == 0x0a) {
+		io[1] = (uint16_t)checkLine(buf, len);
+		i++;
+	}
+	else
+		io[1] = FRAME_OTHER;
+	xsmcSetInteger(xsResult, i);
 }
 
 static const double pow10[23] = {
