@@ -132,8 +132,18 @@ export class Gateway {
   /** outFilter (terminal -> network) and inFilter (network commands -> terminal, used by netside.ts); set() installs new rules live. */
   readonly outFilter: SentenceFilter;
   readonly inFilter: SentenceFilter;
-  /** Monotonic ms of the last valid unit from the terminal (0: none yet). */
-  lastUnitTime = 0;
+  /**
+   * Monotonic ms of the last valid unit from the terminal (0: none yet), to the
+   * resolution of the looks: units are counted, and the clock is read when someone
+   * looks after new ones came (the network side looks once a second), not per unit.
+   */
+  get lastUnitTime(): number {
+    if (this.heard !== this.heardSeen) {
+      this.heardSeen = this.heard;
+      this.lastHeardAt = this.clock.monotonic();
+    }
+    return this.lastHeardAt;
+  }
   readonly startTime: number;
   /** Byte loops shared by the framer, the encoder and the network side. */
   readonly bytes: ByteHelpers;
@@ -150,6 +160,10 @@ export class Gateway {
   private readonly rateSecond = new Float64Array(GROUP_COUNT + 1).fill(-1);
   private readonly rateCount = new Float64Array(GROUP_COUNT + 1);
   private running = false;
+  /** Valid units so far, and at the last look (lastUnitTime). */
+  private heard = 0;
+  private heardSeen = 0;
+  private lastHeardAt = 0;
   /** Serial port failed and not yet proven open again. */
   private serialDown = false;
   /** Monotonic ms of the last send failure, -1 when sending works. */
@@ -200,20 +214,20 @@ export class Gateway {
       datagramViews: options.datagramViews,
       bytes: this.bytes,
       fieldLimits: options.fieldLimits,
-      onDatagram: (bytes, length) => this.send(bytes, length),
+      onDatagram: this.send,
     });
     this.framer = new SentenceFramer({
       maxLength: this.config.maxLine,
       binaryFrames: this.config.rdss40,
       bytes: this.bytes,
       onSentence: (bytes, length) => {
-        this.lastUnitTime = this.clock.monotonic();
+        this.heard++;
         if (this.options.onUnit) this.options.onUnit(UNIT_SENTENCE, bytes, length);
         const a = this.answers;
         this.forward(bytes, length, a !== undefined && a.waiting ? a.destinationFor(bytes, length) : undefined);
       },
       onFrame: (bytes, length) => {
-        this.lastUnitTime = this.clock.monotonic();
+        this.heard++;
         if (this.options.onUnit) this.options.onUnit(UNIT_FRAME, bytes, length);
         const n = this.options.convertFrame ? this.options.convertFrame(bytes, length, this.converted) : 0;
         const a = this.answers;
@@ -342,7 +356,8 @@ export class Gateway {
     return true;
   }
 
-  private send(bytes: Uint8Array, length: number): void {
+  /** The encoder's onDatagram (bound: no wrapper call per datagram). */
+  private readonly send = (bytes: Uint8Array, length: number): void => {
     const g = GROUPS[this.currentGroup];
     this.counters.datagrams++;
     this.counters.perGroup[g.index]++;
@@ -359,7 +374,7 @@ export class Gateway {
       }
     }
     if (this.options.onDatagram) this.options.onDatagram(bytes, length, g.index);
-  }
+  };
 
   private sendFailed(e: unknown): void {
     this.counters.sendErrors++;
