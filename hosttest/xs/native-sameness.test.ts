@@ -148,12 +148,13 @@ describe("native byte helpers on a real XS build: byte-identical to the TypeScri
           failures.push("frameText io " + ft[0] + "," + ft[1] + "," + ft2.noiseBytes + " vs " + fn[0] + "," + fn[1] + "," + fn2.noiseBytes + " on " + Array.from(b).join(","));
         const max = 1 + rnd(30), tt = new Uint8Array(4 * (max + 1)), tn = new Uint8Array(4 * (max + 1)), bodyEnd = rnd(n + 1);
         check("fieldIndex", b, [b, bodyEnd, tt, max], [b, bodyEnd, tn, max], tt, tn);
-        // With the number table (doubles compared with Object.is: NaN equal, -0 apart).
-        const nt = new Uint8Array(32 * (max + 1) + 8 * rnd(2)), nn = new Uint8Array(nt.length);
+        // With the number table (doubles compared with Object.is: NaN equal, -0 apart; then the characters).
+        const nt = new Uint8Array(42 * (max + 1) + 8 * rnd(2)), nn = new Uint8Array(nt.length);
         check("fieldIndex", b, [b, bodyEnd, tt, max, nt], [b, bodyEnd, tn, max, nn], tt, tn);
-        const dt = new Float64Array(nt.buffer), dn = new Float64Array(nn.buffer);
+        const dt = new Float64Array(nt.buffer, 0, 5 * (max + 1)), dn = new Float64Array(nn.buffer, 0, 5 * (max + 1));
         for (let k = 0; k < dt.length; k++) if (!Object.is(dt[k], dn[k])) { if (failures.length < 5) failures.push("fieldIndex numbers[" + k + "]: ts " + dt[k] + " native " + dn[k] + " on " + Array.from(b).join(",")); break; }
-        const small = new Uint8Array(32 * (max + 1) - 8);
+        if (!same(nt.subarray(40 * (max + 1), 42 * (max + 1)), nn.subarray(40 * (max + 1), 42 * (max + 1))) && failures.length < 5) failures.push("fieldIndex characters on " + Array.from(b).join(","));
+        const small = new Uint8Array(42 * (max + 1) - 8);
         check("fieldIndex", b, [b, bodyEnd, tt, max, small], [b, bodyEnd, tn, max, small]);
         check("decimal", b, [b, start, end], [b, start, end]);
         check("integer", b, [b, start, end], [b, start, end]);

@@ -58,12 +58,17 @@ export interface ByteHelpers {
    * target) at table[0..), end offsets from table[2 * (max + 1)..). Field 0 is the
    * address. Returns the number of data fields (the last field's index), or -1
    * when there are more than `max` (the first `max` are indexed).
-   * With `numbers` (the bytes of 4 * (max + 1) or more doubles in platform order: xsmc
-   * takes byte arrays only), each indexed field's `decimal`, `integer`, time of day
-   * (hhmmss[.s+] as seconds) and coordinate magnitude ([+-]d+mm[.m+] as degrees) go to
-   * doubles i, m + i, 2m + i and 3m + i (m = max + 1), NaN for the slots past the last
-   * indexed field, so that decoders read numbers from a table instead of making one
-   * call per field.
+   * With `numbers` (NUMBER_TABLE_BYTES_PER_FIELD * (max + 1) bytes or more, platform
+   * order: xsmc takes byte arrays only), m = max + 1, for each indexed field i:
+   * - doubles i, m + i, 2m + i: its `decimal`, `integer` and time of day (hhmmss[.s+]
+   *   as seconds);
+   * - doubles 3m + i and 4m + i: the latitude and the longitude it gives with the
+   *   hemisphere letter of field i + 1 ([+-]d+mm[.m+] as degrees; N/S up to 90 for a
+   *   latitude, E/W up to 180 for a longitude; S and W negative), NaN otherwise;
+   * - 16-bit integer at byte 40m + 2i: its character code when it is one byte long,
+   *   0 when empty, -1 when longer;
+   * and NaN (character 0) for the slots past the last indexed field: decoders read
+   * these tables instead of making one call per field.
    */
   fieldIndex(bytes: Uint8Array, bodyEnd: number, table: Uint8Array, max: number, numbers?: Uint8Array): number;
   /**
@@ -100,6 +105,9 @@ export interface ByteHelpers {
 }
 
 /** Reject codes of checkSentence (REJECT_REASONS index + 1, src/core/framer.ts). */
+/** Bytes per field slot of fieldIndex's number table: five doubles and a 16-bit character. */
+export const NUMBER_TABLE_BYTES_PER_FIELD = 42;
+
 /** frameText's io[1] besides a line end's verdict (0, or a reject code 1..8). */
 export const FRAME_MORE = 14,
   FRAME_OTHER = 15;
@@ -228,6 +236,16 @@ function doublesOf(bytes: Uint8Array): Float64Array | undefined {
   return lastDoubles;
 }
 
+/** A 16-bit offset as fieldIndex stores it (little-endian; the native twin reads them back the same way). */
+function u16(table: Uint8Array, at: number): number {
+  return table[at] | (table[at + 1] << 8);
+}
+
+/** A one-byte field's character from the table fieldIndex writes (0 empty, -1 longer: neither is a letter). */
+function charOf(numbers: Uint8Array, at: number): number {
+  return numbers[at + 1] === 0 ? numbers[at] : 0;
+}
+
 function hasDot(bytes: Uint8Array, a: number, b: number): boolean {
   for (let k = a; k < b; k++) if (bytes[k] === 0x2e) return true;
   return false;
@@ -243,7 +261,7 @@ function put(bytes: Uint8Array, d: Float64Array | undefined, i: number, v: numbe
 
 function fieldIndex(bytes: Uint8Array, bodyEnd: number, table: Uint8Array, max: number, numbers?: Uint8Array): number {
   const ends = 2 * (max + 1);
-  if (table.length < 2 * ends || (numbers !== undefined && numbers.length < 16 * ends))
+  if (table.length < 2 * ends || (numbers !== undefined && numbers.length < NUMBER_TABLE_BYTES_PER_FIELD * (max + 1)))
     throw new RangeError("out of range");
   let n = 0,
     s = 1,
@@ -271,21 +289,33 @@ function fieldIndex(bytes: Uint8Array, bodyEnd: number, table: Uint8Array, max: 
   }
   if (numbers !== undefined) {
     const last = over ? n - 1 : n,
-      m = max + 1;
+      m = max + 1,
+      charsAt = 40 * m;
     const d = doublesOf(numbers);
+    // Characters first: a coordinate takes its hemisphere letter from the next field.
+    for (let k = 0; k < m; k++) {
+      const a = u16(table, 2 * k),
+        len = k <= last ? u16(table, ends + 2 * k) - a : 0;
+      const c = len === 0 ? 0 : len === 1 ? bytes[a] : -1;
+      // 16 bits little-endian: the platform order of every bd450 target.
+      numbers[charsAt + 2 * k] = c & 255;
+      numbers[charsAt + 2 * k + 1] = (c >> 8) & 255;
+    }
     for (let k = 0; k <= last; k++) {
-      // The 16-bit offsets as stored (the native twin reads them back from the table).
-      const a = table[2 * k] | (table[2 * k + 1] << 8),
-        b = table[ends + 2 * k] | (table[ends + 2 * k + 1] << 8);
+      const a = u16(table, 2 * k),
+        b = u16(table, ends + 2 * k);
       // integer() is decimal() on a field without '.', NaN on one with it: one parse for both.
       const v = decimal(bytes, a, b);
       put(numbers, d, k, v);
       put(numbers, d, m + k, v === v && !hasDot(bytes, a, b) ? v : NaN);
       // A time needs 6+ bytes, a coordinate 3+: most fields are shorter (cheap on the Node path).
       put(numbers, d, 2 * m + k, b - a >= 6 ? timeOfDay(bytes, a, b) : NaN);
-      put(numbers, d, 3 * m + k, b - a >= 3 ? coordMagnitude(bytes, a, b) : NaN);
+      const h = k < last ? charOf(numbers, charsAt + 2 * k + 2) : 0;
+      const deg = b - a >= 3 && h !== 0 ? coordMagnitude(bytes, a, b) : NaN;
+      put(numbers, d, 3 * m + k, (h === 0x4e || h === 0x53) && deg <= 90 ? (h === 0x53 ? -deg : deg) : NaN);
+      put(numbers, d, 4 * m + k, (h === 0x45 || h === 0x57) && deg <= 180 ? (h === 0x57 ? -deg : deg) : NaN);
     }
-    for (let t = 0; t < 4; t++) {
+    for (let t = 0; t < 5; t++) {
       if (d) d.fill(NaN, t * m + last + 1, (t + 1) * m);
       else for (let k = last + 1; k < m; k++) put(numbers, d, t * m + k, NaN);
     }

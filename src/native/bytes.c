@@ -294,10 +294,13 @@ static double parseCoord(const uint8_t* bytes, int a, int b)
 /* fieldIndex(bytes, bodyEnd, table, max[, numbers]): start offsets (16-bit, platform
    order) of the comma-separated fields of bytes[1..bodyEnd) at table[0..), end offsets
    from table[2 * (max + 1)..); returns the last field's index, or -1 past max fields.
-   With numbers (the bytes of 4 * (max + 1)+ doubles), each indexed field's decimal,
-   integer, time of day and coordinate magnitude at doubles i, m + i, 2m + i and 3m + i
-   (m = max + 1), NaN for the slots past the last indexed field: the decoders read
-   numbers from there instead of making one call per field. */
+   With numbers (42 * (max + 1)+ bytes; m = max + 1), for each indexed field i: its
+   decimal, integer and time of day at doubles i, m + i, 2m + i; the latitude and
+   longitude it gives with the hemisphere letter of field i + 1 (N/S up to 90, E/W up
+   to 180, S and W negative; else NaN) at doubles 3m + i and 4m + i; its character
+   (one byte long; 0 empty, -1 longer) as a 16-bit integer at byte 40m + 2i. NaN
+   (character 0) past the last indexed field: the decoders read numbers from there
+   instead of making one call per field. */
 void xs_bd450_field_index(xsMachine* the)
 {
 	xsUnsignedValue size, tableSize, numbersSize = 0;
@@ -310,7 +313,7 @@ void xs_bd450_field_index(xsMachine* the)
 	if (max < 0 || tableSize < 4 * ((xsUnsignedValue)max + 1) || bodyEnd > (int)size || ((uintptr_t)table & 1)) xsRangeError("out of range");
 	if (xsmcArgc > 4 && xsmcTypeOf(xsArg(4)) != xsUndefinedType) {
 		numbers = bufferArg(the, 4, &numbersSize, 1);
-		if (numbersSize < 32 * ((xsUnsignedValue)max + 1)) xsRangeError("out of range");
+		if (numbersSize < 42 * ((xsUnsignedValue)max + 1)) xsRangeError("out of range");
 	}
 	for (i = 1; i < bodyEnd; i++) {
 		if (b[i] != COMMA) continue;
@@ -326,19 +329,32 @@ void xs_bd450_field_index(xsMachine* the)
 	}
 	if (numbers) {
 		/* memcpy: no alignment assumed for the doubles (Xtensa faults on unaligned access). */
-		int last = over ? n - 1 : n;
+		int last = over ? n - 1 : n, m = max + 1;
+		uint8_t* chars = numbers + 40 * m;
 		for (i = 0; i <= max; i++) {
-			double d = C_NAN, k = C_NAN, t = C_NAN, c = C_NAN;
+			int len = i <= last ? ends[i] - table[i] : 0;
+			int16_t c = len == 0 ? 0 : len == 1 ? b[table[i]] : -1;
+			c_memcpy(chars + 2 * i, &c, 2);
+		}
+		for (i = 0; i <= max; i++) {
+			double d = C_NAN, k = C_NAN, t = C_NAN, lat = C_NAN, lon = C_NAN;
 			if (i <= last) {
+				int h = 0;
 				d = parseDecimal(b, table[i], ends[i]);
 				k = parseInteger(b, table[i], ends[i]);
 				t = parseTime(b, table[i], ends[i]);
-				c = parseCoord(b, table[i], ends[i]);
+				if (i < last && ends[i + 1] - table[i + 1] == 1) h = b[table[i + 1]];
+				if (h == 'N' || h == 'S' || h == 'E' || h == 'W') {
+					double deg = parseCoord(b, table[i], ends[i]);
+					if ((h == 'N' || h == 'S') && deg <= 90) lat = h == 'S' ? -deg : deg;
+					if ((h == 'E' || h == 'W') && deg <= 180) lon = h == 'W' ? -deg : deg;
+				}
 			}
 			c_memcpy(numbers + 8 * i, &d, 8);
-			c_memcpy(numbers + 8 * (max + 1 + i), &k, 8);
-			c_memcpy(numbers + 8 * (2 * (max + 1) + i), &t, 8);
-			c_memcpy(numbers + 8 * (3 * (max + 1) + i), &c, 8);
+			c_memcpy(numbers + 8 * (m + i), &k, 8);
+			c_memcpy(numbers + 8 * (2 * m + i), &t, 8);
+			c_memcpy(numbers + 8 * (3 * m + i), &lat, 8);
+			c_memcpy(numbers + 8 * (4 * m + i), &lon, 8);
 		}
 	}
 	xsmcSetInteger(xsResult, over ? -1 : n);
