@@ -242,18 +242,27 @@ export class SentenceFramer {
       const st = this.state;
       if (st === HUNT || (st === TEXT && this.lastStart === 0)) {
         // The common path, one call per line (on the board one native call, not a
-        // dozen JS steps): hunt, start, text and the line end's verdict. Anything
-        // unusual (start or control characters inside a line, the length limit, RDSS
-        // 4.0 detection) stops it and is left to step(), byte by byte.
-        io[0] = st === HUNT ? 0 : this.len;
-        i = this.bytes.frameText(bytes, i, end, this.buf, this.ioBytes, this.counters);
-        const n = io[0],
-          code = io[1];
-        if (st === HUNT && n > 0) {
-          this.counters.units++;
-          this.lastStart = 0;
-        }
-        if (code < FRAME_MORE) {
+        // dozen JS steps): hunt, start, text and the line end's verdict, line after
+        // line. Anything unusual (start or control characters inside a line, the
+        // length limit, RDSS 4.0 detection) stops it and is left to step(), byte by
+        // byte. It never fills the replay buffer, so it may go on without the checks above.
+        let len = st === HUNT ? 0 : this.len;
+        for (;;) {
+          io[0] = len;
+          i = this.bytes.frameText(bytes, i, end, this.buf, this.ioBytes, this.counters);
+          const n = io[0],
+            code = io[1];
+          if (len === 0 && n > 0) {
+            this.counters.units++;
+            this.lastStart = 0;
+          }
+          if (code >= FRAME_MORE) {
+            this.len = n;
+            this.state = n > 0 ? TEXT : HUNT;
+            if (code === FRAME_MORE) return; // the input is used up
+            this.step(bytes[i++]);
+            break;
+          }
           // A line end: the unit is a sentence, or rejected.
           this.state = HUNT;
           this.len = 0;
@@ -261,11 +270,9 @@ export class SentenceFramer {
             this.counters.sentences++;
             this.onSentence(this.buf, n);
           } else this.count(REJECT_REASONS[code - 1], n);
-          continue;
+          if (i >= end) return;
+          len = 0;
         }
-        this.len = n;
-        this.state = n > 0 ? TEXT : HUNT;
-        if (code === FRAME_OTHER) this.step(bytes[i++]);
         continue;
       }
       if (st === TEXT) {
