@@ -32,7 +32,7 @@ import type { SerialInstance, SerialOptions, SettingsStore, Timers } from "../..
 import { NetworkSide } from "../../src/core/netside";
 import { PcapError, pcapHeader, pcapRecord, readPcap } from "../../src/core/pcap";
 import { DISCARD_REASONS, Iec450Receiver, type ReceiverCounters, sentenceText } from "../../src/core/receiver";
-import { NOTE_HIGH_BYTES, NOTE_N_INVALID, NOTE_N_ZERO } from "../../src/core/tagblock";
+import { NOTE_N_INVALID, NOTE_N_ZERO } from "../../src/core/tagblock";
 import { fixedClock } from "../../src/platform/node/host";
 import { SettingsFile } from "../../src/platform/node/settings-file";
 import { MemoryStore } from "../lib/memory-store";
@@ -558,7 +558,7 @@ const receiverMutated: FuzzTarget = {
           check(v.sentences.length === 0 && rx.counters.delivered === 0, "a discarded datagram delivered sentences");
           return;
         }
-        const lax = v.notes & (NOTE_HIGH_BYTES | NOTE_N_ZERO | NOTE_N_INVALID);
+        const lax = v.notes & (NOTE_N_ZERO | NOTE_N_INVALID);
         if (lax || v.sentences.some((s) => s.status === "no-source")) return;
         let lines: StrictLine[];
         try {

@@ -1,6 +1,6 @@
 // Text builders for hand-made test inputs (latin-1 strings with their checksums).
 //
-// Written apart from src/core/checksum.ts on purpose: inputs built with the core's own
+// Written apart from src/nmea/checksum.ts on purpose: inputs built with the core's own
 // checksum code would carry its bugs into the tests (a wrong XOR range or hex case
 // would then look "valid" to both sides). Here: a plain loop over the characters and
 // a digit table, nothing imported from src/.

@@ -6,8 +6,8 @@ import { spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { withChecksum } from "../../src/core/checksum";
 import { GROUPS, NAVD } from "../../src/core/groups";
+import { withChecksum } from "../../src/nmea/checksum";
 import { boundFor, waitFor } from "./wait";
 
 async function main(): Promise<void> {

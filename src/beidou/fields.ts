@@ -13,6 +13,7 @@
 export const MAX_FIELDS = 64;
 
 import { type ByteHelpers, NUMBER_TABLE_BYTES_PER_FIELD, tsBytes } from "../core/bytes";
+import { hexValue } from "../nmea/checksum";
 
 const EMPTY = new Uint8Array(0);
 
@@ -84,6 +85,12 @@ export class Fields {
     return i > this.count ? 0 : this.chars[i];
   }
 
+  /** Character code of an optional one-letter field (mode, status): 0 when empty, absent or longer. */
+  letter(i: number): number {
+    const c = i > this.count ? 0 : this.chars[i];
+    return c > 0 ? c : 0;
+  }
+
   /** Byte at position k of field i (no bounds check beyond the field). */
   at(i: number, k: number): number {
     return this.bytes[this.start[i] + k];
@@ -120,7 +127,7 @@ export class Fields {
     if (a === b || b - a > 8) return NaN;
     let v = 0;
     for (let k = a; k < b; k++) {
-      const d = hexDigit(this.bytes[k]);
+      const d = hexValue(this.bytes[k]);
       if (d < 0) return NaN;
       v = v * 16 + d;
     }
@@ -158,16 +165,4 @@ export class Fields {
     for (let i = 1; i <= this.count; i++) out.push(this.str(i));
     return out;
   }
-}
-
-export function hexDigit(c: number): number {
-  if (c >= 0x30 && c <= 0x39) return c - 0x30;
-  if (c >= 0x41 && c <= 0x46) return c - 0x37;
-  if (c >= 0x61 && c <= 0x66) return c - 0x57;
-  return -1;
-}
-
-/** Parse [+-]digits[.digits] from bytes[a..b); NaN when empty or malformed. */
-export function parseDecimal(bytes: Uint8Array, a: number, b: number): number {
-  return tsBytes.decimal(bytes, a, b);
 }

@@ -14,7 +14,6 @@ export interface JsonContext {
 export interface SentenceKind<R> {
   /** Kind name, unique: the formatter, or formatter + form ("ZDA-RDSS", "FKI-BDS3"). */
   readonly kind: string;
-  readonly formatter: string;
   /**
    * IEC 61162-450 transmission group this sentence goes to by default (a group name,
    * e.g. "NAVD"); absent: MISC. The installer's groupMap overrides it.
@@ -39,7 +38,53 @@ export interface SentenceKind<R> {
   apply?(state: DeviceState, r: R, talker: number, now: number): void;
 }
 
+/** The three-letter formatter a kind decodes: its name up to the form ("ZDA-RDSS" -> "ZDA"). */
+export function kindFormatter(k: SentenceKind<unknown>): string {
+  return k.kind.slice(0, 3);
+}
+
+/**
+ * Time and position of a sentence that reports one (GGA, GNS, RMC, GLL, DWR, WAA): the
+ * record part they share, with its check and its JSON.
+ */
+export class Located {
+  /** UTC time of the fix, seconds since midnight. */
+  time = NaN;
+  /** Signed decimal degrees. */
+  latitude = NaN;
+  longitude = NaN;
+}
+
+/** A sentence's reasons for a malformed time or position, built once: a reject allocates nothing. */
+export interface LocatedReasons {
+  readonly time: string;
+  readonly position: string;
+}
+
+export function locatedReasons(name: string): LocatedReasons {
+  return { time: name + " time malformed", position: name + " position malformed" };
+}
+
+/**
+ * Why the time (field t) or the position (fields p..p+3) just decoded into `r` is malformed
+ * (the first in field order), or null when each is valid or empty. Decoders call it only
+ * when one of the three is NaN: a good sentence pays three self-compares.
+ */
+export function locatedError(f: Fields, r: Located, t: number, p: number, reasons: LocatedReasons): string | null {
+  const time = r.time !== r.time && !f.empty(t) ? reasons.time : null;
+  const position =
+    (r.latitude !== r.latitude && !f.empty(p)) || (r.longitude !== r.longitude && !f.empty(p + 2))
+      ? reasons.position
+      : null;
+  return t < p ? (time ?? position) : (position ?? time);
+}
+
 // ---- JSON helpers ----------------------------------------------------------
+
+/** Time, latitude and longitude as JSON. */
+export function locatedJson(l: Located): { time: string | null; lat: number | null; lon: number | null } {
+  return { time: hms(l.time), lat: r(l.latitude, 8), lon: r(l.longitude, 8) };
+}
 
 /** NaN -> null (JSON has no NaN). */
 export function n(v: number): number | null {
@@ -87,8 +132,9 @@ export function addr7(v: number): string | null {
   return s.length >= 7 ? s : "0000000".slice(s.length) + s;
 }
 
-// Formatter keys for the sentence modules (on XS a module resolves one "../" only,
-// so src/beidou/sentences/* reach the NMEA layer through here).
+// The NMEA layer for the sentence modules (on XS a module resolves one "../" only,
+// so src/beidou/sentences/* reach it through here).
+export { hexValue } from "../nmea/checksum";
 export { formatterKey, formatterName } from "../nmea/keys";
 
 /** NMEA 4.11 system IDs (also used as indexes of the per-system counters). */

@@ -12,9 +12,8 @@
 // results carry the 4-letter command; the SJXX layout is year(2) month day hour
 // minute second. Hemispheres and the FKXX result codes are configurable (Rdss40Options).
 
-import { asciiBytes, HEX_DIGITS } from "../nmea/checksum";
+import { asciiBytes, HEX_DIGITS, hexValue } from "../nmea/checksum";
 import { frameKey, frameKeyOf } from "../nmea/keys";
-import { hexDigit } from "./fields";
 import type { JsonContext } from "./kind";
 import { addr7, hms, pad2, r as round } from "./kind";
 import {
@@ -180,6 +179,19 @@ class Writer {
   comma(): this {
     return this.byte(0x2c);
   }
+  /** `count` commas: empty fields. */
+  commas(count: number): this {
+    for (let k = 0; k < count; k++) this.byte(0x2c);
+    return this;
+  }
+  /** The next field, one character: a comma, then `c`. */
+  letter(c: number): this {
+    return this.byte(0x2c).byte(c);
+  }
+  /** The next field: a comma, then `v` as an unsigned integer (zero-padded to `width`). */
+  field(v: number, width = 1): this {
+    return this.byte(0x2c).uint(v, width);
+  }
   /** Unsigned integer, zero-padded to `width` digits. */
   uint(v: number, width = 1): this {
     v = Math.floor(Math.abs(v));
@@ -266,32 +278,24 @@ const ICXX: FrameKind = {
   toText(f, out) {
     if (f.frameNumber === 0) {
       return W.begin(out, A_ICI)
+        .field(f.userAddress, 7)
         .comma()
-        .uint(f.userAddress, 7)
-        .comma()
-        .comma()
-        .uint(f.broadcastId, 7)
-        .comma()
-        .uint(f.userType)
-        .comma()
-        .uint(f.serviceInterval)
-        .comma()
-        .uint(f.level)
-        .comma()
-        .byte(f.encryption ? 0x45 : 0x4e)
-        .comma()
-        .uint(f.subordinateCount)
+        .field(f.broadcastId, 7)
+        .field(f.userType)
+        .field(f.serviceInterval)
+        .field(f.level)
+        .letter(f.encryption ? 0x45 : 0x4e)
+        .field(f.subordinateCount)
         .finish();
     }
-    const w = W.begin(out, A_ICZ).comma().uint(f.subordinateListed);
-    for (let k = 0; k < f.subordinateListed && k < 40; k++) w.comma().uint(f.subordinates[k], 7);
+    const w = W.begin(out, A_ICZ).field(f.subordinateListed);
+    for (let k = 0; k < f.subordinateListed && k < 40; k++) w.field(f.subordinates[k], 7);
     return w.finish();
   },
   json: (f) =>
     f.frameNumber === 0
       ? {
           frameNumber: 0,
-          card: addr7(f.userAddress),
           broadcastId: addr7(f.broadcastId),
           userType: f.userType,
           serviceInterval_s: f.serviceInterval,
@@ -301,7 +305,6 @@ const ICXX: FrameKind = {
         }
       : {
           frameNumber: f.frameNumber,
-          card: addr7(f.userAddress),
           subordinates: Array.from(f.subordinates.subarray(0, f.subordinateListed), (a) => addr7(a)),
         },
 };
@@ -326,20 +329,10 @@ const ZJXX: FrameKind = {
     return beams(b, 14, f);
   },
   toText(f, out) {
-    const w = W.begin(out, A_ZTI)
-      .comma()
-      .uint(f.icState)
-      .comma()
-      .uint(f.hardwareState)
-      .comma()
-      .uint(f.batteryState)
-      .comma()
-      .uint(f.inboundState);
-    for (let k = 0; k < 6; k++) w.comma().uint(f.power[k]);
-    return w.comma().comma().comma().comma().finish();
+    const w = W.begin(out, A_ZTI).field(f.icState).field(f.hardwareState).field(f.batteryState).field(f.inboundState);
+    return beamFields(w, f);
   },
   json: (f) => ({
-    card: addr7(f.userAddress),
     icState: f.icState,
     hardwareState: f.hardwareState,
     batteryState: f.batteryState,
@@ -348,6 +341,12 @@ const ZJXX: FrameKind = {
   }),
 };
 
+/** The six beam powers and the four empty fields after them (ZTI, BSI), then the checksum. */
+function beamFields(w: Writer, f: Frame40): number {
+  for (let k = 0; k < 6; k++) w.field(f.power[k]);
+  return w.commas(4).finish();
+}
+
 const GLZK: FrameKind = {
   name: "GLZK",
   decode(b, n, f) {
@@ -355,11 +354,9 @@ const GLZK: FrameKind = {
     return beams(b, 10, f);
   },
   toText(f, out) {
-    const w = W.begin(out, A_BSI).comma().comma();
-    for (let k = 0; k < 6; k++) w.comma().uint(f.power[k]);
-    return w.comma().comma().comma().comma().finish();
+    return beamFields(W.begin(out, A_BSI).commas(2), f);
   },
-  json: (f) => ({ card: addr7(f.userAddress), beams: Array.from(f.power) }),
+  json: (f) => ({ beams: Array.from(f.power) }),
 };
 
 function dms(b: Uint8Array, i: number): number {
@@ -384,10 +381,8 @@ const DWXX: FrameKind = {
   },
   toText(f, out) {
     const w = W.begin(out, A_DWR)
-      .comma()
-      .uint(f.info & 0x20 ? 2 : 1)
-      .comma()
-      .uint(f.userAddress, 7)
+      .field(f.info & 0x20 ? 2 : 1)
+      .field(f.userAddress, 7)
       .comma();
     const cs = Math.round(f.time * 100);
     w.uint(Math.floor(cs / 360000), 2)
@@ -397,25 +392,18 @@ const DWXX: FrameKind = {
       .uint(cs % 100, 2)
       .comma();
     writeCoord(w, f.latitude, false);
-    w.comma()
-      .byte(f.south ? 0x53 : 0x4e)
-      .comma();
+    w.letter(f.south ? 0x53 : 0x4e).comma();
     writeCoord(w, f.longitude, true);
-    w.comma()
-      .byte(f.west ? 0x57 : 0x45)
-      .comma();
-    w.int(f.height).comma().byte(0x4d).comma().int(f.heightAnomaly).comma().byte(0x4d).comma();
-    w.uint((f.info >> 3) & 1)
-      .comma()
-      .byte(f.info & 4 ? 0x41 : 0x56)
-      .comma()
-      .byte(f.info & 2 ? 0x41 : 0x56)
-      .comma()
-      .byte(f.info & 1 ? 0x48 : 0x4c);
-    return w.finish();
+    w.letter(f.west ? 0x57 : 0x45).comma();
+    w.int(f.height).letter(0x4d).comma().int(f.heightAnomaly).letter(0x4d);
+    return w
+      .field((f.info >> 3) & 1)
+      .letter(f.info & 4 ? 0x41 : 0x56)
+      .letter(f.info & 2 ? 0x41 : 0x56)
+      .letter(f.info & 1 ? 0x48 : 0x4c)
+      .finish();
   },
   json: (f) => ({
-    card: addr7(f.userAddress),
     queryAddress: addr7(f.queryAddress),
     otherUser: (f.info & 0x20) !== 0,
     key: (f.info & 0x10) !== 0,
@@ -475,6 +463,16 @@ function decodeMessage(b: Uint8Array, n: number, j: number, codeBit: boolean, f:
   return null;
 }
 
+/** The message of TXXX and TXSQ as JSON (text when the bytes are text). */
+function messageJson(f: Frame40, ctx: JsonContext): Record<string, unknown> {
+  return {
+    bits: f.bitLength,
+    mode: f.mode,
+    data: contentHex(f.content),
+    text: f.mode <= MODE_MIXED ? (contentText(f.content, ctx.decodeText) ?? null) : null,
+  };
+}
+
 const TXXX: FrameKind = {
   name: "TXXX",
   decode(b, n, f) {
@@ -492,14 +490,12 @@ const TXXX: FrameKind = {
   },
   toText(f, out) {
     const c = f.content;
-    const w = W.begin(out, A_TXR)
-      .comma()
-      .uint(f.info & 0x08 ? 2 : 1)
-      .comma()
-      .uint(f.peerAddress, 7)
-      .comma();
     const raw = f.mode === MODE_CHINESE && rawSafe(c);
-    w.uint(raw ? 0 : f.mode === MODE_CODE ? 1 : 2).comma();
+    const w = W.begin(out, A_TXR)
+      .field(f.info & 0x08 ? 2 : 1)
+      .field(f.peerAddress, 7)
+      .field(raw ? 0 : f.mode === MODE_CODE ? 1 : 2)
+      .comma();
     if (f.hour < 24 && f.minute < 60) w.uint(f.hour, 2).uint(f.minute, 2);
     w.comma();
     if (raw) for (let k = 0; k < c.length; k++) w.byte(c.data[k]);
@@ -514,14 +510,10 @@ const TXXX: FrameKind = {
     return w.finish();
   },
   json: (f, ctx) => ({
-    card: addr7(f.userAddress),
     from: addr7(f.peerAddress),
     express: (f.info & 0x08) !== 0,
     sendTime: pad2(f.hour) + ":" + pad2(f.minute),
-    bits: f.bitLength,
-    mode: f.mode,
-    data: contentHex(f.content),
-    text: f.mode <= MODE_MIXED ? (contentText(f.content, ctx.decodeText) ?? null) : null,
+    ...messageJson(f, ctx),
     crcOk: f.crcFlag === 0,
   }),
 };
@@ -536,21 +528,18 @@ const FKXX: FrameKind = {
     return null;
   },
   toText(f, out) {
-    const w = W.begin(out, A_FKI).comma();
-    w.bytes(fkxxCommand(f))
+    const w = W.begin(out, A_FKI)
       .comma()
-      .byte(f.result === f.fkxxAccepted ? 0x59 : 0x4e)
-      .comma()
-      .byte(f.result === f.fkxxWait ? 0x4e : 0x59)
-      .comma()
-      .uint(f.result === f.fkxxAccepted || f.result === f.fkxxWait ? 0 : 1)
+      .bytes(fkxxCommand(f))
+      .letter(f.result === f.fkxxAccepted ? 0x59 : 0x4e)
+      .letter(f.result === f.fkxxWait ? 0x4e : 0x59)
+      .field(f.result === f.fkxxAccepted || f.result === f.fkxxWait ? 0 : 1)
       .comma();
     const wt = Math.min(f.wait, 99 * 60 + 59);
     w.uint(Math.floor(wt / 60), 2).uint(wt % 60, 2);
     return w.finish();
   },
   json: (f) => ({
-    card: addr7(f.userAddress),
     result: f.result,
     accepted: f.result === f.fkxxAccepted,
     answers: String.fromCharCode(...fkxxCommand(f)),
@@ -586,29 +575,18 @@ const SJXX: FrameKind = {
   },
   toText(f, out) {
     return W.begin(out, A_ZDA)
-      .comma()
-      .uint(0)
-      .comma()
-      .uint(f.hour, 2)
+      .field(0)
+      .field(f.hour, 2)
       .uint(f.minute, 2)
       .uint(f.second, 2)
       .bytes(T_00)
-      .comma()
-      .uint(f.day, 2)
-      .comma()
-      .uint(f.month, 2)
-      .comma()
-      .uint(f.year, 4)
-      .comma()
-      .comma()
-      .comma()
-      .comma()
-      .comma()
-      .comma()
+      .field(f.day, 2)
+      .field(f.month, 2)
+      .field(f.year, 4)
+      .commas(6)
       .finish();
   },
   json: (f) => ({
-    card: addr7(f.userAddress),
     date: f.year + "-" + pad2(f.month) + "-" + pad2(f.day),
     time: hms(f.time),
   }),
@@ -622,7 +600,7 @@ const ICJC: FrameKind = {
     f.frameNumber = b[10];
     return null;
   },
-  json: (f) => ({ card: addr7(f.userAddress), frameNumber: f.frameNumber }),
+  json: (f) => ({ frameNumber: f.frameNumber }),
 };
 
 const XTZJ: FrameKind = {
@@ -632,7 +610,7 @@ const XTZJ: FrameKind = {
     f.interval = u16(b, 10);
     return null;
   },
-  json: (f) => ({ card: addr7(f.userAddress), interval_s: f.interval }),
+  json: (f) => ({ interval_s: f.interval }),
 };
 
 const DWSQ: FrameKind = {
@@ -649,7 +627,6 @@ const DWSQ: FrameKind = {
     return null;
   },
   json: (f) => ({
-    card: addr7(f.userAddress),
     urgent: (f.info & 0x20) !== 0,
     heightMode: (f.info >> 2) & 3,
     highAltitude: (f.info & 1) !== 0,
@@ -681,14 +658,10 @@ const TXSQ: FrameKind = {
     return null;
   },
   json: (f, ctx) => ({
-    card: addr7(f.userAddress),
     to: addr7(f.peerAddress),
     query: f.info >> 5 === 3,
     urgent: ((f.info >> 2) & 3) === 0,
-    bits: f.bitLength,
-    mode: f.mode,
-    data: contentHex(f.content),
-    text: f.mode <= MODE_MIXED ? (contentText(f.content, ctx.decodeText) ?? null) : null,
+    ...messageJson(f, ctx),
   }),
 };
 
@@ -744,7 +717,11 @@ export class FrameDecoder {
       user: addr7(f.userAddress),
     };
     if (f.error) o.error = f.error;
-    else if (this.kind) Object.assign(o, this.kind.json(f, ctx));
+    else if (this.kind) {
+      // Every decoded frame names the card it came from or goes to: the user address again.
+      o.card = o.user;
+      Object.assign(o, this.kind.json(f, ctx));
+    }
     return o;
   }
 }
@@ -761,16 +738,23 @@ export function encodeFrame(command: string, userAddress: number, payload: Array
   const b = new Uint8Array(n);
   b[0] = 0x24;
   for (let i = 0; i < 4; i++) b[1 + i] = command.charCodeAt(i);
-  b[5] = n >> 8;
-  b[6] = n & 0xff;
-  b[7] = userAddress >> 16;
-  b[8] = (userAddress >> 8) & 0xff;
-  b[9] = userAddress & 0xff;
+  b.set(be16(n), 5);
+  b.set(be24(userAddress), 7);
   for (let i = 0; i < payload.length; i++) b[10 + i] = payload[i];
   let x = 0;
   for (let i = 0; i < n - 1; i++) x ^= b[i];
   b[n - 1] = x;
   return b;
+}
+
+/** `v` as 3 bytes, big-endian (user addresses). */
+function be24(v: number): number[] {
+  return [(v >> 16) & 255, (v >> 8) & 255, v & 255];
+}
+
+/** `v` as 2 bytes, big-endian (lengths, intervals). */
+function be16(v: number): number[] {
+  return [(v >> 8) & 255, v & 255];
 }
 
 export function encodeICXX(
@@ -786,16 +770,12 @@ export function encodeICXX(
 ): Uint8Array {
   return encodeFrame("ICXX", user, [
     0,
-    o.broadcastId >> 16,
-    (o.broadcastId >> 8) & 255,
-    o.broadcastId & 255,
+    ...be24(o.broadcastId),
     o.userType,
-    o.serviceInterval >> 8,
-    o.serviceInterval & 255,
+    ...be16(o.serviceInterval),
     o.level,
     o.encrypted ? 1 : 0,
-    o.subordinates >> 8,
-    o.subordinates & 255,
+    ...be16(o.subordinates),
   ]);
 }
 
@@ -807,22 +787,16 @@ export function encodeZJXX(
   inbound: number,
   power: ArrayLike<number>,
 ): Uint8Array {
-  return encodeFrame("ZJXX", user, [
-    ic,
-    hw,
-    battery,
-    inbound,
-    power[0],
-    power[1],
-    power[2],
-    power[3],
-    power[4],
-    power[5],
-  ]);
+  return encodeFrame("ZJXX", user, [ic, hw, battery, inbound, ...beamBytes(power)]);
+}
+
+/** The six beam powers of ZJXX and GLZK. */
+function beamBytes(power: ArrayLike<number>): number[] {
+  return Array.from({ length: 6 }, (_, k) => power[k]);
 }
 
 export function encodeGLZK(user: number, power: ArrayLike<number>): Uint8Array {
-  return encodeFrame("GLZK", user, [power[0], power[1], power[2], power[3], power[4], power[5]]);
+  return encodeFrame("GLZK", user, beamBytes(power));
 }
 
 function toDms(v: number): number[] {
@@ -847,12 +821,9 @@ export function encodeDWXX(
   },
 ): Uint8Array {
   const cs = Math.round(o.time * 100);
-  const q = o.queryAddress ?? 0;
   return encodeFrame("DWXX", user, [
     o.info ?? 0,
-    q >> 16,
-    (q >> 8) & 255,
-    q & 255,
+    ...be24(o.queryAddress ?? 0),
     Math.floor(cs / 360000),
     Math.floor(cs / 6000) % 60,
     Math.floor(cs / 100) % 60,
@@ -862,6 +833,17 @@ export function encodeDWXX(
     ...h14(o.height),
     ...h14(o.heightAnomaly),
   ]);
+}
+
+/** Message bytes and bit length of TXXX and TXSQ: mode 2 mixed (A4 + bytes), 1 code (`nibbles` hex digits), 0 Chinese. */
+function messageBody(o: { mode: 0 | 1 | 2; data: ArrayLike<number>; nibbles?: number }): {
+  body: number[];
+  bits: number;
+} {
+  const body = Array.from(o.data);
+  if (o.mode === 2) body.unshift(0xa4);
+  const bits = o.mode === 1 ? (o.nibbles ?? o.data.length * 2) * 4 : body.length * 8;
+  return { body, bits };
 }
 
 /** TXXX: mode 0 Chinese (raw bytes), 1 code (`nibbles` hex digits), 2 mixed (A4 + bytes). */
@@ -877,32 +859,9 @@ export function encodeTXXX(
     express?: boolean;
   },
 ): Uint8Array {
-  const body: number[] = [];
-  let bits: number;
-  if (o.mode === 2) {
-    body.push(0xa4);
-    for (let i = 0; i < o.data.length; i++) body.push(o.data[i]);
-    bits = body.length * 8;
-  } else if (o.mode === 1) {
-    for (let i = 0; i < o.data.length; i++) body.push(o.data[i]);
-    bits = (o.nibbles ?? o.data.length * 2) * 4;
-  } else {
-    for (let i = 0; i < o.data.length; i++) body.push(o.data[i]);
-    bits = body.length * 8;
-  }
+  const { body, bits } = messageBody(o);
   const info = 0x40 | (o.mode > 0 ? 0x20 : 0) | (o.express ? 0x08 : 0);
-  return encodeFrame("TXXX", user, [
-    info,
-    o.from >> 16,
-    (o.from >> 8) & 255,
-    o.from & 255,
-    o.hour,
-    o.minute,
-    bits >> 8,
-    bits & 255,
-    ...body,
-    0,
-  ]);
+  return encodeFrame("TXXX", user, [info, ...be24(o.from), o.hour, o.minute, ...be16(bits), ...body, 0]);
 }
 
 /** FKXX: result 0 accepted for `command` (4.0 name), result 4 = frequency not reached with `wait` s. */
@@ -918,7 +877,7 @@ export function encodeSJXX(
   user: number,
   d: { year: number; month: number; day: number; hour: number; minute: number; second: number },
 ): Uint8Array {
-  return encodeFrame("SJXX", user, [d.year >> 8, d.year & 255, d.month, d.day, d.hour, d.minute, d.second]);
+  return encodeFrame("SJXX", user, [...be16(d.year), d.month, d.day, d.hour, d.minute, d.second]);
 }
 
 export function encodeICJC(user: number, frame = 0): Uint8Array {
@@ -930,33 +889,15 @@ export function encodeTXSQ(
   user: number,
   o: { to: number; urgent: boolean; mode: 0 | 1 | 2; data: ArrayLike<number>; nibbles?: number; ack?: boolean },
 ): Uint8Array {
-  const body: number[] = [];
-  let bits: number;
-  if (o.mode === 2) {
-    body.push(0xa4);
-    for (let i = 0; i < o.data.length; i++) body.push(o.data[i]);
-    bits = body.length * 8;
-  } else {
-    for (let i = 0; i < o.data.length; i++) body.push(o.data[i]);
-    bits = o.mode === 1 ? (o.nibbles ?? o.data.length * 2) * 4 : body.length * 8;
-  }
+  const { body, bits } = messageBody(o);
   const info = 0x40 | (o.urgent ? 0 : 0x04) | (o.mode > 0 ? 0x02 : 0);
-  return encodeFrame("TXSQ", user, [
-    info,
-    o.to >> 16,
-    (o.to >> 8) & 255,
-    o.to & 255,
-    bits >> 8,
-    bits & 255,
-    o.ack ? 1 : 0,
-    ...body,
-  ]);
+  return encodeFrame("TXSQ", user, [info, ...be24(o.to), ...be16(bits), o.ack ? 1 : 0, ...body]);
 }
 
 /** Hex text ("24 49 43 ...") -> bytes, for tests and the CLI. */
 export function hexToBytes(s: string): Uint8Array {
   const t = s.replace(/[^0-9A-Fa-f]/g, "");
   const b = new Uint8Array(t.length >> 1);
-  for (let i = 0; i < b.length; i++) b[i] = (hexDigit(t.charCodeAt(2 * i)) << 4) | hexDigit(t.charCodeAt(2 * i + 1));
+  for (let i = 0; i < b.length; i++) b[i] = (hexValue(t.charCodeAt(2 * i)) << 4) | hexValue(t.charCodeAt(2 * i + 1));
   return b;
 }

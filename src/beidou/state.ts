@@ -11,6 +11,7 @@ import type { DecodedSentence } from "./decoder";
 import { KIND_UNKNOWN } from "./decoder";
 import { addr7, hms, SYSTEM_NAMES } from "./kind";
 import type { Frame40 } from "./rdss40";
+import { BEAMS } from "./sentences/bsi";
 import type { Content } from "./sentences/content";
 import { contentText } from "./sentences/content";
 import type { FKI } from "./sentences/fki";
@@ -98,7 +99,7 @@ export class DeviceState {
   rdssHeight = NaN;
   rdssAt = NaN;
   // ---- beams
-  readonly beams = new Int8Array(10).fill(-1);
+  readonly beams = new Int8Array(BEAMS).fill(-1);
   responseBeam = NaN;
   timeDifferenceBeam = NaN;
   beamsAt = NaN;
@@ -134,7 +135,8 @@ export class DeviceState {
   private readonly events?: EventSink;
   private readonly decodeText?: (b: Uint8Array) => string | undefined;
   private windowStart = NaN;
-  private windowUnits = 0;
+  /** `units` when the checksum window began. */
+  private windowBase = 0;
   private windowErrors = 0;
   private beamsWereUp = false;
   private noFixReported = false;
@@ -161,11 +163,17 @@ export class DeviceState {
     if (this.events) this.events.add(code, text);
   }
 
+  /** A unit arrived (the checksum window counts units - windowBase). */
   private unit(now: number): void {
-    if (this.firstAt !== this.firstAt) this.firstAt = now;
     this.units++;
-    this.windowUnits++;
     this.lastUnitAt = now;
+    if (this.notable) this.resume(now);
+  }
+
+  /** The first unit ever, or the first after a silence. */
+  private resume(now: number): void {
+    this.notable = false;
+    if (this.firstAt !== this.firstAt) this.firstAt = now;
     if (this.silent) {
       this.silent = false;
       this.event("terminal.back", "terminal output resumed");
@@ -198,7 +206,6 @@ export class DeviceState {
     this.badChecksumsSeen = c.badChecksum;
     this.unit(now);
     this.units += rejects - 1;
-    this.windowUnits += rejects - 1;
     this.checksumErrors += bad;
     this.windowErrors += bad;
   }
@@ -210,14 +217,9 @@ export class DeviceState {
   /** A decoded text sentence (also the 2.1 text converted from a 4.0 frame). */
   onSentence(d: DecodedSentence, now: number): void {
     // unit(now), inlined: a call fewer per sentence on XS.
-    if (this.firstAt !== this.firstAt) this.firstAt = now;
     this.units++;
-    this.windowUnits++;
     this.lastUnitAt = now;
-    if (this.silent) {
-      this.silent = false;
-      this.event("terminal.back", "terminal output resumed");
-    }
+    if (this.notable) this.resume(now);
     if (d.kind === KIND_UNKNOWN) {
       if (d.talker === 0x4244 && d.formatter) this.unknownRdss(this.nameOf(d.formatter), d);
       return;
@@ -271,6 +273,7 @@ export class DeviceState {
     const heard = this.lastUnitAt === this.lastUnitAt ? this.lastUnitAt : this.startAt;
     if (!this.silent && now - heard > this.o.silentAfter * 1000) {
       this.silent = true;
+      this.notable = true;
       this.event(
         "terminal.silent",
         this.units
@@ -296,19 +299,22 @@ export class DeviceState {
     }
     if (this.windowStart !== this.windowStart) this.windowStart = now;
     if (now - this.windowStart >= 60000) {
-      if (this.windowUnits >= 10 && (this.windowErrors * 100) / this.windowUnits > this.o.checksumPercent) {
+      const windowUnits = this.units - this.windowBase;
+      if (windowUnits >= 10 && (this.windowErrors * 100) / windowUnits > this.o.checksumPercent) {
         this.event(
           "checksum.burst",
-          `${this.windowErrors} checksum errors in ${this.windowUnits} units over the last minute`,
+          `${this.windowErrors} checksum errors in ${windowUnits} units over the last minute`,
         );
       }
       this.windowStart = now;
-      this.windowUnits = 0;
+      this.windowBase = this.units;
       this.windowErrors = 0;
     }
   }
   /** First unit ever, and first tick (silence before any unit). */
   private firstAt = NaN;
+  /** The next unit is the first ever or ends a silence (resume() has work). */
+  private notable = true;
   private startAt = NaN;
 
   position(lat: number, lon: number, now: number): void {
@@ -324,7 +330,7 @@ export class DeviceState {
 
   setBeams(power: Int8Array, count: number, now: number): void {
     let up = false;
-    for (let k = 0; k < 10; k++) {
+    for (let k = 0; k < BEAMS; k++) {
       const p = k < count ? power[k] : -1;
       this.beams[k] = p;
       if (p > 0) up = true;

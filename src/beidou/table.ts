@@ -4,7 +4,7 @@
 
 import { groupIndex } from "../core/groups";
 import type { Fields } from "./fields";
-import type { SentenceKind } from "./kind";
+import { kindFormatter, type SentenceKind } from "./kind";
 import { BSI_KIND } from "./sentences/bsi";
 import { BSS_KIND, DWA_KIND, ICA_KIND, RMO_KIND } from "./sentences/commands";
 import { DWR_KIND } from "./sentences/dwr";
@@ -48,34 +48,22 @@ export interface TableRow {
   select?(f: Fields): number;
 }
 
+/** Rows of one kind each: the row's formatter is the kind's. */
+function single(...kinds: ReadonlyArray<SentenceKind<any>>): TableRow[] {
+  return kinds.map((k) => ({ formatter: kindFormatter(k), kinds: [k] }));
+}
+
 export const DECODER_TABLE: ReadonlyArray<TableRow> = [
   // RNSS (any talker)
-  { formatter: "GGA", kinds: [GGA_KIND] },
-  { formatter: "RMC", kinds: [RMC_KIND] },
-  { formatter: "GLL", kinds: [GLL_KIND] },
-  { formatter: "GSA", kinds: [GSA_KIND] },
-  { formatter: "GSV", kinds: [GSV_KIND] },
-  { formatter: "VTG", kinds: [VTG_KIND] },
+  ...single(GGA_KIND, RMC_KIND, GLL_KIND, GSA_KIND, GSV_KIND, VTG_KIND),
   { formatter: "ZDA", kinds: [ZDA_KIND, ZDA_RDSS_KIND], select: (f) => (isRdssZda(f) ? 1 : 0) },
-  { formatter: "GNS", kinds: [GNS_KIND] },
-  { formatter: "GST", kinds: [GST_KIND] },
-  { formatter: "GBS", kinds: [GBS_KIND] },
-  { formatter: "TXT", kinds: [TXT_KIND] },
+  ...single(GNS_KIND, GST_KIND, GBS_KIND, TXT_KIND),
   // RDSS 2.1, terminal -> host
-  { formatter: "BSI", kinds: [BSI_KIND] },
-  { formatter: "ICI", kinds: [ICI_KIND] },
+  ...single(BSI_KIND, ICI_KIND),
   { formatter: "FKI", kinds: [FKI_KIND, FKI3_KIND], select: (f) => (isBds3Fki(f) ? 1 : 0) },
-  { formatter: "TXR", kinds: [TXR_KIND] },
-  { formatter: "DWR", kinds: [DWR_KIND] },
-  { formatter: "WAA", kinds: [WAA_KIND] },
-  { formatter: "ZTI", kinds: [ZTI_KIND] },
-  { formatter: "HZR", kinds: [HZR_KIND] },
+  ...single(TXR_KIND, DWR_KIND, WAA_KIND, ZTI_KIND, HZR_KIND),
   // RDSS 2.1, host -> terminal
-  { formatter: "ICA", kinds: [ICA_KIND] },
-  { formatter: "RMO", kinds: [RMO_KIND] },
-  { formatter: "TXA", kinds: [TXA_KIND] },
-  { formatter: "DWA", kinds: [DWA_KIND] },
-  { formatter: "BSS", kinds: [BSS_KIND] },
+  ...single(ICA_KIND, RMO_KIND, TXA_KIND, DWA_KIND, BSS_KIND),
 ];
 
 /**

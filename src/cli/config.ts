@@ -3,7 +3,7 @@
 // provisioning of a Linux host). Writes are atomic (SettingsFile.commit).
 
 import { loadSettings, saveSettings } from "../console/persist";
-import { buildCandidate, defaultConfig, formatValue, SETTINGS, type SettingValue } from "../console/settings";
+import { buildCandidate, configTable, defaultConfig, formatValue, type SettingValue } from "../console/settings";
 import { defaultSettingsPath, SettingsFile } from "../platform/node/settings-file";
 import { formatUsage, type OptionSpec, parseArgs, UsageError } from "./args";
 
@@ -26,10 +26,6 @@ export const usage = formatUsage(
   SPEC,
 );
 
-function pad(s: string, n: number): string {
-  return s.length >= n ? s : s + " ".repeat(n - s.length);
-}
-
 export async function run(argv: string[]): Promise<number> {
   const { options, positional, help } = parseArgs(argv, SPEC);
   if (help) {
@@ -47,24 +43,7 @@ export async function run(argv: string[]): Promise<number> {
   const out = (s: string) => process.stdout.write(s + "\n");
   if (action === "show") {
     if (rest.length) throw new UsageError("show takes no arguments");
-    const cfg = loaded.config as unknown as Record<string, SettingValue>;
-    out(pad("setting", 12) + " " + pad("value", 20) + " " + pad("type", 5) + " allowed");
-    for (const row of SETTINGS)
-      out(
-        pad(row.key, 12) +
-          " " +
-          pad(formatValue(row, cfg[row.key]), 20) +
-          " " +
-          pad(row.kind, 5) +
-          " " +
-          row.range +
-          (row.apply === "restart" ? " [restart]" : ""),
-      );
-    const unknown = Object.keys(loaded.unknown);
-    if (unknown.length)
-      out(
-        `kept from a newer version (not used here): ${unknown.map((k) => k + "=" + String(loaded.unknown[k])).join(" ")}`,
-      );
+    for (const line of configTable(loaded.config, loaded.unknown)) out(line);
     return 0;
   }
   if (action === "defaults") {

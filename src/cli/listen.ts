@@ -78,25 +78,35 @@ function printable(s: string): string {
   return s.replace(/[^\x20-\x7e]/g, (c) => "\\x" + c.charCodeAt(0).toString(16).padStart(2, "0"));
 }
 
+/** The JSON fields a received sentence's line starts with. */
+function sentenceJson(s: ReceivedSentence, group: number, from: string, text: string): Record<string, unknown> {
+  return {
+    group: GROUPS[group].name,
+    from,
+    source: s.source,
+    n: s.n >= 0 ? s.n : null,
+    destination: s.destination,
+    sentence: text,
+  };
+}
+
+/** The text line's head: group, s:, n: and d: (then two spaces before the sentence). */
+function sentenceHead(s: ReceivedSentence, group: number): string {
+  const n = s.n >= 0 ? String(s.n).padStart(3) : "  -";
+  return `${GROUPS[group].name.padEnd(4)} s:${s.source} n:${n}${s.destination !== null ? " d:" + s.destination : ""}  `;
+}
+
 export function sentenceLine(s: ReceivedSentence, group: number, from: string, json: boolean): string {
   const text = latin1(s.bytes, s.start, s.end);
   if (json) {
-    const o: Record<string, unknown> = {
-      group: GROUPS[group].name,
-      from,
-      source: s.source,
-      n: s.n >= 0 ? s.n : null,
-      destination: s.destination,
-      sentence: text,
-    };
+    const o = sentenceJson(s, group, from, text);
     if (s.groupCode >= 0) o.g = [s.groupLine, s.groupTotal, s.groupCode];
     if (s.timeRaw === s.timeRaw) o.c = s.timeRaw;
     const notes = noteNames(s.notes);
     if (notes.length) o.notes = notes;
     return JSON.stringify(o);
   }
-  const n = s.n >= 0 ? String(s.n).padStart(3) : "  -";
-  return `${GROUPS[group].name.padEnd(4)} s:${s.source} n:${n}${s.destination !== null ? " d:" + s.destination : ""}  ${printable(text)}`;
+  return sentenceHead(s, group) + printable(text);
 }
 
 export function discardLine(v: Verdict, group: number, from: string, length: number, json: boolean): string {
@@ -180,21 +190,10 @@ export async function run(argv: string[]): Promise<number> {
     // Raw GB2312 (RDSS Chinese/raw-text messages): also shown as the text it is.
     const gb = /[\x80-\xff]/.test(text) ? decodeGb2312(whole) : undefined;
     if (json)
-      out.push(
-        JSON.stringify({
-          group: GROUPS[current].name,
-          from,
-          source: s.source,
-          n: s.n >= 0 ? s.n : null,
-          destination: s.destination,
-          sentence: text,
-          text: gb,
-          reassembled: s.groupTotal,
-        }),
-      );
+      out.push(JSON.stringify({ ...sentenceJson(s, current, from, text), text: gb, reassembled: s.groupTotal }));
     else
       out.push(
-        `${GROUPS[current].name.padEnd(4)} s:${s.source} n:${String(s.n).padStart(3)}${s.destination !== null ? " d:" + s.destination : ""}  ` +
+        sentenceHead(s, current) +
           `${gb !== undefined ? gb.replace(/[\x00-\x1f\x7f]/g, (c) => "\\x" + c.charCodeAt(0).toString(16).padStart(2, "0")) : printable(text)}   (reassembled from ${s.groupTotal} carrier lines${gb !== undefined ? ", GB2312" : ""})`,
       );
     return true;

@@ -12,7 +12,7 @@ import { formatterKeyOf } from "../nmea/keys";
 import { type ApplyOutcome, applyRecord, applySettings, saveChecked } from "./apply";
 import type { ConsoleHost, FixReport, StatusReport } from "./host";
 import { LineEditor } from "./line-editor";
-import { defaultConfig, formatValue, SETTINGS, type SettingKey, type SettingValue } from "./settings";
+import { configTable, defaultConfig, formatValue, pad, SETTINGS, type SettingKey, type SettingValue } from "./settings";
 import { answerMatches, sentenceFormatter, TERMINAL_OPS, type TerminalOp } from "./terminal";
 
 export interface ConsoleOptions {
@@ -89,11 +89,6 @@ function fmtFix(f: FixReport | null | undefined): string {
   if (f.hdop !== undefined) s += ", HDOP " + f.hdop;
   if (f.source) s += " (" + f.source + ")";
   return s + ", " + fmtAge(f.ageS);
-}
-
-function pad(s: string, n: number): string {
-  while (s.length < n) s += " ";
-  return s;
 }
 
 /** The command table. Adding a command is one row. */
@@ -382,28 +377,8 @@ export class Console {
   }
 
   showConfig(): void {
-    const cfg = this.host.getConfig() as unknown as Record<string, SettingValue>;
-    this.println(pad("setting", 12) + " " + pad("value", 20) + " " + pad("type", 5) + " allowed");
-    for (const row of SETTINGS) {
-      const mark = this.unsaved.indexOf(row.key) >= 0 ? " (unsaved)" : "";
-      this.println(
-        pad(row.key, 12) +
-          " " +
-          pad(formatValue(row, cfg[row.key]), 20) +
-          " " +
-          pad(row.kind, 5) +
-          " " +
-          row.range +
-          (row.apply === "restart" ? " [restart]" : "") +
-          mark,
-      );
-    }
     const unknown = this.host.unknownSettings ? this.host.unknownSettings() : {};
-    const names = Object.keys(unknown);
-    if (names.length)
-      this.println(
-        `kept from a newer version (not used here): ${names.map((k) => k + "=" + String(unknown[k])).join(" ")}`,
-      );
+    for (const line of configTable(this.host.getConfig(), unknown, this.unsaved)) this.println(line);
     if (this.unsaved.length) this.println(`unsaved changes: ${this.unsaved.join(" ")} (save to keep)`);
   }
 

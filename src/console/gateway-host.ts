@@ -13,10 +13,15 @@ import type { GatewayConfig } from "../core/config";
 import type { LogEvent } from "../core/eventlog";
 import type { Gateway } from "../core/gateway";
 import type { Clock, SettingsStore } from "../core/io";
-import type { ApplyResult, ConsoleHost, StatusReport } from "./host";
+import type { ApplyResult, ConsoleHost, FixReport, StatusReport } from "./host";
 import type { LoadedSettings } from "./persist";
 import { saveSettings } from "./persist";
 import { isLive, type SettingKey, type SettingValue } from "./settings";
+
+/** NaN (not known yet) -> undefined: absent from the status report. */
+function known(v: number): number | undefined {
+  return v === v ? v : undefined;
+}
 
 export interface GatewayConsoleHostOptions {
   gateway: Gateway;
@@ -165,6 +170,9 @@ export class GatewayConsoleHost implements ConsoleHost {
     let link = silence === Infinity ? "no data yet" : st?.silent ? "silent" : "receiving";
     if (c.serialErrors) link += `, ${c.serialErrors} serial errors, ${c.serialReopens} reopens`;
     const age = (at: number) => (at === at ? Math.max(0, (now - at) / 1000) : undefined);
+    // A position fix known since `at` (NaN: none yet).
+    const fix = (at: number, time: number, lat: number, lon: number, height: number): FixReport | null =>
+      at === at ? { time: hms(time) ?? undefined, lat, lon, heightM: known(height), ageS: age(at) } : null;
     const r: StatusReport = {
       uptimeS: (this.o.clock.monotonic() - gw.startTime) / 1000,
       terminal: {
@@ -195,30 +203,16 @@ export class GatewayConsoleHost implements ConsoleHost {
       rateDropped: snap.rateDroppedPerGroup as Record<string, number>,
     };
     if (st) {
-      r.rnss =
-        st.lastValidFixAt === st.lastValidFixAt
-          ? {
-              time: hms(st.fixTime) ?? undefined,
-              lat: st.latitude,
-              lon: st.longitude,
-              quality: st.quality === st.quality ? (GGA_QUALITY[st.quality] ?? "quality " + st.quality) : undefined,
-              satellites: st.satellitesUsedTotal === st.satellitesUsedTotal ? st.satellitesUsedTotal : undefined,
-              hdop: st.hdop === st.hdop ? st.hdop : undefined,
-              heightM: st.altitude === st.altitude ? st.altitude : undefined,
-              ageS: age(st.lastValidFixAt),
-            }
-          : null;
-      r.rdss =
-        st.rdssAt === st.rdssAt
-          ? {
-              time: hms(st.rdssTime) ?? undefined,
-              lat: st.rdssLatitude,
-              lon: st.rdssLongitude,
-              heightM: st.rdssHeight === st.rdssHeight ? st.rdssHeight : undefined,
-              ageS: age(st.rdssAt),
-              source: "card " + (addr7(st.rdssUser) ?? "?"),
-            }
-          : null;
+      const rnss = fix(st.lastValidFixAt, st.fixTime, st.latitude, st.longitude, st.altitude);
+      if (rnss) {
+        rnss.quality = st.quality === st.quality ? (GGA_QUALITY[st.quality] ?? "quality " + st.quality) : undefined;
+        rnss.satellites = known(st.satellitesUsedTotal);
+        rnss.hdop = known(st.hdop);
+      }
+      r.rnss = rnss;
+      const rdss = fix(st.rdssAt, st.rdssTime, st.rdssLatitude, st.rdssLongitude, st.rdssHeight);
+      if (rdss) rdss.source = "card " + (addr7(st.rdssUser) ?? "?");
+      r.rdss = rdss;
       if (st.beamsAt === st.beamsAt) {
         const power: number[] = [];
         for (let i = 0; i < st.beams.length; i++) if (st.beams[i] >= 0) power.push(st.beams[i]);

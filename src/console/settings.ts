@@ -115,6 +115,37 @@ function listItems(s: string): string[] {
   return s === "" ? [] : s.split(",");
 }
 
+/** Check of a comma list: each item passes `itemError` and stands once. */
+function listCheck(
+  key: string,
+  item: string,
+  itemError: (s: string) => string | undefined,
+): (v: SettingValue) => string | undefined {
+  return (v) => {
+    const seen: string[] = [];
+    for (const s of listItems(v as string)) {
+      const e = itemError(s);
+      if (e) return e;
+      if (seen.indexOf(s) >= 0) return `${s} breaks rule: ${key} lists each ${item} once`;
+      seen.push(s);
+    }
+    return undefined;
+  };
+}
+
+/** Check of an IPv4 address setting (empty passes: off, or left to the cross rules). */
+function ipv4Check(key: string, orEmpty: string): (v: SettingValue) => string | undefined {
+  return (v) =>
+    v !== "" && parseIPv4(v as string) < 0
+      ? `"${v}" breaks rule: ${key} is a dotted-quad IPv4 address${orEmpty}`
+      : undefined;
+}
+
+function filterCheck(v: SettingValue): string | undefined {
+  const e = filterError(v as string);
+  return e ? `breaks rule: ${e}` : undefined;
+}
+
 function upper(s: string): string {
   return s.toUpperCase();
 }
@@ -190,10 +221,7 @@ export const SETTINGS: readonly SettingRow[] = [
     range: "IPv4 address or empty",
     apply: "restart",
     help: "Host only: IPv4 address of the interface for multicast send and joins (empty: OS default).",
-    check: (v) =>
-      v !== "" && parseIPv4(v as string) < 0
-        ? `"${v}" breaks rule: iface is a dotted-quad IPv4 address or empty`
-        : undefined,
+    check: ipv4Check("iface", " or empty"),
   },
   {
     key: "ipMode",
@@ -209,8 +237,7 @@ export const SETTINGS: readonly SettingRow[] = [
     range: "172.16.0.1..172.31.255.254 when static",
     apply: "restart",
     help: "Board static IPv4 address.",
-    check: (v) =>
-      v !== "" && parseIPv4(v as string) < 0 ? `"${v}" breaks rule: ipAddr is a dotted-quad IPv4 address` : undefined,
+    check: ipv4Check("ipAddr", ""),
   },
   {
     key: "ipMask",
@@ -231,10 +258,7 @@ export const SETTINGS: readonly SettingRow[] = [
     range: "IPv4 in the ipAddr subnet, or empty",
     apply: "restart",
     help: "Board default gateway (empty: none; 450 traffic needs none).",
-    check: (v) =>
-      v !== "" && parseIPv4(v as string) < 0
-        ? `"${v}" breaks rule: ipGateway is a dotted-quad IPv4 address or empty`
-        : undefined,
+    check: ipv4Check("ipGateway", " or empty"),
   },
   {
     key: "groupMap",
@@ -337,16 +361,10 @@ export const SETTINGS: readonly SettingRow[] = [
     apply: "live",
     normalize: upperList,
     help: "Source SFIs allowed to send terminal commands, comma-separated.",
-    check: (v) => {
-      const seen: string[] = [];
-      for (const s of listItems(v as string)) {
-        const e = sfiError(s);
-        if (e) return `${e} in the cmdAllow allowlist`;
-        if (seen.indexOf(s) >= 0) return `${s} breaks rule: cmdAllow lists each SFI once`;
-        seen.push(s);
-      }
-      return undefined;
-    },
+    check: listCheck("cmdAllow", "SFI", (s) => {
+      const e = sfiError(s);
+      return e ? `${e} in the cmdAllow allowlist` : undefined;
+    }),
   },
   {
     key: "cmdGroups",
@@ -355,15 +373,9 @@ export const SETTINGS: readonly SettingRow[] = [
     apply: "restart",
     normalize: upperList,
     help: "Groups joined to receive commands, comma-separated.",
-    check: (v) => {
-      const seen: string[] = [];
-      for (const g of listItems(v as string)) {
-        if (groupIndex(g) === 0) return `"${g}" breaks rule: group unknown; groups: ${groupNames().join(" ")}`;
-        if (seen.indexOf(g) >= 0) return `${g} breaks rule: cmdGroups lists each group once`;
-        seen.push(g);
-      }
-      return undefined;
-    },
+    check: listCheck("cmdGroups", "group", (g) =>
+      groupIndex(g) === 0 ? `"${g}" breaks rule: group unknown; groups: ${groupNames().join(" ")}` : undefined,
+    ),
   },
   {
     key: "uartQueue",
@@ -404,10 +416,7 @@ export const SETTINGS: readonly SettingRow[] = [
     apply: "live",
     normalize: upperList,
     help: "Output filter, terminal -> network; first matching rule decides, no match passes (docs/filters.md).",
-    check: (v) => {
-      const e = filterError(v as string);
-      return e ? `breaks rule: ${e}` : undefined;
-    },
+    check: filterCheck,
   },
   {
     key: "inFilter",
@@ -416,10 +425,7 @@ export const SETTINGS: readonly SettingRow[] = [
     apply: "live",
     normalize: upperList,
     help: "Input filter on network commands -> terminal, after cmdAllow and the rate limit (docs/filters.md).",
-    check: (v) => {
-      const e = filterError(v as string);
-      return e ? `breaks rule: ${e}` : undefined;
-    },
+    check: filterCheck,
   },
   {
     key: "maxRate",
@@ -460,6 +466,15 @@ export const SETTINGS: readonly SettingRow[] = [
 export function isLive(key: string): boolean {
   for (let i = 0; i < SETTINGS.length; i++) if (SETTINGS[i].key === key) return SETTINGS[i].apply === "live";
   return false;
+}
+
+/** Cross rule: command forwarding (cmdFwd on) needs `key` set. */
+function forwardingNeeds(name: string, key: "cmdAllow" | "cmdGroups", what: string): CrossRule {
+  return {
+    name,
+    keys: ["cmdFwd", key],
+    check: (c) => (c.cmdFwd && c[key] === "" ? `cmdFwd on breaks rule: command forwarding needs ${what}` : undefined),
+  };
 }
 
 export const CROSS_RULES: readonly CrossRule[] = [
@@ -504,22 +519,8 @@ export const CROSS_RULES: readonly CrossRule[] = [
       return undefined;
     },
   },
-  {
-    name: "command allowlist",
-    keys: ["cmdFwd", "cmdAllow"],
-    check: (c) =>
-      c.cmdFwd && c.cmdAllow === ""
-        ? "cmdFwd on breaks rule: command forwarding needs a non-empty cmdAllow (set cmdAllow first)"
-        : undefined,
-  },
-  {
-    name: "command groups",
-    keys: ["cmdFwd", "cmdGroups"],
-    check: (c) =>
-      c.cmdFwd && c.cmdGroups === ""
-        ? "cmdFwd on breaks rule: command forwarding needs at least one group in cmdGroups"
-        : undefined,
-  },
+  forwardingNeeds("command allowlist", "cmdAllow", "a non-empty cmdAllow (set cmdAllow first)"),
+  forwardingNeeds("command groups", "cmdGroups", "at least one group in cmdGroups"),
   {
     name: "own SFI",
     keys: ["sfi", "cmdAllow"],
@@ -654,6 +655,42 @@ export function buildCandidate(
   const cross = validateConfig(c);
   if (cross.length) return { errors: cross };
   return { config: c, changed };
+}
+
+/** `s` padded with spaces to `n` characters (text tables of the console and the CLI). */
+export function pad(s: string, n: number): string {
+  while (s.length < n) s += " ";
+  return s;
+}
+
+/**
+ * The settings table of the console's `show config` and `bd450 config show`: a header,
+ * one line per setting (`[restart]` where a change waits for a reboot, `(unsaved)` for the
+ * keys in `unsaved`), then the keys kept from a newer version, if any.
+ */
+export function configTable(
+  config: GatewayConfig,
+  unknown: Record<string, unknown>,
+  unsaved: ReadonlyArray<string> = [],
+): string[] {
+  const cfg = config as unknown as Record<string, SettingValue>;
+  const out = [pad("setting", 12) + " " + pad("value", 20) + " " + pad("type", 5) + " allowed"];
+  for (const row of SETTINGS)
+    out.push(
+      pad(row.key, 12) +
+        " " +
+        pad(formatValue(row, cfg[row.key]), 20) +
+        " " +
+        pad(row.kind, 5) +
+        " " +
+        row.range +
+        (row.apply === "restart" ? " [restart]" : "") +
+        (unsaved.indexOf(row.key) >= 0 ? " (unsaved)" : ""),
+    );
+  const names = Object.keys(unknown);
+  if (names.length)
+    out.push(`kept from a newer version (not used here): ${names.map((k) => k + "=" + String(unknown[k])).join(" ")}`);
+  return out;
 }
 
 /** Value as the console shows it and `set` accepts it back. */

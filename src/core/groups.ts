@@ -43,16 +43,11 @@ export const GROUPS: ReadonlyArray<TransmissionGroup> = (() => {
 })();
 
 export const GROUP_COUNT = NAMES.length;
+/** Indexes of the groups the code names (the others only by the installer's settings). */
 export const MISC = 1,
-  TGTD = 2,
-  SATD = 3,
   NAVD = 4,
-  VDRD = 5,
   RCOM = 6,
-  TIME = 7,
-  PROP = 8,
   BAM1 = 17,
-  BAM2 = 18,
   CAM1 = 19,
   CAM2 = 20;
 

@@ -42,12 +42,6 @@ export const NOTE_D_NONCONFORMANT = 1 << 8;
 export const NOTE_TAG_OVER_80 = 1 << 9;
 export const NOTE_UNPADDED_CHECKSUM = 1 << 10;
 export const NOTE_UNKNOWN_CODE = 1 << 11;
-/**
- * 8-bit bytes are a discard reason now (tag-syntax / sentence-format: 61162-1 text is
- * printable ASCII), so no note is ever set for them. 0 so that masks using it (the
- * fuzz targets) keep compiling; remove once no code refers to it.
- */
-export const NOTE_HIGH_BYTES = 0;
 
 /** Stable note names, index = bit number. */
 export const NOTE_NAMES: ReadonlyArray<string> = [

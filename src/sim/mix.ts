@@ -50,6 +50,29 @@ const GB2312_PHRASES: number[][] = [
   [0xc4, 0xe3, 0xba, 0xc3, 0xa3, 0xac, 0xb1, 0xb1, 0xb6, 0xb7], // 你好，北斗
 ];
 
+/** The simulated sky, [talker, satellite, elevation, azimuth, SNR]; every satellite is used in the fix (GSA). */
+const SKY: ReadonlyArray<readonly [string, number, number, number, number]> = [
+  ["GP", 5, 45, 123, 44],
+  ["GP", 13, 62, 16, 47],
+  ["GP", 15, 23, 290, 38],
+  ["GP", 18, 31, 201, 40],
+  ["GP", 20, 18, 65, 35],
+  ["GP", 24, 54, 310, 45],
+  ["GB", 6, 41, 188, 42],
+  ["GB", 9, 35, 220, 39],
+  ["GB", 16, 58, 170, 46],
+  ["GB", 27, 30, 60, 37],
+  ["GB", 33, 25, 140, 36],
+  ["GB", 39, 66, 250, 44],
+  ["GB", 40, 12, 300, 30],
+  ["GB", 59, 50, 185, 41],
+];
+/** The talkers of the sky and their GSA system IDs (GPS 1, BDS 4). */
+const SKY_SYSTEMS: ReadonlyArray<readonly [string, number]> = [
+  ["GP", 1],
+  ["GB", 4],
+];
+
 export class BuiltinMix {
   private epoch = 0;
   private readonly start: number;
@@ -81,38 +104,22 @@ export class BuiltinMix {
     u.push(sentence(`GNRMC,${time},A,${la},N,${lo},E,12.0,45.0,${date},,,A,V`));
     u.push(sentence(`GNGGA,${time},${la},N,${lo},E,1,14,0.8,12.3,M,-3.2,M,,`));
     u.push(sentence(`GNVTG,45.0,T,,M,12.0,N,22.2,K,A`));
-    u.push(sentence(`GNGSA,A,3,05,13,15,18,20,24,,,,,,,1.4,0.8,1.1,1`));
-    u.push(sentence(`GNGSA,A,3,06,09,16,27,33,39,40,59,,,,,1.4,0.8,1.1,4`));
-    const gp = [
-      [5, 45, 123, 44],
-      [13, 62, 16, 47],
-      [15, 23, 290, 38],
-      [18, 31, 201, 40],
-      [20, 18, 65, 35],
-      [24, 54, 310, 45],
-    ];
-    const bd = [
-      [6, 41, 188, 42],
-      [9, 35, 220, 39],
-      [16, 58, 170, 46],
-      [27, 30, 60, 37],
-      [33, 25, 140, 36],
-      [39, 66, 250, 44],
-      [40, 12, 300, 30],
-      [59, 50, 185, 41],
-    ];
-    const gsv = (talker: string, sats: number[][], signal: string) => {
+    for (const [talker, system] of SKY_SYSTEMS) {
+      const ids = SKY.filter((sat) => sat[0] === talker).map((sat) => pad(sat[1], 2));
+      while (ids.length < 12) ids.push("");
+      u.push(sentence(`GNGSA,A,3,${ids.join(",")},1.4,0.8,1.1,${system}`));
+    }
+    for (const [talker] of SKY_SYSTEMS) {
+      const sats = SKY.filter((sat) => sat[0] === talker);
       const pages = Math.ceil(sats.length / 4);
       for (let p = 0; p < pages; p++) {
         const part = sats
           .slice(p * 4, p * 4 + 4)
-          .map(([n, el, az, snr]) => `${pad(n, 2)},${pad(el, 2)},${pad(az, 3)},${snr}`)
+          .map(([, n, el, az, snr]) => `${pad(n, 2)},${pad(el, 2)},${pad(az, 3)},${snr}`)
           .join(",");
-        u.push(sentence(`${talker}GSV,${pages},${p + 1},${pad(sats.length, 2)},${part},${signal}`));
+        u.push(sentence(`${talker}GSV,${pages},${p + 1},${pad(sats.length, 2)},${part},1`));
       }
-    };
-    gsv("GP", gp, "1");
-    gsv("GB", bd, "1");
+    }
     u.push(sentence(`GNGLL,${la},N,${lo},E,${time},A,A`));
     u.push(
       sentence(`GNZDA,${time},${pad(t.getUTCDate(), 2)},${pad(t.getUTCMonth() + 1, 2)},${t.getUTCFullYear()},00,00`),

@@ -7,6 +7,11 @@ import type { DeviceState } from "../state";
 
 export const BEAMS = 10;
 
+/** The first `count` beam powers as JSON (empty fields: null); BSI and ZTI. */
+export function beamsJson(power: Int8Array, count: number): Array<number | null> {
+  return Array.from(power.subarray(0, count), (p) => (p < 0 ? null : p));
+}
+
 export class BSI {
   /** Response beam and time-difference beam, 1-10 (0 none). */
   responseBeam = NaN;
@@ -17,13 +22,12 @@ export class BSI {
 
 export const BSI_KIND: SentenceKind<BSI> = {
   kind: "BSI",
-  formatter: "BSI",
   create: () => new BSI(),
   /** What this sentence tells the device state (src/beidou/state.ts). */
   apply(st: DeviceState, b: BSI, _talker: number, now: number): void {
     st.responseBeam = b.responseBeam;
     st.timeDifferenceBeam = b.timeDifferenceBeam;
-    st.setBeams(b.power, 10, now);
+    st.setBeams(b.power, BEAMS, now);
   },
   decode(f: Fields, b: BSI): string | null {
     if (f.count < 2 + BEAMS) return "BSI needs 12 fields";
@@ -46,6 +50,6 @@ export const BSI_KIND: SentenceKind<BSI> = {
   json: (b) => ({
     responseBeam: n(b.responseBeam),
     timeDifferenceBeam: n(b.timeDifferenceBeam),
-    beams: Array.from(b.power, (p) => (p < 0 ? null : p)),
+    beams: beamsJson(b.power, BEAMS),
   }),
 };

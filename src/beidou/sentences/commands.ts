@@ -14,7 +14,6 @@ export class ICA {
 
 export const ICA_KIND: SentenceKind<ICA> = {
   kind: "ICA",
-  formatter: "ICA",
   create: () => new ICA(),
   decode(f: Fields, c: ICA): string | null {
     if (f.count < 2) return "ICA needs 2 fields";
@@ -38,7 +37,6 @@ export class RMO {
 
 export const RMO_KIND: SentenceKind<RMO> = {
   kind: "RMO",
-  formatter: "RMO",
   create: () => new RMO(),
   decode(f: Fields, m: RMO): string | null {
     if (f.count < 3) return "RMO needs 3 fields";
@@ -60,7 +58,6 @@ export class BSS {
 
 export const BSS_KIND: SentenceKind<BSS> = {
   kind: "BSS",
-  formatter: "BSS",
   create: () => new BSS(),
   decode(f: Fields, b: BSS): string | null {
     if (f.count < 2) return "BSS needs 2 fields";
@@ -94,7 +91,6 @@ export class DWA {
 
 export const DWA_KIND: SentenceKind<DWA> = {
   kind: "DWA",
-  formatter: "DWA",
   create: () => new DWA(),
   decode(f: Fields, d: DWA): string | null {
     if (f.count < 9) return "DWA needs 9 fields";

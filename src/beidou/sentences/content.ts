@@ -9,7 +9,7 @@
 // Decoded bytes go to a preallocated buffer owned by the record.
 
 import type { Fields } from "../fields";
-import { hexDigit } from "../fields";
+import { hexValue } from "../kind";
 
 /** Longest content in bytes (2.1 sentences are capped at 300 bytes; S3 holds 420). */
 export const CONTENT_MAX = 420;
@@ -60,11 +60,11 @@ export function decodeContent(f: Fields, i: number, mode: number, c: Content): s
   let k = c.start;
   let hex = true;
   for (let j = k; j < c.end; j++)
-    if (hexDigit(b[j]) < 0) {
+    if (hexValue(b[j]) < 0) {
       hex = false;
       break;
     }
-  if (mode === MODE_MIXED && (c.end - k < 2 || hexDigit(b[k]) !== 10 || hexDigit(b[k + 1]) !== 4)) hex = false;
+  if (mode === MODE_MIXED && (c.end - k < 2 || hexValue(b[k]) !== 10 || hexValue(b[k + 1]) !== 4)) hex = false;
   if (!hex && c.end > c.start) {
     c.rawText = true;
     return copyRaw(c);
@@ -78,10 +78,10 @@ export function decodeContent(f: Fields, i: number, mode: number, c: Content): s
   if (mode === MODE_MIXED && digits & 1) return "mixed-mode content has an odd number of hex digits";
   let n = 0;
   for (; k + 1 < c.end; k += 2) {
-    c.data[n++] = (hexDigit(b[k]) << 4) | hexDigit(b[k + 1]);
+    c.data[n++] = (hexValue(b[k]) << 4) | hexValue(b[k + 1]);
   }
   if (k < c.end) {
-    c.data[n++] = hexDigit(b[k]) << 4;
+    c.data[n++] = hexValue(b[k]) << 4;
     c.oddNibble = true;
   }
   c.length = n;
@@ -90,6 +90,11 @@ export function decodeContent(f: Fields, i: number, mode: number, c: Content): s
 }
 
 /** Content as sent (latin-1: one code unit per byte, lossless). */
+/** The content fields of TXA and TXR as JSON (the text view is added by each: after positionReport in TXR). */
+export function contentJson(c: Content): Record<string, unknown> {
+  return { payload: contentRaw(c), data: contentHex(c), oddNibble: c.oddNibble, rawText: c.rawText };
+}
+
 export function contentRaw(c: Content): string {
   let s = "";
   for (let k = c.start; k < c.end; k++) s += String.fromCharCode(c.bytes[k]);

@@ -3,15 +3,12 @@
 // type 1 = own RDSS fix; 2/3 = other or subordinate user report (UNCONFIRMED).
 
 import type { Fields } from "../fields";
-import { addr7, ch, hms, n, r, type SentenceKind } from "../kind";
+import { addr7, ch, Located, locatedError, locatedJson, locatedReasons, n, type SentenceKind } from "../kind";
 import type { DeviceState } from "../state";
 
-export class DWR {
+export class DWR extends Located {
   positionType = NaN;
   userId = NaN;
-  time = NaN;
-  latitude = NaN;
-  longitude = NaN;
   /** Geodetic height and height anomaly, metres. */
   height = NaN;
   heightAnomaly = NaN;
@@ -25,9 +22,10 @@ export class DWR {
   heightType = 0;
 }
 
+const MALFORMED = locatedReasons("DWR");
+
 export const DWR_KIND: SentenceKind<DWR> = {
   kind: "DWR",
-  formatter: "DWR",
   group: "NAVD",
   create: () => new DWR(),
   /** What this sentence tells the device state (src/beidou/state.ts). */
@@ -53,17 +51,14 @@ export const DWR_KIND: SentenceKind<DWR> = {
     d.urgent = f.char(13);
     d.multiValue = f.char(14);
     d.heightType = f.char(15);
-    if (d.time !== d.time && !f.empty(3)) return "DWR time malformed";
-    if ((d.latitude !== d.latitude && !f.empty(4)) || (d.longitude !== d.longitude && !f.empty(6)))
-      return "DWR position malformed";
-    return null;
+    return d.time !== d.time || d.latitude !== d.latitude || d.longitude !== d.longitude
+      ? locatedError(f, d, 3, 4, MALFORMED)
+      : null;
   },
   json: (d) => ({
     positionType: n(d.positionType),
     card: addr7(d.userId),
-    time: hms(d.time),
-    lat: r(d.latitude, 8),
-    lon: r(d.longitude, 8),
+    ...locatedJson(d),
     height_m: n(d.height),
     heightAnomaly_m: n(d.heightAnomaly),
     precision: n(d.precision),

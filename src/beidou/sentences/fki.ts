@@ -41,7 +41,6 @@ function yn(f: Fields, i: number): number {
 
 /** Both forms: one record, one group, one state update, one JSON view. */
 const FKI_COMMON = {
-  formatter: "FKI",
   group: "RCOM",
   create: () => new FKI(),
   /** What this sentence tells the device state (src/beidou/state.ts). */

@@ -21,7 +21,6 @@ export class GBS {
 
 export const GBS_KIND: SentenceKind<GBS> = {
   kind: "GBS",
-  formatter: "GBS",
   group: "NAVD",
   create: () => new GBS(),
   decode(f: Fields, g: GBS): string | null {

@@ -1,17 +1,11 @@
 // GGA — GNSS fix data. `$--GGA,hhmmss.ss,llll.ll,a,yyyyy.yy,a,q,nn,h.h,a.a,M,g.g,M,age,sta*hh`
 
 import type { Fields } from "../fields";
-import { hms, n, r, type SentenceKind } from "../kind";
+import { Located, locatedError, locatedJson, locatedReasons, n, type SentenceKind } from "../kind";
 import type { DeviceState } from "../state";
 
-export class GGA {
-  /** UTC time of fix, seconds since midnight. */
-  time = NaN;
-  /** Signed decimal degrees. */
-  latitude = NaN;
-  longitude = NaN;
-  /** 0 invalid, 1 GNSS, 2 DGNSS, 3 PPS, 4 RTK fixed, 5 RTK float, 6 dead reckoning, 7 manual, 8 simulation. */
-  quality = NaN;
+/** The fix data GGA and GNS share (gns.ts). */
+export class Fix extends Located {
   satellitesUsed = NaN;
   hdop = NaN;
   /** Antenna altitude above mean sea level, metres. */
@@ -23,9 +17,27 @@ export class GGA {
   dgpsStation = NaN;
 }
 
+/** The shared fix data as JSON (GGA and GNS). */
+export function fixJson(g: Fix): Record<string, number | null> {
+  return {
+    satellitesUsed: n(g.satellitesUsed),
+    hdop: n(g.hdop),
+    altitude_m: n(g.altitude),
+    geoidSeparation_m: n(g.geoidSeparation),
+    dgpsAge_s: n(g.dgpsAge),
+    dgpsStation: n(g.dgpsStation),
+  };
+}
+
+export class GGA extends Fix {
+  /** 0 invalid, 1 GNSS, 2 DGNSS, 3 PPS, 4 RTK fixed, 5 RTK float, 6 dead reckoning, 7 manual, 8 simulation. */
+  quality = NaN;
+}
+
+const MALFORMED = locatedReasons("GGA");
+
 export const GGA_KIND: SentenceKind<GGA> = {
   kind: "GGA",
-  formatter: "GGA",
   group: "NAVD",
   create: () => new GGA(),
   /** What this sentence tells the device state (src/beidou/state.ts). */
@@ -50,22 +62,13 @@ export const GGA_KIND: SentenceKind<GGA> = {
     g.geoidSeparation = f.nums[11];
     g.dgpsAge = f.nums[13];
     g.dgpsStation = f.ints[14];
-    if (g.time !== g.time && !f.empty(1)) return "GGA time malformed";
-    if ((g.latitude !== g.latitude && !f.empty(2)) || (g.longitude !== g.longitude && !f.empty(4)))
-      return "GGA position malformed";
+    const bad =
+      g.time !== g.time || g.latitude !== g.latitude || g.longitude !== g.longitude
+        ? locatedError(f, g, 1, 2, MALFORMED)
+        : null;
+    if (bad) return bad;
     if (!f.empty(6) && !(g.quality >= 0 && g.quality <= 9)) return "GGA quality malformed";
     return null;
   },
-  json: (g) => ({
-    time: hms(g.time),
-    lat: r(g.latitude, 8),
-    lon: r(g.longitude, 8),
-    quality: n(g.quality),
-    satellitesUsed: n(g.satellitesUsed),
-    hdop: n(g.hdop),
-    altitude_m: n(g.altitude),
-    geoidSeparation_m: n(g.geoidSeparation),
-    dgpsAge_s: n(g.dgpsAge),
-    dgpsStation: n(g.dgpsStation),
-  }),
+  json: (g) => ({ ...locatedJson(g), quality: n(g.quality), ...fixJson(g) }),
 };

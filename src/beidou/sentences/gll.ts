@@ -1,21 +1,19 @@
 // GLL — geographic position. `$--GLL,llll.ll,a,yyyyy.yy,a,hhmmss.ss,A[,mode]*hh`
 
 import type { Fields } from "../fields";
-import { ch, hms, r, type SentenceKind } from "../kind";
+import { ch, hms, Located, locatedError, locatedReasons, r, type SentenceKind } from "../kind";
 import type { DeviceState } from "../state";
 
-export class GLL {
-  latitude = NaN;
-  longitude = NaN;
-  time = NaN;
+export class GLL extends Located {
   /** 'A' valid, 'V' not valid. */
   status = 0;
   mode = 0;
 }
 
+const MALFORMED = locatedReasons("GLL");
+
 export const GLL_KIND: SentenceKind<GLL> = {
   kind: "GLL",
-  formatter: "GLL",
   group: "NAVD",
   create: () => new GLL(),
   /** What this sentence tells the device state (src/beidou/state.ts). */
@@ -28,11 +26,10 @@ export const GLL_KIND: SentenceKind<GLL> = {
     g.longitude = f.coord(3, true);
     g.time = f.times[5];
     g.status = f.char(6);
-    g.mode = f.char(7) > 0 ? f.char(7) : 0;
-    if ((g.latitude !== g.latitude && !f.empty(1)) || (g.longitude !== g.longitude && !f.empty(3)))
-      return "GLL position malformed";
-    if (g.time !== g.time && !f.empty(5)) return "GLL time malformed";
-    return null;
+    g.mode = f.letter(7);
+    return g.time !== g.time || g.latitude !== g.latitude || g.longitude !== g.longitude
+      ? locatedError(f, g, 5, 1, MALFORMED)
+      : null;
   },
   json: (g) => ({
     lat: r(g.latitude, 8),

@@ -2,28 +2,21 @@
 // The mode field has one letter per constellation: GPS, GLONASS, Galileo, BDS, QZSS, NavIC.
 
 import type { Fields } from "../fields";
-import { ch, hms, n, r, type SentenceKind } from "../kind";
+import { ch, locatedError, locatedJson, locatedReasons, type SentenceKind } from "../kind";
 import type { DeviceState } from "../state";
+import { Fix, fixJson } from "./gga";
 
-export class GNS {
-  time = NaN;
-  latitude = NaN;
-  longitude = NaN;
+export class GNS extends Fix {
   /** Mode letters packed one per byte, index 0 = GPS; modeLength letters. */
   readonly mode = new Uint8Array(8);
   modeLength = 0;
-  satellitesUsed = NaN;
-  hdop = NaN;
-  altitude = NaN;
-  geoidSeparation = NaN;
-  dgpsAge = NaN;
-  dgpsStation = NaN;
   navStatus = 0;
 }
 
+const MALFORMED = locatedReasons("GNS");
+
 export const GNS_KIND: SentenceKind<GNS> = {
   kind: "GNS",
-  formatter: "GNS",
   group: "NAVD",
   create: () => new GNS(),
   /** What this sentence tells the device state (src/beidou/state.ts). */
@@ -45,27 +38,19 @@ export const GNS_KIND: SentenceKind<GNS> = {
     g.geoidSeparation = f.nums[10];
     g.dgpsAge = f.nums[11];
     g.dgpsStation = f.ints[12];
-    g.navStatus = f.char(13) > 0 ? f.char(13) : 0;
-    if (g.time !== g.time && !f.empty(1)) return "GNS time malformed";
-    if ((g.latitude !== g.latitude && !f.empty(2)) || (g.longitude !== g.longitude && !f.empty(4)))
-      return "GNS position malformed";
-    return null;
+    g.navStatus = f.letter(13);
+    return g.time !== g.time || g.latitude !== g.latitude || g.longitude !== g.longitude
+      ? locatedError(f, g, 1, 2, MALFORMED)
+      : null;
   },
   json: (g) => {
     let mode = "";
     for (let k = 0; k < g.modeLength; k++) mode += String.fromCharCode(g.mode[k]);
     return {
-      time: hms(g.time),
-      lat: r(g.latitude, 8),
-      lon: r(g.longitude, 8),
+      ...locatedJson(g),
       mode,
       bdsMode: g.modeLength >= 4 ? mode[3] : null,
-      satellitesUsed: n(g.satellitesUsed),
-      hdop: n(g.hdop),
-      altitude_m: n(g.altitude),
-      geoidSeparation_m: n(g.geoidSeparation),
-      dgpsAge_s: n(g.dgpsAge),
-      dgpsStation: n(g.dgpsStation),
+      ...fixJson(g),
       navStatus: ch(g.navStatus),
     };
   },

@@ -38,7 +38,6 @@ function hasDot(f: Fields, i: number): boolean {
 
 export const GSA_KIND: SentenceKind<GSA> = {
   kind: "GSA",
-  formatter: "GSA",
   group: "NAVD",
   create: () => new GSA(),
   /** What this sentence tells the device state (src/beidou/state.ts). */

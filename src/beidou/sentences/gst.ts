@@ -19,7 +19,6 @@ export class GST {
 
 export const GST_KIND: SentenceKind<GST> = {
   kind: "GST",
-  formatter: "GST",
   group: "NAVD",
   create: () => new GST(),
   decode(f: Fields, g: GST): string | null {

@@ -28,7 +28,6 @@ export class GSV {
 
 export const GSV_KIND: SentenceKind<GSV> = {
   kind: "GSV",
-  formatter: "GSV",
   group: "NAVD",
   create: () => new GSV(),
   /** What this sentence tells the device state (src/beidou/state.ts). */

@@ -14,7 +14,6 @@ export class HZR {
 
 export const HZR_KIND: SentenceKind<HZR> = {
   kind: "HZR",
-  formatter: "HZR",
   group: "RCOM",
   create: () => new HZR(),
   decode(f: Fields, h: HZR): string | null {

@@ -25,7 +25,6 @@ export class ICI {
 
 export const ICI_KIND: SentenceKind<ICI> = {
   kind: "ICI",
-  formatter: "ICI",
   create: () => new ICI(),
   /** What this sentence tells the device state (src/beidou/state.ts). */
   apply(st: DeviceState, c: ICI, _talker: number, now: number): void {

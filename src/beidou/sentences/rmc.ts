@@ -1,15 +1,12 @@
 // RMC — recommended minimum. `$--RMC,hhmmss.ss,A,llll.ll,a,yyyyy.yy,a,sog,cog,ddmmyy,mv,a[,mode[,navstatus]]*hh`
 
 import type { Fields } from "../fields";
-import { ch, hms, n, r, type SentenceKind } from "../kind";
+import { ch, hms, Located, locatedError, locatedReasons, n, r, type SentenceKind } from "../kind";
 import type { DeviceState } from "../state";
 
-export class RMC {
-  time = NaN;
+export class RMC extends Located {
   /** 'A' valid, 'V' warning. */
   status = 0;
-  latitude = NaN;
-  longitude = NaN;
   /** Knots. */
   speedOverGround = NaN;
   /** Degrees true. */
@@ -26,9 +23,10 @@ export class RMC {
   navStatus = 0;
 }
 
+const MALFORMED = locatedReasons("RMC");
+
 export const RMC_KIND: SentenceKind<RMC> = {
   kind: "RMC",
-  formatter: "RMC",
   group: "NAVD",
   create: () => new RMC(),
   /** What this sentence tells the device state (src/beidou/state.ts). */
@@ -64,13 +62,12 @@ export const RMC_KIND: SentenceKind<RMC> = {
     m.magneticVariation = f.nums[10];
     const mvh = f.char(11);
     if (mvh === 0x57) m.magneticVariation = -m.magneticVariation;
-    m.mode = f.char(12) > 0 ? f.char(12) : 0;
-    m.navStatus = f.char(13) > 0 ? f.char(13) : 0;
+    m.mode = f.letter(12);
+    m.navStatus = f.letter(13);
     if (m.status !== 0x41 && m.status !== 0x56) return "RMC status not A/V";
-    if (m.time !== m.time && !f.empty(1)) return "RMC time malformed";
-    if ((m.latitude !== m.latitude && !f.empty(3)) || (m.longitude !== m.longitude && !f.empty(5)))
-      return "RMC position malformed";
-    return null;
+    return m.time !== m.time || m.latitude !== m.latitude || m.longitude !== m.longitude
+      ? locatedError(f, m, 1, 3, MALFORMED)
+      : null;
   },
   json: (m) => ({
     time: hms(m.time),

@@ -3,7 +3,7 @@
 
 import type { Fields } from "../fields";
 import { addr7, n, type SentenceKind } from "../kind";
-import { Content, contentHex, contentRaw, contentText, decodeContent } from "./content";
+import { Content, contentJson, contentText, decodeContent } from "./content";
 
 export class TXA {
   destinationId = NaN;
@@ -15,7 +15,6 @@ export class TXA {
 
 export const TXA_KIND: SentenceKind<TXA> = {
   kind: "TXA",
-  formatter: "TXA",
   group: "RCOM",
   textField: 4,
   create: () => new TXA(),
@@ -33,10 +32,7 @@ export const TXA_KIND: SentenceKind<TXA> = {
     commType: n(t.commType),
     urgent: t.commType === 0,
     mode: n(t.mode),
-    payload: contentRaw(t.content),
-    data: contentHex(t.content),
-    oddNibble: t.content.oddNibble,
-    rawText: t.content.rawText,
+    ...contentJson(t.content),
     text: contentText(t.content, ctx.decodeText) ?? null,
   }),
 };

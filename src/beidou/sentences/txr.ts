@@ -6,7 +6,7 @@
 import type { Fields } from "../fields";
 import { addr7, n, pad2, type SentenceKind } from "../kind";
 import type { DeviceState } from "../state";
-import { Content, contentHex, contentRaw, contentText, decodeContent } from "./content";
+import { Content, contentJson, contentText, decodeContent } from "./content";
 
 export class TXR {
   infoType = NaN;
@@ -33,7 +33,6 @@ export function hhmmString(v: number): string | null {
 
 export const TXR_KIND: SentenceKind<TXR> = {
   kind: "TXR",
-  formatter: "TXR",
   group: "RCOM",
   textField: 5,
   create: () => new TXR(),
@@ -57,10 +56,7 @@ export const TXR_KIND: SentenceKind<TXR> = {
     from: addr7(t.senderId),
     mode: n(t.mode),
     sendTime: hhmmString(t.sendTime),
-    payload: contentRaw(t.content),
-    data: contentHex(t.content),
-    oddNibble: t.content.oddNibble,
-    rawText: t.content.rawText,
+    ...contentJson(t.content),
     positionReport: t.content.positionReport,
     text: contentText(t.content, ctx.decodeText) ?? null,
   }),

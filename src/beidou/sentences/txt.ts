@@ -24,7 +24,6 @@ const ANTENNA_OPEN = asciiBytes("ANTENNA OPEN"),
 
 export const TXT_KIND: SentenceKind<TXT> = {
   kind: "TXT",
-  formatter: "TXT",
   create: () => new TXT(),
   /** What this sentence tells the device state (src/beidou/state.ts). */
   apply(st: DeviceState, x: TXT, _talker: number, _now: number): void {

@@ -19,7 +19,6 @@ export class VTG {
 
 export const VTG_KIND: SentenceKind<VTG> = {
   kind: "VTG",
-  formatter: "VTG",
   group: "NAVD",
   create: () => new VTG(),
   /** What this sentence tells the device state (src/beidou/state.ts). */
@@ -43,7 +42,7 @@ export const VTG_KIND: SentenceKind<VTG> = {
     v.courseMagnetic = f.nums[3];
     v.speedKnots = f.nums[5];
     v.speedKmh = f.nums[7];
-    v.mode = f.char(9) > 0 ? f.char(9) : 0;
+    v.mode = f.letter(9);
     if (v.speedKnots !== v.speedKnots && !f.empty(5)) return "VTG speed malformed";
     return null;
   },

@@ -2,24 +2,22 @@
 // infoType 0 = report received by this terminal (userId = sender), 1 = sent (userId = destination).
 
 import type { Fields } from "../fields";
-import { addr7, hms, n, r, type SentenceKind } from "../kind";
+import { addr7, Located, locatedError, locatedJson, locatedReasons, n, type SentenceKind } from "../kind";
 import type { DeviceState } from "../state";
 
-export class WAA {
+export class WAA extends Located {
   infoType = NaN;
   /** Report interval, seconds (empty for received reports). */
   frequency = NaN;
   userId = NaN;
-  time = NaN;
-  latitude = NaN;
-  longitude = NaN;
   /** Metres. */
   height = NaN;
 }
 
+const MALFORMED = locatedReasons("WAA");
+
 export const WAA_KIND: SentenceKind<WAA> = {
   kind: "WAA",
-  formatter: "WAA",
   group: "NAVD",
   create: () => new WAA(),
   /** What this sentence tells the device state (src/beidou/state.ts). */
@@ -41,19 +39,16 @@ export const WAA_KIND: SentenceKind<WAA> = {
     w.latitude = f.coord(5, false);
     w.longitude = f.coord(7, true);
     w.height = f.nums[9];
-    if (w.time !== w.time && !f.empty(4)) return "WAA time malformed";
-    if ((w.latitude !== w.latitude && !f.empty(5)) || (w.longitude !== w.longitude && !f.empty(7)))
-      return "WAA position malformed";
-    return null;
+    return w.time !== w.time || w.latitude !== w.latitude || w.longitude !== w.longitude
+      ? locatedError(f, w, 4, 5, MALFORMED)
+      : null;
   },
   json: (w) => ({
     infoType: n(w.infoType),
     received: w.infoType === 0,
     interval_s: n(w.frequency),
     card: addr7(w.userId),
-    time: hms(w.time),
-    lat: r(w.latitude, 8),
-    lon: r(w.longitude, 8),
+    ...locatedJson(w),
     height_m: n(w.height),
   }),
 };

@@ -34,7 +34,6 @@ export function decodeTimeDate(f: Fields, at: number, z: ZDA): string | null {
 
 export const ZDA_KIND: SentenceKind<ZDA> = {
   kind: "ZDA",
-  formatter: "ZDA",
   group: "NAVD",
   create: () => new ZDA(),
   /** What this sentence tells the device state (src/beidou/state.ts). */

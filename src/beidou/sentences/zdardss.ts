@@ -4,8 +4,8 @@
 // Told apart from the RNSS ZDA by field 1: one digit here, hhmmss there.
 
 import type { Fields } from "../fields";
-import { ch, hms, n, type SentenceKind } from "../kind";
-import { decodeTimeDate, ZDA } from "./zda";
+import { ch, n, type SentenceKind } from "../kind";
+import { decodeTimeDate, ZDA, ZDA_KIND } from "./zda";
 
 /** The RNSS ZDA's fields, one field later, plus a mode before them and four after. */
 export class ZDARDSS extends ZDA {
@@ -19,7 +19,6 @@ export class ZDARDSS extends ZDA {
 
 export const ZDA_RDSS_KIND: SentenceKind<ZDARDSS> = {
   kind: "ZDA-RDSS",
-  formatter: "ZDA",
   group: "NAVD",
   create: () => new ZDARDSS(),
   decode(f: Fields, z: ZDARDSS): string | null {
@@ -29,18 +28,13 @@ export const ZDA_RDSS_KIND: SentenceKind<ZDARDSS> = {
     z.extra1 = f.nums[8];
     z.extra2 = f.nums[9];
     z.extra3 = f.nums[10];
-    z.flag = f.char(11) > 0 ? f.char(11) : 0;
+    z.flag = f.letter(11);
     return bad ? "RDSS ZDA " + bad : null;
   },
-  json: (z) => ({
+  json: (z, ctx) => ({
     form: "RDSS",
     mode: n(z.mode),
-    time: hms(z.time),
-    day: n(z.day),
-    month: n(z.month),
-    year: n(z.year),
-    zoneHours: n(z.zoneHours),
-    zoneMinutes: n(z.zoneMinutes),
+    ...ZDA_KIND.json(z, ctx),
     extra: [n(z.extra1), n(z.extra2), n(z.extra3)],
     flag: ch(z.flag),
   }),

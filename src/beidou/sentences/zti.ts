@@ -6,6 +6,7 @@
 import type { Fields } from "../fields";
 import { n, type SentenceKind } from "../kind";
 import type { DeviceState } from "../state";
+import { BEAMS, beamsJson } from "./bsi";
 
 export class ZTI {
   icState = NaN;
@@ -14,12 +15,11 @@ export class ZTI {
   inboundState = NaN;
   /** Beam powers present in the sentence (0-10); -1 for empty fields. */
   beamCount = 0;
-  readonly power = new Int8Array(10);
+  readonly power = new Int8Array(BEAMS);
 }
 
 export const ZTI_KIND: SentenceKind<ZTI> = {
   kind: "ZTI",
-  formatter: "ZTI",
   create: () => new ZTI(),
   /** What this sentence tells the device state (src/beidou/state.ts). */
   apply(st: DeviceState, z: ZTI, _talker: number, now: number): void {
@@ -47,7 +47,7 @@ export const ZTI_KIND: SentenceKind<ZTI> = {
     z.batteryState = f.ints[3];
     z.inboundState = f.ints[4];
     let c = f.count - 4;
-    if (c > 10) c = 10;
+    if (c > BEAMS) c = BEAMS;
     z.beamCount = c;
     for (let k = 0; k < c; k++) {
       const v = f.int(5 + k);
@@ -60,6 +60,6 @@ export const ZTI_KIND: SentenceKind<ZTI> = {
     hardwareState: n(z.hardwareState),
     batteryState: n(z.batteryState),
     inboundState: n(z.inboundState),
-    beams: Array.from(z.power.subarray(0, z.beamCount), (p) => (p < 0 ? null : p)),
+    beams: beamsJson(z.power, z.beamCount),
   }),
 };
