@@ -76,7 +76,7 @@ function script(pageSizes: Record<string, number>): string {
   const loaded = loadSettings(store);
   const wiring = new BeidouWiring({ clock });
   const gw = new Gateway({ config: loaded.config, clock, onUnit: wiring.onUnit, convertFrame: wiring.convertFrame });
-  wiring.attach({ events: gw.events });
+  wiring.attach({ events: gw.events, rejects: gw.framerCounters });
   const consoleHost = new GatewayConsoleHost({ gateway: gw, state: wiring.state, store, loaded, clock, reboot() {} });
   setSecretHasher(passwordHasher(crypto));
   applySettings(consoleHost, [["webPass", ${JSON.stringify(PASSWORD)}]]);

@@ -27,8 +27,8 @@ function harness() {
       const t = w.convertFrame(b, n, out);
       if (t) converted.push(Buffer.from(out.subarray(0, t)).toString("latin1"));
     },
-    onReject: (r, b, n) => w.onUnit("reject", b, n, r),
   });
+  w.attach({ rejects: framer.counters });
   const feed = (x: string | Uint8Array) =>
     framer.feed(
       typeof x === "string"

@@ -73,8 +73,9 @@ const PIPELINE = `
   const framer = new SentenceFramer({
     onSentence(b, n) { units++; w.onUnit("sentence", b, n); },
     onFrame(b, n) { units++; w.onUnit("frame", b, n); w.convertFrame(b, n, out); },
-    onReject(r, b, n) { units++; w.onUnit("reject", b, n, r); },
+    onReject() { units++; },
   });
+  w.attach({ rejects: framer.counters });
   const reply = new Uint8Array(8);
   globalThis.handleCommand = function (message) {
     const b = new Uint8Array(message);

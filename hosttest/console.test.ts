@@ -346,7 +346,7 @@ describe("GatewayConsoleHost over a real Gateway", () => {
       convertFrame: wiring.convertFrame,
       routes: defaultRoutes(),
     });
-    wiring.attach({ events: gw.events });
+    wiring.attach({ events: gw.events, rejects: gw.framerCounters });
     let reboots = 0;
     const net = { resets: 0 };
     const host = new GatewayConsoleHost({

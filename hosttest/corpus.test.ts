@@ -31,10 +31,14 @@ function runCore(bytes: Uint8Array, chunk: number | "random"): Result {
   r.gw = new Gateway({
     config: makeConfig({ sfi: "BD0001" }),
     clock: fixedClock(1_700_000_000_000),
-    onUnit(kind, b, n, reason) {
+    onUnit(kind, b, n) {
+      if (kind !== "sentence") return;
       const text = latin1(b, 0, n);
-      if (kind === "sentence") r.forwarded.push(text);
-      if (kind !== "frame") r.units.push({ valid: kind === "sentence", reason, text });
+      r.forwarded.push(text);
+      r.units.push({ valid: true, text });
+    },
+    onReject(reason, b, n) {
+      r.units.push({ valid: false, reason, text: latin1(b, 0, n) });
     },
     onDatagram(b, n) {
       r.datagrams.push(b.slice(0, n));

@@ -1,8 +1,8 @@
-// Network side, duplicate-SFI check: the line counts of the gateway's own datagrams
-// are read straight from its TAG blocks (bytes.ts ownLines, no full TAG
-// validation per datagram). Every line of a multi-line datagram (an overlong
-// sentence carried as a $PXBDS group) must be noted, so that its loopback is not
-// taken for another device using our SFI.
+// Network side, duplicate-SFI check: the gateway's own line counts come from the
+// encoder's numbering (src/core/net/own-lines.ts), dated once a second. Every line of
+// a multi-line datagram (an overlong sentence carried as a $PXBDS group) must count
+// as ours, so that its loopback is not taken for another device using our SFI; the
+// oracle here reads the line counts from the datagrams with the full TAG parser.
 
 import * as assert from "node:assert/strict";
 import { reencodeCommand } from "../src/beidou/reencode";
@@ -42,33 +42,51 @@ function lineCounts(d: Uint8Array): number[] {
   return out;
 }
 
+/** A datagram as another device using our SFI would send it (the test's own TAG writer). */
+function foreignDatagram(sfi: string, n: number): Uint8Array {
+  const tag = `s:${sfi},n:${n}`;
+  const sum = xorRange(asciiBytes(tag), 0, tag.length).toString(16).toUpperCase().padStart(2, "0");
+  const line = latin1(nmea("GPZDA,120000.00,25,11,2026,00,00"));
+  return asciiBytes(`UdPbC\0\\${tag}*${sum}\\${line}`);
+}
+
 describe("network side: own line counts (duplicate-SFI check)", () => {
-  it("a carrier group's loopback (several lines in one datagram) is not a collision; a replay of one of its lines after 10 s is", () => {
-    const clock = new Clock();
-    const sent: Array<{ bytes: Uint8Array; group: number }> = [];
-    // Built in the assembly's order: the parts the gateway's hooks call, then the gateway, then the side.
-    const config = makeConfig({ sfi: "BD0001", startupCmds: false, overlong: "carry", alSilentS: 0 });
-    const parts = networkParts({ clock, config });
-    const gw = new Gateway({
-      config,
-      clock,
-      onDatagram(b, n, g) {
-        sent.push({ bytes: b.slice(0, n), group: g });
-        parts.ownLines.noteSent(b, n);
-      },
+  for (const stampedFirst of [false, true])
+    it(`a carrier group's loopback is not a collision (${stampedFirst ? "lines dated by a tick before it" : "lines not yet dated"}); a replay 11 s later and a line count never sent are`, () => {
+      const clock = new Clock();
+      const sent: Array<{ bytes: Uint8Array; group: number }> = [];
+      // Built in the assembly's order: the parts the gateway's hooks call, then the gateway, then the side.
+      const config = makeConfig({ sfi: "BD0001", startupCmds: false, overlong: "carry", alSilentS: 0 });
+      const parts = networkParts({ clock, config });
+      const gw = new Gateway({
+        config,
+        clock,
+        onDatagram(b, n, g) {
+          sent.push({ bytes: b.slice(0, n), group: g });
+        },
+      });
+      const net = new NetworkSide({ gateway: gw, clock, encodeCommand: reencodeCommand, parts });
+      // TXR with a 120-character payload: longer than 82, so carried as a group of lines.
+      gw.feed(nmea("BDTXR,1,0179773,1,," + "A1".repeat(60)));
+      gw.feed(nmea("GPZDA,120000.00,25,11,2026,00,00"));
+      assert.ok(sent.length >= 2, `datagrams ${sent.length}`);
+      const counts = sent.map((s) => lineCounts(s.bytes));
+      assert.ok(counts[0].length >= 2, `carrier lines in the first datagram: ${counts[0].length}`);
+      if (stampedFirst) net.ownLines.stamp();
+      for (const s of sent) net.receive(s.bytes, s.bytes.length, s.group, "127.0.0.1");
+      assert.equal(net.receiver.counters.ownSource, counts.flat().length);
+      assert.equal(net.counters.sfiCollisions, 0, "own loopback, every line count noted");
+      // Another device on our SFI with a line count we have not sent.
+      const never = 500;
+      assert.ok(!counts.flat().includes(never));
+      const f = foreignDatagram("BD0001", never);
+      net.receive(f, f.length, sent[1].group, "127.0.0.1");
+      assert.equal(net.counters.sfiCollisions, 1, "a line count we never sent");
+      // The once-a-second tick dates our lines; 11 s on they are no longer a moment ago.
+      clock.mono += 500;
+      net.ownLines.stamp();
+      clock.mono += 10600;
+      net.receive(sent[0].bytes, sent[0].bytes.length, sent[0].group, "127.0.0.1");
+      assert.equal(net.counters.sfiCollisions, 1 + counts[0].length, "the same lines 11 s later are foreign");
     });
-    const net = new NetworkSide({ gateway: gw, clock, encodeCommand: reencodeCommand, parts });
-    // TXR with a 120-character payload: longer than 82, so carried as a group of lines.
-    gw.feed(nmea("BDTXR,1,0179773,1,," + "A1".repeat(60)));
-    gw.feed(nmea("GPZDA,120000.00,25,11,2026,00,00"));
-    assert.ok(sent.length >= 2, `datagrams ${sent.length}`);
-    const counts = sent.map((s) => lineCounts(s.bytes));
-    assert.ok(counts[0].length >= 2, `carrier lines in the first datagram: ${counts[0].length}`);
-    for (const s of sent) net.receive(s.bytes, s.bytes.length, s.group, "127.0.0.1");
-    assert.equal(net.receiver.counters.ownSource, counts.flat().length);
-    assert.equal(net.counters.sfiCollisions, 0, "own loopback, every line count noted");
-    clock.mono += 11000;
-    net.receive(sent[0].bytes, sent[0].bytes.length, sent[0].group, "127.0.0.1");
-    assert.equal(net.counters.sfiCollisions, counts[0].length, "the same lines 11 s later are foreign");
-  });
 });

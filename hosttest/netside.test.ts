@@ -110,10 +110,9 @@ function setup(cfg: Partial<GatewayConfig> = {}, device?: DeviceStatus) {
         raw: b.slice(0, n),
         sentences: v.sentences.map((s) => ({ text: sentenceText(s), d: s.destination, s: s.source })),
       });
-      parts.ownLines.noteSent(b, n);
       parts.legacy.send(b, n);
     },
-    destinationFor: parts.answers.destinationFor,
+    answers: parts.answers,
   });
   gw.start();
   const net = new NetworkSide({

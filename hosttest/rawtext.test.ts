@@ -406,7 +406,7 @@ describe("raw-text messages: wire, decoding, console", function () {
     const store = new MemoryStore();
     const loaded = loadSettings(store);
     const gw = new Gateway({ config: loaded.config, clock, onUnit: wiring.onUnit, fieldLimits: TEXT_FIELD_LIMITS });
-    wiring.attach({ events: gw.events });
+    wiring.attach({ events: gw.events, rejects: gw.framerCounters });
     gw.feed(cat(ascii("$GP"), rawTxr(gb(ISSUE_TEXT)), CRLF));
     assert.equal(wiring.state.messages.at(-1)!.text, ISSUE_TEXT);
     const host = new GatewayConsoleHost({

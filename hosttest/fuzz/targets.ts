@@ -397,8 +397,8 @@ const gatewayPipeline: FuzzTarget = {
           config: makeConfig(cfg),
           clock: fixedClock(1700000000000),
           fieldLimits: hooks.fieldLimits,
-          onUnit: (kind, b, n, reason) => {
-            hooks.onUnit(kind, b, n, reason);
+          onUnit: (kind, b, n) => {
+            hooks.onUnit(kind, b, n);
             if (kind === "sentence") expected.push(latin1(b, 0, n));
           },
           convertFrame: (frame, n, out) => {

@@ -56,7 +56,7 @@ export async function webRig(limits?: Partial<WebLimits>, engine: WebEngine = "n
     onUnit: wiring.onUnit,
     convertFrame: wiring.convertFrame,
   });
-  wiring.attach({ events: gw.events });
+  wiring.attach({ events: gw.events, rejects: gw.framerCounters });
   const rig = { reboots: 0 } as WebRig;
   const host = new GatewayConsoleHost({
     gateway: gw,

@@ -41,7 +41,7 @@ function main(): void {
     },
   });
   const side = new NetworkSide({ gateway: gw, clock, device: hooks.wiring.state, encodeCommand: reencodeCommand });
-  hooks.attach({ events: gw.events });
+  hooks.attach({ events: gw.events, rejects: gw.framerCounters });
   const mix = new BuiltinMix({ noiseEvery: 5 });
   // 4.0 frames written here, not by the core's encoders: a TXXX (code message "12" from
   // 0179773 at 08:01: info 0x60, 16 bits) and the DWXX position example of docs/beidou.md.

@@ -84,6 +84,7 @@ for (const name of ["xsh", "$262", "runScript", "unicodeCompare", "lockdown", "c
 export const NATIVE_BYTES_JS = `Object.freeze({
   hunt: XSH.native.xs_bd450_hunt,
   scanText: XSH.native.xs_bd450_scan_text,
+  frameText: XSH.native.xs_bd450_frame_text,
   chunkEnd: XSH.native.xs_bd450_chunk_end,
   escape: XSH.native.xs_bd450_escape,
   checkSentence: XSH.native.xs_bd450_check_sentence,
@@ -92,7 +93,6 @@ export const NATIVE_BYTES_JS = `Object.freeze({
   decimal: XSH.native.xs_bd450_decimal,
   integer: XSH.native.xs_bd450_integer,
   writeLine: XSH.native.xs_bd450_write_line,
-  ownLines: XSH.native.xs_bd450_own_lines,
 })`;
 
 /** Length-prefixed records (u32 big-endian length + bytes). */
@@ -134,7 +134,7 @@ const PROFILED: ReadonlyArray<readonly [string, string, string, string]> = [
   ["src/core/framer", "SentenceFramer", "feed", "framer"],
   ["src/core/router", "Router", "route", "router"],
   ["src/core/framer", "SentenceFramer", "endText", "framer: line end + sentence callbacks"],
-  ["src/core/framer", "SentenceFramer", "reject", "framer: rejects + their callbacks"],
+  ["src/core/framer", "SentenceFramer", "reject", "framer: rejects"],
   ["src/core/gateway", "Gateway", "forward", "gateway forward"],
   ["src/beidou/fields", "Fields", "scan", "fields scan"],
   ["hosttest/xs/xs-host", "FifoSerial", "receive", "host UART"],
@@ -143,10 +143,7 @@ const PROFILED: ReadonlyArray<readonly [string, string, string, string]> = [
   ["src/beidou/decoder", "SentenceDecoder", "decode", "decoders"],
   ["src/beidou/rdss40", "FrameDecoder", "decode", "decoders"],
   ["src/beidou/state", "DeviceState", "onSentence", "device state"],
-  ["src/beidou/state", "DeviceState", "onReject", "device state"],
   ["src/beidou/state", "DeviceState", "onFrame", "device state"],
-  ["src/core/net/own-lines", "OwnLines", "noteSent", "network side"],
-  ["src/core/net/outputs", "LegacyOutput", "send", "network side"],
   ["src/console/console", "Console", "terminalSentence", "console"],
 ];
 

@@ -5,11 +5,11 @@
 // settings store and a few host facts, and nothing else.
 //
 // Built in dependency order, so no part needs a reference filled in later:
-//   event log -> syslog / legacy / answer routes / own lines (what the Gateway's hooks call)
+//   event log -> syslog / legacy / answer routes (what the Gateway's hooks call)
 //   -> Beidou wiring (needs the event log) -> Gateway -> NetworkSide -> console host -> console.
 // One edge points back: the console sends commands through the gateway and hears the
-// terminal's answers from it; the gateway reaches it through `terminal`, a listener
-// slot of this class filled when the console is made (TerminalListener below).
+// terminal's answers from it; the Beidou wiring reaches it through `listener`, a
+// slot filled when the console is made (TerminalListener, src/beidou/wiring.ts).
 
 import { reencodeCommand } from "../beidou/reencode";
 import { defaultRoutes, TEXT_FIELD_LIMITS } from "../beidou/table";
@@ -21,7 +21,7 @@ import type { ByteHelpers } from "../core/bytes";
 import type { GatewayConfig } from "../core/config";
 import type { DatagramViews } from "../core/encoder";
 import { EventLog } from "../core/eventlog";
-import { Gateway, type GatewayOptions, UNIT_FRAME, UNIT_SENTENCE } from "../core/gateway";
+import { Gateway, type GatewayOptions } from "../core/gateway";
 import { GROUPS } from "../core/groups";
 import type { Clock, SettingsStore, Timers, UDPClass } from "../core/io";
 import { NetworkSide, networkParts } from "../core/netside";
@@ -86,13 +86,6 @@ export interface AppOptions {
   problems?: ReadonlyArray<readonly [code: string, text: string]>;
 }
 
-/** What hears the terminal's sentences besides the decoders (the console's terminal operations). */
-export interface TerminalListener {
-  /** Only while this is true does it get sentences. */
-  readonly awaitingAnswer: boolean;
-  terminalSentence(bytes: Uint8Array, length: number): void;
-}
-
 const ALERT_STATES: Record<string, string> = {
   V: "active, unacknowledged",
   S: "active, silenced",
@@ -116,7 +109,6 @@ export class App {
   readonly host: GatewayConsoleHost;
   readonly console?: Console;
   readonly services: AppService[] = [];
-  private terminal: TerminalListener | undefined;
   private readonly o: AppOptions;
 
   constructor(o: AppOptions) {
@@ -124,7 +116,7 @@ export class App {
     const { config, clock, timers } = o;
     this.config = config;
     const udp = o.udp ? { io: o.udp.io, interface: o.udp.interface || undefined } : undefined;
-    const parts = networkParts({ clock, config, hostname: o.hostname, bytes: o.bytes });
+    const parts = networkParts({ clock, config, hostname: o.hostname });
     const utc = o.utcClock ?? clock;
     this.events = new EventLog({
       clock: utc,
@@ -153,25 +145,14 @@ export class App {
       udp: udp ? { ...udp, timeToLive: config.ttl } : undefined,
       datagramViews: o.datagramViews,
       bytes: o.bytes,
-      onUnit: (kind, bytes, length, reason) => {
-        beidou.onUnit(kind, bytes, length, reason);
-        // Answers to console terminal operations (FKI, ICI, DWR); a 4.0 terminal
-        // answers in binary frames, whose 2.1 text form the console hears.
-        const t = this.terminal;
-        if (t === undefined || !t.awaitingAnswer) return;
-        if (kind === UNIT_SENTENCE) t.terminalSentence(bytes, length);
-        else if (kind === UNIT_FRAME) beidou.frameText(t);
-      },
+      onUnit: beidou.onUnit,
       convertFrame: beidou.convertFrame,
       // Raw-text short messages: a TXR/TXA with commas in its text is carried (issue 15).
       fieldLimits: TEXT_FIELD_LIMITS,
       routes: defaultRoutes(),
       // Answers to network commands carry d: = the requesting SFI.
-      destinationFor: parts.answers.destinationFor,
-      onDatagram: (bytes, length) => {
-        parts.ownLines.noteSent(bytes, length);
-        parts.legacy.send(bytes, length);
-      },
+      answers: parts.answers,
+      onDatagram: parts.legacy.send,
     });
     this.network = new NetworkSide({
       gateway: this.gateway,
@@ -217,7 +198,7 @@ export class App {
       });
       channel.connect((bytes, start, end) => con.receive(bytes, start, end));
       this.console = con;
-      this.terminal = con;
+      beidou.listener = con;
     }
     for (const make of o.services ?? []) this.services.push(make(this));
   }
@@ -233,7 +214,7 @@ export class App {
   /** Log the start-up problems, start the terminal path, the network side, the console and the services. */
   start(): void {
     for (const [code, text] of this.o.problems ?? []) this.events.add(code, text);
-    this.beidou.attach({ timers: this.o.timers });
+    this.beidou.attach({ timers: this.o.timers, rejects: this.gateway.framerCounters });
     this.gateway.start();
     this.network.start();
     if (this.console) this.console.start();
@@ -243,7 +224,7 @@ export class App {
   stop(): void {
     for (const s of this.services) if (s.stop) s.stop();
     if (this.console) this.console.close();
-    this.terminal = undefined;
+    this.beidou.listener = undefined;
     this.gateway.stop();
     this.beidou.detach();
     this.network.stop();

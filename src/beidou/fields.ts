@@ -12,7 +12,7 @@
 /** Most fields any supported sentence carries (ICZ: 41; GSA with 16 slots: 22). */
 export const MAX_FIELDS = 64;
 
-import { type ByteHelpers, tsBytes } from "../core/bytes";
+import { type ByteHelpers, NUMBER_TABLE_BYTES_PER_FIELD, tsBytes } from "../core/bytes";
 import { hexValue } from "../nmea/checksum";
 
 const EMPTY = new Uint8Array(0);
@@ -27,20 +27,24 @@ export class Fields {
   private readonly table = new Uint8Array(4 * (MAX_FIELDS + 1));
   readonly start = new Uint16Array(this.table.buffer, 0, MAX_FIELDS + 1);
   readonly end = new Uint16Array(this.table.buffer, 2 * (MAX_FIELDS + 1), MAX_FIELDS + 1);
-  /** nums then ints in one buffer, filled by the same call as the index (ByteHelpers.fieldIndex). */
-  private readonly numberBytes = new Uint8Array(32 * (MAX_FIELDS + 1));
+  /** The number tables, filled by the same call as the index (ByteHelpers.fieldIndex). */
+  private readonly numberBytes = new Uint8Array(NUMBER_TABLE_BYTES_PER_FIELD * (MAX_FIELDS + 1));
   /**
    * Field i as a decimal (num(i)), NaN when empty, malformed or absent, for i <= MAX_FIELDS.
-   * Decoders read it directly where i is a constant or bounded by count: on XS a call per
-   * field number cost ~40 units, a table read a few.
+   * Decoders read these tables directly where i is a constant or bounded by count: on XS
+   * a call per field cost ~30 units, a table read ~6.
    */
   readonly nums = new Float64Array(this.numberBytes.buffer, 0, MAX_FIELDS + 1);
   /** Field i as an integer (int(i)), NaN when empty, malformed or absent, for i <= MAX_FIELDS. */
   readonly ints = new Float64Array(this.numberBytes.buffer, 8 * (MAX_FIELDS + 1), MAX_FIELDS + 1);
   /** Field i as a UTC time of day in seconds (time(i)), NaN when empty, malformed or absent. */
   readonly times = new Float64Array(this.numberBytes.buffer, 16 * (MAX_FIELDS + 1), MAX_FIELDS + 1);
-  /** Field i as a coordinate magnitude in degrees, before range and hemisphere checks (coord(i)). */
-  private readonly coords = new Float64Array(this.numberBytes.buffer, 24 * (MAX_FIELDS + 1), MAX_FIELDS + 1);
+  /** Field i with field i + 1 as N/S: signed decimal degrees (coord(i, false)), else NaN. */
+  readonly lats = new Float64Array(this.numberBytes.buffer, 24 * (MAX_FIELDS + 1), MAX_FIELDS + 1);
+  /** Field i with field i + 1 as E/W: signed decimal degrees (coord(i, true)), else NaN. */
+  readonly lons = new Float64Array(this.numberBytes.buffer, 32 * (MAX_FIELDS + 1), MAX_FIELDS + 1);
+  /** Field i's character when it is one byte long (char(i)), 0 when empty or absent, -1 when longer. */
+  readonly chars = new Int16Array(this.numberBytes.buffer, 40 * (MAX_FIELDS + 1), MAX_FIELDS + 1);
   private readonly helpers: ByteHelpers;
 
   /** `bytes`: the byte loops (native on the board, src/native/bytes.c); default TypeScript. */
@@ -73,21 +77,18 @@ export class Fields {
   }
 
   empty(i: number): boolean {
-    return i > this.count || this.end[i] === this.start[i];
+    return i > this.count || this.chars[i] === 0;
   }
 
   /** Character code of a one-character field, 0 when empty or absent, -1 when longer. */
   char(i: number): number {
-    if (i > this.count) return 0;
-    const n = this.end[i] - this.start[i];
-    if (n === 0) return 0;
-    return n === 1 ? this.bytes[this.start[i]] : -1;
+    return i > this.count ? 0 : this.chars[i];
   }
 
   /** Character code of an optional one-letter field (mode, status): 0 when empty, absent or longer. */
   letter(i: number): number {
-    if (i > this.count) return 0;
-    return this.end[i] - this.start[i] === 1 ? this.bytes[this.start[i]] : 0;
+    const c = i > this.count ? 0 : this.chars[i];
+    return c > 0 ? c : 0;
   }
 
   /** Byte at position k of field i (no bounds check beyond the field). */
@@ -147,18 +148,7 @@ export class Fields {
    * with a hemisphere letter (Unicore UM981 defect) is read as the magnitude with that hemisphere.
    */
   coord(i: number, isLon: boolean): number {
-    if (i + 1 > this.count) return NaN;
-    const v = this.coords[i];
-    if (!(v <= (isLon ? 180 : 90))) return NaN;
-    const h = this.char(i + 1);
-    if (isLon) {
-      if (h === 0x45) return v; // E
-      if (h === 0x57) return -v; // W
-    } else {
-      if (h === 0x4e) return v; // N
-      if (h === 0x53) return -v; // S
-    }
-    return NaN;
+    return i >= this.count ? NaN : isLon ? this.lons[i] : this.lats[i];
   }
 
   /** Field as a latin-1 string (cold path: allocates). */

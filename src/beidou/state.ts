@@ -18,7 +18,11 @@ import type { FKI } from "./sentences/fki";
 import type { ICI } from "./sentences/ici";
 
 /** Framer reject reason counted as a checksum error (a constant: XS copies an evaluated literal every time). */
-const BAD_CHECKSUM = "badChecksum";
+/** The framer's reject counters the state reads (src/core/framer.ts FramerCounters). */
+export interface RejectCounts {
+  readonly rejected: number;
+  readonly badChecksum: number;
+}
 
 /** Commands an FKI answers, as formatter keys, and the names compared with pendingCommand. */
 const P_TXA = formatterKeyOf("TXA"),
@@ -176,14 +180,39 @@ export class DeviceState {
     }
   }
 
-  /** A framer reject (checksum errors feed the burst detector). */
-  onReject(reason: string, now: number): void {
-    this.unit(now);
-    if (reason === BAD_CHECKSUM) {
-      this.checksumErrors++;
-      this.windowErrors++;
-    }
+  /**
+   * Count the framer's rejects from its counters (the gateway's framer, or an offline
+   * tool's): the state takes them at each tick and on request (syncRejects), not by
+   * a callback per reject, which cost the board ~200 XS units per forwarded sentence
+   * on a noisy line. The framer is the one place rejects are counted.
+   */
+  rejectsFrom(counters: RejectCounts): void {
+    this.rejectCounts = counters;
+    this.rejectsSeen = counters.rejected;
+    this.badChecksumsSeen = counters.badChecksum;
   }
+
+  /** Take the rejects counted since the last look (a unit each; checksum errors feed the burst detector). */
+  syncRejects(now: number): void {
+    const c = this.rejectCounts;
+    if (c === undefined) return;
+    // A console `reset` zeroes the framer's counters: count from there.
+    if (c.rejected < this.rejectsSeen) this.rejectsSeen = 0;
+    if (c.badChecksum < this.badChecksumsSeen) this.badChecksumsSeen = 0;
+    const rejects = c.rejected - this.rejectsSeen,
+      bad = c.badChecksum - this.badChecksumsSeen;
+    if (rejects === 0) return;
+    this.rejectsSeen = c.rejected;
+    this.badChecksumsSeen = c.badChecksum;
+    this.unit(now);
+    this.units += rejects - 1;
+    this.checksumErrors += bad;
+    this.windowErrors += bad;
+  }
+
+  private rejectCounts: RejectCounts | undefined;
+  private rejectsSeen = 0;
+  private badChecksumsSeen = 0;
 
   /** A decoded text sentence (also the 2.1 text converted from a 4.0 frame). */
   onSentence(d: DecodedSentence, now: number): void {
@@ -238,6 +267,7 @@ export class DeviceState {
 
   /** Periodic check (about once a second): silence, lost fix, checksum bursts. */
   tick(now: number): void {
+    this.syncRejects(now);
     if (this.startAt !== this.startAt) this.startAt = now;
     // Silence counts from the last unit, or from the first check when the terminal never spoke.
     const heard = this.lastUnitAt === this.lastUnitAt ? this.lastUnitAt : this.startAt;
@@ -399,6 +429,7 @@ export class DeviceState {
 
   /** Plain-object view for status pages and tests (cold path). */
   snapshot(now: number): Record<string, unknown> {
+    this.syncRejects(now);
     const per = (a: Int16Array) => {
       const o: Record<string, number> = {};
       for (let s = 0; s < 7; s++) if (a[s]) o[SYSTEM_NAMES[s]] = a[s];

@@ -1,17 +1,18 @@
 // Beidou decoding plugged into the gateway: the `onUnit` and `convertFrame` hooks
 // (src/core/gateway.ts) feed the sentence decoder, the 4.0 frame decoder and the
-// device state; `attach()` connects the gateway's event log and a 1 s state tick.
+// device state; `attach()` connects the gateway's event log, its framer's reject
+// counters and a 1 s state tick.
 //
 //   const w = new BeidouWiring({ clock });
 //   const gw = new Gateway({ ..., onUnit: w.onUnit, convertFrame: w.convertFrame });
-//   w.attach({ events: gw.events, timers });
+//   w.attach({ events: gw.events, rejects: gw.framerCounters, timers });
 
 import type { ByteHelpers } from "../core/bytes";
-import { UNIT_FRAME, UNIT_SENTENCE, type UnitKind } from "../core/gateway";
+import { UNIT_SENTENCE, type UnitKind } from "../core/gateway";
 import type { Clock, Timers } from "../core/io";
 import { SentenceDecoder } from "./decoder";
 import { FrameDecoder, type Rdss40Options } from "./rdss40";
-import { DeviceState, type DeviceStateOptions, type EventSink } from "./state";
+import { DeviceState, type DeviceStateOptions, type EventSink, type RejectCounts } from "./state";
 import { defaultRoutes, TEXT_FIELD_LIMITS } from "./table";
 
 export interface BeidouWiringOptions extends DeviceStateOptions {
@@ -22,7 +23,12 @@ export interface BeidouWiringOptions extends DeviceStateOptions {
   bytes?: ByteHelpers;
 }
 
-const NO_REASON = "";
+/** What hears the terminal's sentences besides the decoders (the console's terminal operations). */
+export interface TerminalListener {
+  /** Only while this is true does it get sentences. */
+  readonly awaitingAnswer: boolean;
+  terminalSentence(bytes: Uint8Array, length: number): void;
+}
 
 /** Forwards to the event log once attached (the gateway creates its log after its hooks). */
 class LateEvents implements EventSink {
@@ -44,6 +50,12 @@ export class BeidouWiring {
   private textFor: Uint8Array | undefined;
   private timer: unknown;
   private timers?: Timers;
+  /**
+   * Hears the terminal's answers to console operations (FKI, ICI, DWR) while it awaits
+   * one; a 4.0 terminal answers in frames, whose 2.1 text form it hears. Here rather
+   * than in a wrapper around onUnit: one call fewer per sentence on the board.
+   */
+  listener: TerminalListener | undefined;
 
   constructor(options: BeidouWiringOptions = {}) {
     this.clock = options.clock ?? { now: () => Date.now() };
@@ -53,9 +65,13 @@ export class BeidouWiring {
     if (options.events) this.events.sink = options.events;
   }
 
-  /** Connect the gateway's event log and start the once-a-second state check. */
-  attach(o: { events?: EventSink; timers?: Timers }): void {
+  /**
+   * Connect the gateway's event log and its framer's counters (rejects are counted
+   * there; the state takes them once a second), and start the once-a-second state check.
+   */
+  attach(o: { events?: EventSink; timers?: Timers; rejects?: RejectCounts }): void {
     if (o.events) this.events.sink = o.events;
+    if (o.rejects) this.state.rejectsFrom(o.rejects);
     if (o.timers && this.timer === undefined) {
       this.timers = o.timers;
       this.timer = o.timers.set(() => this.state.tick(this.clock.now()), 1000, true);
@@ -67,22 +83,20 @@ export class BeidouWiring {
     this.timer = undefined;
   }
 
-  readonly onUnit = (kind: UnitKind, bytes: Uint8Array, length: number, reason?: string): void => {
+  /** Gateway hook: a framed sentence or 4.0 frame (rejects: the state reads the framer's counters, see attach). */
+  readonly onUnit = (kind: UnitKind, bytes: Uint8Array, length: number): void => {
     const now = this.clock.now();
+    const l = this.listener;
     if (kind === UNIT_SENTENCE) {
       this.state.onSentence(this.sentences.decode(bytes, length), now);
-    } else if (kind === UNIT_FRAME) {
-      this.textLength = this.handleFrame(bytes, length, now);
-      this.textFor = bytes;
+      if (l !== undefined && l.awaitingAnswer) l.terminalSentence(bytes, length);
     } else {
-      this.state.onReject(reason ?? NO_REASON, now);
+      const n = this.handleFrame(bytes, length, now);
+      this.textLength = n;
+      this.textFor = bytes;
+      if (n > 0 && l !== undefined && l.awaitingAnswer) l.terminalSentence(this.text, n);
     }
   };
-
-  /** The 2.1 text of the frame onUnit just decoded, for `to` (e.g. the console's terminal operations); nothing when it has none. */
-  frameText(to: { terminalSentence(bytes: Uint8Array, length: number): void }): void {
-    if (this.textFor !== undefined && this.textLength > 0) to.terminalSentence(this.text, this.textLength);
-  }
 
   readonly convertFrame = (frame: Uint8Array, length: number, out: Uint8Array): number => {
     let n: number;
@@ -113,7 +127,7 @@ export function gatewayHooks(options: BeidouWiringOptions = {}) {
     convertFrame: w.convertFrame,
     fieldLimits: TEXT_FIELD_LIMITS,
     routes: defaultRoutes(),
-    attach: (o: { events?: EventSink; timers?: Timers }) => w.attach(o),
+    attach: (o: { events?: EventSink; timers?: Timers; rejects?: RejectCounts }) => w.attach(o),
     wiring: w,
   };
 }

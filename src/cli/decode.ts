@@ -73,6 +73,7 @@ export class DecodeSession {
       onFrame: (b, n) => this.frame(b, n),
       onReject: (reason, b, n) => this.reject(reason, b, n),
     });
+    this.state.rejectsFrom(this.framer.counters);
   }
 
   private count(k: string): void {
@@ -114,7 +115,6 @@ export class DecodeSession {
   }
 
   private reject(reason: RejectReason, b: Uint8Array, n: number): void {
-    this.state.onReject(reason, this.now);
     let ctl = false;
     for (let i = 0; i < n; i++)
       if (b[i] < 0x20) {

@@ -112,9 +112,9 @@ export async function run(argv: string[]): Promise<number> {
     clock,
     datagramViews: "cache",
     // The same decoders as the gateway: RDSS 4.0 frames go out as their 2.1 text.
-    onUnit(kind, bytes, length, reason) {
+    onUnit(kind, bytes, length) {
       if (kind === "sentence") clock.note(bytes, length);
-      hooks.onUnit(kind, bytes, length, reason);
+      hooks.onUnit(kind, bytes, length);
     },
     convertFrame: hooks.convertFrame,
     fieldLimits: hooks.fieldLimits,

@@ -32,17 +32,43 @@ export interface ByteHelpers {
    */
   checkSentence(buf: Uint8Array, n: number): number;
   /**
+   * The framer's common path in one call (src/core/framer.ts): hunt, start, text and
+   * line end. io[0] is the length of the text unit in buf, 0 between units. Between
+   * units it skips bytes[start..) to a start character ('$' or '!'), adding the bytes
+   * skipped other than CR and LF to counters.noiseBytes, and begins a unit with it
+   * (buf[0]). Then it copies text bytes as scanText does. It stops at:
+   * - a CR or LF ending a unit: consumed; io[1] = checkSentence's verdict (0 valid);
+   * - the end of the input: io[1] = FRAME_MORE;
+   * - any other byte (a start or control character), or a full buf: not consumed;
+   *   io[1] = FRAME_OTHER.
+   * io[0] = the unit's length then. Returns the index in `bytes` where it stopped.
+   * `io`: the bytes of two 16-bit numbers in platform order (xsmc takes byte arrays).
+   */
+  frameText(
+    bytes: Uint8Array,
+    start: number,
+    end: number,
+    buf: Uint8Array,
+    io: Uint8Array,
+    counters: { noiseBytes: number },
+  ): number;
+  /**
    * Index the comma-separated fields of bytes[1..bodyEnd) into `table`: start
    * offsets as 16-bit numbers in platform byte order (little-endian on every bd450
    * target) at table[0..), end offsets from table[2 * (max + 1)..). Field 0 is the
    * address. Returns the number of data fields (the last field's index), or -1
    * when there are more than `max` (the first `max` are indexed).
-   * With `numbers` (the bytes of 4 * (max + 1) or more doubles in platform order: xsmc
-   * takes byte arrays only), each indexed field's `decimal`, `integer`, time of day
-   * (hhmmss[.s+] as seconds) and coordinate magnitude ([+-]d+mm[.m+] as degrees) go to
-   * doubles i, m + i, 2m + i and 3m + i (m = max + 1), NaN for the slots past the last
-   * indexed field, so that decoders read numbers from a table instead of making one
-   * call per field.
+   * With `numbers` (NUMBER_TABLE_BYTES_PER_FIELD * (max + 1) bytes or more, platform
+   * order: xsmc takes byte arrays only), m = max + 1, for each indexed field i:
+   * - doubles i, m + i, 2m + i: its `decimal`, `integer` and time of day (hhmmss[.s+]
+   *   as seconds);
+   * - doubles 3m + i and 4m + i: the latitude and the longitude it gives with the
+   *   hemisphere letter of field i + 1 ([+-]d+mm[.m+] as degrees; N/S up to 90 for a
+   *   latitude, E/W up to 180 for a longitude; S and W negative), NaN otherwise;
+   * - 16-bit integer at byte 40m + 2i: its character code when it is one byte long,
+   *   0 when empty, -1 when longer;
+   * and NaN (character 0) for the slots past the last indexed field: decoders read
+   * these tables instead of making one call per field.
    */
   fieldIndex(bytes: Uint8Array, bodyEnd: number, table: Uint8Array, max: number, numbers?: Uint8Array): number;
   /**
@@ -76,15 +102,16 @@ export interface ByteHelpers {
     sentence: Uint8Array,
     length: number,
   ): number;
-  /**
-   * The n: values (1..999) of the TAG blocks of the lines of the datagram
-   * bytes[0..length), as big-endian 16-bit numbers in `out`. Returns how many;
-   * RangeError when `out` is too small.
-   */
-  ownLines(bytes: Uint8Array, length: number, out: Uint8Array): number;
 }
 
 /** Reject codes of checkSentence (REJECT_REASONS index + 1, src/core/framer.ts). */
+/** Bytes per field slot of fieldIndex's number table: five doubles and a 16-bit character. */
+export const NUMBER_TABLE_BYTES_PER_FIELD = 42;
+
+/** frameText's io[1] besides a line end's verdict (0, or a reject code 1..8). */
+export const FRAME_MORE = 14,
+  FRAME_OTHER = 15;
+
 export const CODE_BAD_CHECKSUM = 1,
   CODE_NO_CHECKSUM = 2,
   CODE_BAD_CHARACTER = 4,
@@ -154,6 +181,46 @@ function checkSentence(b: Uint8Array, n: number): number {
   return verdict;
 }
 
+/** The 16-bit view of the last io buffer seen (the framer reuses one): created once, not per call. */
+let lastIo: Uint8Array | undefined, lastIo16: Uint16Array | undefined;
+
+function frameText(
+  bytes: Uint8Array,
+  start: number,
+  end: number,
+  buf: Uint8Array,
+  io: Uint8Array,
+  counters: { noiseBytes: number },
+): number {
+  if (io !== lastIo) {
+    if (io.length < 4 || (io.byteOffset & 1) !== 0) throw new RangeError("out of range");
+    lastIo = io;
+    lastIo16 = new Uint16Array(io.buffer, io.byteOffset, 2);
+  }
+  const io16 = lastIo16!;
+  let len = io16[0],
+    i = start;
+  if (len === 0) {
+    i = hunt(bytes, i, end, counters);
+    if (i >= end) {
+      io16[1] = FRAME_MORE;
+      return i;
+    }
+    buf[0] = bytes[i++];
+    len = 1;
+  }
+  const stop = scanText(bytes, i, end, buf, len);
+  len += stop - i;
+  i = stop;
+  io16[0] = len;
+  if (i >= end) io16[1] = FRAME_MORE;
+  else if (bytes[i] === 0x0d || bytes[i] === 0x0a) {
+    io16[1] = checkSentence(buf, len);
+    i++;
+  } else io16[1] = FRAME_OTHER;
+  return i;
+}
+
 /** One double and its bytes (platform order), to store a double into a byte table without allocating. */
 const f64 = new Float64Array(1),
   f64Bytes = new Uint8Array(f64.buffer);
@@ -167,6 +234,16 @@ function doublesOf(bytes: Uint8Array): Float64Array | undefined {
   lastDoubles =
     (bytes.byteOffset & 7) === 0 ? new Float64Array(bytes.buffer, bytes.byteOffset, bytes.length >> 3) : undefined;
   return lastDoubles;
+}
+
+/** A 16-bit offset as fieldIndex stores it (little-endian; the native twin reads them back the same way). */
+function u16(table: Uint8Array, at: number): number {
+  return table[at] | (table[at + 1] << 8);
+}
+
+/** A one-byte field's character from the table fieldIndex writes (0 empty, -1 longer: neither is a letter). */
+function charOf(numbers: Uint8Array, at: number): number {
+  return numbers[at + 1] === 0 ? numbers[at] : 0;
 }
 
 function hasDot(bytes: Uint8Array, a: number, b: number): boolean {
@@ -184,7 +261,7 @@ function put(bytes: Uint8Array, d: Float64Array | undefined, i: number, v: numbe
 
 function fieldIndex(bytes: Uint8Array, bodyEnd: number, table: Uint8Array, max: number, numbers?: Uint8Array): number {
   const ends = 2 * (max + 1);
-  if (table.length < 2 * ends || (numbers !== undefined && numbers.length < 16 * ends))
+  if (table.length < 2 * ends || (numbers !== undefined && numbers.length < NUMBER_TABLE_BYTES_PER_FIELD * (max + 1)))
     throw new RangeError("out of range");
   let n = 0,
     s = 1,
@@ -212,21 +289,33 @@ function fieldIndex(bytes: Uint8Array, bodyEnd: number, table: Uint8Array, max: 
   }
   if (numbers !== undefined) {
     const last = over ? n - 1 : n,
-      m = max + 1;
+      m = max + 1,
+      charsAt = 40 * m;
     const d = doublesOf(numbers);
+    // Characters first: a coordinate takes its hemisphere letter from the next field.
+    for (let k = 0; k < m; k++) {
+      const a = u16(table, 2 * k),
+        len = k <= last ? u16(table, ends + 2 * k) - a : 0;
+      const c = len === 0 ? 0 : len === 1 ? bytes[a] : -1;
+      // 16 bits little-endian: the platform order of every bd450 target.
+      numbers[charsAt + 2 * k] = c & 255;
+      numbers[charsAt + 2 * k + 1] = (c >> 8) & 255;
+    }
     for (let k = 0; k <= last; k++) {
-      // The 16-bit offsets as stored (the native twin reads them back from the table).
-      const a = table[2 * k] | (table[2 * k + 1] << 8),
-        b = table[ends + 2 * k] | (table[ends + 2 * k + 1] << 8);
+      const a = u16(table, 2 * k),
+        b = u16(table, ends + 2 * k);
       // integer() is decimal() on a field without '.', NaN on one with it: one parse for both.
       const v = decimal(bytes, a, b);
       put(numbers, d, k, v);
       put(numbers, d, m + k, v === v && !hasDot(bytes, a, b) ? v : NaN);
       // A time needs 6+ bytes, a coordinate 3+: most fields are shorter (cheap on the Node path).
       put(numbers, d, 2 * m + k, b - a >= 6 ? timeOfDay(bytes, a, b) : NaN);
-      put(numbers, d, 3 * m + k, b - a >= 3 ? coordMagnitude(bytes, a, b) : NaN);
+      const h = k < last ? charOf(numbers, charsAt + 2 * k + 2) : 0;
+      const deg = b - a >= 3 && h !== 0 ? coordMagnitude(bytes, a, b) : NaN;
+      put(numbers, d, 3 * m + k, (h === 0x4e || h === 0x53) && deg <= 90 ? (h === 0x53 ? -deg : deg) : NaN);
+      put(numbers, d, 4 * m + k, (h === 0x45 || h === 0x57) && deg <= 180 ? (h === 0x57 ? -deg : deg) : NaN);
     }
-    for (let t = 0; t < 4; t++) {
+    for (let t = 0; t < 5; t++) {
       if (d) d.fill(NaN, t * m + last + 1, (t + 1) * m);
       else for (let k = last + 1; k < m; k++) put(numbers, d, t * m + k, NaN);
     }
@@ -456,48 +545,10 @@ function writeLine(
   return p;
 }
 
-function tagLineCount(bytes: Uint8Array, start: number, lineEnd: number): number {
-  let close = bytes.indexOf(BACKSLASH, start + 1);
-  if (close < 0 || close > lineEnd) return -1;
-  if (close - 3 > start && bytes[close - 3] === STAR) close -= 3; // parameters end at *hh
-  let k = start + 1;
-  while (k < close) {
-    if (bytes[k] === 0x6e && bytes[k + 1] === 0x3a) {
-      let v = 0,
-        digits = 0;
-      for (let i = k + 2; i < close && bytes[i] >= 0x30 && bytes[i] <= 0x39; i++, digits++)
-        v = v * 10 + bytes[i] - 0x30;
-      return digits > 0 && v >= 1 && v <= 999 ? v : -1;
-    }
-    const comma = bytes.indexOf(COMMA, k);
-    if (comma < 0 || comma >= close) break;
-    k = comma + 1;
-  }
-  return -1;
-}
-
-function ownLines(bytes: Uint8Array, length: number, out: Uint8Array): number {
-  let p = 6,
-    count = 0;
-  while (p < length) {
-    // TypedArray indexOf is native: one call per line, not interpreted work per byte (XS).
-    let e = bytes.indexOf(0x0a, p);
-    if (e < 0 || e > length) e = length;
-    const n = bytes[p] === BACKSLASH ? tagLineCount(bytes, p, e) : -1;
-    if (n >= 1) {
-      if (2 * count + 2 > out.length) throw new RangeError("out of range");
-      out[2 * count] = n >> 8;
-      out[2 * count + 1] = n & 255;
-      count++;
-    }
-    p = e + 1;
-  }
-  return count;
-}
-
 /** The reference implementation (and the Node path). */
 export const tsBytes: ByteHelpers = Object.freeze({
   hunt,
+  frameText,
   scanText,
   checkSentence,
   fieldIndex,
@@ -507,5 +558,4 @@ export const tsBytes: ByteHelpers = Object.freeze({
   chunkEnd,
   escape: escapeReserved,
   writeLine,
-  ownLines,
 });

@@ -177,6 +177,8 @@ export class SentenceFilter {
   private blockedCount = new Float64Array(0);
   /** /N: position in the cycle; @S: monotonic ms when the next pass is due. */
   private phase = new Float64Array(0);
+  /** Any rule installed? Read by the gateway before calling pass(): no call per sentence when there are none (the default). */
+  active = false;
 
   constructor(options: SentenceFilterOptions) {
     this.clock = options.clock;
@@ -189,6 +191,7 @@ export class SentenceFilter {
     const c = compile(text);
     const n = c.action.length;
     this.c = c;
+    this.active = n > 0;
     this.passedCount = new Float64Array(n);
     this.blockedCount = new Float64Array(n);
     this.phase = new Float64Array(n).fill(-Infinity);

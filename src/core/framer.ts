@@ -33,7 +33,7 @@
 
 import { hexByte } from "../nmea/checksum";
 import { frameKey, frameKeyOf } from "../nmea/keys";
-import { type ByteHelpers, tsBytes } from "./bytes";
+import { type ByteHelpers, FRAME_MORE, FRAME_OTHER, tsBytes } from "./bytes";
 
 export type RejectReason =
   | "badChecksum" // *HH present but wrong, or not two hex digits
@@ -208,6 +208,9 @@ export class SentenceFramer {
   private readonly replay: Uint8Array;
   private replayStart = 0;
   private replayEnd = 0;
+  /** frameText's in/out: the unit's length and the result code (ByteHelpers.frameText). */
+  private readonly io = new Uint16Array(2);
+  private readonly ioBytes = new Uint8Array(this.io.buffer);
   private readonly onSentence: FramerOptions["onSentence"];
   private readonly onFrame?: FramerOptions["onFrame"];
   private readonly onReject?: FramerOptions["onReject"];
@@ -228,6 +231,7 @@ export class SentenceFramer {
   /** Frame bytes[start..end). */
   feed(bytes: Uint8Array, start = 0, end = bytes.length): void {
     this.counters.bytes += end - start;
+    const io = this.io;
     let i = start;
     for (;;) {
       if (this.replayStart < this.replayEnd) {
@@ -235,22 +239,49 @@ export class SentenceFramer {
         continue;
       }
       if (i >= end) break;
-      // Fast paths for the two states nearly every byte is in; anything unusual
-      // (line ends, control bytes, start characters, the length limit, RDSS 4.0
-      // detection, skipping) is left to step(), byte by byte.
       const st = this.state;
-      if (st === HUNT) {
-        i = this.bytes.hunt(bytes, i, end, this.counters);
-        if (i < end) this.begin(bytes[i++]);
+      if (st === HUNT || (st === TEXT && this.lastStart === 0)) {
+        // The common path, one call per line (on the board one native call, not a
+        // dozen JS steps): hunt, start, text and the line end's verdict, line after
+        // line. Anything unusual (start or control characters inside a line, the
+        // length limit, RDSS 4.0 detection) stops it and is left to step(), byte by
+        // byte. It never fills the replay buffer, so it may go on without the checks above.
+        let len = st === HUNT ? 0 : this.len;
+        for (;;) {
+          io[0] = len;
+          i = this.bytes.frameText(bytes, i, end, this.buf, this.ioBytes, this.counters);
+          const n = io[0],
+            code = io[1];
+          if (len === 0 && n > 0) {
+            this.counters.units++;
+            this.lastStart = 0;
+          }
+          if (code >= FRAME_MORE) {
+            this.len = n;
+            this.state = n > 0 ? TEXT : HUNT;
+            if (code === FRAME_MORE) return; // the input is used up
+            this.step(bytes[i++]);
+            break;
+          }
+          // A line end: the unit is a sentence, or rejected.
+          this.state = HUNT;
+          this.len = 0;
+          if (code === 0) {
+            this.counters.sentences++;
+            this.onSentence(this.buf, n);
+          } else this.count(REJECT_REASONS[code - 1], n);
+          if (i >= end) return;
+          len = 0;
+        }
         continue;
       }
       if (st === TEXT) {
-        // Printable ASCII or 8-bit text (GB2312), but not a start character: one call per run.
+        // A line with a later start character in it (raw text): printable ASCII or
+        // 8-bit text (GB2312), but not a start character, one call per run.
         const stop = this.bytes.scanText(bytes, i, end, this.buf, this.len);
         this.len += stop - i;
         i = stop;
         if (i < end) {
-          // The line end, the usual stop, goes straight to endText (one call fewer per sentence on XS).
           const c = bytes[i++];
           if (c === CR || c === LF) this.endText();
           else this.step(c);

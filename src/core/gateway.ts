@@ -30,14 +30,14 @@ import type {
 } from "./io";
 import { Router } from "./router";
 
-export type UnitKind = "sentence" | "frame" | "reject";
+/** A framed unit handed to onUnit. Rejects are only counted (framer counters): a callback each cost the board. */
+export type UnitKind = "sentence" | "frame";
 
 // Unit kinds as module constants: on XS a string literal in evaluated bytecode is
 // copied into a new chunk each time it runs (XS_CODE_STRING), so the per-unit calls
 // pass these instead of literals.
 export const UNIT_SENTENCE: UnitKind = "sentence",
-  UNIT_FRAME: UnitKind = "frame",
-  UNIT_REJECT: UnitKind = "reject";
+  UNIT_FRAME: UnitKind = "frame";
 
 export interface GatewayCounters {
   /** Sentences forwarded to the encoder (valid text + converted 4.0 frames). */
@@ -77,8 +77,13 @@ export interface GatewayOptions {
   log?: LogSink;
   /** The system log, when the caller makes it (then `log` is not used); default: a 64-event ring feeding `log`. */
   events?: EventLog;
-  /** Every framed unit, before routing: decoders and device state plug in here. */
-  onUnit?(kind: UnitKind, bytes: Uint8Array, length: number, reason?: RejectReason): void;
+  /**
+   * Every framed sentence and 4.0 frame, before routing: decoders and device state plug
+   * in here. Rejects are counted in framerCounters (by reason), with no call each.
+   */
+  onUnit?(kind: UnitKind, bytes: Uint8Array, length: number): void;
+  /** Each reject, for tools and tests that look at them one by one (the firmware passes none: a call each costs the board). */
+  onReject?(reason: RejectReason, bytes: Uint8Array, length: number): void;
   /**
    * RDSS 4.0 frame -> equivalent 2.1 text sentence written into `out`; returns its
    * length, or 0 when the frame has no text form.
@@ -87,7 +92,7 @@ export interface GatewayOptions {
   /** Every datagram sent (after the socket write), with its group: for wrap, tests, pcap. */
   onDatagram?(bytes: Uint8Array, length: number, group: number): void;
   /** d: for a sentence from the terminal: answers to a network command go to the requesting SFI (src/core/net/answers.ts). */
-  destinationFor?(bytes: Uint8Array, length: number): string | undefined;
+  answers?: AnswerSource;
   /** Field limits of free-text sentences (EncoderOptions.fieldLimits; the Beidou wiring gives them). */
   fieldLimits?: Readonly<Record<string, number>>;
   /** Default groups of the decoded sentences (src/beidou/table.ts defaultRoutes); see Router. */
@@ -98,6 +103,14 @@ export interface GatewayOptions {
   reopenDelay?: number;
   /** The hot path's byte loops: the board passes its native helpers (src/native/bytes.js); default TypeScript. */
   bytes?: ByteHelpers;
+}
+
+/** Where answers to network commands go (src/core/net/answers.ts AnswerRoutes). */
+export interface AnswerSource {
+  /** A command awaits its answer: only then is destinationFor asked (no call per sentence otherwise). */
+  readonly waiting: boolean;
+  /** d: for this sentence from the terminal, or undefined. */
+  destinationFor(bytes: Uint8Array, length: number): string | undefined;
 }
 
 const RX_CHUNK = 512;
@@ -119,13 +132,24 @@ export class Gateway {
   /** outFilter (terminal -> network) and inFilter (network commands -> terminal, used by netside.ts); set() installs new rules live. */
   readonly outFilter: SentenceFilter;
   readonly inFilter: SentenceFilter;
-  /** Monotonic ms of the last valid unit from the terminal (0: none yet). */
-  lastUnitTime = 0;
+  /**
+   * Monotonic ms of the last valid unit from the terminal (0: none yet), to the
+   * resolution of the looks: units are counted, and the clock is read when someone
+   * looks after new ones came (the network side looks once a second), not per unit.
+   */
+  get lastUnitTime(): number {
+    if (this.heard !== this.heardSeen) {
+      this.heardSeen = this.heard;
+      this.lastHeardAt = this.clock.monotonic();
+    }
+    return this.lastHeardAt;
+  }
   readonly startTime: number;
   /** Byte loops shared by the framer, the encoder and the network side. */
   readonly bytes: ByteHelpers;
 
   private readonly options: GatewayOptions;
+  private readonly answers: AnswerSource | undefined;
   private readonly clock: Clock;
   private serial?: SerialInstance;
   private udp?: UDPInstance;
@@ -136,6 +160,10 @@ export class Gateway {
   private readonly rateSecond = new Float64Array(GROUP_COUNT + 1).fill(-1);
   private readonly rateCount = new Float64Array(GROUP_COUNT + 1);
   private running = false;
+  /** Valid units so far, and at the last look (lastUnitTime). */
+  private heard = 0;
+  private heardSeen = 0;
+  private lastHeardAt = 0;
   /** Serial port failed and not yet proven open again. */
   private serialDown = false;
   /** Monotonic ms of the last send failure, -1 when sending works. */
@@ -151,6 +179,7 @@ export class Gateway {
 
   constructor(options: GatewayOptions) {
     this.options = options;
+    this.answers = options.answers;
     this.config = options.config;
     this.clock = options.clock;
     this.startTime = options.clock.monotonic();
@@ -185,36 +214,32 @@ export class Gateway {
       datagramViews: options.datagramViews,
       bytes: this.bytes,
       fieldLimits: options.fieldLimits,
-      onDatagram: (bytes, length) => this.send(bytes, length),
+      onDatagram: this.send,
     });
     this.framer = new SentenceFramer({
       maxLength: this.config.maxLine,
       binaryFrames: this.config.rdss40,
       bytes: this.bytes,
       onSentence: (bytes, length) => {
-        this.lastUnitTime = this.clock.monotonic();
+        this.heard++;
         if (this.options.onUnit) this.options.onUnit(UNIT_SENTENCE, bytes, length);
-        this.forward(
-          bytes,
-          length,
-          this.options.destinationFor ? this.options.destinationFor(bytes, length) : undefined,
-        );
+        const a = this.answers;
+        this.forward(bytes, length, a !== undefined && a.waiting ? a.destinationFor(bytes, length) : undefined);
       },
       onFrame: (bytes, length) => {
-        this.lastUnitTime = this.clock.monotonic();
+        this.heard++;
         if (this.options.onUnit) this.options.onUnit(UNIT_FRAME, bytes, length);
         const n = this.options.convertFrame ? this.options.convertFrame(bytes, length, this.converted) : 0;
+        const a = this.answers;
         if (n > 0)
           this.forward(
             this.converted,
             n,
-            this.options.destinationFor ? this.options.destinationFor(this.converted, n) : undefined,
+            a !== undefined && a.waiting ? a.destinationFor(this.converted, n) : undefined,
           );
         else this.counters.framesNotConverted++;
       },
-      onReject: (reason, bytes, length) => {
-        if (this.options.onUnit) this.options.onUnit(UNIT_REJECT, bytes, length, reason);
-      },
+      onReject: options.onReject,
     });
   }
 
@@ -282,7 +307,8 @@ export class Gateway {
   forward(bytes: Uint8Array, length: number, destination?: string): void {
     const group = this.router.route(bytes, length);
     const exempt = destination !== undefined || group === BAM1;
-    if (!exempt && !this.outFilter.pass(bytes, 0, length)) {
+    const filter = this.outFilter;
+    if (!exempt && filter.active && !filter.pass(bytes, 0, length)) {
       this.counters.filtered++;
       return;
     }
@@ -330,7 +356,8 @@ export class Gateway {
     return true;
   }
 
-  private send(bytes: Uint8Array, length: number): void {
+  /** The encoder's onDatagram (bound: no wrapper call per datagram). */
+  private readonly send = (bytes: Uint8Array, length: number): void => {
     const g = GROUPS[this.currentGroup];
     this.counters.datagrams++;
     this.counters.perGroup[g.index]++;
@@ -347,7 +374,7 @@ export class Gateway {
       }
     }
     if (this.options.onDatagram) this.options.onDatagram(bytes, length, g.index);
-  }
+  };
 
   private sendFailed(e: unknown): void {
     this.counters.sendErrors++;

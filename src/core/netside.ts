@@ -9,13 +9,12 @@
 //   tick (1 s): alert conditions from gateway/device state -> ALF/ALC/HBT on BAM1
 //   own datagrams -> optional legacy plain NMEA over UDP; events -> optional syslog (net/outputs.ts)
 //
-// The parts the gateway's hooks call (answer routes, own lines, legacy, syslog) exist
+// The parts the gateway's hooks call (answer routes, legacy, syslog) exist
 // before the gateway (NetworkParts), so an assembly can build them first and hand
 // their hooks to the Gateway; this class then adds what needs the gateway.
 // Portable: IO classes come in as options (ECMA-419 UDP), timers through Timers.
 
 import { AlertManager } from "./alerts";
-import type { ByteHelpers } from "./bytes";
 import type { GatewayConfig } from "./config";
 import type { Gateway } from "./gateway";
 import { BAM1, GROUPS, groupIndex } from "./groups";
@@ -44,7 +43,6 @@ export interface DeviceStatus {
 export interface NetworkParts {
   counters: NetworkSideCounters;
   answers: AnswerRoutes;
-  ownLines: OwnLines;
   legacy: LegacyOutput;
   syslog: SyslogOutput;
 }
@@ -54,14 +52,12 @@ export function networkParts(o: {
   config: GatewayConfig;
   hostname?: string;
   answerWindow?: number;
-  bytes?: ByteHelpers;
 }): NetworkParts {
   const counters = networkCounters();
   const config = o.config;
   return {
     counters,
     answers: new AnswerRoutes({ clock: o.clock, counters, answerWindow: o.answerWindow }),
-    ownLines: new OwnLines(o.clock, o.bytes),
     legacy: new LegacyOutput(counters),
     syslog: new SyslogOutput({ clock: o.clock, counters, hostname: () => o.hostname ?? config.sfi }),
   };
@@ -92,6 +88,8 @@ export class NetworkSide {
   readonly alerts: AlertManager;
   readonly counters: NetworkSideCounters;
   readonly parts: NetworkParts;
+  /** Our own line counts, from the encoder's numbering (duplicate-SFI check). */
+  readonly ownLines: OwnLines;
   /** Datagrams received per transmission group index (1..GROUPS.length-1), for the console's status. */
   readonly perGroupIn: number[] = new Array<number>(GROUPS.length).fill(0);
   /** cmdGroups names that are not transmission groups (logged at start). */
@@ -136,6 +134,7 @@ export class NetworkSide {
       });
     this.counters = this.parts.counters;
     this.answers = this.parts.answers;
+    this.ownLines = new OwnLines(options.clock, options.gateway.encoder);
     this.receiver = new Iec450Receiver({
       ownSfi: this.config.sfi,
       destinationFilter: true,
@@ -239,7 +238,7 @@ export class NetworkSide {
     const now = this.o.clock.monotonic();
     for (let i = 0; i < v.sentences.length; i++) {
       const s = v.sentences[i];
-      if (s.status !== "own-source" || this.parts.ownLines.isOurs(s.n)) continue;
+      if (s.status !== "own-source" || this.ownLines.isOurs(s.n)) continue;
       // Without n it cannot be ours.
       this.counters.sfiCollisions++;
       this.lastCollisionAt = now;
@@ -285,6 +284,7 @@ export class NetworkSide {
 
   /** Once a second: alert conditions, then the alert manager's periodic sentences. */
   tick(): void {
+    this.ownLines.stamp();
     const c = this.config;
     const now = this.o.clock.monotonic();
     const uptime = (now - this.startedAt) / 1000;

@@ -49,6 +49,7 @@ export class Router {
   private hasExact = false;
   private hasTalker = false;
   private hasFormatter = false;
+  private plain = true;
 
   /** `routes`: default groups of the decoded sentences (src/beidou/table.ts defaultRoutes). */
   constructor(groupMap = "", routes: ReadonlyArray<readonly [string, number]> = []) {
@@ -84,6 +85,7 @@ export class Router {
     this.hasExact = exact.size > 0;
     this.hasTalker = talker.size > 0;
     this.hasFormatter = formatter.size > 0;
+    this.plain = !this.hasExact && !this.hasTalker && !this.hasFormatter;
   }
 
   /**
@@ -92,6 +94,11 @@ export class Router {
    * the talker rule or MISC.
    */
   route(bytes: Uint8Array, length: number): number {
+    // No override rules (the usual case): the formatter's default group, on few bytecodes.
+    if (this.plain && length >= 6 && bytes[1] !== 0x50) {
+      const d = this.formatterDefault.get((bytes[3] << 16) | (bytes[4] << 8) | bytes[5]);
+      return d !== undefined ? d : MISC;
+    }
     if (length < 3) return MISC;
     const tk = (bytes[1] << 8) | bytes[2]; // talkerKey, inlined (one call fewer per sentence on XS)
     const proprietary = bytes[1] === 0x50; // 'P'

@@ -91,15 +91,12 @@ static int hexValue(uint8_t c)
 	return -1;
 }
 
-/* checkSentence(buf, n): a text unit buf[0..n) ended by a line end. 0 when it is a
-   valid sentence (checksum; address of upper-case letters and digits up to the
-   first ','), otherwise the reject code. */
-void xs_bd450_check_sentence(xsMachine* the)
+/* The verdict on a text unit b[0..n) ended by a line end: 0 when it is a valid
+   sentence (checksum; address of upper-case letters and digits up to the first
+   ','), otherwise the reject code. n is within the buffer (checked by the caller). */
+static int checkLine(const uint8_t* b, int n)
 {
-	xsUnsignedValue size;
-	const uint8_t* b = bufferArg(the, 0, &size, 0);
-	int n = intArg(the, 1), k, result = 0;
-	if (n < 0 || n > (int)size) xsRangeError("out of range");
+	int k, result = 0;
 	if (n < 4)
 		result = n == 1 ? TRUNCATED : NO_CHECKSUM;
 	else if (b[n - 3] == STAR) {
@@ -120,7 +117,77 @@ void xs_bd450_check_sentence(xsMachine* the)
 		}
 		if (result == 0 && k < 3) result = BAD_ADDRESS;
 	}
-	xsmcSetInteger(xsResult, result);
+	return result;
+}
+
+/* checkSentence(buf, n): a text unit buf[0..n) ended by a line end: checkLine's verdict. */
+void xs_bd450_check_sentence(xsMachine* the)
+{
+	xsUnsignedValue size;
+	const uint8_t* b = bufferArg(the, 0, &size, 0);
+	int n = intArg(the, 1);
+	if (n < 0 || n > (int)size) xsRangeError("out of range");
+	xsmcSetInteger(xsResult, checkLine(b, n));
+}
+
+#define FRAME_MORE 14
+#define FRAME_OTHER 15
+
+/* frameText(bytes, start, end, buf, io, counters): the framer's common path in one
+   call. io holds two 16-bit numbers (platform order): [0] the length of the text
+   unit in buf (0 between units), [1] the result code. Between units: skip to a
+   start character (bytes other than CR/LF added to counters.noiseBytes) and begin a
+   unit with it. Then copy text bytes as scanText does. Stops at a CR/LF ending the
+   unit (consumed; io[1] = checkLine's verdict), at the end of the input (io[1] =
+   FRAME_MORE), or at any other byte or a full buf (not consumed; FRAME_OTHER).
+   io[0] = the unit's length. Returns the index in bytes where it stopped. */
+void xs_bd450_frame_text(xsMachine* the)
+{
+	xsUnsignedValue size, max, ioSize;
+	const uint8_t* bytes = bufferArg(the, 0, &size, 0);
+	int i = intArg(the, 1), end = intArg(the, 2), len, noise = 0;
+	uint8_t* buf = bufferArg(the, 3, &max, 1);
+	uint16_t* io = (uint16_t*)bufferArg(the, 4, &ioSize, 1);
+	if (ioSize < 4 || ((uintptr_t)io & 1)) xsRangeError("out of range");
+	len = io[0];
+	if (i < 0 || end > (int)size || len > (int)max) xsRangeError("out of range");
+	if (len == 0) {
+		for (; i < end; i++) {
+			uint8_t c = bytes[i];
+			if (c == DOLLAR || c == BANG) break;
+			if (c != 0x0d && c != 0x0a) noise++;
+		}
+		if (noise) {
+			xsmcVars(1);
+			xsmcGet(xsVar(0), xsArg(5), xsID("noiseBytes"));
+			xsmcSetNumber(xsVar(0), xsmcToNumber(xsVar(0)) + noise);
+			xsmcSet(xsArg(5), xsID("noiseBytes"), xsVar(0));
+		}
+		if (i >= end) {
+			io[1] = FRAME_MORE;
+			xsmcSetInteger(xsResult, i);
+			return;
+		}
+		if (max < 1) xsRangeError("out of range");
+		buf[0] = bytes[i++];
+		len = 1;
+	}
+	while (i < end && len < (int)max) {
+		uint8_t c = bytes[i];
+		if (c < 0x20 || c == 0x7f || c == DOLLAR || c == BANG) break;
+		buf[len++] = c;
+		i++;
+	}
+	io[0] = (uint16_t)len;
+	if (i >= end)
+		io[1] = FRAME_MORE;
+	else if (bytes[i] == 0x0d || bytes[i] == 0x0a) {
+		io[1] = (uint16_t)checkLine(buf, len);
+		i++;
+	}
+	else
+		io[1] = FRAME_OTHER;
+	xsmcSetInteger(xsResult, i);
 }
 
 static const double pow10[23] = {
@@ -227,10 +294,13 @@ static double parseCoord(const uint8_t* bytes, int a, int b)
 /* fieldIndex(bytes, bodyEnd, table, max[, numbers]): start offsets (16-bit, platform
    order) of the comma-separated fields of bytes[1..bodyEnd) at table[0..), end offsets
    from table[2 * (max + 1)..); returns the last field's index, or -1 past max fields.
-   With numbers (the bytes of 4 * (max + 1)+ doubles), each indexed field's decimal,
-   integer, time of day and coordinate magnitude at doubles i, m + i, 2m + i and 3m + i
-   (m = max + 1), NaN for the slots past the last indexed field: the decoders read
-   numbers from there instead of making one call per field. */
+   With numbers (42 * (max + 1)+ bytes; m = max + 1), for each indexed field i: its
+   decimal, integer and time of day at doubles i, m + i, 2m + i; the latitude and
+   longitude it gives with the hemisphere letter of field i + 1 (N/S up to 90, E/W up
+   to 180, S and W negative; else NaN) at doubles 3m + i and 4m + i; its character
+   (one byte long; 0 empty, -1 longer) as a 16-bit integer at byte 40m + 2i. NaN
+   (character 0) past the last indexed field: the decoders read numbers from there
+   instead of making one call per field. */
 void xs_bd450_field_index(xsMachine* the)
 {
 	xsUnsignedValue size, tableSize, numbersSize = 0;
@@ -243,7 +313,7 @@ void xs_bd450_field_index(xsMachine* the)
 	if (max < 0 || tableSize < 4 * ((xsUnsignedValue)max + 1) || bodyEnd > (int)size || ((uintptr_t)table & 1)) xsRangeError("out of range");
 	if (xsmcArgc > 4 && xsmcTypeOf(xsArg(4)) != xsUndefinedType) {
 		numbers = bufferArg(the, 4, &numbersSize, 1);
-		if (numbersSize < 32 * ((xsUnsignedValue)max + 1)) xsRangeError("out of range");
+		if (numbersSize < 42 * ((xsUnsignedValue)max + 1)) xsRangeError("out of range");
 	}
 	for (i = 1; i < bodyEnd; i++) {
 		if (b[i] != COMMA) continue;
@@ -259,19 +329,32 @@ void xs_bd450_field_index(xsMachine* the)
 	}
 	if (numbers) {
 		/* memcpy: no alignment assumed for the doubles (Xtensa faults on unaligned access). */
-		int last = over ? n - 1 : n;
+		int last = over ? n - 1 : n, m = max + 1;
+		uint8_t* chars = numbers + 40 * m;
 		for (i = 0; i <= max; i++) {
-			double d = C_NAN, k = C_NAN, t = C_NAN, c = C_NAN;
+			int len = i <= last ? ends[i] - table[i] : 0;
+			int16_t c = len == 0 ? 0 : len == 1 ? b[table[i]] : -1;
+			c_memcpy(chars + 2 * i, &c, 2);
+		}
+		for (i = 0; i <= max; i++) {
+			double d = C_NAN, k = C_NAN, t = C_NAN, lat = C_NAN, lon = C_NAN;
 			if (i <= last) {
+				int h = 0;
 				d = parseDecimal(b, table[i], ends[i]);
 				k = parseInteger(b, table[i], ends[i]);
 				t = parseTime(b, table[i], ends[i]);
-				c = parseCoord(b, table[i], ends[i]);
+				if (i < last && ends[i + 1] - table[i + 1] == 1) h = b[table[i + 1]];
+				if (h == 'N' || h == 'S' || h == 'E' || h == 'W') {
+					double deg = parseCoord(b, table[i], ends[i]);
+					if ((h == 'N' || h == 'S') && deg <= 90) lat = h == 'S' ? -deg : deg;
+					if ((h == 'E' || h == 'W') && deg <= 180) lon = h == 'W' ? -deg : deg;
+				}
 			}
 			c_memcpy(numbers + 8 * i, &d, 8);
-			c_memcpy(numbers + 8 * (max + 1 + i), &k, 8);
-			c_memcpy(numbers + 8 * (2 * (max + 1) + i), &t, 8);
-			c_memcpy(numbers + 8 * (3 * (max + 1) + i), &c, 8);
+			c_memcpy(numbers + 8 * (m + i), &k, 8);
+			c_memcpy(numbers + 8 * (2 * m + i), &t, 8);
+			c_memcpy(numbers + 8 * (3 * m + i), &lat, 8);
+			c_memcpy(numbers + 8 * (4 * m + i), &lon, 8);
 		}
 	}
 	xsmcSetInteger(xsResult, over ? -1 : n);
@@ -415,51 +498,4 @@ void xs_bd450_write_line(xsMachine* the)
 	o[p++] = 0x0d;
 	o[p++] = 0x0a;
 	xsmcSetInteger(xsResult, p);
-}
-
-/* The n: value of the TAG block at bytes[start] ('\') of a line ending at lineEnd, or -1. */
-static int tagLineCount(const uint8_t* b, int start, int lineEnd, int size)
-{
-	int close = -1, k;
-	for (k = start + 1; k <= lineEnd && k < size; k++)
-		if (b[k] == BACKSLASH) { close = k; break; }
-	if (close < 0) return -1;
-	if (close - 3 > start && b[close - 3] == STAR) close -= 3;
-	k = start + 1;
-	while (k < close) {
-		if (b[k] == 'n' && b[k + 1] == ':') {
-			int v = 0, digits = 0, i;
-			for (i = k + 2; i < close && b[i] >= '0' && b[i] <= '9'; i++, digits++) v = v * 10 + b[i] - '0';
-			return digits > 0 && v >= 1 && v <= 999 ? v : -1;
-		}
-		while (k < close && b[k] != COMMA) k++;
-		if (k >= close) break;
-		k++;
-	}
-	return -1;
-}
-
-/* ownLines(bytes, length, out): the n: values (1..999) of the TAG blocks of the lines
-   of the datagram bytes[0..length), as big-endian 16-bit numbers in out. Returns
-   how many; RangeError when out is too small. */
-void xs_bd450_own_lines(xsMachine* the)
-{
-	xsUnsignedValue size, outSize;
-	const uint8_t* b = bufferArg(the, 0, &size, 0);
-	int length = intArg(the, 1), p = 6, count = 0;
-	uint8_t* out = bufferArg(the, 2, &outSize, 1);
-	if (length < 0 || length > (int)size) xsRangeError("out of range");
-	while (p < length) {
-		int e = p, n;
-		while (e < length && b[e] != 0x0a) e++;
-		n = b[p] == BACKSLASH ? tagLineCount(b, p, e, (int)size) : -1;
-		if (n >= 1) {
-			if (2 * count + 2 > (int)outSize) xsRangeError("out of range");
-			out[2 * count] = (uint8_t)(n >> 8);
-			out[2 * count + 1] = (uint8_t)n;
-			count++;
-		}
-		p = e + 1;
-	}
-	xsmcSetInteger(xsResult, count);
 }

@@ -4,6 +4,7 @@
 
 function hunt(bytes, start, end, counters) @ "xs_bd450_hunt";
 function scanText(bytes, start, end, buf, len) @ "xs_bd450_scan_text";
+function frameText(bytes, start, end, buf, io, counters) @ "xs_bd450_frame_text";
 function checkSentence(buf, n) @ "xs_bd450_check_sentence";
 function fieldIndex(bytes, bodyEnd, table, max, numbers) @ "xs_bd450_field_index";
 function decimal(bytes, a, b) @ "xs_bd450_decimal";
@@ -12,6 +13,5 @@ function xor(bytes, start, end) @ "xs_bd450_xor";
 function chunkEnd(src, from, length, budget) @ "xs_bd450_chunk_end";
 function escape(out, p, src, from, to) @ "xs_bd450_escape";
 function writeLine(out, sfi, line, seconds, sentence, length) @ "xs_bd450_write_line";
-function ownLines(bytes, length, out) @ "xs_bd450_own_lines";
 
-export default Object.freeze({ hunt, scanText, checkSentence, fieldIndex, decimal, integer, xor, chunkEnd, escape, writeLine, ownLines });
+export default Object.freeze({ hunt, scanText, frameText, checkSentence, fieldIndex, decimal, integer, xor, chunkEnd, escape, writeLine });

@@ -17,6 +17,7 @@
 
 extern void xs_bd450_hunt(xsMachine* the);
 extern void xs_bd450_scan_text(xsMachine* the);
+extern void xs_bd450_frame_text(xsMachine* the);
 extern void xs_bd450_chunk_end(xsMachine* the);
 extern void xs_bd450_escape(xsMachine* the);
 extern void xs_bd450_check_sentence(xsMachine* the);
@@ -25,7 +26,6 @@ extern void xs_bd450_field_index(xsMachine* the);
 extern void xs_bd450_decimal(xsMachine* the);
 extern void xs_bd450_integer(xsMachine* the);
 extern void xs_bd450_write_line(xsMachine* the);
-extern void xs_bd450_own_lines(xsMachine* the);
 
 static void xsh_meter(xsMachine* the)
 {
@@ -84,6 +84,7 @@ void fxBuildFuzz(xsMachine* the)
 	slot = fxLastProperty(the, fxNewHostObject(the, NULL));
 	slot = fxNextHostFunctionProperty(the, slot, xs_bd450_hunt, 4, xsID("xs_bd450_hunt"), XS_NO_FLAG);
 	slot = fxNextHostFunctionProperty(the, slot, xs_bd450_scan_text, 5, xsID("xs_bd450_scan_text"), XS_NO_FLAG);
+	slot = fxNextHostFunctionProperty(the, slot, xs_bd450_frame_text, 6, xsID("xs_bd450_frame_text"), XS_NO_FLAG);
 	slot = fxNextHostFunctionProperty(the, slot, xs_bd450_chunk_end, 4, xsID("xs_bd450_chunk_end"), XS_NO_FLAG);
 	slot = fxNextHostFunctionProperty(the, slot, xs_bd450_escape, 5, xsID("xs_bd450_escape"), XS_NO_FLAG);
 	slot = fxNextHostFunctionProperty(the, slot, xs_bd450_check_sentence, 2, xsID("xs_bd450_check_sentence"), XS_NO_FLAG);
@@ -92,7 +93,6 @@ void fxBuildFuzz(xsMachine* the)
 	slot = fxNextHostFunctionProperty(the, slot, xs_bd450_decimal, 3, xsID("xs_bd450_decimal"), XS_NO_FLAG);
 	slot = fxNextHostFunctionProperty(the, slot, xs_bd450_integer, 3, xsID("xs_bd450_integer"), XS_NO_FLAG);
 	slot = fxNextHostFunctionProperty(the, slot, xs_bd450_write_line, 6, xsID("xs_bd450_write_line"), XS_NO_FLAG);
-	slot = fxNextHostFunctionProperty(the, slot, xs_bd450_own_lines, 4, xsID("xs_bd450_own_lines"), XS_NO_FLAG);
 	native = the->stack;
 	slot = fxLastProperty(the, fxNewHostObject(the, NULL));
 	slot = fxNextHostFunctionProperty(the, slot, xsh_meter, 0, xsID("meter"), XS_NO_FLAG);

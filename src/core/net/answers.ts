@@ -29,8 +29,8 @@ interface Pending {
 export class AnswerRoutes {
   private readonly pending = new Map<string, Pending>();
   private readonly windowMs: number;
-  /** pending.size > 0, kept as a field: destinationFor runs for every sentence, and on XS `size` is a native call. */
-  private waiting = false;
+  /** pending.size > 0, kept as a field the gateway reads per sentence (on XS `size` is a native call). Read-only outside. */
+  waiting = false;
 
   constructor(private readonly o: { clock: Clock; counters: NetworkSideCounters; answerWindow?: number }) {
     this.windowMs = (o.answerWindow ?? 60) * 1000;
@@ -47,7 +47,7 @@ export class AnswerRoutes {
    * terminal, the SFI whose command it answers, within the answer window.
    */
   readonly destinationFor = (bytes: Uint8Array, length: number): string | undefined => {
-    if (length < 7 || !this.waiting) return undefined;
+    if (length < 7 || !this.waiting) return undefined; // the gateway checks waiting first; others may not
     // While a command awaits its answer every sentence comes here: rule out the
     // non-answers on the bytes, before any string is built (XS allocates each one).
     const key = sentenceFormatterKey(bytes);

@@ -58,8 +58,8 @@ export class LegacyOutput extends UdpTarget {
     super();
   }
 
-  /** Gateway hook (part of GatewayOptions.onDatagram): the plain copy of a datagram sent. */
-  send(bytes: Uint8Array, length: number): void {
+  /** Gateway hook (GatewayOptions.onDatagram, bound: no wrapper call per datagram): the plain copy of a datagram sent. */
+  readonly send = (bytes: Uint8Array, length: number): void => {
     const s = this.socket;
     if (!s) return;
     const n = stripTagBlocks(bytes, length, this.buf);
@@ -70,7 +70,7 @@ export class LegacyOutput extends UdpTarget {
     } catch (e) {
       this.onError(e instanceof Error ? e : new Error(String(e)));
     }
-  }
+  };
 }
 
 const SEVERITY_BY_PREFIX: Array<[string, SeverityName]> = [

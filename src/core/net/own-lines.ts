@@ -1,44 +1,62 @@
 // SFI collisions: our own SFI comes back through multicast loopback, which is fine
 // when we sent that line count a moment ago; otherwise another device is using our
 // SFI (recommendation of the 450 doc §6.4, UNCONFIRMED as a rule).
+//
+// The encoder numbers its lines 1..999 in order, so the lines sent are known from its
+// last n: and its running total, without looking at each datagram: once a second
+// stamp() dates the lines sent since the last stamp, and the lines sent since then
+// count as sent just now. A line's date is thus up to a second late, so the window
+// is 10-11 s. (Reading each datagram's TAG blocks instead cost the board ~120 XS
+// units per sentence.)
 
-import { type ByteHelpers, tsBytes } from "../bytes";
 import type { Clock } from "../io";
 
 /** An own-SFI line whose n we sent within this time is our own loopback. */
 const SFI_RECENT_MS = 10000;
+const LINE_COUNTS = 999;
+
+/** The encoder's line numbering (src/core/encoder.ts Iec450Encoder). */
+export interface LineSource {
+  /** n: of the last line sent (1..999, 0 before the first). */
+  readonly lastLine: number;
+  /** Lines sent in all. */
+  readonly linesSent: number;
+}
 
 export class OwnLines {
-  // When each line count was last sent by us (monotonic ms), from every datagram sent.
-  private readonly sentAt = new Float64Array(1000).fill(-Infinity);
-  /** n: values of one datagram's lines (a datagram of 1472 bytes has far fewer than 128 lines). */
-  private readonly lineCounts = new Uint8Array(256);
-  private readonly bytes: ByteHelpers;
+  /** When each line count was last dated as sent (monotonic ms). */
+  private readonly sentAt = new Float64Array(LINE_COUNTS + 1).fill(-Infinity);
+  /** source.linesSent at the last stamp. */
+  private stamped: number;
 
-  /** `bytes`: the byte loops (native on the board, src/native/bytes.c); default TypeScript. */
   constructor(
     private readonly clock: Clock,
-    bytes?: ByteHelpers,
+    private readonly source: LineSource,
   ) {
-    this.bytes = bytes ?? tsBytes;
+    this.stamped = source.linesSent;
   }
 
-  /**
-   * Gateway hook (part of GatewayOptions.onDatagram): remember the line counts of a
-   * datagram we sent. Runs for every datagram: the lines are our own encoder's (one
-   * TAG block, checksum right), so n: is read directly instead of validating the block
-   * (ByteHelpers.ownLines: one call per datagram).
-   */
-  noteSent(bytes: Uint8Array, length: number): void {
-    const lines = this.lineCounts;
-    const count = this.bytes.ownLines(bytes, length, lines);
-    if (count === 0) return;
+  /** Date the lines sent since the last stamp (once a second, the network side's tick). */
+  stamp(): void {
+    const src = this.source,
+      total = src.linesSent;
     const now = this.clock.monotonic();
-    for (let k = 0; k < count; k++) this.sentAt[(lines[2 * k] << 8) | lines[2 * k + 1]] = now;
+    let n = src.lastLine;
+    for (let k = Math.min(total - this.stamped, LINE_COUNTS); k > 0; k--) {
+      this.sentAt[n] = now;
+      n = n === 1 ? LINE_COUNTS : n - 1;
+    }
+    this.stamped = total;
   }
 
   /** True when a received own-SFI line with count `n` (-1: none) was sent by this gateway. */
   isOurs(n: number): boolean {
-    return n >= 1 && this.clock.monotonic() - this.sentAt[n] <= SFI_RECENT_MS;
+    if (!(n >= 1 && n <= LINE_COUNTS)) return false;
+    const src = this.source;
+    // Sent since the last stamp: the newest `fresh` line counts, back from lastLine.
+    const fresh = src.linesSent - this.stamped;
+    if (fresh >= LINE_COUNTS) return true;
+    if (fresh > 0 && (src.lastLine - n + LINE_COUNTS) % LINE_COUNTS < fresh) return true;
+    return this.clock.monotonic() - this.sentAt[n] <= SFI_RECENT_MS;
   }
 }
