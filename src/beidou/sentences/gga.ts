@@ -53,8 +53,8 @@ export const GGA_KIND: SentenceKind<GGA> = {
   decode(f: Fields, g: GGA): string | null {
     if (f.count < 9) return "GGA needs at least 9 fields";
     g.time = f.times[1];
-    g.latitude = f.coord(2, false);
-    g.longitude = f.coord(4, true);
+    g.latitude = f.lats[2];
+    g.longitude = f.lons[4];
     g.quality = f.ints[6];
     g.satellitesUsed = f.ints[7];
     g.hdop = f.nums[8];
@@ -67,7 +67,7 @@ export const GGA_KIND: SentenceKind<GGA> = {
         ? locatedError(f, g, 1, 2, MALFORMED)
         : null;
     if (bad) return bad;
-    if (!f.empty(6) && !(g.quality >= 0 && g.quality <= 9)) return "GGA quality malformed";
+    if (f.chars[6] !== 0 && !(g.quality >= 0 && g.quality <= 9)) return "GGA quality malformed";
     return null;
   },
   json: (g) => ({ ...locatedJson(g), quality: n(g.quality), ...fixJson(g) }),

@@ -22,10 +22,10 @@ export const GLL_KIND: SentenceKind<GLL> = {
   },
   decode(f: Fields, g: GLL): string | null {
     if (f.count < 6) return "GLL needs at least 6 fields";
-    g.latitude = f.coord(1, false);
-    g.longitude = f.coord(3, true);
+    g.latitude = f.lats[1];
+    g.longitude = f.lons[3];
     g.time = f.times[5];
-    g.status = f.char(6);
+    g.status = f.chars[6];
     g.mode = f.letter(7);
     return g.time !== g.time || g.latitude !== g.latitude || g.longitude !== g.longitude
       ? locatedError(f, g, 5, 1, MALFORMED)

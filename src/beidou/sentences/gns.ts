@@ -26,8 +26,8 @@ export const GNS_KIND: SentenceKind<GNS> = {
   decode(f: Fields, g: GNS): string | null {
     if (f.count < 12) return "GNS needs at least 12 fields";
     g.time = f.times[1];
-    g.latitude = f.coord(2, false);
-    g.longitude = f.coord(4, true);
+    g.latitude = f.lats[2];
+    g.longitude = f.lons[4];
     const ml = f.len(6);
     if (ml > 8) return "GNS mode field too long";
     g.modeLength = ml;

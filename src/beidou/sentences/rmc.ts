@@ -46,9 +46,9 @@ export const RMC_KIND: SentenceKind<RMC> = {
   decode(f: Fields, m: RMC): string | null {
     if (f.count < 9) return "RMC needs at least 9 fields";
     m.time = f.times[1];
-    m.status = f.char(2);
-    m.latitude = f.coord(3, false);
-    m.longitude = f.coord(5, true);
+    m.status = f.chars[2];
+    m.latitude = f.lats[3];
+    m.longitude = f.lons[5];
     m.speedOverGround = f.nums[7];
     m.courseOverGround = f.nums[8];
     m.day = m.month = m.year = NaN;
@@ -58,9 +58,9 @@ export const RMC_KIND: SentenceKind<RMC> = {
       m.month = Math.floor(d / 100) % 100;
       m.year = 2000 + (d % 100);
       if (m.day < 1 || m.day > 31 || m.month < 1 || m.month > 12) return "RMC date malformed";
-    } else if (!f.empty(9)) return "RMC date malformed";
+    } else if (f.chars[9] !== 0) return "RMC date malformed";
     m.magneticVariation = f.nums[10];
-    const mvh = f.char(11);
+    const mvh = f.chars[11];
     if (mvh === 0x57) m.magneticVariation = -m.magneticVariation;
     m.mode = f.letter(12);
     m.navStatus = f.letter(13);

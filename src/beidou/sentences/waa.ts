@@ -36,8 +36,8 @@ export const WAA_KIND: SentenceKind<WAA> = {
     if (!f.digits(3)) return "WAA user address not digits";
     w.userId = f.ints[3];
     w.time = f.times[4];
-    w.latitude = f.coord(5, false);
-    w.longitude = f.coord(7, true);
+    w.latitude = f.lats[5];
+    w.longitude = f.lons[7];
     w.height = f.nums[9];
     return w.time !== w.time || w.latitude !== w.latitude || w.longitude !== w.longitude
       ? locatedError(f, w, 4, 5, MALFORMED)
