@@ -139,7 +139,7 @@ const PROFILED: ReadonlyArray<readonly [string, string, string, string]> = [
   ["src/beidou/fields", "Fields", "scan", "fields scan"],
   ["hosttest/xs/xs-host", "FifoSerial", "receive", "host UART"],
   ["src/core/encoder", "Iec450Encoder", "encode", "encoder"],
-  ["src/core/gateway", "Gateway", "send", "gateway send"],
+  ["src/core/encoder", "Iec450Encoder", "emit", "datagram out (encoder emit, gateway send, legacy copy)"],
   ["src/beidou/decoder", "SentenceDecoder", "decode", "decoders"],
   ["src/beidou/rdss40", "FrameDecoder", "decode", "decoders"],
   ["src/beidou/state", "DeviceState", "onSentence", "device state"],
