@@ -8,6 +8,7 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { SentenceFramer } from "../../src/core/framer";
+import { NMEA_CORPUS } from "../lib/paths";
 import { bundle, commandPlan, concat, type Datagram, parseRecords, type RunOptions, repoRoot } from "./xs-harness";
 import {
   type InitOptions,
@@ -381,7 +382,7 @@ export function computeOnXsh(chunks: Uint8Array[], o: XshRunOptions = {}): XshCo
 
 /** A terminal's 1 Hz output: `perEpoch` checksum-valid corpus sentences (<= 80 bytes) per epoch, sent back to back. */
 export function epochStream(epochs: number, perEpoch = 16): Uint8Array[] {
-  const dir = path.resolve(repoRoot, "../shared/corpus/nmea");
+  const dir = NMEA_CORPUS;
   const sentences: string[] = [];
   const framer = new SentenceFramer({
     onSentence(b, n) {
