@@ -266,6 +266,19 @@ export function writeMarkdown(file: string, r: any): void {
           `the framer costs about ${fmt(b.framer / b.readEveryByte, 1)} such passes and the encoder ${fmt(b.encoder / b.readEveryByte, 1)}.`,
       );
     }
+    const nv = x.native;
+    if (nv && nv.stages) {
+      lines.push(
+        "",
+        `**The firmware path** (XS test host: the SDK's XS with metering, native byte helpers, whole corpus, host cost subtracted): **${fmt(nv.computePerSentence)} units per forwarded sentence**; ` +
+          `the core gateway alone (framer, router, encoder, sending) ${fmt(nv.computePerSentenceCoreOnly)}, so the Beidou decoders, device state, network side and console add ${fmt(nv.computePerSentence - nv.computePerSentenceCoreOnly)}. ` +
+          `Per stage, by wrapping each stage's entry method and reading the meter around it (\`computeOnXsh(..., { profile: true })\`; the wrappers cost units too, so the stages add up to more than the total):`,
+        "",
+        "| stage | units per sentence (profiled) |",
+        "|---|---|",
+      );
+      for (const [k, v] of Object.entries(nv.stages as Record<string, number>)) lines.push(`| ${k} | ${fmt(v)} |`);
+    }
     lines.push(
       "",
       "The handler keeps up with the FIFO when the work for one FIFO's worth of bytes (at most two sentence ends in 128 bytes) finishes before the next 128 bytes arrive; headroom below 1x means bytes are lost on the board (the ESP32 serial driver has no software buffer).",

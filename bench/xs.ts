@@ -224,6 +224,11 @@ export interface XsNative {
   computePerSentence: number;
   /** The same run with the TypeScript byte loops (the Node path's code) on the same XS build. */
   computePerSentenceTypeScript: number;
+  /**
+   * The same run with the core gateway alone (framer, router, encoder, sending; no Beidou
+   * decoders, device state, network side or console): what those add is the difference.
+   */
+  computePerSentenceCoreOnly: number;
   /** Per-stage units per sentence (wrappers' own cost included: the sum exceeds computePerSentence). */
   stages: Record<string, number>;
   bytesAllocatedPerSentence: number;
@@ -298,6 +303,7 @@ export async function runXsNativeBench(log: (s: string) => void): Promise<XsNati
   runCommandsOnXsh(chunks, { native: true, capture: false });
   const hostUnitsPerSecond = units / ((performance.now() - t1) / 1000);
   const ts = computeOnXsh(chunks, {});
+  const core = computeOnXsh(chunks, { native: true, firmware: false });
   const prof = computeOnXsh(chunks, { native: true, profile: true });
   log("  XS test host: native instruction count (valgrind callgrind)");
   const ni = nativeInstructions(chunks);
@@ -321,6 +327,7 @@ export async function runXsNativeBench(log: (s: string) => void): Promise<XsNati
   return {
     computePerSentence: round(nat.computePerSentence, 0),
     computePerSentenceTypeScript: round(ts.computePerSentence, 0),
+    computePerSentenceCoreOnly: round(core.computePerSentence, 0),
     stages,
     bytesAllocatedPerSentence: round(nat.bytesPerSentenceEsp32, 2),
     slotsPerSentence: round(nat.slotsPerSentence, 3),

@@ -8,6 +8,7 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { SentenceFramer } from "../../src/core/framer";
+import { NMEA_CORPUS } from "../lib/paths";
 import { bundle, commandPlan, concat, type Datagram, parseRecords, type RunOptions, repoRoot } from "./xs-harness";
 import {
   type InitOptions,
@@ -139,7 +140,7 @@ const PROFILED: ReadonlyArray<readonly [string, string, string, string]> = [
   ["src/beidou/fields", "Fields", "scan", "fields scan"],
   ["hosttest/xs/xs-host", "FifoSerial", "receive", "host UART"],
   ["src/core/encoder", "Iec450Encoder", "encode", "encoder"],
-  ["src/core/gateway", "Gateway", "send", "gateway send"],
+  ["src/core/encoder", "Iec450Encoder", "emit", "datagram out (encoder emit, gateway send, legacy copy)"],
   ["src/beidou/decoder", "SentenceDecoder", "decode", "decoders"],
   ["src/beidou/rdss40", "FrameDecoder", "decode", "decoders"],
   ["src/beidou/state", "DeviceState", "onSentence", "device state"],
@@ -381,7 +382,7 @@ export function computeOnXsh(chunks: Uint8Array[], o: XshRunOptions = {}): XshCo
 
 /** A terminal's 1 Hz output: `perEpoch` checksum-valid corpus sentences (<= 80 bytes) per epoch, sent back to back. */
 export function epochStream(epochs: number, perEpoch = 16): Uint8Array[] {
-  const dir = path.resolve(repoRoot, "../shared/corpus/nmea");
+  const dir = NMEA_CORPUS;
   const sentences: string[] = [];
   const framer = new SentenceFramer({
     onSentence(b, n) {

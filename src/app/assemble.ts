@@ -152,7 +152,9 @@ export class App {
       routes: defaultRoutes(),
       // Answers to network commands carry d: = the requesting SFI.
       answers: parts.answers,
-      onDatagram: parts.legacy.send,
+      // The plain copy for legacy listeners; legacyUdp takes effect at a restart, so
+      // when it is off there is no hook at all (a call per datagram on the board).
+      onDatagram: config.legacyUdp ? parts.legacy.send : undefined,
     });
     this.network = new NetworkSide({
       gateway: this.gateway,

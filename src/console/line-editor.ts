@@ -26,9 +26,9 @@ export interface LineEditorOptions {
   onCancel?(): void;
 }
 
+import { CR, LF } from "../nmea/chars";
+
 const ESC = 0x1b,
-  CR = 0x0d,
-  LF = 0x0a,
   BS = 0x08,
   DEL = 0x7f,
   CTRL_C = 0x03,

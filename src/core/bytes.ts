@@ -10,6 +10,7 @@
 // whatever its length. The functions are shaped so that one call does one whole
 // pass: few calls per sentence, no repeated scans of the same bytes.
 
+import { BACKSLASH, BANG, COMMA, DOLLAR, STAR } from "../nmea/chars";
 import { HEX_DIGITS } from "../nmea/checksum";
 
 export interface ByteHelpers {
@@ -44,14 +45,7 @@ export interface ByteHelpers {
    * io[0] = the unit's length then. Returns the index in `bytes` where it stopped.
    * `io`: the bytes of two 16-bit numbers in platform order (xsmc takes byte arrays).
    */
-  frameText(
-    bytes: Uint8Array,
-    start: number,
-    end: number,
-    buf: Uint8Array,
-    io: Uint8Array,
-    counters: { noiseBytes: number },
-  ): number;
+  frameText: typeof frameText;
   /**
    * Index the comma-separated fields of bytes[1..bodyEnd) into `table`: start
    * offsets as 16-bit numbers in platform byte order (little-endian on every bd450
@@ -117,12 +111,6 @@ export const CODE_BAD_CHECKSUM = 1,
   CODE_BAD_CHARACTER = 4,
   CODE_TRUNCATED = 5,
   CODE_BAD_ADDRESS = 6;
-
-const DOLLAR = 0x24,
-  BANG = 0x21,
-  STAR = 0x2a,
-  COMMA = 0x2c,
-  BACKSLASH = 0x5c;
 
 function hexValue(c: number): number {
   if (c >= 0x30 && c <= 0x39) return c - 0x30;
@@ -304,7 +292,7 @@ function fieldIndex(bytes: Uint8Array, bodyEnd: number, table: Uint8Array, max: 
     for (let k = 0; k <= last; k++) {
       const a = u16(table, 2 * k),
         b = u16(table, ends + 2 * k);
-      // integer() is decimal() on a field without '.', NaN on one with it: one parse for both.
+      // integer() is decimal() on a field without '.': one parse for both.
       const v = decimal(bytes, a, b);
       put(numbers, d, k, v);
       put(numbers, d, m + k, v === v && !hasDot(bytes, a, b) ? v : NaN);
@@ -400,23 +388,9 @@ function decimal(bytes: Uint8Array, a: number, b: number): number {
   return neg ? -v : v;
 }
 
+/** An integer is a decimal without a '.' (the same double operations, so the same result). */
 function integer(bytes: Uint8Array, a: number, b: number): number {
-  if (a >= b) return NaN;
-  let k = a,
-    neg = false;
-  const c0 = bytes[k];
-  if (c0 === 0x2d || c0 === 0x2b) {
-    neg = c0 === 0x2d;
-    k++;
-    if (k === b) return NaN;
-  }
-  let v = 0;
-  for (; k < b; k++) {
-    const c = bytes[k];
-    if (c < 0x30 || c > 0x39) return NaN;
-    v = v * 10 + (c - 0x30);
-  }
-  return neg ? -v : v;
+  return hasDot(bytes, a, b) ? NaN : decimal(bytes, a, b);
 }
 
 function xor(bytes: Uint8Array, start: number, end: number): number {

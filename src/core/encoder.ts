@@ -326,12 +326,7 @@ export class Iec450Encoder {
     if (total > 0) {
       o[p++] = 0x67;
       o[p++] = 0x3a; // g:
-      p = this.decimal(p, line);
-      o[p++] = 0x2d;
-      p = this.decimal(p, total);
-      o[p++] = 0x2d;
-      p = this.decimal(p, this.groupCode);
-      o[p++] = 0x2c;
+      p = this.groupNumbers(p, line, total, 0x2d);
     }
     o[p++] = 0x73;
     o[p++] = 0x3a; // s:
@@ -367,6 +362,18 @@ export class Iec450Encoder {
     writeHex2(o, p, sum);
     p += 2;
     o[p++] = BACKSLASH;
+    return p;
+  }
+
+  /** A carrier group's numbers at p: `a<sep>b<sep>code,` (g: line-total-code, or the carrier's total,line,code). */
+  private groupNumbers(p: number, a: number, b: number, sep: number): number {
+    const o = this.out;
+    p = this.decimal(p, a);
+    o[p++] = sep;
+    p = this.decimal(p, b);
+    o[p++] = sep;
+    p = this.decimal(p, this.groupCode);
+    o[p++] = 0x2c;
     return p;
   }
 
@@ -435,12 +442,7 @@ export class Iec450Encoder {
     const start = p;
     o.set(this.carrierAddress, p);
     p += this.carrierAddress.length;
-    p = this.decimal(p, total);
-    o[p++] = 0x2c;
-    p = this.decimal(p, line);
-    o[p++] = 0x2c;
-    p = this.decimal(p, this.groupCode);
-    o[p++] = 0x2c;
+    p = this.groupNumbers(p, total, line, 0x2c);
     p = this.bytes.escape(o, p, src, from, to);
     const sum = this.bytes.xor(o, start + 1, p);
     o[p++] = 0x2a;

@@ -31,6 +31,7 @@
 // the reasons. The views passed to callbacks are the framer's own buffer: valid
 // only during the callback (no per-sentence allocation).
 
+import { BANG, COMMA, CR, DOLLAR, LF, STAR } from "../nmea/chars";
 import { hexByte } from "../nmea/checksum";
 import { frameKey, frameKeyOf } from "../nmea/keys";
 import { type ByteHelpers, FRAME_MORE, FRAME_OTHER, tsBytes } from "./bytes";
@@ -183,12 +184,6 @@ const HUNT = 0,
   TEXT = 1,
   BINARY = 2,
   SKIP = 3;
-const DOLLAR = 0x24,
-  BANG = 0x21,
-  CR = 0x0d,
-  LF = 0x0a,
-  STAR = 0x2a,
-  COMMA = 0x2c;
 /** Smallest 4.0 frame: '$' + command(4) + length(2) + user address(3) + XOR(1). */
 const MIN_FRAME = 11;
 

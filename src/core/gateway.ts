@@ -15,7 +15,7 @@ import type { GatewayConfig } from "./config";
 import { type DatagramViews, type EncoderCounters, Iec450Encoder } from "./encoder";
 import { EventLog } from "./eventlog";
 import { FilterError, filterError, SentenceFilter } from "./filter";
-import { type FramerCounters, type RejectReason, SentenceFramer } from "./framer";
+import { type FramerCounters, REJECT_REASONS, type RejectReason, SentenceFramer } from "./framer";
 import { BAM1, GROUP_COUNT, GROUPS } from "./groups";
 import type {
   Clock,
@@ -579,17 +579,7 @@ export class Gateway {
       e = this.encoder.counters,
       c = this.counters;
     const rejects: Record<string, number> = {};
-    for (const k of [
-      "badChecksum",
-      "noChecksum",
-      "tooLong",
-      "badCharacter",
-      "truncated",
-      "badAddress",
-      "binaryLength",
-      "binaryChecksum",
-    ] as const)
-      rejects[k] = f[k];
+    for (const k of REJECT_REASONS) rejects[k] = f[k];
     const perGroup: Record<string, number> = {};
     for (let i = 1; i < c.perGroup.length; i++) if (c.perGroup[i]) perGroup[GROUPS[i].name] = c.perGroup[i];
     const rateDroppedPerGroup: Record<string, number> = {};

@@ -41,14 +41,11 @@ static int intArg(xsMachine* the, int i)
 	return xsmcToInteger(xsArg(i));
 }
 
-/* hunt(bytes, start, end, counters): index of the next '$' or '!' in bytes[start..end)
-   (or end); the bytes skipped other than CR and LF are added to counters.noiseBytes. */
-void xs_bd450_hunt(xsMachine* the)
+/* Skip bytes[i..end) up to the next '$' or '!' (or end); the bytes skipped other than
+   CR and LF are added to the noiseBytes property of argument `counters`. */
+static int skipNoise(xsMachine* the, const uint8_t* bytes, int i, int end, int counters)
 {
-	xsUnsignedValue size;
-	const uint8_t* bytes = bufferArg(the, 0, &size, 0);
-	int i = intArg(the, 1), end = intArg(the, 2), noise = 0;
-	if (i < 0 || end > (int)size) xsRangeError("out of range");
+	int noise = 0;
 	for (; i < end; i++) {
 		uint8_t c = bytes[i];
 		if (c == DOLLAR || c == BANG) break;
@@ -56,11 +53,22 @@ void xs_bd450_hunt(xsMachine* the)
 	}
 	if (noise) {
 		xsmcVars(1);
-		xsmcGet(xsVar(0), xsArg(3), xsID("noiseBytes"));
+		xsmcGet(xsVar(0), xsArg(counters), xsID("noiseBytes"));
 		xsmcSetNumber(xsVar(0), xsmcToNumber(xsVar(0)) + noise);
-		xsmcSet(xsArg(3), xsID("noiseBytes"), xsVar(0));
+		xsmcSet(xsArg(counters), xsID("noiseBytes"), xsVar(0));
 	}
-	xsmcSetInteger(xsResult, i);
+	return i;
+}
+
+/* hunt(bytes, start, end, counters): index of the next '$' or '!' in bytes[start..end)
+   (or end); the bytes skipped other than CR and LF are added to counters.noiseBytes. */
+void xs_bd450_hunt(xsMachine* the)
+{
+	xsUnsignedValue size;
+	const uint8_t* bytes = bufferArg(the, 0, &size, 0);
+	int i = intArg(the, 1), end = intArg(the, 2);
+	if (i < 0 || end > (int)size) xsRangeError("out of range");
+	xsmcSetInteger(xsResult, skipNoise(the, bytes, i, end, 3));
 }
 
 /* scanText(bytes, start, end, buf, len): copy printable text bytes (not '$' / '!')
@@ -145,24 +153,14 @@ void xs_bd450_frame_text(xsMachine* the)
 {
 	xsUnsignedValue size, max, ioSize;
 	const uint8_t* bytes = bufferArg(the, 0, &size, 0);
-	int i = intArg(the, 1), end = intArg(the, 2), len, noise = 0;
+	int i = intArg(the, 1), end = intArg(the, 2), len;
 	uint8_t* buf = bufferArg(the, 3, &max, 1);
 	uint16_t* io = (uint16_t*)bufferArg(the, 4, &ioSize, 1);
 	if (ioSize < 4 || ((uintptr_t)io & 1)) xsRangeError("out of range");
 	len = io[0];
 	if (i < 0 || end > (int)size || len > (int)max) xsRangeError("out of range");
 	if (len == 0) {
-		for (; i < end; i++) {
-			uint8_t c = bytes[i];
-			if (c == DOLLAR || c == BANG) break;
-			if (c != 0x0d && c != 0x0a) noise++;
-		}
-		if (noise) {
-			xsmcVars(1);
-			xsmcGet(xsVar(0), xsArg(5), xsID("noiseBytes"));
-			xsmcSetNumber(xsVar(0), xsmcToNumber(xsVar(0)) + noise);
-			xsmcSet(xsArg(5), xsID("noiseBytes"), xsVar(0));
-		}
+		i = skipNoise(the, bytes, i, end, 5);
 		if (i >= end) {
 			io[1] = FRAME_MORE;
 			xsmcSetInteger(xsResult, i);
@@ -226,24 +224,14 @@ static double parseDecimal(const uint8_t* bytes, int k, int b)
 	return neg ? -v : v;
 }
 
-/* [+-]digits in bytes[k..b) (bounds checked by the caller), NaN when empty or malformed. */
+/* [+-]digits in bytes[k..b) (bounds checked by the caller), NaN when empty or malformed:
+   a decimal without a '.' (the same double operations, so the same result). */
 static double parseInteger(const uint8_t* bytes, int k, int b)
 {
-	int neg = 0;
-	volatile double v = 0;
-	if (k >= b) return C_NAN;
-	if (bytes[k] == '-' || bytes[k] == '+') {
-		neg = bytes[k] == '-';
-		k++;
-		if (k == b) return C_NAN;
-	}
-	for (; k < b; k++) {
-		uint8_t c = bytes[k];
-		if (c < '0' || c > '9') return C_NAN;
-		v = v * 10;
-		v = v + (c - '0');
-	}
-	return neg ? -v : v;
+	int j;
+	for (j = k; j < b; j++)
+		if (bytes[j] == '.') return C_NAN;
+	return parseDecimal(bytes, k, b);
 }
 
 static int twoDigits(const uint8_t* b, int k)
@@ -360,24 +348,26 @@ void xs_bd450_field_index(xsMachine* the)
 	xsmcSetInteger(xsResult, over ? -1 : n);
 }
 
-/* decimal(bytes, a, b): [+-]digits[.digits] as a number, NaN when empty or malformed. */
-void xs_bd450_decimal(xsMachine* the)
+/* A number parsed from bytes[a..b) (arguments 0-2) as the result. */
+static void numberResult(xsMachine* the, double (*parse)(const uint8_t*, int, int))
 {
 	xsUnsignedValue size;
 	const uint8_t* bytes = bufferArg(the, 0, &size, 0);
 	int k = intArg(the, 1), b = intArg(the, 2);
 	if (k < 0 || b > (int)size) xsRangeError("out of range");
-	xsmcSetNumber(xsResult, parseDecimal(bytes, k, b));
+	xsmcSetNumber(xsResult, parse(bytes, k, b));
+}
+
+/* decimal(bytes, a, b): [+-]digits[.digits] as a number, NaN when empty or malformed. */
+void xs_bd450_decimal(xsMachine* the)
+{
+	numberResult(the, parseDecimal);
 }
 
 /* integer(bytes, a, b): [+-]digits as a number, NaN when empty or malformed. */
 void xs_bd450_integer(xsMachine* the)
 {
-	xsUnsignedValue size;
-	const uint8_t* bytes = bufferArg(the, 0, &size, 0);
-	int k = intArg(the, 1), b = intArg(the, 2);
-	if (k < 0 || b > (int)size) xsRangeError("out of range");
-	xsmcSetNumber(xsResult, parseInteger(bytes, k, b));
+	numberResult(the, parseInteger);
 }
 
 /* xor(bytes, start, end): XOR of bytes[start..end). */

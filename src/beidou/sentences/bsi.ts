@@ -42,8 +42,8 @@ export const BSI_KIND: SentenceKind<BSI> = {
       if (!(p >= 0 && p <= 4)) return "BSI beam power not 0-4";
       b.power[k] = p;
     }
-    if (!f.empty(1) && !(b.responseBeam >= 0 && b.responseBeam <= 10)) return "BSI response beam not 0-10";
-    if (!f.empty(2) && !(b.timeDifferenceBeam >= 0 && b.timeDifferenceBeam <= 10))
+    if (f.chars[1] !== 0 && !(b.responseBeam >= 0 && b.responseBeam <= 10)) return "BSI response beam not 0-10";
+    if (f.chars[2] !== 0 && !(b.timeDifferenceBeam >= 0 && b.timeDifferenceBeam <= 10))
       return "BSI time-difference beam not 0-10";
     return null;
   },

@@ -41,7 +41,7 @@ export const RMO_KIND: SentenceKind<RMO> = {
   decode(f: Fields, m: RMO): string | null {
     if (f.count < 3) return "RMO needs 3 fields";
     m.sentence = f.len(1) === 3 ? formatterKey(f.at(1, 0), f.at(1, 1), f.at(1, 2)) : 0;
-    if (!f.empty(1) && !m.sentence) return "RMO sentence name not 3 letters";
+    if (f.chars[1] !== 0 && !m.sentence) return "RMO sentence name not 3 letters";
     m.mode = f.ints[2];
     if (!(m.mode >= 1 && m.mode <= 4)) return "RMO mode not 1-4";
     m.frequency = f.nums[3];
@@ -63,8 +63,8 @@ export const BSS_KIND: SentenceKind<BSS> = {
     if (f.count < 2) return "BSS needs 2 fields";
     b.responseBeam = f.ints[1];
     b.timeDifferenceBeam = f.ints[2];
-    if (!f.empty(1) && !(b.responseBeam >= 0 && b.responseBeam <= 10)) return "BSS beam not 0-10";
-    if (!f.empty(2) && !(b.timeDifferenceBeam >= 0 && b.timeDifferenceBeam <= 10)) return "BSS beam not 0-10";
+    if (f.chars[1] !== 0 && !(b.responseBeam >= 0 && b.responseBeam <= 10)) return "BSS beam not 0-10";
+    if (f.chars[2] !== 0 && !(b.timeDifferenceBeam >= 0 && b.timeDifferenceBeam <= 10)) return "BSS beam not 0-10";
     return null;
   },
   json: (b) => ({ responseBeam: n(b.responseBeam), timeDifferenceBeam: n(b.timeDifferenceBeam) }),
@@ -96,9 +96,9 @@ export const DWA_KIND: SentenceKind<DWA> = {
     if (f.count < 9) return "DWA needs 9 fields";
     if (!f.digits(1)) return "DWA user address not digits";
     d.userId = f.ints[1];
-    d.urgent = f.char(2);
+    d.urgent = f.chars[2];
     d.heightMode = f.ints[3];
-    d.heightType = f.char(4);
+    d.heightType = f.chars[4];
     d.height = f.nums[5];
     d.antennaHeight = f.nums[6];
     d.pressure = f.nums[7];

@@ -41,16 +41,16 @@ export const DWR_KIND: SentenceKind<DWR> = {
     if (!f.digits(2)) return "DWR user address not digits";
     d.userId = f.ints[2];
     d.time = f.times[3];
-    d.latitude = f.coord(4, false);
-    d.longitude = f.coord(6, true);
+    d.latitude = f.lats[4];
+    d.longitude = f.lons[6];
     d.height = f.nums[8];
     d.heightAnomaly = f.nums[10];
     d.precision = f.ints[12];
-    d.urgent = f.char(13);
-    d.multiValue = f.char(14);
-    d.heightType = f.char(15);
-    if (d.time !== d.time && !f.empty(3)) return "DWR time malformed";
-    if ((d.latitude !== d.latitude && !f.empty(4)) || (d.longitude !== d.longitude && !f.empty(6)))
+    d.urgent = f.chars[13];
+    d.multiValue = f.chars[14];
+    d.heightType = f.chars[15];
+    if (d.time !== d.time && f.chars[3] !== 0) return "DWR time malformed";
+    if ((d.latitude !== d.latitude && f.chars[4] !== 0) || (d.longitude !== d.longitude && f.chars[6] !== 0))
       return "DWR position malformed";
     return null;
   },

@@ -62,10 +62,10 @@ export const FKI_KIND: SentenceKind<FKI> = {
     const e = yn(f, 2);
     if (e < 0) return "FKI execution not Y/N";
     k.accepted = e === 1;
-    k.frequencyOk = f.char(3);
+    k.frequencyOk = f.chars[3];
     k.reason = f.ints[4];
     k.wait = NaN;
-    if (!f.empty(5)) {
+    if (f.chars[5] !== 0) {
       if (f.len(5) !== 4 || !f.digits(5)) return "FKI wait time not mmss";
       const v = f.ints[5];
       k.wait = Math.floor(v / 100) * 60 + (v % 100);

@@ -35,7 +35,7 @@ export const GBS_KIND: SentenceKind<GBS> = {
     g.biasStdDev = f.nums[8];
     g.systemId = f.hex(9);
     g.signalId = f.hex(10);
-    if (g.time !== g.time && !f.empty(1)) return "GBS time malformed";
+    if (g.time !== g.time && f.chars[1] !== 0) return "GBS time malformed";
     return null;
   },
   json: (g) => ({

@@ -51,8 +51,8 @@ export const GGA_KIND: SentenceKind<GGA> = {
   decode(f: Fields, g: GGA): string | null {
     if (f.count < 9) return "GGA needs at least 9 fields";
     g.time = f.times[1];
-    g.latitude = f.coord(2, false);
-    g.longitude = f.coord(4, true);
+    g.latitude = f.lats[2];
+    g.longitude = f.lons[4];
     g.quality = f.ints[6];
     g.satellitesUsed = f.ints[7];
     g.hdop = f.nums[8];
@@ -60,10 +60,10 @@ export const GGA_KIND: SentenceKind<GGA> = {
     g.geoidSeparation = f.nums[11];
     g.dgpsAge = f.nums[13];
     g.dgpsStation = f.ints[14];
-    if (g.time !== g.time && !f.empty(1)) return "GGA time malformed";
-    if ((g.latitude !== g.latitude && !f.empty(2)) || (g.longitude !== g.longitude && !f.empty(4)))
+    if (g.time !== g.time && f.chars[1] !== 0) return "GGA time malformed";
+    if ((g.latitude !== g.latitude && f.chars[2] !== 0) || (g.longitude !== g.longitude && f.chars[4] !== 0))
       return "GGA position malformed";
-    if (!f.empty(6) && !(g.quality >= 0 && g.quality <= 9)) return "GGA quality malformed";
+    if (f.chars[6] !== 0 && !(g.quality >= 0 && g.quality <= 9)) return "GGA quality malformed";
     return null;
   },
   json: (g) => ({ ...locatedJson(g), quality: n(g.quality), ...fixJson(g) }),

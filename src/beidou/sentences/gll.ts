@@ -20,14 +20,14 @@ export const GLL_KIND: SentenceKind<GLL> = {
   },
   decode(f: Fields, g: GLL): string | null {
     if (f.count < 6) return "GLL needs at least 6 fields";
-    g.latitude = f.coord(1, false);
-    g.longitude = f.coord(3, true);
+    g.latitude = f.lats[1];
+    g.longitude = f.lons[3];
     g.time = f.times[5];
-    g.status = f.char(6);
+    g.status = f.chars[6];
     g.mode = f.letter(7);
-    if ((g.latitude !== g.latitude && !f.empty(1)) || (g.longitude !== g.longitude && !f.empty(3)))
+    if ((g.latitude !== g.latitude && f.chars[1] !== 0) || (g.longitude !== g.longitude && f.chars[3] !== 0))
       return "GLL position malformed";
-    if (g.time !== g.time && !f.empty(5)) return "GLL time malformed";
+    if (g.time !== g.time && f.chars[5] !== 0) return "GLL time malformed";
     return null;
   },
   json: (g) => ({

@@ -24,8 +24,8 @@ export const GNS_KIND: SentenceKind<GNS> = {
   decode(f: Fields, g: GNS): string | null {
     if (f.count < 12) return "GNS needs at least 12 fields";
     g.time = f.times[1];
-    g.latitude = f.coord(2, false);
-    g.longitude = f.coord(4, true);
+    g.latitude = f.lats[2];
+    g.longitude = f.lons[4];
     const ml = f.len(6);
     if (ml > 8) return "GNS mode field too long";
     g.modeLength = ml;
@@ -37,8 +37,8 @@ export const GNS_KIND: SentenceKind<GNS> = {
     g.dgpsAge = f.nums[11];
     g.dgpsStation = f.ints[12];
     g.navStatus = f.letter(13);
-    if (g.time !== g.time && !f.empty(1)) return "GNS time malformed";
-    if ((g.latitude !== g.latitude && !f.empty(2)) || (g.longitude !== g.longitude && !f.empty(4)))
+    if (g.time !== g.time && f.chars[1] !== 0) return "GNS time malformed";
+    if ((g.latitude !== g.latitude && f.chars[2] !== 0) || (g.longitude !== g.longitude && f.chars[4] !== 0))
       return "GNS position malformed";
     return null;
   },

@@ -62,13 +62,15 @@ export const GSA_KIND: SentenceKind<GSA> = {
   },
   decode(f: Fields, g: GSA): string | null {
     if (f.count < 5) return "GSA needs at least 5 fields";
-    g.selectionMode = f.char(1);
+    g.selectionMode = f.chars[1];
     g.fixMode = f.ints[2];
     let end = f.count;
     g.systemId = NaN;
     g.tdop = NaN;
     // System ID: a short integer (hex digit allowed) after at least 12 slots + 3 DOPs.
-    if (end >= 18 && !f.empty(end) && f.len(end) <= 2 && !hasDot(f, end)) {
+    // A one-character field is its own dot test (no hasDot call, the usual system ID).
+    const last = f.chars[end];
+    if (end >= 18 && last !== 0 && (last > 0 ? last !== 0x2e : f.len(end) <= 2 && !hasDot(f, end))) {
       g.systemId = f.hex(end);
       end--;
     }
@@ -82,13 +84,21 @@ export const GSA_KIND: SentenceKind<GSA> = {
     g.hdop = f.nums[dop + 1];
     g.vdop = f.nums[dop + 2];
     g.slots = dop - 3;
-    g.satelliteCount = 0;
+    // Tables and the count in locals: a property read fewer per slot on XS.
+    const ints = f.ints,
+      chars = f.chars,
+      sats = g.satellites;
+    let count = 0;
     for (let i = 3; i < dop; i++) {
-      const id = f.ints[i];
-      if (id !== id && f.end[i] === f.start[i]) continue; // empty slot (NaN only then: no call per slot)
-      if (!(id >= 0 && id <= 999)) return "GSA satellite ID malformed";
-      if (g.satelliteCount < GSA_MAX_SLOTS) g.satellites[g.satelliteCount++] = id;
+      const id = ints[i];
+      if (id !== id && chars[i] === 0) continue; // empty slot (NaN only then)
+      if (!(id >= 0 && id <= 999)) {
+        g.satelliteCount = count;
+        return "GSA satellite ID malformed";
+      }
+      if (count < GSA_MAX_SLOTS) sats[count++] = id;
     }
+    g.satelliteCount = count;
     if (g.fixMode === g.fixMode && !(g.fixMode >= 1 && g.fixMode <= 3)) return "GSA fix mode not 1-3";
     return null;
   },

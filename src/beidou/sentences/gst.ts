@@ -31,7 +31,7 @@ export const GST_KIND: SentenceKind<GST> = {
     g.sigmaLatitude = f.nums[6];
     g.sigmaLongitude = f.nums[7];
     g.sigmaAltitude = f.nums[8];
-    if (g.time !== g.time && !f.empty(1)) return "GST time malformed";
+    if (g.time !== g.time && f.chars[1] !== 0) return "GST time malformed";
     return null;
   },
   json: (g) => ({

@@ -59,7 +59,7 @@ export const GSV_KIND: SentenceKind<GSV> = {
       g.signalId = f.end[sig] - a === 1 && c >= 0x30 && c <= 0x39 ? c - 0x30 : f.hex(sig);
     }
     g.systemId = extra === 2 ? f.hex(f.count) : NaN;
-    if (extra >= 1 && g.signalId !== g.signalId && !f.empty(sig)) return "GSV signal ID malformed";
+    if (extra >= 1 && g.signalId !== g.signalId && f.chars[sig] !== 0) return "GSV signal ID malformed";
     if (extra === 2 && !(g.systemId >= 1 && g.systemId <= 15)) return "GSV satellite group incomplete";
     if (groups > GSV_MAX_SATS) return "GSV has too many satellites";
     if (
@@ -68,17 +68,20 @@ export const GSV_KIND: SentenceKind<GSV> = {
     )
       return "GSV sentence numbers out of range";
     if (!(g.satellitesInView >= 0)) return "GSV satellites in view malformed";
+    // Tables in locals: a property read fewer per access on XS (a third of the sentences are GSV).
+    const ints = f.ints,
+      nums = f.nums,
+      chars = f.chars;
     let c = 0;
-    for (let k = 0; k < groups; k++) {
-      const i = 4 + 4 * k;
-      const id = f.ints[i];
-      // Empty slot: no satellite (an empty field reads NaN; checked only then, saving a call per slot on XS).
-      if (id !== id && f.end[i] === f.start[i]) continue;
+    for (let i = 4; i < 4 + 4 * groups; i += 4) {
+      const id = ints[i];
+      // Empty slot: no satellite (an empty field reads NaN; checked only then).
+      if (id !== id && chars[i] === 0) continue;
       if (!(id >= 1 && id <= 999)) return "GSV satellite ID malformed";
       g.id[c] = id;
-      g.elevation[c] = f.nums[i + 1];
-      g.azimuth[c] = f.nums[i + 2];
-      g.snr[c] = f.nums[i + 3];
+      g.elevation[c] = nums[i + 1];
+      g.azimuth[c] = nums[i + 2];
+      g.snr[c] = nums[i + 3];
       c++;
     }
     g.count = c;

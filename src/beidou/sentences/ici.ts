@@ -39,7 +39,7 @@ export const ICI_KIND: SentenceKind<ICI> = {
     c.userFeature = f.ints[4];
     c.serviceInterval = f.ints[5];
     c.level = f.ints[6];
-    c.encryption = f.char(7);
+    c.encryption = f.chars[7];
     c.subordinates = f.ints[8];
     c.noCard = c.userId === 0;
     if (!c.noCard && !(c.level >= 1 && c.level <= 4)) return "ICI communication level not 1-4";

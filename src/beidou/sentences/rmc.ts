@@ -44,9 +44,9 @@ export const RMC_KIND: SentenceKind<RMC> = {
   decode(f: Fields, m: RMC): string | null {
     if (f.count < 9) return "RMC needs at least 9 fields";
     m.time = f.times[1];
-    m.status = f.char(2);
-    m.latitude = f.coord(3, false);
-    m.longitude = f.coord(5, true);
+    m.status = f.chars[2];
+    m.latitude = f.lats[3];
+    m.longitude = f.lons[5];
     m.speedOverGround = f.nums[7];
     m.courseOverGround = f.nums[8];
     m.day = m.month = m.year = NaN;
@@ -56,15 +56,15 @@ export const RMC_KIND: SentenceKind<RMC> = {
       m.month = Math.floor(d / 100) % 100;
       m.year = 2000 + (d % 100);
       if (m.day < 1 || m.day > 31 || m.month < 1 || m.month > 12) return "RMC date malformed";
-    } else if (!f.empty(9)) return "RMC date malformed";
+    } else if (f.chars[9] !== 0) return "RMC date malformed";
     m.magneticVariation = f.nums[10];
-    const mvh = f.char(11);
+    const mvh = f.chars[11];
     if (mvh === 0x57) m.magneticVariation = -m.magneticVariation;
     m.mode = f.letter(12);
     m.navStatus = f.letter(13);
     if (m.status !== 0x41 && m.status !== 0x56) return "RMC status not A/V";
-    if (m.time !== m.time && !f.empty(1)) return "RMC time malformed";
-    if ((m.latitude !== m.latitude && !f.empty(3)) || (m.longitude !== m.longitude && !f.empty(5)))
+    if (m.time !== m.time && f.chars[1] !== 0) return "RMC time malformed";
+    if ((m.latitude !== m.latitude && f.chars[3] !== 0) || (m.longitude !== m.longitude && f.chars[5] !== 0))
       return "RMC position malformed";
     return null;
   },

@@ -27,7 +27,7 @@ export const VTG_KIND: SentenceKind<VTG> = {
     if (v.courseTrue === v.courseTrue) st.courseTrue = v.courseTrue;
   },
   decode(f: Fields, v: VTG): string | null {
-    v.legacy = f.count < 8 && f.char(2) !== 0x54;
+    v.legacy = f.count < 8 && f.chars[2] !== 0x54;
     if (v.legacy) {
       if (f.count < 4) return "VTG needs 4 or 8 fields";
       v.courseTrue = f.nums[1];
@@ -43,7 +43,7 @@ export const VTG_KIND: SentenceKind<VTG> = {
     v.speedKnots = f.nums[5];
     v.speedKmh = f.nums[7];
     v.mode = f.letter(9);
-    if (v.speedKnots !== v.speedKnots && !f.empty(5)) return "VTG speed malformed";
+    if (v.speedKnots !== v.speedKnots && f.chars[5] !== 0) return "VTG speed malformed";
     return null;
   },
   json: (v) => ({

@@ -34,11 +34,11 @@ export const WAA_KIND: SentenceKind<WAA> = {
     if (!f.digits(3)) return "WAA user address not digits";
     w.userId = f.ints[3];
     w.time = f.times[4];
-    w.latitude = f.coord(5, false);
-    w.longitude = f.coord(7, true);
+    w.latitude = f.lats[5];
+    w.longitude = f.lons[7];
     w.height = f.nums[9];
-    if (w.time !== w.time && !f.empty(4)) return "WAA time malformed";
-    if ((w.latitude !== w.latitude && !f.empty(5)) || (w.longitude !== w.longitude && !f.empty(7)))
+    if (w.time !== w.time && f.chars[4] !== 0) return "WAA time malformed";
+    if ((w.latitude !== w.latitude && f.chars[5] !== 0) || (w.longitude !== w.longitude && f.chars[7] !== 0))
       return "WAA position malformed";
     return null;
   },

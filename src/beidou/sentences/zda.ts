@@ -20,15 +20,15 @@ export class ZDA {
  * RNSS form (at 1) and the RDSS form (at 2). Returns what is malformed, or null.
  */
 export function decodeTimeDate(f: Fields, at: number, z: ZDA): string | null {
-  z.time = f.time(at);
-  z.day = f.int(at + 1);
-  z.month = f.int(at + 2);
-  z.year = f.int(at + 3);
-  z.zoneHours = f.int(at + 4);
-  z.zoneMinutes = f.int(at + 5);
-  if (z.time !== z.time && !f.empty(at)) return "time malformed";
-  if (!f.empty(at + 1) && !(z.day >= 1 && z.day <= 31)) return "day out of range";
-  if (!f.empty(at + 2) && !(z.month >= 1 && z.month <= 12)) return "month out of range";
+  z.time = f.times[at];
+  z.day = f.ints[at + 1];
+  z.month = f.ints[at + 2];
+  z.year = f.ints[at + 3];
+  z.zoneHours = f.ints[at + 4];
+  z.zoneMinutes = f.ints[at + 5];
+  if (z.time !== z.time && f.chars[at] !== 0) return "time malformed";
+  if (f.chars[at + 1] !== 0 && !(z.day >= 1 && z.day <= 31)) return "day out of range";
+  if (f.chars[at + 2] !== 0 && !(z.month >= 1 && z.month <= 12)) return "month out of range";
   return null;
 }
 
@@ -47,8 +47,8 @@ export const ZDA_KIND: SentenceKind<ZDA> = {
     if (f.count < 4) return "ZDA needs at least 4 fields";
     const bad = decodeTimeDate(f, 1, z);
     if (bad) return "ZDA " + bad;
-    if (!f.empty(4) && f.len(4) !== 4) return "ZDA year is not 4 digits";
-    if (!f.empty(5) && !(z.zoneHours >= -13 && z.zoneHours <= 13)) return "ZDA zone hours out of range";
+    if (f.chars[4] !== 0 && f.len(4) !== 4) return "ZDA year is not 4 digits";
+    if (f.chars[5] !== 0 && !(z.zoneHours >= -13 && z.zoneHours <= 13)) return "ZDA zone hours out of range";
     return null;
   },
   json: (z) => ({
