@@ -208,6 +208,22 @@ describe("beidou RNSS sentences (reference examples)", () => {
     assert.match(bad.error, /TXT needs 4 fields/);
     assert.deepEqual(bad.fields, ["DEFAULT PVT CONFIGURATION"]);
   });
+  it("time and position: a malformed one is named (the first in field order), an empty one is no error", () => {
+    const err = (body: string) => decodeAll(`$${body}*${cs(body)}`)[0].error ?? null;
+    // Both malformed: the earlier field is named (GLL carries its position before its time).
+    assert.equal(err("GNGGA,99x,22xx,N,11400.0,E,1,08,1.0,10.0,M,0.0,M,,"), "GGA time malformed");
+    assert.equal(err("GNGLL,22xx,N,11400.0,E,99x,A,A"), "GLL position malformed");
+    assert.equal(err("GNGLL,2230.0,N,11400.0,E,99x,A,A"), "GLL time malformed");
+    assert.equal(err("GNRMC,120000.00,A,2230.0,N,114xx,E,0.0,0.0,251126,,,A"), "RMC position malformed");
+    assert.equal(err("GNGNS,120000.00,2230.0,X,11400.0,E,AA,08,1.0,10.0,0.0,,"), "GNS position malformed");
+    assert.equal(err("BDDWR,1,0242286,12x,2230.0,N,11400.0,E,10,M,0,M,0,V,V,L"), "DWR time malformed");
+    assert.equal(err("BDWAA,0,,0242286,120000.00,2230.0,N,11400.0,W,10,M"), null);
+    assert.equal(err("BDWAA,0,,0242286,120000.00,2230.0,N,1140x.0,W,10,M"), "WAA position malformed");
+    // Empty time and position (no fix yet) decode without an error.
+    assert.equal(err("GNGGA,,,,,,0,00,99.99,,,,,,"), null);
+    assert.equal(err("GNGLL,,,,,,V,N"), null);
+    assert.equal(err("GNRMC,,V,,,,,,,,,,N"), null);
+  });
   it("any talker: GP, GL, GA, PQ quirk; unknown and proprietary are kept, not decoded", () => {
     assert.equal(one("$PQGSV,3,1,12,02,11,112,,05,28,135,,07,22,049,,09,02,118,,0*73").talker, "PQ");
     const q = one("$PQGSV,2,1,08,02,20,116,,03,,,,05,34,137,,07,06,045,,0,4*52");

@@ -45,9 +45,7 @@ export function kindFormatter(k: SentenceKind<unknown>): string {
 
 /**
  * Time and position of a sentence that reports one (GGA, GNS, RMC, GLL, DWR, WAA): the
- * record part they share, and its JSON (locatedJson). Each decoder checks them inline: a
- * shared check reading the six record classes is a megamorphic load on V8, which boxes
- * the doubles (+1 B per sentence on Node, measured).
+ * record part they share, with its check (locatedError) and its JSON.
  */
 export class Located {
   /** UTC time of the fix, seconds since midnight. */
@@ -55,6 +53,33 @@ export class Located {
   /** Signed decimal degrees. */
   latitude = NaN;
   longitude = NaN;
+}
+
+/** A sentence's reasons for a malformed time or position, built once: a reject allocates nothing. */
+export interface LocatedReasons {
+  readonly time: string;
+  readonly position: string;
+}
+
+export function locatedReasons(name: string): LocatedReasons {
+  return { time: name + " time malformed", position: name + " position malformed" };
+}
+
+/**
+ * Why the time (field t) or the position (fields p..p+3) is malformed (the first in field
+ * order), or null when each is valid or empty. It reads the field tables the record was
+ * filled from, not the record: one shape on every call (a load over six record classes is
+ * megamorphic on V8 and boxes the doubles). Decoders call it only when the record's time,
+ * latitude or longitude is NaN: a good sentence pays three self-compares.
+ */
+export function locatedError(f: Fields, t: number, p: number, reasons: LocatedReasons): string | null {
+  const time = f.times[t];
+  const lat = f.lats[p];
+  const lon = f.lons[p + 2];
+  const badTime = time !== time && f.chars[t] !== 0 ? reasons.time : null;
+  const badPosition =
+    (lat !== lat && f.chars[p] !== 0) || (lon !== lon && f.chars[p + 2] !== 0) ? reasons.position : null;
+  return t < p ? (badTime ?? badPosition) : (badPosition ?? badTime);
 }
 
 // ---- JSON helpers ----------------------------------------------------------

@@ -3,7 +3,7 @@
 // type 1 = own RDSS fix; 2/3 = other or subordinate user report (UNCONFIRMED).
 
 import type { Fields } from "../fields";
-import { addr7, ch, Located, locatedJson, n, type SentenceKind } from "../kind";
+import { addr7, ch, Located, locatedError, locatedJson, locatedReasons, n, type SentenceKind } from "../kind";
 import type { DeviceState } from "../state";
 
 export class DWR extends Located {
@@ -21,6 +21,8 @@ export class DWR extends Located {
   /** 'H' high-altitude user, 'L' normal. */
   heightType = 0;
 }
+
+const MALFORMED = locatedReasons("DWR");
 
 export const DWR_KIND: SentenceKind<DWR> = {
   kind: "DWR",
@@ -49,10 +51,9 @@ export const DWR_KIND: SentenceKind<DWR> = {
     d.urgent = f.chars[13];
     d.multiValue = f.chars[14];
     d.heightType = f.chars[15];
-    if (d.time !== d.time && f.chars[3] !== 0) return "DWR time malformed";
-    if ((d.latitude !== d.latitude && f.chars[4] !== 0) || (d.longitude !== d.longitude && f.chars[6] !== 0))
-      return "DWR position malformed";
-    return null;
+    return d.time !== d.time || d.latitude !== d.latitude || d.longitude !== d.longitude
+      ? locatedError(f, 3, 4, MALFORMED)
+      : null;
   },
   json: (d) => ({
     positionType: n(d.positionType),

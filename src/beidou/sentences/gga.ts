@@ -1,7 +1,7 @@
 // GGA — GNSS fix data. `$--GGA,hhmmss.ss,llll.ll,a,yyyyy.yy,a,q,nn,h.h,a.a,M,g.g,M,age,sta*hh`
 
 import type { Fields } from "../fields";
-import { Located, locatedJson, n, type SentenceKind } from "../kind";
+import { Located, locatedError, locatedJson, locatedReasons, n, type SentenceKind } from "../kind";
 import type { DeviceState } from "../state";
 
 /** The fix data GGA and GNS share (gns.ts). */
@@ -34,6 +34,8 @@ export class GGA extends Fix {
   quality = NaN;
 }
 
+const MALFORMED = locatedReasons("GGA");
+
 export const GGA_KIND: SentenceKind<GGA> = {
   kind: "GGA",
   group: "NAVD",
@@ -60,9 +62,11 @@ export const GGA_KIND: SentenceKind<GGA> = {
     g.geoidSeparation = f.nums[11];
     g.dgpsAge = f.nums[13];
     g.dgpsStation = f.ints[14];
-    if (g.time !== g.time && f.chars[1] !== 0) return "GGA time malformed";
-    if ((g.latitude !== g.latitude && f.chars[2] !== 0) || (g.longitude !== g.longitude && f.chars[4] !== 0))
-      return "GGA position malformed";
+    const bad =
+      g.time !== g.time || g.latitude !== g.latitude || g.longitude !== g.longitude
+        ? locatedError(f, 1, 2, MALFORMED)
+        : null;
+    if (bad) return bad;
     if (f.chars[6] !== 0 && !(g.quality >= 0 && g.quality <= 9)) return "GGA quality malformed";
     return null;
   },

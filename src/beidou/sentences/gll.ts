@@ -1,7 +1,7 @@
 // GLL — geographic position. `$--GLL,llll.ll,a,yyyyy.yy,a,hhmmss.ss,A[,mode]*hh`
 
 import type { Fields } from "../fields";
-import { ch, hms, Located, r, type SentenceKind } from "../kind";
+import { ch, hms, Located, locatedError, locatedReasons, r, type SentenceKind } from "../kind";
 import type { DeviceState } from "../state";
 
 export class GLL extends Located {
@@ -9,6 +9,8 @@ export class GLL extends Located {
   status = 0;
   mode = 0;
 }
+
+const MALFORMED = locatedReasons("GLL");
 
 export const GLL_KIND: SentenceKind<GLL> = {
   kind: "GLL",
@@ -25,10 +27,9 @@ export const GLL_KIND: SentenceKind<GLL> = {
     g.time = f.times[5];
     g.status = f.chars[6];
     g.mode = f.letter(7);
-    if ((g.latitude !== g.latitude && f.chars[1] !== 0) || (g.longitude !== g.longitude && f.chars[3] !== 0))
-      return "GLL position malformed";
-    if (g.time !== g.time && f.chars[5] !== 0) return "GLL time malformed";
-    return null;
+    return g.time !== g.time || g.latitude !== g.latitude || g.longitude !== g.longitude
+      ? locatedError(f, 5, 1, MALFORMED)
+      : null;
   },
   json: (g) => ({
     lat: r(g.latitude, 8),

@@ -2,7 +2,7 @@
 // The mode field has one letter per constellation: GPS, GLONASS, Galileo, BDS, QZSS, NavIC.
 
 import type { Fields } from "../fields";
-import { ch, locatedJson, type SentenceKind } from "../kind";
+import { ch, locatedError, locatedJson, locatedReasons, type SentenceKind } from "../kind";
 import type { DeviceState } from "../state";
 import { Fix, fixJson } from "./gga";
 
@@ -12,6 +12,8 @@ export class GNS extends Fix {
   modeLength = 0;
   navStatus = 0;
 }
+
+const MALFORMED = locatedReasons("GNS");
 
 export const GNS_KIND: SentenceKind<GNS> = {
   kind: "GNS",
@@ -37,10 +39,9 @@ export const GNS_KIND: SentenceKind<GNS> = {
     g.dgpsAge = f.nums[11];
     g.dgpsStation = f.ints[12];
     g.navStatus = f.letter(13);
-    if (g.time !== g.time && f.chars[1] !== 0) return "GNS time malformed";
-    if ((g.latitude !== g.latitude && f.chars[2] !== 0) || (g.longitude !== g.longitude && f.chars[4] !== 0))
-      return "GNS position malformed";
-    return null;
+    return g.time !== g.time || g.latitude !== g.latitude || g.longitude !== g.longitude
+      ? locatedError(f, 1, 2, MALFORMED)
+      : null;
   },
   json: (g) => {
     let mode = "";

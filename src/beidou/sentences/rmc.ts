@@ -1,7 +1,7 @@
 // RMC — recommended minimum. `$--RMC,hhmmss.ss,A,llll.ll,a,yyyyy.yy,a,sog,cog,ddmmyy,mv,a[,mode[,navstatus]]*hh`
 
 import type { Fields } from "../fields";
-import { ch, hms, Located, n, r, type SentenceKind } from "../kind";
+import { ch, hms, Located, locatedError, locatedReasons, n, r, type SentenceKind } from "../kind";
 import type { DeviceState } from "../state";
 
 export class RMC extends Located {
@@ -22,6 +22,8 @@ export class RMC extends Located {
   /** NMEA 4.1 navigational status letter, 0 when absent. */
   navStatus = 0;
 }
+
+const MALFORMED = locatedReasons("RMC");
 
 export const RMC_KIND: SentenceKind<RMC> = {
   kind: "RMC",
@@ -63,10 +65,9 @@ export const RMC_KIND: SentenceKind<RMC> = {
     m.mode = f.letter(12);
     m.navStatus = f.letter(13);
     if (m.status !== 0x41 && m.status !== 0x56) return "RMC status not A/V";
-    if (m.time !== m.time && f.chars[1] !== 0) return "RMC time malformed";
-    if ((m.latitude !== m.latitude && f.chars[3] !== 0) || (m.longitude !== m.longitude && f.chars[5] !== 0))
-      return "RMC position malformed";
-    return null;
+    return m.time !== m.time || m.latitude !== m.latitude || m.longitude !== m.longitude
+      ? locatedError(f, 1, 3, MALFORMED)
+      : null;
   },
   json: (m) => ({
     time: hms(m.time),

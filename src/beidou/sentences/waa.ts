@@ -2,7 +2,7 @@
 // infoType 0 = report received by this terminal (userId = sender), 1 = sent (userId = destination).
 
 import type { Fields } from "../fields";
-import { addr7, Located, locatedJson, n, type SentenceKind } from "../kind";
+import { addr7, Located, locatedError, locatedJson, locatedReasons, n, type SentenceKind } from "../kind";
 import type { DeviceState } from "../state";
 
 export class WAA extends Located {
@@ -13,6 +13,8 @@ export class WAA extends Located {
   /** Metres. */
   height = NaN;
 }
+
+const MALFORMED = locatedReasons("WAA");
 
 export const WAA_KIND: SentenceKind<WAA> = {
   kind: "WAA",
@@ -37,10 +39,9 @@ export const WAA_KIND: SentenceKind<WAA> = {
     w.latitude = f.lats[5];
     w.longitude = f.lons[7];
     w.height = f.nums[9];
-    if (w.time !== w.time && f.chars[4] !== 0) return "WAA time malformed";
-    if ((w.latitude !== w.latitude && f.chars[5] !== 0) || (w.longitude !== w.longitude && f.chars[7] !== 0))
-      return "WAA position malformed";
-    return null;
+    return w.time !== w.time || w.latitude !== w.latitude || w.longitude !== w.longitude
+      ? locatedError(f, 4, 5, MALFORMED)
+      : null;
   },
   json: (w) => ({
     infoType: n(w.infoType),
