@@ -53,10 +53,9 @@ export const GSV_KIND: SentenceKind<GSV> = {
     const sig = f.count - extra + 1;
     g.signalId = NaN;
     if (extra >= 1) {
-      // One decimal digit, the usual signal ID, read in place (f.hex is a call and a loop on XS).
-      const a = f.start[sig],
-        c = f.bytes[a];
-      g.signalId = f.end[sig] - a === 1 && c >= 0x30 && c <= 0x39 ? c - 0x30 : f.hex(sig);
+      // One decimal digit, the usual signal ID, from the character table (f.hex is a call and a loop on XS).
+      const c = f.chars[sig];
+      g.signalId = c >= 0x30 && c <= 0x39 ? c - 0x30 : f.hex(sig);
     }
     g.systemId = extra === 2 ? f.hex(f.count) : NaN;
     if (extra >= 1 && g.signalId !== g.signalId && f.chars[sig] !== 0) return "GSV signal ID malformed";
@@ -71,17 +70,22 @@ export const GSV_KIND: SentenceKind<GSV> = {
     // Tables in locals: a property read fewer per access on XS (a third of the sentences are GSV).
     const ints = f.ints,
       nums = f.nums,
-      chars = f.chars;
+      chars = f.chars,
+      ids = g.id,
+      elevation = g.elevation,
+      azimuth = g.azimuth,
+      snr = g.snr,
+      end = 4 + 4 * groups;
     let c = 0;
-    for (let i = 4; i < 4 + 4 * groups; i += 4) {
+    for (let i = 4; i < end; i += 4) {
       const id = ints[i];
       // Empty slot: no satellite (an empty field reads NaN; checked only then).
       if (id !== id && chars[i] === 0) continue;
       if (!(id >= 1 && id <= 999)) return "GSV satellite ID malformed";
-      g.id[c] = id;
-      g.elevation[c] = nums[i + 1];
-      g.azimuth[c] = nums[i + 2];
-      g.snr[c] = nums[i + 3];
+      ids[c] = id;
+      elevation[c] = nums[i + 1];
+      azimuth[c] = nums[i + 2];
+      snr[c] = nums[i + 3];
       c++;
     }
     g.count = c;
