@@ -5,18 +5,8 @@
 // lines" whenever the count changed (every 50 ms at most), and on SIGTERM one JSON
 // line with the totals and the namespace's UDP receive-buffer drops.
 import * as dgram from "dgram";
-import * as fs from "fs";
+import { rcvbufErrors } from "../hosttest/lib/udp-stats";
 import { GROUP_COUNT, GROUPS } from "../src/core/groups";
-
-function rcvbufErrors(): number {
-  const lines = fs
-    .readFileSync("/proc/net/snmp", "utf8")
-    .split("\n")
-    .filter((l) => l.startsWith("Udp:"));
-  const keys = lines[0].split(/\s+/),
-    vals = lines[1].split(/\s+/);
-  return Number(vals[keys.indexOf("RcvbufErrors")]);
-}
 
 const before = rcvbufErrors();
 let datagrams = 0,

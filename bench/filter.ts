@@ -13,6 +13,7 @@ import { bundle, XsWorker } from "../hosttest/xs/xs-harness";
 import { makeConfig } from "../src/core/config";
 import { Gateway } from "../src/core/gateway";
 import { EPOCH_MS, FEED_CHUNK, forwardedSentences, loadCorpus, round } from "./common";
+import { sendInput } from "./xs";
 
 export const FILTERS: Record<string, string> = {
   none: "",
@@ -78,15 +79,7 @@ export async function runFilterBench(log: (s: string) => void): Promise<FilterBe
   log(`  XS: output filter cost over the clean corpus stream (${list.length} sentences)`);
   const w = await XsWorker.start(script());
   try {
-    const n = clean.length;
-    await w.command(new Uint8Array([0, n >>> 24, (n >> 16) & 255, (n >> 8) & 255, n & 255]));
-    for (let i = 0; i < n; i += 60000) {
-      const part = clean.subarray(i, Math.min(n, i + 60000));
-      const m = new Uint8Array(1 + part.length);
-      m[0] = 1;
-      m.set(part, 1);
-      await w.command(m);
-    }
+    await sendInput(w, clean);
     const compute: Record<string, number> = {},
       slots: Record<string, number> = {};
     for (const name of Object.keys(FILTERS)) {

@@ -132,6 +132,33 @@ function nmeaSimpleBytesPass(chunks: Buffer[]): { ok: number; thrown: number } {
   return { ok, thrown };
 }
 
+/**
+ * The repetition scheme of every throughput subject: `reps` timed repetitions of
+ * `passes` passes each, gc() before each; sentence rates by wall time and by process
+ * CPU time. `pass` returns the sentences it counted.
+ */
+function timedReps(
+  reps: number,
+  passes: number,
+  pass: () => number,
+): { rates: number[]; cpuRates: number[]; perPass: number } {
+  const rates: number[] = [],
+    cpuRates: number[] = [];
+  let perPass = 0;
+  for (let r = 0; r < reps; r++) {
+    gc();
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    let n = 0;
+    for (let p = 0; p < passes; p++) n += pass();
+    const dt = (performance.now() - t0) / 1000;
+    rates.push(n / dt);
+    cpuRates.push(n / cpuSeconds(c0));
+    perPass = n / passes;
+  }
+  return { rates, cpuRates, perPass };
+}
+
 /** Same bytes, same repetition scheme as throughputBd450; the rate counts the sentences bd450 finds in those bytes. */
 function throughputNmeaSimpleBytes(reps: number, minMs: number) {
   const chunks: Buffer[] = [];
@@ -141,17 +168,10 @@ function throughputNmeaSimpleBytes(reps: number, minMs: number) {
   let last = { ok: 0, thrown: 0 };
   for (let i = 0; i < 3; i++) last = nmeaSimpleBytesPass(chunks);
   const passes = repsFor(() => nmeaSimpleBytesPass(chunks).ok, minMs);
-  const rates: number[] = [],
-    cpuRates: number[] = [];
-  for (let r = 0; r < reps; r++) {
-    gc();
-    const c0 = process.cpuUsage();
-    const t0 = performance.now();
-    for (let p = 0; p < passes; p++) last = nmeaSimpleBytesPass(chunks);
-    const dt = (performance.now() - t0) / 1000;
-    rates.push((sentencesInBytes * passes) / dt);
-    cpuRates.push((sentencesInBytes * passes) / cpuSeconds(c0));
-  }
+  const { rates, cpuRates } = timedReps(reps, passes, () => {
+    last = nmeaSimpleBytesPass(chunks);
+    return sentencesInBytes;
+  });
   return {
     rates,
     cpuRates,
@@ -189,20 +209,7 @@ function throughputBd450(
   };
   for (let i = 0; i < 3; i++) pass(); // warm-up: JIT
   const passes = repsFor(pass, minMs);
-  const rates: number[] = [],
-    cpuRates: number[] = [];
-  let sentences = 0;
-  for (let r = 0; r < reps; r++) {
-    gc();
-    const c0 = process.cpuUsage();
-    const t0 = performance.now();
-    let n = 0;
-    for (let p = 0; p < passes; p++) n += pass();
-    const dt = (performance.now() - t0) / 1000;
-    rates.push(n / dt);
-    cpuRates.push(n / cpuSeconds(c0));
-    sentences = n / passes;
-  }
+  const { rates, cpuRates, perPass: sentences } = timedReps(reps, passes, pass);
   keep += sink.check;
   return {
     rates,
@@ -244,17 +251,10 @@ function throughputNmeaSimple(reps: number, minMs: number, parsedOnly: boolean) 
   let last = { ok: 0, thrown: 0 };
   for (let i = 0; i < 3; i++) last = nmeaSimplePass(list);
   const passes = repsFor(() => nmeaSimplePass(list).ok, minMs);
-  const rates: number[] = [],
-    cpuRates: number[] = [];
-  for (let r = 0; r < reps; r++) {
-    gc();
-    const c0 = process.cpuUsage();
-    const t0 = performance.now();
-    for (let p = 0; p < passes; p++) last = nmeaSimplePass(list);
-    const dt = (performance.now() - t0) / 1000;
-    rates.push((list.length * passes) / dt);
-    cpuRates.push((list.length * passes) / cpuSeconds(c0));
-  }
+  const { rates, cpuRates } = timedReps(reps, passes, () => {
+    last = nmeaSimplePass(list);
+    return list.length;
+  });
   return {
     rates,
     cpuRates,

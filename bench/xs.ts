@@ -73,7 +73,8 @@ function calibrationScript(): string {
   );
 }
 
-async function sendInput(w: XsWorker, bytes: Uint8Array): Promise<void> {
+/** Hand `bytes` to a worker whose script takes inputs as [0][u32 size] then [1][bytes...] commands. */
+export async function sendInput(w: XsWorker, bytes: Uint8Array): Promise<void> {
   const n = bytes.length;
   await w.command(new Uint8Array([0, n >>> 24, (n >> 16) & 255, (n >> 8) & 255, n & 255]));
   for (let i = 0; i < n; i += 60000) {

@@ -4,21 +4,10 @@
 // then "COUNT n" whenever the number of datagrams received changed (checked every
 // 50 ms), and on SIGTERM one JSON line: the datagrams ("GROUP hex", arrival order) and
 // the kernel's UDP receive buffer error count of this network namespace before/after.
-import * as fs from "fs";
 import { GROUP_COUNT, GROUPS } from "../../src/core/groups";
 import { NodeUDP } from "../../src/platform/node/udp";
+import { rcvbufErrors } from "./udp-stats";
 import { boundFor, igmpUsers, waitFor } from "./wait";
-
-function rcvbufErrors(): number {
-  // /proc/net/snmp: "Udp: ... RcvbufErrors ..." header line, then the values line.
-  const lines = fs
-    .readFileSync("/proc/net/snmp", "utf8")
-    .split("\n")
-    .filter((l) => l.startsWith("Udp:"));
-  const keys = lines[0].split(/\s+/),
-    vals = lines[1].split(/\s+/);
-  return Number(vals[keys.indexOf("RcvbufErrors")]);
-}
 
 const iface = process.argv[2] ?? "127.0.0.1";
 const before = rcvbufErrors();

@@ -99,6 +99,15 @@ function stat(gw: GatewayProcess, key: string): number {
   return s && typeof s[key] === "number" ? s[key] : 0;
 }
 
+/** Missing sentences as index@ms-after-t0, only where a run of consecutive indexes starts or ends. */
+function missingRuns(missing: ReadonlyArray<{ index: number; at: number }>, t0: number): string[] {
+  const at = missing.map((m) => `${m.index}@${Math.round(m.at - t0)}`);
+  const index = (k: number) => +at[k].split("@")[0];
+  return at.filter(
+    (_, i) => i === 0 || i === at.length - 1 || index(i) !== index(i - 1) + 1 || index(i + 1) !== index(i) + 1,
+  );
+}
+
 async function networkFault(scenario: "link" | "route", outageSends: number): Promise<FaultResult> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bd450-fault-"));
   const settings = writeSettings(dir, { startupCmds: true });
@@ -180,15 +189,7 @@ async function networkFault(scenario: "link" | "route", outageSends: number): Pr
     ownAlertSendFailures,
     netSendAlerts: c.alerts.filter((a) => /,10008,/.test(a)),
     // Missing sentences as index@ms-after-restore, where a run starts or ends (the kernel may let a few through as the link goes down).
-    missingRuns: c.missing
-      .map((m) => `${m.index}@${Math.round(m.at - tUp)}`)
-      .filter(
-        (_, i, a) =>
-          i === 0 ||
-          i === a.length - 1 ||
-          +a[i].split("@")[0] !== +a[i - 1].split("@")[0] + 1 ||
-          +a[i + 1].split("@")[0] !== +a[i].split("@")[0] + 1,
-      ),
+    missingRuns: missingRuns(c.missing, tUp),
   };
   if (rd.code !== 0) notes.push(`ip ${down.join(" ")} failed: ${rd.out}`);
   if (!(f.sendErrors > 0)) notes.push("no send failure counted");
@@ -283,15 +284,7 @@ async function unplug(): Promise<FaultResult> {
     serialEventSample: events.slice(0, 3),
     terminalSilentAlerts: alf,
     // Missing sentences as index@ms-after-the-replug (where a run starts or ends), and the gateway's serial log.
-    missingRuns: c.missing
-      .map((m) => `${m.index}@${Math.round(m.at - tReplug0)}`)
-      .filter(
-        (_, i, a) =>
-          i === 0 ||
-          i === a.length - 1 ||
-          +a[i].split("@")[0] !== +a[i - 1].split("@")[0] + 1 ||
-          +a[i + 1].split("@")[0] !== +a[i].split("@")[0] + 1,
-      ),
+    missingRuns: missingRuns(c.missing, tReplug0),
     // Bytes the gateway read against bytes the terminal wrote: tells a loss below the framer from one in it.
     serialLog: events.slice(-6),
     rejects: f.rejects,
