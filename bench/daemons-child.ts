@@ -21,6 +21,7 @@ import { type ChildProcess, spawn, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { finalStats } from "../hosttest/lib/final-stats";
 import { openPtyPair } from "../src/sim/pty";
 import { forwardedSentences, loadCorpus, REPO_ROOT } from "./common";
 import { type CpuProfile, DAEMON_PARTS, summarizeProfile } from "./profile";
@@ -190,10 +191,7 @@ async function runBd450(streamFile: string, dir: string, nodeFlags: string[] = G
     await exited(gw);
     listener.kill("SIGTERM");
     await exited(listener);
-    const final = err
-      .split("\n")
-      .filter((l) => l.startsWith('{"final"'))
-      .map((l) => JSON.parse(l))[0];
+    const final = finalStats(err);
     const totals = JSON.parse(
       out
         .split("\n")

@@ -18,6 +18,7 @@
 import { spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
+import { finalStats } from "../hosttest/lib/final-stats";
 import { GROUP_COUNT, GROUPS } from "../src/core/groups";
 import { NodeUDP } from "../src/platform/node/udp";
 import { openPtyPair } from "../src/sim/pty";
@@ -173,11 +174,7 @@ async function main(): Promise<void> {
     latencies.push(a.time - written[idx]);
     k++;
   }
-  const final =
-    gwErr
-      .split("\n")
-      .filter((l) => l.startsWith('{"final"'))
-      .map((l) => JSON.parse(l))[0] ?? null;
+  const final = finalStats(gwErr);
   process.stdout.write(
     JSON.stringify({
       baud,

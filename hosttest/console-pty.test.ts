@@ -123,7 +123,7 @@ describe("console over a real pty (socat, bd450 sim, bd450 gateway --console)", 
 
   let terminal = "term";
 
-  function startGateway(): ChildProcess {
+  function startGateway(consolePath = path.join(dir, "con")): ChildProcess {
     gwErr = "";
     const setup = 'ip link set lo up && ip route add 224.0.0.0/4 dev lo src 127.0.0.1 && exec "$0" "$@"';
     const child = spawn(
@@ -139,7 +139,7 @@ describe("console over a real pty (socat, bd450 sim, bd450 gateway --console)", 
         "--serial",
         path.join(dir, terminal),
         "--console",
-        path.join(dir, "con"),
+        consolePath,
         "--config",
         cfgFile,
       ],
@@ -516,28 +516,7 @@ describe("console over a real pty (socat, bd450 sim, bd450 gateway --console)", 
     it("is retried every second and serves the console once it appears", async () => {
       await stopGateway();
       const late = path.join(dir, "late-con");
-      gwErr = "";
-      const setup = 'ip link set lo up && ip route add 224.0.0.0/4 dev lo src 127.0.0.1 && exec "$0" "$@"';
-      gw = spawn(
-        "unshare",
-        [
-          "-rn",
-          "sh",
-          "-c",
-          setup,
-          process.execPath,
-          MAIN,
-          "gateway",
-          "--serial",
-          path.join(dir, terminal),
-          "--console",
-          late,
-          "--config",
-          cfgFile,
-        ],
-        { stdio: ["ignore", "ignore", "pipe"] },
-      );
-      gw.stderr!.on("data", (d) => (gwErr += d));
+      gw = startGateway(late);
       await waitFor("the console device failure logged", boundFor(1000), () =>
         /console device .*late-con failed: .*; retrying every second/.test(gwErr),
       );

@@ -16,6 +16,7 @@ import { BAM1, GROUPS, RCOM } from "../src/core/groups";
 import { asciiBytes } from "../src/nmea/checksum";
 import { SettingsFile } from "../src/platform/node/settings-file";
 import { NodeUDP } from "../src/platform/node/udp";
+import { finalStats } from "./lib/final-stats";
 import { readDatagram } from "./lib/strict-reader";
 import { sentence, tag } from "./lib/text";
 import { boundFor, igmpUsers, waitFor } from "./lib/wait";
@@ -160,14 +161,14 @@ async function main(): Promise<void> {
     sim.kill("SIGTERM");
     await Promise.race([new Promise((r) => sim.on("exit", r)), new Promise((r) => setTimeout(r, boundFor(300)))]);
     tx.close();
-    const finalLine = gwErr.split("\n").find((l) => l.startsWith('{"final"'));
+
     process.stdout.write(
       JSON.stringify({
         datagrams,
         legacy,
         syslog,
         events,
-        final: finalLine ? JSON.parse(finalLine) : null,
+        final: finalStats(gwErr),
         gatewayLog: gwErr.split("\n").filter((l) => !l.startsWith("{")),
       }) + "\n",
     );

@@ -12,6 +12,7 @@ import * as path from "path";
 import { startFirmware } from "../../src/cli/demo";
 import { BuiltinMix } from "../../src/sim/mix";
 import { SimSession } from "../../src/sim/session";
+import { finalStats } from "../lib/final-stats";
 import { BIN, NMEA_CORPUS } from "../lib/paths";
 import { referenceSentences } from "../lib/strict-reader";
 import { boundFor, waitFor } from "../lib/wait";
@@ -120,11 +121,7 @@ async function main(): Promise<void> {
   await listenerDone;
   const heard = JSON.parse(lout.split("\n").find((l) => l.startsWith("{"))!);
   const datagrams: string[] = heard.datagrams;
-  const final =
-    gwErr
-      .split("\n")
-      .filter((l) => l.startsWith('{"final"'))
-      .map((l) => JSON.parse(l))[0] ?? null;
+  const final = finalStats(gwErr);
   process.stdout.write(
     JSON.stringify({
       input: input.toString("hex"),
