@@ -324,7 +324,8 @@ describe("console over a real pty (socat, bd450 sim, bd450 gateway --console)", 
 
   describe("status, log, counters", () => {
     it("status shows the terminal link, fixes, beams, card, network, alerts, uptime, heap", async () => {
-      // Until the simulated terminal's output shows: fixes, beams, and the card (ICA answered).
+      // Until the simulated terminal's output shows: fixes (with the GGA's satellite count: an
+      // RMC alone gives the position first), beams, and the card (ICA answered).
       let out = "";
       await waitFor(
         "status with link, fixes, beams and card",
@@ -333,7 +334,7 @@ describe("console over a real pty (socat, bd450 sim, bd450 gateway --console)", 
           out = await user.cmd("status");
           return (
             /terminal +link receiving, [1-9]/.test(out) &&
-            /^RNSS fix +\d/m.test(out) &&
+            /^RNSS fix +\d.* sats/m.test(out) &&
             /^beams +response/m.test(out) &&
             /^IC card +user/m.test(out)
           );
