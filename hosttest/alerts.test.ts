@@ -5,20 +5,11 @@ import { AlertManager, GATEWAY_ALERTS, utcTime } from "../src/core/alerts";
 import { Iec450Receiver } from "../src/core/receiver";
 import { formatSyslog, rfc3339, syslogBytes, utf8 } from "../src/core/syslog";
 import { asciiBytes, latin1, xorRange } from "../src/nmea/checksum";
+import { TestClock } from "./lib/test-clock";
 
-class FakeClock {
-  wall = Date.UTC(2026, 10, 25, 13, 5, 7, 250);
-  mono = 1000;
-  now() {
-    return this.wall;
-  }
-  monotonic() {
-    return this.mono;
-  }
-  advance(ms: number) {
-    this.wall += ms;
-    this.mono += ms;
-  }
+/** The clock these tests move by hand. */
+function newClock(): TestClock {
+  return new TestClock(Date.UTC(2026, 10, 25, 13, 5, 7, 250), 1000);
 }
 
 interface Sent {
@@ -27,7 +18,7 @@ interface Sent {
 }
 
 function setup(extra: Partial<ConstructorParameters<typeof AlertManager>[0]> = {}) {
-  const clock = new FakeClock();
+  const clock = newClock();
   const sent: Sent[] = [];
   const am = new AlertManager({
     clock,

@@ -19,6 +19,7 @@ import { BAM1, NAVD, RCOM } from "../src/core/groups";
 import type { SettingsStore } from "../src/core/io";
 import { NetworkSide } from "../src/core/netside";
 import { MemoryStore } from "./lib/memory-store";
+import { TestClock } from "./lib/test-clock";
 
 /** "$body*HH" with its XOR checksum, computed here. */
 function nmea(body: string): string {
@@ -31,19 +32,9 @@ function bytes(s: string): Uint8Array {
   return Uint8Array.from(s, (c) => c.charCodeAt(0));
 }
 
-class ManualClock {
-  mono = 0;
-  wall = Date.UTC(2026, 10, 30, 9, 0, 0);
-  now() {
-    return this.wall;
-  }
-  monotonic() {
-    return this.mono;
-  }
-  advance(ms: number) {
-    this.mono += ms;
-    this.wall += ms;
-  }
+/** The clock these tests move by hand. */
+function newClock(): TestClock {
+  return new TestClock(Date.UTC(2026, 10, 30, 9, 0, 0), 0);
 }
 
 /** Pass/block sequence of `filter` over `addresses` (each becomes "$ADDR,1*hh"). */
@@ -56,7 +47,7 @@ function run(filter: SentenceFilter, addresses: string[]): string {
     .join("");
 }
 
-function make(rules: string, clock = new ManualClock()): SentenceFilter {
+function make(rules: string, clock = newClock()): SentenceFilter {
   return new SentenceFilter({ clock, rules });
 }
 
@@ -104,7 +95,7 @@ describe("filter grammar", () => {
   });
 
   it("@S passes at most one per S seconds on the clock; decimals; early arrival within S/10 still passes", () => {
-    const clock = new ManualClock();
+    const clock = newClock();
     const f = make("RMC@0.5", clock);
     const seq: string[] = [];
     for (const [t, addr] of [
@@ -124,7 +115,7 @@ describe("filter grammar", () => {
   });
 
   it("@1 keeps every sentence of a jittery 1 Hz stream, and never more than one per 0.9 s", () => {
-    const clock = new ManualClock();
+    const clock = newClock();
     const f = make("GGA@1", clock);
     const jitter = [0, 3, -4, 8, -9, 1, 0, -2, 5, -5];
     let passed = 0,
@@ -148,7 +139,7 @@ describe("filter grammar", () => {
   });
 
   it("@S long-run rate: 10 Hz input for 60 s through @2 gives 30 or 31 sentences", () => {
-    const clock = new ManualClock();
+    const clock = newClock();
     const f = make("GGA@2", clock);
     let passed = 0;
     for (let t = 0; t < 60000; t += 100) {
@@ -272,7 +263,7 @@ interface Sent {
 
 /** A gateway with a manual clock; every datagram's sentence text and group recorded. */
 function gateway(cfg: Partial<GatewayConfig>) {
-  const clock = new ManualClock();
+  const clock = newClock();
   const sent: Sent[] = [];
   const config = makeConfig({ startupCmds: false, tagTime: false, ...cfg });
   const gw = new Gateway({
@@ -291,7 +282,7 @@ function gateway(cfg: Partial<GatewayConfig>) {
 describe("gateway: output filter, exemptions, maxRate", () => {
   it("outFilter drops what it blocks before the encoder; the decoders still see every sentence", () => {
     const units: string[] = [];
-    const clock = new ManualClock();
+    const clock = newClock();
     const sent: string[] = [];
     const gw = new Gateway({
       config: makeConfig({ startupCmds: false, outFilter: "!GSV,GGA/2" }),
@@ -439,7 +430,7 @@ describe("input filter on network commands", () => {
 
 describe("console: filters and maxRate apply live", () => {
   function setup() {
-    const clock = new ManualClock();
+    const clock = newClock();
     const store = new MemoryStore();
     const loaded = loadSettings(store);
     loaded.config.startupCmds = false;

@@ -11,16 +11,11 @@ import { Gateway } from "../src/core/gateway";
 import { NetworkSide, networkParts } from "../src/core/netside";
 import { newTagFields, parseTagBlock, TAG_OK } from "../src/core/tagblock";
 import { asciiBytes, latin1, xorRange } from "../src/nmea/checksum";
+import { TestClock } from "./lib/test-clock";
 
-class Clock {
-  wall = Date.UTC(2026, 10, 25, 14, 0, 0);
-  mono = 5000;
-  now() {
-    return this.wall;
-  }
-  monotonic() {
-    return this.mono;
-  }
+/** The clock these tests move by hand. */
+function newClock(): TestClock {
+  return new TestClock(Date.UTC(2026, 10, 25, 14, 0, 0), 5000);
 }
 
 function nmea(body: string): Uint8Array {
@@ -53,7 +48,7 @@ function foreignDatagram(sfi: string, n: number): Uint8Array {
 describe("network side: own line counts (duplicate-SFI check)", () => {
   for (const stampedFirst of [false, true])
     it(`a carrier group's loopback is not a collision (${stampedFirst ? "lines dated by a tick before it" : "lines not yet dated"}); a replay 11 s later and a line count never sent are`, () => {
-      const clock = new Clock();
+      const clock = newClock();
       const sent: Array<{ bytes: Uint8Array; group: number }> = [];
       // Built in the assembly's order: the parts the gateway's hooks call, then the gateway, then the side.
       const config = makeConfig({ sfi: "BD0001", startupCmds: false, overlong: "carry", alSilentS: 0 });

@@ -11,20 +11,11 @@ import { type DeviceStatus, NetworkSide, networkParts } from "../src/core/netsid
 import { Iec450Receiver, sentenceText } from "../src/core/receiver";
 import { stripTagBlocks } from "../src/core/tagblock";
 import { asciiBytes, latin1, withChecksum, xorRange } from "../src/nmea/checksum";
+import { TestClock } from "./lib/test-clock";
 
-class FakeClock {
-  wall = Date.UTC(2026, 10, 25, 14, 0, 0);
-  mono = 5000;
-  now() {
-    return this.wall;
-  }
-  monotonic() {
-    return this.mono;
-  }
-  advance(ms: number) {
-    this.wall += ms;
-    this.mono += ms;
-  }
+/** The clock these tests move by hand. */
+function newClock(): TestClock {
+  return new TestClock(Date.UTC(2026, 10, 25, 14, 0, 0), 5000);
 }
 
 let serialWrites: string[] = [];
@@ -91,7 +82,7 @@ function setup(cfg: Partial<GatewayConfig> = {}, device?: DeviceStatus) {
   serialWrites = [];
   udpWrites.length = 0;
   FakeUDP.instances = [];
-  const clock = new FakeClock();
+  const clock = newClock();
   const config = makeConfig({ sfi: "BD0001", cmdFwd: true, cmdAllow: "EI0001,IN0002", startupCmds: false, ...cfg });
   const out: Out[] = [];
   const reader = new Iec450Receiver();

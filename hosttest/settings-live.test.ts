@@ -15,26 +15,21 @@ import { asciiBytes, latin1, withChecksum } from "../src/nmea/checksum";
 import { nodeWebCrypto } from "../src/platform/node/web-crypto";
 import { PasswordCheck, passwordHasher } from "../src/web/password";
 import { MemoryStore } from "./lib/memory-store";
+import { TestClock } from "./lib/test-clock";
 import { tag } from "./lib/text";
 
 /** webPass is stored (and may be typed) as its salted hash; this one is of WEB_PASS. */
 const WEB_PASS = "probe-pass-1";
 const WEB_HASH = passwordHasher(nodeWebCrypto, 1000)(WEB_PASS);
 
-class Clock {
-  wall = Date.UTC(2026, 10, 30, 9, 0, 0);
-  mono = 5000;
-  now() {
-    return this.wall;
-  }
-  monotonic() {
-    return this.mono;
-  }
+/** The clock these tests move by hand. */
+function newClock(): TestClock {
+  return new TestClock(Date.UTC(2026, 10, 30, 9, 0, 0), 5000);
 }
 
 class Timers {
   list: Array<{ due: number; every: number; repeat: boolean; fn: () => void; live: boolean }> = [];
-  constructor(private clock: Clock) {}
+  constructor(private clock: TestClock) {}
   set(fn: () => void, every: number, repeat: boolean) {
     const t = { due: this.clock.mono + every, every, repeat, fn, live: true };
     this.list.push(t);
@@ -107,7 +102,7 @@ function assemble(writable = true) {
   const rig = new Rig();
   rig.writable = writable;
   Rig.current = rig;
-  const clock = new Clock();
+  const clock = newClock();
   const timers = new Timers(clock);
   const store = new MemoryStore();
   const loaded = loadSettings(store);
