@@ -190,6 +190,20 @@ const mutation: fc.Arbitrary<Mutation> = fc.record({
   len: fc.integer({ min: 1, max: 8 }),
 });
 
+/** The byte edits both mutators make (insert `value`, delete `len` bytes, truncate) at `at`; returns the edited array. */
+function byteEdit(
+  b: number[],
+  kind: "insert" | "delete" | "truncate",
+  at: number,
+  value: number,
+  len: number,
+): number[] {
+  if (kind === "insert") b.splice(at, 0, value);
+  else if (kind === "delete") b.splice(at, len);
+  else return b.slice(0, at);
+  return b;
+}
+
 function mutate(src: Uint8Array, muts: Mutation[], allowStart = true): Uint8Array {
   let b = Array.from(src);
   for (const m of muts) {
@@ -206,15 +220,8 @@ function mutate(src: Uint8Array, muts: Mutation[], allowStart = true): Uint8Arra
       case "set":
         b[at] = v;
         break;
-      case "insert":
-        b.splice(at, 0, v);
-        break;
-      case "delete":
-        b.splice(at, m.len);
-        break;
-      case "truncate":
-        b = b.slice(0, at);
-        break;
+      default:
+        b = byteEdit(b, m.kind, at, v, m.len);
     }
   }
   return Uint8Array.from(b);
@@ -511,13 +518,9 @@ function mutateDatagram(src: Uint8Array, muts: DMut[], pool: Uint8Array[]): Uint
         if (b.length) b[at] = m.value;
         break;
       case "insert":
-        b.splice(at, 0, m.value);
-        break;
       case "delete":
-        b.splice(at, m.len);
-        break;
       case "truncate":
-        b = b.slice(0, at);
+        b = byteEdit(b, m.kind, at, m.value, m.len);
         break;
       case "splice": {
         const o = pool[m.other % pool.length];
