@@ -83,7 +83,6 @@ for (const name of ["xsh", "$262", "runScript", "unicodeCompare", "lockdown", "c
 
 /** The native helpers as a ByteHelpers object (the names the board's src/native/bytes.js binds). */
 export const NATIVE_BYTES_JS = `Object.freeze({
-  hunt: XSH.native.xs_bd450_hunt,
   scanText: XSH.native.xs_bd450_scan_text,
   frameText: XSH.native.xs_bd450_frame_text,
   chunkEnd: XSH.native.xs_bd450_chunk_end,

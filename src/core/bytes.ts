@@ -15,12 +15,6 @@ import { HEX_DIGITS } from "../nmea/checksum";
 
 export interface ByteHelpers {
   /**
-   * Skip bytes[start..end) up to the next start character ('$' or '!'): returns its
-   * index (or end), and adds the bytes skipped other than CR and LF to
-   * counters.noiseBytes.
-   */
-  hunt(bytes: Uint8Array, start: number, end: number, counters: { noiseBytes: number }): number;
-  /**
    * Copy printable text bytes (0x20..0xFF except 0x7F, '$', '!') from
    * bytes[start..end) to buf[len..) until another byte or a full buf. Returns the
    * index in `bytes` where it stopped (the new len is len + (result - start)).
@@ -521,7 +515,6 @@ function writeLine(
 
 /** The reference implementation (and the Node path). */
 export const tsBytes: ByteHelpers = Object.freeze({
-  hunt,
   frameText,
   scanText,
   checkSentence,

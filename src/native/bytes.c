@@ -60,17 +60,6 @@ static int skipNoise(xsMachine* the, const uint8_t* bytes, int i, int end, int c
 	return i;
 }
 
-/* hunt(bytes, start, end, counters): index of the next '$' or '!' in bytes[start..end)
-   (or end); the bytes skipped other than CR and LF are added to counters.noiseBytes. */
-void xs_bd450_hunt(xsMachine* the)
-{
-	xsUnsignedValue size;
-	const uint8_t* bytes = bufferArg(the, 0, &size, 0);
-	int i = intArg(the, 1), end = intArg(the, 2);
-	if (i < 0 || end > (int)size) xsRangeError("out of range");
-	xsmcSetInteger(xsResult, skipNoise(the, bytes, i, end, 3));
-}
-
 /* scanText(bytes, start, end, buf, len): copy printable text bytes (not '$' / '!')
    from bytes[start..end) to buf[len..); stop at any other byte or a full buf.
    Returns the index in bytes where it stopped. */

@@ -2,7 +2,6 @@
 // contract and the TypeScript reference): each function is native code from
 // bytes.c (xsmc), linked by mcconfig from the manifest's "native/*" entry.
 
-function hunt(bytes, start, end, counters) @ "xs_bd450_hunt";
 function scanText(bytes, start, end, buf, len) @ "xs_bd450_scan_text";
 function frameText(bytes, start, end, buf, io, counters) @ "xs_bd450_frame_text";
 function checkSentence(buf, n) @ "xs_bd450_check_sentence";
@@ -14,4 +13,4 @@ function chunkEnd(src, from, length, budget) @ "xs_bd450_chunk_end";
 function escape(out, p, src, from, to) @ "xs_bd450_escape";
 function writeLine(out, sfi, line, seconds, sentence, length) @ "xs_bd450_write_line";
 
-export default Object.freeze({ hunt, scanText, frameText, checkSentence, fieldIndex, decimal, integer, xor, chunkEnd, escape, writeLine });
+export default Object.freeze({ scanText, frameText, checkSentence, fieldIndex, decimal, integer, xor, chunkEnd, escape, writeLine });

@@ -15,7 +15,6 @@
 #include "xsAll.h"
 #include "xs.h"
 
-extern void xs_bd450_hunt(xsMachine* the);
 extern void xs_bd450_scan_text(xsMachine* the);
 extern void xs_bd450_frame_text(xsMachine* the);
 extern void xs_bd450_chunk_end(xsMachine* the);
@@ -82,7 +81,6 @@ void fxBuildFuzz(xsMachine* the)
 	txSlot* slot;
 	txSlot* native;
 	slot = fxLastProperty(the, fxNewHostObject(the, NULL));
-	slot = fxNextHostFunctionProperty(the, slot, xs_bd450_hunt, 4, xsID("xs_bd450_hunt"), XS_NO_FLAG);
 	slot = fxNextHostFunctionProperty(the, slot, xs_bd450_scan_text, 5, xsID("xs_bd450_scan_text"), XS_NO_FLAG);
 	slot = fxNextHostFunctionProperty(the, slot, xs_bd450_frame_text, 6, xsID("xs_bd450_frame_text"), XS_NO_FLAG);
 	slot = fxNextHostFunctionProperty(the, slot, xs_bd450_chunk_end, 4, xsID("xs_bd450_chunk_end"), XS_NO_FLAG);
