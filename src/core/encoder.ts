@@ -187,10 +187,6 @@ export class Iec450Encoder {
 
   /** More commas than the formatter's field limit allows (raw text with commas in its last field)? */
   private tooManyFields(bytes: Uint8Array, length: number): boolean {
-    // Most sentences: a 5-character address whose formatter starts with a letter no
-    // limited formatter starts with. Decided on two bytes: the search below costs the
-    // board ~100 XS units per sentence (indexOf alone ~40).
-    if (bytes[6] === 0x2c && this.limitFirst[bytes[3]] === 0) return false;
     const limits = this.fieldLimits!;
     // The first ',' after the start (TypedArray indexOf: one native call on XS, not a loop per byte).
     let k = bytes.indexOf(0x2c, 1);
@@ -238,7 +234,9 @@ export class Iec450Encoder {
    */
   encode(bytes: Uint8Array, length: number, destination?: string): number {
     this.counters.sentences++;
-    // Field limits: most sentences are decided on two bytes here (a call fewer per sentence on XS).
+    // Field limits: most sentences have a 5-character address whose formatter starts with a
+    // letter no limited formatter starts with, decided here on two bytes (tooManyFields'
+    // search and its call cost the board ~100 XS units per sentence).
     if (
       destination === undefined &&
       (this.fieldLimits === undefined ||
