@@ -5,6 +5,9 @@
 // multicast in a private namespace -> strict listener. Pending, with the reason, when no
 // Moddable SDK is present. The host tools build once into .cache/moddable; make is
 // incremental, so a second run only recompiles what changed.
+// ESP-IDF (scripts/firmware-idf.js): per ESP32 target sdkconfig.h from the merged defaults,
+// every C file compiled (Xtensa: type-checked; ESP32-C3: RV32 objects), the C3 image linked by
+// idf.py build, its RAM budget; pending with the reason when no ESP-IDF v6.0 kit is beside the repo.
 
 import * as assert from "node:assert/strict";
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
@@ -13,23 +16,65 @@ import * as os from "node:os";
 import * as path from "node:path";
 import * as tty from "node:tty";
 import { readPcap } from "../src/core/pcap";
+import { DEFAULT_LIMITS } from "../src/web/limits";
 import { runInNetns } from "./lib/netns";
 import { NMEA_CORPUS } from "./lib/paths";
+import {
+  budget,
+  c3Static,
+  esp32HeapRegions,
+  formatBudget,
+  MARGIN_SHARE,
+  readSdkconfig,
+  runtimeItems,
+  xsItems,
+} from "./lib/ram-budget";
 
 const root = path.resolve(__dirname, "..", "..");
 const script = path.join(root, "scripts", "firmware.js");
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { TARGETS, sdkPath } = require(script) as {
-  TARGETS: Array<{ name: string }>;
+const { TARGETS, sdkPath, idfKit } = require(script) as {
+  TARGETS: Array<{ name: string; platform: string; chip?: "esp32" | "esp32c3"; w5500?: boolean }>;
   sdkPath(): { ok: boolean; path: string };
+  idfKit(): { ok: boolean; reason?: string; idfPath?: string };
 };
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const idfScript = require(path.join(root, "scripts", "firmware-idf.js")) as {
+  compileProjectFile(
+    t: object,
+    tmpDir: string,
+    kit: object,
+    cache: string,
+    env: NodeJS.ProcessEnv,
+    sourceName: string,
+    copy: string,
+  ): { ok: boolean; out: string };
+};
+
+interface IdfResult {
+  pending?: string;
+  ok?: boolean;
+  sdkconfig?: { ok: boolean; good: string[] };
+  c?: { files: number; errors: number; ours: string[]; mode: string };
+  link?: {
+    linked: boolean;
+    why?: string;
+    image?: number;
+    wifi?: string[];
+    elf?: string;
+    memory?: { types: Record<string, { used: number; size: number }> };
+    raw?: Parameters<typeof c3Static>[0];
+  };
+}
 
 interface TargetResult {
   ok: boolean;
   step?: string;
   out?: string;
   program?: string;
+  tmpDir?: string;
   figures?: Record<string, number>;
+  idf?: IdfResult;
 }
 
 describe("firmware built by Moddable's tools (npm run firmware)", function () {
@@ -50,6 +95,173 @@ describe("firmware built by Moddable's tools (npm run firmware)", function () {
       assert.ok(r, "target was built");
       assert.ok(r.ok, `${t.name} failed at ${r.step}:\n${r.out}`);
       assert.ok(r.figures!.modules > 20 && r.figures!.xsbBytes > 0, "xsl linked the modules");
+    });
+  }
+
+  const kit = idfKit();
+  const kitNote = kit.ok ? "" : ` (pending: ${kit.reason})`;
+  const espTargets = TARGETS.filter((t) => t.chip);
+  const sdkconfigH = (t: (typeof TARGETS)[number]) =>
+    path.join(results[t.name].tmpDir!, `xsProj-${t.chip}`, "build", "config", "sdkconfig.h");
+
+  for (const t of espTargets) {
+    it(`${t.name}: ESP-IDF v6.0: sdkconfig.h from the merged defaults keeps the UART ISR in IRAM, and every C file compiles (C: N files, 0 errors)${sdk.ok ? kitNote : ""}`, function () {
+      if (!sdk.ok || !kit.ok) this.skip();
+      const r = results[t.name];
+      assert.ok(r?.ok, `${t.name} failed at ${r?.step}:\n${r?.out}`);
+      const idf = r.idf!;
+      assert.equal(idf.pending, undefined);
+      // Read back here, independently of the script's own check.
+      const defs = readSdkconfig(sdkconfigH(t));
+      assert.equal(defs.get("CONFIG_UART_ISR_IN_IRAM"), "1");
+      assert.equal(defs.get("CONFIG_RINGBUF_PLACE_ISR_FUNCTIONS_INTO_FLASH"), undefined);
+      assert.equal(defs.get(t.w5500 ? "CONFIG_ETH_USE_SPI_ETHERNET" : "CONFIG_ETH_USE_ESP32_EMAC"), "1");
+      assert.equal(defs.get("CONFIG_ETH_SPI_ETHERNET_W5500"), undefined, "gone in IDF v6.0");
+      assert.ok(idf.c!.files > 80, `C files: ${idf.c!.files}`);
+      assert.equal(idf.c!.errors, 0);
+      const ours = idf.c!.ours.map((f) => path.basename(f)).sort();
+      for (const f of ["mcast.c", "serial-ring.c"]) assert.ok(ours.includes(f), `${f} among bd450's C: ${ours}`);
+      if (t.w5500) assert.ok(ours.includes("w5500-eth.c"), `w5500-eth.c among bd450's C: ${ours}`);
+      if (t.chip === "esp32") assert.match(idf.link!.why!, /no Xtensa toolchain|not linked/);
+    });
+  }
+
+  it(`esp32c3_w5500: idf.py build links the image; no esp_wifi_* symbol in it; image, IRAM and DRAM sizes from idf.py size${sdk.ok ? kitNote : ""}`, function () {
+    if (!sdk.ok || !kit.ok) this.skip();
+    const r = results.esp32c3_w5500;
+    assert.ok(r?.ok, `esp32c3_w5500 failed at ${r?.step}:\n${r?.out}`);
+    const l = r.idf!.link!;
+    assert.equal(l.linked, true);
+    assert.ok(l.image! > 200_000 && l.image! < 4 * 1024 * 1024, `image ${l.image} B`);
+    assert.equal(fs.statSync(l.elf!.replace(/\.elf$/, ".bin")).size, l.image);
+    // Independently of the script: the linked ELF's symbol table.
+    const nm = spawnSync("riscv64-unknown-elf-nm", [l.elf!], { encoding: "utf8", maxBuffer: 64 << 20 });
+    assert.equal(nm.status, 0, nm.stderr);
+    assert.ok(/ xs_udp_write$/m.test(nm.stdout), "the image holds the SDK's UDP socket");
+    assert.deepEqual(
+      nm.stdout.split("\n").filter((x) => / esp_wifi_\w+$/.test(x)),
+      [],
+      "no esp_wifi_* symbol",
+    );
+    assert.ok(/ esp_eth_mac_new_w5500$/m.test(nm.stdout), "the W5500 driver is linked");
+  });
+
+  it(`planted misuses in a copy of bd450's C fail the check, the unchanged copy passes (Xtensa type check and RV32)${sdk.ok ? kitNote : ""}`, function () {
+    if (!sdk.ok || !kit.ok) this.skip();
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bd450-plant-"));
+    const original = fs.readFileSync(path.join(root, "src", "platform", "moddable", "esp32", "mcast.c"), "utf8");
+    const env = {
+      ...process.env,
+      MODDABLE: sdk.path,
+      PATH: `${path.join(root, ".cache", "moddable", "build", "bin", "lin", "release")}${path.delimiter}${process.env.PATH}`,
+    };
+    const fullKit = idfKit();
+    try {
+      for (const name of ["esp32_w5500", "esp32c3_w5500"]) {
+        const t = TARGETS.find((x) => x.name === name)!;
+        const check = (label: string, text: string) => {
+          const copy = path.join(dir, `${label}.c`);
+          fs.writeFileSync(copy, text);
+          return idfScript.compileProjectFile(
+            t,
+            results[name].tmpDir!,
+            fullKit,
+            path.join(root, ".cache", "moddable"),
+            env,
+            "mcast.c",
+            copy,
+          );
+        };
+        const clean = check(`${name.replace(/\W/g, "_")}-clean`, original);
+        assert.ok(clean.ok, `${name}: the unchanged copy compiles:\n${clean.out}`);
+        // Each misuse is one the headers reject: a misspelt lwIP call (implicit declaration),
+        // a wrong pointer type, a pointer where an int goes.
+        const plants: Array<[string, string, RegExp]> = [
+          [
+            "udp_set_multicast_ttl(",
+            "udp_set_multicast_tll(",
+            /implicit declaration of function .udp_set_multicast_tll./,
+          ],
+          [
+            "#include",
+            "struct bd450_x { int a; };\nstatic void bd450_p(void) { struct bd450_x *p = (void *)0; int *q = p; (void)q; }\n#include",
+            /incompatible pointer type|incompatible-pointer-types/,
+          ],
+          [
+            "#include",
+            'static int bd450_i(void) { int v = "text"; return v; }\n#include',
+            /makes integer from pointer|int-conversion/,
+          ],
+        ];
+        for (const [from, to, want] of plants) {
+          assert.ok(original.includes(from), `mcast.c holds ${from}`);
+          const r = check(`${name.replace(/\W/g, "_")}-plant`, original.replace(from, to));
+          assert.equal(r.ok, false, `${name}: planted ${to.slice(0, 40)} was accepted`);
+          assert.match(r.out, want);
+        }
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("the internal-EMAC boards' sdkconfig keeps every line of the SDK target's own (bd450's file replaces it)", function () {
+    if (!sdk.ok) this.skip();
+    for (const b of ["wt32_eth01", "ethernet_kit"]) {
+      const sdkLines = fs
+        .readFileSync(
+          path.join(sdk.path, "build", "devices", "esp32", "targets", b, "sdkconfig", "sdkconfig.defaults"),
+          "utf8",
+        )
+        .split("\n")
+        .filter((l) => l && !l.startsWith("#"));
+      const ours = fs.readFileSync(path.join(root, "boards", "sdkconfig", b, "sdkconfig.defaults"), "utf8").split("\n");
+      for (const l of sdkLines) assert.ok(ours.includes(l), `${b}: ${l}`);
+      assert.ok(ours.includes("CONFIG_UART_ISR_IN_IRAM=y"));
+    }
+  });
+
+  for (const t of espTargets) {
+    it(`${t.name}: RAM budget: XS creation + ESP-IDF run-time needs fit the heap at boot with ${MARGIN_SHARE * 100} % left${sdk.ok ? kitNote : ""}`, function () {
+      if (!sdk.ok || !kit.ok) this.skip();
+      const c3 = results.esp32c3_w5500;
+      assert.ok(c3?.ok && c3.idf?.link?.linked, "the C3 link gives the static DRAM");
+      const st = c3Static(c3.idf!.link!.raw!);
+      const manifest = JSON.parse(fs.readFileSync(path.join(root, "manifest.json"), "utf8"));
+      const base = JSON.parse(fs.readFileSync(path.join(sdk.path, "examples", "manifest_base.json"), "utf8"));
+      const creation = { ...manifest.creation, ...(manifest.platforms[t.platform].creation ?? {}) };
+      const heap =
+        t.chip === "esp32c3"
+          ? {
+              name: "heap at boot",
+              bytes: st.regionSize - st.used,
+              source: "idf.py size: D/IRAM region - static use (C3 link)",
+            }
+          : (() => {
+              const h = esp32HeapRegions(kit.idfPath!);
+              return {
+                name: "heap at boot",
+                bytes: h.bytes - st.dram,
+                source: `${h.source} - static DRAM ${st.dram} B (.dram0.data + .bss of the C3 link: no Xtensa link here)`,
+              };
+            })();
+      const runtime = runtimeItems(
+        t.chip!,
+        readSdkconfig(sdkconfigH(t)),
+        {
+          moddableMainC: path.join(sdk.path, "build", "devices", "esp32", "lib", "main", "main.c"),
+          serialRingC: path.join(root, "src", "native", "esp32", "serial-ring.c"),
+          ethMacH: path.join(kit.idfPath!, "components", "esp_eth", "include", "esp_eth_mac.h"),
+          webLimitsMaxConnections: DEFAULT_LIMITS.maxConnections,
+        },
+        !!t.w5500,
+      );
+      const b = budget(t.name, heap, xsItems(creation, base.creation), runtime);
+      console.log(formatBudget(b));
+      assert.ok(
+        b.left >= MARGIN_SHARE * heap.bytes,
+        `short by ${Math.ceil(MARGIN_SHARE * heap.bytes - b.left)} B:\n${formatBudget(b)}`,
+      );
     });
   }
 

@@ -20,18 +20,20 @@
 // Usage: node scripts/firmware.js [--json] [target ...]      (targets: see TARGETS)
 // Exit: 0 all ok, 1 a target failed, 2 no SDK / no TypeScript 6.
 
-const fs = require("fs");
-const path = require("path");
-const { spawnSync } = require("child_process");
+const fs = require("node:fs");
+const path = require("node:path");
+const { spawnSync } = require("node:child_process");
+const idf = require("./firmware-idf");
 
 const repo = path.resolve(__dirname, "..");
 const NAME = path.basename(repo);
 
 /** The board targets: name printed, mcconfig -p value, and what is built. */
 const TARGETS = [
-  { name: "esp32/wt32_eth01", platform: "esp32/wt32_eth01", fragment: "esp32" },
-  { name: "esp32/ethernet_kit", platform: "esp32/ethernet_kit", fragment: "esp32" },
-  { name: "esp32_w5500", platform: "esp32", fragment: "esp32" },
+  { name: "esp32/wt32_eth01", platform: "esp32/wt32_eth01", fragment: "esp32", chip: "esp32" },
+  { name: "esp32/ethernet_kit", platform: "esp32/ethernet_kit", fragment: "esp32", chip: "esp32" },
+  { name: "esp32_w5500", platform: "esp32", fragment: "esp32", chip: "esp32", w5500: true },
+  { name: "esp32c3_w5500", platform: "esp32/esp32c3", fragment: "esp32", chip: "esp32c3", w5500: true },
   { name: "lin", platform: "x-cli-lin", fragment: null },
 ];
 
@@ -158,7 +160,7 @@ function xslFigures(tmpDir) {
   };
 }
 
-function buildTarget(t, sdk, cache, env, jobs) {
+function buildTarget(t, sdk, cache, env, jobs, kit) {
   const out = path.join(cache, "out", t.name.replace(/\//g, "_"));
   fs.mkdirSync(out, { recursive: true });
   const mc = run("mcconfig", ["-p", t.platform, "-o", out, path.join(repo, "manifest.json")], { cwd: repo, env });
@@ -189,12 +191,43 @@ function buildTarget(t, sdk, cache, env, jobs) {
   }
   const figures = xslFigures(tmpDir);
   const result = { ok: true, figures, tmpDir };
+  if (t.chip) {
+    // ESP-IDF: sdkconfig.h, every C file, the link where a toolchain for the chip is here.
+    if (!kit.ok) result.idf = { pending: kit.reason };
+    else {
+      const started = Date.now();
+      const r = idf.idfSteps(t, tmpDir, kit, cache, env, jobs);
+      r.seconds = Math.round((Date.now() - started) / 1000);
+      result.idf = r;
+      if (!r.ok) return { ...result, ok: false, step: `ESP-IDF ${r.step}`, out: r.out };
+    }
+  }
   if (!t.fragment) result.program = path.join(out, "bin", "lin", "release", NAME);
   if (!t.fragment && !fs.existsSync(result.program)) {
     const bins = path.join(out, "bin");
     result.program = findFile(bins, NAME);
   }
   return result;
+}
+
+/** The ESP-IDF part of a target's line. */
+function idfLine(r) {
+  if (!r) return "";
+  if (r.pending) return `; ESP-IDF steps pending: ${r.pending}`;
+  const parts = [
+    `; sdkconfig.h: ${r.sdkconfig.good.join(" ")}`,
+    `C: ${r.c.files} files, ${r.c.errors} errors (${r.c.mode}; ${r.c.ours.length} of bd450's with ${idf.STRICT.join(" ")})`,
+  ];
+  const l = r.link;
+  if (l.linked) {
+    const m = l.memory.types;
+    const f = (k) => (m[k] ? `${k} ${m[k].used} of ${m[k].size} B` : `${k} ?`);
+    parts.push(
+      `linked by idf.py build: image ${l.image} B, ${f("IRAM")}, ${f("DRAM")} (idf.py size); esp_wifi_* symbols: ${l.wifi.length}`,
+    );
+  } else parts.push(l.why);
+  parts.push(`${r.seconds} s`);
+  return parts.join("; ");
 }
 
 function findFile(dir, name) {
@@ -250,17 +283,18 @@ function main(argv) {
   delete env.MAKEFLAGS;
   delete env.MFLAGS;
   const jobs = Number(process.env.BD450_FIRMWARE_JOBS) || 2;
+  const kit = idf.idfKit(process.env, cache);
   const results = {};
   let failed = 0;
   for (const t of targets) {
-    const r = buildTarget(t, sdk.path, cache, env, jobs);
+    const r = buildTarget(t, sdk.path, cache, env, jobs, kit);
     results[t.name] = r;
     if (!r.ok) failed++;
     if (json) continue;
     if (r.ok) {
       const f = r.figures;
       process.stdout.write(
-        `${t.name} ok  (mcconfig -p ${t.platform}; xsl: ${f.modules} modules, ${f.xsbBytes} B of XS bytecode, preloaded heap ${f.heapSlots} slots, stack ${f.stackSlots}, keys ${f.keys}${r.program ? "; program " + path.relative(repo, r.program) : "; ESP-IDF compile not done"})\n`,
+        `${t.name} ok  (mcconfig -p ${t.platform}; xsl: ${f.modules} modules, ${f.xsbBytes} B of XS bytecode, preloaded heap ${f.heapSlots} slots, stack ${f.stackSlots}, keys ${f.keys}${r.program ? "; program " + path.relative(repo, r.program) : ""}${idfLine(r.idf)})\n`,
       );
     } else process.stdout.write(`${t.name} FAILED at ${r.step}:\n${r.out}\n`);
   }
@@ -268,6 +302,6 @@ function main(argv) {
   return failed ? 1 : 0;
 }
 
-module.exports = { TARGETS, sdkPath, cachePath };
+module.exports = { TARGETS, sdkPath, cachePath, idfKit: idf.idfKit };
 
 if (require.main === module) process.exitCode = main(process.argv.slice(2));
