@@ -508,13 +508,25 @@ async function waitFor(done: () => boolean, ms: number): Promise<void> {
   for (const end = Date.now() + ms; !done() && Date.now() < end; ) await new Promise((r) => setTimeout(r, 20));
 }
 
-/** `npm run firmware lin`: the Linux firmware program's path, or undefined after printing why not. */
+/**
+ * `npm run firmware lin`: the Linux firmware program's path, or undefined after printing
+ * why not. The Moddable build's system packages first (npm start checks only the demo's).
+ */
 export function buildLinFirmware(): string | undefined {
+  const deps = spawnSync("sh", [path.join(ROOT, "scripts", "ensure-system-deps.sh"), "moddable"], {
+    stdio: ["ignore", "inherit", "inherit"],
+  });
+  if (deps.status !== 0) return undefined;
+  process.stdout.write(
+    "bd450 demo: building the firmware for Moddable's Linux host (npm run firmware lin; the SDK comes from $MODDABLE or ../shared/moddable-sdk; a first build takes minutes)\n",
+  );
+  // The build's own messages (errors, progress) go straight to this terminal.
   const r = spawnSync(process.execPath, [path.join(ROOT, "scripts", "firmware.js"), "--json", "lin"], {
     encoding: "utf8",
+    stdio: ["ignore", "pipe", "inherit"],
   });
   if (r.status === 2 || !r.stdout) {
-    process.stderr.write(`bd450 demo --engine moddable: ${r.stderr.trim() || "firmware build did not run"}\n`);
+    process.stderr.write("bd450 demo --engine moddable: the firmware build did not run (reason above)\n");
     return undefined;
   }
   const res = JSON.parse(r.stdout).results.lin;
