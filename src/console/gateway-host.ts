@@ -195,7 +195,14 @@ export class GatewayConsoleHost implements ConsoleHost {
     const rx = this.o.received ? this.o.received() : undefined;
     const errors: Record<string, number> = { sendErrors: snap.sendErrors };
     if (rx) for (const k in rx.errors) errors[k] = rx.errors[k];
-    r.network = { link: net.link, address: net.address, out: snap.perGroup, in: rx ? rx.in : undefined, errors };
+    r.network = {
+      link: net.link,
+      address: net.address,
+      out: snap.perGroup,
+      own: gw.counters.own,
+      in: rx ? rx.in : undefined,
+      errors,
+    };
     r.filters = {
       out: gw.outFilter.counts(),
       in: gw.inFilter.counts(),
