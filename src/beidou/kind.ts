@@ -2,7 +2,7 @@
 // sentence kind, fields named after the standard) and the helpers they use.
 
 import type { Fields } from "./fields";
-import type { DeviceState } from "./state";
+import type { DeviceTarget } from "./targets";
 
 /** Cold-path helpers handed to json(): host-only text decoding is injected, never imported. */
 export interface JsonContext {
@@ -35,7 +35,7 @@ export interface SentenceKind<R> {
    * What the sentence tells the device state (position, beams, card, feedback, ...),
    * written with the sentence; absent: nothing. Per sentence: allocation-free.
    */
-  apply?(state: DeviceState, r: R, talker: number, now: number): void;
+  apply?(target: DeviceTarget, r: R, talker: number, now: number): void;
 }
 
 /** The three-letter formatter a kind decodes: its name up to the form ("ZDA-RDSS" -> "ZDA"). */
