@@ -8,6 +8,11 @@ command -v ip >/dev/null 2>&1 || missing="$missing iproute2"
 command -v unshare >/dev/null 2>&1 || missing="$missing util-linux"
 command -v tcpdump >/dev/null 2>&1 || missing="$missing tcpdump" # libpcap cross-check of the pcap writer (receiver.test)
 command -v gcc >/dev/null 2>&1 && command -v make >/dev/null 2>&1 && command -v valgrind >/dev/null 2>&1 || missing="$missing gcc make valgrind" # XS test host, native helpers (issue 16)
+# RV32 instruction counts (issue 24: scripts/build-xs-rv32.sh, bench/coremark-rv32): the
+# RISC-V cross compiler, picolibc for it, and qemu-system-riscv32.
+command -v riscv64-unknown-elf-gcc >/dev/null 2>&1 || missing="$missing gcc-riscv64-unknown-elf"
+[ -f /usr/lib/picolibc/riscv64-unknown-elf/picolibc.specs ] || missing="$missing picolibc-riscv64-unknown-elf"
+command -v qemu-system-riscv32 >/dev/null 2>&1 || missing="$missing qemu-system-misc"
 # Moddable's Linux build of the firmware (npm run firmware): pkg-config and glib/gio.
 command -v pkg-config >/dev/null 2>&1 || missing="$missing pkg-config"
 pkg-config --exists gio-2.0 2>/dev/null || missing="$missing libglib2.0-dev"

@@ -154,7 +154,7 @@ export function runXsh(script: string, wrap: string[] = [], rv32 = false): strin
  */
 export function xshBundle(entries: string[], main: string): string {
   return (
-    `const XSH = Object.freeze({ meter: xsh.meter, nativeMeter: xsh.nativeMeter, slots: xsh.slots, chunks: xsh.chunks, readFile: xsh.readFile, writeFile: xsh.writeFile, native: xsh.native, gc: $262.gc, print: print });
+    `const XSH = Object.freeze({ meter: xsh.meter, nativeMeter: xsh.nativeMeter, sanity: xsh.sanity, slots: xsh.slots, chunks: xsh.chunks, readFile: xsh.readFile, writeFile: xsh.writeFile, native: xsh.native, gc: $262.gc, print: print });
 for (const name of ["xsh", "$262", "runScript", "unicodeCompare", "lockdown", "clearInterval", "clearTimeout", "setInterval", "setTimeout"]) delete globalThis[name];
 ` + bundle(entries, main)
   );
