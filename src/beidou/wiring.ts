@@ -98,7 +98,7 @@ export class BeidouWiring {
     const l = this.listener;
     if (kind === UNIT_SENTENCE) {
       this.state.onSentence(this.sentences.decode(bytes, length), now);
-      if (l !== undefined && l.awaitingAnswer) l.terminalSentence(bytes, length);
+      if (l?.awaitingAnswer) l.terminalSentence(bytes, length);
     } else {
       const n = this.handleFrame(bytes, length, now);
       this.textLength = n;

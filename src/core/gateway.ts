@@ -225,19 +225,14 @@ export class Gateway {
         this.heard++;
         if (this.options.onUnit) this.options.onUnit(UNIT_SENTENCE, bytes, length);
         const a = this.answers;
-        this.forward(bytes, length, a !== undefined && a.waiting ? a.destinationFor(bytes, length) : undefined);
+        this.forward(bytes, length, a?.waiting ? a.destinationFor(bytes, length) : undefined);
       },
       onFrame: (bytes, length) => {
         this.heard++;
         if (this.options.onUnit) this.options.onUnit(UNIT_FRAME, bytes, length);
         const n = this.options.convertFrame ? this.options.convertFrame(bytes, length, this.converted) : 0;
         const a = this.answers;
-        if (n > 0)
-          this.forward(
-            this.converted,
-            n,
-            a !== undefined && a.waiting ? a.destinationFor(this.converted, n) : undefined,
-          );
+        if (n > 0) this.forward(this.converted, n, a?.waiting ? a.destinationFor(this.converted, n) : undefined);
         else this.counters.framesNotConverted++;
       },
       onReject: options.onReject,
