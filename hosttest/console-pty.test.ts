@@ -6,11 +6,11 @@
 // and persistence across a gateway process restart and a console reboot.
 
 import { strict as assert } from "node:assert";
-import { type ChildProcess, execFileSync, spawn } from "child_process";
-import * as fs from "fs";
-import * as os from "os";
-import * as path from "path";
-import * as tty from "tty";
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import * as tty from "node:tty";
 import { defaultConfig, formatValue, SETTINGS } from "../src/settings/settings";
 import { REPO_ROOT } from "./lib/paths";
 import { boundFor, waitFor } from "./lib/wait";
