@@ -9,7 +9,7 @@
 import { spawnSync } from "node:child_process";
 import * as path from "node:path";
 import { corpusChunks } from "../hosttest/xs/xs-figures";
-import { computeOnXsh, RV32_DIR, runXsh, rv32Binary, rv32Command, xshBundle } from "../hosttest/xs/xsh";
+import { computeOnXsh, runXsh, rv32Binary, rv32Command, xshBundle } from "../hosttest/xs/xsh";
 import { REPO_ROOT, round } from "./common";
 
 /** The stream the share is for: a continuous 115200-baud 8N1 stream of 82-byte sentences. */
@@ -33,7 +33,8 @@ export const CHIPS = {
     name: "ESP32 (Xtensa LX6) @240 MHz, one core",
     mhz: 240,
     coremarkPerMhz: 2.1,
-    source: "Espressif ESP32 Series Datasheet, CPU and Memory: 504.85 CoreMark at 240 MHz (one core), 2.10 CoreMark/MHz",
+    source:
+      "Espressif ESP32 Series Datasheet, CPU and Memory: 504.85 CoreMark at 240 MHz (one core), 2.10 CoreMark/MHz",
   },
 } as const;
 
