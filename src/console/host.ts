@@ -4,7 +4,7 @@
 
 import type { GatewayConfig } from "../core/config";
 import type { LogEvent } from "../core/eventlog";
-import type { SettingKey, SettingValue } from "./settings";
+import type { SettingKey, SettingValue } from "../settings/settings";
 
 export interface ApplyResult {
   /** The gateway refused the record (e.g. it could not rebuild a component). Nothing changed. */
@@ -54,6 +54,8 @@ export interface StatusReport {
     address: string;
     /** Datagrams sent and received per transmission group name; `in` undefined: no receiver in this build. */
     out: Record<string, number>;
+    /** Of the sentences sent, the gateway's own (alerts, answers to network commands), not the terminal's. */
+    own?: number;
     in?: Record<string, number>;
     /** Errors by kind (sendErrors, rejected datagrams by reason, ...). */
     errors: Record<string, number>;

@@ -42,6 +42,8 @@ export const UNIT_SENTENCE: UnitKind = "sentence",
 export interface GatewayCounters {
   /** Sentences forwarded to the encoder (valid text + converted 4.0 frames). */
   forwarded: number;
+  /** Of those, the gateway's own: alerts and answers to network commands (not the terminal's). */
+  own: number;
   /** Datagrams handed to the UDP socket, and those whose send failed. */
   datagrams: number;
   sendErrors: number;
@@ -190,6 +192,7 @@ export class Gateway {
     this.router = new Router(this.config.groupMap, options.routes);
     this.counters = {
       forwarded: 0,
+      own: 0,
       datagrams: 0,
       sendErrors: 0,
       perGroup: new Array<number>(GROUP_COUNT + 1).fill(0),
@@ -244,7 +247,7 @@ export class Gateway {
   }
 
   /**
-   * Take the live settings now in `config` (src/console/settings.ts, apply "live"):
+   * Take the live settings now in `config` (src/settings/settings.ts, apply "live"):
    * the encoder's SFI, c: and overlong policy, the router's group map and the two
    * filters (recompiled only when their rules changed, so their counters survive other
    * changes). Values the gateway reads at each use (uartQueue, startupCmds, maxRate)
@@ -315,6 +318,7 @@ export class Gateway {
     // maxRate off (the default): no call (rateAllows reads it again when on).
     if (this.config.maxRate > 0 && !this.rateAllows(group, exempt)) return;
     this.counters.forwarded++;
+    if (destination !== undefined) this.counters.own++;
     this.currentGroup = group;
     this.encoder.encode(bytes, length, destination);
   }
@@ -323,6 +327,7 @@ export class Gateway {
   forwardTo(group: number, bytes: Uint8Array, length: number, destination?: string): void {
     this.rateAllows(group, true);
     this.counters.forwarded++;
+    this.counters.own++;
     this.currentGroup = group;
     this.encoder.encode(bytes, length, destination);
   }
@@ -594,6 +599,7 @@ export class Gateway {
       rejected: f.rejected,
       rejects,
       forwarded: c.forwarded,
+      own: c.own,
       datagrams: c.datagrams,
       perGroup,
       sendErrors: c.sendErrors,
