@@ -16,6 +16,7 @@ import type { Content } from "./sentences/content";
 import { contentText } from "./sentences/content";
 import type { FKI } from "./sentences/fki";
 import type { ICI } from "./sentences/ici";
+import { SkyView } from "./sky";
 
 /** Framer reject reason counted as a checksum error (a constant: XS copies an evaluated literal every time). */
 /** The framer's reject counters the state reads (src/core/framer.ts FramerCounters). */
@@ -89,6 +90,8 @@ export class DeviceState {
   /** Indexed by NMEA 4.11 system ID (0 unknown .. 6 NavIC). */
   readonly satellitesUsed = new Int16Array(7);
   readonly satellitesInView = new Int16Array(7);
+  /** Satellites in view with elevation, azimuth and C/N0, from every GSV sentence (sky.ts). */
+  readonly sky = new SkyView();
   fixAt = NaN;
   lastValidFixAt = NaN;
   // ---- RDSS fix

@@ -31,14 +31,15 @@ export const GSV_KIND: SentenceKind<GSV> = {
   group: "NAVD",
   create: () => new GSV(),
   /** What this sentence tells the device state (src/beidou/state.ts). */
-  apply(st: DeviceState, g: GSV, talker: number, _now: number): void {
-    if (g.sentenceNumber !== 1) return;
+  apply(st: DeviceState, g: GSV, talker: number, now: number): void {
     const t = talkerSystem(talker);
     let sys = g.systemId === g.systemId && g.systemId < 7 ? g.systemId : t;
     if (sys === SYS_UNKNOWN)
       sys =
         g.count > 0 ? satSystem(SYS_UNKNOWN, g.id[0], talker === 0x5051) : talker === 0x5051 ? SYS_BDS : SYS_UNKNOWN;
-    st.satellitesInView[sys] = g.satellitesInView;
+    // Every sentence of the group: the sky view (web page) lists each satellite.
+    st.sky.add(sys, g, now);
+    if (g.sentenceNumber === 1) st.satellitesInView[sys] = g.satellitesInView;
   },
   decode(f: Fields, g: GSV): string | null {
     if (f.count < 3) return "GSV needs at least 3 fields";
