@@ -233,8 +233,8 @@ export class GatewayConsoleHost implements ConsoleHost {
         rnss.hdop = known(st.hdop);
       }
       r.rnss = rnss;
-      // A system silent for 10 s (three GSV cycles at 0.3 Hz) has left the view.
-      r.sky = st.sky.report(now, SYSTEM_NAMES, 10000);
+      // A system whose list was not renewed for 15 s (three renewals) has left the view.
+      r.sky = st.sky.report(now, SYSTEM_NAMES, 15000);
       const rdss = fix(st.rdssAt, st.rdssTime, st.rdssLatitude, st.rdssLongitude, st.rdssHeight);
       if (rdss) rdss.source = "card " + (addr7(st.rdssUser) ?? "?");
       r.rdss = rdss;
