@@ -7,7 +7,7 @@
 // once: those are written into the running config and the components re-read it
 // (`retune`); the others wait for `save` + `reboot`. Nothing is stored until `save`.
 
-import { addr7, hms } from "../beidou/kind";
+import { addr7, hms, SYSTEM_NAMES } from "../beidou/kind";
 import type { DeviceState } from "../beidou/state";
 import type { GatewayConfig } from "../core/config";
 import type { LogEvent } from "../core/eventlog";
@@ -233,6 +233,8 @@ export class GatewayConsoleHost implements ConsoleHost {
         rnss.hdop = known(st.hdop);
       }
       r.rnss = rnss;
+      // A system whose list was not renewed for 15 s (three renewals) has left the view.
+      r.sky = st.sky.report(now, SYSTEM_NAMES, 15000);
       const rdss = fix(st.rdssAt, st.rdssTime, st.rdssLatitude, st.rdssLongitude, st.rdssHeight);
       if (rdss) rdss.source = "card " + (addr7(st.rdssUser) ?? "?");
       r.rdss = rdss;
