@@ -18,6 +18,7 @@ import { NMEA_CORPUS } from "../lib/paths";
 import { chunkStream } from "./chunking";
 import { type Datagram, repoRoot, runGatewayOnNode } from "./xs-harness";
 import { NATIVE_BYTES_JS, runGatewayOnXsh, runXsh, XSH_DIR, xshBinary, xshBundle } from "./xsh";
+import { skipBecause } from "../lib/skip";
 
 // The repository's own copy of the corpus (a clone alone must test itself).
 const corpus = NMEA_CORPUS;
@@ -50,10 +51,7 @@ describe("native byte helpers on a real XS build: byte-identical to the TypeScri
 
   before(function () {
     const bin = xshBinary();
-    if (!bin.path) {
-      process.stdout.write(`      pending: ${bin.reason}\n`);
-      this.skip();
-    }
+    if (!bin.path) skipBecause(this, bin.reason ?? "no XS test host");
     all = corpusBytes();
     assert.ok(all.length > 500000, `corpus: ${all.length} bytes`);
   });

@@ -11,6 +11,7 @@ import * as assert from "node:assert/strict";
 import { ESP32_UNITS_PER_SECOND, FIFO_BYTES, RING_BYTES } from "./esp32-speed";
 import { FifoSerial } from "./xs-host";
 import { epochStream, runRealtimeOnXsh, xshBinary } from "./xsh";
+import { skipBecause } from "../lib/skip";
 
 describe("terminal receive path in real time (XS test host, native helpers, ESP32 speed assumed)", function () {
   this.timeout(120000);
@@ -23,10 +24,7 @@ describe("terminal receive path in real time (XS test host, native helpers, ESP3
 
   before(function () {
     const bin = xshBinary();
-    if (!bin.path) {
-      process.stdout.write(`      pending: ${bin.reason}\n`);
-      this.skip();
-    }
+    if (!bin.path) skipBecause(this, bin.reason ?? "no XS test host");
   });
 
   it("128-byte FIFO (Moddable's ESP32 serial): bytes lost, counted and reported by the gateway", () => {

@@ -12,6 +12,7 @@
 import * as assert from "node:assert/strict";
 import { corpusChunks } from "./xs-figures";
 import { computeOnXsh, xshBinary } from "./xsh";
+import { skipBecause } from "../lib/skip";
 
 const COMPUTE_BOUND = 3000;
 const ALLOCATION_BOUND_BYTES = 16;
@@ -21,10 +22,7 @@ describe("XS cost per sentence with the native helpers (firmware wiring, whole c
 
   before(function () {
     const bin = xshBinary();
-    if (!bin.path) {
-      process.stdout.write(`      pending: ${bin.reason}\n`);
-      this.skip();
-    }
+    if (!bin.path) skipBecause(this, bin.reason ?? "no XS test host");
   });
 
   it(`<= ${COMPUTE_BOUND} compute units and <= ${ALLOCATION_BOUND_BYTES} B allocated per forwarded sentence`, () => {
