@@ -8,10 +8,10 @@
 // harness's TypeScript twin of the driver buffer) against a plain array model.
 
 import * as assert from "node:assert/strict";
+import { skipBecause } from "../lib/skip";
 import { ESP32_UNITS_PER_SECOND, FIFO_BYTES, RING_BYTES } from "./esp32-speed";
 import { FifoSerial } from "./xs-host";
 import { epochStream, runRealtimeOnXsh, xshBinary } from "./xsh";
-import { skipBecause } from "../lib/skip";
 
 describe("terminal receive path in real time (XS test host, native helpers, ESP32 speed assumed)", function () {
   this.timeout(120000);

@@ -10,9 +10,9 @@
 // Allocation: the board budget of 16 B per sentence (measured 0.3 B).
 
 import * as assert from "node:assert/strict";
+import { skipBecause } from "../lib/skip";
 import { corpusChunks } from "./xs-figures";
 import { computeOnXsh, xshBinary } from "./xsh";
-import { skipBecause } from "../lib/skip";
 
 const COMPUTE_BOUND = 3000;
 const ALLOCATION_BOUND_BYTES = 16;
