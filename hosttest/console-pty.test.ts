@@ -112,7 +112,7 @@ describe("console over a real pty (socat, bd450 sim, bd450 gateway --console)", 
 
   let terminal = "term";
 
-  function startGateway(consolePath = path.join(dir, "con")): ChildProcess {
+  function startGateway(consolePath = path.join(dir, "con"), options: string[] = []): ChildProcess {
     gwErr = "";
     const setup = 'ip link set lo up && ip route add 224.0.0.0/4 dev lo src 127.0.0.1 && exec "$0" "$@"';
     const child = spawn(
@@ -131,6 +131,7 @@ describe("console over a real pty (socat, bd450 sim, bd450 gateway --console)", 
         consolePath,
         "--config",
         cfgFile,
+        ...options,
       ],
       { stdio: ["ignore", "ignore", "pipe"] },
     );
@@ -148,10 +149,10 @@ describe("console over a real pty (socat, bd450 sim, bd450 gateway --console)", 
     });
   }
 
-  async function restartGateway(): Promise<string> {
+  async function restartGateway(options: string[] = []): Promise<string> {
     await stopGateway();
     user.buf = "";
-    gw = startGateway();
+    gw = startGateway(undefined, options);
     return user.waitFor(/type help for commands\r\nbd450> $/, 15000);
   }
 
@@ -490,6 +491,30 @@ describe("console over a real pty (socat, bd450 sim, bd450 gateway --console)", 
       assert.match(await user.cmd("reboot"), /error: unsaved changes/);
       await restartGateway();
       assert.match(await user.cmd("show config"), /^sfi +BD0042 /m);
+    });
+
+    it("save keeps this run's command-line options out of the file (issue 23.1)", async () => {
+      await restartGateway(["--interface", "127.0.0.1", "--ttl", "9"]);
+      const running = await user.cmd("show config");
+      assert.match(running, /^iface +127\.0\.0\.1 /m);
+      assert.match(running, /^ttl +9 /m);
+      assert.match(await user.cmd("set hbtInterval 45"), /^hbtInterval = 45/);
+      assert.equal(await user.cmd("save"), "saved\r\n");
+      // Read back by hand: one JSON object per line after the header.
+      const stored = new Map<string, unknown>();
+      for (const l of fs.readFileSync(cfgFile, "utf8").trim().split("\n").slice(1)) {
+        const o = JSON.parse(l) as { k: string; v: unknown };
+        stored.set(o.k, o.v);
+      }
+      assert.equal(stored.get("hbtInterval"), 45, "the key set on the console is stored");
+      assert.notEqual(stored.get("ttl"), 9, "--ttl 9 was this run's");
+      assert.ok(!stored.has("iface"), `--interface was this run's: ${JSON.stringify(stored.get("iface"))}`);
+      // The next start without the options: the stored values, the option values gone.
+      await restartGateway();
+      const after = await user.cmd("show config");
+      assert.match(after, /^iface +"" /m);
+      assert.doesNotMatch(after, /^ttl +9 /m);
+      assert.match(after, /^hbtInterval +45 /m);
     });
 
     it("a settings file cut mid-line loads the intact keys, defaults the broken one, and logs it", async () => {

@@ -12,8 +12,8 @@ import { loadSettings, saveSettings } from "../src/console/persist";
 import type { GatewayConfig } from "../src/core/config";
 import type { LogEvent } from "../src/core/eventlog";
 import { Gateway } from "../src/core/gateway";
-import type { Clock, SettingsStore, Timers } from "../src/core/io";
-import { defaultConfig, SETTINGS } from "../src/settings/settings";
+import type { Clock, Timers } from "../src/core/io";
+import { defaultConfig } from "../src/settings/settings";
 import { MemoryStore } from "./lib/memory-store";
 
 function withChecksum(body: string): string {

@@ -12,9 +12,9 @@
 
 import * as assert from "node:assert/strict";
 import { SentenceDecoder, sentenceJson } from "../src/beidou/decoder";
-import { encodeWAA } from "../src/beidou/encode";
 import { FrameDecoder } from "../src/beidou/rdss40";
 import { reencodeCommand } from "../src/beidou/reencode";
+import { encodeWAA } from "../src/beidou/sentences/waa";
 import { SentenceFramer } from "../src/core/framer";
 import { rdss40Frame } from "./lib/text";
 

@@ -76,7 +76,7 @@ function main(): void {
       }
       const fr = frames[epoch % frames.length];
       gw.feed(fr);
-      for (let k = 0; k < 40; k++) side.receive(flood[f % flood.length], flood[f % flood.length].length, RCOM), f++;
+      for (let k = 0; k < 40; k++, f++) side.receive(flood[f % flood.length], flood[f % flood.length].length, RCOM);
       mono += 1000 / 8; // 8 epochs per second of the 115200-baud byte rate
       if (++epoch % 8 === 0) {
         hooks.wiring.state.tick(clock.now());

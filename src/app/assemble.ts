@@ -13,7 +13,7 @@
 
 import { reencodeCommand } from "../beidou/reencode";
 import { defaultRoutes, TEXT_FIELD_LIMITS } from "../beidou/table";
-import { BeidouWiring, type BeidouWiringOptions } from "../beidou/wiring";
+import { BeidouWiring, type BeidouWiringOptions, STARTUP_COMMANDS } from "../beidou/wiring";
 import { Console } from "../console/console";
 import { GatewayConsoleHost } from "../console/gateway-host";
 import type { LoadedSettings } from "../console/persist";
@@ -150,6 +150,7 @@ export class App {
       // Raw-text short messages: a TXR/TXA with commas in its text is carried (issue 15).
       fieldLimits: TEXT_FIELD_LIMITS,
       routes: defaultRoutes(),
+      startupCommands: STARTUP_COMMANDS,
       // Answers to network commands carry d: = the requesting SFI.
       answers: parts.answers,
       // The plain copy for legacy listeners; legacyUdp takes effect at a restart, so
