@@ -29,6 +29,7 @@ import {
   runtimeItems,
   xsItems,
 } from "./lib/ram-budget";
+import { skipBecause } from "./lib/skip";
 
 const root = path.resolve(__dirname, "..", "..");
 const script = path.join(root, "scripts", "firmware.js");
@@ -80,17 +81,19 @@ interface TargetResult {
 describe("firmware built by Moddable's tools (npm run firmware)", function () {
   this.timeout(30 * 60 * 1000);
   const sdk = sdkPath();
+  const NO_SDK = `no Moddable SDK at ${sdk.path} (set MODDABLE)`;
+  const NO_LIN = "the Linux firmware (lin target) did not build";
   let results: Record<string, TargetResult> = {};
 
   before(function () {
-    if (!sdk.ok) this.skip(); // reason: no Moddable SDK at sdk.path; set MODDABLE (reported by the pending tests' titles)
+    if (!sdk.ok) skipBecause(this, NO_SDK);
     const r = spawnSync(process.execPath, [script, "--json"], { encoding: "utf8", maxBuffer: 64 << 20 });
     assert.ok(r.stdout, `firmware.js printed nothing: ${r.stderr}`);
     results = JSON.parse(r.stdout).results;
   });
 
   for (const t of TARGETS) {
-    it(`${t.name}: mcconfig, tsc, xsc and xsl succeed${sdk.ok ? "" : ` (pending: no Moddable SDK at ${sdk.path}; set MODDABLE)`}`, () => {
+    it(`${t.name}: mcconfig, tsc, xsc and xsl succeed`, () => {
       const r = results[t.name];
       assert.ok(r, "target was built");
       assert.ok(r.ok, `${t.name} failed at ${r.step}:\n${r.out}`);
@@ -99,14 +102,13 @@ describe("firmware built by Moddable's tools (npm run firmware)", function () {
   }
 
   const kit = idfKit();
-  const kitNote = kit.ok ? "" : ` (pending: ${kit.reason})`;
   const espTargets = TARGETS.filter((t) => t.chip);
   const sdkconfigH = (t: (typeof TARGETS)[number]) =>
     path.join(results[t.name].tmpDir!, `xsProj-${t.chip}`, "build", "config", "sdkconfig.h");
 
   for (const t of espTargets) {
-    it(`${t.name}: ESP-IDF v6.0: sdkconfig.h from the merged defaults keeps the UART ISR in IRAM, and every C file compiles (C: N files, 0 errors)${sdk.ok ? kitNote : ""}`, function () {
-      if (!sdk.ok || !kit.ok) this.skip();
+    it(`${t.name}: ESP-IDF v6.0: sdkconfig.h from the merged defaults keeps the UART ISR in IRAM, and every C file compiles (C: N files, 0 errors)`, function () {
+      if (!sdk.ok || !kit.ok) skipBecause(this, sdk.ok ? kit.reason! : NO_SDK);
       const r = results[t.name];
       assert.ok(r?.ok, `${t.name} failed at ${r?.step}:\n${r?.out}`);
       const idf = r.idf!;
@@ -121,13 +123,13 @@ describe("firmware built by Moddable's tools (npm run firmware)", function () {
       assert.equal(idf.c!.errors, 0);
       const ours = idf.c!.ours.map((f) => path.basename(f)).sort();
       for (const f of ["mcast.c", "serial-ring.c"]) assert.ok(ours.includes(f), `${f} among bd450's C: ${ours}`);
-      if (t.w5500) assert.ok(ours.includes("w5500-eth.c"), `w5500-eth.c among bd450's C: ${ours}`);
+      if (t.w5500) assert.ok(ours.includes("w5500-start.c"), `w5500-start.c among bd450's C: ${ours}`);
       if (t.chip === "esp32") assert.match(idf.link!.why!, /no Xtensa toolchain|not linked/);
     });
   }
 
-  it(`esp32c3_w5500: idf.py build links the image; no esp_wifi_* symbol in it; image, IRAM and DRAM sizes from idf.py size${sdk.ok ? kitNote : ""}`, function () {
-    if (!sdk.ok || !kit.ok) this.skip();
+  it(`esp32c3_w5500: idf.py build links the image; no esp_wifi_* symbol in it; image, IRAM and DRAM sizes from idf.py size`, function () {
+    if (!sdk.ok || !kit.ok) skipBecause(this, sdk.ok ? kit.reason! : NO_SDK);
     const r = results.esp32c3_w5500;
     assert.ok(r?.ok, `esp32c3_w5500 failed at ${r?.step}:\n${r?.out}`);
     const l = r.idf!.link!;
@@ -146,8 +148,8 @@ describe("firmware built by Moddable's tools (npm run firmware)", function () {
     assert.ok(/ esp_eth_mac_new_w5500$/m.test(nm.stdout), "the W5500 driver is linked");
   });
 
-  it(`planted misuses in a copy of bd450's C fail the check, the unchanged copy passes (Xtensa type check and RV32)${sdk.ok ? kitNote : ""}`, function () {
-    if (!sdk.ok || !kit.ok) this.skip();
+  it(`planted misuses in a copy of bd450's C fail the check, the unchanged copy passes (Xtensa type check and RV32)`, function () {
+    if (!sdk.ok || !kit.ok) skipBecause(this, sdk.ok ? kit.reason! : NO_SDK);
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bd450-plant-"));
     const original = fs.readFileSync(path.join(root, "src", "platform", "moddable", "esp32", "mcast.c"), "utf8");
     const env = {
@@ -206,7 +208,7 @@ describe("firmware built by Moddable's tools (npm run firmware)", function () {
   });
 
   it("the internal-EMAC boards' sdkconfig keeps every line of the SDK target's own (bd450's file replaces it)", function () {
-    if (!sdk.ok) this.skip();
+    if (!sdk.ok) skipBecause(this, NO_SDK);
     for (const b of ["wt32_eth01", "ethernet_kit"]) {
       const sdkLines = fs
         .readFileSync(
@@ -222,8 +224,8 @@ describe("firmware built by Moddable's tools (npm run firmware)", function () {
   });
 
   for (const t of espTargets) {
-    it(`${t.name}: RAM budget: XS creation + ESP-IDF run-time needs fit the heap at boot with ${MARGIN_SHARE * 100} % left${sdk.ok ? kitNote : ""}`, function () {
-      if (!sdk.ok || !kit.ok) this.skip();
+    it(`${t.name}: RAM budget: XS creation + ESP-IDF run-time needs fit the heap at boot with ${MARGIN_SHARE * 100} % left`, function () {
+      if (!sdk.ok || !kit.ok) skipBecause(this, sdk.ok ? kit.reason! : NO_SDK);
       const c3 = results.esp32c3_w5500;
       assert.ok(c3?.ok && c3.idf?.link?.linked, "the C3 link gives the static DRAM");
       const st = c3Static(c3.idf!.link!.raw!);
@@ -266,7 +268,7 @@ describe("firmware built by Moddable's tools (npm run firmware)", function () {
   }
 
   it("an ESP32 board without a board file is refused with the manifest's message", function () {
-    if (!sdk.ok) this.skip();
+    if (!sdk.ok) skipBecause(this, NO_SDK);
     const mcconfig = path.join(root, ".cache", "moddable", "build", "bin", "lin", "release", "mcconfig");
     const out = fs.mkdtempSync(path.join(os.tmpdir(), "bd450-mc-"));
     const r = spawnSync(mcconfig, ["-p", "esp32/nodemcu", "-o", out, path.join(root, "manifest.json")], {
@@ -278,9 +280,9 @@ describe("firmware built by Moddable's tools (npm run firmware)", function () {
   });
 
   it("bd450 demo --engine moddable: the Moddable-built firmware forwards the simulated terminal's sentences to the strict listener", async function () {
-    if (!sdk.ok) this.skip();
+    if (!sdk.ok) skipBecause(this, NO_SDK);
     const lin = results.lin;
-    if (!lin?.ok) this.skip();
+    if (!lin?.ok) skipBecause(this, NO_LIN);
     const pcap = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "bd450-fw-")), "demo.pcap");
     const r = await runInNetns(
       process.execPath,
@@ -313,7 +315,7 @@ describe("firmware built by Moddable's tools (npm run firmware)", function () {
   });
 
   it("the same input through both engines gives the same datagrams, byte for byte and in order (TAG c: aside)", async function () {
-    if (!sdk.ok || !results.lin?.ok) this.skip();
+    if (!sdk.ok || !results.lin?.ok) skipBecause(this, sdk.ok ? NO_LIN : NO_SDK);
     const run = async (engine: string) => {
       const r = await runInNetns(
         process.execPath,
@@ -360,7 +362,7 @@ describe("firmware built by Moddable's tools (npm run firmware)", function () {
   });
 
   it("multicast datagrams leave with the configured ttl (3, not Linux's default 1), as an independent IP_RECVTTL receiver sees them", async function () {
-    if (!sdk.ok || !results.lin?.ok) this.skip();
+    if (!sdk.ok || !results.lin?.ok) skipBecause(this, sdk.ok ? NO_LIN : NO_SDK);
     const bin = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "bd450-recvttl-")), "recvttl");
     const cc = spawnSync("gcc", ["-O1", "-o", bin, path.join(root, "hosttest", "lib", "recvttl.c")], {
       encoding: "utf8",
@@ -417,7 +419,7 @@ describe("firmware built by Moddable's tools (npm run firmware)", function () {
     };
 
     before(async function () {
-      if (!sdk.ok || !results.lin?.ok) this.skip();
+      if (!sdk.ok || !results.lin?.ok) skipBecause(this, sdk.ok ? NO_LIN : NO_SDK);
       dir = fs.mkdtempSync(path.join(os.tmpdir(), "bd450-fwcon-"));
       procs.push(
         spawn("socat", [`pty,raw,echo=0,link=${dir}/con`, `pty,raw,echo=0,link=${dir}/user`], { stdio: "ignore" }),
