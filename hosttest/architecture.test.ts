@@ -87,7 +87,7 @@ function code2(text: string): string {
 }
 
 /** One import circle of the graph (its files in order, the first repeated at the end), or null. */
-export function findCircle(graph: ReadonlyMap<string, readonly string[]>): string[] | null {
+function findCircle(graph: ReadonlyMap<string, readonly string[]>): string[] | null {
   const state = new Map<string, 1 | 2>(); // 1 on the path, 2 done
   const pathStack: string[] = [];
   const visit = (n: string): string[] | null => {
