@@ -31,6 +31,11 @@ fi
 if [ "$set_name" = test ]; then
   need tcpdump tcpdump
   need valgrind valgrind
+  # RV32 instruction counts (issue 24: scripts/build-xs-rv32.sh, bench/coremark-rv32): the
+  # RISC-V cross compiler, picolibc for it, and qemu-system-riscv32.
+  need riscv64-unknown-elf-gcc gcc-riscv64-unknown-elf
+  [ -f /usr/lib/picolibc/riscv64-unknown-elf/picolibc.specs ] || missing="$missing picolibc-riscv64-unknown-elf"
+  need qemu-system-riscv32 qemu-system-misc
 fi
 
 is_root() { [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; }

@@ -75,7 +75,8 @@ export async function run(argv: string[]): Promise<number> {
   const configure = () => {
     const store = new SettingsFile(settingsPath);
     const loaded = loadSettings(store);
-    const config = configFromOptions(options, loaded.config);
+    // A copy: the options are this run's; loaded.config stays what the file holds (what save keeps).
+    const config = configFromOptions(options, { ...loaded.config });
     if (options["startup-cmds"] !== undefined) config.startupCmds = Boolean(options["startup-cmds"]);
     const errors = validateConfig(config);
     if (errors.length) throw new UsageError(`invalid configuration: ${errors.join("; ")}`);

@@ -7,14 +7,14 @@
 // once: those are written into the running config and the components re-read it
 // (`retune`); the others wait for `save` + `reboot`. Nothing is stored until `save`.
 
-import { addr7, hms } from "../beidou/kind";
+import { addr7, hms, SYSTEM_NAMES } from "../beidou/kind";
 import type { DeviceState } from "../beidou/state";
 import type { GatewayConfig } from "../core/config";
 import type { LogEvent } from "../core/eventlog";
 import type { Gateway } from "../core/gateway";
 import { zero } from "../core/helpers";
 import type { Clock, SettingsStore } from "../core/io";
-import { isLive, type SettingKey, type SettingValue } from "../settings/settings";
+import { isLive, type SettingKey, type SettingValue, validateConfig } from "../settings/settings";
 import type { ApplyResult, ConsoleHost, FixReport, StatusReport } from "./host";
 import type { LoadedSettings } from "./persist";
 import { saveSettings } from "./persist";
@@ -70,10 +70,18 @@ const GGA_QUALITY = [
 export class GatewayConsoleHost implements ConsoleHost {
   private config: GatewayConfig;
   private readonly o: GatewayConsoleHostOptions;
+  /**
+   * What `save` writes: the settings as loaded from the store plus every key set through
+   * applyConfig (console, web). The running record may differ: a run's command-line
+   * options (`--interface`, `--ttl`) apply to that run only and are never saved.
+   */
+  private toSave: GatewayConfig;
+  private setKeys: SettingKey[] = [];
 
   constructor(options: GatewayConsoleHostOptions) {
     this.o = options;
     this.config = { ...options.gateway.config };
+    this.toSave = { ...options.loaded.config };
   }
 
   getConfig(): GatewayConfig {
@@ -97,12 +105,20 @@ export class GatewayConsoleHost implements ConsoleHost {
       return { error: (e as Error).message };
     }
     this.config = { ...next };
+    const save = this.toSave as unknown as Record<string, SettingValue>;
+    for (const k of changed) {
+      save[k] = rec[k];
+      if (this.setKeys.indexOf(k) < 0) this.setKeys.push(k);
+    }
     return {};
   }
 
   save(): string | undefined {
+    // The record saved is not the running one when options overrode keys: check it too.
+    const problems = validateConfig(this.toSave);
+    if (problems.length) return "the settings to store break a rule: " + problems.join("; ");
     try {
-      saveSettings(this.o.store, this.config);
+      saveSettings(this.o.store, this.toSave, this.setKeys);
       return undefined;
     } catch (e) {
       return (e as Error).message;
@@ -209,6 +225,8 @@ export class GatewayConsoleHost implements ConsoleHost {
         rnss.hdop = known(st.hdop);
       }
       r.rnss = rnss;
+      // A system whose list was not renewed for 15 s (three renewals) has left the view.
+      r.sky = st.sky.report(now, SYSTEM_NAMES, 15000);
       const rdss = fix(st.rdssAt, st.rdssTime, st.rdssLatitude, st.rdssLongitude, st.rdssHeight);
       if (rdss) rdss.source = "card " + (addr7(st.rdssUser) ?? "?");
       r.rdss = rdss;
