@@ -163,7 +163,8 @@ export class App {
       device: beidou.state,
       hostname: o.hostname,
       udp,
-      encodeCommand: reencodeCommand,
+      // Commands go out in the terminal's family (setting terminalFamily, else what it sends).
+      encodeCommand: (text) => reencodeCommand(text, beidou.state.family),
       parts,
     });
     const net = this.network;

@@ -11,6 +11,8 @@ import { writeHex2, xorRange } from "../nmea/checksum";
 export class CommandError extends Error {
   /** Set when the formatter is not a command the gateway forwards (counted apart from bad field values). */
   unsupported?: boolean;
+  /** Set when the command belongs to the other terminal family and has no same-meaning counterpart. */
+  family?: boolean;
 }
 
 /**
@@ -319,4 +321,107 @@ function textBytes(text: string, mode: 0 | 2, o: TxaOptions): Uint8Array {
   }
   if (!b) throw new CommandError("text cannot be encoded in GB2312");
   return b;
+}
+
+// ---- BDS-3 RSMC commands (GB/T 44086.2 as seen in open code; ../shared/docs/bds3-terminal.md)
+
+/** Longest BDS-3 regional short message, bits (14,000: about 1,000 Chinese characters). */
+export const BDS3_MESSAGE_BITS = 14000;
+
+export interface TcqRequest {
+  /** Destination user address (card number), 1-7 digits. */
+  to: number | string;
+  /** 1 Chinese (GB2312), 2 code (hex digits), 3 mixed (bytes as hex). */
+  codeType: 1 | 2 | 3;
+  /** Text (1: via encodeText, ASCII as is; 3: ASCII, or via encodeText). */
+  text?: string;
+  /** Message bytes (1 and 3). */
+  data?: Uint8Array;
+  /** Hex digits (2). */
+  hex?: string;
+  /** Frequency point 1-5 (Lf0-Lf4); default 2, as in the open examples (UNCONFIRMED). */
+  frequencyPoint?: number;
+  /** Ask for an inbound acknowledgement (field 3: 2 yes, 1 no); default no. */
+  ack?: boolean;
+  /** Send frequency, seconds (0 = once, the default). */
+  sendFrequency?: number;
+}
+
+/**
+ * `$CCTCQ,dest,frequencyPoint,inboundAck,codeType,data,sendFrequency` — BDS-3 short message (the
+ * TXA of BDS-3). The data field is hex for every code type (the GB2312 or ASCII bytes two hex
+ * digits each; code type 2: the digits as given), as the open examples send it (UNCONFIRMED):
+ * hex cannot break the framing, so no byte needs refusing.
+ */
+export function encodeTCQ(q: TcqRequest, o: TxaOptions = {}): Uint8Array {
+  const to = userAddress(q.to, "TCQ destination");
+  if (q.codeType !== 1 && q.codeType !== 2 && q.codeType !== 3)
+    throw new CommandError(`TCQ code type must be 1 (Chinese), 2 (code) or 3 (mixed), not ${String(q.codeType)}`);
+  const fp = intIn(q.frequencyPoint ?? 2, 1, 5, "TCQ frequency point");
+  const freq = intIn(q.sendFrequency ?? 0, 0, 65535, "TCQ send frequency");
+  let hex: string;
+  let bits: number;
+  if (q.codeType === 2) {
+    if (q.text !== undefined || q.data !== undefined)
+      throw new CommandError("TCQ code type 2 takes hex digits (hex), not text or data");
+    const h = q.hex ?? "";
+    if (!/^[0-9A-Fa-f]+$/.test(h)) throw new CommandError(`TCQ code type 2 content must be hex digits, not "${h}"`);
+    hex = h.toUpperCase();
+    bits = hex.length * 4;
+  } else {
+    let bytes: Uint8Array;
+    if (q.data !== undefined) bytes = q.data;
+    else if (q.text !== undefined) bytes = textBytes(q.text, q.codeType === 1 ? 0 : 2, o);
+    else throw new CommandError("TCQ needs text or data");
+    hex = "";
+    for (let i = 0; i < bytes.length; i++) hex += HEXCH[bytes[i] >> 4] + HEXCH[bytes[i] & 15];
+    bits = q.codeType === 1 ? messageBits(0, bytes) : bytes.length * 8;
+  }
+  if (hex.length === 0) throw new CommandError("TCQ message is empty");
+  if (bits > BDS3_MESSAGE_BITS)
+    throw new CommandError(`TCQ message is ${bits} bits; a BDS-3 short message holds at most ${BDS3_MESSAGE_BITS}`);
+  const s = buildSentence("CCTCQ", [to, String(fp), q.ack ? "2" : "1", String(q.codeType), hex, String(freq)]);
+  const maxLine = o.maxLine ?? 1024;
+  if (s.length > maxLine)
+    throw new CommandError(`TCQ sentence would be ${s.length} bytes; the terminal accepts at most ${maxLine}`);
+  return s;
+}
+
+/** `$CCICR,type,00` — BDS-3 card query; type 0 own IC card, 1 group, 2 subordinate users, 3 IC module mode. */
+export function encodeICR(type = 0): Uint8Array {
+  intIn(type, 0, 3, "ICR query type");
+  return buildSentence("CCICR", [String(type), "00"]);
+}
+
+export interface EpqRequest {
+  /** Card (user address); 0 / omitted = this terminal. */
+  card?: number | string;
+  /** The other fields (meanings UNCONFIRMED): non-negative numbers, empty when omitted. */
+  model?: number;
+  frequency?: number;
+  speed?: number;
+  urgency?: number;
+  elevation?: number;
+  sosType?: number;
+  times?: number;
+}
+
+/** `$CCEPQ,card,model,frequency,speed,urgency,elevation,sosType,times` — BDS-3 emergency / position report request. */
+export function encodeEPQ(q: EpqRequest = {}): Uint8Array {
+  const f = (v: number | undefined, what: string) => numberField(v, `EPQ ${what}`, 0, 99999, 2);
+  return buildSentence("CCEPQ", [
+    userAddress(q.card ?? 0, "EPQ card"),
+    f(q.model, "model"),
+    f(q.frequency, "frequency"),
+    f(q.speed, "speed"),
+    f(q.urgency, "urgency"),
+    f(q.elevation, "elevation"),
+    f(q.sosType, "SOS type"),
+    f(q.times, "times"),
+  ]);
+}
+
+/** `$CCQRQ,card,type` — BDS-3 query (meaning UNCONFIRMED), answered by QRI. */
+export function encodeQRQ(card: number | string, type: number): Uint8Array {
+  return buildSentence("CCQRQ", [userAddress(card, "QRQ card"), String(intIn(type, 0, 99, "QRQ type"))]);
 }

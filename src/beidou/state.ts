@@ -9,13 +9,22 @@
 import { formatterKeyOf, formatterName } from "../nmea/keys";
 import type { DecodedSentence } from "./decoder";
 import { KIND_UNKNOWN } from "./decoder";
-import { addr7, hms, SYSTEM_NAMES } from "./kind";
+import { addr7, FAMILY_BDS3, hms, SYSTEM_NAMES } from "./kind";
 import type { Frame40 } from "./rdss40";
 import { BEAMS } from "./sentences/bsi";
 import type { Content } from "./sentences/content";
 import { contentText } from "./sentences/content";
 import type { FKI } from "./sentences/fki";
-import type { ICI } from "./sentences/ici";
+import type { PWI } from "./sentences/pwi";
+import { PWI_BDS2_BEAMS, PWI_BDS3_BEAMS } from "./sentences/pwi";
+import type { TCI } from "./sentences/tci";
+
+const SWAPPED = "TCI sender and receiver the other way round";
+
+/** A signal value as JSON: -1 (empty) -> null. */
+function sv(v: number): number | null {
+  return v < 0 ? null : v;
+}
 
 /** Framer reject reason counted as a checksum error (a constant: XS copies an evaluated literal every time). */
 /** The framer's reject counters the state reads (src/core/framer.ts FramerCounters). */
@@ -51,9 +60,27 @@ export interface DeviceStateOptions {
   maxMessages?: number;
 }
 
+/** What the state reads of a card answer: ICI (BDS-2) and ICP (BDS-3, NaN where unknown). */
+export interface CardInfo {
+  readonly userId: number;
+  readonly noCard: boolean;
+  readonly serialNumber: number;
+  readonly serviceInterval: number;
+  readonly level: number;
+  /** 'E' encrypted, 'N' not, 0 unknown. */
+  readonly encryption: number;
+}
+
+/** Terminal family names (status, JSON): index = DeviceState.familySeen / familyOverride bits. */
+export const FAMILY_NAMES = ["unknown", "bds2", "bds3", "bds3"];
+
 export interface ReceivedMessage {
   at: number;
   from: string;
+  /** Receiver (BDS-3 TCI only). */
+  to?: string;
+  /** The sentence family it came in: TXR "bds2", TCI "bds3". */
+  family?: string;
   /** TXR information type (1 normal, 2 express, 3 broadcast, 4/5 query results). */
   infoType: number;
   mode: number;
@@ -98,6 +125,25 @@ export class DeviceState {
   rdssLongitude = NaN;
   rdssHeight = NaN;
   rdssAt = NaN;
+  /** BDS-3 EPI: SOS sub-type and indication (meanings UNCONFIRMED), NaN when not given. */
+  rdssSosType = NaN;
+  rdssSos = NaN;
+  // ---- terminal family (BDS-2 RDSS 2.1 or BDS-3 RSMC)
+  /** FAMILY_BDS2 / FAMILY_BDS3 bits: which family's sentences were seen (set by the sentence modules). */
+  familySeen = 0;
+  /** Setting terminalFamily: 0 auto (detected), FAMILY_BDS2 or FAMILY_BDS3. */
+  familyOverride = 0;
+  /** BDS-3 beams from PWI (kept apart from BSI's BDS-2 powers): ids and signal values, -1 empty. */
+  pwiBeams2 = 0;
+  readonly pwiId2 = new Int16Array(PWI_BDS2_BEAMS);
+  readonly pwiSignal2 = new Int16Array(2 * PWI_BDS2_BEAMS);
+  pwiBeams3 = 0;
+  readonly pwiId3 = new Int16Array(PWI_BDS3_BEAMS);
+  readonly pwiSignal3 = new Int16Array(3 * PWI_BDS3_BEAMS);
+  pwiTime = NaN;
+  pwiAt = NaN;
+  /** BDS-3 sentences decoded with a layout other than the notes' (reason -> count, bounded). */
+  readonly deviations = new Map<string, number>();
   // ---- beams
   readonly beams = new Int8Array(BEAMS).fill(-1);
   responseBeam = NaN;
@@ -336,14 +382,87 @@ export class DeviceState {
       if (p > 0) up = true;
     }
     this.beamsAt = now;
+    this.beamsUp(up);
+  }
+  private everBeams = false;
+
+  /** The beam alerts of either family: all beams gone, and back. */
+  private beamsUp(up: boolean): void {
     if (!up && this.beamsWereUp) this.event("beams.lost", "all RDSS beams at power 0");
     if (up && !this.beamsWereUp && this.everBeams) this.event("beams.ok", "RDSS beam received again");
     this.everBeams = true;
     this.beamsWereUp = up;
   }
-  private everBeams = false;
 
-  card(c: ICI, now: number): void {
+  /** BDS-3 PWI: both families' beams with their signal values; a beam is up when a signal value is above 0. */
+  setPwiBeams(p: PWI, now: number): void {
+    this.familySeen |= FAMILY_BDS3;
+    let up = false;
+    const n2 = p.count2,
+      n3 = p.count3;
+    for (let k = 0; k < n2; k++) {
+      this.pwiId2[k] = p.id2[k];
+      const a = p.signal2[2 * k],
+        b = p.signal2[2 * k + 1];
+      this.pwiSignal2[2 * k] = a;
+      this.pwiSignal2[2 * k + 1] = b;
+      if (a > 0 || b > 0) up = true;
+    }
+    for (let k = 0; k < n3; k++) {
+      this.pwiId3[k] = p.id3[k];
+      const a = p.signal3[3 * k],
+        b = p.signal3[3 * k + 1],
+        c = p.signal3[3 * k + 2];
+      this.pwiSignal3[3 * k] = a;
+      this.pwiSignal3[3 * k + 1] = b;
+      this.pwiSignal3[3 * k + 2] = c;
+      if (a > 0 || b > 0 || c > 0) up = true;
+    }
+    this.pwiBeams2 = n2;
+    this.pwiBeams3 = n3;
+    this.pwiTime = p.time;
+    this.pwiAt = now;
+    this.beamsAt = now;
+    if (p.deviation !== null) this.deviation(p.deviation);
+    this.beamsUp(up);
+  }
+
+  /** The terminal family in force: the setting, else what was seen ("unknown" before either). */
+  get family(): string {
+    return FAMILY_NAMES[this.familyOverride || this.familySeen];
+  }
+
+  /** The detected family alone (status shows both when the setting overrides). */
+  get detectedFamily(): string {
+    return FAMILY_NAMES[this.familySeen];
+  }
+
+  /** A BDS-3 sentence decoded with another layout than the notes': counted, logged once per reason. */
+  deviation(reason: string): void {
+    const n = this.deviations.get(reason);
+    if (n !== undefined) {
+      this.deviations.set(reason, n + 1);
+      return;
+    }
+    if (this.deviations.size >= 16) return;
+    this.deviations.set(reason, 1);
+    this.event("bds3.deviation", `${reason}: decoded as far as known (layout UNCONFIRMED)`);
+  }
+
+  /** BDS-3 TCI: sender and receiver the other way round when the receiver is not the own card but the sender is. */
+  tciMessage(t: TCI, now: number): void {
+    let from = t.senderId,
+      to = t.receiverId;
+    if (this.cardKnown && this.cardPresent && to !== this.cardNumber && from === this.cardNumber) {
+      from = t.receiverId;
+      to = t.senderId;
+      this.deviation(SWAPPED);
+    }
+    if (t.deviation !== null) this.deviation(t.deviation);
+    this.message(from, 1, t.mode, t.content, now, to);
+  }
+
+  card(c: CardInfo, now: number): void {
     const was = this.cardKnown ? (this.cardPresent ? this.cardNumber : 0) : -1;
     this.cardKnown = true;
     this.cardPresent = !c.noCard;
@@ -398,9 +517,14 @@ export class DeviceState {
     return name;
   }
 
-  message(from: number, infoType: number, mode: number, c: Content, now: number): void {
+  /** A received message: TXR (BDS-2) or TCI (BDS-3, with its receiver `to`). */
+  message(from: number, infoType: number, mode: number, c: Content, now: number, to = NaN): void {
     const data = c.data.slice(0, c.length);
     const m: ReceivedMessage = { at: now, from: addr7(from) ?? "", infoType, mode, data };
+    if (to === to) {
+      m.to = addr7(to) ?? "";
+      m.family = "bds3";
+    } else m.family = "bds2";
     const text = contentText(c, this.decodeText);
     if (text !== undefined) m.text = text;
     this.messages.push(m);
@@ -460,8 +584,27 @@ export class DeviceState {
         lat: nn(this.rdssLatitude),
         lon: nn(this.rdssLongitude),
         height_m: nn(this.rdssHeight),
+        sosType: nn(this.rdssSosType),
+        sos: nn(this.rdssSos),
       },
+      family: this.family,
+      familyDetected: this.detectedFamily,
       beams: Array.from(this.beams, (p) => (p < 0 ? null : p)),
+      bds3Beams:
+        this.pwiAt === this.pwiAt
+          ? {
+              time: hms(this.pwiTime),
+              bds2: Array.from(this.pwiId2.subarray(0, this.pwiBeams2), (id, k) => ({
+                beam: id < 0 ? null : id,
+                signal: [sv(this.pwiSignal2[2 * k]), sv(this.pwiSignal2[2 * k + 1])],
+              })),
+              bds3: Array.from(this.pwiId3.subarray(0, this.pwiBeams3), (id, k) => ({
+                beam: id < 0 ? null : id,
+                signal: [sv(this.pwiSignal3[3 * k]), sv(this.pwiSignal3[3 * k + 1]), sv(this.pwiSignal3[3 * k + 2])],
+              })),
+            }
+          : null,
+      deviations: Object.fromEntries(this.deviations),
       responseBeam: nn(this.responseBeam),
       card: this.cardKnown
         ? {
@@ -485,6 +628,8 @@ export class DeviceState {
       transmitWait_s: this.transmitWait(now),
       messages: this.messages.map((m) => ({
         from: m.from,
+        to: m.to,
+        family: m.family,
         infoType: m.infoType,
         mode: m.mode,
         text: m.text ?? null,

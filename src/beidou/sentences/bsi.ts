@@ -2,7 +2,7 @@
 // Powers 0 (none/weakest) .. 4 (strongest); 2.1 reports 10 beams (4.0's GLZK had 6).
 
 import type { Fields } from "../fields";
-import { n, type SentenceKind } from "../kind";
+import { FAMILY_BDS2, n, type SentenceKind } from "../kind";
 import type { DeviceState } from "../state";
 
 export const BEAMS = 10;
@@ -25,6 +25,7 @@ export const BSI_KIND: SentenceKind<BSI> = {
   create: () => new BSI(),
   /** What this sentence tells the device state (src/beidou/state.ts). */
   apply(st: DeviceState, b: BSI, _talker: number, now: number): void {
+    st.familySeen |= FAMILY_BDS2;
     st.responseBeam = b.responseBeam;
     st.timeDifferenceBeam = b.timeDifferenceBeam;
     st.setBeams(b.power, BEAMS, now);

@@ -2,7 +2,7 @@
 // `$BDICI,userId,serial,broadcastId,feature,freq,level,encrypt,subCount*hh`; no card: all zeros.
 
 import type { Fields } from "../fields";
-import { addr7, ch, n, type SentenceKind } from "../kind";
+import { addr7, ch, FAMILY_BDS2, n, type SentenceKind } from "../kind";
 import type { DeviceState } from "../state";
 
 export class ICI {
@@ -28,6 +28,7 @@ export const ICI_KIND: SentenceKind<ICI> = {
   create: () => new ICI(),
   /** What this sentence tells the device state (src/beidou/state.ts). */
   apply(st: DeviceState, c: ICI, _talker: number, now: number): void {
+    st.familySeen |= FAMILY_BDS2;
     st.card(c, now);
   },
   decode(f: Fields, c: ICI): string | null {

@@ -4,7 +4,7 @@
 // sendTime `hhmm`: empty for types 1-3 (BDS-3 terminals fill it anyway).
 
 import type { Fields } from "../fields";
-import { addr7, n, pad2, type SentenceKind } from "../kind";
+import { addr7, FAMILY_BDS2, n, pad2, type SentenceKind } from "../kind";
 import type { DeviceState } from "../state";
 import { Content, contentJson, contentText, decodeContent } from "./content";
 
@@ -38,6 +38,7 @@ export const TXR_KIND: SentenceKind<TXR> = {
   create: () => new TXR(),
   /** What this sentence tells the device state (src/beidou/state.ts). */
   apply(st: DeviceState, x: TXR, _talker: number, now: number): void {
+    st.familySeen |= FAMILY_BDS2;
     st.message(x.senderId, x.infoType, x.mode, x.content, now);
   },
   decode(f: Fields, t: TXR): string | null {
