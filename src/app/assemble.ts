@@ -136,6 +136,7 @@ export class App {
       checksumPercent: config.alCsumPct,
     });
     const beidou = this.beidou;
+    beidou.state.setFamily(config.terminalFamily);
     this.gateway = new Gateway({
       config,
       clock: utc,
@@ -212,6 +213,7 @@ export class App {
     this.gateway.retune();
     this.network.retune();
     this.beidou.state.setThresholds({ silentAfter: c.alSilentS, noFixAfter: c.alNoFixS, checksumPercent: c.alCsumPct });
+    this.beidou.state.setFamily(c.terminalFamily);
   }
 
   /** Log the start-up problems, start the terminal path, the network side, the console and the services. */

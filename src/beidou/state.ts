@@ -9,7 +9,7 @@
 import { formatterKeyOf, formatterName } from "../nmea/keys";
 import type { DecodedSentence } from "./decoder";
 import { KIND_UNKNOWN } from "./decoder";
-import { addr7, FAMILY_BDS3, hms, SYSTEM_NAMES } from "./kind";
+import { addr7, FAMILY_BDS2, FAMILY_BDS3, hms, SYSTEM_NAMES } from "./kind";
 import type { Frame40 } from "./rdss40";
 import { BEAMS } from "./sentences/bsi";
 import type { Content } from "./sentences/content";
@@ -430,6 +430,11 @@ export class DeviceState {
   /** The terminal family in force: the setting, else what was seen ("unknown" before either). */
   get family(): string {
     return FAMILY_NAMES[this.familyOverride || this.familySeen];
+  }
+
+  /** Setting terminalFamily: "auto", "bds2" or "bds3". */
+  setFamily(setting: string): void {
+    this.familyOverride = setting === "bds2" ? FAMILY_BDS2 : setting === "bds3" ? FAMILY_BDS3 : 0;
   }
 
   /** The detected family alone (status shows both when the setting overrides). */
