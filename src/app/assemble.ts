@@ -11,6 +11,7 @@
 // terminal's answers from it; the Beidou wiring reaches it through `listener`, a
 // slot filled when the console is made (TerminalListener, src/beidou/wiring.ts).
 
+import { startupCommands } from "../beidou/encode";
 import { reencodeCommand } from "../beidou/reencode";
 import { defaultRoutes, TEXT_FIELD_LIMITS } from "../beidou/table";
 import { BeidouWiring, type BeidouWiringOptions } from "../beidou/wiring";
@@ -139,6 +140,7 @@ export class App {
     beidou.state.setFamily(config.terminalFamily);
     this.gateway = new Gateway({
       config,
+      startupCommands: () => startupCommands(beidou.state.family),
       clock: utc,
       timers,
       events: this.events,

@@ -425,3 +425,21 @@ export function encodeEPQ(q: EpqRequest = {}): Uint8Array {
 export function encodeQRQ(card: number | string, type: number): Uint8Array {
   return buildSentence("CCQRQ", [userAddress(card, "QRQ card"), String(intIn(type, 0, 99, "QRQ type"))]);
 }
+
+/**
+ * Start-up commands for the terminal's family (DeviceState.family): a BDS-3 terminal gets the
+ * card query ICR (its beams come as PWI every second unasked); a BDS-2 one, or one not heard
+ * yet, the card check ICA and BSI every 10 s. Built once: the gateway asks at each use.
+ */
+const STARTUP_BDS2: ReadonlyArray<string> = [latin1String(encodeICA(0, 0)), latin1String(encodeRMO("BSI", 2, 10))];
+const STARTUP_BDS3: ReadonlyArray<string> = [latin1String(encodeICR(0))];
+
+export function startupCommands(family: string): ReadonlyArray<string> {
+  return family === "bds3" ? STARTUP_BDS3 : STARTUP_BDS2;
+}
+
+function latin1String(b: Uint8Array): string {
+  let s = "";
+  for (let i = 0; i < b.length; i++) s += String.fromCharCode(b[i]);
+  return s;
+}

@@ -74,6 +74,11 @@ export interface GatewayOptions {
   config: GatewayConfig;
   clock: Clock;
   timers?: Timers;
+  /**
+   * The commands sent at start-up and after a replug, asked at each use (the terminal's
+   * family decides: src/beidou/encode.ts startupCommands); default STARTUP_COMMANDS.
+   */
+  startupCommands?(): ReadonlyArray<string>;
   log?: LogSink;
   /** The system log, when the caller makes it (then `log` is not used); default: a 64-event ring feeding `log`. */
   events?: EventLog;
@@ -273,7 +278,11 @@ export class Gateway {
     this.running = true;
     if (this.options.udp) this.openUdp();
     if (this.options.serial) this.openSerial();
-    if (this.config.startupCmds) for (const c of STARTUP_COMMANDS) this.sendToTerminal(c);
+    if (this.config.startupCmds) for (const c of this.startupCommands()) this.sendToTerminal(c);
+  }
+
+  private startupCommands(): ReadonlyArray<string> {
+    return this.options.startupCommands ? this.options.startupCommands() : STARTUP_COMMANDS;
   }
 
   stop(): void {
@@ -479,7 +488,7 @@ export class Gateway {
         this.openSerial();
         // A replugged terminal may hold another card: ask again (sent once the port is writable).
         if (this.serial && this.config.startupCmds)
-          for (const c of STARTUP_COMMANDS) if (!this.isQueued(c)) this.sendToTerminal(c);
+          for (const c of this.startupCommands()) if (!this.isQueued(c)) this.sendToTerminal(c);
       },
       this.options.reopenDelay ?? 1000,
       false,
