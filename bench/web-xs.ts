@@ -32,7 +32,7 @@ function script(pageSizes: Record<string, number>): string {
       "src/console/gateway-host",
       "src/console/persist",
       "src/console/apply",
-      "src/console/settings",
+      "src/settings/settings",
       "src/beidou/wiring",
     ],
     `
@@ -43,7 +43,7 @@ function script(pageSizes: Record<string, number>): string {
   const { GatewayConsoleHost } = require("src/console/gateway-host");
   const { loadSettings } = require("src/console/persist");
   const { applySettings } = require("src/console/apply");
-  const { setSecretHasher } = require("src/console/settings");
+  const { setSecretHasher } = require("src/settings/settings");
   const { BeidouWiring } = require("src/beidou/wiring");
   let mono = 0;
   const clock = { now() { return 1700000000000 + mono; }, monotonic() { return mono; } };

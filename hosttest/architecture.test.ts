@@ -10,7 +10,7 @@ import * as path from "path";
 import { REPO_ROOT } from "./lib/paths";
 
 /** Lowest first: each may import itself and those before it. */
-const LAYERS = ["src/nmea", "src/core", "src/beidou", "src/console", "src/web", "src/app"];
+const LAYERS = ["src/nmea", "src/core", "src/beidou", "src/settings", "src/console", "src/web", "src/app"];
 const PORTABLE = LAYERS;
 const FORBIDDEN_GLOBALS =
   /\b(Buffer|process|require|setTimeout|setInterval|setImmediate|TextDecoder|TextEncoder|__dirname)\b/;

@@ -11,7 +11,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as tty from "tty";
-import { defaultConfig, formatValue, SETTINGS } from "../src/console/settings";
+import { defaultConfig, formatValue, SETTINGS } from "../src/settings/settings";
 import { REPO_ROOT } from "./lib/paths";
 import { boundFor, waitFor } from "./lib/wait";
 import { VALIDATION_CASES } from "./settings-cases";

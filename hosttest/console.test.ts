@@ -9,11 +9,11 @@ import { Console } from "../src/console/console";
 import { GatewayConsoleHost } from "../src/console/gateway-host";
 import type { ApplyResult, ConsoleHost, StatusReport } from "../src/console/host";
 import { loadSettings, saveSettings } from "../src/console/persist";
-import { defaultConfig, SETTINGS } from "../src/console/settings";
 import type { GatewayConfig } from "../src/core/config";
 import type { LogEvent } from "../src/core/eventlog";
 import { Gateway } from "../src/core/gateway";
 import type { Clock, SettingsStore, Timers } from "../src/core/io";
+import { defaultConfig, SETTINGS } from "../src/settings/settings";
 import { MemoryStore } from "./lib/memory-store";
 
 function withChecksum(body: string): string {

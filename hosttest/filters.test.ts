@@ -11,13 +11,13 @@ import { defaultRoutes } from "../src/beidou/table";
 import { Console } from "../src/console/console";
 import { GatewayConsoleHost } from "../src/console/gateway-host";
 import { loadSettings } from "../src/console/persist";
-import { buildCandidate, defaultConfig } from "../src/console/settings";
 import { type GatewayConfig, makeConfig } from "../src/core/config";
 import { FilterError, filterError, MAX_RULES, SentenceFilter } from "../src/core/filter";
 import { Gateway } from "../src/core/gateway";
 import { BAM1, NAVD, RCOM } from "../src/core/groups";
 import type { SettingsStore } from "../src/core/io";
 import { NetworkSide } from "../src/core/netside";
+import { buildCandidate, defaultConfig } from "../src/settings/settings";
 import { MemoryStore } from "./lib/memory-store";
 import { TestClock } from "./lib/test-clock";
 

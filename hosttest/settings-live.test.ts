@@ -1,4 +1,4 @@
-// One truth per setting: the schema's `apply` (src/console/settings.ts) decides, and
+// One truth per setting: the schema's `apply` (src/settings/settings.ts) decides, and
 // the console's words after `set`, the `[restart]` mark of `show config` and what the
 // running gateway does must all agree with it. Every key is walked through `set` on a
 // console of the whole assembled gateway (src/app/assemble.ts) over fake IO; each live
@@ -8,11 +8,11 @@
 import * as assert from "node:assert/strict";
 import { App } from "../src/app/assemble";
 import { loadSettings } from "../src/console/persist";
-import { checkValue, SETTINGS, type SettingRow, type SettingValue, validateConfig } from "../src/console/settings";
 import { makeConfig } from "../src/core/config";
 import type { Datagram, SerialOptions, SettingsStore, UDPOptions } from "../src/core/io";
 import { asciiBytes, latin1, withChecksum } from "../src/nmea/checksum";
 import { nodeWebCrypto } from "../src/platform/node/web-crypto";
+import { checkValue, SETTINGS, type SettingRow, type SettingValue, validateConfig } from "../src/settings/settings";
 import { PasswordCheck, passwordHasher } from "../src/web/password";
 import { MemoryStore } from "./lib/memory-store";
 import { TestClock } from "./lib/test-clock";

@@ -5,6 +5,9 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { loadSettings, saveSettings } from "../src/console/persist";
+import { DEFAULT_CONFIG, type GatewayConfig } from "../src/core/config";
+import type { SettingsStore } from "../src/core/io";
+import { checkPreferenceRules, crc32Hex, defaultSettingsPath, SettingsFile } from "../src/platform/node/settings-file";
 import {
   buildCandidate,
   CROSS_RULES,
@@ -16,10 +19,7 @@ import {
   SETTINGS,
   SUPPORTED_BAUDS,
   validateConfig,
-} from "../src/console/settings";
-import { DEFAULT_CONFIG, type GatewayConfig } from "../src/core/config";
-import type { SettingsStore } from "../src/core/io";
-import { checkPreferenceRules, crc32Hex, defaultSettingsPath, SettingsFile } from "../src/platform/node/settings-file";
+} from "../src/settings/settings";
 import { VALIDATION_CASES } from "./settings-cases";
 
 /** In-memory store with the board's preference rules (the Moddable adapter's behaviour). */

@@ -3,6 +3,10 @@
 import * as assert from "node:assert/strict";
 import * as crypto from "node:crypto";
 import { Console } from "../src/console/console";
+import { AlertManager } from "../src/core/alerts";
+import { nodeClock } from "../src/platform/node/host";
+import { parseWebAddress } from "../src/platform/node/web";
+import { nodeWebCrypto } from "../src/platform/node/web-crypto";
 import {
   buildCandidate,
   defaultConfig,
@@ -10,11 +14,7 @@ import {
   formatValue,
   PASS_HASH_RE,
   setSecretHasher,
-} from "../src/console/settings";
-import { AlertManager } from "../src/core/alerts";
-import { nodeClock } from "../src/platform/node/host";
-import { parseWebAddress } from "../src/platform/node/web";
-import { nodeWebCrypto } from "../src/platform/node/web-crypto";
+} from "../src/settings/settings";
 import { PasswordCheck, passwordHasher } from "../src/web/password";
 import { fromHex, Pbkdf2Job, pbkdf2Sha256, textBytes, toHex } from "../src/web/pbkdf2";
 import { Client, request } from "./lib/web-client";

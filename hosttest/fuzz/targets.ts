@@ -23,7 +23,6 @@ import { Console } from "../../src/console/console";
 import { GatewayConsoleHost } from "../../src/console/gateway-host";
 import { LineEditor } from "../../src/console/line-editor";
 import { loadSettings } from "../../src/console/persist";
-import { defaultConfig, SETTINGS, validateConfig } from "../../src/console/settings";
 import { DEFAULT_CONFIG, type GatewayConfig, makeConfig, type OverlongPolicy } from "../../src/core/config";
 import { type FramerCounters, RDSS40_COMMANDS, REJECT_REASONS, SentenceFramer } from "../../src/core/framer";
 import { Gateway } from "../../src/core/gateway";
@@ -35,6 +34,7 @@ import { DISCARD_REASONS, Iec450Receiver, type ReceiverCounters, sentenceText } 
 import { NOTE_N_INVALID, NOTE_N_ZERO } from "../../src/core/tagblock";
 import { fixedClock } from "../../src/platform/node/host";
 import { SettingsFile } from "../../src/platform/node/settings-file";
+import { defaultConfig, SETTINGS, validateConfig } from "../../src/settings/settings";
 import { MemoryStore } from "../lib/memory-store";
 import { IEC450_CORPUS } from "../lib/paths";
 import {

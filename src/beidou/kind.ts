@@ -2,7 +2,7 @@
 // sentence kind, fields named after the standard) and the helpers they use.
 
 import type { Fields } from "./fields";
-import type { DeviceState } from "./state";
+import type { DeviceTarget } from "./targets";
 
 /** Cold-path helpers handed to json(): host-only text decoding is injected, never imported. */
 export interface JsonContext {
@@ -35,11 +35,11 @@ export interface SentenceKind<R> {
    * What the sentence tells the device state (position, beams, card, feedback, ...),
    * written with the sentence; absent: nothing. Per sentence: allocation-free.
    */
-  apply?(state: DeviceState, r: R, talker: number, now: number): void;
+  apply?(target: DeviceTarget, r: R, talker: number, now: number): void;
 }
 
 /**
- * Terminal families as bits of DeviceState.familySeen: a BDS-2 (RDSS 2.1) sentence (BSI, ICI, TXR)
+ * Terminal families as bits of DeviceState.familySeen (its target methods set them): a BDS-2 (RDSS 2.1) sentence (BSI, ICI, TXR)
  * or a BDS-3 one (PWI, ICP, TCI, EPI, QRI) was seen. A BDS-3 terminal may also speak 2.1 when
  * switched on (`$CCRMO,TXR,2,1`), so any BDS-3 sentence makes the terminal BDS-3.
  */

@@ -12,12 +12,17 @@ import { KIND_UNKNOWN } from "./decoder";
 import { addr7, FAMILY_BDS2, FAMILY_BDS3, hms, SYSTEM_NAMES } from "./kind";
 import type { Frame40 } from "./rdss40";
 import { BEAMS } from "./sentences/bsi";
-import type { Content } from "./sentences/content";
 import { contentText } from "./sentences/content";
-import type { FKI } from "./sentences/fki";
-import type { PWI } from "./sentences/pwi";
 import { PWI_BDS2_BEAMS, PWI_BDS3_BEAMS } from "./sentences/pwi";
-import type { TCI } from "./sentences/tci";
+import type {
+  Bds3CardReport,
+  CardReport,
+  DeviceTarget,
+  FeedbackReport,
+  MessageContent,
+  PwiReport,
+  TciReport,
+} from "./targets";
 
 const SWAPPED = "TCI sender and receiver the other way round";
 
@@ -60,17 +65,6 @@ export interface DeviceStateOptions {
   maxMessages?: number;
 }
 
-/** What the state reads of a card answer: ICI (BDS-2) and ICP (BDS-3, NaN where unknown). */
-export interface CardInfo {
-  readonly userId: number;
-  readonly noCard: boolean;
-  readonly serialNumber: number;
-  readonly serviceInterval: number;
-  readonly level: number;
-  /** 'E' encrypted, 'N' not, 0 unknown. */
-  readonly encryption: number;
-}
-
 /** Terminal family names (status, JSON): index = DeviceState.familySeen / familyOverride bits. */
 export const FAMILY_NAMES = ["unknown", "bds2", "bds3", "bds3"];
 
@@ -98,7 +92,7 @@ export interface Feedback {
   wait: number;
 }
 
-export class DeviceState {
+export class DeviceState implements DeviceTarget {
   // ---- RNSS fix
   fixTime = NaN;
   fixYear = NaN;
@@ -129,7 +123,7 @@ export class DeviceState {
   rdssSosType = NaN;
   rdssSos = NaN;
   // ---- terminal family (BDS-2 RDSS 2.1 or BDS-3 RSMC)
-  /** FAMILY_BDS2 / FAMILY_BDS3 bits: which family's sentences were seen (set by the sentence modules). */
+  /** FAMILY_BDS2 / FAMILY_BDS3 bits: which family's sentences were seen (set by the target methods they call). */
   familySeen = 0;
   /** Setting terminalFamily: 0 auto (detected), FAMILY_BDS2 or FAMILY_BDS3. */
   familyOverride = 0;
@@ -374,7 +368,9 @@ export class DeviceState {
     }
   }
 
+  /** BDS-2 BSI (and ZTI's beam powers). */
   setBeams(power: Int8Array, count: number, now: number): void {
+    this.familySeen |= FAMILY_BDS2;
     let up = false;
     for (let k = 0; k < BEAMS; k++) {
       const p = k < count ? power[k] : -1;
@@ -395,7 +391,7 @@ export class DeviceState {
   }
 
   /** BDS-3 PWI: both families' beams with their signal values; a beam is up when a signal value is above 0. */
-  setPwiBeams(p: PWI, now: number): void {
+  setPwiBeams(p: PwiReport, now: number): void {
     this.familySeen |= FAMILY_BDS3;
     let up = false;
     const n2 = p.count2,
@@ -455,7 +451,7 @@ export class DeviceState {
   }
 
   /** BDS-3 TCI: sender and receiver the other way round when the receiver is not the own card but the sender is. */
-  tciMessage(t: TCI, now: number): void {
+  tciMessage(t: TciReport, now: number): void {
     let from = t.senderId,
       to = t.receiverId;
     if (this.cardKnown && this.cardPresent && to !== this.cardNumber && from === this.cardNumber) {
@@ -463,11 +459,31 @@ export class DeviceState {
       to = t.senderId;
       this.deviation(SWAPPED);
     }
+    this.familySeen |= FAMILY_BDS3;
     if (t.deviation !== null) this.deviation(t.deviation);
-    this.message(from, 1, t.mode, t.content, now, to);
+    this.received(from, 1, t.mode, t.content, now, to);
   }
 
-  card(c: CardInfo, now: number): void {
+  /** A BDS-3 sentence with nothing else for the state (QRI, EPI's part past the RDSS fix): family and deviation. */
+  bds3(deviation: string | null): void {
+    this.familySeen |= FAMILY_BDS3;
+    if (deviation !== null) this.deviation(deviation);
+  }
+
+  /** BDS-3 ICP: the card number only (the rest of ICP is UNCONFIRMED). */
+  cardBds3(c: Bds3CardReport, now: number): void {
+    this.familySeen |= FAMILY_BDS3;
+    this.cardUpdate(c, now);
+    if (c.deviation !== null) this.deviation(c.deviation);
+  }
+
+  /** BDS-2 ICI. */
+  card(c: CardReport, now: number): void {
+    this.familySeen |= FAMILY_BDS2;
+    this.cardUpdate(c, now);
+  }
+
+  private cardUpdate(c: CardReport, now: number): void {
     const was = this.cardKnown ? (this.cardPresent ? this.cardNumber : 0) : -1;
     this.cardKnown = true;
     this.cardPresent = !c.noCard;
@@ -485,7 +501,7 @@ export class DeviceState {
       );
   }
 
-  fki(k: FKI, now: number): void {
+  fki(k: FeedbackReport, now: number): void {
     // The command's name is built once per command seen (every FKI would build it
     // again otherwise), and the checks below compare packed numbers, not literals.
     const c = k.command;
@@ -522,8 +538,14 @@ export class DeviceState {
     return name;
   }
 
+  /** BDS-2 TXR. */
+  message(from: number, infoType: number, mode: number, c: MessageContent, now: number): void {
+    this.familySeen |= FAMILY_BDS2;
+    this.received(from, infoType, mode, c, now, NaN);
+  }
+
   /** A received message: TXR (BDS-2) or TCI (BDS-3, with its receiver `to`). */
-  message(from: number, infoType: number, mode: number, c: Content, now: number, to = NaN): void {
+  private received(from: number, infoType: number, mode: number, c: MessageContent, now: number, to: number): void {
     const data = c.data.slice(0, c.length);
     const m: ReceivedMessage = { at: now, from: addr7(from) ?? "", infoType, mode, data };
     if (to === to) {

@@ -1,7 +1,7 @@
 // Shared pieces of the host CLI: input reading, config from options, hooks.
 import * as fs from "fs";
-import { findSetting, parseValue } from "../console/settings";
 import { type GatewayConfig, makeConfig } from "../core/config";
+import { findSetting, parseValue } from "../settings/settings";
 import type { OptionSpec } from "./args";
 
 /** Read a whole file, or standard input for "-" / no file. */

@@ -3,8 +3,8 @@
 // provisioning of a Linux host). Writes are atomic (SettingsFile.commit).
 
 import { loadSettings, saveSettings } from "../console/persist";
-import { buildCandidate, configTable, defaultConfig, formatValue, type SettingValue } from "../console/settings";
 import { defaultSettingsPath, SettingsFile } from "../platform/node/settings-file";
+import { buildCandidate, configTable, defaultConfig, formatValue, type SettingValue } from "../settings/settings";
 import { formatUsage, type OptionSpec, parseArgs, UsageError } from "./args";
 
 const SPEC: Record<string, OptionSpec> = {

@@ -4,7 +4,6 @@
 import * as os from "node:os";
 import { App } from "../app/assemble";
 import { loadSettings } from "../console/persist";
-import { validateConfig } from "../console/settings";
 import { type ConsoleIO, openConsoleIO } from "../platform/node/console-io";
 import { decodeGb2312 } from "../platform/node/gb2312";
 import { nodeClock, nodeTimers } from "../platform/node/host";
@@ -12,6 +11,7 @@ import { NodeSerial } from "../platform/node/serial";
 import { defaultSettingsPath, SettingsFile } from "../platform/node/settings-file";
 import { NodeUDP } from "../platform/node/udp";
 import { HostWeb, parseWebAddress } from "../platform/node/web";
+import { validateConfig } from "../settings/settings";
 import { formatUsage, type OptionSpec, parseArgs, UsageError } from "./args";
 import { CONFIG_OPTIONS, configFromOptions } from "./common";
 

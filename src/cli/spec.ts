@@ -4,9 +4,9 @@
 
 import { defaultRoutes } from "../beidou/table";
 import { loadSettings } from "../console/persist";
-import { validateConfig } from "../console/settings";
 import { interfaceSpec, specText } from "../core/spec";
 import { defaultSettingsPath, SettingsFile } from "../platform/node/settings-file";
+import { validateConfig } from "../settings/settings";
 import { formatUsage, type OptionSpec, parseArgs } from "./args";
 import { CONFIG_OPTIONS, configFromOptions } from "./common";
 

@@ -8,11 +8,11 @@
 // deterministically, however fast it is read (docs/filters.md).
 
 import { gatewayHooks } from "../beidou/wiring";
-import { validateConfig } from "../console/settings";
 import { Gateway } from "../core/gateway";
 import { GROUPS } from "../core/groups";
 import type { Clock } from "../core/io";
 import { fixedClock, nodeClock } from "../platform/node/host";
+import { validateConfig } from "../settings/settings";
 import { formatUsage, type OptionSpec, parseArgs } from "./args";
 import { CONFIG_OPTIONS, configFromOptions, readInput } from "./common";
 

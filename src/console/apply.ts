@@ -3,8 +3,8 @@
 // or nothing; save only a record that passes every rule.
 
 import type { GatewayConfig } from "../core/config";
+import { buildCandidate, SETTINGS, type SettingKey, validateConfig } from "../settings/settings";
 import type { ConsoleHost } from "./host";
-import { buildCandidate, SETTINGS, type SettingKey, validateConfig } from "./settings";
 
 export type ApplyOutcome =
   | { errors: string[] }

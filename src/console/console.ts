@@ -9,10 +9,18 @@ import { defaultRoutes } from "../beidou/table";
 import type { Clock, Timers } from "../core/io";
 import { interfaceSpec, specText } from "../core/spec";
 import { formatterKeyOf } from "../nmea/keys";
+import {
+  configTable,
+  defaultConfig,
+  formatValue,
+  pad,
+  SETTINGS,
+  type SettingKey,
+  type SettingValue,
+} from "../settings/settings";
 import { type ApplyOutcome, applyRecord, applySettings, saveChecked } from "./apply";
 import type { ConsoleHost, FixReport, StatusReport } from "./host";
 import { LineEditor } from "./line-editor";
-import { configTable, defaultConfig, formatValue, pad, SETTINGS, type SettingKey, type SettingValue } from "./settings";
 import { answerMatches, sentenceFormatter, TERMINAL_OPS, type TerminalOp } from "./terminal";
 
 export interface ConsoleOptions {

@@ -3,7 +3,7 @@
 // reboot, heap figures, network link) come in as options.
 //
 // Settings: `set` changes the record shown by `show config`; the schema
-// (src/console/settings.ts, `apply`) says which keys the running gateway takes at
+// (src/settings/settings.ts, `apply`) says which keys the running gateway takes at
 // once: those are written into the running config and the components re-read it
 // (`retune`); the others wait for `save` + `reboot`. Nothing is stored until `save`.
 
@@ -13,10 +13,10 @@ import type { GatewayConfig } from "../core/config";
 import type { LogEvent } from "../core/eventlog";
 import type { Gateway } from "../core/gateway";
 import type { Clock, SettingsStore } from "../core/io";
+import { isLive, type SettingKey, type SettingValue } from "../settings/settings";
 import type { ApplyResult, ConsoleHost, FixReport, StatusReport } from "./host";
 import type { LoadedSettings } from "./persist";
 import { saveSettings } from "./persist";
-import { isLive, type SettingKey, type SettingValue } from "./settings";
 
 /** NaN (not known yet) -> undefined: absent from the status report. */
 function known(v: number): number | undefined {

@@ -4,7 +4,7 @@
 
 import type { GatewayConfig } from "../core/config";
 import type { LogEvent } from "../core/eventlog";
-import type { SettingKey, SettingValue } from "./settings";
+import type { SettingKey, SettingValue } from "../settings/settings";
 
 export interface ApplyResult {
   /** The gateway refused the record (e.g. it could not rebuild a component). Nothing changed. */

@@ -9,7 +9,7 @@
 
 import type { GatewayConfig } from "../core/config";
 import type { SettingsStore } from "../core/io";
-import { CROSS_RULES, checkValue, defaultConfig, findSetting, SETTINGS, type SettingValue } from "./settings";
+import { CROSS_RULES, checkValue, defaultConfig, findSetting, SETTINGS, type SettingValue } from "../settings/settings";
 
 /** Event sink with the EventLog.add signature (code, text). */
 export type SettingsLog = (code: string, text: string) => void;

@@ -2,7 +2,7 @@
 // setting names. Keys are at most 15 characters because ESP32 NVS (Moddable
 // `preference`) allows no more; values are strings, int32 numbers or booleans for
 // the same reason. Validation rules (ranges, formats) live in the settings schema
-// (src/console/settings.ts); this file only fixes names, types and defaults.
+// (src/settings/settings.ts); this file only fixes names, types and defaults.
 
 export type OverlongPolicy = "carry" | "verbatim" | "drop";
 

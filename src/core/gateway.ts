@@ -249,7 +249,7 @@ export class Gateway {
   }
 
   /**
-   * Take the live settings now in `config` (src/console/settings.ts, apply "live"):
+   * Take the live settings now in `config` (src/settings/settings.ts, apply "live"):
    * the encoder's SFI, c: and overlong policy, the router's group map and the two
    * filters (recompiled only when their rules changed, so their counters survive other
    * changes). Values the gateway reads at each use (uartQueue, startupCmds, maxRate)

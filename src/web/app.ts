@@ -7,9 +7,9 @@
 
 import { applySettings, saveChecked } from "../console/apply";
 import type { ConsoleHost } from "../console/host";
-import { PASS_HASH_RE, PASS_MAX, PASS_MIN, SETTINGS, type SettingKey, type SettingValue } from "../console/settings";
 import { TERMINAL_OPS } from "../console/terminal";
 import type { Clock, Timers } from "../core/io";
+import { PASS_HASH_RE, PASS_MAX, PASS_MIN, SETTINGS, type SettingKey, type SettingValue } from "../settings/settings";
 import { DEFAULT_LIMITS, RequestMeter, type WebLimits } from "./limits";
 import { PasswordCheck, PasswordHashJob } from "./password";
 import { sameText, toHex, type WebCrypto } from "./pbkdf2";

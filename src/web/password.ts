@@ -2,7 +2,7 @@
 // lives in the settings schema, PASS_HASH_RE), made once when the password is set and
 // checked in steps at every login.
 
-import { PASS_HASH_RE } from "../console/settings";
+import { PASS_HASH_RE } from "../settings/settings";
 import { fromHex, Pbkdf2Job, sameBytes, textBytes, toHex, type WebCrypto } from "./pbkdf2";
 
 /**

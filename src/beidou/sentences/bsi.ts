@@ -2,8 +2,8 @@
 // Powers 0 (none/weakest) .. 4 (strongest); 2.1 reports 10 beams (4.0's GLZK had 6).
 
 import type { Fields } from "../fields";
-import { FAMILY_BDS2, n, type SentenceKind } from "../kind";
-import type { DeviceState } from "../state";
+import { n, type SentenceKind } from "../kind";
+import type { BeamTarget } from "../targets";
 
 export const BEAMS = 10;
 
@@ -23,9 +23,8 @@ export class BSI {
 export const BSI_KIND: SentenceKind<BSI> = {
   kind: "BSI",
   create: () => new BSI(),
-  /** What this sentence tells the device state (src/beidou/state.ts). */
-  apply(st: DeviceState, b: BSI, _talker: number, now: number): void {
-    st.familySeen |= FAMILY_BDS2;
+  /** What this sentence tells the device (targets.ts; DeviceState implements it). */
+  apply(st: BeamTarget, b: BSI, _talker: number, now: number): void {
     st.responseBeam = b.responseBeam;
     st.timeDifferenceBeam = b.timeDifferenceBeam;
     st.setBeams(b.power, BEAMS, now);

@@ -8,8 +8,8 @@
 // layout other than the 17-field list is decoded as far as known and marked as a deviation.
 
 import type { Fields } from "../fields";
-import { addr7, ch, FAMILY_BDS3, Located, locatedJson, n, type SentenceKind } from "../kind";
-import type { DeviceState } from "../state";
+import { addr7, ch, Located, locatedJson, n, type SentenceKind } from "../kind";
+import type { EmergencyTarget } from "../targets";
 
 export class EPI extends Located {
   userId = NaN;
@@ -43,9 +43,8 @@ export const EPI_KIND: SentenceKind<EPI> = {
   kind: "EPI",
   group: "NAVD",
   create: () => new EPI(),
-  /** What this sentence tells the device state (src/beidou/state.ts): the RDSS fix, as DWR does. */
-  apply(st: DeviceState, e: EPI, _talker: number, now: number): void {
-    st.familySeen |= FAMILY_BDS3;
+  /** What this sentence tells the device (targets.ts): the RDSS fix, as DWR does. */
+  apply(st: EmergencyTarget, e: EPI, _talker: number, now: number): void {
     st.rdssUser = e.userId;
     st.rdssTime = e.time;
     st.rdssLatitude = e.latitude;
@@ -54,7 +53,7 @@ export const EPI_KIND: SentenceKind<EPI> = {
     st.rdssAt = now;
     st.rdssSosType = e.sosType;
     st.rdssSos = e.sos;
-    if (e.deviation !== null) st.deviation(e.deviation);
+    st.bds3(e.deviation);
   },
   decode(f: Fields, e: EPI): string | null {
     if (f.count < 9) return "EPI needs at least 9 fields";

@@ -4,7 +4,7 @@
 
 import type { Fields } from "../fields";
 import { n, type SentenceKind, SYS_BDS, SYS_UNKNOWN, satSystem, talkerSystem } from "../kind";
-import type { DeviceState } from "../state";
+import type { FixTarget } from "../targets";
 
 /** The standard allows 4 groups; a few vendors send more. */
 export const GSV_MAX_SATS = 8;
@@ -30,8 +30,8 @@ export const GSV_KIND: SentenceKind<GSV> = {
   kind: "GSV",
   group: "NAVD",
   create: () => new GSV(),
-  /** What this sentence tells the device state (src/beidou/state.ts). */
-  apply(st: DeviceState, g: GSV, talker: number, _now: number): void {
+  /** What this sentence tells the device (targets.ts; DeviceState implements it). */
+  apply(st: FixTarget, g: GSV, talker: number, _now: number): void {
     if (g.sentenceNumber !== 1) return;
     const t = talkerSystem(talker);
     let sys = g.systemId === g.systemId && g.systemId < 7 ? g.systemId : t;

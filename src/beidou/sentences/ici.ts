@@ -2,8 +2,8 @@
 // `$BDICI,userId,serial,broadcastId,feature,freq,level,encrypt,subCount*hh`; no card: all zeros.
 
 import type { Fields } from "../fields";
-import { addr7, ch, FAMILY_BDS2, n, type SentenceKind } from "../kind";
-import type { DeviceState } from "../state";
+import { addr7, ch, n, type SentenceKind } from "../kind";
+import type { CardTarget } from "../targets";
 
 export class ICI {
   /** User ID (card number, 7 digits). */
@@ -26,9 +26,8 @@ export class ICI {
 export const ICI_KIND: SentenceKind<ICI> = {
   kind: "ICI",
   create: () => new ICI(),
-  /** What this sentence tells the device state (src/beidou/state.ts). */
-  apply(st: DeviceState, c: ICI, _talker: number, now: number): void {
-    st.familySeen |= FAMILY_BDS2;
+  /** What this sentence tells the device (targets.ts; DeviceState implements it). */
+  apply(st: CardTarget, c: ICI, _talker: number, now: number): void {
     st.card(c, now);
   },
   decode(f: Fields, c: ICI): string | null {

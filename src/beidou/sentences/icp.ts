@@ -5,8 +5,8 @@
 // fields than the notes' 23 are decoded as far as they go and marked as a deviation (counted).
 
 import type { Fields } from "../fields";
-import { addr7, FAMILY_BDS3, type SentenceKind } from "../kind";
-import type { DeviceState } from "../state";
+import { addr7, type SentenceKind } from "../kind";
+import type { Bds3Target } from "../targets";
 
 /** Fields open implementations show (UNCONFIRMED). */
 export const ICP_FIELDS = 23;
@@ -33,11 +33,9 @@ const FEWER = "ICP fewer fields than the notes' 23";
 export const ICP_KIND: SentenceKind<ICP> = {
   kind: "ICP",
   create: () => new ICP(),
-  /** What this sentence tells the device state (src/beidou/state.ts). */
-  apply(st: DeviceState, c: ICP, _talker: number, now: number): void {
-    st.familySeen |= FAMILY_BDS3;
-    st.card(c, now);
-    if (c.deviation !== null) st.deviation(c.deviation);
+  /** What this sentence tells the device (targets.ts; DeviceState implements it). */
+  apply(st: Bds3Target, c: ICP, _talker: number, now: number): void {
+    st.cardBds3(c, now);
   },
   decode(f: Fields, c: ICP): string | null {
     if (f.count < 1 || !f.digits(1)) return "ICP user address not digits";

@@ -6,7 +6,7 @@
 
 import type { Fields } from "../fields";
 import { hms, type SentenceKind } from "../kind";
-import type { DeviceState } from "../state";
+import type { Bds3Target } from "../targets";
 
 /** Beams kept per family: 10 BDS-2 RDSS beams; BDS-3 beams as many as 64 fields can hold. */
 export const PWI_BDS2_BEAMS = 10,
@@ -40,8 +40,8 @@ function sig(v: number): number {
 export const PWI_KIND: SentenceKind<PWI> = {
   kind: "PWI",
   create: () => new PWI(),
-  /** What this sentence tells the device state (src/beidou/state.ts). */
-  apply(st: DeviceState, p: PWI, _talker: number, now: number): void {
+  /** What this sentence tells the device (targets.ts; DeviceState implements it). */
+  apply(st: Bds3Target, p: PWI, _talker: number, now: number): void {
     st.setPwiBeams(p, now);
   },
   decode(f: Fields, p: PWI): string | null {

@@ -3,8 +3,8 @@
 // the fields are decoded as numbers and times and shown, nothing else reads them.
 
 import type { Fields } from "../fields";
-import { addr7, FAMILY_BDS3, hms, n, type SentenceKind } from "../kind";
-import type { DeviceState } from "../state";
+import { addr7, hms, n, type SentenceKind } from "../kind";
+import type { Bds3Target } from "../targets";
 
 export const QRI_TIMES = 7;
 
@@ -23,9 +23,8 @@ const FEWER = "QRI fewer times than its count",
 export const QRI_KIND: SentenceKind<QRI> = {
   kind: "QRI",
   create: () => new QRI(),
-  apply(st: DeviceState, q: QRI): void {
-    st.familySeen |= FAMILY_BDS3;
-    if (q.deviation !== null) st.deviation(q.deviation);
+  apply(st: Bds3Target, q: QRI): void {
+    st.bds3(q.deviation);
   },
   decode(f: Fields, q: QRI): string | null {
     if (f.count < 3) return "QRI needs at least 3 fields";

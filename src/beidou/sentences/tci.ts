@@ -10,8 +10,8 @@
 // a reject.
 
 import type { Fields } from "../fields";
-import { addr7, FAMILY_BDS3, hms, n, type SentenceKind } from "../kind";
-import type { DeviceState } from "../state";
+import { addr7, hms, n, type SentenceKind } from "../kind";
+import type { Bds3Target } from "../targets";
 import { Content, contentJson, contentText, decodeContent, MODE_CHINESE, MODE_CODE, MODE_MIXED } from "./content";
 
 /** Longest BDS-3 message in bytes: 14,000 bits (regional short message). */
@@ -78,9 +78,8 @@ export const TCI_KIND: SentenceKind<TCI> = {
   group: "RCOM",
   textField: 7,
   create: () => new TCI(),
-  /** What this sentence tells the device state (src/beidou/state.ts). */
-  apply(st: DeviceState, t: TCI, _talker: number, now: number): void {
-    st.familySeen |= FAMILY_BDS3;
+  /** What this sentence tells the device (targets.ts; DeviceState implements it). */
+  apply(st: Bds3Target, t: TCI, _talker: number, now: number): void {
     st.tciMessage(t, now);
   },
   decode(f: Fields, t: TCI): string | null {

@@ -4,8 +4,8 @@
 // sendTime `hhmm`: empty for types 1-3 (BDS-3 terminals fill it anyway).
 
 import type { Fields } from "../fields";
-import { addr7, FAMILY_BDS2, n, pad2, type SentenceKind } from "../kind";
-import type { DeviceState } from "../state";
+import { addr7, n, pad2, type SentenceKind } from "../kind";
+import type { MessageTarget } from "../targets";
 import { Content, contentJson, contentText, decodeContent } from "./content";
 
 export class TXR {
@@ -36,9 +36,8 @@ export const TXR_KIND: SentenceKind<TXR> = {
   group: "RCOM",
   textField: 5,
   create: () => new TXR(),
-  /** What this sentence tells the device state (src/beidou/state.ts). */
-  apply(st: DeviceState, x: TXR, _talker: number, now: number): void {
-    st.familySeen |= FAMILY_BDS2;
+  /** What this sentence tells the device (targets.ts; DeviceState implements it). */
+  apply(st: MessageTarget, x: TXR, _talker: number, now: number): void {
     st.message(x.senderId, x.infoType, x.mode, x.content, now);
   },
   decode(f: Fields, t: TXR): string | null {

@@ -3,7 +3,7 @@
 
 import type { Fields } from "../fields";
 import { addr7, Located, locatedError, locatedJson, locatedReasons, n, type SentenceKind } from "../kind";
-import type { DeviceState } from "../state";
+import type { StatusTarget } from "../targets";
 
 export class WAA extends Located {
   infoType = NaN;
@@ -20,8 +20,8 @@ export const WAA_KIND: SentenceKind<WAA> = {
   kind: "WAA",
   group: "NAVD",
   create: () => new WAA(),
-  /** What this sentence tells the device state (src/beidou/state.ts). */
-  apply(st: DeviceState, w: WAA, _talker: number, _now: number): void {
+  /** What this sentence tells the device (targets.ts; DeviceState implements it). */
+  apply(st: StatusTarget, w: WAA, _talker: number, _now: number): void {
     if (w.infoType === 0)
       st.event(
         "rdss.position",

@@ -10,11 +10,11 @@
 
 import { App } from "app/assemble";
 import { loadSettings } from "console/persist";
-import { defaultConfig, setSecretHasher, validateConfig } from "console/settings";
 import type { GatewayConfig } from "core/config";
 import Instrumentation from "instrumentation";
 import nativeBytes from "native/bytes";
 import { log as hostLog, hostName, restart, Serial, TerminalSerial } from "platform/host";
+import { defaultConfig, setSecretHasher, validateConfig } from "settings/settings";
 import { passwordHasher } from "web/password";
 import { readBoard, type UartPins } from "./board";
 import { ConsolePort } from "./console-port";

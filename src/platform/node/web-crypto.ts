@@ -1,7 +1,7 @@
 // HMAC-SHA256 and random bytes for the web password and sessions, from Node's crypto.
 
 import * as crypto from "node:crypto";
-import { setSecretHasher } from "../../console/settings";
+import { setSecretHasher } from "../../settings/settings";
 import { passwordHasher } from "../../web/password";
 import type { WebCrypto } from "../../web/pbkdf2";
 
