@@ -28,7 +28,7 @@ import { NodeUDP } from "../platform/node/udp";
 import { buildCandidate, defaultConfig } from "../settings/settings";
 import { openPtyPair } from "../sim/pty";
 import { SimSession } from "../sim/session";
-import { formatUsage, type OptionSpec, parseArgs } from "./args";
+import { formatUsage, type OptionSpec, parseArgs, UsageError } from "./args";
 
 const SPEC: Record<string, OptionSpec> = {
   duration: { type: "number", arg: "SECONDS", help: "stop after SECONDS (0: until Ctrl-C)", default: 0 },
@@ -36,6 +36,12 @@ const SPEC: Record<string, OptionSpec> = {
   log: { type: "string", arg: "FILE", help: "replay this log instead of the built-in mix (looped)" },
   noise: { type: "number", arg: "N", help: "built-in mix: line noise every N epochs (0: none)", default: 20 },
   sfi: { type: "string", arg: "XX0000", help: "SFI of the gateway", default: "BD0001" },
+  family: {
+    type: "string",
+    arg: "bds2|bds3",
+    help: "built-in mix: the terminal's sentence family, bds2 (RDSS 2.1) or bds3 (BDS-3: PWI, ICP, TCI, EPI)",
+    default: "bds2",
+  },
   quiet: { type: "boolean", help: "counters only, no sample sentences" },
   engine: {
     type: "string",
@@ -146,11 +152,14 @@ export async function run(argv: string[]): Promise<number> {
   const out = (s: string) => process.stdout.write(s + "\n");
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bd450-demo-"));
   let validSent = 0;
+  const family = String(o.family);
+  if (family !== "bds2" && family !== "bds3") throw new UsageError(`--family must be bds2 or bds3, not "${family}"`);
   const sim = new SimSession({
     log: o.log as string | undefined,
     loop: true,
     baud: Number(o.baud),
     noiseEvery: Number(o.noise),
+    family,
     link: path.join(dir, "ttyBD"),
     waitHost: true,
   });
@@ -280,6 +289,8 @@ export async function run(argv: string[]): Promise<number> {
             path.join(dir, "settings"),
             "--console",
             consolePty.gatewayPath,
+            // BDS-3 messages (up to 14,000 bits) run past RDSS 2.1's 300-byte line: the longest the framer takes.
+            ...(family === "bds3" ? ["--max-line", "1024"] : []),
             ...webArgs,
           ],
           { stdio: ["ignore", "inherit", "pipe"] },
