@@ -58,7 +58,7 @@ export function writeMarkdown(file: string, r: any): void {
     lines.push(
       `| XS allocation per forwarded sentence (ESP32 sizes: 16-byte slots + chunk bytes) | **${fmt(x.bytesAllocatedPerSentence, 1)} B** (${fmt(x.slotsPerSentence, 2)} slots + ${fmt(x.chunkBytesPerSentence, 1)} chunk bytes) | <= 16 B | ${verdict(r.targets.xsAllocation.met)} |`,
     );
-    if (x.native && x.native.stages) {
+    if (x.native?.stages) {
       const nv = x.native;
       lines.push(
         `| XS compute per forwarded sentence, native helpers (XS test host, SDK meter) | **${fmt(nv.computePerSentence)}** (TypeScript loops on the same build: ${fmt(nv.computePerSentenceTypeScript)}); native helpers ${fmt(nv.nativeInstructionsPerSentence)} x86 instructions/sentence (valgrind) | <= 3,000 | ${verdict(r.targets.xsCompute.met)} |`,
@@ -267,7 +267,7 @@ export function writeMarkdown(file: string, r: any): void {
       );
     }
     const nv = x.native;
-    if (nv && nv.stages) {
+    if (nv?.stages) {
       lines.push(
         "",
         `**The firmware path** (XS test host: the SDK's XS with metering, native byte helpers, whole corpus, host cost subtracted): **${fmt(nv.computePerSentence)} units per forwarded sentence**; ` +
@@ -358,7 +358,7 @@ export function writeSvg(file: string, r: any): void {
   {
     const x0 = 60,
       y0 = 40,
-      w = 220,
+      _w = 220,
       h = 220;
     text(x0, 20, "Node throughput (sentences per CPU second)", 'font-weight="bold"');
     const t = r.node.throughput;

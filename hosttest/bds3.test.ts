@@ -6,11 +6,13 @@
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { CommandError } from "../src/beidou/command";
 import { SentenceDecoder, sentenceJson } from "../src/beidou/decoder";
-import { CommandError, encodeEPQ, encodeICR, encodeQRQ, encodeTCQ, startupCommands } from "../src/beidou/encode";
 import { reencodeCommand } from "../src/beidou/reencode";
+import { encodeEPQ, encodeICR, encodeQRQ } from "../src/beidou/sentences/commands3";
+import { encodeTCQ } from "../src/beidou/sentences/tcq";
 import { defaultRoutes } from "../src/beidou/table";
-import { BeidouWiring } from "../src/beidou/wiring";
+import { BeidouWiring, startupCommandsFor } from "../src/beidou/wiring";
 import { DecodeSession } from "../src/cli/decode";
 import { Console } from "../src/console/console";
 import { GatewayConsoleHost } from "../src/console/gateway-host";
@@ -189,8 +191,8 @@ describe("BDS-3: encoders and network commands in the terminal's family", () => 
     assert.equal(text(encodeQRQ("4204986", 1)), line("CCQRQ,4204986,1"));
     assert.throws(() => encodeTCQ({ to: 1, codeType: 2, hex: "xyz" }), /hex digits/);
     assert.throws(() => encodeTCQ({ to: 1, codeType: 3, data: new Uint8Array(1751) }), /at most 14000/);
-    assert.deepEqual(startupCommands("bds3"), ["$CCICR,0,00*68"]);
-    assert.deepEqual(startupCommands("unknown"), ["$CCICA,0,00*7B", "$CCRMO,BSI,2,10*17"]);
+    assert.deepEqual(startupCommandsFor("bds3").map(text), ["$CCICR,0,00*68"]);
+    assert.deepEqual(startupCommandsFor("unknown").map(text), ["$CCICA,0,00*7B", "$CCRMO,BSI,2,10*17"]);
   });
 
   it("a command of the other family is translated where the meaning is the same", () => {

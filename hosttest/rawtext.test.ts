@@ -266,7 +266,6 @@ import { GatewayConsoleHost } from "../src/console/gateway-host";
 import { loadSettings } from "../src/console/persist";
 import { makeConfig } from "../src/core/config";
 import { Gateway } from "../src/core/gateway";
-import type { SettingsStore } from "../src/core/io";
 import { MemoryStore } from "./lib/memory-store";
 import { runInNetns } from "./lib/netns";
 import { readDatagram, StrictStream } from "./lib/strict-reader";

@@ -16,7 +16,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { NMEA_CORPUS } from "../lib/paths";
 import { chunkStream } from "./chunking";
-import { type Datagram, repoRoot, runGatewayOnNode } from "./xs-harness";
+import { type Datagram, runGatewayOnNode } from "./xs-harness";
 import { NATIVE_BYTES_JS, runGatewayOnXsh, runXsh, XSH_DIR, xshBinary, xshBundle } from "./xsh";
 
 // The repository's own copy of the corpus (a clone alone must test itself).

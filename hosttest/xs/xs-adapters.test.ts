@@ -65,11 +65,16 @@ exports.default = Time;`;
  * platform/host with a stand-in of ECMA-419 embedded:network/interface/ethernet as Moddable's
  * ESP32 module behaves when no PHY answers (modules/io/ethernet/esp32/ethernet-esp32.c): the
  * constructor does not throw, configure() throws "not initialized". `failures` starts fail.
+ * With `throws` set it behaves as bd450's W5500 module (src/platform/moddable/esp32/w5500):
+ * the constructor throws, naming the step, and nothing is left to close.
  */
 const HOST = `"use strict";
 const made = [];
 class Ethernet {
-  constructor(o) { this.o = o; this.failed = Ethernet.failures-- > 0; this.closed = false; this.connection = 200; this.configured = null; made.push(this); }
+  constructor(o) {
+    if (Ethernet.throws && Ethernet.failures > 0) { Ethernet.failures--; throw new Error("W5500 start failed at driver install (chip not answering?): ESP_ERR_INVALID_VERSION"); }
+    this.o = o; this.failed = Ethernet.failures-- > 0; this.closed = false; this.connection = 200; this.configured = null; made.push(this);
+  }
   configure(c) { if (this.failed) throw new Error("not initialized"); this.configured = c; }
   connect() { this.connected = true; }
   close() { this.closed = true; }
@@ -77,6 +82,7 @@ class Ethernet {
   link(connection) { this.connection = connection; this.o.onChanged("connection"); }
 }
 Ethernet.failures = 0;
+Ethernet.throws = false;
 exports.EthernetDevice = Ethernet;
 exports.hostHasEthernet = true;
 exports.made = made;`;
@@ -254,5 +260,35 @@ describe("Moddable adapters on XS", function () {
     assert.deepEqual(r.states, ["ready", "down"]);
     assert.deepEqual(r.caps, [5000, 10000, 300000, 300000, 300000]);
     assert.match(r.lastLine, /ethernet: started \(172\.16\.1\.45\)/);
+  });
+
+  it("EthernetLink on a W5500 that does not answer (the constructor throws): a log line and back-off per attempt, up when the chip answers", async () => {
+    const r = await runOnXs(`
+      const host = require("platform/host");
+      const { EthernetLink } = require("src/platform/moddable/link");
+      host.EthernetDevice.throws = true;
+      host.EthernetDevice.failures = 4;
+      const waits = [];
+      let pending;
+      const timers = { set(cb, ms, repeat) { waits.push(ms); pending = cb; return {}; }, clear() {} };
+      const lines = [];
+      const link = new EthernetLink({ mode: "static", address: "172.16.1.47", mask: "255.255.0.0", gateway: "" }, timers, (l) => lines.push(l));
+      link.start();
+      for (let i = 0; i < 4; i++) pending();
+      const made = host.made;
+      made[made.length - 1].link(400);
+      return { waits, failures: link.startFailures, made: made.length, lines, state: link.state };
+    `);
+    assert.deepEqual(r.waits, [5000, 10000, 20000, 40000]);
+    assert.equal(r.failures, 4);
+    assert.equal(r.made, 1, "only the attempt that started made an object");
+    assert.deepEqual(
+      r.lines.slice(0, 4),
+      [1, 2, 3, 4].map(
+        (n) =>
+          `ethernet: start failed (W5500 start failed at driver install (chip not answering?): ESP_ERR_INVALID_VERSION); attempt ${n}, retrying in ${[5, 10, 20, 40][n - 1]} s`,
+      ),
+    );
+    assert.equal(r.state, "ready");
   });
 });

@@ -11,10 +11,10 @@
 // terminal's answers from it; the Beidou wiring reaches it through `listener`, a
 // slot filled when the console is made (TerminalListener, src/beidou/wiring.ts).
 
-import { startupCommands } from "../beidou/encode";
+import { beidouAlerts } from "../beidou/alerts";
 import { reencodeCommand } from "../beidou/reencode";
 import { defaultRoutes, TEXT_FIELD_LIMITS } from "../beidou/table";
-import { BeidouWiring, type BeidouWiringOptions } from "../beidou/wiring";
+import { BeidouWiring, type BeidouWiringOptions, startupCommandsFor } from "../beidou/wiring";
 import { Console } from "../console/console";
 import { GatewayConsoleHost } from "../console/gateway-host";
 import type { LoadedSettings } from "../console/persist";
@@ -24,6 +24,7 @@ import type { DatagramViews } from "../core/encoder";
 import { EventLog } from "../core/eventlog";
 import { Gateway, type GatewayOptions } from "../core/gateway";
 import { GROUPS } from "../core/groups";
+import { zero } from "../core/helpers";
 import type { Clock, SettingsStore, Timers, UDPClass } from "../core/io";
 import { NetworkSide, networkParts } from "../core/netside";
 
@@ -140,7 +141,6 @@ export class App {
     beidou.state.setFamily(config.terminalFamily);
     this.gateway = new Gateway({
       config,
-      startupCommands: () => startupCommands(beidou.state.family),
       clock: utc,
       timers,
       events: this.events,
@@ -153,6 +153,8 @@ export class App {
       // Raw-text short messages: a TXR/TXA with commas in its text is carried (issue 15).
       fieldLimits: TEXT_FIELD_LIMITS,
       routes: defaultRoutes(),
+      // ICR to a BDS-3 terminal, ICA + RMO BSI otherwise (asked at each start and replug).
+      startupCommands: () => startupCommandsFor(beidou.state.family),
       // Answers to network commands carry d: = the requesting SFI.
       answers: parts.answers,
       // The plain copy for legacy listeners; legacyUdp takes effect at a restart, so
@@ -163,7 +165,7 @@ export class App {
       gateway: this.gateway,
       clock,
       timers,
-      device: beidou.state,
+      deviceAlerts: beidouAlerts(beidou.state),
       hostname: o.hostname,
       udp,
       // Commands go out in the terminal's family (setting terminalFamily, else what it sends).
@@ -256,11 +258,6 @@ function receivedCounts(side: NetworkSide): { in: Record<string, number>; errors
       netSendErrors: side.counters.sendErrors,
     },
   };
-}
-
-function zero(o: object): void {
-  const r = o as Record<string, unknown>;
-  for (const k in r) if (typeof r[k] === "number") r[k] = 0;
 }
 
 /** `counters reset` on the console: the network side's counters too. */

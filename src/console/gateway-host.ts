@@ -12,6 +12,7 @@ import type { DeviceState } from "../beidou/state";
 import type { GatewayConfig } from "../core/config";
 import type { LogEvent } from "../core/eventlog";
 import type { Gateway } from "../core/gateway";
+import { zero } from "../core/helpers";
 import type { Clock, SettingsStore } from "../core/io";
 import { isLive, type SettingKey, type SettingValue } from "../settings/settings";
 import type { ApplyResult, ConsoleHost, FixReport, StatusReport } from "./host";
@@ -48,19 +49,10 @@ export interface GatewayConsoleHostOptions {
   received?(): { in: Record<string, number>; errors: Record<string, number> };
   /** Zero the network side's counters too (`counters reset`). */
   resetNetwork?(): void;
-  /** Active alerts from the alert manager, when one runs; default: conditions of the device state. */
+  /** Active alerts from the alert manager, when one runs (the rule: src/beidou/alerts.ts, src/core/netside.ts). */
   alerts?(): ReadonlyArray<{ id: string; state: string; text: string }>;
   /** Acknowledge one of those alerts by its id; returns the refusal reason or undefined. */
   acknowledge?(id: string): string | undefined;
-}
-
-function zero(o: object): void {
-  const r = o as Record<string, unknown>;
-  for (const k in r) {
-    const v = r[k];
-    if (typeof v === "number") r[k] = 0;
-    else if (Array.isArray(v)) v.fill(0);
-  }
 }
 
 const GGA_QUALITY = [
@@ -199,7 +191,14 @@ export class GatewayConsoleHost implements ConsoleHost {
     const rx = this.o.received ? this.o.received() : undefined;
     const errors: Record<string, number> = { sendErrors: snap.sendErrors };
     if (rx) for (const k in rx.errors) errors[k] = rx.errors[k];
-    r.network = { link: net.link, address: net.address, out: snap.perGroup, in: rx ? rx.in : undefined, errors };
+    r.network = {
+      link: net.link,
+      address: net.address,
+      out: snap.perGroup,
+      own: gw.counters.own,
+      in: rx ? rx.in : undefined,
+      errors,
+    };
     r.filters = {
       out: gw.outFilter.counts(),
       in: gw.inFilter.counts(),
@@ -252,36 +251,9 @@ export class GatewayConsoleHost implements ConsoleHost {
               encrypted: st.cardSerial === st.cardSerial ? st.encrypted : undefined,
               ageS: age(st.cardAt),
             };
-      r.alerts = this.o.alerts ? this.o.alerts() : this.conditions(st, now);
-    } else if (this.o.alerts) r.alerts = this.o.alerts();
+    }
+    // The alert manager's list (src/app/assemble.ts); a host without one lists none.
+    if (this.o.alerts) r.alerts = this.o.alerts();
     return r;
-  }
-
-  /** Alert conditions read from the device state (thresholds from the running config). */
-  private conditions(st: DeviceState, now: number): Array<{ id: string; state: string; text: string }> {
-    const out: Array<{ id: string; state: string; text: string }> = [];
-    if (st.silent)
-      out.push({
-        id: "terminal.silent",
-        state: "active",
-        text: `no output from the terminal for over ${this.config.alSilentS} s`,
-      });
-    if (st.units > 0) {
-      const since = st.lastValidFixAt === st.lastValidFixAt ? (now - st.lastValidFixAt) / 1000 : Infinity;
-      if (since > this.config.alNoFixS)
-        out.push({
-          id: "rnss.nofix",
-          state: "active",
-          text: since === Infinity ? "no valid RNSS position yet" : `no valid RNSS position for ${Math.round(since)} s`,
-        });
-    }
-    if (st.cardKnown && !st.cardPresent)
-      out.push({ id: "card.absent", state: "active", text: "no IC card in the terminal" });
-    if (st.beamsAt === st.beamsAt) {
-      let up = false;
-      for (let i = 0; i < st.beams.length; i++) if (st.beams[i] > 0) up = true;
-      if (!up) out.push({ id: "beams.lost", state: "active", text: "all RDSS beams at power 0" });
-    }
-    return out;
   }
 }

@@ -64,6 +64,8 @@ export interface StatusReport {
     address: string;
     /** Datagrams sent and received per transmission group name; `in` undefined: no receiver in this build. */
     out: Record<string, number>;
+    /** Of the sentences sent, the gateway's own (alerts, answers to network commands), not the terminal's. */
+    own?: number;
     in?: Record<string, number>;
     /** Errors by kind (sendErrors, rejected datagrams by reason, ...). */
     errors: Record<string, number>;

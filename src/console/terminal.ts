@@ -4,13 +4,19 @@
 // its sentence decoder, so the console and the network command path produce and
 // understand the same bytes.
 
+import { CommandError } from "../beidou/command";
 import { SentenceDecoder } from "../beidou/decoder";
-import { CommandError, encodeDWA, encodeICA, encodeICR, encodeRMO, encodeTCQ, encodeTXA } from "../beidou/encode";
 import { addr7, hms } from "../beidou/kind";
+import { encodeICR } from "../beidou/sentences/commands3";
+import { encodeDWA } from "../beidou/sentences/dwa";
 import type { DWR } from "../beidou/sentences/dwr";
 import type { FKI } from "../beidou/sentences/fki";
+import { encodeICA } from "../beidou/sentences/ica";
 import type { ICI } from "../beidou/sentences/ici";
 import type { ICP } from "../beidou/sentences/icp";
+import { encodeRMO } from "../beidou/sentences/rmo";
+import { encodeTCQ } from "../beidou/sentences/tcq";
+import { encodeTXA } from "../beidou/sentences/txa";
 import { formatterName } from "../nmea/keys";
 
 export interface OpVerdict {

@@ -17,10 +17,7 @@
 // which requires a manufacturer mnemonic (option `manufacturer`, config propMfr):
 //
 //   id     priority  category  text                    raised when
-//   10001  W         B         BDS TERMINAL SILENT     no valid unit from the terminal for alSilentS s
-//   10002  W         B         NO BDS POSITION FIX     no position fix for alNoFixS s
-//   10003  W         B         BDS IC CARD ABSENT      the terminal reports no IC card (ICI/ICA answer)
-//   10004  W         B         ALL RDSS BEAMS LOST     every RDSS beam at power 0 (BSI)
+//   10001-10004                                       the attached device's alerts (src/beidou/alerts.ts)
 //   10005  C         B         UART CHECKSUM ERRORS    rejected lines above alCsumPct % over one minute
 //   10006  C         B         UART QUEUE OVERFLOW     commands for the terminal dropped (queue full)
 //   10007  W         B         DUPLICATE SFI           a datagram with our SFI that this gateway did not send
@@ -29,6 +26,7 @@
 //   10010  C         B         TERMINAL DATA LOST      the terminal UART's receive buffer overflowed within the last minute
 
 import { asciiBytes, withChecksum } from "../nmea/checksum";
+import { pad2 } from "./helpers";
 import type { Clock } from "./io";
 
 export type AlertPriority = "E" | "A" | "W" | "C"; // emergency alarm, alarm, warning, caution
@@ -51,10 +49,6 @@ export interface AlertDefinition {
 }
 
 export const GATEWAY_ALERTS: ReadonlyArray<AlertDefinition> = [
-  { key: "terminalSilent", id: 10001, priority: "W", category: "B", text: "BDS TERMINAL SILENT" },
-  { key: "noFix", id: 10002, priority: "W", category: "B", text: "NO BDS POSITION FIX" },
-  { key: "cardAbsent", id: 10003, priority: "W", category: "B", text: "BDS IC CARD ABSENT" },
-  { key: "beamsLost", id: 10004, priority: "W", category: "B", text: "ALL RDSS BEAMS LOST" },
   { key: "checksumRate", id: 10005, priority: "C", category: "B", text: "UART CHECKSUM ERRORS" },
   { key: "uartOverflow", id: 10006, priority: "C", category: "B", text: "UART QUEUE OVERFLOW" },
   { key: "sfiCollision", id: 10007, priority: "W", category: "B", text: "DUPLICATE SFI ON NETWORK" },
@@ -118,10 +112,6 @@ export function utcTime(ms: number): string {
   const s = Math.floor(day / 100) % 60;
   const cs = day % 100;
   return pad2(h) + pad2(m) + pad2(s) + "." + pad2(cs);
-}
-
-function pad2(v: number): string {
-  return v < 10 ? "0" + v : String(v);
 }
 
 const RESERVED = /[^\x20-\x7e]|[,*$!\\^~]/;

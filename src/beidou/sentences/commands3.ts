@@ -5,6 +5,7 @@
 //   `$CCQRQ,card,type`          query (meaning UNCONFIRMED)
 // Field meanings past the card are UNCONFIRMED: numbers are checked as numbers, nothing more.
 
+import { buildSentence, exactFields, intIn, numberField, optional, userAddress } from "../command";
 import type { Fields } from "../fields";
 import { addr7, n, type SentenceKind } from "../kind";
 
@@ -22,6 +23,10 @@ export const ICR_KIND: SentenceKind<ICR> = {
     return null;
   },
   json: (c) => ({ family: "bds3", type: n(c.type) }),
+  reencode(c: ICR, f: Fields): Uint8Array {
+    exactFields(f, 2, "ICR");
+    return encodeICR(c.type);
+  },
 };
 
 export const EPQ_FIELDS = 8;
@@ -60,6 +65,19 @@ export const EPQ_KIND: SentenceKind<EPQ> = {
       times: v(6),
     };
   },
+  reencode(q: EPQ, f: Fields): Uint8Array {
+    const v = (k: number) => optional(q.values[k]);
+    return encodeEPQ({
+      card: f.str(1),
+      model: v(0),
+      frequency: v(1),
+      speed: v(2),
+      urgency: v(3),
+      elevation: v(4),
+      sosType: v(5),
+      times: v(6),
+    });
+  },
 };
 
 export class QRQ {
@@ -79,4 +97,47 @@ export const QRQ_KIND: SentenceKind<QRQ> = {
     return null;
   },
   json: (q) => ({ family: "bds3", card: addr7(q.userId), type: n(q.type) }),
+  reencode(q: QRQ, f: Fields): Uint8Array {
+    exactFields(f, 2, "QRQ");
+    return encodeQRQ(f.str(1), q.type);
+  },
 };
+
+/** `$CCICR,type,00` — BDS-3 card query; type 0 own IC card, 1 group, 2 subordinate users, 3 IC module mode. */
+export function encodeICR(type = 0): Uint8Array {
+  intIn(type, 0, 3, "ICR query type");
+  return buildSentence("CCICR", [String(type), "00"]);
+}
+
+export interface EpqRequest {
+  /** Card (user address); 0 / omitted = this terminal. */
+  card?: number | string;
+  /** The other fields (meanings UNCONFIRMED): non-negative numbers, empty when omitted. */
+  model?: number;
+  frequency?: number;
+  speed?: number;
+  urgency?: number;
+  elevation?: number;
+  sosType?: number;
+  times?: number;
+}
+
+/** `$CCEPQ,card,model,frequency,speed,urgency,elevation,sosType,times` — BDS-3 emergency / position report request. */
+export function encodeEPQ(q: EpqRequest = {}): Uint8Array {
+  const f = (v: number | undefined, what: string) => numberField(v, `EPQ ${what}`, 0, 99999, 2);
+  return buildSentence("CCEPQ", [
+    userAddress(q.card ?? 0, "EPQ card"),
+    f(q.model, "model"),
+    f(q.frequency, "frequency"),
+    f(q.speed, "speed"),
+    f(q.urgency, "urgency"),
+    f(q.elevation, "elevation"),
+    f(q.sosType, "SOS type"),
+    f(q.times, "times"),
+  ]);
+}
+
+/** `$CCQRQ,card,type` — BDS-3 query (meaning UNCONFIRMED), answered by QRI. */
+export function encodeQRQ(card: number | string, type: number): Uint8Array {
+  return buildSentence("CCQRQ", [userAddress(card, "QRQ card"), String(intIn(type, 0, 99, "QRQ type"))]);
+}

@@ -5,12 +5,13 @@
 //   which stays in IDF's esp_eth component; the legacy "ethernet" module calls
 //   esp_eth_phy_new_lan87xx / _ip101 (modules/network/ethernet/esp32/ethernet.c), drivers that
 //   IDF v6 moved out to the component registry;
-// - a failed start frees what it made: when esp_eth_driver_install() fails (no PHY answering)
-//   it deletes mac and phy, calls esp_netif_destroy(gNetif) and clears gNetif, so the next
-//   attempt starts clean. The legacy ethernet.c creates gNetif with esp_netif_new() and returns
-//   on the same failure without destroying it: one leaked esp_netif per retry.
-// The failure is not thrown by the constructor; configure() then throws "not initialized"
-// (gNetif is NULL), which is how a failed start is seen here. Retries back off 5 s -> 5 min.
+// - a failed start frees what it made: on the internal-EMAC boards, when esp_eth_driver_install()
+//   fails (no PHY answering) ethernet-esp32.c deletes mac and phy, destroys gNetif and clears it,
+//   and configure() then throws "not initialized"; on the W5500 boards bd450's own module
+//   (src/platform/moddable/esp32/w5500: the SDK's path aborts on the second spi_bus_initialize)
+//   frees what it made and its constructor throws "W5500 start failed at <step>: <error>".
+// Either way start() logs the failure and retries, backing off 5 s -> 5 min, so a chip or PHY
+// that answers later brings the link up.
 //
 // Linux (x-cli-lin) has no Ethernet module: the host's network is up, so the link is
 // "ready" at once (platform/host says which).

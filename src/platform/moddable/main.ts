@@ -31,12 +31,6 @@ function log(line: string): void {
   hostLog(line);
 }
 
-/**
- * Terminal UART receive buffer (bytes), filled by the UART interrupt (src/native/esp32/serial-ring):
- * 8192 bytes hold 711 ms of a continuous stream at 115200 baud, 89 ms at 921600.
- */
-const TERMINAL_RING_BYTES = 8192;
-
 /** Network keys whose default comes from the board file until the user saves settings. */
 const BOARD_NETWORK_KEYS = ["ipMode", "ipAddr", "ipMask", "ipGateway"] as const;
 
@@ -109,7 +103,9 @@ export default function main(): void {
     // The platform's terminal serial (platform/host): on ESP32 ECMA-419 serial with an
     // interrupt-filled receive buffer (src/native/esp32/serial-ring) — Moddable's own Serial
     // reads the 128-byte FIFO directly, ~11 ms of data at 115200; on Linux the tty by path.
-    serial: { io: TerminalSerial, ...term.pins, baud: config.baud, ringBytes: TERMINAL_RING_BYTES },
+    // Its receive ring is sized from the baud rate there (serial-ring-core.c ringDefaultBytes:
+    // 150 ms of line, at least 8 KB, so a 100 ms flash write loses nothing at 921600).
+    serial: { io: TerminalSerial, ...term.pins, baud: config.baud },
     // The hot path's byte loops in C (src/native/bytes.c).
     bytes: nativeBytes,
     // Sending socket and network side, through the link-aware UDP class.
