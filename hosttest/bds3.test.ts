@@ -26,7 +26,6 @@ import { SimTerminal } from "../src/sim/terminal";
 import { MemoryStore } from "./lib/memory-store";
 import { TestClock } from "./lib/test-clock";
 
-// biome-ignore lint/suspicious/noExplicitAny: decoded JSON records, read field by field in the assertions
 type Json = any;
 
 /** The oracle's checksum: XOR of the body, two upper-case hex digits (not src/nmea). */
