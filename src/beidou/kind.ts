@@ -47,6 +47,14 @@ export interface SentenceKind<R> {
   reencode?(r: R, f: Fields): Uint8Array;
 }
 
+/**
+ * Terminal families as bits of DeviceState.familySeen (its target methods set them): a BDS-2 (RDSS 2.1) sentence (BSI, ICI, TXR)
+ * or a BDS-3 one (PWI, ICP, TCI, EPI, QRI) was seen. A BDS-3 terminal may also speak 2.1 when
+ * switched on (`$CCRMO,TXR,2,1`), so any BDS-3 sentence makes the terminal BDS-3.
+ */
+export const FAMILY_BDS2 = 1,
+  FAMILY_BDS3 = 2;
+
 /** The three-letter formatter a kind decodes: its name up to the form ("ZDA-RDSS" -> "ZDA"). */
 export function kindFormatter(k: SentenceKind<unknown>): string {
   return k.kind.slice(0, 3);

@@ -4,7 +4,7 @@
 // talker, formatter, lat/lon (signed decimal degrees), card, beams, from, payload,
 // command, accepted. The stream is decoded as it arrives (works on a live pty).
 
-import * as fs from "fs";
+import * as fs from "node:fs";
 import { SentenceDecoder, sentenceJson } from "../beidou/decoder";
 import { FrameDecoder } from "../beidou/rdss40";
 import { DeviceState } from "../beidou/state";
@@ -174,7 +174,10 @@ export async function run(argv: string[]): Promise<number> {
   session.finish();
   flush();
   const c = session.framer.counters;
-  process.stderr.write(JSON.stringify({ counts: session.countsObject(), framer: c }) + "\n");
+  // The terminal family detected from what it sent (PWI/ICP/TCI: bds3; BSI/ICI/TXR: bds2).
+  process.stderr.write(
+    JSON.stringify({ counts: session.countsObject(), family: session.state.family, framer: c }) + "\n",
+  );
   if (options.state) {
     process.stderr.write(JSON.stringify({ state: session.state.snapshot(Date.now()), events: session.events }) + "\n");
   }

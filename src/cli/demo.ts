@@ -38,6 +38,12 @@ const SPEC: Record<string, OptionSpec> = {
   log: { type: "string", arg: "FILE", help: "replay this log instead of the built-in mix (looped)" },
   noise: { type: "number", arg: "N", help: "built-in mix: line noise every N epochs (0: none)", default: 20 },
   sfi: { type: "string", arg: "XX0000", help: "SFI of the gateway", default: "BD0001" },
+  family: {
+    type: "string",
+    arg: "bds2|bds3",
+    help: "built-in mix: the terminal's sentence family, bds2 (RDSS 2.1) or bds3 (BDS-3: PWI, ICP, TCI, EPI)",
+    default: "bds2",
+  },
   quiet: { type: "boolean", help: "counters only, no sample sentences" },
   engine: {
     type: "string",
@@ -151,6 +157,8 @@ export async function run(argv: string[]): Promise<number> {
   const parsed = parseCommand(argv, SPEC, usage, 0);
   if (!parsed) return 0;
   const o = parsed.options;
+  if (o.family !== "bds2" && o.family !== "bds3")
+    throw new UsageError(`--family must be bds2 or bds3, not "${String(o.family)}"`);
   let webAt: { address: string; port: number } | undefined;
   if (o.web !== undefined) {
     const at = parseWebAddress(o.web === "" ? `127.0.0.1:${o["web-port"]}` : String(o.web));
@@ -245,6 +253,7 @@ async function inside(
     loop: true,
     baud: Number(o.baud),
     noiseEvery: Number(o.noise),
+    family: o.family === "bds3" ? "bds3" : "bds2",
     link: path.join(dir, "ttyBD"),
     waitHost: true,
   });
@@ -382,6 +391,8 @@ async function inside(
               path.join(dir, "settings"),
               "--console",
               consolePty.gatewayPath,
+              // BDS-3 messages (up to 14,000 bits) run past RDSS 2.1's 300-byte line: the longest the framer takes.
+              ...(o.family === "bds3" ? ["--max-line", "1024"] : []),
               ...webArgs,
             ],
             { stdio: ["ignore", "inherit", "pipe"] },

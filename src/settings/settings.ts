@@ -312,6 +312,16 @@ export const SETTINGS: readonly SettingRow[] = [
     help: "Recognise RDSS 4.0 binary frames in the UART stream.",
   },
   {
+    key: "terminalFamily",
+    kind: "enum",
+    range: "auto|bds2|bds3",
+    choices: ["auto", "bds2", "bds3"],
+    apply: "live",
+    help:
+      "Terminal sentence family: auto (detected: PWI/ICP/TCI = bds3, BSI/ICI/TXR = bds2), bds2 or bds3; " +
+      "commands (send, card, network) go out in it.",
+  },
+  {
     key: "hbtInterval",
     kind: "int",
     range: "0 (off) or 1..3600 s",

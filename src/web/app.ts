@@ -528,7 +528,7 @@ export class WebApp {
   terminal(name: string, words: string[], rest: string, req: WebRequest): WebResponse {
     const o = op(name);
     if (!this.host.sendCommand) return failure(501, "terminal link not connected in this build");
-    const built = o.encode(words, rest);
+    const built = o.encode(words, rest, this.host.terminalFamily?.());
     if ("error" in built) return failure(400, `${o.name}: ${built.error}`);
     const err = this.host.sendCommand(built.sentence);
     if (err) return failure(503, `the terminal queue refused ${o.formatter}: ${err}`);
