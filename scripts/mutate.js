@@ -216,6 +216,12 @@ function main() {
   }
 
   const copy = fs.mkdtempSync(path.join(os.tmpdir(), "bd450-mutate-"));
+  // Interrupted: the copy goes too (children get the same signal from the terminal).
+  for (const sig of ["SIGINT", "SIGTERM"])
+    process.on(sig, () => {
+      fs.rmSync(copy, { recursive: true, force: true });
+      process.exit(130);
+    });
   try {
     const files = run("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], repo)
       .stdout.split("\0")
