@@ -48,6 +48,10 @@ describe("save stores only what was set through it (issue 23 point 1)", () => {
         .slice(1)
         .map((l) => (JSON.parse(l) as { k: string }).k);
       assert.deepEqual(keys, ["sfi", "ttl"]);
+      // The CLI names its own command for the list of settings (issue 23.7).
+      const bad = run("set", "nokey", "1");
+      assert.equal(bad.status, 1);
+      assert.match(bad.stderr.toString(), /"nokey" breaks rule: unknown setting \(bd450 config show lists them\)/);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

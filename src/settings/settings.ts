@@ -629,6 +629,8 @@ export function validateConfig(c: GatewayConfig): string[] {
 export function buildCandidate(
   base: GatewayConfig,
   changes: ReadonlyArray<readonly [string, string]>,
+  /** Where the asker finds the list of settings (the console's command by default). */
+  listedBy = "show config",
 ): { config: GatewayConfig; changed: SettingRow[] } | { errors: string[] } {
   const c = { ...base };
   const rec = c as unknown as Record<string, SettingValue>;
@@ -637,7 +639,7 @@ export function buildCandidate(
   for (const [name, text] of changes) {
     const row = findSetting(name);
     if (!row) {
-      errors.push(`"${name}" breaks rule: unknown setting (show config lists them)`);
+      errors.push(`"${name}" breaks rule: unknown setting (${listedBy} lists them)`);
       continue;
     }
     if (changed.indexOf(row) >= 0) {
