@@ -11,7 +11,6 @@ import { ENGINES, PASSWORD, type WebRig, webRig } from "./lib/web-rig";
 
 // Callbacks passed to page.evaluate/$eval run in the browser; the project compiles without
 // the DOM library, so these names are declared loosely here, for this file only.
-// biome-ignore lint/suspicious/noExplicitAny: the browser's DOM, untyped in this build
 declare const document: any;
 type Element = { textContent: string | null; className: string };
 type HTMLInputElement = Element & { value: string };
@@ -70,7 +69,6 @@ for (const engine of ENGINES)
     }
     let rig: WebRig;
     let feeder: NodeJS.Timeout | undefined;
-    // biome-ignore lint/suspicious/noExplicitAny: puppeteer-core is imported at run time
     let browser: any;
 
     before(async () => {

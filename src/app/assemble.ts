@@ -11,6 +11,7 @@
 // terminal's answers from it; the Beidou wiring reaches it through `listener`, a
 // slot filled when the console is made (TerminalListener, src/beidou/wiring.ts).
 
+import { beidouAlerts } from "../beidou/alerts";
 import { reencodeCommand } from "../beidou/reencode";
 import { defaultRoutes, TEXT_FIELD_LIMITS } from "../beidou/table";
 import { BeidouWiring, type BeidouWiringOptions, STARTUP_COMMANDS } from "../beidou/wiring";
@@ -161,7 +162,7 @@ export class App {
       gateway: this.gateway,
       clock,
       timers,
-      device: beidou.state,
+      deviceAlerts: beidouAlerts(beidou.state),
       hostname: o.hostname,
       udp,
       encodeCommand: reencodeCommand,
