@@ -512,9 +512,9 @@ export class WebApp {
     for (const k of keys) {
       const t = typedText(body[k]);
       if (t === undefined)
-        return failure(400, `${k}: breaks rule: a value is a string, number or boolean`, {
+        return failure(400, `${k} breaks rule: a value is a string, number or boolean`, {
           key: k,
-          errors: [`${k}: breaks rule: a value is a string, number or boolean`],
+          errors: [`${k} breaks rule: a value is a string, number or boolean`],
         });
       pairs.push([k, t]);
     }
