@@ -51,7 +51,7 @@ export async function run(argv: string[]): Promise<number> {
     throw new UsageError('set KEY VALUE [KEY VALUE ...] (use "" for an empty value)');
   const pairs: [string, string][] = [];
   for (let i = 0; i < rest.length; i += 2) pairs.push([rest[i], rest[i + 1]]);
-  const cand = buildCandidate(loaded.config, pairs);
+  const cand = buildCandidate(loaded.config, pairs, "bd450 config show");
   if ("errors" in cand) {
     for (const e of cand.errors) process.stderr.write(`error: ${e}\n`);
     process.stderr.write(`nothing changed in ${store.path}\n`);

@@ -131,10 +131,11 @@ export async function run(argv: string[]): Promise<number> {
   };
 
   const first = configure();
+  // Listening before the start line is printed: a stop sent on seeing it must find a handler.
+  const trigger = stopTrigger(Number(options.duration));
   if (options.console) io = openConsoleIO({ target: String(options.console), log });
   let app = boot(first);
 
-  const trigger = stopTrigger(Number(options.duration));
   const every = Number(options.stats);
   const statsTimer =
     every > 0
