@@ -2,6 +2,7 @@
 // serialport/dgram adapters are exercised by the end-to-end test).
 import * as assert from "node:assert/strict";
 import { defaultRoutes } from "../src/beidou/table";
+import { STARTUP_COMMANDS } from "../src/beidou/wiring";
 import { makeConfig } from "../src/core/config";
 import { Gateway } from "../src/core/gateway";
 import type { SerialOptions, Timers, UDPOptions } from "../src/core/io";
@@ -94,6 +95,7 @@ function make(over: Partial<ReturnType<typeof makeConfig>> = {}, monotonic: () =
     serial: { io: FakeSerial, port: 0, receive: 3, transmit: 1, baud: 115200 },
     udp: { io: FakeUDP, timeToLive: 1 },
     routes: defaultRoutes(),
+    startupCommands: STARTUP_COMMANDS,
   });
   gw.start();
   return { gw, serial: FakeSerial.last, udp: FakeUDP.last, t };

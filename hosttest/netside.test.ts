@@ -2,12 +2,13 @@
 // gateway state, legacy plain output, syslog. Offline: a real Gateway with fake IO.
 
 import * as assert from "node:assert/strict";
+import { beidouAlerts, type DeviceAlertStatus } from "../src/beidou/alerts";
 import { reencodeCommand } from "../src/beidou/reencode";
 import { type GatewayConfig, makeConfig } from "../src/core/config";
 import { Gateway } from "../src/core/gateway";
 import { BAM1, CAM1, RCOM } from "../src/core/groups";
 import type { Datagram, SerialOptions, UDPOptions } from "../src/core/io";
-import { type DeviceStatus, NetworkSide, networkParts } from "../src/core/netside";
+import { NetworkSide, networkParts } from "../src/core/netside";
 import { stripTagBlocks } from "../src/core/tagblock";
 import { asciiBytes, latin1 } from "../src/nmea/checksum";
 import { readDatagram } from "./lib/strict-reader";
@@ -74,7 +75,7 @@ interface Out {
   sentences: Array<{ text: string; d: string | null; s: string | null }>;
 }
 
-function setup(cfg: Partial<GatewayConfig> = {}, device?: DeviceStatus) {
+function setup(cfg: Partial<GatewayConfig> = {}, device?: DeviceAlertStatus) {
   serialWrites = [];
   udpWrites.length = 0;
   FakeUDP.instances = [];
@@ -106,7 +107,7 @@ function setup(cfg: Partial<GatewayConfig> = {}, device?: DeviceStatus) {
     gateway: gw,
     clock,
     udp: { io: FakeUDP as never, interface: "127.0.0.1" },
-    device,
+    deviceAlerts: beidouAlerts(device),
     encodeCommand: reencodeCommand,
     parts,
   });
@@ -266,7 +267,7 @@ describe("network side: alerts", () => {
   });
 
   it("no fix, card absent, all beams lost from the device state", () => {
-    const device: DeviceStatus = {
+    const device = {
       lastValidFixAt: NaN,
       cardKnown: false,
       cardPresent: false,

@@ -27,7 +27,7 @@ import { DEFAULT_CONFIG, type GatewayConfig, makeConfig, type OverlongPolicy } f
 import { type FramerCounters, RDSS40_COMMANDS, REJECT_REASONS, SentenceFramer } from "../../src/core/framer";
 import { Gateway } from "../../src/core/gateway";
 import { GROUP_COUNT, RCOM } from "../../src/core/groups";
-import type { SerialInstance, SerialOptions, SettingsStore, Timers } from "../../src/core/io";
+import type { SerialInstance, SerialOptions, Timers } from "../../src/core/io";
 import { NetworkSide } from "../../src/core/netside";
 import { PcapError, pcapHeader, pcapRecord, readPcap } from "../../src/core/pcap";
 import { DISCARD_REASONS, Iec450Receiver, type ReceiverCounters, sentenceText } from "../../src/core/receiver";

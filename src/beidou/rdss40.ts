@@ -62,12 +62,12 @@ export class FrameDecoder {
   /** 2.1 text sentence for the last decoded frame into out (with `*HH`, no CR LF); 0 when none. */
   toText(out: Uint8Array): number {
     const k = this.kind;
-    if (!k || !k.toText || this.frame.error) return 0;
+    if (!k?.toText || this.frame.error) return 0;
     return k.toText(this.frame, out);
   }
 
   /** JSON view of the last decoded frame (cold path). */
-  json(bytes: Uint8Array, length: number, ctx: JsonContext = {}): Record<string, unknown> {
+  json(bytes: Uint8Array, _length: number, ctx: JsonContext = {}): Record<string, unknown> {
     const f = this.frame;
     const o: Record<string, unknown> = {
       command: String.fromCharCode(bytes[1], bytes[2], bytes[3], bytes[4]),

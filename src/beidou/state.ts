@@ -13,6 +13,7 @@ import { addr7, hms, SYSTEM_NAMES } from "./kind";
 import type { Frame40 } from "./rdss40";
 import { BEAMS } from "./sentences/bsi";
 import { contentText } from "./sentences/content";
+import { SkyView } from "./sky";
 import type { CardReport, DeviceTarget, FeedbackReport, MessageContent } from "./targets";
 
 /** Framer reject reason counted as a checksum error (a constant: XS copies an evaluated literal every time). */
@@ -87,6 +88,8 @@ export class DeviceState implements DeviceTarget {
   /** Indexed by NMEA 4.11 system ID (0 unknown .. 6 NavIC). */
   readonly satellitesUsed = new Int16Array(7);
   readonly satellitesInView = new Int16Array(7);
+  /** Satellites in view with elevation, azimuth and C/N0, from every GSV sentence (sky.ts). */
+  readonly sky = new SkyView();
   fixAt = NaN;
   lastValidFixAt = NaN;
   // ---- RDSS fix

@@ -68,12 +68,14 @@ export const UNDECODED_ROUTES: ReadonlyArray<readonly [string, string]> = [
 
 export interface TableRow {
   formatter: string;
+  // biome-ignore lint/suspicious/noExplicitAny: a row holds kinds of different record types; the decoder keeps each kind with its own record.
   kinds: ReadonlyArray<SentenceKind<any>>;
   /** Index into kinds for this sentence (rows with one kind have none). */
   select?(f: Fields): number;
 }
 
 /** Rows of one kind each: the row's formatter is the kind's. */
+// biome-ignore lint/suspicious/noExplicitAny: as TableRow.kinds.
 function single(...kinds: ReadonlyArray<SentenceKind<any>>): TableRow[] {
   return kinds.map((k) => ({ formatter: kindFormatter(k), kinds: [k] }));
 }

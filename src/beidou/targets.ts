@@ -26,6 +26,25 @@ export interface FixTarget {
   readonly satellitesInView: Int16Array;
   /** A valid position (ends a "no fix" condition). */
   position(lat: number, lon: number, now: number): void;
+  /** Satellites in view from GSV groups (SkyView, sky.ts): `filling` >= 0 while a group is copied. */
+  readonly sky: {
+    filling: number;
+    start(sys: number, g: SkySentence, now: number): void;
+    more(g: SkySentence, now: number): void;
+  };
+}
+
+/** One GSV sentence's satellites (the GSV record itself). */
+export interface SkySentence {
+  totalSentences: number;
+  sentenceNumber: number;
+  /** NMEA 4.10 signal ID, NaN when absent. */
+  signalId: number;
+  count: number;
+  readonly id: ArrayLike<number>;
+  readonly elevation: ArrayLike<number>;
+  readonly azimuth: ArrayLike<number>;
+  readonly snr: ArrayLike<number>;
 }
 
 /** RDSS fix (DWR). */

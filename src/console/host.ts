@@ -39,6 +39,11 @@ export interface StatusReport {
   };
   rnss?: FixReport | null;
   rdss?: FixReport | null;
+  /**
+   * Satellites in view from GSV, per system name: [id, elevation °, azimuth °, C/N0 dB-Hz]
+   * each (null: not given). Undefined: no device state in this build.
+   */
+  sky?: Record<string, Array<Array<number | null>>>;
   beams?: { response: number; timeDiff: number; power: readonly number[]; ageS?: number } | null;
   card?: {
     userId: string;

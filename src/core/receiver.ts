@@ -30,12 +30,7 @@ import {
   resetTagFields,
   sfiKeyOf,
   sfiString,
-  TAG_CHECKSUM,
-  TAG_FORMAT,
-  TAG_FRAMING,
   TAG_OK,
-  TAG_SYNTAX,
-  TAG_TOO_LONG,
   type TagFields,
 } from "./tagblock";
 
