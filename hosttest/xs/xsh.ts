@@ -377,7 +377,6 @@ export function runRealtimeOnXsh(
   epochs: Uint8Array[],
   rt: Omit<RealtimeOptions, "epochs">,
   o: XshRunOptions = {},
-  // biome-ignore lint/suspicious/noExplicitAny: the driver's stats are parsed JSON of many shapes, read by the tests
 ): { result: RealtimeResult; stats: Record<string, any> } {
   const { native: _n, profile: _p, chunksPerCommand: _c, loadBytes: _l, wrap: _w, rv32: _r, ...init } = o;
   const all = concat(epochs);
@@ -402,7 +401,6 @@ export function runRealtimeOnXsh(
 export function runGatewayOnXsh(
   chunks: Uint8Array[],
   o: XshRunOptions = {},
-  // biome-ignore lint/suspicious/noExplicitAny: the driver's stats are parsed JSON of many shapes, read by the tests
 ): { datagrams: Datagram[]; uartOut: Uint8Array[]; stats: Record<string, any> } {
   const r = runCommandsOnXsh(chunks, o);
   const datagrams: Datagram[] = [],
