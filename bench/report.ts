@@ -1,7 +1,7 @@
 // biome-ignore-all lint/suspicious/noExplicitAny: the results object is loose JSON read from bench/out
 // bench/results.md (tables) and bench/results.svg (plots) from the results object.
 
-import * as fs from "fs";
+import * as fs from "node:fs";
 import { filterMarkdown } from "./filter";
 
 /** Fixed decimals with thousands separators (not toLocaleString: SES, loaded for xsnap, tames it). */
@@ -58,7 +58,7 @@ export function writeMarkdown(file: string, r: any): void {
     lines.push(
       `| XS allocation per forwarded sentence (ESP32 sizes: 16-byte slots + chunk bytes) | **${fmt(x.bytesAllocatedPerSentence, 1)} B** (${fmt(x.slotsPerSentence, 2)} slots + ${fmt(x.chunkBytesPerSentence, 1)} chunk bytes) | <= 16 B | ${verdict(r.targets.xsAllocation.met)} |`,
     );
-    if (x.native && x.native.stages) {
+    if (x.native?.stages) {
       const nv = x.native;
       lines.push(
         `| XS compute per forwarded sentence, native helpers (XS test host, SDK meter) | **${fmt(nv.computePerSentence)}** (TypeScript loops on the same build: ${fmt(nv.computePerSentenceTypeScript)}); native helpers ${fmt(nv.nativeInstructionsPerSentence)} x86 instructions/sentence (valgrind) | <= 3,000 | ${verdict(r.targets.xsCompute.met)} |`,
@@ -67,9 +67,16 @@ export function writeMarkdown(file: string, r: any): void {
         `| Longest JS stall without loss, 115200 baud (real-time model, 8 KB ring) | **${fmt(nv.stallToleranceMs.ring115200)} ms** (921600: ${fmt(nv.stallToleranceMs.ring921600)} ms; 128-byte FIFO: ${fmt(nv.stallToleranceMs.fifo115200)} ms) | >= 100 ms | ${verdict(r.targets.stall100ms115200.met)} |`,
       );
     }
-    lines.push(
-      `| ESP32 core share, 115200 baud of 82-char sentences (${fmt(x.esp32.sentencesPerSecond, 0)}/s) | **${pct(x.esp32.central.coreShare)}** (assumed ${x.esp32.central.slowdown}x slower than this host; ${pct(x.esp32.low.coreShare)} at ${x.esp32.low.slowdown}x, ${pct(x.esp32.high.coreShare)} at ${x.esp32.high.slowdown}x) | < 5 % | ${verdict(r.targets.esp32CoreShare.met)} |`,
-    );
+    const v = x.rv32?.instructionsPerSentence ? x.rv32 : undefined;
+    if (v)
+      lines.push(
+        `| RV32 instructions per forwarded sentence (XS for rv32imc under QEMU, exact count) | **${fmt(v.instructionsPerSentence)}** (XS interpreter ${fmt(v.interpreterInstructionsPerSentence)}, native helpers ${fmt(v.nativeInstructionsPerSentence)}; core gateway alone ${fmt(v.coreOnlyInstructionsPerSentence)}) | (held by a CI bound) | |`,
+        `| ESP32 core share, 115200 baud of 82-byte sentences (${fmt(v.sentencesPerSecond, 1)}/s), from the RV32 count x CoreMark cycles per instruction | **${pct(v.coreShare.esp32.share)}** @240 MHz (${fmt(v.cyclesPerInstruction.esp32.used, 2)} cycles/instruction; ${pct(v.coreShare.esp32.shareLowestCpi)} at the lowest CPI of the CoreMark builds); ESP32-C3 @160 MHz: ${pct(v.coreShare.esp32c3.share)} (${fmt(v.cyclesPerInstruction.esp32c3.used, 2)} cycles/instruction) | < 5 % | ${verdict(r.targets.esp32CoreShare.met)} |`,
+      );
+    else
+      lines.push(
+        `| ESP32 core share, 115200 baud of 82-char sentences (${fmt(x.esp32.sentencesPerSecond, 0)}/s) | **${pct(x.esp32.central.coreShare)}** (assumed ${x.esp32.central.slowdown}x slower than this host; ${pct(x.esp32.low.coreShare)} at ${x.esp32.low.slowdown}x, ${pct(x.esp32.high.coreShare)} at ${x.esp32.high.slowdown}x) | < 5 % | ${verdict(r.targets.esp32CoreShare.met)} |`,
+      );
   }
   if (l) {
     const b = l.burst921600;
@@ -267,7 +274,7 @@ export function writeMarkdown(file: string, r: any): void {
       );
     }
     const nv = x.native;
-    if (nv && nv.stages) {
+    if (nv?.stages) {
       lines.push(
         "",
         `**The firmware path** (XS test host: the SDK's XS with metering, native byte helpers, whole corpus, host cost subtracted): **${fmt(nv.computePerSentence)} units per forwarded sentence**; ` +
@@ -278,6 +285,52 @@ export function writeMarkdown(file: string, r: any): void {
         "|---|---|",
       );
       for (const [k, v] of Object.entries(nv.stages as Record<string, number>)) lines.push(`| ${k} | ${fmt(v)} |`);
+    }
+    const v = x.rv32?.instructionsPerSentence ? x.rv32 : undefined;
+    if (v) {
+      lines.push(
+        "",
+        `**In RV32 instructions** (issue 24; \`bench/rv32.ts\`): ${v.method}`,
+        "",
+        `Counter check: ${fmt(v.sanity.turns)} turns of a 2-instruction loop counted ${fmt(v.sanity.counted)} (expected ${fmt(v.sanity.expected)}: ${v.sanity.exact ? "exact" : "NOT exact"}). ${fmt(v.sentences)} forwarded sentences measured.`,
+        "",
+        "| figure (per forwarded sentence) | firmware wiring | gateway core only |",
+        "|---|---|---|",
+        `| RV32 instructions, total | **${fmt(v.instructionsPerSentence)}** | ${fmt(v.coreOnlyInstructionsPerSentence)} |`,
+        `| of which inside the native helpers | ${fmt(v.nativeInstructionsPerSentence)} | ${fmt(v.coreOnlyNativeInstructionsPerSentence)} |`,
+        `| of which the XS interpreter (and the engine's C) | ${fmt(v.interpreterInstructionsPerSentence)} | ${fmt(v.coreOnlyInstructionsPerSentence - v.coreOnlyNativeInstructionsPerSentence)} |`,
+        `| heap allocated on the 32-bit build (16-byte slots + chunk bytes) | ${fmt(v.bytesAllocatedPerSentence, 1)} B | ${fmt(v.coreOnlyBytesAllocatedPerSentence, 1)} B |`,
+        "",
+        "Per stage (profiled: each stage's entry method wrapped, the counter read around it; the wrappers' own instructions are included, so the stages add up to more than the total):",
+        "",
+        "| stage | RV32 instructions per sentence (profiled) |",
+        "|---|---|",
+      );
+      for (const [k, n] of Object.entries(v.stages as Record<string, number>)) lines.push(`| ${k} | ${fmt(n)} |`);
+      lines.push(
+        "",
+        `**Instructions to cycles (CoreMark).** CoreMark (EEMBC, \`../shared/coremark\`, port \`bench/coremark-rv32/\`) built for rv32imc and counted under the same QEMU (${fmt(v.coremark.iterations)} iterations, CRCs validated by CoreMark), RV32 instructions per iteration by build:`,
+        "",
+        "| CoreMark build | RV32 instructions / iteration | ESP32-C3 cycles / instruction | ESP32 cycles / instruction |",
+        "|---|---|---|---|",
+      );
+      for (const [b, n] of Object.entries(v.coremark.instructionsPerIteration as Record<string, number>))
+        lines.push(
+          `| ${b} (\`${v.coremark.flags[b]}\`) | ${fmt(n)} | ${fmt(v.cyclesPerInstruction.esp32c3.perBuild[b], 3)} | ${fmt(v.cyclesPerInstruction.esp32.perBuild[b], 3)} |`,
+        );
+      lines.push(
+        "",
+        `Cycles per iteration on a chip = 10^6 / its CoreMark/MHz: ${v.chips.esp32c3.source}; ${v.chips.esp32.source}. ` +
+          "The datasheets do not give the compiler flags of those scores, so the build with the fewest instructions per iteration (the highest cycles per instruction) is used, which does not understate the share; " +
+          "for the ESP32 (Xtensa LX6) the figure is cycles per RV32-equivalent instruction of the same C. Not included: flash cache misses (XS runs from flash through the cache; CoreMark fits in it), interrupts and the UART/network drivers.",
+        "",
+        "| chip | cycles / instruction used | cycles per sentence | core share at the stream | core gateway alone |",
+        "|---|---|---|---|---|",
+      );
+      for (const chip of ["esp32c3", "esp32"])
+        lines.push(
+          `| ${v.chips[chip].name} | ${fmt(v.cyclesPerInstruction[chip].used, 3)} (${v.cyclesPerInstruction[chip].usedBuild}) | ${fmt(v.coreShare[chip].cyclesPerSentence)} | **${pct(v.coreShare[chip].share)}** (${pct(v.coreShare[chip].shareLowestCpi)} at the lowest CPI) | ${pct(v.coreShareCoreOnly[chip])} |`,
+        );
     }
     lines.push(
       "",
@@ -358,7 +411,7 @@ export function writeSvg(file: string, r: any): void {
   {
     const x0 = 60,
       y0 = 40,
-      w = 220,
+      _w = 220,
       h = 220;
     text(x0, 20, "Node throughput (sentences per CPU second)", 'font-weight="bold"');
     const t = r.node.throughput;

@@ -1,7 +1,12 @@
 // BAM alert source (ALF/ALC/ARC/HBT, ACN handling) and the RFC 5424 formatter.
 
 import * as assert from "node:assert/strict";
+import { BEIDOU_ALERTS } from "../src/beidou/alerts";
 import { AlertManager, GATEWAY_ALERTS, utcTime } from "../src/core/alerts";
+
+/** The alerts a whole gateway declares: the terminal's (src/beidou) and its own. */
+const ALL_ALERTS = [...BEIDOU_ALERTS, ...GATEWAY_ALERTS];
+
 import { Iec450Receiver } from "../src/core/receiver";
 import { formatSyslog, rfc3339, syslogBytes, utf8 } from "../src/core/syslog";
 import { asciiBytes, latin1, xorRange } from "../src/nmea/checksum";
@@ -26,6 +31,7 @@ function setup(extra: Partial<ConstructorParameters<typeof AlertManager>[0]> = {
     manufacturer: "XBD",
     ownSfi: "BD0001",
     send: (b, n, destination) => sent.push({ text: latin1(b, 0, n), destination }),
+    definitions: ALL_ALERTS,
     ...extra,
   });
   return { clock, sent, am };
@@ -177,7 +183,7 @@ describe("BAM alerts", () => {
     const { clock, sent, am } = setup({ hbtInterval: 0, alcInterval: 30 });
     am.tick();
     assert.equal(sent.length, 0, "no ALC without active alerts");
-    for (const d of GATEWAY_ALERTS) am.raise(d.key);
+    for (const d of ALL_ALERTS) am.raise(d.key);
     sent.length = 0;
     am.tick();
     const alc = sent.filter((s) => s.text.startsWith("$BDALC"));
@@ -195,7 +201,7 @@ describe("BAM alerts", () => {
     });
     assert.deepEqual(
       all,
-      GATEWAY_ALERTS.map((d) => `XBD,${d.id},1,1`),
+      ALL_ALERTS.map((d) => `XBD,${d.id},1,1`),
     );
     sent.length = 0;
     clock.advance(29000);
@@ -278,7 +284,7 @@ describe("BAM alerts", () => {
 
   it("every gateway alert sentence passes the strict 450 receiver once wrapped", () => {
     const { sent, am } = setup({ alfRepeat: 1 });
-    for (const d of GATEWAY_ALERTS) am.raise(d.key);
+    for (const d of ALL_ALERTS) am.raise(d.key);
     am.tick();
     const r = new Iec450Receiver();
     for (const s of sent) {

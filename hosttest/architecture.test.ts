@@ -3,7 +3,9 @@
 // or the CLI, and uses no host-only global; and its layers point one way: a layer
 // imports only itself and the layers before it in LAYERS (core never imports beidou:
 // the terminal protocol comes in as options). Checked on the sources, so a
-// violation fails here before it fails on the board.
+// violation fails here before it fails on the board. No import circle anywhere in src/
+// (inside one layer either), and the simulator (src/sim) depends on no part of the gateway
+// above beidou.
 import * as assert from "node:assert/strict";
 import * as fs from "fs";
 import * as path from "path";
@@ -60,4 +62,97 @@ describe("architecture: portable core", () => {
       assert.equal(hit, null, `${f} uses host-only "${hit?.[0]}"`);
     });
   }
+});
+
+/** Relative imports of a source file (type-only ones too: they tie files as much), as repo paths. */
+function importsOf(f: string): string[] {
+  const text = code2(fs.readFileSync(path.join(REPO_ROOT, f), "utf8"));
+  const out: string[] = [];
+  for (const m of text.matchAll(/(?:import|export)[^;]*?from\s+["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)/g)) {
+    const spec = m[1] ?? m[2];
+    if (!spec.startsWith(".")) continue;
+    const base = path.normalize(path.join(path.dirname(f), spec));
+    for (const c of [base + ".ts", path.join(base, "index.ts")])
+      if (fs.existsSync(path.join(REPO_ROOT, c))) {
+        out.push(c);
+        break;
+      }
+  }
+  return out;
+}
+
+/** Source without comments (module specifiers are string literals: they stay). */
+function code2(text: string): string {
+  return text.replace(/\/\*[\s\S]*?\*\//g, "").replace(/^\s*\/\/.*$/gm, "");
+}
+
+/** One import circle of the graph (its files in order, the first repeated at the end), or null. */
+function findCircle(graph: ReadonlyMap<string, readonly string[]>): string[] | null {
+  const state = new Map<string, 1 | 2>(); // 1 on the path, 2 done
+  const pathStack: string[] = [];
+  const visit = (n: string): string[] | null => {
+    state.set(n, 1);
+    pathStack.push(n);
+    for (const m of graph.get(n) ?? []) {
+      const s = state.get(m);
+      if (s === 1) return [...pathStack.slice(pathStack.indexOf(m)), m];
+      if (s === undefined) {
+        const c = visit(m);
+        if (c) return c;
+      }
+    }
+    pathStack.pop();
+    state.set(n, 2);
+    return null;
+  };
+  for (const n of graph.keys()) {
+    if (state.has(n)) continue;
+    const c = visit(n);
+    if (c) return c;
+  }
+  return null;
+}
+
+describe("architecture: no import circle", () => {
+  it("the circle finder finds a circle inside one folder and none in a tree (hand-made graphs)", () => {
+    const circle = new Map([
+      ["b/a.ts", ["b/k.ts"]],
+      ["b/k.ts", ["b/s.ts"]],
+      ["b/s.ts", ["b/a.ts", "n/x.ts"]],
+      ["n/x.ts", []],
+    ]);
+    assert.deepEqual(findCircle(circle), ["b/a.ts", "b/k.ts", "b/s.ts", "b/a.ts"]);
+    const tree = new Map([
+      ["b/a.ts", ["b/k.ts", "b/s.ts"]],
+      ["b/k.ts", ["n/x.ts"]],
+      ["b/s.ts", ["b/k.ts"]],
+      ["n/x.ts", []],
+    ]);
+    assert.equal(findCircle(tree), null);
+  });
+
+  it("src/ has no import circle, inside a layer or across layers", () => {
+    const all = files("src");
+    assert.ok(all.length > 50, `${all.length} files`);
+    const graph = new Map(all.map((f) => [f, importsOf(f)]));
+    const circle = findCircle(graph);
+    assert.equal(circle, null, `import circle: ${circle?.join(" -> ")}`);
+  });
+});
+
+describe("architecture: the simulator", () => {
+  // The simulated terminal is a host tool: it may use Node and the Node platform pieces, and
+  // speaks the protocol through nmea, core and beidou; it never depends on the gateway's
+  // assembly, console, web, settings or CLI (a test that runs it judges the gateway, not itself).
+  const ALLOWED = ["src/sim", "src/nmea", "src/core", "src/beidou", "src/platform/node"];
+  const sim = files("src/sim");
+  it("has files to check", () => assert.ok(sim.length >= 4, sim.join(",")));
+  for (const f of sim)
+    it(`${f} imports only ${ALLOWED.join(", ")} and Node`, () => {
+      for (const target of importsOf(f))
+        assert.ok(
+          ALLOWED.some((p) => target.startsWith(p + path.sep)),
+          `${f} imports ${target}, outside ${ALLOWED.join(", ")}`,
+        );
+    });
 });

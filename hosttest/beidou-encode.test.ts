@@ -4,19 +4,14 @@
 
 import * as assert from "node:assert/strict";
 import fc from "fast-check";
+import { buildSentence, CommandError } from "../src/beidou/command";
 import { SentenceDecoder, sentenceJson } from "../src/beidou/decoder";
-import {
-  buildSentence,
-  CommandError,
-  DEFAULT_LEVEL_BITS,
-  encodeBSS,
-  encodeDWA,
-  encodeICA,
-  encodeRMO,
-  encodeTXA,
-  encodeWAA,
-  messageBits,
-} from "../src/beidou/encode";
+import { encodeBSS } from "../src/beidou/sentences/bss";
+import { encodeDWA } from "../src/beidou/sentences/dwa";
+import { encodeICA } from "../src/beidou/sentences/ica";
+import { encodeRMO } from "../src/beidou/sentences/rmo";
+import { DEFAULT_LEVEL_BITS, encodeTXA, messageBits } from "../src/beidou/sentences/txa";
+import { encodeWAA } from "../src/beidou/sentences/waa";
 import { SentenceFramer } from "../src/core/framer";
 import { decodeGb2312, encodeGb2312, gb2312Size } from "../src/platform/node/gb2312";
 

@@ -5,9 +5,9 @@
 import * as assert from "node:assert/strict";
 import fc from "fast-check";
 import { SentenceDecoder, sentenceJson } from "../src/beidou/decoder";
-import { encodeFrame, FRAME_TABLE, FrameDecoder } from "../src/beidou/rdss40";
+import { encodeFrame, FrameDecoder } from "../src/beidou/rdss40";
 import { DeviceState } from "../src/beidou/state";
-import { DECODER_TABLE } from "../src/beidou/table";
+import { DECODER_TABLE, FRAME_KINDS } from "../src/beidou/table";
 import { SentenceFramer } from "../src/core/framer";
 import { decodeGb2312 } from "../src/platform/node/gb2312";
 
@@ -59,7 +59,7 @@ describe("beidou robustness", () => {
     let converted = 0;
     fc.assert(
       fc.property(
-        fc.constantFrom(...FRAME_TABLE.map((k) => k.name)),
+        fc.constantFrom(...FRAME_KINDS.map((k) => k.name)),
         fc.integer({ min: 0, max: 0xffffff }),
         fc.oneof(
           fc.uint8Array({ maxLength: 60 }),

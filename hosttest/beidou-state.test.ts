@@ -2,10 +2,10 @@
 // convertFrame hooks) exactly as the gateway calls them.
 
 import * as assert from "node:assert/strict";
-import { encodeFKXX, encodeGLZK, encodeICXX, encodeTXXX } from "../src/beidou/rdss40";
 import { BeidouWiring } from "../src/beidou/wiring";
 import { SentenceFramer } from "../src/core/framer";
 import { decodeGb2312 } from "../src/platform/node/gb2312";
+import { rdss40Frame } from "./lib/text";
 
 function cs(body: string): string {
   let x = 0;
@@ -80,7 +80,7 @@ describe("beidou device state", () => {
     assert.equal(s.satellitesUsed[4], 5, "BDS used from GSA system ID 4");
     assert.equal(s.satellitesUsed[1], 8, "GPS used");
     assert.equal(s.satellitesInView[4], 12, "BDS in view: last GSV page 1 (PQ quirk counts as BDS)");
-    const snap = h.s.snapshot(h.now()) as any;
+    const snap = h.s.snapshot(h.now()) as { rnss: { satellitesUsed: unknown } };
     assert.deepEqual(snap.rnss.satellitesUsed, { GPS: 8, BDS: 5 });
   });
 
@@ -197,21 +197,16 @@ describe("beidou device state", () => {
 
   it("4.0 frames reach the state through their 2.1 conversion (once each)", () => {
     const h = harness();
-    h.feed(
-      encodeICXX(242286, {
-        broadcastId: 11,
-        userType: 6,
-        serviceInterval: 30,
-        level: 2,
-        encrypted: false,
-        subordinates: 0,
-      }),
-    );
-    h.feed(encodeGLZK(242286, [0, 2, 0, 0, 0, 0]));
-    h.feed(
-      encodeTXXX(242286, { from: 179773, hour: 1, minute: 2, mode: 2, data: Array.from("hi", (c) => c.charCodeAt(0)) }),
-    );
-    h.feed(encodeFKXX(242286, 4, "", 20));
+    // Frames written from the layout (beidou.md §5.3) byte by byte, not by src's frame encoders.
+    const user = 242286;
+    // ICXX frame 0: broadcast ID 11 (u24), user type 6, service interval 30 s (u16), level 2, not encrypted, 0 subordinates (u16).
+    h.feed(rdss40Frame("ICXX", user, [0, 0, 0, 11, 6, 0, 30, 2, 0, 0, 0]));
+    // GLZK: six beam powers, beam 2 at power 2.
+    h.feed(rdss40Frame("GLZK", user, [0, 2, 0, 0, 0, 0]));
+    // TXXX: info 0x60 (message, mixed), from 179773 = 0x02BE3D, 01:02, 24 bits, A4 'h' 'i', CRC flag 0.
+    h.feed(rdss40Frame("TXXX", user, [0x60, 0x02, 0xbe, 0x3d, 1, 2, 0, 24, 0xa4, 0x68, 0x69, 0]));
+    // FKXX result 4 (frequency not reached), wait 20 s as a little-endian u32.
+    h.feed(rdss40Frame("FKXX", user, [4, 20, 0, 0, 0]));
     assert.deepEqual([h.s.serviceInterval, h.s.level, h.s.beams[1]], [30, 2, 2]);
     assert.deepEqual(
       h.s.messages.map((m) => m.text),

@@ -159,6 +159,25 @@ describe("bd450 check", () => {
     );
   });
 
+  it("a sender restart (line count back at 1) is reported as a restart, not as loss (issue 23.7)", () => {
+    // 300 datagrams (n:1..300), the gateway restarts, 40 more (n:1..40); then the 999 -> 1 wrap is no restart.
+    const lines: string[] = [];
+    for (let n = 1; n <= 300; n++) lines.push(hex("UdPbC\0" + tag(`s:RS0001,n:${n}`) + ZDA));
+    for (let n = 1; n <= 40; n++) lines.push(hex("UdPbC\0" + tag(`s:RS0001,n:${n}`) + ZDA));
+    for (const n of [998, 999, 1, 2]) lines.push(hex("UdPbC\0" + tag(`s:WR0001,n:${n}`) + ZDA));
+    const r = bd450(["check", "--summary", "-"], lines.join("\n") + "\n");
+    assert.equal(r.code, 0, r.stderr);
+    const rs = r.lines.find((l) => l.sfi === "RS0001");
+    assert.equal(rs.sentences, 340);
+    assert.equal(rs.nLost, 0, "no loss: every datagram arrived");
+    assert.equal(rs.nGaps, 0);
+    assert.equal(rs.duplicates, 0, "the new sequence's n values are not duplicates of the old");
+    assert.equal(rs.nRestarts, 1);
+    assert.match(rs.notes.join("|"), /line count restarted at 1 1 time\(s\)/);
+    const wr = r.lines.find((l) => l.sfi === "WR0001");
+    assert.deepEqual([wr.nRestarts, wr.nLost, wr.duplicates], [0, 0, 0]);
+  });
+
   it("unreadable input: exit 2 with a clear message", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bd450-check-"));
     try {

@@ -6,11 +6,11 @@
 // and persistence across a gateway process restart and a console reboot.
 
 import { strict as assert } from "node:assert";
-import { type ChildProcess, execFileSync, spawn } from "child_process";
-import * as fs from "fs";
-import * as os from "os";
-import * as path from "path";
-import * as tty from "tty";
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import * as tty from "node:tty";
 import { defaultConfig, formatValue, SETTINGS } from "../src/settings/settings";
 import { REPO_ROOT } from "./lib/paths";
 import { boundFor, waitFor } from "./lib/wait";
@@ -32,17 +32,6 @@ async function waitForPath(p: string): Promise<void> {
 function exited(c: ChildProcess | undefined): Promise<void> {
   if (!c || c.exitCode !== null || c.signalCode !== null) return Promise.resolve();
   return new Promise((r) => c.once("exit", () => r()));
-}
-
-/**
- * When the terminal last accepted a transmission (its FKI seen here): the next one is
- * allowed one service interval later. Waiting for that moment is waiting for the
- * configured timing itself, counted from an answer that came after the terminal's own clock started.
- */
-let lastTransmissionAnswer = -Infinity;
-async function serviceIntervalPassed(): Promise<void> {
-  const wait = lastTransmissionAnswer + INTERVAL_MS - performance.now();
-  if (wait > 0) await new Promise((r) => setTimeout(r, wait));
 }
 
 /** The user's end of the console pty: write keystrokes, read what the terminal shows. */
@@ -123,7 +112,7 @@ describe("console over a real pty (socat, bd450 sim, bd450 gateway --console)", 
 
   let terminal = "term";
 
-  function startGateway(consolePath = path.join(dir, "con")): ChildProcess {
+  function startGateway(consolePath = path.join(dir, "con"), options: string[] = []): ChildProcess {
     gwErr = "";
     const setup = 'ip link set lo up && ip route add 224.0.0.0/4 dev lo src 127.0.0.1 && exec "$0" "$@"';
     const child = spawn(
@@ -142,6 +131,7 @@ describe("console over a real pty (socat, bd450 sim, bd450 gateway --console)", 
         consolePath,
         "--config",
         cfgFile,
+        ...options,
       ],
       { stdio: ["ignore", "ignore", "pipe"] },
     );
@@ -159,11 +149,30 @@ describe("console over a real pty (socat, bd450 sim, bd450 gateway --console)", 
     });
   }
 
-  async function restartGateway(): Promise<string> {
+  async function restartGateway(options: string[] = []): Promise<string> {
     await stopGateway();
     user.buf = "";
-    gw = startGateway();
+    gw = startGateway(undefined, options);
     return user.waitFor(/type help for commands\r\nbd450> $/, 15000);
+  }
+
+  /**
+   * Run a transmission (TXA, DWA) until the terminal accepts it. The simulated terminal
+   * refuses one within its service interval of the last ("frequency not reached"); each
+   * it therefore asks again on a refusal, and the wait ends with the terminal's acceptance
+   * (no fixed sleep, nothing remembered from an earlier test).
+   */
+  function transmission(line: string, until: RegExp): Promise<string> {
+    const either = new RegExp(`(?:${until.source}|refused by the terminal[^\\r]*\\r\\n)`);
+    return waitFor(
+      `the terminal accepts "${line}"`,
+      boundFor(INTERVAL_MS),
+      async () => {
+        const out = await user.cmd(line, either);
+        return /refused by the terminal[^\r]*; wait \d+ s/.test(out) ? false : out;
+      },
+      100,
+    );
   }
 
   before(async () => {
@@ -385,16 +394,13 @@ describe("console over a real pty (socat, bd450 sim, bd450 gateway --console)", 
     });
 
     it("msg sends TXA (mixed mode) and shows the FKI answer", async () => {
-      const out = await user.cmd("msg 0179773 hello world", /terminal answer: \$BDFKI,TXA[^\r]*\r\n[^\r]*\r\n/);
-      lastTransmissionAnswer = performance.now();
+      const out = await transmission("msg 0179773 hello world", /terminal answer: \$BDFKI,TXA[^\r]*\r\n[^\r]*\r\n/);
       assert.match(out, /^sent \$CCTXA,0179773,1,2,A468656C6C6F20776F726C64\*[0-9A-F]{2}\r\n/);
       assert.match(out, /TXA accepted by the terminal; next transmission allowed in 1 s/);
     });
 
     it("locate sends DWA and shows FKI and then the DWR position", async () => {
-      await serviceIntervalPassed();
-      const out = await user.cmd("locate", /RDSS position of 0242286: [^\r]*\r\n/);
-      lastTransmissionAnswer = performance.now();
+      const out = await transmission("locate", /RDSS position of 0242286: [^\r]*\r\n/);
       assert.match(out, /^sent \$CCDWA,0000000,V,1,L,,0,,,0\*65\r\n/);
       assert.match(out, /DWA accepted by the terminal.*waiting for the position \(DWR\)/);
       assert.match(out, /RDSS position of 0242286: \d+\.\d+[NS] \d+\.\d+[EW], height -?\d+ m at \d\d:\d\d:\d\d/);
@@ -485,6 +491,30 @@ describe("console over a real pty (socat, bd450 sim, bd450 gateway --console)", 
       assert.match(await user.cmd("reboot"), /error: unsaved changes/);
       await restartGateway();
       assert.match(await user.cmd("show config"), /^sfi +BD0042 /m);
+    });
+
+    it("save keeps this run's command-line options out of the file (issue 23.1)", async () => {
+      await restartGateway(["--interface", "127.0.0.1", "--ttl", "9"]);
+      const running = await user.cmd("show config");
+      assert.match(running, /^iface +127\.0\.0\.1 /m);
+      assert.match(running, /^ttl +9 /m);
+      assert.match(await user.cmd("set hbtInterval 45"), /^hbtInterval = 45/);
+      assert.equal(await user.cmd("save"), "saved\r\n");
+      // Read back by hand: one JSON object per line after the header.
+      const stored = new Map<string, unknown>();
+      for (const l of fs.readFileSync(cfgFile, "utf8").trim().split("\n").slice(1)) {
+        const o = JSON.parse(l) as { k: string; v: unknown };
+        stored.set(o.k, o.v);
+      }
+      assert.equal(stored.get("hbtInterval"), 45, "the key set on the console is stored");
+      assert.notEqual(stored.get("ttl"), 9, "--ttl 9 was this run's");
+      assert.ok(!stored.has("iface"), `--interface was this run's: ${JSON.stringify(stored.get("iface"))}`);
+      // The next start without the options: the stored values, the option values gone.
+      await restartGateway();
+      const after = await user.cmd("show config");
+      assert.match(after, /^iface +"" /m);
+      assert.doesNotMatch(after, /^ttl +9 /m);
+      assert.match(after, /^hbtInterval +45 /m);
     });
 
     it("a settings file cut mid-line loads the intact keys, defaults the broken one, and logs it", async () => {
@@ -578,12 +608,10 @@ describe("console over a real pty (socat, bd450 sim, bd450 gateway --console)", 
       await restartGateway();
       assert.match(await user.cmd("card", /terminal answer: \$BDICI,[^\r]*\r\n[^\r]*\r\n/), /IC card 0242286/);
       assert.match(
-        await user.cmd("msg 0179773 hi", /terminal answer: \$BDFKI,TXA[^\r]*\r\n[^\r]*\r\n/),
+        await transmission("msg 0179773 hi", /terminal answer: \$BDFKI,TXA[^\r]*\r\n[^\r]*\r\n/),
         /TXA accepted by the terminal/,
       );
-      lastTransmissionAnswer = performance.now();
-      await serviceIntervalPassed();
-      assert.match(await user.cmd("locate", /RDSS position of 0242286: [^\r]*\r\n/), /DWA accepted/);
+      assert.match(await transmission("locate", /RDSS position of 0242286: [^\r]*\r\n/), /DWA accepted/);
     });
   });
 

@@ -15,7 +15,6 @@ import { type GatewayConfig, makeConfig } from "../src/core/config";
 import { FilterError, filterError, MAX_RULES, SentenceFilter } from "../src/core/filter";
 import { Gateway } from "../src/core/gateway";
 import { BAM1, NAVD, RCOM } from "../src/core/groups";
-import type { SettingsStore } from "../src/core/io";
 import { NetworkSide } from "../src/core/netside";
 import { buildCandidate, defaultConfig } from "../src/settings/settings";
 import { MemoryStore } from "./lib/memory-store";
@@ -288,7 +287,7 @@ describe("gateway: output filter, exemptions, maxRate", () => {
       config: makeConfig({ startupCmds: false, outFilter: "!GSV,GGA/2" }),
       clock,
       routes: defaultRoutes(),
-      onUnit: (kind, b, n) => {
+      onUnit: (kind, b, _n) => {
         if (kind === "sentence") units.push(String.fromCharCode(b[3], b[4], b[5]));
       },
       onDatagram: (b, n) => {

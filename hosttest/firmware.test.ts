@@ -15,6 +15,7 @@ import * as tty from "node:tty";
 import { readPcap } from "../src/core/pcap";
 import { runInNetns } from "./lib/netns";
 import { NMEA_CORPUS } from "./lib/paths";
+import { skipBecause } from "./lib/skip";
 
 const root = path.resolve(__dirname, "..", "..");
 const script = path.join(root, "scripts", "firmware.js");
@@ -35,17 +36,19 @@ interface TargetResult {
 describe("firmware built by Moddable's tools (npm run firmware)", function () {
   this.timeout(30 * 60 * 1000);
   const sdk = sdkPath();
+  const NO_SDK = `no Moddable SDK at ${sdk.path} (set MODDABLE)`;
+  const NO_LIN = "the Linux firmware (lin target) did not build";
   let results: Record<string, TargetResult> = {};
 
   before(function () {
-    if (!sdk.ok) this.skip(); // reason: no Moddable SDK at sdk.path; set MODDABLE (reported by the pending tests' titles)
+    if (!sdk.ok) skipBecause(this, NO_SDK);
     const r = spawnSync(process.execPath, [script, "--json"], { encoding: "utf8", maxBuffer: 64 << 20 });
     assert.ok(r.stdout, `firmware.js printed nothing: ${r.stderr}`);
     results = JSON.parse(r.stdout).results;
   });
 
   for (const t of TARGETS) {
-    it(`${t.name}: mcconfig, tsc, xsc and xsl succeed${sdk.ok ? "" : ` (pending: no Moddable SDK at ${sdk.path}; set MODDABLE)`}`, () => {
+    it(`${t.name}: mcconfig, tsc, xsc and xsl succeed`, () => {
       const r = results[t.name];
       assert.ok(r, "target was built");
       assert.ok(r.ok, `${t.name} failed at ${r.step}:\n${r.out}`);
@@ -54,7 +57,7 @@ describe("firmware built by Moddable's tools (npm run firmware)", function () {
   }
 
   it("an ESP32 board without a board file is refused with the manifest's message", function () {
-    if (!sdk.ok) this.skip();
+    if (!sdk.ok) skipBecause(this, NO_SDK);
     const mcconfig = path.join(root, ".cache", "moddable", "build", "bin", "lin", "release", "mcconfig");
     const out = fs.mkdtempSync(path.join(os.tmpdir(), "bd450-mc-"));
     const r = spawnSync(mcconfig, ["-p", "esp32/nodemcu", "-o", out, path.join(root, "manifest.json")], {
@@ -66,9 +69,9 @@ describe("firmware built by Moddable's tools (npm run firmware)", function () {
   });
 
   it("bd450 demo --engine moddable: the Moddable-built firmware forwards the simulated terminal's sentences to the strict listener", async function () {
-    if (!sdk.ok) this.skip();
+    if (!sdk.ok) skipBecause(this, NO_SDK);
     const lin = results.lin;
-    if (!lin?.ok) this.skip();
+    if (!lin?.ok) skipBecause(this, NO_LIN);
     const pcap = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "bd450-fw-")), "demo.pcap");
     const r = await runInNetns(
       process.execPath,
@@ -101,7 +104,7 @@ describe("firmware built by Moddable's tools (npm run firmware)", function () {
   });
 
   it("the same input through both engines gives the same datagrams, byte for byte and in order (TAG c: aside)", async function () {
-    if (!sdk.ok || !results.lin?.ok) this.skip();
+    if (!sdk.ok || !results.lin?.ok) skipBecause(this, sdk.ok ? NO_LIN : NO_SDK);
     const run = async (engine: string) => {
       const r = await runInNetns(
         process.execPath,
@@ -148,7 +151,7 @@ describe("firmware built by Moddable's tools (npm run firmware)", function () {
   });
 
   it("multicast datagrams leave with the configured ttl (3, not Linux's default 1), as an independent IP_RECVTTL receiver sees them", async function () {
-    if (!sdk.ok || !results.lin?.ok) this.skip();
+    if (!sdk.ok || !results.lin?.ok) skipBecause(this, sdk.ok ? NO_LIN : NO_SDK);
     const bin = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "bd450-recvttl-")), "recvttl");
     const cc = spawnSync("gcc", ["-O1", "-o", bin, path.join(root, "hosttest", "lib", "recvttl.c")], {
       encoding: "utf8",
@@ -205,7 +208,7 @@ describe("firmware built by Moddable's tools (npm run firmware)", function () {
     };
 
     before(async function () {
-      if (!sdk.ok || !results.lin?.ok) this.skip();
+      if (!sdk.ok || !results.lin?.ok) skipBecause(this, sdk.ok ? NO_LIN : NO_SDK);
       dir = fs.mkdtempSync(path.join(os.tmpdir(), "bd450-fwcon-"));
       procs.push(
         spawn("socat", [`pty,raw,echo=0,link=${dir}/con`, `pty,raw,echo=0,link=${dir}/user`], { stdio: "ignore" }),

@@ -3,6 +3,7 @@
 // A fixed seed per target keeps CI reproducible; BD450_FUZZ_SEED varies it.
 // The counts asserted are the cases fast-check reports it really ran (fc.check's
 // numRuns), not the numbers asked for.
+import * as assert from "node:assert/strict";
 import fc from "fast-check";
 import { material } from "./fuzz/material";
 import { cleanupFuzz, TARGETS } from "./fuzz/targets";
@@ -24,18 +25,19 @@ describe("fuzz (fast-check): no exception, nothing lost, counters add up", funct
   TARGETS.forEach((t) => {
     it(`${t.name} (${t.testRuns} cases): ${t.claim}`, () => {
       const r = fc.check(t.property(), { numRuns: t.testRuns, seed: seedOf(t.name) });
-      if (r.failed) throw new Error(fc.defaultReportMessage(r) ?? `${t.name} failed`);
-      if (r.interrupted || r.numSkips > 0 || r.numRuns !== t.testRuns)
-        throw new Error(
-          `${t.name}: fast-check ran ${r.numRuns} cases (${r.numSkips} skipped, interrupted ${r.interrupted}), ${t.testRuns} asked`,
-        );
+      assert.equal(r.failed, false, fc.defaultReportMessage(r) ?? `${t.name} failed`);
+      assert.deepEqual(
+        { runs: r.numRuns, skips: r.numSkips, interrupted: r.interrupted },
+        { runs: t.testRuns, skips: 0, interrupted: false },
+        `${t.name}: the cases fast-check ran`,
+      );
       total += r.numRuns;
       // A target whose inputs never reach both outcomes proves little: it says what it saw.
       const seen = t.coverage?.();
-      if (seen) throw new Error(`${t.name}: ${seen}`);
+      assert.ok(!seen, `${t.name}: ${seen}`);
     });
   });
   it("ran at least 10^4 cases in total (as counted by fast-check)", () => {
-    if (total < 10000) throw new Error(`only ${total} cases`);
+    assert.ok(total >= 10000, `only ${total} cases`);
   });
 });

@@ -2,10 +2,15 @@
 // serialport/dgram adapters are exercised by the end-to-end test).
 import * as assert from "node:assert/strict";
 import { defaultRoutes } from "../src/beidou/table";
+import { STARTUP_COMMANDS } from "../src/beidou/wiring";
 import { makeConfig } from "../src/core/config";
-import { Gateway, STARTUP_COMMANDS } from "../src/core/gateway";
+import { Gateway } from "../src/core/gateway";
 import type { SerialOptions, Timers, UDPOptions } from "../src/core/io";
 import { asciiBytes, latin1 } from "../src/nmea/checksum";
+import { readDatagram } from "./lib/strict-reader";
+
+/** The start-up commands as the terminal must receive them (literals, checksums checked by hand). */
+const STARTUP_BYTES = "$CCICA,0,00*7B\r\n$CCRMO,BSI,2,10*17\r\n";
 
 class FakeSerial {
   static last: FakeSerial;
@@ -90,6 +95,7 @@ function make(over: Partial<ReturnType<typeof makeConfig>> = {}, monotonic: () =
     serial: { io: FakeSerial, port: 0, receive: 3, transmit: 1, baud: 115200 },
     udp: { io: FakeUDP, timeToLive: 1 },
     routes: defaultRoutes(),
+    startupCommands: STARTUP_COMMANDS,
   });
   gw.start();
   return { gw, serial: FakeSerial.last, udp: FakeUDP.last, t };
@@ -106,7 +112,15 @@ describe("gateway core", () => {
       udp.sent.map(([, a, p]) => `${a}:${p}`),
       ["239.192.0.4:60004", "239.192.0.6:60006"],
     );
-    assert.match(udp.sent[1][0], /^UdPbC\0\\s:BD0001,n:2\*..\\\$BDTXR/);
+    // Whole datagrams as literals, and each passes the strict reader with the sender limits.
+    assert.deepEqual(
+      udp.sent.map(([d]) => d),
+      [
+        "UdPbC\0\\s:BD0001,n:1*07\\$GNGGA,052345.77,4210.472433,N,02445.362882,E,1,12,0.7,171.9,M,36.9,M,,*71\r\n",
+        "UdPbC\0\\s:BD0001,n:2*04\\$BDTXR,1,0179773,2,,A468656C6C6F*43\r\n",
+      ],
+    );
+    for (const [d] of udp.sent) assert.equal(readDatagram(Buffer.from(d, "latin1"), { sendLimits: true }).length, 1);
     assert.equal(gw.counters.perGroup[4], 1);
   });
 
@@ -139,7 +153,7 @@ describe("gateway core", () => {
     serial.drain(16);
     serial.drain(16);
     assert.ok(serial.writes.every((n) => n <= 16));
-    assert.equal(latin1(Uint8Array.from(serial.written)), STARTUP_COMMANDS.map((c) => c + "\r\n").join(""));
+    assert.equal(latin1(Uint8Array.from(serial.written)), STARTUP_BYTES);
   });
 
   it("bounds the UART output queue, dropping the oldest and counting it", () => {
@@ -209,7 +223,7 @@ describe("gateway core", () => {
     assert.equal(gw.framer.counters.sentences, 1);
     // The cut command is sent again whole; the start-up commands are not queued twice.
     for (let i = 0; i < 10; i++) FakeSerial.last.drain(16);
-    assert.equal(latin1(Uint8Array.from(FakeSerial.last.written)), STARTUP_COMMANDS.map((c) => c + "\r\n").join(""));
+    assert.equal(latin1(Uint8Array.from(FakeSerial.last.written)), STARTUP_BYTES);
     assert.equal(gw.counters.uartDropped, 0);
   });
 });

@@ -134,7 +134,7 @@ describe("hostile network input: rejected, counted, nothing reaches the UART", (
     });
   }
 
-  it("unsupported and invalid commands are rejected by reason; '^' escapes and 8-bit text never break a sentence", () => {
+  it("unsupported and invalid commands are rejected by reason; 8-bit text is refused before the gate", () => {
     const r = rig();
     let n = 1;
     const sendCmd = (body: string) => {
@@ -147,9 +147,20 @@ describe("hostile network input: rejected, counted, nothing reaches the UART", (
     sendCmd("CCTXA,0179773,1,0,caf\xe9 ^2A ~");
     const c = r.side.counters;
     assert.equal(c.rejects.unsupported, 1);
-    assert.ok(c.rejects.invalid >= 2, JSON.stringify(c));
-    for (const s of r.uartSentences()) assert.ok(!s.startsWith("BAD"), s);
-    assert.equal(r.uartSentences().length, c.commandsAccepted);
+    assert.equal(c.rejects.invalid, 2, JSON.stringify(c));
+    assert.equal(c.commandsAccepted, 0);
+    assert.equal(r.side.receiver.counters.discarded, 1, "the datagram with byte 0xE9 is discarded by the receiver");
+    assert.deepEqual(r.tap.bytes, []);
+  });
+
+  it("a valid '^'-escaped Chinese TXA is accepted and reaches the UART byte-exact as raw GB2312", () => {
+    const r = rig();
+    // 你好 = C4E3 BAC3 in GB2312, sent escaped (the network side is printable ASCII);
+    // checksums computed apart from src: *06 over the escaped text, *2A over the raw bytes.
+    r.send(datagram(tag("s:EI0001,n:1,d:BD0001"), "$CCTXA,0242286,1,0,^C4^E3^BA^C3*06"));
+    assert.equal(r.side.counters.commandsAccepted, 1, JSON.stringify(r.side.counters));
+    assert.equal(Buffer.from(r.tap.bytes).toString("latin1"), "$CCTXA,0242286,1,0,\xc4\xe3\xba\xc3*2A\r\n");
+    assert.deepEqual(r.uartSentences(), ["$CCTXA,0242286,1,0,\xc4\xe3\xba\xc3*2A"]);
   });
 
   it("a command flood: 5 per source per second pass, the rest are counted as 'rate'; the UART queue stays bounded", () => {

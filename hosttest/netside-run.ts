@@ -180,6 +180,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((e) => {
-  process.stderr.write(String(e && e.stack ? e.stack : e) + "\n");
+  process.stderr.write(String(e?.stack ? e.stack : e) + "\n");
   process.exit(1);
 });

@@ -266,7 +266,6 @@ import { GatewayConsoleHost } from "../src/console/gateway-host";
 import { loadSettings } from "../src/console/persist";
 import { makeConfig } from "../src/core/config";
 import { Gateway } from "../src/core/gateway";
-import type { SettingsStore } from "../src/core/io";
 import { MemoryStore } from "./lib/memory-store";
 import { runInNetns } from "./lib/netns";
 import { readDatagram, StrictStream } from "./lib/strict-reader";
@@ -439,18 +438,18 @@ describe("raw-text messages: wire, decoding, console", function () {
     try {
       const list = path.join(dir, "list.json");
       fs.writeFileSync(list, JSON.stringify(datagrams.map((d) => Buffer.from(d).toString("hex"))));
+      // The sender waits for the event (listen's socket joined RCOM, from /proc/net/igmp),
+      // not a fixed time, and sends each datagram when the previous one has been handed over.
       const sender = `
         const dgram = require("dgram");
+        const { waitFor, igmpUsers } = require(${JSON.stringify(path.join(__dirname, "lib", "wait.js"))});
         const list = JSON.parse(require("fs").readFileSync(${JSON.stringify(list)}, "utf8"));
         const s = dgram.createSocket("udp4");
-        s.bind(() => {
+        s.bind(async () => {
           s.setMulticastInterface("127.0.0.1");
-          let i = 0;
-          const next = () => {
-            if (i >= list.length) return s.close();
-            s.send(Buffer.from(list[i++], "hex"), 60006, "239.192.0.6", () => setTimeout(next, 5));
-          };
-          setTimeout(next, 700);
+          await waitFor("listen joined RCOM", 10000, () => igmpUsers("239.192.0.6") > 0);
+          for (const hex of list) await new Promise((r) => s.send(Buffer.from(hex, "hex"), 60006, "239.192.0.6", r));
+          s.close();
         });`;
       fs.writeFileSync(path.join(dir, "send.js"), sender);
       const script = `"${process.execPath}" "${BIN}" listen --group RCOM --interface 127.0.0.1 --count ${datagrams.length} --duration 15 --json --stats 0 > "${dir}/out" 2> "${dir}/err" &

@@ -9,7 +9,7 @@ import * as assert from "node:assert/strict";
 import { App } from "../src/app/assemble";
 import { loadSettings } from "../src/console/persist";
 import { makeConfig } from "../src/core/config";
-import type { Datagram, SerialOptions, SettingsStore, UDPOptions } from "../src/core/io";
+import type { Datagram, SerialOptions, UDPOptions } from "../src/core/io";
 import { asciiBytes, latin1, withChecksum } from "../src/nmea/checksum";
 import { nodeWebCrypto } from "../src/platform/node/web-crypto";
 import { checkValue, SETTINGS, type SettingRow, type SettingValue, validateConfig } from "../src/settings/settings";

@@ -58,6 +58,19 @@ function setOk(changes: [string, string][], base: GatewayConfig = defaultConfig(
   return (r as { config: GatewayConfig }).config;
 }
 
+/**
+ * CRC-32 (IEEE 802.3, reflected, init and final XOR 0xFFFFFFFF) of the UTF-8 bytes, bit by bit:
+ * a separate small model of what the settings file stores, sharing nothing with src's table.
+ */
+function crc32Model(s: string): string {
+  let c = 0xffffffff;
+  for (const byte of Buffer.from(s, "utf8")) {
+    c ^= byte;
+    for (let k = 0; k < 8; k++) c = (c >>> 1) ^ (c & 1 ? 0xedb88320 : 0);
+  }
+  return ((c ^ 0xffffffff) >>> 0).toString(16).padStart(8, "0");
+}
+
 const tmpDirs: string[] = [];
 function tmpDir(): string {
   const d = fs.mkdtempSync(path.join(os.tmpdir(), "bd450-settings-"));
@@ -295,7 +308,7 @@ describe("settings loader over a SettingsStore", () => {
     const l = loadSettings(s);
     assert.equal(Object.getPrototypeOf(l.unknown), null);
     assert.deepEqual(Object.keys(l.unknown).sort(), ["__proto__", "constructor", "hasOwnProperty"]);
-    assert.equal(l.unknown["__proto__"], "x");
+    assert.equal(Object.getOwnPropertyDescriptor(l.unknown, "__proto__")?.value, "x", "an own key, not the prototype");
     assert.deepEqual(validateConfig(l.config), []);
   });
 
@@ -316,6 +329,12 @@ describe("settings loader over a SettingsStore", () => {
 });
 
 describe("host settings file (JSON lines, atomic)", () => {
+  it('CRC-32 gives the standard check value: "123456789" -> cbf43926 (src and the test\'s model)', () => {
+    assert.equal(crc32Hex("123456789"), "cbf43926");
+    assert.equal(crc32Model("123456789"), "cbf43926");
+    assert.equal(crc32Hex(""), "00000000");
+    assert.equal(crc32Hex("The quick brown fox jumps over the lazy dog"), "414fa339");
+  });
   it("round-trips through an atomic replace and leaves no temp file", () => {
     const dir = tmpDir();
     const file = path.join(dir, "sub", "config");
@@ -333,7 +352,11 @@ describe("host settings file (JSON lines, atomic)", () => {
     const lines = text.trim().split("\n");
     assert.equal(lines[0], '{"bd450":"settings","version":1}');
     assert.equal(lines.length, SETTINGS.length + 1);
-    for (const line of lines.slice(1)) assert.match(line, /^\{"k":"[A-Za-z0-9]+","v":.*,"crc":"[0-9a-f]{8}"\}$/);
+    for (const line of lines.slice(1)) {
+      assert.match(line, /^\{"k":"[A-Za-z0-9]+","v":.*,"crc":"[0-9a-f]{8}"\}$/);
+      const { k, v, crc } = JSON.parse(line);
+      assert.equal(crc, crc32Model(JSON.stringify([k, v])), line);
+    }
     const l = loadSettings(new SettingsFile(file));
     assert.equal(l.config.ttl, 4);
     assert.equal(l.config.tagTime, false);
@@ -417,7 +440,7 @@ describe("host settings file (JSON lines, atomic)", () => {
   it("wrongly typed values in the file load as defaults, unknown keys are written back", () => {
     const dir = tmpDir();
     const file = path.join(dir, "config");
-    const line = (k: string, v: unknown) => JSON.stringify({ k, v, crc: crc32Hex(JSON.stringify([k, v])) });
+    const line = (k: string, v: unknown) => JSON.stringify({ k, v, crc: crc32Model(JSON.stringify([k, v])) });
     fs.writeFileSync(file, [line("ttl", "two"), line("newerKey", 17), line("sfi", "BD0009"), ""].join("\n"));
     const events: string[] = [];
     const store = new SettingsFile(file);

@@ -2,8 +2,9 @@
 // behind it, and the password hash against Node's own PBKDF2 as the oracle.
 import * as assert from "node:assert/strict";
 import * as crypto from "node:crypto";
+import { BEIDOU_ALERTS } from "../src/beidou/alerts";
 import { Console } from "../src/console/console";
-import { AlertManager } from "../src/core/alerts";
+import { AlertManager, GATEWAY_ALERTS } from "../src/core/alerts";
 import { nodeClock } from "../src/platform/node/host";
 import { parseWebAddress } from "../src/platform/node/web";
 import { nodeWebCrypto } from "../src/platform/node/web-crypto";
@@ -131,6 +132,7 @@ for (const engine of ENGINES)
         manufacturer: "XBD",
         ownSfi: "BD0001",
         send: () => {},
+        definitions: [...BEIDOU_ALERTS, ...GATEWAY_ALERTS],
       });
       const o = (rig.host as unknown as { o: Record<string, unknown> }).o;
       o.alerts = () => alerts.active().map((a) => ({ id: `${a.id} ${a.key}`, state: a.state, text: a.text }));

@@ -12,7 +12,10 @@ command -v gpspipe >/dev/null 2>&1 || missing="$missing gpsd-clients"
 if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
   echo "bd450 bench: installing$missing (apt-get)" >&2
   export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq >/dev/null && apt-get install -y -qq --no-install-recommends $missing >/dev/null && exit 0
+  # Waits for a dpkg lock another apt holds instead of failing (as ensure-system-deps.sh).
+  lock="DPkg::Lock::Timeout=${BD450_APT_LOCK_TIMEOUT:-600}"
+  apt-get -o "$lock" update -qq >/dev/null &&
+    apt-get -o "$lock" install -y -qq --no-install-recommends $missing >/dev/null && exit 0
   echo "bd450 bench: apt-get install$missing failed; the gpsd comparison will be skipped" >&2
   exit 0
 fi

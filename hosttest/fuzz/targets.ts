@@ -15,9 +15,9 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { SentenceDecoder } from "../../src/beidou/decoder";
-import { encodeFrame, FRAME_TABLE, FrameDecoder } from "../../src/beidou/rdss40";
+import { encodeFrame, FrameDecoder } from "../../src/beidou/rdss40";
 import { reencodeCommand } from "../../src/beidou/reencode";
-import { DECODER_TABLE } from "../../src/beidou/table";
+import { DECODER_TABLE, FRAME_KINDS } from "../../src/beidou/table";
 import { gatewayHooks } from "../../src/beidou/wiring";
 import { Console } from "../../src/console/console";
 import { GatewayConsoleHost } from "../../src/console/gateway-host";
@@ -27,7 +27,7 @@ import { DEFAULT_CONFIG, type GatewayConfig, makeConfig, type OverlongPolicy } f
 import { type FramerCounters, RDSS40_COMMANDS, REJECT_REASONS, SentenceFramer } from "../../src/core/framer";
 import { Gateway } from "../../src/core/gateway";
 import { GROUP_COUNT, RCOM } from "../../src/core/groups";
-import type { SerialInstance, SerialOptions, SettingsStore, Timers } from "../../src/core/io";
+import type { SerialInstance, SerialOptions, Timers } from "../../src/core/io";
 import { NetworkSide } from "../../src/core/netside";
 import { PcapError, pcapHeader, pcapRecord, readPcap } from "../../src/core/pcap";
 import { DISCARD_REASONS, Iec450Receiver, type ReceiverCounters, sentenceText } from "../../src/core/receiver";
@@ -262,14 +262,14 @@ const frameArb = fc
   })
   .map((r) => encodeFrame(r.command, r.user, r.payload));
 
-/** Frames the Beidou decoders know (FRAME_TABLE), with random payloads. */
+/** Frames the Beidou decoders know (FRAME_KINDS), with random payloads. */
 const knownFrameArb = fc
   .record({
-    kind: fc.integer({ min: 0, max: FRAME_TABLE.length - 1 }),
+    kind: fc.integer({ min: 0, max: FRAME_KINDS.length - 1 }),
     user: fc.integer({ min: 0, max: 0xffffff }),
     payload: fc.uint8Array({ maxLength: 100, size: "max" }),
   })
-  .map((r) => encodeFrame(FRAME_TABLE[r.kind].name, r.user, r.payload));
+  .map((r) => encodeFrame(FRAME_KINDS[r.kind].name, r.user, r.payload));
 
 // ---------------------------------------------------------------------------------
 // framer

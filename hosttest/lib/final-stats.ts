@@ -1,7 +1,6 @@
 // The statistics line `bd450 gateway` writes on stderr as it exits ({"final": ...}).
 
 /** The first final-statistics line in a gateway process's stderr, parsed; null when there is none. */
-// biome-ignore lint/suspicious/noExplicitAny: the line's fields are read by each caller as it needs them
 export function finalStats(stderr: string): any {
   const line = stderr.split("\n").find((l) => l.startsWith('{"final"'));
   return line ? JSON.parse(line) : null;

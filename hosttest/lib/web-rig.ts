@@ -6,7 +6,6 @@ import { applySettings } from "../../src/console/apply";
 import { GatewayConsoleHost } from "../../src/console/gateway-host";
 import { loadSettings } from "../../src/console/persist";
 import { Gateway } from "../../src/core/gateway";
-import type { SettingsStore } from "../../src/core/io";
 import { nodeClock, nodeTimers } from "../../src/platform/node/host";
 import { hostPages, startNodeWeb } from "../../src/platform/node/web";
 import { installHostPasswordHasher, nodeWebCrypto } from "../../src/platform/node/web-crypto";

@@ -8,6 +8,7 @@
 // a full GC, then V8's heapUsed. RSS of the real process is the soak's job; this
 // pins down whether the core itself keeps anything per sentence or per datagram.
 
+import { beidouAlerts } from "../../src/beidou/alerts";
 import { reencodeCommand } from "../../src/beidou/reencode";
 import { gatewayHooks } from "../../src/beidou/wiring";
 import { makeConfig } from "../../src/core/config";
@@ -40,7 +41,12 @@ function main(): void {
       datagrams++;
     },
   });
-  const side = new NetworkSide({ gateway: gw, clock, device: hooks.wiring.state, encodeCommand: reencodeCommand });
+  const side = new NetworkSide({
+    gateway: gw,
+    clock,
+    deviceAlerts: beidouAlerts(hooks.wiring.state),
+    encodeCommand: reencodeCommand,
+  });
   hooks.attach({ events: gw.events, rejects: gw.framerCounters });
   const mix = new BuiltinMix({ noiseEvery: 5 });
   // 4.0 frames written here, not by the core's encoders: a TXXX (code message "12" from
@@ -76,7 +82,7 @@ function main(): void {
       }
       const fr = frames[epoch % frames.length];
       gw.feed(fr);
-      for (let k = 0; k < 40; k++) side.receive(flood[f % flood.length], flood[f % flood.length].length, RCOM), f++;
+      for (let k = 0; k < 40; k++, f++) side.receive(flood[f % flood.length], flood[f % flood.length].length, RCOM);
       mono += 1000 / 8; // 8 epochs per second of the 115200-baud byte rate
       if (++epoch % 8 === 0) {
         hooks.wiring.state.tick(clock.now());

@@ -15,8 +15,9 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { NMEA_CORPUS } from "../lib/paths";
+import { skipBecause } from "../lib/skip";
 import { chunkStream } from "./chunking";
-import { type Datagram, repoRoot, runGatewayOnNode } from "./xs-harness";
+import { type Datagram, runGatewayOnNode } from "./xs-harness";
 import { NATIVE_BYTES_JS, runGatewayOnXsh, runXsh, XSH_DIR, xshBinary, xshBundle } from "./xsh";
 
 // The repository's own copy of the corpus (a clone alone must test itself).
@@ -50,10 +51,7 @@ describe("native byte helpers on a real XS build: byte-identical to the TypeScri
 
   before(function () {
     const bin = xshBinary();
-    if (!bin.path) {
-      process.stdout.write(`      pending: ${bin.reason}\n`);
-      this.skip();
-    }
+    if (!bin.path) skipBecause(this, bin.reason ?? "no XS test host");
     all = corpusBytes();
     assert.ok(all.length > 500000, `corpus: ${all.length} bytes`);
   });

@@ -8,6 +8,7 @@
 // harness's TypeScript twin of the driver buffer) against a plain array model.
 
 import * as assert from "node:assert/strict";
+import { skipBecause } from "../lib/skip";
 import { ESP32_UNITS_PER_SECOND, FIFO_BYTES, RING_BYTES } from "./esp32-speed";
 import { FifoSerial } from "./xs-host";
 import { epochStream, runRealtimeOnXsh, xshBinary } from "./xsh";
@@ -23,10 +24,7 @@ describe("terminal receive path in real time (XS test host, native helpers, ESP3
 
   before(function () {
     const bin = xshBinary();
-    if (!bin.path) {
-      process.stdout.write(`      pending: ${bin.reason}\n`);
-      this.skip();
-    }
+    if (!bin.path) skipBecause(this, bin.reason ?? "no XS test host");
   });
 
   it("128-byte FIFO (Moddable's ESP32 serial): bytes lost, counted and reported by the gateway", () => {

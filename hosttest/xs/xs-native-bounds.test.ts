@@ -10,6 +10,7 @@
 // Allocation: the board budget of 16 B per sentence (measured 0.3 B).
 
 import * as assert from "node:assert/strict";
+import { skipBecause } from "../lib/skip";
 import { corpusChunks } from "./xs-figures";
 import { computeOnXsh, xshBinary } from "./xsh";
 
@@ -21,10 +22,7 @@ describe("XS cost per sentence with the native helpers (firmware wiring, whole c
 
   before(function () {
     const bin = xshBinary();
-    if (!bin.path) {
-      process.stdout.write(`      pending: ${bin.reason}\n`);
-      this.skip();
-    }
+    if (!bin.path) skipBecause(this, bin.reason ?? "no XS test host");
   });
 
   it(`<= ${COMPUTE_BOUND} compute units and <= ${ALLOCATION_BOUND_BYTES} B allocated per forwarded sentence`, () => {

@@ -26,6 +26,7 @@ const BINARY = path.join(XSH_DIR, "bd450-xsh");
 const SOURCES = () => [
   path.join(repoRoot, "scripts/build-xs-host.sh"),
   path.join(repoRoot, "hosttest/xs/native/bd450-xst.c"),
+  path.join(repoRoot, "hosttest/xs/native/bd450-natives.h"),
   path.join(repoRoot, "src/native/bytes.c"),
 ];
 
@@ -50,17 +51,95 @@ export function xshBinary(): { path?: string; reason?: string } {
   return (built = { path: BINARY });
 }
 
+/** The RV32 host (scripts/build-xs-rv32.sh): XS for bare-metal rv32imc, run under qemu-system-riscv32. */
+export const RV32_DIR = path.join(repoRoot, ".cache", "xs-rv32");
+const RV32_ELF = path.join(RV32_DIR, "bd450-rv32.elf");
+const RV32_SOURCES = () => [
+  path.join(repoRoot, "scripts/build-xs-rv32.sh"),
+  path.join(repoRoot, "hosttest/xs/native/rv32/bd450-rv32.c"),
+  path.join(repoRoot, "hosttest/xs/native/rv32/xs-rv32.h"),
+  path.join(repoRoot, "hosttest/xs/native/bd450-natives.h"),
+  path.join(repoRoot, "src/native/bytes.c"),
+];
+const PICOLIBC_SPECS = "/usr/lib/picolibc/riscv64-unknown-elf/picolibc.specs";
+
+let builtRv32: { path?: string; reason?: string } | undefined;
+
+/** Build the RV32 host once (cached in .cache/xs-rv32; rebuilt when a source is newer). */
+export function rv32Binary(): { path?: string; reason?: string } {
+  if (builtRv32) return builtRv32;
+  const sdk = process.env.MODDABLE ?? path.resolve(repoRoot, "../shared/moddable-sdk");
+  if (!fs.existsSync(path.join(sdk, "xs/sources/xsAll.h")))
+    return (builtRv32 = { reason: `no Moddable SDK (xs/ sources) at ${sdk}; set MODDABLE` });
+  const missing = [
+    ["riscv64-unknown-elf-gcc", "gcc-riscv64-unknown-elf"],
+    ["qemu-system-riscv32", "qemu-system-misc"],
+    ["make", "make"],
+  ].filter(([cmd]) => spawnSync(cmd, ["--version"]).status !== 0);
+  if (!fs.existsSync(PICOLIBC_SPECS)) missing.push(["picolibc", "picolibc-riscv64-unknown-elf"]);
+  if (missing.length)
+    return (builtRv32 = {
+      reason: `no ${missing.map(([c, p]) => `${c} (package ${p})`).join(", ")}: scripts/ensure-system-deps.sh installs them with root`,
+    });
+  const stale =
+    !fs.existsSync(RV32_ELF) || RV32_SOURCES().some((s) => fs.statSync(s).mtimeMs > fs.statSync(RV32_ELF).mtimeMs);
+  if (stale) {
+    const r = spawnSync("nice", ["sh", path.join(repoRoot, "scripts/build-xs-rv32.sh"), RV32_DIR], {
+      encoding: "utf8",
+      timeout: 1200000,
+    });
+    if (r.status !== 0) throw new Error(`building the RV32 test host failed:\n${r.stderr}`);
+  }
+  return (builtRv32 = { path: RV32_ELF });
+}
+
+/**
+ * The command line that runs the RV32 host on a script. -icount shift=0: QEMU
+ * retires one guest instruction per virtual nanosecond and the minstret counter
+ * reads the exact retired count (xsh.sanity checks it on a loop of known length);
+ * semihosting carries the files and the output.
+ */
+export function rv32Command(elf: string, script: string): string[] {
+  return [
+    "qemu-system-riscv32",
+    "-M",
+    "virt",
+    "-m",
+    "256M",
+    "-bios",
+    "none",
+    "-nographic",
+    "-monitor",
+    "none",
+    "-serial",
+    "none",
+    "-icount",
+    "shift=0",
+    "-semihosting-config",
+    `enable=on,target=native,arg=${script}`,
+    "-kernel",
+    elf,
+  ];
+}
+
 let runs = 0;
 
 /** Run a script on the host; returns what it printed. `wrap`: a command to run the host under (valgrind ...). */
-export function runXsh(script: string, wrap: string[] = []): string {
-  const bin = xshBinary();
+export function runXsh(script: string, wrap: string[] = [], rv32 = false): string {
+  const bin = rv32 ? rv32Binary() : xshBinary();
   if (!bin.path) throw new Error(bin.reason);
-  const file = path.join(XSH_DIR, `run-${process.pid}-${runs++}.js`);
+  const dir = rv32 ? RV32_DIR : XSH_DIR;
+  fs.mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `run-${process.pid}-${runs++}.js`);
   fs.writeFileSync(file, script);
   try {
-    const argv = [...wrap, bin.path, "-s", file];
+    const argv = rv32 ? rv32Command(bin.path, file) : [...wrap, bin.path, "-s", file];
     const r = spawnSync(argv[0], argv.slice(1), { encoding: "utf8", maxBuffer: 256 * 1024 * 1024, timeout: 1800000 });
+    // QEMU writes the guest's semihosting console (its stdout and stderr) to its own stderr.
+    if (rv32) {
+      if (r.status !== 0) throw new Error(`XS host (RV32): exit ${r.status}\n${r.stderr.slice(-4000)}`);
+      return r.stderr;
+    }
     if (r.status !== 0 || (!wrap.length && /Error/.test(r.stderr)))
       throw new Error(`XS host: exit ${r.status}\n${r.stderr}\n${r.stdout.slice(-2000)}`);
     return r.stdout;
@@ -75,7 +154,7 @@ export function runXsh(script: string, wrap: string[] = []): string {
  */
 export function xshBundle(entries: string[], main: string): string {
   return (
-    `const XSH = Object.freeze({ meter: xsh.meter, slots: xsh.slots, chunks: xsh.chunks, readFile: xsh.readFile, writeFile: xsh.writeFile, native: xsh.native, gc: $262.gc, print: print });
+    `const XSH = Object.freeze({ meter: xsh.meter, nativeMeter: xsh.nativeMeter, sanity: xsh.sanity, slots: xsh.slots, chunks: xsh.chunks, readFile: xsh.readFile, writeFile: xsh.writeFile, native: xsh.native, gc: $262.gc, print: print });
 for (const name of ["xsh", "$262", "runScript", "unicodeCompare", "lockdown", "clearInterval", "clearTimeout", "setInterval", "setTimeout"]) delete globalThis[name];
 ` + bundle(entries, main)
   );
@@ -127,6 +206,8 @@ export interface XshRunOptions extends RunOptions {
   profile?: boolean;
   /** Run the host under this command (e.g. valgrind). */
   wrap?: string[];
+  /** Run on the RV32 host under QEMU: the meter counts RV32 instructions, not bytecodes. */
+  rv32?: boolean;
 }
 
 /** Stages of the profile: [module id, class, method, stage]. */
@@ -175,7 +256,8 @@ function mainScript(messagesFile: string, repliesFile: string, o: XshRunOptions)
       : ""
   }
   const input = new Uint8Array(XSH.readFile(${JSON.stringify(messagesFile)}));
-  const replies = [], meters = [], profiles = [], slots = [], chunks = [];
+  const replies = [], meters = [], natives = [], profiles = [], slots = [], chunks = [];
+  const nativeMeter = XSH.nativeMeter || (() => 0);
   let size = 0;
   for (let at = 0; at < input.length;) {
     const n = ((input[at] << 24) | (input[at + 1] << 16) | (input[at + 2] << 8) | input[at + 3]) >>> 0;
@@ -183,10 +265,12 @@ function mainScript(messagesFile: string, repliesFile: string, o: XshRunOptions)
     at += 4 + n;
     for (const k in acc) acc[k] = 0;
     const s0 = XSH.slots(), c0 = XSH.chunks();
+    const n0 = nativeMeter();
     const t0 = meter();
     last = t0; cur = "other";
     let reply = driver.handle(m);
     const t1 = meter();
+    natives.push(nativeMeter() - n0);
     slots.push(XSH.slots() - s0);
     chunks.push(XSH.chunks() - c0);
     acc[cur] += t1 - last;
@@ -213,7 +297,7 @@ function mainScript(messagesFile: string, repliesFile: string, o: XshRunOptions)
     p += 4 + r.length;
   }
   XSH.writeFile(${JSON.stringify(repliesFile)}, out.buffer);
-  XSH.print(JSON.stringify({ meters, slots, chunks, profiles: profiles.map((s) => JSON.parse(s)) }));`;
+  XSH.print(JSON.stringify({ meters, natives, slots, chunks, profiles: profiles.map((s) => JSON.parse(s)) }));`;
 }
 
 function initMessage(o: InitOptions): Uint8Array {
@@ -228,6 +312,8 @@ export interface XshRun {
   kinds: string[];
   replies: Uint8Array[];
   meters: number[];
+  /** RV32 host: instructions inside the native helpers per command (0 elsewhere). */
+  natives: number[];
   /** Slots and chunk bytes allocated per command (negative: a collection happened). */
   slots: number[];
   chunks: number[];
@@ -236,7 +322,7 @@ export interface XshRun {
 
 /** The harness command sequence of drive() (xs-harness.ts), run in one go on the host. */
 export function runCommandsOnXsh(chunks: Uint8Array[], o: XshRunOptions): XshRun {
-  const { native: _n, profile: _p, chunksPerCommand: _c, loadBytes: _l, wrap: _w, ...init } = o;
+  const { native: _n, profile: _p, chunksPerCommand: _c, loadBytes: _l, wrap: _w, rv32: _r, ...init } = o;
   const kinds: string[] = ["init"];
   const messages: Uint8Array[] = [initMessage(init)];
   for (const s of commandPlan(chunks, o)) {
@@ -250,15 +336,24 @@ export function runCommandsOnXsh(chunks: Uint8Array[], o: XshRunOptions): XshRun
 
 /** Any command sequence for the host driver, in one run of the XS test host. */
 export function runMessagesOnXsh(kinds: string[], messages: Uint8Array[], o: XshRunOptions): XshRun {
-  fs.mkdirSync(XSH_DIR, { recursive: true });
+  const dir = o.rv32 ? RV32_DIR : XSH_DIR;
+  fs.mkdirSync(dir, { recursive: true });
   const tag = `${process.pid}-${runs++}`;
-  const inFile = path.join(XSH_DIR, `in-${tag}.bin`),
-    outFile = path.join(XSH_DIR, `out-${tag}.bin`);
+  const inFile = path.join(dir, `in-${tag}.bin`),
+    outFile = path.join(dir, `out-${tag}.bin`);
   fs.writeFileSync(inFile, packRecords(messages));
   try {
-    const printed = runXsh(xshBundle(["hosttest/xs/xs-host"], mainScript(inFile, outFile, o)), o.wrap);
-    const { meters, slots, chunks, profiles } = JSON.parse(printed.trim().split("\n").pop()!);
-    return { kinds, replies: unpackRecords(new Uint8Array(fs.readFileSync(outFile))), meters, slots, chunks, profiles };
+    const printed = runXsh(xshBundle(["hosttest/xs/xs-host"], mainScript(inFile, outFile, o)), o.wrap, o.rv32);
+    const { meters, natives, slots, chunks, profiles } = JSON.parse(printed.trim().split("\n").pop()!);
+    return {
+      kinds,
+      replies: unpackRecords(new Uint8Array(fs.readFileSync(outFile))),
+      meters,
+      natives,
+      slots,
+      chunks,
+      profiles,
+    };
   } finally {
     fs.rmSync(inFile, { force: true });
     fs.rmSync(outFile, { force: true });
@@ -283,7 +378,7 @@ export function runRealtimeOnXsh(
   rt: Omit<RealtimeOptions, "epochs">,
   o: XshRunOptions = {},
 ): { result: RealtimeResult; stats: Record<string, any> } {
-  const { native: _n, profile: _p, chunksPerCommand: _c, loadBytes: _l, wrap: _w, ...init } = o;
+  const { native: _n, profile: _p, chunksPerCommand: _c, loadBytes: _l, wrap: _w, rv32: _r, ...init } = o;
   const all = concat(epochs);
   const load = new Uint8Array(1 + all.length);
   load[0] = OP_LOAD;
@@ -324,6 +419,8 @@ function forwardedOf(reply: Uint8Array): number {
 export interface XshCompute {
   sentences: number;
   computePerSentence: number;
+  /** RV32 host: of computePerSentence, the instructions inside the native helpers. */
+  nativePerSentence: number;
   /** Allocation per sentence, host baseline subtracted (commands with a collection left out): slots, chunk bytes, ESP32 bytes (16-byte slots). */
   slotsPerSentence: number;
   chunkBytesPerSentence: number;
@@ -343,6 +440,7 @@ export function computeOnXsh(chunks: Uint8Array[], o: XshRunOptions = {}): XshCo
   const feeds = gw.kinds.map((k, i) => (k === "feed" ? i : -1)).filter((i) => i >= 0);
   const from = Math.floor(feeds.length * 0.2);
   let compute = 0,
+    native = 0,
     sentences = 0,
     slots = 0,
     chunkBytes = 0,
@@ -352,6 +450,7 @@ export function computeOnXsh(chunks: Uint8Array[], o: XshRunOptions = {}): XshCo
   for (let j = from; j < feeds.length; j++) {
     const i = feeds[j];
     compute += gw.meters[i] - base.meters[i];
+    native += gw.natives[i] - base.natives[i];
     const f = forwardedOf(gw.replies[i]);
     sentences += f - prevForwarded;
     if (gw.slots[i] >= 0 && base.slots[i] >= 0 && gw.chunks[i] >= 0 && base.chunks[i] >= 0) {
@@ -370,6 +469,7 @@ export function computeOnXsh(chunks: Uint8Array[], o: XshRunOptions = {}): XshCo
   const out: XshCompute = {
     sentences,
     computePerSentence: sentences ? compute / sentences : 0,
+    nativePerSentence: sentences ? native / sentences : 0,
     slotsPerSentence: sp,
     chunkBytesPerSentence: cp,
     bytesPerSentenceEsp32: sp * 16 + cp,

@@ -11,9 +11,10 @@
 // terminal's answers from it; the Beidou wiring reaches it through `listener`, a
 // slot filled when the console is made (TerminalListener, src/beidou/wiring.ts).
 
+import { beidouAlerts } from "../beidou/alerts";
 import { reencodeCommand } from "../beidou/reencode";
 import { defaultRoutes, TEXT_FIELD_LIMITS } from "../beidou/table";
-import { BeidouWiring, type BeidouWiringOptions } from "../beidou/wiring";
+import { BeidouWiring, type BeidouWiringOptions, STARTUP_COMMANDS } from "../beidou/wiring";
 import { Console } from "../console/console";
 import { GatewayConsoleHost } from "../console/gateway-host";
 import type { LoadedSettings } from "../console/persist";
@@ -150,6 +151,7 @@ export class App {
       // Raw-text short messages: a TXR/TXA with commas in its text is carried (issue 15).
       fieldLimits: TEXT_FIELD_LIMITS,
       routes: defaultRoutes(),
+      startupCommands: STARTUP_COMMANDS,
       // Answers to network commands carry d: = the requesting SFI.
       answers: parts.answers,
       // The plain copy for legacy listeners; legacyUdp takes effect at a restart, so
@@ -160,7 +162,7 @@ export class App {
       gateway: this.gateway,
       clock,
       timers,
-      device: beidou.state,
+      deviceAlerts: beidouAlerts(beidou.state),
       hostname: o.hostname,
       udp,
       encodeCommand: reencodeCommand,

@@ -1,8 +1,9 @@
-// The shape shared by every sentence module (marnav style: one small module per
-// sentence kind, fields named after the standard) and the helpers they use.
+// The contract of a sentence module (marnav style: one small module per sentence kind,
+// fields named after the standard, a numbered field list in its header; docs/protocol.md
+// "Adding a sentence or a frame") and the helpers the modules share.
 
 import type { Fields } from "./fields";
-import type { DeviceState } from "./state";
+import type { DeviceTarget } from "./targets";
 
 /** Cold-path helpers handed to json(): host-only text decoding is injected, never imported. */
 export interface JsonContext {
@@ -32,10 +33,17 @@ export interface SentenceKind<R> {
   /** Plain object for `bd450 decode` (allocates: cold path). */
   json(r: R, ctx: JsonContext): Record<string, unknown>;
   /**
-   * What the sentence tells the device state (position, beams, card, feedback, ...),
-   * written with the sentence; absent: nothing. Per sentence: allocation-free.
+   * What the sentence tells the device (position, beams, card, feedback, ...); absent:
+   * nothing. A module declares only the narrow interface it writes (targets.ts), never
+   * the state itself. Per sentence: allocation-free, returns nothing.
    */
-  apply?(state: DeviceState, r: R, talker: number, now: number): void;
+  apply?(target: DeviceTarget, r: R, talker: number, now: number): void;
+  /**
+   * Commands (host -> terminal): the command written again by the module's encoder from
+   * a decoded record (checked value by value; throws CommandError). reencodeCommand
+   * (reencode.ts) goes through the table to it.
+   */
+  reencode?(r: R, f: Fields): Uint8Array;
 }
 
 /** The three-letter formatter a kind decodes: its name up to the form ("ZDA-RDSS" -> "ZDA"). */

@@ -12,10 +12,9 @@ import { KIND_UNKNOWN } from "./decoder";
 import { addr7, hms, SYSTEM_NAMES } from "./kind";
 import type { Frame40 } from "./rdss40";
 import { BEAMS } from "./sentences/bsi";
-import type { Content } from "./sentences/content";
 import { contentText } from "./sentences/content";
-import type { FKI } from "./sentences/fki";
-import type { ICI } from "./sentences/ici";
+import { SkyView } from "./sky";
+import type { CardReport, DeviceTarget, FeedbackReport, MessageContent } from "./targets";
 
 /** Framer reject reason counted as a checksum error (a constant: XS copies an evaluated literal every time). */
 /** The framer's reject counters the state reads (src/core/framer.ts FramerCounters). */
@@ -71,7 +70,7 @@ export interface Feedback {
   wait: number;
 }
 
-export class DeviceState {
+export class DeviceState implements DeviceTarget {
   // ---- RNSS fix
   fixTime = NaN;
   fixYear = NaN;
@@ -89,6 +88,8 @@ export class DeviceState {
   /** Indexed by NMEA 4.11 system ID (0 unknown .. 6 NavIC). */
   readonly satellitesUsed = new Int16Array(7);
   readonly satellitesInView = new Int16Array(7);
+  /** Satellites in view with elevation, azimuth and C/N0, from every GSV sentence (sky.ts). */
+  readonly sky = new SkyView();
   fixAt = NaN;
   lastValidFixAt = NaN;
   // ---- RDSS fix
@@ -343,7 +344,7 @@ export class DeviceState {
   }
   private everBeams = false;
 
-  card(c: ICI, now: number): void {
+  card(c: CardReport, now: number): void {
     const was = this.cardKnown ? (this.cardPresent ? this.cardNumber : 0) : -1;
     this.cardKnown = true;
     this.cardPresent = !c.noCard;
@@ -361,7 +362,7 @@ export class DeviceState {
       );
   }
 
-  fki(k: FKI, now: number): void {
+  fki(k: FeedbackReport, now: number): void {
     // The command's name is built once per command seen (every FKI would build it
     // again otherwise), and the checks below compare packed numbers, not literals.
     const c = k.command;
@@ -398,7 +399,7 @@ export class DeviceState {
     return name;
   }
 
-  message(from: number, infoType: number, mode: number, c: Content, now: number): void {
+  message(from: number, infoType: number, mode: number, c: MessageContent, now: number): void {
     const data = c.data.slice(0, c.length);
     const m: ReceivedMessage = { at: now, from: addr7(from) ?? "", infoType, mode, data };
     const text = contentText(c, this.decodeText);

@@ -1,12 +1,29 @@
-// The decoder table (gpsd style): sentence formatter -> sentence kind(s).
-// Adding a sentence is one row. Two formatters carry two layouts under one name
-// (`$BDZDA`, `$BDFKI`); their row has a `select` that reads field 1.
+// The one registry of what bd450 knows about the Beidou terminal's output (gpsd style):
+// sentence formatter -> sentence kind(s) (DECODER_TABLE), the RDSS 4.0 frame kinds
+// (FRAME_KINDS), and the default transmission group of each, written once: a kind's
+// `group`, or UNDECODED_ROUTES for the Beidou sentences forwarded without a decoder.
+// Adding a sentence or a frame is one module and one row (docs/protocol.md, "Adding a
+// sentence"). Two formatters carry two layouts under one name (`$BDZDA`, `$BDFKI`);
+// their row has a `select` that reads field 1.
 
 import { groupIndex } from "../core/groups";
 import type { Fields } from "./fields";
+import { DWSQ_FRAME } from "./frames/dwsq";
+import { DWXX_FRAME } from "./frames/dwxx";
+import { FKXX_FRAME } from "./frames/fkxx";
+import type { FrameKind } from "./frames/frame";
+import { GLZK_FRAME } from "./frames/glzk";
+import { ICJC_FRAME } from "./frames/icjc";
+import { ICXX_FRAME } from "./frames/icxx";
+import { SJXX_FRAME } from "./frames/sjxx";
+import { TXSQ_FRAME } from "./frames/txsq";
+import { TXXX_FRAME } from "./frames/txxx";
+import { XTZJ_FRAME } from "./frames/xtzj";
+import { ZJXX_FRAME } from "./frames/zjxx";
 import { kindFormatter, type SentenceKind } from "./kind";
 import { BSI_KIND } from "./sentences/bsi";
-import { BSS_KIND, DWA_KIND, ICA_KIND, RMO_KIND } from "./sentences/commands";
+import { BSS_KIND } from "./sentences/bss";
+import { DWA_KIND } from "./sentences/dwa";
 import { DWR_KIND } from "./sentences/dwr";
 import { FKI_KIND, FKI3_KIND, isBds3Fki } from "./sentences/fki";
 import { GBS_KIND } from "./sentences/gbs";
@@ -17,8 +34,10 @@ import { GSA_KIND } from "./sentences/gsa";
 import { GST_KIND } from "./sentences/gst";
 import { GSV_KIND } from "./sentences/gsv";
 import { HZR_KIND } from "./sentences/hzr";
+import { ICA_KIND } from "./sentences/ica";
 import { ICI_KIND } from "./sentences/ici";
 import { RMC_KIND } from "./sentences/rmc";
+import { RMO_KIND } from "./sentences/rmo";
 import { TXA_KIND } from "./sentences/txa";
 import { TXR_KIND } from "./sentences/txr";
 import { TXT_KIND } from "./sentences/txt";
@@ -33,7 +52,7 @@ import { ZTI_KIND } from "./sentences/zti";
  * for the Gateway's router (GatewayOptions.routes) and the interface declaration.
  */
 export function defaultRoutes(table: ReadonlyArray<TableRow> = DECODER_TABLE): Array<readonly [string, number]> {
-  const out: Array<readonly [string, number]> = [];
+  const out: Array<readonly [string, number]> = UNDECODED_ROUTES.map(([f, g]) => [f, groupIndex(g)] as const);
   for (const row of table) {
     const g = row.kinds[0].group;
     if (g) out.push([row.formatter, groupIndex(g)]);
@@ -41,14 +60,22 @@ export function defaultRoutes(table: ReadonlyArray<TableRow> = DECODER_TABLE): A
   return out;
 }
 
+/** Beidou sentences forwarded without a decoder, and their default group. */
+export const UNDECODED_ROUTES: ReadonlyArray<readonly [string, string]> = [
+  // RDSS message receipt: radio communication, like TXR.
+  ["TCI", "RCOM"],
+];
+
 export interface TableRow {
   formatter: string;
+  // biome-ignore lint/suspicious/noExplicitAny: a row holds kinds of different record types; the decoder keeps each kind with its own record.
   kinds: ReadonlyArray<SentenceKind<any>>;
   /** Index into kinds for this sentence (rows with one kind have none). */
   select?(f: Fields): number;
 }
 
 /** Rows of one kind each: the row's formatter is the kind's. */
+// biome-ignore lint/suspicious/noExplicitAny: as TableRow.kinds.
 function single(...kinds: ReadonlyArray<SentenceKind<any>>): TableRow[] {
   return kinds.map((k) => ({ formatter: kindFormatter(k), kinds: [k] }));
 }
@@ -64,6 +91,24 @@ export const DECODER_TABLE: ReadonlyArray<TableRow> = [
   ...single(TXR_KIND, DWR_KIND, WAA_KIND, ZTI_KIND, HZR_KIND),
   // RDSS 2.1, host -> terminal
   ...single(ICA_KIND, RMO_KIND, TXA_KIND, DWA_KIND, BSS_KIND),
+];
+
+/**
+ * The RDSS 4.0 frame kinds (src/beidou/frames/*). A frame is not sent as itself: the
+ * terminal -> host kinds convert to the 2.1 sentence above, which routes by its formatter.
+ */
+export const FRAME_KINDS: ReadonlyArray<FrameKind> = [
+  ICXX_FRAME,
+  ZJXX_FRAME,
+  GLZK_FRAME,
+  DWXX_FRAME,
+  TXXX_FRAME,
+  FKXX_FRAME,
+  SJXX_FRAME,
+  ICJC_FRAME,
+  XTZJ_FRAME,
+  DWSQ_FRAME,
+  TXSQ_FRAME,
 ];
 
 /**

@@ -12,8 +12,17 @@ import { UNIT_SENTENCE, type UnitKind } from "../core/gateway";
 import type { Clock, Timers } from "../core/io";
 import { SentenceDecoder } from "./decoder";
 import { FrameDecoder, type Rdss40Options } from "./rdss40";
+import { encodeICA } from "./sentences/ica";
+import { encodeRMO } from "./sentences/rmo";
 import { DeviceState, type DeviceStateOptions, type EventSink, type RejectCounts } from "./state";
 import { defaultRoutes, TEXT_FIELD_LIMITS } from "./table";
+
+/**
+ * Sent to the terminal at start-up and after a replug (Gateway startupCommands): IC card
+ * check (the answer ICI gives card number, service interval and level) and periodic beam
+ * status output every 10 s (BSI). Written by the command encoders.
+ */
+export const STARTUP_COMMANDS: ReadonlyArray<Uint8Array> = [encodeICA(0, 0), encodeRMO("BSI", 2, 10)];
 
 export interface BeidouWiringOptions extends DeviceStateOptions {
   clock?: Pick<Clock, "now">;
@@ -89,7 +98,7 @@ export class BeidouWiring {
     const l = this.listener;
     if (kind === UNIT_SENTENCE) {
       this.state.onSentence(this.sentences.decode(bytes, length), now);
-      if (l !== undefined && l.awaitingAnswer) l.terminalSentence(bytes, length);
+      if (l?.awaitingAnswer) l.terminalSentence(bytes, length);
     } else {
       const n = this.handleFrame(bytes, length, now);
       this.textLength = n;
@@ -127,6 +136,7 @@ export function gatewayHooks(options: BeidouWiringOptions = {}) {
     convertFrame: w.convertFrame,
     fieldLimits: TEXT_FIELD_LIMITS,
     routes: defaultRoutes(),
+    startupCommands: STARTUP_COMMANDS,
     attach: (o: { events?: EventSink; timers?: Timers; rejects?: RejectCounts }) => w.attach(o),
     wiring: w,
   };

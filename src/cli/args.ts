@@ -10,6 +10,8 @@ export interface OptionSpec {
   arg?: string;
   help: string;
   default?: string | number | boolean;
+  /** A string option that may stand alone (`--web` or `--web 127.0.0.1:8450`): alone it is "". */
+  optionalValue?: boolean;
 }
 
 export class UsageError extends Error {}
@@ -56,6 +58,10 @@ export function parseArgs(argv: string[], spec: Record<string, OptionSpec>): Par
       options[name] = value === undefined ? true : !/^(0|false|no|off)$/i.test(value);
       continue;
     }
+    if (value === undefined && s.optionalValue && (i + 1 >= argv.length || argv[i + 1].startsWith("-"))) {
+      options[name] = "";
+      continue;
+    }
     if (value === undefined) {
       if (i + 1 >= argv.length) throw new UsageError(`option --${name} needs a value`);
       value = argv[++i];
@@ -75,7 +81,8 @@ export function formatUsage(synopsis: string, description: string, spec: Record<
   const entries = Object.entries(spec);
   if (entries.length) lines.push("options:");
   for (const [k, s] of entries) {
-    const left = `  --${k}${s.type === "boolean" ? "" : " " + (s.arg ?? (s.type === "number" ? "N" : "VALUE"))}`;
+    const arg = s.arg ?? (s.type === "number" ? "N" : "VALUE");
+    const left = `  --${k}${s.type === "boolean" ? "" : s.optionalValue ? ` [${arg}]` : ` ${arg}`}`;
     const def = s.default !== undefined ? ` (default ${s.default})` : "";
     lines.push(left.padEnd(28) + " " + s.help + def);
   }

@@ -230,6 +230,10 @@ export function check(
     const st = states.get(s.sfi);
     const notes = Object.entries(s.notes).map(([k, n]) => `${k}: ${n}`);
     if (st && st.firstN < 0 && s.sentences > 0) notes.push("no n: line count (loss and duplicates cannot be detected)");
+    if (st?.restarts)
+      notes.push(
+        `line count restarted at 1 ${st.restarts} time(s): the sender restarted (counted in nRestarts, not as loss)`,
+      );
     emit(
       JSON.stringify({
         summary: "source",
@@ -244,6 +248,7 @@ export function check(
         nLost: st ? st.gapLost : 0,
         duplicates: st ? st.duplicates : 0,
         reordered: st ? st.reordered : 0,
+        nRestarts: st ? st.restarts : 0,
         notes,
       }),
     );

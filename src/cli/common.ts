@@ -1,5 +1,5 @@
 // Shared pieces of the host CLI: input reading, config from options, hooks.
-import * as fs from "fs";
+import * as fs from "node:fs";
 import { type GatewayConfig, makeConfig } from "../core/config";
 import { findSetting, parseValue } from "../settings/settings";
 import type { OptionSpec } from "./args";
@@ -56,4 +56,50 @@ export function configFromOptions(o: Record<string, unknown>, base?: GatewayConf
   if (o.inFilter !== undefined) c.inFilter = schemaValue("inFilter", String(o.inFilter)) as string;
   if (o.maxRate !== undefined) c.maxRate = schemaValue("maxRate", String(o.maxRate)) as number;
   return c;
+}
+
+/**
+ * The one way a long-running command learns it must stop: SIGINT, SIGTERM, SIGHUP,
+ * its output pipe closed (EPIPE on stdout/stderr: `bd450 demo | head -2`), or after
+ * `durationS` seconds (0: never). `reason` resolves with the first of them, once;
+ * `dispose()` removes every listener and the timer, so nothing keeps the process alive
+ * after the command's own clean-up. A later stop cause is ignored.
+ */
+export function stopTrigger(durationS = 0): {
+  reason: Promise<string>;
+  stop(why: string): void;
+  dispose(): void;
+} {
+  let fire!: (why: string) => void;
+  const reason = new Promise<string>((r) => (fire = r));
+  let done = false;
+  const stop = (why: string) => {
+    if (done) return;
+    done = true;
+    fire(why);
+  };
+  const onInt = () => stop("SIGINT");
+  const onTerm = () => stop("SIGTERM");
+  const onHup = () => stop("SIGHUP");
+  // A closed reader: no more output can go anywhere, so stop (and write nothing more there).
+  const onPipe = (e: NodeJS.ErrnoException) => {
+    if (e.code === "EPIPE") stop("output closed");
+  };
+  process.on("SIGINT", onInt);
+  process.on("SIGTERM", onTerm);
+  process.on("SIGHUP", onHup);
+  process.stdout.on("error", onPipe);
+  process.stderr.on("error", onPipe);
+  const timer = durationS > 0 ? setTimeout(() => stop("duration"), durationS * 1000) : undefined;
+  return {
+    reason,
+    stop,
+    dispose() {
+      if (timer) clearTimeout(timer);
+      process.off("SIGINT", onInt);
+      process.off("SIGTERM", onTerm);
+      process.off("SIGHUP", onHup);
+      // The error listeners stay: a write after the reader left must not crash the clean-up.
+    },
+  };
 }

@@ -62,7 +62,12 @@ export async function run(argv: string[]): Promise<number> {
     process.stderr.write(`nothing changed in ${store.path}\n`);
     return 1;
   }
-  saveSettings(store, cand.config);
+  // The keys named here, and those the file already holds: no default is pinned into it.
+  saveSettings(
+    store,
+    cand.config,
+    cand.changed.map((r) => r.key),
+  );
   const rec = cand.config as unknown as Record<string, SettingValue>;
   for (const row of cand.changed) out(`${row.key} = ${formatValue(row, rec[row.key])}`);
   out(`saved to ${store.path}`);

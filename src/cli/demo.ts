@@ -11,24 +11,26 @@
 // lo), which disappears with its last process. Live counters every second; stops
 // on Ctrl-C or after --duration.
 
-import { type ChildProcess, spawn, spawnSync } from "child_process";
-import * as crypto from "crypto";
-import { EventEmitter } from "events";
-import * as fs from "fs";
-import * as net from "net";
-import * as os from "os";
-import * as path from "path";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import * as crypto from "node:crypto";
+import { EventEmitter } from "node:events";
+import * as fs from "node:fs";
+import * as net from "node:net";
+import * as path from "node:path";
 import { saveSettings } from "../console/persist";
 import { GROUP_COUNT, GROUPS } from "../core/groups";
 import { PcapWriter } from "../core/pcap";
 import { Iec450Receiver } from "../core/receiver";
 import { latin1 } from "../nmea/checksum";
+import { ownChild, removeDir, tempDir } from "../platform/node/leftovers";
 import { SettingsFile } from "../platform/node/settings-file";
 import { NodeUDP } from "../platform/node/udp";
+import { parseWebAddress } from "../platform/node/web";
 import { buildCandidate, defaultConfig } from "../settings/settings";
 import { openPtyPair } from "../sim/pty";
 import { SimSession } from "../sim/session";
-import { formatUsage, type OptionSpec, parseArgs } from "./args";
+import { formatUsage, type OptionSpec, parseArgs, UsageError } from "./args";
+import { stopTrigger } from "./common";
 
 const SPEC: Record<string, OptionSpec> = {
   duration: { type: "number", arg: "SECONDS", help: "stop after SECONDS (0: until Ctrl-C)", default: 0 },
@@ -45,13 +47,15 @@ const SPEC: Record<string, OptionSpec> = {
   },
   pcap: { type: "string", arg: "OUT", help: "write every datagram the listener receives to OUT (pcap)" },
   web: {
-    type: "boolean",
-    help: "also serve the gateway's web page on 127.0.0.1 (--web-port), with a fresh password printed here",
+    type: "string",
+    arg: "ADDR:PORT",
+    optionalValue: true,
+    help: "also serve the gateway's web page on ADDR:PORT (alone: 127.0.0.1 and --web-port), with a fresh password printed here",
   },
   "web-port": {
     type: "number",
     arg: "PORT",
-    help: "TCP port of the web page on this machine's 127.0.0.1",
+    help: "TCP port of the web page on 127.0.0.1 when --web names no address",
     default: 8450,
   },
 };
@@ -68,70 +72,97 @@ const ROOT = path.resolve(__dirname, "..", "..", "..");
 const BIN = path.join(ROOT, "bin", "bd450.js");
 
 /**
- * The web page from inside the namespace to this machine's 127.0.0.1: TCP here -> a Unix
- * socket (file sockets cross network namespaces) -> TCP 127.0.0.1 inside. Both ends
- * only ever talk to 127.0.0.1.
+ * The web page from inside the namespace to this machine: TCP here -> a Unix socket
+ * (file sockets cross network namespaces) -> TCP 127.0.0.1 inside. close() ends the
+ * listener and every connection through it (a browser's open connection must not keep
+ * the demo alive after it was told to stop).
  */
-function pipeBoth(a: net.Socket, b: net.Socket): void {
-  a.pipe(b).pipe(a);
-  a.on("error", () => b.destroy());
-  b.on("error", () => a.destroy());
-}
-
-function webBridgeOutside(port: number, sock: string): net.Server {
-  const server = net.createServer((c) => pipeBoth(c, net.connect(sock)));
-  server.on("error", (e) =>
-    process.stderr.write(`bd450 demo: web page not reachable on 127.0.0.1:${port}: ${e.message}\n`),
-  );
-  server.listen(port, "127.0.0.1");
-  return server;
+function bridge(listen: (s: net.Server) => void, connect: () => net.Socket): { close(): void } {
+  const open = new Set<net.Socket>();
+  const server = net.createServer((a) => {
+    const b = connect();
+    for (const s of [a, b]) {
+      open.add(s);
+      s.on("close", () => open.delete(s));
+    }
+    a.pipe(b).pipe(a);
+    a.on("error", () => b.destroy());
+    b.on("error", () => a.destroy());
+  });
+  listen(server);
+  return {
+    close() {
+      server.close();
+      for (const s of open) s.destroy();
+    },
+  };
 }
 
 /** Re-run this command inside a new user + network namespace with multicast on lo. */
-function reexecInNamespace(argv: string[], webPort?: number): Promise<number> {
+function reexecInNamespace(argv: string[], web?: { address: string; port: number }): Promise<number> {
   const setup = 'ip link set lo up && ip route add 224.0.0.0/4 dev lo src 127.0.0.1 && exec "$0" "$@"';
-  let bridge: net.Server | undefined;
+  let outside: { close(): void } | undefined;
   let bridgeDir: string | undefined;
   const env: NodeJS.ProcessEnv = { ...process.env, BD450_NETNS: "1" };
-  if (webPort !== undefined) {
-    bridgeDir = fs.mkdtempSync(path.join(os.tmpdir(), "bd450-web-"));
-    env.BD450_WEB_SOCK = path.join(bridgeDir, "web.sock");
-    bridge = webBridgeOutside(webPort, env.BD450_WEB_SOCK);
+  if (web) {
+    bridgeDir = tempDir("bd450-web-");
+    const sock = (env.BD450_WEB_SOCK = path.join(bridgeDir, "web.sock"));
+    outside = bridge(
+      (server) => {
+        server.on("error", (e) =>
+          process.stderr.write(`bd450 demo: web page not reachable on ${web.address}:${web.port}: ${e.message}\n`),
+        );
+        server.listen(web.port, web.address);
+      },
+      () => net.connect(sock),
+    );
   }
+  // Every stop cause goes to the namespace's demo, which stops the gateway and the
+  // terminal and removes its folder; this process ends when that one has.
+  const trigger = stopTrigger();
   return new Promise((resolve) => {
-    const child = spawn("unshare", ["-rn", "sh", "-c", setup, process.execPath, BIN, "demo", ...argv], {
-      stdio: "inherit",
-      env,
+    const child = ownChild(
+      spawn("unshare", ["-rn", "sh", "-c", setup, process.execPath, BIN, "demo", ...argv], {
+        stdio: "inherit",
+        env,
+      }),
+    );
+    void trigger.reason.then((why) => {
+      if (child.exitCode === null) child.kill(why === "SIGINT" ? "SIGINT" : "SIGTERM");
     });
-    const forward = (sig: NodeJS.Signals) => child.kill(sig);
-    process.on("SIGINT", forward);
-    process.on("SIGTERM", forward);
+    const end = (code: number) => {
+      trigger.dispose();
+      outside?.close();
+      if (bridgeDir) removeDir(bridgeDir);
+      resolve(code);
+    };
     child.on("error", (e) => {
       process.stderr.write(
         `bd450 demo: cannot create a private network namespace (unshare -rn): ${e.message}\n` +
           "The demo sends multicast only inside its own namespace and will not use the machine's interfaces.\n",
       );
-      resolve(1);
+      end(1);
     });
-    child.on("exit", (code, sig) => {
-      bridge?.close();
-      if (bridgeDir) fs.rmSync(bridgeDir, { recursive: true, force: true });
-      process.off("SIGINT", forward);
-      process.off("SIGTERM", forward);
-      resolve(code ?? (sig === "SIGINT" ? 0 : 1));
-    });
+    child.on("exit", (code, sig) => end(code ?? (sig === "SIGINT" ? 0 : 1)));
   });
 }
 
 export async function run(argv: string[]): Promise<number> {
-  const { options: o, help } = parseArgs(argv, SPEC);
+  const { options: o, positional, help } = parseArgs(argv, SPEC);
   if (help) {
     process.stdout.write(usage);
     return 0;
   }
+  if (positional.length) throw new UsageError(`unexpected argument "${positional[0]}"`);
+  let webAt: { address: string; port: number } | undefined;
+  if (o.web !== undefined) {
+    const at = parseWebAddress(o.web === "" ? `127.0.0.1:${o["web-port"]}` : String(o.web));
+    if ("error" in at) throw new UsageError(at.error);
+    webAt = at;
+  }
   const engine = String(o.engine);
   if (engine !== "node" && engine !== "moddable") throw new Error(`--engine must be node or moddable, not "${engine}"`);
-  if (engine === "moddable" && o.web)
+  if (engine === "moddable" && webAt)
     throw new Error("--web serves the Node gateway's page; the Moddable Linux build has no web page");
   if (process.env.BD450_NETNS !== "1") {
     if (engine === "moddable") {
@@ -140,12 +171,78 @@ export async function run(argv: string[]): Promise<number> {
       if (!program) return 1;
       process.env.BD450_FIRMWARE_PROGRAM = program;
     }
-    return reexecInNamespace(argv, o.web ? Number(o["web-port"]) : undefined);
+    return reexecInNamespace(argv, webAt);
   }
 
   const out = (s: string) => process.stdout.write(s + "\n");
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bd450-demo-"));
-  let validSent = 0;
+  // Listening from the first moment: a stop during start-up still cleans up.
+  const trigger = stopTrigger(Number(o.duration));
+  const dir = tempDir("bd450-demo-");
+  const closers: Array<() => void | Promise<void>> = [];
+  try {
+    return await inside(o, engine, webAt, dir, trigger, closers, out);
+  } finally {
+    trigger.dispose();
+    // Last opened, first closed: the gateway before its terminal's pty.
+    for (const close of closers.reverse()) await close();
+    removeDir(dir);
+  }
+}
+
+/** Firmware counters as its console's `status` prints them (the Moddable engine has no stats line). */
+interface FirmwareCounters {
+  sentences: number;
+  out: Record<string, number>;
+  own: number;
+}
+
+/** Reads `status` answers from the firmware's console pty; asks again on each call of `ask`. */
+function firmwareConsole(tty: string): { counters?: FirmwareCounters; ask(): void; close(): void } {
+  const fd = fs.openSync(tty, fs.constants.O_RDWR | fs.constants.O_NOCTTY);
+  const input = fs.createReadStream("", { fd, autoClose: false });
+  const state: { counters?: FirmwareCounters; ask(): void; close(): void } = {
+    ask() {
+      fs.write(fd, "status\r", () => undefined);
+    },
+    close() {
+      input.destroy();
+      fs.closeSync(fd);
+    },
+  };
+  let text = "";
+  let sentences = -1;
+  input.on("data", (d) => {
+    text += d.toString("latin1");
+    let nl: number;
+    while ((nl = text.search(/[\r\n]/)) >= 0) {
+      const line = text.slice(0, nl);
+      text = text.slice(nl + 1);
+      const t = /^terminal\s+link .*?, (\d+) sentences/.exec(line);
+      if (t) sentences = Number(t[1]);
+      const m = /^\s+out\s+(.*?)(?: \(gateway's own sentences: (\d+)\))?$/.exec(line);
+      if (m && sentences >= 0) {
+        const perGroup: Record<string, number> = {};
+        for (const part of m[1].split(", ")) {
+          const [g, n] = part.split(" ");
+          if (n !== undefined) perGroup[g] = Number(n);
+        }
+        state.counters = { sentences, out: perGroup, own: Number(m[2] ?? 0) };
+      }
+    }
+  });
+  input.on("error", () => undefined);
+  return state;
+}
+
+async function inside(
+  o: Record<string, string | number | boolean | undefined>,
+  engine: string,
+  webAt: { address: string; port: number } | undefined,
+  dir: string,
+  trigger: ReturnType<typeof stopTrigger>,
+  closers: Array<() => void | Promise<void>>,
+  out: (s: string) => void,
+): Promise<number> {
   const sim = new SimSession({
     log: o.log as string | undefined,
     loop: true,
@@ -154,6 +251,7 @@ export async function run(argv: string[]): Promise<number> {
     link: path.join(dir, "ttyBD"),
     waitHost: true,
   });
+  closers.push(() => sim.close());
   await sim.open();
   out(
     `bd450 demo: private network namespace up (lo, 224.0.0.0/4 -> lo); simulated terminal on ${sim.gatewayPath} at ${o.baud} baud`,
@@ -177,10 +275,13 @@ export async function run(argv: string[]): Promise<number> {
     },
   });
   const sockets: NodeUDP[] = [];
-  let pcapFd: number | undefined;
+  closers.push(() => {
+    for (const s of sockets) s.close();
+  });
   let pcap: PcapWriter | undefined;
   if (o.pcap !== undefined) {
-    const fd = (pcapFd = fs.openSync(String(o.pcap), "w"));
+    const fd = fs.openSync(String(o.pcap), "w");
+    closers.push(() => fs.closeSync(fd));
     pcap = new PcapWriter((chunk) => fs.writeSync(fd, chunk));
   }
   // Listener sockets: before the Node gateway; after the firmware has bound its own (Moddable's
@@ -217,25 +318,28 @@ export async function run(argv: string[]): Promise<number> {
     gatewayLink: path.join(dir, "console-gw"),
     terminalLink: path.join(dir, "console"),
   });
+  closers.push(() => consolePty.close());
 
   // Web page: a fresh password, stored as the gateway stores it (salted hash, through the
   // settings schema) in the demo's own settings file; the gateway serves 127.0.0.1 inside.
   const webArgs: string[] = [];
   let webNote = "";
-  let webInside: net.Server | undefined;
-  if (o.web) {
+  if (webAt) {
     const password = "demo-" + crypto.randomBytes(4).toString("hex");
     const cand = buildCandidate(defaultConfig(), [["webPass", password]]);
     if ("errors" in cand) throw new Error(cand.errors.join("; "));
     saveSettings(new SettingsFile(path.join(dir, "settings")), cand.config);
-    const port = Number(o["web-port"]);
+    const port = webAt.port;
     webArgs.push("--web", `127.0.0.1:${port}`);
     const sockPath = process.env.BD450_WEB_SOCK;
     if (sockPath) {
-      webInside = net.createServer((u) => pipeBoth(u, net.connect(port, "127.0.0.1")));
-      webInside.listen(sockPath);
+      const inner = bridge(
+        (server) => server.listen(sockPath),
+        () => net.connect(port, "127.0.0.1"),
+      );
+      closers.push(() => inner.close());
     }
-    webNote = `The gateway's web page: http://127.0.0.1:${port}/  password: ${password}`;
+    webNote = `The gateway's web page: http://${webAt.address}:${port}/  password: ${password}`;
   }
 
   // The gateway: the real service command, or the Moddable-built firmware, as a separate process.
@@ -261,28 +365,30 @@ export async function run(argv: string[]): Promise<number> {
   };
   const gw =
     engine === "node"
-      ? spawn(
-          process.execPath,
-          [
-            BIN,
-            "gateway",
-            "--serial",
-            sim.gatewayPath,
-            "--baud",
-            String(o.baud),
-            "--interface",
-            "127.0.0.1",
-            "--sfi",
-            String(o.sfi),
-            "--stats",
-            "1",
-            "--config",
-            path.join(dir, "settings"),
-            "--console",
-            consolePty.gatewayPath,
-            ...webArgs,
-          ],
-          { stdio: ["ignore", "inherit", "pipe"] },
+      ? ownChild(
+          spawn(
+            process.execPath,
+            [
+              BIN,
+              "gateway",
+              "--serial",
+              sim.gatewayPath,
+              "--baud",
+              String(o.baud),
+              "--interface",
+              "127.0.0.1",
+              "--sfi",
+              String(o.sfi),
+              "--stats",
+              "1",
+              "--config",
+              path.join(dir, "settings"),
+              "--console",
+              consolePty.gatewayPath,
+              ...webArgs,
+            ],
+            { stdio: ["ignore", "inherit", "pipe"] },
+          ),
         )
       : startFirmware(
           process.env.BD450_FIRMWARE_PROGRAM!,
@@ -295,23 +401,34 @@ export async function run(argv: string[]): Promise<number> {
           },
           onGatewayOutput,
         );
+  const gwExit = new Promise<number>((r) => gw.on("exit", (c) => r(c ?? 1)));
+  // Stops the gateway once (its pty and folder go after it: closers run last first).
+  closers.push(async () => {
+    if (gw.exitCode === null) gw.kill("SIGTERM");
+    await gwExit;
+  });
   if (engine === "node") gw.stderr!.on("data", onGatewayOutput);
   else {
     // The firmware's last start-up line says its sockets are open.
-    await new Promise<void>((resolve) => {
-      const t = setTimeout(resolve, 10000);
-      const check = (d: Buffer) => {
-        if (d.toString().includes("bd450 (lin):")) {
-          clearTimeout(t);
-          gw.off("output", check);
-          resolve();
-        }
-      };
-      gw.on("output", check);
-    });
-    openListener();
+    const ready = await Promise.race([
+      trigger.reason.then(() => false),
+      new Promise<boolean>((resolve) => {
+        const t = setTimeout(() => resolve(true), 10000);
+        const check = (d: Buffer) => {
+          if (d.toString().includes("bd450 (lin):")) {
+            clearTimeout(t);
+            gw.off("output", check);
+            resolve(true);
+          }
+        };
+        gw.on("output", check);
+      }),
+    ]);
+    if (ready) openListener();
   }
-  const gwExit = new Promise<number>((r) => gw.on("exit", (c) => r(c ?? 1)));
+  // The firmware's counters come from its own console (`status`), as a user would read them.
+  const fwConsole = engine === "moddable" ? firmwareConsole(consolePty.terminalPath) : undefined;
+  if (fwConsole) closers.push(() => fwConsole.close());
   sim.start();
 
   const t0 = Date.now();
@@ -325,11 +442,19 @@ export async function run(argv: string[]): Promise<number> {
       .map((n, i) => (n ? `${GROUPS[i].name} ${n}` : ""))
       .filter(Boolean)
       .join(", ");
-    const gwText =
-      engine === "node"
-        ? `gateway: ${gwStats.forwarded ?? 0} forwarded, ${gwStats.rejected ?? 0} rejected${rejects ? ` (${rejects})` : ""}, ` +
-          `${gwStats.overlongCarried ?? 0} overlong carried, ${gwStats.datagrams ?? 0} datagrams | `
-        : "firmware (Moddable, Linux host): counters on its console (status) | ";
+    let gwText: string;
+    if (engine === "node")
+      gwText =
+        `gateway: ${gwStats.forwarded ?? 0} forwarded, ${gwStats.rejected ?? 0} rejected${rejects ? ` (${rejects})` : ""}, ` +
+        `${gwStats.overlongCarried ?? 0} overlong carried, ${gwStats.datagrams ?? 0} datagrams | `;
+    else {
+      const c = fwConsole?.counters;
+      const sent = c ? Object.values(c.out).reduce((a, b) => a + b, 0) : 0;
+      gwText = c
+        ? `firmware: ${c.sentences} sentences read, ${sent} datagrams sent (console status) | `
+        : "firmware: counters not read from its console yet | ";
+      fwConsole?.ask();
+    }
     out(
       `[${((Date.now() - t0) / 1000).toFixed(0).padStart(4)} s] terminal: ${sim.writer.unitsWritten} units written | ` +
         gwText +
@@ -337,48 +462,71 @@ export async function run(argv: string[]): Promise<number> {
     );
   };
   const ticker = setInterval(status, 1000);
+  closers.push(() => clearInterval(ticker));
   out(
     `Ctrl-C to stop. The gateway's serial console: picocom -b 115200 ${consolePty.terminalPath}  (or: screen ${consolePty.terminalPath} 115200), then 'help'.`,
   );
   if (webNote) out(webNote);
 
-  const stop = await new Promise<string>((resolve) => {
-    process.once("SIGINT", () => resolve("Ctrl-C"));
-    process.once("SIGTERM", () => resolve("SIGTERM"));
-    const d = Number(o.duration);
-    if (d > 0) setTimeout(() => resolve("duration"), d * 1000);
-    gwExit.then((c) => resolve(`gateway exited with ${c}`));
-  });
+  const stop = await Promise.race([trigger.reason, gwExit.then((c) => `gateway exited with ${c}`)]);
   clearInterval(ticker);
   // Terminal falls silent first, the gateway drains and stops, then the pty goes.
   sim.halt();
-  await new Promise((r) => setTimeout(r, 300));
+  if (fwConsole) {
+    // One last status from the firmware's console after the terminal fell silent.
+    const before = fwConsole.counters;
+    fwConsole.ask();
+    await waitFor(() => fwConsole.counters !== before, 1000);
+  } else await new Promise((r) => setTimeout(r, 300));
   if (gw.exitCode === null) gw.kill("SIGTERM");
   await gwExit;
-  await sim.close();
-  consolePty.close();
-  webInside?.close();
   status();
-  for (const s of sockets) s.close();
-  if (pcapFd !== undefined) fs.closeSync(pcapFd);
-  validSent = Number(gwStats.sentencesIn ?? 0);
   const accepted = perGroup.reduce((a, b) => a + b, 0);
-  out(
-    `bd450 demo stopped (${stop}): ` +
-      (engine === "node" ? `gateway forwarded ${gwStats.forwarded ?? 0} of ${validSent} valid sentences, ` : "") +
-      `listener received ${accepted} sentences (carrier lines included), discarded ${receiver.counters.discarded} datagrams.`,
-  );
-  fs.rmSync(dir, { recursive: true, force: true });
+  const listened = `listener received ${accepted} sentences (carrier lines included), discarded ${receiver.counters.discarded} datagrams.`;
+  if (engine === "node") {
+    const own = Number(gwStats.own ?? 0);
+    const valid = Number(gwStats.sentencesIn ?? 0) + Number(gwStats.framesIn ?? 0);
+    out(
+      `bd450 demo stopped (${stop}): gateway forwarded ${Number(gwStats.forwarded ?? 0) - own} of the terminal's ${valid} valid sentences` +
+        ` and ${own} of its own (alerts, answers); ${listened}`,
+    );
+  } else {
+    const c = fwConsole?.counters;
+    out(
+      `bd450 demo stopped (${stop}): ` +
+        (c
+          ? `firmware read ${c.sentences} valid sentences from the terminal and sent ${c.own} of its own (alerts, answers); `
+          : "") +
+        listened,
+    );
+  }
   return 0;
 }
 
-/** `npm run firmware lin`: the Linux firmware program's path, or undefined after printing why not. */
+/** Resolves when `done()` holds (checked every 20 ms) or after `ms`. */
+async function waitFor(done: () => boolean, ms: number): Promise<void> {
+  for (const end = Date.now() + ms; !done() && Date.now() < end; ) await new Promise((r) => setTimeout(r, 20));
+}
+
+/**
+ * `npm run firmware lin`: the Linux firmware program's path, or undefined after printing
+ * why not. The Moddable build's system packages first (npm start checks only the demo's).
+ */
 export function buildLinFirmware(): string | undefined {
+  const deps = spawnSync("sh", [path.join(ROOT, "scripts", "ensure-system-deps.sh"), "moddable"], {
+    stdio: ["ignore", "inherit", "inherit"],
+  });
+  if (deps.status !== 0) return undefined;
+  process.stdout.write(
+    "bd450 demo: building the firmware for Moddable's Linux host (npm run firmware lin; the SDK comes from $MODDABLE or ../shared/moddable-sdk; a first build takes minutes)\n",
+  );
+  // The build's own messages (errors, progress) go straight to this terminal.
   const r = spawnSync(process.execPath, [path.join(ROOT, "scripts", "firmware.js"), "--json", "lin"], {
     encoding: "utf8",
+    stdio: ["ignore", "pipe", "inherit"],
   });
   if (r.status === 2 || !r.stdout) {
-    process.stderr.write(`bd450 demo --engine moddable: ${r.stderr.trim() || "firmware build did not run"}\n`);
+    process.stderr.write("bd450 demo --engine moddable: the firmware build did not run (reason above)\n");
     return undefined;
   }
   const res = JSON.parse(r.stdout).results.lin;
@@ -422,7 +570,7 @@ export function startFirmware(program: string, r: FirmwareRun, onOutput: (d: Buf
   let child: ChildProcess;
   let stopped = false;
   const launch = () => {
-    child = spawn(program, args, { stdio: ["ignore", "pipe", "pipe"] });
+    child = ownChild(spawn(program, args, { stdio: ["ignore", "pipe", "pipe"] }));
     const tee = (d: Buffer) => {
       onOutput(d);
       emitter.emit("output", d);

@@ -13,7 +13,7 @@ import { NodeUDP } from "../platform/node/udp";
 import { HostWeb, parseWebAddress } from "../platform/node/web";
 import { validateConfig } from "../settings/settings";
 import { formatUsage, type OptionSpec, parseArgs, UsageError } from "./args";
-import { CONFIG_OPTIONS, configFromOptions } from "./common";
+import { CONFIG_OPTIONS, configFromOptions, stopTrigger } from "./common";
 
 const SPEC: Record<string, OptionSpec> = {
   serial: { type: "string", arg: "PATH", help: "serial device of the Beidou terminal, e.g. /dev/ttyUSB0" },
@@ -81,7 +81,8 @@ export async function run(argv: string[]): Promise<number> {
   const configure = () => {
     const store = new SettingsFile(settingsPath);
     const loaded = loadSettings(store);
-    const config = configFromOptions(options, loaded.config);
+    // A copy: the options are this run's; loaded.config stays what the file holds (what save keeps).
+    const config = configFromOptions(options, { ...loaded.config });
     if (options["startup-cmds"] !== undefined) config.startupCmds = Boolean(options["startup-cmds"]);
     const errors = validateConfig(config);
     if (errors.length) throw new UsageError(`invalid configuration: ${errors.join("; ")}`);
@@ -139,28 +140,19 @@ export async function run(argv: string[]): Promise<number> {
   if (options.console) io = openConsoleIO({ target: String(options.console), log });
   let app = boot(first);
 
-  return new Promise<number>((resolve) => {
-    let statsTimer: NodeJS.Timeout | undefined;
-    let stopTimer: NodeJS.Timeout | undefined;
-    const stop = (why: string) => {
-      if (statsTimer) clearInterval(statsTimer);
-      if (stopTimer) clearTimeout(stopTimer);
-      process.off("SIGINT", onSig);
-      process.off("SIGTERM", onSig);
-      app.stop();
-      io?.close();
-      void web?.close();
-      log(`gateway stopped (${why})`);
-      process.stderr.write(JSON.stringify({ final: true, ...app.snapshot() }) + "\n");
-      resolve(0);
-    };
-    const onSig = (sig: string) => stop(sig);
-    process.on("SIGINT", onSig);
-    process.on("SIGTERM", onSig);
-    const every = Number(options.stats);
-    if (every > 0)
-      statsTimer = setInterval(() => process.stderr.write(JSON.stringify(app.snapshot()) + "\n"), every * 1000);
-    const d = Number(options.duration);
-    if (d > 0) stopTimer = setTimeout(() => stop("duration"), d * 1000);
-  });
+  const trigger = stopTrigger(Number(options.duration));
+  const every = Number(options.stats);
+  const statsTimer =
+    every > 0
+      ? setInterval(() => process.stderr.write(JSON.stringify(app.snapshot()) + "\n"), every * 1000)
+      : undefined;
+  const why = await trigger.reason;
+  trigger.dispose();
+  if (statsTimer) clearInterval(statsTimer);
+  app.stop();
+  io?.close();
+  await web?.close();
+  log(`gateway stopped (${why})`);
+  process.stderr.write(JSON.stringify({ final: true, ...app.snapshot() }) + "\n");
+  return 0;
 }

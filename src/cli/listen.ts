@@ -3,7 +3,7 @@
 // and the receiver counters (periodically and at exit). Optionally records every
 // datagram received (accepted or not) into a pcap file Wireshark opens.
 
-import * as fs from "fs";
+import * as fs from "node:fs";
 import { CarrierReassembler } from "../core/encoder";
 import { GROUP_COUNT, GROUPS, groupIndex, groupNames } from "../core/groups";
 import { PcapWriter } from "../core/pcap";
@@ -13,6 +13,7 @@ import { hexByte, latin1, xorRange } from "../nmea/checksum";
 import { decodeGb2312 } from "../platform/node/gb2312";
 import { NodeUDP } from "../platform/node/udp";
 import { formatUsage, type OptionSpec, parseArgs, UsageError } from "./args";
+import { stopTrigger } from "./common";
 
 const SPEC: Record<string, OptionSpec> = {
   group: { type: "string", arg: "NAME[,NAME]|all", help: "transmission groups to join", default: "all" },
@@ -220,10 +221,9 @@ export async function run(argv: string[]): Promise<number> {
   });
 
   const errors: string[] = [];
-  let done: (why: string) => void = () => undefined;
-  const finished = new Promise<string>((resolve) => {
-    done = resolve;
-  });
+  // Ends on SIGINT/SIGTERM/SIGHUP, a closed output pipe, --duration or --count.
+  const trigger = stopTrigger(duration);
+  const done = trigger.stop;
   const sockets: NodeUDP[] = [];
   if (o.syslog !== undefined) {
     const port = Number(o.syslog);
@@ -283,15 +283,9 @@ export async function run(argv: string[]): Promise<number> {
   );
   const ticker =
     statsEvery > 0 ? setInterval(() => process.stderr.write(counters() + "\n"), statsEvery * 1000) : undefined;
-  const timer = duration > 0 ? setTimeout(() => done("duration"), duration * 1000) : undefined;
-  const onSig = () => done("signal");
-  process.once("SIGINT", onSig);
-  process.once("SIGTERM", onSig);
-  await finished;
-  process.off("SIGINT", onSig);
-  process.off("SIGTERM", onSig);
+  await trigger.reason;
+  trigger.dispose();
   if (ticker) clearInterval(ticker);
-  if (timer) clearTimeout(timer);
   flush();
   for (const s of sockets) s.close();
   if (fd !== undefined) fs.closeSync(fd);

@@ -2,6 +2,7 @@
 // module exports `usage` (help text) and `run(argv)` resolving to an exit code.
 // Adding a subcommand is one row.
 
+import { leaveNothing } from "../platform/node/leftovers";
 import { installHostPasswordHasher } from "../platform/node/web-crypto";
 import { UsageError } from "./args";
 
@@ -46,6 +47,8 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`bd450 ${name}: not available in this build (${(e as Error).message.split("\n")[0]})\n`);
     return 2;
   }
+  // A crash still removes the command's temporary folders and ends its children.
+  leaveNothing(`bd450 ${name}`);
   try {
     return await mod.run(rest);
   } catch (e) {
@@ -61,5 +64,7 @@ export async function main(argv: string[]): Promise<number> {
 if (require.main === module) {
   main(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
+    // A failed command may still hold sockets or timers: end now (the exit sweep runs).
+    if (code !== 0) process.exit(code);
   });
 }

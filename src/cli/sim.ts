@@ -2,6 +2,7 @@
 import { SimSession } from "../sim/session";
 import { SimTerminal } from "../sim/terminal";
 import { formatUsage, type OptionSpec, parseArgs } from "./args";
+import { stopTrigger } from "./common";
 
 const SPEC: Record<string, OptionSpec> = {
   log: { type: "string", arg: "FILE", help: "replay this log (default: built-in RNSS + RDSS 2.1 mix)" },
@@ -67,18 +68,21 @@ export async function run(argv: string[]): Promise<number> {
     loopbackDelay: 1000,
     write: (u) => sim.write(u),
   });
+  // Listening for stop causes before socat starts: a Ctrl-C during start-up still cleans up.
+  const trigger = stopTrigger();
   const ticker = setInterval(() => terminal.tick(), 200);
-  await sim.open();
-  process.stdout.write(`PTY ${sim.gatewayPath}\n`);
-  sim.start();
-  const stopped = new Promise<string>((resolve) => {
-    process.once("SIGINT", () => resolve("SIGINT"));
-    process.once("SIGTERM", () => resolve("SIGTERM"));
-  });
-  const why = await Promise.race([sim.done.then(() => "replay finished"), stopped]);
-  if (why === "replay finished") await new Promise((r) => setTimeout(r, 200)); // let the tty drain
-  clearInterval(ticker);
-  await sim.close();
+  let why: string;
+  try {
+    await sim.open();
+    process.stdout.write(`PTY ${sim.gatewayPath}\n`);
+    sim.start();
+    why = await Promise.race([sim.done.then(() => "replay finished"), trigger.reason]);
+    if (why === "replay finished") await new Promise((r) => setTimeout(r, 200)); // let the tty drain
+  } finally {
+    trigger.dispose();
+    clearInterval(ticker);
+    await sim.close();
+  }
   process.stderr.write(
     JSON.stringify({
       stopped: why,

@@ -476,7 +476,9 @@ export class Console {
     if (!n) this.println("network     data source not connected");
     else {
       this.println(`network     link ${n.link}, address ${n.address}`);
-      this.println("  out       " + fmtCounts(n.out));
+      this.println(
+        "  out       " + fmtCounts(n.out) + (n.own !== undefined ? ` (gateway's own sentences: ${n.own})` : ""),
+      );
       this.println("  in        " + (n.in ? fmtCounts(n.in) : "network receiver not connected"));
       this.println("  errors    " + fmtCounts(n.errors));
     }

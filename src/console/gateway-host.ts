@@ -7,13 +7,13 @@
 // once: those are written into the running config and the components re-read it
 // (`retune`); the others wait for `save` + `reboot`. Nothing is stored until `save`.
 
-import { addr7, hms } from "../beidou/kind";
+import { addr7, hms, SYSTEM_NAMES } from "../beidou/kind";
 import type { DeviceState } from "../beidou/state";
 import type { GatewayConfig } from "../core/config";
 import type { LogEvent } from "../core/eventlog";
 import type { Gateway } from "../core/gateway";
 import type { Clock, SettingsStore } from "../core/io";
-import { isLive, type SettingKey, type SettingValue } from "../settings/settings";
+import { isLive, type SettingKey, type SettingValue, validateConfig } from "../settings/settings";
 import type { ApplyResult, ConsoleHost, FixReport, StatusReport } from "./host";
 import type { LoadedSettings } from "./persist";
 import { saveSettings } from "./persist";
@@ -48,7 +48,7 @@ export interface GatewayConsoleHostOptions {
   received?(): { in: Record<string, number>; errors: Record<string, number> };
   /** Zero the network side's counters too (`counters reset`). */
   resetNetwork?(): void;
-  /** Active alerts from the alert manager, when one runs; default: conditions of the device state. */
+  /** Active alerts from the alert manager, when one runs (the rule: src/beidou/alerts.ts, src/core/netside.ts). */
   alerts?(): ReadonlyArray<{ id: string; state: string; text: string }>;
   /** Acknowledge one of those alerts by its id; returns the refusal reason or undefined. */
   acknowledge?(id: string): string | undefined;
@@ -78,10 +78,18 @@ const GGA_QUALITY = [
 export class GatewayConsoleHost implements ConsoleHost {
   private config: GatewayConfig;
   private readonly o: GatewayConsoleHostOptions;
+  /**
+   * What `save` writes: the settings as loaded from the store plus every key set through
+   * applyConfig (console, web). The running record may differ: a run's command-line
+   * options (`--interface`, `--ttl`) apply to that run only and are never saved.
+   */
+  private toSave: GatewayConfig;
+  private setKeys: SettingKey[] = [];
 
   constructor(options: GatewayConsoleHostOptions) {
     this.o = options;
     this.config = { ...options.gateway.config };
+    this.toSave = { ...options.loaded.config };
   }
 
   getConfig(): GatewayConfig {
@@ -105,12 +113,20 @@ export class GatewayConsoleHost implements ConsoleHost {
       return { error: (e as Error).message };
     }
     this.config = { ...next };
+    const save = this.toSave as unknown as Record<string, SettingValue>;
+    for (const k of changed) {
+      save[k] = rec[k];
+      if (this.setKeys.indexOf(k) < 0) this.setKeys.push(k);
+    }
     return {};
   }
 
   save(): string | undefined {
+    // The record saved is not the running one when options overrode keys: check it too.
+    const problems = validateConfig(this.toSave);
+    if (problems.length) return "the settings to store break a rule: " + problems.join("; ");
     try {
-      saveSettings(this.o.store, this.config);
+      saveSettings(this.o.store, this.toSave, this.setKeys);
       return undefined;
     } catch (e) {
       return (e as Error).message;
@@ -195,7 +211,14 @@ export class GatewayConsoleHost implements ConsoleHost {
     const rx = this.o.received ? this.o.received() : undefined;
     const errors: Record<string, number> = { sendErrors: snap.sendErrors };
     if (rx) for (const k in rx.errors) errors[k] = rx.errors[k];
-    r.network = { link: net.link, address: net.address, out: snap.perGroup, in: rx ? rx.in : undefined, errors };
+    r.network = {
+      link: net.link,
+      address: net.address,
+      out: snap.perGroup,
+      own: gw.counters.own,
+      in: rx ? rx.in : undefined,
+      errors,
+    };
     r.filters = {
       out: gw.outFilter.counts(),
       in: gw.inFilter.counts(),
@@ -210,6 +233,8 @@ export class GatewayConsoleHost implements ConsoleHost {
         rnss.hdop = known(st.hdop);
       }
       r.rnss = rnss;
+      // A system whose list was not renewed for 15 s (three renewals) has left the view.
+      r.sky = st.sky.report(now, SYSTEM_NAMES, 15000);
       const rdss = fix(st.rdssAt, st.rdssTime, st.rdssLatitude, st.rdssLongitude, st.rdssHeight);
       if (rdss) rdss.source = "card " + (addr7(st.rdssUser) ?? "?");
       r.rdss = rdss;
@@ -230,36 +255,9 @@ export class GatewayConsoleHost implements ConsoleHost {
               encrypted: st.encrypted,
               ageS: age(st.cardAt),
             };
-      r.alerts = this.o.alerts ? this.o.alerts() : this.conditions(st, now);
-    } else if (this.o.alerts) r.alerts = this.o.alerts();
+    }
+    // The alert manager's list (src/app/assemble.ts); a host without one lists none.
+    if (this.o.alerts) r.alerts = this.o.alerts();
     return r;
-  }
-
-  /** Alert conditions read from the device state (thresholds from the running config). */
-  private conditions(st: DeviceState, now: number): Array<{ id: string; state: string; text: string }> {
-    const out: Array<{ id: string; state: string; text: string }> = [];
-    if (st.silent)
-      out.push({
-        id: "terminal.silent",
-        state: "active",
-        text: `no output from the terminal for over ${this.config.alSilentS} s`,
-      });
-    if (st.units > 0) {
-      const since = st.lastValidFixAt === st.lastValidFixAt ? (now - st.lastValidFixAt) / 1000 : Infinity;
-      if (since > this.config.alNoFixS)
-        out.push({
-          id: "rnss.nofix",
-          state: "active",
-          text: since === Infinity ? "no valid RNSS position yet" : `no valid RNSS position for ${Math.round(since)} s`,
-        });
-    }
-    if (st.cardKnown && !st.cardPresent)
-      out.push({ id: "card.absent", state: "active", text: "no IC card in the terminal" });
-    if (st.beamsAt === st.beamsAt) {
-      let up = false;
-      for (let i = 0; i < st.beams.length; i++) if (st.beams[i] > 0) up = true;
-      if (!up) out.push({ id: "beams.lost", state: "active", text: "all RDSS beams at power 0" });
-    }
-    return out;
   }
 }

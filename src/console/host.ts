@@ -39,6 +39,11 @@ export interface StatusReport {
   };
   rnss?: FixReport | null;
   rdss?: FixReport | null;
+  /**
+   * Satellites in view from GSV, per system name: [id, elevation °, azimuth °, C/N0 dB-Hz]
+   * each (null: not given). Undefined: no device state in this build.
+   */
+  sky?: Record<string, Array<Array<number | null>>>;
   beams?: { response: number; timeDiff: number; power: readonly number[]; ageS?: number } | null;
   card?: {
     userId: string;
@@ -54,6 +59,8 @@ export interface StatusReport {
     address: string;
     /** Datagrams sent and received per transmission group name; `in` undefined: no receiver in this build. */
     out: Record<string, number>;
+    /** Of the sentences sent, the gateway's own (alerts, answers to network commands), not the terminal's. */
+    own?: number;
     in?: Record<string, number>;
     /** Errors by kind (sendErrors, rejected datagrams by reason, ...). */
     errors: Record<string, number>;

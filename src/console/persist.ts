@@ -82,9 +82,11 @@ export function loadSettings(store: SettingsStore, log?: SettingsLog): LoadedSet
 /**
  * Write every schema key whose stored value differs, then commit once. Unchanged keys
  * are not rewritten (flash wear on the board's NVS). Unknown keys are not touched.
+ * With `only`, the keys written are those already in the store and those named: a
+ * value that only ran (a command-line option, a board default) is not made permanent.
  * Returns the number of keys written.
  */
-export function saveSettings(store: SettingsStore, config: GatewayConfig): number {
+export function saveSettings(store: SettingsStore, config: GatewayConfig, only?: readonly string[]): number {
   const rec = config as unknown as Record<string, SettingValue>;
   let written = 0;
   for (const row of SETTINGS) {
@@ -96,6 +98,7 @@ export function saveSettings(store: SettingsStore, config: GatewayConfig): numbe
       old = undefined;
     }
     if (old === v) continue;
+    if (only && old === undefined && only.indexOf(row.key) < 0) continue;
     store.set(row.key, v);
     written++;
   }

@@ -4,12 +4,16 @@
 // its sentence decoder, so the console and the network command path produce and
 // understand the same bytes.
 
+import { CommandError } from "../beidou/command";
 import { SentenceDecoder } from "../beidou/decoder";
-import { CommandError, encodeDWA, encodeICA, encodeRMO, encodeTXA } from "../beidou/encode";
 import { addr7, hms } from "../beidou/kind";
+import { encodeDWA } from "../beidou/sentences/dwa";
 import type { DWR } from "../beidou/sentences/dwr";
 import type { FKI } from "../beidou/sentences/fki";
+import { encodeICA } from "../beidou/sentences/ica";
 import type { ICI } from "../beidou/sentences/ici";
+import { encodeRMO } from "../beidou/sentences/rmo";
+import { encodeTXA } from "../beidou/sentences/txa";
 import { formatterName } from "../nmea/keys";
 
 export interface OpVerdict {

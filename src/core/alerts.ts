@@ -17,10 +17,7 @@
 // which requires a manufacturer mnemonic (option `manufacturer`, config propMfr):
 //
 //   id     priority  category  text                    raised when
-//   10001  W         B         BDS TERMINAL SILENT     no valid unit from the terminal for alSilentS s
-//   10002  W         B         NO BDS POSITION FIX     no position fix for alNoFixS s
-//   10003  W         B         BDS IC CARD ABSENT      the terminal reports no IC card (ICI/ICA answer)
-//   10004  W         B         ALL RDSS BEAMS LOST     every RDSS beam at power 0 (BSI)
+//   10001-10004                                       the attached device's alerts (src/beidou/alerts.ts)
 //   10005  C         B         UART CHECKSUM ERRORS    rejected lines above alCsumPct % over one minute
 //   10006  C         B         UART QUEUE OVERFLOW     commands for the terminal dropped (queue full)
 //   10007  W         B         DUPLICATE SFI           a datagram with our SFI that this gateway did not send
@@ -51,10 +48,6 @@ export interface AlertDefinition {
 }
 
 export const GATEWAY_ALERTS: ReadonlyArray<AlertDefinition> = [
-  { key: "terminalSilent", id: 10001, priority: "W", category: "B", text: "BDS TERMINAL SILENT" },
-  { key: "noFix", id: 10002, priority: "W", category: "B", text: "NO BDS POSITION FIX" },
-  { key: "cardAbsent", id: 10003, priority: "W", category: "B", text: "BDS IC CARD ABSENT" },
-  { key: "beamsLost", id: 10004, priority: "W", category: "B", text: "ALL RDSS BEAMS LOST" },
   { key: "checksumRate", id: 10005, priority: "C", category: "B", text: "UART CHECKSUM ERRORS" },
   { key: "uartOverflow", id: 10006, priority: "C", category: "B", text: "UART QUEUE OVERFLOW" },
   { key: "sfiCollision", id: 10007, priority: "W", category: "B", text: "DUPLICATE SFI ON NETWORK" },

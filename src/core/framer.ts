@@ -34,7 +34,7 @@
 import { BANG, COMMA, CR, DOLLAR, LF, STAR } from "../nmea/chars";
 import { hexByte } from "../nmea/checksum";
 import { frameKey, frameKeyOf } from "../nmea/keys";
-import { type ByteHelpers, FRAME_MORE, FRAME_OTHER, tsBytes } from "./bytes";
+import { type ByteHelpers, FRAME_MORE, tsBytes } from "./bytes";
 
 export type RejectReason =
   | "badChecksum" // *HH present but wrong, or not two hex digits

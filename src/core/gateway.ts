@@ -42,6 +42,8 @@ export const UNIT_SENTENCE: UnitKind = "sentence",
 export interface GatewayCounters {
   /** Sentences forwarded to the encoder (valid text + converted 4.0 frames). */
   forwarded: number;
+  /** Of those, the gateway's own: alerts and answers to network commands (not the terminal's). */
+  own: number;
   /** Datagrams handed to the UDP socket, and those whose send failed. */
   datagrams: number;
   sendErrors: number;
@@ -95,6 +97,11 @@ export interface GatewayOptions {
   answers?: AnswerSource;
   /** Field limits of free-text sentences (EncoderOptions.fieldLimits; the Beidou wiring gives them). */
   fieldLimits?: Readonly<Record<string, number>>;
+  /**
+   * Sentences for the terminal sent at start-up and after the port is reopened, when the
+   * config's startupCmds is on (without CR LF; the Beidou wiring gives them: src/beidou/wiring.ts).
+   */
+  startupCommands?: ReadonlyArray<Uint8Array>;
   /** Default groups of the decoded sentences (src/beidou/table.ts defaultRoutes); see Router. */
   routes?: ReadonlyArray<readonly [string, number]>;
   /** How datagrams are handed to the socket: see EncoderOptions.datagramViews ("cache" on Node). */
@@ -114,13 +121,6 @@ export interface AnswerSource {
 }
 
 const RX_CHUNK = 512;
-
-/**
- * Sent at start-up: IC card check (the answer ICI gives card number, service
- * interval and level) and periodic beam status output every 10 s (BSI).
- * Checksums verified against the reference examples (beidou.md §4.1, §4.2).
- */
-export const STARTUP_COMMANDS: ReadonlyArray<string> = ["$CCICA,0,00*7B", "$CCRMO,BSI,2,10*17"];
 
 export class Gateway {
   readonly config: GatewayConfig;
@@ -190,6 +190,7 @@ export class Gateway {
     this.router = new Router(this.config.groupMap, options.routes);
     this.counters = {
       forwarded: 0,
+      own: 0,
       datagrams: 0,
       sendErrors: 0,
       perGroup: new Array<number>(GROUP_COUNT + 1).fill(0),
@@ -224,19 +225,14 @@ export class Gateway {
         this.heard++;
         if (this.options.onUnit) this.options.onUnit(UNIT_SENTENCE, bytes, length);
         const a = this.answers;
-        this.forward(bytes, length, a !== undefined && a.waiting ? a.destinationFor(bytes, length) : undefined);
+        this.forward(bytes, length, a?.waiting ? a.destinationFor(bytes, length) : undefined);
       },
       onFrame: (bytes, length) => {
         this.heard++;
         if (this.options.onUnit) this.options.onUnit(UNIT_FRAME, bytes, length);
         const n = this.options.convertFrame ? this.options.convertFrame(bytes, length, this.converted) : 0;
         const a = this.answers;
-        if (n > 0)
-          this.forward(
-            this.converted,
-            n,
-            a !== undefined && a.waiting ? a.destinationFor(this.converted, n) : undefined,
-          );
+        if (n > 0) this.forward(this.converted, n, a?.waiting ? a.destinationFor(this.converted, n) : undefined);
         else this.counters.framesNotConverted++;
       },
       onReject: options.onReject,
@@ -273,7 +269,7 @@ export class Gateway {
     this.running = true;
     if (this.options.udp) this.openUdp();
     if (this.options.serial) this.openSerial();
-    if (this.config.startupCmds) for (const c of STARTUP_COMMANDS) this.sendToTerminal(c);
+    if (this.config.startupCmds) for (const c of this.options.startupCommands ?? []) this.sendToTerminal(c);
   }
 
   stop(): void {
@@ -315,6 +311,7 @@ export class Gateway {
     // maxRate off (the default): no call (rateAllows reads it again when on).
     if (this.config.maxRate > 0 && !this.rateAllows(group, exempt)) return;
     this.counters.forwarded++;
+    if (destination !== undefined) this.counters.own++;
     this.currentGroup = group;
     this.encoder.encode(bytes, length, destination);
   }
@@ -323,6 +320,7 @@ export class Gateway {
   forwardTo(group: number, bytes: Uint8Array, length: number, destination?: string): void {
     this.rateAllows(group, true);
     this.counters.forwarded++;
+    this.counters.own++;
     this.currentGroup = group;
     this.encoder.encode(bytes, length, destination);
   }
@@ -479,7 +477,7 @@ export class Gateway {
         this.openSerial();
         // A replugged terminal may hold another card: ask again (sent once the port is writable).
         if (this.serial && this.config.startupCmds)
-          for (const c of STARTUP_COMMANDS) if (!this.isQueued(c)) this.sendToTerminal(c);
+          for (const c of this.options.startupCommands ?? []) if (!this.isQueued(c)) this.sendToTerminal(c);
       },
       this.options.reopenDelay ?? 1000,
       false,
@@ -525,11 +523,11 @@ export class Gateway {
     return kept;
   }
 
-  /** True when `sentence` (text without CR LF) is already waiting for the UART. */
-  private isQueued(sentence: string): boolean {
+  /** True when `sentence` (bytes without CR LF) is already waiting for the UART. */
+  private isQueued(sentence: Uint8Array): boolean {
     return this.queue.some((q) => {
       if (q.length !== sentence.length + 2) return false;
-      for (let i = 0; i < sentence.length; i++) if (q[i] !== sentence.charCodeAt(i)) return false;
+      for (let i = 0; i < sentence.length; i++) if (q[i] !== sentence[i]) return false;
       return true;
     });
   }
@@ -594,6 +592,7 @@ export class Gateway {
       rejected: f.rejected,
       rejects,
       forwarded: c.forwarded,
+      own: c.own,
       datagrams: c.datagrams,
       perGroup,
       sendErrors: c.sendErrors,

@@ -14,7 +14,7 @@
 // their hooks to the Gateway; this class then adds what needs the gateway.
 // Portable: IO classes come in as options (ECMA-419 UDP), timers through Timers.
 
-import { AlertManager } from "./alerts";
+import { type AlertDefinition, AlertManager, GATEWAY_ALERTS } from "./alerts";
 import type { GatewayConfig } from "./config";
 import type { Gateway } from "./gateway";
 import { BAM1, GROUPS, groupIndex } from "./groups";
@@ -28,15 +28,24 @@ import { Iec450Receiver, type ReceivedSentence, sentenceText } from "./receiver"
 
 export { COMMAND_REJECTS, type CommandReject, type NetworkSideCounters } from "./net/counters";
 
-/** The part of the Beidou device state the alerts read (src/beidou/state.ts DeviceState fits). */
-export interface DeviceStatus {
-  /** Wall-clock ms of the last valid RNSS fix, NaN when none. */
-  lastValidFixAt: number;
-  cardKnown: boolean;
-  cardPresent: boolean;
-  /** RDSS beam powers, -1 unknown. */
-  beams: ArrayLike<number>;
-  beamsAt: number;
+/** What a device alert rule reads once a second. */
+export interface DeviceAlertInput {
+  /** Wall-clock ms now. */
+  readonly wall: number;
+  /** Seconds since the network side started. */
+  readonly uptime: number;
+  /** Seconds since the last valid unit from the terminal (since start-up when none came yet). */
+  readonly silence: number;
+  readonly config: GatewayConfig;
+}
+
+/** Alerts about the attached device (src/beidou/alerts.ts): their definitions and the one rule for them. */
+export interface DeviceAlerts {
+  readonly definitions: ReadonlyArray<AlertDefinition>;
+  /** The alert that says the device is silent: the heartbeat reports "not normal" while it is active. */
+  readonly silentKey?: string;
+  /** Once a second: raise or clear each of the device's alerts through `set`. */
+  check(t: DeviceAlertInput, set: (key: string, on: boolean) => void): void;
 }
 
 /** The parts whose hooks the Gateway calls: built before it. */
@@ -69,8 +78,8 @@ export interface NetworkSideOptions {
   timers?: Timers;
   /** ECMA-419 UDP class for the receive sockets, the legacy output and syslog. */
   udp?: { io: UDPClass; interface?: string };
-  /** Beidou device state (alerts "no fix", "card absent", "beams lost" need it). */
-  device?: DeviceStatus;
+  /** The device's alerts (src/beidou/alerts.ts beidouAlerts), beside the gateway's own. */
+  deviceAlerts?: DeviceAlerts;
   /** Syslog HOSTNAME (default: the gateway SFI). */
   hostname?: string;
   /** Seconds an answer from the terminal is routed back to the SFI that sent the command. Default 60. */
@@ -107,6 +116,14 @@ export class NetworkSide {
   private readonly csumUnits = new Float64Array(61);
   private readonly csumErrors = new Float64Array(61);
   private csumPos = 0;
+  /** The device alert rule's input, reused each tick. */
+  private readonly alertInput: { wall: number; uptime: number; silence: number; config: GatewayConfig } = {
+    wall: 0,
+    uptime: 0,
+    silence: 0,
+    config: undefined as unknown as GatewayConfig,
+  };
+  private readonly setAlert = (key: string, on: boolean) => set(this.alerts, key, on);
   private csumFilled = 0;
   private lastCollisionAt = -Infinity;
   private collisionLoggedAt = -Infinity;
@@ -146,6 +163,7 @@ export class NetworkSide {
       clock: options.clock,
       send: (b, n, d) => this.gw.forwardTo(BAM1, b, n, d),
       onEvent: (code, text) => this.event(code, text),
+      definitions: options.deviceAlerts ? [...options.deviceAlerts.definitions, ...GATEWAY_ALERTS] : GATEWAY_ALERTS,
     });
     this.gate = new CommandGate({
       config: this.config,
@@ -289,23 +307,14 @@ export class NetworkSide {
     const now = this.o.clock.monotonic();
     const uptime = (now - this.startedAt) / 1000;
     const a = this.alerts;
-    // Terminal silent: nothing valid for alSilentS (counting from start-up when nothing came yet).
-    const silence = this.gw.lastUnitTime === 0 ? uptime : this.gw.silenceSeconds();
-    set(a, AL_TERMINAL_SILENT, c.alSilentS > 0 && silence > c.alSilentS);
-    const d = this.o.device;
-    if (d) {
-      const wall = this.o.clock.now();
-      const sinceFix = d.lastValidFixAt === d.lastValidFixAt ? (wall - d.lastValidFixAt) / 1000 : uptime;
-      set(a, AL_NO_FIX, c.alNoFixS > 0 && sinceFix > c.alNoFixS);
-      set(a, AL_CARD_ABSENT, d.cardKnown && !d.cardPresent);
-      let known = 0,
-        up = 0;
-      for (let i = 0; i < d.beams.length; i++)
-        if (d.beams[i] >= 0) {
-          known++;
-          if (d.beams[i] > 0) up++;
-        }
-      set(a, AL_BEAMS_LOST, d.beamsAt === d.beamsAt && known > 0 && up === 0);
+    const dev = this.o.deviceAlerts;
+    if (dev) {
+      const t = this.alertInput;
+      t.wall = this.o.clock.now();
+      t.uptime = uptime;
+      t.silence = this.gw.lastUnitTime === 0 ? uptime : this.gw.silenceSeconds();
+      t.config = c;
+      dev.check(t, this.setAlert);
     }
     // Checksum error rate over the last minute.
     const f = this.gw.framerCounters;
@@ -352,7 +361,7 @@ export class NetworkSide {
       this.lastRateDropAt = now;
     }
     set(a, AL_RATE_LIMIT, now - this.lastRateDropAt < RATE_ALERT_HOLD_MS);
-    a.heartbeatStatus = a.isActive(AL_TERMINAL_SILENT) ? HBT_NOT_NORMAL : HBT_NORMAL;
+    a.heartbeatStatus = dev?.silentKey && a.isActive(dev.silentKey) ? HBT_NOT_NORMAL : HBT_NORMAL;
     a.tick();
     this.answers.expire();
   }
@@ -370,11 +379,7 @@ export class NetworkSide {
 
 // Alert keys and HBT statuses used by tick() once a second, as constants: on XS a string
 // literal in evaluated bytecode is copied into a new chunk each time it runs.
-const AL_TERMINAL_SILENT = "terminalSilent",
-  AL_NO_FIX = "noFix",
-  AL_CARD_ABSENT = "cardAbsent",
-  AL_BEAMS_LOST = "beamsLost",
-  AL_CHECKSUM_RATE = "checksumRate",
+const AL_CHECKSUM_RATE = "checksumRate",
   AL_UART_OVERFLOW = "uartOverflow",
   AL_SFI_COLLISION = "sfiCollision",
   AL_NET_SEND = "netSend",

@@ -30,12 +30,7 @@ import {
   resetTagFields,
   sfiKeyOf,
   sfiString,
-  TAG_CHECKSUM,
-  TAG_FORMAT,
-  TAG_FRAMING,
   TAG_OK,
-  TAG_SYNTAX,
-  TAG_TOO_LONG,
   type TagFields,
 } from "./tagblock";
 
@@ -119,6 +114,8 @@ export interface ReceiverCounters {
   gaps: number;
   /** n values that arrived late (behind the newest, within the window, not seen before). */
   reordered: number;
+  /** A source's line count back at 1 mid-sequence: the sender restarted (not counted as loss). */
+  restarts: number;
   /** Tolerated faults. */
   lowerHex: number;
   cMilliseconds: number;
@@ -158,6 +155,7 @@ export function newCounters(): ReceiverCounters {
     gapLost: 0,
     gaps: 0,
     reordered: 0,
+    restarts: 0,
     lowerHex: 0,
     cMilliseconds: 0,
     sourcesEvicted: 0,
@@ -246,6 +244,8 @@ export interface SourceState {
   gapLost: number;
   duplicates: number;
   reordered: number;
+  /** Times the line count went back to 1 mid-sequence (the sender restarted). */
+  restarts: number;
   /** Notes seen on this source's sentences (OR of NOTE_* bits). */
   notes: number;
   /** First n seen (the check tool reports sources starting at 0/1). */
@@ -586,6 +586,7 @@ export class Iec450Receiver {
         gapLost: 0,
         duplicates: 0,
         reordered: 0,
+        restarts: 0,
         notes: 0,
         firstN: -1,
         lastSeen: tick,
@@ -600,6 +601,18 @@ export class Iec450Receiver {
   /** Record line count `n` for a source; false when it is a duplicate. */
   private track(st: SourceState, n: number): boolean {
     const ring = st.ring;
+    // n:1 after a newest count beyond the window (so not a copy of a recent 1) and not the
+    // 999 -> 1 wrap: the sender's line counter started again (a gateway restart). The new
+    // sequence is tracked from here; the jump is not loss, and older n values are not duplicates.
+    if (n === 1 && st.lastN > this.window && st.lastN !== 999) {
+      st.restarts++;
+      this.counters.restarts++;
+      ring.fill(0);
+      ring[0] = 1;
+      st.ringPos = 1 % ring.length;
+      st.lastN = 1;
+      return true;
+    }
     for (let i = 0; i < ring.length; i++) {
       if (ring[i] === n) {
         st.duplicates++;

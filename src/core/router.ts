@@ -14,9 +14,12 @@
 // Lookup is allocation-free: keys are numbers built from the address bytes.
 
 import { formatterKey, formatterKeyOf, talkerKey } from "../nmea/keys";
-import { BAM1, groupIndex, MISC, NAVD, RCOM } from "./groups";
+import { BAM1, groupIndex, MISC, NAVD } from "./groups";
 
-/** Default groups of the standard sentences forwarded without a decoder (decoded ones: `routes`). */
+/**
+ * Default groups of the standard sentences forwarded without a decoder. The terminal's
+ * own sentences (decoded or not) come in as `routes` (src/beidou/table.ts defaultRoutes).
+ */
 export const DEFAULT_ROUTES: ReadonlyArray<readonly [string, number]> = [
   // Navigation data that a receiver may send besides what bd450 decodes.
   ["GRS", NAVD],
@@ -26,15 +29,13 @@ export const DEFAULT_ROUTES: ReadonlyArray<readonly [string, number]> = [
   ["ROT", NAVD],
   ["VLW", NAVD],
   ["DHV", NAVD],
-  // RDSS message receipt (no decoder yet): radio communication, like TXR.
-  ["TCI", RCOM],
   // Bridge alert management.
   ["ALF", BAM1],
   ["ALC", BAM1],
   ["ARC", BAM1],
   ["HBT", BAM1],
   ["ALR", BAM1],
-  // Terminal status and log (BSI, ICI, ZTI, TXT, ...) fall through to MISC.
+  // Anything else not in `routes` falls through to MISC.
 ];
 
 export class RouteError extends Error {}

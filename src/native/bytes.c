@@ -187,7 +187,8 @@ static const double pow10[23] = {
    then one division by 10^fraction digits), so the same result bit for bit. */
 static double parseDecimal(const uint8_t* bytes, int k, int b)
 {
-	int neg = 0, frac = -1, nd = 0;
+	int neg = 0, frac = -1, nd = 0, j;
+	uint32_t im = 0;
 	volatile double m = 0; /* no fused multiply-add: the same rounding as JS */
 	double v;
 	if (k >= b) return C_NAN;
@@ -195,8 +196,25 @@ static double parseDecimal(const uint8_t* bytes, int k, int b)
 		neg = bytes[k] == '-';
 		k++;
 	}
-	for (; k < b; k++) {
-		uint8_t c = bytes[k];
+	/* Up to 9 digits the mantissa is a whole number below 2^53 in either arithmetic, so
+	   an integer accumulator gives the same double as m * 10 + d: software doubles
+	   (RV32IMC, and the ESP32's single-precision FPU) cost tens of instructions each. */
+	for (j = k; j < b; j++) {
+		uint8_t c = bytes[j];
+		if (c == '.') {
+			if (frac >= 0) return C_NAN;
+			frac = 0;
+			continue;
+		}
+		if (c < '0' || c > '9') return C_NAN;
+		if (nd == 9) break;
+		im = im * 10 + (c - '0');
+		nd++;
+		if (frac >= 0) frac++;
+	}
+	m = (double)im;
+	for (; j < b; j++) {
+		uint8_t c = bytes[j];
 		if (c == '.') {
 			if (frac >= 0) return C_NAN;
 			frac = 0;
@@ -268,6 +286,21 @@ static double parseCoord(const uint8_t* bytes, int a, int b)
 	return v;
 }
 
+/* Double number i of a table: two word stores when the table is word-aligned (XS
+   buffers are; a double needs no more on RV32 or Xtensa without a double FPU), else
+   memcpy (no alignment assumed: Xtensa faults on unaligned access). */
+static void putDouble(uint8_t* numbers, int i, double v)
+{
+	if (((uintptr_t)numbers & 3) == 0) {
+		uint32_t w[2];
+		c_memcpy(w, &v, 8);
+		((uint32_t*)numbers)[2 * i] = w[0];
+		((uint32_t*)numbers)[2 * i + 1] = w[1];
+	}
+	else
+		c_memcpy(numbers + 8 * i, &v, 8);
+}
+
 /* fieldIndex(bytes, bodyEnd, table, max[, numbers]): start offsets (16-bit, platform
    order) of the comma-separated fields of bytes[1..bodyEnd) at table[0..), end offsets
    from table[2 * (max + 1)..); returns the last field's index, or -1 past max fields.
@@ -316,10 +349,15 @@ void xs_bd450_field_index(xsMachine* the)
 		for (i = 0; i <= max; i++) {
 			double d = C_NAN, k = C_NAN, t = C_NAN, lat = C_NAN, lon = C_NAN;
 			if (i <= last) {
-				int h = 0;
+				int h = 0, j;
 				d = parseDecimal(b, table[i], ends[i]);
-				k = parseInteger(b, table[i], ends[i]);
-				t = parseTime(b, table[i], ends[i]);
+				/* parseInteger: the same decimal when the field has no '.' */
+				for (j = table[i]; j < ends[i] && b[j] != '.'; j++)
+					;
+				k = j < ends[i] ? C_NAN : d;
+				/* a time of day needs hhmm digits first */
+				if (ends[i] - table[i] >= 6 && b[table[i]] <= '2' && b[table[i]] >= '0')
+					t = parseTime(b, table[i], ends[i]);
 				if (i < last && ends[i + 1] - table[i + 1] == 1) h = b[table[i + 1]];
 				if (h == 'N' || h == 'S' || h == 'E' || h == 'W') {
 					double deg = parseCoord(b, table[i], ends[i]);
@@ -327,11 +365,11 @@ void xs_bd450_field_index(xsMachine* the)
 					if ((h == 'E' || h == 'W') && deg <= 180) lon = h == 'W' ? -deg : deg;
 				}
 			}
-			c_memcpy(numbers + 8 * i, &d, 8);
-			c_memcpy(numbers + 8 * (m + i), &k, 8);
-			c_memcpy(numbers + 8 * (2 * m + i), &t, 8);
-			c_memcpy(numbers + 8 * (3 * m + i), &lat, 8);
-			c_memcpy(numbers + 8 * (4 * m + i), &lon, 8);
+			putDouble(numbers, i, d);
+			putDouble(numbers, m + i, k);
+			putDouble(numbers, 2 * m + i, t);
+			putDouble(numbers, 3 * m + i, lat);
+			putDouble(numbers, 4 * m + i, lon);
 		}
 	}
 	xsmcSetInteger(xsResult, over ? -1 : n);

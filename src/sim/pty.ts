@@ -2,60 +2,72 @@
 // (Debian package `socat`): the gateway opens `gatewayPath` like a serial port,
 // the simulator reads and writes `terminalPath`. Both sides raw, no echo.
 
-import { type ChildProcess, spawn } from "child_process";
-import * as fs from "fs";
-import * as os from "os";
-import * as path from "path";
+import { type ChildProcess, spawn } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { ownChild, removeDir, tempDir } from "../platform/node/leftovers";
+
+/** What to tell a user without socat (the message names the package). */
+export const SOCAT_MISSING =
+  "socat is not installed: install the Debian/Ubuntu package socat (sudo apt-get install socat)";
 
 export interface PtyPair {
   gatewayPath: string;
   terminalPath: string;
   dir: string;
-  close(): void;
+  /** Ends socat (resolves when it has exited) and removes the folder when this pair made it. */
+  close(): Promise<void>;
 }
 
 export async function openPtyPair(
   options: { dir?: string; gatewayLink?: string; terminalLink?: string } = {},
 ): Promise<PtyPair> {
-  const dir = options.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), "bd450-pty-"));
+  // A folder this call makes is this pair's own: close() removes it.
+  const own = options.dir === undefined;
+  const dir = options.dir ?? tempDir("bd450-pty-");
   const gatewayPath = options.gatewayLink ?? path.join(dir, "ttyGW");
   const terminalPath = options.terminalLink ?? path.join(dir, "ttyTERM");
-  let child: ChildProcess;
-  try {
-    child = spawn(
+  const child: ChildProcess = ownChild(
+    spawn(
       "socat",
       ["-d", "-d", `pty,raw,echo=0,perm=0666,link=${gatewayPath}`, `pty,raw,echo=0,perm=0666,link=${terminalPath}`],
       { stdio: ["ignore", "ignore", "pipe"] },
-    );
-  } catch (e) {
-    throw new Error(`cannot start socat (apt-get install socat): ${(e as Error).message}`);
-  }
+    ),
+  );
   let stderr = "";
   child.stderr!.on("data", (d) => {
     stderr += d;
   });
-  const exited = new Promise<number>((resolve) => child.on("exit", (code) => resolve(code ?? -1)));
-  child.on("error", () => {
-    /* reported through the wait below */
+  // Resolves with a reason when socat cannot start (not on the PATH: ENOENT at once) or ends early.
+  const exited = new Promise<void>((resolve) => {
+    child.on("exit", () => resolve());
+    child.on("error", () => resolve());
   });
+  const failed = new Promise<string>((resolve) => {
+    child.on("exit", (code) => resolve(`socat exited (${code ?? -1}) before the pty pair was ready: ${stderr.trim()}`));
+    child.on("error", (e: NodeJS.ErrnoException) =>
+      resolve(e.code === "ENOENT" ? SOCAT_MISSING : `cannot start socat: ${e.message}`),
+    );
+  });
+  const giveUp = (why: string): never => {
+    if (child.exitCode === null) child.kill("SIGTERM");
+    if (own) removeDir(dir);
+    throw new Error(why);
+  };
   for (let i = 0; i < 100; i++) {
     if (fs.existsSync(gatewayPath) && fs.existsSync(terminalPath)) break;
-    const done = await Promise.race([exited, new Promise<null>((r) => setTimeout(() => r(null), 50))]);
-    if (done !== null)
-      throw new Error(
-        `socat exited (${done}) before the pty pair was ready: ${stderr.trim() || "is socat installed? apt-get install socat"}`,
-      );
+    const why = await Promise.race([failed, new Promise<null>((r) => setTimeout(() => r(null), 50))]);
+    if (why !== null) giveUp(why);
   }
-  if (!fs.existsSync(gatewayPath)) {
-    child.kill();
-    throw new Error("socat did not create the pty pair within 5 s");
-  }
+  if (!fs.existsSync(gatewayPath)) giveUp("socat did not create the pty pair within 5 s");
   return {
     gatewayPath,
     terminalPath,
     dir,
     close() {
-      if (child.exitCode === null) child.kill("SIGTERM");
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
+      if (own) removeDir(dir);
+      return exited;
     },
   };
 }

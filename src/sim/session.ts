@@ -2,7 +2,7 @@
 // built-in mix at the real byte rate of the baud, and hands what the host writes
 // (commands) to a terminal model when one is present (src/sim/terminal.ts).
 
-import * as fs from "fs";
+import * as fs from "node:fs";
 import { BuiltinMix } from "./mix";
 import { PacedWriter } from "./pacer";
 import { openPtyPair, type PtyPair } from "./pty";
@@ -139,6 +139,6 @@ export class SimSession {
       }
     }
     this.fd = -1;
-    this.pty?.close();
+    await this.pty?.close();
   }
 }

@@ -14,7 +14,9 @@
 
 import { SentenceDecoder } from "../beidou/decoder";
 import { encodeDWXX, encodeFKXX, encodeGLZK, encodeICXX, encodeTXXX, encodeZJXX, FrameDecoder } from "../beidou/rdss40";
-import type { BSS, ICA, RMO } from "../beidou/sentences/commands";
+import type { BSS } from "../beidou/sentences/bss";
+import type { ICA } from "../beidou/sentences/ica";
+import type { RMO } from "../beidou/sentences/rmo";
 import type { TXA } from "../beidou/sentences/txa";
 import { SentenceFramer } from "../core/framer";
 import { withChecksum } from "../nmea/checksum";

@@ -15,16 +15,7 @@
 #include "xsAll.h"
 #include "xs.h"
 
-extern void xs_bd450_scan_text(xsMachine* the);
-extern void xs_bd450_frame_text(xsMachine* the);
-extern void xs_bd450_chunk_end(xsMachine* the);
-extern void xs_bd450_escape(xsMachine* the);
-extern void xs_bd450_check_sentence(xsMachine* the);
-extern void xs_bd450_xor(xsMachine* the);
-extern void xs_bd450_field_index(xsMachine* the);
-extern void xs_bd450_decimal(xsMachine* the);
-extern void xs_bd450_integer(xsMachine* the);
-extern void xs_bd450_write_line(xsMachine* the);
+#include "bd450-natives.h"
 
 static void xsh_meter(xsMachine* the)
 {
@@ -81,16 +72,8 @@ void fxBuildFuzz(xsMachine* the)
 	txSlot* slot;
 	txSlot* native;
 	slot = fxLastProperty(the, fxNewHostObject(the, NULL));
-	slot = fxNextHostFunctionProperty(the, slot, xs_bd450_scan_text, 5, xsID("xs_bd450_scan_text"), XS_NO_FLAG);
-	slot = fxNextHostFunctionProperty(the, slot, xs_bd450_frame_text, 6, xsID("xs_bd450_frame_text"), XS_NO_FLAG);
-	slot = fxNextHostFunctionProperty(the, slot, xs_bd450_chunk_end, 4, xsID("xs_bd450_chunk_end"), XS_NO_FLAG);
-	slot = fxNextHostFunctionProperty(the, slot, xs_bd450_escape, 5, xsID("xs_bd450_escape"), XS_NO_FLAG);
-	slot = fxNextHostFunctionProperty(the, slot, xs_bd450_check_sentence, 2, xsID("xs_bd450_check_sentence"), XS_NO_FLAG);
-	slot = fxNextHostFunctionProperty(the, slot, xs_bd450_xor, 3, xsID("xs_bd450_xor"), XS_NO_FLAG);
-	slot = fxNextHostFunctionProperty(the, slot, xs_bd450_field_index, 5, xsID("xs_bd450_field_index"), XS_NO_FLAG);
-	slot = fxNextHostFunctionProperty(the, slot, xs_bd450_decimal, 3, xsID("xs_bd450_decimal"), XS_NO_FLAG);
-	slot = fxNextHostFunctionProperty(the, slot, xs_bd450_integer, 3, xsID("xs_bd450_integer"), XS_NO_FLAG);
-	slot = fxNextHostFunctionProperty(the, slot, xs_bd450_write_line, 6, xsID("xs_bd450_write_line"), XS_NO_FLAG);
+#define BD450_INSTALL(name, argc) slot = fxNextHostFunctionProperty(the, slot, name, argc, xsID(#name), XS_NO_FLAG);
+	BD450_NATIVES(BD450_INSTALL)
 	native = the->stack;
 	slot = fxLastProperty(the, fxNewHostObject(the, NULL));
 	slot = fxNextHostFunctionProperty(the, slot, xsh_meter, 0, xsID("meter"), XS_NO_FLAG);

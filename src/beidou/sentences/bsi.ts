@@ -3,7 +3,7 @@
 
 import type { Fields } from "../fields";
 import { n, type SentenceKind } from "../kind";
-import type { DeviceState } from "../state";
+import type { BeamTarget } from "../targets";
 
 export const BEAMS = 10;
 
@@ -23,8 +23,8 @@ export class BSI {
 export const BSI_KIND: SentenceKind<BSI> = {
   kind: "BSI",
   create: () => new BSI(),
-  /** What this sentence tells the device state (src/beidou/state.ts). */
-  apply(st: DeviceState, b: BSI, _talker: number, now: number): void {
+  /** What this sentence tells the device (targets.ts; DeviceState implements it). */
+  apply(st: BeamTarget, b: BSI, _talker: number, now: number): void {
     st.responseBeam = b.responseBeam;
     st.timeDifferenceBeam = b.timeDifferenceBeam;
     st.setBeams(b.power, BEAMS, now);

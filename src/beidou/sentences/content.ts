@@ -8,8 +8,9 @@
 // The content is the last field: it runs to the checksum '*', commas included.
 // Decoded bytes go to a preallocated buffer owned by the record.
 
+import { hexValue } from "../../nmea/checksum";
 import type { Fields } from "../fields";
-import { hexValue } from "../kind";
+import type { MessageContent } from "../targets";
 
 /** Longest content in bytes (2.1 sentences are capped at 300 bytes; S3 holds 420). */
 export const CONTENT_MAX = 420;
@@ -124,7 +125,7 @@ export function asciiText(data: Uint8Array, length: number): string | undefined 
 }
 
 /** Text of decoded content: ASCII directly, otherwise the injected GB2312 decoder (host). */
-export function contentText(c: Content, decodeText?: (b: Uint8Array) => string | undefined): string | undefined {
+export function contentText(c: MessageContent, decodeText?: (b: Uint8Array) => string | undefined): string | undefined {
   if (c.oddNibble) return undefined;
   const a = asciiText(c.data, c.length);
   if (a !== undefined) return a;

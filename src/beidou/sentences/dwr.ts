@@ -4,7 +4,7 @@
 
 import type { Fields } from "../fields";
 import { addr7, ch, Located, locatedError, locatedJson, locatedReasons, n, type SentenceKind } from "../kind";
-import type { DeviceState } from "../state";
+import type { RdssFixTarget } from "../targets";
 
 export class DWR extends Located {
   positionType = NaN;
@@ -28,8 +28,8 @@ export const DWR_KIND: SentenceKind<DWR> = {
   kind: "DWR",
   group: "NAVD",
   create: () => new DWR(),
-  /** What this sentence tells the device state (src/beidou/state.ts). */
-  apply(st: DeviceState, w: DWR, _talker: number, now: number): void {
+  /** What this sentence tells the device (targets.ts; DeviceState implements it). */
+  apply(st: RdssFixTarget, w: DWR, _talker: number, now: number): void {
     st.rdssUser = w.userId;
     st.rdssTime = w.time;
     st.rdssLatitude = w.latitude;

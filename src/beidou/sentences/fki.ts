@@ -5,7 +5,7 @@
 
 import type { Fields } from "../fields";
 import { ch, formatterKey, formatterName, hms, n, type SentenceKind } from "../kind";
-import type { DeviceState } from "../state";
+import type { FeedbackTarget } from "../targets";
 
 export class FKI {
   /** "2.1" or "BDS-3". */
@@ -43,8 +43,8 @@ function yn(f: Fields, i: number): number {
 const FKI_COMMON = {
   group: "RCOM",
   create: () => new FKI(),
-  /** What this sentence tells the device state (src/beidou/state.ts). */
-  apply(st: DeviceState, k: FKI, _talker: number, now: number): void {
+  /** What this sentence tells the device (targets.ts; DeviceState implements it). */
+  apply(st: FeedbackTarget, k: FKI, _talker: number, now: number): void {
     st.fki(k, now);
   },
   json: fkiJson,

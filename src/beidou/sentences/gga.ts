@@ -2,7 +2,7 @@
 
 import type { Fields } from "../fields";
 import { Located, locatedError, locatedJson, locatedReasons, n, type SentenceKind } from "../kind";
-import type { DeviceState } from "../state";
+import type { FixTarget } from "../targets";
 
 /** The fix data GGA and GNS share (gns.ts). */
 export class Fix extends Located {
@@ -40,8 +40,8 @@ export const GGA_KIND: SentenceKind<GGA> = {
   kind: "GGA",
   group: "NAVD",
   create: () => new GGA(),
-  /** What this sentence tells the device state (src/beidou/state.ts). */
-  apply(st: DeviceState, g: GGA, _talker: number, now: number): void {
+  /** What this sentence tells the device (targets.ts; DeviceState implements it). */
+  apply(st: FixTarget, g: GGA, _talker: number, now: number): void {
     st.fixTime = g.time;
     st.quality = g.quality;
     st.hdop = g.hdop;

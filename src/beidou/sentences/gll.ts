@@ -2,7 +2,7 @@
 
 import type { Fields } from "../fields";
 import { ch, hms, Located, locatedError, locatedReasons, r, type SentenceKind } from "../kind";
-import type { DeviceState } from "../state";
+import type { FixTarget } from "../targets";
 
 export class GLL extends Located {
   /** 'A' valid, 'V' not valid. */
@@ -16,8 +16,8 @@ export const GLL_KIND: SentenceKind<GLL> = {
   kind: "GLL",
   group: "NAVD",
   create: () => new GLL(),
-  /** What this sentence tells the device state (src/beidou/state.ts). */
-  apply(st: DeviceState, g: GLL, _talker: number, now: number): void {
+  /** What this sentence tells the device (targets.ts; DeviceState implements it). */
+  apply(st: FixTarget, g: GLL, _talker: number, now: number): void {
     if (g.status === 0x41 && g.latitude === g.latitude) st.position(g.latitude, g.longitude, now);
   },
   decode(f: Fields, g: GLL): string | null {

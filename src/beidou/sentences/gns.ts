@@ -3,7 +3,7 @@
 
 import type { Fields } from "../fields";
 import { ch, locatedError, locatedJson, locatedReasons, type SentenceKind } from "../kind";
-import type { DeviceState } from "../state";
+import type { FixTarget } from "../targets";
 import { Fix, fixJson } from "./gga";
 
 export class GNS extends Fix {
@@ -19,8 +19,8 @@ export const GNS_KIND: SentenceKind<GNS> = {
   kind: "GNS",
   group: "NAVD",
   create: () => new GNS(),
-  /** What this sentence tells the device state (src/beidou/state.ts). */
-  apply(st: DeviceState, g: GNS, _talker: number, now: number): void {
+  /** What this sentence tells the device (targets.ts; DeviceState implements it). */
+  apply(st: FixTarget, g: GNS, _talker: number, now: number): void {
     if (g.latitude === g.latitude && g.modeLength > 0 && g.mode[0] !== 0x4e) st.position(g.latitude, g.longitude, now);
   },
   decode(f: Fields, g: GNS): string | null {

@@ -6,7 +6,7 @@
 
 import type { Fields } from "../fields";
 import { ch, n, type SentenceKind, SYS_BDS, SYS_UNKNOWN, SYSTEM_NAMES, satSystem, talkerSystem } from "../kind";
-import type { DeviceState } from "../state";
+import type { FixTarget } from "../targets";
 
 export const GSA_MAX_SLOTS = 32;
 
@@ -40,8 +40,8 @@ export const GSA_KIND: SentenceKind<GSA> = {
   kind: "GSA",
   group: "NAVD",
   create: () => new GSA(),
-  /** What this sentence tells the device state (src/beidou/state.ts). */
-  apply(st: DeviceState, g: GSA, talker: number, _now: number): void {
+  /** What this sentence tells the device (targets.ts; DeviceState implements it). */
+  apply(st: FixTarget, g: GSA, talker: number, _now: number): void {
     const t = talkerSystem(talker);
     let sys = g.systemId === g.systemId ? g.systemId : t;
     if (sys === SYS_UNKNOWN && talker === 0x5051) sys = SYS_BDS; // PQGSA

@@ -4,7 +4,7 @@
 
 import type { Fields } from "../fields";
 import { n, type SentenceKind, SYS_BDS, SYS_UNKNOWN, satSystem, talkerSystem } from "../kind";
-import type { DeviceState } from "../state";
+import type { FixTarget } from "../targets";
 
 /** The standard allows 4 groups; a few vendors send more. */
 export const GSV_MAX_SATS = 8;
@@ -30,15 +30,20 @@ export const GSV_KIND: SentenceKind<GSV> = {
   kind: "GSV",
   group: "NAVD",
   create: () => new GSV(),
-  /** What this sentence tells the device state (src/beidou/state.ts). */
-  apply(st: DeviceState, g: GSV, talker: number, _now: number): void {
-    if (g.sentenceNumber !== 1) return;
+  /** What this sentence tells the device (targets.ts; DeviceState implements it). */
+  apply(st: FixTarget, g: GSV, talker: number, now: number): void {
+    if (g.sentenceNumber !== 1) {
+      // The rest of a group: copied only while the sky view takes this group.
+      if (st.sky.filling >= 0) st.sky.more(g, now);
+      return;
+    }
     const t = talkerSystem(talker);
     let sys = g.systemId === g.systemId && g.systemId < 7 ? g.systemId : t;
     if (sys === SYS_UNKNOWN)
       sys =
         g.count > 0 ? satSystem(SYS_UNKNOWN, g.id[0], talker === 0x5051) : talker === 0x5051 ? SYS_BDS : SYS_UNKNOWN;
     st.satellitesInView[sys] = g.satellitesInView;
+    st.sky.start(sys, g, now);
   },
   decode(f: Fields, g: GSV): string | null {
     if (f.count < 3) return "GSV needs at least 3 fields";

@@ -3,7 +3,7 @@
 
 import type { Fields } from "../fields";
 import { addr7, ch, n, type SentenceKind } from "../kind";
-import type { DeviceState } from "../state";
+import type { CardTarget } from "../targets";
 
 export class ICI {
   /** User ID (card number, 7 digits). */
@@ -26,8 +26,8 @@ export class ICI {
 export const ICI_KIND: SentenceKind<ICI> = {
   kind: "ICI",
   create: () => new ICI(),
-  /** What this sentence tells the device state (src/beidou/state.ts). */
-  apply(st: DeviceState, c: ICI, _talker: number, now: number): void {
+  /** What this sentence tells the device (targets.ts; DeviceState implements it). */
+  apply(st: CardTarget, c: ICI, _talker: number, now: number): void {
     st.card(c, now);
   },
   decode(f: Fields, c: ICI): string | null {

@@ -2,7 +2,7 @@
 
 import type { Fields } from "../fields";
 import { ch, hms, Located, locatedError, locatedReasons, n, r, type SentenceKind } from "../kind";
-import type { DeviceState } from "../state";
+import type { FixTarget } from "../targets";
 
 export class RMC extends Located {
   /** 'A' valid, 'V' warning. */
@@ -29,8 +29,8 @@ export const RMC_KIND: SentenceKind<RMC> = {
   kind: "RMC",
   group: "NAVD",
   create: () => new RMC(),
-  /** What this sentence tells the device state (src/beidou/state.ts). */
-  apply(st: DeviceState, m: RMC, _talker: number, now: number): void {
+  /** What this sentence tells the device (targets.ts; DeviceState implements it). */
+  apply(st: FixTarget, m: RMC, _talker: number, now: number): void {
     st.fixTime = m.time;
     if (m.year === m.year) {
       st.fixYear = m.year;

@@ -5,7 +5,7 @@
 
 import type { Fields } from "../fields";
 import { addr7, n, pad2, type SentenceKind } from "../kind";
-import type { DeviceState } from "../state";
+import type { MessageTarget } from "../targets";
 import { Content, contentJson, contentText, decodeContent } from "./content";
 
 export class TXR {
@@ -36,8 +36,8 @@ export const TXR_KIND: SentenceKind<TXR> = {
   group: "RCOM",
   textField: 5,
   create: () => new TXR(),
-  /** What this sentence tells the device state (src/beidou/state.ts). */
-  apply(st: DeviceState, x: TXR, _talker: number, now: number): void {
+  /** What this sentence tells the device (targets.ts; DeviceState implements it). */
+  apply(st: MessageTarget, x: TXR, _talker: number, now: number): void {
     st.message(x.senderId, x.infoType, x.mode, x.content, now);
   },
   decode(f: Fields, t: TXR): string | null {

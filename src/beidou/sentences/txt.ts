@@ -4,7 +4,7 @@
 import { asciiBytes } from "../../nmea/checksum";
 import type { Fields } from "../fields";
 import { n, type SentenceKind } from "../kind";
-import type { DeviceState } from "../state";
+import type { StatusTarget } from "../targets";
 
 export class TXT {
   totalSentences = NaN;
@@ -25,8 +25,8 @@ const ANTENNA_OPEN = asciiBytes("ANTENNA OPEN"),
 export const TXT_KIND: SentenceKind<TXT> = {
   kind: "TXT",
   create: () => new TXT(),
-  /** What this sentence tells the device state (src/beidou/state.ts). */
-  apply(st: DeviceState, x: TXT, _talker: number, _now: number): void {
+  /** What this sentence tells the device (targets.ts; DeviceState implements it). */
+  apply(st: StatusTarget, x: TXT, _talker: number, _now: number): void {
     if (txtContains(x, ANTENNA_OPEN) || txtContains(x, ANTENNA_SHORT)) {
       if (!st.antennaBad)
         st.event("antenna.fault", "receiver reports " + (txtContains(x, OPEN) ? "antenna open" : "antenna short"));

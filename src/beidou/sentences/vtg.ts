@@ -3,7 +3,7 @@
 
 import type { Fields } from "../fields";
 import { ch, n, type SentenceKind } from "../kind";
-import type { DeviceState } from "../state";
+import type { FixTarget } from "../targets";
 
 export class VTG {
   /** Degrees true / magnetic. */
@@ -21,8 +21,8 @@ export const VTG_KIND: SentenceKind<VTG> = {
   kind: "VTG",
   group: "NAVD",
   create: () => new VTG(),
-  /** What this sentence tells the device state (src/beidou/state.ts). */
-  apply(st: DeviceState, v: VTG, _talker: number, _now: number): void {
+  /** What this sentence tells the device (targets.ts; DeviceState implements it). */
+  apply(st: FixTarget, v: VTG, _talker: number, _now: number): void {
     if (v.speedKnots === v.speedKnots) st.speedKnots = v.speedKnots;
     if (v.courseTrue === v.courseTrue) st.courseTrue = v.courseTrue;
   },

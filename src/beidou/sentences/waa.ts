@@ -1,9 +1,14 @@
-// WAA — position report 1 (both directions). `$xxWAA,infoType,freq,userId,hhmmss.ss,lat,N/S,lon,E/W,h,M*hh`
-// infoType 0 = report received by this terminal (userId = sender), 1 = sent (userId = destination).
+// WAA — position report 1 (RDSS 2.1, both directions; `$CCWAA` is the command to send one):
+// `$xxWAA,infoType,freq,userId,hhmmss.ss,lat,N/S,lon,E/W,h,M*hh`
+//   1 information type: 0 report received by this terminal (3 = sender), 1 sent (3 = destination)
+//   2 report interval, s (empty for received reports)   3 user address (7 digits)
+//   4 UTC time hhmmss.ss    5-6 latitude, N/S    7-8 longitude, E/W
+//   9 height               10 unit, M
 
+import { buildSentence, CommandError, coordField, exactFields, numberField, timeField, userAddress } from "../command";
 import type { Fields } from "../fields";
 import { addr7, Located, locatedError, locatedJson, locatedReasons, n, type SentenceKind } from "../kind";
-import type { DeviceState } from "../state";
+import type { StatusTarget } from "../targets";
 
 export class WAA extends Located {
   infoType = NaN;
@@ -20,8 +25,8 @@ export const WAA_KIND: SentenceKind<WAA> = {
   kind: "WAA",
   group: "NAVD",
   create: () => new WAA(),
-  /** What this sentence tells the device state (src/beidou/state.ts). */
-  apply(st: DeviceState, w: WAA, _talker: number, _now: number): void {
+  /** What this sentence tells the device (targets.ts; DeviceState implements it). */
+  apply(st: StatusTarget, w: WAA, _talker: number, _now: number): void {
     if (w.infoType === 0)
       st.event(
         "rdss.position",
@@ -51,4 +56,47 @@ export const WAA_KIND: SentenceKind<WAA> = {
     ...locatedJson(w),
     height_m: n(w.height),
   }),
+  reencode(w: WAA, f: Fields): Uint8Array {
+    exactFields(f, 10, "WAA");
+    if (w.infoType !== 1 || f.str(10) !== "M")
+      throw new CommandError("WAA: only position report type 1 in metres is supported");
+    return encodeWAA({
+      interval: w.frequency,
+      to: f.str(3),
+      time: w.time,
+      latitude: w.latitude,
+      longitude: w.longitude,
+      height: w.height,
+    });
+  },
 };
+
+export interface WaaRequest {
+  /** Report interval, seconds (0 = once). */
+  interval: number;
+  to: number | string;
+  /** UTC seconds since midnight. */
+  time: number;
+  latitude: number;
+  longitude: number;
+  /** Metres. */
+  height: number;
+}
+
+/** `$CCWAA,1,freq,dest,hhmmss.ss,lat,N/S,lon,E/W,h,M` — send own position (position report 1). */
+export function encodeWAA(q: WaaRequest): Uint8Array {
+  const [lat, ns] = coordField(q.latitude, false);
+  const [lon, ew] = coordField(q.longitude, true);
+  return buildSentence("CCWAA", [
+    "1",
+    numberField(q.interval, "WAA report interval (s)", 0, 65535, 0),
+    userAddress(q.to, "WAA destination"),
+    timeField(q.time),
+    lat,
+    ns,
+    lon,
+    ew,
+    numberField(q.height, "WAA height (m)", -9999, 99999, 1),
+    "M",
+  ]);
+}

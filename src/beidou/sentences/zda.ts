@@ -3,7 +3,7 @@
 
 import type { Fields } from "../fields";
 import { hms, n, type SentenceKind } from "../kind";
-import type { DeviceState } from "../state";
+import type { FixTarget } from "../targets";
 
 export class ZDA {
   time = NaN;
@@ -36,8 +36,8 @@ export const ZDA_KIND: SentenceKind<ZDA> = {
   kind: "ZDA",
   group: "NAVD",
   create: () => new ZDA(),
-  /** What this sentence tells the device state (src/beidou/state.ts). */
-  apply(st: DeviceState, z: ZDA, _talker: number, _now: number): void {
+  /** What this sentence tells the device (targets.ts; DeviceState implements it). */
+  apply(st: FixTarget, z: ZDA, _talker: number, _now: number): void {
     st.fixTime = z.time;
     st.fixYear = z.year;
     st.fixMonth = z.month;

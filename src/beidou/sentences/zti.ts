@@ -5,7 +5,7 @@
 
 import type { Fields } from "../fields";
 import { n, type SentenceKind } from "../kind";
-import type { DeviceState } from "../state";
+import type { SelfCheckTarget } from "../targets";
 import { BEAMS, beamsJson } from "./bsi";
 
 export class ZTI {
@@ -21,8 +21,8 @@ export class ZTI {
 export const ZTI_KIND: SentenceKind<ZTI> = {
   kind: "ZTI",
   create: () => new ZTI(),
-  /** What this sentence tells the device state (src/beidou/state.ts). */
-  apply(st: DeviceState, z: ZTI, _talker: number, now: number): void {
+  /** What this sentence tells the device (targets.ts; DeviceState implements it). */
+  apply(st: SelfCheckTarget, z: ZTI, _talker: number, now: number): void {
     const changed =
       z.icState !== st.icState ||
       z.hardwareState !== st.hardwareState ||

@@ -37,8 +37,104 @@ const age = (s) => s === undefined || s === null ? "never" : s < 120 ? s.toFixed
 const fix = (f) => f === undefined ? "not connected" : f === null ? "no fix yet" :
   `${f.lat.toFixed(5)} ${f.lon.toFixed(5)}${f.time ? " at " + f.time : ""}${f.quality ? ", " + f.quality : ""}${f.satellites !== undefined ? ", " + f.satellites + " sats" : ""}, ${age(f.ageS)}`;
 
+// Pictures: plain SVG drawn from /api/status.
+const NS = "http://www.w3.org/2000/svg";
+function svg(tag, attrs, text) {
+  const e = document.createElementNS(NS, tag);
+  for (const k in attrs) e.setAttribute(k, attrs[k]);
+  if (text !== undefined) e.textContent = text;
+  return e;
+}
+// C/N0 dB-Hz: weak red .. strong green; grey: not tracked.
+const snrColour = (c) => c === null ? "#bbb" : c < 25 ? "#d9453b" : c < 35 ? "#f0a030" : c < 45 ? "#9bc53d" : "#2e9e44";
+// Per constellation: letter and outline colour.
+const SYS = { BDS: ["C", "#14324a"], GPS: ["G", "#7a3fb0"], GLONASS: ["R", "#b03f6b"], Galileo: ["E", "#2f7fc1"], QZSS: ["J", "#8a7a00"], NavIC: ["I", "#555"], unknown: ["?", "#999"] };
+const swatch = (parent, colour, text) => { const b = el("b"); b.style.background = colour; parent.append(b, text); };
+const txt = (x, y, t, a) => svg("text", { x, y, "text-anchor": "middle", ...a }, t);
+
+function drawSky(sky) {
+  const p = $("sky"), bars = $("bars"), leg = $("sky-legend");
+  p.textContent = bars.textContent = leg.textContent = "";
+  for (const e of [0, 30, 60]) p.append(svg("circle", { r: (100 * (90 - e)) / 90, fill: e ? "none" : "#f7f9fb", stroke: "#c5cfd8" }));
+  p.append(svg("path", { d: "M-100 0H100M0-100V100", stroke: "#e3e8ee" }));
+  for (const [d, x, y] of [["N", 0, -102], ["E", 106, 3], ["S", 0, 109], ["W", -106, 3]]) p.append(txt(x, y, d));
+  const all = [];
+  for (const sys in sky || {}) {
+    const [letter, colour] = SYS[sys] || SYS.unknown;
+    swatch(leg, colour, `${sys} ${sky[sys].length} `);
+    for (const [id, e, a, c] of sky[sys]) {
+      all.push([letter + id, c, colour]);
+      if (e === null || a === null) continue; // no direction: a bar only
+      const r = (100 * (90 - e)) / 90, rad = (a * Math.PI) / 180;
+      const g = svg("g", { class: "sat", "data-sys": sys, "data-id": id, transform: `translate(${(r * Math.sin(rad)).toFixed(1)},${(-r * Math.cos(rad)).toFixed(1)})` });
+      const look = { fill: snrColour(c), stroke: colour, "stroke-width": 2 };
+      g.append(sys === "BDS" ? svg("circle", { r: 6, ...look }) : svg("rect", { x: -5.5, y: -5.5, width: 11, height: 11, ...look }));
+      g.append(txt(0, 16, letter + id));
+      g.append(svg("title", {}, `${sys} ${id}: elevation ${e}°, azimuth ${a}°, C/N0 ${c === null ? "not tracked" : c + " dB-Hz"}`));
+      p.append(g);
+    }
+  }
+  if (!all.length) p.append(txt(0, 4, "no satellites in view (no GSV)"));
+  leg.append(" C/N0:");
+  for (const c of [20, 30, 40, 50]) swatch(leg, snrColour(c), c === 50 ? "≥45" : `<${c + 5}`);
+  const w = 400 / Math.max(all.length, 16);
+  all.forEach(([label, c, colour], i) => {
+    const h = c === null ? 0 : (Math.min(c, 55) / 55) * 62;
+    bars.append(svg("rect", { x: i * w + 1, y: 74 - h, width: w - 2, height: h, fill: snrColour(c) }));
+    if (c !== null) bars.append(txt(i * w + w / 2, 72 - h, String(Math.round(c))));
+    bars.append(txt(i * w + w / 2, 86, label, { fill: colour }));
+  });
+}
+
+function drawBeams(b) {
+  const p = $("beams");
+  p.textContent = "";
+  if (!b) return p.append(svg("text", { x: 4, y: 35 }, b === null ? "no BSI received yet" : "not connected"));
+  b.power.forEach((v, i) => {
+    const h = (v / 4) * 48, x = i * 22 + 2;
+    p.append(svg("rect", { x, y: 52 - h, width: 18, height: h, fill: i + 1 === b.response ? "#2f7fc1" : "#8fb3d1" }));
+    p.append(txt(x + 9, 64, String(i + 1)));
+    p.append(txt(x + 9, 50 - h, String(v)));
+  });
+}
+
+// Datagrams/s per group from successive counter readings, last 5 minutes.
+const hist = [];
+const PALETTE = ["#14324a", "#2e9e44", "#d9453b", "#f0a030", "#7a3fb0", "#2f7fc1", "#8a7a00", "#b03f6b"];
+function drawRates(out) {
+  const now = Date.now();
+  hist.push({ t: now, out: out || {} });
+  while (hist.length > 2 && now - hist[0].t > 300000) hist.shift();
+  const p = $("rates"), leg = $("rates-legend");
+  p.textContent = leg.textContent = "";
+  const groups = [];
+  for (const h of hist) for (const g in h.out) if (groups.indexOf(g) < 0) groups.push(g);
+  const series = groups.map((g) => hist.slice(1).map((h, i) => {
+    const dt = (h.t - hist[i].t) / 1000, d = (h.out[g] || 0) - (hist[i].out[g] || 0);
+    return [h.t, dt > 0 && d >= 0 ? d / dt : 0];
+  }));
+  let max = 1;
+  for (const s of series) for (const [, r] of s) max = Math.max(max, r);
+  // Time axis: what was seen, 1 to 5 minutes.
+  const span = Math.max(60000, now - hist[0].t);
+  p.append(svg("text", { x: 2, y: 9 }, `${max.toFixed(1)}/s, last ${Math.round(span / 1000)} s`), svg("path", { d: "M0 95H400", stroke: "#c5cfd8" }));
+  series.forEach((s, i) => {
+    const colour = PALETTE[i % PALETTE.length];
+    const pts = s.map(([t, r]) => `${(400 - ((now - t) / span) * 400).toFixed(1)},${(95 - (r / max) * 82).toFixed(1)}`);
+    if (pts.length) p.append(svg("polyline", { points: pts.join(" "), fill: "none", stroke: colour, "stroke-width": 1.5, class: "rate" }));
+    swatch(leg, colour, `${groups[i]} ${s.length ? s[s.length - 1][1].toFixed(1) : "0"}/s `);
+  });
+}
+
 async function refresh() {
   const s = await api("GET", "/api/status");
+  drawSky(s.sky);
+  drawBeams(s.beams);
+  drawRates(s.network && s.network.out);
+  const f = $("fixes");
+  f.textContent = "";
+  row(f, "RNSS", fix(s.rnss), "fix-rnss");
+  row(f, "RDSS", fix(s.rdss), "fix-rdss");
   const t = $("status");
   t.textContent = "";
   row(t, "uptime", Math.floor(s.uptimeS) + " s");
@@ -49,9 +145,6 @@ async function refresh() {
     row(t, "bytes", String(m.bytes), "st-bytes");
     row(t, "rejects", counts(m.rejects));
   }
-  row(t, "RNSS fix", fix(s.rnss));
-  row(t, "RDSS fix", fix(s.rdss));
-  row(t, "beams", s.beams ? `response ${s.beams.response}, power ${s.beams.power.join(" ")}` : s.beams === null ? "no BSI yet" : "not connected");
   row(t, "IC card", s.card ? `${s.card.userId}${s.card.level !== undefined ? ", level " + s.card.level : ""}${s.card.frequencyS !== undefined ? ", interval " + s.card.frequencyS + " s" : ""}` : s.card === null ? "no ICI yet" : "not connected");
   if (s.network) {
     row(t, "network", `${s.network.link}, ${s.network.address}`);
@@ -95,15 +188,19 @@ async function loadConfig() {
     input.dataset.orig = input.value;
     const td = el("td");
     td.append(input);
-    tr.append(th, td, el("td", s.range + " ", "r"));
-    if (s.apply === "restart") tr.lastChild.append(el("span", "[restart]", "restart"));
+    // Break only between alternatives, never inside a number.
+    tr.append(th, td, el("td", s.range.replace(/\|/g, "|\u200b") + " ", "r"));
+    tr.lastChild.append(s.apply === "restart" ? el("span", "[restart]", "restart") : el("span", "[live]", "live"));
+    if (c.unsaved.indexOf(s.key) >= 0) th.append(" ", el("span", "(unsaved)", "unsaved"));
     t.append(tr);
   }
+  $("unsaved").textContent = c.unsaved.length ? `unsaved: ${c.unsaved.join(" ")} (Save keeps them)` : "";
 }
 
 async function applyConfig(ev) {
   ev.preventDefault();
   $("cfg-error").textContent = $("cfg-msg").textContent = "";
+  for (const x of $("settings").querySelectorAll(".fielderr")) x.remove();
   const body = {};
   for (const i of $("settings").querySelectorAll("input,select")) {
     i.classList.remove("bad");
@@ -113,11 +210,17 @@ async function applyConfig(ev) {
   try {
     const r = await api("POST", "/api/config", body);
     await loadConfig();
-    $("cfg-msg").textContent = `applied ${r.changed.join(" ")}${r.restart.length ? " (after save + reboot: " + r.restart.join(" ") + ")" : ""}; not saved yet`;
+    $("cfg-msg").textContent = `applied ${r.changed.join(" ")}${r.restart.length ? " (after save + reboot: " + r.restart.join(" ") + ")" : ""}`;
   } catch (e) {
-    $("cfg-error").textContent = e.message;
     const k = e.data && e.data.key;
-    if (k && document.getElementsByName(k)[0]) document.getElementsByName(k)[0].classList.add("bad");
+    const input = k && document.getElementsByName(k)[0];
+    if (!input) { $("cfg-error").textContent = e.message; return; }
+    // The refusal beside its field, in view.
+    input.classList.add("bad");
+    input.after(el("span", e.message, "fielderr"));
+    input.scrollIntoView({ block: "center" });
+    input.focus();
+    $("cfg-error").textContent = "refused: " + k;
   }
 }
 
@@ -125,7 +228,7 @@ async function loadLog() {
   const r = await api("GET", "/api/log?n=50");
   const l = $("log");
   l.textContent = "";
-  for (const e of r.events) l.append(el("li", `${new Date(e.time).toISOString().slice(0, 19)}Z ${e.code} ${e.text}`));
+  for (const e of r.events.slice().reverse()) l.append(el("li", `${new Date(e.time).toISOString().slice(0, 19)}Z ${e.code} ${e.text}`));
 }
 
 function say(id, p) {
@@ -148,18 +251,21 @@ function show(on) {
 $("login").onsubmit = async (ev) => {
   ev.preventDefault();
   $("login-error").textContent = "";
+  // One check at a time (a second would meet 429).
+  const b = $("login").querySelector("button");
+  b.disabled = true;
   try {
     const r = await api("POST", "/api/login", { password: $("password").value });
     csrf = r.csrf;
     sessionStorage.setItem("csrf", csrf);
     $("password").value = "";
     show(true);
-  } catch (e) { $("login-error").textContent = e.message; }
+  } catch (e) { $("login-error").textContent = e.message; } finally { b.disabled = false; }
 };
 $("logout").onclick = () => api("POST", "/api/logout").finally(() => { sessionStorage.removeItem("csrf"); show(false); });
 $("config").onsubmit = applyConfig;
 $("reset").onclick = () => say("reset-done", api("POST", "/api/counters/reset"));
-$("save").onclick = () => say("sys-msg", api("POST", "/api/save"));
+$("save").onclick = () => say("sys-msg", api("POST", "/api/save").then((r) => loadConfig().then(() => r)));
 $("reboot").onclick = () => { if (confirm("Reboot the gateway?")) say("sys-msg", api("POST", "/api/reboot")); };
 $("locate").onclick = () => say("term-msg", api("POST", "/api/locate"));
 $("msg").onsubmit = (ev) => { ev.preventDefault(); say("term-msg", api("POST", "/api/message", { to: $("msg-to").value, text: $("msg-text").value })); };

@@ -37,7 +37,7 @@ class LinSerial implements SerialInstance {
   }
   read(buffer: Uint8Array): number | undefined {
     const b = this.io.read(buffer.length);
-    if (!b || !b.byteLength) return 0;
+    if (!b?.byteLength) return 0;
     buffer.set(new Uint8Array(b));
     return b.byteLength;
   }

@@ -1,0 +1,102 @@
+// Satellites in view from GSV: id, elevation, azimuth and C/N0 per satellite and system,
+// for the web page's sky plot and signal bars (/api/status `sky`).
+//
+// Hot path: a third of a terminal's sentences are GSV, so most cost one comparison: a
+// system's list is renewed from one whole GSV group every few seconds (typed array
+// writes, no search, no allocation) and the groups between are skipped. The last
+// complete list stays readable while the next one is filled. Only one signal per system is kept (the
+// first the terminal sends, e.g. B1I; NMEA 4.10 repeats the satellites per signal with
+// other C/N0 values, which would double every mark).
+
+import type { SkySentence } from "./targets";
+
+/** Systems by NMEA 4.11 ID (0 unknown .. 6 NavIC), as kind.ts numbers them. */
+const SYSTEMS = 7;
+/** Satellites kept per system (BDS alone often shows 20+ in East Asia). */
+export const SKY_PER_SYSTEM = 32;
+/** A system's list is renewed at most this often (ms). */
+export const SKY_EVERY_MS = 4000;
+
+export class SkyView {
+  /**
+   * Two lists per system: entry ((s * 2 + bank) * SKY_PER_SYSTEM + k) is satellite k of
+   * system s in that bank. One bank is shown (`shown`) while the other is filled, so a
+   * reader never sees half of one group and half of the next. NaN: not given.
+   */
+  readonly id = new Int16Array(SYSTEMS * 2 * SKY_PER_SYSTEM);
+  readonly elevation = new Float32Array(SYSTEMS * 2 * SKY_PER_SYSTEM);
+  readonly azimuth = new Float32Array(SYSTEMS * 2 * SKY_PER_SYSTEM);
+  readonly snr = new Float32Array(SYSTEMS * 2 * SKY_PER_SYSTEM);
+  /** Bank shown per system, and its satellite count. */
+  readonly shown = new Uint8Array(SYSTEMS);
+  readonly count = new Int16Array(SYSTEMS);
+  /** Satellites copied so far into the bank being filled. */
+  private fillCount = 0;
+  /** Time the shown list was completed, per system (ms); NaN: never. */
+  readonly at = new Float64Array(SYSTEMS).fill(NaN);
+  /** Signal ID the lists follow per system (-1: none seen yet; an absent signal ID is 0). */
+  readonly signal = new Int8Array(SYSTEMS).fill(-1);
+
+  /** System whose group is being copied, -1: none (the group is skipped). Read by GSV's apply. */
+  filling = -1;
+
+  /**
+   * Sentence 1 of a GSV group of system `sys`. A system's list is renewed at most every
+   * SKY_EVERY_MS: the sky moves slowly, and each skipped group costs the hot path only a
+   * comparison per sentence (the XS per-sentence bound, hosttest/xs/xs-native-bounds).
+   */
+  start(sys: number, g: SkySentence, now: number): void {
+    const sig = g.signalId === g.signalId ? g.signalId : 0;
+    const want = this.signal[sys];
+    if ((want >= 0 && sig !== want) || now - this.at[sys] < SKY_EVERY_MS) {
+      this.filling = -1;
+      return;
+    }
+    this.signal[sys] = sig;
+    this.filling = sys;
+    this.fillCount = 0;
+    this.more(g, now);
+  }
+
+  /** A following sentence of the group being copied (GSV's apply calls it only when `filling` >= 0). */
+  more(g: SkySentence, now: number): void {
+    const sys = this.filling;
+    let k = this.fillCount;
+    const base = (sys * 2 + (this.shown[sys] ^ 1)) * SKY_PER_SYSTEM;
+    const n = g.count;
+    for (let i = 0; i < n && k < SKY_PER_SYSTEM; i++, k++) {
+      this.id[base + k] = g.id[i];
+      this.elevation[base + k] = g.elevation[i];
+      this.azimuth[base + k] = g.azimuth[i];
+      this.snr[base + k] = g.snr[i];
+    }
+    this.fillCount = k;
+    if (g.sentenceNumber !== g.totalSentences) return;
+    // The group's last sentence: the filled bank is complete and becomes the one shown.
+    this.shown[sys] ^= 1;
+    this.count[sys] = k;
+    this.at[sys] = now;
+    this.filling = -1;
+  }
+
+  /**
+   * Per system name, one [id, elevation, azimuth, C/N0] per satellite (null: not given):
+   * compact JSON for the board's page. Systems not heard for `maxAgeMs` are left out.
+   */
+  report(now: number, names: readonly string[], maxAgeMs: number): Record<string, Array<Array<number | null>>> {
+    const out: Record<string, Array<Array<number | null>>> = {};
+    for (let s = 0; s < SYSTEMS; s++) {
+      if (!(now - this.at[s] <= maxAgeMs) || this.count[s] === 0) continue;
+      const base = (s * 2 + this.shown[s]) * SKY_PER_SYSTEM;
+      const list: Array<Array<number | null>> = [];
+      for (let k = 0; k < this.count[s]; k++) {
+        const e = this.elevation[base + k],
+          a = this.azimuth[base + k],
+          c = this.snr[base + k];
+        list.push([this.id[base + k], e === e ? e : null, a === a ? a : null, c === c ? c : null]);
+      }
+      out[names[s]] = list;
+    }
+    return out;
+  }
+}
