@@ -24,6 +24,7 @@ import type { DatagramViews } from "../core/encoder";
 import { EventLog } from "../core/eventlog";
 import { Gateway, type GatewayOptions } from "../core/gateway";
 import { GROUPS } from "../core/groups";
+import { zero } from "../core/helpers";
 import type { Clock, SettingsStore, Timers, UDPClass } from "../core/io";
 import { NetworkSide, networkParts } from "../core/netside";
 
@@ -253,11 +254,6 @@ function receivedCounts(side: NetworkSide): { in: Record<string, number>; errors
       netSendErrors: side.counters.sendErrors,
     },
   };
-}
-
-function zero(o: object): void {
-  const r = o as Record<string, unknown>;
-  for (const k in r) if (typeof r[k] === "number") r[k] = 0;
 }
 
 /** `counters reset` on the console: the network side's counters too. */

@@ -2,6 +2,7 @@
 // fields named after the standard, a numbered field list in its header; docs/protocol.md
 // "Adding a sentence or a frame") and the helpers the modules share.
 
+import { pad2 } from "../core/helpers";
 import type { Fields } from "./fields";
 import type { DeviceTarget } from "./targets";
 
@@ -130,10 +131,6 @@ export function hms(sec: number): string | null {
         .slice(1)
         .replace(/0+$/, "");
   return out;
-}
-
-export function pad2(v: number): string {
-  return v < 10 ? "0" + v : String(v);
 }
 
 /** 7-digit user address (card number) as a string, NaN -> null. */

@@ -5,14 +5,11 @@
 import { loadSettings, saveSettings } from "../console/persist";
 import { defaultSettingsPath, SettingsFile } from "../platform/node/settings-file";
 import { buildCandidate, configTable, defaultConfig, formatValue, type SettingValue } from "../settings/settings";
-import { formatUsage, type OptionSpec, parseArgs, UsageError } from "./args";
+import { formatUsage, type OptionSpec, parseCommand, UsageError } from "./args";
+import { CONFIG_FILE_OPTION } from "./common";
 
 const SPEC: Record<string, OptionSpec> = {
-  config: {
-    type: "string",
-    arg: "FILE",
-    help: "settings file (default: $XDG_CONFIG_HOME/bd450/config or ~/.config/bd450/config)",
-  },
+  config: CONFIG_FILE_OPTION,
 };
 
 export const usage = formatUsage(
@@ -27,11 +24,9 @@ export const usage = formatUsage(
 );
 
 export async function run(argv: string[]): Promise<number> {
-  const { options, positional, help } = parseArgs(argv, SPEC);
-  if (help) {
-    process.stdout.write(usage);
-    return 0;
-  }
+  const parsed = parseCommand(argv, SPEC, usage);
+  if (!parsed) return 0;
+  const { options, positional } = parsed;
   const [action, ...rest] = positional;
   if (action !== "show" && action !== "set" && action !== "defaults")
     throw new UsageError(action ? `unknown action "${action}"` : "show, set or defaults is required");

@@ -29,7 +29,7 @@ import { parseWebAddress } from "../platform/node/web";
 import { buildCandidate, defaultConfig } from "../settings/settings";
 import { openPtyPair } from "../sim/pty";
 import { SimSession } from "../sim/session";
-import { formatUsage, type OptionSpec, parseArgs, UsageError } from "./args";
+import { formatUsage, type OptionSpec, parseCommand, UsageError } from "./args";
 import { stopTrigger } from "./common";
 
 const SPEC: Record<string, OptionSpec> = {
@@ -148,12 +148,9 @@ function reexecInNamespace(argv: string[], web?: { address: string; port: number
 }
 
 export async function run(argv: string[]): Promise<number> {
-  const { options: o, positional, help } = parseArgs(argv, SPEC);
-  if (help) {
-    process.stdout.write(usage);
-    return 0;
-  }
-  if (positional.length) throw new UsageError(`unexpected argument "${positional[0]}"`);
+  const parsed = parseCommand(argv, SPEC, usage, 0);
+  if (!parsed) return 0;
+  const o = parsed.options;
   let webAt: { address: string; port: number } | undefined;
   if (o.web !== undefined) {
     const at = parseWebAddress(o.web === "" ? `127.0.0.1:${o["web-port"]}` : String(o.web));

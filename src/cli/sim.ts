@@ -1,7 +1,7 @@
 // bd450 sim: a simulated Beidou terminal on a pseudo-terminal.
 import { SimSession } from "../sim/session";
 import { SimTerminal } from "../sim/terminal";
-import { formatUsage, type OptionSpec, parseArgs } from "./args";
+import { formatUsage, type OptionSpec, parseCommand } from "./args";
 import { stopTrigger } from "./common";
 
 const SPEC: Record<string, OptionSpec> = {
@@ -40,11 +40,9 @@ export const usage = formatUsage(
 );
 
 export async function run(argv: string[]): Promise<number> {
-  const { options: o, help } = parseArgs(argv, SPEC);
-  if (help) {
-    process.stdout.write(usage);
-    return 0;
-  }
+  const parsed = parseCommand(argv, SPEC, usage);
+  if (!parsed) return 0;
+  const { options: o } = parsed;
   const sim = new SimSession({
     log: o.log as string | undefined,
     baud: Number(o.baud),

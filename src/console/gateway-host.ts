@@ -12,6 +12,7 @@ import type { DeviceState } from "../beidou/state";
 import type { GatewayConfig } from "../core/config";
 import type { LogEvent } from "../core/eventlog";
 import type { Gateway } from "../core/gateway";
+import { zero } from "../core/helpers";
 import type { Clock, SettingsStore } from "../core/io";
 import { isLive, type SettingKey, type SettingValue, validateConfig } from "../settings/settings";
 import type { ApplyResult, ConsoleHost, FixReport, StatusReport } from "./host";
@@ -52,15 +53,6 @@ export interface GatewayConsoleHostOptions {
   alerts?(): ReadonlyArray<{ id: string; state: string; text: string }>;
   /** Acknowledge one of those alerts by its id; returns the refusal reason or undefined. */
   acknowledge?(id: string): string | undefined;
-}
-
-function zero(o: object): void {
-  const r = o as Record<string, unknown>;
-  for (const k in r) {
-    const v = r[k];
-    if (typeof v === "number") r[k] = 0;
-    else if (Array.isArray(v)) v.fill(0);
-  }
 }
 
 const GGA_QUALITY = [
