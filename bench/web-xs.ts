@@ -85,6 +85,10 @@ function script(pageSizes: Record<string, number>): string {
   gw.feed(bytes(sentence("GNGGA,021549.00,2240.4051,N,11402.5601,E,1,12,0.8,47.0,M,-3.0,M,,")));
   gw.feed(bytes(sentence("BDICI,0242286,00242286,0000011,6,60,3,N,0")));
   gw.feed(bytes(sentence("BDBSI,02,08,0,3,0,0,0,0,0,3,0,0")));
+  // Satellites in view (16, two systems): /api/status carries them as the sky list.
+  for (const g of ["BDGSV,3,1,10,01,45,120,40,02,30,200,35,03,60,300,28,04,15,045,22", "BDGSV,3,2,10,05,75,010,48,06,20,260,31,07,50,170,44,08,10,330,",
+    "BDGSV,3,3,10,09,35,090,38,10,65,220,46", "GPGSV,2,1,06,05,40,100,39,12,55,250,42,15,20,020,30,18,70,300,47", "GPGSV,2,2,06,24,25,150,33,29,10,200,20"])
+    gw.feed(bytes(sentence(g)));
   const pages = ${JSON.stringify(pageSizes)};
   const pageBytes = {};
   for (const f in pages) pageBytes[f] = new Uint8Array(pages[f]).fill(32);

@@ -7,8 +7,9 @@ import { AlertManager, GATEWAY_ALERTS, utcTime } from "../src/core/alerts";
 /** The alerts a whole gateway declares: the terminal's (src/beidou) and its own. */
 const ALL_ALERTS = [...BEIDOU_ALERTS, ...GATEWAY_ALERTS];
 
+import { utf8 } from "../src/core/helpers";
 import { Iec450Receiver } from "../src/core/receiver";
-import { formatSyslog, rfc3339, syslogBytes, utf8 } from "../src/core/syslog";
+import { formatSyslog, rfc3339, syslogBytes } from "../src/core/syslog";
 import { asciiBytes, latin1, xorRange } from "../src/nmea/checksum";
 import { TestClock } from "./lib/test-clock";
 

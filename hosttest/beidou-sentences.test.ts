@@ -374,10 +374,10 @@ describe("beidou RDSS 2.1 sentences (reference examples)", () => {
     assert.match(decodeAll(`$BDHZR,0242286,3,1205*${cs("BDHZR,0242286,3,1205")}`)[0].error, /fewer receipts/);
   });
   it("unknown $BD sentences keep formatter and fields", () => {
-    const u = decodeAll("$BDPWI,012155.60,03,06,46*" + cs("BDPWI,012155.60,03,06,46"))[0];
+    const u = decodeAll("$BDDHV,012155.60,0.01,0.02*" + cs("BDDHV,012155.60,0.01,0.02"))[0];
     assert.deepEqual(
       [u.kind, u.talker, u.formatter, u.fields],
-      ["unknown", "BD", "PWI", ["012155.60", "03", "06", "46"]],
+      ["unknown", "BD", "DHV", ["012155.60", "0.01", "0.02"]],
     );
   });
   it("host commands from the reference decode (ICA, RMO, BSS, TXA, DWA)", () => {

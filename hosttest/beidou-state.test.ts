@@ -98,8 +98,8 @@ describe("beidou device state", () => {
         "$BDZTI,0,1,0,0,0,*70",
         "$BDDWR,1,0242286,021549.65,2240.4051,N,11402.5601,E,47,M,-3,M,1,V,V,L*1F",
         "$BDTXR,1,0179773,2,,A468656C6C6F*43",
-        "$BDPWI,012155.60,03,06,46*" + cs("BDPWI,012155.60,03,06,46"),
-        "$BDPWI,012155.70,03,06,46*" + cs("BDPWI,012155.70,03,06,46"),
+        "$BDDHV,012155.60,0.01,0.02*" + cs("BDDHV,012155.60,0.01,0.02"),
+        "$BDDHV,012155.70,0.01,0.02*" + cs("BDDHV,012155.70,0.01,0.02"),
       ].join("\n"),
     );
     h.feed(
@@ -131,7 +131,7 @@ describe("beidou device state", () => {
       "rdss.unknown",
       "message.received",
     ]);
-    assert.equal(s.unknownFormatters.get("PWI"), 2, "unknown sentence counted, logged once");
+    assert.equal(s.unknownFormatters.get("DHV"), 2, "unknown sentence counted, logged once");
   });
 
   it("tracks FKI answers and the wait before the next transmission", () => {

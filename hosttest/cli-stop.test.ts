@@ -162,17 +162,21 @@ describe("CLI commands end clean (issue 23 point 2)", function () {
     const sim = start(["sim", "--epochs", "0"]);
     const pty = (await waitOutput(sim, /PTY (\S+)/, "PTY line"))[1];
     const cfg = path.join(sim.tmp, "gw-config");
-    const r = start(["gateway", "--serial", pty, "--interface", "127.0.0.1", "--config", cfg, "--duration", "600"], {
-      netns: true,
-    });
-    await waitOutput(r, /gateway: .* -> 450 multicast/, "gateway start line");
-    r.child.kill("SIGTERM");
-    const e = await r.exited;
-    assert.equal(e.code, 0, r.stderr());
-    assert.match(r.stderr(), /gateway stopped \(SIGTERM\)/);
-    await assertNothingLeft(r);
-    sim.child.kill("SIGTERM");
-    await sim.exited;
+    try {
+      const r = start(["gateway", "--serial", pty, "--interface", "127.0.0.1", "--config", cfg, "--duration", "600"], {
+        netns: true,
+      });
+      await waitOutput(r, /gateway: .* -> 450 multicast/, "gateway start line");
+      r.child.kill("SIGTERM");
+      const e = await r.exited;
+      assert.equal(e.code, 0, r.stderr());
+      assert.match(r.stderr(), /gateway stopped \(SIGTERM\)/);
+      await assertNothingLeft(r);
+    } finally {
+      // The terminal goes whatever happened above.
+      sim.child.kill("SIGTERM");
+      await sim.exited;
+    }
     fs.rmSync(cfg, { force: true });
     await assertNothingLeft(sim);
   });

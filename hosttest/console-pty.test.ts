@@ -538,7 +538,7 @@ describe("console over a real pty (socat, bd450 sim, bd450 gateway --console)", 
       assert.match(await user.cmd("show config"), /^ttl +1 /m);
       assert.match(
         await user.cmd("log 40"),
-        /settings.bad +ttl: stored string breaks rule: ttl is integer; default 1 used/,
+        /settings.bad +ttl stored string breaks rule: ttl is integer; default 1 used/,
       );
     });
   });

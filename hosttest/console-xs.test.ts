@@ -107,7 +107,7 @@ describe("console on the XS engine", function () {
     assert.deepEqual(xs, node);
     // ...and the session did what it should (so the comparison is not of two empty runs).
     assert.match(node.out, /^bd450 session\r\ntype help for commands\r\nbd450> help\r\ncommands:/);
-    assert.match(node.out, /ttl: 0 breaks rule: ttl 1\.\.255\r\nnothing changed/);
+    assert.match(node.out, /ttl 0 breaks rule: ttl 1\.\.255\r\nnothing changed/);
     assert.match(node.out, /ipMode static needs a 450 fixed address/);
     assert.match(node.out, /command forwarding needs a non-empty cmdAllow/);
     assert.match(node.out, /baud not supported/);
@@ -122,7 +122,7 @@ describe("console on the XS engine", function () {
     assert.match(node.out, /error: unsaved changes/);
     assert.match(node.out, /line longer than 200 characters, discarded/);
     assert.match(node.out, /rebooting\.\.\./);
-    assert.ok(node.logged.some((l) => /^settings\.bad ttl: stored string/.test(l)));
+    assert.ok(node.logged.some((l) => /^settings\.bad ttl stored string/.test(l)));
     assert.ok(node.logged.some((l) => /^settings\.unknown kept 1 setting\(s\).*futureKey/.test(l)));
     const stored = new Map(node.stored);
     assert.equal(stored.get("ttl"), 5);

@@ -211,8 +211,8 @@ describe("console commands (test host)", () => {
     assert.match(out, /^uptime +1d 1h 1m 1s/m);
     assert.match(out, /^terminal +link no data yet, 0 bytes, 0 sentences, last sentence never/m);
     assert.match(out, /^RNSS fix +no fix yet/m);
-    assert.match(out, /^beams +no BSI received yet/m);
-    assert.match(out, /^IC card +no ICI received yet/m);
+    assert.match(out, /^beams +no BSI or PWI received yet/m);
+    assert.match(out, /^IC card +no ICI\/ICP received yet/m);
     assert.match(out, /^ {2}in +network receiver not connected/m);
     assert.match(out, /^ {2}errors +sendErrors 2/m);
     assert.match(out, /^alerts +none/m);
@@ -270,7 +270,7 @@ describe("console commands (test host)", () => {
     r.run("card");
     assert.match(r.run("locate"), /error: locate: busy, still waiting for the terminal's answer to ICA/);
     r.timers.advance(10000);
-    assert.match(r.out, /error: card: no ICI\/FKI answer from the terminal within 10 s/);
+    assert.match(r.out, /error: card: no ICI\/ICP\/FKI answer from the terminal within 10 s/);
     assert.match(r.run("locate"), /^sent \$CCDWA/);
     assert.equal(host.sent.length, 2);
   });

@@ -240,7 +240,7 @@ describe("filter: bad rules are refused, naming the rule", () => {
       const r = buildCandidate(defaultConfig(), [[key, "!GSV,GG/5"]]);
       assert.ok("errors" in r);
       assert.deepEqual(r.errors, [
-        `${key}: breaks rule: rule 2 "GG/5": pattern must be a formatter (GSV), talker+formatter (BDGSV), talker* (GP*) or *`,
+        `${key} breaks rule: rule 2 "GG/5": pattern must be a formatter (GSV), talker+formatter (BDGSV), talker* (GP*) or *`,
       ]);
     }
     const m = buildCandidate(defaultConfig(), [["maxRate", "-1"]]);
@@ -487,7 +487,7 @@ describe("console: filters and maxRate apply live", () => {
     const r = cmd("set outFilter !GSV,GGA@0");
     assert.match(
       r,
-      /error: outFilter: breaks rule: rule 2 "GGA@0": @S needs seconds from 0.001 to 86400\r\nnothing changed/,
+      /error: outFilter breaks rule: rule 2 "GGA@0": @S needs seconds from 0.001 to 86400\r\nnothing changed/,
     );
     assert.equal(gw.outFilter.text, "!GSV");
     feed("GPGSV,1,1,00", "GPGGA,1");

@@ -304,6 +304,10 @@ describe("firmware built by Moddable's tools (npm run firmware)", function () {
     assert.ok(m, r.stdout.slice(-2000));
     assert.ok(Number(m[1]) >= 20, `datagrams flowed: ${m[1]}`);
     assert.equal(Number(m[2]), 0, "the strict listener discarded none");
+    // The firmware's own counters beside the listener's, read from its console (issue 23.5).
+    assert.match(r.stdout, /firmware: \d+ sentences read, \d+ datagrams sent \(console status\) \| listener/);
+    const fw = /firmware read (\d+) valid sentences from the terminal and sent (\d+) of its own/.exec(r.stdout);
+    assert.ok(fw && Number(fw[1]) >= 20, r.stdout.slice(-1500));
     // The capture holds what the listener received, each a UdPbC datagram from SFI BD0001.
     let packets = 0;
     readPcap(new Uint8Array(fs.readFileSync(pcap)), (p) => {

@@ -12,6 +12,7 @@ import { GatewayConsoleHost } from "../src/console/gateway-host";
 import { loadSettings } from "../src/console/persist";
 import { Gateway } from "../src/core/gateway";
 import { nodeClock } from "../src/platform/node/host";
+import { buildCandidate, defaultConfig } from "../src/settings/settings";
 import { MemoryStore } from "./lib/memory-store";
 import { BIN } from "./lib/paths";
 
@@ -48,8 +49,31 @@ describe("save stores only what was set through it (issue 23 point 1)", () => {
         .slice(1)
         .map((l) => (JSON.parse(l) as { k: string }).k);
       assert.deepEqual(keys, ["sfi", "ttl"]);
+      // The CLI names its own command for the list of settings (issue 23.7).
+      const bad = run("set", "nokey", "1");
+      assert.equal(bad.status, 1);
+      assert.match(bad.stderr.toString(), /"nokey" breaks rule: unknown setting \(bd450 config show lists them\)/);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it("one wording for a broken rule: KEY VALUE breaks rule: RULE (issue 23.7)", () => {
+    const err = (pairs: [string, string][]) => {
+      const r = buildCandidate(defaultConfig(), pairs);
+      return "errors" in r ? r.errors[0] : "accepted";
+    };
+    assert.match(err([["ttl", "999"]]), /^ttl 999 breaks rule: ttl 1\.\.255/);
+    assert.match(err([["sfi", "BD12"]]), /^sfi "BD12" breaks rule: SFI format/);
+    assert.match(
+      err([
+        ["ipMode", "static"],
+        ["ipAddr", "10.0.0.1"],
+      ]),
+      /^ipAddr "10\.0\.0\.1" breaks rule: /,
+    );
+    assert.match(err([["cmdFwd", "on"]]), /^cmdFwd on breaks rule: /);
+    // Without a hasher installed (as here) or with one: the key, no value (a password is not echoed).
+    assert.match(err([["webPass", "short"]]), /^webPass breaks rule: /);
   });
 });

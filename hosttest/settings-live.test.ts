@@ -60,6 +60,8 @@ class Rig {
   serialOptions: SerialOptions[] = [];
   writable = true;
   console = "";
+  /** What the gateway wrote to the terminal (latin-1). */
+  uart = "";
 }
 
 class FakeSerial {
@@ -70,8 +72,8 @@ class FakeSerial {
   read() {
     return 0;
   }
-  write() {
-    /* the terminal */
+  write(b: ArrayBuffer | Uint8Array) {
+    Rig.current.uart += latin1(b instanceof Uint8Array ? b : new Uint8Array(b));
   }
   close() {
     /* nothing */
@@ -275,6 +277,17 @@ const LIVE_PROBES: Record<string, (c: Ctx, v: SettingValue) => void> = {
     const check = new PasswordCheck(nodeWebCrypto, c.app.host.getConfig().webPass, WEB_PASS);
     while (!check.step(256));
     assert.ok(check.matches());
+  },
+  terminalFamily: (c, v) => {
+    // Nothing heard yet: auto is unknown; a network TXA goes out as TCQ only to a BDS-3 terminal.
+    assert.equal(c.app.beidou.state.family, v === "auto" ? "unknown" : v);
+    c.command("IN0002", "CCTXA,0242286,1,1,3132");
+    assert.equal(c.app.network.counters.commandsAccepted, 1);
+    // Literal oracles: TXA 1 (code) is TCQ code type 2 with the same digits.
+    assert.match(
+      c.rig.uart,
+      v === "bds3" ? /\$CCTCQ,0242286,2,1,2,3132,0\*[0-9A-F]{2}\r\n$/ : /\$CCTXA,0242286,1,1,3132\*/,
+    );
   },
   uartQueue: (c, v) => {
     for (let i = 0; i < 5; i++) c.app.gateway.sendToTerminal(withChecksum("$" + CMD_ICA));

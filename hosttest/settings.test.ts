@@ -247,7 +247,7 @@ describe("settings loader over a SettingsStore", () => {
     assert.equal(l.problems.length, 4);
     assert.equal(events.filter((e) => e.startsWith("settings.bad")).length, 4);
     assert.ok(
-      events.some((e) => /ttl: stored string breaks rule: ttl is integer; default 1 used/.test(e)),
+      events.some((e) => /ttl stored string breaks rule: ttl is integer; default 1 used/.test(e)),
       events.join("\n"),
     );
     assert.ok(events.some((e) => /baud not supported/.test(e)));
@@ -448,7 +448,7 @@ describe("host settings file (JSON lines, atomic)", () => {
     assert.equal(l.config.ttl, DEFAULT_CONFIG.ttl);
     assert.equal(l.config.sfi, "BD0009");
     assert.deepEqual({ ...l.unknown }, { newerKey: 17 });
-    assert.match(events.join("\n"), /ttl: stored string breaks rule/);
+    assert.match(events.join("\n"), /ttl stored string breaks rule/);
     saveSettings(store, setOk([["ttl", "3"]], l.config));
     const again = loadSettings(new SettingsFile(file));
     assert.equal(again.config.ttl, 3);

@@ -168,7 +168,7 @@ for (const engine of ENGINES)
         },
       );
       assert.equal(beside.className, "fielderr");
-      assert.match(String(beside.text), /ttl: 300 breaks rule: ttl 1\.\.255/);
+      assert.match(String(beside.text), /ttl 300 breaks rule: ttl 1\.\.255/);
       assert.ok(beside.top >= 0 && beside.bottom <= beside.height, `message in view: ${JSON.stringify(beside)}`);
       assert.equal(await page.$eval("#settings input[name=ttl]", (e: Element) => e.className), "bad");
       assert.equal(rig.host.getConfig().ttl, 1);

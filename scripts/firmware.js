@@ -24,6 +24,7 @@ const fs = require("node:fs");
 const path = require("node:path");
 const { spawnSync } = require("node:child_process");
 const idf = require("./firmware-idf");
+const fwTsc = require("./fw-tsc");
 
 const repo = path.resolve(__dirname, "..");
 const NAME = path.basename(repo);
@@ -160,10 +161,21 @@ function xslFigures(tmpDir) {
   };
 }
 
+/** One progress line per stage and target, on stderr as the build goes (stdout stays the summary / --json). */
+function stage(t, name, fn) {
+  const start = Date.now();
+  const r = fn();
+  const note = r?.note ? ` (${r.note})` : "";
+  process.stderr.write(`firmware: ${t.name} ${name} ${((Date.now() - start) / 1000).toFixed(1)} s${note}\n`);
+  return r;
+}
+
 function buildTarget(t, sdk, cache, env, jobs, kit) {
   const out = path.join(cache, "out", t.name.replace(/\//g, "_"));
   fs.mkdirSync(out, { recursive: true });
-  const mc = run("mcconfig", ["-p", t.platform, "-o", out, path.join(repo, "manifest.json")], { cwd: repo, env });
+  const mc = stage(t, "mcconfig", () =>
+    run("mcconfig", ["-p", t.platform, "-o", out, path.join(repo, "manifest.json")], { cwd: repo, env }),
+  );
   if (mc.status !== 0 || /### Error/.test(mc.out)) return { ok: false, step: "mcconfig", out: mc.out.trim() };
   const base = t.platform.startsWith("x-cli-")
     ? path.join(out, "tmp", t.platform.slice(6), "release")
@@ -183,7 +195,25 @@ function buildTarget(t, sdk, cache, env, jobs, kit) {
     );
     goal = "all";
   }
-  const mk = run("make", [`-j${jobs}`, "-f", makefile, goal], { cwd: tmpDir, env });
+  // One TypeScript program for the target (scripts/fw-tsc.js) instead of the makefile's tsc per
+  // module; BD450_FW_TSC=per-module leaves it to the makefile (to compare the two).
+  if (process.env.BD450_FW_TSC !== "per-module") {
+    try {
+      stage(t, "tsc", () => {
+        const r = fwTsc.prebuild(tmpDir, env);
+        return {
+          note: r.skipped
+            ? `${r.modules} modules up to date`
+            : `one program, ${r.compiled} of ${r.modules} modules, ${r.written} files written`,
+        };
+      });
+    } catch (e) {
+      return { ok: false, step: "tsc", out: e.message };
+    }
+  }
+  const mk = stage(t, t.fragment ? "make (xsc, xsl)" : "make (xsc, xsl, cc)", () =>
+    run("make", [`-j${jobs}`, "-f", makefile, goal], { cwd: tmpDir, env }),
+  );
   if (mk.status !== 0) {
     // The tool's own error lines (tsc, xsc, xsl, cc), not make's chatter.
     const lines = mk.out.split("\n").filter((l) => l && !/^(tsc|xsc|xsl|cc) /.test(l) && !/^# (tsc|xsc|cc) /.test(l));

@@ -14,7 +14,7 @@
 import { beidouAlerts } from "../beidou/alerts";
 import { reencodeCommand } from "../beidou/reencode";
 import { defaultRoutes, TEXT_FIELD_LIMITS } from "../beidou/table";
-import { BeidouWiring, type BeidouWiringOptions, STARTUP_COMMANDS } from "../beidou/wiring";
+import { BeidouWiring, type BeidouWiringOptions, startupCommandsFor } from "../beidou/wiring";
 import { Console } from "../console/console";
 import { GatewayConsoleHost } from "../console/gateway-host";
 import type { LoadedSettings } from "../console/persist";
@@ -24,6 +24,7 @@ import type { DatagramViews } from "../core/encoder";
 import { EventLog } from "../core/eventlog";
 import { Gateway, type GatewayOptions } from "../core/gateway";
 import { GROUPS } from "../core/groups";
+import { zero } from "../core/helpers";
 import type { Clock, SettingsStore, Timers, UDPClass } from "../core/io";
 import { NetworkSide, networkParts } from "../core/netside";
 
@@ -137,6 +138,7 @@ export class App {
       checksumPercent: config.alCsumPct,
     });
     const beidou = this.beidou;
+    beidou.state.setFamily(config.terminalFamily);
     this.gateway = new Gateway({
       config,
       clock: utc,
@@ -151,7 +153,8 @@ export class App {
       // Raw-text short messages: a TXR/TXA with commas in its text is carried (issue 15).
       fieldLimits: TEXT_FIELD_LIMITS,
       routes: defaultRoutes(),
-      startupCommands: STARTUP_COMMANDS,
+      // ICR to a BDS-3 terminal, ICA + RMO BSI otherwise (asked at each start and replug).
+      startupCommands: () => startupCommandsFor(beidou.state.family),
       // Answers to network commands carry d: = the requesting SFI.
       answers: parts.answers,
       // The plain copy for legacy listeners; legacyUdp takes effect at a restart, so
@@ -165,7 +168,8 @@ export class App {
       deviceAlerts: beidouAlerts(beidou.state),
       hostname: o.hostname,
       udp,
-      encodeCommand: reencodeCommand,
+      // Commands go out in the terminal's family (setting terminalFamily, else what it sends).
+      encodeCommand: (text) => reencodeCommand(text, beidou.state.family),
       parts,
     });
     const net = this.network;
@@ -213,6 +217,7 @@ export class App {
     this.gateway.retune();
     this.network.retune();
     this.beidou.state.setThresholds({ silentAfter: c.alSilentS, noFixAfter: c.alNoFixS, checksumPercent: c.alCsumPct });
+    this.beidou.state.setFamily(c.terminalFamily);
   }
 
   /** Log the start-up problems, start the terminal path, the network side, the console and the services. */
@@ -253,11 +258,6 @@ function receivedCounts(side: NetworkSide): { in: Record<string, number>; errors
       netSendErrors: side.counters.sendErrors,
     },
   };
-}
-
-function zero(o: object): void {
-  const r = o as Record<string, unknown>;
-  for (const k in r) if (typeof r[k] === "number") r[k] = 0;
 }
 
 /** `counters reset` on the console: the network side's counters too. */

@@ -13,6 +13,8 @@ import type { Fields } from "./fields";
 export class CommandError extends Error {
   /** Set when the formatter is not a command the gateway forwards (counted apart from bad field values). */
   unsupported?: boolean;
+  /** Set when the command belongs to the other terminal family and has no same-meaning counterpart. */
+  family?: boolean;
 }
 
 /** Bytes the UART stream must never carry inside a field. */

@@ -2,6 +2,7 @@
 // fields named after the standard, a numbered field list in its header; docs/protocol.md
 // "Adding a sentence or a frame") and the helpers the modules share.
 
+import { pad2 } from "../core/helpers";
 import type { Fields } from "./fields";
 import type { DeviceTarget } from "./targets";
 
@@ -45,6 +46,14 @@ export interface SentenceKind<R> {
    */
   reencode?(r: R, f: Fields): Uint8Array;
 }
+
+/**
+ * Terminal families as bits of DeviceState.familySeen (its target methods set them): a BDS-2 (RDSS 2.1) sentence (BSI, ICI, TXR)
+ * or a BDS-3 one (PWI, ICP, TCI, EPI, QRI) was seen. A BDS-3 terminal may also speak 2.1 when
+ * switched on (`$CCRMO,TXR,2,1`), so any BDS-3 sentence makes the terminal BDS-3.
+ */
+export const FAMILY_BDS2 = 1,
+  FAMILY_BDS3 = 2;
 
 /** The three-letter formatter a kind decodes: its name up to the form ("ZDA-RDSS" -> "ZDA"). */
 export function kindFormatter(k: SentenceKind<unknown>): string {
@@ -130,10 +139,6 @@ export function hms(sec: number): string | null {
         .slice(1)
         .replace(/0+$/, "");
   return out;
-}
-
-export function pad2(v: number): string {
-  return v < 10 ? "0" + v : String(v);
 }
 
 /** 7-digit user address (card number) as a string, NaN -> null. */

@@ -7,6 +7,11 @@
 
 import { CommandError } from "./command";
 import { SentenceDecoder } from "./decoder";
+import type { Fields } from "./fields";
+import { encodeICR } from "./sentences/commands3";
+import { encodeICA } from "./sentences/ica";
+import { encodeTCQ, hexPairs, type TCQ } from "./sentences/tcq";
+import { encodeTXA, type TXA } from "./sentences/txa";
 import { DECODER_TABLE } from "./table";
 
 /** Talker of the commands the gateway forwards. */
@@ -15,11 +20,15 @@ const CC = 0x4343;
 let decoder: SentenceDecoder | undefined;
 
 /**
- * Re-encode a `$CC...` command received from the network. Returns the encoder's bytes
- * (what goes to the UART), or throws CommandError. Formatters that are not a command
- * the gateway forwards throw with `unsupported` set.
+ * Re-encode a `$CC...` command received from the network, in the terminal's family
+ * (`family`: DeviceState.family, "bds2", "bds3" or "unknown"): a command of the other
+ * family is translated where the meaning is the same (a normal one-off TXA <-> TCQ,
+ * ICA 0/1 <-> ICR 0/2), else refused (CommandError with `family` set: the gate counts
+ * it as "family"). Returns the encoder's bytes (what goes to the UART), or throws
+ * CommandError. Formatters that are not a command the gateway forwards throw with
+ * `unsupported` set.
  */
-export function reencodeCommand(text: string): Uint8Array {
+export function reencodeCommand(text: string, family = "unknown"): Uint8Array {
   const star = text.lastIndexOf("*");
   const end = star < 0 ? text.length : star;
   const bytes = new Uint8Array(end);
@@ -35,5 +44,84 @@ export function reencodeCommand(text: string): Uint8Array {
     throw e;
   }
   if (d.error) throw new CommandError(`CC${d.kind}: ${d.error}`);
+  if (family === "bds3" || family === "bds2") {
+    const other = translate(d.kind, d.record, d.fields, family);
+    if (other !== undefined) return other;
+  }
   return kind.reencode(d.record, d.fields);
+}
+
+/** Commands of one family only (their names per family). */
+const BDS2_ONLY = ["TXA", "ICA", "DWA", "WAA", "BSS"],
+  BDS3_ONLY = ["TCQ", "ICR", "EPQ", "QRQ"];
+
+/** A command of the other family with no same-meaning counterpart: refused, counted as "family". */
+function otherFamily(what: string, family: string): CommandError {
+  const e = new CommandError(`${what} has no counterpart for this ${family === "bds3" ? "BDS-3" : "BDS-2"} terminal`);
+  e.family = true;
+  return e;
+}
+
+/** The command in the terminal's family, or undefined when it is already of that family (or of both: RMO). */
+function translate(kind: string, record: unknown, f: Fields, family: string): Uint8Array | undefined {
+  if (family === "bds3" && BDS2_ONLY.indexOf(kind) >= 0) {
+    if (kind === "ICA") {
+      // ICA 0 = own card, 1 = subordinate users; ICR 0 / 2 ask the same (frame numbers have no counterpart).
+      const type = f.ints[1];
+      if ((type === 0 || type === 1) && f.ints[2] === 0) return encodeICR(type === 0 ? 0 : 2);
+      throw otherFamily(`ICA ${f.str(1)},${f.str(2)}`, family);
+    }
+    if (kind === "TXA") {
+      const t = record as TXA;
+      if (t.commType === 0) throw otherFamily("express (urgent) TXA", family);
+      const to = f.str(1);
+      const content = f.str(4);
+      if (t.mode === 1) return encodeTCQ({ to, codeType: 2, hex: content });
+      if (t.mode === 2) {
+        if (!/^A4/.test(content))
+          throw new CommandError("TXA mixed mode content must be A4 followed by hex byte pairs");
+        return encodeTCQ({ to, codeType: 3, data: hexPairs(content.slice(2), "TXA mixed mode") });
+      }
+      return encodeTCQ({ to, codeType: 1, data: escapedBytes(content) });
+    }
+    throw otherFamily(kind, family);
+  }
+  if (family === "bds2" && BDS3_ONLY.indexOf(kind) >= 0) {
+    if (kind === "ICR") {
+      const type = f.ints[1];
+      if (type === 0 || type === 2) return encodeICA(type === 0 ? 0 : 1, 0);
+      throw otherFamily(`ICR type ${f.str(1)}`, family);
+    }
+    if (kind === "TCQ") {
+      const t = record as TCQ;
+      // A one-off normal message means the same as TXA; repeats and inbound acknowledgements do not exist there.
+      if (t.sendFrequency !== 0 || t.inboundAck !== 1)
+        throw otherFamily("TCQ with a send frequency or an inbound acknowledgement", family);
+      const to = f.str(1);
+      const data = f.str(5);
+      if (t.codeType === 2) return encodeTXA({ to, mode: 1, hex: data });
+      if (t.codeType !== 1 && t.codeType !== 3) throw otherFamily(`TCQ code type ${t.codeType}`, family);
+      return encodeTXA({ to, mode: t.codeType === 1 ? 0 : 2, data: hexPairs(data, "TCQ") });
+    }
+    throw otherFamily(kind, family);
+  }
+  return undefined;
+}
+
+/**
+ * Chinese-mode TXA content: GB2312 bytes arrive as IEC 61162-1 ^hh escapes (a 450 sentence is
+ * printable ASCII); the raw bytes go on.
+ */
+function escapedBytes(content: string): Uint8Array {
+  const data: number[] = [];
+  for (let i = 0; i < content.length; i++) {
+    const c = content.charCodeAt(i);
+    if (c === 0x5e) {
+      const h = /^[0-9A-Fa-f]{2}$/.test(content.substr(i + 1, 2)) ? parseInt(content.substr(i + 1, 2), 16) : -1;
+      if (h < 0) throw new CommandError("TXA: '^' must be followed by two hex digits");
+      data.push(h);
+      i += 2;
+    } else data.push(c & 0xff);
+  }
+  return Uint8Array.from(data);
 }

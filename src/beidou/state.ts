@@ -9,12 +9,28 @@
 import { formatterKeyOf, formatterName } from "../nmea/keys";
 import type { DecodedSentence } from "./decoder";
 import { KIND_UNKNOWN } from "./decoder";
-import { addr7, hms, SYSTEM_NAMES } from "./kind";
+import { addr7, FAMILY_BDS2, FAMILY_BDS3, hms, SYSTEM_NAMES } from "./kind";
 import type { Frame40 } from "./rdss40";
 import { BEAMS } from "./sentences/bsi";
 import { contentText } from "./sentences/content";
+import { PWI_BDS2_BEAMS, PWI_BDS3_BEAMS } from "./sentences/pwi";
 import { SkyView } from "./sky";
-import type { CardReport, DeviceTarget, FeedbackReport, MessageContent } from "./targets";
+import type {
+  Bds3CardReport,
+  CardReport,
+  DeviceTarget,
+  FeedbackReport,
+  MessageContent,
+  PwiReport,
+  TciReport,
+} from "./targets";
+
+const SWAPPED = "TCI sender and receiver the other way round";
+
+/** A signal value as JSON: -1 (empty) -> null. */
+function sv(v: number): number | null {
+  return v < 0 ? null : v;
+}
 
 /** Framer reject reason counted as a checksum error (a constant: XS copies an evaluated literal every time). */
 /** The framer's reject counters the state reads (src/core/framer.ts FramerCounters). */
@@ -50,9 +66,16 @@ export interface DeviceStateOptions {
   maxMessages?: number;
 }
 
+/** Terminal family names (status, JSON): index = DeviceState.familySeen / familyOverride bits. */
+export const FAMILY_NAMES = ["unknown", "bds2", "bds3", "bds3"];
+
 export interface ReceivedMessage {
   at: number;
   from: string;
+  /** Receiver (BDS-3 TCI only). */
+  to?: string;
+  /** The sentence family it came in: TXR "bds2", TCI "bds3". */
+  family?: string;
   /** TXR information type (1 normal, 2 express, 3 broadcast, 4/5 query results). */
   infoType: number;
   mode: number;
@@ -99,6 +122,25 @@ export class DeviceState implements DeviceTarget {
   rdssLongitude = NaN;
   rdssHeight = NaN;
   rdssAt = NaN;
+  /** BDS-3 EPI: SOS sub-type and indication (meanings UNCONFIRMED), NaN when not given. */
+  rdssSosType = NaN;
+  rdssSos = NaN;
+  // ---- terminal family (BDS-2 RDSS 2.1 or BDS-3 RSMC)
+  /** FAMILY_BDS2 / FAMILY_BDS3 bits: which family's sentences were seen (set by the target methods they call). */
+  familySeen = 0;
+  /** Setting terminalFamily: 0 auto (detected), FAMILY_BDS2 or FAMILY_BDS3. */
+  familyOverride = 0;
+  /** BDS-3 beams from PWI (kept apart from BSI's BDS-2 powers): ids and signal values, -1 empty. */
+  pwiBeams2 = 0;
+  readonly pwiId2 = new Int16Array(PWI_BDS2_BEAMS);
+  readonly pwiSignal2 = new Int16Array(2 * PWI_BDS2_BEAMS);
+  pwiBeams3 = 0;
+  readonly pwiId3 = new Int16Array(PWI_BDS3_BEAMS);
+  readonly pwiSignal3 = new Int16Array(3 * PWI_BDS3_BEAMS);
+  pwiTime = NaN;
+  pwiAt = NaN;
+  /** BDS-3 sentences decoded with a layout other than the notes' (reason -> count, bounded). */
+  readonly deviations = new Map<string, number>();
   // ---- beams
   readonly beams = new Int8Array(BEAMS).fill(-1);
   responseBeam = NaN;
@@ -329,7 +371,9 @@ export class DeviceState implements DeviceTarget {
     }
   }
 
+  /** BDS-2 BSI (and ZTI's beam powers). */
   setBeams(power: Int8Array, count: number, now: number): void {
+    this.familySeen |= FAMILY_BDS2;
     let up = false;
     for (let k = 0; k < BEAMS; k++) {
       const p = k < count ? power[k] : -1;
@@ -337,14 +381,112 @@ export class DeviceState implements DeviceTarget {
       if (p > 0) up = true;
     }
     this.beamsAt = now;
+    this.beamsUp(up);
+  }
+  private everBeams = false;
+
+  /** The beam alerts of either family: all beams gone, and back. */
+  private beamsUp(up: boolean): void {
     if (!up && this.beamsWereUp) this.event("beams.lost", "all RDSS beams at power 0");
     if (up && !this.beamsWereUp && this.everBeams) this.event("beams.ok", "RDSS beam received again");
     this.everBeams = true;
     this.beamsWereUp = up;
   }
-  private everBeams = false;
 
+  /** BDS-3 PWI: both families' beams with their signal values; a beam is up when a signal value is above 0. */
+  setPwiBeams(p: PwiReport, now: number): void {
+    this.familySeen |= FAMILY_BDS3;
+    let up = false;
+    const n2 = p.count2,
+      n3 = p.count3;
+    for (let k = 0; k < n2; k++) {
+      this.pwiId2[k] = p.id2[k];
+      const a = p.signal2[2 * k],
+        b = p.signal2[2 * k + 1];
+      this.pwiSignal2[2 * k] = a;
+      this.pwiSignal2[2 * k + 1] = b;
+      if (a > 0 || b > 0) up = true;
+    }
+    for (let k = 0; k < n3; k++) {
+      this.pwiId3[k] = p.id3[k];
+      const a = p.signal3[3 * k],
+        b = p.signal3[3 * k + 1],
+        c = p.signal3[3 * k + 2];
+      this.pwiSignal3[3 * k] = a;
+      this.pwiSignal3[3 * k + 1] = b;
+      this.pwiSignal3[3 * k + 2] = c;
+      if (a > 0 || b > 0 || c > 0) up = true;
+    }
+    this.pwiBeams2 = n2;
+    this.pwiBeams3 = n3;
+    this.pwiTime = p.time;
+    this.pwiAt = now;
+    this.beamsAt = now;
+    if (p.deviation !== null) this.deviation(p.deviation);
+    this.beamsUp(up);
+  }
+
+  /** The terminal family in force: the setting, else what was seen ("unknown" before either). */
+  get family(): string {
+    return FAMILY_NAMES[this.familyOverride || this.familySeen];
+  }
+
+  /** Setting terminalFamily: "auto", "bds2" or "bds3". */
+  setFamily(setting: string): void {
+    this.familyOverride = setting === "bds2" ? FAMILY_BDS2 : setting === "bds3" ? FAMILY_BDS3 : 0;
+  }
+
+  /** The detected family alone (status shows both when the setting overrides). */
+  get detectedFamily(): string {
+    return FAMILY_NAMES[this.familySeen];
+  }
+
+  /** A BDS-3 sentence decoded with another layout than the notes': counted, logged once per reason. */
+  deviation(reason: string): void {
+    const n = this.deviations.get(reason);
+    if (n !== undefined) {
+      this.deviations.set(reason, n + 1);
+      return;
+    }
+    if (this.deviations.size >= 16) return;
+    this.deviations.set(reason, 1);
+    this.event("bds3.deviation", `${reason}: decoded as far as known (layout UNCONFIRMED)`);
+  }
+
+  /** BDS-3 TCI: sender and receiver the other way round when the receiver is not the own card but the sender is. */
+  tciMessage(t: TciReport, now: number): void {
+    let from = t.senderId,
+      to = t.receiverId;
+    if (this.cardKnown && this.cardPresent && to !== this.cardNumber && from === this.cardNumber) {
+      from = t.receiverId;
+      to = t.senderId;
+      this.deviation(SWAPPED);
+    }
+    this.familySeen |= FAMILY_BDS3;
+    if (t.deviation !== null) this.deviation(t.deviation);
+    this.received(from, 1, t.mode, t.content, now, to);
+  }
+
+  /** A BDS-3 sentence with nothing else for the state (QRI, EPI's part past the RDSS fix): family and deviation. */
+  bds3(deviation: string | null): void {
+    this.familySeen |= FAMILY_BDS3;
+    if (deviation !== null) this.deviation(deviation);
+  }
+
+  /** BDS-3 ICP: the card number only (the rest of ICP is UNCONFIRMED). */
+  cardBds3(c: Bds3CardReport, now: number): void {
+    this.familySeen |= FAMILY_BDS3;
+    this.cardUpdate(c, now);
+    if (c.deviation !== null) this.deviation(c.deviation);
+  }
+
+  /** BDS-2 ICI. */
   card(c: CardReport, now: number): void {
+    this.familySeen |= FAMILY_BDS2;
+    this.cardUpdate(c, now);
+  }
+
+  private cardUpdate(c: CardReport, now: number): void {
     const was = this.cardKnown ? (this.cardPresent ? this.cardNumber : 0) : -1;
     this.cardKnown = true;
     this.cardPresent = !c.noCard;
@@ -399,9 +541,20 @@ export class DeviceState implements DeviceTarget {
     return name;
   }
 
+  /** BDS-2 TXR. */
   message(from: number, infoType: number, mode: number, c: MessageContent, now: number): void {
+    this.familySeen |= FAMILY_BDS2;
+    this.received(from, infoType, mode, c, now, NaN);
+  }
+
+  /** A received message: TXR (BDS-2) or TCI (BDS-3, with its receiver `to`). */
+  private received(from: number, infoType: number, mode: number, c: MessageContent, now: number, to: number): void {
     const data = c.data.slice(0, c.length);
     const m: ReceivedMessage = { at: now, from: addr7(from) ?? "", infoType, mode, data };
+    if (to === to) {
+      m.to = addr7(to) ?? "";
+      m.family = "bds3";
+    } else m.family = "bds2";
     const text = contentText(c, this.decodeText);
     if (text !== undefined) m.text = text;
     this.messages.push(m);
@@ -461,8 +614,27 @@ export class DeviceState implements DeviceTarget {
         lat: nn(this.rdssLatitude),
         lon: nn(this.rdssLongitude),
         height_m: nn(this.rdssHeight),
+        sosType: nn(this.rdssSosType),
+        sos: nn(this.rdssSos),
       },
+      family: this.family,
+      familyDetected: this.detectedFamily,
       beams: Array.from(this.beams, (p) => (p < 0 ? null : p)),
+      bds3Beams:
+        this.pwiAt === this.pwiAt
+          ? {
+              time: hms(this.pwiTime),
+              bds2: Array.from(this.pwiId2.subarray(0, this.pwiBeams2), (id, k) => ({
+                beam: id < 0 ? null : id,
+                signal: [sv(this.pwiSignal2[2 * k]), sv(this.pwiSignal2[2 * k + 1])],
+              })),
+              bds3: Array.from(this.pwiId3.subarray(0, this.pwiBeams3), (id, k) => ({
+                beam: id < 0 ? null : id,
+                signal: [sv(this.pwiSignal3[3 * k]), sv(this.pwiSignal3[3 * k + 1]), sv(this.pwiSignal3[3 * k + 2])],
+              })),
+            }
+          : null,
+      deviations: Object.fromEntries(this.deviations),
       responseBeam: nn(this.responseBeam),
       card: this.cardKnown
         ? {
@@ -486,6 +658,8 @@ export class DeviceState implements DeviceTarget {
       transmitWait_s: this.transmitWait(now),
       messages: this.messages.map((m) => ({
         from: m.from,
+        to: m.to,
+        family: m.family,
         infoType: m.infoType,
         mode: m.mode,
         text: m.text ?? null,

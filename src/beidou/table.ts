@@ -23,8 +23,10 @@ import { ZJXX_FRAME } from "./frames/zjxx";
 import { kindFormatter, type SentenceKind } from "./kind";
 import { BSI_KIND } from "./sentences/bsi";
 import { BSS_KIND } from "./sentences/bss";
+import { EPQ_KIND, ICR_KIND, QRQ_KIND } from "./sentences/commands3";
 import { DWA_KIND } from "./sentences/dwa";
 import { DWR_KIND } from "./sentences/dwr";
+import { EPI_KIND } from "./sentences/epi";
 import { FKI_KIND, FKI3_KIND, isBds3Fki } from "./sentences/fki";
 import { GBS_KIND } from "./sentences/gbs";
 import { GGA_KIND } from "./sentences/gga";
@@ -36,8 +38,13 @@ import { GSV_KIND } from "./sentences/gsv";
 import { HZR_KIND } from "./sentences/hzr";
 import { ICA_KIND } from "./sentences/ica";
 import { ICI_KIND } from "./sentences/ici";
+import { ICP_KIND } from "./sentences/icp";
+import { PWI_KIND } from "./sentences/pwi";
+import { QRI_KIND } from "./sentences/qri";
 import { RMC_KIND } from "./sentences/rmc";
 import { RMO_KIND } from "./sentences/rmo";
+import { TCI_KIND } from "./sentences/tci";
+import { TCQ_KIND } from "./sentences/tcq";
 import { TXA_KIND } from "./sentences/txa";
 import { TXR_KIND } from "./sentences/txr";
 import { TXT_KIND } from "./sentences/txt";
@@ -91,6 +98,10 @@ export const DECODER_TABLE: ReadonlyArray<TableRow> = [
   ...single(TXR_KIND, DWR_KIND, WAA_KIND, ZTI_KIND, HZR_KIND),
   // RDSS 2.1, host -> terminal
   ...single(ICA_KIND, RMO_KIND, TXA_KIND, DWA_KIND, BSS_KIND),
+  // BDS-3 RSMC (GB/T 44086.2 as seen in open code; FKI's BDS-3 form is in the FKI row), terminal -> host
+  ...single(PWI_KIND, ICP_KIND, TCI_KIND, EPI_KIND, QRI_KIND),
+  // BDS-3 RSMC, host -> terminal
+  ...single(TCQ_KIND, ICR_KIND, EPQ_KIND, QRQ_KIND),
 ];
 
 /**

@@ -118,6 +118,54 @@ export interface StatusTarget {
   event(code: string, text: string): void;
 }
 
+// ---- BDS-3 RSMC (PWI, ICP, TCI, EPI, QRI). Each marks the terminal as BDS-3 (DeviceState.family)
+// and counts a `deviation`: the layout decoded differs from the notes' (UNCONFIRMED), so
+// the sentence was decoded as far as known instead of being rejected.
+
+/** Beams of both families with their signal values (PWI's record). */
+export interface PwiReport {
+  /** Seconds since midnight, NaN when none. */
+  readonly time: number;
+  readonly count2: number;
+  readonly count3: number;
+  /** Beam ids; signal values flat, 2 per BDS-2 beam, 3 per BDS-3 beam; -1 empty. */
+  readonly id2: Int16Array;
+  readonly signal2: Int16Array;
+  readonly id3: Int16Array;
+  readonly signal3: Int16Array;
+  readonly deviation: string | null;
+}
+
+/** A BDS-3 card report (ICP's record: the card number; the rest NaN). */
+export interface Bds3CardReport extends CardReport {
+  readonly deviation: string | null;
+}
+
+/** A received BDS-3 message (TCI's record). */
+export interface TciReport {
+  readonly senderId: number;
+  readonly receiverId: number;
+  /** The TXR transfer mode the content was read in (0 Chinese, 1 code, 2 mixed). */
+  readonly mode: number;
+  readonly content: MessageContent;
+  readonly deviation: string | null;
+}
+
+export interface Bds3Target {
+  setPwiBeams(p: PwiReport, now: number): void;
+  cardBds3(c: Bds3CardReport, now: number): void;
+  /** Sender and receiver checked against the own card (some terminals swap them). */
+  tciMessage(t: TciReport, now: number): void;
+  /** A BDS-3 sentence seen (family), with its deviation or null. */
+  bds3(deviation: string | null): void;
+}
+
+/** BDS-3 EPI: the RDSS fix (as DWR) with its SOS fields (meanings UNCONFIRMED). */
+export interface EmergencyTarget extends RdssFixTarget, Bds3Target {
+  rdssSosType: number;
+  rdssSos: number;
+}
+
 /** Everything a sentence may tell: what SentenceKind.apply receives (DeviceState implements it). */
 export interface DeviceTarget
   extends FixTarget,
@@ -127,4 +175,5 @@ export interface DeviceTarget
     FeedbackTarget,
     MessageTarget,
     SelfCheckTarget,
-    StatusTarget {}
+    StatusTarget,
+    EmergencyTarget {}

@@ -12,6 +12,7 @@ import { UNIT_SENTENCE, type UnitKind } from "../core/gateway";
 import type { Clock, Timers } from "../core/io";
 import { SentenceDecoder } from "./decoder";
 import { FrameDecoder, type Rdss40Options } from "./rdss40";
+import { encodeICR } from "./sentences/commands3";
 import { encodeICA } from "./sentences/ica";
 import { encodeRMO } from "./sentences/rmo";
 import { DeviceState, type DeviceStateOptions, type EventSink, type RejectCounts } from "./state";
@@ -23,6 +24,13 @@ import { defaultRoutes, TEXT_FIELD_LIMITS } from "./table";
  * status output every 10 s (BSI). Written by the command encoders.
  */
 export const STARTUP_COMMANDS: ReadonlyArray<Uint8Array> = [encodeICA(0, 0), encodeRMO("BSI", 2, 10)];
+/** A BDS-3 terminal: the card query ICR (its beams come as PWI every second unasked). */
+const STARTUP_BDS3: ReadonlyArray<Uint8Array> = [encodeICR(0)];
+
+/** Start-up commands for the terminal's family (DeviceState.family); not known yet: the BDS-2 pair. */
+export function startupCommandsFor(family: string): ReadonlyArray<Uint8Array> {
+  return family === "bds3" ? STARTUP_BDS3 : STARTUP_COMMANDS;
+}
 
 export interface BeidouWiringOptions extends DeviceStateOptions {
   clock?: Pick<Clock, "now">;

@@ -89,3 +89,23 @@ export function formatUsage(synopsis: string, description: string, spec: Record<
   lines.push("  --help".padEnd(28) + " show this help");
   return lines.join("\n") + "\n";
 }
+
+/**
+ * A subcommand's arguments; on --help its usage goes to stdout and the result is undefined
+ * (exit 0). `maxPositional`: more positional arguments than this are a UsageError.
+ */
+export function parseCommand(
+  argv: string[],
+  spec: Record<string, OptionSpec>,
+  usage: string,
+  maxPositional = Infinity,
+): Parsed | undefined {
+  const parsed = parseArgs(argv, spec);
+  if (parsed.help) {
+    process.stdout.write(usage);
+    return undefined;
+  }
+  if (parsed.positional.length > maxPositional)
+    throw new UsageError(`unexpected argument "${parsed.positional[maxPositional]}"`);
+  return parsed;
+}

@@ -25,7 +25,7 @@ import {
   noteNames,
 } from "../core/tagblock";
 import { latin1 } from "../nmea/checksum";
-import { formatUsage, type OptionSpec, parseArgs } from "./args";
+import { formatUsage, type OptionSpec, parseCommand } from "./args";
 import { readInput } from "./common";
 
 const SPEC: Record<string, OptionSpec> = {
@@ -257,11 +257,9 @@ export function check(
 }
 
 export async function run(argv: string[]): Promise<number> {
-  const { options, positional, help } = parseArgs(argv, SPEC);
-  if (help) {
-    process.stdout.write(usage);
-    return 0;
-  }
+  const parsed = parseCommand(argv, SPEC, usage);
+  if (!parsed) return 0;
+  const { options, positional } = parsed;
   if (positional.length > 1) {
     process.stderr.write("bd450 check: one input at a time\n\n" + usage);
     return 2;

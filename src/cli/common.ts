@@ -15,6 +15,13 @@ export function readInput(file: string | undefined): Promise<Buffer> {
   });
 }
 
+/** `--config FILE`: the settings file (gateway, spec, config). */
+export const CONFIG_FILE_OPTION: OptionSpec = {
+  type: "string",
+  arg: "FILE",
+  help: "settings file (default: $XDG_CONFIG_HOME/bd450/config or ~/.config/bd450/config)",
+};
+
 /** Options that map straight onto gateway config keys (shared by gateway and wrap). */
 export const CONFIG_OPTIONS: Record<string, OptionSpec> = {
   sfi: { type: "string", arg: "XX0000", help: "source SFI of this gateway (s: in every TAG block)" },

@@ -5,14 +5,11 @@
 import { loadSettings, saveSettings } from "../console/persist";
 import { defaultSettingsPath, SettingsFile } from "../platform/node/settings-file";
 import { buildCandidate, configTable, defaultConfig, formatValue, type SettingValue } from "../settings/settings";
-import { formatUsage, type OptionSpec, parseArgs, UsageError } from "./args";
+import { formatUsage, type OptionSpec, parseCommand, UsageError } from "./args";
+import { CONFIG_FILE_OPTION } from "./common";
 
 const SPEC: Record<string, OptionSpec> = {
-  config: {
-    type: "string",
-    arg: "FILE",
-    help: "settings file (default: $XDG_CONFIG_HOME/bd450/config or ~/.config/bd450/config)",
-  },
+  config: CONFIG_FILE_OPTION,
 };
 
 export const usage = formatUsage(
@@ -27,11 +24,9 @@ export const usage = formatUsage(
 );
 
 export async function run(argv: string[]): Promise<number> {
-  const { options, positional, help } = parseArgs(argv, SPEC);
-  if (help) {
-    process.stdout.write(usage);
-    return 0;
-  }
+  const parsed = parseCommand(argv, SPEC, usage);
+  if (!parsed) return 0;
+  const { options, positional } = parsed;
   const [action, ...rest] = positional;
   if (action !== "show" && action !== "set" && action !== "defaults")
     throw new UsageError(action ? `unknown action "${action}"` : "show, set or defaults is required");
@@ -56,7 +51,7 @@ export async function run(argv: string[]): Promise<number> {
     throw new UsageError('set KEY VALUE [KEY VALUE ...] (use "" for an empty value)');
   const pairs: [string, string][] = [];
   for (let i = 0; i < rest.length; i += 2) pairs.push([rest[i], rest[i + 1]]);
-  const cand = buildCandidate(loaded.config, pairs);
+  const cand = buildCandidate(loaded.config, pairs, "bd450 config show");
   if ("errors" in cand) {
     for (const e of cand.errors) process.stderr.write(`error: ${e}\n`);
     process.stderr.write(`nothing changed in ${store.path}\n`);

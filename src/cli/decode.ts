@@ -4,13 +4,13 @@
 // talker, formatter, lat/lon (signed decimal degrees), card, beams, from, payload,
 // command, accepted. The stream is decoded as it arrives (works on a live pty).
 
-import * as fs from "fs";
+import * as fs from "node:fs";
 import { SentenceDecoder, sentenceJson } from "../beidou/decoder";
 import { FrameDecoder } from "../beidou/rdss40";
 import { DeviceState } from "../beidou/state";
 import { type RejectReason, SentenceFramer } from "../core/framer";
 import { decodeGb2312 } from "../platform/node/gb2312";
-import { formatUsage, type OptionSpec, parseArgs } from "./args";
+import { formatUsage, type OptionSpec, parseCommand } from "./args";
 
 const SPEC: Record<string, OptionSpec> = {
   "max-line": { type: "number", help: "longest text unit framed, bytes", default: 300 },
@@ -147,11 +147,9 @@ export class DecodeSession {
 }
 
 export async function run(argv: string[]): Promise<number> {
-  const { options, positional, help } = parseArgs(argv, SPEC);
-  if (help) {
-    process.stdout.write(usage);
-    return 0;
-  }
+  const parsed = parseCommand(argv, SPEC, usage);
+  if (!parsed) return 0;
+  const { options, positional } = parsed;
   if (positional.length > 1) throw new Error("decode takes one FILE (or - for standard input)");
   const file = positional[0];
   const input: NodeJS.ReadableStream = file && file !== "-" ? fs.createReadStream(file) : process.stdin;
@@ -176,7 +174,10 @@ export async function run(argv: string[]): Promise<number> {
   session.finish();
   flush();
   const c = session.framer.counters;
-  process.stderr.write(JSON.stringify({ counts: session.countsObject(), framer: c }) + "\n");
+  // The terminal family detected from what it sent (PWI/ICP/TCI: bds3; BSI/ICI/TXR: bds2).
+  process.stderr.write(
+    JSON.stringify({ counts: session.countsObject(), family: session.state.family, framer: c }) + "\n",
+  );
   if (options.state) {
     process.stderr.write(JSON.stringify({ state: session.state.snapshot(Date.now()), events: session.events }) + "\n");
   }

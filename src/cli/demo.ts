@@ -29,7 +29,7 @@ import { parseWebAddress } from "../platform/node/web";
 import { buildCandidate, defaultConfig } from "../settings/settings";
 import { openPtyPair } from "../sim/pty";
 import { SimSession } from "../sim/session";
-import { formatUsage, type OptionSpec, parseArgs, UsageError } from "./args";
+import { formatUsage, type OptionSpec, parseCommand, UsageError } from "./args";
 import { stopTrigger } from "./common";
 
 const SPEC: Record<string, OptionSpec> = {
@@ -38,6 +38,12 @@ const SPEC: Record<string, OptionSpec> = {
   log: { type: "string", arg: "FILE", help: "replay this log instead of the built-in mix (looped)" },
   noise: { type: "number", arg: "N", help: "built-in mix: line noise every N epochs (0: none)", default: 20 },
   sfi: { type: "string", arg: "XX0000", help: "SFI of the gateway", default: "BD0001" },
+  family: {
+    type: "string",
+    arg: "bds2|bds3",
+    help: "built-in mix: the terminal's sentence family, bds2 (RDSS 2.1) or bds3 (BDS-3: PWI, ICP, TCI, EPI)",
+    default: "bds2",
+  },
   quiet: { type: "boolean", help: "counters only, no sample sentences" },
   engine: {
     type: "string",
@@ -148,12 +154,11 @@ function reexecInNamespace(argv: string[], web?: { address: string; port: number
 }
 
 export async function run(argv: string[]): Promise<number> {
-  const { options: o, positional, help } = parseArgs(argv, SPEC);
-  if (help) {
-    process.stdout.write(usage);
-    return 0;
-  }
-  if (positional.length) throw new UsageError(`unexpected argument "${positional[0]}"`);
+  const parsed = parseCommand(argv, SPEC, usage, 0);
+  if (!parsed) return 0;
+  const o = parsed.options;
+  if (o.family !== "bds2" && o.family !== "bds3")
+    throw new UsageError(`--family must be bds2 or bds3, not "${String(o.family)}"`);
   let webAt: { address: string; port: number } | undefined;
   if (o.web !== undefined) {
     const at = parseWebAddress(o.web === "" ? `127.0.0.1:${o["web-port"]}` : String(o.web));
@@ -248,6 +253,7 @@ async function inside(
     loop: true,
     baud: Number(o.baud),
     noiseEvery: Number(o.noise),
+    family: o.family === "bds3" ? "bds3" : "bds2",
     link: path.join(dir, "ttyBD"),
     waitHost: true,
   });
@@ -385,6 +391,8 @@ async function inside(
               path.join(dir, "settings"),
               "--console",
               consolePty.gatewayPath,
+              // BDS-3 messages (up to 14,000 bits) run past RDSS 2.1's 300-byte line: the longest the framer takes.
+              ...(o.family === "bds3" ? ["--max-line", "1024"] : []),
               ...webArgs,
             ],
             { stdio: ["ignore", "inherit", "pipe"] },

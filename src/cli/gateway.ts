@@ -12,8 +12,8 @@ import { defaultSettingsPath, SettingsFile } from "../platform/node/settings-fil
 import { NodeUDP } from "../platform/node/udp";
 import { HostWeb, parseWebAddress } from "../platform/node/web";
 import { validateConfig } from "../settings/settings";
-import { formatUsage, type OptionSpec, parseArgs, UsageError } from "./args";
-import { CONFIG_OPTIONS, configFromOptions, stopTrigger } from "./common";
+import { formatUsage, type OptionSpec, parseCommand, UsageError } from "./args";
+import { CONFIG_FILE_OPTION, CONFIG_OPTIONS, configFromOptions, stopTrigger } from "./common";
 
 const SPEC: Record<string, OptionSpec> = {
   serial: { type: "string", arg: "PATH", help: "serial device of the Beidou terminal, e.g. /dev/ttyUSB0" },
@@ -21,11 +21,7 @@ const SPEC: Record<string, OptionSpec> = {
   interface: { type: "string", arg: "ADDR", help: "IPv4 address of the interface for multicast (default: OS route)" },
   ttl: { type: "number", help: "multicast TTL (default: from the settings file, else 1)" },
   console: { type: "string", arg: "PATH|stdio", help: "serial console on a tty/pty PATH, or on this terminal (stdio)" },
-  config: {
-    type: "string",
-    arg: "FILE",
-    help: "settings file (default: $XDG_CONFIG_HOME/bd450/config or ~/.config/bd450/config)",
-  },
+  config: CONFIG_FILE_OPTION,
   ...CONFIG_OPTIONS,
   stats: {
     type: "number",
@@ -64,11 +60,9 @@ function hostNetwork(iface: string): { link: string; address: string } {
 }
 
 export async function run(argv: string[]): Promise<number> {
-  const { options, help } = parseArgs(argv, SPEC);
-  if (help) {
-    process.stdout.write(usage);
-    return 0;
-  }
+  const parsed = parseCommand(argv, SPEC, usage);
+  if (!parsed) return 0;
+  const { options } = parsed;
   if (!options.serial) throw new UsageError("--serial PATH is required");
   const settingsPath = options.config ? String(options.config) : defaultSettingsPath();
   const log = (line: string) => process.stderr.write(`${new Date().toISOString()} ${line}\n`);
@@ -137,10 +131,11 @@ export async function run(argv: string[]): Promise<number> {
   };
 
   const first = configure();
+  // Listening before the start line is printed: a stop sent on seeing it must find a handler.
+  const trigger = stopTrigger(Number(options.duration));
   if (options.console) io = openConsoleIO({ target: String(options.console), log });
   let app = boot(first);
 
-  const trigger = stopTrigger(Number(options.duration));
   const every = Number(options.stats);
   const statsTimer =
     every > 0

@@ -12,7 +12,7 @@ import { noteNames } from "../core/tagblock";
 import { hexByte, latin1, xorRange } from "../nmea/checksum";
 import { decodeGb2312 } from "../platform/node/gb2312";
 import { NodeUDP } from "../platform/node/udp";
-import { formatUsage, type OptionSpec, parseArgs, UsageError } from "./args";
+import { formatUsage, type OptionSpec, parseCommand, UsageError } from "./args";
 import { stopTrigger } from "./common";
 
 const SPEC: Record<string, OptionSpec> = {
@@ -125,12 +125,9 @@ export function discardLine(v: Verdict, group: number, from: string, length: num
 }
 
 export async function run(argv: string[]): Promise<number> {
-  const { options: o, positional, help } = parseArgs(argv, SPEC);
-  if (help) {
-    process.stdout.write(usage);
-    return 0;
-  }
-  if (positional.length) throw new UsageError(`unexpected argument "${positional[0]}"`);
+  const parsed = parseCommand(argv, SPEC, usage, 0);
+  if (!parsed) return 0;
+  const o = parsed.options;
   const groups = parseGroups(String(o.group));
   const json = !!o.json;
   const count = Number(o.count);

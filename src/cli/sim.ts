@@ -1,7 +1,7 @@
 // bd450 sim: a simulated Beidou terminal on a pseudo-terminal.
 import { SimSession } from "../sim/session";
 import { SimTerminal } from "../sim/terminal";
-import { formatUsage, type OptionSpec, parseArgs } from "./args";
+import { formatUsage, type OptionSpec, parseCommand, UsageError } from "./args";
 import { stopTrigger } from "./common";
 
 const SPEC: Record<string, OptionSpec> = {
@@ -27,6 +27,12 @@ const SPEC: Record<string, OptionSpec> = {
     default: 60,
   },
   level: { type: "number", help: "terminal: card communication level 1-4", default: 3 },
+  family: {
+    type: "string",
+    arg: "bds2|bds3",
+    help: "terminal sentence family: bds2 (RDSS 2.1) or bds3 (BDS-3: PWI every second, ICR->ICP, TCQ->FKI+TCI, EPQ->EPI)",
+    default: "bds2",
+  },
   "terminal-rdss40": { type: "boolean", help: "terminal: answer in RDSS 4.0 binary frames instead of 2.1 text" },
   "echo-host": { type: "boolean", help: "print what the host writes on stderr" },
 };
@@ -40,11 +46,11 @@ export const usage = formatUsage(
 );
 
 export async function run(argv: string[]): Promise<number> {
-  const { options: o, help } = parseArgs(argv, SPEC);
-  if (help) {
-    process.stdout.write(usage);
-    return 0;
-  }
+  const parsed = parseCommand(argv, SPEC, usage);
+  if (!parsed) return 0;
+  const { options: o } = parsed;
+  const family = String(o.family);
+  if (family !== "bds2" && family !== "bds3") throw new UsageError(`--family must be bds2 or bds3, not "${family}"`);
   const sim = new SimSession({
     log: o.log as string | undefined,
     baud: Number(o.baud),
@@ -52,6 +58,7 @@ export async function run(argv: string[]): Promise<number> {
     epochs: Number(o.epochs),
     fast: Boolean(o.fast),
     noiseEvery: Number(o.noise),
+    family,
     link: o.link as string | undefined,
     waitHost: Boolean(o["wait-host"]),
     onHostBytes: (b) => {
@@ -65,6 +72,7 @@ export async function run(argv: string[]): Promise<number> {
     serviceInterval: Number(o.interval),
     level: Number(o.level),
     rdss40: Boolean(o["terminal-rdss40"]),
+    family,
     loopbackDelay: 1000,
     write: (u) => sim.write(u),
   });

@@ -7,15 +7,11 @@ import { loadSettings } from "../console/persist";
 import { interfaceSpec, specText } from "../core/spec";
 import { defaultSettingsPath, SettingsFile } from "../platform/node/settings-file";
 import { validateConfig } from "../settings/settings";
-import { formatUsage, type OptionSpec, parseArgs } from "./args";
-import { CONFIG_OPTIONS, configFromOptions } from "./common";
+import { formatUsage, type OptionSpec, parseCommand } from "./args";
+import { CONFIG_FILE_OPTION, CONFIG_OPTIONS, configFromOptions } from "./common";
 
 const SPEC: Record<string, OptionSpec> = {
-  config: {
-    type: "string",
-    arg: "FILE",
-    help: "settings file (default: $XDG_CONFIG_HOME/bd450/config or ~/.config/bd450/config)",
-  },
+  config: CONFIG_FILE_OPTION,
   json: { type: "boolean", help: "print the declaration as one JSON object" },
   ...CONFIG_OPTIONS,
   baud: { type: "number", help: "UART baud rate (default: from the settings file)" },
@@ -32,11 +28,9 @@ export const usage = formatUsage(
 );
 
 export async function run(argv: string[]): Promise<number> {
-  const { options, help } = parseArgs(argv, SPEC);
-  if (help) {
-    process.stdout.write(usage);
-    return 0;
-  }
+  const parsed = parseCommand(argv, SPEC, usage);
+  if (!parsed) return 0;
+  const { options } = parsed;
   const store = new SettingsFile(options.config ? String(options.config) : defaultSettingsPath());
   const loaded = loadSettings(store);
   for (const p of store.problems.concat(loaded.problems)) process.stderr.write(`warning: ${p}\n`);

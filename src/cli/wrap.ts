@@ -13,7 +13,7 @@ import { GROUPS } from "../core/groups";
 import type { Clock } from "../core/io";
 import { fixedClock, nodeClock } from "../platform/node/host";
 import { validateConfig } from "../settings/settings";
-import { formatUsage, type OptionSpec, parseArgs } from "./args";
+import { formatUsage, type OptionSpec, parseCommand } from "./args";
 import { CONFIG_OPTIONS, configFromOptions, readInput } from "./common";
 
 const DAY_MS = 86400000;
@@ -92,11 +92,9 @@ export const usage = formatUsage(
 const HEX = "0123456789abcdef";
 
 export async function run(argv: string[]): Promise<number> {
-  const { options, positional, help } = parseArgs(argv, SPEC);
-  if (help) {
-    process.stdout.write(usage);
-    return 0;
-  }
+  const parsed = parseCommand(argv, SPEC, usage);
+  if (!parsed) return 0;
+  const { options, positional } = parsed;
   const config = configFromOptions(options);
   const errors = validateConfig(config);
   if (errors.length) throw new Error(`invalid configuration: ${errors.join("; ")}`);

@@ -20,8 +20,12 @@ export function applyRecord(host: ConsoleHost, config: GatewayConfig, changed: S
 }
 
 /** `set KEY VALUE ...` / POST /api/config: typed-text pairs, validated together, applied all or nothing. */
-export function applySettings(host: ConsoleHost, pairs: ReadonlyArray<readonly [string, string]>): ApplyOutcome {
-  const cand = buildCandidate(host.getConfig(), pairs);
+export function applySettings(
+  host: ConsoleHost,
+  pairs: ReadonlyArray<readonly [string, string]>,
+  listedBy?: string,
+): ApplyOutcome {
+  const cand = buildCandidate(host.getConfig(), pairs, listedBy);
   if ("errors" in cand) return cand;
   return applyRecord(
     host,

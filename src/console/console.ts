@@ -451,18 +451,31 @@ export class Console {
       this.println("  rejects   " + fmtCounts(t.rejects));
       if (t.uartQueued !== undefined) this.println(`  commands  ${t.uartQueued} queued, ${t.uartDropped ?? 0} dropped`);
       if (t.rxOverflows) this.println(`  receive   ${t.rxOverflows} overflows (terminal bytes lost)`);
+      if (t.family)
+        this.println(
+          `  family    ${familyName(t.family)}` +
+            (t.familyDetected ? ` (set by terminalFamily; detected ${familyName(t.familyDetected)})` : ""),
+        );
     }
     this.println("RNSS fix    " + fmtFix(s.rnss));
     this.println("RDSS fix    " + fmtFix(s.rdss));
     if (s.beams === undefined) this.println("beams       data source not connected");
-    else if (s.beams === null) this.println("beams       no BSI received yet");
-    else
+    else if (s.beams === null) {
+      if (!s.pwi) this.println("beams       no BSI or PWI received yet");
+    } else
       this.println(
         `beams       response ${s.beams.response}, time-difference ${s.beams.timeDiff}, power ${s.beams.power.join(" ")}, ${fmtAge(s.beams.ageS)}`,
       );
+    if (s.pwi) {
+      const list = (b: ReadonlyArray<{ beam: number; signal: readonly number[] }>) =>
+        b.length ? b.map((x) => `${x.beam}:${x.signal.join("/")}`).join(" ") : "none";
+      this.println(
+        `beams (PWI) BDS-3 ${list(s.pwi.bds3)}; BDS-2 ${list(s.pwi.bds2)} (beam:signal values), ${fmtAge(s.pwi.ageS)}`,
+      );
+    }
     const card = s.card;
     if (card === undefined) this.println("IC card     data source not connected");
-    else if (card === null) this.println("IC card     no ICI received yet (card checks it)");
+    else if (card === null) this.println("IC card     no ICI/ICP received yet (card checks it)");
     else
       this.println(
         `IC card     user ${card.userId}` +
@@ -534,7 +547,7 @@ export class Console {
     if (!send) return this.fail(`${op.name}: terminal link not connected in this build`);
     if (this.pending)
       return this.fail(`${op.name}: busy, still waiting for the terminal's answer to ${this.pending.op.formatter}`);
-    const built = op.encode(words, rest);
+    const built = op.encode(words, rest, this.host.terminalFamily?.());
     if ("error" in built) return this.fail(`${op.name}: ${built.error}`);
     const err = send.call(this.host, built.sentence);
     if (err) return this.fail(`${op.name}: the terminal queue refused ${op.formatter}: ${err}`);
@@ -601,4 +614,13 @@ function escapeNonAscii(text: string): string {
     out += c > 0x7e ? "\\u" + (c < 0x1000 ? (c < 0x100 ? "00" : "0") : "") + c.toString(16).toUpperCase() : text[i];
   }
   return out;
+}
+
+/** Family name as the console shows it. */
+function familyName(f: string): string {
+  return f === "bds3"
+    ? "BDS-3 (PWI/ICP/TCI; commands TCQ, ICR)"
+    : f === "bds2"
+      ? "BDS-2 (RDSS 2.1: BSI/ICI/TXR; commands TXA, ICA)"
+      : "not known yet";
 }

@@ -12,6 +12,7 @@ import type { DeviceState } from "../beidou/state";
 import type { GatewayConfig } from "../core/config";
 import type { LogEvent } from "../core/eventlog";
 import type { Gateway } from "../core/gateway";
+import { zero } from "../core/helpers";
 import type { Clock, SettingsStore } from "../core/io";
 import { isLive, type SettingKey, type SettingValue, validateConfig } from "../settings/settings";
 import type { ApplyResult, ConsoleHost, FixReport, StatusReport } from "./host";
@@ -52,15 +53,6 @@ export interface GatewayConsoleHostOptions {
   alerts?(): ReadonlyArray<{ id: string; state: string; text: string }>;
   /** Acknowledge one of those alerts by its id; returns the refusal reason or undefined. */
   acknowledge?(id: string): string | undefined;
-}
-
-function zero(o: object): void {
-  const r = o as Record<string, unknown>;
-  for (const k in r) {
-    const v = r[k];
-    if (typeof v === "number") r[k] = 0;
-    else if (Array.isArray(v)) v.fill(0);
-  }
 }
 
 const GGA_QUALITY = [
@@ -162,6 +154,10 @@ export class GatewayConsoleHost implements ConsoleHost {
     return this.o.acknowledge(id);
   }
 
+  terminalFamily(): string {
+    return this.o.state ? this.o.state.family : "unknown";
+  }
+
   sendCommand(sentence: Uint8Array): string | undefined {
     if (this.o.state && sentence.length > 6)
       this.o.state.noteSent(String.fromCharCode(sentence[3], sentence[4], sentence[5]), this.o.clock.now());
@@ -238,21 +234,39 @@ export class GatewayConsoleHost implements ConsoleHost {
       const rdss = fix(st.rdssAt, st.rdssTime, st.rdssLatitude, st.rdssLongitude, st.rdssHeight);
       if (rdss) rdss.source = "card " + (addr7(st.rdssUser) ?? "?");
       r.rdss = rdss;
-      if (st.beamsAt === st.beamsAt) {
+      if (st.beamsAt === st.beamsAt && st.pwiAt !== st.beamsAt) {
         const power: number[] = [];
         for (let i = 0; i < st.beams.length; i++) if (st.beams[i] >= 0) power.push(st.beams[i]);
         r.beams = { response: st.responseBeam, timeDiff: st.timeDifferenceBeam, power, ageS: age(st.beamsAt) };
       } else r.beams = null;
+      if (st.pwiAt === st.pwiAt) {
+        const beams = (n: number, id: Int16Array, sig: Int16Array, per: number) => {
+          const out: Array<{ beam: number; signal: number[] }> = [];
+          for (let k = 0; k < n; k++)
+            out.push({ beam: id[k], signal: Array.from(sig.subarray(per * k, per * k + per)) });
+          return out;
+        };
+        r.pwi = {
+          bds2: beams(st.pwiBeams2, st.pwiId2, st.pwiSignal2, 2),
+          bds3: beams(st.pwiBeams3, st.pwiId3, st.pwiSignal3, 3),
+          ageS: age(st.pwiAt),
+        };
+      } else r.pwi = null;
+      if (r.terminal) {
+        r.terminal.family = st.family;
+        if (st.familyOverride) r.terminal.familyDetected = st.detectedFamily;
+      }
       r.card = !st.cardKnown
         ? null
         : !st.cardPresent
           ? { userId: "none (no IC card)", ageS: age(st.cardAt) }
           : {
               userId: addr7(st.cardNumber) ?? "?",
-              serial: String(st.cardSerial).padStart(8, "0"),
-              frequencyS: st.serviceInterval,
-              level: st.level,
-              encrypted: st.encrypted,
+              // ICP (BDS-3) gives the card number only: the rest unknown, not shown.
+              serial: st.cardSerial === st.cardSerial ? String(st.cardSerial).padStart(8, "0") : undefined,
+              frequencyS: known(st.serviceInterval),
+              level: known(st.level),
+              encrypted: st.cardSerial === st.cardSerial ? st.encrypted : undefined,
               ageS: age(st.cardAt),
             };
     }

@@ -36,6 +36,10 @@ export interface StatusReport {
     uartDropped?: number;
     /** Receive overflows of the terminal UART (bytes lost before they were read). */
     rxOverflows?: number;
+    /** Sentence family: "bds2", "bds3" or "unknown" (setting terminalFamily, else detected). */
+    family?: string;
+    /** The family the terminal's sentences show, when the setting overrides it. */
+    familyDetected?: string;
   };
   rnss?: FixReport | null;
   rdss?: FixReport | null;
@@ -45,6 +49,12 @@ export interface StatusReport {
    */
   sky?: Record<string, Array<Array<number | null>>>;
   beams?: { response: number; timeDiff: number; power: readonly number[]; ageS?: number } | null;
+  /** BDS-3 PWI beams (kept apart from BSI's): id and signal values per beam, per family. */
+  pwi?: {
+    bds2: ReadonlyArray<{ beam: number; signal: readonly number[] }>;
+    bds3: ReadonlyArray<{ beam: number; signal: readonly number[] }>;
+    ageS?: number;
+  } | null;
   card?: {
     userId: string;
     serial?: string;
@@ -110,6 +120,8 @@ export interface ConsoleHost {
    * text when it was refused. Undefined member: no terminal link in this build.
    */
   sendCommand?(sentence: Uint8Array): string | undefined;
+  /** The terminal's family ("bds2", "bds3", "unknown"): terminal operations speak it. Undefined member: BDS-2. */
+  terminalFamily?(): string;
   /** Acknowledge an active alert by the id status() lists; returns the refusal reason, or undefined when done. Undefined member: no alert manager. */
   acknowledgeAlert?(id: string): string | undefined;
   /** Settings from a newer version kept in the store (shown by `show config`). */

@@ -7,12 +7,15 @@
 import { CommandError } from "../beidou/command";
 import { SentenceDecoder } from "../beidou/decoder";
 import { addr7, hms } from "../beidou/kind";
+import { encodeICR } from "../beidou/sentences/commands3";
 import { encodeDWA } from "../beidou/sentences/dwa";
 import type { DWR } from "../beidou/sentences/dwr";
 import type { FKI } from "../beidou/sentences/fki";
 import { encodeICA } from "../beidou/sentences/ica";
 import type { ICI } from "../beidou/sentences/ici";
+import type { ICP } from "../beidou/sentences/icp";
 import { encodeRMO } from "../beidou/sentences/rmo";
+import { encodeTCQ } from "../beidou/sentences/tcq";
 import { encodeTXA } from "../beidou/sentences/txa";
 import { formatterName } from "../nmea/keys";
 
@@ -28,12 +31,19 @@ export interface TerminalOp {
   readonly args: string;
   readonly summary: string;
   readonly help: string;
-  /** Command sentence formatter sent to the terminal (ICA, TXA, DWA, RMO). */
+  /** Command sentence formatter sent to a BDS-2 terminal (ICA, TXA, DWA, RMO); a BDS-3 one may get its counterpart. */
   readonly formatter: string;
-  /** Formatters of the answers awaited (FKI, ICI, DWR). */
+  /** Formatters of the answers awaited (FKI, ICI/ICP, DWR), either family's. */
   readonly expect: readonly string[];
-  /** Build the sentence from the arguments, or name the broken rule. */
-  readonly encode: (words: string[], rest: string) => { sentence: Uint8Array; text: string } | { error: string };
+  /**
+   * Build the sentence from the arguments in the terminal's family (`family`: "bds3" for a
+   * BDS-3 terminal, else BDS-2 RDSS 2.1), or name the broken rule.
+   */
+  readonly encode: (
+    words: string[],
+    rest: string,
+    family?: string,
+  ) => { sentence: Uint8Array; text: string } | { error: string };
   /** Read one awaited answer; undefined when it is not about this operation. */
   readonly verdict: (formatter: string, bytes: Uint8Array, length: number) => OpVerdict | undefined;
 }
@@ -60,7 +70,8 @@ function fkiVerdict(
   const k = decodeAs<FKI>(bytes, length, "FKI");
   if (!k) return undefined;
   const cmd = formatterName(k.command);
-  if (cmd !== command && !(command === "TXA" && cmd === "TCQ")) return undefined;
+  if (cmd !== command && !(command === "TXA" && cmd === "TCQ") && !(command === "ICA" && cmd === "ICR"))
+    return undefined;
   if (k.accepted) return { accepted: true, text: `${cmd} accepted by the terminal${waitText(k.wait)}` };
   const reason = k.reason === k.reason ? ` (${k.form === "2.1" ? "transmit-inhibit" : "reason"} ${k.reason})` : "";
   return { accepted: false, text: `${cmd} refused by the terminal${reason}${k.wait > 0 ? `; wait ${k.wait} s` : ""}` };
@@ -88,14 +99,21 @@ export const TERMINAL_OPS: TerminalOp[] = [
     name: "card",
     args: "",
     formatter: "ICA",
-    expect: ["ICI", "FKI"],
-    summary: "check the IC card (ICA); shows ICI/FKI",
-    help: "Sends $CCICA,0,00 (check this terminal's IC card) and shows the terminal's ICI or FKI answer.",
-    encode(words) {
+    expect: ["ICI", "ICP", "FKI"],
+    summary: "check the IC card (ICA, or ICR to a BDS-3 terminal); shows ICI/ICP/FKI",
+    help:
+      "Sends $CCICA,0,00 (check this terminal's IC card), or $CCICR,0,00 to a BDS-3 terminal, and shows\n" +
+      "the terminal's ICI / ICP or FKI answer.",
+    encode(words, _rest, family) {
       if (words.length) return { error: "card takes no arguments" };
-      return sentence(encodeICA(0, 0));
+      return sentence(family === "bds3" ? encodeICR(0) : encodeICA(0, 0));
     },
     verdict(f, bytes, length) {
+      if (f === "ICP") {
+        const c = decodeAs<ICP>(bytes, length, "ICP");
+        if (!c) return { done: true, meaning: "ICP answer with malformed fields" };
+        return { done: true, meaning: c.noCard ? "no IC card in the terminal" : `IC card ${addr7(c.userId)} (BDS-3)` };
+      }
       if (f === "ICI") {
         const c = decodeAs<ICI>(bytes, length, "ICI");
         return c ? { done: true, meaning: cardText(c) } : { done: true, meaning: "ICI answer with malformed fields" };
@@ -109,14 +127,16 @@ export const TERMINAL_OPS: TerminalOp[] = [
     args: "DEST TEXT",
     formatter: "TXA",
     expect: ["FKI"],
-    summary: "send a short message (TXA); shows FKI",
+    summary: "send a short message (TXA, or TCQ to a BDS-3 terminal); shows FKI",
     help:
       "Sends TEXT (printable ASCII) to the 1-7 digit user address DEST as a normal message in mixed\n" +
-      "mode (A4 + hex bytes) and shows the terminal's FKI answer (accepted, or refused with the wait time).",
-    encode(words, rest) {
+      "mode (TXA: A4 + hex bytes; a BDS-3 terminal gets TCQ code type 3, the bytes as hex) and shows\n" +
+      "the terminal's FKI answer (accepted, or refused with the wait time).",
+    encode(words, rest, family) {
       if (words.length < 2) return { error: "usage: msg DEST TEXT" };
       const text = rest.slice(rest.indexOf(words[0]) + words[0].length).replace(/^\s+/, "");
       try {
+        if (family === "bds3") return sentence(encodeTCQ({ to: words[0], codeType: 3, text }));
         return sentence(encodeTXA({ to: words[0], mode: 2, text }));
       } catch (e) {
         return commandError(e);

@@ -26,6 +26,7 @@
 //   10010  C         B         TERMINAL DATA LOST      the terminal UART's receive buffer overflowed within the last minute
 
 import { asciiBytes, withChecksum } from "../nmea/checksum";
+import { pad2 } from "./helpers";
 import type { Clock } from "./io";
 
 export type AlertPriority = "E" | "A" | "W" | "C"; // emergency alarm, alarm, warning, caution
@@ -111,10 +112,6 @@ export function utcTime(ms: number): string {
   const s = Math.floor(day / 100) % 60;
   const cs = day % 100;
   return pad2(h) + pad2(m) + pad2(s) + "." + pad2(cs);
-}
-
-function pad2(v: number): string {
-  return v < 10 ? "0" + v : String(v);
 }
 
 const RESERVED = /[^\x20-\x7e]|[,*$!\\^~]/;

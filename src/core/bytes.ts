@@ -11,7 +11,7 @@
 // pass: few calls per sentence, no repeated scans of the same bytes.
 
 import { BACKSLASH, BANG, COMMA, DOLLAR, STAR } from "../nmea/chars";
-import { HEX_DIGITS } from "../nmea/checksum";
+import { HEX_DIGITS, hexValue } from "../nmea/checksum";
 
 export interface ByteHelpers {
   /**
@@ -105,13 +105,6 @@ export const CODE_BAD_CHECKSUM = 1,
   CODE_BAD_CHARACTER = 4,
   CODE_TRUNCATED = 5,
   CODE_BAD_ADDRESS = 6;
-
-function hexValue(c: number): number {
-  if (c >= 0x30 && c <= 0x39) return c - 0x30;
-  if (c >= 0x41 && c <= 0x46) return c - 0x37;
-  if (c >= 0x61 && c <= 0x66) return c - 0x57;
-  return -1;
-}
 
 function hunt(bytes: Uint8Array, start: number, end: number, counters: { noiseBytes: number }): number {
   let i = start,

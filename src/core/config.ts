@@ -32,6 +32,11 @@ export interface GatewayConfig {
   maxLine: number;
   /** Recognise RDSS 4.0 binary frames in the UART stream. */
   rdss40: boolean;
+  /**
+   * The terminal's sentence family: "auto" (detected from what it sends), "bds2" (RDSS 2.1:
+   * BSI, ICI, TXR; commands TXA, ICA) or "bds3" (BDS-3 RSMC: PWI, ICP, TCI; commands TCQ, ICR).
+   */
+  terminalFamily: string;
   /** Heartbeat (HBT) interval in seconds on BAM1; 0 disables it. */
   hbtInterval: number;
   /** Alert: terminal silent for this many seconds. */
@@ -81,6 +86,7 @@ export const DEFAULT_CONFIG: Readonly<GatewayConfig> = Object.freeze({
   propMfr: "XBD",
   maxLine: 300,
   rdss40: true,
+  terminalFamily: "auto",
   hbtInterval: 60,
   alSilentS: 10,
   alNoFixS: 30,

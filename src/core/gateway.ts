@@ -101,7 +101,7 @@ export interface GatewayOptions {
    * Sentences for the terminal sent at start-up and after the port is reopened, when the
    * config's startupCmds is on (without CR LF; the Beidou wiring gives them: src/beidou/wiring.ts).
    */
-  startupCommands?: ReadonlyArray<Uint8Array>;
+  startupCommands?: ReadonlyArray<Uint8Array> | (() => ReadonlyArray<Uint8Array>);
   /** Default groups of the decoded sentences (src/beidou/table.ts defaultRoutes); see Router. */
   routes?: ReadonlyArray<readonly [string, number]>;
   /** How datagrams are handed to the socket: see EncoderOptions.datagramViews ("cache" on Node). */
@@ -269,7 +269,13 @@ export class Gateway {
     this.running = true;
     if (this.options.udp) this.openUdp();
     if (this.options.serial) this.openSerial();
-    if (this.config.startupCmds) for (const c of this.options.startupCommands ?? []) this.sendToTerminal(c);
+    if (this.config.startupCmds) for (const c of this.startupCommands()) this.sendToTerminal(c);
+  }
+
+  /** The start-up commands now (a function: the terminal's family decides, asked at each use). */
+  private startupCommands(): ReadonlyArray<Uint8Array> {
+    const s = this.options.startupCommands;
+    return s === undefined ? [] : typeof s === "function" ? s() : s;
   }
 
   stop(): void {
@@ -477,7 +483,7 @@ export class Gateway {
         this.openSerial();
         // A replugged terminal may hold another card: ask again (sent once the port is writable).
         if (this.serial && this.config.startupCmds)
-          for (const c of this.options.startupCommands ?? []) if (!this.isQueued(c)) this.sendToTerminal(c);
+          for (const c of this.startupCommands()) if (!this.isQueued(c)) this.sendToTerminal(c);
       },
       this.options.reopenDelay ?? 1000,
       false,

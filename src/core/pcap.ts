@@ -11,15 +11,11 @@ export const LINKTYPE_ETHERNET = 1;
 
 export class PcapError extends Error {}
 
-export interface UdpPacket {
+export interface UdpPacket extends PcapPacketInfo {
   /** Index of the record in the file (0-based). */
   index: number;
   /** Capture time, ms since the Unix epoch (fractional). */
   time: number;
-  srcAddress: string;
-  srcPort: number;
-  dstAddress: string;
-  dstPort: number;
   ttl: number;
   /** The UDP payload (a view into the file bytes). */
   payload: Uint8Array;
@@ -218,6 +214,7 @@ function fold(acc: number): number {
   return acc;
 }
 
+/** Addresses and time of one captured UDP packet (read: UdpPacket; written: pcapRecord). */
 export interface PcapPacketInfo {
   /** Time, ms since the Unix epoch. */
   time: number;

@@ -13,7 +13,19 @@ import { DEFAULT_ROUTES, Router } from "./router";
 import { MAX_DATAGRAM } from "./tagblock";
 
 /** Commands the network may send to the terminal (netside.ts reencodeCommand). */
-export const NETWORK_COMMANDS: readonly string[] = ["ICA", "RMO", "BSS", "DWA", "WAA", "TXA"];
+export const NETWORK_COMMANDS: readonly string[] = [
+  "ICA",
+  "RMO",
+  "BSS",
+  "DWA",
+  "WAA",
+  "TXA",
+  // BDS-3 RSMC; a command of the other family is translated or refused (reencode.ts)
+  "TCQ",
+  "ICR",
+  "EPQ",
+  "QRQ",
+];
 /** The gateway's own alert sentences on BAM1 (alerts.ts). */
 const ALERT_SENTENCES = ["ALF", "ALC", "ARC", "HBT"];
 /** Commands per second per source (netside.ts default commandRate). */

@@ -5,6 +5,8 @@
 //
 //   <PRI>1 TIMESTAMP HOSTNAME APP-NAME PROCID MSGID [SD-ID name="value"...] MSG
 
+import { utf8 } from "./helpers";
+
 export const SEVERITIES = ["emerg", "alert", "crit", "err", "warning", "notice", "info", "debug"] as const;
 export type SeverityName = (typeof SEVERITIES)[number];
 
@@ -98,27 +100,6 @@ export function formatSyslog(m: SyslogMessage): string {
     `<${pri}>1 ${rfc3339(m.time)} ${headerField(m.hostname, 255)} ${headerField(m.appName, 48)} ` +
     `${headerField(m.procId, 128)} ${headerField(m.msgId, 32)} ${sd}`;
   return m.message !== undefined && m.message !== "" ? head + " " + m.message : head;
-}
-
-/** UTF-8 bytes of a string (manual: no TextEncoder on the board). */
-export function utf8(s: string): Uint8Array {
-  const out: number[] = [];
-  for (let i = 0; i < s.length; i++) {
-    let c = s.charCodeAt(i);
-    if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
-      const d = s.charCodeAt(i + 1);
-      if (d >= 0xdc00 && d <= 0xdfff) {
-        c = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00);
-        i++;
-      }
-    }
-    if (c >= 0xd800 && c <= 0xdfff) c = 0xfffd; // lone surrogate
-    if (c < 0x80) out.push(c);
-    else if (c < 0x800) out.push(0xc0 | (c >> 6), 0x80 | (c & 63));
-    else if (c < 0x10000) out.push(0xe0 | (c >> 12), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63));
-    else out.push(0xf0 | (c >> 18), 0x80 | ((c >> 12) & 63), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63));
-  }
-  return new Uint8Array(out);
 }
 
 /**

@@ -312,6 +312,16 @@ export const SETTINGS: readonly SettingRow[] = [
     help: "Recognise RDSS 4.0 binary frames in the UART stream.",
   },
   {
+    key: "terminalFamily",
+    kind: "enum",
+    range: "auto|bds2|bds3",
+    choices: ["auto", "bds2", "bds3"],
+    apply: "live",
+    help:
+      "Terminal sentence family: auto (detected: PWI/ICP/TCI = bds3, BSI/ICI/TXR = bds2), bds2 or bds3; " +
+      "commands (send, card, network) go out in it.",
+  },
+  {
     key: "hbtInterval",
     kind: "int",
     range: "0 (off) or 1..3600 s",
@@ -548,20 +558,20 @@ function typeName(kind: SettingKind): string {
 /** Check a typed value against its row (type, bounds, choices, format). */
 export function checkValue(row: SettingRow, v: unknown): string | undefined {
   const expect = row.kind === "int" ? "number" : row.kind === "bool" ? "boolean" : "string";
-  if (typeof v !== expect) return `${row.key}: stored ${typeof v} breaks rule: ${row.key} is ${typeName(row.kind)}`;
+  if (typeof v !== expect) return `${row.key} stored ${typeof v} breaks rule: ${row.key} is ${typeName(row.kind)}`;
   if (row.kind === "int") {
     const n = v as number;
-    if (!Number.isInteger(n)) return `${row.key}: ${n} breaks rule: ${row.key} is an integer`;
+    if (!Number.isInteger(n)) return `${row.key} ${n} breaks rule: ${row.key} is an integer`;
     if ((row.min !== undefined && n < row.min) || (row.max !== undefined && n > row.max))
-      return `${row.key}: ${n} breaks rule: ${row.key} ${row.range}`;
+      return `${row.key} ${n} breaks rule: ${row.key} ${row.range}`;
   }
   if (row.kind === "enum" && row.choices!.indexOf(v as string) < 0)
-    return `${row.key}: "${v}" breaks rule: ${row.key} is one of ${row.choices!.join("|")}`;
+    return `${row.key} "${v}" breaks rule: ${row.key} is one of ${row.choices!.join("|")}`;
   if (row.kind === "text" && (v as string).length > 1000)
-    return `${row.key}: breaks rule: text settings are at most 1000 characters`;
+    return `${row.key} breaks rule: text settings are at most 1000 characters`;
   if (row.check) {
     const e = row.check(v as SettingValue);
-    if (e) return `${row.key}: ${e}`;
+    if (e) return `${row.key} ${e}`;
   }
   return undefined;
 }
@@ -579,14 +589,14 @@ export function parseValue(row: SettingRow, text: string): { value: SettingValue
   switch (row.kind) {
     case "int":
       if (!/^-?[0-9]{1,10}$/.test(t))
-        return { error: `${row.key}: "${text}" breaks rule: ${row.key} is an integer (${row.range})` };
+        return { error: `${row.key} "${text}" breaks rule: ${row.key} is an integer (${row.range})` };
       value = Number(t);
       break;
     case "bool": {
       const l = t.toLowerCase();
       if (TRUE_WORDS.indexOf(l) >= 0) value = true;
       else if (FALSE_WORDS.indexOf(l) >= 0) value = false;
-      else return { error: `${row.key}: "${text}" breaks rule: ${row.key} is on|off` };
+      else return { error: `${row.key} "${text}" breaks rule: ${row.key} is on|off` };
       break;
     }
     case "enum":
@@ -629,6 +639,8 @@ export function validateConfig(c: GatewayConfig): string[] {
 export function buildCandidate(
   base: GatewayConfig,
   changes: ReadonlyArray<readonly [string, string]>,
+  /** Where the asker finds the list of settings (the console's command by default). */
+  listedBy = "show config",
 ): { config: GatewayConfig; changed: SettingRow[] } | { errors: string[] } {
   const c = { ...base };
   const rec = c as unknown as Record<string, SettingValue>;
@@ -637,11 +649,11 @@ export function buildCandidate(
   for (const [name, text] of changes) {
     const row = findSetting(name);
     if (!row) {
-      errors.push(`"${name}" breaks rule: unknown setting (show config lists them)`);
+      errors.push(`"${name}" breaks rule: unknown setting (${listedBy} lists them)`);
       continue;
     }
     if (changed.indexOf(row) >= 0) {
-      errors.push(`${row.key}: breaks rule: one value per setting in a single set`);
+      errors.push(`${row.key} breaks rule: one value per setting in a single set`);
       continue;
     }
     const p = parseValue(row, text);

@@ -4,6 +4,10 @@
 // 10 s, ICI card every 60 s, ZTI self-check every 30 s, TXR short messages — code,
 // mixed and raw GB2312 Chinese mode, some longer than 82 characters — with FKI
 // feedback, DWR RDSS fixes). Optionally a little line noise as real UARTs have.
+// With `family: "bds3"` the RDSS part is a BDS-3 RSMC terminal's instead (PWI beams every
+// second, ICP card every 60 s, TCI messages — code, Chinese (GB2312 as hex) and a long mixed
+// one of several hundred characters, carried whole on the overlong path — with the BDS-3 FKI,
+// EPI position reports); no BDS-2 sentence, as a BDS-3 terminal sends none unless switched on.
 // Deterministic: the same options give the same bytes.
 
 import { asciiBytes, writeHex2, xorRange } from "../nmea/checksum";
@@ -15,6 +19,20 @@ export interface MixOptions {
   noiseEvery?: number;
   /** Own card number (7 digits) used in ICI/DWR. */
   card?: string;
+  /** "bds2" (RDSS 2.1, default) or "bds3" (BDS-3 RSMC sentences). */
+  family?: "bds2" | "bds3";
+}
+
+/** The long BDS-3 message's text (ASCII, several hundred characters: far past one 82-character sentence). */
+export function longBds3Text(e: number): string {
+  let s = `Voyage report ${e}: `;
+  for (let leg = 1; s.length < 300; leg++)
+    s += `leg ${leg} course 045 speed 12.0 kn, weather fair, all well on board; `;
+  return s.slice(0, 300);
+}
+
+function hexOf(bytes: number[]): string {
+  return bytes.map((b) => b.toString(16).toUpperCase().padStart(2, "0")).join("");
 }
 
 const pad = (v: number, n: number) => String(Math.floor(v)).padStart(n, "0");
@@ -78,8 +96,10 @@ export class BuiltinMix {
   private readonly start: number;
   private readonly noiseEvery: number;
   readonly card: string;
+  readonly family: "bds2" | "bds3";
 
   constructor(options: MixOptions = {}) {
+    this.family = options.family ?? "bds2";
     this.start = options.start ?? Date.UTC(2026, 10, 25, 8, 0, 0);
     this.noiseEvery = options.noiseEvery ?? 0;
     this.card = options.card ?? "0242286";
@@ -124,6 +144,41 @@ export class BuiltinMix {
     u.push(
       sentence(`GNZDA,${time},${pad(t.getUTCDate(), 2)},${pad(t.getUTCMonth() + 1, 2)},${t.getUTCFullYear()},00,00`),
     );
+    if (this.family === "bds3") this.bds3(u, e, time, lat, lon);
+    else this.bds2(u, e, time, lat, lon);
+    if (this.noiseEvery > 0 && e % this.noiseEvery === this.noiseEvery - 1) {
+      u.push(Uint8Array.from([0xb5, 0x62, 0x01, 0x07, 0x5c, 0x00, 0x13, 0x37])); // a stray binary fragment
+      const bad = sentence(`GNGGA,${time},${la},N,${lo},E,1,14,0.8,12.3,M,-3.2,M,,`);
+      bad[10] ^= 0x01; // one flipped bit: the checksum must catch it
+      u.push(bad);
+    }
+    return u;
+  }
+
+  /** BDS-3 RSMC status and traffic of epoch e. */
+  private bds3(u: Uint8Array[], e: number, time: string, lat: number, lon: number): void {
+    // Four BDS-3 beams, the third fading every 20 s.
+    const s3 = e % 20 < 5 ? "0,0,0" : "43,36,0";
+    u.push(sentence(`BDPWI,${time},00,04,2,51,44,0,4,50,43,0,11,${s3},16,51,44,0`));
+    if (e % 60 === 0) u.push(sentence(`BDICP,${this.card}${",0".repeat(22)}`));
+    const hhmmss = time.slice(0, 6);
+    if (e % 30 === 15) {
+      u.push(sentence(`BDTCI,4204986,${this.card},2,${hhmmss},2,0,3132333433333335`));
+      u.push(sentence(`BDTCI,4204986,${this.card},2,${hhmmss},3,0,${hexOf(ascii(longBds3Text(e)))}`));
+    }
+    if (e % 30 === 20) {
+      u.push(sentence(`BDTCI,4204990,${this.card},2,${hhmmss},1,0,${hexOf(GB2312_PHRASES[((e / 30) % 2) | 0])}`));
+      u.push(sentence(`BDFKI,${hhmmss},TCQ,Y,0,0`));
+    }
+    if (e % 60 === 30) {
+      const [dla] = ddmm(lat + 0.0002, 2),
+        [dlo] = ddmm(lon - 0.0003, 3);
+      u.push(sentence(`BDEPI,${this.card},2,0,1,${time},${dlo},E,${dla},N,15,M,-3,M,1,0,0,0`));
+    }
+  }
+
+  /** RDSS 2.1 status and traffic of epoch e. */
+  private bds2(u: Uint8Array[], e: number, time: string, lat: number, lon: number): void {
     if (e % 10 === 0) {
       const beams = [0, 3, 0, 0, 0, 0, 0, 3, 0, 0].map((b, i) => ((b + e / 10 + i) % 5 === 0 ? 0 : b)).join(",");
       u.push(sentence(`BDBSI,02,08,${beams}`));
@@ -148,12 +203,5 @@ export class BuiltinMix {
         [dlo] = ddmm(lon - 0.0003, 3);
       u.push(sentence(`BDDWR,1,${this.card},${time},${dla},N,${dlo},E,15,M,-3,M,1,V,V,L`));
     }
-    if (this.noiseEvery > 0 && e % this.noiseEvery === this.noiseEvery - 1) {
-      u.push(Uint8Array.from([0xb5, 0x62, 0x01, 0x07, 0x5c, 0x00, 0x13, 0x37])); // a stray binary fragment
-      const bad = sentence(`GNGGA,${time},${la},N,${lo},E,1,14,0.8,12.3,M,-3.2,M,,`);
-      bad[10] ^= 0x01; // one flipped bit: the checksum must catch it
-      u.push(bad);
-    }
-    return u;
   }
 }

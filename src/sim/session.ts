@@ -18,6 +18,8 @@ export interface SimOptions {
   /** Built-in mix: do not wait for the next second between epochs (byte rate only). */
   fast?: boolean;
   noiseEvery?: number;
+  /** Built-in mix: the terminal's sentence family (src/sim/mix.ts). */
+  family?: "bds2" | "bds3";
   /** Path for the gateway side of the pty (symlink); default in a temp dir. */
   link?: string;
   /** Start only after the host wrote something (e.g. the gateway's start-up ICA). */
@@ -108,7 +110,7 @@ export class SimSession {
       } while (this.options.loop && !this.stopped);
       return;
     }
-    const mix = new BuiltinMix({ noiseEvery: this.options.noiseEvery });
+    const mix = new BuiltinMix({ noiseEvery: this.options.noiseEvery, family: this.options.family });
     const epochs = this.options.epochs ?? 0;
     const t0 = performance.now();
     for (let e = 0; (epochs === 0 || e < epochs) && !this.stopped; e++) {

@@ -11,12 +11,24 @@
 // With `rdss40` it speaks the old binary protocol instead: ICJC -> ICXX,
 // TXSQ -> FKXX (+ TXXX to itself), DWSQ -> DWXX, GLJC -> periodic GLZK, XTZJ -> periodic ZJXX.
 // FKI inhibit codes and the no-card refusal code are UNCONFIRMED (vendor-specific).
+// With `family: "bds3"` it plays a BDS-3 RSMC terminal (../shared/docs/bds3-terminal.md):
+//   PWI every second (BDS-3 beams with three signal values each)
+//   ICR -> ICP (card number, then 22 fields whose meaning is UNCONFIRMED: zeros here)
+//   TCQ -> BDS-3 FKI (refused with reason 1 "frequency not reached" and the remaining wait
+//          while the service interval runs, reason 5 without card), and a TCI back when the
+//          message is addressed to the terminal's own number
+//   EPQ -> BDS-3 FKI + EPI (configured position); QRQ -> QRI (no times)
+//   RMO -> `$CCRMO,TXR|BSI|ICI,2,n` switches that BDS-2 sentence on (TXR: received messages
+//          also as TXR; ICI: ICA answered; BSI: periodic BSI), mode 1 off; 3/4 all off/on.
+// No BDS-2 sentence goes out unless switched on; BDS-2 commands (TXA, ICA, DWA) are not answered.
 
 import { SentenceDecoder } from "../beidou/decoder";
 import { encodeDWXX, encodeFKXX, encodeGLZK, encodeICXX, encodeTXXX, encodeZJXX, FrameDecoder } from "../beidou/rdss40";
 import type { BSS } from "../beidou/sentences/bss";
+import type { ICR } from "../beidou/sentences/commands3";
 import type { ICA } from "../beidou/sentences/ica";
 import type { RMO } from "../beidou/sentences/rmo";
+import type { TCQ } from "../beidou/sentences/tcq";
 import type { TXA } from "../beidou/sentences/txa";
 import { SentenceFramer } from "../core/framer";
 import { withChecksum } from "../nmea/checksum";
@@ -34,6 +46,10 @@ export interface TerminalOptions {
   userFeature?: number;
   /** Answer in RDSS 4.0 binary frames instead of 2.1 text. */
   rdss40?: boolean;
+  /** Sentence family: "bds2" (RDSS 2.1, default) or "bds3" (BDS-3 RSMC: PWI, ICP, TCI, FKI, EPI). */
+  family?: "bds2" | "bds3";
+  /** BDS-3: beams as [id, s1, s2, s3] for PWI. */
+  beams3?: number[][];
   /** Position reported in DWR / DWXX. */
   position?: { latitude: number; longitude: number; height: number; anomaly?: number };
   /** 10 beam powers 0-4 for BSI (the first 6 for GLZK / ZJXX). */
@@ -77,6 +93,12 @@ function bytesUnit(head: string, content: Uint8Array): Uint8Array {
   return b;
 }
 
+function latin1Of(b: Uint8Array, start: number, end: number): string {
+  let s = "";
+  for (let i = start; i < end; i++) s += String.fromCharCode(b[i]);
+  return s;
+}
+
 const p2 = (v: number) => String(Math.floor(v)).padStart(2, "0");
 
 function utcHms(ms: number): { text: string; sec: number; h: number; m: number } {
@@ -115,6 +137,9 @@ export class SimTerminal {
   private readonly now: () => number;
   private responseBeam: number;
   private timeDifferenceBeam: number;
+  private readonly bds3: boolean;
+  /** BDS-3: the BDS-2 sentences switched on by RMO (TXR, ICI; BSI lives in `outputs`). */
+  readonly compat = new Set<string>();
 
   constructor(options: TerminalOptions) {
     this.o = options;
@@ -126,8 +151,11 @@ export class SimTerminal {
     this.now = options.now ?? (() => Date.now());
     this.responseBeam = options.responseBeam ?? 2;
     this.timeDifferenceBeam = options.timeDifferenceBeam ?? 8;
+    this.bds3 = options.family === "bds3";
+    if (this.bds3) this.outputs.set("PWI", { interval: 1, next: 0 });
     this.framer = new SentenceFramer({
-      maxLength: 300,
+      // BDS-3 messages run to 14,000 bits: TCQ lines far past RDSS 2.1's 300 bytes.
+      maxLength: this.bds3 ? 4096 : 300,
       binaryFrames: true,
       onSentence: (b, n) => this.sentence(b, n),
       onFrame: (b, n) => this.frame(b, n),
@@ -195,6 +223,7 @@ export class SimTerminal {
       if (name !== "?") this.fki(name, false, true, 0, 0);
       return;
     }
+    if (this.bds3) return this.bds3Command(d.kind, d.record);
     const rdss40 = this.o.rdss40;
     switch (d.kind) {
       case "ICA": {
@@ -260,6 +289,112 @@ export class SimTerminal {
         return;
       }
     }
+  }
+
+  /** BDS-3 FKI: `$BDFKI,hhmmss,cmd,Y/N,reason,remaining`. */
+  private fki3(cmd: string, ok: boolean, reason: number, waitS: number): void {
+    this.out(textUnit(`BDFKI,${utcHms(this.now()).text.slice(0, 6)},${cmd},${ok ? "Y" : "N"},${reason},${waitS}`));
+  }
+
+  /** The BDS-3 service-interval rule: true when the transmission is accepted. */
+  private transmit3(cmd: string): boolean {
+    const now = this.now();
+    if (this.card === null) {
+      this.fki3(cmd, false, 5, 0); // 5: no IC module
+      return false;
+    }
+    const wait = this.waitSeconds(now);
+    if (wait > 0) {
+      this.fki3(cmd, false, 1, wait); // 1: frequency not reached
+      return false;
+    }
+    this.lastTransmit = now;
+    this.fki3(cmd, true, 0, 0);
+    return true;
+  }
+
+  private bds3Command(kind: string, record: unknown): void {
+    switch (kind) {
+      case "ICR": {
+        if ((record as ICR).type !== 0) return this.fki3("ICR", false, 6, 0); // 6: insufficient permission
+        // Field 1 the card (0: none); 22 more fields whose positions are UNCONFIRMED.
+        this.out(textUnit(`BDICP,${this.card ?? "0"}${",0".repeat(22)}`));
+        return;
+      }
+      case "ICA": {
+        if (!this.compat.has("ICI")) return; // a BDS-3 terminal answers ICA only in BDS-2 output mode
+        const c = record as ICA;
+        if (c.type !== 0) return;
+        this.out(
+          textUnit(
+            this.card === null
+              ? "BDICI,0000000,00000000,0000000,0,0,0,N,0"
+              : `BDICI,${this.card},0${this.card},0000011,6,${this.serviceInterval},${this.level},N,0`,
+          ),
+        );
+        return;
+      }
+      case "TCQ": {
+        const t = record as TCQ;
+        if (!this.transmit3("TCQ")) return;
+        if (this.card !== null && t.destinationId === this.cardNumber) {
+          const c = t.content;
+          const data = latin1Of(c.bytes, c.start, c.end);
+          const tci = textUnit(
+            `BDTCI,${this.card},${this.card},${t.frequencyPoint},${utcHms(this.now()).text.slice(0, 6)},${t.codeType},0,${data}`,
+          );
+          // The same message as TXR when BDS-2 output is on (code type -> 2.1 mode; hex data stays hex).
+          const txr = this.compat.has("TXR")
+            ? textUnit(`BDTXR,1,${this.card},${t.codeType === 2 ? 1 : 2},,${t.codeType === 2 ? data : "A4" + data}`)
+            : undefined;
+          this.later(() => {
+            this.out(tci);
+            if (txr) this.out(txr);
+          }, this.o.loopbackDelay ?? 0);
+        }
+        return;
+      }
+      case "EPQ": {
+        if (!this.transmit3("EPQ")) return;
+        this.later(() => this.out(this.epi()), this.o.loopbackDelay ?? 0);
+        return;
+      }
+      case "QRQ":
+        this.out(textUnit(`BDQRI,${this.card ?? "0"},0,0`));
+        return;
+      case "RMO": {
+        const m = record as RMO;
+        const s = formatterName(m.sentence);
+        const now = this.now();
+        const interval = m.frequency > 0 ? m.frequency : 1;
+        const known = s === "TXR" || s === "BSI" || s === "ICI" || s === "PWI";
+        if (m.mode <= 2 && !known) return this.fki3("RMO", false, 0, 0);
+        const on = (name: string) => {
+          if (name === "BSI" || name === "PWI") this.outputs.set(name, { interval, next: now });
+          else this.compat.add(name);
+        };
+        const off = (name: string) => {
+          if (name === "BSI" || name === "PWI") this.outputs.delete(name);
+          else this.compat.delete(name);
+        };
+        if (m.mode === 2) on(s);
+        else if (m.mode === 1) off(s);
+        else for (const n of ["TXR", "BSI", "ICI", "PWI"]) m.mode === 4 ? on(n) : off(n);
+        this.fki3("RMO", true, 0, 0);
+        this.tick(now);
+        return;
+      }
+    }
+  }
+
+  private epi(): Uint8Array {
+    const p = this.o.position ?? { latitude: 24.58155556, longitude: 118.09658333, height: 20, anomaly: 10 };
+    const t = utcHms(this.now());
+    // The notes' field list: card, frequency point, urgency, report mode, time, lon, E/W, lat, N/S,
+    // elevation, unit, anomaly, unit, precision, multi-value, SOS sub-type, SOS indication.
+    return textUnit(
+      `BDEPI,${this.card},2,0,1,${t.text},${ddmm(p.longitude, true)},${p.longitude < 0 ? "W" : "E"},${ddmm(p.latitude, false)},${p.latitude < 0 ? "S" : "N"},${Math.round(p.height)},M,${Math.round(p.anomaly ?? 0)},M,1,0,0,0`,
+    );
   }
 
   private icxx(): void {
@@ -365,7 +500,16 @@ export class SimTerminal {
       if (now < o.next) continue;
       o.next = now + o.interval * 1000;
       const p = this.beamPowers();
-      if (name === "BSI") {
+      if (name === "PWI") {
+        const b3 = this.o.beams3 ?? [
+          [2, 51, 44, 0],
+          [4, 50, 43, 0],
+          [11, 43, 36, 0],
+          [16, 51, 44, 0],
+        ];
+        const beams = b3.map((b) => b.join(",")).join(",");
+        this.out(textUnit(`BDPWI,${utcHms(now).text},00,${p2(b3.length)}${b3.length ? "," + beams : ""}`));
+      } else if (name === "BSI") {
         if (this.o.rdss40) this.out(encodeGLZK(this.cardNumber, p));
         else this.out(textUnit(`BDBSI,${p2(this.responseBeam)},${p2(this.timeDifferenceBeam)},${p.join(",")}`));
       } else if (name === "ZTI") {

@@ -512,13 +512,13 @@ export class WebApp {
     for (const k of keys) {
       const t = typedText(body[k]);
       if (t === undefined)
-        return failure(400, `${k}: breaks rule: a value is a string, number or boolean`, {
+        return failure(400, `${k} breaks rule: a value is a string, number or boolean`, {
           key: k,
-          errors: [`${k}: breaks rule: a value is a string, number or boolean`],
+          errors: [`${k} breaks rule: a value is a string, number or boolean`],
         });
       pairs.push([k, t]);
     }
-    const out = applySettings(this.host, pairs);
+    const out = applySettings(this.host, pairs, "GET /api/config");
     if ("errors" in out) return failure(400, out.errors[0], { key: errorKey(out.errors[0], keys), errors: out.errors });
     for (const k of out.changed) if (this.unsaved.indexOf(k) < 0) this.unsaved.push(k);
     this.note("web.config", `set ${out.changed.join(" ")} from the web page (${req.remote})`);
@@ -528,7 +528,7 @@ export class WebApp {
   terminal(name: string, words: string[], rest: string, req: WebRequest): WebResponse {
     const o = op(name);
     if (!this.host.sendCommand) return failure(501, "terminal link not connected in this build");
-    const built = o.encode(words, rest);
+    const built = o.encode(words, rest, this.host.terminalFamily?.());
     if ("error" in built) return failure(400, `${o.name}: ${built.error}`);
     const err = this.host.sendCommand(built.sentence);
     if (err) return failure(503, `the terminal queue refused ${o.formatter}: ${err}`);

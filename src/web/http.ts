@@ -9,6 +9,7 @@
 // limit and wants each response's status the moment the request ends, while a login
 // answer comes only after the stepped password check.
 
+import { utf8 } from "../core/helpers";
 import type { ByteBuffer, Timers } from "../core/io";
 import type { WebApp, WebResponse } from "./app";
 import { KEPT_HEADERS, type Refusal, type RequestMeter } from "./limits";
@@ -72,41 +73,6 @@ const REASONS: Record<number, string> = {
   501: "Not Implemented",
   503: "Service Unavailable",
 };
-
-const fromString = (ArrayBuffer as unknown as { fromString?(s: string): ArrayBuffer }).fromString;
-
-/** UTF-8 bytes of a string: Moddable's native ArrayBuffer.fromString on the board, a loop elsewhere. */
-export function utf8(s: string): Uint8Array {
-  if (fromString) return new Uint8Array(fromString(s));
-  let n = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0x80) n += 1;
-    else if (c < 0x800) n += 2;
-    else if (c >= 0xd800 && c < 0xdc00) {
-      n += 4;
-      i++;
-    } else n += 3;
-  }
-  const out = new Uint8Array(n);
-  for (let i = 0, o = 0; i < s.length; i++) {
-    let c = s.charCodeAt(i);
-    if (c < 0x80) out[o++] = c;
-    else if (c < 0x800) {
-      out[o++] = 0xc0 | (c >> 6);
-      out[o++] = 0x80 | (c & 63);
-    } else {
-      if (c >= 0xd800 && c < 0xdc00) {
-        c = 0x10000 + ((c - 0xd800) << 10) + ((s.charCodeAt(++i) || 0xdc00) - 0xdc00);
-        out[o++] = 0xf0 | (c >> 18);
-        out[o++] = 0x80 | ((c >> 12) & 63);
-      } else out[o++] = 0xe0 | (c >> 12);
-      out[o++] = 0x80 | ((c >> 6) & 63);
-      out[o++] = 0x80 | (c & 63);
-    }
-  }
-  return out;
-}
 
 const HEX = "0123456789abcdef";
 

@@ -3,8 +3,9 @@
 //   11-13 query address, 14-17 time h m s cs, 18-21 longitude d m s ds, 22-25 latitude d m s ds,
 //   26-27 height (bit 14 negative), 28-29 height anomaly
 
+import { pad2 } from "../../core/helpers";
 import { asciiBytes } from "../../nmea/checksum";
-import { addr7, hms, pad2, r as round } from "../kind";
+import { addr7, hms, r as round } from "../kind";
 import { be24, encodeFrame, type FrameKind, height14, u24, W, writeCoord } from "./frame";
 
 const A_DWR = asciiBytes("BDDWR");

@@ -1,8 +1,9 @@
 // RDSS 4.0 SJXX — time information (terminal -> host; 2.1: ZDA, RDSS form).
 //   10-11 year, 12 month, 13 day, 14 hour, 15 minute, 16 second
 
+import { pad2 } from "../../core/helpers";
 import { asciiBytes } from "../../nmea/checksum";
-import { hms, pad2 } from "../kind";
+import { hms } from "../kind";
 import { be16, encodeFrame, type FrameKind, u16, W } from "./frame";
 
 const A_ZDA = asciiBytes("BDZDA"),

@@ -2,8 +2,9 @@
 //   10 information (bit 5 code/mixed, 3 express), 11-13 sender, 14 hour, 15 minute, 16-17 bit length,
 //   18.. message (A4 + bytes mixed, hex digits code, GB2312 Chinese), then the CRC flag
 
+import { pad2 } from "../../core/helpers";
 import { asciiBytes, HEX_DIGITS } from "../../nmea/checksum";
-import { addr7, type JsonContext, pad2 } from "../kind";
+import { addr7, type JsonContext } from "../kind";
 import { CONTENT_MAX, contentHex, contentText, MODE_CHINESE, MODE_CODE, MODE_MIXED } from "../sentences/content";
 import { be16, be24, encodeFrame, type Frame40, type FrameKind, rawSafe, u16, u24, W } from "./frame";
 

@@ -24,8 +24,8 @@ export class Content {
   bytes: Uint8Array = new Uint8Array(0);
   start = 0;
   end = 0;
-  /** Decoded message bytes. */
-  readonly data = new Uint8Array(CONTENT_MAX);
+  /** Decoded message bytes (capacity: CONTENT_MAX for 2.1; BDS-3 TCI/TCQ hold more). */
+  readonly data: Uint8Array;
   length = 0;
   /** Code mode with an odd digit count: the last byte's low nibble is padding. */
   oddNibble = false;
@@ -33,12 +33,18 @@ export class Content {
   positionReport = false;
   /** Code/mixed mode sent as raw text rather than hex (data = the bytes as sent). */
   rawText = false;
+
+  constructor(capacity = CONTENT_MAX) {
+    this.data = new Uint8Array(capacity);
+  }
 }
+
+const TOO_LONG = "message content too long";
 
 /** Copy the content as sent (Chinese mode, raw text). */
 function copyRaw(c: Content): string | null {
   const n = c.end - c.start;
-  if (n > CONTENT_MAX) return "message content too long";
+  if (n > c.data.length) return TOO_LONG;
   const b = c.bytes;
   for (let k = 0; k < n; k++) c.data[k] = b[c.start + k];
   c.length = n;
@@ -75,7 +81,7 @@ export function decodeContent(f: Fields, i: number, mode: number, c: Content): s
     k += 2;
   }
   const digits = c.end - k;
-  if ((digits + 1) >> 1 > CONTENT_MAX) return "message content too long";
+  if ((digits + 1) >> 1 > c.data.length) return TOO_LONG;
   if (mode === MODE_MIXED && digits & 1) return "mixed-mode content has an odd number of hex digits";
   let n = 0;
   for (; k + 1 < c.end; k += 2) {

@@ -171,7 +171,7 @@ export function encodeTXA(q: TxaRequest, o: TxaOptions = {}): Uint8Array {
   return s;
 }
 
-function textBytes(text: string, mode: 0 | 2, o: TxaOptions): Uint8Array {
+export function textBytes(text: string, mode: 0 | 2, o: TxaOptions): Uint8Array {
   let ascii = true;
   for (let i = 0; i < text.length; i++)
     if (text.charCodeAt(i) > 0x7e) {

@@ -3,8 +3,9 @@
 // infoType: 1 normal, 2 express, 3 broadcast, 4 latest-stored query result, 5 query-by-sender result.
 // sendTime `hhmm`: empty for types 1-3 (BDS-3 terminals fill it anyway).
 
+import { pad2 } from "../../core/helpers";
 import type { Fields } from "../fields";
-import { addr7, n, pad2, type SentenceKind } from "../kind";
+import { addr7, n, type SentenceKind } from "../kind";
 import type { MessageTarget } from "../targets";
 import { Content, contentJson, contentText, decodeContent } from "./content";
 

@@ -12,13 +12,22 @@ const ANSWERS: Record<string, string[]> = {
   ICI: ["ICA"],
   DWR: ["DWA", "WBA"],
   TXR: ["TXA"],
+  // BDS-3 RSMC answers (a translated command is noted under the name it was sent as).
+  TCI: ["TCQ"],
+  ICP: ["ICR"],
+  EPI: ["EPQ"],
+  QRI: ["QRQ"],
 };
 
 /** Formatter keys of the answers: FKI and the ANSWERS keys. */
 const KEY_FKI = formatterKeyOf("FKI"),
   KEY_ICI = formatterKeyOf("ICI"),
   KEY_DWR = formatterKeyOf("DWR"),
-  KEY_TXR = formatterKeyOf("TXR");
+  KEY_TXR = formatterKeyOf("TXR"),
+  KEY_TCI = formatterKeyOf("TCI"),
+  KEY_ICP = formatterKeyOf("ICP"),
+  KEY_EPI = formatterKeyOf("EPI"),
+  KEY_QRI = formatterKeyOf("QRI");
 const FORMATTER = /^[A-Z]{3}$/;
 
 interface Pending {
@@ -51,7 +60,17 @@ export class AnswerRoutes {
     // While a command awaits its answer every sentence comes here: rule out the
     // non-answers on the bytes, before any string is built (XS allocates each one).
     const key = sentenceFormatterKey(bytes);
-    if (key !== KEY_FKI && key !== KEY_ICI && key !== KEY_DWR && key !== KEY_TXR) return undefined;
+    if (
+      key !== KEY_FKI &&
+      key !== KEY_ICI &&
+      key !== KEY_DWR &&
+      key !== KEY_TXR &&
+      key !== KEY_TCI &&
+      key !== KEY_ICP &&
+      key !== KEY_EPI &&
+      key !== KEY_QRI
+    )
+      return undefined;
     let cmds: string[] | undefined;
     if (key === KEY_FKI) {
       // 2.1: FKI,cmd,...; BDS-3: FKI,hhmmss,cmd,...

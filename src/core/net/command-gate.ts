@@ -71,14 +71,11 @@ export class CommandGate {
       bytes = this.o.encode(text);
     } catch (e) {
       if (!(e instanceof Error)) throw e;
-      return this.reject(
-        (e as Error & { unsupported?: boolean }).unsupported ? "unsupported" : "invalid",
-        from,
-        text,
-        e.message,
-      );
+      const why = e as Error & { unsupported?: boolean; family?: boolean };
+      return this.reject(why.unsupported ? "unsupported" : why.family ? "family" : "invalid", from, text, e.message);
     }
-    this.o.answers.note(text.slice(3, 6), from);
+    // The command as sent: a translated one (TXA to a BDS-3 terminal goes as TCQ) is answered under its new name.
+    this.o.answers.note(String.fromCharCode(bytes[3], bytes[4], bytes[5]), from);
     this.o.counters.commandsAccepted++;
     this.o.toTerminal(bytes);
   }

@@ -11,6 +11,7 @@ export const COMMAND_REJECTS = [
   ["invalid", "rejected by the terminal's command encoder (field values)"],
   ["rate", "more than commandRate commands per second from one source"],
   ["filtered", "held back by the input filter (inFilter, docs/filters.md)"],
+  ["family", "a command of the other terminal family (BDS-2 / BDS-3) with no same-meaning counterpart"],
 ] as const;
 export type CommandReject = (typeof COMMAND_REJECTS)[number][0];
 
@@ -40,6 +41,7 @@ export function networkCounters(): NetworkSideCounters {
       invalid: 0,
       rate: 0,
       filtered: 0,
+      family: 0,
     },
     otherSentences: 0,
     answersAddressed: 0,

@@ -41,14 +41,19 @@ export class NodeSerial implements SerialInstance {
   }
 
   private fail(err: Error): void {
-    if (this.closed) return;
+    if (this.shut()) this.options.onError?.call(this, err);
+  }
+
+  /** Close the port once; false when it was already closed. */
+  private shut(): boolean {
+    if (this.closed) return false;
     this.closed = true;
     try {
       if (this.port.isOpen) this.port.close();
     } catch {
       /* ignore */
     }
-    this.options.onError?.call(this, err);
+    return true;
   }
 
   read(buffer: Uint8Array): number | undefined {
@@ -82,12 +87,6 @@ export class NodeSerial implements SerialInstance {
   }
 
   close(): void {
-    if (this.closed) return;
-    this.closed = true;
-    try {
-      if (this.port.isOpen) this.port.close();
-    } catch {
-      /* ignore */
-    }
+    this.shut();
   }
 }

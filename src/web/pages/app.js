@@ -144,6 +144,11 @@ async function refresh() {
     row(t, "sentences", String(m.sentences), "st-sentences");
     row(t, "bytes", String(m.bytes), "st-bytes");
     row(t, "rejects", counts(m.rejects));
+    if (m.family) row(t, "family", m.family + (m.familyDetected ? " (setting; detected " + m.familyDetected + ")" : ""), "st-family");
+  }
+  if (s.pwi) {
+    const list = (b) => (b.length ? b.map((x) => x.beam + ":" + x.signal.join("/")).join(" ") : "none");
+    row(t, "beams (PWI)", "BDS-3 " + list(s.pwi.bds3) + "; BDS-2 " + list(s.pwi.bds2), "st-pwi");
   }
   row(t, "IC card", s.card ? `${s.card.userId}${s.card.level !== undefined ? ", level " + s.card.level : ""}${s.card.frequencyS !== undefined ? ", interval " + s.card.frequencyS + " s" : ""}` : s.card === null ? "no ICI yet" : "not connected");
   if (s.network) {
