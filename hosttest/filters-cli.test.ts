@@ -341,7 +341,19 @@ describe("bd450 config and bd450 spec", function () {
       spec.tagFields.map((f: { field: string }) => f.field),
       ["s", "n", "c", "d"],
     );
-    assert.deepEqual(spec.receive.commands.sentences, ["$CCICA", "$CCRMO", "$CCBSS", "$CCDWA", "$CCWAA", "$CCTXA"]);
+    assert.deepEqual(spec.receive.commands.sentences, [
+      "$CCICA",
+      "$CCRMO",
+      "$CCBSS",
+      "$CCDWA",
+      "$CCWAA",
+      "$CCTXA",
+      // BDS-3 commands (issue 22): accepted too, in the terminal's family or translated
+      "$CCTCQ",
+      "$CCICR",
+      "$CCEPQ",
+      "$CCQRQ",
+    ]);
     assert.deepEqual(spec.receive.commands.from, ["EI0001"]);
     assert.deepEqual(
       spec.receive.groups.map((g: { name: string }) => g.name),
