@@ -312,8 +312,8 @@ function wrap(input: Uint8Array, chunk: number): Uint8Array[] {
 describe("raw-text messages: wire, decoding, console", function () {
   this.timeout(30000);
 
-  it("the Beidou field limits are TXR 5 and TXA 4 (beidou.md §4.6)", () => {
-    assert.deepEqual(TEXT_FIELD_LIMITS, { TXR: 5, TXA: 4 });
+  it("the Beidou field limits are TXR 5 and TXA 4 (beidou.md §4.6), and BDS-3 TCI 7 (its data is the 7th and last field)", () => {
+    assert.deepEqual(TEXT_FIELD_LIMITS, { TXR: 5, TXA: 4, TCI: 7 });
   });
 
   it("bd450 wrap: every datagram passes the strict reader; reassembled, the lines are byte-identical; reserved ones carried", () => {
