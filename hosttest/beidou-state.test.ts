@@ -2,7 +2,9 @@
 // convertFrame hooks) exactly as the gateway calls them.
 
 import * as assert from "node:assert/strict";
+import { beidouAlerts } from "../src/beidou/alerts";
 import { BeidouWiring } from "../src/beidou/wiring";
+import type { GatewayConfig } from "../src/core/config";
 import { SentenceFramer } from "../src/core/framer";
 import { decodeGb2312 } from "../src/platform/node/gb2312";
 import { rdss40Frame } from "./lib/text";
@@ -171,6 +173,29 @@ describe("beidou device state", () => {
     h.s.tick(h.now());
     assert.ok(h.codes().includes("checksum.burst"), h.codes().join());
     assert.equal(h.s.checksumErrors, 5);
+  });
+
+  it("beam and limit events follow the alerts' rule: a first all-zero BSI is lost, empty powers are not, limit 0 is off", () => {
+    const h = harness();
+    const bsi = (p: string) => "$BDBSI,02,08," + p + "*" + cs("BDBSI,02,08," + p);
+    h.feed(bsi(",,,,,,,,,"));
+    assert.equal(h.s.beamsLost, false, "no beam reported: not lost");
+    h.feed(bsi("0,0,0,0,0,0,0,0,0,0"));
+    assert.equal(h.s.beamsLost, true);
+    h.feed(bsi("0,0,0,0,0,0,0,0,0,0"));
+    h.feed(bsi("0,0,2,0,0,0,0,0,0,0"));
+    assert.equal(h.s.beamsLost, false);
+    assert.deepEqual(h.codes(), ["beams.lost", "beams.ok"], "one event per edge, none before any report");
+    const alerts = beidouAlerts(h.s);
+    const raised: string[] = [];
+    const input = { wall: h.now(), uptime: 1, silence: 0, config: { alSilentS: 0, alNoFixS: 0 } as GatewayConfig };
+    h.feed(bsi("0,0,0,0,0,0,0,0,0,0"));
+    alerts.check(input, (k, on) => on && raised.push(k));
+    assert.deepEqual(raised, ["beamsLost"], "the alert reads the same level; limits 0 raise nothing");
+    h.s.setThresholds({ silentAfter: 0, noFixAfter: 0, checksumPercent: 5 });
+    h.advance(3600000);
+    h.s.tick(h.now());
+    assert.deepEqual(h.codes(), ["beams.lost", "beams.ok", "beams.lost"], "silence and no-fix off at limit 0");
   });
 
   it("reports a terminal that never speaks, and a missing fix counted from the first unit", () => {

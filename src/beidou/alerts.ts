@@ -26,9 +26,27 @@ export interface DeviceAlertStatus {
   readonly lastValidFixAt: number;
   readonly cardKnown: boolean;
   readonly cardPresent: boolean;
-  /** RDSS beam powers, -1 unknown. */
-  readonly beams: ArrayLike<number>;
-  readonly beamsAt: number;
+  /** Every reported RDSS beam at power 0 (BSI) or signal 0 (PWI): DeviceState keeps it by beamsLostNow. */
+  readonly beamsLost: boolean;
+}
+
+// The one rule for the terminal's conditions. The alerts here are its levels; DeviceState's
+// log events (terminal.silent, rnss.nofix, card.absent, beams.lost) are its edges, so the log
+// and the BAM alerts cannot disagree about when a condition holds.
+
+/** A time limit from the settings (alSilentS, alNoFixS): `limitS` 0 turns the condition off. */
+export function pastLimit(elapsedMs: number, limitS: number): boolean {
+  return limitS > 0 && elapsedMs > limitS * 1000;
+}
+
+/** Card absent: the terminal answered (ICI/ICP) and reported no card. */
+export function cardAbsentNow(cardKnown: boolean, cardPresent: boolean): boolean {
+  return cardKnown && !cardPresent;
+}
+
+/** All beams lost: some beam was reported (`reported`) and none is up. */
+export function beamsLostNow(reported: boolean, up: boolean): boolean {
+  return reported && !up;
 }
 
 // Alert keys as constants: on XS a string literal in evaluated bytecode is copied into a new chunk each time it runs.
@@ -48,20 +66,13 @@ export function beidouAlerts(device?: DeviceAlertStatus): DeviceAlerts {
     check(t: DeviceAlertInput, set: (key: string, on: boolean) => void): void {
       const c = t.config;
       // Terminal silent: nothing valid for alSilentS (counting from start-up when nothing came yet).
-      set(AL_TERMINAL_SILENT, c.alSilentS > 0 && t.silence > c.alSilentS);
+      set(AL_TERMINAL_SILENT, pastLimit(t.silence * 1000, c.alSilentS));
       const d = device;
       if (!d) return;
-      const sinceFix = d.lastValidFixAt === d.lastValidFixAt ? (t.wall - d.lastValidFixAt) / 1000 : t.uptime;
-      set(AL_NO_FIX, c.alNoFixS > 0 && sinceFix > c.alNoFixS);
-      set(AL_CARD_ABSENT, d.cardKnown && !d.cardPresent);
-      let known = 0,
-        up = 0;
-      for (let i = 0; i < d.beams.length; i++)
-        if (d.beams[i] >= 0) {
-          known++;
-          if (d.beams[i] > 0) up++;
-        }
-      set(AL_BEAMS_LOST, d.beamsAt === d.beamsAt && known > 0 && up === 0);
+      const sinceFix = d.lastValidFixAt === d.lastValidFixAt ? t.wall - d.lastValidFixAt : t.uptime * 1000;
+      set(AL_NO_FIX, pastLimit(sinceFix, c.alNoFixS));
+      set(AL_CARD_ABSENT, cardAbsentNow(d.cardKnown, d.cardPresent));
+      set(AL_BEAMS_LOST, d.beamsLost);
     },
   };
 }

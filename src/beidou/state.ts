@@ -7,6 +7,7 @@
 // and received messages allocate, but they are rare by nature and bounded.
 
 import { formatterKeyOf, formatterName } from "../nmea/keys";
+import { beamsLostNow, cardAbsentNow, pastLimit } from "./alerts";
 import type { DecodedSentence } from "./decoder";
 import { KIND_UNKNOWN } from "./decoder";
 import { addr7, FAMILY_BDS2, FAMILY_BDS3, hms, SYSTEM_NAMES } from "./kind";
@@ -181,7 +182,6 @@ export class DeviceState implements DeviceTarget {
   /** `units` when the checksum window began. */
   private windowBase = 0;
   private windowErrors = 0;
-  private beamsWereUp = false;
   private noFixReported = false;
   /** Set by TXT (sentences/txt.ts). */
   antennaBad = false;
@@ -314,7 +314,8 @@ export class DeviceState implements DeviceTarget {
     if (this.startAt !== this.startAt) this.startAt = now;
     // Silence counts from the last unit, or from the first check when the terminal never spoke.
     const heard = this.lastUnitAt === this.lastUnitAt ? this.lastUnitAt : this.startAt;
-    if (!this.silent && now - heard > this.o.silentAfter * 1000) {
+    // The limits and conditions are the alerts' rule (alerts.ts): these events are its edges.
+    if (!this.silent && pastLimit(now - heard, this.o.silentAfter)) {
       this.silent = true;
       this.notable = true;
       this.event(
@@ -326,8 +327,7 @@ export class DeviceState implements DeviceTarget {
     }
     if (this.units > 0) {
       const last = this.lastValidFixAt;
-      const lost =
-        last !== last ? now - this.firstAt > this.o.noFixAfter * 1000 : now - last > this.o.noFixAfter * 1000;
+      const lost = pastLimit(last !== last ? now - this.firstAt : now - last, this.o.noFixAfter);
       if (lost && !this.noFixReported) {
         this.noFixReported = true;
         this.event("rnss.nofix", `no valid RNSS position for ${this.o.noFixAfter} s`);
@@ -374,23 +374,27 @@ export class DeviceState implements DeviceTarget {
   /** BDS-2 BSI (and ZTI's beam powers). */
   setBeams(power: Int8Array, count: number, now: number): void {
     this.familySeen |= FAMILY_BDS2;
-    let up = false;
+    let up = false,
+      reported = false;
     for (let k = 0; k < BEAMS; k++) {
       const p = k < count ? power[k] : -1;
       this.beams[k] = p;
+      if (p >= 0) reported = true;
       if (p > 0) up = true;
     }
     this.beamsAt = now;
-    this.beamsUp(up);
+    this.beamsUp(reported, up);
   }
-  private everBeams = false;
 
-  /** The beam alerts of either family: all beams gone, and back. */
-  private beamsUp(up: boolean): void {
-    if (!up && this.beamsWereUp) this.event("beams.lost", "all RDSS beams at power 0");
-    if (up && !this.beamsWereUp && this.everBeams) this.event("beams.ok", "RDSS beam received again");
-    this.everBeams = true;
-    this.beamsWereUp = up;
+  /** Every reported beam at 0, either family (alerts.ts beamsLostNow; the beamsLost alert reads it). */
+  beamsLost = false;
+
+  /** The beam events of either family: the edges of beamsLost. */
+  private beamsUp(reported: boolean, up: boolean): void {
+    const lost = beamsLostNow(reported, up);
+    if (lost && !this.beamsLost) this.event("beams.lost", "all RDSS beams at power 0");
+    else if (up && this.beamsLost) this.event("beams.ok", "RDSS beam received again");
+    this.beamsLost = lost;
   }
 
   /** BDS-3 PWI: both families' beams with their signal values; a beam is up when a signal value is above 0. */
@@ -423,7 +427,7 @@ export class DeviceState implements DeviceTarget {
     this.pwiAt = now;
     this.beamsAt = now;
     if (p.deviation !== null) this.deviation(p.deviation);
-    this.beamsUp(up);
+    this.beamsUp(n2 + n3 > 0, up);
   }
 
   /** The terminal family in force: the setting, else what was seen ("unknown" before either). */
@@ -488,6 +492,7 @@ export class DeviceState implements DeviceTarget {
 
   private cardUpdate(c: CardReport, now: number): void {
     const was = this.cardKnown ? (this.cardPresent ? this.cardNumber : 0) : -1;
+    const wasAbsent = cardAbsentNow(this.cardKnown, this.cardPresent);
     this.cardKnown = true;
     this.cardPresent = !c.noCard;
     this.cardNumber = c.userId;
@@ -496,8 +501,9 @@ export class DeviceState implements DeviceTarget {
     this.level = c.level;
     this.encrypted = c.encryption === 0x45;
     this.cardAt = now;
-    if (c.noCard && was !== 0) this.event("card.absent", "no IC card in the terminal");
-    else if (!c.noCard && was !== c.userId)
+    if (cardAbsentNow(this.cardKnown, this.cardPresent)) {
+      if (!wasAbsent) this.event("card.absent", "no IC card in the terminal");
+    } else if (was !== c.userId)
       this.event(
         "card.present",
         `IC card ${addr7(c.userId)}, service interval ${c.serviceInterval} s, level ${c.level}`,

@@ -1,5 +1,8 @@
 // BSI — beam status (RDSS 2.1, terminal -> host). `$BDBSI,respBeam,tdBeam,p1,...,p10*hh`
 // Powers 0 (none/weakest) .. 4 (strongest); 2.1 reports 10 beams (4.0's GLZK had 6).
+//   1 response beam 1-10 (0/empty: none)
+//   2 time-difference beam 1-10 (0/empty: none)
+//   3-12 power of beams 1-10, 0-4 (empty: not reported)
 
 import type { Fields } from "../fields";
 import { n, type SentenceKind } from "../kind";

@@ -1,6 +1,11 @@
 // DWR — RDSS position result (terminal -> host).
 // `$BDDWR,type,userId,hhmmss.ss,lat,N/S,lon,E/W,h,M,anomaly,M,prec,urgent,multi,hType*hh`
-// type 1 = own RDSS fix; 2/3 = other or subordinate user report (UNCONFIRMED).
+//   1 position type: 1 own fix, 2/3 other / subordinate user (UNCONFIRMED)
+//   2 user address (7 digits)         3 UTC time hhmmss.ss
+//   4-5 latitude ddmm.mmmm, N/S       6-7 longitude dddmm.mmmm, E/W
+//   8-9 geodetic height, M (metres)   10-11 height anomaly, M (metres)
+//   12 precision indication 0/1      13 urgent: A urgent, V normal
+//   14 multi-value solution: A yes, V no   15 height type: H high altitude, L normal
 
 import type { Fields } from "../fields";
 import { addr7, ch, Located, locatedError, locatedJson, locatedReasons, n, type SentenceKind } from "../kind";

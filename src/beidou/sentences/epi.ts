@@ -6,6 +6,11 @@
 // looked for in fields 5, then 4 (a time followed by a coordinate and its hemisphere), and the
 // position read longitude first, or latitude first when the hemisphere letters say so; any
 // layout other than the 17-field list is decoded as far as known and marked as a deviation.
+// The 17-field list, numbered:
+//   1 card (user address)   2 frequency point   3 urgency   4 report mode (absent in the template form)
+//   5 UTC time hhmmss.ss    6-7 longitude dddmm.mm, E/W    8-9 latitude ddmm.mm, N/S
+//   10-11 elevation, unit (metres)   12-13 height anomaly, unit (metres)   14 precision
+//   15 multi-value flag     16 SOS sub-type    17 SOS indication
 
 import type { Fields } from "../fields";
 import { addr7, ch, Located, locatedJson, n, type SentenceKind } from "../kind";

@@ -2,6 +2,10 @@
 //   2.1:   `$BDFKI,cmd,exec,freqSet,inhibit,wait*hh`          wait = mmss
 //   BDS-3: `$BDFKI,hhmmss,cmd,Y/N,reason,remaining*hh`        (vendor-variant)
 // The table tells them apart by field 1: 6 digits is the BDS-3 time.
+//   2.1:   1 command name (3 letters)   2 execution Y/N   3 frequency setting Y/N
+//          4 transmit inhibit 0-3   5 wait time mmss (converted to seconds)
+//   BDS-3: 1 UTC time hhmmss   2 command name (3 letters)   3 execution Y/N
+//          4 reason code   5 remaining wait, seconds
 
 import type { Fields } from "../fields";
 import { ch, formatterKey, formatterName, hms, n, type SentenceKind } from "../kind";

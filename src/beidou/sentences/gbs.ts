@@ -1,4 +1,8 @@
 // GBS — GNSS satellite fault detection (RAIM). `$--GBS,hhmmss.ss,errLat,errLon,errAlt,svid,prob,bias,stddev[,sysid,sigid]*hh`
+//   1 UTC time hhmmss.ss     2 expected latitude error, m    3 expected longitude error, m
+//   4 expected altitude error, m   5 ID of the most likely failed satellite
+//   6 probability of missed detection   7 bias estimate of that satellite, m
+//   8 standard deviation of the bias, m   9 system ID (4.11)   10 signal ID (4.11)
 
 import type { Fields } from "../fields";
 import { hms, n, type SentenceKind } from "../kind";

@@ -1,4 +1,8 @@
 // GGA — GNSS fix data. `$--GGA,hhmmss.ss,llll.ll,a,yyyyy.yy,a,q,nn,h.h,a.a,M,g.g,M,age,sta*hh`
+//   1 UTC time hhmmss.ss       2-3 latitude ddmm.mm, N/S     4-5 longitude dddmm.mm, E/W
+//   6 quality indicator (GGA.quality)   7 satellites used   8 HDOP
+//   9-10 antenna altitude above MSL, M (metres)   11-12 geoid separation, M (metres)
+//   13 age of differential data, s   14 differential reference station ID
 
 import type { Fields } from "../fields";
 import { Located, locatedError, locatedJson, locatedReasons, n, type SentenceKind } from "../kind";

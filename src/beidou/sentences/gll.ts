@@ -1,4 +1,6 @@
 // GLL — geographic position. `$--GLL,llll.ll,a,yyyyy.yy,a,hhmmss.ss,A[,mode]*hh`
+//   1-2 latitude ddmm.mm, N/S   3-4 longitude dddmm.mm, E/W   5 UTC time hhmmss.ss
+//   6 status: A valid, V invalid   7 mode indicator (NMEA 2.3+)
 
 import type { Fields } from "../fields";
 import { ch, hms, Located, locatedError, locatedReasons, r, type SentenceKind } from "../kind";

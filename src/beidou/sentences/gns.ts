@@ -1,5 +1,9 @@
 // GNS — GNSS fix data. `$--GNS,hhmmss.ss,lat,N,lon,E,mode,nsat,HDOP,alt,geoidsep,age,refid[,navstatus]*hh`
 // The mode field has one letter per constellation: GPS, GLONASS, Galileo, BDS, QZSS, NavIC.
+//   1 UTC time hhmmss.ss       2-3 latitude ddmm.mm, N/S     4-5 longitude dddmm.mm, E/W
+//   6 mode letters (one per constellation)   7 satellites used   8 HDOP
+//   9 antenna altitude above MSL, m   10 geoid separation, m   11 age of differential data, s
+//   12 differential reference station ID   13 navigational status (4.10)
 
 import type { Fields } from "../fields";
 import { ch, locatedError, locatedJson, locatedReasons, type SentenceKind } from "../kind";

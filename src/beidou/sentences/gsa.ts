@@ -1,4 +1,7 @@
 // GSA — DOP and active satellites. `$--GSA,M/A,1/2/3,s1,...,s12,PDOP,HDOP,VDOP[,sysid]*hh`
+//   1 selection mode: M manual, A automatic   2 fix mode: 1 none, 2 2D, 3 3D
+//   3-14 satellite IDs used (12 slots; BDS-3 variants send more)
+//   then PDOP, HDOP, VDOP, [TDOP (SiRF)], [system ID (4.11), a hex digit]
 // Vendor variants seen on BeiDou receivers: more than 12 slots (BDS-3), a 4th DOP
 // (SiRF TriG, probably TDOP) and the NMEA 4.11 system ID. The trailing fields are
 // told apart by form: an integer without a decimal point after the DOPs is the

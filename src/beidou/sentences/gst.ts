@@ -1,4 +1,7 @@
 // GST — pseudorange noise statistics. `$--GST,hhmmss.ss,rms,smaj,smin,orient,σlat,σlon,σalt*hh`
+//   1 UTC time hhmmss.ss   2 RMS of the pseudorange residuals, m
+//   3 error ellipse semi-major axis, m (1 sigma)   4 semi-minor axis, m   5 orientation of the semi-major axis, degrees true
+//   6 latitude error, m (1 sigma)   7 longitude error, m (1 sigma)   8 altitude error, m (1 sigma)
 
 import type { Fields } from "../fields";
 import { hms, n, type SentenceKind } from "../kind";

@@ -1,4 +1,7 @@
 // GSV — satellites in view. `$--GSV,total,num,inview,{id,elev,az,snr}x0..4[,signalId]*hh`
+//   1 total sentences 1-9   2 sentence number   3 satellites in view
+//   4+4k satellite ID   5+4k elevation, degrees   6+4k azimuth, degrees true   7+4k SNR, dB-Hz (k = 0..3)
+//   then [signal ID (4.10)], [system ID (Quectel PQGSV)]
 // The NMEA 4.10 signal ID is the field left over after the 4-field groups; it may be
 // a hex digit (u-blox `...,B*02`). Unlike nmea-simple, it is never read as a satellite.
 

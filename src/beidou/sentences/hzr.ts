@@ -1,4 +1,6 @@
 // HZR — message receipts (RDSS 2.1, terminal -> host). `$BDHZR,userId,n,{sendHHMM,receiptHHMM}xn*hh`, n = 0-5.
+//   1 user address (digits)   2 receipt count n, 0-5
+//   3+2k send time hhmm   4+2k receipt time hhmm (k = 0..n-1)
 
 import type { Fields } from "../fields";
 import { addr7, n, type SentenceKind } from "../kind";

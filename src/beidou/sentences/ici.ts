@@ -1,5 +1,8 @@
 // ICI — local IC card / crypto module information (RDSS 2.1, terminal -> host).
 // `$BDICI,userId,serial,broadcastId,feature,freq,level,encrypt,subCount*hh`; no card: all zeros.
+//   1 user address (7 digits; 0 = no card)   2 serial number   3 broadcast address   4 user feature 0-7
+//   5 service frequency (minimum interval), s   6 communication level 1-4   7 encryption: E encrypted, N not
+//   8 number of subordinate users
 
 import type { Fields } from "../fields";
 import { addr7, ch, n, type SentenceKind } from "../kind";

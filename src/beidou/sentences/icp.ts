@@ -3,6 +3,8 @@
 // code shows about 22 more fields (system number, message length level, service frequency, ...)
 // whose positions are UNCONFIRMED: they are kept raw (JSON `fields`), not interpreted. Fewer
 // fields than the notes' 23 are decoded as far as they go and marked as a deviation (counted).
+//   1 own user address (card number; 0 = no card)
+//   2-23 kept raw, positions UNCONFIRMED
 
 import type { Fields } from "../fields";
 import { addr7, type SentenceKind } from "../kind";

@@ -1,5 +1,8 @@
 // PWI — beams and power (BDS-3 RSMC, terminal -> host, every second): the BSI of BDS-3.
 // `$BDPWI,hhmmss.ss,n2,{id,s1,s2}×n2,n3,{id,s1,s2,s3}×n3*hh` (docs: ../shared/docs/bds3-terminal.md).
+//   1 UTC time hhmmss.ss (000000.00 = none)   2 n2, BDS-2 beam count
+//   3+3k beam ID   4+3k signal 1   5+3k signal 2 (k = 0..n2-1)
+//   then n3, BDS-3 beam count, and per beam: ID, signal 1, signal 2, signal 3
 // n2 BDS-2 RDSS beams with two signal values each, n3 BDS-3 beams with three; time 000000.00 = none.
 // The layout is from open code, not from GB/T 44086.2 (UNCONFIRMED): a count that runs past the
 // fields is decoded as far as the fields go and marked as a deviation (counted), never rejected.

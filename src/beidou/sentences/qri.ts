@@ -1,5 +1,7 @@
 // QRI — query result (BDS-3 RSMC, terminal -> host), the answer to `$CCQRQ`.
 // `$BDQRI,card,type,n,t1,...,tn*hh` with up to 7 UTC times. What is queried is UNCONFIRMED:
+//   1 card (user address)   2 query type (UNCONFIRMED)   3 time count n, 0-99 (7 kept)
+//   4..3+n UTC times hhmmss.ss
 // the fields are decoded as numbers and times and shown, nothing else reads them.
 
 import type { Fields } from "../fields";

@@ -1,4 +1,9 @@
 // RMC — recommended minimum. `$--RMC,hhmmss.ss,A,llll.ll,a,yyyyy.yy,a,sog,cog,ddmmyy,mv,a[,mode[,navstatus]]*hh`
+//   1 UTC time hhmmss.ss   2 status: A valid, V warning
+//   3-4 latitude ddmm.mm, N/S   5-6 longitude dddmm.mm, E/W
+//   7 speed over ground, knots   8 course over ground, degrees true   9 date ddmmyy
+//   10-11 magnetic variation, degrees, E/W (W negative)   12 mode indicator (2.3+)
+//   13 navigational status (4.10)
 
 import type { Fields } from "../fields";
 import { ch, hms, Located, locatedError, locatedReasons, n, r, type SentenceKind } from "../kind";

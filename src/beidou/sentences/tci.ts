@@ -1,5 +1,7 @@
 // TCI — received short message (BDS-3 RSMC, terminal -> host): the TXR of BDS-3.
 // `$BDTCI,sender,receiver,frequencyPoint,hhmmss,codeType,flag,data*hh`
+//   1 sender address (7 digits)   2 receiver address (7 digits)   3 frequency point 1-5 (Lf0-Lf4, UNCONFIRMED)
+//   4 UTC time hhmmss   5 code type 1-5   6 flag   7 data (to the checksum)
 // codeType: 1 Chinese (GB2312), 2 code (hex), 3 mixed, 4 compressed Chinese, 5 compressed code.
 // The data is the last field (raw text may carry commas). What the data field holds per code
 // type is UNCONFIRMED: hex is read as hex, anything else as the bytes sent (tcqContent); the

@@ -1,5 +1,7 @@
 // TXR — received short message (RDSS 2.1, terminal -> host).
 // `$BDTXR,infoType,senderId,mode,sendTime,content*hh`
+//   1 information type 1-5   2 sender address (digits)   3 transfer mode: 0 Chinese, 1 code, 2 mixed
+//   4 send time hhmm   5 content (content.ts; free text to the checksum)
 // infoType: 1 normal, 2 express, 3 broadcast, 4 latest-stored query result, 5 query-by-sender result.
 // sendTime `hhmm`: empty for types 1-3 (BDS-3 terminals fill it anyway).
 

@@ -1,5 +1,6 @@
 // TXT — text transmission. `$--TXT,total,num,textId,text*hh` (field meanings UNCONFIRMED, consistent
 // with every sampled log). The text stays in the sentence bytes: the record keeps its offsets.
+//   1 total sentences   2 sentence number   3 text identifier   4 text (to the checksum)
 
 import { asciiBytes } from "../../nmea/checksum";
 import type { Fields } from "../fields";

@@ -1,5 +1,8 @@
 // VTG — course and speed. `$--VTG,cogT,T,cogM,M,sogN,N,sogK,K[,mode]*hh`; the older form has no
 // unit letters (`$--VTG,cogT,cogM,sogN,sogK`): told apart by field 2 being `T`.
+//   1-2 course over ground, degrees, T   3-4 course over ground, degrees, M (magnetic)
+//   5-6 speed over ground, knots, N   7-8 speed over ground, km/h, K   9 mode indicator (2.3+)
+//   older form: 1 course true   2 course magnetic   3 speed, knots   4 speed, km/h
 
 import type { Fields } from "../fields";
 import { ch, n, type SentenceKind } from "../kind";

@@ -1,4 +1,6 @@
 // ZDA — time and date (RNSS form). `$--ZDA,hhmmss.ss,dd,mm,yyyy,zh,zm*hh`.
+//   1 UTC time hhmmss.ss   2 day 01-31   3 month 01-12   4 year (4 digits)
+//   5 local zone hours -13..13   6 local zone minutes
 // The RDSS terminal sends a different `$BDZDA` (zdardss.ts); the table tells them apart by field 1.
 
 import type { Fields } from "../fields";

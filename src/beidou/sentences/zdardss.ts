@@ -1,5 +1,7 @@
 // ZDA, RDSS form — RDSS time output (terminal -> host) [S11]:
 // `$BDZDA,mode,hhmmss.ss,dd,mm,yyyy,zh,zm,x,x,x,flag*hh`, e.g. `$BDZDA,3,000329.00,01,01,2006,-08,00,00,00,00,N*0F`.
+//   1 mode (one digit)   2 UTC time hhmmss.ss   3 day   4 month   5 year (4 digits)
+//   6 local zone hours   7 local zone minutes   8-10 numbers (UNCONFIRMED)   11 flag letter
 // Fields beyond 2-7 are UNCONFIRMED (probably correction time/value); kept as numbers.
 // Told apart from the RNSS ZDA by field 1: one digit here, hhmmss there.
 

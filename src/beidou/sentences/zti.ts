@@ -2,6 +2,8 @@
 // Fields: IC/crypto state, hardware state, battery, inbound (transmit) state, up to 10 beam powers.
 // Value meanings (0 = normal?) are UNCONFIRMED; the field count is parsed leniently
 // (the only real example, `$BDZTI,0,1,0,0,0,*70`, has 5 fields).
+//   1 IC / crypto module state   2 hardware state   3 battery state   4 inbound (transmit) state
+//   5-14 beam powers 0-127 (as many as sent, at most 10)
 
 import type { Fields } from "../fields";
 import { n, type SentenceKind } from "../kind";
