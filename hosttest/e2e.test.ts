@@ -64,6 +64,16 @@ describe("end to end: pty -> gateway process -> multicast in a private namespace
     assert.equal(f.unitsIn, f.sentencesIn + f.framesIn + f.rejected);
     assert.equal(f.sendErrors, 0);
     assert.ok(out.hostBytes > 0, "the gateway wrote its start-up commands to the terminal");
+    // The terminal family as `status` shows it, told here from the input's sentence names:
+    // any BDS-3 RSMC sentence makes it bds3, else BSI/ICI/TXR bds2; the setting is the default auto.
+    const text = input.toString("latin1");
+    const family = /\$BD(PWI|ICP|TCI|EPI|QRI),/.test(text)
+      ? "bds3"
+      : /\$BD(BSI|ICI|TXR),/.test(text)
+        ? "bds2"
+        : "unknown";
+    assert.notEqual(family, "unknown", "the input has RDSS status sentences");
+    assert.deepEqual(f.terminal, { family, familyDetected: family, familySetting: "auto" });
     if (process.env.BD450_VERBOSE)
       console.log(
         `      e2e: ${expected.length} valid sentences sent, ${delivered.length} delivered, ${lines.length} lines in ${out.datagrams.length} datagrams, ${f.rejected} rejects, ${f.overlongCarried} overlong carried`,

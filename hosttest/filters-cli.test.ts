@@ -19,7 +19,7 @@ function bd450(args: string[], input?: Buffer, env?: NodeJS.ProcessEnv) {
 /**
  * Checksum-valid sentences of a log, in order: per line (CR, LF or CR LF), the text from
  * the last '$' or '!', `$ADDR[,fields]*hh` with printable fields and a matching XOR,
- * at most 300 characters (the framer's maxLine). Written for this corpus, not general.
+ * at most 1024 characters (the gateway's default maxLine). Written for this corpus, not general.
  */
 function sentencesOf(text: string): string[] {
   const out: string[] = [];
@@ -28,7 +28,7 @@ function sentencesOf(text: string): string[] {
     if (k < 0) continue;
     const s = line.slice(k);
     const m = /^[$!][A-Z0-9]{2,}(,[\x20-\x7e]*)?\*([0-9A-Fa-f]{2})$/.exec(s);
-    if (!m || s.length > 300) continue;
+    if (!m || s.length > 1024) continue;
     const body = s.slice(1, -3);
     if (body.includes("*") || body.includes("\\")) continue;
     let x = 0;

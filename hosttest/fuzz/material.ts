@@ -36,14 +36,14 @@ export function material(): Material {
   const lineSet = new Set<string>();
   for (const file of corpusLogs()) {
     const data = fs.readFileSync(file);
-    for (const s of referenceSentences(data)) validSet.add(s);
+    for (const s of referenceSentences(data, 300)) validSet.add(s);
     for (const l of data.toString("latin1").split(/\r?\n|\r/)) if (l.length > 0 && l.length < 400) lineSet.add(l);
   }
   const mix = new BuiltinMix({ noiseEvery: 3 });
   const mixBytes: Uint8Array[] = [];
   for (let e = 0; e < 121; e++) mixBytes.push(...mix.next());
   const mixAll = Buffer.concat(mixBytes);
-  for (const s of referenceSentences(mixAll)) validSet.add(s);
+  for (const s of referenceSentences(mixAll, 300)) validSet.add(s);
   // Keep the pool moderate: every distinct sentence kind is represented many times over.
   const valid = Array.from(validSet).slice(0, 20000).map(latin1Bytes);
   const lines = Array.from(lineSet).slice(0, 20000).map(latin1Bytes);

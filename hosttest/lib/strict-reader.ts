@@ -123,9 +123,9 @@ export class StrictStream {
  * an address of 2+ upper-case letters/digits (up to the first ',' or the checksum)
  * and a correct checksum taken from the LAST "*hh" is the line's sentence (its
  * fields may hold '$', '!', '*', '\', bytes >= 0x80: raw-text messages). Returns
- * latin-1 strings in stream order.
+ * latin-1 strings in stream order. Default `maxLength`: the gateway's default maxLine, 1024.
  */
-export function referenceSentences(bytes: Uint8Array, maxLength = 300): string[] {
+export function referenceSentences(bytes: Uint8Array, maxLength = 1024): string[] {
   const text = Buffer.from(bytes).toString("latin1");
   const out: string[] = [];
   const shape = /^[$!]([A-Z0-9]{2,}(?:,[\s\S]*)?)\*([0-9A-Fa-f]{2})$/;

@@ -239,9 +239,15 @@ export class App {
     this.network.stop();
   }
 
-  /** All counters as one plain object (--stats, the final line). */
+  /** All counters as one plain object (--stats, the final line), with the terminal family as `status` shows it. */
   snapshot(): Record<string, unknown> {
-    return { ...this.gateway.snapshot(), network: this.network.snapshot() };
+    const st = this.beidou.state;
+    return {
+      ...this.gateway.snapshot(),
+      network: this.network.snapshot(),
+      // In force (the setting, else detected), detected, and the setting terminalFamily.
+      terminal: { family: st.family, familyDetected: st.detectedFamily, familySetting: this.config.terminalFamily },
+    };
   }
 }
 

@@ -8,12 +8,13 @@ import * as fs from "node:fs";
 import { SentenceDecoder, sentenceJson } from "../beidou/decoder";
 import { FrameDecoder } from "../beidou/rdss40";
 import { DeviceState } from "../beidou/state";
+import { DEFAULT_CONFIG } from "../core/config";
 import { type RejectReason, SentenceFramer } from "../core/framer";
 import { decodeGb2312 } from "../platform/node/gb2312";
 import { formatUsage, type OptionSpec, parseCommand } from "./args";
 
 const SPEC: Record<string, OptionSpec> = {
-  "max-line": { type: "number", help: "longest text unit framed, bytes", default: 300 },
+  "max-line": { type: "number", help: "longest text unit framed, bytes", default: DEFAULT_CONFIG.maxLine },
   rdss40: { type: "boolean", help: "recognise RDSS 4.0 binary frames (--no-rdss40 to disable)", default: true },
   state: { type: "boolean", help: "print the final device state and system-log events on stderr" },
 };
@@ -67,7 +68,7 @@ export class DecodeSession {
     options: { maxLength?: number; binaryFrames?: boolean } = {},
   ) {
     this.framer = new SentenceFramer({
-      maxLength: options.maxLength ?? 300,
+      maxLength: options.maxLength ?? DEFAULT_CONFIG.maxLine,
       binaryFrames: options.binaryFrames ?? true,
       onSentence: (b, n) => this.sentence(b, n),
       onFrame: (b, n) => this.frame(b, n),

@@ -391,8 +391,6 @@ async function inside(
               path.join(dir, "settings"),
               "--console",
               consolePty.gatewayPath,
-              // BDS-3 messages (up to 14,000 bits) run past RDSS 2.1's 300-byte line: the longest the framer takes.
-              ...(o.family === "bds3" ? ["--max-line", "1024"] : []),
               ...webArgs,
             ],
             { stdio: ["ignore", "inherit", "pipe"] },

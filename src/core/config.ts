@@ -84,7 +84,9 @@ export const DEFAULT_CONFIG: Readonly<GatewayConfig> = Object.freeze({
   groupMap: "",
   overlong: "carry",
   propMfr: "XBD",
-  maxLine: 300,
+  // BDS-3 received messages (TCI) run past RDSS 2.1's 300 bytes; 1024 is the schema's top
+  // (4 x maxLine bytes of framer buffers, allocated once at start).
+  maxLine: 1024,
   rdss40: true,
   terminalFamily: "auto",
   hbtInterval: 60,

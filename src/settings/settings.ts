@@ -302,7 +302,7 @@ export const SETTINGS: readonly SettingRow[] = [
     min: 82,
     max: 1024,
     apply: "restart",
-    help: "Longest line the framer accepts (RDSS 2.1 allows 300).",
+    help: "Longest line the framer accepts (RDSS 2.1 allows 300; BDS-3 messages run longer).",
   },
   {
     key: "rdss40",
