@@ -421,12 +421,14 @@ function idfSteps(t, tmpDir, kit, cache, env0, jobs) {
   const ctx = setup(t, tmpDir, kit, cache, env0);
   const { vars } = ctx;
   const res = { ok: false };
+  // The W5500 component where the makefile's include path expects it (both chips: the Xtensa
+  // type check needs its headers too).
+  if (t.w5500) w5500Component(vars.PROJ_DIR, kit);
   // 1. sdkconfig.h
   if (t.chip === "esp32") {
     const g = genSdkconfig("esp32", vars.SDKCONFIG_FILE, path.dirname(vars.SDKCONFIG_H), kit);
     if (!g.ok) return { ...res, step: "sdkconfig", out: g.out };
   } else {
-    w5500Component(vars.PROJ_DIR, kit);
     // idf.py reconfigure runs when sdkconfig.mc is newer than sdkconfig.h, or when the options change.
     const opts = idfBuildOptions(kit);
     const optsFile = path.join(vars.PROJ_DIR, "bd450-idf-options");
