@@ -410,6 +410,8 @@ function linkC3(_t, tmpDir, ctx, kit, jobs) {
 function memoryFigures(json) {
   const out = {};
   for (const [name, m] of Object.entries(json.memory_types || {})) out[name] = { used: m.used, size: m.size };
+  // esp-idf-size 1.2+: a `layout` list of { name, total, used } per memory type.
+  for (const m of json.layout || []) out[m.name] = { used: m.used, size: m.total };
   return { image: json.image_size ?? json.total_size, types: out };
 }
 

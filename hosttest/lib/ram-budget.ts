@@ -13,6 +13,7 @@
 
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { SUPPORTED_BAUDS } from "../../src/settings/settings";
 
 export interface Item {
   name: string;
@@ -86,20 +87,34 @@ export function esp32HeapRegions(idfPath: string): { bytes: number; source: stri
   };
 }
 
+/** One memory type of `idf.py size --format json2`: esp-idf-size 1.x writes `memory_types`, 1.2+ a `layout` list. */
+export interface SizeJson {
+  memory_types?: Record<string, { size: number; used: number; sections?: Record<string, { size: number }> }>;
+  layout?: { name: string; total: number; used: number; parts?: Record<string, { size: number }> }[];
+}
+
 /** idf.py size json2: static DRAM (data + bss) and the D/IRAM region of a C3 link. */
-export function c3Static(size: {
-  memory_types: Record<string, { size: number; used: number; sections: Record<string, { size: number }> }>;
-}): { regionSize: number; used: number; dram: number } {
-  const t = size.memory_types;
-  const key = Object.keys(t).find((k) => /DIRAM|DRAM/.test(k));
-  if (!key) throw new Error(`no DRAM in idf.py size: ${Object.keys(t).join(", ")}`);
-  const m = t[key];
+export function c3Static(size: SizeJson): { regionSize: number; used: number; dram: number } {
+  let region: { size: number; used: number; sections: Record<string, { size: number }> } | undefined;
+  if (Array.isArray(size.layout)) {
+    const m = size.layout.find((x) => /DIRAM|DRAM/.test(x.name));
+    if (m) region = { size: m.total, used: m.used, sections: m.parts ?? {} };
+  } else if (size.memory_types) {
+    const t = size.memory_types;
+    const key = Object.keys(t).find((k) => /DIRAM|DRAM/.test(k));
+    if (key) region = { size: t[key].size, used: t[key].used, sections: t[key].sections ?? {} };
+  }
+  if (!region) throw new Error(`no DRAM in idf.py size: ${JSON.stringify(size).slice(0, 300)}`);
   let dram = 0;
-  for (const [s, v] of Object.entries(m.sections ?? {})) if (/^\.dram0\.(data|bss)/.test(s)) dram += v.size;
-  return { regionSize: m.size, used: m.used, dram };
+  // 1.x names the sections .dram0.data/.dram0.bss; the layout form .data/.bss within the DRAM region.
+  for (const [s, v] of Object.entries(region.sections)) if (/^\.(dram0\.)?(data|bss)/.test(s)) dram += v.size;
+  return { regionSize: region.size, used: region.used, dram };
 }
 
 /** Task stacks and driver buffers at run time (sources in each item). */
+/** The fastest terminal baud the settings allow: the receive ring is sized for it. */
+const MAX_BAUD = Math.max(...SUPPORTED_BAUDS);
+
 export function runtimeItems(
   _chip: "esp32" | "esp32c3",
   defs: Map<string, string>,
@@ -109,13 +124,21 @@ export function runtimeItems(
   const cores = defs.has("CONFIG_FREERTOS_UNICORE") ? 1 : num(defs, "CONFIG_FREERTOS_NUMBER_OF_CORES");
   const mainC = fs.readFileSync(files.moddableMainC, "utf8");
   const kStack = /#else\s*#define kStack \((\d+) \* 1024\)/.exec(mainC);
+  // The ring's logic and sizes live in serial-ring-core.c/.h: its task stack, its own transmit
+  // ring, and a receive ring of 150 ms of line (at least a floor) — taken at the fastest baud.
   const ring = fs.readFileSync(files.serialRingC, "utf8");
-  const ringTask = /xTaskCreate\(ringTask, "bd450rx", (\d+)/.exec(ring);
-  const ringRx = /#define DEFAULT_RING (\d+)/.exec(ring);
-  const ringTx = /#define TX_RING (\d+)/.exec(ring);
+  const ringH = fs.readFileSync(files.serialRingC.replace(/\.c$/, ".h"), "utf8");
+  const ringTask = /#define RING_TASK_STACK (\d+)/.exec(ring);
+  const rxFactor = /\(int64_t\)baud \* (\d+) \+ 999\) \/ 1000/.exec(ring);
+  const rxFloor = /if \(bytes < (\d+)\) bytes = \1;/.exec(ring);
+  const ringRx =
+    rxFactor && rxFloor
+      ? [rxFactor[0], String(Math.max(Number(rxFloor[1]), Math.ceil((MAX_BAUD * Number(rxFactor[1])) / 1000)))]
+      : null;
+  const ringTx = /#define RING_TX_BYTES (\d+)/.exec(ringH);
   const eth = /\.rx_task_stack_size = (\d+)/.exec(fs.readFileSync(files.ethMacH, "utf8"));
   if (!kStack || !ringTask || !ringRx || !ringTx || !eth)
-    throw new Error("a source figure moved (main.c, serial-ring.c, esp_eth_mac.h)");
+    throw new Error("a source figure moved (main.c, serial-ring-core.c/.h, esp_eth_mac.h)");
   const items: Item[] = [
     {
       name: "XS main task stack (kStack)",
@@ -142,12 +165,12 @@ export function runtimeItems(
     {
       name: "terminal ring task stack (bd450rx)",
       bytes: Number(ringTask[1]),
-      source: "src/native/esp32/serial-ring.c",
+      source: "src/native/esp32/serial-ring-core.c RING_TASK_STACK",
     },
     {
-      name: "terminal UART driver rings (receive + transmit)",
+      name: `terminal rings (receive at ${MAX_BAUD} baud + transmit)`,
       bytes: Number(ringRx[1]) + Number(ringTx[1]),
-      source: "src/native/esp32/serial-ring.c DEFAULT_RING, TX_RING",
+      source: "src/native/esp32/serial-ring-core.c receive ring size, serial-ring-core.h RING_TX_BYTES",
     },
   ];
   if (defs.has("CONFIG_FREERTOS_USE_TIMERS") || defs.has("CONFIG_FREERTOS_TIMER_TASK_STACK_DEPTH"))

@@ -200,9 +200,8 @@ describe("Moddable manifest and board files", () => {
   it("gives the XS machine fixed sizes (the XS figures test checks them against the measurements)", () => {
     assert.equal(manifest.creation.heap.incremental, 0);
     assert.equal(manifest.creation.chunk.incremental, 0);
-    assert.ok(
-      manifest.creation.heap.initial * 16 + manifest.creation.chunk.initial <= 192 * 1024,
-      "XS stays within 192 KB of the ESP32's RAM",
-    );
+    // Whether they fit the chip is the RAM budget's job (firmware.test.ts, sourced figures from the
+    // ESP-IDF link), which replaced a fixed 192 KB guess.
+    assert.ok(manifest.creation.heap.initial > 0 && manifest.creation.chunk.initial > 0);
   });
 });
