@@ -11,7 +11,7 @@ import type { Fields } from "./fields";
 import { encodeICR } from "./sentences/commands3";
 import { encodeICA } from "./sentences/ica";
 import { encodeTCQ, hexPairs, type TCQ } from "./sentences/tcq";
-import { encodeTXA, type TXA } from "./sentences/txa";
+import { encodeTXA, escapedBytes, type TXA } from "./sentences/txa";
 import { DECODER_TABLE } from "./table";
 
 /** Talker of the commands the gateway forwards. */
@@ -106,22 +106,4 @@ function translate(kind: string, record: unknown, f: Fields, family: string): Ui
     throw otherFamily(kind, family);
   }
   return undefined;
-}
-
-/**
- * Chinese-mode TXA content: GB2312 bytes arrive as IEC 61162-1 ^hh escapes (a 450 sentence is
- * printable ASCII); the raw bytes go on.
- */
-function escapedBytes(content: string): Uint8Array {
-  const data: number[] = [];
-  for (let i = 0; i < content.length; i++) {
-    const c = content.charCodeAt(i);
-    if (c === 0x5e) {
-      const h = /^[0-9A-Fa-f]{2}$/.test(content.substr(i + 1, 2)) ? parseInt(content.substr(i + 1, 2), 16) : -1;
-      if (h < 0) throw new CommandError("TXA: '^' must be followed by two hex digits");
-      data.push(h);
-      i += 2;
-    } else data.push(c & 0xff);
-  }
-  return Uint8Array.from(data);
 }

@@ -54,19 +54,8 @@ export const TXA_KIND: SentenceKind<TXA> = {
       for (let i = 0; i < data.length; i++) data[i] = parseInt(content.substr(2 + 2 * i, 2), 16);
       return encodeTXA({ to, urgent, mode: 2, data });
     }
-    // Chinese mode: GB2312 bytes arrive as IEC 61162-1 ^hh escapes (a 450 sentence is
-    // printable ASCII); the terminal gets the raw bytes, checked again by the encoder.
-    const data: number[] = [];
-    for (let i = 0; i < content.length; i++) {
-      const c = content.charCodeAt(i);
-      if (c === 0x5e) {
-        const h = /^[0-9A-Fa-f]{2}$/.test(content.substr(i + 1, 2)) ? parseInt(content.substr(i + 1, 2), 16) : -1;
-        if (h < 0) throw new CommandError("TXA: '^' must be followed by two hex digits");
-        data.push(h);
-        i += 2;
-      } else data.push(c & 0xff);
-    }
-    return encodeTXA({ to, urgent, mode: 0, data: Uint8Array.from(data) });
+    // Chinese mode: the terminal gets the raw bytes, checked again by the encoder.
+    return encodeTXA({ to, urgent, mode: 0, data: escapedBytes(content) });
   },
 };
 
@@ -193,4 +182,22 @@ export function textBytes(text: string, mode: 0 | 2, o: TxaOptions): Uint8Array 
   }
   if (!b) throw new CommandError("text cannot be encoded in GB2312");
   return b;
+}
+
+/**
+ * Chinese-mode content from the network: GB2312 bytes arrive as IEC 61162-1 ^hh escapes (a 450
+ * sentence is printable ASCII); the raw bytes go on (TXA, and TCQ when translated).
+ */
+export function escapedBytes(content: string): Uint8Array {
+  const data: number[] = [];
+  for (let i = 0; i < content.length; i++) {
+    const c = content.charCodeAt(i);
+    if (c === 0x5e) {
+      const h = /^[0-9A-Fa-f]{2}$/.test(content.substr(i + 1, 2)) ? parseInt(content.substr(i + 1, 2), 16) : -1;
+      if (h < 0) throw new CommandError("TXA: '^' must be followed by two hex digits");
+      data.push(h);
+      i += 2;
+    } else data.push(c & 0xff);
+  }
+  return Uint8Array.from(data);
 }
