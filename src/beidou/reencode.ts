@@ -8,8 +8,8 @@
 import { CommandError } from "./command";
 import { SentenceDecoder } from "./decoder";
 import type { Fields } from "./fields";
-import { encodeICR } from "./sentences/commands3";
 import { encodeICA } from "./sentences/ica";
+import { encodeICR } from "./sentences/icr";
 import { encodeTCQ, hexPairs, type TCQ } from "./sentences/tcq";
 import { encodeTXA, escapedBytes, type TXA } from "./sentences/txa";
 import { DECODER_TABLE } from "./table";

@@ -7,13 +7,13 @@
 import { CommandError } from "../beidou/command";
 import { SentenceDecoder } from "../beidou/decoder";
 import { addr7, hms } from "../beidou/kind";
-import { encodeICR } from "../beidou/sentences/commands3";
 import { encodeDWA } from "../beidou/sentences/dwa";
 import type { DWR } from "../beidou/sentences/dwr";
 import type { FKI } from "../beidou/sentences/fki";
 import { encodeICA } from "../beidou/sentences/ica";
 import type { ICI } from "../beidou/sentences/ici";
 import type { ICP } from "../beidou/sentences/icp";
+import { encodeICR } from "../beidou/sentences/icr";
 import { encodeRMO } from "../beidou/sentences/rmo";
 import { encodeTCQ } from "../beidou/sentences/tcq";
 import { encodeTXA } from "../beidou/sentences/txa";

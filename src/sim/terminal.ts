@@ -25,8 +25,8 @@
 import { SentenceDecoder } from "../beidou/decoder";
 import { encodeDWXX, encodeFKXX, encodeGLZK, encodeICXX, encodeTXXX, encodeZJXX, FrameDecoder } from "../beidou/rdss40";
 import type { BSS } from "../beidou/sentences/bss";
-import type { ICR } from "../beidou/sentences/commands3";
 import type { ICA } from "../beidou/sentences/ica";
+import type { ICR } from "../beidou/sentences/icr";
 import type { RMO } from "../beidou/sentences/rmo";
 import type { TCQ } from "../beidou/sentences/tcq";
 import type { TXA } from "../beidou/sentences/txa";

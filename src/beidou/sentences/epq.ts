@@ -1,33 +1,20 @@
-// Host -> terminal BDS-3 RSMC commands besides TCQ, decoded (the simulator reads them, and the
-// encoders are tested by decoding what they wrote):
-//   `$CCICR,type,reserved`      card query: 0 own IC card, 1 group, 2 subordinate users, 3 IC module mode
-//   `$CCEPQ,card,model,frequency,speed,urgency,elevation,sosType,times`   emergency / position report request
-//   `$CCQRQ,card,type`          query (meaning UNCONFIRMED)
-// Field meanings past the card are UNCONFIRMED: numbers are checked as numbers, nothing more.
+// EPQ — BDS-3 emergency / position report request (host -> terminal), answered by FKI + EPI:
+// `$CCEPQ,card,model,frequency,speed,urgency,elevation,sosType,times`
+//   1 card        user address (7 digits; 0 = this terminal)
+//   2 model       number (UNCONFIRMED)
+//   3 frequency   number (UNCONFIRMED)
+//   4 speed       number (UNCONFIRMED)
+//   5 urgency     number (UNCONFIRMED)
+//   6 elevation   number (UNCONFIRMED)
+//   7 sosType     number (UNCONFIRMED)
+//   8 times       number (UNCONFIRMED)
+// Field meanings past the card are UNCONFIRMED (../shared/docs/bds3-terminal.md): numbers are
+// checked as numbers, nothing more. Decoded for the simulator and the tests; the encoder is what the
+// console, the start-up and the network translation use.
 
-import { buildSentence, exactFields, intIn, numberField, optional, userAddress } from "../command";
+import { buildSentence, numberField, optional, userAddress } from "../command";
 import type { Fields } from "../fields";
 import { addr7, n, type SentenceKind } from "../kind";
-
-export class ICR {
-  type = NaN;
-}
-
-export const ICR_KIND: SentenceKind<ICR> = {
-  kind: "ICR",
-  create: () => new ICR(),
-  decode(f: Fields, c: ICR): string | null {
-    if (f.count < 1) return "ICR needs a query type";
-    c.type = f.ints[1];
-    if (!(c.type >= 0 && c.type <= 3)) return "ICR query type not 0-3";
-    return null;
-  },
-  json: (c) => ({ family: "bds3", type: n(c.type) }),
-  reencode(c: ICR, f: Fields): Uint8Array {
-    exactFields(f, 2, "ICR");
-    return encodeICR(c.type);
-  },
-};
 
 export const EPQ_FIELDS = 8;
 
@@ -80,35 +67,6 @@ export const EPQ_KIND: SentenceKind<EPQ> = {
   },
 };
 
-export class QRQ {
-  userId = NaN;
-  type = NaN;
-}
-
-export const QRQ_KIND: SentenceKind<QRQ> = {
-  kind: "QRQ",
-  create: () => new QRQ(),
-  decode(f: Fields, q: QRQ): string | null {
-    if (f.count !== 2) return "QRQ needs 2 fields";
-    if (!f.digits(1) || f.len(1) > 7) return "QRQ card not a user address";
-    q.userId = f.ints[1];
-    q.type = f.ints[2];
-    if (!(q.type >= 0)) return "QRQ type not a number";
-    return null;
-  },
-  json: (q) => ({ family: "bds3", card: addr7(q.userId), type: n(q.type) }),
-  reencode(q: QRQ, f: Fields): Uint8Array {
-    exactFields(f, 2, "QRQ");
-    return encodeQRQ(f.str(1), q.type);
-  },
-};
-
-/** `$CCICR,type,00` — BDS-3 card query; type 0 own IC card, 1 group, 2 subordinate users, 3 IC module mode. */
-export function encodeICR(type = 0): Uint8Array {
-  intIn(type, 0, 3, "ICR query type");
-  return buildSentence("CCICR", [String(type), "00"]);
-}
-
 export interface EpqRequest {
   /** Card (user address); 0 / omitted = this terminal. */
   card?: number | string;
@@ -135,9 +93,4 @@ export function encodeEPQ(q: EpqRequest = {}): Uint8Array {
     f(q.sosType, "SOS type"),
     f(q.times, "times"),
   ]);
-}
-
-/** `$CCQRQ,card,type` — BDS-3 query (meaning UNCONFIRMED), answered by QRI. */
-export function encodeQRQ(card: number | string, type: number): Uint8Array {
-  return buildSentence("CCQRQ", [userAddress(card, "QRQ card"), String(intIn(type, 0, 99, "QRQ type"))]);
 }
