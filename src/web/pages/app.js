@@ -37,7 +37,6 @@ const age = (s) => s === undefined || s === null ? "never" : s < 120 ? s.toFixed
 const fix = (f) => f === undefined ? "not connected" : f === null ? "no fix yet" :
   `${f.lat.toFixed(5)} ${f.lon.toFixed(5)}${f.time ? " at " + f.time : ""}${f.quality ? ", " + f.quality : ""}${f.satellites !== undefined ? ", " + f.satellites + " sats" : ""}, ${age(f.ageS)}`;
 
-// Pictures: plain SVG drawn from /api/status.
 const NS = "http://www.w3.org/2000/svg";
 function svg(tag, attrs, text) {
   const e = document.createElementNS(NS, tag);
@@ -144,11 +143,11 @@ async function refresh() {
     row(t, "sentences", String(m.sentences), "st-sentences");
     row(t, "bytes", String(m.bytes), "st-bytes");
     row(t, "rejects", counts(m.rejects));
-    if (m.family) row(t, "family", m.family + (m.familyDetected ? " (setting; detected " + m.familyDetected + ")" : ""), "st-family");
+    if (m.family) row(t, "family", m.family + (m.familyDetected ? " (set; detected " + m.familyDetected + ")" : ""));
   }
   if (s.pwi) {
-    const list = (b) => (b.length ? b.map((x) => x.beam + ":" + x.signal.join("/")).join(" ") : "none");
-    row(t, "beams (PWI)", "BDS-3 " + list(s.pwi.bds3) + "; BDS-2 " + list(s.pwi.bds2), "st-pwi");
+    const l = (b) => b.map((x) => x.beam + ":" + x.signal.join("/")).join(" ") || "none";
+    row(t, "beams (PWI)", "BDS-3 " + l(s.pwi.bds3) + "; BDS-2 " + l(s.pwi.bds2));
   }
   row(t, "IC card", s.card ? `${s.card.userId}${s.card.level !== undefined ? ", level " + s.card.level : ""}${s.card.frequencyS !== undefined ? ", interval " + s.card.frequencyS + " s" : ""}` : s.card === null ? "no ICI yet" : "not connected");
   if (s.network) {
