@@ -139,13 +139,14 @@ describe("450 receiver on XS", function () {
 
   it("alerts and syslog run on XS and produce the same sentences as on Node", async () => {
     const script = bundle(
-      ["src/core/alerts", "src/core/syslog"],
+      ["src/core/alerts", "src/core/syslog", "src/beidou/alerts"],
       `${REPORT}
-      const A = require("src/core/alerts"), S = require("src/core/syslog");
+      const A = require("src/core/alerts"), S = require("src/core/syslog"), B = require("src/beidou/alerts");
       let wall = Date.UTC(2026, 10, 25, 13, 5, 7, 250), mono = 0;
       const sent = [];
       const am = new A.AlertManager({ clock: { now: () => wall, monotonic: () => mono }, talker: "BD", manufacturer: "XBD", ownSfi: "BD0001",
-        hbtInterval: 1, send: (b, n, d) => { let s = ""; for (let i = 0; i < n; i++) s += String.fromCharCode(b[i]); sent.push([s, d || null]); } });
+        hbtInterval: 1, definitions: A.GATEWAY_ALERTS.concat(B.BEIDOU_ALERTS),
+        send: (b, n, d) => { let s = ""; for (let i = 0; i < n; i++) s += String.fromCharCode(b[i]); sent.push([s, d || null]); } });
       am.raise("terminalSilent"); mono += 1000; am.tick(); am.handleAcn("$CMACN,130507.25,XBD,10001,1,A,C*00", "BD0001", "CM0001");
       am.handleAcn("$CMACN,130507.25,XBD,10009,1,A,C*00", "BD0001", "CM0001"); am.clear("terminalSilent");
       const sys = S.formatSyslog({ time: wall, severity: "warning", hostname: "h", appName: "bd450", msgId: "alert.x", structuredData: { "a@1": { k: "v]" } }, message: "m" });
@@ -156,7 +157,8 @@ describe("450 receiver on XS", function () {
     await w.close();
     const xs = JSON.parse(String.fromCharCode(...got[0]));
     // Node reference.
-    const { AlertManager } = await import("../src/core/alerts");
+    const { AlertManager, GATEWAY_ALERTS } = await import("../src/core/alerts");
+    const { BEIDOU_ALERTS } = await import("../src/beidou/alerts");
     const { formatSyslog } = await import("../src/core/syslog");
     let wall = Date.UTC(2026, 10, 25, 13, 5, 7, 250),
       mono = 0;
@@ -167,6 +169,8 @@ describe("450 receiver on XS", function () {
       manufacturer: "XBD",
       ownSfi: "BD0001",
       hbtInterval: 1,
+      // The Beidou alerts (10001-10004) come from beidou, as the assembly passes them.
+      definitions: [...GATEWAY_ALERTS, ...BEIDOU_ALERTS],
       send: (b, n, d) => sent.push([String.fromCharCode(...b.subarray(0, n)), d ?? null]),
     });
     am.raise("terminalSilent");
