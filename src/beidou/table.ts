@@ -135,3 +135,18 @@ export const TEXT_FIELD_LIMITS: Readonly<Record<string, number>> = (() => {
     for (const k of row.kinds) if (k.textField !== undefined) out[row.formatter] = k.textField;
   return out;
 })();
+
+/** Commands the network may send to the terminal (core/netside's command gate, reencodeCommand). */
+export const NETWORK_COMMANDS: readonly string[] = [
+  "ICA",
+  "RMO",
+  "BSS",
+  "DWA",
+  "WAA",
+  "TXA",
+  // BDS-3 RSMC; a command of the other family is translated or refused (reencode.ts)
+  "TCQ",
+  "ICR",
+  "EPQ",
+  "QRQ",
+];

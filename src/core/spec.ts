@@ -12,20 +12,6 @@ import { BAM1, CAM1, CAM2, GROUPS, groupIndex, MISC } from "./groups";
 import { DEFAULT_ROUTES, Router } from "./router";
 import { MAX_DATAGRAM } from "./tagblock";
 
-/** Commands the network may send to the terminal (netside.ts reencodeCommand). */
-export const NETWORK_COMMANDS: readonly string[] = [
-  "ICA",
-  "RMO",
-  "BSS",
-  "DWA",
-  "WAA",
-  "TXA",
-  // BDS-3 RSMC; a command of the other family is translated or refused (reencode.ts)
-  "TCQ",
-  "ICR",
-  "EPQ",
-  "QRQ",
-];
 /** The gateway's own alert sentences on BAM1 (alerts.ts). */
 const ALERT_SENTENCES = ["ALF", "ALC", "ARC", "HBT"];
 /** Commands per second per source (netside.ts default commandRate). */
@@ -111,6 +97,8 @@ function groupEntry(g: number, maxRate: number): SpecGroup {
 export function interfaceSpec(
   config: GatewayConfig,
   routes: ReadonlyArray<readonly [string, number]> = [],
+  /** Formatters of the device commands the network may send (`$CC…`), from the device layer. */
+  commands: readonly string[] = [],
 ): InterfaceSpec {
   const router = new Router(config.groupMap, routes);
   const outRules = describeFilter(config.outFilter);
@@ -221,7 +209,7 @@ export function interfaceSpec(
       groups: receiveGroups,
       commands: {
         enabled: config.cmdFwd,
-        sentences: NETWORK_COMMANDS.map((c) => "$CC" + c),
+        sentences: commands.map((c) => "$CC" + c),
         from: allow,
         addressed: `d:${config.sfi}`,
         ratePerSource: COMMAND_RATE,
