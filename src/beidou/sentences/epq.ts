@@ -18,6 +18,9 @@ import { addr7, n, type SentenceKind } from "../kind";
 
 export const EPQ_FIELDS = 8;
 
+/** Fields 2-8 by name, in order (values[k] is field k + 2). */
+const EPQ_NUMBERS = ["model", "frequency", "speed", "urgency", "elevation", "sosType", "times"] as const;
+
 export class EPQ {
   userId = NaN;
   /** Fields 2-8 as numbers (NaN when empty): model, frequency, speed, urgency, elevation, sosType, times. */
@@ -39,31 +42,14 @@ export const EPQ_KIND: SentenceKind<EPQ> = {
     return null;
   },
   json: (q) => {
-    const v = (k: number) => n(q.values[k]);
-    return {
-      family: "bds3",
-      card: addr7(q.userId),
-      model: v(0),
-      frequency: v(1),
-      speed: v(2),
-      urgency: v(3),
-      elevation: v(4),
-      sosType: v(5),
-      times: v(6),
-    };
+    const o: Record<string, unknown> = { family: "bds3", card: addr7(q.userId) };
+    for (let k = 0; k < EPQ_NUMBERS.length; k++) o[EPQ_NUMBERS[k]] = n(q.values[k]);
+    return o;
   },
   reencode(q: EPQ, f: Fields): Uint8Array {
-    const v = (k: number) => optional(q.values[k]);
-    return encodeEPQ({
-      card: f.str(1),
-      model: v(0),
-      frequency: v(1),
-      speed: v(2),
-      urgency: v(3),
-      elevation: v(4),
-      sosType: v(5),
-      times: v(6),
-    });
+    const r: EpqRequest = { card: f.str(1) };
+    for (let k = 0; k < EPQ_NUMBERS.length; k++) r[EPQ_NUMBERS[k]] = optional(q.values[k]);
+    return encodeEPQ(r);
   },
 };
 
