@@ -208,6 +208,9 @@ describe("BDS-3: encoders and network commands in the terminal's family", () => 
     // Not known yet: each command as it came.
     assert.equal(re("CCTXA,4314513,1,1,3132", "unknown"), line("CCTXA,4314513,1,1,3132"));
     assert.equal(re("CCTCQ,4314513,2,1,2,3132,0", "unknown"), line("CCTCQ,4314513,2,1,2,3132,0"));
+    // A BDS-3 command to a BDS-3 terminal goes on field for field.
+    assert.equal(re("CCEPQ,4204986,1,2,,3,,5,", "bds3"), line("CCEPQ,4204986,1,2,,3,,5,"));
+    assert.equal(re("CCQRQ,4204986,1", "bds3"), line("CCQRQ,4204986,1"));
   });
 
   it("else refused, marked as a family refusal (the gate counts it as `family`)", () => {
