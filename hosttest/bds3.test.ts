@@ -1,4 +1,4 @@
-// BDS-3 RSMC terminals (issue 22): hand-written sentences after ../shared/docs/bds3-terminal.md,
+// BDS-3 RSMC terminals (issue 22): hand-written sentences after the team's BDS-3 terminal notes (docs/protocol.md),
 // their checksums computed here by a separate XOR, expected values written by hand; the device
 // state, the family, command encoding and translation, the held-out stream
 // (hosttest/fixtures/bds3-terminal.log), the BDS-3 simulator, and the console's `msg` to it.

@@ -8,7 +8,7 @@
 //   6 elevation   number (UNCONFIRMED)
 //   7 sosType     number (UNCONFIRMED)
 //   8 times       number (UNCONFIRMED)
-// Field meanings past the card are UNCONFIRMED (../shared/docs/bds3-terminal.md): numbers are
+// Field meanings past the card are UNCONFIRMED (the team's BDS-3 terminal notes, summed up in docs/protocol.md): numbers are
 // checked as numbers, nothing more. Decoded for the simulator and the tests; the encoder is what the
 // console, the start-up and the network translation use.
 

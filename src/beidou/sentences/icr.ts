@@ -1,7 +1,7 @@
 // ICR — BDS-3 card query (host -> terminal), answered by ICP: `$CCICR,type,reserved`
 //   1 type       0 own IC card, 1 group, 2 subordinate users, 3 IC module mode
 //   2 reserved   "00"
-// Field meanings past the card are UNCONFIRMED (../shared/docs/bds3-terminal.md): numbers are
+// Field meanings past the card are UNCONFIRMED (the team's BDS-3 terminal notes, summed up in docs/protocol.md): numbers are
 // checked as numbers, nothing more. Decoded for the simulator and the tests; the encoder is what the
 // console, the start-up and the network translation use.
 

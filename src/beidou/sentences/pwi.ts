@@ -1,5 +1,5 @@
 // PWI — beams and power (BDS-3 RSMC, terminal -> host, every second): the BSI of BDS-3.
-// `$BDPWI,hhmmss.ss,n2,{id,s1,s2}×n2,n3,{id,s1,s2,s3}×n3*hh` (docs: ../shared/docs/bds3-terminal.md).
+// `$BDPWI,hhmmss.ss,n2,{id,s1,s2}×n2,n3,{id,s1,s2,s3}×n3*hh` (the team's BDS-3 notes; docs/protocol.md).
 //   1 UTC time hhmmss.ss (000000.00 = none)   2 n2, BDS-2 beam count
 //   3+3k beam ID   4+3k signal 1   5+3k signal 2 (k = 0..n2-1)
 //   then n3, BDS-3 beam count, and per beam: ID, signal 1, signal 2, signal 3

@@ -1,7 +1,7 @@
 // QRQ — BDS-3 query (host -> terminal; meaning UNCONFIRMED), answered by QRI: `$CCQRQ,card,type`
 //   1 card   user address (7 digits)
 //   2 type   number (UNCONFIRMED)
-// Field meanings past the card are UNCONFIRMED (../shared/docs/bds3-terminal.md): numbers are
+// Field meanings past the card are UNCONFIRMED (the team's BDS-3 terminal notes, summed up in docs/protocol.md): numbers are
 // checked as numbers, nothing more. Decoded for the simulator and the tests; the encoder is what the
 // console, the start-up and the network translation use.
 
