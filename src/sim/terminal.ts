@@ -11,7 +11,7 @@
 // With `rdss40` it speaks the old binary protocol instead: ICJC -> ICXX,
 // TXSQ -> FKXX (+ TXXX to itself), DWSQ -> DWXX, GLJC -> periodic GLZK, XTZJ -> periodic ZJXX.
 // FKI inhibit codes and the no-card refusal code are UNCONFIRMED (vendor-specific).
-// With `family: "bds3"` it plays a BDS-3 RSMC terminal (../shared/docs/bds3-terminal.md):
+// With `family: "bds3"` it plays a BDS-3 RSMC terminal (the team's BDS-3 notes; docs/protocol.md):
 //   PWI every second (BDS-3 beams with three signal values each)
 //   ICR -> ICP (card number, then 22 fields whose meaning is UNCONFIRMED: zeros here)
 //   TCQ -> BDS-3 FKI (refused with reason 1 "frequency not reached" and the remaining wait
