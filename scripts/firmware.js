@@ -57,7 +57,7 @@ function run(cmd, args, opts) {
 }
 
 /** Build xsc, xsid, xsl and the mc* tools once into the cache (stamped by SDK path + version). */
-function buildTools(sdk, cache) {
+function buildTools(sdk, cache, jobs) {
   const build = path.join(cache, "build");
   const bin = path.join(build, "bin", "lin", "release");
   const stampFile = path.join(build, "bd450-tools.stamp");
@@ -79,12 +79,16 @@ function buildTools(sdk, cache) {
     ["-f", path.join(sdk, "xs", "makefiles", "lin", "xsl.mk")],
     ["-f", "tools.mk"],
   ];
+  // The first step of a cold build: say so before, and its time after (the demo shows stderr).
+  process.stderr.write("firmware: SDK host tools (xsc, xsid, xsl, mcconfig, mcrez): building once into .cache\n");
+  const start = Date.now();
   for (const s of steps) {
-    const r = run("make", ["GOAL=release", ...s], { cwd, env });
+    const r = run("make", [`-j${jobs}`, "GOAL=release", ...s], { cwd, env });
     if (r.status !== 0)
       throw new Error(`building the SDK host tools failed (make ${s.join(" ")}):\n${r.out.slice(-4000)}`);
   }
   fs.writeFileSync(stampFile, stamp);
+  process.stderr.write(`firmware: SDK host tools ${((Date.now() - start) / 1000).toFixed(1)} s\n`);
   return { bin, built: true };
 }
 
@@ -296,9 +300,10 @@ function main(argv) {
     );
     return 2;
   }
+  const jobs = Number(process.env.BD450_FIRMWARE_JOBS) || 2;
   let tools;
   try {
-    tools = buildTools(sdk.path, cache);
+    tools = buildTools(sdk.path, cache, jobs);
   } catch (e) {
     process.stderr.write(`firmware: ${e.message}\n`);
     return 1;
@@ -312,7 +317,6 @@ function main(argv) {
   };
   delete env.MAKEFLAGS;
   delete env.MFLAGS;
-  const jobs = Number(process.env.BD450_FIRMWARE_JOBS) || 2;
   const kit = idf.idfKit(process.env, cache);
   const results = {};
   let failed = 0;
