@@ -10,6 +10,8 @@
 import * as assert from "node:assert/strict";
 import * as fs from "fs";
 import * as path from "path";
+import { ANSWERS, DECODER_TABLE, defaultRoutes, NETWORK_COMMANDS, UNDECODED_ROUTES } from "../src/beidou/table";
+import { DEFAULT_ROUTES } from "../src/core/router";
 import { REPO_ROOT } from "./lib/paths";
 
 /** Lowest first: each may import itself and those before it. */
@@ -242,5 +244,49 @@ describe("architecture: every folder of src/ in one order", () => {
   it("no file of src/ reaches back up the order or out of src/", () => {
     const wrong = all.flatMap((f) => backArrows(f, targets(f)));
     assert.deepEqual(wrong, []);
+  });
+});
+
+describe("architecture: core names no Beidou sentence", () => {
+  // The Beidou formatters are those of the beidou layer's one registry (src/beidou/table.ts),
+  // less the standard IEC 61162-1 sentences any GNSS receiver sends (this list is the test's
+  // own): core may use those as examples (a filter rule's error message names GSV).
+  const STANDARD = ["GGA", "RMC", "GLL", "GSA", "GSV", "VTG", "ZDA", "GNS", "GST", "GBS", "TXT"];
+  const registry = new Set<string>([
+    ...DECODER_TABLE.map((r) => r.formatter),
+    ...UNDECODED_ROUTES.map((r) => r[0]),
+    ...NETWORK_COMMANDS,
+    ...Object.keys(ANSWERS),
+    ...Object.values(ANSWERS).flat(),
+  ]);
+  const beidou = [...registry].filter((f) => !STANDARD.includes(f));
+  /** Source without comments (strings stay: a message the core prints names what it names). */
+  const uncommented = (t: string) => t.replace(/\/\*[\s\S]*?\*\//g, "").replace(/\/\/.*$/gm, "");
+  /** Beidou formatters named in a text, as whole words (`BDGSV` is not `GSV`). */
+  const named = (text: string) => beidou.filter((f) => new RegExp(`\\b${f}\\b`).test(uncommented(text)));
+
+  it("takes the list from the registry, and the check finds a name (hand-made text)", () => {
+    for (const f of ["ICI", "DWR", "TXR", "TCI", "ICP", "EPI", "QRI", "FKI", "ICA", "TXA", "WBA"])
+      assert.ok(beidou.includes(f), `${f} in ${beidou.join(" ")}`);
+    assert.deepEqual(named('const A = { ICI: ["ICA"] }; // TXR in a comment\nconst B = "BDGSV";'), ["ICI", "ICA"]);
+  });
+
+  it("no file of src/core names a Beidou formatter in its code or strings", () => {
+    const hits = files("src/core").flatMap((f) =>
+      named(fs.readFileSync(path.join(REPO_ROOT, f), "utf8")).map((n) => `${f}: ${n}`),
+    );
+    assert.deepEqual(hits, []);
+  });
+
+  it("each formatter's default group is written once (the registry's routes, none in core's table)", () => {
+    const routed = defaultRoutes().map((r) => r[0]);
+    assert.deepEqual(
+      routed.filter((f, i) => routed.indexOf(f) !== i),
+      [],
+    );
+    assert.deepEqual(
+      DEFAULT_ROUTES.map((r) => r[0]).filter((f) => routed.includes(f)),
+      [],
+    );
   });
 });

@@ -4,6 +4,7 @@
 import * as assert from "node:assert/strict";
 import { beidouAlerts, type DeviceAlertStatus } from "../src/beidou/alerts";
 import { reencodeCommand } from "../src/beidou/reencode";
+import { answeredCommands } from "../src/beidou/table";
 import { type GatewayConfig, makeConfig } from "../src/core/config";
 import { Gateway } from "../src/core/gateway";
 import { BAM1, CAM1, RCOM } from "../src/core/groups";
@@ -83,7 +84,7 @@ function setup(cfg: Partial<GatewayConfig> = {}, device?: DeviceAlertStatus) {
   const config = makeConfig({ sfi: "BD0001", cmdFwd: true, cmdAllow: "EI0001,IN0002", startupCmds: false, ...cfg });
   const out: Out[] = [];
   // Built in the assembly's order (src/app/assemble.ts): the parts the gateway's hooks call first.
-  const parts = networkParts({ clock, config });
+  const parts = networkParts({ clock, config, answered: answeredCommands });
   const gw = new Gateway({
     config,
     clock,
