@@ -200,13 +200,16 @@ export function answeredCommands(bytes: Uint8Array, length: number): readonly st
 /**
  * The terminal as the gateway's interface declaration states it (core/spec.ts
  * interfaceSpec): routes, the commands the network may send, the answers to them, and
- * the terminal's sentences with no group of their own. All read from the tables above.
+ * the terminal's sentences with no group of their own. All read from the tables above,
+ * when asked (not at load: the board's heap).
  */
-export const DEVICE_SPEC: DeviceSpec = {
-  routes: defaultRoutes(),
-  commands: NETWORK_COMMANDS,
-  answers: ["FKI", ...Object.keys(ANSWERS)],
-  ungrouped: DECODER_TABLE.filter((r) => !r.kinds[0].group && NETWORK_COMMANDS.indexOf(r.formatter) < 0).map(
-    (r) => r.formatter,
-  ),
-};
+export function deviceSpec(): DeviceSpec {
+  return {
+    routes: defaultRoutes(),
+    commands: NETWORK_COMMANDS,
+    answers: ["FKI", ...Object.keys(ANSWERS)],
+    ungrouped: DECODER_TABLE.filter((r) => !r.kinds[0].group && NETWORK_COMMANDS.indexOf(r.formatter) < 0).map(
+      (r) => r.formatter,
+    ),
+  };
+}

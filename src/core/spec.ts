@@ -93,7 +93,7 @@ function groupEntry(g: number, maxRate: number): SpecGroup {
   };
 }
 
-/** What the device layer declares of the terminal (src/beidou/table.ts DEVICE_SPEC): the core names none of its sentences. */
+/** What the device layer declares of the terminal (src/beidou/table.ts deviceSpec): the core names none of its sentences. */
 export interface DeviceSpec {
   /** Default groups of the terminal's sentences (the router's `routes`). */
   routes?: ReadonlyArray<readonly [string, number]>;
