@@ -34,7 +34,16 @@
 import { BANG, COMMA, CR, DOLLAR, LF, STAR } from "../nmea/chars";
 import { hexByte } from "../nmea/checksum";
 import { frameKey, frameKeyOf } from "../nmea/keys";
-import { type ByteHelpers, FRAME_MORE, tsBytes } from "./bytes";
+import {
+  type ByteHelpers,
+  FRAME_MORE,
+  TALLY_LENGTH,
+  TALLY_NOISE,
+  TALLY_REJECTED,
+  TALLY_SENTENCES,
+  TALLY_UNITS,
+  tsBytes,
+} from "./bytes";
 
 export type RejectReason =
   | "badChecksum" // *HH present but wrong, or not two hex digits
@@ -75,6 +84,46 @@ export interface FramerCounters {
   badAddress: number;
   binaryLength: number;
   binaryChecksum: number;
+}
+
+/**
+ * The counters in the order of the framer's tally (src/core/bytes.ts TALLY_*): the
+ * native frameText adds to them as doubles by index, with no property lookups.
+ */
+export const FRAMER_COUNTERS: ReadonlyArray<keyof FramerCounters> = [
+  "bytes",
+  "noiseBytes",
+  "units",
+  "sentences",
+  "frames",
+  "rejected",
+  ...REJECT_REASONS,
+];
+const TALLY_BYTES = 0,
+  TALLY_FRAMES = 4;
+/** Tally index of each reason (TALLY_REJECTED + its reject code). */
+const REASON_INDEX = Object.fromEntries(REJECT_REASONS.map((r, i) => [r, TALLY_REJECTED + 1 + i])) as Record<
+  RejectReason,
+  number
+>;
+
+/**
+ * The counters as a plain-looking object over the tally: each one an own enumerable
+ * accessor (so keys, spread, JSON and assignment work), read and set where someone
+ * looks (status, the device state's tick), while the hot path adds to the tally.
+ */
+function tallyCounters(tally: Float64Array): FramerCounters {
+  const c = {} as FramerCounters;
+  FRAMER_COUNTERS.forEach((name, i) =>
+    Object.defineProperty(c, name, {
+      get: () => tally[i],
+      set: (v: number) => {
+        tally[i] = v;
+      },
+      enumerable: true,
+    }),
+  );
+  return c;
 }
 
 export function newFramerCounters(): FramerCounters {
@@ -190,7 +239,10 @@ const MIN_FRAME = 11;
 const COMMAND_KEYS: Set<number> = new Set(RDSS40_COMMANDS.map(frameKeyOf));
 
 export class SentenceFramer {
-  readonly counters: FramerCounters = newFramerCounters();
+  /** The counters (FRAMER_COUNTERS order) as doubles; its bytes go to frameText. */
+  private readonly tally = new Float64Array(TALLY_LENGTH);
+  private readonly tallyBytes = new Uint8Array(this.tally.buffer);
+  readonly counters: FramerCounters = tallyCounters(this.tally);
   readonly maxLength: number;
   private readonly binaryFrames: boolean;
   private readonly buf: Uint8Array;
@@ -209,6 +261,8 @@ export class SentenceFramer {
   private readonly onSentence: FramerOptions["onSentence"];
   private readonly onFrame?: FramerOptions["onFrame"];
   private readonly onReject?: FramerOptions["onReject"];
+  /** No onReject: frameText counts the common rejects and goes on (no return to JS per reject). */
+  private readonly quiet: boolean;
   private readonly bytes: ByteHelpers;
 
   constructor(options: FramerOptions) {
@@ -220,12 +274,13 @@ export class SentenceFramer {
     this.onSentence = options.onSentence;
     this.onFrame = options.onFrame;
     this.onReject = options.onReject;
+    this.quiet = options.onReject === undefined;
     this.bytes = options.bytes ?? tsBytes;
   }
 
   /** Frame bytes[start..end). */
   feed(bytes: Uint8Array, start = 0, end = bytes.length): void {
-    this.counters.bytes += end - start;
+    this.tally[TALLY_BYTES] += end - start;
     const io = this.io;
     let i = start;
     for (;;) {
@@ -242,15 +297,14 @@ export class SentenceFramer {
         // length limit, RDSS 4.0 detection) stops it and is left to step(), byte by
         // byte. It never fills the replay buffer, so it may go on without the checks above.
         let len = st === HUNT ? 0 : this.len;
+        if (len === 0) this.lastStart = 0; // a unit the helper begins has no later start yet
         for (;;) {
           io[0] = len;
-          i = this.bytes.frameText(bytes, i, end, this.buf, this.ioBytes, this.counters);
+          // It counts units, sentences, noise and (the line ends') rejects itself; quiet:
+          // with no onReject to call, rejects are counted there and framing goes on.
+          i = this.bytes.frameText(bytes, i, end, this.buf, this.ioBytes, this.tallyBytes, this.quiet);
           const n = io[0],
             code = io[1];
-          if (len === 0 && n > 0) {
-            this.counters.units++;
-            this.lastStart = 0;
-          }
           if (code >= FRAME_MORE) {
             this.len = n;
             this.state = n > 0 ? TEXT : HUNT;
@@ -258,13 +312,11 @@ export class SentenceFramer {
             this.step(bytes[i++]);
             break;
           }
-          // A line end: the unit is a sentence, or rejected.
+          // A line end: the unit is a sentence, or (not quiet) rejected.
           this.state = HUNT;
           this.len = 0;
-          if (code === 0) {
-            this.counters.sentences++;
-            this.onSentence(this.buf, n);
-          } else this.count(REJECT_REASONS[code - 1], n);
+          if (code === 0) this.onSentence(this.buf, n);
+          else if (this.onReject) this.onReject(REJECT_REASONS[code - 1], this.buf, n);
           if (i >= end) return;
           len = 0;
         }
@@ -310,7 +362,7 @@ export class SentenceFramer {
         if (c === CR || c === LF) this.state = HUNT;
         return;
       }
-      if (c !== CR && c !== LF) this.counters.noiseBytes++;
+      if (c !== CR && c !== LF) this.tally[TALLY_NOISE]++;
       return;
     }
     if (st === BINARY) {
@@ -321,7 +373,7 @@ export class SentenceFramer {
       } else if (this.len > 7 && this.len === this.frameLength) {
         const n = this.len;
         if (this.bytes.xor(this.buf, 0, n - 1) !== this.buf[n - 1]) return this.falseFrame(BINARY_CHECKSUM);
-        this.counters.frames++;
+        this.tally[TALLY_FRAMES]++;
         this.state = HUNT;
         this.len = 0;
         if (this.onFrame) this.onFrame(this.buf, n);
@@ -374,7 +426,7 @@ export class SentenceFramer {
   }
 
   private begin(c: number): void {
-    this.counters.units++;
+    this.tally[TALLY_UNITS]++;
     this.buf[0] = c;
     this.len = 1;
     this.lastStart = 0;
@@ -395,7 +447,7 @@ export class SentenceFramer {
     const b = this.buf;
     let p = 1;
     while (b[p] !== DOLLAR && b[p] !== BANG) p++;
-    this.counters.units++;
+    this.tally[TALLY_UNITS]++;
     this.count(TRUNCATED, p);
     b.copyWithin(0, p, this.len);
     this.len -= p;
@@ -453,7 +505,7 @@ export class SentenceFramer {
     // (raw-text messages); the encoder decides how such a sentence goes on the wire.
     const code = this.bytes.checkSentence(b, n);
     if (code !== 0) return this.reject(REJECT_REASONS[code - 1]);
-    this.counters.sentences++;
+    this.tally[TALLY_SENTENCES]++;
     this.len = 0;
     this.onSentence(b, n);
   }
@@ -466,8 +518,8 @@ export class SentenceFramer {
   }
 
   private count(reason: RejectReason, n: number): void {
-    this.counters.rejected++;
-    this.counters[reason]++;
+    this.tally[TALLY_REJECTED]++;
+    this.tally[REASON_INDEX[reason]]++;
     if (this.onReject) this.onReject(reason, this.buf, n);
   }
 
