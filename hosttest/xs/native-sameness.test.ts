@@ -168,8 +168,8 @@ describe("native byte helpers on a real XS build: byte-identical to the TypeScri
         check("chunkEnd", b, [b, start, n, budget], [b, start, n, budget]);
         const et = new Uint8Array(3 * n + 8), en = new Uint8Array(3 * n + 8), at = rnd(8);
         check("escape", b, [et, at, b, start, end], [en, at, b, start, end], et, en);
-        // writeLine: random line count and seconds (or none), a buffer of 1472.
-        const line = 1 + rnd(999), secs = rnd(3) ? 1767225600 + rnd(100000) : -1;
+        // writeLine: random line count and clock milliseconds (or none), a buffer of 1472.
+        const line = 1 + rnd(999), secs = rnd(3) ? 1767225600000 + rnd(100000) * 1000 + rnd(1000) : -1;
         const sfi = new Uint8Array([0x42, 0x44, 0x30 + rnd(10), 0x30, 0x30, 0x31]);
         const ot = new Uint8Array(1472), on = new Uint8Array(1472);
         // On 0 (not strictly carriable) the buffer's content is left unspecified.

@@ -83,7 +83,8 @@ export interface ByteHelpers {
   escape(out: Uint8Array, p: number, src: Uint8Array, from: number, to: number): number;
   /**
    * The one-line datagram "UdPbC\0\s:<sfi>,n:<line>[,c:<seconds>]*HH\<sentence>\r\n"
-   * in out (seconds < 0: no c:). Returns its length, or 0 when the sentence is
+   * in out, with c: = the whole seconds of `ms` (the clock's milliseconds; < 0: no
+   * c:, and the caller's division and floor are one call fewer). Returns its length, or 0 when the sentence is
    * not strictly carriable (isStrictlyCarriable, src/core/encoder.ts: over 80 bytes,
    * a byte outside 0x20..0x7E after the start character, or a reserved character
    * in the fields).
@@ -92,7 +93,7 @@ export interface ByteHelpers {
     out: Uint8Array,
     sfi: Uint8Array,
     line: number,
-    seconds: number,
+    ms: number,
     sentence: Uint8Array,
     length: number,
   ): number;
@@ -493,11 +494,12 @@ function writeLine(
   out: Uint8Array,
   sfi: Uint8Array,
   line: number,
-  seconds: number,
+  ms: number,
   s: Uint8Array,
   length: number,
 ): number {
   if (length > 80) return 0;
+  const seconds = ms >= 0 ? Math.floor(ms / 1000) : -1;
   // The TAG block first (its length is known before the sentence), then the sentence
   // copied and checked in one pass; a failed check costs a rewrite on the slow path.
   let x = 0;

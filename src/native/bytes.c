@@ -119,13 +119,24 @@ void xs_bd450_check_sentence(xsMachine* the)
 #define TALLY_REJECTED 5
 #define TALLY_LENGTH 14
 
-/* tally[k] += n (no alignment assumed: memcpy). */
+/* tally[k] += n: word loads and stores when the tally is word-aligned (XS buffers
+   are; memcpy is a call each on the board), else memcpy (Xtensa faults on unaligned access). */
 static void addTally(uint8_t* tally, int k, int n)
 {
-	double v;
-	c_memcpy(&v, tally + 8 * k, 8);
-	v += n;
-	c_memcpy(tally + 8 * k, &v, 8);
+	union { double d; uint32_t w[2]; } v;
+	if (((uintptr_t)tally & 3) == 0) {
+		uint32_t* t = (uint32_t*)tally + 2 * k;
+		v.w[0] = t[0];
+		v.w[1] = t[1];
+		v.d += n;
+		t[0] = v.w[0];
+		t[1] = v.w[1];
+	}
+	else {
+		c_memcpy(&v.d, tally + 8 * k, 8);
+		v.d += n;
+		c_memcpy(tally + 8 * k, &v.d, 8);
+	}
 }
 
 /* frameText(bytes, start, end, buf, io, tally, quiet): the framer's common path,
@@ -224,6 +235,36 @@ static const double pow10[23] = {
 	1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22
 };
 
+/* parseDecimal's digit loop over bytes[j..b), one for both of its accumulators: the
+   integer im (full at 9 digits: it stops there) when m is NULL, else the double m.
+   Counts digits in *nd and fraction digits in *frac (-1 before a '.'). Returns where
+   it stopped, or -1 when malformed. Always inlined (also under -fno-inline-functions,
+   as XS is built for the board): the pointers become registers, as in a plain loop. */
+static inline __attribute__((always_inline)) int decimalDigits(const uint8_t* bytes, int j, int b, int* frac, int* nd,
+	uint32_t* im, volatile double* m)
+{
+	for (; j < b; j++) {
+		uint8_t c = bytes[j];
+		if (c == '.') {
+			if (*frac >= 0) return -1;
+			*frac = 0;
+			continue;
+		}
+		if (c < '0' || c > '9') return -1;
+		if (m == NULL) {
+			if (*nd == 9) break;
+			*im = *im * 10 + (c - '0');
+		}
+		else {
+			*m = *m * 10;
+			*m = *m + (c - '0');
+		}
+		(*nd)++;
+		if (*frac >= 0) (*frac)++;
+	}
+	return j;
+}
+
 /* [+-]digits[.digits] in bytes[k..b) (bounds checked by the caller), NaN when empty
    or malformed. The same double operations as the TypeScript twin (m = m * 10 + d,
    then one division by 10^fraction digits), so the same result bit for bit. */
@@ -241,33 +282,10 @@ static double parseDecimal(const uint8_t* bytes, int k, int b)
 	/* Up to 9 digits the mantissa is a whole number below 2^53 in either arithmetic, so
 	   an integer accumulator gives the same double as m * 10 + d: software doubles
 	   (RV32IMC, and the ESP32's single-precision FPU) cost tens of instructions each. */
-	for (j = k; j < b; j++) {
-		uint8_t c = bytes[j];
-		if (c == '.') {
-			if (frac >= 0) return C_NAN;
-			frac = 0;
-			continue;
-		}
-		if (c < '0' || c > '9') return C_NAN;
-		if (nd == 9) break;
-		im = im * 10 + (c - '0');
-		nd++;
-		if (frac >= 0) frac++;
-	}
+	j = decimalDigits(bytes, k, b, &frac, &nd, &im, NULL);
+	if (j < 0) return C_NAN;
 	m = (double)im;
-	for (; j < b; j++) {
-		uint8_t c = bytes[j];
-		if (c == '.') {
-			if (frac >= 0) return C_NAN;
-			frac = 0;
-			continue;
-		}
-		if (c < '0' || c > '9') return C_NAN;
-		m = m * 10;
-		m = m + (c - '0');
-		nd++;
-		if (frac >= 0) frac++;
-	}
+	if (decimalDigits(bytes, j, b, &frac, &nd, NULL, &m) < 0) return C_NAN;
 	if (nd == 0) return C_NAN;
 	v = frac > 0 ? (frac <= 22 ? m / pow10[frac] : m / c_pow(10, frac)) : m;
 	return neg ? -v : v;
@@ -534,9 +552,10 @@ static int writeDecimal(uint8_t* o, int p, int64_t v)
 	return p;
 }
 
-/* writeLine(out, sfi, line, seconds, sentence, length): the whole one-line datagram
-   "UdPbC\0\s:<sfi>,n:<line>[,c:<seconds>]*HH\<sentence>\r\n" in out; seconds < 0
-   leaves c: out. Returns its length, or 0 when the sentence is not one a strict
+/* writeLine(out, sfi, line, ms, sentence, length): the whole one-line datagram
+   "UdPbC\0\s:<sfi>,n:<line>[,c:<seconds>]*HH\<sentence>\r\n" in out, seconds the
+   whole seconds of ms (the clock's milliseconds: the same division and floor as
+   JavaScript's); ms < 0 leaves c: out. Returns its length, or 0 when the sentence is not one a strict
    receiver accepts as it is (longer than 80 bytes, a byte outside 0x20..0x7E after
    the start character, or a reserved character in the fields): the caller then
    takes the overlong policy's path. */
@@ -546,12 +565,13 @@ void xs_bd450_write_line(xsMachine* the)
 	uint8_t* o = bufferArg(the, 0, &outSize, 1);
 	const uint8_t* sfi = bufferArg(the, 1, &sfiSize, 0);
 	int line = intArg(the, 2);
-	double seconds = xsmcToNumber(xsArg(3));
+	double ms = xsmcToNumber(xsArg(3)), seconds = -1;
 	const uint8_t* s = bufferArg(the, 4, &size, 0);
 	int length = intArg(the, 5), i, p = 0, start;
 	uint8_t x = 0;
 	if (length < 0 || length > (int)size || line < 0 || line > 999) xsRangeError("out of range");
 	if (length > 80) { xsmcSetInteger(xsResult, 0); return; }
+	if (ms >= 0) seconds = c_floor(ms / 1000);
 	for (i = 1; i < length; i++) {
 		uint8_t c = s[i];
 		if (c < 0x20 || c >= 0x7f) { xsmcSetInteger(xsResult, 0); return; }
