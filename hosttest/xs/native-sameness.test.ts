@@ -139,9 +139,9 @@ describe("native byte helpers on a real XS build: byte-identical to the TypeScri
           const ft = new Uint16Array(2), fn = new Uint16Array(2), ftb = new Uint8Array(size), fnb = new Uint8Array(size);
           ft[0] = fn[0] = unit;
           for (let k = 0; k < size; k++) ftb[k] = fnb[k] = k;
-          // The tally (the framer's counters as 14 doubles), from a few nonzero counts.
-          const tt2 = new Float64Array(14), tn2 = new Float64Array(14);
-          for (let k = 0; k < 14; k++) tt2[k] = tn2[k] = k;
+          // The tally (the framer's counters as 14 64-bit counts), from nonzero counts, some about to carry.
+          const tt2 = new Uint32Array(28), tn2 = new Uint32Array(28);
+          for (let k = 0; k < 28; k++) tt2[k] = tn2[k] = k % 2 ? k : 0xffffffff - rnd(3);
           const ft2 = new Uint8Array(tt2.buffer), fn2 = new Uint8Array(tn2.buffer), quiet = rnd(2) === 1;
           check("frameText", b, [b, start, end, ftb, new Uint8Array(ft.buffer), ft2, quiet], [b, start, end, fnb, new Uint8Array(fn.buffer), fn2, quiet], ftb, fnb);
           if ((ft[0] !== fn[0] || ft[1] !== fn[1] || !same(tt2, tn2)) && failures.length < 5)
@@ -168,8 +168,8 @@ describe("native byte helpers on a real XS build: byte-identical to the TypeScri
         check("chunkEnd", b, [b, start, n, budget], [b, start, n, budget]);
         const et = new Uint8Array(3 * n + 8), en = new Uint8Array(3 * n + 8), at = rnd(8);
         check("escape", b, [et, at, b, start, end], [en, at, b, start, end], et, en);
-        // writeLine: random line count and clock milliseconds (or none), a buffer of 1472.
-        const line = 1 + rnd(999), secs = rnd(3) ? 1767225600000 + rnd(100000) * 1000 + rnd(1000) : -1;
+        // writeLine: random line count and seconds (or none), a buffer of 1472.
+        const line = 1 + rnd(999), secs = rnd(3) ? 1767225600 + rnd(100000) : -1;
         const sfi = new Uint8Array([0x42, 0x44, 0x30 + rnd(10), 0x30, 0x30, 0x31]);
         const ot = new Uint8Array(1472), on = new Uint8Array(1472);
         // On 0 (not strictly carriable) the buffer's content is left unspecified.

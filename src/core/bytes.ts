@@ -43,7 +43,7 @@ export interface ByteHelpers {
    *   io[1] = FRAME_OTHER.
    * io[0] = the unit's length then. Returns the index in `bytes` where it stopped.
    * `io`: the bytes of two 16-bit numbers in platform order (xsmc takes byte arrays);
-   * `tally`: the bytes of TALLY_LENGTH doubles (the framer's counters), added to.
+   * `tally`: the bytes of TALLY_LENGTH 64-bit counts (the framer's counters), added to.
    */
   frameText: typeof frameText;
   /**
@@ -83,8 +83,7 @@ export interface ByteHelpers {
   escape(out: Uint8Array, p: number, src: Uint8Array, from: number, to: number): number;
   /**
    * The one-line datagram "UdPbC\0\s:<sfi>,n:<line>[,c:<seconds>]*HH\<sentence>\r\n"
-   * in out, with c: = the whole seconds of `ms` (the clock's milliseconds; < 0: no
-   * c:, and the caller's division and floor are one call fewer). Returns its length, or 0 when the sentence is
+   * in out (seconds < 0: no c:). Returns its length, or 0 when the sentence is
    * not strictly carriable (isStrictlyCarriable, src/core/encoder.ts: over 80 bytes,
    * a byte outside 0x20..0x7E after the start character, or a reserved character
    * in the fields).
@@ -93,7 +92,7 @@ export interface ByteHelpers {
     out: Uint8Array,
     sfi: Uint8Array,
     line: number,
-    ms: number,
+    seconds: number,
     sentence: Uint8Array,
     length: number,
   ): number;
@@ -113,7 +112,7 @@ export const CODE_BAD_CHECKSUM = 1,
   CODE_TRUNCATED = 5,
   CODE_BAD_ADDRESS = 6;
 
-function hunt(bytes: Uint8Array, start: number, end: number, tally: Float64Array): number {
+function hunt(bytes: Uint8Array, start: number, end: number, tally: Uint32Array): number {
   let i = start,
     noise = 0;
   while (i < end) {
@@ -122,7 +121,7 @@ function hunt(bytes: Uint8Array, start: number, end: number, tally: Float64Array
     if (c !== 0x0d && c !== 0x0a) noise++;
     i++;
   }
-  if (noise) tally[TALLY_NOISE] += noise;
+  if (noise) addTally(tally, TALLY_NOISE, noise);
   return i;
 }
 
@@ -167,10 +166,11 @@ function checkSentence(b: Uint8Array, n: number): number {
 let lastIo: Uint8Array | undefined, lastIo16: Uint16Array | undefined;
 
 /**
- * frameText's tally: the framer's counters as doubles by index (src/core/framer.ts
- * FRAMER_COUNTERS: bytes, noiseBytes, units, sentences, frames, rejected, then the
- * reasons), so that the native helper adds to them without property lookups. A
- * reject code k counts at TALLY_REJECTED + k.
+ * frameText's tally: the framer's counters (src/core/framer.ts FRAMER_COUNTERS:
+ * bytes, noiseBytes, units, sentences, frames, rejected, then the reasons) by index,
+ * each a 64-bit count as two 32-bit words, low first (a Uint32Array's bytes), so that
+ * the native helper adds to them with integer adds and no property lookups. A reject
+ * code k counts at TALLY_REJECTED + k.
  */
 export const TALLY_NOISE = 1,
   TALLY_UNITS = 2,
@@ -178,8 +178,17 @@ export const TALLY_NOISE = 1,
   TALLY_REJECTED = 5,
   TALLY_LENGTH = 14;
 
-/** The Float64Array view of the last tally seen (the framer reuses one). */
-let lastTally: Uint8Array | undefined, lastTally64: Float64Array | undefined;
+/** tally[k] += n (n >= 0), with the carry into the high word. */
+export function addTally(tally: Uint32Array, k: number, n: number): void {
+  const lo = tally[2 * k] + n;
+  if (lo > 0xffffffff) {
+    tally[2 * k] = lo - 4294967296;
+    tally[2 * k + 1]++;
+  } else tally[2 * k] = lo;
+}
+
+/** The Uint32Array view of the last tally seen (the framer reuses one). */
+let lastTally: Uint8Array | undefined, lastTally32: Uint32Array | undefined;
 
 function frameText(
   bytes: Uint8Array,
@@ -197,11 +206,11 @@ function frameText(
   }
   const io16 = lastIo16!;
   if (tally !== lastTally) {
-    if (tally.length < 8 * TALLY_LENGTH || (tally.byteOffset & 7) !== 0) throw new RangeError("out of range");
+    if (tally.length < 8 * TALLY_LENGTH || (tally.byteOffset & 3) !== 0) throw new RangeError("out of range");
     lastTally = tally;
-    lastTally64 = new Float64Array(tally.buffer, tally.byteOffset, TALLY_LENGTH);
+    lastTally32 = new Uint32Array(tally.buffer, tally.byteOffset, 2 * TALLY_LENGTH);
   }
-  const t = lastTally64!;
+  const t = lastTally32!;
   const max = buf.length;
   let len = io16[0],
     i = start,
@@ -216,7 +225,7 @@ function frameText(
       }
       buf[0] = bytes[i++];
       len = 1;
-      t[TALLY_UNITS]++;
+      addTally(t, TALLY_UNITS, 1);
     }
     const stop = scanText(bytes, i, end, buf, len);
     len += stop - i;
@@ -230,11 +239,11 @@ function frameText(
       i++;
       code = checkSentence(buf, len);
       if (code === 0) {
-        t[TALLY_SENTENCES]++;
+        addTally(t, TALLY_SENTENCES, 1);
         break;
       }
-      t[TALLY_REJECTED]++;
-      t[TALLY_REJECTED + code]++;
+      addTally(t, TALLY_REJECTED, 1);
+      addTally(t, TALLY_REJECTED + code, 1);
       if (!quiet) break;
       len = 0;
       continue;
@@ -242,8 +251,8 @@ function frameText(
     // A control byte ends the unit (badCharacter), unless it may start an RDSS 4.0 frame: the framer decides that.
     if (quiet && (c < 0x20 || c === 0x7f) && !(len === 5 && c < 0x20 && buf[0] === DOLLAR)) {
       i++;
-      t[TALLY_REJECTED]++;
-      t[TALLY_REJECTED + CODE_BAD_CHARACTER]++;
+      addTally(t, TALLY_REJECTED, 1);
+      addTally(t, TALLY_REJECTED + CODE_BAD_CHARACTER, 1);
       len = 0;
       continue;
     }
@@ -494,12 +503,11 @@ function writeLine(
   out: Uint8Array,
   sfi: Uint8Array,
   line: number,
-  ms: number,
+  seconds: number,
   s: Uint8Array,
   length: number,
 ): number {
   if (length > 80) return 0;
-  const seconds = ms >= 0 ? Math.floor(ms / 1000) : -1;
   // The TAG block first (its length is known before the sentence), then the sentence
   // copied and checked in one pass; a failed check costs a rewrite on the slow path.
   let x = 0;

@@ -250,7 +250,7 @@ export class Iec450Encoder {
         this.out,
         this.sfi,
         line,
-        this.tagTime ? this.clock.now() : -1,
+        this.tagTime ? Math.floor(this.clock.now() / 1000) : -1,
         bytes,
         length,
       );

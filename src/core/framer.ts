@@ -35,6 +35,7 @@ import { BANG, COMMA, CR, DOLLAR, LF, STAR } from "../nmea/chars";
 import { hexByte } from "../nmea/checksum";
 import { frameKey, frameKeyOf } from "../nmea/keys";
 import {
+  addTally,
   type ByteHelpers,
   FRAME_MORE,
   TALLY_LENGTH,
@@ -99,30 +100,46 @@ export const FRAMER_COUNTERS: ReadonlyArray<keyof FramerCounters> = [
   "rejected",
   ...REJECT_REASONS,
 ];
-const TALLY_BYTES = 0,
-  TALLY_FRAMES = 4;
+const TALLY_FRAMES = 4; // bytes at 0 (feed adds to it inline)
 /** Tally index of each reason (TALLY_REJECTED + its reject code). */
 const REASON_INDEX = Object.fromEntries(REJECT_REASONS.map((r, i) => [r, TALLY_REJECTED + 1 + i])) as Record<
   RejectReason,
   number
 >;
 
+/** Where a counters object keeps its tally (not enumerable, so not a counter). */
+const TALLY = Symbol("tally");
+type TallyHolder = { [TALLY]: Uint32Array };
+
+/**
+ * One getter and setter per counter, made once for all framers and shared (per-framer
+ * closures cost the board hundreds of heap slots): each reads or sets its 64-bit
+ * count in the tally of `this`.
+ */
+const TALLY_ACCESSORS: PropertyDescriptorMap = {};
+for (let i = 0; i < FRAMER_COUNTERS.length; i++)
+  TALLY_ACCESSORS[FRAMER_COUNTERS[i]] = {
+    get(this: TallyHolder) {
+      const t = this[TALLY];
+      return t[2 * i] + t[2 * i + 1] * 4294967296;
+    },
+    set(this: TallyHolder, v: number) {
+      const t = this[TALLY],
+        hi = Math.floor(v / 4294967296);
+      t[2 * i + 1] = hi;
+      t[2 * i] = v - hi * 4294967296;
+    },
+    enumerable: true,
+  };
+
 /**
  * The counters as a plain-looking object over the tally: each one an own enumerable
  * accessor (so keys, spread, JSON and assignment work), read and set where someone
  * looks (status, the device state's tick), while the hot path adds to the tally.
  */
-function tallyCounters(tally: Float64Array): FramerCounters {
-  const c = {} as FramerCounters;
-  FRAMER_COUNTERS.forEach((name, i) =>
-    Object.defineProperty(c, name, {
-      get: () => tally[i],
-      set: (v: number) => {
-        tally[i] = v;
-      },
-      enumerable: true,
-    }),
-  );
+function tallyCounters(tally: Uint32Array): FramerCounters {
+  const c = Object.defineProperties({}, TALLY_ACCESSORS) as FramerCounters;
+  Object.defineProperty(c, TALLY, { value: tally });
   return c;
 }
 
@@ -239,8 +256,8 @@ const MIN_FRAME = 11;
 const COMMAND_KEYS: Set<number> = new Set(RDSS40_COMMANDS.map(frameKeyOf));
 
 export class SentenceFramer {
-  /** The counters (FRAMER_COUNTERS order) as doubles; its bytes go to frameText. */
-  private readonly tally = new Float64Array(TALLY_LENGTH);
+  /** The counters (FRAMER_COUNTERS order) as 64-bit counts (low, high word); its bytes go to frameText. */
+  private readonly tally = new Uint32Array(2 * TALLY_LENGTH);
   private readonly tallyBytes = new Uint8Array(this.tally.buffer);
   readonly counters: FramerCounters = tallyCounters(this.tally);
   readonly maxLength: number;
@@ -280,7 +297,13 @@ export class SentenceFramer {
 
   /** Frame bytes[start..end). */
   feed(bytes: Uint8Array, start = 0, end = bytes.length): void {
-    this.tally[TALLY_BYTES] += end - start;
+    // addTally(TALLY_BYTES) inlined: a call fewer per UART read on the board.
+    const t = this.tally,
+      fed = t[0] + (end - start);
+    if (fed > 0xffffffff) {
+      t[0] = fed - 4294967296;
+      t[1]++;
+    } else t[0] = fed;
     const io = this.io;
     let i = start;
     for (;;) {
@@ -362,7 +385,7 @@ export class SentenceFramer {
         if (c === CR || c === LF) this.state = HUNT;
         return;
       }
-      if (c !== CR && c !== LF) this.tally[TALLY_NOISE]++;
+      if (c !== CR && c !== LF) addTally(this.tally, TALLY_NOISE, 1);
       return;
     }
     if (st === BINARY) {
@@ -373,7 +396,7 @@ export class SentenceFramer {
       } else if (this.len > 7 && this.len === this.frameLength) {
         const n = this.len;
         if (this.bytes.xor(this.buf, 0, n - 1) !== this.buf[n - 1]) return this.falseFrame(BINARY_CHECKSUM);
-        this.tally[TALLY_FRAMES]++;
+        addTally(this.tally, TALLY_FRAMES, 1);
         this.state = HUNT;
         this.len = 0;
         if (this.onFrame) this.onFrame(this.buf, n);
@@ -426,7 +449,7 @@ export class SentenceFramer {
   }
 
   private begin(c: number): void {
-    this.tally[TALLY_UNITS]++;
+    addTally(this.tally, TALLY_UNITS, 1);
     this.buf[0] = c;
     this.len = 1;
     this.lastStart = 0;
@@ -447,7 +470,7 @@ export class SentenceFramer {
     const b = this.buf;
     let p = 1;
     while (b[p] !== DOLLAR && b[p] !== BANG) p++;
-    this.tally[TALLY_UNITS]++;
+    addTally(this.tally, TALLY_UNITS, 1);
     this.count(TRUNCATED, p);
     b.copyWithin(0, p, this.len);
     this.len -= p;
@@ -505,7 +528,7 @@ export class SentenceFramer {
     // (raw-text messages); the encoder decides how such a sentence goes on the wire.
     const code = this.bytes.checkSentence(b, n);
     if (code !== 0) return this.reject(REJECT_REASONS[code - 1]);
-    this.tally[TALLY_SENTENCES]++;
+    addTally(this.tally, TALLY_SENTENCES, 1);
     this.len = 0;
     this.onSentence(b, n);
   }
@@ -518,8 +541,8 @@ export class SentenceFramer {
   }
 
   private count(reason: RejectReason, n: number): void {
-    this.tally[TALLY_REJECTED]++;
-    this.tally[REASON_INDEX[reason]]++;
+    addTally(this.tally, TALLY_REJECTED, 1);
+    addTally(this.tally, REASON_INDEX[reason], 1);
     if (this.onReject) this.onReject(reason, this.buf, n);
   }
 

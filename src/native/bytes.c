@@ -111,32 +111,22 @@ void xs_bd450_check_sentence(xsMachine* the)
 #define FRAME_MORE 14
 #define FRAME_OTHER 15
 
-/* The framer's tally (doubles, platform order; src/core/bytes.ts TALLY_*): where
-   frameText adds its counts. A reject code k counts at TALLY_REJECTED + k. */
+/* The framer's tally (src/core/bytes.ts TALLY_*): each counter a 64-bit count as two
+   32-bit words, low first (platform order), where frameText adds its counts: integer
+   adds, where doubles are software on RV32 and the ESP32. A reject code k counts at
+   TALLY_REJECTED + k. */
 #define TALLY_NOISE 1
 #define TALLY_UNITS 2
 #define TALLY_SENTENCES 3
 #define TALLY_REJECTED 5
 #define TALLY_LENGTH 14
 
-/* tally[k] += n: word loads and stores when the tally is word-aligned (XS buffers
-   are; memcpy is a call each on the board), else memcpy (Xtensa faults on unaligned access). */
-static void addTally(uint8_t* tally, int k, int n)
+/* tally[k] += n, with the carry into the high word. */
+static void addTally(uint32_t* tally, int k, int n)
 {
-	union { double d; uint32_t w[2]; } v;
-	if (((uintptr_t)tally & 3) == 0) {
-		uint32_t* t = (uint32_t*)tally + 2 * k;
-		v.w[0] = t[0];
-		v.w[1] = t[1];
-		v.d += n;
-		t[0] = v.w[0];
-		t[1] = v.w[1];
-	}
-	else {
-		c_memcpy(&v.d, tally + 8 * k, 8);
-		v.d += n;
-		c_memcpy(tally + 8 * k, &v.d, 8);
-	}
+	uint32_t lo = tally[2 * k] + (uint32_t)n;
+	if (lo < tally[2 * k]) tally[2 * k + 1]++;
+	tally[2 * k] = lo;
 }
 
 /* frameText(bytes, start, end, buf, io, tally, quiet): the framer's common path,
@@ -152,7 +142,7 @@ static void addTally(uint8_t* tally, int k, int n)
    RDSS 4.0 frame (a unit of 5 bytes from '$': the framer decides). Stops at the end
    of the input (io[1] = FRAME_MORE) and at any other byte (not consumed; FRAME_OTHER).
    io[0] = the unit's length. The counts are added to `tally` (the framer's counters
-   as doubles: no property lookups) at the end of the call. Returns the index in
+   as 64-bit integers: no property lookups) at the end of the call. Returns the index in
    bytes where it stopped. */
 void xs_bd450_frame_text(xsMachine* the)
 {
@@ -161,10 +151,10 @@ void xs_bd450_frame_text(xsMachine* the)
 	int i = intArg(the, 1), end = intArg(the, 2), len, code, k;
 	uint8_t* buf = bufferArg(the, 3, &max, 1);
 	uint16_t* io = (uint16_t*)bufferArg(the, 4, &ioSize, 1);
-	uint8_t* tally = bufferArg(the, 5, &tallySize, 1);
+	uint32_t* tally = (uint32_t*)bufferArg(the, 5, &tallySize, 1);
 	int quiet = xsmcArgc > 6 && xsmcTest(xsArg(6));
 	int noise = 0, units = 0, sentences = 0, rejected = 0, rejects[9] = { 0 };
-	if (ioSize < 4 || ((uintptr_t)io & 1) || tallySize < 8 * TALLY_LENGTH) xsRangeError("out of range");
+	if (ioSize < 4 || ((uintptr_t)io & 1) || tallySize < 8 * TALLY_LENGTH || ((uintptr_t)tally & 3)) xsRangeError("out of range");
 	len = io[0];
 	if (i < 0 || end > (int)size || len > (int)max || max < 1) xsRangeError("out of range");
 	for (;;) {
@@ -552,10 +542,9 @@ static int writeDecimal(uint8_t* o, int p, int64_t v)
 	return p;
 }
 
-/* writeLine(out, sfi, line, ms, sentence, length): the whole one-line datagram
-   "UdPbC\0\s:<sfi>,n:<line>[,c:<seconds>]*HH\<sentence>\r\n" in out, seconds the
-   whole seconds of ms (the clock's milliseconds: the same division and floor as
-   JavaScript's); ms < 0 leaves c: out. Returns its length, or 0 when the sentence is not one a strict
+/* writeLine(out, sfi, line, seconds, sentence, length): the whole one-line datagram
+   "UdPbC\0\s:<sfi>,n:<line>[,c:<seconds>]*HH\<sentence>\r\n" in out; seconds < 0
+   leaves c: out. Returns its length, or 0 when the sentence is not one a strict
    receiver accepts as it is (longer than 80 bytes, a byte outside 0x20..0x7E after
    the start character, or a reserved character in the fields): the caller then
    takes the overlong policy's path. */
@@ -565,13 +554,12 @@ void xs_bd450_write_line(xsMachine* the)
 	uint8_t* o = bufferArg(the, 0, &outSize, 1);
 	const uint8_t* sfi = bufferArg(the, 1, &sfiSize, 0);
 	int line = intArg(the, 2);
-	double ms = xsmcToNumber(xsArg(3)), seconds = -1;
+	double seconds = xsmcToNumber(xsArg(3));
 	const uint8_t* s = bufferArg(the, 4, &size, 0);
 	int length = intArg(the, 5), i, p = 0, start;
 	uint8_t x = 0;
 	if (length < 0 || length > (int)size || line < 0 || line > 999) xsRangeError("out of range");
 	if (length > 80) { xsmcSetInteger(xsResult, 0); return; }
-	if (ms >= 0) seconds = c_floor(ms / 1000);
 	for (i = 1; i < length; i++) {
 		uint8_t c = s[i];
 		if (c < 0x20 || c >= 0x7f) { xsmcSetInteger(xsResult, 0); return; }
