@@ -206,8 +206,11 @@ export class DeviceState implements DeviceTarget {
     if (this.events) this.events.add(code, text);
   }
 
-  /** A unit arrived (the checksum window counts units - windowBase). */
-  private unit(now: number): void {
+  /**
+   * A unit arrived (the checksum window counts units - windowBase); also a sentence
+   * the wiring leaves undecoded because it would tell the state nothing (wiring.ts).
+   */
+  unit(now: number): void {
     this.units++;
     this.lastUnitAt = now;
     if (this.notable) this.resume(now);
