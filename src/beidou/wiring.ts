@@ -17,7 +17,7 @@ import { encodeICA } from "./sentences/ica";
 import { encodeICR } from "./sentences/icr";
 import { encodeRMO } from "./sentences/rmo";
 import { DeviceState, type DeviceStateOptions, type EventSink, type RejectCounts } from "./state";
-import { defaultRoutes, TEXT_FIELD_LIMITS } from "./table";
+import { answeredCommands, defaultRoutes, TEXT_FIELD_LIMITS } from "./table";
 
 /**
  * Sent to the terminal at start-up and after a replug (Gateway startupCommands): IC card
@@ -151,6 +151,8 @@ export function gatewayHooks(options: BeidouWiringOptions = {}) {
     fieldLimits: TEXT_FIELD_LIMITS,
     routes: defaultRoutes(),
     startupCommands: STARTUP_COMMANDS,
+    /** For networkParts / NetworkSide: which sentences answer which network commands. */
+    answered: answeredCommands,
     attach: (o: { events?: EventSink; timers?: Timers; rejects?: RejectCounts }) => w.attach(o),
     wiring: w,
   };
