@@ -110,7 +110,11 @@ export class BeidouWiring {
       // while the sky view copies that group (isLaterGsv, gsv.ts); otherwise it is a unit.
       const st = this.state;
       // bytes[5] first: most sentences are no GSV, and the call costs more than the test.
-      if (bytes[5] === 0x56 && st.sky.filling < 0 && isLaterGsv(bytes, length)) st.unit(now);
+      // A `P` talker other than Quectel's `PQ` (proprietary `$P...`, or no decodable address)
+      // tells the state only that a unit came (SentenceDecoder.decode, state-only): a fifth
+      // of a terminal's sentences, each a decode and onSentence call on the board for nothing.
+      if (bytes[1] === 0x50 && bytes[2] !== 0x51) st.unit(now);
+      else if (bytes[5] === 0x56 && st.sky.filling < 0 && isLaterGsv(bytes, length)) st.unit(now);
       else st.onSentence(this.sentences.decode(bytes, length, true), now);
       if (l?.awaitingAnswer) l.terminalSentence(bytes, length);
     } else {
