@@ -8,6 +8,7 @@ import type { ByteHelpers } from "../core/bytes";
 import { formatterKeyOf, formatterName } from "../nmea/keys";
 import { Fields, MAX_FIELDS } from "./fields";
 import type { JsonContext, SentenceKind } from "./kind";
+import type { DeviceTarget } from "./targets";
 import { DECODER_TABLE, type TableRow } from "./table";
 
 /** Sentence classes that have no decoder. */
@@ -32,6 +33,11 @@ export class DecodedSentence {
   error: string | null = null;
   /** Field access for this sentence (unknown sentences, logging). */
   fields!: Fields;
+}
+
+/** What applyTo feeds: the sentence modules' target plus the unit count (DeviceState). */
+export interface StateSink extends DeviceTarget {
+  unit(now: number): void;
 }
 
 interface Slot {
@@ -192,6 +198,46 @@ export class SentenceDecoder {
     res.error = kind.decode(f, rec);
     this.tallies[slot.tally + 2 * idx + (res.error ? 1 : 0)]++;
     return res;
+  }
+
+  /**
+   * decode(bytes, length, true) and DeviceState.onSentence in one (the Beidou wiring's hot
+   * path): for the usual address (`$`, talker, a formatter with a decoder, comma at 6) it
+   * counts the unit, decodes and applies the sentence, tallies as decode does, and returns
+   * true; `result` is not written (nothing on the board reads it). Otherwise it does
+   * nothing and returns false: the caller takes the general path. On XS this saves the
+   * result's writes and reads, a call and the address checks the common case never needs.
+   */
+  applyTo(bytes: Uint8Array, length: number, st: StateSink, now: number): boolean {
+    if (bytes[6] !== 0x2c || bytes[0] !== 0x24) return false;
+    const c0 = bytes[1],
+      c1 = bytes[2];
+    if (!(c0 >= 0x41 && c0 <= 0x5a) || !((c1 >= 0x41 && c1 <= 0x5a) || (c1 >= 0x30 && c1 <= 0x39))) return false;
+    const b3 = bytes[3],
+      b4 = bytes[4],
+      b5 = bytes[5];
+    // A `P` talker decodes only as Quectel's `$PQGSV`/`$PQGSA` (decode: proprietary otherwise).
+    if (c0 === 0x50 && (c1 !== 0x51 || b3 !== 0x47 || b4 !== 0x53 || (b5 !== 0x56 && b5 !== 0x41))) return false;
+    // A comma in the formatter matches no slot (formatters are letters).
+    const slot = this.slots.get((b3 << 16) | (b4 << 8) | b5);
+    if (slot === undefined) return false;
+    st.unit(now);
+    if (!slot.applied) return true; // named, not read, not tallied (decode, state-only)
+    const f = this.fields;
+    if (
+      !f.scan(bytes, length, true) &&
+      !(slot.kinds.length === 1 && (slot.kinds[0].textField ?? MAX_FIELDS) < MAX_FIELDS)
+    ) {
+      this.tallies[TALLY_UNKNOWN + 1]++;
+      return true;
+    }
+    const idx = slot.select ? slot.select(f) : 0;
+    const kind = slot.kinds[idx];
+    const rec = slot.records[idx];
+    const error = kind.decode(f, rec);
+    this.tallies[slot.tally + 2 * idx + (error ? 1 : 0)]++;
+    if (error === null && kind.apply !== undefined) kind.apply(st, rec, (c0 << 8) | c1, now);
+    return true;
   }
 
   /** A sentence with no decoder (proprietary, unknown, or too many fields): counted, no record. */

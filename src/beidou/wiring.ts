@@ -115,7 +115,8 @@ export class BeidouWiring {
       // of a terminal's sentences, each a decode and onSentence call on the board for nothing.
       if (bytes[1] === 0x50 && bytes[2] !== 0x51) st.unit(now);
       else if (bytes[5] === 0x56 && st.sky.filling < 0 && isLaterGsv(bytes, length)) st.unit(now);
-      else st.onSentence(this.sentences.decode(bytes, length, true), now);
+      else if (!this.sentences.applyTo(bytes, length, st, now))
+        st.onSentence(this.sentences.decode(bytes, length, true), now);
       if (l?.awaitingAnswer) l.terminalSentence(bytes, length);
     } else {
       const n = this.handleFrame(bytes, length, now);
