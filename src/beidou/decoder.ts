@@ -234,7 +234,7 @@ export class SentenceDecoder {
     const idx = slot.select ? slot.select(f) : 0;
     const kind = slot.kinds[idx];
     const rec = slot.records[idx];
-    const error = kind.decode(f, rec);
+    const error = kind.decode(f, rec, true);
     this.tallies[slot.tally + 2 * idx + (error ? 1 : 0)]++;
     if (error === null && kind.apply !== undefined) kind.apply(st, rec, (c0 << 8) | c1, now);
     return true;

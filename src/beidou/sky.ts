@@ -46,16 +46,25 @@ export class SkyView {
    * comparison per sentence (the XS per-sentence bound, hosttest/xs/xs-native-bounds).
    */
   start(sys: number, g: SkySentence, now: number): void {
+    if (this.begin(sys, g, now)) this.more(g, now);
+  }
+
+  /**
+   * start() without the copy: true when this group is taken (`filling` is then `sys`)
+   * and the caller passes its first sentence to more(). GSV's apply copies a sentence's
+   * details from its fields only then (gsv.ts).
+   */
+  begin(sys: number, g: SkySentence, now: number): boolean {
     const sig = g.signalId === g.signalId ? g.signalId : 0;
     const want = this.signal[sys];
     if ((want >= 0 && sig !== want) || now - this.at[sys] < SKY_EVERY_MS) {
       this.filling = -1;
-      return;
+      return false;
     }
     this.signal[sys] = sig;
     this.filling = sys;
     this.fillCount = 0;
-    this.more(g, now);
+    return true;
   }
 
   /** A following sentence of the group being copied (GSV's apply calls it only when `filling` >= 0). */

@@ -30,6 +30,7 @@ export interface FixTarget {
   readonly sky: {
     filling: number;
     start(sys: number, g: SkySentence, now: number): void;
+    begin(sys: number, g: SkySentence, now: number): boolean;
     more(g: SkySentence, now: number): void;
   };
 }

@@ -63,7 +63,7 @@ export const GSA_KIND: SentenceKind<GSA> = {
       }
     }
   },
-  decode(f: Fields, g: GSA): string | null {
+  decode(f: Fields, g: GSA, stateOnly = false): string | null {
     if (f.count < 5) return "GSA needs at least 5 fields";
     g.selectionMode = f.chars[1];
     g.fixMode = f.ints[2];
@@ -92,6 +92,9 @@ export const GSA_KIND: SentenceKind<GSA> = {
     const ints = f.ints,
       chars = f.chars,
       sats = g.satellites;
+    // apply reads the IDs only without a system ID 1-6: state-only, they are then only
+    // counted (a typed-array write per satellite saved on XS; most GSA carry a system ID).
+    const listed = !stateOnly || !(g.systemId >= 1 && g.systemId <= 6);
     let count = 0;
     for (let i = 3; i < dop; i++) {
       const id = ints[i];
@@ -100,7 +103,10 @@ export const GSA_KIND: SentenceKind<GSA> = {
         g.satelliteCount = count;
         return "GSA satellite ID malformed";
       }
-      if (count < GSA_MAX_SLOTS) sats[count++] = id;
+      if (count < GSA_MAX_SLOTS) {
+        if (listed) sats[count] = id;
+        count++;
+      }
     }
     g.satelliteCount = count;
     if (g.fixMode === g.fixMode && !(g.fixMode >= 1 && g.fixMode <= 3)) return "GSA fix mode not 1-3";

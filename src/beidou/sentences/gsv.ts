@@ -27,6 +27,36 @@ export class GSV {
   signalId = NaN;
   /** System ID after the signal ID (Quectel PQGSV), NaN when absent. */
   systemId = NaN;
+  /**
+   * Decoded state-only (kind.ts): elevation, azimuth and C/N0 not copied yet; they are
+   * still in these fields' tables, satellite c's group at field `slot[c]` (gsvDetails).
+   */
+  pending: Fields | undefined = undefined;
+  readonly slot = new Uint8Array(GSV_MAX_SATS);
+}
+
+/**
+ * Copy a state-only GSV's elevation, azimuth and C/N0 from its fields (the same
+ * sentence's: called from apply or json, before the next sentence is indexed). The
+ * sky view takes a group every few seconds per system: the other groups' details are
+ * never read, and their copies cost most of a GSV's decode on XS.
+ */
+function gsvDetails(g: GSV): void {
+  const f = g.pending;
+  if (f === undefined) return;
+  g.pending = undefined;
+  const nums = f.nums,
+    slot = g.slot,
+    elevation = g.elevation,
+    azimuth = g.azimuth,
+    snr = g.snr,
+    n = g.count;
+  for (let c = 0; c < n; c++) {
+    const i = slot[c];
+    elevation[c] = nums[i + 1];
+    azimuth[c] = nums[i + 2];
+    snr[c] = nums[i + 3];
+  }
 }
 
 /**
@@ -53,7 +83,10 @@ export const GSV_KIND: SentenceKind<GSV> = {
   apply(st: FixTarget, g: GSV, talker: number, now: number): void {
     if (g.sentenceNumber !== 1) {
       // The rest of a group: copied only while the sky view takes this group.
-      if (st.sky.filling >= 0) st.sky.more(g, now);
+      if (st.sky.filling >= 0) {
+        gsvDetails(g);
+        st.sky.more(g, now);
+      }
       return;
     }
     const t = talkerSystem(talker);
@@ -62,9 +95,12 @@ export const GSV_KIND: SentenceKind<GSV> = {
       sys =
         g.count > 0 ? satSystem(SYS_UNKNOWN, g.id[0], talker === 0x5051) : talker === 0x5051 ? SYS_BDS : SYS_UNKNOWN;
     st.satellitesInView[sys] = g.satellitesInView;
-    st.sky.start(sys, g, now);
+    if (st.sky.begin(sys, g, now)) {
+      gsvDetails(g);
+      st.sky.more(g, now);
+    }
   },
-  decode(f: Fields, g: GSV): string | null {
+  decode(f: Fields, g: GSV, stateOnly = false): string | null {
     if (f.count < 3) return "GSV needs at least 3 fields";
     g.totalSentences = f.ints[1];
     g.sentenceNumber = f.ints[2];
@@ -99,6 +135,7 @@ export const GSV_KIND: SentenceKind<GSV> = {
       elevation = g.elevation,
       azimuth = g.azimuth,
       snr = g.snr,
+      slot = g.slot,
       end = 4 + 4 * groups;
     let c = 0;
     for (let i = 4; i < end; i += 4) {
@@ -107,15 +144,20 @@ export const GSV_KIND: SentenceKind<GSV> = {
       if (id !== id && chars[i] === 0) continue;
       if (!(id >= 1 && id <= 999)) return "GSV satellite ID malformed";
       ids[c] = id;
-      elevation[c] = nums[i + 1];
-      azimuth[c] = nums[i + 2];
-      snr[c] = nums[i + 3];
+      if (stateOnly) slot[c] = i;
+      else {
+        elevation[c] = nums[i + 1];
+        azimuth[c] = nums[i + 2];
+        snr[c] = nums[i + 3];
+      }
       c++;
     }
     g.count = c;
+    g.pending = stateOnly ? f : undefined;
     return null;
   },
   json: (g) => {
+    gsvDetails(g);
     const sats: Array<Record<string, unknown>> = [];
     for (let k = 0; k < g.count; k++)
       sats.push({ id: g.id[k], elevation_deg: n(g.elevation[k]), azimuth_deg: n(g.azimuth[k]), snr_dBHz: n(g.snr[k]) });
