@@ -24,6 +24,9 @@ import { answeredCommands, defaultRoutes, TEXT_FIELD_LIMITS } from "./table";
  * check (the answer ICI gives card number, service interval and level) and periodic beam
  * status output every 10 s (BSI). Written by the command encoders.
  */
+/** Module-level copy: on XS an imported name is a property read of its module per use. */
+const SENTENCE: UnitKind = UNIT_SENTENCE;
+
 export const STARTUP_COMMANDS: ReadonlyArray<Uint8Array> = [encodeICA(0, 0), encodeRMO("BSI", 2, 10)];
 /** A BDS-3 terminal: the card query ICR (its beams come as PWI every second unasked). */
 const STARTUP_BDS3: ReadonlyArray<Uint8Array> = [encodeICR(0)];
@@ -105,7 +108,7 @@ export class BeidouWiring {
   readonly onUnit = (kind: UnitKind, bytes: Uint8Array, length: number): void => {
     const now = this.clock.now();
     const l = this.listener;
-    if (kind === UNIT_SENTENCE) {
+    if (kind === SENTENCE) {
       // Decode only what the state reads: a GSV after the first of its group matters only
       // while the sky view copies that group (isLaterGsv, gsv.ts); otherwise it is a unit.
       const st = this.state;

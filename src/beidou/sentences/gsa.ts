@@ -65,8 +65,9 @@ export const GSA_KIND: SentenceKind<GSA> = {
   },
   decode(f: Fields, g: GSA, stateOnly = false): string | null {
     if (f.count < 5) return "GSA needs at least 5 fields";
-    g.selectionMode = f.chars[1];
     g.fixMode = f.ints[2];
+    // State-only (kind.ts): apply reads the system ID and the satellites, not the mode or DOPs.
+    if (!stateOnly) g.selectionMode = f.chars[1];
     let end = f.count;
     g.systemId = NaN;
     g.tdop = NaN;
@@ -84,10 +85,12 @@ export const GSA_KIND: SentenceKind<GSA> = {
       dop = end - 3;
       g.tdop = f.nums[end];
     }
-    g.pdop = f.nums[dop];
-    g.hdop = f.nums[dop + 1];
-    g.vdop = f.nums[dop + 2];
-    g.slots = dop - 3;
+    if (!stateOnly) {
+      g.pdop = f.nums[dop];
+      g.hdop = f.nums[dop + 1];
+      g.vdop = f.nums[dop + 2];
+      g.slots = dop - 3;
+    }
     // Tables and the count in locals: a property read fewer per slot on XS.
     const ints = f.ints,
       chars = f.chars,
