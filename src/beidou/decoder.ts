@@ -8,8 +8,8 @@ import type { ByteHelpers } from "../core/bytes";
 import { formatterKeyOf, formatterName } from "../nmea/keys";
 import { Fields, MAX_FIELDS } from "./fields";
 import type { JsonContext, SentenceKind } from "./kind";
-import type { DeviceTarget } from "./targets";
 import { DECODER_TABLE, type TableRow } from "./table";
+import type { DeviceTarget } from "./targets";
 
 /** Sentence classes that have no decoder. */
 export const KIND_UNKNOWN = "unknown",
