@@ -11,6 +11,8 @@
 
 /** Most fields any supported sentence carries (ICZ: 41; GSA with 16 slots: 22). */
 export const MAX_FIELDS = 64;
+/** The same, module-local: on XS an exported constant is a property read per use (scan, per sentence). */
+const MAX = MAX_FIELDS;
 
 import { type ByteHelpers, NUMBER_TABLE_BYTES_PER_FIELD, tsBytes } from "../core/bytes";
 import { hexValue } from "../nmea/checksum";
@@ -64,13 +66,13 @@ export class Fields {
     let bodyEnd = length;
     if (length >= 3 && bytes[length - 3] === 0x2a) bodyEnd = length - 3;
     this.bodyEnd = bodyEnd;
-    const n = this.helpers.fieldIndex(bytes, bodyEnd, this.table, MAX_FIELDS, numbers ? this.numberBytes : undefined);
+    const n = this.helpers.fieldIndex(bytes, bodyEnd, this.table, MAX, numbers ? this.numberBytes : undefined);
     if (n >= 0) {
       this.count = n;
       return true;
     }
     // More than MAX_FIELDS fields: the last slot is not indexed (its numbers are NaN).
-    this.count = MAX_FIELDS;
+    this.count = MAX;
     return false;
   }
 

@@ -98,17 +98,19 @@ export const GSA_KIND: SentenceKind<GSA> = {
     // apply reads the IDs only without a system ID 1-6: state-only, they are then only
     // counted (a typed-array write per satellite saved on XS; most GSA carry a system ID).
     const listed = !stateOnly || !(g.systemId >= 1 && g.systemId <= 6);
+    const max = GSA_MAX_SLOTS; // a local: on XS an exported constant is a property read per use
     let count = 0;
     for (let i = 3; i < dop; i++) {
       const id = ints[i];
-      if (id !== id && chars[i] === 0) continue; // empty slot (NaN only then)
-      if (!(id >= 0 && id <= 999)) {
+      // A valid ID first (the usual slot: one test); else NaN with character 0 is an empty slot.
+      if (id >= 0 && id <= 999) {
+        if (count < max) {
+          if (listed) sats[count] = id;
+          count++;
+        }
+      } else if (id === id || chars[i] !== 0) {
         g.satelliteCount = count;
         return "GSA satellite ID malformed";
-      }
-      if (count < GSA_MAX_SLOTS) {
-        if (listed) sats[count] = id;
-        count++;
       }
     }
     g.satelliteCount = count;

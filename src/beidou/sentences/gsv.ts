@@ -140,9 +140,11 @@ export const GSV_KIND: SentenceKind<GSV> = {
     let c = 0;
     for (let i = 4; i < end; i += 4) {
       const id = ints[i];
-      // Empty slot: no satellite (an empty field reads NaN; checked only then).
-      if (id !== id && chars[i] === 0) continue;
-      if (!(id >= 1 && id <= 999)) return "GSV satellite ID malformed";
+      // A valid ID first (the usual group: one test); else NaN with character 0 is an empty slot.
+      if (!(id >= 1 && id <= 999)) {
+        if (id === id || chars[i] !== 0) return "GSV satellite ID malformed";
+        continue;
+      }
       ids[c] = id;
       if (stateOnly) slot[c] = i;
       else {
