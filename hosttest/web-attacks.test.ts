@@ -3,6 +3,7 @@
 // huge and slow requests, connection floods, forged sessions. After each, the
 // gateway's state is checked unchanged and the server still answers.
 import * as assert from "node:assert/strict";
+import { BOARD_LIMITS } from "../src/web/limits";
 import { boundFor, waitFor } from "./lib/wait";
 import { Client, raw, request } from "./lib/web-client";
 import { ENGINES, PASSWORD, type WebRig, webRig } from "./lib/web-rig";
@@ -221,15 +222,14 @@ for (const engine of ENGINES)
       await stillServes();
     });
 
-    it("connection flood: beyond the bound new connections get 503 and close; the server recovers", async () => {
-      const held = Array.from({ length: LIMITS.maxConnections }, () =>
-        raw(rig.port, ["GET / HTTP/1.1\r\n"], { waitMs: 8000 }),
-      );
+    /** Hold `max` idle connections: one more gets 503 and is closed; the server recovers. */
+    async function flood(max: number): Promise<void> {
+      const held = Array.from({ length: max }, () => raw(rig.port, ["GET / HTTP/1.1\r\n"], { waitMs: 8000 }));
       // Wait until the server counts them (event: each shows up in the connection count).
       await waitFor(
         "the server counts the held connections",
         boundFor(LIMITS.requestMs),
-        () => (rig.app as unknown as { connections: number }).connections >= LIMITS.maxConnections,
+        () => (rig.app as unknown as { connections: number }).connections >= max,
         5,
       );
       const extra = await raw(rig.port, ["GET / HTTP/1.1\r\nHost: x\r\n\r\n"]);
@@ -239,6 +239,18 @@ for (const engine of ENGINES)
       const results = await Promise.all(held);
       for (const r of results) assert.ok(r.closed, "idle connections are closed by the time bound");
       await stillServes();
+    }
+
+    it("connection flood: beyond the bound new connections get 503 and close; the server recovers", async () => {
+      await flood(LIMITS.maxConnections);
+    });
+
+    it(`connection flood at the board's bound (BOARD_LIMITS: ${BOARD_LIMITS.maxConnections} connections, what the RAM budget counts)`, async () => {
+      await rig.close();
+      rig = await webRig({ ...LIMITS, maxConnections: BOARD_LIMITS.maxConnections }, engine);
+      admin = new Client(rig.url);
+      assert.equal((await admin.login(PASSWORD)).status, 200);
+      await flood(BOARD_LIMITS.maxConnections);
     });
 
     it("forged or stolen-looking sessions: unknown cookie, malformed cookie, token without cookie: 401", async () => {
