@@ -22,6 +22,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { finalStats } from "../hosttest/lib/final-stats";
+import { leftovers } from "../src/platform/node/leftovers";
 import { openPtyPair } from "../src/sim/pty";
 import { forwardedSentences, loadCorpus, REPO_ROOT } from "./common";
 import { type CpuProfile, DAEMON_PARTS, summarizeProfile } from "./profile";
@@ -153,7 +154,7 @@ async function feed(streamFile: string, terminalPath: string, pid: number, count
 }
 
 async function runBd450(streamFile: string, dir: string, nodeFlags: string[] = GATEWAY_NODE_FLAGS): Promise<Run> {
-  const pty = await openPtyPair({ dir: fs.mkdtempSync(path.join(dir, "bd450-")) });
+  const pty = await openPtyPair({ leftovers, dir: fs.mkdtempSync(path.join(dir, "bd450-")) });
   const listener = spawn(process.execPath, [COUNTER], { stdio: ["ignore", "pipe", "inherit"] });
   let out = "",
     sentences = 0;
@@ -218,7 +219,7 @@ async function runBd450(streamFile: string, dir: string, nodeFlags: string[] = G
 }
 
 async function runGpsd(streamFile: string, dir: string): Promise<Run> {
-  const pty = await openPtyPair({ dir: fs.mkdtempSync(path.join(dir, "gpsd-")) });
+  const pty = await openPtyPair({ leftovers, dir: fs.mkdtempSync(path.join(dir, "gpsd-")) });
   const env = { ...process.env, DBUS_SYSTEM_BUS_ADDRESS: `unix:path=${path.join(dir, "no-dbus")}` };
   const gpsd = spawn("gpsd", ["-N", "-n", "-b", "-D0", "-S", String(GPSD_PORT), pty.gatewayPath], {
     env,

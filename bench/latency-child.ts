@@ -20,6 +20,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { finalStats } from "../hosttest/lib/final-stats";
 import { GROUP_COUNT, GROUPS } from "../src/core/groups";
+import { leftovers } from "../src/platform/node/leftovers";
 import { NodeUDP } from "../src/platform/node/udp";
 import { openPtyPair } from "../src/sim/pty";
 import { forwardedSentences, loadCorpus, REPO_ROOT } from "./common";
@@ -74,7 +75,7 @@ async function main(): Promise<void> {
     s.add(GROUPS[g].address);
     sockets.push(s);
   }
-  const pty = await openPtyPair();
+  const pty = await openPtyPair({ leftovers });
   const fd = fs.openSync(pty.terminalPath, fs.constants.O_RDWR | fs.constants.O_NOCTTY);
   // The gateway writes its start-up commands to the terminal once its port is open: start then.
   const hostSeen = new Promise<void>((resolve) => {

@@ -5,10 +5,13 @@
 // the terminal protocol comes in as options). Checked on the sources, so a
 // violation fails here before it fails on the board. No import circle anywhere in src/
 // (inside one layer either), and the simulator (src/sim) depends on no part of the gateway
-// above beidou.
+// above beidou. Every folder of src/ (host side and C included) has its place in one order,
+// and nothing in src/ reaches the tests, the benches or the scripts.
 import * as assert from "node:assert/strict";
 import * as fs from "fs";
 import * as path from "path";
+import { ANSWERS, DECODER_TABLE, defaultRoutes, NETWORK_COMMANDS, UNDECODED_ROUTES } from "../src/beidou/table";
+import { DEFAULT_ROUTES } from "../src/core/router";
 import { REPO_ROOT } from "./lib/paths";
 
 /** Lowest first: each may import itself and those before it. */
@@ -141,10 +144,11 @@ describe("architecture: no import circle", () => {
 });
 
 describe("architecture: the simulator", () => {
-  // The simulated terminal is a host tool: it may use Node and the Node platform pieces, and
-  // speaks the protocol through nmea, core and beidou; it never depends on the gateway's
-  // assembly, console, web, settings or CLI (a test that runs it judges the gateway, not itself).
-  const ALLOWED = ["src/sim", "src/nmea", "src/core", "src/beidou", "src/platform/node"];
+  // The simulated terminal is a host tool: it uses Node and speaks the protocol through nmea,
+  // core and beidou; it never depends on the gateway's assembly, console, web, settings,
+  // platforms or CLI (a test that runs it judges the gateway, not itself). What the host's
+  // process registry does for it (temp folders, socat) is handed in (sim/pty.ts Leftovers).
+  const ALLOWED = ["src/sim", "src/nmea", "src/core", "src/beidou"];
   const sim = files("src/sim");
   it("has files to check", () => assert.ok(sim.length >= 4, sim.join(",")));
   for (const f of sim)
@@ -152,4 +156,137 @@ describe("architecture: the simulator", () => {
       const outside = importsOf(f).filter((target) => !ALLOWED.some((p) => target.startsWith(p + path.sep)));
       assert.deepEqual(outside, [], `${f} imports from outside ${ALLOWED.join(", ")}`);
     });
+});
+
+describe("architecture: every folder of src/ in one order", () => {
+  // Lowest first, the portable LAYERS in their order inside it: the C helpers (native) stand
+  // on nothing; the simulator on the protocol layers only; the platforms on the assembly;
+  // the CLI on everything. A file imports (TypeScript, JavaScript) or includes (C, a quoted
+  // path beside it) only its own folder and those before it, never a file outside src/.
+  const ORDER = [
+    "src/native",
+    "src/nmea",
+    "src/core",
+    "src/beidou",
+    "src/sim",
+    "src/settings",
+    "src/console",
+    "src/web",
+    "src/app",
+    "src/platform",
+    "src/cli",
+  ];
+  const SOURCE = /\.(ts|js|c|h)$/;
+  const all = (function walk(dir: string): string[] {
+    return fs
+      .readdirSync(path.join(REPO_ROOT, dir), { withFileTypes: true })
+      .flatMap((e) =>
+        e.isDirectory() ? walk(path.join(dir, e.name)) : SOURCE.test(e.name) ? [path.join(dir, e.name)] : [],
+      );
+  })("src");
+  const layerOf = (f: string) => ORDER.findIndex((p) => f.startsWith(p + path.sep));
+
+  it("keeps LAYERS' order", () =>
+    assert.deepEqual(
+      ORDER.filter((p) => LAYERS.includes(p)),
+      LAYERS,
+    ));
+  it("places every source file of src/", () => {
+    assert.ok(all.length > 80, `${all.length} files`);
+    assert.deepEqual(
+      all.filter((f) => layerOf(f) < 0),
+      [],
+    );
+  });
+
+  /** Relative module specifiers and quoted C includes of a file, resolved to repo paths (C: only those found beside it). */
+  function targets(f: string): string[] {
+    const text = code2(fs.readFileSync(path.join(REPO_ROOT, f), "utf8"));
+    const out: string[] = [];
+    if (/\.[ch]$/.test(f)) {
+      for (const m of text.matchAll(/^\s*#\s*include\s+"([^"]+)"/gm)) {
+        const t = path.normalize(path.join(path.dirname(f), m[1]));
+        // Not beside it: a header of the SDK's or the IDF's include path, unless it climbs out.
+        if (fs.existsSync(path.join(REPO_ROOT, t)) || m[1].includes("..")) out.push(t);
+      }
+      return out;
+    }
+    for (const m of text.matchAll(
+      /(?:import|export)[^;]*?from\s+["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)|require\(\s*["']([^"']+)["']\s*\)|^\s*import\s+["']([^"']+)["']/gm,
+    )) {
+      const spec = m[1] ?? m[2] ?? m[3] ?? m[4];
+      if (spec.startsWith(".")) out.push(path.normalize(path.join(path.dirname(f), spec)));
+    }
+    return out;
+  }
+
+  /** What is wrong with file `f` reaching `to` (empty: nothing). */
+  function backArrows(f: string, to: readonly string[]): string[] {
+    const from = layerOf(f);
+    return to.flatMap((t) => {
+      const at = layerOf(t);
+      if (at < 0) return [`${f} reaches ${t}, outside src/ or in no place of the order`];
+      return at <= from ? [] : [`${f} (${ORDER[from]}) reaches ${t} (${ORDER[at]}): back up ${ORDER.join(" <- ")}`];
+    });
+  }
+
+  it("the check reads C includes and fails on an arrow back up or out of src/ (hand-made arrows)", () => {
+    assert.ok(targets("src/native/esp32/serial-ring.c").includes("src/native/esp32/serial-ring-core.h"));
+    assert.deepEqual(backArrows("src/beidou/table.ts", ["src/core/groups.ts", "src/beidou/kind.ts"]), []);
+    assert.equal(backArrows("src/sim/pty.ts", ["src/platform/node/leftovers.ts"]).length, 1);
+    assert.equal(backArrows("src/core/net/answers.ts", ["src/beidou/table.ts"]).length, 1);
+    assert.equal(
+      backArrows("src/native/esp32/serial-ring-core.c", ["hosttest/native-esp32/fixtures/fake-idf.h"]).length,
+      1,
+    );
+  });
+
+  it("no file of src/ reaches back up the order or out of src/", () => {
+    const wrong = all.flatMap((f) => backArrows(f, targets(f)));
+    assert.deepEqual(wrong, []);
+  });
+});
+
+describe("architecture: core names no Beidou sentence", () => {
+  // The Beidou formatters are those of the beidou layer's one registry (src/beidou/table.ts),
+  // less the standard IEC 61162-1 sentences any GNSS receiver sends (this list is the test's
+  // own): core may use those as examples (a filter rule's error message names GSV).
+  const STANDARD = ["GGA", "RMC", "GLL", "GSA", "GSV", "VTG", "ZDA", "GNS", "GST", "GBS", "TXT"];
+  const registry = new Set<string>([
+    ...DECODER_TABLE.map((r) => r.formatter),
+    ...UNDECODED_ROUTES.map((r) => r[0]),
+    ...NETWORK_COMMANDS,
+    ...Object.keys(ANSWERS),
+    ...Object.values(ANSWERS).flat(),
+  ]);
+  const beidou = [...registry].filter((f) => !STANDARD.includes(f));
+  /** Source without comments (strings stay: a message the core prints names what it names). */
+  const uncommented = (t: string) => t.replace(/\/\*[\s\S]*?\*\//g, "").replace(/\/\/.*$/gm, "");
+  /** Beidou formatters named in a text, as whole words (`BDGSV` is not `GSV`). */
+  const named = (text: string) => beidou.filter((f) => new RegExp(`\\b${f}\\b`).test(uncommented(text)));
+
+  it("takes the list from the registry, and the check finds a name (hand-made text)", () => {
+    for (const f of ["ICI", "DWR", "TXR", "TCI", "ICP", "EPI", "QRI", "FKI", "ICA", "TXA", "WBA"])
+      assert.ok(beidou.includes(f), `${f} in ${beidou.join(" ")}`);
+    assert.deepEqual(named('const A = { ICI: ["ICA"] }; // TXR in a comment\nconst B = "BDGSV";'), ["ICI", "ICA"]);
+  });
+
+  it("no file of src/core names a Beidou formatter in its code or strings", () => {
+    const hits = files("src/core").flatMap((f) =>
+      named(fs.readFileSync(path.join(REPO_ROOT, f), "utf8")).map((n) => `${f}: ${n}`),
+    );
+    assert.deepEqual(hits, []);
+  });
+
+  it("each formatter's default group is written once (the registry's routes, none in core's table)", () => {
+    const routed = defaultRoutes().map((r) => r[0]);
+    assert.deepEqual(
+      routed.filter((f, i) => routed.indexOf(f) !== i),
+      [],
+    );
+    assert.deepEqual(
+      DEFAULT_ROUTES.map((r) => r[0]).filter((f) => routed.includes(f)),
+      [],
+    );
+  });
 });

@@ -4,6 +4,7 @@
 import * as assert from "node:assert/strict";
 import { beidouAlerts, type DeviceAlertStatus } from "../src/beidou/alerts";
 import { reencodeCommand } from "../src/beidou/reencode";
+import { answeredCommands } from "../src/beidou/table";
 import { type GatewayConfig, makeConfig } from "../src/core/config";
 import { Gateway } from "../src/core/gateway";
 import { BAM1, CAM1, RCOM } from "../src/core/groups";
@@ -83,7 +84,7 @@ function setup(cfg: Partial<GatewayConfig> = {}, device?: DeviceAlertStatus) {
   const config = makeConfig({ sfi: "BD0001", cmdFwd: true, cmdAllow: "EI0001,IN0002", startupCmds: false, ...cfg });
   const out: Out[] = [];
   // Built in the assembly's order (src/app/assemble.ts): the parts the gateway's hooks call first.
-  const parts = networkParts({ clock, config });
+  const parts = networkParts({ clock, config, answered: answeredCommands });
   const gw = new Gateway({
     config,
     clock,
@@ -194,6 +195,26 @@ describe("network side: commands from the network", () => {
     );
     assert.ok(all.every((s) => s.s === "BD0001"));
     assert.equal(net.counters.answersAddressed, 3);
+  });
+
+  it("answeredCommands (beidou registry): which terminal sentences answer which commands", () => {
+    const of = (body: string) => answeredCommands(asciiBytes(withChecksum(body)), body.length + 4);
+    // Expectations written here from the terminal protocol, not read from the table.
+    assert.deepEqual(of("BDICI,0242286,00242286,0000011,6,60,3,N,0"), ["ICA"]);
+    assert.deepEqual(of("BDDWR,1,0242286,120000.00,,,,,,,,,"), ["DWA", "WBA"]);
+    assert.deepEqual(of("BDTXR,1,0179773,1,,A1"), ["TXA"]);
+    for (const [answer, command] of [
+      ["TCI", "TCQ"],
+      ["ICP", "ICR"],
+      ["EPI", "EPQ"],
+      ["QRI", "QRQ"],
+    ])
+      assert.deepEqual(of(`BD${answer},1`), [command]);
+    assert.deepEqual(of("BDFKI,TXA,Y,Y,0,0040"), ["TXA"]); // 2.1: the command in field 1
+    assert.deepEqual(of("BDFKI,082920,TCQ,Y,0,0"), ["TCQ"]); // BDS-3: in field 2
+    assert.equal(of("BDFKI,,,,"), undefined);
+    for (const other of ["GPGGA,1", "BDBSI,1", "GNZDA,120000.00,01,01,2024,00,00", "BDICA,0,00"])
+      assert.equal(of(other), undefined, other);
   });
 
   it("reencodeCommand: every supported command round-trips; bad values throw", () => {

@@ -10,6 +10,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { startFirmware } from "../../src/cli/demo";
+import { leftovers } from "../../src/platform/node/leftovers";
 import { BuiltinMix } from "../../src/sim/mix";
 import { SimSession } from "../../src/sim/session";
 import { finalStats } from "../lib/final-stats";
@@ -45,7 +46,7 @@ async function main(): Promise<void> {
   });
   await waitFor("listener joined every group", boundFor(1000), () => lout.startsWith("READY"));
   const listenerDone = new Promise<void>((r) => listener.on("exit", () => r()));
-  const sim = new SimSession({ log: inputFile, baud, waitHost: true, link: path.join(dir, "ttyBD") });
+  const sim = new SimSession({ leftovers, log: inputFile, baud, waitHost: true, link: path.join(dir, "ttyBD") });
   await sim.open();
   const engine = args[3] ?? "node";
   const moddable = /^moddable:(\d+):(.+)$/.exec(engine);

@@ -1,6 +1,6 @@
 /*
  * Host tests of the project's ESP32 C (src/native/esp32/serial-ring-core.c,
- * src/platform/moddable/esp32/w5500/w5500-start.c) against the fake IDF in fake/.
+ * src/platform/moddable/esp32/w5500/w5500-start.c) against the fake IDF in fixtures/.
  * One scenario per run: `esp32-c-test <scenario>`; prints one JSON line of what it measured,
  * exits 1 when a check inside failed (the message says which). Run by native-esp32.test.ts
  * under valgrind. The oracles are the terminal's byte pattern (fake_pattern), the fake's
@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fake/fake-idf.h"
+#include "fixtures/fake-idf.h"
 #include "serial-ring-core.h"
 #include "w5500-start.h"
 

@@ -1,6 +1,6 @@
 // The ESP32 C on this host (issue 25): src/native/esp32/serial-ring-core.c and the W5500 start
 // path (src/platform/moddable/esp32/w5500/w5500-start.c) compiled with host gcc against a fake
-// of the IDF v6.0 calls they make (fake/: 128-byte FIFOs, the driver's receive ring and event
+// of the IDF v6.0 calls they make (fixtures/: 128-byte FIFOs, the driver's receive ring and event
 // queue, flash-write stalls, FreeRTOS tasks on a deterministic scheduler, the W5500's ID check),
 // each scenario run under valgrind (no leak, no invalid access). The oracles: the terminal's byte
 // pattern, the fake's counters and the numbers written here.
@@ -17,8 +17,8 @@ const SOURCES = [
   path.join(HERE, "esp32-c-test.c"),
   path.join(REPO_ROOT, "src", "native", "esp32", "serial-ring-core.c"),
   path.join(REPO_ROOT, "src", "platform", "moddable", "esp32", "w5500", "w5500-start.c"),
-  path.join(HERE, "fake", "fake-idf.c"),
-  path.join(HERE, "fake", "fake-eth.c"),
+  path.join(HERE, "fixtures", "fake-idf.c"),
+  path.join(HERE, "fixtures", "fake-eth.c"),
 ];
 /** What Espressif's GCC 14/15 make errors anyway (issue 25). */
 const STRICT = [
@@ -58,7 +58,7 @@ describe("ESP32 C on the host against a fake ESP-IDF v6.0 (serial ring, W5500 st
         ...STRICT,
         "-Werror",
         "-Wno-unused-parameter",
-        `-I${path.join(HERE, "fake", "include")}`,
+        `-I${path.join(HERE, "fixtures", "include")}`,
         `-I${path.join(REPO_ROOT, "src", "native", "esp32")}`,
         `-I${path.join(REPO_ROOT, "src", "platform", "moddable", "esp32", "w5500")}`,
         "-o",

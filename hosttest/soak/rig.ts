@@ -6,6 +6,7 @@ import { type ChildProcess, spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { GROUP_COUNT, GROUPS } from "../../src/core/groups";
+import { leftovers } from "../../src/platform/node/leftovers";
 import { SettingsFile } from "../../src/platform/node/settings-file";
 import { NodeUDP } from "../../src/platform/node/udp";
 import { BuiltinMix } from "../../src/sim/mix";
@@ -329,7 +330,7 @@ export class Terminal {
   private hostSeen!: Promise<void>;
 
   async open(link: string): Promise<void> {
-    this.pty = await openPtyPair({ gatewayLink: link });
+    this.pty = await openPtyPair({ leftovers, gatewayLink: link });
     this.attach();
   }
 
@@ -433,7 +434,7 @@ export class Terminal {
   /** Plug back in: a new pty pair at the same link path, a fresh writer. */
   async replug(link: string): Promise<void> {
     await waitFor("the old pty link removed", boundFor(200), () => !fs.existsSync(link)).catch(() => undefined);
-    this.pty = await openPtyPair({ gatewayLink: link });
+    this.pty = await openPtyPair({ leftovers, gatewayLink: link });
     this.attach();
   }
 

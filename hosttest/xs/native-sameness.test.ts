@@ -133,15 +133,19 @@ describe("native byte helpers on a real XS build: byte-identical to the TypeScri
         const cut = rnd(n + 1);
         check("checkSentence", b, [b, cut], [b, cut]);
         check("xor", b, [b, start, end], [b, start, end]);
-        // frameText: between units (io[0] = 0) and inside one (a random length already in buf), both each time.
+        // frameText: between units (io[0] = 0) and inside one (a random length already in buf), both each time,
+        // quiet (rejects counted, framing goes on) or not; every counter it adds to is compared.
         for (const unit of [0, len]) {
           const ft = new Uint16Array(2), fn = new Uint16Array(2), ftb = new Uint8Array(size), fnb = new Uint8Array(size);
           ft[0] = fn[0] = unit;
           for (let k = 0; k < size; k++) ftb[k] = fnb[k] = k;
-          const ft2 = { noiseBytes: 1 }, fn2 = { noiseBytes: 1 };
-          check("frameText", b, [b, start, end, ftb, new Uint8Array(ft.buffer), ft2], [b, start, end, fnb, new Uint8Array(fn.buffer), fn2], ftb, fnb);
-          if ((ft[0] !== fn[0] || ft[1] !== fn[1] || ft2.noiseBytes !== fn2.noiseBytes) && failures.length < 5)
-            failures.push("frameText io " + ft[0] + "," + ft[1] + "," + ft2.noiseBytes + " vs " + fn[0] + "," + fn[1] + "," + fn2.noiseBytes + " on " + Array.from(b).join(","));
+          // The tally (the framer's counters as 14 64-bit counts), from nonzero counts, some about to carry.
+          const tt2 = new Uint32Array(28), tn2 = new Uint32Array(28);
+          for (let k = 0; k < 28; k++) tt2[k] = tn2[k] = k % 2 ? k : 0xffffffff - rnd(3);
+          const ft2 = new Uint8Array(tt2.buffer), fn2 = new Uint8Array(tn2.buffer), quiet = rnd(2) === 1;
+          check("frameText", b, [b, start, end, ftb, new Uint8Array(ft.buffer), ft2, quiet], [b, start, end, fnb, new Uint8Array(fn.buffer), fn2, quiet], ftb, fnb);
+          if ((ft[0] !== fn[0] || ft[1] !== fn[1] || !same(tt2, tn2)) && failures.length < 5)
+            failures.push("frameText io " + ft[0] + "," + ft[1] + "," + Array.from(tt2) + " vs " + fn[0] + "," + fn[1] + "," + Array.from(tn2) + " on " + Array.from(b).join(","));
         }
         const max = 1 + rnd(30), tt = new Uint8Array(4 * (max + 1)), tn = new Uint8Array(4 * (max + 1)), bodyEnd = rnd(n + 1);
         check("fieldIndex", b, [b, bodyEnd, tt, max], [b, bodyEnd, tn, max], tt, tn);

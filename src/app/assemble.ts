@@ -13,7 +13,7 @@
 
 import { beidouAlerts } from "../beidou/alerts";
 import { reencodeCommand } from "../beidou/reencode";
-import { defaultRoutes, TEXT_FIELD_LIMITS } from "../beidou/table";
+import { answeredCommands, defaultRoutes, TEXT_FIELD_LIMITS } from "../beidou/table";
 import { BeidouWiring, type BeidouWiringOptions, startupCommandsFor } from "../beidou/wiring";
 import { Console } from "../console/console";
 import { GatewayConsoleHost } from "../console/gateway-host";
@@ -122,7 +122,7 @@ export class App {
     const { config, clock, timers } = o;
     this.config = config;
     const udp = o.udp ? { io: o.udp.io, interface: o.udp.interface || undefined } : undefined;
-    const parts = networkParts({ clock, config, hostname: o.hostname });
+    const parts = networkParts({ clock, config, hostname: o.hostname, answered: answeredCommands });
     const utc = o.utcClock ?? clock;
     this.events = new EventLog({
       clock: utc,

@@ -7,6 +7,9 @@
 // their row has a `select` that reads field 1.
 
 import { groupIndex } from "../core/groups";
+import type { DeviceSpec } from "../core/spec";
+import { latin1 } from "../nmea/checksum";
+import { formatterKeyOf, sentenceFormatterKey } from "../nmea/keys";
 import type { Fields } from "./fields";
 import { DWSQ_FRAME } from "./frames/dwsq";
 import { DWXX_FRAME } from "./frames/dwxx";
@@ -69,11 +72,11 @@ export function defaultRoutes(table: ReadonlyArray<TableRow> = DECODER_TABLE): A
   return out;
 }
 
-/** Beidou sentences forwarded without a decoder, and their default group. */
-export const UNDECODED_ROUTES: ReadonlyArray<readonly [string, string]> = [
-  // RDSS message receipt: radio communication, like TXR.
-  ["TCI", "RCOM"],
-];
+/**
+ * Beidou sentences forwarded without a decoder, and their default group: none today (TCI,
+ * once here, has its module and its group there; a formatter's group is written once).
+ */
+export const UNDECODED_ROUTES: ReadonlyArray<readonly [string, string]> = [];
 
 export interface TableRow {
   formatter: string;
@@ -150,3 +153,63 @@ export const NETWORK_COMMANDS: readonly string[] = [
   "EPQ",
   "QRQ",
 ];
+
+/**
+ * Answers: formatter of a sentence from the terminal -> the commands it answers; the
+ * gateway sends it with d: = the SFI that sent the command (core/net/answers.ts, through
+ * answeredCommands). FKI names its command in a field instead (2.1: field 1; BDS-3: field 2).
+ */
+export const ANSWERS: Readonly<Record<string, readonly string[]>> = {
+  ICI: ["ICA"],
+  DWR: ["DWA", "WBA"],
+  TXR: ["TXA"],
+  // BDS-3 RSMC answers (a translated command is noted under the name it was sent as).
+  TCI: ["TCQ"],
+  ICP: ["ICR"],
+  EPI: ["EPQ"],
+  QRI: ["QRQ"],
+};
+
+// ANSWERS by formatter key, in two arrays: a lookup per sentence compares numbers, no string is built.
+const ANSWER_KEYS: number[] = [];
+const ANSWER_COMMANDS: Array<readonly string[]> = [];
+for (const f of Object.keys(ANSWERS)) {
+  ANSWER_KEYS.push(formatterKeyOf(f));
+  ANSWER_COMMANDS.push(ANSWERS[f]);
+}
+const KEY_FKI = formatterKeyOf("FKI");
+const FORMATTER = /^[A-Z]{3}$/;
+
+/**
+ * The commands a sentence from the terminal answers, or undefined (core's AnswerRule, handed
+ * in by the assembly and gatewayHooks). Asked per sentence while a command awaits its answer:
+ * a non-answer is ruled out on its formatter key, before any string is built.
+ */
+export function answeredCommands(bytes: Uint8Array, length: number): readonly string[] | undefined {
+  const key = sentenceFormatterKey(bytes);
+  if (key === KEY_FKI) {
+    // 2.1: FKI,cmd,...; BDS-3: FKI,hhmmss,cmd,...
+    const f = latin1(bytes, 0, Math.min(length, 40)).split(",");
+    const c = FORMATTER.test(f[1] ?? "") ? f[1] : FORMATTER.test(f[2] ?? "") ? f[2] : "";
+    return c ? [c] : undefined;
+  }
+  for (let i = 0; i < ANSWER_KEYS.length; i++) if (ANSWER_KEYS[i] === key) return ANSWER_COMMANDS[i];
+  return undefined;
+}
+
+/**
+ * The terminal as the gateway's interface declaration states it (core/spec.ts
+ * interfaceSpec): routes, the commands the network may send, the answers to them, and
+ * the terminal's sentences with no group of their own. All read from the tables above,
+ * when asked (not at load: the board's heap).
+ */
+export function deviceSpec(): DeviceSpec {
+  return {
+    routes: defaultRoutes(),
+    commands: NETWORK_COMMANDS,
+    answers: ["FKI", ...Object.keys(ANSWERS)],
+    ungrouped: DECODER_TABLE.filter((r) => !r.kinds[0].group && NETWORK_COMMANDS.indexOf(r.formatter) < 0).map(
+      (r) => r.formatter,
+    ),
+  };
+}

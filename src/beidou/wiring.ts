@@ -12,11 +12,12 @@ import { UNIT_SENTENCE, type UnitKind } from "../core/gateway";
 import type { Clock, Timers } from "../core/io";
 import { SentenceDecoder } from "./decoder";
 import { FrameDecoder, type Rdss40Options } from "./rdss40";
+import { isLaterGsv } from "./sentences/gsv";
 import { encodeICA } from "./sentences/ica";
 import { encodeICR } from "./sentences/icr";
 import { encodeRMO } from "./sentences/rmo";
 import { DeviceState, type DeviceStateOptions, type EventSink, type RejectCounts } from "./state";
-import { defaultRoutes, TEXT_FIELD_LIMITS } from "./table";
+import { answeredCommands, defaultRoutes, TEXT_FIELD_LIMITS } from "./table";
 
 /**
  * Sent to the terminal at start-up and after a replug (Gateway startupCommands): IC card
@@ -105,7 +106,12 @@ export class BeidouWiring {
     const now = this.clock.now();
     const l = this.listener;
     if (kind === UNIT_SENTENCE) {
-      this.state.onSentence(this.sentences.decode(bytes, length), now);
+      // Decode only what the state reads: a GSV after the first of its group matters only
+      // while the sky view copies that group (isLaterGsv, gsv.ts); otherwise it is a unit.
+      const st = this.state;
+      // bytes[5] first: most sentences are no GSV, and the call costs more than the test.
+      if (bytes[5] === 0x56 && st.sky.filling < 0 && isLaterGsv(bytes, length)) st.unit(now);
+      else st.onSentence(this.sentences.decode(bytes, length, true), now);
       if (l?.awaitingAnswer) l.terminalSentence(bytes, length);
     } else {
       const n = this.handleFrame(bytes, length, now);
@@ -131,7 +137,7 @@ export class BeidouWiring {
     const f = this.frames.decode(bytes, length);
     const n = this.frames.toText(this.text);
     this.state.onFrame(f, now, n > 0);
-    if (n > 0) this.state.onSentence(this.sentences.decode(this.text, n), now);
+    if (n > 0) this.state.onSentence(this.sentences.decode(this.text, n, true), now);
     return n;
   }
 }
@@ -145,6 +151,8 @@ export function gatewayHooks(options: BeidouWiringOptions = {}) {
     fieldLimits: TEXT_FIELD_LIMITS,
     routes: defaultRoutes(),
     startupCommands: STARTUP_COMMANDS,
+    /** For networkParts / NetworkSide: which sentences answer which network commands. */
+    answered: answeredCommands,
     attach: (o: { events?: EventSink; timers?: Timers; rejects?: RejectCounts }) => w.attach(o),
     wiring: w,
   };

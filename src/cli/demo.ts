@@ -22,7 +22,7 @@ import { GROUP_COUNT, GROUPS } from "../core/groups";
 import { PcapWriter } from "../core/pcap";
 import { Iec450Receiver } from "../core/receiver";
 import { latin1 } from "../nmea/checksum";
-import { ownChild, removeDir, tempDir } from "../platform/node/leftovers";
+import { leftovers, ownChild, removeDir, tempDir } from "../platform/node/leftovers";
 import { SettingsFile } from "../platform/node/settings-file";
 import { NodeUDP } from "../platform/node/udp";
 import { parseWebAddress } from "../platform/node/web";
@@ -249,6 +249,7 @@ async function inside(
   out: (s: string) => void,
 ): Promise<number> {
   const sim = new SimSession({
+    leftovers,
     log: o.log as string | undefined,
     loop: true,
     baud: Number(o.baud),
@@ -320,6 +321,7 @@ async function inside(
   // The configuration console on a second pty pair; its settings file lives in the
   // demo's temporary folder, so the demo never touches the user's own settings.
   const consolePty = await openPtyPair({
+    leftovers,
     dir,
     gatewayLink: path.join(dir, "console-gw"),
     terminalLink: path.join(dir, "console"),

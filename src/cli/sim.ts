@@ -1,4 +1,5 @@
 // bd450 sim: a simulated Beidou terminal on a pseudo-terminal.
+import { leftovers } from "../platform/node/leftovers";
 import { SimSession } from "../sim/session";
 import { SimTerminal } from "../sim/terminal";
 import { formatUsage, type OptionSpec, parseCommand, UsageError } from "./args";
@@ -52,6 +53,7 @@ export async function run(argv: string[]): Promise<number> {
   const family = String(o.family);
   if (family !== "bds2" && family !== "bds3") throw new UsageError(`--family must be bds2 or bds3, not "${family}"`);
   const sim = new SimSession({
+    leftovers,
     log: o.log as string | undefined,
     baud: Number(o.baud),
     loop: Boolean(o.loop),

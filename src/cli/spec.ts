@@ -2,7 +2,7 @@
 // the settings file (and the options given), as text or JSON; the console's `spec`
 // prints the same text (src/core/spec.ts builds the record once for both).
 
-import { defaultRoutes, NETWORK_COMMANDS } from "../beidou/table";
+import { deviceSpec } from "../beidou/table";
 import { loadSettings } from "../console/persist";
 import { interfaceSpec, specText } from "../core/spec";
 import { defaultSettingsPath, SettingsFile } from "../platform/node/settings-file";
@@ -37,7 +37,7 @@ export async function run(argv: string[]): Promise<number> {
   const config = configFromOptions(options, loaded.config);
   const errors = validateConfig(config);
   if (errors.length) throw new Error(`invalid configuration: ${errors.join("; ")}`);
-  const spec = interfaceSpec(config, defaultRoutes(), NETWORK_COMMANDS);
+  const spec = interfaceSpec(config, deviceSpec());
   process.stdout.write(options.json ? JSON.stringify(spec, null, 2) + "\n" : specText(spec).join("\n") + "\n");
   return 0;
 }

@@ -5,7 +5,7 @@
 // ConsoleHost interface. Output is ASCII with CR LF line ends, which every dumb
 // terminal shows correctly.
 
-import { defaultRoutes, NETWORK_COMMANDS } from "../beidou/table";
+import { deviceSpec } from "../beidou/table";
 import type { Clock, Timers } from "../core/io";
 import { interfaceSpec, specText } from "../core/spec";
 import { formatterKeyOf } from "../nmea/keys";
@@ -179,8 +179,7 @@ export const COMMANDS: readonly CommandRow[] = [
       "SFI, transmission groups with address, port and sentences, maximum datagram size, maximum output rate\n" +
       "(maxRate, UART), TTL, TAG fields, commands accepted and from whom. Same as bd450 spec (docs/filters.md).",
     run(c) {
-      for (const line of specText(interfaceSpec(c.host.getConfig(), defaultRoutes(), NETWORK_COMMANDS)))
-        c.println(line);
+      for (const line of specText(interfaceSpec(c.host.getConfig(), deviceSpec()))) c.println(line);
     },
   },
   {

@@ -27,17 +27,23 @@ export interface ByteHelpers {
    */
   checkSentence(buf: Uint8Array, n: number): number;
   /**
-   * The framer's common path in one call (src/core/framer.ts): hunt, start, text and
-   * line end. io[0] is the length of the text unit in buf, 0 between units. Between
-   * units it skips bytes[start..) to a start character ('$' or '!'), adding the bytes
-   * skipped other than CR and LF to counters.noiseBytes, and begins a unit with it
-   * (buf[0]). Then it copies text bytes as scanText does. It stops at:
-   * - a CR or LF ending a unit: consumed; io[1] = checkSentence's verdict (0 valid);
+   * The framer's common path, line after line, in one call (src/core/framer.ts).
+   * io[0] is the length of the text unit in buf, 0 between units. Between units it
+   * skips bytes[start..) to a start character ('$' or '!'), adding the bytes skipped
+   * other than CR and LF to the tally's noise, and begins a unit with it (buf[0];
+   * units). Then it copies text bytes as scanText does. At a CR or LF ending the
+   * unit (consumed), checkSentence's verdict: a sentence (counted in sentences)
+   * stops it with io[1] = 0; a reject is counted (rejected and its reason)
+   * and stops it with its code, unless `quiet` (a framer without an onReject
+   * callback): then it goes on with the next unit, and so it does after a control
+   * byte that ends a unit (consumed; badCharacter) unless that byte may start an
+   * RDSS 4.0 frame (5 bytes from '$'). It also stops at:
    * - the end of the input: io[1] = FRAME_MORE;
    * - any other byte (a start or control character), or a full buf: not consumed;
    *   io[1] = FRAME_OTHER.
    * io[0] = the unit's length then. Returns the index in `bytes` where it stopped.
-   * `io`: the bytes of two 16-bit numbers in platform order (xsmc takes byte arrays).
+   * `io`: the bytes of two 16-bit numbers in platform order (xsmc takes byte arrays);
+   * `tally`: the bytes of TALLY_LENGTH 64-bit counts (the framer's counters), added to.
    */
   frameText: typeof frameText;
   /**
@@ -106,7 +112,7 @@ export const CODE_BAD_CHECKSUM = 1,
   CODE_TRUNCATED = 5,
   CODE_BAD_ADDRESS = 6;
 
-function hunt(bytes: Uint8Array, start: number, end: number, counters: { noiseBytes: number }): number {
+function hunt(bytes: Uint8Array, start: number, end: number, tally: Uint32Array): number {
   let i = start,
     noise = 0;
   while (i < end) {
@@ -115,7 +121,7 @@ function hunt(bytes: Uint8Array, start: number, end: number, counters: { noiseBy
     if (c !== 0x0d && c !== 0x0a) noise++;
     i++;
   }
-  if (noise) counters.noiseBytes += noise;
+  if (noise) addTally(tally, TALLY_NOISE, noise);
   return i;
 }
 
@@ -159,13 +165,39 @@ function checkSentence(b: Uint8Array, n: number): number {
 /** The 16-bit view of the last io buffer seen (the framer reuses one): created once, not per call. */
 let lastIo: Uint8Array | undefined, lastIo16: Uint16Array | undefined;
 
+/**
+ * frameText's tally: the framer's counters (src/core/framer.ts FRAMER_COUNTERS:
+ * bytes, noiseBytes, units, sentences, frames, rejected, then the reasons) by index,
+ * each a 64-bit count as two 32-bit words, low first (a Uint32Array's bytes), so that
+ * the native helper adds to them with integer adds and no property lookups. A reject
+ * code k counts at TALLY_REJECTED + k.
+ */
+export const TALLY_NOISE = 1,
+  TALLY_UNITS = 2,
+  TALLY_SENTENCES = 3,
+  TALLY_REJECTED = 5,
+  TALLY_LENGTH = 14;
+
+/** tally[k] += n (n >= 0), with the carry into the high word. */
+export function addTally(tally: Uint32Array, k: number, n: number): void {
+  const lo = tally[2 * k] + n;
+  if (lo > 0xffffffff) {
+    tally[2 * k] = lo - 4294967296;
+    tally[2 * k + 1]++;
+  } else tally[2 * k] = lo;
+}
+
+/** The Uint32Array view of the last tally seen (the framer reuses one). */
+let lastTally: Uint8Array | undefined, lastTally32: Uint32Array | undefined;
+
 function frameText(
   bytes: Uint8Array,
   start: number,
   end: number,
   buf: Uint8Array,
   io: Uint8Array,
-  counters: { noiseBytes: number },
+  tally: Uint8Array,
+  quiet?: boolean,
 ): number {
   if (io !== lastIo) {
     if (io.length < 4 || (io.byteOffset & 1) !== 0) throw new RangeError("out of range");
@@ -173,26 +205,62 @@ function frameText(
     lastIo16 = new Uint16Array(io.buffer, io.byteOffset, 2);
   }
   const io16 = lastIo16!;
-  let len = io16[0],
-    i = start;
-  if (len === 0) {
-    i = hunt(bytes, i, end, counters);
-    if (i >= end) {
-      io16[1] = FRAME_MORE;
-      return i;
-    }
-    buf[0] = bytes[i++];
-    len = 1;
+  if (tally !== lastTally) {
+    if (tally.length < 8 * TALLY_LENGTH || (tally.byteOffset & 3) !== 0) throw new RangeError("out of range");
+    lastTally = tally;
+    lastTally32 = new Uint32Array(tally.buffer, tally.byteOffset, 2 * TALLY_LENGTH);
   }
-  const stop = scanText(bytes, i, end, buf, len);
-  len += stop - i;
-  i = stop;
+  const t = lastTally32!;
+  const max = buf.length;
+  let len = io16[0],
+    i = start,
+    code: number;
+  if (start < 0 || end > bytes.length || len > max || max < 1) throw new RangeError("out of range");
+  for (;;) {
+    if (len === 0) {
+      i = hunt(bytes, i, end, t);
+      if (i >= end) {
+        code = FRAME_MORE;
+        break;
+      }
+      buf[0] = bytes[i++];
+      len = 1;
+      addTally(t, TALLY_UNITS, 1);
+    }
+    const stop = scanText(bytes, i, end, buf, len);
+    len += stop - i;
+    i = stop;
+    if (i >= end) {
+      code = FRAME_MORE;
+      break;
+    }
+    const c = bytes[i];
+    if (c === 0x0d || c === 0x0a) {
+      i++;
+      code = checkSentence(buf, len);
+      if (code === 0) {
+        addTally(t, TALLY_SENTENCES, 1);
+        break;
+      }
+      addTally(t, TALLY_REJECTED, 1);
+      addTally(t, TALLY_REJECTED + code, 1);
+      if (!quiet) break;
+      len = 0;
+      continue;
+    }
+    // A control byte ends the unit (badCharacter), unless it may start an RDSS 4.0 frame: the framer decides that.
+    if (quiet && (c < 0x20 || c === 0x7f) && !(len === 5 && c < 0x20 && buf[0] === DOLLAR)) {
+      i++;
+      addTally(t, TALLY_REJECTED, 1);
+      addTally(t, TALLY_REJECTED + CODE_BAD_CHARACTER, 1);
+      len = 0;
+      continue;
+    }
+    code = FRAME_OTHER;
+    break;
+  }
   io16[0] = len;
-  if (i >= end) io16[1] = FRAME_MORE;
-  else if (bytes[i] === 0x0d || bytes[i] === 0x0a) {
-    io16[1] = checkSentence(buf, len);
-    i++;
-  } else io16[1] = FRAME_OTHER;
+  io16[1] = code;
   return i;
 }
 

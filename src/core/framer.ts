@@ -34,7 +34,17 @@
 import { BANG, COMMA, CR, DOLLAR, LF, STAR } from "../nmea/chars";
 import { hexByte } from "../nmea/checksum";
 import { frameKey, frameKeyOf } from "../nmea/keys";
-import { type ByteHelpers, FRAME_MORE, tsBytes } from "./bytes";
+import {
+  addTally,
+  type ByteHelpers,
+  FRAME_MORE,
+  TALLY_LENGTH,
+  TALLY_NOISE,
+  TALLY_REJECTED,
+  TALLY_SENTENCES,
+  TALLY_UNITS,
+  tsBytes,
+} from "./bytes";
 
 export type RejectReason =
   | "badChecksum" // *HH present but wrong, or not two hex digits
@@ -75,6 +85,62 @@ export interface FramerCounters {
   badAddress: number;
   binaryLength: number;
   binaryChecksum: number;
+}
+
+/**
+ * The counters in the order of the framer's tally (src/core/bytes.ts TALLY_*): the
+ * native frameText adds to them as doubles by index, with no property lookups.
+ */
+export const FRAMER_COUNTERS: ReadonlyArray<keyof FramerCounters> = [
+  "bytes",
+  "noiseBytes",
+  "units",
+  "sentences",
+  "frames",
+  "rejected",
+  ...REJECT_REASONS,
+];
+const TALLY_FRAMES = 4; // bytes at 0 (feed adds to it inline)
+/** Tally index of each reason (TALLY_REJECTED + its reject code). */
+const REASON_INDEX = Object.fromEntries(REJECT_REASONS.map((r, i) => [r, TALLY_REJECTED + 1 + i])) as Record<
+  RejectReason,
+  number
+>;
+
+/** Where a counters object keeps its tally (not enumerable, so not a counter). */
+const TALLY = Symbol("tally");
+type TallyHolder = { [TALLY]: Uint32Array };
+
+/**
+ * One getter and setter per counter, made once for all framers and shared (per-framer
+ * closures cost the board hundreds of heap slots): each reads or sets its 64-bit
+ * count in the tally of `this`.
+ */
+const TALLY_ACCESSORS: PropertyDescriptorMap = {};
+for (let i = 0; i < FRAMER_COUNTERS.length; i++)
+  TALLY_ACCESSORS[FRAMER_COUNTERS[i]] = {
+    get(this: TallyHolder) {
+      const t = this[TALLY];
+      return t[2 * i] + t[2 * i + 1] * 4294967296;
+    },
+    set(this: TallyHolder, v: number) {
+      const t = this[TALLY],
+        hi = Math.floor(v / 4294967296);
+      t[2 * i + 1] = hi;
+      t[2 * i] = v - hi * 4294967296;
+    },
+    enumerable: true,
+  };
+
+/**
+ * The counters as a plain-looking object over the tally: each one an own enumerable
+ * accessor (so keys, spread, JSON and assignment work), read and set where someone
+ * looks (status, the device state's tick), while the hot path adds to the tally.
+ */
+function tallyCounters(tally: Uint32Array): FramerCounters {
+  const c = Object.defineProperties({}, TALLY_ACCESSORS) as FramerCounters;
+  Object.defineProperty(c, TALLY, { value: tally });
+  return c;
 }
 
 export function newFramerCounters(): FramerCounters {
@@ -190,7 +256,10 @@ const MIN_FRAME = 11;
 const COMMAND_KEYS: Set<number> = new Set(RDSS40_COMMANDS.map(frameKeyOf));
 
 export class SentenceFramer {
-  readonly counters: FramerCounters = newFramerCounters();
+  /** The counters (FRAMER_COUNTERS order) as 64-bit counts (low, high word); its bytes go to frameText. */
+  private readonly tally = new Uint32Array(2 * TALLY_LENGTH);
+  private readonly tallyBytes = new Uint8Array(this.tally.buffer);
+  readonly counters: FramerCounters = tallyCounters(this.tally);
   readonly maxLength: number;
   private readonly binaryFrames: boolean;
   private readonly buf: Uint8Array;
@@ -209,6 +278,8 @@ export class SentenceFramer {
   private readonly onSentence: FramerOptions["onSentence"];
   private readonly onFrame?: FramerOptions["onFrame"];
   private readonly onReject?: FramerOptions["onReject"];
+  /** No onReject: frameText counts the common rejects and goes on (no return to JS per reject). */
+  private readonly quiet: boolean;
   private readonly bytes: ByteHelpers;
 
   constructor(options: FramerOptions) {
@@ -220,12 +291,19 @@ export class SentenceFramer {
     this.onSentence = options.onSentence;
     this.onFrame = options.onFrame;
     this.onReject = options.onReject;
+    this.quiet = options.onReject === undefined;
     this.bytes = options.bytes ?? tsBytes;
   }
 
   /** Frame bytes[start..end). */
   feed(bytes: Uint8Array, start = 0, end = bytes.length): void {
-    this.counters.bytes += end - start;
+    // addTally(TALLY_BYTES) inlined: a call fewer per UART read on the board.
+    const t = this.tally,
+      fed = t[0] + (end - start);
+    if (fed > 0xffffffff) {
+      t[0] = fed - 4294967296;
+      t[1]++;
+    } else t[0] = fed;
     const io = this.io;
     let i = start;
     for (;;) {
@@ -242,15 +320,14 @@ export class SentenceFramer {
         // length limit, RDSS 4.0 detection) stops it and is left to step(), byte by
         // byte. It never fills the replay buffer, so it may go on without the checks above.
         let len = st === HUNT ? 0 : this.len;
+        if (len === 0) this.lastStart = 0; // a unit the helper begins has no later start yet
         for (;;) {
           io[0] = len;
-          i = this.bytes.frameText(bytes, i, end, this.buf, this.ioBytes, this.counters);
+          // It counts units, sentences, noise and (the line ends') rejects itself; quiet:
+          // with no onReject to call, rejects are counted there and framing goes on.
+          i = this.bytes.frameText(bytes, i, end, this.buf, this.ioBytes, this.tallyBytes, this.quiet);
           const n = io[0],
             code = io[1];
-          if (len === 0 && n > 0) {
-            this.counters.units++;
-            this.lastStart = 0;
-          }
           if (code >= FRAME_MORE) {
             this.len = n;
             this.state = n > 0 ? TEXT : HUNT;
@@ -258,13 +335,11 @@ export class SentenceFramer {
             this.step(bytes[i++]);
             break;
           }
-          // A line end: the unit is a sentence, or rejected.
+          // A line end: the unit is a sentence, or (not quiet) rejected.
           this.state = HUNT;
           this.len = 0;
-          if (code === 0) {
-            this.counters.sentences++;
-            this.onSentence(this.buf, n);
-          } else this.count(REJECT_REASONS[code - 1], n);
+          if (code === 0) this.onSentence(this.buf, n);
+          else if (this.onReject) this.onReject(REJECT_REASONS[code - 1], this.buf, n);
           if (i >= end) return;
           len = 0;
         }
@@ -310,7 +385,7 @@ export class SentenceFramer {
         if (c === CR || c === LF) this.state = HUNT;
         return;
       }
-      if (c !== CR && c !== LF) this.counters.noiseBytes++;
+      if (c !== CR && c !== LF) addTally(this.tally, TALLY_NOISE, 1);
       return;
     }
     if (st === BINARY) {
@@ -321,7 +396,7 @@ export class SentenceFramer {
       } else if (this.len > 7 && this.len === this.frameLength) {
         const n = this.len;
         if (this.bytes.xor(this.buf, 0, n - 1) !== this.buf[n - 1]) return this.falseFrame(BINARY_CHECKSUM);
-        this.counters.frames++;
+        addTally(this.tally, TALLY_FRAMES, 1);
         this.state = HUNT;
         this.len = 0;
         if (this.onFrame) this.onFrame(this.buf, n);
@@ -374,7 +449,7 @@ export class SentenceFramer {
   }
 
   private begin(c: number): void {
-    this.counters.units++;
+    addTally(this.tally, TALLY_UNITS, 1);
     this.buf[0] = c;
     this.len = 1;
     this.lastStart = 0;
@@ -395,7 +470,7 @@ export class SentenceFramer {
     const b = this.buf;
     let p = 1;
     while (b[p] !== DOLLAR && b[p] !== BANG) p++;
-    this.counters.units++;
+    addTally(this.tally, TALLY_UNITS, 1);
     this.count(TRUNCATED, p);
     b.copyWithin(0, p, this.len);
     this.len -= p;
@@ -453,7 +528,7 @@ export class SentenceFramer {
     // (raw-text messages); the encoder decides how such a sentence goes on the wire.
     const code = this.bytes.checkSentence(b, n);
     if (code !== 0) return this.reject(REJECT_REASONS[code - 1]);
-    this.counters.sentences++;
+    addTally(this.tally, TALLY_SENTENCES, 1);
     this.len = 0;
     this.onSentence(b, n);
   }
@@ -466,8 +541,8 @@ export class SentenceFramer {
   }
 
   private count(reason: RejectReason, n: number): void {
-    this.counters.rejected++;
-    this.counters[reason]++;
+    addTally(this.tally, TALLY_REJECTED, 1);
+    addTally(this.tally, REASON_INDEX[reason], 1);
     if (this.onReject) this.onReject(reason, this.buf, n);
   }
 

@@ -412,7 +412,7 @@ export class Gateway {
         ...rest,
         format: "buffer",
         onReadable() {
-          self.serialAlive();
+          if (self.serialDown) self.serialAlive(); // tested here: a call fewer per UART read
           self.drainSerial(this);
         },
         onWritable(bytes: number) {

@@ -19,7 +19,7 @@ import type { GatewayConfig } from "./config";
 import type { Gateway } from "./gateway";
 import { BAM1, GROUPS, groupIndex } from "./groups";
 import type { Clock, Timers, UDPClass, UDPInstance } from "./io";
-import { AnswerRoutes } from "./net/answers";
+import { AnswerRoutes, type AnswerRule } from "./net/answers";
 import { type CommandEncoder, CommandGate } from "./net/command-gate";
 import { type NetworkSideCounters, networkCounters } from "./net/counters";
 import { LegacyOutput, SyslogOutput } from "./net/outputs";
@@ -61,12 +61,14 @@ export function networkParts(o: {
   config: GatewayConfig;
   hostname?: string;
   answerWindow?: number;
+  /** Which terminal sentences answer which commands (src/beidou/table.ts answeredCommands). */
+  answered?: AnswerRule;
 }): NetworkParts {
   const counters = networkCounters();
   const config = o.config;
   return {
     counters,
-    answers: new AnswerRoutes({ clock: o.clock, counters, answerWindow: o.answerWindow }),
+    answers: new AnswerRoutes({ clock: o.clock, counters, answerWindow: o.answerWindow, answered: o.answered }),
     legacy: new LegacyOutput(counters),
     syslog: new SyslogOutput({ clock: o.clock, counters, hostname: () => o.hostname ?? config.sfi }),
   };
@@ -84,6 +86,8 @@ export interface NetworkSideOptions {
   hostname?: string;
   /** Seconds an answer from the terminal is routed back to the SFI that sent the command. Default 60. */
   answerWindow?: number;
+  /** Which terminal sentences answer which commands (src/beidou/table.ts answeredCommands), for parts made here. */
+  answered?: AnswerRule;
   /** Commands accepted per source per second (the UART is slow; a flood only fills the queue). Default 5. */
   commandRate?: number;
   /** The terminal's command encoder (src/beidou/reencode.ts); without it every command is "unsupported". */
@@ -148,6 +152,7 @@ export class NetworkSide {
         config: this.config,
         hostname: options.hostname,
         answerWindow: options.answerWindow,
+        answered: options.answered,
       });
     this.counters = this.parts.counters;
     this.answers = this.parts.answers;

@@ -88,7 +88,7 @@ export class Router {
       if (g === 0) throw new RouteError(`group rule "${raw}": unknown group "${raw.slice(eq + 1)}"`);
       if (!/^[A-Z0-9]{2}\*$|^[A-Z0-9]{3}$|^[A-Z0-9]{5}$/.test(key))
         throw new RouteError(
-          `group rule "${raw}": key must be a formatter (TXR), talker+formatter (BDGSV) or talker* (GP*)`,
+          `group rule "${raw}": key must be a formatter (GSV), talker+formatter (BDGSV) or talker* (GP*)`,
         );
       const c = (i: number) => key.charCodeAt(i);
       if (key.length === 3 && key[2] === "*") talker.set(talkerKey(c(0), c(1)), g);

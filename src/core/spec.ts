@@ -93,13 +93,24 @@ function groupEntry(g: number, maxRate: number): SpecGroup {
   };
 }
 
+/** What the device layer declares of the terminal (src/beidou/table.ts deviceSpec): the core names none of its sentences. */
+export interface DeviceSpec {
+  /** Default groups of the terminal's sentences (the router's `routes`). */
+  routes?: ReadonlyArray<readonly [string, number]>;
+  /** Formatters of the device commands the network may send (`$CC…`). */
+  commands?: readonly string[];
+  /** Formatters of the terminal's answers to those commands (sent with d:). */
+  answers?: readonly string[];
+  /** The terminal's sentences with no group of their own (they go to MISC). */
+  ungrouped?: readonly string[];
+}
+
 /** The 450 interface declaration for `config` (assumed valid: validateConfig). */
-export function interfaceSpec(
-  config: GatewayConfig,
-  routes: ReadonlyArray<readonly [string, number]> = [],
-  /** Formatters of the device commands the network may send (`$CC…`), from the device layer. */
-  commands: readonly string[] = [],
-): InterfaceSpec {
+export function interfaceSpec(config: GatewayConfig, device: DeviceSpec = {}): InterfaceSpec {
+  const routes = device.routes ?? [];
+  const commands = device.commands ?? [];
+  const answers = device.answers ?? [];
+  const ungrouped = device.ungrouped ?? [];
   const router = new Router(config.groupMap, routes);
   const outRules = describeFilter(config.outFilter);
   const byGroup = new Map<number, SpecGroup>();
@@ -130,7 +141,9 @@ export function interfaceSpec(
       key.length === 3 ? `every sentence of talker ${key.slice(0, 2)} (groupMap ${key})` : `${key} (groupMap)`,
     );
   }
-  entry(MISC).also.push("every other sentence: terminal status (BSI ICI ZTI), TXT, proprietary, unknown formatters");
+  entry(MISC).also.push(
+    `every other sentence: ${ungrouped.length ? `the terminal's ${ungrouped.join(" ")}, ` : ""}proprietary, unknown formatters`,
+  );
   const bam = entry(BAM1);
   for (const a of ALERT_SENTENCES)
     if (!bam.sentences.some((s) => s.sentence === a)) bam.sentences.push({ sentence: a });
@@ -167,7 +180,10 @@ export function interfaceSpec(
     { field: "n", when: "always: line count 1..999 per SFI" },
   ];
   if (config.tagTime) tagFields.push({ field: "c", when: "always: UNIX time in seconds" });
-  tagFields.push({ field: "d", when: "answers to a network command (FKI ICI DWR TXR) and ARC: the requesting SFI" });
+  tagFields.push({
+    field: "d",
+    when: `${answers.length ? `answers to a network command (${answers.join(" ")}) and ` : ""}ARC: the requesting SFI`,
+  });
   if (overlongPossible && config.overlong === "carry")
     tagFields.push({ field: "g", when: "overlong sentences carried as several lines" });
 

@@ -41,25 +41,6 @@ static int intArg(xsMachine* the, int i)
 	return xsmcToInteger(xsArg(i));
 }
 
-/* Skip bytes[i..end) up to the next '$' or '!' (or end); the bytes skipped other than
-   CR and LF are added to the noiseBytes property of argument `counters`. */
-static int skipNoise(xsMachine* the, const uint8_t* bytes, int i, int end, int counters)
-{
-	int noise = 0;
-	for (; i < end; i++) {
-		uint8_t c = bytes[i];
-		if (c == DOLLAR || c == BANG) break;
-		if (c != 0x0d && c != 0x0a) noise++;
-	}
-	if (noise) {
-		xsmcVars(1);
-		xsmcGet(xsVar(0), xsArg(counters), xsID("noiseBytes"));
-		xsmcSetNumber(xsVar(0), xsmcToNumber(xsVar(0)) + noise);
-		xsmcSet(xsArg(counters), xsID("noiseBytes"), xsVar(0));
-	}
-	return i;
-}
-
 /* scanText(bytes, start, end, buf, len): copy printable text bytes (not '$' / '!')
    from bytes[start..end) to buf[len..); stop at any other byte or a full buf.
    Returns the index in bytes where it stopped. */
@@ -130,50 +111,112 @@ void xs_bd450_check_sentence(xsMachine* the)
 #define FRAME_MORE 14
 #define FRAME_OTHER 15
 
-/* frameText(bytes, start, end, buf, io, counters): the framer's common path in one
-   call. io holds two 16-bit numbers (platform order): [0] the length of the text
-   unit in buf (0 between units), [1] the result code. Between units: skip to a
-   start character (bytes other than CR/LF added to counters.noiseBytes) and begin a
-   unit with it. Then copy text bytes as scanText does. Stops at a CR/LF ending the
-   unit (consumed; io[1] = checkLine's verdict), at the end of the input (io[1] =
-   FRAME_MORE), or at any other byte or a full buf (not consumed; FRAME_OTHER).
-   io[0] = the unit's length. Returns the index in bytes where it stopped. */
+/* The framer's tally (src/core/bytes.ts TALLY_*): each counter a 64-bit count as two
+   32-bit words, low first (platform order), where frameText adds its counts: integer
+   adds, where doubles are software on RV32 and the ESP32. A reject code k counts at
+   TALLY_REJECTED + k. */
+#define TALLY_NOISE 1
+#define TALLY_UNITS 2
+#define TALLY_SENTENCES 3
+#define TALLY_REJECTED 5
+#define TALLY_LENGTH 14
+
+/* tally[k] += n, with the carry into the high word. */
+static void addTally(uint32_t* tally, int k, int n)
+{
+	uint32_t lo = tally[2 * k] + (uint32_t)n;
+	if (lo < tally[2 * k]) tally[2 * k + 1]++;
+	tally[2 * k] = lo;
+}
+
+/* frameText(bytes, start, end, buf, io, tally, quiet): the framer's common path,
+   line after line, in one call. io holds two 16-bit numbers (platform order): [0] the
+   length of the text unit in buf (0 between units), [1] the result code. Between
+   units: skip to a start character (bytes other than CR/LF counted as noise) and
+   begin a unit with it (counted in units). Then copy text bytes as scanText does. At a
+   CR/LF ending the unit (consumed) checkLine's verdict: a sentence (counted in
+   sentences) stops the call with io[1] = 0; a reject is counted (rejected and its
+   reason) and stops the call with its code, unless `quiet` (a framer without an
+   onReject callback): then it goes on with the next unit, and so it does after a
+   control byte ending a unit (consumed; badCharacter) unless that byte may start an
+   RDSS 4.0 frame (a unit of 5 bytes from '$': the framer decides). Stops at the end
+   of the input (io[1] = FRAME_MORE) and at any other byte (not consumed; FRAME_OTHER).
+   io[0] = the unit's length. The counts are added to `tally` (the framer's counters
+   as 64-bit integers: no property lookups) at the end of the call. Returns the index in
+   bytes where it stopped. */
 void xs_bd450_frame_text(xsMachine* the)
 {
-	xsUnsignedValue size, max, ioSize;
+	xsUnsignedValue size, max, ioSize, tallySize;
 	const uint8_t* bytes = bufferArg(the, 0, &size, 0);
-	int i = intArg(the, 1), end = intArg(the, 2), len;
+	int i = intArg(the, 1), end = intArg(the, 2), len, code, k;
 	uint8_t* buf = bufferArg(the, 3, &max, 1);
 	uint16_t* io = (uint16_t*)bufferArg(the, 4, &ioSize, 1);
-	if (ioSize < 4 || ((uintptr_t)io & 1)) xsRangeError("out of range");
+	uint32_t* tally = (uint32_t*)bufferArg(the, 5, &tallySize, 1);
+	int quiet = xsmcArgc > 6 && xsmcTest(xsArg(6));
+	int noise = 0, units = 0, sentences = 0, rejected = 0, rejects[9] = { 0 };
+	if (ioSize < 4 || ((uintptr_t)io & 1) || tallySize < 8 * TALLY_LENGTH || ((uintptr_t)tally & 3)) xsRangeError("out of range");
 	len = io[0];
-	if (i < 0 || end > (int)size || len > (int)max) xsRangeError("out of range");
-	if (len == 0) {
-		i = skipNoise(the, bytes, i, end, 5);
-		if (i >= end) {
-			io[1] = FRAME_MORE;
-			xsmcSetInteger(xsResult, i);
-			return;
+	if (i < 0 || end > (int)size || len > (int)max || max < 1) xsRangeError("out of range");
+	for (;;) {
+		uint8_t c;
+		if (len == 0) {
+			for (; i < end; i++) {
+				c = bytes[i];
+				if (c == DOLLAR || c == BANG) break;
+				if (c != 0x0d && c != 0x0a) noise++;
+			}
+			if (i >= end) {
+				code = FRAME_MORE;
+				break;
+			}
+			buf[0] = bytes[i++];
+			len = 1;
+			units++;
 		}
-		if (max < 1) xsRangeError("out of range");
-		buf[0] = bytes[i++];
-		len = 1;
-	}
-	while (i < end && len < (int)max) {
-		uint8_t c = bytes[i];
-		if (c < 0x20 || c == 0x7f || c == DOLLAR || c == BANG) break;
-		buf[len++] = c;
-		i++;
+		while (i < end && len < (int)max) {
+			c = bytes[i];
+			if (c < 0x20 || c == 0x7f || c == DOLLAR || c == BANG) break;
+			buf[len++] = c;
+			i++;
+		}
+		if (i >= end) {
+			code = FRAME_MORE;
+			break;
+		}
+		c = bytes[i];
+		if (c == 0x0d || c == 0x0a) {
+			i++;
+			code = checkLine(buf, len);
+			if (code == 0) {
+				sentences++;
+				break;
+			}
+			rejected++;
+			rejects[code]++;
+			if (!quiet) break;
+			len = 0;
+			continue;
+		}
+		if (quiet && (c < 0x20 || c == 0x7f) && !(len == 5 && c < 0x20 && buf[0] == DOLLAR)) {
+			i++;
+			rejected++;
+			rejects[BAD_CHARACTER]++;
+			len = 0;
+			continue;
+		}
+		code = FRAME_OTHER;
+		break;
 	}
 	io[0] = (uint16_t)len;
-	if (i >= end)
-		io[1] = FRAME_MORE;
-	else if (bytes[i] == 0x0d || bytes[i] == 0x0a) {
-		io[1] = (uint16_t)checkLine(buf, len);
-		i++;
+	io[1] = (uint16_t)code;
+	if (noise) addTally(tally, TALLY_NOISE, noise);
+	if (units) addTally(tally, TALLY_UNITS, units);
+	if (sentences) addTally(tally, TALLY_SENTENCES, sentences);
+	if (rejected) {
+		addTally(tally, TALLY_REJECTED, rejected);
+		for (k = 1; k < 9; k++)
+			if (rejects[k]) addTally(tally, TALLY_REJECTED + k, rejects[k]);
 	}
-	else
-		io[1] = FRAME_OTHER;
 	xsmcSetInteger(xsResult, i);
 }
 
@@ -181,6 +224,36 @@ static const double pow10[23] = {
 	1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
 	1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22
 };
+
+/* parseDecimal's digit loop over bytes[j..b), one for both of its accumulators: the
+   integer im (full at 9 digits: it stops there) when m is NULL, else the double m.
+   Counts digits in *nd and fraction digits in *frac (-1 before a '.'). Returns where
+   it stopped, or -1 when malformed. Always inlined (also under -fno-inline-functions,
+   as XS is built for the board): the pointers become registers, as in a plain loop. */
+static inline __attribute__((always_inline)) int decimalDigits(const uint8_t* bytes, int j, int b, int* frac, int* nd,
+	uint32_t* im, volatile double* m)
+{
+	for (; j < b; j++) {
+		uint8_t c = bytes[j];
+		if (c == '.') {
+			if (*frac >= 0) return -1;
+			*frac = 0;
+			continue;
+		}
+		if (c < '0' || c > '9') return -1;
+		if (m == NULL) {
+			if (*nd == 9) break;
+			*im = *im * 10 + (c - '0');
+		}
+		else {
+			*m = *m * 10;
+			*m = *m + (c - '0');
+		}
+		(*nd)++;
+		if (*frac >= 0) (*frac)++;
+	}
+	return j;
+}
 
 /* [+-]digits[.digits] in bytes[k..b) (bounds checked by the caller), NaN when empty
    or malformed. The same double operations as the TypeScript twin (m = m * 10 + d,
@@ -199,33 +272,10 @@ static double parseDecimal(const uint8_t* bytes, int k, int b)
 	/* Up to 9 digits the mantissa is a whole number below 2^53 in either arithmetic, so
 	   an integer accumulator gives the same double as m * 10 + d: software doubles
 	   (RV32IMC, and the ESP32's single-precision FPU) cost tens of instructions each. */
-	for (j = k; j < b; j++) {
-		uint8_t c = bytes[j];
-		if (c == '.') {
-			if (frac >= 0) return C_NAN;
-			frac = 0;
-			continue;
-		}
-		if (c < '0' || c > '9') return C_NAN;
-		if (nd == 9) break;
-		im = im * 10 + (c - '0');
-		nd++;
-		if (frac >= 0) frac++;
-	}
+	j = decimalDigits(bytes, k, b, &frac, &nd, &im, NULL);
+	if (j < 0) return C_NAN;
 	m = (double)im;
-	for (; j < b; j++) {
-		uint8_t c = bytes[j];
-		if (c == '.') {
-			if (frac >= 0) return C_NAN;
-			frac = 0;
-			continue;
-		}
-		if (c < '0' || c > '9') return C_NAN;
-		m = m * 10;
-		m = m + (c - '0');
-		nd++;
-		if (frac >= 0) frac++;
-	}
+	if (decimalDigits(bytes, j, b, &frac, &nd, NULL, &m) < 0) return C_NAN;
 	if (nd == 0) return C_NAN;
 	v = frac > 0 ? (frac <= 22 ? m / pow10[frac] : m / c_pow(10, frac)) : m;
 	return neg ? -v : v;

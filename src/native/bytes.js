@@ -3,7 +3,7 @@
 // bytes.c (xsmc), linked by mcconfig from the manifest's "native/*" entry.
 
 function scanText(bytes, start, end, buf, len) @ "xs_bd450_scan_text";
-function frameText(bytes, start, end, buf, io, counters) @ "xs_bd450_frame_text";
+function frameText(bytes, start, end, buf, io, counters, quiet) @ "xs_bd450_frame_text";
 function checkSentence(buf, n) @ "xs_bd450_check_sentence";
 function fieldIndex(bytes, bodyEnd, table, max, numbers) @ "xs_bd450_field_index";
 function decimal(bytes, a, b) @ "xs_bd450_decimal";

@@ -5,11 +5,24 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { ownChild, removeDir, tempDir } from "../platform/node/leftovers";
 
 /** What to tell a user without socat (the message names the package). */
 export const SOCAT_MISSING =
   "socat is not installed: install the Debian/Ubuntu package socat (sudo apt-get install socat)";
+
+/**
+ * The host's registry of what must not outlive the process (the CLI's: its folders and
+ * child processes go at exit however it ends). Handed in by the caller, so the simulator
+ * depends on no platform code.
+ */
+export interface Leftovers {
+  /** A fresh temporary folder, registered. */
+  tempDir(prefix: string): string;
+  /** Remove a folder made by tempDir now. */
+  removeDir(dir: string): void;
+  /** Register a child process (ended at exit when still running); returns it. */
+  ownChild<T extends ChildProcess>(child: T): T;
+}
 
 export interface PtyPair {
   gatewayPath: string;
@@ -19,9 +32,13 @@ export interface PtyPair {
   close(): Promise<void>;
 }
 
-export async function openPtyPair(
-  options: { dir?: string; gatewayLink?: string; terminalLink?: string } = {},
-): Promise<PtyPair> {
+export async function openPtyPair(options: {
+  leftovers: Leftovers;
+  dir?: string;
+  gatewayLink?: string;
+  terminalLink?: string;
+}): Promise<PtyPair> {
+  const { ownChild, removeDir, tempDir } = options.leftovers;
   // A folder this call makes is this pair's own: close() removes it.
   const own = options.dir === undefined;
   const dir = options.dir ?? tempDir("bd450-pty-");

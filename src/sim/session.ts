@@ -5,9 +5,11 @@
 import * as fs from "node:fs";
 import { BuiltinMix } from "./mix";
 import { PacedWriter } from "./pacer";
-import { openPtyPair, type PtyPair } from "./pty";
+import { type Leftovers, openPtyPair, type PtyPair } from "./pty";
 
 export interface SimOptions {
+  /** Where the pty's folder and socat are registered (the host's leftovers registry). */
+  leftovers: Leftovers;
   /** Log file to replay (gpsd-style '#' comment lines are stripped); default: built-in mix. */
   log?: string;
   baud?: number;
@@ -56,7 +58,7 @@ export class SimSession {
   hostBytes = 0;
   done!: Promise<void>;
 
-  constructor(private readonly options: SimOptions = {}) {
+  constructor(private readonly options: SimOptions) {
     this.hostSeen = new Promise((r) => (this.hostSeenResolve = r));
   }
 
@@ -65,7 +67,7 @@ export class SimSession {
   }
 
   async open(): Promise<void> {
-    this.pty = await openPtyPair({ gatewayLink: this.options.link });
+    this.pty = await openPtyPair({ leftovers: this.options.leftovers, gatewayLink: this.options.link });
     this.fd = fs.openSync(this.pty.terminalPath, fs.constants.O_RDWR | fs.constants.O_NOCTTY);
     this.writer = new PacedWriter({
       fd: this.fd,

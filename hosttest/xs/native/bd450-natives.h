@@ -5,7 +5,7 @@
  */
 #define BD450_NATIVES(X) \
 	X(xs_bd450_scan_text, 5) \
-	X(xs_bd450_frame_text, 6) \
+	X(xs_bd450_frame_text, 7) \
 	X(xs_bd450_chunk_end, 4) \
 	X(xs_bd450_escape, 5) \
 	X(xs_bd450_check_sentence, 2) \

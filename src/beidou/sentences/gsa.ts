@@ -74,7 +74,8 @@ export const GSA_KIND: SentenceKind<GSA> = {
     // A one-character field is its own dot test (no hasDot call, the usual system ID).
     const last = f.chars[end];
     if (end >= 18 && last !== 0 && (last > 0 ? last !== 0x2e : f.len(end) <= 2 && !hasDot(f, end))) {
-      g.systemId = f.hex(end);
+      // One decimal digit, the usual system ID, from the character table (f.hex is a call and a loop on XS).
+      g.systemId = last >= 0x30 && last <= 0x39 ? last - 0x30 : f.hex(end);
       end--;
     }
     let dop = end - 2; // PDOP field index

@@ -29,6 +29,22 @@ export class GSV {
   systemId = NaN;
 }
 
+/**
+ * True when bytes[0..length) is a `$--GSV` sentence whose sentence number (field 2) is
+ * one digit 2-9 after a one-character field 1: its apply does nothing unless the sky
+ * view is copying a group (a malformed one is not applied either). The Beidou wiring
+ * then leaves it undecoded (src/beidou/wiring.ts): a quarter of the sentences, each a
+ * field index and a decode on the board, for nothing. Byte reads only, no call.
+ */
+export function isLaterGsv(bytes: Uint8Array, length: number): boolean {
+  if (length < 10 || bytes[0] !== 0x24 || bytes[6] !== 0x2c || bytes[8] !== 0x2c) return false;
+  if (bytes[3] !== 0x47 || bytes[4] !== 0x53 || bytes[5] !== 0x56) return false;
+  const c = bytes[9];
+  if (c < 0x32 || c > 0x39) return false;
+  const e = length > 10 ? bytes[10] : 0x2c;
+  return e === 0x2c || e === 0x2a;
+}
+
 export const GSV_KIND: SentenceKind<GSV> = {
   kind: "GSV",
   group: "NAVD",

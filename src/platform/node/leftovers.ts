@@ -63,3 +63,6 @@ export function leaveNothing(name: string): void {
     process.exit(1);
   });
 }
+
+/** The registry as one object, for code that takes it as an option (src/sim/pty.ts Leftovers). */
+export const leftovers = { tempDir, removeDir, ownChild };
