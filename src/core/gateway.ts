@@ -28,7 +28,7 @@ import type {
   UDPInstance,
   UDPOptions,
 } from "./io";
-import { Router } from "./router";
+import { Router, type Routes } from "./router";
 
 /** A framed unit handed to onUnit. Rejects are only counted (framer counters): a callback each cost the board. */
 export type UnitKind = "sentence" | "frame";
@@ -103,7 +103,7 @@ export interface GatewayOptions {
    */
   startupCommands?: ReadonlyArray<Uint8Array> | (() => ReadonlyArray<Uint8Array>);
   /** Default groups of the decoded sentences (src/beidou/table.ts defaultRoutes); see Router. */
-  routes?: ReadonlyArray<readonly [string, number]>;
+  routes?: Routes;
   /** How datagrams are handed to the socket: see EncoderOptions.datagramViews ("cache" on Node). */
   datagramViews?: DatagramViews;
   /** Delay before reopening a failed serial device, ms. */

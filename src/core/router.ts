@@ -40,8 +40,23 @@ export const DEFAULT_ROUTES: ReadonlyArray<readonly [string, number]> = [
 
 export class RouteError extends Error {}
 
+/** Routes as given to a Router: [formatter, group index] pairs, or a table made by routeTable. */
+export type Routes = ReadonlyArray<readonly [string, number]> | ReadonlyMap<number, number>;
+
+/**
+ * Default group per formatter key: DEFAULT_ROUTES, then `routes`. Made once at module load by
+ * an assembly (src/app/assemble.ts): on the board that is at preload, so the table sits in
+ * flash instead of every Router's share of the XS heap.
+ */
+export function routeTable(routes: ReadonlyArray<readonly [string, number]> = []): ReadonlyMap<number, number> {
+  const m = new Map<number, number>();
+  for (const [f, g] of DEFAULT_ROUTES) m.set(formatterKeyOf(f), g);
+  for (const [f, g] of routes) m.set(formatterKeyOf(f), g);
+  return m;
+}
+
 export class Router {
-  private formatterDefault = new Map<number, number>();
+  private readonly formatterDefault: ReadonlyMap<number, number>;
   private formatterOverride = new Map<number, number>();
   private talkerOverride = new Map<number, number>();
   /** talker (16 bits) * 2^24 + formatter (24 bits); below 2^53, exact in a double. */
@@ -53,9 +68,9 @@ export class Router {
   private plain = true;
 
   /** `routes`: default groups of the decoded sentences (src/beidou/table.ts defaultRoutes). */
-  constructor(groupMap = "", routes: ReadonlyArray<readonly [string, number]> = []) {
-    for (const [f, g] of DEFAULT_ROUTES) this.formatterDefault.set(formatterKeyOf(f), g);
-    for (const [f, g] of routes) this.formatterDefault.set(formatterKeyOf(f), g);
+  constructor(groupMap = "", routes: Routes = []) {
+    this.formatterDefault =
+      routes instanceof Map ? routes : routeTable(routes as ReadonlyArray<readonly [string, number]>);
     this.apply(groupMap);
   }
 
