@@ -62,15 +62,9 @@ export class SkyView {
    * Sentence 1 of a GSV group of system `sys`. A system's list is renewed at most every
    * SKY_EVERY_MS: the sky moves slowly, and each skipped group costs the hot path only a
    * comparison per sentence (the XS per-sentence bound, hosttest/xs/xs-native-bounds).
-   */
-  start(sys: number, g: SkySentence, now: number): void {
-    if (this.begin(sys, g, now)) this.more(g, now);
-  }
-
-  /**
-   * start() without the copy: true when this group is taken (`filling` is then `sys`)
-   * and the caller passes its first sentence to more(). GSV's apply copies a sentence's
-   * details from its fields only then (gsv.ts).
+   * True when this group is taken (`filling` is then `sys`): the caller then passes the
+   * sentence to more(). GSV's apply copies a sentence's details from its fields only
+   * then (gsv.ts).
    */
   begin(sys: number, g: SkySentence, now: number): boolean {
     const sig = g.signalId === g.signalId ? g.signalId : 0;
