@@ -84,7 +84,7 @@ describe("native byte helpers on a real XS build: byte-identical to the TypeScri
     });
   }
 
-  it("each helper against its TypeScript twin on 112,000 generated inputs (same XS machine)", () => {
+  it("each helper against its TypeScript twin on 128,000 generated inputs (same XS machine)", () => {
     fs.mkdirSync(XSH_DIR, { recursive: true });
     const lines = Buffer.from(all)
       .toString("latin1")
@@ -155,6 +155,22 @@ describe("native byte helpers on a real XS build: byte-identical to the TypeScri
         const dt = new Float64Array(nt.buffer, 0, 5 * (max + 1)), dn = new Float64Array(nn.buffer, 0, 5 * (max + 1));
         for (let k = 0; k < dt.length; k++) if (!Object.is(dt[k], dn[k])) { if (failures.length < 5) failures.push("fieldIndex numbers[" + k + "]: ts " + dt[k] + " native " + dn[k] + " on " + Array.from(b).join(",")); break; }
         if (!same(nt.subarray(40 * (max + 1), 42 * (max + 1)), nn.subarray(40 * (max + 1), 42 * (max + 1))) && failures.length < 5) failures.push("fieldIndex characters on " + Array.from(b).join(","));
+        // fieldIds over that table (IDs, field positions; runs past the table's end throw), with
+        // either output left out; and over a GSA-like run of the line itself (max 64, as Fields).
+        {
+          const from = rnd(max + 2), to = from + rnd(max + 3 - from), step = 1 + rnd(4), lo = rnd(3) ? rnd(2) : rnd(1200) - 100, cap = rnd(12);
+          const it = new Uint8Array(2 * cap + rnd(3)), inn = new Uint8Array(it.length), at = new Uint8Array(cap + rnd(2)), an = new Uint8Array(at.length);
+          const withIds = rnd(4) !== 0, withAt = rnd(2) === 0;
+          check("fieldIds", b, [nt, max, from, to, step, lo, withIds ? it : undefined, cap, withAt ? at : undefined], [nn, max, from, to, step, lo, withIds ? inn : undefined, cap, withAt ? an : undefined], it, inn);
+          if (!same(at, an) && failures.length < 5) failures.push("fieldIds at on " + Array.from(b).join(","));
+          const ft = new Uint8Array(42 * 65), fnn = new Uint8Array(42 * 65), tt3 = new Uint8Array(4 * 65);
+          ts.fieldIndex(b, n, tt3, 64, ft);
+          nat.fieldIndex(b, n, tt3, 64, fnn);
+          const gt = new Uint8Array(64), gn = new Uint8Array(64), pt = new Uint8Array(32), pn = new Uint8Array(32), s2 = rnd(2) ? 1 : 4;
+          const f2 = 3 + rnd(2), t2 = f2 + rnd(40), lo2 = s2 === 1 ? 0 : 1;
+          check("fieldIds", b, [ft, 64, f2, t2, s2, lo2, gt, 32, pt], [fnn, 64, f2, t2, s2, lo2, gn, 32, pn], gt, gn);
+          if (!same(pt, pn) && failures.length < 5) failures.push("fieldIds at (64) on " + Array.from(b).join(","));
+        }
         const small = new Uint8Array(42 * (max + 1) - 8);
         check("fieldIndex", b, [b, bodyEnd, tt, max, small], [b, bodyEnd, tn, max, small]);
         check("decimal", b, [b, start, end], [b, start, end]);
@@ -180,7 +196,7 @@ describe("native byte helpers on a real XS build: byte-identical to the TypeScri
       );
       const r = JSON.parse(out.trim().split("\n").pop()!);
       assert.deepEqual(r.failures, []);
-      assert.ok(r.checks >= 112000, `${r.checks} checks`);
+      assert.ok(r.checks >= 128000, `${r.checks} checks`);
     } finally {
       fs.rmSync(file, { force: true });
     }

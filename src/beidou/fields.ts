@@ -29,8 +29,11 @@ export class Fields {
   private readonly table = new Uint8Array(4 * (MAX_FIELDS + 1));
   readonly start = new Uint16Array(this.table.buffer, 0, MAX_FIELDS + 1);
   readonly end = new Uint16Array(this.table.buffer, 2 * (MAX_FIELDS + 1), MAX_FIELDS + 1);
-  /** The number tables, filled by the same call as the index (ByteHelpers.fieldIndex). */
-  private readonly numberBytes = new Uint8Array(NUMBER_TABLE_BYTES_PER_FIELD * (MAX_FIELDS + 1));
+  /**
+   * The number tables, filled by the same call as the index (ByteHelpers.fieldIndex);
+   * decoders pass them to `helpers.fieldIds` for their slot runs (one native call).
+   */
+  readonly numberBytes = new Uint8Array(NUMBER_TABLE_BYTES_PER_FIELD * (MAX_FIELDS + 1));
   /**
    * Field i as a decimal (num(i)), NaN when empty, malformed or absent, for i <= MAX_FIELDS.
    * Decoders read these tables directly where i is a constant or bounded by count: on XS
@@ -47,7 +50,8 @@ export class Fields {
   readonly lons = new Float64Array(this.numberBytes.buffer, 32 * (MAX_FIELDS + 1), MAX_FIELDS + 1);
   /** Field i's character when it is one byte long (char(i)), 0 when empty or absent, -1 when longer. */
   readonly chars = new Int16Array(this.numberBytes.buffer, 40 * (MAX_FIELDS + 1), MAX_FIELDS + 1);
-  private readonly helpers: ByteHelpers;
+  /** The byte loops (native on the board); decoders call fieldIds directly (a JS call fewer on XS). */
+  readonly helpers: ByteHelpers;
 
   /** `bytes`: the byte loops (native on the board, src/native/bytes.c); default TypeScript. */
   constructor(bytes: ByteHelpers = tsBytes) {

@@ -66,6 +66,26 @@ export interface ByteHelpers {
    */
   fieldIndex(bytes: Uint8Array, bodyEnd: number, table: Uint8Array, max: number, numbers?: Uint8Array): number;
   /**
+   * A run of ID fields in fieldIndex's number table `numbers` (m = max + 1): fields
+   * from, from + step, ... below `to`, each an integer lo..999 (its integer double,
+   * m + i) or empty (NaN with character 0). The valid ones are counted, the first
+   * `cap` written to `ids` (16-bit, platform order; undefined: not written) and their
+   * field index to `at` (when given). Returns the count, or -1 - count at the first
+   * field that is neither. One call for a run of slots (on XS a typed-array read, a
+   * test and a write per slot cost thousands of RV32 instructions).
+   */
+  fieldIds(
+    numbers: Uint8Array,
+    max: number,
+    from: number,
+    to: number,
+    step: number,
+    lo: number,
+    ids: Uint8Array | undefined,
+    cap: number,
+    at: Uint8Array | undefined,
+  ): number;
+  /**
    * [+-]digits[.digits] in bytes[a..b) as a number (the mantissa accumulated digit by
    * digit in doubles, then divided by 10^fraction digits); NaN when empty or malformed.
    */
@@ -300,6 +320,58 @@ function put(bytes: Uint8Array, d: Float64Array | undefined, i: number, v: numbe
     f64[0] = v;
     bytes.set(f64Bytes, 8 * i);
   }
+}
+
+/** Double i of a number table (aligned: a view; else through f64, as put writes them). */
+function getDouble(bytes: Uint8Array, d: Float64Array | undefined, i: number): number {
+  if (d) return d[i];
+  for (let k = 0; k < 8; k++) f64Bytes[k] = bytes[8 * i + k];
+  return f64[0];
+}
+
+function fieldIds(
+  numbers: Uint8Array,
+  max: number,
+  from: number,
+  to: number,
+  step: number,
+  lo: number,
+  ids: Uint8Array | undefined,
+  cap: number,
+  at: Uint8Array | undefined,
+): number {
+  const m = max + 1;
+  if (
+    max < 0 ||
+    numbers.length < NUMBER_TABLE_BYTES_PER_FIELD * m ||
+    from < 0 ||
+    to > m ||
+    step < 1 ||
+    lo < 0 ||
+    lo > 999 ||
+    cap < 0 ||
+    (ids !== undefined && ids.length < 2 * cap) ||
+    (at !== undefined && at.length < cap)
+  )
+    throw new RangeError("out of range");
+  const d = doublesOf(numbers),
+    charsAt = 40 * m;
+  let count = 0;
+  for (let i = from; i < to; i += step) {
+    const id = getDouble(numbers, d, m + i);
+    if (id >= lo && id <= 999) {
+      if (count < cap) {
+        // 16 bits little-endian: the platform order of every bd450 target.
+        if (ids !== undefined) {
+          ids[2 * count] = id & 255;
+          ids[2 * count + 1] = id >> 8;
+        }
+        if (at !== undefined) at[count] = i;
+        count++;
+      }
+    } else if (id === id || numbers[charsAt + 2 * i] !== 0 || numbers[charsAt + 2 * i + 1] !== 0) return -1 - count;
+  }
+  return count;
 }
 
 function fieldIndex(bytes: Uint8Array, bodyEnd: number, table: Uint8Array, max: number, numbers?: Uint8Array): number {
@@ -580,6 +652,7 @@ export const tsBytes: ByteHelpers = Object.freeze({
   scanText,
   checkSentence,
   fieldIndex,
+  fieldIds,
   decimal,
   integer,
   xor,

@@ -7,11 +7,14 @@
 // told apart by form: an integer without a decimal point after the DOPs is the
 // system ID; a 4th decimal field after 12+ slots is the extra DOP.
 
-import type { Fields } from "../fields";
+import { type Fields, MAX_FIELDS } from "../fields";
 import { ch, n, type SentenceKind, SYS_BDS, SYS_UNKNOWN, SYSTEM_NAMES, satSystem, talkerSystem } from "../kind";
 import type { FixTarget } from "../targets";
 
 export const GSA_MAX_SLOTS = 32;
+/** Module-local copies: on XS an exported or imported constant is a property read per use. */
+const SLOTS = GSA_MAX_SLOTS,
+  MAX = MAX_FIELDS;
 
 export class GSA {
   /** 'M' manual, 'A' automatic. */
@@ -20,6 +23,8 @@ export class GSA {
   fixMode = NaN;
   /** Satellite IDs of the non-empty slots. */
   readonly satellites = new Int16Array(GSA_MAX_SLOTS);
+  /** The same as bytes: what the native fieldIds writes (xsmc takes byte arrays only). */
+  readonly satelliteBytes = new Uint8Array(this.satellites.buffer);
   satelliteCount = 0;
   /** Number of slots in the sentence (12 in the standard). */
   slots = 0;
@@ -91,27 +96,24 @@ export const GSA_KIND: SentenceKind<GSA> = {
       g.vdop = f.nums[dop + 2];
       g.slots = dop - 3;
     }
-    // Tables and the count in locals: a property read fewer per slot on XS.
-    const ints = f.ints,
-      chars = f.chars,
-      sats = g.satellites;
     // apply reads the IDs only without a system ID 1-6: state-only, they are then only
-    // counted (a typed-array write per satellite saved on XS; most GSA carry a system ID).
+    // counted (most GSA carry a system ID). The slot loop is one fieldIds call: on XS a
+    // typed-array read, test and write per slot cost ~25,000 RV32 instructions a sentence.
     const listed = !stateOnly || !(g.systemId >= 1 && g.systemId <= 6);
-    const max = GSA_MAX_SLOTS; // a local: on XS an exported constant is a property read per use
-    let count = 0;
-    for (let i = 3; i < dop; i++) {
-      const id = ints[i];
-      // A valid ID first (the usual slot: one test); else NaN with character 0 is an empty slot.
-      if (id >= 0 && id <= 999) {
-        if (count < max) {
-          if (listed) sats[count] = id;
-          count++;
-        }
-      } else if (id === id || chars[i] !== 0) {
-        g.satelliteCount = count;
-        return "GSA satellite ID malformed";
-      }
+    const count = f.helpers.fieldIds(
+      f.numberBytes,
+      MAX,
+      3,
+      dop,
+      1,
+      0,
+      listed ? g.satelliteBytes : undefined,
+      SLOTS,
+      undefined,
+    );
+    if (count < 0) {
+      g.satelliteCount = -1 - count;
+      return "GSA satellite ID malformed";
     }
     g.satelliteCount = count;
     if (g.fixMode === g.fixMode && !(g.fixMode >= 1 && g.fixMode <= 3)) return "GSA fix mode not 1-3";

@@ -5,12 +5,15 @@
 // The NMEA 4.10 signal ID is the field left over after the 4-field groups; it may be
 // a hex digit (u-blox `...,B*02`). Unlike nmea-simple, it is never read as a satellite.
 
-import type { Fields } from "../fields";
+import { type Fields, MAX_FIELDS } from "../fields";
 import { n, type SentenceKind, SYS_BDS, SYS_UNKNOWN, satSystem, talkerSystem } from "../kind";
 import type { FixTarget } from "../targets";
 
 /** The standard allows 4 groups; a few vendors send more. */
 export const GSV_MAX_SATS = 8;
+/** Module-local copies: on XS an exported or imported constant is a property read per use. */
+const SATS = GSV_MAX_SATS,
+  MAX = MAX_FIELDS;
 
 export class GSV {
   totalSentences = NaN;
@@ -18,6 +21,8 @@ export class GSV {
   satellitesInView = NaN;
   count = 0;
   readonly id = new Int16Array(GSV_MAX_SATS);
+  /** The same as bytes: what the native fieldIds writes (xsmc takes byte arrays only). */
+  readonly idBytes = new Uint8Array(this.id.buffer);
   /** Degrees, NaN when empty. */
   readonly elevation = new Float64Array(GSV_MAX_SATS);
   readonly azimuth = new Float64Array(GSV_MAX_SATS);
@@ -127,35 +132,14 @@ export const GSV_KIND: SentenceKind<GSV> = {
     )
       return "GSV sentence numbers out of range";
     if (!(g.satellitesInView >= 0)) return "GSV satellites in view malformed";
-    // Tables in locals: a property read fewer per access on XS (a third of the sentences are GSV).
-    const ints = f.ints,
-      nums = f.nums,
-      chars = f.chars,
-      ids = g.id,
-      elevation = g.elevation,
-      azimuth = g.azimuth,
-      snr = g.snr,
-      slot = g.slot,
-      end = 4 + 4 * groups;
-    let c = 0;
-    for (let i = 4; i < end; i += 4) {
-      const id = ints[i];
-      // A valid ID first (the usual group: one test); else NaN with character 0 is an empty slot.
-      if (!(id >= 1 && id <= 999)) {
-        if (id === id || chars[i] !== 0) return "GSV satellite ID malformed";
-        continue;
-      }
-      ids[c] = id;
-      if (stateOnly) slot[c] = i;
-      else {
-        elevation[c] = nums[i + 1];
-        azimuth[c] = nums[i + 2];
-        snr[c] = nums[i + 3];
-      }
-      c++;
-    }
+    // The group loop is one fieldIds call (IDs and their field positions): on XS a
+    // typed-array read, test and write per group cost thousands of RV32 instructions.
+    const c = f.helpers.fieldIds(f.numberBytes, MAX, 4, 4 + 4 * groups, 4, 1, g.idBytes, SATS, g.slot);
+    if (c < 0) return "GSV satellite ID malformed";
     g.count = c;
-    g.pending = stateOnly ? f : undefined;
+    g.pending = f;
+    // The full decode copies the details now; state-only only when the sky view takes the group.
+    if (!stateOnly) gsvDetails(g);
     return null;
   },
   json: (g) => {
