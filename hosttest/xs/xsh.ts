@@ -170,6 +170,7 @@ export const NATIVE_BYTES_JS = `Object.freeze({
   xor: XSH.native.xs_bd450_xor,
   fieldIndex: XSH.native.xs_bd450_field_index,
   fieldIds: XSH.native.xs_bd450_field_ids,
+  wholes: XSH.native.xs_bd450_wholes,
   decimal: XSH.native.xs_bd450_decimal,
   integer: XSH.native.xs_bd450_integer,
   writeLine: XSH.native.xs_bd450_write_line,

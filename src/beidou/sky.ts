@@ -8,6 +8,7 @@
 // first the terminal sends, e.g. B1I; NMEA 4.10 repeats the satellites per signal with
 // other C/N0 values, which would double every mark).
 
+import { MAX_FIELDS } from "./fields";
 import type { SkySentence } from "./targets";
 
 /** Systems by NMEA 4.11 ID (0 unknown .. 6 NavIC), as kind.ts numbers them. */
@@ -19,6 +20,9 @@ export const SKY_EVERY_MS = 4000;
 
 /** Stored for "not given" (NMEA GSV gives whole degrees and dB-Hz; none of these is valid). */
 const NONE = -128;
+/** Where the integer table starts in a field table (Fields.ints: doubles MAX_FIELDS + 1 on). */
+const INTS = MAX_FIELDS + 1,
+  PER = SKY_PER_SYSTEM;
 
 /**
  * A GSV value as a whole number within [lo, hi] (NMEA 0183 GSV: elevation 0..90 degrees,
@@ -46,6 +50,11 @@ export class SkyView {
   private readonly fillElevation = new Int8Array(SKY_PER_SYSTEM);
   private readonly fillAzimuth = new Int16Array(SKY_PER_SYSTEM);
   private readonly fillSnr = new Int8Array(SKY_PER_SYSTEM);
+  /** The same as bytes, for the native column copy (xsmc takes byte arrays only). */
+  private readonly fillIdBytes = new Uint8Array(this.fillId.buffer);
+  private readonly fillElevationBytes = new Uint8Array(this.fillElevation.buffer);
+  private readonly fillAzimuthBytes = new Uint8Array(this.fillAzimuth.buffer);
+  private readonly fillSnrBytes = new Uint8Array(this.fillSnr.buffer);
   /** Satellite count of each shown list. */
   readonly count = new Int16Array(SYSTEMS);
   /** Satellites copied so far into the group being filled. */
@@ -83,13 +92,28 @@ export class SkyView {
   more(g: SkySentence, now: number): void {
     const sys = this.filling;
     let k = this.fillCount;
-    const n = g.count;
-    for (let i = 0; i < n && k < SKY_PER_SYSTEM; i++, k++) {
-      this.fillId[k] = g.id[i];
-      this.fillElevation[k] = whole(g.elevation[i], -90, 90);
-      this.fillAzimuth[k] = whole(g.azimuth[i], 0, 360);
-      this.fillSnr[k] = whole(g.snr[i], 0, 127);
-    }
+    const n = g.count,
+      f = g.pending;
+    if (f !== undefined) {
+      // Decoded state-only: each column straight from the field table, one native call
+      // each (on XS the loop below costs ~20,000 RV32 instructions a satellite). The IDs
+      // are valid (1-999) integers there; whole() leaves them as they are.
+      const h = f.helpers,
+        t = f.numberBytes,
+        slot = g.slot as Uint8Array,
+        c = n < PER - k ? n : PER - k;
+      h.wholes(t, slot, INTS, c, 1, 999, NONE, this.fillIdBytes, k, 2);
+      h.wholes(t, slot, 1, c, -90, 90, NONE, this.fillElevationBytes, k, 1);
+      h.wholes(t, slot, 2, c, 0, 360, NONE, this.fillAzimuthBytes, k, 2);
+      h.wholes(t, slot, 3, c, 0, 127, NONE, this.fillSnrBytes, k, 1);
+      k += c;
+    } else
+      for (let i = 0; i < n && k < SKY_PER_SYSTEM; i++, k++) {
+        this.fillId[k] = g.id[i];
+        this.fillElevation[k] = whole(g.elevation[i], -90, 90);
+        this.fillAzimuth[k] = whole(g.azimuth[i], 0, 360);
+        this.fillSnr[k] = whole(g.snr[i], 0, 127);
+      }
     this.fillCount = k;
     if (g.sentenceNumber !== g.totalSentences) return;
     // The group's last sentence: the list is complete and replaces the one shown.

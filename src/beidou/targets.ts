@@ -1,11 +1,14 @@
 // What a sentence may tell the device: one narrow interface per concern (fix, beams,
 // card, feedback, messages, self-check, status). A sentence module's `apply` takes only
 // the interface it writes; DeviceState (state.ts) implements them all. Declared here,
-// beside the kinds and importing nothing, so that no sentence module imports the state
-// and the state may import the sentence modules (no import circle).
+// beside the kinds and importing nothing of the Beidou side (a type of core's), so that no
+// sentence module imports the state and the state may import the sentence modules (no
+// import circle).
 //
 // Reports are the shapes of the records the modules already fill (ICI, FKI, Content):
 // the record itself is passed, so an apply allocates nothing.
+
+import type { ByteHelpers } from "../core/bytes";
 
 /** RNSS fix fields (GGA, RMC, GLL, GNS, VTG, ZDA, GSA, GSV). */
 export interface FixTarget {
@@ -45,6 +48,12 @@ export interface SkySentence {
   readonly elevation: ArrayLike<number>;
   readonly azimuth: ArrayLike<number>;
   readonly snr: ArrayLike<number>;
+  /**
+   * Decoded state-only (gsv.ts): the details are still in this field table (not copied
+   * into elevation, azimuth, snr), satellite c's group at field slot[c].
+   */
+  readonly pending?: { readonly helpers: ByteHelpers; readonly numberBytes: Uint8Array } | undefined;
+  readonly slot?: Uint8Array;
 }
 
 /** RDSS fix (DWR). */

@@ -86,6 +86,24 @@ export interface ByteHelpers {
     at: Uint8Array | undefined,
   ): number;
   /**
+   * For c < n: double idx[c] + off of `numbers` (platform order) as a whole number
+   * (Math.round) when within lo..hi, else `none`, written at out[width * (at + c)] as a
+   * `width`-byte (1 or 2) signed integer, little-endian. lo, hi and none within
+   * -32768..32767. Returns n. One call for a column of a GSV group (the sky view).
+   */
+  wholes(
+    numbers: Uint8Array,
+    idx: Uint8Array,
+    off: number,
+    n: number,
+    lo: number,
+    hi: number,
+    none: number,
+    out: Uint8Array,
+    at: number,
+    width: number,
+  ): number;
+  /**
    * [+-]digits[.digits] in bytes[a..b) as a number (the mantissa accumulated digit by
    * digit in doubles, then divided by 10^fraction digits); NaN when empty or malformed.
    */
@@ -374,6 +392,40 @@ function fieldIds(
   return count;
 }
 
+function wholes(
+  numbers: Uint8Array,
+  idx: Uint8Array,
+  off: number,
+  n: number,
+  lo: number,
+  hi: number,
+  none: number,
+  out: Uint8Array,
+  at: number,
+  width: number,
+): number {
+  if (
+    n < 0 ||
+    idx.length < n ||
+    (width !== 1 && width !== 2) ||
+    at < 0 ||
+    out.length < width * (at + n) ||
+    !(lo >= -32768 && lo <= 32767 && hi >= -32768 && hi <= 32767 && none >= -32768 && none <= 32767)
+  )
+    throw new RangeError("out of range");
+  const d = doublesOf(numbers);
+  for (let c = 0; c < n; c++) {
+    const j = idx[c] + off;
+    if (j < 0 || 8 * j + 8 > numbers.length) throw new RangeError("out of range");
+    const v = getDouble(numbers, d, j);
+    const w = v >= lo && v <= hi ? Math.round(v) : none;
+    const p = width * (at + c);
+    out[p] = w & 255;
+    if (width === 2) out[p + 1] = (w >> 8) & 255;
+  }
+  return n;
+}
+
 function fieldIndex(bytes: Uint8Array, bodyEnd: number, table: Uint8Array, max: number, numbers?: Uint8Array): number {
   const ends = 2 * (max + 1);
   if (table.length < 2 * ends || (numbers !== undefined && numbers.length < NUMBER_TABLE_BYTES_PER_FIELD * (max + 1)))
@@ -653,6 +705,7 @@ export const tsBytes: ByteHelpers = Object.freeze({
   checkSentence,
   fieldIndex,
   fieldIds,
+  wholes,
   decimal,
   integer,
   xor,

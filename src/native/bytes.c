@@ -505,6 +505,54 @@ void xs_bd450_field_ids(xsMachine* the)
 	xsmcSetInteger(xsResult, count);
 }
 
+/* v rounded as JS Math.round does (half up), for |v| < 2^15: v - floor(v) is exact there. */
+static int roundHalfUp(double v)
+{
+	int r = (int)v;
+	if ((double)r > v) r--;
+	if (v - r >= 0.5) r++;
+	return r;
+}
+
+/* wholes(numbers, idx, off, n, lo, hi, none, out, at, width): for c < n, double
+   idx[c] + off of numbers (platform order) as a whole number (Math.round) when within
+   lo..hi, else none, written at out[width * (at + c)] as a width-byte (1 or 2) signed
+   integer, little-endian. lo, hi, none within -32768..32767. Returns n. A GSV
+   group's column (elevations, ...) from the field table into the sky view in one call. */
+void xs_bd450_wholes(xsMachine* the)
+{
+	xsUnsignedValue size, idxSize, outSize;
+	const uint8_t *numbers, *idx;
+	uint8_t* out;
+	int off, n, lo, hi, none, at, width, c;
+	if (xsmcArgc < 10) xsRangeError("out of range");
+	numbers = bufferArg(the, 0, &size, 0);
+	idx = bufferArg(the, 1, &idxSize, 0);
+	off = intArg(the, 2);
+	n = intArg(the, 3);
+	lo = intArg(the, 4);
+	hi = intArg(the, 5);
+	none = intArg(the, 6);
+	out = bufferArg(the, 7, &outSize, 1);
+	at = intArg(the, 8);
+	width = intArg(the, 9);
+	if (n < 0 || idxSize < (xsUnsignedValue)n || (width != 1 && width != 2) || at < 0 ||
+		(uint64_t)outSize < (uint64_t)width * ((uint64_t)at + (uint64_t)n) || lo < -32768 || lo > 32767 ||
+		hi < -32768 || hi > 32767 || none < -32768 || none > 32767)
+		xsRangeError("out of range");
+	for (c = 0; c < n; c++) {
+		int j = idx[c] + off, w, p;
+		double v;
+		if (j < 0 || (int64_t)8 * j + 8 > (int64_t)size) xsRangeError("out of range");
+		c_memcpy(&v, numbers + 8 * j, 8);
+		w = v >= lo && v <= hi ? roundHalfUp(v) : none;
+		p = width * (at + c);
+		out[p] = (uint8_t)(w & 255);
+		if (width == 2) out[p + 1] = (uint8_t)((w >> 8) & 255);
+	}
+	xsmcSetInteger(xsResult, n);
+}
+
 /* A number parsed from bytes[a..b) (arguments 0-2) as the result. */
 static void numberResult(xsMachine* the, double (*parse)(const uint8_t*, int, int))
 {

@@ -7,6 +7,7 @@ function frameText(bytes, start, end, buf, io, counters, quiet) @ "xs_bd450_fram
 function checkSentence(buf, n) @ "xs_bd450_check_sentence";
 function fieldIndex(bytes, bodyEnd, table, max, numbers) @ "xs_bd450_field_index";
 function fieldIds(numbers, max, from, to, step, lo, ids, cap, at) @ "xs_bd450_field_ids";
+function wholes(numbers, idx, off, n, lo, hi, none, out, at, width) @ "xs_bd450_wholes";
 function decimal(bytes, a, b) @ "xs_bd450_decimal";
 function integer(bytes, a, b) @ "xs_bd450_integer";
 function xor(bytes, start, end) @ "xs_bd450_xor";
@@ -14,4 +15,4 @@ function chunkEnd(src, from, length, budget) @ "xs_bd450_chunk_end";
 function escape(out, p, src, from, to) @ "xs_bd450_escape";
 function writeLine(out, sfi, line, seconds, sentence, length) @ "xs_bd450_write_line";
 
-export default Object.freeze({ scanText, frameText, checkSentence, fieldIndex, fieldIds, decimal, integer, xor, chunkEnd, escape, writeLine });
+export default Object.freeze({ scanText, frameText, checkSentence, fieldIndex, fieldIds, wholes, decimal, integer, xor, chunkEnd, escape, writeLine });

@@ -12,6 +12,7 @@
 	X(xs_bd450_xor, 3) \
 	X(xs_bd450_field_index, 5) \
 	X(xs_bd450_field_ids, 9) \
+	X(xs_bd450_wholes, 10) \
 	X(xs_bd450_decimal, 3) \
 	X(xs_bd450_integer, 3) \
 	X(xs_bd450_write_line, 6)

@@ -41,10 +41,10 @@ export class GSV {
 }
 
 /**
- * Copy a state-only GSV's elevation, azimuth and C/N0 from its fields (the same
- * sentence's: called from apply or json, before the next sentence is indexed). The
- * sky view takes a group every few seconds per system: the other groups' details are
- * never read, and their copies cost most of a GSV's decode on XS.
+ * Copy a GSV's elevation, azimuth and C/N0 from its fields (the same sentence's: called
+ * from the full decode or json, before the next sentence is indexed). State-only they
+ * stay there: the sky view takes a group every few seconds per system and reads the
+ * taken ones from the fields itself (sky.ts); the copies cost most of a GSV's decode on XS.
  */
 function gsvDetails(g: GSV): void {
   const f = g.pending;
@@ -88,10 +88,7 @@ export const GSV_KIND: SentenceKind<GSV> = {
   apply(st: FixTarget, g: GSV, talker: number, now: number): void {
     if (g.sentenceNumber !== 1) {
       // The rest of a group: copied only while the sky view takes this group.
-      if (st.sky.filling >= 0) {
-        gsvDetails(g);
-        st.sky.more(g, now);
-      }
+      if (st.sky.filling >= 0) st.sky.more(g, now);
       return;
     }
     const t = talkerSystem(talker);
@@ -100,10 +97,8 @@ export const GSV_KIND: SentenceKind<GSV> = {
       sys =
         g.count > 0 ? satSystem(SYS_UNKNOWN, g.id[0], talker === 0x5051) : talker === 0x5051 ? SYS_BDS : SYS_UNKNOWN;
     st.satellitesInView[sys] = g.satellitesInView;
-    if (st.sky.begin(sys, g, now)) {
-      gsvDetails(g);
-      st.sky.more(g, now);
-    }
+    // Taken: the sky view reads a state-only sentence's details from its fields (sky.ts).
+    if (st.sky.begin(sys, g, now)) st.sky.more(g, now);
   },
   decode(f: Fields, g: GSV, stateOnly = false): string | null {
     if (f.count < 3) return "GSV needs at least 3 fields";
