@@ -58,11 +58,13 @@ export const RMC_KIND: SentenceKind<RMC> = {
     m.courseOverGround = f.nums[8];
     m.day = m.month = m.year = NaN;
     // f.digits(9) without its call and byte loop: an integer field (digits, optional sign)
-    // is digits only when its first byte is no sign.
-    const d = f.ints[9];
-    if (d === d && f.len(9) === 6 && (f.bytes[f.start[9]] & 0xf0) === 0x30) {
-      m.day = Math.floor(d / 10000);
-      m.month = Math.floor(d / 100) % 100;
+    // is digits only when its first byte is no sign. Field 9 exists (count >= 9): its
+    // length without the len call; 6 digits are below 2^31, so `| 0` floors (no Math call on XS).
+    const d = f.ints[9],
+      a = f.start[9];
+    if (d === d && f.end[9] - a === 6 && (f.bytes[a] & 0xf0) === 0x30) {
+      m.day = (d / 10000) | 0;
+      m.month = ((d / 100) | 0) % 100;
       m.year = 2000 + (d % 100);
       if (m.day < 1 || m.day > 31 || m.month < 1 || m.month > 12) return "RMC date malformed";
     } else if (f.chars[9] !== 0) return "RMC date malformed";
