@@ -50,8 +50,8 @@ export const GSA_KIND: SentenceKind<GSA> = {
   create: () => new GSA(),
   /** What this sentence tells the device (targets.ts; DeviceState implements it). */
   apply(st: FixTarget, g: GSA, talker: number, _now: number): void {
-    const t = talkerSystem(talker);
-    let sys = g.systemId === g.systemId ? g.systemId : t;
+    // The talker's system only without a system ID (most GSA carry one: a call fewer on XS).
+    let sys = g.systemId === g.systemId ? g.systemId : talkerSystem(talker);
     if (sys === SYS_UNKNOWN && talker === 0x5051) sys = SYS_BDS; // PQGSA
     if (sys > 0 && sys < 7) st.satellitesUsed[sys] = g.satelliteCount;
     else if (g.satelliteCount > 0) {
