@@ -13,7 +13,7 @@
 
 import { beidouAlerts } from "../beidou/alerts";
 import { reencodeCommand } from "../beidou/reencode";
-import { answeredCommands, defaultRoutes, TEXT_FIELD_LIMITS } from "../beidou/table";
+import { answeredCommands, defaultRoutes, RDSS40_COMMAND_KEYS, TEXT_FIELD_LIMITS } from "../beidou/table";
 import { BeidouWiring, type BeidouWiringOptions, startupCommandsFor } from "../beidou/wiring";
 import { Console } from "../console/console";
 import { GatewayConsoleHost } from "../console/gateway-host";
@@ -154,6 +154,7 @@ export class App {
       bytes: o.bytes,
       onUnit: beidou.onUnit,
       convertFrame: beidou.convertFrame,
+      frameCommands: RDSS40_COMMAND_KEYS,
       // Raw-text short messages: a TXR/TXA with commas in its text is carried (issue 15).
       fieldLimits: TEXT_FIELD_LIMITS,
       routes: ROUTES,

@@ -4,7 +4,7 @@
 // counters and a 1 s state tick.
 //
 //   const w = new BeidouWiring({ clock });
-//   const gw = new Gateway({ ..., onUnit: w.onUnit, convertFrame: w.convertFrame });
+//   const gw = new Gateway({ ..., onUnit: w.onUnit, convertFrame: w.convertFrame, frameCommands: RDSS40_COMMAND_KEYS });
 //   w.attach({ events: gw.events, rejects: gw.framerCounters, timers });
 
 import type { ByteHelpers } from "../core/bytes";
@@ -17,7 +17,7 @@ import { encodeICA } from "./sentences/ica";
 import { encodeICR } from "./sentences/icr";
 import { encodeRMO } from "./sentences/rmo";
 import { DeviceState, type DeviceStateOptions, type EventSink, type RejectCounts } from "./state";
-import { answeredCommands, defaultRoutes, TEXT_FIELD_LIMITS } from "./table";
+import { answeredCommands, defaultRoutes, RDSS40_COMMAND_KEYS, TEXT_FIELD_LIMITS } from "./table";
 
 /**
  * Sent to the terminal at start-up and after a replug (Gateway startupCommands): IC card
@@ -156,6 +156,7 @@ export function gatewayHooks(options: BeidouWiringOptions = {}) {
   return {
     onUnit: w.onUnit,
     convertFrame: w.convertFrame,
+    frameCommands: RDSS40_COMMAND_KEYS,
     fieldLimits: TEXT_FIELD_LIMITS,
     routes: defaultRoutes(),
     startupCommands: STARTUP_COMMANDS,

@@ -84,6 +84,8 @@ export interface GatewayOptions {
    * in here. Rejects are counted in framerCounters (by reason), with no call each.
    */
   onUnit?(kind: UnitKind, bytes: Uint8Array, length: number): void;
+  /** RDSS 4.0 commands that begin a binary frame (FramerOptions.frameCommands: the Beidou layer's set). */
+  frameCommands?: ReadonlySet<number>;
   /** Each reject, for tools and tests that look at them one by one (the firmware passes none: a call each costs the board). */
   onReject?(reason: RejectReason, bytes: Uint8Array, length: number): void;
   /**
@@ -220,6 +222,7 @@ export class Gateway {
     this.framer = new SentenceFramer({
       maxLength: this.config.maxLine,
       binaryFrames: this.config.rdss40,
+      frameCommands: options.frameCommands,
       bytes: this.bytes,
       onSentence: (bytes, length) => {
         this.heard++;
