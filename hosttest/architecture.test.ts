@@ -10,7 +10,14 @@
 import * as assert from "node:assert/strict";
 import * as fs from "fs";
 import * as path from "path";
-import { ANSWERS, DECODER_TABLE, defaultRoutes, NETWORK_COMMANDS, RDSS40_COMMANDS, UNDECODED_ROUTES } from "../src/beidou/table";
+import {
+  ANSWERS,
+  DECODER_TABLE,
+  defaultRoutes,
+  NETWORK_COMMANDS,
+  RDSS40_COMMANDS,
+  UNDECODED_ROUTES,
+} from "../src/beidou/table";
 import { DEFAULT_ROUTES } from "../src/core/router";
 import { REPO_ROOT } from "./lib/paths";
 
