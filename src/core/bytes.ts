@@ -74,35 +74,14 @@ export interface ByteHelpers {
    * field that is neither. One call for a run of slots (on XS a typed-array read, a
    * test and a write per slot cost thousands of RV32 instructions).
    */
-  fieldIds(
-    numbers: Uint8Array,
-    max: number,
-    from: number,
-    to: number,
-    step: number,
-    lo: number,
-    ids: Uint8Array | undefined,
-    cap: number,
-    at: Uint8Array | undefined,
-  ): number;
+  fieldIds: typeof fieldIds;
   /**
    * For c < n: double idx[c] + off of `numbers` (platform order) as a whole number
    * (Math.round) when within lo..hi, else `none`, written at out[width * (at + c)] as a
    * `width`-byte (1 or 2) signed integer, little-endian. lo, hi and none within
-   * -32768..32767. Returns n. One call for a column of a GSV group (the sky view).
+   * -32768..32767. Returns n. One call for a column of values (a table of satellites).
    */
-  wholes(
-    numbers: Uint8Array,
-    idx: Uint8Array,
-    off: number,
-    n: number,
-    lo: number,
-    hi: number,
-    none: number,
-    out: Uint8Array,
-    at: number,
-    width: number,
-  ): number;
+  wholes: typeof wholes;
   /**
    * [+-]digits[.digits] in bytes[a..b) as a number (the mantissa accumulated digit by
    * digit in doubles, then divided by 10^fraction digits); NaN when empty or malformed.
