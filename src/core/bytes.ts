@@ -83,7 +83,8 @@ export interface ByteHelpers {
   escape(out: Uint8Array, p: number, src: Uint8Array, from: number, to: number): number;
   /**
    * The one-line datagram "UdPbC\0\s:<sfi>,n:<line>[,c:<seconds>]*HH\<sentence>\r\n"
-   * in out (seconds < 0: no c:). Returns its length, or 0 when the sentence is
+   * in out (seconds < 0: no c:; else its whole part). With `store` (see ResizableStore)
+   * the buffer is sized to the datagram. Returns its length, or 0 when the sentence is
    * not strictly carriable (isStrictlyCarriable, src/core/encoder.ts: over 80 bytes,
    * a byte outside 0x20..0x7E after the start character, or a reserved character
    * in the fields).
@@ -95,7 +96,18 @@ export interface ByteHelpers {
     seconds: number,
     sentence: Uint8Array,
     length: number,
+    store?: ResizableStore,
   ): number;
+}
+
+/**
+ * An ES2024 resizable ArrayBuffer (the project's lib is ES2022). Given to writeLine
+ * as the buffer under a length-tracking `out`, it is left sized to the datagram when
+ * the result is > 0 (unspecified on 0), so the socket gets the whole buffer.
+ */
+export interface ResizableStore {
+  resize(byteLength: number): void;
+  readonly maxByteLength: number;
 }
 
 /** Reject codes of checkSentence (REJECT_REASONS index + 1, src/core/framer.ts). */
@@ -506,8 +518,12 @@ function writeLine(
   seconds: number,
   s: Uint8Array,
   length: number,
+  store?: ResizableStore,
 ): number {
   if (length > 80) return 0;
+  // Room for any line; sized to the datagram below (the native twin sizes it once, up front).
+  if (store) store.resize(store.maxByteLength);
+  seconds = seconds >= 0 ? Math.floor(seconds) : -1;
   // The TAG block first (its length is known before the sentence), then the sentence
   // copied and checked in one pass; a failed check costs a rewrite on the slow path.
   let x = 0;
@@ -571,6 +587,7 @@ function writeLine(
   p += length;
   out[p++] = 0x0d;
   out[p++] = 0x0a;
+  if (store) store.resize(p);
   return p;
 }
 

@@ -21,7 +21,7 @@
 // (legacy listeners), "drop" drops it; each case is counted.
 
 import { asciiBytes, hexValue, writeHex2 } from "../nmea/checksum";
-import { type ByteHelpers, tsBytes } from "./bytes";
+import { type ByteHelpers, type ResizableStore, tsBytes } from "./bytes";
 import type { OverlongPolicy } from "./config";
 import type { Clock } from "./io";
 import { MAX_DATAGRAM, sfiKeyOf } from "./tagblock";
@@ -84,13 +84,8 @@ const DROP: OverlongPolicy = "drop",
 
 export type DatagramViews = "resize" | "cache";
 
-/** The part of an ES2024 resizable ArrayBuffer the encoder uses (the project's lib is ES2022). */
-interface ResizableBuffer {
-  resize(byteLength: number): void;
-}
-
-function makeResizable(max: number): ResizableBuffer | undefined {
-  const AB = ArrayBuffer as unknown as new (length: number, options: { maxByteLength: number }) => ResizableBuffer;
+function makeResizable(max: number): ResizableStore | undefined {
+  const AB = ArrayBuffer as unknown as new (length: number, options: { maxByteLength: number }) => ResizableStore;
   const b = new AB(max, { maxByteLength: max });
   return typeof b.resize === "function" ? b : undefined;
 }
@@ -124,6 +119,20 @@ export function isStrictlyCarriable(bytes: Uint8Array, length: number): boolean 
 }
 
 export class Iec450Encoder {
+  // The fields the common path reads come first: on XS a `this.` field is found by a
+  // walk along the instance's property list.
+  private lineCount = 0;
+  private lines = 0;
+  tagTime: boolean;
+  private readonly clock: Clock;
+  /**
+   * The common path, a closure over the encoder's fixed buffers (read by index on XS):
+   * the one-line datagram of a sentence without d: in the datagram buffer (see
+   * datagram()), counted; returns its length, or 0, with nothing written or counted,
+   * when the sentence takes encode()'s other paths (overlong policy, field limits).
+   * The gateway calls it once per sentence and sends the datagram itself.
+   */
+  readonly line: (bytes: Uint8Array, length: number) => number;
   readonly counters: EncoderCounters = {
     sentences: 0,
     datagrams: 0,
@@ -139,18 +148,15 @@ export class Iec450Encoder {
    * length for the callback, so the socket gets the whole buffer without a new view
    * object per datagram (a subarray costs 4 slots on XS, every sentence).
    */
-  private readonly store: ResizableBuffer | undefined;
+  private readonly store: ResizableStore | undefined;
   private readonly out: Uint8Array;
   /** "cache" mode: views of out[0..length), by length. */
   private readonly views: Array<Uint8Array | undefined> | undefined;
-  private sfi: Uint8Array = new Uint8Array(0);
+  /** Six bytes, rewritten in place by retune (line() holds it). */
+  private readonly sfi = new Uint8Array(6);
   private carrierAddress: Uint8Array = new Uint8Array(0);
-  private readonly clock: Clock;
   private readonly onDatagram: EncoderOptions["onDatagram"];
-  tagTime: boolean;
   overlong: OverlongPolicy;
-  private lineCount = 0;
-  private lines = 0;
   private groupCode = 0;
   /** c: digits of the second last written (it changes once a second, the sentences come by the hundred). */
   private readonly cDigits = new Uint8Array(16);
@@ -183,6 +189,48 @@ export class Iec450Encoder {
       );
       this.limitFirst[f.charCodeAt(0)] = 1;
     }
+    const out = this.out,
+      store = this.store,
+      sfi = this.sfi,
+      clock = this.clock,
+      counters = this.counters,
+      fieldLimits = this.fieldLimits,
+      limitFirst = this.limitFirst,
+      writeLine = this.bytes.writeLine;
+    this.line = (bytes, length) => {
+      // Field limits: most sentences have a 5-character address whose formatter starts with a
+      // letter no limited formatter starts with, decided here on two bytes.
+      if (
+        fieldLimits !== undefined &&
+        (bytes[6] !== 0x2c || limitFirst[bytes[3]] !== 0) &&
+        this.tooManyFields(bytes, length)
+      )
+        return 0;
+      // TAG block, checks and copy in one native call; the line count is taken only on success.
+      const next = this.lineCount >= 999 ? 1 : this.lineCount + 1;
+      const n = writeLine(out, sfi, next, this.tagTime ? clock.now() / 1000 : -1, bytes, length, store);
+      if (n === 0) return 0;
+      this.lineCount = next;
+      this.lines++;
+      counters.sentences++;
+      counters.datagrams++;
+      counters.bytes += n;
+      return n;
+    };
+  }
+
+  /** True when line()'s datagram is the whole of datagram(n) without a lookup (a resizable buffer). */
+  get resizes(): boolean {
+    return this.store !== undefined;
+  }
+
+  /** The datagram line() wrote, as a view of exactly its `length` bytes. */
+  datagram(length: number): Uint8Array {
+    if (this.store) return this.out;
+    const views = this.views!;
+    let view = views[length];
+    if (view === undefined) views[length] = view = new Uint8Array(this.out.buffer, 0, length);
+    return view;
   }
 
   /** More commas than the formatter's field limit allows (raw text with commas in its last field)? */
@@ -205,7 +253,7 @@ export class Iec450Encoder {
     const mfr = o.propMfr ?? "XBD";
     if (!/^[A-Z]{3}$/.test(mfr))
       throw new RangeError(`manufacturer mnemonic "${mfr}" must be three upper-case letters`);
-    this.sfi = asciiBytes(o.sfi.toUpperCase());
+    this.sfi.set(asciiBytes(o.sfi.toUpperCase()));
     this.carrierAddress = asciiBytes("$P" + mfr + CARRIER_SUFFIX + ",");
     this.tagTime = o.tagTime ?? true;
     this.overlong = o.overlong ?? CARRY;
@@ -233,34 +281,14 @@ export class Iec450Encoder {
    * datagram(s). `destination` adds d:<SFI>. Returns the number of datagrams emitted.
    */
   encode(bytes: Uint8Array, length: number, destination?: string): number {
-    this.counters.sentences++;
-    // Field limits: most sentences have a 5-character address whose formatter starts with a
-    // letter no limited formatter starts with, decided here on two bytes (tooManyFields'
-    // search and its call cost the board ~100 XS units per sentence).
-    if (
-      destination === undefined &&
-      (this.fieldLimits === undefined ||
-        (bytes[6] === 0x2c && this.limitFirst[bytes[3]] === 0) ||
-        !this.tooManyFields(bytes, length))
-    ) {
-      // The common case in one pass (TAG block, checks, copy); 0: not strictly
-      // carriable, so the overlong policy below decides. The line count is taken only on success.
-      const line = this.lineCount >= 999 ? 1 : this.lineCount + 1;
-      const n = this.bytes.writeLine(
-        this.out,
-        this.sfi,
-        line,
-        this.tagTime ? Math.floor(this.clock.now() / 1000) : -1,
-        bytes,
-        length,
-      );
+    if (destination === undefined) {
+      const n = this.line(bytes, length);
       if (n > 0) {
-        this.lineCount = line;
-        this.lines++;
-        this.emit(n);
+        this.onDatagram(this.datagram(n), n);
         return 1;
       }
     }
+    this.counters.sentences++;
     if (!isStrictlyCarriable(bytes, length) || (this.fieldLimits !== undefined && this.tooManyFields(bytes, length))) {
       if (this.overlong === DROP) {
         this.counters.overlongDropped++;
@@ -285,7 +313,9 @@ export class Iec450Encoder {
     return 1;
   }
 
+  /** Start a datagram on the other paths: the whole buffer again (line() leaves it sized to its datagram). */
   private header(): number {
+    if (this.store) this.store.resize(MAX_DATAGRAM);
     const o = this.out;
     o[0] = 0x55;
     o[1] = 0x64;
@@ -299,21 +329,8 @@ export class Iec450Encoder {
   private emit(length: number): void {
     this.counters.datagrams++;
     this.counters.bytes += length;
-    const store = this.store;
-    if (store) {
-      store.resize(length);
-      try {
-        this.onDatagram(this.out, length);
-      } finally {
-        // Growing back zero-fills: the next datagram is written from its first byte anyway.
-        store.resize(MAX_DATAGRAM);
-      }
-      return;
-    }
-    const views = this.views!;
-    let view = views[length];
-    if (view === undefined) views[length] = view = new Uint8Array(this.out.buffer, 0, length);
-    this.onDatagram(view, length);
+    if (this.store) this.store.resize(length);
+    this.onDatagram(this.datagram(length), length);
   }
 
   /** Write a TAG block at p; `line`/`total` > 0 adds g:line-total-code. Returns the new end. */

@@ -41,7 +41,14 @@ export const DEFAULT_ROUTES: ReadonlyArray<readonly [string, number]> = [
 export class RouteError extends Error {}
 
 export class Router {
-  private formatterDefault = new Map<number, number>();
+  /**
+   * No override rules (the usual case): the group is the formatter's default, read from
+   * `defaults` (the gateway's per-sentence path does it inline). First field: on XS a
+   * field is found by a walk along the instance's property list.
+   */
+  plain = true;
+  /** Formatter key (formatterKey: 24 bits) -> default group index; made once, never replaced. */
+  readonly defaults = new Map<number, number>();
   private formatterOverride = new Map<number, number>();
   private talkerOverride = new Map<number, number>();
   /** talker (16 bits) * 2^24 + formatter (24 bits); below 2^53, exact in a double. */
@@ -50,12 +57,11 @@ export class Router {
   private hasExact = false;
   private hasTalker = false;
   private hasFormatter = false;
-  private plain = true;
 
   /** `routes`: default groups of the decoded sentences (src/beidou/table.ts defaultRoutes). */
   constructor(groupMap = "", routes: ReadonlyArray<readonly [string, number]> = []) {
-    for (const [f, g] of DEFAULT_ROUTES) this.formatterDefault.set(formatterKeyOf(f), g);
-    for (const [f, g] of routes) this.formatterDefault.set(formatterKeyOf(f), g);
+    for (const [f, g] of DEFAULT_ROUTES) this.defaults.set(formatterKeyOf(f), g);
+    for (const [f, g] of routes) this.defaults.set(formatterKeyOf(f), g);
     this.apply(groupMap);
   }
 
@@ -97,7 +103,7 @@ export class Router {
   route(bytes: Uint8Array, length: number): number {
     // No override rules (the usual case): the formatter's default group, on few bytecodes.
     if (this.plain && length >= 6 && bytes[1] !== 0x50) {
-      const d = this.formatterDefault.get((bytes[3] << 16) | (bytes[4] << 8) | bytes[5]);
+      const d = this.defaults.get((bytes[3] << 16) | (bytes[4] << 8) | bytes[5]);
       return d !== undefined ? d : MISC;
     }
     if (length < 3) return MISC;
@@ -119,7 +125,7 @@ export class Router {
         const f = this.formatterOverride.get(fk);
         if (f !== undefined) return f;
       }
-      const d = this.formatterDefault.get(fk);
+      const d = this.defaults.get(fk);
       return d !== undefined ? d : MISC;
     }
     if (!this.hasTalker) return MISC;

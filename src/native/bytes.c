@@ -534,20 +534,43 @@ static int writeDecimal(uint8_t* o, int p, int64_t v)
 {
 	char digits[20];
 	int n = 0;
-	do {
-		digits[n++] = (char)('0' + (v % 10));
-		v /= 10;
-	} while (v > 0);
+	if (v >= 0 && v <= 0xffffffff) {
+		/* 32-bit divisions: a 64-bit one is a library call on RV32 and Xtensa */
+		uint32_t u = (uint32_t)v;
+		do {
+			digits[n++] = (char)('0' + (u % 10));
+			u /= 10;
+		} while (u > 0);
+	}
+	else
+		do {
+			digits[n++] = (char)('0' + (v % 10));
+			v /= 10;
+		} while (v > 0);
 	while (n) o[p++] = digits[--n];
 	return p;
 }
 
-/* writeLine(out, sfi, line, seconds, sentence, length): the whole one-line datagram
+/* writeLine(out, sfi, line, seconds, sentence, length[, store]): the whole one-line datagram
    "UdPbC\0\s:<sfi>,n:<line>[,c:<seconds>]*HH\<sentence>\r\n" in out; seconds < 0
    leaves c: out. Returns its length, or 0 when the sentence is not one a strict
    receiver accepts as it is (longer than 80 bytes, a byte outside 0x20..0x7E after
    the start character, or a reserved character in the fields): the caller then
-   takes the overlong policy's path. */
+   takes the overlong policy's path. With `store` (the resizable ArrayBuffer under a
+   length-tracking out), it is first sized to the datagram's exact length: the socket
+   is handed the whole buffer, and shrinking it back and forth around each send cost a
+   resize call and a zero-fill of the buffer's tail per sentence. Seconds: the whole part. */
+static int decimalLength(int64_t v)
+{
+	int n = 1;
+	int64_t limit = 10;
+	while (v >= limit && n < 19) { /* comparisons, no 64-bit division */
+		limit *= 10;
+		n++;
+	}
+	return n;
+}
+
 void xs_bd450_write_line(xsMachine* the)
 {
 	xsUnsignedValue outSize, sfiSize, size;
@@ -570,8 +593,18 @@ void xs_bd450_write_line(xsMachine* the)
 			return;
 		}
 	}
+	if (xsmcArgc > 6 && xsmcTypeOf(xsArg(6)) != xsUndefinedType) {
+		/* header 6 + \s: + sfi + ,n:line [+ ,c:seconds] + *HH\ + sentence + CR LF */
+		int n = 6 + 3 + (int)sfiSize + 3 + decimalLength(line) + (seconds >= 0 ? 3 + decimalLength((int64_t)seconds) : 0) + 4 + length + 2;
+		if (n > xsmcGetArrayBufferMaxLength(xsArg(6))) xsRangeError("out of range");
+		xsmcSetArrayBufferLength(xsArg(6), n);
+		o = bufferArg(the, 0, &outSize, 1); /* the resize may have moved it */
+		sfi = bufferArg(the, 1, &sfiSize, 0);
+		s = bufferArg(the, 4, &size, 0);
+		if (outSize < (xsUnsignedValue)n) xsRangeError("out of range");
+	}
 	/* header 6 + TAG (<= 80) + sentence (<= 80) + CR LF */
-	if (outSize < 6 + 2 + sfiSize + 4 + 3 + 24 + 4 + (xsUnsignedValue)length + 2) xsRangeError("out of range");
+	else if (outSize < 6 + 2 + sfiSize + 4 + 3 + 24 + 4 + (xsUnsignedValue)length + 2) xsRangeError("out of range");
 	o[p++] = 'U'; o[p++] = 'd'; o[p++] = 'P'; o[p++] = 'b'; o[p++] = 'C'; o[p++] = 0;
 	o[p++] = BACKSLASH;
 	start = p;

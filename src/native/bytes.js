@@ -11,6 +11,6 @@ function integer(bytes, a, b) @ "xs_bd450_integer";
 function xor(bytes, start, end) @ "xs_bd450_xor";
 function chunkEnd(src, from, length, budget) @ "xs_bd450_chunk_end";
 function escape(out, p, src, from, to) @ "xs_bd450_escape";
-function writeLine(out, sfi, line, seconds, sentence, length) @ "xs_bd450_write_line";
+function writeLine(out, sfi, line, seconds, sentence, length, store) @ "xs_bd450_write_line";
 
 export default Object.freeze({ scanText, frameText, checkSentence, fieldIndex, decimal, integer, xor, chunkEnd, escape, writeLine });
