@@ -219,9 +219,12 @@ export class Iec450Encoder {
     };
   }
 
-  /** True when line()'s datagram is the whole of datagram(n) without a lookup (a resizable buffer). */
-  get resizes(): boolean {
-    return this.store !== undefined;
+  /**
+   * With a resizable buffer, the datagram's view: line() leaves it sized to its datagram,
+   * so it is datagram(n) without a call. Undefined with "cache" views.
+   */
+  get sizedView(): Uint8Array | undefined {
+    return this.store ? this.out : undefined;
   }
 
   /** The datagram line() wrote, as a view of exactly its `length` bytes. */
@@ -395,17 +398,16 @@ export class Iec450Encoder {
   /** Write a non-negative integer in decimal at p without allocating. */
   private decimal(p: number, value: number): number {
     const o = this.out;
-    if (value === 0) {
-      o[p] = 0x30;
-      return p + 1;
-    }
-    let digits = 0;
-    for (let v = value; v >= 1; v = Math.floor(v / 10)) digits++;
+    let digits = 1;
+    for (let t = 10; t <= value; t *= 10) digits++;
     let v = value;
-    for (let i = digits - 1; i >= 0; i--) {
-      o[p + i] = 0x30 + (v % 10);
-      v = Math.floor(v / 10);
+    for (let i = digits - 1; i > 0; i--) {
+      // `| 0` below 2^31: an operator, where Math.floor is a call (per digit, on XS).
+      const q = v < 2147483648 ? (v / 10) | 0 : Math.floor(v / 10);
+      o[p + i] = 0x30 + (v - q * 10);
+      v = q;
     }
+    o[p] = 0x30 + v;
     return p + digits;
   }
 

@@ -131,8 +131,9 @@ export class Gateway {
   /** Monotonic ms of the last send failure, -1 when sending works. */
   private lastSendError = -1;
   private currentGroup = 0;
-  readonly config: GatewayConfig;
+  private readonly rx = new Uint8Array(RX_CHUNK);
   readonly framer: SentenceFramer;
+  readonly config: GatewayConfig;
   readonly encoder: Iec450Encoder;
   readonly router: Router;
   readonly events: EventLog;
@@ -160,7 +161,6 @@ export class Gateway {
   private readonly answers: AnswerSource | undefined;
   private readonly clock: Clock;
   private serial?: SerialInstance;
-  private readonly rx = new Uint8Array(RX_CHUNK);
   private readonly converted: Uint8Array;
   // maxRate: sentences counted per group in the current whole second of the clock
   // (made at the first use: maxRate is off by default, and each array costs heap slots).
@@ -209,6 +209,29 @@ export class Gateway {
       rateDropped: 0,
       rateDroppedPerGroup: new Array<number>(GROUP_COUNT + 1).fill(0),
     };
+    const counters = this.counters,
+      perGroup = counters.perGroup,
+      onDatagram = options.onDatagram;
+    this.send = (bytes, length) => {
+      const group = this.currentGroup,
+        g = GROUPS[group];
+      counters.datagrams++;
+      perGroup[group]++;
+      const udp = this.udp;
+      if (udp !== undefined) {
+        try {
+          udp.write(bytes, g.address, g.port);
+          // Host sends fail asynchronously: call it recovered after 2 s without an error.
+          if (this.lastSendError >= 0 && this.clock.monotonic() - this.lastSendError > 2000) {
+            this.lastSendError = -1;
+            this.events.add("net.send", `sending again (${counters.sendErrors} send failures so far)`);
+          }
+        } catch (e) {
+          this.sendFailed(e);
+        }
+      }
+      if (onDatagram !== undefined) onDatagram(bytes, length, group);
+    };
     this.outFilter = new SentenceFilter({ clock: this.clock, rules: this.config.outFilter });
     this.inFilter = new SentenceFilter({ clock: this.clock, rules: this.config.inFilter });
     this.converted = new Uint8Array(this.config.maxLine);
@@ -221,13 +244,13 @@ export class Gateway {
       onDatagram: this.send,
     });
     // What the per-sentence path reads, as closure variables (read by index on XS).
-    const counters = this.counters,
-      router = this.router,
+    const router = this.router,
       defaults = router.defaults,
       filter = this.outFilter,
       config = this.config,
       encoder = this.encoder,
       line = encoder.line,
+      sized = encoder.sizedView,
       send = this.send,
       onUnit = options.onUnit,
       answers = options.answers;
@@ -253,7 +276,7 @@ export class Gateway {
         counters.forwarded++;
         this.currentGroup = group;
         const n = line(bytes, length);
-        if (n > 0) send(encoder.datagram(n), n);
+        if (n > 0) send(sized !== undefined ? sized : encoder.datagram(n), n);
         // Not sendable as it is: the overlong policy and field limits (encode's other paths).
         else encoder.encode(bytes, length);
       },
@@ -395,28 +418,10 @@ export class Gateway {
 
   /**
    * Send a datagram (bytes: exactly the datagram) on currentGroup: the encoder's
-   * onDatagram, and the per-sentence path's send (a closure: no method lookup).
+   * onDatagram, and the per-sentence path's send (a closure over the counters: no
+   * method or field lookups).
    */
-  private readonly send = (bytes: Uint8Array, length: number): void => {
-    const group = this.currentGroup,
-      g = GROUPS[group];
-    this.counters.datagrams++;
-    this.counters.perGroup[group]++;
-    const udp = this.udp;
-    if (udp !== undefined) {
-      try {
-        udp.write(bytes, g.address, g.port);
-        // Host sends fail asynchronously: call it recovered after 2 s without an error.
-        if (this.lastSendError >= 0 && this.clock.monotonic() - this.lastSendError > 2000) {
-          this.lastSendError = -1;
-          this.events.add("net.send", `sending again (${this.counters.sendErrors} send failures so far)`);
-        }
-      } catch (e) {
-        this.sendFailed(e);
-      }
-    }
-    if (this.options.onDatagram) this.options.onDatagram(bytes, length, group);
-  };
+  private readonly send: (bytes: Uint8Array, length: number) => void;
 
   private sendFailed(e: unknown): void {
     this.counters.sendErrors++;
@@ -451,7 +456,17 @@ export class Gateway {
         format: "buffer",
         onReadable() {
           if (self.serialDown) self.serialAlive(); // tested here: a call fewer per UART read
-          self.drainSerial(this);
+          // Read until the driver is empty (the ESP32 FIFO is only 128 bytes deep); inline,
+          // with the buffer and the framer in locals: this runs per UART read.
+          const rx = self.rx,
+            framer = self.framer;
+          for (;;) {
+            const n = this.read(rx);
+            if (!n) break;
+            framer.feed(rx, 0, n);
+          }
+          const lost = this.overflow;
+          if (lost !== undefined && lost > self.rxOverflowSeen) self.rxOverflowed(lost);
         },
         onWritable(bytes: number) {
           self.serialAlive();
@@ -465,17 +480,6 @@ export class Gateway {
     } catch (e) {
       this.serialLost(e instanceof Error ? e : new Error(String(e)));
     }
-  }
-
-  private drainSerial(serial: SerialInstance): void {
-    // Read until the driver is empty: the ESP32 FIFO is only 128 bytes deep.
-    for (;;) {
-      const n = serial.read(this.rx);
-      if (!n) break;
-      this.framer.feed(this.rx, 0, n);
-    }
-    const lost = serial.overflow;
-    if (lost !== undefined && lost > this.rxOverflowSeen) this.rxOverflowed(lost);
   }
 
   private rxOverflowed(lost: number): void {
