@@ -39,7 +39,9 @@ SRCS="$SRCS $ROOT/src/native/bytes.c $ROOT/hosttest/xs/native/rv32/bd450-rv32.c"
   echo "all:"
   for c in $SRCS; do
     o="$OUT/obj/$(basename "$c" .c).o"
-    printf '%s: %s %s\n\t@%s $(FLAGS) -c $< -o $@\nall: %s\n' "$o" "$c" "$ROOT/hosttest/xs/native/rv32/xs-rv32.h" "$CC" "$o"
+    # The glue also on the native list it installs (bd450-natives.h).
+    case $c in *bd450-rv32.c) h="$ROOT/hosttest/xs/native/bd450-natives.h" ;; *) h="" ;; esac
+    printf '%s: %s %s %s\n\t@%s $(FLAGS) -c $< -o $@\nall: %s\n' "$o" "$c" "$ROOT/hosttest/xs/native/rv32/xs-rv32.h" "$h" "$CC" "$o"
   done
 } >"$OUT/objects.mk"
 make -s -j2 -f "$OUT/objects.mk" all >"$OUT/build.log" 2>&1 || { tail -30 "$OUT/build.log" >&2; exit 1; }

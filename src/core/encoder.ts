@@ -21,7 +21,7 @@
 // (legacy listeners), "drop" drops it; each case is counted.
 
 import { asciiBytes, hexValue, writeHex2 } from "../nmea/checksum";
-import { type ByteHelpers, type ResizableStore, tsBytes } from "./bytes";
+import { type ByteHelpers, type ResizableStore, tsBytes, writeDecimal } from "./bytes";
 import type { OverlongPolicy } from "./config";
 import type { Clock } from "./io";
 import { MAX_DATAGRAM, sfiKeyOf } from "./tagblock";
@@ -158,10 +158,6 @@ export class Iec450Encoder {
   private readonly onDatagram: EncoderOptions["onDatagram"];
   overlong: OverlongPolicy;
   private groupCode = 0;
-  /** c: digits of the second last written (it changes once a second, the sentences come by the hundred). */
-  private readonly cDigits = new Uint8Array(16);
-  private cLength = 0;
-  private cSecond = -1;
   /** fieldLimits by formatter packed into 24 bits (no string per sentence). */
   private readonly fieldLimits: Map<number, number> | undefined;
   /** 1 at the first letter of each limited formatter (tooManyFields' quick answer). */
@@ -336,79 +332,28 @@ export class Iec450Encoder {
     this.onDatagram(this.datagram(length), length);
   }
 
-  /** Write a TAG block at p; `line`/`total` > 0 adds g:line-total-code. Returns the new end. */
+  /** Write a TAG block at p (one helper call); `line`/`total` > 0 adds g:line-total-code. Returns the new end. */
   private tagBlock(p: number, line: number, total: number, destination?: string): number {
-    const o = this.out;
-    const start = p;
-    o[p++] = BACKSLASH;
-    if (total > 0) {
-      o[p++] = 0x67;
-      o[p++] = 0x3a; // g:
-      p = this.groupNumbers(p, line, total, 0x2d);
-    }
-    o[p++] = 0x73;
-    o[p++] = 0x3a; // s:
-    o.set(this.sfi, p);
-    p += this.sfi.length;
-    o[p++] = 0x2c;
-    o[p++] = 0x6e;
-    o[p++] = 0x3a; // ,n:
-    p = this.decimal(p, this.nextLine());
-    if (this.tagTime) {
-      o[p++] = 0x2c;
-      o[p++] = 0x63;
-      o[p++] = 0x3a; // ,c:
-      const second = Math.floor(this.clock.now() / 1000);
-      const d = this.cDigits;
-      if (second !== this.cSecond) {
-        // Render once per second into cDigits (decimal() writes into out; copy from there).
-        const end = this.decimal(p, second);
-        this.cLength = end - p;
-        for (let i = 0; i < this.cLength; i++) d[i] = o[p + i];
-        this.cSecond = this.cLength <= d.length ? second : -1;
-      } else for (let i = 0; i < this.cLength; i++) o[p + i] = d[i];
-      p += this.cLength;
-    }
+    let dest: Uint8Array | undefined;
     if (destination !== undefined) {
-      o[p++] = 0x2c;
-      o[p++] = 0x64;
-      o[p++] = 0x3a; // ,d:
-      for (let i = 0; i < destination.length; i++) o[p++] = destination.charCodeAt(i) & 0x7f;
+      // Answers only (rare): a small array each.
+      dest = new Uint8Array(destination.length);
+      for (let i = 0; i < dest.length; i++) dest[i] = destination.charCodeAt(i) & 0x7f;
     }
-    const sum = this.bytes.xor(o, start + 1, p);
-    o[p++] = 0x2a;
-    writeHex2(o, p, sum);
-    p += 2;
-    o[p++] = BACKSLASH;
-    return p;
+    const seconds = this.tagTime ? this.clock.now() / 1000 : -1;
+    return this.bytes.tagBlock(this.out, p, this.sfi, this.nextLine(), seconds, line, total, this.groupCode, dest);
   }
 
-  /** A carrier group's numbers at p: `a<sep>b<sep>code,` (g: line-total-code, or the carrier's total,line,code). */
-  private groupNumbers(p: number, a: number, b: number, sep: number): number {
+  /** A carrier group's numbers at p: `a,b,code,` (the carrier sentence's total,line,code). */
+  private groupNumbers(p: number, a: number, b: number): number {
     const o = this.out;
-    p = this.decimal(p, a);
-    o[p++] = sep;
-    p = this.decimal(p, b);
-    o[p++] = sep;
-    p = this.decimal(p, this.groupCode);
+    p = writeDecimal(o, p, a);
+    o[p++] = 0x2c;
+    p = writeDecimal(o, p, b);
+    o[p++] = 0x2c;
+    p = writeDecimal(o, p, this.groupCode);
     o[p++] = 0x2c;
     return p;
-  }
-
-  /** Write a non-negative integer in decimal at p without allocating. */
-  private decimal(p: number, value: number): number {
-    const o = this.out;
-    let digits = 1;
-    for (let t = 10; t <= value; t *= 10) digits++;
-    let v = value;
-    for (let i = digits - 1; i > 0; i--) {
-      // `| 0` below 2^31: an operator, where Math.floor is a call (per digit, on XS).
-      const q = v < 2147483648 ? (v / 10) | 0 : Math.floor(v / 10);
-      o[p + i] = 0x30 + (v - q * 10);
-      v = q;
-    }
-    o[p] = 0x30 + v;
-    return p + digits;
   }
 
   private carry(bytes: Uint8Array, length: number, destination?: string): number {
@@ -459,7 +404,7 @@ export class Iec450Encoder {
     const start = p;
     o.set(this.carrierAddress, p);
     p += this.carrierAddress.length;
-    p = this.groupNumbers(p, total, line, 0x2c);
+    p = this.groupNumbers(p, total, line);
     p = this.bytes.escape(o, p, src, from, to);
     const sum = this.bytes.xor(o, start + 1, p);
     o[p++] = 0x2a;
