@@ -75,8 +75,6 @@ export interface EncoderOptions {
   bytes?: ByteHelpers;
 }
 
-const BACKSLASH = 0x5c;
-
 // Policies as constants for the per-sentence comparisons: on XS a string literal in
 // evaluated bytecode is copied into a new chunk each time it runs.
 const DROP: OverlongPolicy = "drop",
