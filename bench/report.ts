@@ -236,7 +236,7 @@ export function writeMarkdown(file: string, r: any): void {
       const z = cr.sizing,
         rec = cr.recommended;
       lines.push(
-        `**XS creation sizes** (the rule \`recommendCreation\` in \`hosttest/xs/xs-figures.ts\`, which the XS test holds \`manifest.json\` to): live heap of the running gateway (own objects) ${fmt(cr.liveGatewayOwn.slots)} slots + ${fmt(cr.liveGatewayOwn.chunkBytes)} chunk bytes; ` +
+        `**XS creation sizes** (the rule \`recommendCreation\` in \`hosttest/xs/xs-figures.ts\`, which the XS test holds \`manifest.json\` to): live heap of the running gateway (own objects) ${fmt(cr.liveGatewayOwn.slots)} slots + ${fmt(rec.liveChunkBytes ?? cr.liveGatewayOwn.chunkBytes)} chunk bytes (${rec.chunkSource ?? "xsnap 64-bit"}); ` +
           `modules' own heap if they were not preloaded ${fmt(cr.liveModulesOwn.slots)} slots + ${fmt(cr.liveModulesOwn.chunkBytes)} bytes (why they are preloaded). ` +
           `Slots = (live + ${z.platformSlots} platform + ${z.runtimeSlots} runtime, both estimates) x ${z.margin} + ${z.slotGarbageSeconds} s of garbage at ${fmt(rec.sentencesPerSecond, 0)} sentences/s (${z.baud} baud of ${z.sentenceBytes}-byte sentences); ` +
           `chunks = (live + ${fmt(z.consoleQueueBytes)} console queue + ${fmt(z.platformChunkBytes)} platform) x ${z.margin} + ${z.chunkGarbageSeconds} s of garbage. ` +

@@ -7,7 +7,7 @@ import { spawnSync } from "node:child_process";
 import * as fs from "fs";
 import * as path from "path";
 import * as speed from "../hosttest/xs/esp32-speed";
-import { corpusChunks, recommendCreation, SIZING } from "../hosttest/xs/xs-figures";
+import { addLive32, corpusChunks, recommendCreation, SIZING } from "../hosttest/xs/xs-figures";
 import { bundle, measureGatewayOnXs, type XsFigures, XsWorker } from "../hosttest/xs/xs-harness";
 import { computeOnXsh, epochStream, runCommandsOnXsh, runRealtimeOnXsh, XSH_DIR, xshBinary } from "../hosttest/xs/xsh";
 import {
@@ -361,7 +361,7 @@ export async function runXsBench(log: (s: string) => void): Promise<XsBench> {
   log(
     "  XS: harness figures, firmware wiring (gateway + Beidou decoders + device state + console, behind the ESP32-like UART FIFO)",
   );
-  const figures = await measureGatewayOnXs(corpusChunks());
+  const figures = addLive32(await measureGatewayOnXs(corpusChunks()), corpusChunks());
   const f = figures as unknown as Record<string, any>;
   log("  XS: harness figures, gateway core only");
   // Optional: a harness failure here must not lose the firmware figures.

@@ -10,7 +10,14 @@
 import * as assert from "node:assert/strict";
 import * as fs from "fs";
 import * as path from "path";
-import { ANSWERS, DECODER_TABLE, defaultRoutes, NETWORK_COMMANDS, UNDECODED_ROUTES } from "../src/beidou/table";
+import {
+  ANSWERS,
+  DECODER_TABLE,
+  defaultRoutes,
+  NETWORK_COMMANDS,
+  RDSS40_COMMANDS,
+  UNDECODED_ROUTES,
+} from "../src/beidou/table";
 import { DEFAULT_ROUTES } from "../src/core/router";
 import { REPO_ROOT } from "./lib/paths";
 
@@ -258,6 +265,8 @@ describe("architecture: core names no Beidou sentence", () => {
     ...NETWORK_COMMANDS,
     ...Object.keys(ANSWERS),
     ...Object.values(ANSWERS).flat(),
+    // The RDSS 4.0 commands the framer tells frames by: the registry's too (core takes them as an option).
+    ...RDSS40_COMMANDS,
   ]);
   const beidou = [...registry].filter((f) => !STANDARD.includes(f));
   /** Source without comments (strings stay: a message the core prints names what it names). */
@@ -266,7 +275,7 @@ describe("architecture: core names no Beidou sentence", () => {
   const named = (text: string) => beidou.filter((f) => new RegExp(`\\b${f}\\b`).test(uncommented(text)));
 
   it("takes the list from the registry, and the check finds a name (hand-made text)", () => {
-    for (const f of ["ICI", "DWR", "TXR", "TCI", "ICP", "EPI", "QRI", "FKI", "ICA", "TXA", "WBA"])
+    for (const f of ["ICI", "DWR", "TXR", "TCI", "ICP", "EPI", "QRI", "FKI", "ICA", "TXA", "WBA", "DWXX", "TXSQ"])
       assert.ok(beidou.includes(f), `${f} in ${beidou.join(" ")}`);
     assert.deepEqual(named('const A = { ICI: ["ICA"] }; // TXR in a comment\nconst B = "BDGSV";'), ["ICI", "ICA"]);
   });

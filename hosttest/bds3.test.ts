@@ -13,7 +13,7 @@ import { encodeEPQ } from "../src/beidou/sentences/epq";
 import { encodeICR } from "../src/beidou/sentences/icr";
 import { encodeQRQ } from "../src/beidou/sentences/qrq";
 import { encodeTCQ } from "../src/beidou/sentences/tcq";
-import { defaultRoutes } from "../src/beidou/table";
+import { defaultRoutes, RDSS40_COMMAND_KEYS } from "../src/beidou/table";
 import { BeidouWiring, startupCommandsFor } from "../src/beidou/wiring";
 import { DecodeSession } from "../src/cli/decode";
 import { Console } from "../src/console/console";
@@ -500,6 +500,7 @@ describe("BDS-3: console `msg` to a BDS-3 simulator", () => {
       serial: { io: PipeSerial as never, baud: 115200 },
       onUnit: wiring.onUnit,
       convertFrame: wiring.convertFrame,
+      frameCommands: RDSS40_COMMAND_KEYS,
       routes: defaultRoutes(),
     });
     wiring.attach({ events: gw.events, rejects: gw.framerCounters });

@@ -17,6 +17,7 @@ import {
   FrameDecoder,
   hexToBytes,
 } from "../src/beidou/rdss40";
+import { RDSS40_COMMAND_KEYS } from "../src/beidou/table";
 import { SentenceFramer } from "../src/core/framer";
 import { decodeGb2312 } from "../src/platform/node/gb2312";
 
@@ -34,6 +35,7 @@ function run(bytes: Uint8Array): Out[] {
   const sd = new SentenceDecoder();
   const buf = new Uint8Array(512);
   const framer = new SentenceFramer({
+    frameCommands: RDSS40_COMMAND_KEYS,
     onSentence: (b, n) => out.push({ sentence: Buffer.from(b.subarray(0, n)).toString("latin1") }),
     onFrame: (b, n) => {
       fd.decode(b, n);

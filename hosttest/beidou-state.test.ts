@@ -3,6 +3,7 @@
 
 import * as assert from "node:assert/strict";
 import { beidouAlerts } from "../src/beidou/alerts";
+import { RDSS40_COMMAND_KEYS } from "../src/beidou/table";
 import { BeidouWiring } from "../src/beidou/wiring";
 import type { GatewayConfig } from "../src/core/config";
 import { SentenceFramer } from "../src/core/framer";
@@ -23,6 +24,7 @@ function harness() {
   const out = new Uint8Array(300);
   const converted: string[] = [];
   const framer = new SentenceFramer({
+    frameCommands: RDSS40_COMMAND_KEYS,
     onSentence: (b, n) => w.onUnit("sentence", b, n),
     onFrame: (b, n) => {
       w.onUnit("frame", b, n);

@@ -66,11 +66,13 @@ const MAIN = `
 const PIPELINE = `
   const { SentenceFramer } = require("src/core/framer");
   const { BeidouWiring } = require("src/beidou/wiring");
+  const { RDSS40_COMMAND_KEYS } = require("src/beidou/table");
   let t = 0, events = 0;
   const w = new BeidouWiring({ clock: { now: () => t }, events: { add() { events++; } } });
   const out = new Uint8Array(300);
   let units = 0;
   const framer = new SentenceFramer({
+    frameCommands: RDSS40_COMMAND_KEYS,
     onSentence(b, n) { units++; w.onUnit("sentence", b, n); },
     onFrame(b, n) { units++; w.onUnit("frame", b, n); w.convertFrame(b, n, out); },
     onReject() { units++; },
@@ -182,7 +184,7 @@ describe("Beidou decoders on XS (Moddable's engine)", function () {
         .sort()
         .map((f) => fs.readFileSync(path.join(dir, f))),
     );
-    const pw = await XsWorker.start(bundle(["src/core/framer", "src/beidou/wiring"], PIPELINE));
+    const pw = await XsWorker.start(bundle(["src/core/framer", "src/beidou/wiring", "src/beidou/table"], PIPELINE));
     try {
       const chunk = 2048;
       const u32 = (r: Uint8Array, i: number) => ((r[i] << 24) | (r[i + 1] << 16) | (r[i + 2] << 8) | r[i + 3]) >>> 0;
@@ -254,14 +256,15 @@ describe("Beidou decoders on XS (Moddable's engine)", function () {
     };
     const fw = await XsWorker.start(
       bundle(
-        ["src/core/framer", "src/beidou/wiring"],
+        ["src/core/framer", "src/beidou/wiring", "src/beidou/table"],
         `
       const { SentenceFramer } = require("src/core/framer");
       const { BeidouWiring } = require("src/beidou/wiring");
+      const { RDSS40_COMMAND_KEYS } = require("src/beidou/table");
       const w = new BeidouWiring({ clock: { now: () => 5 }, events: { add() {} } });
       const out = new Uint8Array(300);
       let repeat = 100;
-      const framer = new SentenceFramer({ onSentence(b, n) { w.onUnit("sentence", b, n); }, onFrame(b, n) { w.onUnit("frame", b, n); w.convertFrame(b, n, out); } });
+      const framer = new SentenceFramer({ frameCommands: RDSS40_COMMAND_KEYS, onSentence(b, n) { w.onUnit("sentence", b, n); }, onFrame(b, n) { w.onUnit("frame", b, n); w.convertFrame(b, n, out); } });
       globalThis.handleCommand = function (message) { const b = new Uint8Array(message); for (let i = 0; i < repeat; i++) framer.feed(b); return new ArrayBuffer(0); };
       globalThis.setRepeat = function (n) { repeat = n; };`,
       ),

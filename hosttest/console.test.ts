@@ -3,7 +3,7 @@
 // terminal sentences.
 
 import { strict as assert } from "node:assert";
-import { defaultRoutes } from "../src/beidou/table";
+import { defaultRoutes, RDSS40_COMMAND_KEYS } from "../src/beidou/table";
 import { BeidouWiring } from "../src/beidou/wiring";
 import { Console } from "../src/console/console";
 import { GatewayConsoleHost } from "../src/console/gateway-host";
@@ -344,6 +344,7 @@ describe("GatewayConsoleHost over a real Gateway", () => {
       clock,
       onUnit: wiring.onUnit,
       convertFrame: wiring.convertFrame,
+      frameCommands: RDSS40_COMMAND_KEYS,
       routes: defaultRoutes(),
     });
     wiring.attach({ events: gw.events, rejects: gw.framerCounters });

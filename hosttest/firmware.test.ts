@@ -16,13 +16,14 @@ import * as os from "node:os";
 import * as path from "node:path";
 import * as tty from "node:tty";
 import { readPcap } from "../src/core/pcap";
-import { DEFAULT_LIMITS } from "../src/web/limits";
+import { BOARD_LIMITS } from "../src/web/limits";
 import { runInNetns } from "./lib/netns";
 import { NMEA_CORPUS } from "./lib/paths";
 import {
   budget,
   c3Static,
   esp32HeapRegions,
+  fits,
   formatBudget,
   MARGIN_SHARE,
   readSdkconfig,
@@ -223,15 +224,13 @@ describe("firmware built by Moddable's tools (npm run firmware)", function () {
     }
   });
 
-  /** Heap left after the budget, as measured on 2026-12-07 (negative: short), rounded down to 1 KiB. */
-  const BUDGET_FLOOR: Record<string, number> = {
-    "esp32/wt32_eth01": -57 * 1024,
-    "esp32/ethernet_kit": -57 * 1024,
-    esp32_w5500: -48 * 1024,
-    esp32c3_w5500: -87 * 1024,
-  };
+  /**
+   * The XS creation before issue 25's cut (manifest.json until 2026-12-07: the 1.5 margin over
+   * xsnap's 64-bit figures): the planted check, the same budget with it must not hold.
+   */
+  const OLD_CREATION = { chunk: { initial: 110592 }, heap: { initial: 6656 }, stack: 512 };
   for (const t of espTargets) {
-    it(`${t.name}: RAM budget: XS creation + ESP-IDF run-time needs against the heap at boot — short today (issue 25 open), never shorter than measured`, function () {
+    it(`${t.name}: RAM budget: XS creation + ESP-IDF run-time needs leave at least ${MARGIN_SHARE * 100} % of the heap at boot (and would not with the old creation)`, function () {
       if (!sdk.ok || !kit.ok) skipBecause(this, sdk.ok ? kit.reason! : NO_SDK);
       const c3 = results.esp32c3_w5500;
       assert.ok(c3?.ok && c3.idf?.link?.linked, "the C3 link gives the static DRAM");
@@ -261,26 +260,18 @@ describe("firmware built by Moddable's tools (npm run firmware)", function () {
           moddableMainC: path.join(sdk.path, "build", "devices", "esp32", "lib", "main", "main.c"),
           serialRingC: path.join(root, "src", "native", "esp32", "serial-ring-core.c"),
           ethMacH: path.join(kit.idfPath!, "components", "esp_eth", "include", "esp_eth_mac.h"),
-          webLimitsMaxConnections: DEFAULT_LIMITS.maxConnections,
+          webLimitsMaxConnections: BOARD_LIMITS.maxConnections,
         },
         !!t.w5500,
       );
       const b = budget(t.name, heap, xsItems(creation, base.creation), runtime);
       console.log(formatBudget(b));
-      // The budget does not fit yet (measured 2026-12-07: the XS creation the XS figures call for,
-      // four web connections' lwIP buffers and the rings exceed the heap at boot). Until the cut
-      // lands, the test holds the shortfall where it was measured, so any growth fails here; the
-      // goal stays MARGIN_SHARE of the heap left.
-      const floor = BUDGET_FLOOR[t.name];
-      assert.ok(floor !== undefined, `no budget floor for ${t.name}`);
       assert.ok(
-        b.left >= floor,
-        `left ${b.left} B, below the measured floor ${floor} B (goal: ${Math.ceil(MARGIN_SHARE * heap.bytes)} B left):\n${formatBudget(b)}`,
+        fits(b),
+        `left ${b.left} B, below ${MARGIN_SHARE * 100} % of the heap at boot (${Math.ceil(MARGIN_SHARE * heap.bytes)} B):\n${formatBudget(b)}`,
       );
-      if (b.left < MARGIN_SHARE * heap.bytes)
-        console.log(
-          `      ${t.name}: short of the ${MARGIN_SHARE * 100} % goal by ${Math.ceil(MARGIN_SHARE * heap.bytes - b.left)} B`,
-        );
+      const old = budget(t.name, heap, xsItems(OLD_CREATION, base.creation), runtime);
+      assert.equal(fits(old), false, `the old creation would fit too: left ${old.left} B`);
     });
   }
 

@@ -1,4 +1,5 @@
 import * as assert from "node:assert/strict";
+import { RDSS40_COMMAND_KEYS } from "../src/beidou/table";
 import { REJECT_REASONS, type RejectReason, SentenceFramer } from "../src/core/framer";
 import { asciiBytes, latin1, withChecksum } from "../src/nmea/checksum";
 
@@ -16,6 +17,7 @@ function frame(
 ): Run {
   const r: Run = { sentences: [], frames: [], rejects: [], framer: undefined as unknown as SentenceFramer };
   r.framer = new SentenceFramer({
+    frameCommands: RDSS40_COMMAND_KEYS,
     ...options,
     onSentence: (b, n) => r.sentences.push(latin1(b, 0, n)),
     onFrame: (b, n) => r.frames.push(Buffer.from(b.subarray(0, n)).toString("hex")),

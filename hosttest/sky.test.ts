@@ -41,6 +41,18 @@ describe("sky view from GSV (web page sky plot)", () => {
     });
   });
 
+  it("values kept as whole degrees and dB-Hz (GSV's own form); out-of-range ones are null", () => {
+    const r = rig();
+    r.feed("GAGSV,1,1,03,11,45.6,120.4,40.5,12,91,360,35,13,-5,361,128");
+    assert.deepEqual(r.sky(), {
+      Galileo: [
+        [11, 46, 120, 41],
+        [12, null, 360, 35],
+        [13, -5, null, null],
+      ],
+    });
+  });
+
   it("one signal per system (NMEA 4.10 repeats the satellites per signal)", () => {
     const r = rig();
     r.feed("GPGSV,1,1,02,05,40,100,39,12,55,250,42,1", "GPGSV,1,1,02,05,40,100,31,12,55,250,33,8");

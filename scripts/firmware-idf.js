@@ -432,11 +432,17 @@ function idfSteps(t, tmpDir, kit, cache, env0, jobs) {
     if (!g.ok) return { ...res, step: "sdkconfig", out: g.out };
   } else {
     // idf.py reconfigure runs when sdkconfig.mc is newer than sdkconfig.h, or when the options change.
+    // The merged defaults are keyed by content too: make's timestamp rule was seen to keep an
+    // sdkconfig.h older than a changed sdkconfig.mc, and idf.py keeps an existing sdkconfig's
+    // values over changed defaults (the makefile's rule removes it first).
     const opts = idfBuildOptions(kit);
     const optsFile = path.join(vars.PROJ_DIR, "bd450-idf-options");
-    if (!fs.existsSync(optsFile) || fs.readFileSync(optsFile, "utf8") !== opts.join(" ")) {
+    const key = [...opts, crypto.createHash("sha256").update(fs.readFileSync(vars.SDKCONFIG_FILE)).digest("hex")].join(
+      " ",
+    );
+    if (!fs.existsSync(optsFile) || fs.readFileSync(optsFile, "utf8") !== key) {
       fs.rmSync(vars.SDKCONFIG_H, { force: true });
-      fs.writeFileSync(optsFile, opts.join(" "));
+      fs.writeFileSync(optsFile, key);
     }
     const r = run("make", ["-f", ctx.mk, IDF_VERSION_ARG, ...opts, "dependencies", vars.SDKCONFIG_H], {
       cwd: tmpDir,

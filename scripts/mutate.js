@@ -134,8 +134,8 @@ const MUTANTS = [
   {
     name: "a ^hh escape in a Chinese TXA from the network keeps one hex digit",
     file: "src/beidou/sentences/txa.ts",
-    anchor: "data.push(h);\n        i += 2;",
-    bug: "data.push(h);\n        i += 1;",
+    anchor: "data.push(h);\n      i += 2;",
+    bug: "data.push(h);\n      i += 1;",
     tests: ["hostile", "netside"],
     aimed: "hostile",
   },

@@ -17,14 +17,14 @@ import * as path from "path";
 import { SentenceDecoder } from "../../src/beidou/decoder";
 import { encodeFrame, FrameDecoder } from "../../src/beidou/rdss40";
 import { reencodeCommand } from "../../src/beidou/reencode";
-import { DECODER_TABLE, FRAME_KINDS } from "../../src/beidou/table";
+import { DECODER_TABLE, FRAME_KINDS, RDSS40_COMMAND_KEYS, RDSS40_COMMANDS } from "../../src/beidou/table";
 import { gatewayHooks } from "../../src/beidou/wiring";
 import { Console } from "../../src/console/console";
 import { GatewayConsoleHost } from "../../src/console/gateway-host";
 import { LineEditor } from "../../src/console/line-editor";
 import { loadSettings } from "../../src/console/persist";
 import { DEFAULT_CONFIG, type GatewayConfig, makeConfig, type OverlongPolicy } from "../../src/core/config";
-import { type FramerCounters, RDSS40_COMMANDS, REJECT_REASONS, SentenceFramer } from "../../src/core/framer";
+import { type FramerCounters, REJECT_REASONS, SentenceFramer } from "../../src/core/framer";
 import { Gateway } from "../../src/core/gateway";
 import { GROUP_COUNT, RCOM } from "../../src/core/groups";
 import type { SerialInstance, SerialOptions, Timers } from "../../src/core/io";
@@ -136,6 +136,7 @@ function runFramer(stream: Uint8Array, splits: number[], maxLength: number, bina
   const f = new SentenceFramer({
     maxLength,
     binaryFrames,
+    frameCommands: RDSS40_COMMAND_KEYS,
     onSentence: (b, n) => {
       const s = latin1(b, 0, n);
       sentences.push(s);

@@ -230,6 +230,11 @@ export function budget(chip: string, heap: Item, xs: Item[], runtime: Item[]): B
   return { chip, heap, xs, runtime, need, left: heap.bytes - need };
 }
 
+/** The budget holds: at least MARGIN_SHARE of the heap at boot is left after every item. */
+export function fits(b: Budget): boolean {
+  return b.left >= MARGIN_SHARE * b.heap.bytes;
+}
+
 export function formatBudget(b: Budget): string {
   const row = (i: Item) => `  ${String(i.bytes).padStart(7)} B  ${i.name}  [${i.source}]`;
   return [

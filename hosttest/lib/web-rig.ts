@@ -1,6 +1,7 @@
 // An in-process gateway (no serial port, no UDP: fed with bytes) behind the real web
 // server on 127.0.0.1:<free port>, for the API, attack and browser tests.
 
+import { RDSS40_COMMAND_KEYS } from "../../src/beidou/table";
 import { BeidouWiring } from "../../src/beidou/wiring";
 import { applySettings } from "../../src/console/apply";
 import { GatewayConsoleHost } from "../../src/console/gateway-host";
@@ -54,6 +55,7 @@ export async function webRig(limits?: Partial<WebLimits>, engine: WebEngine = "n
     clock: nodeClock,
     onUnit: wiring.onUnit,
     convertFrame: wiring.convertFrame,
+    frameCommands: RDSS40_COMMAND_KEYS,
   });
   wiring.attach({ events: gw.events, rejects: gw.framerCounters });
   const rig = { reboots: 0 } as WebRig;

@@ -37,6 +37,7 @@ function main(): void {
     clock,
     onUnit: hooks.onUnit,
     convertFrame: hooks.convertFrame,
+    frameCommands: hooks.frameCommands,
     onDatagram: () => {
       datagrams++;
     },

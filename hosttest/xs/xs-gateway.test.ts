@@ -104,9 +104,18 @@ describe("XS figures (compute and allocation per forwarded sentence, heap)", fun
       manifest.creation.heap.initial >= r.heapSlots,
       `heap.initial ${manifest.creation.heap.initial} < ${r.heapSlots} slots`,
     );
-    assert.ok(
-      manifest.creation.chunk.initial >= r.chunkBytes,
-      `chunk.initial ${manifest.creation.chunk.initial} < ${r.chunkBytes} bytes`,
-    );
+    // Chunk bytes at the board's sizes need the 32-bit XS (RV32 host): xsnap's 64-bit figure
+    // is only an upper bound, above what the board holds.
+    if (f.live32) {
+      assert.ok(f.live32.slots > 0 && f.live32.chunkBytes > 0, "the 32-bit run holds some heap");
+      assert.ok(
+        f.live32.chunkBytes <= f.gatewayOwn.chunkBytes,
+        `32-bit chunk bytes ${f.live32.chunkBytes} above xsnap's 64-bit ${f.gatewayOwn.chunkBytes}`,
+      );
+      assert.ok(
+        manifest.creation.chunk.initial >= r.chunkBytes,
+        `chunk.initial ${manifest.creation.chunk.initial} < ${r.chunkBytes} bytes`,
+      );
+    } else console.log(`      chunk.initial not checked: ${f.notes.find((n) => n.startsWith("no 32-bit"))}`);
   });
 });

@@ -486,6 +486,9 @@ async function sampleRun(chunks: Uint8Array[], options: RunOptions, mode: "gatew
       peakCount = 0;
     const peakLive = { slots: 0, chunkBytes: 0 };
     await w.command(initMessage({ ...stripRunOptions(options), mode, capture: false }));
+    // The live heap right after start: the growth while running is peakLive - started.
+    const started = liveEvery ? await liveNow(w) : loaded;
+    prev = w.last.currentHeapCount;
     let feeds = 0;
     for (const step of commandPlan(chunks, options)) {
       const { reply, meter: m } = await w.command(step.message);
@@ -513,7 +516,7 @@ async function sampleRun(chunks: Uint8Array[], options: RunOptions, mode: "gatew
     const end = await liveNow(w);
     if (end.slots > peakLive.slots) peakLive.slots = end.slots;
     if (end.chunkBytes > peakLive.chunkBytes) peakLive.chunkBytes = end.chunkBytes;
-    return { samples, peakCount, loaded, end, peakLive };
+    return { samples, peakCount, loaded, started, end, peakLive };
   } finally {
     await w.close();
   }
@@ -552,6 +555,10 @@ export interface XsFigures {
   live: { empty: HeapFigure; modules: HeapFigure; gatewayPeak: HeapFigure; hostOnly: HeapFigure };
   /** The running gateway's own live heap: gatewayPeak - hostOnly. */
   gatewayOwn: HeapFigure;
+  /** Growth of the live heap over the run: gatewayPeak - the live heap right after start (0 when none). */
+  gatewayGrowth: HeapFigure;
+  /** The gateway's own live heap on 32-bit XS (the board's sizes), when the RV32 host ran (xs-figures.ts measureLive32). */
+  live32?: HeapFigure;
   /** Modules' live heap above an empty machine (on the board bytecode and preloaded objects sit in flash, so this is an upper bound). */
   modulesOwn: HeapFigure;
   /** Highest slot count seen (includes garbage not yet collected; bounded by xsnap's 256 Ki-slot heap). */
@@ -628,6 +635,10 @@ export async function measureGatewayOnXs(
     allocateMeter: chunk.allocate,
     live: { empty, modules, gatewayPeak: gw.peakLive, hostOnly },
     gatewayOwn: minus(gw.peakLive, hostOnly),
+    gatewayGrowth: {
+      slots: Math.max(0, gw.peakLive.slots - gw.started.slots),
+      chunkBytes: Math.max(0, gw.peakLive.chunkBytes - gw.started.chunkBytes),
+    },
     modulesOwn: minus(modules, empty),
     peakHeapCount: gw.peakCount,
     hostSlotSize: hostSlot,

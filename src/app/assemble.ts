@@ -13,7 +13,7 @@
 
 import { beidouAlerts } from "../beidou/alerts";
 import { reencodeCommand } from "../beidou/reencode";
-import { answeredCommands, defaultRoutes, TEXT_FIELD_LIMITS } from "../beidou/table";
+import { answeredCommands, defaultRoutes, RDSS40_COMMAND_KEYS, TEXT_FIELD_LIMITS } from "../beidou/table";
 import { BeidouWiring, type BeidouWiringOptions, startupCommandsFor } from "../beidou/wiring";
 import { Console } from "../console/console";
 import { GatewayConsoleHost } from "../console/gateway-host";
@@ -27,6 +27,7 @@ import { GROUPS } from "../core/groups";
 import { zero } from "../core/helpers";
 import type { Clock, SettingsStore, Timers, UDPClass } from "../core/io";
 import { NetworkSide, networkParts } from "../core/netside";
+import { routeTable } from "../core/router";
 
 /** A byte channel to the console user (serial port, pty, stdio, a web socket...). */
 export interface ConsoleChannel {
@@ -96,6 +97,9 @@ const ALERT_STATES: Record<string, string> = {
   U: "rectified, unacknowledged",
 };
 
+/** The decoded sentences' default groups as the router's table, made once at module load (preload: in flash on the board). */
+const ROUTES = routeTable(defaultRoutes());
+
 /** Alert id as status lists it: "10001 terminalSilent", "10001.2 ..." for a second instance. */
 function alertId(a: { id: number; instance: number; key: string }): string {
   return `${a.id}${a.instance > 1 ? "." + a.instance : ""} ${a.key}`;
@@ -150,9 +154,10 @@ export class App {
       bytes: o.bytes,
       onUnit: beidou.onUnit,
       convertFrame: beidou.convertFrame,
+      frameCommands: RDSS40_COMMAND_KEYS,
       // Raw-text short messages: a TXR/TXA with commas in its text is carried (issue 15).
       fieldLimits: TEXT_FIELD_LIMITS,
-      routes: defaultRoutes(),
+      routes: ROUTES,
       // ICR to a BDS-3 terminal, ICA + RMO BSI otherwise (asked at each start and replug).
       startupCommands: () => startupCommandsFor(beidou.state.family),
       // Answers to network commands carry d: = the requesting SFI.

@@ -9,6 +9,7 @@ import { formatterKeyOf, formatterName } from "../nmea/keys";
 import { Fields, MAX_FIELDS } from "./fields";
 import type { JsonContext, SentenceKind } from "./kind";
 import { DECODER_TABLE, type TableRow } from "./table";
+import type { DeviceTarget } from "./targets";
 
 /** Sentence classes that have no decoder. */
 export const KIND_UNKNOWN = "unknown",
@@ -34,13 +35,23 @@ export class DecodedSentence {
   fields!: Fields;
 }
 
+/** What applyTo feeds: the sentence modules' target plus the unit count (DeviceState). */
+export interface StateSink extends DeviceTarget {
+  unit(now: number): void;
+}
+
 interface Slot {
   /** The row's kinds and select, copied here: one property read fewer each per sentence on XS. */
   kinds: ReadonlyArray<SentenceKind<unknown>>;
   select: TableRow["select"];
+  /** Some kind of the row tells the device state something (SentenceKind.apply). */
+  applied: boolean;
   records: unknown[];
-  /** Index of each kind's counter in tallies (decoded) and tallies + 1 (errors). */
-  tally: number[];
+  /**
+   * Index of the first kind's counter in tallies (decoded; + 1 errors); kind k's is
+   * tally + 2k. A number, not an array per row: fewer slots on the board's heap.
+   */
+  tally: number;
 }
 
 export class SentenceDecoder {
@@ -81,6 +92,14 @@ export class SentenceDecoder {
     return 2 * i;
   }
 
+  /** The counters of a row's kinds, consecutive (kind names are unique): the first one's index. */
+  private rowTally(kinds: ReadonlyArray<SentenceKind<unknown>>): number {
+    const first = this.tallyIndex(kinds[0].kind);
+    for (let k = 1; k < kinds.length; k++)
+      if (this.tallyIndex(kinds[k].kind) !== first + 2 * k) throw new Error(`kind ${kinds[k].kind} named twice`);
+    return first;
+  }
+
   /** `bytes`: the byte loops for the field index (native on the board); default TypeScript. */
   constructor(table: ReadonlyArray<TableRow> = DECODER_TABLE, bytes?: ByteHelpers) {
     this.fields = new Fields(bytes);
@@ -89,45 +108,85 @@ export class SentenceDecoder {
       this.slots.set(formatterKeyOf(f), {
         kinds: row.kinds as ReadonlyArray<SentenceKind<unknown>>,
         select: row.select,
+        applied: row.kinds.some((k) => k.apply !== undefined),
         records: row.kinds.map((k) => k.create()),
-        tally: row.kinds.map((k) => this.tallyIndex(k.kind)),
+        tally: this.rowTally(row.kinds),
       });
     }
     this.result.fields = this.fields;
   }
 
-  /** Decode bytes[0..length): `$` or `!`, address, fields, optional `*HH` (checksum already verified). */
-  decode(bytes: Uint8Array, length: number): DecodedSentence {
+  /**
+   * Decode bytes[0..length): `$` or `!`, address, fields, optional `*HH` (checksum already verified).
+   *
+   * `stateOnly` (the Beidou wiring feeding the device state): only what the state reads
+   * is decoded. A kind with no `apply` is named (kind, talker, formatter; record
+   * undefined, error null) but its fields are not read, and a proprietary or unknown
+   * sentence whose talker is not BD is not indexed (`fields` then still shows an
+   * earlier sentence); neither is tallied. Either way DeviceState.onSentence does with
+   * the result what it did with the full decode: count the unit.
+   */
+  decode(bytes: Uint8Array, length: number, stateOnly = false): DecodedSentence {
     const f = this.fields;
-    const scanned = f.scan(bytes, length);
-    const a = f.start[0];
-    const alen = f.end[0] - a;
+    // The address (field 0) runs from 1 to the first comma or the body's end: read here,
+    // before the fields are indexed, so that only sentences with a decoder pay for the
+    // number tables (most of the native cost).
+    const bodyEnd = length >= 3 && bytes[length - 3] === 0x2a ? length - 3 : length;
+    // Usually a 5-letter address: a comma at 6 ends it unless one comes earlier, which only
+    // the cold paths below must rule out (c0 and c1 are checked as letters or digits, a
+    // decodable formatter as letters). indexOf costs thousands of RV32 instructions.
+    const guessed = bodyEnd >= 6 && bytes[6] === 0x2c;
+    let e = 6;
+    if (!guessed) {
+      e = bytes.indexOf(0x2c, 1);
+      if (e < 0 || e > bodyEnd) e = bodyEnd;
+    }
     // isUpper / isUpperOrDigit and formatterKey inlined: a call each per sentence on XS.
-    const c0 = bytes[a],
-      c1 = bytes[a + 1];
+    const c0 = bytes[1],
+      c1 = bytes[2];
+    // With a guessed end a comma at 2 makes the address one byte long (alen 1).
+    const alen = guessed && c1 === 0x2c ? 1 : e - 1;
     if (c0 === 0x50 && alen >= 2 && bytes[0] === 0x24) {
       // `$PQGSV`/`$PQGSA`: Quectel sends BeiDou satellites under a "PQ" talker (gpsd nmeaid_to_prn quirk).
       const pq =
-        alen === 5 &&
-        c1 === 0x51 &&
-        bytes[a + 2] === 0x47 &&
-        bytes[a + 3] === 0x53 &&
-        (bytes[a + 4] === 0x56 || bytes[a + 4] === 0x41);
+        alen === 5 && c1 === 0x51 && bytes[3] === 0x47 && bytes[4] === 0x53 && (bytes[5] === 0x56 || bytes[5] === 0x41);
       // `$P` + manufacturer: proprietary (IEC 61162-1)
-      if (!pq) return this.undecoded(KIND_PROPRIETARY, TALLY_PROPRIETARY, 0, 0, null);
+      if (!pq) {
+        if (!stateOnly) f.scan(bytes, length, false);
+        return this.undecoded(KIND_PROPRIETARY, TALLY_PROPRIETARY, 0, 0, null);
+      }
     }
     // `$SNRSTAT`, `$GNGGAH`, `!AIVDM`...: forwarded, not decoded
-    if (alen !== 5 || !(c0 >= 0x41 && c0 <= 0x5a) || !((c1 >= 0x41 && c1 <= 0x5a) || (c1 >= 0x30 && c1 <= 0x39)))
+    if (alen !== 5 || !(c0 >= 0x41 && c0 <= 0x5a) || !((c1 >= 0x41 && c1 <= 0x5a) || (c1 >= 0x30 && c1 <= 0x39))) {
+      if (!stateOnly) f.scan(bytes, length, false);
       return this.undecoded(KIND_UNKNOWN, TALLY_UNKNOWN, 0, 0, null);
-    const formatter = (bytes[a + 2] << 16) | (bytes[a + 3] << 8) | bytes[a + 4];
+    }
+    const formatter = (bytes[3] << 16) | (bytes[4] << 8) | bytes[5];
+    const talker = (c0 << 8) | c1;
     const slot = this.slots.get(formatter);
+    const decodable = slot !== undefined && bytes[0] === 0x24;
+    // A guessed address end with a comma inside the formatter: not talker + 3 letters after all.
+    if (!decodable && guessed && (bytes[3] === 0x2c || bytes[4] === 0x2c || bytes[5] === 0x2c)) {
+      if (!stateOnly) f.scan(bytes, length, false);
+      return this.undecoded(KIND_UNKNOWN, TALLY_UNKNOWN, 0, 0, null);
+    }
+    const res = this.result;
+    if (stateOnly && (decodable ? !slot.applied : talker !== 0x4244)) {
+      // Nothing for the state but the unit (an unknown $BD sentence is logged: indexed below).
+      res.talker = talker;
+      res.formatter = formatter;
+      res.kind = decodable ? slot.kinds[0].kind : KIND_UNKNOWN;
+      res.sentenceKind = undefined;
+      res.record = undefined;
+      res.error = null;
+      return res;
+    }
+    const scanned = f.scan(bytes, length, decodable);
     // Past MAX_FIELDS only a free-text last field (raw-text message with commas) can still be read.
     if (!scanned && !(slot && slot.kinds.length === 1 && (slot.kinds[0].textField ?? MAX_FIELDS) < MAX_FIELDS))
       return this.undecoded(KIND_UNKNOWN, TALLY_UNKNOWN + 1, 0, 0, TOO_MANY_FIELDS);
-    const talker = (c0 << 8) | c1;
-    if (!slot || bytes[0] !== 0x24) return this.undecoded(KIND_UNKNOWN, TALLY_UNKNOWN, talker, formatter, null);
+    if (!decodable) return this.undecoded(KIND_UNKNOWN, TALLY_UNKNOWN, talker, formatter, null);
     // A decoded kind sets every field of the result (no reset first: fewer writes per sentence on XS).
-    const res = this.result;
     const idx = slot.select ? slot.select(f) : 0;
     const kind = slot.kinds[idx];
     const rec = slot.records[idx];
@@ -137,8 +196,48 @@ export class SentenceDecoder {
     res.sentenceKind = kind;
     res.record = rec;
     res.error = kind.decode(f, rec);
-    this.tallies[slot.tally[idx] + (res.error ? 1 : 0)]++;
+    this.tallies[slot.tally + 2 * idx + (res.error ? 1 : 0)]++;
     return res;
+  }
+
+  /**
+   * decode(bytes, length, true) and DeviceState.onSentence in one (the Beidou wiring's hot
+   * path): for the usual address (`$`, talker, a formatter with a decoder, comma at 6) it
+   * counts the unit, decodes and applies the sentence, tallies as decode does, and returns
+   * true; `result` is not written (nothing on the board reads it). Otherwise it does
+   * nothing and returns false: the caller takes the general path. On XS this saves the
+   * result's writes and reads, a call and the address checks the common case never needs.
+   */
+  applyTo(bytes: Uint8Array, length: number, st: StateSink, now: number): boolean {
+    if (bytes[6] !== 0x2c || bytes[0] !== 0x24) return false;
+    const c0 = bytes[1],
+      c1 = bytes[2];
+    if (!(c0 >= 0x41 && c0 <= 0x5a) || !((c1 >= 0x41 && c1 <= 0x5a) || (c1 >= 0x30 && c1 <= 0x39))) return false;
+    const b3 = bytes[3],
+      b4 = bytes[4],
+      b5 = bytes[5];
+    // A `P` talker decodes only as Quectel's `$PQGSV`/`$PQGSA` (decode: proprietary otherwise).
+    if (c0 === 0x50 && (c1 !== 0x51 || b3 !== 0x47 || b4 !== 0x53 || (b5 !== 0x56 && b5 !== 0x41))) return false;
+    // A comma in the formatter matches no slot (formatters are letters).
+    const slot = this.slots.get((b3 << 16) | (b4 << 8) | b5);
+    if (slot === undefined) return false;
+    st.unit(now);
+    if (!slot.applied) return true; // named, not read, not tallied (decode, state-only)
+    const f = this.fields;
+    if (
+      !f.scan(bytes, length, true) &&
+      !(slot.kinds.length === 1 && (slot.kinds[0].textField ?? MAX_FIELDS) < MAX_FIELDS)
+    ) {
+      this.tallies[TALLY_UNKNOWN + 1]++;
+      return true;
+    }
+    const idx = slot.select ? slot.select(f) : 0;
+    const kind = slot.kinds[idx];
+    const rec = slot.records[idx];
+    const error = kind.decode(f, rec, true);
+    this.tallies[slot.tally + 2 * idx + (error ? 1 : 0)]++;
+    if (error === null && kind.apply !== undefined) kind.apply(st, rec, (c0 << 8) | c1, now);
+    return true;
   }
 
   /** A sentence with no decoder (proprietary, unknown, or too many fields): counted, no record. */

@@ -11,6 +11,8 @@
 
 /** Most fields any supported sentence carries (ICZ: 41; GSA with 16 slots: 22). */
 export const MAX_FIELDS = 64;
+/** The same, module-local: on XS an exported constant is a property read per use (scan, per sentence). */
+const MAX = MAX_FIELDS;
 
 import { type ByteHelpers, NUMBER_TABLE_BYTES_PER_FIELD, tsBytes } from "../core/bytes";
 import { hexValue } from "../nmea/checksum";
@@ -54,20 +56,23 @@ export class Fields {
 
   /**
    * Index the fields of bytes[0..length) (`$` or `!` at 0, optional `*HH` at the end).
-   * Returns false when the sentence has more than MAX_FIELDS fields.
+   * Returns false when the sentence has more than MAX_FIELDS fields. `numbers` false:
+   * the offsets only (str, strings, len, at, digits, hex); the number tables (nums,
+   * ints, times, lats, lons, chars and their accessors) keep the previous sentence's
+   * values: for sentences nothing decodes (the number tables are most of the native cost).
    */
-  scan(bytes: Uint8Array, length: number): boolean {
+  scan(bytes: Uint8Array, length: number, numbers = true): boolean {
     this.bytes = bytes;
     let bodyEnd = length;
     if (length >= 3 && bytes[length - 3] === 0x2a) bodyEnd = length - 3;
     this.bodyEnd = bodyEnd;
-    const n = this.helpers.fieldIndex(bytes, bodyEnd, this.table, MAX_FIELDS, this.numberBytes);
+    const n = this.helpers.fieldIndex(bytes, bodyEnd, this.table, MAX, numbers ? this.numberBytes : undefined);
     if (n >= 0) {
       this.count = n;
       return true;
     }
     // More than MAX_FIELDS fields: the last slot is not indexed (its numbers are NaN).
-    this.count = MAX_FIELDS;
+    this.count = MAX;
     return false;
   }
 

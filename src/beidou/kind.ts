@@ -29,8 +29,12 @@ export interface SentenceKind<R> {
   readonly textField?: number;
   /** A fresh record; each decoder instance owns one and reuses it for every sentence. */
   create(): R;
-  /** Fill `r` from the fields; returns null, or a short reason when the fields are malformed. */
-  decode(f: Fields, r: R): string | null;
+  /**
+   * Fill `r` from the fields; returns null, or a short reason when the fields are malformed.
+   * `stateOnly` (SentenceDecoder.applyTo, the board's hot path): the same checks and result,
+   * but `r` need hold only what `apply` reads (json is not called on it).
+   */
+  decode(f: Fields, r: R, stateOnly?: boolean): string | null;
   /** Plain object for `bd450 decode` (allocates: cold path). */
   json(r: R, ctx: JsonContext): Record<string, unknown>;
   /**

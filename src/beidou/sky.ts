@@ -17,20 +17,38 @@ export const SKY_PER_SYSTEM = 32;
 /** A system's list is renewed at most this often (ms). */
 export const SKY_EVERY_MS = 4000;
 
+/** Stored for "not given" (NMEA GSV gives whole degrees and dB-Hz; none of these is valid). */
+const NONE = -128;
+
+/**
+ * A GSV value as a whole number within [lo, hi] (NMEA 0183 GSV: elevation 0..90 degrees,
+ * azimuth 0..359, C/N0 0..99 dB-Hz: whole numbers), else NONE.
+ */
+function whole(v: number, lo: number, hi: number): number {
+  return v >= lo && v <= hi ? Math.round(v) : NONE;
+}
+
 export class SkyView {
   /**
-   * Two lists per system: entry ((s * 2 + bank) * SKY_PER_SYSTEM + k) is satellite k of
-   * system s in that bank. One bank is shown (`shown`) while the other is filled, so a
-   * reader never sees half of one group and half of the next. NaN: not given.
+   * The list shown per system: entry (s * SKY_PER_SYSTEM + k) is satellite k of system s;
+   * small integer arrays, since GSV carries whole degrees and dB-Hz (RAM on the board:
+   * the XS creation of manifest.json). NONE: not given.
    */
-  readonly id = new Int16Array(SYSTEMS * 2 * SKY_PER_SYSTEM);
-  readonly elevation = new Float32Array(SYSTEMS * 2 * SKY_PER_SYSTEM);
-  readonly azimuth = new Float32Array(SYSTEMS * 2 * SKY_PER_SYSTEM);
-  readonly snr = new Float32Array(SYSTEMS * 2 * SKY_PER_SYSTEM);
-  /** Bank shown per system, and its satellite count. */
-  readonly shown = new Uint8Array(SYSTEMS);
+  readonly id = new Int16Array(SYSTEMS * SKY_PER_SYSTEM);
+  readonly elevation = new Int8Array(SYSTEMS * SKY_PER_SYSTEM);
+  readonly azimuth = new Int16Array(SYSTEMS * SKY_PER_SYSTEM);
+  readonly snr = new Int8Array(SYSTEMS * SKY_PER_SYSTEM);
+  /**
+   * The group being copied (one at a time: `filling`), moved into its system's list once
+   * complete, so a reader never sees half of one group and half of the next.
+   */
+  private readonly fillId = new Int16Array(SKY_PER_SYSTEM);
+  private readonly fillElevation = new Int8Array(SKY_PER_SYSTEM);
+  private readonly fillAzimuth = new Int16Array(SKY_PER_SYSTEM);
+  private readonly fillSnr = new Int8Array(SKY_PER_SYSTEM);
+  /** Satellite count of each shown list. */
   readonly count = new Int16Array(SYSTEMS);
-  /** Satellites copied so far into the bank being filled. */
+  /** Satellites copied so far into the group being filled. */
   private fillCount = 0;
   /** Time the shown list was completed, per system (ms); NaN: never. */
   readonly at = new Float64Array(SYSTEMS).fill(NaN);
@@ -44,36 +62,44 @@ export class SkyView {
    * Sentence 1 of a GSV group of system `sys`. A system's list is renewed at most every
    * SKY_EVERY_MS: the sky moves slowly, and each skipped group costs the hot path only a
    * comparison per sentence (the XS per-sentence bound, hosttest/xs/xs-native-bounds).
+   * True when this group is taken (`filling` is then `sys`): the caller then passes the
+   * sentence to more(). GSV's apply copies a sentence's details from its fields only
+   * then (gsv.ts).
    */
-  start(sys: number, g: SkySentence, now: number): void {
+  begin(sys: number, g: SkySentence, now: number): boolean {
     const sig = g.signalId === g.signalId ? g.signalId : 0;
     const want = this.signal[sys];
     if ((want >= 0 && sig !== want) || now - this.at[sys] < SKY_EVERY_MS) {
       this.filling = -1;
-      return;
+      return false;
     }
     this.signal[sys] = sig;
     this.filling = sys;
     this.fillCount = 0;
-    this.more(g, now);
+    return true;
   }
 
   /** A following sentence of the group being copied (GSV's apply calls it only when `filling` >= 0). */
   more(g: SkySentence, now: number): void {
     const sys = this.filling;
     let k = this.fillCount;
-    const base = (sys * 2 + (this.shown[sys] ^ 1)) * SKY_PER_SYSTEM;
     const n = g.count;
     for (let i = 0; i < n && k < SKY_PER_SYSTEM; i++, k++) {
-      this.id[base + k] = g.id[i];
-      this.elevation[base + k] = g.elevation[i];
-      this.azimuth[base + k] = g.azimuth[i];
-      this.snr[base + k] = g.snr[i];
+      this.fillId[k] = g.id[i];
+      this.fillElevation[k] = whole(g.elevation[i], -90, 90);
+      this.fillAzimuth[k] = whole(g.azimuth[i], 0, 360);
+      this.fillSnr[k] = whole(g.snr[i], 0, 127);
     }
     this.fillCount = k;
     if (g.sentenceNumber !== g.totalSentences) return;
-    // The group's last sentence: the filled bank is complete and becomes the one shown.
-    this.shown[sys] ^= 1;
+    // The group's last sentence: the list is complete and replaces the one shown.
+    const base = sys * SKY_PER_SYSTEM;
+    for (let j = 0; j < k; j++) {
+      this.id[base + j] = this.fillId[j];
+      this.elevation[base + j] = this.fillElevation[j];
+      this.azimuth[base + j] = this.fillAzimuth[j];
+      this.snr[base + j] = this.fillSnr[j];
+    }
     this.count[sys] = k;
     this.at[sys] = now;
     this.filling = -1;
@@ -87,13 +113,13 @@ export class SkyView {
     const out: Record<string, Array<Array<number | null>>> = {};
     for (let s = 0; s < SYSTEMS; s++) {
       if (!(now - this.at[s] <= maxAgeMs) || this.count[s] === 0) continue;
-      const base = (s * 2 + this.shown[s]) * SKY_PER_SYSTEM;
+      const base = s * SKY_PER_SYSTEM;
       const list: Array<Array<number | null>> = [];
       for (let k = 0; k < this.count[s]; k++) {
         const e = this.elevation[base + k],
           a = this.azimuth[base + k],
           c = this.snr[base + k];
-        list.push([this.id[base + k], e === e ? e : null, a === a ? a : null, c === c ? c : null]);
+        list.push([this.id[base + k], e !== NONE ? e : null, a !== NONE ? a : null, c !== NONE ? c : null]);
       }
       out[names[s]] = list;
     }

@@ -95,6 +95,13 @@ export interface Feedback {
 }
 
 export class DeviceState implements DeviceTarget {
+  // ---- read or written for every sentence: first, because XS finds a property by walking
+  // the object's list in definition order (dozens of instructions per property passed on RV32)
+  units = 0;
+  lastUnitAt = NaN;
+  /** The next unit is the first ever or ends a silence (resume() has work). */
+  private notable = true;
+  private noFixReported = false;
   // ---- RNSS fix
   fixTime = NaN;
   fixYear = NaN;
@@ -169,9 +176,7 @@ export class DeviceState implements DeviceTarget {
   readonly messages: ReceivedMessage[] = [];
   messagesReceived = 0;
   // ---- link health
-  lastUnitAt = NaN;
   silent = false;
-  units = 0;
   checksumErrors = 0;
   readonly unknownFormatters = new Map<string, number>();
 
@@ -182,7 +187,6 @@ export class DeviceState implements DeviceTarget {
   /** `units` when the checksum window began. */
   private windowBase = 0;
   private windowErrors = 0;
-  private noFixReported = false;
   /** Set by TXT (sentences/txt.ts). */
   antennaBad = false;
 
@@ -206,8 +210,11 @@ export class DeviceState implements DeviceTarget {
     if (this.events) this.events.add(code, text);
   }
 
-  /** A unit arrived (the checksum window counts units - windowBase). */
-  private unit(now: number): void {
+  /**
+   * A unit arrived (the checksum window counts units - windowBase); also a sentence
+   * the wiring leaves undecoded because it would tell the state nothing (wiring.ts).
+   */
+  unit(now: number): void {
     this.units++;
     this.lastUnitAt = now;
     if (this.notable) this.resume(now);
@@ -356,8 +363,6 @@ export class DeviceState implements DeviceTarget {
   }
   /** First unit ever, and first tick (silence before any unit). */
   private firstAt = NaN;
-  /** The next unit is the first ever or ends a silence (resume() has work). */
-  private notable = true;
   private startAt = NaN;
 
   position(lat: number, lon: number, now: number): void {

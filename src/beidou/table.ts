@@ -9,7 +9,7 @@
 import { groupIndex } from "../core/groups";
 import type { DeviceSpec } from "../core/spec";
 import { latin1 } from "../nmea/checksum";
-import { formatterKeyOf, sentenceFormatterKey } from "../nmea/keys";
+import { formatterKeyOf, frameKeyOf, sentenceFormatterKey } from "../nmea/keys";
 import type { Fields } from "./fields";
 import { DWSQ_FRAME } from "./frames/dwsq";
 import { DWXX_FRAME } from "./frames/dwxx";
@@ -108,6 +108,75 @@ export const DECODER_TABLE: ReadonlyArray<TableRow> = [
   // BDS-3 RSMC, host -> terminal
   ...single(TCQ_KIND, ICR_KIND, EPQ_KIND, QRQ_KIND),
 ];
+
+/**
+ * Every RDSS 4.0 command (both directions and vendor frames) from the reference, beidou.md §5.2:
+ * the framer tells a binary frame from text by one of these after '$' (FRAME_KINDS below
+ * decodes some of them; the others are framed, counted and not converted).
+ */
+export const RDSS40_COMMANDS: ReadonlyArray<string> = [
+  "GLJC",
+  "DWSQ",
+  "TXSQ",
+  "DSSQ",
+  "ICJC",
+  "XTZJ",
+  "SJSC",
+  "BBDQ",
+  "XHDQ",
+  "JSZL",
+  "BSSZ",
+  "GXZX",
+  "GXZR",
+  "GXDQ",
+  "LZSZ",
+  "LZDQ",
+  "JJZH",
+  "CKSC",
+  "WMCS",
+  "HXSZ",
+  "DHSQ",
+  "SCSC",
+  "ZBZH",
+  "GBXX",
+  "GYXX",
+  "GLZK",
+  "DWXX",
+  "TXXX",
+  "TXHZ",
+  "ICXX",
+  "ZJXX",
+  "SJXX",
+  "BBXX",
+  "XHXX",
+  "GLXX",
+  "FKXX",
+  "KLSB",
+  "DHSC",
+  "DSJG",
+  "SCSJ",
+  "ZBSC",
+  "GBSC",
+  "GYSC",
+  "ZHQR",
+  "LZXX",
+  "RZCW",
+  "BJLZ",
+  "DQGK",
+  "BHXX",
+  "SSXX",
+  "KZXX",
+  "DSXX",
+  "SZXX",
+  "DSLX",
+  "BJWZ",
+  "FPGA",
+  "BDSZ",
+  "GPSP",
+  "GPSX",
+];
+/** frameKeyOf of each RDSS 4.0 command, built once at module load (in flash once preloaded on the board): the framer's frameCommands. */
+export const RDSS40_COMMAND_KEYS: ReadonlySet<number> = new Set(RDSS40_COMMANDS.map(frameKeyOf));
 
 /**
  * The RDSS 4.0 frame kinds (src/beidou/frames/*). A frame is not sent as itself: the

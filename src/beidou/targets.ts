@@ -29,7 +29,7 @@ export interface FixTarget {
   /** Satellites in view from GSV groups (SkyView, sky.ts): `filling` >= 0 while a group is copied. */
   readonly sky: {
     filling: number;
-    start(sys: number, g: SkySentence, now: number): void;
+    begin(sys: number, g: SkySentence, now: number): boolean;
     more(g: SkySentence, now: number): void;
   };
 }

@@ -4,7 +4,7 @@
 // counters and a 1 s state tick.
 //
 //   const w = new BeidouWiring({ clock });
-//   const gw = new Gateway({ ..., onUnit: w.onUnit, convertFrame: w.convertFrame });
+//   const gw = new Gateway({ ..., onUnit: w.onUnit, convertFrame: w.convertFrame, frameCommands: RDSS40_COMMAND_KEYS });
 //   w.attach({ events: gw.events, rejects: gw.framerCounters, timers });
 
 import type { ByteHelpers } from "../core/bytes";
@@ -12,17 +12,21 @@ import { UNIT_SENTENCE, type UnitKind } from "../core/gateway";
 import type { Clock, Timers } from "../core/io";
 import { SentenceDecoder } from "./decoder";
 import { FrameDecoder, type Rdss40Options } from "./rdss40";
+import { isLaterGsv } from "./sentences/gsv";
 import { encodeICA } from "./sentences/ica";
 import { encodeICR } from "./sentences/icr";
 import { encodeRMO } from "./sentences/rmo";
 import { DeviceState, type DeviceStateOptions, type EventSink, type RejectCounts } from "./state";
-import { answeredCommands, defaultRoutes, TEXT_FIELD_LIMITS } from "./table";
+import { answeredCommands, defaultRoutes, RDSS40_COMMAND_KEYS, TEXT_FIELD_LIMITS } from "./table";
 
 /**
  * Sent to the terminal at start-up and after a replug (Gateway startupCommands): IC card
  * check (the answer ICI gives card number, service interval and level) and periodic beam
  * status output every 10 s (BSI). Written by the command encoders.
  */
+/** Module-level copy: on XS an imported name is a property read of its module per use. */
+const SENTENCE: UnitKind = UNIT_SENTENCE;
+
 export const STARTUP_COMMANDS: ReadonlyArray<Uint8Array> = [encodeICA(0, 0), encodeRMO("BSI", 2, 10)];
 /** A BDS-3 terminal: the card query ICR (its beams come as PWI every second unasked). */
 const STARTUP_BDS3: ReadonlyArray<Uint8Array> = [encodeICR(0)];
@@ -104,8 +108,18 @@ export class BeidouWiring {
   readonly onUnit = (kind: UnitKind, bytes: Uint8Array, length: number): void => {
     const now = this.clock.now();
     const l = this.listener;
-    if (kind === UNIT_SENTENCE) {
-      this.state.onSentence(this.sentences.decode(bytes, length), now);
+    if (kind === SENTENCE) {
+      // Decode only what the state reads: a GSV after the first of its group matters only
+      // while the sky view copies that group (isLaterGsv, gsv.ts); otherwise it is a unit.
+      const st = this.state;
+      // bytes[5] first: most sentences are no GSV, and the call costs more than the test.
+      // A `P` talker other than Quectel's `PQ` (proprietary `$P...`, or no decodable address)
+      // tells the state only that a unit came (SentenceDecoder.decode, state-only): a fifth
+      // of a terminal's sentences, each a decode and onSentence call on the board for nothing.
+      if (bytes[1] === 0x50 && bytes[2] !== 0x51) st.unit(now);
+      else if (bytes[5] === 0x56 && st.sky.filling < 0 && isLaterGsv(bytes, length)) st.unit(now);
+      else if (!this.sentences.applyTo(bytes, length, st, now))
+        st.onSentence(this.sentences.decode(bytes, length, true), now);
       if (l?.awaitingAnswer) l.terminalSentence(bytes, length);
     } else {
       const n = this.handleFrame(bytes, length, now);
@@ -131,7 +145,7 @@ export class BeidouWiring {
     const f = this.frames.decode(bytes, length);
     const n = this.frames.toText(this.text);
     this.state.onFrame(f, now, n > 0);
-    if (n > 0) this.state.onSentence(this.sentences.decode(this.text, n), now);
+    if (n > 0) this.state.onSentence(this.sentences.decode(this.text, n, true), now);
     return n;
   }
 }
@@ -142,6 +156,7 @@ export function gatewayHooks(options: BeidouWiringOptions = {}) {
   return {
     onUnit: w.onUnit,
     convertFrame: w.convertFrame,
+    frameCommands: RDSS40_COMMAND_KEYS,
     fieldLimits: TEXT_FIELD_LIMITS,
     routes: defaultRoutes(),
     startupCommands: STARTUP_COMMANDS,

@@ -8,6 +8,7 @@ import * as fs from "node:fs";
 import { SentenceDecoder, sentenceJson } from "../beidou/decoder";
 import { FrameDecoder } from "../beidou/rdss40";
 import { DeviceState } from "../beidou/state";
+import { RDSS40_COMMAND_KEYS } from "../beidou/table";
 import { DEFAULT_CONFIG } from "../core/config";
 import { type RejectReason, SentenceFramer } from "../core/framer";
 import { decodeGb2312 } from "../platform/node/gb2312";
@@ -70,6 +71,7 @@ export class DecodeSession {
     this.framer = new SentenceFramer({
       maxLength: options.maxLength ?? DEFAULT_CONFIG.maxLine,
       binaryFrames: options.binaryFrames ?? true,
+      frameCommands: RDSS40_COMMAND_KEYS,
       onSentence: (b, n) => this.sentence(b, n),
       onFrame: (b, n) => this.frame(b, n),
       onReject: (reason, b, n) => this.reject(reason, b, n),

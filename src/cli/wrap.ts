@@ -115,6 +115,7 @@ export async function run(argv: string[]): Promise<number> {
       hooks.onUnit(kind, bytes, length);
     },
     convertFrame: hooks.convertFrame,
+    frameCommands: hooks.frameCommands,
     fieldLimits: hooks.fieldLimits,
     routes: hooks.routes,
     onDatagram(bytes, length, group) {

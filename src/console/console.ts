@@ -220,10 +220,16 @@ function allRows(): CommandRow[] {
   return rows;
 }
 
+/**
+ * Built once when the module loads: on the board that is at preload, so the rows (closures
+ * included) sit in flash rather than in every Console's share of the XS heap.
+ */
+const ALL_ROWS: readonly CommandRow[] = Object.freeze(allRows());
+
 export class Console {
   readonly host: ConsoleHost;
   readonly editor: LineEditor;
-  readonly rows: CommandRow[];
+  readonly rows: readonly CommandRow[] = ALL_ROWS;
   private readonly opts: ConsoleOptions;
   private readonly prompt: string;
   /** Keys changed since the last successful save. */
@@ -250,7 +256,6 @@ export class Console {
     this.opts = options;
     this.host = options.host;
     this.prompt = options.prompt ?? "bd450> ";
-    this.rows = allRows();
     this.editor = new LineEditor({
       maxLine: options.maxLine ?? 200,
       write: (t) => this.write(t),

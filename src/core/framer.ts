@@ -33,7 +33,7 @@
 
 import { BANG, COMMA, CR, DOLLAR, LF, STAR } from "../nmea/chars";
 import { hexByte } from "../nmea/checksum";
-import { frameKey, frameKeyOf } from "../nmea/keys";
+import { frameKey } from "../nmea/keys";
 import {
   addTally,
   type ByteHelpers,
@@ -162,74 +162,17 @@ export function newFramerCounters(): FramerCounters {
   };
 }
 
-/** RDSS 4.0 commands (both directions and vendor frames) from the reference, beidou.md §5.2. */
-export const RDSS40_COMMANDS: ReadonlyArray<string> = [
-  "GLJC",
-  "DWSQ",
-  "TXSQ",
-  "DSSQ",
-  "ICJC",
-  "XTZJ",
-  "SJSC",
-  "BBDQ",
-  "XHDQ",
-  "JSZL",
-  "BSSZ",
-  "GXZX",
-  "GXZR",
-  "GXDQ",
-  "LZSZ",
-  "LZDQ",
-  "JJZH",
-  "CKSC",
-  "WMCS",
-  "HXSZ",
-  "DHSQ",
-  "SCSC",
-  "ZBZH",
-  "GBXX",
-  "GYXX",
-  "GLZK",
-  "DWXX",
-  "TXXX",
-  "TXHZ",
-  "ICXX",
-  "ZJXX",
-  "SJXX",
-  "BBXX",
-  "XHXX",
-  "GLXX",
-  "FKXX",
-  "KLSB",
-  "DHSC",
-  "DSJG",
-  "SCSJ",
-  "ZBSC",
-  "GBSC",
-  "GYSC",
-  "ZHQR",
-  "LZXX",
-  "RZCW",
-  "BJLZ",
-  "DQGK",
-  "BHXX",
-  "SSXX",
-  "KZXX",
-  "DSXX",
-  "SZXX",
-  "DSLX",
-  "BJWZ",
-  "FPGA",
-  "BDSZ",
-  "GPSP",
-  "GPSX",
-];
-
 export interface FramerOptions {
   /** Longest text unit in bytes from the start character to the checksum (RDSS 2.1: 300). */
   maxLength?: number;
-  /** Recognise RDSS 4.0 binary frames (default true). */
+  /** Recognise RDSS 4.0 binary frames (default true), those that begin with one of `frameCommands`. */
   binaryFrames?: boolean;
+  /**
+   * The RDSS 4.0 commands that tell a binary frame from text ('$' + command + a control
+   * byte), as nmea/keys frameKeyOf keys: the Beidou layer's set (beidou/table.ts
+   * RDSS40_COMMAND_KEYS, made once at load); none by default: core names no Beidou command.
+   */
+  frameCommands?: ReadonlySet<number>;
   onSentence(bytes: Uint8Array, length: number): void;
   onFrame?(bytes: Uint8Array, length: number): void;
   onReject?(reason: RejectReason, bytes: Uint8Array, length: number): void;
@@ -252,8 +195,8 @@ const HUNT = 0,
   SKIP = 3;
 /** Smallest 4.0 frame: '$' + command(4) + length(2) + user address(3) + XOR(1). */
 const MIN_FRAME = 11;
-
-const COMMAND_KEYS: Set<number> = new Set(RDSS40_COMMANDS.map(frameKeyOf));
+/** No RDSS 4.0 command known: no frame is recognised. */
+const NO_COMMANDS: ReadonlySet<number> = new Set<number>();
 
 export class SentenceFramer {
   // The fields feed() reads first (on XS a `this.` field is found by a walk along the
@@ -280,6 +223,8 @@ export class SentenceFramer {
   readonly counters: FramerCounters = tallyCounters(this.tally);
   readonly maxLength: number;
   private readonly binaryFrames: boolean;
+  /** FramerOptions.frameCommands (read on a rare path: a control byte after '$' + 4 bytes). */
+  private readonly commandKeys: ReadonlySet<number>;
   private frameLength = 0;
   private readonly replay: Uint8Array;
   private readonly onFrame?: FramerOptions["onFrame"];
@@ -288,6 +233,7 @@ export class SentenceFramer {
     this.maxLength = options.maxLength ?? 300;
     if (!(this.maxLength >= 16 && this.maxLength <= 65535)) throw new RangeError("maxLength must be 16..65535");
     this.binaryFrames = options.binaryFrames ?? true;
+    this.commandKeys = options.frameCommands ?? NO_COMMANDS;
     this.buf = new Uint8Array(this.maxLength);
     this.replay = new Uint8Array(this.maxLength * 2);
     this.onSentence = options.onSentence;
@@ -435,7 +381,7 @@ export class SentenceFramer {
         this.binaryFrames &&
         c < 0x20 &&
         this.buf[0] === DOLLAR &&
-        COMMAND_KEYS.has(frameKey(this.buf[1], this.buf[2], this.buf[3], this.buf[4]))
+        this.commandKeys.has(frameKey(this.buf[1], this.buf[2], this.buf[3], this.buf[4]))
       ) {
         this.state = BINARY;
         this.buf[this.len++] = c;

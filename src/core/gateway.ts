@@ -28,7 +28,7 @@ import type {
   UDPInstance,
   UDPOptions,
 } from "./io";
-import { Router } from "./router";
+import { Router, type Routes } from "./router";
 
 /** A framed unit handed to onUnit. Rejects are only counted (framer counters): a callback each cost the board. */
 export type UnitKind = "sentence" | "frame";
@@ -84,6 +84,8 @@ export interface GatewayOptions {
    * in here. Rejects are counted in framerCounters (by reason), with no call each.
    */
   onUnit?(kind: UnitKind, bytes: Uint8Array, length: number): void;
+  /** RDSS 4.0 commands that begin a binary frame (FramerOptions.frameCommands: the Beidou layer's set). */
+  frameCommands?: ReadonlySet<number>;
   /** Each reject, for tools and tests that look at them one by one (the firmware passes none: a call each costs the board). */
   onReject?(reason: RejectReason, bytes: Uint8Array, length: number): void;
   /**
@@ -103,7 +105,7 @@ export interface GatewayOptions {
    */
   startupCommands?: ReadonlyArray<Uint8Array> | (() => ReadonlyArray<Uint8Array>);
   /** Default groups of the decoded sentences (src/beidou/table.ts defaultRoutes); see Router. */
-  routes?: ReadonlyArray<readonly [string, number]>;
+  routes?: Routes;
   /** How datagrams are handed to the socket: see EncoderOptions.datagramViews ("cache" on Node). */
   datagramViews?: DatagramViews;
   /** Delay before reopening a failed serial device, ms. */
@@ -257,6 +259,7 @@ export class Gateway {
     this.framer = new SentenceFramer({
       maxLength: this.config.maxLine,
       binaryFrames: this.config.rdss40,
+      frameCommands: options.frameCommands,
       bytes: this.bytes,
       // forward() and the encoder's common path in one function: route, the one-line
       // datagram (encoder.line) and the send. Answers awaited, override rules, the

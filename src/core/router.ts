@@ -40,6 +40,21 @@ export const DEFAULT_ROUTES: ReadonlyArray<readonly [string, number]> = [
 
 export class RouteError extends Error {}
 
+/** Routes as given to a Router: [formatter, group index] pairs, or a table made by routeTable. */
+export type Routes = ReadonlyArray<readonly [string, number]> | ReadonlyMap<number, number>;
+
+/**
+ * Default group per formatter key: DEFAULT_ROUTES, then `routes`. Made once at module load by
+ * an assembly (src/app/assemble.ts): on the board that is at preload, so the table sits in
+ * flash instead of every Router's share of the XS heap.
+ */
+export function routeTable(routes: ReadonlyArray<readonly [string, number]> = []): ReadonlyMap<number, number> {
+  const m = new Map<number, number>();
+  for (const [f, g] of DEFAULT_ROUTES) m.set(formatterKeyOf(f), g);
+  for (const [f, g] of routes) m.set(formatterKeyOf(f), g);
+  return m;
+}
+
 export class Router {
   /**
    * No override rules (the usual case): the group is the formatter's default, read from
@@ -47,8 +62,8 @@ export class Router {
    * field is found by a walk along the instance's property list.
    */
   plain = true;
-  /** Formatter key (formatterKey: 24 bits) -> default group index; made once, never replaced. */
-  readonly defaults = new Map<number, number>();
+  /** Formatter key (formatterKey: 24 bits) -> default group index (routeTable's; never replaced). */
+  readonly defaults: ReadonlyMap<number, number>;
   private formatterOverride = new Map<number, number>();
   private talkerOverride = new Map<number, number>();
   /** talker (16 bits) * 2^24 + formatter (24 bits); below 2^53, exact in a double. */
@@ -59,9 +74,8 @@ export class Router {
   private hasFormatter = false;
 
   /** `routes`: default groups of the decoded sentences (src/beidou/table.ts defaultRoutes). */
-  constructor(groupMap = "", routes: ReadonlyArray<readonly [string, number]> = []) {
-    for (const [f, g] of DEFAULT_ROUTES) this.defaults.set(formatterKeyOf(f), g);
-    for (const [f, g] of routes) this.defaults.set(formatterKeyOf(f), g);
+  constructor(groupMap = "", routes: Routes = []) {
+    this.defaults = routes instanceof Map ? routes : routeTable(routes as ReadonlyArray<readonly [string, number]>);
     this.apply(groupMap);
   }
 

@@ -30,6 +30,7 @@ import type { ICR } from "../beidou/sentences/icr";
 import type { RMO } from "../beidou/sentences/rmo";
 import type { TCQ } from "../beidou/sentences/tcq";
 import type { TXA } from "../beidou/sentences/txa";
+import { RDSS40_COMMAND_KEYS } from "../beidou/table";
 import { SentenceFramer } from "../core/framer";
 import { withChecksum } from "../nmea/checksum";
 import { formatterName } from "../nmea/keys";
@@ -157,6 +158,7 @@ export class SimTerminal {
       // BDS-3 messages run to 14,000 bits: TCQ lines far past RDSS 2.1's 300 bytes.
       maxLength: this.bds3 ? 4096 : 300,
       binaryFrames: true,
+      frameCommands: RDSS40_COMMAND_KEYS,
       onSentence: (b, n) => this.sentence(b, n),
       onFrame: (b, n) => this.frame(b, n),
     });

@@ -41,6 +41,14 @@ export const DEFAULT_LIMITS: Readonly<WebLimits> = {
   hashStep: 16,
 };
 
+/**
+ * The board's bounds: two web connections at once (a browser's page load and one more
+ * tab or a script). Each open connection may hold lwIP's TCP send buffer and window
+ * (boards/sdkconfig: 2 x MSS each), and heap is what the RAM budget of an ESP32 counts
+ * (hosttest/lib/ram-budget.ts): four connections did not fit beside the XS machine.
+ */
+export const BOARD_LIMITS: Readonly<WebLimits> = { ...DEFAULT_LIMITS, maxConnections: 2 };
+
 /** A request refused before it reaches the API: status and the reason sent back. */
 export interface Refusal {
   status: number;

@@ -54,7 +54,7 @@ export const GGA_KIND: SentenceKind<GGA> = {
     if (g.quality > 0 && g.latitude === g.latitude) st.position(g.latitude, g.longitude, now);
     else st.fixAt = now;
   },
-  decode(f: Fields, g: GGA): string | null {
+  decode(f: Fields, g: GGA, stateOnly = false): string | null {
     if (f.count < 9) return "GGA needs at least 9 fields";
     g.time = f.times[1];
     g.latitude = f.lats[2];
@@ -63,9 +63,12 @@ export const GGA_KIND: SentenceKind<GGA> = {
     g.satellitesUsed = f.ints[7];
     g.hdop = f.nums[8];
     g.altitude = f.nums[9];
-    g.geoidSeparation = f.nums[11];
-    g.dgpsAge = f.nums[13];
-    g.dgpsStation = f.ints[14];
+    // State-only (kind.ts): apply reads none of these.
+    if (!stateOnly) {
+      g.geoidSeparation = f.nums[11];
+      g.dgpsAge = f.nums[13];
+      g.dgpsStation = f.ints[14];
+    }
     const bad =
       g.time !== g.time || g.latitude !== g.latitude || g.longitude !== g.longitude
         ? locatedError(f, 1, 2, MALFORMED)

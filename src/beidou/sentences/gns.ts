@@ -27,7 +27,7 @@ export const GNS_KIND: SentenceKind<GNS> = {
   apply(st: FixTarget, g: GNS, _talker: number, now: number): void {
     if (g.latitude === g.latitude && g.modeLength > 0 && g.mode[0] !== 0x4e) st.position(g.latitude, g.longitude, now);
   },
-  decode(f: Fields, g: GNS): string | null {
+  decode(f: Fields, g: GNS, stateOnly = false): string | null {
     if (f.count < 12) return "GNS needs at least 12 fields";
     g.time = f.times[1];
     g.latitude = f.lats[2];
@@ -35,14 +35,19 @@ export const GNS_KIND: SentenceKind<GNS> = {
     const ml = f.len(6);
     if (ml > 8) return "GNS mode field too long";
     g.modeLength = ml;
-    for (let k = 0; k < ml; k++) g.mode[k] = f.at(6, k);
-    g.satellitesUsed = f.ints[7];
-    g.hdop = f.nums[8];
-    g.altitude = f.nums[9];
-    g.geoidSeparation = f.nums[10];
-    g.dgpsAge = f.nums[11];
-    g.dgpsStation = f.ints[12];
-    g.navStatus = f.letter(13);
+    // State-only (kind.ts): apply reads the position and the first mode letter only.
+    if (stateOnly) {
+      if (ml > 0) g.mode[0] = f.at(6, 0);
+    } else {
+      for (let k = 0; k < ml; k++) g.mode[k] = f.at(6, k);
+      g.satellitesUsed = f.ints[7];
+      g.hdop = f.nums[8];
+      g.altitude = f.nums[9];
+      g.geoidSeparation = f.nums[10];
+      g.dgpsAge = f.nums[11];
+      g.dgpsStation = f.ints[12];
+      g.navStatus = f.letter(13);
+    }
     return g.time !== g.time || g.latitude !== g.latitude || g.longitude !== g.longitude
       ? locatedError(f, 1, 2, MALFORMED)
       : null;

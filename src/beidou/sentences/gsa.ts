@@ -63,10 +63,11 @@ export const GSA_KIND: SentenceKind<GSA> = {
       }
     }
   },
-  decode(f: Fields, g: GSA): string | null {
+  decode(f: Fields, g: GSA, stateOnly = false): string | null {
     if (f.count < 5) return "GSA needs at least 5 fields";
-    g.selectionMode = f.chars[1];
     g.fixMode = f.ints[2];
+    // State-only (kind.ts): apply reads the system ID and the satellites, not the mode or DOPs.
+    if (!stateOnly) g.selectionMode = f.chars[1];
     let end = f.count;
     g.systemId = NaN;
     g.tdop = NaN;
@@ -74,7 +75,8 @@ export const GSA_KIND: SentenceKind<GSA> = {
     // A one-character field is its own dot test (no hasDot call, the usual system ID).
     const last = f.chars[end];
     if (end >= 18 && last !== 0 && (last > 0 ? last !== 0x2e : f.len(end) <= 2 && !hasDot(f, end))) {
-      g.systemId = f.hex(end);
+      // One decimal digit, the usual system ID, from the character table (f.hex is a call and a loop on XS).
+      g.systemId = last >= 0x30 && last <= 0x39 ? last - 0x30 : f.hex(end);
       end--;
     }
     let dop = end - 2; // PDOP field index
@@ -83,23 +85,33 @@ export const GSA_KIND: SentenceKind<GSA> = {
       dop = end - 3;
       g.tdop = f.nums[end];
     }
-    g.pdop = f.nums[dop];
-    g.hdop = f.nums[dop + 1];
-    g.vdop = f.nums[dop + 2];
-    g.slots = dop - 3;
+    if (!stateOnly) {
+      g.pdop = f.nums[dop];
+      g.hdop = f.nums[dop + 1];
+      g.vdop = f.nums[dop + 2];
+      g.slots = dop - 3;
+    }
     // Tables and the count in locals: a property read fewer per slot on XS.
     const ints = f.ints,
       chars = f.chars,
       sats = g.satellites;
+    // apply reads the IDs only without a system ID 1-6: state-only, they are then only
+    // counted (a typed-array write per satellite saved on XS; most GSA carry a system ID).
+    const listed = !stateOnly || !(g.systemId >= 1 && g.systemId <= 6);
+    const max = GSA_MAX_SLOTS; // a local: on XS an exported constant is a property read per use
     let count = 0;
     for (let i = 3; i < dop; i++) {
       const id = ints[i];
-      if (id !== id && chars[i] === 0) continue; // empty slot (NaN only then)
-      if (!(id >= 0 && id <= 999)) {
+      // A valid ID first (the usual slot: one test); else NaN with character 0 is an empty slot.
+      if (id >= 0 && id <= 999) {
+        if (count < max) {
+          if (listed) sats[count] = id;
+          count++;
+        }
+      } else if (id === id || chars[i] !== 0) {
         g.satelliteCount = count;
         return "GSA satellite ID malformed";
       }
-      if (count < GSA_MAX_SLOTS) sats[count++] = id;
     }
     g.satelliteCount = count;
     if (g.fixMode === g.fixMode && !(g.fixMode >= 1 && g.fixMode <= 3)) return "GSA fix mode not 1-3";

@@ -27,6 +27,52 @@ export class GSV {
   signalId = NaN;
   /** System ID after the signal ID (Quectel PQGSV), NaN when absent. */
   systemId = NaN;
+  /**
+   * Decoded state-only (kind.ts): elevation, azimuth and C/N0 not copied yet; they are
+   * still in these fields' tables, satellite c's group at field `slot[c]` (gsvDetails).
+   */
+  pending: Fields | undefined = undefined;
+  readonly slot = new Uint8Array(GSV_MAX_SATS);
+}
+
+/**
+ * Copy a state-only GSV's elevation, azimuth and C/N0 from its fields (the same
+ * sentence's: called from apply or json, before the next sentence is indexed). The
+ * sky view takes a group every few seconds per system: the other groups' details are
+ * never read, and their copies cost most of a GSV's decode on XS.
+ */
+function gsvDetails(g: GSV): void {
+  const f = g.pending;
+  if (f === undefined) return;
+  g.pending = undefined;
+  const nums = f.nums,
+    slot = g.slot,
+    elevation = g.elevation,
+    azimuth = g.azimuth,
+    snr = g.snr,
+    n = g.count;
+  for (let c = 0; c < n; c++) {
+    const i = slot[c];
+    elevation[c] = nums[i + 1];
+    azimuth[c] = nums[i + 2];
+    snr[c] = nums[i + 3];
+  }
+}
+
+/**
+ * True when bytes[0..length) is a `$--GSV` sentence whose sentence number (field 2) is
+ * one digit 2-9 after a one-character field 1: its apply does nothing unless the sky
+ * view is copying a group (a malformed one is not applied either). The Beidou wiring
+ * then leaves it undecoded (src/beidou/wiring.ts): a quarter of the sentences, each a
+ * field index and a decode on the board, for nothing. Byte reads only, no call.
+ */
+export function isLaterGsv(bytes: Uint8Array, length: number): boolean {
+  if (length < 10 || bytes[0] !== 0x24 || bytes[6] !== 0x2c || bytes[8] !== 0x2c) return false;
+  if (bytes[3] !== 0x47 || bytes[4] !== 0x53 || bytes[5] !== 0x56) return false;
+  const c = bytes[9];
+  if (c < 0x32 || c > 0x39) return false;
+  const e = length > 10 ? bytes[10] : 0x2c;
+  return e === 0x2c || e === 0x2a;
 }
 
 export const GSV_KIND: SentenceKind<GSV> = {
@@ -37,7 +83,10 @@ export const GSV_KIND: SentenceKind<GSV> = {
   apply(st: FixTarget, g: GSV, talker: number, now: number): void {
     if (g.sentenceNumber !== 1) {
       // The rest of a group: copied only while the sky view takes this group.
-      if (st.sky.filling >= 0) st.sky.more(g, now);
+      if (st.sky.filling >= 0) {
+        gsvDetails(g);
+        st.sky.more(g, now);
+      }
       return;
     }
     const t = talkerSystem(talker);
@@ -46,9 +95,12 @@ export const GSV_KIND: SentenceKind<GSV> = {
       sys =
         g.count > 0 ? satSystem(SYS_UNKNOWN, g.id[0], talker === 0x5051) : talker === 0x5051 ? SYS_BDS : SYS_UNKNOWN;
     st.satellitesInView[sys] = g.satellitesInView;
-    st.sky.start(sys, g, now);
+    if (st.sky.begin(sys, g, now)) {
+      gsvDetails(g);
+      st.sky.more(g, now);
+    }
   },
-  decode(f: Fields, g: GSV): string | null {
+  decode(f: Fields, g: GSV, stateOnly = false): string | null {
     if (f.count < 3) return "GSV needs at least 3 fields";
     g.totalSentences = f.ints[1];
     g.sentenceNumber = f.ints[2];
@@ -83,23 +135,31 @@ export const GSV_KIND: SentenceKind<GSV> = {
       elevation = g.elevation,
       azimuth = g.azimuth,
       snr = g.snr,
+      slot = g.slot,
       end = 4 + 4 * groups;
     let c = 0;
     for (let i = 4; i < end; i += 4) {
       const id = ints[i];
-      // Empty slot: no satellite (an empty field reads NaN; checked only then).
-      if (id !== id && chars[i] === 0) continue;
-      if (!(id >= 1 && id <= 999)) return "GSV satellite ID malformed";
+      // A valid ID first (the usual group: one test); else NaN with character 0 is an empty slot.
+      if (!(id >= 1 && id <= 999)) {
+        if (id === id || chars[i] !== 0) return "GSV satellite ID malformed";
+        continue;
+      }
       ids[c] = id;
-      elevation[c] = nums[i + 1];
-      azimuth[c] = nums[i + 2];
-      snr[c] = nums[i + 3];
+      if (stateOnly) slot[c] = i;
+      else {
+        elevation[c] = nums[i + 1];
+        azimuth[c] = nums[i + 2];
+        snr[c] = nums[i + 3];
+      }
       c++;
     }
     g.count = c;
+    g.pending = stateOnly ? f : undefined;
     return null;
   },
   json: (g) => {
+    gsvDetails(g);
     const sats: Array<Record<string, unknown>> = [];
     for (let k = 0; k < g.count; k++)
       sats.push({ id: g.id[k], elevation_deg: n(g.elevation[k]), azimuth_deg: n(g.azimuth[k]), snr_dBHz: n(g.snr[k]) });

@@ -48,7 +48,7 @@ export const RMC_KIND: SentenceKind<RMC> = {
       st.courseTrue = m.courseOverGround;
     }
   },
-  decode(f: Fields, m: RMC): string | null {
+  decode(f: Fields, m: RMC, stateOnly = false): string | null {
     if (f.count < 9) return "RMC needs at least 9 fields";
     m.time = f.times[1];
     m.status = f.chars[2];
@@ -57,18 +57,23 @@ export const RMC_KIND: SentenceKind<RMC> = {
     m.speedOverGround = f.nums[7];
     m.courseOverGround = f.nums[8];
     m.day = m.month = m.year = NaN;
-    if (f.len(9) === 6 && f.digits(9)) {
-      const d = f.ints[9];
+    // f.digits(9) without its call and byte loop: an integer field (digits, optional sign)
+    // is digits only when its first byte is no sign.
+    const d = f.ints[9];
+    if (d === d && f.len(9) === 6 && (f.bytes[f.start[9]] & 0xf0) === 0x30) {
       m.day = Math.floor(d / 10000);
       m.month = Math.floor(d / 100) % 100;
       m.year = 2000 + (d % 100);
       if (m.day < 1 || m.day > 31 || m.month < 1 || m.month > 12) return "RMC date malformed";
     } else if (f.chars[9] !== 0) return "RMC date malformed";
-    m.magneticVariation = f.nums[10];
-    const mvh = f.chars[11];
-    if (mvh === 0x57) m.magneticVariation = -m.magneticVariation;
-    m.mode = f.letter(12);
-    m.navStatus = f.letter(13);
+    // State-only (kind.ts): apply reads none of these.
+    if (!stateOnly) {
+      m.magneticVariation = f.nums[10];
+      const mvh = f.chars[11];
+      if (mvh === 0x57) m.magneticVariation = -m.magneticVariation;
+      m.mode = f.letter(12);
+      m.navStatus = f.letter(13);
+    }
     if (m.status !== 0x41 && m.status !== 0x56) return "RMC status not A/V";
     return m.time !== m.time || m.latitude !== m.latitude || m.longitude !== m.longitude
       ? locatedError(f, 1, 3, MALFORMED)

@@ -29,7 +29,7 @@ export const VTG_KIND: SentenceKind<VTG> = {
     if (v.speedKnots === v.speedKnots) st.speedKnots = v.speedKnots;
     if (v.courseTrue === v.courseTrue) st.courseTrue = v.courseTrue;
   },
-  decode(f: Fields, v: VTG): string | null {
+  decode(f: Fields, v: VTG, stateOnly = false): string | null {
     v.legacy = f.count < 8 && f.chars[2] !== 0x54;
     if (v.legacy) {
       if (f.count < 4) return "VTG needs 4 or 8 fields";
@@ -42,10 +42,13 @@ export const VTG_KIND: SentenceKind<VTG> = {
     }
     if (f.count < 8) return "VTG needs at least 8 fields";
     v.courseTrue = f.nums[1];
-    v.courseMagnetic = f.nums[3];
     v.speedKnots = f.nums[5];
-    v.speedKmh = f.nums[7];
-    v.mode = f.letter(9);
+    // State-only (kind.ts): apply reads course and speed only.
+    if (!stateOnly) {
+      v.courseMagnetic = f.nums[3];
+      v.speedKmh = f.nums[7];
+      v.mode = f.letter(9);
+    }
     if (v.speedKnots !== v.speedKnots && f.chars[5] !== 0) return "VTG speed malformed";
     return null;
   },

@@ -14,6 +14,13 @@ import type { Clock } from "../io";
 /** An own-SFI line whose n we sent within this time is our own loopback. */
 const SFI_RECENT_MS = 10000;
 const LINE_COUNTS = 999;
+/**
+ * Dates are kept in tenths of a second since the OwnLines was made, as 32-bit integers
+ * (4 KB for the 999 counts instead of 8 KB of doubles: heap on the board; 6.8 years of
+ * range). The window gains at most 0.1 s.
+ */
+const TICK_MS = 100;
+const NEVER = -0x80000000;
 
 /** The encoder's line numbering (src/core/encoder.ts Iec450Encoder). */
 export interface LineSource {
@@ -24,8 +31,10 @@ export interface LineSource {
 }
 
 export class OwnLines {
-  /** When each line count was last dated as sent (monotonic ms). */
-  private readonly sentAt = new Float64Array(LINE_COUNTS + 1).fill(-Infinity);
+  /** When each line count was last dated as sent (TICK_MS since `origin`; NEVER: not yet). */
+  private readonly sentAt = new Int32Array(LINE_COUNTS + 1).fill(NEVER);
+  /** Monotonic ms the dates count from. */
+  private readonly origin: number;
   /** source.linesSent at the last stamp. */
   private stamped: number;
 
@@ -34,13 +43,18 @@ export class OwnLines {
     private readonly source: LineSource,
   ) {
     this.stamped = source.linesSent;
+    this.origin = clock.monotonic();
+  }
+
+  private tick(): number {
+    return Math.floor((this.clock.monotonic() - this.origin) / TICK_MS);
   }
 
   /** Date the lines sent since the last stamp (once a second, the network side's tick). */
   stamp(): void {
     const src = this.source,
       total = src.linesSent;
-    const now = this.clock.monotonic();
+    const now = this.tick();
     let n = src.lastLine;
     for (let k = Math.min(total - this.stamped, LINE_COUNTS); k > 0; k--) {
       this.sentAt[n] = now;
@@ -57,6 +71,7 @@ export class OwnLines {
     const fresh = src.linesSent - this.stamped;
     if (fresh >= LINE_COUNTS) return true;
     if (fresh > 0 && (src.lastLine - n + LINE_COUNTS) % LINE_COUNTS < fresh) return true;
-    return this.clock.monotonic() - this.sentAt[n] <= SFI_RECENT_MS;
+    const at = this.sentAt[n];
+    return at !== NEVER && this.tick() - at <= SFI_RECENT_MS / TICK_MS;
   }
 }

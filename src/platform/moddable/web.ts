@@ -16,6 +16,7 @@ import HMAC from "hmac";
 import RNG from "rng";
 import { PAGES, WebApp } from "web/app";
 import { type ListenerClass, serveHttp, type TcpClass } from "web/http";
+import { BOARD_LIMITS } from "web/limits";
 import type { WebCrypto } from "web/pbkdf2";
 
 /** An exact ArrayBuffer of the bytes (the SDK's Digest writes ArrayBuffers). */
@@ -57,6 +58,7 @@ export function startBoardWeb(o: BoardWebOptions): { app: WebApp; close(): void 
     clock: o.clock,
     timers: o.timers,
     log: o.log,
+    limits: BOARD_LIMITS,
   });
   const server = serveHttp({
     app,
