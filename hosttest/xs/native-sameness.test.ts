@@ -206,6 +206,17 @@ describe("native byte helpers on a real XS build: byte-identical to the TypeScri
         const ot = new Uint8Array(1472), on = new Uint8Array(1472);
         // On 0 (not strictly carriable) the buffer's content is left unspecified.
         check("writeLine", b, [ot, sfi, line, secs, b, n], [on, sfi, line, secs, b, n], ts.writeLine(new Uint8Array(1472), sfi, line, secs, b, n) ? ot : undefined, on);
+        // tagBlock: with or without g:, c: (a fraction too) and d:, at a random offset.
+        const gTotal = rnd(3) ? 0 : 1 + rnd(99), gLine = 1 + rnd(99), gCode = 1 + rnd(99), tp = rnd(40);
+        const dest = rnd(3) ? undefined : b.subarray(0, rnd(8)), tsec = secs >= 0 ? secs + rnd(1000) / 1000 : secs;
+        const gt = new Uint8Array(200), gn = new Uint8Array(200);
+        check("tagBlock", b, [gt, tp, sfi, line, tsec, gLine, gTotal, gCode, dest], [gn, tp, sfi, line, tsec, gLine, gTotal, gCode, dest], gt, gn);
+        // With the resizable buffer under a length-tracking view (the encoder's): sized to the
+        // datagram (the view's length compared with its bytes); seconds with a fraction.
+        const st = new ArrayBuffer(rnd(2) ? 1472 : 100 + rnd(80), { maxByteLength: 1472 }), sn = new ArrayBuffer(st.byteLength, { maxByteLength: 1472 });
+        const vt = new Uint8Array(st), vn = new Uint8Array(sn), fs = secs >= 0 ? secs + rnd(1000) / 1000 : secs;
+        if (ts.writeLine(new Uint8Array(1472), sfi, line, fs, b, n))
+          check("writeLine", b, [vt, sfi, line, fs, b, n, st], [vn, sfi, line, fs, b, n, sn], vt, vn);
       }
       XSH.print(JSON.stringify({ checks, failures }));`,
         ),

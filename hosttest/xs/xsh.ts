@@ -174,6 +174,7 @@ export const NATIVE_BYTES_JS = `Object.freeze({
   decimal: XSH.native.xs_bd450_decimal,
   integer: XSH.native.xs_bd450_integer,
   writeLine: XSH.native.xs_bd450_write_line,
+  tagBlock: XSH.native.xs_bd450_tag_block,
 })`;
 
 /** Length-prefixed records (u32 big-endian length + bytes). */

@@ -100,7 +100,8 @@ export interface ByteHelpers {
   escape(out: Uint8Array, p: number, src: Uint8Array, from: number, to: number): number;
   /**
    * The one-line datagram "UdPbC\0\s:<sfi>,n:<line>[,c:<seconds>]*HH\<sentence>\r\n"
-   * in out (seconds < 0: no c:). Returns its length, or 0 when the sentence is
+   * in out (seconds < 0: no c:; else its whole part). With `store` (see ResizableStore)
+   * the buffer is sized to the datagram. Returns its length, or 0 when the sentence is
    * not strictly carriable (isStrictlyCarriable, src/core/encoder.ts: over 80 bytes,
    * a byte outside 0x20..0x7E after the start character, or a reserved character
    * in the fields).
@@ -112,7 +113,34 @@ export interface ByteHelpers {
     seconds: number,
     sentence: Uint8Array,
     length: number,
+    store?: ResizableStore,
   ): number;
+  /**
+   * A TAG block "\\[g:<gLine>-<gTotal>-<gCode>,]s:<sfi>,n:<line>[,c:<seconds>][,d:<dest>]*HH\\"
+   * at out[p] (gTotal <= 0: no g:; seconds < 0: no c:, else its whole part; no dest: no
+   * d:), as writeLine writes it; numbers are non-negative integers. Returns its end.
+   */
+  tagBlock(
+    out: Uint8Array,
+    p: number,
+    sfi: Uint8Array,
+    line: number,
+    seconds: number,
+    gLine: number,
+    gTotal: number,
+    gCode: number,
+    dest?: Uint8Array,
+  ): number;
+}
+
+/**
+ * An ES2024 resizable ArrayBuffer (the project's lib is ES2022). Given to writeLine
+ * as the buffer under a length-tracking `out`, it is left sized to the datagram when
+ * the result is > 0 (unspecified on 0), so the socket gets the whole buffer.
+ */
+export interface ResizableStore {
+  resize(byteLength: number): void;
+  readonly maxByteLength: number;
 }
 
 /** Reject codes of checkSentence (REJECT_REASONS index + 1, src/core/framer.ts). */
@@ -587,19 +615,78 @@ function escapeReserved(out: Uint8Array, p: number, src: Uint8Array, from: numbe
 }
 
 /** c: digits of the last `seconds` written (they change once a second, not per sentence). */
+/** c: of the last second written (it changes once a second; the sentences come by the hundred). */
 const secondsDigits = new Uint8Array(20);
 let secondsCached = -1,
-  secondsLength = 0,
-  secondsXor = 0;
+  secondsLength = 0;
 
-function writeDecimal(o: Uint8Array, p: number, v: number): number {
+/** A non-negative integer in decimal at o[p]; returns the end. */
+export function writeDecimal(o: Uint8Array, p: number, v: number): number {
   let digits = 1;
-  for (let t = v; t >= 10; t = Math.floor(t / 10)) digits++;
-  for (let i = p + digits - 1; i >= p; i--) {
-    o[i] = 0x30 + (v % 10);
-    v = Math.floor(v / 10);
+  for (let t = 10; t <= v; t *= 10) digits++;
+  for (let i = p + digits - 1; i > p; i--) {
+    // `| 0` below 2^31: an operator, where Math.floor is a call (per digit, on XS).
+    const q = v < 2147483648 ? (v / 10) | 0 : Math.floor(v / 10);
+    o[i] = 0x30 + (v - q * 10);
+    v = q;
   }
+  o[p] = 0x30 + v;
   return p + digits;
+}
+
+function tagBlock(
+  out: Uint8Array,
+  p: number,
+  sfi: Uint8Array,
+  line: number,
+  seconds: number,
+  gLine: number,
+  gTotal: number,
+  gCode: number,
+  dest?: Uint8Array,
+): number {
+  out[p++] = BACKSLASH;
+  const start = p;
+  if (gTotal > 0) {
+    out[p++] = 0x67;
+    out[p++] = 0x3a; // g:
+    p = writeDecimal(out, p, gLine);
+    out[p++] = 0x2d;
+    p = writeDecimal(out, p, gTotal);
+    out[p++] = 0x2d;
+    p = writeDecimal(out, p, gCode);
+    out[p++] = COMMA;
+  }
+  out[p++] = 0x73;
+  out[p++] = 0x3a; // s:
+  for (let i = 0; i < sfi.length; i++) out[p++] = sfi[i];
+  out[p++] = COMMA;
+  out[p++] = 0x6e;
+  out[p++] = 0x3a; // ,n:
+  p = writeDecimal(out, p, line);
+  if (seconds >= 0) {
+    const whole = Math.floor(seconds);
+    if (whole !== secondsCached) {
+      secondsCached = whole;
+      secondsDigits[0] = COMMA;
+      secondsDigits[1] = 0x63;
+      secondsDigits[2] = 0x3a; // ,c:
+      secondsLength = writeDecimal(secondsDigits, 3, whole);
+    }
+    for (let i = 0; i < secondsLength; i++) out[p++] = secondsDigits[i];
+  }
+  if (dest) {
+    out[p++] = COMMA;
+    out[p++] = 0x64;
+    out[p++] = 0x3a; // ,d:
+    for (let i = 0; i < dest.length; i++) out[p++] = dest[i];
+  }
+  const x = xor(out, start, p);
+  out[p++] = STAR;
+  out[p++] = HEX_DIGITS[x >> 4];
+  out[p++] = HEX_DIGITS[x & 15];
+  out[p++] = BACKSLASH;
+  return p;
 }
 
 function writeLine(
@@ -609,50 +696,20 @@ function writeLine(
   seconds: number,
   s: Uint8Array,
   length: number,
+  store?: ResizableStore,
 ): number {
   if (length > 80) return 0;
+  // Room for any line; sized to the datagram below (the native twin sizes it once, up front).
+  if (store) store.resize(store.maxByteLength);
   // The TAG block first (its length is known before the sentence), then the sentence
   // copied and checked in one pass; a failed check costs a rewrite on the slow path.
-  let x = 0;
-  let p = 0;
-  out[p++] = 0x55;
-  out[p++] = 0x64;
-  out[p++] = 0x50;
-  out[p++] = 0x62;
-  out[p++] = 0x43;
-  out[p++] = 0; // UdPbC\0
-  out[p++] = BACKSLASH;
-  out[p++] = 0x73;
-  out[p++] = 0x3a; // s:
-  x = 0x73 ^ 0x3a;
-  for (let i = 0; i < sfi.length; i++) {
-    const c = sfi[i];
-    out[p++] = c;
-    x ^= c;
-  }
-  out[p++] = COMMA;
-  out[p++] = 0x6e;
-  out[p++] = 0x3a; // ,n:
-  x ^= COMMA ^ 0x6e ^ 0x3a;
-  const n0 = p;
-  p = writeDecimal(out, p, line);
-  for (let i = n0; i < p; i++) x ^= out[i];
-  if (seconds >= 0) {
-    if (seconds !== secondsCached) {
-      secondsCached = seconds;
-      secondsDigits[0] = COMMA;
-      secondsDigits[1] = 0x63;
-      secondsDigits[2] = 0x3a; // ,c:
-      secondsLength = writeDecimal(secondsDigits, 3, seconds);
-      secondsXor = xor(secondsDigits, 0, secondsLength);
-    }
-    for (let i = 0; i < secondsLength; i++) out[p++] = secondsDigits[i];
-    x ^= secondsXor;
-  }
-  out[p++] = STAR;
-  out[p++] = HEX_DIGITS[x >> 4];
-  out[p++] = HEX_DIGITS[x & 15];
-  out[p++] = BACKSLASH;
+  out[0] = 0x55;
+  out[1] = 0x64;
+  out[2] = 0x50;
+  out[3] = 0x62;
+  out[4] = 0x43;
+  out[5] = 0; // UdPbC\0
+  let p = tagBlock(out, 6, sfi, line, seconds, 0, 0, 0);
   if (length > 0) out[p] = s[0];
   const star = length - 3;
   for (let i = 1; i < length; i++) {
@@ -674,6 +731,7 @@ function writeLine(
   p += length;
   out[p++] = 0x0d;
   out[p++] = 0x0a;
+  if (store) store.resize(p);
   return p;
 }
 
@@ -691,4 +749,5 @@ export const tsBytes: ByteHelpers = Object.freeze({
   chunkEnd,
   escape: escapeReserved,
   writeLine,
+  tagBlock,
 });

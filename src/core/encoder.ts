@@ -21,7 +21,7 @@
 // (legacy listeners), "drop" drops it; each case is counted.
 
 import { asciiBytes, hexValue, writeHex2 } from "../nmea/checksum";
-import { type ByteHelpers, tsBytes } from "./bytes";
+import { type ByteHelpers, type ResizableStore, tsBytes, writeDecimal } from "./bytes";
 import type { OverlongPolicy } from "./config";
 import type { Clock } from "./io";
 import { MAX_DATAGRAM, sfiKeyOf } from "./tagblock";
@@ -75,8 +75,6 @@ export interface EncoderOptions {
   bytes?: ByteHelpers;
 }
 
-const BACKSLASH = 0x5c;
-
 // Policies as constants for the per-sentence comparisons: on XS a string literal in
 // evaluated bytecode is copied into a new chunk each time it runs.
 const DROP: OverlongPolicy = "drop",
@@ -84,13 +82,8 @@ const DROP: OverlongPolicy = "drop",
 
 export type DatagramViews = "resize" | "cache";
 
-/** The part of an ES2024 resizable ArrayBuffer the encoder uses (the project's lib is ES2022). */
-interface ResizableBuffer {
-  resize(byteLength: number): void;
-}
-
-function makeResizable(max: number): ResizableBuffer | undefined {
-  const AB = ArrayBuffer as unknown as new (length: number, options: { maxByteLength: number }) => ResizableBuffer;
+function makeResizable(max: number): ResizableStore | undefined {
+  const AB = ArrayBuffer as unknown as new (length: number, options: { maxByteLength: number }) => ResizableStore;
   const b = new AB(max, { maxByteLength: max });
   return typeof b.resize === "function" ? b : undefined;
 }
@@ -124,6 +117,20 @@ export function isStrictlyCarriable(bytes: Uint8Array, length: number): boolean 
 }
 
 export class Iec450Encoder {
+  // The fields the common path reads come first: on XS a `this.` field is found by a
+  // walk along the instance's property list.
+  private lineCount = 0;
+  private lines = 0;
+  tagTime: boolean;
+  private readonly clock: Clock;
+  /**
+   * The common path, a closure over the encoder's fixed buffers (read by index on XS):
+   * the one-line datagram of a sentence without d: in the datagram buffer (see
+   * datagram()), counted; returns its length, or 0, with nothing written or counted,
+   * when the sentence takes encode()'s other paths (overlong policy, field limits).
+   * The gateway calls it once per sentence and sends the datagram itself.
+   */
+  readonly line: (bytes: Uint8Array, length: number) => number;
   readonly counters: EncoderCounters = {
     sentences: 0,
     datagrams: 0,
@@ -139,23 +146,16 @@ export class Iec450Encoder {
    * length for the callback, so the socket gets the whole buffer without a new view
    * object per datagram (a subarray costs 4 slots on XS, every sentence).
    */
-  private readonly store: ResizableBuffer | undefined;
+  private readonly store: ResizableStore | undefined;
   private readonly out: Uint8Array;
   /** "cache" mode: views of out[0..length), by length. */
   private readonly views: Array<Uint8Array | undefined> | undefined;
-  private sfi: Uint8Array = new Uint8Array(0);
+  /** Six bytes, rewritten in place by retune (line() holds it). */
+  private readonly sfi = new Uint8Array(6);
   private carrierAddress: Uint8Array = new Uint8Array(0);
-  private readonly clock: Clock;
   private readonly onDatagram: EncoderOptions["onDatagram"];
-  tagTime: boolean;
   overlong: OverlongPolicy;
-  private lineCount = 0;
-  private lines = 0;
   private groupCode = 0;
-  /** c: digits of the second last written (it changes once a second, the sentences come by the hundred). */
-  private readonly cDigits = new Uint8Array(16);
-  private cLength = 0;
-  private cSecond = -1;
   /** fieldLimits by formatter packed into 24 bits (no string per sentence). */
   private readonly fieldLimits: Map<number, number> | undefined;
   /** 1 at the first letter of each limited formatter (tooManyFields' quick answer). */
@@ -183,6 +183,51 @@ export class Iec450Encoder {
       );
       this.limitFirst[f.charCodeAt(0)] = 1;
     }
+    const out = this.out,
+      store = this.store,
+      sfi = this.sfi,
+      clock = this.clock,
+      counters = this.counters,
+      fieldLimits = this.fieldLimits,
+      limitFirst = this.limitFirst,
+      writeLine = this.bytes.writeLine;
+    this.line = (bytes, length) => {
+      // Field limits: most sentences have a 5-character address whose formatter starts with a
+      // letter no limited formatter starts with, decided here on two bytes.
+      if (
+        fieldLimits !== undefined &&
+        (bytes[6] !== 0x2c || limitFirst[bytes[3]] !== 0) &&
+        this.tooManyFields(bytes, length)
+      )
+        return 0;
+      // TAG block, checks and copy in one native call; the line count is taken only on success.
+      const next = this.lineCount >= 999 ? 1 : this.lineCount + 1;
+      const n = writeLine(out, sfi, next, this.tagTime ? clock.now() / 1000 : -1, bytes, length, store);
+      if (n === 0) return 0;
+      this.lineCount = next;
+      this.lines++;
+      counters.sentences++;
+      counters.datagrams++;
+      counters.bytes += n;
+      return n;
+    };
+  }
+
+  /**
+   * With a resizable buffer, the datagram's view: line() leaves it sized to its datagram,
+   * so it is datagram(n) without a call. Undefined with "cache" views.
+   */
+  get sizedView(): Uint8Array | undefined {
+    return this.store ? this.out : undefined;
+  }
+
+  /** The datagram line() wrote, as a view of exactly its `length` bytes. */
+  datagram(length: number): Uint8Array {
+    if (this.store) return this.out;
+    const views = this.views!;
+    let view = views[length];
+    if (view === undefined) views[length] = view = new Uint8Array(this.out.buffer, 0, length);
+    return view;
   }
 
   /** More commas than the formatter's field limit allows (raw text with commas in its last field)? */
@@ -205,7 +250,7 @@ export class Iec450Encoder {
     const mfr = o.propMfr ?? "XBD";
     if (!/^[A-Z]{3}$/.test(mfr))
       throw new RangeError(`manufacturer mnemonic "${mfr}" must be three upper-case letters`);
-    this.sfi = asciiBytes(o.sfi.toUpperCase());
+    this.sfi.set(asciiBytes(o.sfi.toUpperCase()));
     this.carrierAddress = asciiBytes("$P" + mfr + CARRIER_SUFFIX + ",");
     this.tagTime = o.tagTime ?? true;
     this.overlong = o.overlong ?? CARRY;
@@ -233,34 +278,14 @@ export class Iec450Encoder {
    * datagram(s). `destination` adds d:<SFI>. Returns the number of datagrams emitted.
    */
   encode(bytes: Uint8Array, length: number, destination?: string): number {
-    this.counters.sentences++;
-    // Field limits: most sentences have a 5-character address whose formatter starts with a
-    // letter no limited formatter starts with, decided here on two bytes (tooManyFields'
-    // search and its call cost the board ~100 XS units per sentence).
-    if (
-      destination === undefined &&
-      (this.fieldLimits === undefined ||
-        (bytes[6] === 0x2c && this.limitFirst[bytes[3]] === 0) ||
-        !this.tooManyFields(bytes, length))
-    ) {
-      // The common case in one pass (TAG block, checks, copy); 0: not strictly
-      // carriable, so the overlong policy below decides. The line count is taken only on success.
-      const line = this.lineCount >= 999 ? 1 : this.lineCount + 1;
-      const n = this.bytes.writeLine(
-        this.out,
-        this.sfi,
-        line,
-        this.tagTime ? Math.floor(this.clock.now() / 1000) : -1,
-        bytes,
-        length,
-      );
+    if (destination === undefined) {
+      const n = this.line(bytes, length);
       if (n > 0) {
-        this.lineCount = line;
-        this.lines++;
-        this.emit(n);
+        this.onDatagram(this.datagram(n), n);
         return 1;
       }
     }
+    this.counters.sentences++;
     if (!isStrictlyCarriable(bytes, length) || (this.fieldLimits !== undefined && this.tooManyFields(bytes, length))) {
       if (this.overlong === DROP) {
         this.counters.overlongDropped++;
@@ -285,7 +310,9 @@ export class Iec450Encoder {
     return 1;
   }
 
+  /** Start a datagram on the other paths: the whole buffer again (line() leaves it sized to its datagram). */
   private header(): number {
+    if (this.store) this.store.resize(MAX_DATAGRAM);
     const o = this.out;
     o[0] = 0x55;
     o[1] = 0x64;
@@ -299,97 +326,32 @@ export class Iec450Encoder {
   private emit(length: number): void {
     this.counters.datagrams++;
     this.counters.bytes += length;
-    const store = this.store;
-    if (store) {
-      store.resize(length);
-      try {
-        this.onDatagram(this.out, length);
-      } finally {
-        // Growing back zero-fills: the next datagram is written from its first byte anyway.
-        store.resize(MAX_DATAGRAM);
-      }
-      return;
-    }
-    const views = this.views!;
-    let view = views[length];
-    if (view === undefined) views[length] = view = new Uint8Array(this.out.buffer, 0, length);
-    this.onDatagram(view, length);
+    if (this.store) this.store.resize(length);
+    this.onDatagram(this.datagram(length), length);
   }
 
-  /** Write a TAG block at p; `line`/`total` > 0 adds g:line-total-code. Returns the new end. */
+  /** Write a TAG block at p (one helper call); `line`/`total` > 0 adds g:line-total-code. Returns the new end. */
   private tagBlock(p: number, line: number, total: number, destination?: string): number {
-    const o = this.out;
-    const start = p;
-    o[p++] = BACKSLASH;
-    if (total > 0) {
-      o[p++] = 0x67;
-      o[p++] = 0x3a; // g:
-      p = this.groupNumbers(p, line, total, 0x2d);
-    }
-    o[p++] = 0x73;
-    o[p++] = 0x3a; // s:
-    o.set(this.sfi, p);
-    p += this.sfi.length;
-    o[p++] = 0x2c;
-    o[p++] = 0x6e;
-    o[p++] = 0x3a; // ,n:
-    p = this.decimal(p, this.nextLine());
-    if (this.tagTime) {
-      o[p++] = 0x2c;
-      o[p++] = 0x63;
-      o[p++] = 0x3a; // ,c:
-      const second = Math.floor(this.clock.now() / 1000);
-      const d = this.cDigits;
-      if (second !== this.cSecond) {
-        // Render once per second into cDigits (decimal() writes into out; copy from there).
-        const end = this.decimal(p, second);
-        this.cLength = end - p;
-        for (let i = 0; i < this.cLength; i++) d[i] = o[p + i];
-        this.cSecond = this.cLength <= d.length ? second : -1;
-      } else for (let i = 0; i < this.cLength; i++) o[p + i] = d[i];
-      p += this.cLength;
-    }
+    let dest: Uint8Array | undefined;
     if (destination !== undefined) {
-      o[p++] = 0x2c;
-      o[p++] = 0x64;
-      o[p++] = 0x3a; // ,d:
-      for (let i = 0; i < destination.length; i++) o[p++] = destination.charCodeAt(i) & 0x7f;
+      // Answers only (rare): a small array each.
+      dest = new Uint8Array(destination.length);
+      for (let i = 0; i < dest.length; i++) dest[i] = destination.charCodeAt(i) & 0x7f;
     }
-    const sum = this.bytes.xor(o, start + 1, p);
-    o[p++] = 0x2a;
-    writeHex2(o, p, sum);
-    p += 2;
-    o[p++] = BACKSLASH;
-    return p;
+    const seconds = this.tagTime ? this.clock.now() / 1000 : -1;
+    return this.bytes.tagBlock(this.out, p, this.sfi, this.nextLine(), seconds, line, total, this.groupCode, dest);
   }
 
-  /** A carrier group's numbers at p: `a<sep>b<sep>code,` (g: line-total-code, or the carrier's total,line,code). */
-  private groupNumbers(p: number, a: number, b: number, sep: number): number {
+  /** A carrier group's numbers at p: `a,b,code,` (the carrier sentence's total,line,code). */
+  private groupNumbers(p: number, a: number, b: number): number {
     const o = this.out;
-    p = this.decimal(p, a);
-    o[p++] = sep;
-    p = this.decimal(p, b);
-    o[p++] = sep;
-    p = this.decimal(p, this.groupCode);
+    p = writeDecimal(o, p, a);
+    o[p++] = 0x2c;
+    p = writeDecimal(o, p, b);
+    o[p++] = 0x2c;
+    p = writeDecimal(o, p, this.groupCode);
     o[p++] = 0x2c;
     return p;
-  }
-
-  /** Write a non-negative integer in decimal at p without allocating. */
-  private decimal(p: number, value: number): number {
-    const o = this.out;
-    if (value === 0) {
-      o[p] = 0x30;
-      return p + 1;
-    }
-    let digits = 0;
-    for (let v = value; v >= 1; v = Math.floor(v / 10)) digits++;
-    let v = value;
-    for (let i = digits - 1; i >= 0; i--) {
-      o[p + i] = 0x30 + (v % 10);
-      v = Math.floor(v / 10);
-    }
-    return p + digits;
   }
 
   private carry(bytes: Uint8Array, length: number, destination?: string): number {
@@ -440,7 +402,7 @@ export class Iec450Encoder {
     const start = p;
     o.set(this.carrierAddress, p);
     p += this.carrierAddress.length;
-    p = this.groupNumbers(p, total, line, 0x2c);
+    p = this.groupNumbers(p, total, line);
     p = this.bytes.escape(o, p, src, from, to);
     const sum = this.bytes.xor(o, start + 1, p);
     o[p++] = 0x2a;

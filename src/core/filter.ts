@@ -170,28 +170,39 @@ export interface SentenceFilterOptions {
   rules?: string;
 }
 
+/** No rules (the default, and usually both filters): one shared set, no arrays per filter (heap slots on the board). */
+const NO_RULES = compile("");
+const NO_COUNTS = new Float64Array(0);
+
 export class SentenceFilter {
-  private readonly clock: Clock;
-  private c: Compiled;
-  private passedCount = new Float64Array(0);
-  private blockedCount = new Float64Array(0);
-  /** /N: position in the cycle; @S: monotonic ms when the next pass is due. */
-  private phase = new Float64Array(0);
-  /** Any rule installed? Read by the gateway before calling pass(): no call per sentence when there are none (the default). */
+  /**
+   * Any rule installed? Read by the gateway before calling pass(): no call per sentence
+   * when there are none (the default). First field: on XS a field is found by a walk
+   * along the instance's property list.
+   */
   active = false;
+  private readonly clock: Clock;
+  private c: Compiled = NO_RULES;
+  private passedCount = NO_COUNTS;
+  private blockedCount = NO_COUNTS;
+  /** /N: position in the cycle; @S: monotonic ms when the next pass is due. */
+  private phase = NO_COUNTS;
 
   constructor(options: SentenceFilterOptions) {
     this.clock = options.clock;
-    this.c = compile("");
     this.set(options.rules ?? "");
   }
 
   /** Install a new rule list (counters and decimation state start over). Throws FilterError; nothing changes then. */
   set(text: string): void {
-    const c = compile(text);
+    const c = canonical(text) === "" ? NO_RULES : compile(text);
     const n = c.action.length;
     this.c = c;
     this.active = n > 0;
+    if (n === 0) {
+      this.passedCount = this.blockedCount = this.phase = NO_COUNTS;
+      return;
+    }
     this.passedCount = new Float64Array(n);
     this.blockedCount = new Float64Array(n);
     this.phase = new Float64Array(n).fill(-Infinity);

@@ -199,33 +199,35 @@ const MIN_FRAME = 11;
 const NO_COMMANDS: ReadonlySet<number> = new Set<number>();
 
 export class SentenceFramer {
+  // The fields feed() reads first (on XS a `this.` field is found by a walk along the
+  // instance's property list).
+  /** Bytes to frame again after a false binary frame, consumed before the caller's chunk. */
+  private replayStart = 0;
+  private replayEnd = 0;
+  private state = HUNT;
+  /** Index in buf of the last start character of the line (0: none after the first). */
+  private lastStart = 0;
+  private len = 0;
   /** The counters (FRAMER_COUNTERS order) as 64-bit counts (low, high word); its bytes go to frameText. */
   private readonly tally = new Uint32Array(2 * TALLY_LENGTH);
+  /** frameText's in/out: the unit's length and the result code (ByteHelpers.frameText). */
+  private readonly io = new Uint16Array(2);
+  private readonly bytes: ByteHelpers;
+  private readonly buf: Uint8Array;
+  private readonly ioBytes = new Uint8Array(this.io.buffer);
   private readonly tallyBytes = new Uint8Array(this.tally.buffer);
+  /** No onReject: frameText counts the common rejects and goes on (no return to JS per reject). */
+  private readonly quiet: boolean;
+  private readonly onSentence: FramerOptions["onSentence"];
+  private readonly onReject?: FramerOptions["onReject"];
   readonly counters: FramerCounters = tallyCounters(this.tally);
   readonly maxLength: number;
   private readonly binaryFrames: boolean;
   /** FramerOptions.frameCommands (read on a rare path: a control byte after '$' + 4 bytes). */
   private readonly commandKeys: ReadonlySet<number>;
-  private readonly buf: Uint8Array;
-  private len = 0;
-  /** Index in buf of the last start character of the line (0: none after the first). */
-  private lastStart = 0;
-  private state = HUNT;
   private frameLength = 0;
-  /** Bytes to frame again after a false binary frame, consumed before the caller's chunk. */
   private readonly replay: Uint8Array;
-  private replayStart = 0;
-  private replayEnd = 0;
-  /** frameText's in/out: the unit's length and the result code (ByteHelpers.frameText). */
-  private readonly io = new Uint16Array(2);
-  private readonly ioBytes = new Uint8Array(this.io.buffer);
-  private readonly onSentence: FramerOptions["onSentence"];
   private readonly onFrame?: FramerOptions["onFrame"];
-  private readonly onReject?: FramerOptions["onReject"];
-  /** No onReject: frameText counts the common rejects and goes on (no return to JS per reject). */
-  private readonly quiet: boolean;
-  private readonly bytes: ByteHelpers;
 
   constructor(options: FramerOptions) {
     this.maxLength = options.maxLength ?? 300;
@@ -267,11 +269,17 @@ export class SentenceFramer {
         // byte. It never fills the replay buffer, so it may go on without the checks above.
         let len = st === HUNT ? 0 : this.len;
         if (len === 0) this.lastStart = 0; // a unit the helper begins has no later start yet
+        // Locals: read once for the lines of this chunk (each `this.` read is a walk on XS).
+        const frameText = this.bytes.frameText,
+          buf = this.buf,
+          ioBytes = this.ioBytes,
+          tallyBytes = this.tallyBytes,
+          quiet = this.quiet;
         for (;;) {
           io[0] = len;
           // It counts units, sentences, noise and (the line ends') rejects itself; quiet:
           // with no onReject to call, rejects are counted there and framing goes on.
-          i = this.bytes.frameText(bytes, i, end, this.buf, this.ioBytes, this.tallyBytes, this.quiet);
+          i = frameText(bytes, i, end, buf, ioBytes, tallyBytes, quiet);
           const n = io[0],
             code = io[1];
           if (code >= FRAME_MORE) {
@@ -284,8 +292,8 @@ export class SentenceFramer {
           // A line end: the unit is a sentence, or (not quiet) rejected.
           this.state = HUNT;
           this.len = 0;
-          if (code === 0) this.onSentence(this.buf, n);
-          else if (this.onReject) this.onReject(REJECT_REASONS[code - 1], this.buf, n);
+          if (code === 0) this.onSentence(buf, n);
+          else if (this.onReject) this.onReject(REJECT_REASONS[code - 1], buf, n);
           if (i >= end) return;
           len = 0;
         }

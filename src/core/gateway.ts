@@ -16,7 +16,7 @@ import { type DatagramViews, type EncoderCounters, Iec450Encoder } from "./encod
 import { EventLog } from "./eventlog";
 import { FilterError, filterError, SentenceFilter } from "./filter";
 import { type FramerCounters, REJECT_REASONS, type RejectReason, SentenceFramer } from "./framer";
-import { BAM1, GROUP_COUNT, GROUPS } from "./groups";
+import { BAM1, GROUP_COUNT, GROUPS, MISC } from "./groups";
 import type {
   Clock,
   LogSink,
@@ -125,8 +125,17 @@ export interface AnswerSource {
 const RX_CHUNK = 512;
 
 export class Gateway {
-  readonly config: GatewayConfig;
+  // The fields the per-sentence path reads come first: on XS a `this.` field is found by
+  // a walk along the instance's property list.
+  /** Valid units so far, and at the last look (lastUnitTime). */
+  private heard = 0;
+  private udp?: UDPInstance;
+  /** Monotonic ms of the last send failure, -1 when sending works. */
+  private lastSendError = -1;
+  private currentGroup = 0;
+  private readonly rx = new Uint8Array(RX_CHUNK);
   readonly framer: SentenceFramer;
+  readonly config: GatewayConfig;
   readonly encoder: Iec450Encoder;
   readonly router: Router;
   readonly events: EventLog;
@@ -154,22 +163,16 @@ export class Gateway {
   private readonly answers: AnswerSource | undefined;
   private readonly clock: Clock;
   private serial?: SerialInstance;
-  private udp?: UDPInstance;
-  private readonly rx = new Uint8Array(RX_CHUNK);
   private readonly converted: Uint8Array;
-  private currentGroup = 0;
-  // maxRate: sentences counted per group in the current whole second of the clock.
-  private readonly rateSecond = new Float64Array(GROUP_COUNT + 1).fill(-1);
-  private readonly rateCount = new Float64Array(GROUP_COUNT + 1);
+  // maxRate: sentences counted per group in the current whole second of the clock
+  // (made at the first use: maxRate is off by default, and each array costs heap slots).
+  private rateSecond?: Float64Array;
+  private rateCount?: Float64Array;
   private running = false;
-  /** Valid units so far, and at the last look (lastUnitTime). */
-  private heard = 0;
   private heardSeen = 0;
   private lastHeardAt = 0;
   /** Serial port failed and not yet proven open again. */
   private serialDown = false;
-  /** Monotonic ms of the last send failure, -1 when sending works. */
-  private lastSendError = -1;
   private reopenTimer: unknown;
   // UART output queue: ring of sentences, bounded by config.uartQueue.
   private readonly queue: Uint8Array[] = [];
@@ -208,6 +211,29 @@ export class Gateway {
       rateDropped: 0,
       rateDroppedPerGroup: new Array<number>(GROUP_COUNT + 1).fill(0),
     };
+    const counters = this.counters,
+      perGroup = counters.perGroup,
+      onDatagram = options.onDatagram;
+    this.send = (bytes, length) => {
+      const group = this.currentGroup,
+        g = GROUPS[group];
+      counters.datagrams++;
+      perGroup[group]++;
+      const udp = this.udp;
+      if (udp !== undefined) {
+        try {
+          udp.write(bytes, g.address, g.port);
+          // Host sends fail asynchronously: call it recovered after 2 s without an error.
+          if (this.lastSendError >= 0 && this.clock.monotonic() - this.lastSendError > 2000) {
+            this.lastSendError = -1;
+            this.events.add("net.send", `sending again (${counters.sendErrors} send failures so far)`);
+          }
+        } catch (e) {
+          this.sendFailed(e);
+        }
+      }
+      if (onDatagram !== undefined) onDatagram(bytes, length, group);
+    };
     this.outFilter = new SentenceFilter({ clock: this.clock, rules: this.config.outFilter });
     this.inFilter = new SentenceFilter({ clock: this.clock, rules: this.config.inFilter });
     this.converted = new Uint8Array(this.config.maxLine);
@@ -219,23 +245,51 @@ export class Gateway {
       fieldLimits: options.fieldLimits,
       onDatagram: this.send,
     });
+    // What the per-sentence path reads, as closure variables (read by index on XS).
+    const router = this.router,
+      defaults = router.defaults,
+      filter = this.outFilter,
+      config = this.config,
+      encoder = this.encoder,
+      line = encoder.line,
+      sized = encoder.sizedView,
+      send = this.send,
+      onUnit = options.onUnit,
+      answers = options.answers;
     this.framer = new SentenceFramer({
       maxLength: this.config.maxLine,
       binaryFrames: this.config.rdss40,
       frameCommands: options.frameCommands,
       bytes: this.bytes,
+      // forward() and the encoder's common path in one function: route, the one-line
+      // datagram (encoder.line) and the send. Answers awaited, override rules, the
+      // output filter and maxRate take forward() (one check for all of them).
       onSentence: (bytes, length) => {
         this.heard++;
-        if (this.options.onUnit) this.options.onUnit(UNIT_SENTENCE, bytes, length);
-        const a = this.answers;
-        this.forward(bytes, length, a?.waiting ? a.destinationFor(bytes, length) : undefined);
+        if (onUnit !== undefined) onUnit(UNIT_SENTENCE, bytes, length);
+        if (answers?.waiting || !router.plain || filter.active || config.maxRate > 0) {
+          this.forward(bytes, length, answers?.waiting ? answers.destinationFor(bytes, length) : undefined);
+          return;
+        }
+        let group = MISC; // Router.route without override rules
+        if (length >= 6 && bytes[1] !== 0x50) {
+          const d = defaults.get((bytes[3] << 16) | (bytes[4] << 8) | bytes[5]);
+          if (d !== undefined) group = d;
+        }
+        counters.forwarded++;
+        this.currentGroup = group;
+        const n = line(bytes, length);
+        if (n > 0) send(sized !== undefined ? sized : encoder.datagram(n), n);
+        // Not sendable as it is: the overlong policy and field limits (encode's other paths).
+        else encoder.encode(bytes, length);
       },
       onFrame: (bytes, length) => {
         this.heard++;
         if (this.options.onUnit) this.options.onUnit(UNIT_FRAME, bytes, length);
-        const n = this.options.convertFrame ? this.options.convertFrame(bytes, length, this.converted) : 0;
+        const c = this.converted;
+        const n = this.options.convertFrame ? this.options.convertFrame(bytes, length, c) : 0;
         const a = this.answers;
-        if (n > 0) this.forward(this.converted, n, a?.waiting ? a.destinationFor(this.converted, n) : undefined);
+        if (n > 0) this.forward(c, n, a?.waiting ? a.destinationFor(c, n) : undefined);
         else this.counters.framesNotConverted++;
       },
       onReject: options.onReject,
@@ -343,11 +397,13 @@ export class Gateway {
     const max = this.config.maxRate;
     if (!(max > 0)) return true;
     const second = Math.floor(this.clock.monotonic() / 1000);
-    if (this.rateSecond[group] !== second) {
-      this.rateSecond[group] = second;
-      this.rateCount[group] = 0;
+    const rateSecond = (this.rateSecond ??= new Float64Array(GROUP_COUNT + 1).fill(-1)),
+      rateCount = (this.rateCount ??= new Float64Array(GROUP_COUNT + 1));
+    if (rateSecond[group] !== second) {
+      rateSecond[group] = second;
+      rateCount[group] = 0;
     }
-    if (!exempt && this.rateCount[group] >= max) {
+    if (!exempt && rateCount[group] >= max) {
       const c = this.counters;
       c.rateDropped++;
       c.rateDroppedPerGroup[group]++;
@@ -359,29 +415,16 @@ export class Gateway {
         );
       return false;
     }
-    this.rateCount[group]++;
+    rateCount[group]++;
     return true;
   }
 
-  /** The encoder's onDatagram (bound: no wrapper call per datagram). */
-  private readonly send = (bytes: Uint8Array, length: number): void => {
-    const g = GROUPS[this.currentGroup];
-    this.counters.datagrams++;
-    this.counters.perGroup[g.index]++;
-    if (this.udp) {
-      try {
-        this.udp.write(length === bytes.length ? bytes : bytes.subarray(0, length), g.address, g.port);
-        // Host sends fail asynchronously: call it recovered after 2 s without an error.
-        if (this.lastSendError >= 0 && this.clock.monotonic() - this.lastSendError > 2000) {
-          this.lastSendError = -1;
-          this.events.add("net.send", `sending again (${this.counters.sendErrors} send failures so far)`);
-        }
-      } catch (e) {
-        this.sendFailed(e);
-      }
-    }
-    if (this.options.onDatagram) this.options.onDatagram(bytes, length, g.index);
-  };
+  /**
+   * Send a datagram (bytes: exactly the datagram) on currentGroup: the encoder's
+   * onDatagram, and the per-sentence path's send (a closure over the counters: no
+   * method or field lookups).
+   */
+  private readonly send: (bytes: Uint8Array, length: number) => void;
 
   private sendFailed(e: unknown): void {
     this.counters.sendErrors++;
@@ -416,7 +459,17 @@ export class Gateway {
         format: "buffer",
         onReadable() {
           if (self.serialDown) self.serialAlive(); // tested here: a call fewer per UART read
-          self.drainSerial(this);
+          // Read until the driver is empty (the ESP32 FIFO is only 128 bytes deep); inline,
+          // with the buffer and the framer in locals: this runs per UART read.
+          const rx = self.rx,
+            framer = self.framer;
+          for (;;) {
+            const n = this.read(rx);
+            if (!n) break;
+            framer.feed(rx, 0, n);
+          }
+          const lost = this.overflow;
+          if (lost !== undefined && lost > self.rxOverflowSeen) self.rxOverflowed(lost);
         },
         onWritable(bytes: number) {
           self.serialAlive();
@@ -430,17 +483,6 @@ export class Gateway {
     } catch (e) {
       this.serialLost(e instanceof Error ? e : new Error(String(e)));
     }
-  }
-
-  private drainSerial(serial: SerialInstance): void {
-    // Read until the driver is empty: the ESP32 FIFO is only 128 bytes deep.
-    for (;;) {
-      const n = serial.read(this.rx);
-      if (!n) break;
-      this.framer.feed(this.rx, 0, n);
-    }
-    const lost = serial.overflow;
-    if (lost !== undefined && lost > this.rxOverflowSeen) this.rxOverflowed(lost);
   }
 
   private rxOverflowed(lost: number): void {

@@ -56,7 +56,14 @@ export function routeTable(routes: ReadonlyArray<readonly [string, number]> = []
 }
 
 export class Router {
-  private readonly formatterDefault: ReadonlyMap<number, number>;
+  /**
+   * No override rules (the usual case): the group is the formatter's default, read from
+   * `defaults` (the gateway's per-sentence path does it inline). First field: on XS a
+   * field is found by a walk along the instance's property list.
+   */
+  plain = true;
+  /** Formatter key (formatterKey: 24 bits) -> default group index (routeTable's; never replaced). */
+  readonly defaults: ReadonlyMap<number, number>;
   private formatterOverride = new Map<number, number>();
   private talkerOverride = new Map<number, number>();
   /** talker (16 bits) * 2^24 + formatter (24 bits); below 2^53, exact in a double. */
@@ -65,12 +72,10 @@ export class Router {
   private hasExact = false;
   private hasTalker = false;
   private hasFormatter = false;
-  private plain = true;
 
   /** `routes`: default groups of the decoded sentences (src/beidou/table.ts defaultRoutes). */
   constructor(groupMap = "", routes: Routes = []) {
-    this.formatterDefault =
-      routes instanceof Map ? routes : routeTable(routes as ReadonlyArray<readonly [string, number]>);
+    this.defaults = routes instanceof Map ? routes : routeTable(routes as ReadonlyArray<readonly [string, number]>);
     this.apply(groupMap);
   }
 
@@ -112,7 +117,7 @@ export class Router {
   route(bytes: Uint8Array, length: number): number {
     // No override rules (the usual case): the formatter's default group, on few bytecodes.
     if (this.plain && length >= 6 && bytes[1] !== 0x50) {
-      const d = this.formatterDefault.get((bytes[3] << 16) | (bytes[4] << 8) | bytes[5]);
+      const d = this.defaults.get((bytes[3] << 16) | (bytes[4] << 8) | bytes[5]);
       return d !== undefined ? d : MISC;
     }
     if (length < 3) return MISC;
@@ -134,7 +139,7 @@ export class Router {
         const f = this.formatterOverride.get(fk);
         if (f !== undefined) return f;
       }
-      const d = this.formatterDefault.get(fk);
+      const d = this.defaults.get(fk);
       return d !== undefined ? d : MISC;
     }
     if (!this.hasTalker) return MISC;

@@ -635,20 +635,105 @@ static int writeDecimal(uint8_t* o, int p, int64_t v)
 {
 	char digits[20];
 	int n = 0;
-	do {
-		digits[n++] = (char)('0' + (v % 10));
-		v /= 10;
-	} while (v > 0);
+	if (v >= 0 && v <= 0xffffffff) {
+		/* 32-bit divisions: a 64-bit one is a library call on RV32 and Xtensa */
+		uint32_t u = (uint32_t)v;
+		do {
+			digits[n++] = (char)('0' + (u % 10));
+			u /= 10;
+		} while (u > 0);
+	}
+	else
+		do {
+			digits[n++] = (char)('0' + (v % 10));
+			v /= 10;
+		} while (v > 0);
 	while (n) o[p++] = digits[--n];
 	return p;
 }
 
-/* writeLine(out, sfi, line, seconds, sentence, length): the whole one-line datagram
+/* Digits of v >= 0. */
+static int decimalLength(int64_t v)
+{
+	int n = 1;
+	int64_t limit = 10;
+	while (v >= limit && n < 19) { /* comparisons, no 64-bit division */
+		limit *= 10;
+		n++;
+	}
+	return n;
+}
+
+/* A TAG block "\\[g:<gLine>-<gTotal>-<gCode>,]s:<sfi>,n:<line>[,c:<seconds>][,d:<dest>]*HH\\"
+   at o[p] (gTotal <= 0: no g:; seconds < 0: no c:; no dest: no d:); returns the end.
+   The caller has checked the room (tagLength). */
+static int writeTag(uint8_t* o, int p, const uint8_t* sfi, int sfiSize, int line, double seconds,
+	int gLine, int gTotal, int gCode, const uint8_t* dest, int destSize)
+{
+	int i, start;
+	uint8_t x = 0;
+	o[p++] = BACKSLASH;
+	start = p;
+	if (gTotal > 0) {
+		o[p++] = 'g'; o[p++] = ':';
+		p = writeDecimal(o, p, gLine);
+		o[p++] = '-';
+		p = writeDecimal(o, p, gTotal);
+		o[p++] = '-';
+		p = writeDecimal(o, p, gCode);
+		o[p++] = ',';
+	}
+	o[p++] = 's'; o[p++] = ':';
+	for (i = 0; i < sfiSize; i++) o[p++] = sfi[i];
+	o[p++] = ','; o[p++] = 'n'; o[p++] = ':';
+	p = writeDecimal(o, p, line);
+	if (seconds >= 0) {
+		o[p++] = ','; o[p++] = 'c'; o[p++] = ':';
+		p = writeDecimal(o, p, (int64_t)seconds);
+	}
+	if (dest) {
+		o[p++] = ','; o[p++] = 'd'; o[p++] = ':';
+		for (i = 0; i < destSize; i++) o[p++] = dest[i];
+	}
+	for (i = start; i < p; i++) x ^= o[i];
+	o[p++] = STAR;
+	o[p++] = hexDigits[x >> 4];
+	o[p++] = hexDigits[x & 15];
+	o[p++] = BACKSLASH;
+	return p;
+}
+
+/* tagBlock(out, p, sfi, line, seconds, gLine, gTotal, gCode[, dest]): writeTag at out[p]
+   (the TAG block of the encoder's other paths: carrier lines, d:, verbatim); returns
+   the end. Numbers: non-negative integers (seconds: the whole part), as the encoder's. */
+void xs_bd450_tag_block(xsMachine* the)
+{
+	xsUnsignedValue outSize, sfiSize, destSize = 0;
+	uint8_t* o = bufferArg(the, 0, &outSize, 1);
+	int p = intArg(the, 1);
+	const uint8_t* sfi = bufferArg(the, 2, &sfiSize, 0);
+	int line = intArg(the, 3);
+	double seconds = xsmcToNumber(xsArg(4));
+	int gLine = intArg(the, 5), gTotal = intArg(the, 6), gCode = intArg(the, 7), n;
+	const uint8_t* dest = NULL;
+	if (xsmcArgc > 8 && xsmcTypeOf(xsArg(8)) != xsUndefinedType) dest = bufferArg(the, 8, &destSize, 0);
+	if (p < 0 || line < 0 || gLine < 0 || gTotal < 0 || gCode < 0 || sfiSize > 64 || destSize > 64) xsRangeError("out of range");
+	n = 1 + (gTotal > 0 ? 2 + decimalLength(gLine) + 1 + decimalLength(gTotal) + 1 + decimalLength(gCode) + 1 : 0) +
+		2 + (int)sfiSize + 3 + decimalLength(line) + (seconds >= 0 ? 3 + decimalLength((int64_t)seconds) : 0) +
+		(dest ? 3 + (int)destSize : 0) + 4;
+	if ((xsUnsignedValue)p + n > outSize) xsRangeError("out of range");
+	xsmcSetInteger(xsResult, writeTag(o, p, sfi, (int)sfiSize, line, seconds, gLine, gTotal, gCode, dest, (int)destSize));
+}
+
+/* writeLine(out, sfi, line, seconds, sentence, length[, store]): the whole one-line datagram
    "UdPbC\0\s:<sfi>,n:<line>[,c:<seconds>]*HH\<sentence>\r\n" in out; seconds < 0
    leaves c: out. Returns its length, or 0 when the sentence is not one a strict
    receiver accepts as it is (longer than 80 bytes, a byte outside 0x20..0x7E after
    the start character, or a reserved character in the fields): the caller then
-   takes the overlong policy's path. */
+   takes the overlong policy's path. With `store` (the resizable ArrayBuffer under a
+   length-tracking out), it is first sized to the datagram's exact length: the socket
+   is handed the whole buffer, and shrinking it back and forth around each send cost a
+   resize call and a zero-fill of the buffer's tail per sentence. Seconds: the whole part. */
 void xs_bd450_write_line(xsMachine* the)
 {
 	xsUnsignedValue outSize, sfiSize, size;
@@ -657,8 +742,7 @@ void xs_bd450_write_line(xsMachine* the)
 	int line = intArg(the, 2);
 	double seconds = xsmcToNumber(xsArg(3));
 	const uint8_t* s = bufferArg(the, 4, &size, 0);
-	int length = intArg(the, 5), i, p = 0, start;
-	uint8_t x = 0;
+	int length = intArg(the, 5), i, p = 0;
 	if (length < 0 || length > (int)size || line < 0 || line > 999) xsRangeError("out of range");
 	if (length > 80) { xsmcSetInteger(xsResult, 0); return; }
 	for (i = 1; i < length; i++) {
@@ -671,24 +755,20 @@ void xs_bd450_write_line(xsMachine* the)
 			return;
 		}
 	}
-	/* header 6 + TAG (<= 80) + sentence (<= 80) + CR LF */
-	if (outSize < 6 + 2 + sfiSize + 4 + 3 + 24 + 4 + (xsUnsignedValue)length + 2) xsRangeError("out of range");
-	o[p++] = 'U'; o[p++] = 'd'; o[p++] = 'P'; o[p++] = 'b'; o[p++] = 'C'; o[p++] = 0;
-	o[p++] = BACKSLASH;
-	start = p;
-	o[p++] = 's'; o[p++] = ':';
-	for (i = 0; i < (int)sfiSize; i++) o[p++] = sfi[i];
-	o[p++] = ','; o[p++] = 'n'; o[p++] = ':';
-	p = writeDecimal(o, p, line);
-	if (seconds >= 0) {
-		o[p++] = ','; o[p++] = 'c'; o[p++] = ':';
-		p = writeDecimal(o, p, (int64_t)seconds);
+	if (xsmcArgc > 6 && xsmcTypeOf(xsArg(6)) != xsUndefinedType) {
+		/* header 6 + \s: + sfi + ,n:line [+ ,c:seconds] + *HH\ + sentence + CR LF */
+		int n = 6 + 3 + (int)sfiSize + 3 + decimalLength(line) + (seconds >= 0 ? 3 + decimalLength((int64_t)seconds) : 0) + 4 + length + 2;
+		if (n > xsmcGetArrayBufferMaxLength(xsArg(6))) xsRangeError("out of range");
+		xsmcSetArrayBufferLength(xsArg(6), n);
+		o = bufferArg(the, 0, &outSize, 1); /* the resize may have moved it */
+		sfi = bufferArg(the, 1, &sfiSize, 0);
+		s = bufferArg(the, 4, &size, 0);
+		if (outSize < (xsUnsignedValue)n) xsRangeError("out of range");
 	}
-	for (i = start; i < p; i++) x ^= o[i];
-	o[p++] = STAR;
-	o[p++] = hexDigits[x >> 4];
-	o[p++] = hexDigits[x & 15];
-	o[p++] = BACKSLASH;
+	/* header 6 + TAG (<= 80) + sentence (<= 80) + CR LF */
+	else if (outSize < 6 + 2 + sfiSize + 4 + 3 + 24 + 4 + (xsUnsignedValue)length + 2) xsRangeError("out of range");
+	o[p++] = 'U'; o[p++] = 'd'; o[p++] = 'P'; o[p++] = 'b'; o[p++] = 'C'; o[p++] = 0;
+	p = writeTag(o, p, sfi, (int)sfiSize, line, seconds, 0, 0, 0, NULL, 0);
 	for (i = 0; i < length; i++) o[p++] = s[i];
 	o[p++] = 0x0d;
 	o[p++] = 0x0a;

@@ -13,6 +13,7 @@ function integer(bytes, a, b) @ "xs_bd450_integer";
 function xor(bytes, start, end) @ "xs_bd450_xor";
 function chunkEnd(src, from, length, budget) @ "xs_bd450_chunk_end";
 function escape(out, p, src, from, to) @ "xs_bd450_escape";
-function writeLine(out, sfi, line, seconds, sentence, length) @ "xs_bd450_write_line";
+function writeLine(out, sfi, line, seconds, sentence, length, store) @ "xs_bd450_write_line";
+function tagBlock(out, p, sfi, line, seconds, gLine, gTotal, gCode, dest) @ "xs_bd450_tag_block";
 
-export default Object.freeze({ scanText, frameText, checkSentence, fieldIndex, fieldIds, wholes, decimal, integer, xor, chunkEnd, escape, writeLine });
+export default Object.freeze({ scanText, frameText, checkSentence, fieldIndex, fieldIds, wholes, decimal, integer, xor, chunkEnd, escape, writeLine, tagBlock });
