@@ -69,8 +69,8 @@ const MUTANTS = [
   {
     name: "n: wrap off by one on the plain path",
     file: "src/core/encoder.ts",
-    anchor: "const line = this.lineCount >= 999 ? 1 : this.lineCount + 1;",
-    bug: "const line = this.lineCount > 999 ? 1 : this.lineCount + 1;",
+    anchor: "const next = this.lineCount >= 999 ? 1 : this.lineCount + 1;",
+    bug: "const next = this.lineCount > 999 ? 1 : this.lineCount + 1;",
     tests: ["line-count", "encoder"],
     aimed: "line-count",
   },
@@ -84,10 +84,11 @@ const MUTANTS = [
   },
   {
     name: "TAG checksum taken over the leading backslash",
-    file: "src/core/encoder.ts",
-    anchor:
-      "const sum = this.bytes.xor(o, start + 1, p);\n    o[p++] = 0x2a;\n    writeHex2(o, p, sum);\n    p += 2;\n    o[p++] = BACKSLASH;\n    return p;\n  }\n\n  /** A carrier",
-    bug: "const sum = this.bytes.xor(o, start, p);\n    o[p++] = 0x2a;\n    writeHex2(o, p, sum);\n    p += 2;\n    o[p++] = BACKSLASH;\n    return p;\n  }\n\n  /** A carrier",
+    // The TAG block is written by one helper (native on the board; this TypeScript twin on
+    // Node, held equal to the C by native-sameness): its checksum starts after the backslash.
+    file: "src/core/bytes.ts",
+    anchor: "const x = xor(out, start, p);",
+    bug: "const x = xor(out, start - 1, p);",
     tests: ["line-count", "encoder", "netside"],
     aimed: "line-count",
   },
@@ -110,8 +111,8 @@ const MUTANTS = [
   {
     name: "rate ceiling lets maxRate + 1 through per second",
     file: "src/core/gateway.ts",
-    anchor: "if (!exempt && this.rateCount[group] >= max) {",
-    bug: "if (!exempt && this.rateCount[group] > max) {",
+    anchor: "if (!exempt && rateCount[group] >= max) {",
+    bug: "if (!exempt && rateCount[group] > max) {",
     tests: ["filters", "gateway"],
     aimed: "filters",
   },
