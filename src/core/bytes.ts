@@ -120,17 +120,7 @@ export interface ByteHelpers {
    * at out[p] (gTotal <= 0: no g:; seconds < 0: no c:, else its whole part; no dest: no
    * d:), as writeLine writes it; numbers are non-negative integers. Returns its end.
    */
-  tagBlock(
-    out: Uint8Array,
-    p: number,
-    sfi: Uint8Array,
-    line: number,
-    seconds: number,
-    gLine: number,
-    gTotal: number,
-    gCode: number,
-    dest?: Uint8Array,
-  ): number;
+  tagBlock: typeof tagBlock;
 }
 
 /**
