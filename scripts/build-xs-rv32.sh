@@ -40,8 +40,8 @@ SRCS="$SRCS $ROOT/src/native/bytes.c $ROOT/hosttest/xs/native/rv32/bd450-rv32.c"
   for c in $SRCS; do
     o="$OUT/obj/$(basename "$c" .c).o"
     # The headers every object may include: a native added to bd450-natives.h rebuilds the host's table.
-    printf '%s: %s %s %s\n\t@%s $(FLAGS) -c $< -o $@\nall: %s\n' "$o" "$c" "$ROOT/hosttest/xs/native/rv32/xs-rv32.h" \
-      "$ROOT/hosttest/xs/native/bd450-natives.h" "$CC" "$o"
+    printf '%s: %s %s %s %s\n\t@%s $(FLAGS) -c $< -o $@\nall: %s\n' "$o" "$c" "$ROOT/hosttest/xs/native/rv32/xs-rv32.h" \
+      "$ROOT/hosttest/xs/native/bd450-natives.h" "$ROOT/hosttest/xs/native/xsh-write-file.h" "$CC" "$o"
   done
 } >"$OUT/objects.mk"
 make -s -j2 -f "$OUT/objects.mk" all >"$OUT/build.log" 2>&1 || { tail -30 "$OUT/build.log" >&2; exit 1; }

@@ -27,6 +27,7 @@ const SOURCES = () => [
   path.join(repoRoot, "scripts/build-xs-host.sh"),
   path.join(repoRoot, "hosttest/xs/native/bd450-xst.c"),
   path.join(repoRoot, "hosttest/xs/native/bd450-natives.h"),
+  path.join(repoRoot, "hosttest/xs/native/xsh-write-file.h"),
   path.join(repoRoot, "src/native/bytes.c"),
 ];
 
@@ -59,6 +60,7 @@ const RV32_SOURCES = () => [
   path.join(repoRoot, "hosttest/xs/native/rv32/bd450-rv32.c"),
   path.join(repoRoot, "hosttest/xs/native/rv32/xs-rv32.h"),
   path.join(repoRoot, "hosttest/xs/native/bd450-natives.h"),
+  path.join(repoRoot, "hosttest/xs/native/xsh-write-file.h"),
   path.join(repoRoot, "src/native/bytes.c"),
 ];
 const PICOLIBC_SPECS = "/usr/lib/picolibc/riscv64-unknown-elf/picolibc.specs";

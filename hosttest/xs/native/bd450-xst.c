@@ -16,6 +16,7 @@
 #include "xs.h"
 
 #include "bd450-natives.h"
+#include "xsh-write-file.h"
 
 static void xsh_meter(xsMachine* the)
 {
@@ -48,20 +49,6 @@ static void xsh_readFile(xsMachine* the)
 	if (size && fread(xsToArrayBuffer(xsResult), 1, size, f) != (size_t)size) {
 		fclose(f);
 		xsUnknownError("cannot read %s", path);
-	}
-	fclose(f);
-}
-
-static void xsh_writeFile(xsMachine* the)
-{
-	const char* path = xsToString(xsArg(0));
-	FILE* f;
-	xsIntegerValue size = xsGetArrayBufferLength(xsArg(1));
-	f = fopen(path, "wb");
-	if (!f) xsUnknownError("cannot write %s", path);
-	if (size && fwrite(xsToArrayBuffer(xsArg(1)), 1, size, f) != (size_t)size) {
-		fclose(f);
-		xsUnknownError("cannot write %s", path);
 	}
 	fclose(f);
 }

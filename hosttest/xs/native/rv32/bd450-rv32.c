@@ -11,6 +11,7 @@
 #include "xsAll.h"
 #include "xs.h"
 #include "bd450-natives.h"
+#include "xsh-write-file.h"
 
 static inline uint64_t instret(void)
 {
@@ -101,20 +102,6 @@ static void xsh_readFile(xsMachine* the)
 	if (!data) xsUnknownError("cannot read %s", path);
 	xsResult = xsArrayBuffer(data, (xsIntegerValue)size);
 	free(data);
-}
-
-static void xsh_writeFile(xsMachine* the)
-{
-	const char* path = xsToString(xsArg(0));
-	FILE* f;
-	xsIntegerValue size = xsGetArrayBufferLength(xsArg(1));
-	f = fopen(path, "wb");
-	if (!f) xsUnknownError("cannot write %s", path);
-	if (size && fwrite(xsToArrayBuffer(xsArg(1)), 1, size, f) != (size_t)size) {
-		fclose(f);
-		xsUnknownError("cannot write %s", path);
-	}
-	fclose(f);
 }
 
 static void xsh_print(xsMachine* the)
