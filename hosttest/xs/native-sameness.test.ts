@@ -98,7 +98,10 @@ describe("native byte helpers on a real XS build: byte-identical to the TypeScri
         xshBundle(
           ["src/core/bytes"],
           `
-      const ts = require("src/core/bytes").tsBytes;
+      const B = require("src/core/bytes"), ts = B.tsBytes;
+      // Routes of some corpus formatters (GGA, RMC, GSV, TXR, ALF) and field limits (TXR, TXA).
+      const routes = new Map([[0x474741, 4], [0x524d43, 4], [0x475356, 5], [0x545852, 6], [0x414c46, 17]]);
+      const limits = new Map([[0x545852, 4], [0x545841, 3]]);
       const nat = ${NATIVE_BYTES_JS};
       const text = new Uint8Array(XSH.readFile(${JSON.stringify(file)}));
       const lines = [];
@@ -217,6 +220,32 @@ describe("native byte helpers on a real XS build: byte-identical to the TypeScri
         const vt = new Uint8Array(st), vn = new Uint8Array(sn), fs = secs >= 0 ? secs + rnd(1000) / 1000 : secs;
         if (ts.writeLine(new Uint8Array(1472), sfi, line, fs, b, n))
           check("writeLine", b, [vt, sfi, line, fs, b, n, st], [vn, sfi, line, fs, b, n, sn], vt, vn);
+        // forwardText: a block with routes and (or not) field limits, its state at random (between
+        // units or inside one, the framer's JS path, a pending sentence, line counts about to wrap,
+        // counts about to carry), each flag at random; results, buf, the whole block and, for a
+        // datagram, its bytes (and the store's length) compared.
+        for (let rep = 0; rep < 2; rep++) {
+          const wt = B.forwardBlock(routes, rnd(2) ? limits : new Map()), wn = new Uint32Array(wt.length);
+          const fsize = 1 + rnd(120), fb = new Uint8Array(fsize), gb = new Uint8Array(fsize);
+          for (let k = 0; k < fsize; k++) fb[k] = gb[k] = rnd(3) ? b[k % n] || 0x41 : rnd(256);
+          wt[B.FW_LEN] = rnd(12) ? (rnd(3) ? 0 : rnd(fsize + 1)) : B.FW_JS;
+          if (rnd(6) === 0 && wt[B.FW_LEN] === 0) wt[B.FW_PENDING] = 1 + rnd(fsize);
+          wt[B.FW_LINE] = rnd(2) ? 995 + rnd(5) : rnd(1000);
+          for (let k = 0; k < 6; k++) new Uint8Array(wt.buffer)[4 * B.FW_SFI + k] = sfi[k];
+          for (let k = B.FW_COUNTS; k < B.FW_TABLE; k++) wt[k] = k % 2 ? rnd(3) : 0xffffffff - rnd(600);
+          wn.set(wt);
+          const flags = rnd(8), fsec = rnd(4) ? 1767225600 + rnd(100000) + rnd(1000) / 1000 : -1;
+          const resizable = rnd(2) === 1;
+          const fst = resizable ? new ArrayBuffer(1472, { maxByteLength: 1472 }) : undefined, fsn = resizable ? new ArrayBuffer(1472, { maxByteLength: 1472 }) : undefined;
+          const fot = resizable ? new Uint8Array(fst) : new Uint8Array(1472), fon = resizable ? new Uint8Array(fsn) : new Uint8Array(1472);
+          const fstart = rnd(2) ? 0 : start, fend = rnd(2) ? n : end;
+          checks++;
+          const rt = call(ts.forwardText, [b, fstart, fend, fb, new Uint8Array(wt.buffer), fot, fst, fsec, flags]);
+          const rn = call(nat.forwardText, [b, fstart, fend, gb, new Uint8Array(wn.buffer), fon, fsn, fsec, flags]);
+          let bad = rt !== rn || !same(fb, gb) || !same(wt, wn);
+          if (!bad && (+rt & 31) === B.A_SENT) bad = !same(fot.subarray(0, wt[B.FW_N]), fon.subarray(0, wn[B.FW_N])) || (resizable && fst.byteLength !== fsn.byteLength);
+          if (bad && failures.length < 5) failures.push("forwardText: ts " + rt + " native " + rn + " flags " + flags + " words " + Array.from(wt).join(",") + " vs " + Array.from(wn).join(",") + " on " + Array.from(b).join(","));
+        }
       }
       XSH.print(JSON.stringify({ checks, failures }));`,
         ),

@@ -177,6 +177,7 @@ export const NATIVE_BYTES_JS = `Object.freeze({
   integer: XSH.native.xs_bd450_integer,
   writeLine: XSH.native.xs_bd450_write_line,
   tagBlock: XSH.native.xs_bd450_tag_block,
+  forwardText: XSH.native.xs_bd450_forward_text,
 })`;
 
 /** Length-prefixed records (u32 big-endian length + bytes). */

@@ -121,6 +121,26 @@ export interface ByteHelpers {
    * d:), as writeLine writes it; numbers are non-negative integers. Returns its end.
    */
   tagBlock: typeof tagBlock;
+  /**
+   * The gateway's common path in one call (src/core/gateway.ts): frameText's framing of
+   * bytes[start..end) into buf (unit length at block FW_LEN, the framer's tally at
+   * FW_TALLY; F_QUIET as frameText's quiet; bytes consumed added to the tally's bytes),
+   * and for a valid sentence (units heard counted) the forward of the plain case
+   * (F_FORWARD): the route (the block's default table, $P... and unknown to MISC), the
+   * one-line datagram as writeLine writes it into out (store sized to it) with the next
+   * line count (FW_LINE, 1..999 wrapping) and the block's SFI, and the counts (forwarded,
+   * datagrams, perGroup, encoder sentences/datagrams/bytes, lines). Returns
+   * consumed * 1024 + group * 32 + action; the action is frameText's code (FRAME_MORE,
+   * FRAME_OTHER, or a reject when not quiet: its length at FW_N), or:
+   * - A_SENT: the datagram (its length at FW_N) is ready for the socket on `group`;
+   * - A_UNIT (F_UNIT): the sentence (length at FW_N) is for onUnit; the next call forwards it;
+   * - A_FORWARD: the sentence (length at FW_N) takes the JS path: group 0 without F_FORWARD
+   *   (nothing counted but heard), else counted as forwarded on `group` but not strictly
+   *   carriable or over its field limit (the encoder's other paths);
+   * - A_JS: FW_LEN is FW_JS (the framer's JS path has the unit): nothing done.
+   * Stops after FW_MAX_SPAN bytes.
+   */
+  forwardText: typeof forwardText;
 }
 
 /**
@@ -225,32 +245,21 @@ export function addTally(tally: Uint32Array, k: number, n: number): void {
 /** The Uint32Array view of the last tally seen (the framer reuses one). */
 let lastTally: Uint8Array | undefined, lastTally32: Uint32Array | undefined;
 
-function frameText(
+/** frameCore's unit length and result code (module variables: no object per call). */
+let coreLen = 0,
+  coreCode = 0;
+
+/** frameText's loop over a Uint32Array tally: sets coreLen and coreCode, returns where it stopped. */
+function frameCore(
   bytes: Uint8Array,
-  start: number,
+  i: number,
   end: number,
   buf: Uint8Array,
-  io: Uint8Array,
-  tally: Uint8Array,
-  quiet?: boolean,
+  len: number,
+  t: Uint32Array,
+  quiet: boolean | undefined,
 ): number {
-  if (io !== lastIo) {
-    if (io.length < 4 || (io.byteOffset & 1) !== 0) throw new RangeError("out of range");
-    lastIo = io;
-    lastIo16 = new Uint16Array(io.buffer, io.byteOffset, 2);
-  }
-  const io16 = lastIo16!;
-  if (tally !== lastTally) {
-    if (tally.length < 8 * TALLY_LENGTH || (tally.byteOffset & 3) !== 0) throw new RangeError("out of range");
-    lastTally = tally;
-    lastTally32 = new Uint32Array(tally.buffer, tally.byteOffset, 2 * TALLY_LENGTH);
-  }
-  const t = lastTally32!;
-  const max = buf.length;
-  let len = io16[0],
-    i = start,
-    code: number;
-  if (start < 0 || end > bytes.length || len > max || max < 1) throw new RangeError("out of range");
+  let code: number;
   for (;;) {
     if (len === 0) {
       i = hunt(bytes, i, end, t);
@@ -294,9 +303,248 @@ function frameText(
     code = FRAME_OTHER;
     break;
   }
-  io16[0] = len;
-  io16[1] = code;
+  coreLen = len;
+  coreCode = code;
   return i;
+}
+
+function frameText(
+  bytes: Uint8Array,
+  start: number,
+  end: number,
+  buf: Uint8Array,
+  io: Uint8Array,
+  tally: Uint8Array,
+  quiet?: boolean,
+): number {
+  if (io !== lastIo) {
+    if (io.length < 4 || (io.byteOffset & 1) !== 0) throw new RangeError("out of range");
+    lastIo = io;
+    lastIo16 = new Uint16Array(io.buffer, io.byteOffset, 2);
+  }
+  const io16 = lastIo16!;
+  if (tally !== lastTally) {
+    if (tally.length < 8 * TALLY_LENGTH || (tally.byteOffset & 3) !== 0) throw new RangeError("out of range");
+    lastTally = tally;
+    lastTally32 = new Uint32Array(tally.buffer, tally.byteOffset, 2 * TALLY_LENGTH);
+  }
+  const max = buf.length,
+    len = io16[0];
+  if (start < 0 || end > bytes.length || len > max || max < 1) throw new RangeError("out of range");
+  const i = frameCore(bytes, start, end, buf, len, lastTally32!, quiet);
+  io16[0] = coreLen;
+  io16[1] = coreCode;
+  return i;
+}
+
+/**
+ * The forward block (ByteHelpers.forwardText): the state of the gateway's common path as
+ * 32-bit words (platform order), so that one native call frames, routes, writes and
+ * counts a sentence with no property lookups:
+ * - FW_LEN: the length of the text unit in the framer's buffer while the call has the
+ *   framer's common path (0 between units); FW_JS while the framer's JS path has it;
+ * - FW_N: the length of the sentence (A_UNIT, A_FORWARD, a reject) or datagram (A_SENT)
+ *   of the last stop;
+ * - FW_PENDING: length of the sentence given to onUnit (A_UNIT), to forward at the next call;
+ * - FW_LINE: the encoder's line count n: (0 before the first line, then 1..999);
+ * - FW_SFI: the SFI's 6 bytes (from byte 4 * FW_SFI);
+ * - FW_ROUTES, FW_LIMITS: the number of route and field-limit entries at FW_TABLE;
+ * - FW_COUNTS: FC_LENGTH 64-bit counts (low word first): FC_* below;
+ * - FW_TALLY: the framer's tally (TALLY_*);
+ * - FW_TABLE: the routes, formatter key (24 bits) * 256 + group, ascending; then the
+ *   field limits, formatter key * 256 + most data fields, ascending.
+ */
+export const FW_LEN = 0,
+  FW_N = 1,
+  FW_PENDING = 2,
+  FW_LINE = 3,
+  FW_SFI = 4,
+  FW_ROUTES = 6,
+  FW_LIMITS = 7,
+  FW_COUNTS = 8;
+/** FW_LEN while the framer's JS path has the unit (forwardText returns A_JS at once). */
+export const FW_JS = 0xffffffff;
+/** The counts of the block (64-bit, at FW_COUNTS + 2k): units heard, the gateway's and the encoder's counters, perGroup. */
+export const FC_HEARD = 0,
+  FC_FORWARDED = 1,
+  FC_DATAGRAMS = 2,
+  FC_SENTENCES = 3,
+  FC_ENCODED = 4,
+  FC_BYTES = 5,
+  FC_LINES = 6,
+  FC_PER_GROUP = 7,
+  /** perGroup's 21 slots (group index 0..20). */
+  FC_LENGTH = FC_PER_GROUP + 21;
+export const FW_TALLY = FW_COUNTS + 2 * FC_LENGTH,
+  FW_TABLE = FW_TALLY + 2 * TALLY_LENGTH;
+
+/** forwardText's flags: forward in the plain case (no answers awaited, no override rules, filter off, maxRate 0). */
+export const F_FORWARD = 1,
+  /** Stop at each sentence for onUnit (A_UNIT) before forwarding it. */
+  F_UNIT = 2,
+  /** No onReject: rejects are counted and framing goes on (frameText's quiet). */
+  F_QUIET = 4;
+/** forwardText's actions (result & 31) besides frameText's codes (a reject 1..8, FRAME_MORE, FRAME_OTHER). */
+export const A_SENT = 16,
+  A_UNIT = 17,
+  A_FORWARD = 18,
+  A_JS = 19;
+/** Most bytes one forwardText call consumes: the count fits the result's high bits. */
+export const FW_MAX_SPAN = 0x1fffff;
+
+/** Where a counters object keeps its 64-bit counts (not enumerable, so not a counter). */
+export const COUNTS = Symbol("counts");
+type CountsHolder = { [COUNTS]: Uint32Array };
+
+/**
+ * One getter and setter per count of the block (FC_*), made once at load and shared by
+ * every counters object (per-object closures cost the board heap slots): each reads or
+ * sets its 64-bit count in `this[COUNTS]` (the block's counts, from FW_COUNTS).
+ */
+export const COUNT_ACCESSORS: ReadonlyArray<PropertyDescriptor> = Array.from({ length: FC_LENGTH }, (_, k) => ({
+  get(this: CountsHolder) {
+    const t = this[COUNTS];
+    return t[2 * k] + t[2 * k + 1] * 4294967296;
+  },
+  set(this: CountsHolder, v: number) {
+    const t = this[COUNTS],
+      hi = Math.floor(v / 4294967296);
+    t[2 * k + 1] = hi;
+    t[2 * k] = v - hi * 4294967296;
+  },
+  enumerable: true,
+}));
+
+/**
+ * A forward block for these routes (formatter key -> group 1..31) and field limits
+ * (formatter key -> most data fields 0..255), FW_LEN = FW_JS.
+ */
+export function forwardBlock(
+  routes: ReadonlyMap<number, number>,
+  limits?: ReadonlyMap<number, number>,
+): Uint32Array {
+  const r = [...routes].sort((a, b) => a[0] - b[0]),
+    l = limits ? [...limits].sort((a, b) => a[0] - b[0]) : [];
+  const w = new Uint32Array(FW_TABLE + r.length + l.length);
+  w[FW_LEN] = FW_JS;
+  w[FW_ROUTES] = r.length;
+  w[FW_LIMITS] = l.length;
+  let k = FW_TABLE;
+  for (const [key, v] of [...r, ...l]) {
+    if (!(key >= 0 && key < 0x1000000 && v >= 0 && v <= 255)) throw new RangeError("route or limit out of range");
+    w[k++] = key * 256 + v;
+  }
+  return w;
+}
+
+/** The value of `key` in the block's ascending table at words [from, from + count), or -1. */
+function lookup(w: Uint32Array, from: number, count: number, key: number): number {
+  let lo = from,
+    hi = from + count - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1,
+      k = w[mid] >>> 8;
+    if (k === key) return w[mid] & 255;
+    if (k < key) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
+}
+
+/** Encoder.tooManyFields on the block's limit table: more commas than the formatter's limit? */
+function tooManyFields(w: Uint32Array, b: Uint8Array, length: number): boolean {
+  let k = 1;
+  while (k < length && b[k] !== COMMA) k++;
+  if (k < 4 || k >= length) return false;
+  const limit = lookup(w, FW_TABLE + w[FW_ROUTES], w[FW_LIMITS], (b[k - 3] << 16) | (b[k - 2] << 8) | b[k - 1]);
+  if (limit < 0) return false;
+  let fields = 0;
+  for (const end = length - 3; k < end; k++) if (b[k] === COMMA) fields++;
+  return fields > limit;
+}
+
+/** The words and SFI views of the last block seen (the gateway reuses one). */
+let lastBlock: Uint8Array | undefined,
+  lastWords: Uint32Array | undefined,
+  lastSfi: Uint8Array | undefined,
+  lastFramerTally: Uint32Array | undefined;
+
+function forwardText(
+  bytes: Uint8Array,
+  start: number,
+  end: number,
+  buf: Uint8Array,
+  block: Uint8Array,
+  out: Uint8Array,
+  store: ResizableStore | undefined,
+  seconds: number,
+  flags: number,
+): number {
+  if (block !== lastBlock) {
+    if (block.length < 4 * FW_TABLE || (block.byteOffset & 3) !== 0) throw new RangeError("out of range");
+    const w = new Uint32Array(block.buffer, block.byteOffset, block.length >> 2);
+    if (4 * (FW_TABLE + w[FW_ROUTES] + w[FW_LIMITS]) > block.length) throw new RangeError("out of range");
+    lastBlock = block;
+    lastWords = w;
+    lastSfi = new Uint8Array(block.buffer, block.byteOffset + 4 * FW_SFI, 6);
+    lastFramerTally = w.subarray(FW_TALLY, FW_TALLY + 2 * TALLY_LENGTH);
+  }
+  const w = lastWords!;
+  const len = w[FW_LEN];
+  if (len === FW_JS) return A_JS;
+  if (start < 0 || end > bytes.length || len > buf.length || buf.length < 1) throw new RangeError("out of range");
+  if (end - start > FW_MAX_SPAN) end = start + FW_MAX_SPAN;
+  let i = start,
+    n = w[FW_PENDING];
+  if (n > 0) {
+    if (n > buf.length) throw new RangeError("out of range");
+    w[FW_PENDING] = 0;
+  }
+  else {
+    const t = lastFramerTally!;
+    i = frameCore(bytes, start, end, buf, len, t, (flags & F_QUIET) !== 0);
+    addTally(t, 0, i - start);
+    const code = coreCode;
+    n = coreLen;
+    if (code !== 0) {
+      if (code >= FRAME_MORE) w[FW_LEN] = n;
+      else {
+        w[FW_LEN] = 0;
+        w[FW_N] = n;
+      }
+      return (i - start) * 1024 + code;
+    }
+    w[FW_LEN] = 0;
+    addTally(w, FW_COUNTS / 2 + FC_HEARD, 1);
+    if ((flags & F_UNIT) !== 0) {
+      w[FW_PENDING] = w[FW_N] = n;
+      return (i - start) * 1024 + A_UNIT;
+    }
+  }
+  const consumed = (i - start) * 1024;
+  w[FW_N] = n;
+  if ((flags & F_FORWARD) === 0) return consumed + A_FORWARD;
+  // Router.route without override rules: the formatter's default, else MISC ($P... too).
+  let g = 1;
+  if (n >= 6 && buf[1] !== 0x50) {
+    const d = lookup(w, FW_TABLE, w[FW_ROUTES], (buf[3] << 16) | (buf[4] << 8) | buf[5]);
+    if (d >= 0) g = d;
+  }
+  const c = FW_COUNTS / 2;
+  addTally(w, c + FC_FORWARDED, 1);
+  if (w[FW_LIMITS] > 0 && tooManyFields(w, buf, n)) return consumed + g * 32 + A_FORWARD;
+  const line = w[FW_LINE] >= 999 ? 1 : w[FW_LINE] + 1;
+  const p = writeLine(out, lastSfi!, line, seconds, buf, n, store);
+  if (p === 0) return consumed + g * 32 + A_FORWARD;
+  w[FW_LINE] = line;
+  w[FW_N] = p;
+  addTally(w, c + FC_LINES, 1);
+  addTally(w, c + FC_SENTENCES, 1);
+  addTally(w, c + FC_ENCODED, 1);
+  addTally(w, c + FC_BYTES, p);
+  addTally(w, c + FC_DATAGRAMS, 1);
+  addTally(w, c + FC_PER_GROUP + g, 1);
+  return consumed + g * 32 + A_SENT;
 }
 
 /** One double and its bytes (platform order), to store a double into a byte table without allocating. */
@@ -740,4 +988,5 @@ export const tsBytes: ByteHelpers = Object.freeze({
   escape: escapeReserved,
   writeLine,
   tagBlock,
+  forwardText,
 });

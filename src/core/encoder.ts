@@ -21,7 +21,24 @@
 // (legacy listeners), "drop" drops it; each case is counted.
 
 import { asciiBytes, hexValue, writeHex2 } from "../nmea/checksum";
-import { type ByteHelpers, type ResizableStore, tsBytes, writeDecimal } from "./bytes";
+import {
+  addTally,
+  type ByteHelpers,
+  COUNT_ACCESSORS,
+  COUNTS,
+  FC_BYTES,
+  FC_ENCODED,
+  FC_LINES,
+  FC_SENTENCES,
+  FW_COUNTS,
+  FW_LINE,
+  FW_SFI,
+  FW_TALLY,
+  forwardBlock,
+  type ResizableStore,
+  tsBytes,
+  writeDecimal,
+} from "./bytes";
 import type { OverlongPolicy } from "./config";
 import type { Clock } from "./io";
 import { MAX_DATAGRAM, sfiKeyOf } from "./tagblock";
@@ -73,6 +90,11 @@ export interface EncoderOptions {
   fieldLimits?: Readonly<Record<string, number>>;
   /** Byte loops: native on the board (src/native/bytes.c), TypeScript otherwise. */
   bytes?: ByteHelpers;
+  /**
+   * The gateway's forward block (src/core/bytes.ts FW_*), where its loop writes lines too:
+   * the line count, the SFI and the counts sentences, datagrams, bytes and lines live there.
+   */
+  block?: Uint32Array;
 }
 
 // Policies as constants for the per-sentence comparisons: on XS a string literal in
@@ -119,8 +141,9 @@ export function isStrictlyCarriable(bytes: Uint8Array, length: number): boolean 
 export class Iec450Encoder {
   // The fields the common path reads come first: on XS a `this.` field is found by a
   // walk along the instance's property list.
-  private lineCount = 0;
-  private lines = 0;
+  /** The line count (FW_LINE) and the SFI (FW_SFI) live here, and the 64-bit counts from FW_COUNTS. */
+  private readonly block: Uint32Array;
+  private readonly counts: Uint32Array;
   tagTime: boolean;
   private readonly clock: Clock;
   /**
@@ -131,27 +154,21 @@ export class Iec450Encoder {
    * The gateway calls it once per sentence and sends the datagram itself.
    */
   readonly line: (bytes: Uint8Array, length: number) => number;
-  readonly counters: EncoderCounters = {
-    sentences: 0,
-    datagrams: 0,
-    bytes: 0,
-    overlongCarried: 0,
-    overlongVerbatim: 0,
-    overlongDropped: 0,
-    carrierLines: 0,
-  };
+  /** sentences, datagrams and bytes are accessors over the block's counts (the gateway's loop adds to them). */
+  readonly counters: EncoderCounters;
   /**
    * Datagram buffer. Where the engine has ES2024 resizable ArrayBuffers (XS, V8),
    * `out` is a length-tracking view that emit() resizes to the datagram's exact
    * length for the callback, so the socket gets the whole buffer without a new view
    * object per datagram (a subarray costs 4 slots on XS, every sentence).
    */
-  private readonly store: ResizableStore | undefined;
-  private readonly out: Uint8Array;
+  readonly store: ResizableStore | undefined;
+  /** The datagram buffer (the gateway's forward loop writes lines into it too). */
+  readonly out: Uint8Array;
   /** "cache" mode: views of out[0..length), by length. */
   private readonly views: Array<Uint8Array | undefined> | undefined;
-  /** Six bytes, rewritten in place by retune (line() holds it). */
-  private readonly sfi = new Uint8Array(6);
+  /** Six bytes of the block, rewritten in place by retune (line() holds it). */
+  private readonly sfi: Uint8Array;
   private carrierAddress: Uint8Array = new Uint8Array(0);
   private readonly onDatagram: EncoderOptions["onDatagram"];
   overlong: OverlongPolicy;
@@ -163,6 +180,16 @@ export class Iec450Encoder {
   private readonly bytes: ByteHelpers;
 
   constructor(options: EncoderOptions) {
+    const block = (this.block = options.block ?? forwardBlock(new Map())),
+      counts = (this.counts = block.subarray(FW_COUNTS, FW_TALLY));
+    this.sfi = new Uint8Array(block.buffer, block.byteOffset + 4 * FW_SFI, 6);
+    const c = {} as EncoderCounters;
+    Object.defineProperty(c, COUNTS, { value: counts });
+    Object.defineProperty(c, "sentences", COUNT_ACCESSORS[FC_SENTENCES]);
+    Object.defineProperty(c, "datagrams", COUNT_ACCESSORS[FC_ENCODED]);
+    Object.defineProperty(c, "bytes", COUNT_ACCESSORS[FC_BYTES]);
+    c.overlongCarried = c.overlongVerbatim = c.overlongDropped = c.carrierLines = 0;
+    this.counters = c;
     this.store = options.datagramViews === "cache" ? undefined : makeResizable(MAX_DATAGRAM);
     this.out = this.store ? new Uint8Array(this.store as unknown as ArrayBuffer) : new Uint8Array(MAX_DATAGRAM);
     this.views = this.store ? undefined : [];
@@ -187,7 +214,6 @@ export class Iec450Encoder {
       store = this.store,
       sfi = this.sfi,
       clock = this.clock,
-      counters = this.counters,
       fieldLimits = this.fieldLimits,
       limitFirst = this.limitFirst,
       writeLine = this.bytes.writeLine;
@@ -201,14 +227,14 @@ export class Iec450Encoder {
       )
         return 0;
       // TAG block, checks and copy in one native call; the line count is taken only on success.
-      const next = this.lineCount >= 999 ? 1 : this.lineCount + 1;
+      const next = block[FW_LINE] >= 999 ? 1 : block[FW_LINE] + 1;
       const n = writeLine(out, sfi, next, this.tagTime ? clock.now() / 1000 : -1, bytes, length, store);
       if (n === 0) return 0;
-      this.lineCount = next;
-      this.lines++;
-      counters.sentences++;
-      counters.datagrams++;
-      counters.bytes += n;
+      block[FW_LINE] = next;
+      addTally(counts, FC_LINES, 1);
+      addTally(counts, FC_SENTENCES, 1);
+      addTally(counts, FC_ENCODED, 1);
+      addTally(counts, FC_BYTES, n);
       return n;
     };
   }
@@ -258,19 +284,20 @@ export class Iec450Encoder {
 
   /** n: of the last line sent (1..999, 0 before the first). */
   get lastLine(): number {
-    return this.lineCount;
+    return this.block[FW_LINE];
   }
 
   /** Lines sent in all, never reset: the duplicate-SFI check counts back from lastLine with it (src/core/net/own-lines.ts). */
   get linesSent(): number {
-    return this.lines;
+    return this.counts[2 * FC_LINES] + this.counts[2 * FC_LINES + 1] * 4294967296;
   }
 
   /** Next line count, 1..999 wrapping. */
   private nextLine(): number {
-    this.lineCount = this.lineCount >= 999 ? 1 : this.lineCount + 1;
-    this.lines++;
-    return this.lineCount;
+    const b = this.block;
+    b[FW_LINE] = b[FW_LINE] >= 999 ? 1 : b[FW_LINE] + 1;
+    addTally(this.counts, FC_LINES, 1);
+    return b[FW_LINE];
   }
 
   /**
@@ -284,9 +311,23 @@ export class Iec450Encoder {
         this.onDatagram(this.datagram(n), n);
         return 1;
       }
+      // line() is 0 exactly when the sentence is not strictly carriable or over its field limit.
+      return this.encodeOther(bytes, length, undefined, true);
     }
-    this.counters.sentences++;
-    if (!isStrictlyCarriable(bytes, length) || (this.fieldLimits !== undefined && this.tooManyFields(bytes, length))) {
+    const overlong =
+      !isStrictlyCarriable(bytes, length) || (this.fieldLimits !== undefined && this.tooManyFields(bytes, length));
+    return this.encodeOther(bytes, length, destination, overlong);
+  }
+
+  /**
+   * encode's other paths: `overlong` (not strictly carriable, or over its field limit) takes
+   * the overlong policy; else the line with d:. The gateway's forward loop calls it for a
+   * sentence forwardText found overlong (no second check over its bytes: on XS a JS loop
+   * over a long sentence costs hundreds of thousands of RV32 instructions).
+   */
+  encodeOther(bytes: Uint8Array, length: number, destination: string | undefined, overlong: boolean): number {
+    addTally(this.counts, FC_SENTENCES, 1);
+    if (overlong) {
       if (this.overlong === DROP) {
         this.counters.overlongDropped++;
         return 0;
@@ -324,8 +365,8 @@ export class Iec450Encoder {
   }
 
   private emit(length: number): void {
-    this.counters.datagrams++;
-    this.counters.bytes += length;
+    addTally(this.counts, FC_ENCODED, 1);
+    addTally(this.counts, FC_BYTES, length);
     if (this.store) this.store.resize(length);
     this.onDatagram(this.datagram(length), length);
   }

@@ -38,6 +38,9 @@ import {
   addTally,
   type ByteHelpers,
   FRAME_MORE,
+  FW_JS,
+  FW_LEN,
+  FW_TALLY,
   TALLY_LENGTH,
   TALLY_NOISE,
   TALLY_REJECTED,
@@ -178,6 +181,11 @@ export interface FramerOptions {
   onReject?(reason: RejectReason, bytes: Uint8Array, length: number): void;
   /** Byte loops: native on the board (src/native/bytes.c), TypeScript otherwise. */
   bytes?: ByteHelpers;
+  /**
+   * The gateway's forward block (src/core/bytes.ts FW_*): the tally is its FW_TALLY
+   * words, and its FW_LEN holds the unit while the gateway's loop has the common path (resume).
+   */
+  block?: Uint32Array;
 }
 
 // Reasons as constants: rejects can be frequent (binary protocols mixed into the
@@ -208,19 +216,22 @@ export class SentenceFramer {
   /** Index in buf of the last start character of the line (0: none after the first). */
   private lastStart = 0;
   private len = 0;
+  /** The gateway's forward block (FramerOptions.block), or undefined. */
+  private readonly block: Uint32Array | undefined;
   /** The counters (FRAMER_COUNTERS order) as 64-bit counts (low, high word); its bytes go to frameText. */
-  private readonly tally = new Uint32Array(2 * TALLY_LENGTH);
+  private readonly tally: Uint32Array;
   /** frameText's in/out: the unit's length and the result code (ByteHelpers.frameText). */
   private readonly io = new Uint16Array(2);
   private readonly bytes: ByteHelpers;
-  private readonly buf: Uint8Array;
+  /** The unit's bytes (the gateway's forward loop frames into it too). */
+  readonly buf: Uint8Array;
   private readonly ioBytes = new Uint8Array(this.io.buffer);
-  private readonly tallyBytes = new Uint8Array(this.tally.buffer);
+  private readonly tallyBytes: Uint8Array;
   /** No onReject: frameText counts the common rejects and goes on (no return to JS per reject). */
   private readonly quiet: boolean;
   private readonly onSentence: FramerOptions["onSentence"];
   private readonly onReject?: FramerOptions["onReject"];
-  readonly counters: FramerCounters = tallyCounters(this.tally);
+  readonly counters: FramerCounters;
   readonly maxLength: number;
   private readonly binaryFrames: boolean;
   /** FramerOptions.frameCommands (read on a rare path: a control byte after '$' + 4 bytes). */
@@ -241,10 +252,67 @@ export class SentenceFramer {
     this.onReject = options.onReject;
     this.quiet = options.onReject === undefined;
     this.bytes = options.bytes ?? tsBytes;
+    const block = (this.block = options.block);
+    this.tally = block ? block.subarray(FW_TALLY, FW_TALLY + 2 * TALLY_LENGTH) : new Uint32Array(2 * TALLY_LENGTH);
+    this.tallyBytes = new Uint8Array(this.tally.buffer, this.tally.byteOffset, this.tally.byteLength);
+    this.counters = tallyCounters(this.tally);
+  }
+
+  /** Take the unit back from the gateway's forward loop (block FW_LEN) before the JS path runs. */
+  private adopt(): void {
+    const block = this.block!,
+      n = block[FW_LEN];
+    block[FW_LEN] = FW_JS;
+    this.len = n;
+    this.state = n > 0 ? TEXT : HUNT;
+    this.lastStart = 0;
+  }
+
+  /**
+   * The rest of feed for the gateway's forward loop (src/core/gateway.ts), which runs the
+   * common path itself (bytes.forwardText): from bytes[i] (`other`: the unusual byte that
+   * call stopped at, stepped first) until the common path applies again, which it hands
+   * back (block FW_LEN), or the input is used up. Counts the bytes it took; returns where it stopped.
+   */
+  resume(bytes: Uint8Array, i: number, end: number, other: boolean): number {
+    const block = this.block!,
+      from = i;
+    if (block[FW_LEN] !== FW_JS) this.adopt();
+    if (other) this.step(bytes[i++]);
+    for (;;) {
+      if (this.replayStart < this.replayEnd) {
+        this.step(this.replay[this.replayStart++]);
+        continue;
+      }
+      const st = this.state;
+      if (st === HUNT || (st === TEXT && this.lastStart === 0)) {
+        block[FW_LEN] = st === HUNT ? 0 : this.len;
+        break;
+      }
+      if (i >= end) break;
+      if (st === TEXT) i = this.scanLine(bytes, i, end);
+      else this.step(bytes[i++]);
+    }
+    addTally(this.tally, 0, i - from);
+    return i;
+  }
+
+  /** In a line with a later start character (raw text): printable bytes in one call, then the byte that stopped it. */
+  private scanLine(bytes: Uint8Array, i: number, end: number): number {
+    const stop = this.bytes.scanText(bytes, i, end, this.buf, this.len);
+    this.len += stop - i;
+    i = stop;
+    if (i < end) {
+      const c = bytes[i++];
+      if (c === CR || c === LF) this.endText();
+      else this.step(c);
+    }
+    return i;
   }
 
   /** Frame bytes[start..end). */
   feed(bytes: Uint8Array, start = 0, end = bytes.length): void {
+    if (this.block !== undefined && this.block[FW_LEN] !== FW_JS) this.adopt();
     // addTally(TALLY_BYTES) inlined: a call fewer per UART read on the board.
     const t = this.tally,
       fed = t[0] + (end - start);
@@ -302,14 +370,7 @@ export class SentenceFramer {
       if (st === TEXT) {
         // A line with a later start character in it (raw text): printable ASCII or
         // 8-bit text (GB2312), but not a start character, one call per run.
-        const stop = this.bytes.scanText(bytes, i, end, this.buf, this.len);
-        this.len += stop - i;
-        i = stop;
-        if (i < end) {
-          const c = bytes[i++];
-          if (c === CR || c === LF) this.endText();
-          else this.step(c);
-        }
+        i = this.scanLine(bytes, i, end);
         continue;
       }
       this.step(bytes[i++]);
@@ -318,6 +379,7 @@ export class SentenceFramer {
 
   /** End of input: a unit still open is truncated. */
   flush(): void {
+    if (this.block !== undefined && this.block[FW_LEN] !== FW_JS) this.adopt();
     // An unfinished 4.0 frame may be a false one hiding text: frame its bytes again.
     while (this.state === BINARY) {
       this.falseFrame(TRUNCATED);

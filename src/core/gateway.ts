@@ -10,13 +10,37 @@
 // serialport and dgram) and in the XS test harness.
 
 import { asciiBytes } from "../nmea/checksum";
-import { type ByteHelpers, tsBytes } from "./bytes";
+import {
+  A_FORWARD,
+  A_JS,
+  A_SENT,
+  A_UNIT,
+  addTally,
+  type ByteHelpers,
+  COUNT_ACCESSORS,
+  COUNTS,
+  F_FORWARD,
+  F_QUIET,
+  F_UNIT,
+  FC_DATAGRAMS,
+  FC_FORWARDED,
+  FC_HEARD,
+  FC_PER_GROUP,
+  FRAME_MORE,
+  FRAME_OTHER,
+  FW_COUNTS,
+  FW_N,
+  FW_TALLY,
+  forwardBlock,
+  tsBytes,
+} from "./bytes";
 import type { GatewayConfig } from "./config";
 import { type DatagramViews, type EncoderCounters, Iec450Encoder } from "./encoder";
 import { EventLog } from "./eventlog";
 import { FilterError, filterError, SentenceFilter } from "./filter";
 import { type FramerCounters, REJECT_REASONS, type RejectReason, SentenceFramer } from "./framer";
 import { BAM1, GROUP_COUNT, GROUPS, MISC } from "./groups";
+import { formatterKeyOf } from "../nmea/keys";
 import type {
   Clock,
   LogSink,
@@ -127,13 +151,15 @@ const RX_CHUNK = 512;
 export class Gateway {
   // The fields the per-sentence path reads come first: on XS a `this.` field is found by
   // a walk along the instance's property list.
-  /** Valid units so far, and at the last look (lastUnitTime). */
-  private heard = 0;
+  /** The 64-bit counts of the forward block (src/core/bytes.ts FC_*): units heard, forwarded, datagrams, perGroup. */
+  private readonly counts: Uint32Array;
   private udp?: UDPInstance;
   /** Monotonic ms of the last send failure, -1 when sending works. */
   private lastSendError = -1;
   private currentGroup = 0;
   private readonly rx = new Uint8Array(RX_CHUNK);
+  /** Frame and forward bytes[start..end) (the UART reads and feed): see the constructor. */
+  private readonly take: (bytes: Uint8Array, start: number, end: number) => void;
   readonly framer: SentenceFramer;
   readonly config: GatewayConfig;
   readonly encoder: Iec450Encoder;
@@ -149,8 +175,9 @@ export class Gateway {
    * looks after new ones came (the network side looks once a second), not per unit.
    */
   get lastUnitTime(): number {
-    if (this.heard !== this.heardSeen) {
-      this.heardSeen = this.heard;
+    const heard = this.counts[2 * FC_HEARD] + this.counts[2 * FC_HEARD + 1] * 4294967296;
+    if (heard !== this.heardSeen) {
+      this.heardSeen = heard;
       this.lastHeardAt = this.clock.monotonic();
     }
     return this.lastHeardAt;
@@ -193,12 +220,25 @@ export class Gateway {
       options.events ??
       new EventLog({ clock: options.clock, capacity: 64, onEvent: (e) => options.log?.(`${e.code}: ${e.text}`) });
     this.router = new Router(this.config.groupMap, options.routes);
-    this.counters = {
-      forwarded: 0,
-      own: 0,
-      datagrams: 0,
+    // The forward block: the state of the common path that bytes.forwardText runs in one
+    // call per sentence (framer, route, encoder and the counts below).
+    const limits = new Map<number, number>();
+    for (const f of Object.keys(options.fieldLimits ?? {})) limits.set(formatterKeyOf(f), options.fieldLimits![f]);
+    const block = forwardBlock(this.router.defaults, limits),
+      blockBytes = new Uint8Array(block.buffer),
+      counts = (this.counts = block.subarray(FW_COUNTS, FW_TALLY));
+    // forwarded, datagrams and perGroup: accessors over the block's counts.
+    const perGroup = new Array<number>(GROUP_COUNT + 1);
+    Object.defineProperty(perGroup, COUNTS, { value: counts });
+    for (let g = 0; g <= GROUP_COUNT; g++) Object.defineProperty(perGroup, g, COUNT_ACCESSORS[FC_PER_GROUP + g]);
+    const counters = {} as GatewayCounters;
+    Object.defineProperty(counters, COUNTS, { value: counts });
+    Object.defineProperty(counters, "forwarded", COUNT_ACCESSORS[FC_FORWARDED]);
+    counters.own = 0;
+    Object.defineProperty(counters, "datagrams", COUNT_ACCESSORS[FC_DATAGRAMS]);
+    this.counters = Object.assign(counters, {
       sendErrors: 0,
-      perGroup: new Array<number>(GROUP_COUNT + 1).fill(0),
+      perGroup,
       framesNotConverted: 0,
       uartQueued: 0,
       uartWritten: 0,
@@ -210,24 +250,18 @@ export class Gateway {
       filtered: 0,
       rateDropped: 0,
       rateDroppedPerGroup: new Array<number>(GROUP_COUNT + 1).fill(0),
-    };
-    const counters = this.counters,
-      perGroup = counters.perGroup,
-      onDatagram = options.onDatagram;
+    });
+    const onDatagram = options.onDatagram;
     this.send = (bytes, length) => {
       const group = this.currentGroup,
         g = GROUPS[group];
-      counters.datagrams++;
-      perGroup[group]++;
+      addTally(counts, FC_DATAGRAMS, 1);
+      addTally(counts, FC_PER_GROUP + group, 1);
       const udp = this.udp;
       if (udp !== undefined) {
         try {
           udp.write(bytes, g.address, g.port);
-          // Host sends fail asynchronously: call it recovered after 2 s without an error.
-          if (this.lastSendError >= 0 && this.clock.monotonic() - this.lastSendError > 2000) {
-            this.lastSendError = -1;
-            this.events.add("net.send", `sending again (${counters.sendErrors} send failures so far)`);
-          }
+          if (this.lastSendError >= 0) this.sendRecovered();
         } catch (e) {
           this.sendFailed(e);
         }
@@ -244,15 +278,19 @@ export class Gateway {
       bytes: this.bytes,
       fieldLimits: options.fieldLimits,
       onDatagram: this.send,
+      block,
     });
     // What the per-sentence path reads, as closure variables (read by index on XS).
     const router = this.router,
       defaults = router.defaults,
+
       filter = this.outFilter,
       config = this.config,
       encoder = this.encoder,
       line = encoder.line,
       sized = encoder.sizedView,
+      out = encoder.out,
+      store = encoder.store,
       send = this.send,
       onUnit = options.onUnit,
       answers = options.answers;
@@ -264,8 +302,9 @@ export class Gateway {
       // forward() and the encoder's common path in one function: route, the one-line
       // datagram (encoder.line) and the send. Answers awaited, override rules, the
       // output filter and maxRate take forward() (one check for all of them).
+      block,
       onSentence: (bytes, length) => {
-        this.heard++;
+        addTally(counts, FC_HEARD, 1);
         if (onUnit !== undefined) onUnit(UNIT_SENTENCE, bytes, length);
         if (answers?.waiting || !router.plain || filter.active || config.maxRate > 0) {
           this.forward(bytes, length, answers?.waiting ? answers.destinationFor(bytes, length) : undefined);
@@ -276,7 +315,7 @@ export class Gateway {
           const d = defaults.get((bytes[3] << 16) | (bytes[4] << 8) | bytes[5]);
           if (d !== undefined) group = d;
         }
-        counters.forwarded++;
+        addTally(counts, FC_FORWARDED, 1);
         this.currentGroup = group;
         const n = line(bytes, length);
         if (n > 0) send(sized !== undefined ? sized : encoder.datagram(n), n);
@@ -284,7 +323,7 @@ export class Gateway {
         else encoder.encode(bytes, length);
       },
       onFrame: (bytes, length) => {
-        this.heard++;
+        addTally(counts, FC_HEARD, 1);
         if (this.options.onUnit) this.options.onUnit(UNIT_FRAME, bytes, length);
         const c = this.converted;
         const n = this.options.convertFrame ? this.options.convertFrame(bytes, length, c) : 0;
@@ -294,6 +333,74 @@ export class Gateway {
       },
       onReject: options.onReject,
     });
+    const framer = this.framer,
+      buf = framer.buf,
+      forwardText = this.bytes.forwardText,
+      clock = this.clock,
+      onReject = options.onReject,
+      // What forwardText does without asking: no onUnit to call first, no onReject per reject.
+      fixedFlags = (onUnit !== undefined ? F_UNIT : 0) | (onReject === undefined ? F_QUIET : 0),
+      addresses = GROUPS.map((g) => g.address),
+      ports = GROUPS.map((g) => g.port);
+    // The common path: one native call per sentence frames it and, in the plain case (what
+    // the onSentence closure's fast branch does), routes it, writes its datagram and counts
+    // it; JS only hands the datagram to the socket, calls onUnit, and takes the rest
+    // (other paths of the framer, the router and the encoder) as before.
+    this.take = (bytes, start, end) => {
+      // c: once per read, not per sentence (clock.now() costs ~2,700 RV32 instructions): the
+      // sentences of a UART read carry the second the read began in (on the board the
+      // chunk's arrival; the harness's clock moves per chunk, so there it is exact).
+      const seconds = encoder.tagTime ? clock.now() / 1000 : -1,
+        udp = this.udp;
+      // The plain case is decided per read: what it depends on changes with settings,
+      // network commands and timers, not within a read, except in onUnit (asked again after it).
+      let flags =
+          fixedFlags | (answers?.waiting || !router.plain || filter.active || config.maxRate > 0 ? 0 : F_FORWARD),
+        i = start;
+      for (;;) {
+        const r = forwardText(bytes, i, end, buf, blockBytes, out, store, seconds, flags),
+          a = r & 31;
+        i += r >> 10;
+        if (a === A_SENT) {
+          const g = (r >> 5) & 31,
+            view = sized !== undefined ? sized : encoder.datagram(block[FW_N]);
+          if (udp !== undefined) {
+            try {
+              udp.write(view, addresses[g], ports[g]);
+              if (this.lastSendError >= 0) this.sendRecovered();
+            } catch (e) {
+              this.sendFailed(e);
+            }
+          }
+          if (onDatagram !== undefined) onDatagram(view, block[FW_N], g);
+        } else if (a === A_UNIT) {
+          onUnit!(UNIT_SENTENCE, buf, block[FW_N]);
+          flags =
+            fixedFlags | (answers?.waiting || !router.plain || filter.active || config.maxRate > 0 ? 0 : F_FORWARD);
+          continue; // the next call forwards it
+        } else if (a === A_FORWARD) {
+          const g = (r >> 5) & 31,
+            n = block[FW_N];
+          if (g === 0) this.forward(buf, n, answers?.waiting ? answers.destinationFor(buf, n) : undefined);
+          else {
+            // Counted as forwarded on g; not strictly carriable: encode's other paths.
+            this.currentGroup = g;
+            encoder.encodeOther(buf, n, undefined, true);
+          }
+        } else if (a === FRAME_MORE) return;
+        else if (a === FRAME_OTHER || a === A_JS) i = framer.resume(bytes, i, end, a === FRAME_OTHER);
+        else if (onReject !== undefined) onReject(REJECT_REASONS[a - 1], buf, block[FW_N]);
+        if (i >= end) return;
+      }
+    };
+  }
+
+  /** Host sends fail asynchronously: call it recovered after 2 s without an error. */
+  private sendRecovered(): void {
+    if (this.clock.monotonic() - this.lastSendError > 2000) {
+      this.lastSendError = -1;
+      this.events.add("net.send", `sending again (${this.counters.sendErrors} send failures so far)`);
+    }
   }
 
   /**
@@ -355,7 +462,7 @@ export class Gateway {
 
   /** Frame bytes from the terminal (the serial path calls this; offline tools call it directly). */
   feed(bytes: Uint8Array, start = 0, end = bytes.length): void {
-    this.framer.feed(bytes, start, end);
+    this.take(bytes, start, end);
   }
 
   /**
@@ -373,7 +480,7 @@ export class Gateway {
     }
     // maxRate off (the default): no call (rateAllows reads it again when on).
     if (this.config.maxRate > 0 && !this.rateAllows(group, exempt)) return;
-    this.counters.forwarded++;
+    addTally(this.counts, FC_FORWARDED, 1);
     if (destination !== undefined) this.counters.own++;
     this.currentGroup = group;
     this.encoder.encode(bytes, length, destination);
@@ -382,7 +489,7 @@ export class Gateway {
   /** Send a sentence on an explicit group (alerts on BAM1, answers), bypassing the router, the filter and the rate ceiling. */
   forwardTo(group: number, bytes: Uint8Array, length: number, destination?: string): void {
     this.rateAllows(group, true);
-    this.counters.forwarded++;
+    addTally(this.counts, FC_FORWARDED, 1);
     this.counters.own++;
     this.currentGroup = group;
     this.encoder.encode(bytes, length, destination);
@@ -462,11 +569,11 @@ export class Gateway {
           // Read until the driver is empty (the ESP32 FIFO is only 128 bytes deep); inline,
           // with the buffer and the framer in locals: this runs per UART read.
           const rx = self.rx,
-            framer = self.framer;
+            take = self.take;
           for (;;) {
             const n = this.read(rx);
             if (!n) break;
-            framer.feed(rx, 0, n);
+            take(rx, 0, n);
           }
           const lost = this.overflow;
           if (lost !== undefined && lost > self.rxOverflowSeen) self.rxOverflowed(lost);

@@ -144,71 +144,65 @@ static void addTally(uint32_t* tally, int k, int n)
    io[0] = the unit's length. The counts are added to `tally` (the framer's counters
    as 64-bit integers: no property lookups) at the end of the call. Returns the index in
    bytes where it stopped. */
-void xs_bd450_frame_text(xsMachine* the)
+/* frameText's loop: frames bytes[i..end) into buf (max bytes) from a unit of *len bytes;
+   sets *len and *code, adds the counts to tally; returns where it stopped. */
+static int frameLoop(const uint8_t* bytes, int i, int end, uint8_t* buf, int max, int* len, int* code, uint32_t* tally,
+	int quiet)
 {
-	xsUnsignedValue size, max, ioSize, tallySize;
-	const uint8_t* bytes = bufferArg(the, 0, &size, 0);
-	int i = intArg(the, 1), end = intArg(the, 2), len, code, k;
-	uint8_t* buf = bufferArg(the, 3, &max, 1);
-	uint16_t* io = (uint16_t*)bufferArg(the, 4, &ioSize, 1);
-	uint32_t* tally = (uint32_t*)bufferArg(the, 5, &tallySize, 1);
-	int quiet = xsmcArgc > 6 && xsmcTest(xsArg(6));
+	int n = *len, k, result;
 	int noise = 0, units = 0, sentences = 0, rejected = 0, rejects[9] = { 0 };
-	if (ioSize < 4 || ((uintptr_t)io & 1) || tallySize < 8 * TALLY_LENGTH || ((uintptr_t)tally & 3)) xsRangeError("out of range");
-	len = io[0];
-	if (i < 0 || end > (int)size || len > (int)max || max < 1) xsRangeError("out of range");
 	for (;;) {
 		uint8_t c;
-		if (len == 0) {
+		if (n == 0) {
 			for (; i < end; i++) {
 				c = bytes[i];
 				if (c == DOLLAR || c == BANG) break;
 				if (c != 0x0d && c != 0x0a) noise++;
 			}
 			if (i >= end) {
-				code = FRAME_MORE;
+				result = FRAME_MORE;
 				break;
 			}
 			buf[0] = bytes[i++];
-			len = 1;
+			n = 1;
 			units++;
 		}
-		while (i < end && len < (int)max) {
+		while (i < end && n < max) {
 			c = bytes[i];
 			if (c < 0x20 || c == 0x7f || c == DOLLAR || c == BANG) break;
-			buf[len++] = c;
+			buf[n++] = c;
 			i++;
 		}
 		if (i >= end) {
-			code = FRAME_MORE;
+			result = FRAME_MORE;
 			break;
 		}
 		c = bytes[i];
 		if (c == 0x0d || c == 0x0a) {
 			i++;
-			code = checkLine(buf, len);
-			if (code == 0) {
+			result = checkLine(buf, n);
+			if (result == 0) {
 				sentences++;
 				break;
 			}
 			rejected++;
-			rejects[code]++;
+			rejects[result]++;
 			if (!quiet) break;
-			len = 0;
+			n = 0;
 			continue;
 		}
-		if (quiet && (c < 0x20 || c == 0x7f) && !(len == 5 && c < 0x20 && buf[0] == DOLLAR)) {
+		if (quiet && (c < 0x20 || c == 0x7f) && !(n == 5 && c < 0x20 && buf[0] == DOLLAR)) {
 			i++;
 			rejected++;
 			rejects[BAD_CHARACTER]++;
-			len = 0;
+			n = 0;
 			continue;
 		}
-		code = FRAME_OTHER;
+		result = FRAME_OTHER;
 		break;
 	}
-	io[0] = (uint16_t)len;
-	io[1] = (uint16_t)code;
+	*len = n;
+	*code = result;
 	if (noise) addTally(tally, TALLY_NOISE, noise);
 	if (units) addTally(tally, TALLY_UNITS, units);
 	if (sentences) addTally(tally, TALLY_SENTENCES, sentences);
@@ -217,6 +211,24 @@ void xs_bd450_frame_text(xsMachine* the)
 		for (k = 1; k < 9; k++)
 			if (rejects[k]) addTally(tally, TALLY_REJECTED + k, rejects[k]);
 	}
+	return i;
+}
+
+void xs_bd450_frame_text(xsMachine* the)
+{
+	xsUnsignedValue size, max, ioSize, tallySize;
+	const uint8_t* bytes = bufferArg(the, 0, &size, 0);
+	int i = intArg(the, 1), end = intArg(the, 2), len, code;
+	uint8_t* buf = bufferArg(the, 3, &max, 1);
+	uint16_t* io = (uint16_t*)bufferArg(the, 4, &ioSize, 1);
+	uint32_t* tally = (uint32_t*)bufferArg(the, 5, &tallySize, 1);
+	int quiet = xsmcArgc > 6 && xsmcTest(xsArg(6));
+	if (ioSize < 4 || ((uintptr_t)io & 1) || tallySize < 8 * TALLY_LENGTH || ((uintptr_t)tally & 3)) xsRangeError("out of range");
+	len = io[0];
+	if (i < 0 || end > (int)size || len > (int)max || max < 1) xsRangeError("out of range");
+	i = frameLoop(bytes, i, end, buf, (int)max, &len, &code, tally, quiet);
+	io[0] = (uint16_t)len;
+	io[1] = (uint16_t)code;
 	xsmcSetInteger(xsResult, i);
 }
 
@@ -773,4 +785,183 @@ void xs_bd450_write_line(xsMachine* the)
 	o[p++] = 0x0d;
 	o[p++] = 0x0a;
 	xsmcSetInteger(xsResult, p);
+}
+
+/* The forward block (src/core/bytes.ts FW_*): 32-bit words, platform order. */
+#define FW_LEN 0
+#define FW_N 1
+#define FW_PENDING 2
+#define FW_LINE 3
+#define FW_SFI 4
+#define FW_ROUTES 6
+#define FW_LIMITS 7
+#define FW_COUNTS 8
+#define FW_JS 0xffffffffu
+#define FC_HEARD 0
+#define FC_FORWARDED 1
+#define FC_DATAGRAMS 2
+#define FC_SENTENCES 3
+#define FC_ENCODED 4
+#define FC_BYTES 5
+#define FC_LINES 6
+#define FC_PER_GROUP 7
+#define FC_LENGTH (FC_PER_GROUP + 21)
+#define FW_TALLY (FW_COUNTS + 2 * FC_LENGTH)
+#define FW_TABLE (FW_TALLY + 2 * TALLY_LENGTH)
+#define F_FORWARD 1
+#define F_UNIT 2
+#define F_QUIET 4
+#define A_SENT 16
+#define A_UNIT 17
+#define A_FORWARD 18
+#define A_JS 19
+#define FW_MAX_SPAN 0x1fffff
+
+/* The value of key in the ascending table w[0..count) (key * 256 + value), or -1. */
+static int lookup(const uint32_t* w, int count, uint32_t key)
+{
+	int lo = 0, hi = count - 1;
+	while (lo <= hi) {
+		int mid = (lo + hi) >> 1;
+		uint32_t k = w[mid] >> 8;
+		if (k == key) return (int)(w[mid] & 255);
+		if (k < key) lo = mid + 1;
+		else hi = mid - 1;
+	}
+	return -1;
+}
+
+/* More commas than the formatter's field limit allows (Iec450Encoder.tooManyFields)? */
+static int tooManyFields(const uint32_t* limits, int count, const uint8_t* b, int length)
+{
+	int k = 1, limit, fields = 0;
+	while (k < length && b[k] != COMMA) k++;
+	if (k < 4 || k >= length) return 0;
+	limit = lookup(limits, count, ((uint32_t)b[k - 3] << 16) | ((uint32_t)b[k - 2] << 8) | b[k - 1]);
+	if (limit < 0) return 0;
+	for (; k < length - 3; k++)
+		if (b[k] == COMMA) fields++;
+	return fields > limit;
+}
+
+/* Strictly carriable (writeLine's check): at most 80 bytes of printable ASCII, no
+   reserved character in the fields ('^' only as the start of a ^HH escape). */
+static int carriable(const uint8_t* s, int length)
+{
+	int i;
+	if (length > 80) return 0;
+	for (i = 1; i < length; i++) {
+		uint8_t c = s[i];
+		if (c < 0x20 || c >= 0x7f) return 0;
+		if (i < length - 3 && (c == DOLLAR || c == BANG || c == STAR || c == BACKSLASH || c == 0x7e ||
+				(c == '^' && (i + 2 >= length - 3 || hexValue(s[i + 1]) < 0 || hexValue(s[i + 2]) < 0))))
+			return 0;
+	}
+	return 1;
+}
+
+/* forwardText(bytes, start, end, buf, block, out, store, seconds, flags): the gateway's
+   common path in one call (src/core/bytes.ts has the contract): frameLoop on the
+   block's unit length and tally, and for a valid sentence in the plain case (F_FORWARD)
+   the route, the one-line datagram in out (store sized to it) and the counts, with no
+   return to JS but for the socket write. Returns consumed * 1024 + group * 32 + action. */
+void xs_bd450_forward_text(xsMachine* the)
+{
+	xsUnsignedValue size, max, blockSize, outSize;
+	const uint8_t* bytes;
+	uint8_t *buf, *o;
+	uint32_t* w;
+	int i, start, end, len, n, code, g = 1, p = 0, k, line, flags;
+	double seconds;
+	if (xsmcArgc < 9) xsRangeError("out of range");
+	w = (uint32_t*)bufferArg(the, 4, &blockSize, 1);
+	if (blockSize < 4 * FW_TABLE || ((uintptr_t)w & 3) || 4 * ((xsUnsignedValue)FW_TABLE + w[FW_ROUTES] + w[FW_LIMITS]) > blockSize)
+		xsRangeError("out of range");
+	if (w[FW_LEN] == FW_JS) {
+		xsmcSetInteger(xsResult, A_JS);
+		return;
+	}
+	bytes = bufferArg(the, 0, &size, 0);
+	start = intArg(the, 1);
+	end = intArg(the, 2);
+	buf = bufferArg(the, 3, &max, 1);
+	flags = intArg(the, 8);
+	len = (int)w[FW_LEN];
+	if (start < 0 || end > (int)size || w[FW_LEN] > max || max < 1) xsRangeError("out of range");
+	if (end - start > FW_MAX_SPAN) end = start + FW_MAX_SPAN;
+	i = start;
+	n = (int)w[FW_PENDING];
+	if (n > 0) {
+		if ((xsUnsignedValue)n > max) xsRangeError("out of range");
+		w[FW_PENDING] = 0;
+	}
+	else {
+		i = frameLoop(bytes, start, end, buf, (int)max, &len, &code, w + FW_TALLY, flags & F_QUIET);
+		addTally(w + FW_TALLY, 0, i - start);
+		n = len;
+		if (code != 0) {
+			if (code >= FRAME_MORE)
+				w[FW_LEN] = (uint32_t)n;
+			else {
+				w[FW_LEN] = 0;
+				w[FW_N] = (uint32_t)n;
+			}
+			xsmcSetInteger(xsResult, (i - start) * 1024 + code);
+			return;
+		}
+		w[FW_LEN] = 0;
+		addTally(w + FW_COUNTS, FC_HEARD, 1);
+		if (flags & F_UNIT) {
+			w[FW_PENDING] = w[FW_N] = (uint32_t)n;
+			xsmcSetInteger(xsResult, (i - start) * 1024 + A_UNIT);
+			return;
+		}
+	}
+	k = (i - start) * 1024;
+	w[FW_N] = (uint32_t)n;
+	if (!(flags & F_FORWARD)) {
+		xsmcSetInteger(xsResult, k + A_FORWARD);
+		return;
+	}
+	if (n >= 6 && buf[1] != 'P') {
+		int d = lookup(w + FW_TABLE, (int)w[FW_ROUTES], ((uint32_t)buf[3] << 16) | ((uint32_t)buf[4] << 8) | buf[5]);
+		if (d >= 0) g = d;
+	}
+	addTally(w + FW_COUNTS, FC_FORWARDED, 1);
+	if ((w[FW_LIMITS] > 0 && tooManyFields(w + FW_TABLE + w[FW_ROUTES], (int)w[FW_LIMITS], buf, n)) || !carriable(buf, n)) {
+		xsmcSetInteger(xsResult, k + g * 32 + A_FORWARD);
+		return;
+	}
+	line = w[FW_LINE] >= 999 ? 1 : (int)w[FW_LINE] + 1;
+	seconds = xsmcToNumber(xsArg(7));
+	{
+		/* header 6 + \s: + sfi + ,n:line [+ ,c:seconds] + *HH\ + sentence + CR LF */
+		int size = 6 + 3 + 6 + 3 + decimalLength(line) + (seconds >= 0 ? 3 + decimalLength((int64_t)seconds) : 0) + 4 + n + 2;
+		uint8_t sfi[6];
+		if (xsmcTypeOf(xsArg(6)) != xsUndefinedType) {
+			if (size > xsmcGetArrayBufferMaxLength(xsArg(6))) xsRangeError("out of range");
+			xsmcSetArrayBufferLength(xsArg(6), size);
+			/* the resize may have moved them */
+			buf = bufferArg(the, 3, &max, 1);
+			w = (uint32_t*)bufferArg(the, 4, &blockSize, 1);
+		}
+		o = bufferArg(the, 5, &outSize, 1);
+		if (outSize < (xsUnsignedValue)size) xsRangeError("out of range");
+		c_memcpy(sfi, (uint8_t*)w + 4 * FW_SFI, 6);
+		o[p++] = 'U'; o[p++] = 'd'; o[p++] = 'P'; o[p++] = 'b'; o[p++] = 'C'; o[p++] = 0;
+		p = writeTag(o, p, sfi, 6, line, seconds, 0, 0, 0, NULL, 0);
+		c_memcpy(o + p, buf, n);
+		p += n;
+		o[p++] = 0x0d;
+		o[p++] = 0x0a;
+	}
+	w[FW_LINE] = (uint32_t)line;
+	w[FW_N] = (uint32_t)p;
+	addTally(w + FW_COUNTS, FC_LINES, 1);
+	addTally(w + FW_COUNTS, FC_SENTENCES, 1);
+	addTally(w + FW_COUNTS, FC_ENCODED, 1);
+	addTally(w + FW_COUNTS, FC_BYTES, p);
+	addTally(w + FW_COUNTS, FC_DATAGRAMS, 1);
+	addTally(w + FW_COUNTS, FC_PER_GROUP + g, 1);
+	xsmcSetInteger(xsResult, k + g * 32 + A_SENT);
 }
