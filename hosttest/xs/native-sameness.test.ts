@@ -220,6 +220,14 @@ describe("native byte helpers on a real XS build: byte-identical to the TypeScri
         const vt = new Uint8Array(st), vn = new Uint8Array(sn), fs = secs >= 0 ? secs + rnd(1000) / 1000 : secs;
         if (ts.writeLine(new Uint8Array(1472), sfi, line, fs, b, n))
           check("writeLine", b, [vt, sfi, line, fs, b, n, st], [vn, sfi, line, fs, b, n, sn], vt, vn);
+        // carrierLine: a TAG block with g: (and c:, d: or not) and a carrier sentence of a random
+        // piece of the line, escaped, at a random offset; out of range numbers throw.
+        {
+          const ct = new Uint8Array(1472), cn = new Uint8Array(1472), cp = rnd(300), cfrom = rnd(n + 1), cto = cfrom + rnd(n - cfrom + 1);
+          const address = [new Uint8Array([0x24, 0x50, 0x58, 0x42, 0x44, 0x53, 0x2c]), new Uint8Array([0x24, 0x50, 0x41, 0x2c])][rnd(2)];
+          const cl = rnd(20) ? 1 + rnd(999) : -1, cgl = rnd(20) ? 1 + rnd(99) : 100, cgt = rnd(20) ? 1 + rnd(99) : 0, cgc = rnd(20) ? rnd(100) : 100;
+          check("carrierLine", b, [ct, cp, sfi, cl, tsec, cgl, cgt, cgc, dest, address, b, cfrom, cto], [cn, cp, sfi, cl, tsec, cgl, cgt, cgc, dest, address, b, cfrom, cto], ct, cn);
+        }
         // forwardText: a block with routes and (or not) field limits, its state at random (between
         // units or inside one, the framer's JS path, a pending sentence, line counts about to wrap,
         // counts about to carry), each flag at random; results, buf, the whole block and, for a

@@ -178,6 +178,7 @@ export const NATIVE_BYTES_JS = `Object.freeze({
   writeLine: XSH.native.xs_bd450_write_line,
   tagBlock: XSH.native.xs_bd450_tag_block,
   forwardText: XSH.native.xs_bd450_forward_text,
+  carrierLine: XSH.native.xs_bd450_carrier_line,
 })`;
 
 /** Length-prefixed records (u32 big-endian length + bytes). */

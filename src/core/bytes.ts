@@ -141,6 +141,12 @@ export interface ByteHelpers {
    * Stops after FW_MAX_SPAN bytes.
    */
   forwardText: typeof forwardText;
+  /**
+   * One carrier line at out[p]: tagBlock's TAG block (g:gLine-gTotal-gCode), then the
+   * carrier sentence `<address><gTotal>,<gLine>,<gCode>,<src[from..to) escaped>*HH` (the
+   * checksum over what follows the address's start character) and CR LF. Returns its end.
+   */
+  carrierLine: typeof carrierLine;
 }
 
 /**
@@ -419,10 +425,7 @@ export const COUNT_ACCESSORS: ReadonlyArray<PropertyDescriptor> = Array.from({ l
  * A forward block for these routes (formatter key -> group 1..31) and field limits
  * (formatter key -> most data fields 0..255), FW_LEN = FW_JS.
  */
-export function forwardBlock(
-  routes: ReadonlyMap<number, number>,
-  limits?: ReadonlyMap<number, number>,
-): Uint32Array {
+export function forwardBlock(routes: ReadonlyMap<number, number>, limits?: ReadonlyMap<number, number>): Uint32Array {
   const r = [...routes].sort((a, b) => a[0] - b[0]),
     l = limits ? [...limits].sort((a, b) => a[0] - b[0]) : [];
   const w = new Uint32Array(FW_TABLE + r.length + l.length);
@@ -499,8 +502,7 @@ function forwardText(
   if (n > 0) {
     if (n > buf.length) throw new RangeError("out of range");
     w[FW_PENDING] = 0;
-  }
-  else {
+  } else {
     const t = lastFramerTally!;
     i = frameCore(bytes, start, end, buf, len, t, (flags & F_QUIET) !== 0);
     addTally(t, 0, i - start);
@@ -973,6 +975,56 @@ function writeLine(
   return p;
 }
 
+function carrierLine(
+  out: Uint8Array,
+  p: number,
+  sfi: Uint8Array,
+  line: number,
+  seconds: number,
+  gLine: number,
+  gTotal: number,
+  gCode: number,
+  dest: Uint8Array | undefined,
+  address: Uint8Array,
+  src: Uint8Array,
+  from: number,
+  to: number,
+): number {
+  if (
+    p < 0 ||
+    line < 0 ||
+    gLine < 0 ||
+    gLine > 99 ||
+    gTotal < 1 ||
+    gTotal > 99 ||
+    gCode < 0 ||
+    gCode > 99 ||
+    sfi.length > 64 ||
+    (dest !== undefined && dest.length > 64) ||
+    address.length > 64 ||
+    from < 0 ||
+    to > src.length
+  )
+    throw new RangeError("out of range");
+  p = tagBlock(out, p, sfi, line, seconds, gLine, gTotal, gCode, dest);
+  const start = p;
+  for (let i = 0; i < address.length; i++) out[p++] = address[i];
+  p = writeDecimal(out, p, gTotal);
+  out[p++] = COMMA;
+  p = writeDecimal(out, p, gLine);
+  out[p++] = COMMA;
+  p = writeDecimal(out, p, gCode);
+  out[p++] = COMMA;
+  p = escapeReserved(out, p, src, from, to);
+  const x = xor(out, start + 1, p);
+  out[p++] = STAR;
+  out[p++] = HEX_DIGITS[x >> 4];
+  out[p++] = HEX_DIGITS[x & 15];
+  out[p++] = 0x0d;
+  out[p++] = 0x0a;
+  return p;
+}
+
 /** The reference implementation (and the Node path). */
 export const tsBytes: ByteHelpers = Object.freeze({
   frameText,
@@ -989,4 +1041,5 @@ export const tsBytes: ByteHelpers = Object.freeze({
   writeLine,
   tagBlock,
   forwardText,
+  carrierLine,
 });

@@ -10,6 +10,7 @@
 // serialport and dgram) and in the XS test harness.
 
 import { asciiBytes } from "../nmea/checksum";
+import { formatterKeyOf } from "../nmea/keys";
 import {
   A_FORWARD,
   A_JS,
@@ -40,7 +41,6 @@ import { EventLog } from "./eventlog";
 import { FilterError, filterError, SentenceFilter } from "./filter";
 import { type FramerCounters, REJECT_REASONS, type RejectReason, SentenceFramer } from "./framer";
 import { BAM1, GROUP_COUNT, GROUPS, MISC } from "./groups";
-import { formatterKeyOf } from "../nmea/keys";
 import type {
   Clock,
   LogSink,
@@ -283,7 +283,6 @@ export class Gateway {
     // What the per-sentence path reads, as closure variables (read by index on XS).
     const router = this.router,
       defaults = router.defaults,
-
       filter = this.outFilter,
       config = this.config,
       encoder = this.encoder,

@@ -965,3 +965,63 @@ void xs_bd450_forward_text(xsMachine* the)
 	addTally(w + FW_COUNTS, FC_PER_GROUP + g, 1);
 	xsmcSetInteger(xsResult, k + g * 32 + A_SENT);
 }
+
+/* carrierLine(out, p, sfi, line, seconds, gLine, gTotal, gCode, dest, address, src, from, to):
+   one carrier line at out[p] (src/core/bytes.ts has the contract): writeTag, the carrier
+   sentence address + "gTotal,gLine,gCode," + src[from..to) escaped + "*HH", CR LF.
+   Returns its end. */
+void xs_bd450_carrier_line(xsMachine* the)
+{
+	xsUnsignedValue outSize, sfiSize, destSize = 0, addressSize, size;
+	uint8_t *o, x = 0;
+	const uint8_t *sfi, *dest = NULL, *address, *src;
+	int p, line, gLine, gTotal, gCode, from, to, n, i, start;
+	double seconds;
+	if (xsmcArgc < 13) xsRangeError("out of range");
+	o = bufferArg(the, 0, &outSize, 1);
+	p = intArg(the, 1);
+	sfi = bufferArg(the, 2, &sfiSize, 0);
+	line = intArg(the, 3);
+	seconds = xsmcToNumber(xsArg(4));
+	gLine = intArg(the, 5);
+	gTotal = intArg(the, 6);
+	gCode = intArg(the, 7);
+	if (xsmcTypeOf(xsArg(8)) != xsUndefinedType) dest = bufferArg(the, 8, &destSize, 0);
+	address = bufferArg(the, 9, &addressSize, 0);
+	src = bufferArg(the, 10, &size, 0);
+	from = intArg(the, 11);
+	to = intArg(the, 12);
+	if (p < 0 || line < 0 || gLine < 0 || gTotal < 1 || gTotal > 99 || gLine > 99 || gCode < 0 || gCode > 99 ||
+		sfiSize > 64 || destSize > 64 || addressSize > 64 || from < 0 || to > (int)size)
+		xsRangeError("out of range");
+	n = 1 + 2 + decimalLength(gLine) + 1 + decimalLength(gTotal) + 1 + decimalLength(gCode) + 1 + 2 + (int)sfiSize + 3 +
+		decimalLength(line) + (seconds >= 0 ? 3 + decimalLength((int64_t)seconds) : 0) + (dest ? 3 + (int)destSize : 0) + 4 +
+		(int)addressSize + 9 + (from < to ? 3 * (to - from) : 0) + 5;
+	if ((xsUnsignedValue)p + n > outSize) xsRangeError("out of range");
+	p = writeTag(o, p, sfi, (int)sfiSize, line, seconds, gLine, gTotal, gCode, dest, (int)destSize);
+	start = p;
+	for (i = 0; i < (int)addressSize; i++) o[p++] = address[i];
+	p = writeDecimal(o, p, gTotal);
+	o[p++] = ',';
+	p = writeDecimal(o, p, gLine);
+	o[p++] = ',';
+	p = writeDecimal(o, p, gCode);
+	o[p++] = ',';
+	for (i = from; i < to; i++) {
+		uint8_t c = src[i];
+		if (reserved(c)) {
+			o[p++] = '^';
+			o[p++] = hexDigits[c >> 4];
+			o[p++] = hexDigits[c & 15];
+		}
+		else
+			o[p++] = c;
+	}
+	for (i = start + 1; i < p; i++) x ^= o[i];
+	o[p++] = STAR;
+	o[p++] = hexDigits[x >> 4];
+	o[p++] = hexDigits[x & 15];
+	o[p++] = 0x0d;
+	o[p++] = 0x0a;
+	xsmcSetInteger(xsResult, p);
+}

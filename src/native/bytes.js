@@ -16,5 +16,6 @@ function escape(out, p, src, from, to) @ "xs_bd450_escape";
 function writeLine(out, sfi, line, seconds, sentence, length, store) @ "xs_bd450_write_line";
 function tagBlock(out, p, sfi, line, seconds, gLine, gTotal, gCode, dest) @ "xs_bd450_tag_block";
 function forwardText(bytes, start, end, buf, block, out, store, seconds, flags) @ "xs_bd450_forward_text";
+function carrierLine(out, p, sfi, line, seconds, gLine, gTotal, gCode, dest, address, src, from, to) @ "xs_bd450_carrier_line";
 
-export default Object.freeze({ scanText, frameText, checkSentence, fieldIndex, fieldIds, wholes, decimal, integer, xor, chunkEnd, escape, writeLine, tagBlock, forwardText });
+export default Object.freeze({ scanText, frameText, checkSentence, fieldIndex, fieldIds, wholes, decimal, integer, xor, chunkEnd, escape, writeLine, tagBlock, forwardText, carrierLine });

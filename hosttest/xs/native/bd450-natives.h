@@ -17,7 +17,8 @@
 	X(xs_bd450_integer, 3) \
 	X(xs_bd450_write_line, 7) \
 	X(xs_bd450_tag_block, 9) \
-	X(xs_bd450_forward_text, 9)
+	X(xs_bd450_forward_text, 9) \
+	X(xs_bd450_carrier_line, 13)
 
 #define BD450_DECLARE(name, argc) extern void name(xsMachine* the);
 BD450_NATIVES(BD450_DECLARE)
