@@ -470,7 +470,9 @@ function tooManyFields(w: Uint32Array, b: Uint8Array, length: number): boolean {
 let lastBlock: Uint8Array | undefined,
   lastWords: Uint32Array | undefined,
   lastSfi: Uint8Array | undefined,
-  lastFramerTally: Uint32Array | undefined;
+  lastFramerTally: Uint32Array | undefined,
+  /** The block's routes as a Map (made once per block: on V8 a Map lookup beats the binary search). */
+  lastRoutes: Map<number, number> | undefined;
 
 function forwardText(
   bytes: Uint8Array,
@@ -491,6 +493,8 @@ function forwardText(
     lastWords = w;
     lastSfi = new Uint8Array(block.buffer, block.byteOffset + 4 * FW_SFI, 6);
     lastFramerTally = w.subarray(FW_TALLY, FW_TALLY + 2 * TALLY_LENGTH);
+    lastRoutes = new Map();
+    for (let k = FW_TABLE; k < FW_TABLE + w[FW_ROUTES]; k++) lastRoutes.set(w[k] >>> 8, w[k] & 255);
   }
   const w = lastWords!;
   const len = w[FW_LEN];
@@ -529,8 +533,8 @@ function forwardText(
   // Router.route without override rules: the formatter's default, else MISC ($P... too).
   let g = 1;
   if (n >= 6 && buf[1] !== 0x50) {
-    const d = lookup(w, FW_TABLE, w[FW_ROUTES], (buf[3] << 16) | (buf[4] << 8) | buf[5]);
-    if (d >= 0) g = d;
+    const d = lastRoutes!.get((buf[3] << 16) | (buf[4] << 8) | buf[5]);
+    if (d !== undefined) g = d;
   }
   const c = FW_COUNTS / 2;
   addTally(w, c + FC_FORWARDED, 1);
