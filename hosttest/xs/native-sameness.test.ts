@@ -242,7 +242,7 @@ describe("native byte helpers on a real XS build: byte-identical to the TypeScri
           for (let k = 0; k < 6; k++) new Uint8Array(wt.buffer)[4 * B.FW_SFI + k] = sfi[k];
           for (let k = B.FW_COUNTS; k < B.FW_TABLE; k++) wt[k] = k % 2 ? rnd(3) : 0xffffffff - rnd(600);
           wn.set(wt);
-          const flags = rnd(8), fsec = rnd(4) ? 1767225600 + rnd(100000) + rnd(1000) / 1000 : -1;
+          const flags = rnd(16), fsec = rnd(4) ? 1767225600 + rnd(100000) + rnd(1000) / 1000 : -1;
           const resizable = rnd(2) === 1;
           const fst = resizable ? new ArrayBuffer(1472, { maxByteLength: 1472 }) : undefined, fsn = resizable ? new ArrayBuffer(1472, { maxByteLength: 1472 }) : undefined;
           const fot = resizable ? new Uint8Array(fst) : new Uint8Array(1472), fon = resizable ? new Uint8Array(fsn) : new Uint8Array(1472);

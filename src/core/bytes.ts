@@ -137,7 +137,10 @@ export interface ByteHelpers {
    * - A_FORWARD: the sentence (length at FW_N) takes the JS path: group 0 without F_FORWARD
    *   (nothing counted but heard), else counted as forwarded on `group` but not strictly
    *   carriable or over its field limit (the encoder's other paths);
-   * - A_JS: FW_LEN is FW_JS (the framer's JS path has the unit): nothing done.
+   * - A_JS: FW_LEN is FW_JS (the framer's JS path has the unit): nothing done;
+   * - A_ASK (F_ASK, after A_UNIT's turn): the sentence (length at FW_N) is kept for the
+   *   next call, which forwards it with the flags and seconds the caller then gives (so the
+   *   caller reads the clock and its settings only for a read that completes a sentence).
    * Stops after FW_MAX_SPAN bytes.
    */
   forwardText: typeof forwardText;
@@ -389,12 +392,15 @@ export const F_FORWARD = 1,
   /** Stop at each sentence for onUnit (A_UNIT) before forwarding it. */
   F_UNIT = 2,
   /** No onReject: rejects are counted and framing goes on (frameText's quiet). */
-  F_QUIET = 4;
+  F_QUIET = 4,
+  /** The other flags and `seconds` are not known yet: stop with A_ASK before forwarding. */
+  F_ASK = 8;
 /** forwardText's actions (result & 31) besides frameText's codes (a reject 1..8, FRAME_MORE, FRAME_OTHER). */
 export const A_SENT = 16,
   A_UNIT = 17,
   A_FORWARD = 18,
-  A_JS = 19;
+  A_JS = 19,
+  A_ASK = 20;
 /** Most bytes one forwardText call consumes: the count fits the result's high bits. */
 export const FW_MAX_SPAN = 0x1fffff;
 
@@ -409,8 +415,11 @@ type CountsHolder = { [COUNTS]: Uint32Array };
  */
 export const COUNT_ACCESSORS: ReadonlyArray<PropertyDescriptor> = Array.from({ length: FC_LENGTH }, (_, k) => ({
   get(this: CountsHolder) {
-    const t = this[COUNTS];
-    return t[2 * k] + t[2 * k + 1] * 4294967296;
+    // The high word is 0 below 2^32: no double arithmetic then (software on RV32; the XS
+    // test harness reads forwarded after every UART chunk).
+    const t = this[COUNTS],
+      hi = t[2 * k + 1];
+    return hi === 0 ? t[2 * k] : t[2 * k] + hi * 4294967296;
   },
   set(this: CountsHolder, v: number) {
     const t = this[COUNTS],
@@ -529,6 +538,10 @@ function forwardText(
   }
   const consumed = (i - start) * 1024;
   w[FW_N] = n;
+  if ((flags & F_ASK) !== 0) {
+    w[FW_PENDING] = n;
+    return consumed + A_ASK;
+  }
   if ((flags & F_FORWARD) === 0) return consumed + A_FORWARD;
   // Router.route without override rules: the formatter's default, else MISC ($P... too).
   let g = 1;

@@ -12,6 +12,7 @@
 import { asciiBytes } from "../nmea/checksum";
 import { formatterKeyOf } from "../nmea/keys";
 import {
+  A_ASK,
   A_FORWARD,
   A_JS,
   A_SENT,
@@ -20,6 +21,7 @@ import {
   type ByteHelpers,
   COUNT_ACCESSORS,
   COUNTS,
+  F_ASK,
   F_FORWARD,
   F_QUIET,
   F_UNIT,
@@ -346,15 +348,16 @@ export class Gateway {
     // it; JS only hands the datagram to the socket, calls onUnit, and takes the rest
     // (other paths of the framer, the router and the encoder) as before.
     this.take = (bytes, start, end) => {
-      // c: once per read, not per sentence (clock.now() costs ~2,700 RV32 instructions): the
-      // sentences of a UART read carry the second the read began in (on the board the
-      // chunk's arrival; the harness's clock moves per chunk, so there it is exact).
-      const seconds = encoder.tagTime ? clock.now() / 1000 : -1,
-        udp = this.udp;
-      // The plain case is decided per read: what it depends on changes with settings,
-      // network commands and timers, not within a read, except in onUnit (asked again after it).
-      let flags =
-          fixedFlags | (answers?.waiting || !router.plain || filter.active || config.maxRate > 0 ? 0 : F_FORWARD),
+      const udp = this.udp;
+      // c: and the plain case are asked at the read's first sentence (A_ASK, or after its
+      // onUnit), not per sentence nor per read (many reads end no sentence): the clock costs
+      // ~2,700 RV32 instructions. The sentences of a read carry the second its first sentence
+      // was framed in (on the board within the read's processing; the harness's clock moves
+      // per chunk, so there it is exact). What the plain case depends on changes with
+      // settings, network commands and timers, not within a read, except in onUnit (asked
+      // again after each).
+      let flags = fixedFlags | F_ASK,
+        seconds = -2,
         i = start;
       for (;;) {
         const r = forwardText(bytes, i, end, buf, blockBytes, out, store, seconds, flags),
@@ -372,8 +375,9 @@ export class Gateway {
             }
           }
           if (onDatagram !== undefined) onDatagram(view, block[FW_N], g);
-        } else if (a === A_UNIT) {
-          onUnit!(UNIT_SENTENCE, buf, block[FW_N]);
+        } else if (a === A_ASK || a === A_UNIT) {
+          if (a === A_UNIT) onUnit!(UNIT_SENTENCE, buf, block[FW_N]);
+          if (seconds === -2) seconds = encoder.tagTime ? clock.now() / 1000 : -1;
           flags =
             fixedFlags | (answers?.waiting || !router.plain || filter.active || config.maxRate > 0 ? 0 : F_FORWARD);
           continue; // the next call forwards it
@@ -557,7 +561,9 @@ export class Gateway {
 
   private openSerial(): void {
     const { io, ...rest } = this.options.serial!;
-    const self = this;
+    const self = this,
+      rx = this.rx,
+      take = this.take;
     this.rxOverflowSeen = 0;
     try {
       this.serial = new io({
@@ -566,9 +572,7 @@ export class Gateway {
         onReadable() {
           if (self.serialDown) self.serialAlive(); // tested here: a call fewer per UART read
           // Read until the driver is empty (the ESP32 FIFO is only 128 bytes deep); inline,
-          // with the buffer and the framer in locals: this runs per UART read.
-          const rx = self.rx,
-            take = self.take;
+          // with the buffer and the forward loop in closure variables: this runs per UART read.
           for (;;) {
             const n = this.read(rx);
             if (!n) break;

@@ -811,10 +811,12 @@ void xs_bd450_write_line(xsMachine* the)
 #define F_FORWARD 1
 #define F_UNIT 2
 #define F_QUIET 4
+#define F_ASK 8
 #define A_SENT 16
 #define A_UNIT 17
 #define A_FORWARD 18
 #define A_JS 19
+#define A_ASK 20
 #define FW_MAX_SPAN 0x1fffff
 
 /* The value of key in the ascending table w[0..count) (key * 256 + value), or -1. */
@@ -919,6 +921,11 @@ void xs_bd450_forward_text(xsMachine* the)
 	}
 	k = (i - start) * 1024;
 	w[FW_N] = (uint32_t)n;
+	if (flags & F_ASK) {
+		w[FW_PENDING] = (uint32_t)n;
+		xsmcSetInteger(xsResult, k + A_ASK);
+		return;
+	}
 	if (!(flags & F_FORWARD)) {
 		xsmcSetInteger(xsResult, k + A_FORWARD);
 		return;
