@@ -9,7 +9,9 @@
 
 import * as assert from "node:assert/strict";
 import { AlertManager, GATEWAY_ALERTS } from "../src/core/alerts";
+import { makeConfig } from "../src/core/config";
 import { Iec450Encoder } from "../src/core/encoder";
+import { Gateway } from "../src/core/gateway";
 import { readDatagram, StrictStream } from "./lib/strict-reader";
 import { hex2, sentence, xorText } from "./lib/text";
 
@@ -59,6 +61,21 @@ function assertUpperCaseChecksums(d: string): void {
 const LONG_TXR = sentence("$BDTXR,1,0179773,2,,A4" + "48656C6C6F2C20776F726C6421".repeat(8));
 
 describe("450 line count n: wraps 999 -> 1 on every path", () => {
+  it("the gateway's forward loop (bytes.forwardText): n: 998, 999, then 1, 2 on the plain path", () => {
+    const out: string[] = [];
+    const gw = new Gateway({
+      config: makeConfig({ tagTime: false }),
+      clock: { now: () => 0, monotonic: () => 0 },
+      onDatagram: (b, n) => out.push(Buffer.from(b.subarray(0, n)).toString("latin1")),
+    });
+    const line = Buffer.from(ZDA + "\r\n", "latin1");
+    for (let i = 0; i < 1001; i++) gw.feed(line);
+    assert.equal(out.length, 1001);
+    assert.deepEqual(out.slice(997).map((d) => ns(d)[0]), [998, 999, 1, 2]);
+    assert.equal(gw.encoder.lastLine, 2);
+    assert.equal(gw.encoder.linesSent, 1001);
+  });
+
   it("plain sentences: n:998, n:999 (TAG *1E, upper case), then n:1", () => {
     const { out, send } = encoder();
     prime(send, 997);
