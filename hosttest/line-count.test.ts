@@ -71,7 +71,10 @@ describe("450 line count n: wraps 999 -> 1 on every path", () => {
     const line = Buffer.from(ZDA + "\r\n", "latin1");
     for (let i = 0; i < 1001; i++) gw.feed(line);
     assert.equal(out.length, 1001);
-    assert.deepEqual(out.slice(997).map((d) => ns(d)[0]), [998, 999, 1, 2]);
+    assert.deepEqual(
+      out.slice(997).map((d) => ns(d)[0]),
+      [998, 999, 1, 2],
+    );
     assert.equal(gw.encoder.lastLine, 2);
     assert.equal(gw.encoder.linesSent, 1001);
   });
