@@ -19,6 +19,24 @@ const TALLY_PROPRIETARY = 0,
 /** A constant: on XS a string literal in evaluated bytecode is copied into a new chunk each time it runs. */
 const TOO_MANY_FIELDS = "too many fields";
 
+/**
+ * The formatters the board's native sentence path (src/native/fixes.c) decodes, in its
+ * order: their counters' places follow the decoder's counters (SentenceDecoder.tallyBytes).
+ * The first kind of each row (ZDA: the RNSS form; the RDSS form goes to the JS path).
+ */
+export const NATIVE_KINDS: ReadonlyArray<string> = [
+  "GGA",
+  "RMC",
+  "GLL",
+  "VTG",
+  "ZDA",
+  "GSA",
+  "GSV",
+  "GST",
+  "GBS",
+  "GNS",
+];
+
 export class DecodedSentence {
   /** Talker, 2 letters packed (0 for proprietary or malformed addresses). */
   talker = 0;
@@ -63,7 +81,14 @@ export class SentenceDecoder {
    * string keys per sentence cost a hash lookup and a store on the hot path (XS).
    */
   private readonly names: string[] = [KIND_PROPRIETARY, KIND_UNKNOWN];
-  private readonly tallies: number[] = [0, 0, 0, 0];
+  /**
+   * A typed array once the table is read (fixed size: the board's native sentence path
+   * bumps it, src/native/fixes.c), then per nativeKinds entry its kind's first counter
+   * (-1: no decoder; -2: a decoder with no apply, so not tallied).
+   */
+  private tallies: Float64Array;
+  /** The counters as bytes, for the native sentence path (xsmc takes byte arrays only). */
+  readonly tallyBytes: Uint8Array;
 
   /** Decoded sentences per kind (built on request). */
   get counts(): Map<string, number> {
@@ -87,7 +112,6 @@ export class SentenceDecoder {
     if (i < 0) {
       i = this.names.length;
       this.names.push(name);
-      this.tallies.push(0, 0);
     }
     return 2 * i;
   }
@@ -114,6 +138,14 @@ export class SentenceDecoder {
       });
     }
     this.result.fields = this.fields;
+    const n = 2 * this.names.length,
+      t = new Float64Array(n + NATIVE_KINDS.length);
+    for (let k = 0; k < NATIVE_KINDS.length; k++) {
+      const slot = this.slots.get(formatterKeyOf(NATIVE_KINDS[k]));
+      t[n + k] = slot === undefined ? -1 : slot.applied ? slot.tally : -2;
+    }
+    this.tallies = t;
+    this.tallyBytes = new Uint8Array(t.buffer);
   }
 
   /**

@@ -60,12 +60,31 @@ export class SkyView {
   /** Satellites copied so far into the group being filled. */
   private fillCount = 0;
   /** Time the shown list was completed, per system (ms); NaN: never. */
-  readonly at = new Float64Array(SYSTEMS).fill(NaN);
+  readonly at: Float64Array;
   /** Signal ID the lists follow per system (-1: none seen yet; an absent signal ID is 0). */
-  readonly signal = new Int8Array(SYSTEMS).fill(-1);
+  readonly signal: Int8Array;
+  /** filling, then at[0..6]: cells the board's native sentence path reads (DeviceState.cells, fixes.c). */
+  private readonly cells: Float64Array;
+
+  /**
+   * `cells` (8 doubles) and `signal` (7): where the device state keeps them (DeviceState.cells,
+   * read by the board's native sentence path); default own arrays.
+   */
+  constructor(cells = new Float64Array(1 + SYSTEMS), signal = new Int8Array(SYSTEMS)) {
+    this.cells = cells;
+    cells.fill(NaN);
+    cells[0] = -1;
+    this.at = cells.subarray(1, 1 + SYSTEMS);
+    this.signal = signal.fill(-1);
+  }
 
   /** System whose group is being copied, -1: none (the group is skipped). Read by GSV's apply. */
-  filling = -1;
+  get filling(): number {
+    return this.cells[0];
+  }
+  set filling(v: number) {
+    this.cells[0] = v;
+  }
 
   /**
    * Sentence 1 of a GSV group of system `sys`. A system's list is renewed at most every

@@ -94,35 +94,161 @@ export interface Feedback {
   wait: number;
 }
 
+/**
+ * The state's cells (DeviceState.cells), as src/native/fixes.c numbers them: doubles
+ * first, then the 16-bit and 8-bit arrays at byte offsets B_*. Change both together.
+ */
+const C_UNITS = 0,
+  /** Units the native path counted since the state last took them (syncRejects: lastUnitAt). */
+  C_NATIVE_UNITS = 1,
+  C_NOTABLE = 2,
+  C_NO_FIX_REPORTED = 3,
+  C_FIX_TIME = 4,
+  C_FIX_YEAR = 5,
+  C_FIX_MONTH = 6,
+  C_FIX_DAY = 7,
+  C_LATITUDE = 8,
+  C_LONGITUDE = 9,
+  C_QUALITY = 10,
+  C_HDOP = 11,
+  C_ALTITUDE = 12,
+  C_SPEED = 13,
+  C_COURSE = 14,
+  C_SATS_TOTAL = 15,
+  C_FIX_AT = 16,
+  C_LAST_VALID_FIX_AT = 17,
+  /** SkyView's filling, then its at[0..6] (sky.ts). */
+  C_SKY = 18,
+  B_SATS_USED = 8 * 26,
+  B_SATS_IN_VIEW = B_SATS_USED + 14,
+  B_SKY_SIGNAL = B_SATS_IN_VIEW + 14;
+export const FIX_BUFFER_BYTES = 8 * 31;
+
 export class DeviceState implements DeviceTarget {
-  // ---- read or written for every sentence: first, because XS finds a property by walking
-  // the object's list in definition order (dozens of instructions per property passed on RV32)
-  units = 0;
+  /**
+   * The per-sentence numbers in one buffer (FIX_CELLS: doubles, then 16-bit and 8-bit
+   * cells): the board's native sentence path (src/native/fixes.c, wiring.ts) decodes the
+   * hot kinds and writes them there in one call; every reader goes through the same
+   * names below (accessors), so web, console, alerts, snapshots and tests see one value.
+   */
+  readonly cells = new Float64Array(FIX_BUFFER_BYTES / 8);
+  /** The same cells as bytes: what the native path writes (xsmc takes byte arrays only). */
+  readonly cellBytes = new Uint8Array(this.cells.buffer);
+  get units(): number {
+    return this.cells[C_UNITS];
+  }
+  set units(v: number) {
+    this.cells[C_UNITS] = v;
+  }
   lastUnitAt = NaN;
-  /** The next unit is the first ever or ends a silence (resume() has work). */
-  private notable = true;
-  private noFixReported = false;
+  /** The next unit is the first ever or ends a silence (resume() has work; the native path leaves it to JS). */
+  private get notable(): boolean {
+    return this.cells[C_NOTABLE] !== 0;
+  }
+  private set notable(v: boolean) {
+    this.cells[C_NOTABLE] = v ? 1 : 0;
+  }
+  /** A "no fix" event is out: the next position() has an event to raise (the native path leaves it to JS). */
+  private get noFixReported(): boolean {
+    return this.cells[C_NO_FIX_REPORTED] !== 0;
+  }
+  private set noFixReported(v: boolean) {
+    this.cells[C_NO_FIX_REPORTED] = v ? 1 : 0;
+  }
   // ---- RNSS fix
-  fixTime = NaN;
-  fixYear = NaN;
-  fixMonth = NaN;
-  fixDay = NaN;
-  latitude = NaN;
-  longitude = NaN;
+  get fixTime(): number {
+    return this.cells[C_FIX_TIME];
+  }
+  set fixTime(v: number) {
+    this.cells[C_FIX_TIME] = v;
+  }
+  get fixYear(): number {
+    return this.cells[C_FIX_YEAR];
+  }
+  set fixYear(v: number) {
+    this.cells[C_FIX_YEAR] = v;
+  }
+  get fixMonth(): number {
+    return this.cells[C_FIX_MONTH];
+  }
+  set fixMonth(v: number) {
+    this.cells[C_FIX_MONTH] = v;
+  }
+  get fixDay(): number {
+    return this.cells[C_FIX_DAY];
+  }
+  set fixDay(v: number) {
+    this.cells[C_FIX_DAY] = v;
+  }
+  get latitude(): number {
+    return this.cells[C_LATITUDE];
+  }
+  set latitude(v: number) {
+    this.cells[C_LATITUDE] = v;
+  }
+  get longitude(): number {
+    return this.cells[C_LONGITUDE];
+  }
+  set longitude(v: number) {
+    this.cells[C_LONGITUDE] = v;
+  }
   /** GGA quality (0 invalid). */
-  quality = NaN;
-  hdop = NaN;
-  altitude = NaN;
-  speedKnots = NaN;
-  courseTrue = NaN;
-  satellitesUsedTotal = NaN;
+  get quality(): number {
+    return this.cells[C_QUALITY];
+  }
+  set quality(v: number) {
+    this.cells[C_QUALITY] = v;
+  }
+  get hdop(): number {
+    return this.cells[C_HDOP];
+  }
+  set hdop(v: number) {
+    this.cells[C_HDOP] = v;
+  }
+  get altitude(): number {
+    return this.cells[C_ALTITUDE];
+  }
+  set altitude(v: number) {
+    this.cells[C_ALTITUDE] = v;
+  }
+  get speedKnots(): number {
+    return this.cells[C_SPEED];
+  }
+  set speedKnots(v: number) {
+    this.cells[C_SPEED] = v;
+  }
+  get courseTrue(): number {
+    return this.cells[C_COURSE];
+  }
+  set courseTrue(v: number) {
+    this.cells[C_COURSE] = v;
+  }
+  get satellitesUsedTotal(): number {
+    return this.cells[C_SATS_TOTAL];
+  }
+  set satellitesUsedTotal(v: number) {
+    this.cells[C_SATS_TOTAL] = v;
+  }
   /** Indexed by NMEA 4.11 system ID (0 unknown .. 6 NavIC). */
-  readonly satellitesUsed = new Int16Array(7);
-  readonly satellitesInView = new Int16Array(7);
+  readonly satellitesUsed = new Int16Array(this.cells.buffer, B_SATS_USED, 7);
+  readonly satellitesInView = new Int16Array(this.cells.buffer, B_SATS_IN_VIEW, 7);
   /** Satellites in view with elevation, azimuth and C/N0, from every GSV sentence (sky.ts). */
-  readonly sky = new SkyView();
-  fixAt = NaN;
-  lastValidFixAt = NaN;
+  readonly sky = new SkyView(
+    new Float64Array(this.cells.buffer, 8 * C_SKY, 8),
+    new Int8Array(this.cells.buffer, B_SKY_SIGNAL, 7),
+  );
+  get fixAt(): number {
+    return this.cells[C_FIX_AT];
+  }
+  set fixAt(v: number) {
+    this.cells[C_FIX_AT] = v;
+  }
+  get lastValidFixAt(): number {
+    return this.cells[C_LAST_VALID_FIX_AT];
+  }
+  set lastValidFixAt(v: number) {
+    this.cells[C_LAST_VALID_FIX_AT] = v;
+  }
   // ---- RDSS fix
   rdssUser = NaN;
   rdssTime = NaN;
@@ -191,6 +317,10 @@ export class DeviceState implements DeviceTarget {
   antennaBad = false;
 
   constructor(options: DeviceStateOptions = {}) {
+    const c = this.cells;
+    c.fill(NaN, C_FIX_TIME, C_SKY);
+    c[C_UNITS] = c[C_NATIVE_UNITS] = c[C_NO_FIX_REPORTED] = 0;
+    c[C_NOTABLE] = 1;
     this.events = options.events;
     this.decodeText = options.decodeText;
     this.o = {
@@ -244,6 +374,13 @@ export class DeviceState implements DeviceTarget {
 
   /** Take the rejects counted since the last look (a unit each; checksum errors feed the burst detector). */
   syncRejects(now: number): void {
+    // Units the native path counted (wiring.ts): it reads no clock for them, so their
+    // time is this look's, to the tick's resolution as for the rejects below.
+    const cells = this.cells;
+    if (cells[C_NATIVE_UNITS] !== 0) {
+      cells[C_NATIVE_UNITS] = 0;
+      this.lastUnitAt = now;
+    }
     const c = this.rejectCounts;
     if (c === undefined) return;
     // A console `reset` zeroes the framer's counters: count from there.

@@ -42,7 +42,26 @@ export interface BeidouWiringOptions extends DeviceStateOptions {
   rdss40?: Rdss40Options;
   /** The byte loops (native on the board, src/native/bytes.c); default TypeScript. */
   bytes?: ByteHelpers;
+  /** The board's native sentence path (src/native/fixes.c); default none: the JS path alone. */
+  fixes?: FixApply;
 }
+
+/**
+ * The native sentence path (src/native/fixes.c, bound by src/native/fixes.js): counts a
+ * sentence that only counts and decodes and applies the hot kinds (NATIVE_KINDS,
+ * decoder.ts) state-only into DeviceState.cellBytes and the decoder's tallyBytes, in one
+ * call; returns 0 then, or 1 having written nothing: the JS path (its twin and reference,
+ * SentenceDecoder.applyTo and decode) takes the sentence. `clock.now()` is called only
+ * when a value needs the time (fixAt, the sky view's 4 s); a unit counted there gets
+ * its lastUnitAt at the state's next once-a-second look (DeviceState.syncRejects).
+ */
+export type FixApply = (
+  bytes: Uint8Array,
+  length: number,
+  cells: Uint8Array,
+  tallies: Uint8Array,
+  clock: Pick<Clock, "now">,
+) => number;
 
 /** What hears the terminal's sentences besides the decoders (the console's terminal operations). */
 export interface TerminalListener {
@@ -77,13 +96,20 @@ export class BeidouWiring {
    * than in a wrapper around onUnit: one call fewer per sentence on the board.
    */
   listener: TerminalListener | undefined;
+  private readonly fixes: FixApply | undefined;
+  /** The state's cells and the decoder's counters as bytes (fixes: its arguments, read once here). */
+  private readonly cells: Uint8Array;
+  private readonly tallies: Uint8Array;
 
   constructor(options: BeidouWiringOptions = {}) {
+    this.fixes = options.fixes;
     this.clock = options.clock ?? { now: () => Date.now() };
     this.sentences = new SentenceDecoder(undefined, options.bytes);
     this.frames = new FrameDecoder(options.rdss40);
     this.state = new DeviceState({ ...options, events: options.events ?? this.events });
     if (options.events) this.events.sink = options.events;
+    this.cells = this.state.cellBytes;
+    this.tallies = this.sentences.tallyBytes;
   }
 
   /**
@@ -106,28 +132,36 @@ export class BeidouWiring {
 
   /** Gateway hook: a framed sentence or 4.0 frame (rejects: the state reads the framer's counters, see attach). */
   readonly onUnit = (kind: UnitKind, bytes: Uint8Array, length: number): void => {
-    const now = this.clock.now();
     const l = this.listener;
     if (kind === SENTENCE) {
-      // Decode only what the state reads: a GSV after the first of its group matters only
-      // while the sky view copies that group (isLaterGsv, gsv.ts); otherwise it is a unit.
-      const st = this.state;
-      // bytes[5] first: most sentences are no GSV, and the call costs more than the test.
-      // A `P` talker other than Quectel's `PQ` (proprietary `$P...`, or no decodable address)
-      // tells the state only that a unit came (SentenceDecoder.decode, state-only): a fifth
-      // of a terminal's sentences, each a decode and onSentence call on the board for nothing.
-      if (bytes[1] === 0x50 && bytes[2] !== 0x51) st.unit(now);
-      else if (bytes[5] === 0x56 && st.sky.filling < 0 && isLaterGsv(bytes, length)) st.unit(now);
-      else if (!this.sentences.applyTo(bytes, length, st, now))
-        st.onSentence(this.sentences.decode(bytes, length, true), now);
+      // The board: the native path takes most sentences whole, with no clock read here.
+      const fx = this.fixes;
+      if (fx === undefined || fx(bytes, length, this.cells, this.tallies, this.clock) !== 0)
+        this.sentence(bytes, length);
       if (l?.awaitingAnswer) l.terminalSentence(bytes, length);
     } else {
-      const n = this.handleFrame(bytes, length, now);
+      const n = this.handleFrame(bytes, length, this.clock.now());
       this.textLength = n;
       this.textFor = bytes;
       if (n > 0 && l !== undefined && l.awaitingAnswer) l.terminalSentence(this.text, n);
     }
   };
+
+  /** A sentence on the JS path (the native path's twin and reference). */
+  private sentence(bytes: Uint8Array, length: number): void {
+    const now = this.clock.now();
+    // Decode only what the state reads: a GSV after the first of its group matters only
+    // while the sky view copies that group (isLaterGsv, gsv.ts); otherwise it is a unit.
+    const st = this.state;
+    // bytes[5] first: most sentences are no GSV, and the call costs more than the test.
+    // A `P` talker other than Quectel's `PQ` (proprietary `$P...`, or no decodable address)
+    // tells the state only that a unit came (SentenceDecoder.decode, state-only): a fifth
+    // of a terminal's sentences, each a decode and onSentence call on the board for nothing.
+    if (bytes[1] === 0x50 && bytes[2] !== 0x51) st.unit(now);
+    else if (bytes[5] === 0x56 && st.sky.filling < 0 && isLaterGsv(bytes, length)) st.unit(now);
+    else if (!this.sentences.applyTo(bytes, length, st, now))
+      st.onSentence(this.sentences.decode(bytes, length, true), now);
+  }
 
   readonly convertFrame = (frame: Uint8Array, length: number, out: Uint8Array): number => {
     let n: number;
