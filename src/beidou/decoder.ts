@@ -35,6 +35,7 @@ export const NATIVE_KINDS: ReadonlyArray<string> = [
   "GST",
   "GBS",
   "GNS",
+  "TXT",
 ];
 
 export class DecodedSentence {

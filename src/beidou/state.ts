@@ -15,7 +15,7 @@ import type { Frame40 } from "./rdss40";
 import { BEAMS } from "./sentences/bsi";
 import { contentText } from "./sentences/content";
 import { PWI_BDS2_BEAMS, PWI_BDS3_BEAMS } from "./sentences/pwi";
-import { SkyView } from "./sky";
+import { SKY_BYTES, SkyView } from "./sky";
 import type {
   Bds3CardReport,
   CardReport,
@@ -117,12 +117,13 @@ const C_UNITS = 0,
   C_SATS_TOTAL = 15,
   C_FIX_AT = 16,
   C_LAST_VALID_FIX_AT = 17,
-  /** SkyView's filling, then its at[0..6] (sky.ts). */
-  C_SKY = 18,
-  B_SATS_USED = 8 * 26,
+  /** TXT's antennaBad. */
+  C_ANTENNA_BAD = 18,
+  B_SATS_USED = 8 * 19,
   B_SATS_IN_VIEW = B_SATS_USED + 14,
-  B_SKY_SIGNAL = B_SATS_IN_VIEW + 14;
-export const FIX_BUFFER_BYTES = 8 * 31;
+  /** The sky view (sky.ts SKY_BYTES, its own layout). */
+  B_SKY = 184;
+export const FIX_BUFFER_BYTES = B_SKY + SKY_BYTES;
 
 export class DeviceState implements DeviceTarget {
   /**
@@ -233,10 +234,7 @@ export class DeviceState implements DeviceTarget {
   readonly satellitesUsed = new Int16Array(this.cells.buffer, B_SATS_USED, 7);
   readonly satellitesInView = new Int16Array(this.cells.buffer, B_SATS_IN_VIEW, 7);
   /** Satellites in view with elevation, azimuth and C/N0, from every GSV sentence (sky.ts). */
-  readonly sky = new SkyView(
-    new Float64Array(this.cells.buffer, 8 * C_SKY, 8),
-    new Int8Array(this.cells.buffer, B_SKY_SIGNAL, 7),
-  );
+  readonly sky = new SkyView(this.cells.buffer, B_SKY);
   get fixAt(): number {
     return this.cells[C_FIX_AT];
   }
@@ -314,12 +312,17 @@ export class DeviceState implements DeviceTarget {
   private windowBase = 0;
   private windowErrors = 0;
   /** Set by TXT (sentences/txt.ts). */
-  antennaBad = false;
+  get antennaBad(): boolean {
+    return this.cells[C_ANTENNA_BAD] !== 0;
+  }
+  set antennaBad(v: boolean) {
+    this.cells[C_ANTENNA_BAD] = v ? 1 : 0;
+  }
 
   constructor(options: DeviceStateOptions = {}) {
     const c = this.cells;
-    c.fill(NaN, C_FIX_TIME, C_SKY);
-    c[C_UNITS] = c[C_NATIVE_UNITS] = c[C_NO_FIX_REPORTED] = 0;
+    c.fill(NaN, C_FIX_TIME, C_ANTENNA_BAD);
+    c[C_UNITS] = c[C_NATIVE_UNITS] = c[C_NO_FIX_REPORTED] = c[C_ANTENNA_BAD] = 0;
     c[C_NOTABLE] = 1;
     this.events = options.events;
     this.decodeText = options.decodeText;

@@ -96,20 +96,27 @@ export class BeidouWiring {
    * than in a wrapper around onUnit: one call fewer per sentence on the board.
    */
   listener: TerminalListener | undefined;
-  private readonly fixes: FixApply | undefined;
-  /** The state's cells and the decoder's counters as bytes (fixes: its arguments, read once here). */
-  private readonly cells: Uint8Array;
-  private readonly tallies: Uint8Array;
 
   constructor(options: BeidouWiringOptions = {}) {
-    this.fixes = options.fixes;
     this.clock = options.clock ?? { now: () => Date.now() };
     this.sentences = new SentenceDecoder(undefined, options.bytes);
     this.frames = new FrameDecoder(options.rdss40);
     this.state = new DeviceState({ ...options, events: options.events ?? this.events });
     if (options.events) this.events.sink = options.events;
-    this.cells = this.state.cellBytes;
-    this.tallies = this.sentences.tallyBytes;
+    // The hook as a closure over what it passes: on XS a captured variable costs less to
+    // read than a property (each of these was a property read per sentence).
+    const fixes = options.fixes,
+      cells = this.state.cellBytes,
+      tallies = this.sentences.tallyBytes,
+      clock = this.clock;
+    this.onUnit = (kind: UnitKind, bytes: Uint8Array, length: number): void => {
+      if (kind === SENTENCE) {
+        // The board: the native path takes most sentences whole, with no clock read here.
+        if (fixes === undefined || fixes(bytes, length, cells, tallies, clock) !== 0) this.sentence(bytes, length);
+        const l = this.listener;
+        if (l !== undefined && l.awaitingAnswer) l.terminalSentence(bytes, length);
+      } else this.frame(bytes, length);
+    };
   }
 
   /**
@@ -131,21 +138,15 @@ export class BeidouWiring {
   }
 
   /** Gateway hook: a framed sentence or 4.0 frame (rejects: the state reads the framer's counters, see attach). */
-  readonly onUnit = (kind: UnitKind, bytes: Uint8Array, length: number): void => {
+  readonly onUnit: (kind: UnitKind, bytes: Uint8Array, length: number) => void;
+
+  private frame(bytes: Uint8Array, length: number): void {
+    const n = this.handleFrame(bytes, length, this.clock.now());
+    this.textLength = n;
+    this.textFor = bytes;
     const l = this.listener;
-    if (kind === SENTENCE) {
-      // The board: the native path takes most sentences whole, with no clock read here.
-      const fx = this.fixes;
-      if (fx === undefined || fx(bytes, length, this.cells, this.tallies, this.clock) !== 0)
-        this.sentence(bytes, length);
-      if (l?.awaitingAnswer) l.terminalSentence(bytes, length);
-    } else {
-      const n = this.handleFrame(bytes, length, this.clock.now());
-      this.textLength = n;
-      this.textFor = bytes;
-      if (n > 0 && l !== undefined && l.awaitingAnswer) l.terminalSentence(this.text, n);
-    }
-  };
+    if (n > 0 && l !== undefined && l.awaitingAnswer) l.terminalSentence(this.text, n);
+  }
 
   /** A sentence on the JS path (the native path's twin and reference). */
   private sentence(bytes: Uint8Array, length: number): void {

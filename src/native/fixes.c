@@ -36,16 +36,35 @@
 #define C_SATS_TOTAL 15
 #define C_FIX_AT 16
 #define C_LAST_VALID_FIX_AT 17
-#define C_SKY_FILLING 18
-#define C_SKY_AT 19
-#define B_SATS_USED (8 * 26)
+#define C_ANTENNA_BAD 18
+#define B_SATS_USED (8 * 19)
 #define B_SATS_IN_VIEW (B_SATS_USED + 14)
-#define B_SKY_SIGNAL (B_SATS_IN_VIEW + 14)
-#define CELL_BYTES (8 * 31)
+#define B_SKY 184
+
+/* The sky view in the cells (src/beidou/sky.ts S_*, from B_SKY): doubles filling, at[0..6],
+   fillCount; then signal, count, the 16-bit and 8-bit lists. */
+#define SYSTEMS 7
+#define PER 32
+#define C_SKY_FILLING (B_SKY / 8)
+#define C_SKY_AT (C_SKY_FILLING + 1)
+#define C_SKY_FILL_COUNT (C_SKY_FILLING + 8)
+#define S_SIGNAL 72
+#define S_COUNT 80
+#define S_ID 96
+#define S_AZIMUTH (S_ID + 2 * SYSTEMS * PER)
+#define S_FILL_ID (S_AZIMUTH + 2 * SYSTEMS * PER)
+#define S_FILL_AZIMUTH (S_FILL_ID + 2 * PER)
+#define S_ELEVATION (S_FILL_AZIMUTH + 2 * PER)
+#define S_SNR (S_ELEVATION + SYSTEMS * PER)
+#define S_FILL_ELEVATION (S_SNR + SYSTEMS * PER)
+#define S_FILL_SNR (S_FILL_ELEVATION + PER)
+#define CELL_BYTES (B_SKY + S_FILL_SNR + PER)
+#define NONE (-128)
+
 
 /* NATIVE_KINDS (src/beidou/decoder.ts), in its order. */
-enum { K_GGA, K_RMC, K_GLL, K_VTG, K_ZDA, K_GSA, K_GSV, K_GST, K_GBS, K_GNS, K_COUNT };
-static const char kindNames[K_COUNT][3] = { "GGA", "RMC", "GLL", "VTG", "ZDA", "GSA", "GSV", "GST", "GBS", "GNS" };
+enum { K_GGA, K_RMC, K_GLL, K_VTG, K_ZDA, K_GSA, K_GSV, K_GST, K_GBS, K_GNS, K_TXT, K_COUNT };
+static const char kindNames[K_COUNT][3] = { "GGA", "RMC", "GLL", "VTG", "ZDA", "GSA", "GSV", "GST", "GBS", "GNS", "TXT" };
 
 /* SkyView (src/beidou/sky.ts): SKY_EVERY_MS; GSV (gsv.ts): GSV_MAX_SATS. */
 #define SKY_EVERY_MS 4000
@@ -156,6 +175,55 @@ static int talkerSystem(int talker)
 	}
 }
 
+/* Math.round for |v| < 2^15 (bytes.c's roundHalfUp, wholes). */
+static int roundHalfUp(double v)
+{
+	int r = (int)v;
+	if ((double)r > v) r--;
+	if (v - r >= 0.5) r++;
+	return r;
+}
+
+static int whole(double v, int lo, int hi)
+{
+	return v >= lo && v <= hi ? roundHalfUp(v) : NONE;
+}
+
+/* SkyView.more (sky.ts): the group's satellites (IDs at field positions at[0..n)) appended
+   to the group being filled; the last sentence of the group moves it to its system's list. */
+static void skyMore(uint8_t* cells, const Fields* f, const uint8_t* at, int n, int last, double now)
+{
+	uint8_t* sky = cells + B_SKY;
+	int sys = (int)getD(cells, C_SKY_FILLING), k = (int)getD(cells, C_SKY_FILL_COUNT), c, j;
+	int16_t *fillId = (int16_t*)(sky + S_FILL_ID), *fillAzimuth = (int16_t*)(sky + S_FILL_AZIMUTH);
+	int8_t *fillElevation = (int8_t*)(sky + S_FILL_ELEVATION), *fillSnr = (int8_t*)(sky + S_FILL_SNR);
+	c = n < PER - k ? n : PER - k;
+	for (j = 0; j < c; j++) {
+		int i = at[j];
+		fillId[k + j] = (int16_t)whole(integer(f, i), 1, 999);
+		fillElevation[k + j] = (int8_t)whole(num(f, i + 1), -90, 90);
+		fillAzimuth[k + j] = (int16_t)whole(num(f, i + 2), 0, 360);
+		fillSnr[k + j] = (int8_t)whole(num(f, i + 3), 0, 127);
+	}
+	k += c;
+	putD(cells, C_SKY_FILL_COUNT, k);
+	if (!last) return;
+	{
+		int base = sys * PER;
+		int16_t *id = (int16_t*)(sky + S_ID), *azimuth = (int16_t*)(sky + S_AZIMUTH);
+		int8_t *elevation = (int8_t*)(sky + S_ELEVATION), *snr = (int8_t*)(sky + S_SNR);
+		for (j = 0; j < k; j++) {
+			id[base + j] = fillId[j];
+			elevation[base + j] = fillElevation[j];
+			azimuth[base + j] = fillAzimuth[j];
+			snr[base + j] = fillSnr[j];
+		}
+		((int16_t*)(sky + S_COUNT))[sys] = (int16_t)k;
+		putD(cells, C_SKY_AT + sys, now);
+		putD(cells, C_SKY_FILLING, -1);
+	}
+}
+
 /* satSystem (kind.ts) under an unknown talker system */
 static int satSystem(int talkerSys, int id, int pq)
 {
@@ -184,13 +252,14 @@ static int laterGsv(const uint8_t* b, int length)
 
 /* fieldIds (bytes.c) without output: fields from, from + step, ... below to, each an
    integer 1..999 or empty; the count of valid ones, or -1 at the first that is neither. */
-static int countIds(const Fields* f, int from, int to, int step, double* first)
+static int countIds(const Fields* f, int from, int to, int step, double* first, uint8_t* at)
 {
 	int i, n = 0;
 	for (i = from; i < to; i += step) {
 		double id = integer(f, i);
 		if (id >= 1 && id <= 999) {
 			if (n == 0) *first = id;
+			at[n] = (uint8_t)i;
 			n++;
 		}
 		else if (id == id || chr(f, i) != 0)
@@ -207,9 +276,28 @@ static int hexDigit(int c)
 	return -1;
 }
 
+/* txtContains (txt.ts): `word` (upper case) in bytes[a..e), letters compared in upper case. */
+static int contains(const uint8_t* b, int a, int e, const char* word, int L)
+{
+	int k, j;
+	for (k = a; k + L <= e; k++) {
+		for (j = 0; j < L; j++) {
+			int c = b[k + j];
+			if (c >= 'a' && c <= 'z') c -= 0x20;
+			if (c != word[j]) break;
+		}
+		if (j == L) return 1;
+	}
+	return 0;
+}
+
+/* The clock's now(): its name's ID looked up once (one machine per process: the board's, a test host's). */
+static xsIdentifier nowID = -1;
+
 static double now(xsMachine* the)
 {
-	xsResult = xsCall0(xsArg(4), xsID("now"));
+	if (nowID == (xsIdentifier)-1) nowID = xsID("now");
+	xsResult = xsCall0(xsArg(4), nowID);
 	return xsmcToNumber(xsResult);
 }
 
@@ -397,6 +485,21 @@ void xs_bd450_fix_apply(xsMachine* the)
 		}
 		break;
 	}
+	case K_TXT: {
+		/* The antenna's state: an edge raises an event (JS); otherwise nothing changes. */
+		int bad = getD(cells, C_ANTENNA_BAD) != 0;
+		double total, number;
+		if (n < 4) return;
+		total = integer(&f, 1);
+		number = integer(&f, 2);
+		if (total != total || number != number) return;
+		if (contains(b, f.s[4], bodyEnd, "ANTENNA OPEN", 12) || contains(b, f.s[4], bodyEnd, "ANTENNA SHORT", 13)) {
+			if (!bad) return;
+		}
+		else if (bad && contains(b, f.s[4], bodyEnd, "ANTENNA OK", 10))
+			return;
+		break;
+	}
 	case K_VTG: {
 		double course, speed;
 		if (n < 8 && chr(&f, 2) != 'T') {
@@ -489,8 +592,9 @@ void xs_bd450_fix_apply(xsMachine* the)
 		break;
 	}
 	case K_GSV: {
-		int rest, groups, extra, sig, signal, sys, want, count;
+		int rest, groups, extra, sig, signal, sys, want, count, filling;
 		double total, number, inView, systemId = C_NAN, first = 0, at;
+		uint8_t slots[GSV_MAX_SATS];
 		if (n < 3) return;
 		total = integer(&f, 1);
 		number = integer(&f, 2);
@@ -514,23 +618,30 @@ void xs_bd450_fix_apply(xsMachine* the)
 		if (groups > GSV_MAX_SATS) return;
 		if (!(total >= 1 && total <= 9) || !(number >= 1 && number <= total)) return;
 		if (!(inView >= 0)) return;
-		count = countIds(&f, 4, 4 + 4 * groups, 4, &first);
+		count = countIds(&f, 4, 4 + 4 * groups, 4, &first, slots);
 		if (count < 0) return;
+		filling = (int)getD(cells, C_SKY_FILLING);
 		if (number != 1) {
-			/* the rest of a group: the sky view's (JS) while it copies one */
-			if (getD(cells, C_SKY_FILLING) >= 0) return;
+			/* the rest of a group: copied while the sky view takes this group */
+			if (filling >= 0) skyMore(cells, &f, slots, count, number == total, number == total ? now(the) : 0);
 			break;
 		}
 		sys = systemId == systemId && systemId < 7 ? (int)systemId : talkerSystem(talker);
 		if (sys == 0) sys = count > 0 ? satSystem(0, (int)first, talker == 0x5051) : talker == 0x5051 ? 4 : 0;
 		if (inView > 32767) return;
-		/* SkyView.begin: a group it takes is the JS path's (it copies the details). */
-		want = ((const int8_t*)(cells + B_SKY_SIGNAL))[sys];
-		at = now(the);
-		if (!((want >= 0 && (signal < 0 ? 0 : signal) != want) || at - getD(cells, C_SKY_AT + sys) < SKY_EVERY_MS))
-			return;
-		putD(cells, C_SKY_FILLING, -1);
 		((int16_t*)(cells + B_SATS_IN_VIEW))[sys] = (int16_t)(int)inView;
+		/* SkyView.begin: a system's list at most every SKY_EVERY_MS, of one signal */
+		want = ((const int8_t*)(cells + B_SKY + S_SIGNAL))[sys];
+		if (signal < 0) signal = 0;
+		at = now(the);
+		if ((want >= 0 && signal != want) || at - getD(cells, C_SKY_AT + sys) < SKY_EVERY_MS) {
+			putD(cells, C_SKY_FILLING, -1);
+			break;
+		}
+		((int8_t*)(cells + B_SKY + S_SIGNAL))[sys] = (int8_t)signal;
+		putD(cells, C_SKY_FILLING, sys);
+		putD(cells, C_SKY_FILL_COUNT, 0);
+		skyMore(cells, &f, slots, count, number == total, at);
 		break;
 	}
 	default:
