@@ -114,7 +114,7 @@ export class BeidouWiring {
         // The board: the native path takes most sentences whole, with no clock read here.
         if (fixes === undefined || fixes(bytes, length, cells, tallies, clock) !== 0) this.sentence(bytes, length);
         const l = this.listener;
-        if (l !== undefined && l.awaitingAnswer) l.terminalSentence(bytes, length);
+        if (l?.awaitingAnswer) l.terminalSentence(bytes, length);
       } else this.frame(bytes, length);
     };
   }
