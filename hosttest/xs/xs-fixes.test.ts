@@ -83,7 +83,7 @@ describe("the Beidou wiring's native sentence path (fixes.c) on a real XS build"
       const files = ${JSON.stringify(files)};
       let taken = 0, calls = 0;
       const fx = XSH.native.xs_bd450_fix_apply;
-      const fixes = (b, n, c, t, k) => { calls++; const r = fx(b, n, c, t, k); if (r === 0) taken++; return r; };
+      const fixes = (b, n, c, k) => { calls++; const r = fx(b, n, c, k); if (r === 0) taken++; return r; };
       for (const file of files)
         feed(new Uint8Array(XSH.readFile(file)), fixes, (w, now, events) => XSH.print(JSON.stringify({
           snapshot: w.state.snapshot(now), sky: w.state.sky.report(now, SYSTEM_NAMES, 1e12),
@@ -172,7 +172,7 @@ describe("the Beidou wiring's native sentence path (fixes.c) on a real XS build"
       const ea = [], eb = [];
       let taken = 0;
       const fx = XSH.native.xs_bd450_fix_apply;
-      const a = new BeidouWiring({ clock, bytes: ${NATIVE_BYTES_JS}, fixes: (b, n, c, t, k) => { const r = fx(b, n, c, t, k); if (r === 0) taken++; return r; } });
+      const a = new BeidouWiring({ clock, bytes: ${NATIVE_BYTES_JS}, fixes: (b, n, c, k) => { const r = fx(b, n, c, k); if (r === 0) taken++; return r; } });
       const b = new BeidouWiring({ clock, bytes: ${NATIVE_BYTES_JS} });
       a.attach({ events: { add: (c, t) => ea.push(c + " " + t) } });
       b.attach({ events: { add: (c, t) => eb.push(c + " " + t) } });
@@ -187,7 +187,7 @@ describe("the Beidou wiring's native sentence path (fixes.c) on a real XS build"
         a.onUnit("sentence", line, line.length);
         b.onUnit("sentence", line, line.length);
         if (t % 97 === 0) { a.state.tick(now); b.state.tick(now); }
-        // Every byte of the state's cells (the sky view's lists among them) but the native unit count (8..15).
+        // Every byte of the state's cells (the sky view's lists and the decoder's counters among them) but the native unit count (8..15).
         const ca = a.state.cellBytes, cb = b.state.cellBytes;
         let bad = "";
         for (let i = 0; i < ca.length; i++) if ((i < 8 || i > 15) && ca[i] !== cb[i]) { bad += " cell byte " + i + ": " + ca[i] + " vs " + cb[i]; break; }

@@ -65,6 +65,8 @@ export interface DeviceStateOptions {
   checksumPercent?: number;
   /** Received messages kept (oldest dropped). */
   maxMessages?: number;
+  /** Doubles after the state's cells for a sentence decoder's counters (DeviceState.tallyCells; the Beidou wiring's). */
+  tallyRoom?: number;
 }
 
 /** Terminal family names (status, JSON): index = DeviceState.familySeen / familyOverride bits. */
@@ -132,9 +134,11 @@ export class DeviceState implements DeviceTarget {
    * hot kinds and writes them there in one call; every reader goes through the same
    * names below (accessors), so web, console, alerts, snapshots and tests see one value.
    */
-  readonly cells = new Float64Array(FIX_BUFFER_BYTES / 8);
+  readonly cells: Float64Array;
   /** The same cells as bytes: what the native path writes (xsmc takes byte arrays only). */
-  readonly cellBytes = new Uint8Array(this.cells.buffer);
+  readonly cellBytes: Uint8Array;
+  /** The tallyRoom doubles after the cells (undefined without): one buffer for the native path. */
+  readonly tallyCells: Float64Array | undefined;
   get units(): number {
     return this.cells[C_UNITS];
   }
@@ -231,10 +235,10 @@ export class DeviceState implements DeviceTarget {
     this.cells[C_SATS_TOTAL] = v;
   }
   /** Indexed by NMEA 4.11 system ID (0 unknown .. 6 NavIC). */
-  readonly satellitesUsed = new Int16Array(this.cells.buffer, B_SATS_USED, 7);
-  readonly satellitesInView = new Int16Array(this.cells.buffer, B_SATS_IN_VIEW, 7);
+  readonly satellitesUsed: Int16Array;
+  readonly satellitesInView: Int16Array;
   /** Satellites in view with elevation, azimuth and C/N0, from every GSV sentence (sky.ts). */
-  readonly sky = new SkyView(this.cells.buffer, B_SKY);
+  readonly sky: SkyView;
   get fixAt(): number {
     return this.cells[C_FIX_AT];
   }
@@ -304,7 +308,7 @@ export class DeviceState implements DeviceTarget {
   checksumErrors = 0;
   readonly unknownFormatters = new Map<string, number>();
 
-  private o: Required<Omit<DeviceStateOptions, "events" | "decodeText">>;
+  private o: Required<Omit<DeviceStateOptions, "events" | "decodeText" | "tallyRoom">>;
   private readonly events?: EventSink;
   private readonly decodeText?: (b: Uint8Array) => string | undefined;
   private windowStart = NaN;
@@ -320,7 +324,15 @@ export class DeviceState implements DeviceTarget {
   }
 
   constructor(options: DeviceStateOptions = {}) {
-    const c = this.cells;
+    const room = options.tallyRoom ?? 0,
+      buffer = new ArrayBuffer(FIX_BUFFER_BYTES + 8 * room);
+    const c = new Float64Array(buffer, 0, FIX_BUFFER_BYTES / 8);
+    this.cells = c;
+    this.cellBytes = new Uint8Array(buffer);
+    this.tallyCells = room > 0 ? new Float64Array(buffer, FIX_BUFFER_BYTES, room) : undefined;
+    this.satellitesUsed = new Int16Array(buffer, B_SATS_USED, 7);
+    this.satellitesInView = new Int16Array(buffer, B_SATS_IN_VIEW, 7);
+    this.sky = new SkyView(buffer, B_SKY);
     c.fill(NaN, C_FIX_TIME, C_ANTENNA_BAD);
     c[C_UNITS] = c[C_NATIVE_UNITS] = c[C_NO_FIX_REPORTED] = c[C_ANTENNA_BAD] = 0;
     c[C_NOTABLE] = 1;

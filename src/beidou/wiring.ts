@@ -49,19 +49,13 @@ export interface BeidouWiringOptions extends DeviceStateOptions {
 /**
  * The native sentence path (src/native/fixes.c, bound by src/native/fixes.js): counts a
  * sentence that only counts and decodes and applies the hot kinds (NATIVE_KINDS,
- * decoder.ts) state-only into DeviceState.cellBytes and the decoder's tallyBytes, in one
- * call; returns 0 then, or 1 having written nothing: the JS path (its twin and reference,
+ * decoder.ts) state-only into DeviceState.cellBytes (the decoder's counters follow the
+ * cells there: DeviceState tallyRoom), in one call; returns 0 then, or 1 having written nothing: the JS path (its twin and reference,
  * SentenceDecoder.applyTo and decode) takes the sentence. `clock.now()` is called only
  * when a value needs the time (fixAt, the sky view's 4 s); a unit counted there gets
  * its lastUnitAt at the state's next once-a-second look (DeviceState.syncRejects).
  */
-export type FixApply = (
-  bytes: Uint8Array,
-  length: number,
-  cells: Uint8Array,
-  tallies: Uint8Array,
-  clock: Pick<Clock, "now">,
-) => number;
+export type FixApply = (bytes: Uint8Array, length: number, cells: Uint8Array, clock: Pick<Clock, "now">) => number;
 
 /** What hears the terminal's sentences besides the decoders (the console's terminal operations). */
 export interface TerminalListener {
@@ -99,20 +93,24 @@ export class BeidouWiring {
 
   constructor(options: BeidouWiringOptions = {}) {
     this.clock = options.clock ?? { now: () => Date.now() };
-    this.sentences = new SentenceDecoder(undefined, options.bytes);
     this.frames = new FrameDecoder(options.rdss40);
-    this.state = new DeviceState({ ...options, events: options.events ?? this.events });
+    // The decoder's counters after the state's cells: one buffer for the native path.
+    this.state = new DeviceState({
+      ...options,
+      events: options.events ?? this.events,
+      tallyRoom: SentenceDecoder.tallyRoom(),
+    });
+    this.sentences = new SentenceDecoder(undefined, options.bytes, this.state.tallyCells);
     if (options.events) this.events.sink = options.events;
     // The hook as a closure over what it passes: on XS a captured variable costs less to
     // read than a property (each of these was a property read per sentence).
     const fixes = options.fixes,
       cells = this.state.cellBytes,
-      tallies = this.sentences.tallyBytes,
       clock = this.clock;
     this.onUnit = (kind: UnitKind, bytes: Uint8Array, length: number): void => {
       if (kind === SENTENCE) {
         // The board: the native path takes most sentences whole, with no clock read here.
-        if (fixes === undefined || fixes(bytes, length, cells, tallies, clock) !== 0) this.sentence(bytes, length);
+        if (fixes === undefined || fixes(bytes, length, cells, clock) !== 0) this.sentence(bytes, length);
         const l = this.listener;
         if (l?.awaitingAnswer) l.terminalSentence(bytes, length);
       } else this.frame(bytes, length);

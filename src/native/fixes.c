@@ -78,23 +78,32 @@ typedef struct {
 	uint16_t s[MAXF + 1], e[MAXF + 1];
 } Fields;
 
-/* Doubles in word-aligned buffers (checked): two word accesses, as bytes.c's putDouble. */
+/* Doubles: two word accesses when the buffer is word-aligned (XS buffers are; a double
+   needs no more on RV32 or Xtensa without a double FPU), else memcpy (bytes.c's putDouble). */
 static double getD(const uint8_t* p, int i)
 {
 	double v;
-	uint32_t w[2];
-	w[0] = ((const uint32_t*)p)[2 * i];
-	w[1] = ((const uint32_t*)p)[2 * i + 1];
-	c_memcpy(&v, w, 8);
+	if (((uintptr_t)p & 3) == 0) {
+		uint32_t w[2];
+		w[0] = ((const uint32_t*)p)[2 * i];
+		w[1] = ((const uint32_t*)p)[2 * i + 1];
+		c_memcpy(&v, w, 8);
+	}
+	else
+		c_memcpy(&v, p + 8 * i, 8);
 	return v;
 }
 
 static void putD(uint8_t* p, int i, double v)
 {
-	uint32_t w[2];
-	c_memcpy(w, &v, 8);
-	((uint32_t*)p)[2 * i] = w[0];
-	((uint32_t*)p)[2 * i + 1] = w[1];
+	if (((uintptr_t)p & 3) == 0) {
+		uint32_t w[2];
+		c_memcpy(w, &v, 8);
+		((uint32_t*)p)[2 * i] = w[0];
+		((uint32_t*)p)[2 * i + 1] = w[1];
+	}
+	else
+		c_memcpy(p + 8 * i, &v, 8);
 }
 
 /* Fields.chars: the byte of a one-byte field, 0 empty or absent, -1 longer. */
@@ -297,17 +306,18 @@ static xsIdentifier nowID = -1;
 static double now(xsMachine* the)
 {
 	if (nowID == (xsIdentifier)-1) nowID = xsID("now");
-	xsResult = xsCall0(xsArg(4), nowID);
+	xsResult = xsCall0(xsArg(3), nowID);
 	return xsmcToNumber(xsResult);
 }
 
-/* fixApply(bytes, length, cells, tallies, clock): 0 when the sentence was counted (and,
-   for a hot kind, decoded and applied) here, 1 when the caller's JS path must take it
-   (nothing written then). cells: DeviceState.cellBytes; tallies: SentenceDecoder.tallyBytes
-   (its last K_COUNT doubles say where each kind's counters are: -1 no decoder, -2 not
-   tallied); clock: an object whose now() gives ms, called only when a value needs it.
-   A unit counted here has no time: the state stamps lastUnitAt at its next look
-   (DeviceState.syncRejects, once a second), as it does for the framer's rejects. */
+/* fixApply(bytes, length, cells, clock): 0 when the sentence was counted (and, for a hot
+   kind, decoded and applied) here, 1 when the caller's JS path must take it (nothing written
+   then). cells: DeviceState.cellBytes, whose bytes from CELL_BYTES on are the decoder's
+   counters (SentenceDecoder tallies; their last K_COUNT doubles say where each kind's
+   counters are: -1 no decoder, -2 not tallied); clock: an object whose now() gives ms,
+   called only when a value needs it. A unit counted here has no time: the state stamps
+   lastUnitAt at its next look (DeviceState.syncRejects, once a second), as it does for
+   the framer's rejects. */
 void xs_bd450_fix_apply(xsMachine* the)
 {
 	xsUnsignedValue size, cellsSize, talliesSize;
@@ -322,11 +332,11 @@ void xs_bd450_fix_apply(xsMachine* the)
 	length = xsmcToInteger(xsArg(1));
 	xsmcGetBufferWritable(xsArg(2), &data, &cellsSize);
 	cells = (uint8_t*)data;
-	xsmcGetBufferWritable(xsArg(3), &data, &talliesSize);
-	tallies = (uint8_t*)data;
-	if (length < 0 || length > (int)size || cellsSize < CELL_BYTES || talliesSize < 8 * K_COUNT || (talliesSize & 7) ||
-		((uintptr_t)cells & 3) || ((uintptr_t)tallies & 3))
+	if (length < 0 || length > (int)size || cellsSize < CELL_BYTES + 8 * K_COUNT || ((cellsSize - CELL_BYTES) & 7) ||
+		((uintptr_t)cells & 1))
 		xsRangeError("out of range");
+	tallies = cells + CELL_BYTES;
+	talliesSize = cellsSize - CELL_BYTES;
 	xsmcSetInteger(xsResult, JS_PATH);
 	/* The first unit or one after a silence: resume() has an event (JS). Short ones: JS
 	   (the wiring's tests read bytes past a short sentence's end). */

@@ -17,7 +17,7 @@
 	X(xs_bd450_integer, 3) \
 	X(xs_bd450_write_line, 7) \
 	X(xs_bd450_tag_block, 9) \
-	X(xs_bd450_fix_apply, 5)
+	X(xs_bd450_fix_apply, 4)
 
 #define BD450_DECLARE(name, argc) extern void name(xsMachine* the);
 BD450_NATIVES(BD450_DECLARE)
