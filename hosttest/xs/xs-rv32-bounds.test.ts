@@ -16,7 +16,7 @@
 // call, the sky view's columns in native wholes calls: more in C, less in XS);
 // 119,591 (11,077) on the core branch alone with the forward chain in one function and
 // the datagram sized by writeLine (core alone 86,226 -> 62,306); 113,244 (11,717) with both merged;
-// 78,196 (9,384) with the Beidou side's hot kinds decoded and applied in one native call
+// 78,007 (9,414) with the Beidou side's hot kinds decoded and applied in one native call
 // (src/native/fixes.c, branch beidouB).
 // A planted 40-turn JS loop in the encoder (one per sentence) added ~16,400: the test fails.
 
