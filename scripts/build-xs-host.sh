@@ -1,7 +1,7 @@
 #!/bin/sh
 # Build the bd450 XS test host: the Moddable SDK's xst from its xs/ sources with
 # metering on (-DmxMetering=1), linked with the project's native helpers
-# (src/native/bytes.c) and hosttest/xs/native/bd450-xst.c in place of xstFuzz.c.
+# (src/native/bytes.c, fixes.c) and hosttest/xs/native/bd450-xst.c in place of xstFuzz.c.
 # Usage: scripts/build-xs-host.sh [cache dir]   (default .cache/xs-host)
 # Prints the path of the binary. The SDK: $MODDABLE, else ../shared/moddable-sdk.
 set -e
@@ -22,7 +22,7 @@ FLAGS="-DmxMetering=1 -fno-common -DINCLUDE_XSPLATFORM -DXSPLATFORM=\"xst.h\" -D
 mkdir -p "$OUT/bd450"
 OBJS=""
 # serial-ring.c is ESP32-only (ESP-IDF UART driver): not part of the host build.
-for c in "$ROOT"/hosttest/xs/native/bd450-xst.c "$ROOT"/src/native/bytes.c; do
+for c in "$ROOT"/hosttest/xs/native/bd450-xst.c "$ROOT"/src/native/bytes.c "$ROOT"/src/native/fixes.c; do
   o="$OUT/bd450/$(basename "$c" .c).o"
   gcc $FLAGS -c "$c" -o "$o"
   OBJS="$OBJS $o"

@@ -32,7 +32,7 @@ for f in xsAll xsAPI xsArguments xsArray xsAtomics xsBigInt xsBoolean xsCode xsC
   xsScope xsScript xsSourceMap xsString xsSymbol xsSyntaxical xsTree xsType xsdtoa xsre xsmc; do
   SRCS="$SRCS $SDK/xs/sources/$f.c"
 done
-SRCS="$SRCS $ROOT/src/native/bytes.c $ROOT/hosttest/xs/native/rv32/bd450-rv32.c"
+SRCS="$SRCS $ROOT/src/native/bytes.c $ROOT/src/native/fixes.c $ROOT/hosttest/xs/native/rv32/bd450-rv32.c"
 # Two at a time (the machine is shared); objects are kept, make rebuilds what changed.
 {
   echo "FLAGS = $(echo $FLAGS)"
@@ -41,7 +41,7 @@ SRCS="$SRCS $ROOT/src/native/bytes.c $ROOT/hosttest/xs/native/rv32/bd450-rv32.c"
     o="$OUT/obj/$(basename "$c" .c).o"
     # The headers every object may include: a native added to bd450-natives.h rebuilds the host's table.
     printf '%s: %s %s %s %s\n\t@%s $(FLAGS) -c $< -o $@\nall: %s\n' "$o" "$c" "$ROOT/hosttest/xs/native/rv32/xs-rv32.h" \
-      "$ROOT/hosttest/xs/native/bd450-natives.h" "$ROOT/hosttest/xs/native/xsh-write-file.h" "$CC" "$o"
+      "$ROOT/hosttest/xs/native/bd450-natives.h" "$ROOT/hosttest/xs/native/xsh-write-file.h $ROOT/src/native/bd450-parse.h" "$CC" "$o"
   done
 } >"$OUT/objects.mk"
 make -s -j2 -f "$OUT/objects.mk" all >"$OUT/build.log" 2>&1 || { tail -30 "$OUT/build.log" >&2; exit 1; }

@@ -14,6 +14,7 @@
 // preallocated outbox, so the host adds no per-datagram garbage to the figures.
 
 import { App } from "../../src/app/assemble";
+import type { FixApply } from "../../src/beidou/wiring";
 import { loadSettings } from "../../src/console/persist";
 import type { ByteHelpers } from "../../src/core/bytes";
 import { type GatewayConfig, makeConfig } from "../../src/core/config";
@@ -57,6 +58,8 @@ export interface HostHooks {
   gc?(): void;
   /** The hot path's byte loops (the XS test host passes its native ones); default TypeScript. */
   bytes?: ByteHelpers;
+  /** The Beidou wiring's native sentence path (src/native/fixes.c); default the JS path alone. */
+  fixes?: FixApply;
   /** Compute units used so far (the XS test host's meter): needed by the real-time model. */
   meter?(): number;
 }
@@ -647,6 +650,7 @@ export class HostDriver {
       serial,
       udp: { io: OutboxUDP },
       bytes: this.hooks.bytes,
+      beidou: { fixes: this.hooks.fixes },
       platform: { reboot: () => undefined },
       console: {
         banner: "bd450 console",

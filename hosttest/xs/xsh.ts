@@ -29,6 +29,8 @@ const SOURCES = () => [
   path.join(repoRoot, "hosttest/xs/native/bd450-natives.h"),
   path.join(repoRoot, "hosttest/xs/native/xsh-write-file.h"),
   path.join(repoRoot, "src/native/bytes.c"),
+  path.join(repoRoot, "src/native/fixes.c"),
+  path.join(repoRoot, "src/native/bd450-parse.h"),
 ];
 
 let built: { path?: string; reason?: string } | undefined;
@@ -62,6 +64,8 @@ const RV32_SOURCES = () => [
   path.join(repoRoot, "hosttest/xs/native/bd450-natives.h"),
   path.join(repoRoot, "hosttest/xs/native/xsh-write-file.h"),
   path.join(repoRoot, "src/native/bytes.c"),
+  path.join(repoRoot, "src/native/fixes.c"),
+  path.join(repoRoot, "src/native/bd450-parse.h"),
 ];
 const PICOLIBC_SPECS = "/usr/lib/picolibc/riscv64-unknown-elf/picolibc.specs";
 
@@ -242,6 +246,7 @@ function mainScript(messagesFile: string, repliesFile: string, o: XshRunOptions)
     gc: XSH.gc,
     meter: XSH.meter,
     bytes: ${o.native ? NATIVE_BYTES_JS : "undefined"},
+    fixes: ${o.native ? "XSH.native.xs_bd450_fix_apply" : "undefined"},
   });
   const flushed = [];
   const meter = XSH.meter;

@@ -19,6 +19,25 @@ const TALLY_PROPRIETARY = 0,
 /** A constant: on XS a string literal in evaluated bytecode is copied into a new chunk each time it runs. */
 const TOO_MANY_FIELDS = "too many fields";
 
+/**
+ * The formatters the board's native sentence path (src/native/fixes.c) decodes, in its
+ * order: their counters' places are the last entries of the decoder's counters (tallies).
+ * The first kind of each row (ZDA: the RNSS form; the RDSS form goes to the JS path).
+ */
+export const NATIVE_KINDS: ReadonlyArray<string> = [
+  "GGA",
+  "RMC",
+  "GLL",
+  "VTG",
+  "ZDA",
+  "GSA",
+  "GSV",
+  "GST",
+  "GBS",
+  "GNS",
+  "TXT",
+];
+
 export class DecodedSentence {
   /** Talker, 2 letters packed (0 for proprietary or malformed addresses). */
   talker = 0;
@@ -63,7 +82,14 @@ export class SentenceDecoder {
    * string keys per sentence cost a hash lookup and a store on the hot path (XS).
    */
   private readonly names: string[] = [KIND_PROPRIETARY, KIND_UNKNOWN];
-  private readonly tallies: number[] = [0, 0, 0, 0];
+  /**
+   * A typed array once the table is read (fixed size: the board's native sentence path
+   * bumps it, src/native/fixes.c), ending with, per NATIVE_KINDS entry, its kind's first
+   * counter (-1: no decoder; -2: a decoder with no apply, so not tallied).
+   */
+  private tallies: Float64Array;
+  /** The counters as bytes (the native path's twin test compares them). */
+  readonly tallyBytes: Uint8Array;
 
   /** Decoded sentences per kind (built on request). */
   get counts(): Map<string, number> {
@@ -87,7 +113,6 @@ export class SentenceDecoder {
     if (i < 0) {
       i = this.names.length;
       this.names.push(name);
-      this.tallies.push(0, 0);
     }
     return 2 * i;
   }
@@ -100,8 +125,19 @@ export class SentenceDecoder {
     return first;
   }
 
-  /** `bytes`: the byte loops for the field index (native on the board); default TypeScript. */
-  constructor(table: ReadonlyArray<TableRow> = DECODER_TABLE, bytes?: ByteHelpers) {
+  /** Doubles the counters of a decoder over `table` take (the `tallies` argument's least length). */
+  static tallyRoom(table: ReadonlyArray<TableRow> = DECODER_TABLE): number {
+    const names = new Set<string>([KIND_PROPRIETARY, KIND_UNKNOWN]);
+    for (const row of table) for (const k of row.kinds) names.add(k.kind);
+    return 2 * names.size + NATIVE_KINDS.length;
+  }
+
+  /**
+   * `bytes`: the byte loops for the field index (native on the board); default TypeScript.
+   * `tallies`: where the counters live (the Beidou wiring: after the device state's cells,
+   * one buffer for the native path), at least tallyRoom(table) long; default their own.
+   */
+  constructor(table: ReadonlyArray<TableRow> = DECODER_TABLE, bytes?: ByteHelpers, tallies?: Float64Array) {
     this.fields = new Fields(bytes);
     for (const row of table) {
       const f = row.formatter;
@@ -114,6 +150,18 @@ export class SentenceDecoder {
       });
     }
     this.result.fields = this.fields;
+    const n = 2 * this.names.length,
+      t = tallies ?? new Float64Array(n + NATIVE_KINDS.length),
+      last = t.length - NATIVE_KINDS.length;
+    if (last < n) throw new Error("tallies: too short");
+    t.fill(0);
+    // The kinds' places at the end (the native path finds them there, fixes.c).
+    for (let k = 0; k < NATIVE_KINDS.length; k++) {
+      const slot = this.slots.get(formatterKeyOf(NATIVE_KINDS[k]));
+      t[last + k] = slot === undefined ? -1 : slot.applied ? slot.tally : -2;
+    }
+    this.tallies = t;
+    this.tallyBytes = new Uint8Array(t.buffer, t.byteOffset, t.byteLength);
   }
 
   /**

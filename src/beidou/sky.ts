@@ -32,40 +32,98 @@ function whole(v: number, lo: number, hi: number): number {
   return v >= lo && v <= hi ? Math.round(v) : NONE;
 }
 
+/**
+ * Where a sky view keeps its arrays in its buffer (bytes from its base, 8-aligned): the
+ * board's native sentence path (src/native/fixes.c) writes them too. Change both together.
+ * Doubles: filling, at[0..6], fillCount; then signal, count, the 16-bit and 8-bit lists.
+ */
+const S_SIGNAL = 72,
+  S_COUNT = 80,
+  S_ID = 96,
+  S_AZIMUTH = S_ID + 2 * SYSTEMS * PER,
+  S_FILL_ID = S_AZIMUTH + 2 * SYSTEMS * PER,
+  S_FILL_AZIMUTH = S_FILL_ID + 2 * PER,
+  S_ELEVATION = S_FILL_AZIMUTH + 2 * PER,
+  S_SNR = S_ELEVATION + SYSTEMS * PER,
+  S_FILL_ELEVATION = S_SNR + SYSTEMS * PER,
+  S_FILL_SNR = S_FILL_ELEVATION + PER;
+/** Bytes a sky view takes in its buffer. */
+export const SKY_BYTES = S_FILL_SNR + PER;
+
 export class SkyView {
   /**
    * The list shown per system: entry (s * SKY_PER_SYSTEM + k) is satellite k of system s;
    * small integer arrays, since GSV carries whole degrees and dB-Hz (RAM on the board:
    * the XS creation of manifest.json). NONE: not given.
    */
-  readonly id = new Int16Array(SYSTEMS * SKY_PER_SYSTEM);
-  readonly elevation = new Int8Array(SYSTEMS * SKY_PER_SYSTEM);
-  readonly azimuth = new Int16Array(SYSTEMS * SKY_PER_SYSTEM);
-  readonly snr = new Int8Array(SYSTEMS * SKY_PER_SYSTEM);
+  readonly id: Int16Array;
+  readonly elevation: Int8Array;
+  readonly azimuth: Int16Array;
+  readonly snr: Int8Array;
   /**
    * The group being copied (one at a time: `filling`), moved into its system's list once
    * complete, so a reader never sees half of one group and half of the next.
    */
-  private readonly fillId = new Int16Array(SKY_PER_SYSTEM);
-  private readonly fillElevation = new Int8Array(SKY_PER_SYSTEM);
-  private readonly fillAzimuth = new Int16Array(SKY_PER_SYSTEM);
-  private readonly fillSnr = new Int8Array(SKY_PER_SYSTEM);
+  private readonly fillId: Int16Array;
+  private readonly fillElevation: Int8Array;
+  private readonly fillAzimuth: Int16Array;
+  private readonly fillSnr: Int8Array;
   /** The same as bytes, for the native column copy (xsmc takes byte arrays only). */
-  private readonly fillIdBytes = new Uint8Array(this.fillId.buffer);
-  private readonly fillElevationBytes = new Uint8Array(this.fillElevation.buffer);
-  private readonly fillAzimuthBytes = new Uint8Array(this.fillAzimuth.buffer);
-  private readonly fillSnrBytes = new Uint8Array(this.fillSnr.buffer);
+  private readonly fillIdBytes: Uint8Array;
+  private readonly fillElevationBytes: Uint8Array;
+  private readonly fillAzimuthBytes: Uint8Array;
+  private readonly fillSnrBytes: Uint8Array;
   /** Satellite count of each shown list. */
-  readonly count = new Int16Array(SYSTEMS);
-  /** Satellites copied so far into the group being filled. */
-  private fillCount = 0;
+  readonly count: Int16Array;
   /** Time the shown list was completed, per system (ms); NaN: never. */
-  readonly at = new Float64Array(SYSTEMS).fill(NaN);
+  readonly at: Float64Array;
   /** Signal ID the lists follow per system (-1: none seen yet; an absent signal ID is 0). */
-  readonly signal = new Int8Array(SYSTEMS).fill(-1);
+  readonly signal: Int8Array;
+  /** filling, at[0..6], fillCount. */
+  private readonly cells: Float64Array;
+
+  /**
+   * `buffer` from byte `base` (8-aligned, SKY_BYTES): where the device state keeps the sky
+   * view (DeviceState.cells, which the board's native sentence path writes); default its own.
+   */
+  constructor(buffer: ArrayBuffer = new ArrayBuffer(SKY_BYTES), base = 0) {
+    const n = SYSTEMS * PER;
+    this.cells = new Float64Array(buffer, base, 9);
+    this.cells.fill(NaN);
+    this.cells[0] = -1;
+    this.cells[8] = 0;
+    this.at = new Float64Array(buffer, base + 8, SYSTEMS);
+    this.signal = new Int8Array(buffer, base + S_SIGNAL, SYSTEMS).fill(-1);
+    this.count = new Int16Array(buffer, base + S_COUNT, SYSTEMS);
+    this.id = new Int16Array(buffer, base + S_ID, n);
+    this.azimuth = new Int16Array(buffer, base + S_AZIMUTH, n);
+    this.fillId = new Int16Array(buffer, base + S_FILL_ID, PER);
+    this.fillAzimuth = new Int16Array(buffer, base + S_FILL_AZIMUTH, PER);
+    this.elevation = new Int8Array(buffer, base + S_ELEVATION, n);
+    this.snr = new Int8Array(buffer, base + S_SNR, n);
+    this.fillElevation = new Int8Array(buffer, base + S_FILL_ELEVATION, PER);
+    this.fillSnr = new Int8Array(buffer, base + S_FILL_SNR, PER);
+    this.fillIdBytes = new Uint8Array(buffer, base + S_FILL_ID, 2 * PER);
+    this.fillAzimuthBytes = new Uint8Array(buffer, base + S_FILL_AZIMUTH, 2 * PER);
+    this.fillElevationBytes = new Uint8Array(buffer, base + S_FILL_ELEVATION, PER);
+    this.fillSnrBytes = new Uint8Array(buffer, base + S_FILL_SNR, PER);
+  }
+
+  /** Satellites copied so far into the group being filled. */
+  private get fillCount(): number {
+    return this.cells[8];
+  }
+  private set fillCount(v: number) {
+    this.cells[8] = v;
+  }
 
   /** System whose group is being copied, -1: none (the group is skipped). Read by GSV's apply. */
-  filling = -1;
+  get filling(): number {
+    return this.cells[0];
+  }
+  set filling(v: number) {
+    this.cells[0] = v;
+  }
 
   /**
    * Sentence 1 of a GSV group of system `sys`. A system's list is renewed at most every

@@ -15,7 +15,7 @@ import type { Frame40 } from "./rdss40";
 import { BEAMS } from "./sentences/bsi";
 import { contentText } from "./sentences/content";
 import { PWI_BDS2_BEAMS, PWI_BDS3_BEAMS } from "./sentences/pwi";
-import { SkyView } from "./sky";
+import { SKY_BYTES, SkyView } from "./sky";
 import type {
   Bds3CardReport,
   CardReport,
@@ -65,6 +65,8 @@ export interface DeviceStateOptions {
   checksumPercent?: number;
   /** Received messages kept (oldest dropped). */
   maxMessages?: number;
+  /** Doubles after the state's cells for a sentence decoder's counters (DeviceState.tallyCells; the Beidou wiring's). */
+  tallyRoom?: number;
 }
 
 /** Terminal family names (status, JSON): index = DeviceState.familySeen / familyOverride bits. */
@@ -94,35 +96,161 @@ export interface Feedback {
   wait: number;
 }
 
+/**
+ * The state's cells (DeviceState.cells), as src/native/fixes.c numbers them: doubles
+ * first, then the 16-bit and 8-bit arrays at byte offsets B_*. Change both together.
+ */
+const C_UNITS = 0,
+  /** Units the native path counted since the state last took them (syncRejects: lastUnitAt). */
+  C_NATIVE_UNITS = 1,
+  C_NOTABLE = 2,
+  C_NO_FIX_REPORTED = 3,
+  C_FIX_TIME = 4,
+  C_FIX_YEAR = 5,
+  C_FIX_MONTH = 6,
+  C_FIX_DAY = 7,
+  C_LATITUDE = 8,
+  C_LONGITUDE = 9,
+  C_QUALITY = 10,
+  C_HDOP = 11,
+  C_ALTITUDE = 12,
+  C_SPEED = 13,
+  C_COURSE = 14,
+  C_SATS_TOTAL = 15,
+  C_FIX_AT = 16,
+  C_LAST_VALID_FIX_AT = 17,
+  /** TXT's antennaBad. */
+  C_ANTENNA_BAD = 18,
+  B_SATS_USED = 8 * 19,
+  B_SATS_IN_VIEW = B_SATS_USED + 14,
+  /** The sky view (sky.ts SKY_BYTES, its own layout). */
+  B_SKY = 184;
+export const FIX_BUFFER_BYTES = B_SKY + SKY_BYTES;
+
 export class DeviceState implements DeviceTarget {
-  // ---- read or written for every sentence: first, because XS finds a property by walking
-  // the object's list in definition order (dozens of instructions per property passed on RV32)
-  units = 0;
+  /**
+   * The per-sentence numbers in one buffer (FIX_CELLS: doubles, then 16-bit and 8-bit
+   * cells): the board's native sentence path (src/native/fixes.c, wiring.ts) decodes the
+   * hot kinds and writes them there in one call; every reader goes through the same
+   * names below (accessors), so web, console, alerts, snapshots and tests see one value.
+   */
+  readonly cells: Float64Array;
+  /** The same cells as bytes: what the native path writes (xsmc takes byte arrays only). */
+  readonly cellBytes: Uint8Array;
+  /** The tallyRoom doubles after the cells (undefined without): one buffer for the native path. */
+  readonly tallyCells: Float64Array | undefined;
+  get units(): number {
+    return this.cells[C_UNITS];
+  }
+  set units(v: number) {
+    this.cells[C_UNITS] = v;
+  }
   lastUnitAt = NaN;
-  /** The next unit is the first ever or ends a silence (resume() has work). */
-  private notable = true;
-  private noFixReported = false;
+  /** The next unit is the first ever or ends a silence (resume() has work; the native path leaves it to JS). */
+  private get notable(): boolean {
+    return this.cells[C_NOTABLE] !== 0;
+  }
+  private set notable(v: boolean) {
+    this.cells[C_NOTABLE] = v ? 1 : 0;
+  }
+  /** A "no fix" event is out: the next position() has an event to raise (the native path leaves it to JS). */
+  private get noFixReported(): boolean {
+    return this.cells[C_NO_FIX_REPORTED] !== 0;
+  }
+  private set noFixReported(v: boolean) {
+    this.cells[C_NO_FIX_REPORTED] = v ? 1 : 0;
+  }
   // ---- RNSS fix
-  fixTime = NaN;
-  fixYear = NaN;
-  fixMonth = NaN;
-  fixDay = NaN;
-  latitude = NaN;
-  longitude = NaN;
+  get fixTime(): number {
+    return this.cells[C_FIX_TIME];
+  }
+  set fixTime(v: number) {
+    this.cells[C_FIX_TIME] = v;
+  }
+  get fixYear(): number {
+    return this.cells[C_FIX_YEAR];
+  }
+  set fixYear(v: number) {
+    this.cells[C_FIX_YEAR] = v;
+  }
+  get fixMonth(): number {
+    return this.cells[C_FIX_MONTH];
+  }
+  set fixMonth(v: number) {
+    this.cells[C_FIX_MONTH] = v;
+  }
+  get fixDay(): number {
+    return this.cells[C_FIX_DAY];
+  }
+  set fixDay(v: number) {
+    this.cells[C_FIX_DAY] = v;
+  }
+  get latitude(): number {
+    return this.cells[C_LATITUDE];
+  }
+  set latitude(v: number) {
+    this.cells[C_LATITUDE] = v;
+  }
+  get longitude(): number {
+    return this.cells[C_LONGITUDE];
+  }
+  set longitude(v: number) {
+    this.cells[C_LONGITUDE] = v;
+  }
   /** GGA quality (0 invalid). */
-  quality = NaN;
-  hdop = NaN;
-  altitude = NaN;
-  speedKnots = NaN;
-  courseTrue = NaN;
-  satellitesUsedTotal = NaN;
+  get quality(): number {
+    return this.cells[C_QUALITY];
+  }
+  set quality(v: number) {
+    this.cells[C_QUALITY] = v;
+  }
+  get hdop(): number {
+    return this.cells[C_HDOP];
+  }
+  set hdop(v: number) {
+    this.cells[C_HDOP] = v;
+  }
+  get altitude(): number {
+    return this.cells[C_ALTITUDE];
+  }
+  set altitude(v: number) {
+    this.cells[C_ALTITUDE] = v;
+  }
+  get speedKnots(): number {
+    return this.cells[C_SPEED];
+  }
+  set speedKnots(v: number) {
+    this.cells[C_SPEED] = v;
+  }
+  get courseTrue(): number {
+    return this.cells[C_COURSE];
+  }
+  set courseTrue(v: number) {
+    this.cells[C_COURSE] = v;
+  }
+  get satellitesUsedTotal(): number {
+    return this.cells[C_SATS_TOTAL];
+  }
+  set satellitesUsedTotal(v: number) {
+    this.cells[C_SATS_TOTAL] = v;
+  }
   /** Indexed by NMEA 4.11 system ID (0 unknown .. 6 NavIC). */
-  readonly satellitesUsed = new Int16Array(7);
-  readonly satellitesInView = new Int16Array(7);
+  readonly satellitesUsed: Int16Array;
+  readonly satellitesInView: Int16Array;
   /** Satellites in view with elevation, azimuth and C/N0, from every GSV sentence (sky.ts). */
-  readonly sky = new SkyView();
-  fixAt = NaN;
-  lastValidFixAt = NaN;
+  readonly sky: SkyView;
+  get fixAt(): number {
+    return this.cells[C_FIX_AT];
+  }
+  set fixAt(v: number) {
+    this.cells[C_FIX_AT] = v;
+  }
+  get lastValidFixAt(): number {
+    return this.cells[C_LAST_VALID_FIX_AT];
+  }
+  set lastValidFixAt(v: number) {
+    this.cells[C_LAST_VALID_FIX_AT] = v;
+  }
   // ---- RDSS fix
   rdssUser = NaN;
   rdssTime = NaN;
@@ -180,7 +308,7 @@ export class DeviceState implements DeviceTarget {
   checksumErrors = 0;
   readonly unknownFormatters = new Map<string, number>();
 
-  private o: Required<Omit<DeviceStateOptions, "events" | "decodeText">>;
+  private o: Required<Omit<DeviceStateOptions, "events" | "decodeText" | "tallyRoom">>;
   private readonly events?: EventSink;
   private readonly decodeText?: (b: Uint8Array) => string | undefined;
   private windowStart = NaN;
@@ -188,9 +316,26 @@ export class DeviceState implements DeviceTarget {
   private windowBase = 0;
   private windowErrors = 0;
   /** Set by TXT (sentences/txt.ts). */
-  antennaBad = false;
+  get antennaBad(): boolean {
+    return this.cells[C_ANTENNA_BAD] !== 0;
+  }
+  set antennaBad(v: boolean) {
+    this.cells[C_ANTENNA_BAD] = v ? 1 : 0;
+  }
 
   constructor(options: DeviceStateOptions = {}) {
+    const room = options.tallyRoom ?? 0,
+      buffer = new ArrayBuffer(FIX_BUFFER_BYTES + 8 * room);
+    const c = new Float64Array(buffer, 0, FIX_BUFFER_BYTES / 8);
+    this.cells = c;
+    this.cellBytes = new Uint8Array(buffer);
+    this.tallyCells = room > 0 ? new Float64Array(buffer, FIX_BUFFER_BYTES, room) : undefined;
+    this.satellitesUsed = new Int16Array(buffer, B_SATS_USED, 7);
+    this.satellitesInView = new Int16Array(buffer, B_SATS_IN_VIEW, 7);
+    this.sky = new SkyView(buffer, B_SKY);
+    c.fill(NaN, C_FIX_TIME, C_ANTENNA_BAD);
+    c[C_UNITS] = c[C_NATIVE_UNITS] = c[C_NO_FIX_REPORTED] = c[C_ANTENNA_BAD] = 0;
+    c[C_NOTABLE] = 1;
     this.events = options.events;
     this.decodeText = options.decodeText;
     this.o = {
@@ -244,6 +389,13 @@ export class DeviceState implements DeviceTarget {
 
   /** Take the rejects counted since the last look (a unit each; checksum errors feed the burst detector). */
   syncRejects(now: number): void {
+    // Units the native path counted (wiring.ts): it reads no clock for them, so their
+    // time is this look's, to the tick's resolution as for the rejects below.
+    const cells = this.cells;
+    if (cells[C_NATIVE_UNITS] !== 0) {
+      cells[C_NATIVE_UNITS] = 0;
+      this.lastUnitAt = now;
+    }
     const c = this.rejectCounts;
     if (c === undefined) return;
     // A console `reset` zeroes the framer's counters: count from there.

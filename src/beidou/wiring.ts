@@ -42,7 +42,20 @@ export interface BeidouWiringOptions extends DeviceStateOptions {
   rdss40?: Rdss40Options;
   /** The byte loops (native on the board, src/native/bytes.c); default TypeScript. */
   bytes?: ByteHelpers;
+  /** The board's native sentence path (src/native/fixes.c); default none: the JS path alone. */
+  fixes?: FixApply;
 }
+
+/**
+ * The native sentence path (src/native/fixes.c, bound by src/native/fixes.js): counts a
+ * sentence that only counts and decodes and applies the hot kinds (NATIVE_KINDS,
+ * decoder.ts) state-only into DeviceState.cellBytes (the decoder's counters follow the
+ * cells there: DeviceState tallyRoom), in one call; returns 0 then, or 1 having written nothing: the JS path (its twin and reference,
+ * SentenceDecoder.applyTo and decode) takes the sentence. `clock.now()` is called only
+ * when a value needs the time (fixAt, the sky view's 4 s); a unit counted there gets
+ * its lastUnitAt at the state's next once-a-second look (DeviceState.syncRejects).
+ */
+export type FixApply = (bytes: Uint8Array, length: number, cells: Uint8Array, clock: Pick<Clock, "now">) => number;
 
 /** What hears the terminal's sentences besides the decoders (the console's terminal operations). */
 export interface TerminalListener {
@@ -80,10 +93,28 @@ export class BeidouWiring {
 
   constructor(options: BeidouWiringOptions = {}) {
     this.clock = options.clock ?? { now: () => Date.now() };
-    this.sentences = new SentenceDecoder(undefined, options.bytes);
     this.frames = new FrameDecoder(options.rdss40);
-    this.state = new DeviceState({ ...options, events: options.events ?? this.events });
+    // The decoder's counters after the state's cells: one buffer for the native path.
+    this.state = new DeviceState({
+      ...options,
+      events: options.events ?? this.events,
+      tallyRoom: SentenceDecoder.tallyRoom(),
+    });
+    this.sentences = new SentenceDecoder(undefined, options.bytes, this.state.tallyCells);
     if (options.events) this.events.sink = options.events;
+    // The hook as a closure over what it passes: on XS a captured variable costs less to
+    // read than a property (each of these was a property read per sentence).
+    const fixes = options.fixes,
+      cells = this.state.cellBytes,
+      clock = this.clock;
+    this.onUnit = (kind: UnitKind, bytes: Uint8Array, length: number): void => {
+      if (kind === SENTENCE) {
+        // The board: the native path takes most sentences whole, with no clock read here.
+        if (fixes === undefined || fixes(bytes, length, cells, clock) !== 0) this.sentence(bytes, length);
+        const l = this.listener;
+        if (l?.awaitingAnswer) l.terminalSentence(bytes, length);
+      } else this.frame(bytes, length);
+    };
   }
 
   /**
@@ -105,29 +136,31 @@ export class BeidouWiring {
   }
 
   /** Gateway hook: a framed sentence or 4.0 frame (rejects: the state reads the framer's counters, see attach). */
-  readonly onUnit = (kind: UnitKind, bytes: Uint8Array, length: number): void => {
-    const now = this.clock.now();
+  readonly onUnit: (kind: UnitKind, bytes: Uint8Array, length: number) => void;
+
+  private frame(bytes: Uint8Array, length: number): void {
+    const n = this.handleFrame(bytes, length, this.clock.now());
+    this.textLength = n;
+    this.textFor = bytes;
     const l = this.listener;
-    if (kind === SENTENCE) {
-      // Decode only what the state reads: a GSV after the first of its group matters only
-      // while the sky view copies that group (isLaterGsv, gsv.ts); otherwise it is a unit.
-      const st = this.state;
-      // bytes[5] first: most sentences are no GSV, and the call costs more than the test.
-      // A `P` talker other than Quectel's `PQ` (proprietary `$P...`, or no decodable address)
-      // tells the state only that a unit came (SentenceDecoder.decode, state-only): a fifth
-      // of a terminal's sentences, each a decode and onSentence call on the board for nothing.
-      if (bytes[1] === 0x50 && bytes[2] !== 0x51) st.unit(now);
-      else if (bytes[5] === 0x56 && st.sky.filling < 0 && isLaterGsv(bytes, length)) st.unit(now);
-      else if (!this.sentences.applyTo(bytes, length, st, now))
-        st.onSentence(this.sentences.decode(bytes, length, true), now);
-      if (l?.awaitingAnswer) l.terminalSentence(bytes, length);
-    } else {
-      const n = this.handleFrame(bytes, length, now);
-      this.textLength = n;
-      this.textFor = bytes;
-      if (n > 0 && l !== undefined && l.awaitingAnswer) l.terminalSentence(this.text, n);
-    }
-  };
+    if (n > 0 && l !== undefined && l.awaitingAnswer) l.terminalSentence(this.text, n);
+  }
+
+  /** A sentence on the JS path (the native path's twin and reference). */
+  private sentence(bytes: Uint8Array, length: number): void {
+    const now = this.clock.now();
+    // Decode only what the state reads: a GSV after the first of its group matters only
+    // while the sky view copies that group (isLaterGsv, gsv.ts); otherwise it is a unit.
+    const st = this.state;
+    // bytes[5] first: most sentences are no GSV, and the call costs more than the test.
+    // A `P` talker other than Quectel's `PQ` (proprietary `$P...`, or no decodable address)
+    // tells the state only that a unit came (SentenceDecoder.decode, state-only): a fifth
+    // of a terminal's sentences, each a decode and onSentence call on the board for nothing.
+    if (bytes[1] === 0x50 && bytes[2] !== 0x51) st.unit(now);
+    else if (bytes[5] === 0x56 && st.sky.filling < 0 && isLaterGsv(bytes, length)) st.unit(now);
+    else if (!this.sentences.applyTo(bytes, length, st, now))
+      st.onSentence(this.sentences.decode(bytes, length, true), now);
+  }
 
   readonly convertFrame = (frame: Uint8Array, length: number, out: Uint8Array): number => {
     let n: number;

@@ -1,5 +1,5 @@
 /*
- * The project's native helpers (src/native/bytes.c) as the XS test hosts install
+ * The project's native helpers (src/native/bytes.c, fixes.c) as the XS test hosts install
  * them: one list for the x86 host (bd450-xst.c) and the RV32 host (rv32/), by the
  * names the board's `@ "xs_..."` declarations use, with their argument counts.
  */
@@ -18,7 +18,8 @@
 	X(xs_bd450_write_line, 7) \
 	X(xs_bd450_tag_block, 9) \
 	X(xs_bd450_forward_text, 9) \
-	X(xs_bd450_carrier_line, 13)
+	X(xs_bd450_carrier_line, 13) \
+	X(xs_bd450_fix_apply, 4)
 
 #define BD450_DECLARE(name, argc) extern void name(xsMachine* the);
 BD450_NATIVES(BD450_DECLARE)

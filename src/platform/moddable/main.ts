@@ -13,6 +13,7 @@ import { loadSettings } from "console/persist";
 import type { GatewayConfig } from "core/config";
 import Instrumentation from "instrumentation";
 import nativeBytes from "native/bytes";
+import nativeFixes from "native/fixes";
 import { log as hostLog, hostName, restart, Serial, TerminalSerial } from "platform/host";
 import { defaultConfig, setSecretHasher, validateConfig } from "settings/settings";
 import { passwordHasher } from "web/password";
@@ -108,6 +109,8 @@ export default function main(): void {
     serial: { io: TerminalSerial, ...term.pins, baud: config.baud },
     // The hot path's byte loops in C (src/native/bytes.c).
     bytes: nativeBytes,
+    // The Beidou side's hot kinds decoded and applied in one call (src/native/fixes.c).
+    beidou: { fixes: nativeFixes },
     // Sending socket and network side, through the link-aware UDP class.
     udp: { io: linkUdpClass(link, timers, log, udpStats) },
     platform: {
