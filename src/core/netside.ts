@@ -322,10 +322,12 @@ export class NetworkSide {
       dev.check(t, this.setAlert);
     }
     // Checksum error rate over the last minute.
-    const f = this.gw.framerCounters;
+    // Each framer counter read once: they are accessors over its 64-bit tally.
+    const f = this.gw.framerCounters,
+      badChecksum = f.badChecksum;
     const newest = this.csumPos;
-    this.csumUnits[newest] = f.sentences + f.badChecksum;
-    this.csumErrors[newest] = f.badChecksum;
+    this.csumUnits[newest] = f.sentences + badChecksum;
+    this.csumErrors[newest] = badChecksum;
     this.csumPos = (newest + 1) % 61;
     if (this.csumFilled < 61) this.csumFilled++;
     // Full ring: the next write position holds the sample from 60 ticks ago.
