@@ -379,6 +379,8 @@ describe("BAM alerts: set() by level", () => {
       a.am.tick();
       b.am.tick();
       assert.equal(a.am.state(key), b.am.state(key), `step ${step} ${key}`);
+      assert.equal(a.am.isActive(key), a.am.state(key) !== "N", `step ${step} ${key} active`);
+      assert.equal(a.am.isActive(key, 2), a.am.state(key, 2) !== "N", `step ${step} ${key} instance 2 active`);
     }
     assert.deepEqual(a.sent, b.sent);
     assert.deepEqual(a.am.counters, b.am.counters);

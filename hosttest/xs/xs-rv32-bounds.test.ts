@@ -17,8 +17,8 @@
 // 119,591 (11,077) on the core branch alone with the forward chain in one function and
 // the datagram sized by writeLine (core alone 86,226 -> 62,306); 113,244 (11,717) with both merged;
 // 78,007 (9,414) with the Beidou side's hot kinds decoded and applied in one native call
-// (src/native/fixes.c, branch beidouB); 76,174 (9,414) with the network side's
-// once-a-second work cut (own line counts dated by native fills, alert levels by one lookup).
+// (src/native/fixes.c, branch beidouB); 76,059 (9,414) with the once-a-second work cut
+// (own line counts dated by native fills, alert levels by one lookup, counters read once).
 // A planted 40-turn JS loop in the encoder (one per sentence) added ~16,400: the test fails.
 
 import * as assert from "node:assert/strict";

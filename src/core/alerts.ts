@@ -248,6 +248,11 @@ export class AlertManager {
   }
 
   isActive(key: string, instance = 1): boolean {
+    if (instance === 1) {
+      // One lookup (the network side asks once a second for the heartbeat's status).
+      const first = this.firstAlerts.get(key);
+      if (first !== undefined) return first !== null && first.state !== STATE_N;
+    }
     const a = this.alerts.get(this.alertKey(key, this.def(key), instance));
     return !!a && a.state !== STATE_N;
   }
