@@ -347,3 +347,44 @@ describe("RFC 5424 syslog formatter", () => {
     assert.deepEqual(Array.from(utf8("\u{1F6A2}")), [0xf0, 0x9f, 0x9a, 0xa2]);
   });
 });
+
+describe("BAM alerts: set() by level", () => {
+  it("does what raise() when on and clear() when off do, through acknowledges, silences and instance 2 (random walk)", () => {
+    // With an alarm: cleared, it waits in U for an acknowledge, and on again it is raised again.
+    const definitions = [
+      ...ALL_ALERTS,
+      { key: "alarm", id: 10099, priority: "A", category: "B", text: "TEST ALARM" } as const,
+    ];
+    const a = setup({ definitions }),
+      b = setup({ definitions });
+    const keys = definitions.map((d) => d.key);
+    let seed = 11;
+    const random = (m: number) => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return (seed >>> 8) % m;
+    };
+    for (let step = 0; step < 3000; step++) {
+      const key = keys[random(keys.length)],
+        r = random(10);
+      if (r < 6) {
+        const on = random(2) === 1;
+        a.am.set(key, on);
+        if (on) b.am.raise(key);
+        else b.am.clear(key);
+      } else if (r < 7) assert.equal(a.am.acknowledge(key), b.am.acknowledge(key));
+      else if (r < 8) assert.equal(a.am.silence(key), b.am.silence(key));
+      else if (r < 9) assert.equal(a.am.raise(key, 2), b.am.raise(key, 2));
+      else assert.equal(a.am.clear(key, 2), b.am.clear(key, 2));
+      for (const c of [a.clock, b.clock]) c.advance(700);
+      a.am.tick();
+      b.am.tick();
+      assert.equal(a.am.state(key), b.am.state(key), `step ${step} ${key}`);
+      assert.equal(a.am.isActive(key), a.am.state(key) !== "N", `step ${step} ${key} active`);
+      assert.equal(a.am.isActive(key, 2), a.am.state(key, 2) !== "N", `step ${step} ${key} instance 2 active`);
+    }
+    assert.deepEqual(a.sent, b.sent);
+    assert.deepEqual(a.am.counters, b.am.counters);
+    assert.ok(a.am.counters.raised > 100 && a.am.counters.cleared > 50, JSON.stringify(a.am.counters));
+    assert.throws(() => a.am.set("nosuch", false), /unknown alert/);
+  });
+});

@@ -8,6 +8,7 @@ import * as assert from "node:assert/strict";
 import { reencodeCommand } from "../src/beidou/reencode";
 import { makeConfig } from "../src/core/config";
 import { Gateway } from "../src/core/gateway";
+import { OwnLines } from "../src/core/net/own-lines";
 import { NetworkSide, networkParts } from "../src/core/netside";
 import { newTagFields, parseTagBlock, TAG_OK } from "../src/core/tagblock";
 import { asciiBytes, latin1, xorRange } from "../src/nmea/checksum";
@@ -84,4 +85,39 @@ describe("network side: own line counts (duplicate-SFI check)", () => {
       net.receive(sent[0].bytes, sent[0].bytes.length, sent[0].group, "127.0.0.1");
       assert.equal(net.counters.sfiCollisions, 1 + counts[0].length, "the same lines 11 s later are foreign");
     });
+});
+
+describe("network side: own line counts dated across the 999 wrap", () => {
+  it("stamp() dates the same line counts as a line-by-line walk back from lastLine (random sends, wrap, a full 999)", () => {
+    const clock = newClock();
+    const src = { lastLine: 0, linesSent: 0 };
+    const own = new OwnLines(clock, src);
+    // The reference: each line count's date (tenths of a second, as OwnLines keeps them), walked line by line.
+    const tenths = () => Math.floor((clock.mono - 5000) / 100);
+    const sentAt = new Array<number>(1000).fill(-Infinity);
+    let stamped = 0,
+      seed = 7;
+    const random = (m: number) => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return (seed >>> 8) % m;
+    };
+    for (let round = 0; round < 400; round++) {
+      const k = round === 200 ? 999 : round === 201 ? 1500 : random(round % 7 === 0 ? 900 : 80);
+      for (let i = 0; i < k; i++) {
+        src.lastLine = src.lastLine === 999 ? 1 : src.lastLine + 1;
+        src.linesSent++;
+      }
+      clock.mono += 1000;
+      own.stamp();
+      let n = src.lastLine;
+      for (let j = Math.min(src.linesSent - stamped, 999); j > 0; j--) {
+        sentAt[n] = tenths();
+        n = n === 1 ? 999 : n - 1;
+      }
+      stamped = src.linesSent;
+      clock.mono += random(12000);
+      for (let c = 1; c <= 999; c++)
+        assert.equal(own.isOurs(c), tenths() - sentAt[c] <= 100, `round ${round}, line ${c}`);
+    }
+  });
 });

@@ -142,6 +142,11 @@ export class AlertManager {
   private readonly alerts = new Map<string, ActiveAlert>();
   /** "id:1" map key per alert key, built once: instance 1 is the common case, no string per call. */
   private readonly firstKeys = new Map<string, string>();
+  /**
+   * Instance 1 of each defined alert by its key (null until first raised): set() tells a
+   * level that changes nothing with one lookup instead of three (def, map key, alert).
+   */
+  private readonly firstAlerts = new Map<string, ActiveAlert | null>();
   /** Alerts not in state N (kept by change()), so tick() needs no iterator to know. */
   private activeCount = 0;
   private alfSeq = 0;
@@ -167,6 +172,7 @@ export class AlertManager {
       if (this.defs.has(d.key)) throw new RangeError(`alert ${d.key} defined twice`);
       this.defs.set(d.key, d);
       this.firstKeys.set(d.key, d.id + ":1");
+      this.firstAlerts.set(d.key, null);
     }
     const now = options.clock.monotonic();
     // First heartbeat one interval after start-up (a source that dies at once never
@@ -195,9 +201,26 @@ export class AlertManager {
     const caution = def.priority === "C" && (this.o.cautionsUnacknowledged ?? true);
     const next: ActiveAlert = a ?? { def, instance, state: "N", revision: 0, changed: 0 };
     this.alerts.set(k, next);
+    if (instance === 1) this.firstAlerts.set(key, next);
     this.counters.raised++;
     this.change(next, caution ? "A" : "V");
     return true;
+  }
+
+  /**
+   * A condition's level for instance 1 (the network side, once a second per condition):
+   * raise() when on, clear() when off; a level the alert already has changes nothing.
+   */
+  set(key: string, on: boolean): void {
+    const a = this.firstAlerts.get(key);
+    if (a === null && !on) return; // never raised: nothing to clear
+    if (a) {
+      const s = a.state;
+      // raise() is a no-op unless the state is N or U, clear() unless it is neither.
+      if (on === (s !== STATE_N && s !== STATE_U)) return;
+    }
+    if (on) this.raise(key);
+    else this.clear(key);
   }
 
   /** The condition is gone (rectified). Returns true when the state changed. */
@@ -225,6 +248,11 @@ export class AlertManager {
   }
 
   isActive(key: string, instance = 1): boolean {
+    if (instance === 1) {
+      // One lookup (the network side asks once a second for the heartbeat's status).
+      const first = this.firstAlerts.get(key);
+      if (first !== undefined) return first !== null && first.state !== STATE_N;
+    }
     const a = this.alerts.get(this.alertKey(key, this.def(key), instance));
     return !!a && a.state !== STATE_N;
   }

@@ -127,7 +127,7 @@ export class NetworkSide {
     silence: 0,
     config: undefined as unknown as GatewayConfig,
   };
-  private readonly setAlert = (key: string, on: boolean) => set(this.alerts, key, on);
+  private readonly setAlert = (key: string, on: boolean) => this.alerts.set(key, on);
   private csumFilled = 0;
   private lastCollisionAt = -Infinity;
   private collisionLoggedAt = -Infinity;
@@ -322,26 +322,28 @@ export class NetworkSide {
       dev.check(t, this.setAlert);
     }
     // Checksum error rate over the last minute.
-    const f = this.gw.framerCounters;
+    // Each framer counter read once: they are accessors over its 64-bit tally.
+    const f = this.gw.framerCounters,
+      badChecksum = f.badChecksum;
     const newest = this.csumPos;
-    this.csumUnits[newest] = f.sentences + f.badChecksum;
-    this.csumErrors[newest] = f.badChecksum;
+    this.csumUnits[newest] = f.sentences + badChecksum;
+    this.csumErrors[newest] = badChecksum;
     this.csumPos = (newest + 1) % 61;
     if (this.csumFilled < 61) this.csumFilled++;
     // Full ring: the next write position holds the sample from 60 ticks ago.
     const oldest = this.csumFilled < 61 ? 0 : this.csumPos;
     const units = this.csumUnits[newest] - this.csumUnits[oldest];
     const errs = this.csumErrors[newest] - this.csumErrors[oldest];
-    if (units >= 10) set(a, AL_CHECKSUM_RATE, (errs * 100) / units > c.alCsumPct);
-    else if (units === 0) set(a, AL_CHECKSUM_RATE, false);
+    if (units >= 10) a.set(AL_CHECKSUM_RATE, (errs * 100) / units > c.alCsumPct);
+    else if (units === 0) a.set(AL_CHECKSUM_RATE, false);
     // UART queue overflow: active while commands were dropped within the last minute.
     const dropped = this.gw.counters.uartDropped;
     if (dropped !== this.lastUartDropped) {
       this.lastUartDropped = dropped;
       this.lastUartDropAt = now;
     }
-    set(a, AL_UART_OVERFLOW, now - this.lastUartDropAt < 60000);
-    set(a, AL_SFI_COLLISION, now - this.lastCollisionAt < 60000);
+    a.set(AL_UART_OVERFLOW, now - this.lastUartDropAt < 60000);
+    a.set(AL_SFI_COLLISION, now - this.lastCollisionAt < 60000);
     // Network sends failing (link down, route gone): active while sends failed within
     // the last 5 s; the ALF of the raise cannot get out while the link is down, the ALC
     // and the clearing ALF go out once it is back.
@@ -350,14 +352,14 @@ export class NetworkSide {
       this.lastSendErrors = sendErrors;
       this.lastSendErrorAt = now;
     }
-    set(a, AL_NET_SEND, now - this.lastSendErrorAt < 5000);
+    a.set(AL_NET_SEND, now - this.lastSendErrorAt < 5000);
     // Terminal bytes lost in the receive path (serial driver overflow): active for a minute after.
     const rxLost = this.gw.counters.uartRxOverflows;
     if (rxLost !== this.lastRxOverflows) {
       this.lastRxOverflows = rxLost;
       this.lastRxOverflowAt = now;
     }
-    set(a, AL_UART_RX_LOST, now - this.lastRxOverflowAt < 60000);
+    a.set(AL_UART_RX_LOST, now - this.lastRxOverflowAt < 60000);
     // maxRate ceiling: active while sentences were dropped within the last 10 s (one
     // alert for the whole overload, not one per burst of a 1 Hz stream).
     const rateDropped = this.gw.counters.rateDropped;
@@ -365,7 +367,7 @@ export class NetworkSide {
       this.lastRateDropped = rateDropped;
       this.lastRateDropAt = now;
     }
-    set(a, AL_RATE_LIMIT, now - this.lastRateDropAt < RATE_ALERT_HOLD_MS);
+    a.set(AL_RATE_LIMIT, now - this.lastRateDropAt < RATE_ALERT_HOLD_MS);
     a.heartbeatStatus = dev?.silentKey && a.isActive(dev.silentKey) ? HBT_NOT_NORMAL : HBT_NORMAL;
     a.tick();
     this.answers.expire();
@@ -406,8 +408,3 @@ function alertIdentity(c: GatewayConfig) {
 }
 const TALKER = /^[A-Z]{2}/,
   MFR = /^[A-Z]{3}$/;
-
-function set(a: AlertManager, key: string, on: boolean): void {
-  if (on) a.raise(key);
-  else a.clear(key);
-}

@@ -55,10 +55,18 @@ export class OwnLines {
     const src = this.source,
       total = src.linesSent;
     const now = this.tick();
-    let n = src.lastLine;
-    for (let k = Math.min(total - this.stamped, LINE_COUNTS); k > 0; k--) {
-      this.sentAt[n] = now;
-      n = n === 1 ? LINE_COUNTS : n - 1;
+    // The k lines back from lastLine (1..999, wrapping after 1 to 999), in one or two
+    // native fills: a JS loop over ~70 lines a second cost the board ~3,200 RV32
+    // instructions per forwarded sentence.
+    const k = Math.min(total - this.stamped, LINE_COUNTS),
+      n = src.lastLine,
+      first = n - k + 1;
+    if (k > 0) {
+      if (first >= 1) this.sentAt.fill(now, first, n + 1);
+      else {
+        this.sentAt.fill(now, 1, n + 1);
+        this.sentAt.fill(now, first + LINE_COUNTS, LINE_COUNTS + 1);
+      }
     }
     this.stamped = total;
   }
