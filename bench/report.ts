@@ -331,6 +331,11 @@ export function writeMarkdown(file: string, r: any): void {
         lines.push(
           `| ${v.chips[chip].name} | ${fmt(v.cyclesPerInstruction[chip].used, 3)} (${v.cyclesPerInstruction[chip].usedBuild}) | ${fmt(v.coreShare[chip].cyclesPerSentence)} | **${pct(v.coreShare[chip].share)}** (${pct(v.coreShare[chip].shareLowestCpi)} at the lowest CPI) | ${pct(v.coreShareCoreOnly[chip])} |`,
         );
+      if (v.cleanStream)
+        lines.push(
+          "",
+          `**A clean terminal stream** beside the corpus (the corpus's valid sentences of <= 80 bytes, 16 per epoch, back to back, ${fmt(v.cleanStream.bytesPerSentence, 1)} bytes per sentence, chunked as the corpus; the corpus carries ~210 bytes per forwarded sentence with its noise, so ~1.7 UART reads each): **${fmt(v.cleanStream.instructionsPerSentence)}** RV32 instructions per sentence (native ${fmt(v.cleanStream.nativeInstructionsPerSentence)}, ${fmt(v.cleanStream.sentences)} sentences), at the 82-byte stream's rate **${pct(v.cleanStream.coreShare.esp32)}** of the ESP32 @240 MHz and ${pct(v.cleanStream.coreShare.esp32c3)} of the ESP32-C3 @160 MHz. The target is judged on the corpus figure above.`,
+        );
     }
     lines.push(
       "",
