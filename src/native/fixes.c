@@ -106,6 +106,15 @@ static void putD(uint8_t* p, int i, double v)
 		c_memcpy(p + 8 * i, &v, 8);
 }
 
+/* DeviceState.position() without its event edge (the caller has left that case to JS). */
+static void putPosition(uint8_t* cells, double lat, double lon, double at)
+{
+	putD(cells, C_LATITUDE, lat);
+	putD(cells, C_LONGITUDE, lon);
+	putD(cells, C_FIX_AT, at);
+	putD(cells, C_LAST_VALID_FIX_AT, at);
+}
+
 /* Fields.chars: the byte of a one-byte field, 0 empty or absent, -1 longer. */
 static int chr(const Fields* f, int i)
 {
@@ -449,17 +458,14 @@ void xs_bd450_fix_apply(xsMachine* the)
 			putD(cells, C_FIX_DAY, day);
 		}
 		if (fix) {
-			putD(cells, C_LATITUDE, lat);
-			putD(cells, C_LONGITUDE, lon);
-			putD(cells, C_FIX_AT, at);
-			putD(cells, C_LAST_VALID_FIX_AT, at);
+			putPosition(cells, lat, lon, at);
 			putD(cells, C_SPEED, sog);
 			putD(cells, C_COURSE, cog);
 		}
 		break;
 	}
 	case K_GLL: {
-		double lat, lon, time, at;
+		double lat, lon, time;
 		if (n < 6) return;
 		lat = coord(&f, 1, 0);
 		lon = coord(&f, 3, 1);
@@ -467,16 +473,12 @@ void xs_bd450_fix_apply(xsMachine* the)
 		if (!located(&f, time, 5, lat, lon, 1)) return;
 		if (chr(&f, 6) == 'A' && lat == lat) {
 			if (getD(cells, C_NO_FIX_REPORTED) != 0) return;
-			at = now(the);
-			putD(cells, C_LATITUDE, lat);
-			putD(cells, C_LONGITUDE, lon);
-			putD(cells, C_FIX_AT, at);
-			putD(cells, C_LAST_VALID_FIX_AT, at);
+			putPosition(cells, lat, lon, now(the));
 		}
 		break;
 	}
 	case K_GNS: {
-		double time, lat, lon, at;
+		double time, lat, lon;
 		int ml;
 		if (n < 12) return;
 		time = timeOfDay(&f, 1);
@@ -487,11 +489,7 @@ void xs_bd450_fix_apply(xsMachine* the)
 		if (!located(&f, time, 1, lat, lon, 2)) return;
 		if (lat == lat && ml > 0 && b[f.s[6]] != 'N') {
 			if (getD(cells, C_NO_FIX_REPORTED) != 0) return;
-			at = now(the);
-			putD(cells, C_LATITUDE, lat);
-			putD(cells, C_LONGITUDE, lon);
-			putD(cells, C_FIX_AT, at);
-			putD(cells, C_LAST_VALID_FIX_AT, at);
+			putPosition(cells, lat, lon, now(the));
 		}
 		break;
 	}
