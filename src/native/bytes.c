@@ -507,15 +507,10 @@ void xs_bd450_chunk_end(xsMachine* the)
 	xsmcSetInteger(xsResult, i);
 }
 
-/* escape(out, p, src, from, to): src[from..to) escaped at out[p]; returns the new end. */
-void xs_bd450_escape(xsMachine* the)
+/* src[k..to) at o[p], each reserved character as ^HH; returns the new end (the caller
+   has checked the room: 3 bytes per source byte). */
+static int escapeInto(uint8_t* o, int p, const uint8_t* src, int k, int to)
 {
-	xsUnsignedValue outSize, size;
-	uint8_t* o = bufferArg(the, 0, &outSize, 1);
-	int p = intArg(the, 1);
-	const uint8_t* src = bufferArg(the, 2, &size, 0);
-	int k = intArg(the, 3), to = intArg(the, 4);
-	if (p < 0 || k < 0 || to > (int)size || (k < to && p + 3 * (to - k) > (int)outSize)) xsRangeError("out of range");
 	for (; k < to; k++) {
 		uint8_t c = src[k];
 		if (reserved(c)) {
@@ -526,6 +521,19 @@ void xs_bd450_escape(xsMachine* the)
 		else
 			o[p++] = c;
 	}
+	return p;
+}
+
+/* escape(out, p, src, from, to): src[from..to) escaped at out[p]; returns the new end. */
+void xs_bd450_escape(xsMachine* the)
+{
+	xsUnsignedValue outSize, size;
+	uint8_t* o = bufferArg(the, 0, &outSize, 1);
+	int p = intArg(the, 1);
+	const uint8_t* src = bufferArg(the, 2, &size, 0);
+	int k = intArg(the, 3), to = intArg(the, 4);
+	if (p < 0 || k < 0 || to > (int)size || (k < to && p + 3 * (to - k) > (int)outSize)) xsRangeError("out of range");
+	p = escapeInto(o, p, src, k, to);
 	xsmcSetInteger(xsResult, p);
 }
 
@@ -900,16 +908,7 @@ void xs_bd450_carrier_line(xsMachine* the)
 	o[p++] = ',';
 	p = writeDecimal(o, p, gCode);
 	o[p++] = ',';
-	for (i = from; i < to; i++) {
-		uint8_t c = src[i];
-		if (reserved(c)) {
-			o[p++] = '^';
-			o[p++] = hexDigits[c >> 4];
-			o[p++] = hexDigits[c & 15];
-		}
-		else
-			o[p++] = c;
-	}
+	p = escapeInto(o, p, src, from, to);
 	for (i = start + 1; i < p; i++) x ^= o[i];
 	o[p++] = STAR;
 	o[p++] = hexDigits[x >> 4];
