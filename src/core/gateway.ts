@@ -42,7 +42,7 @@ import { type DatagramViews, type EncoderCounters, Iec450Encoder } from "./encod
 import { EventLog } from "./eventlog";
 import { FilterError, filterError, SentenceFilter } from "./filter";
 import { type FramerCounters, REJECT_REASONS, type RejectReason, SentenceFramer } from "./framer";
-import { BAM1, GROUP_COUNT, GROUPS, MISC } from "./groups";
+import { BAM1, GROUP_COUNT, GROUPS } from "./groups";
 import type {
   Clock,
   LogSink,
@@ -284,15 +284,12 @@ export class Gateway {
     });
     // What the per-sentence path reads, as closure variables (read by index on XS).
     const router = this.router,
-      defaults = router.defaults,
       filter = this.outFilter,
       config = this.config,
       encoder = this.encoder,
-      line = encoder.line,
       sized = encoder.sizedView,
       out = encoder.out,
       store = encoder.store,
-      send = this.send,
       onUnit = options.onUnit,
       answers = options.answers;
     this.framer = new SentenceFramer({
@@ -300,28 +297,14 @@ export class Gateway {
       binaryFrames: this.config.rdss40,
       frameCommands: options.frameCommands,
       bytes: this.bytes,
-      // forward() and the encoder's common path in one function: route, the one-line
-      // datagram (encoder.line) and the send. Answers awaited, override rules, the
-      // output filter and maxRate take forward() (one check for all of them).
       block,
+      // Only the sentences the gateway's loop hands back to the framer come here (a start
+      // character inside the line, a long line, flush): the common path is forwardText in
+      // `take`, so these take forward() with no shortcut of their own.
       onSentence: (bytes, length) => {
         addTally(counts, FC_HEARD, 1);
         if (onUnit !== undefined) onUnit(UNIT_SENTENCE, bytes, length);
-        if (answers?.waiting || !router.plain || filter.active || config.maxRate > 0) {
-          this.forward(bytes, length, answers?.waiting ? answers.destinationFor(bytes, length) : undefined);
-          return;
-        }
-        let group = MISC; // Router.route without override rules
-        if (length >= 6 && bytes[1] !== 0x50) {
-          const d = defaults.get((bytes[3] << 16) | (bytes[4] << 8) | bytes[5]);
-          if (d !== undefined) group = d;
-        }
-        addTally(counts, FC_FORWARDED, 1);
-        this.currentGroup = group;
-        const n = line(bytes, length);
-        if (n > 0) send(sized !== undefined ? sized : encoder.datagram(n), n);
-        // Not sendable as it is: the overlong policy and field limits (encode's other paths).
-        else encoder.encode(bytes, length);
+        this.forward(bytes, length, answers?.waiting ? answers.destinationFor(bytes, length) : undefined);
       },
       onFrame: (bytes, length) => {
         addTally(counts, FC_HEARD, 1);

@@ -58,7 +58,8 @@ export function routeTable(routes: ReadonlyArray<readonly [string, number]> = []
 export class Router {
   /**
    * No override rules (the usual case): the group is the formatter's default, read from
-   * `defaults` (the gateway's per-sentence path does it inline). First field: on XS a
+   * `defaults` (the gateway's common path does it in forwardText, from the table the
+   * gateway builds out of `defaults`). First field: on XS a
    * field is found by a walk along the instance's property list.
    */
   plain = true;
