@@ -11,24 +11,13 @@
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { SentenceDecoder } from "../../src/beidou/decoder";
 import { SYSTEM_NAMES } from "../../src/beidou/kind";
-import { DeviceState } from "../../src/beidou/state";
-import { BeidouWiring } from "../../src/beidou/wiring";
-import { SentenceFramer } from "../../src/core/framer";
-import { NMEA_CORPUS } from "../lib/paths";
+import type { BeidouWiring } from "../../src/beidou/wiring";
+import { againstFullDecode, nmeaCorpusFiles } from "../lib/full-decode";
 import { skipBecause } from "../lib/skip";
 import { NATIVE_BYTES_JS, runXsh, XSH_DIR, xshBinary, xshBundle } from "./xsh";
 
 const EVERY = 53;
-
-function corpusFiles(): string[] {
-  return fs
-    .readdirSync(NMEA_CORPUS)
-    .filter((f) => f.endsWith(".log"))
-    .sort()
-    .map((f) => path.join(NMEA_CORPUS, f));
-}
 
 /** Per file: a wiring fed sentence by sentence (37 ms apart, a tick every 101), a record every EVERY. */
 const FEED = `
@@ -75,7 +64,7 @@ describe("the Beidou wiring's native sentence path (fixes.c) on a real XS build"
   });
 
   it("whole corpus: the device state of Node's full decode, the counters of Node's wiring", () => {
-    const files = corpusFiles();
+    const files = nmeaCorpusFiles();
     const out = runXsh(
       xshBundle(
         ["src/beidou/wiring", "src/core/framer", "src/beidou/kind"],
@@ -99,16 +88,8 @@ describe("the Beidou wiring's native sentence path (fixes.c) on a real XS build"
     // Most sentences take the native path (else this would test the JS path against itself).
     assert.ok(+m[1] > 0.85 * +m[2], `native path took ${m[1]} of ${m[2]} sentences`);
     let k = 0;
-    for (const file of files) {
-      let now = Date.UTC(2026, 0, 1),
-        sentences = 0;
-      const events: string[] = [],
-        fullEvents: string[] = [];
-      const w = new BeidouWiring({ clock: { now: () => now } });
-      w.attach({ events: { add: (c, t) => events.push(`${c} ${t}`) } });
-      const full = new DeviceState({ events: { add: (c, t) => fullEvents.push(`${c} ${t}`) } });
-      const decoder = new SentenceDecoder();
-      const check = () => {
+    for (const file of files)
+      againstFullDecode(file, EVERY, ({ wiring: w, full, now, sentences, events, fullEvents }) => {
         const where = `${path.basename(file)} after ${sentences} sentences`;
         const xs = JSON.parse(lines[k++]);
         const node = JSON.parse(record(w, now, events));
@@ -120,30 +101,14 @@ describe("the Beidou wiring's native sentence path (fixes.c) on a real XS build"
           events: fullEvents,
         };
         assert.deepEqual(xs, reference, where);
-      };
-      const framer = new SentenceFramer({
-        maxLength: 1024,
-        onSentence: (b, n) => {
-          now += 37;
-          w.onUnit("sentence", b, n);
-          full.onSentence(decoder.decode(b, n), now);
-          if (++sentences % EVERY === 0) check();
-          if (sentences % 101 === 0) {
-            w.state.tick(now);
-            full.tick(now);
-          }
-        },
       });
-      framer.feed(new Uint8Array(fs.readFileSync(file)));
-      check();
-    }
     assert.equal(k, lines.length, "as many records as on Node");
     assert.ok(k > 100, `${k} records`);
   });
 
   it("mutated corpus lines: after every sentence the same cells, counters, sky view and events as the JS path", () => {
     const file = path.join(XSH_DIR, `fixes-lines-${process.pid}.txt`);
-    const text = corpusFiles()
+    const text = nmeaCorpusFiles()
       .map((f) => fs.readFileSync(f, "latin1"))
       .join("\n");
     fs.writeFileSync(file, Buffer.from(text, "latin1"));
