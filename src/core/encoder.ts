@@ -156,14 +156,6 @@ export class Iec450Encoder {
   private readonly counts: Uint32Array;
   tagTime: boolean;
   private readonly clock: Clock;
-  /**
-   * The common path, a closure over the encoder's fixed buffers (read by index on XS):
-   * the one-line datagram of a sentence without d: in the datagram buffer (see
-   * datagram()), counted; returns its length, or 0, with nothing written or counted,
-   * when the sentence takes encode()'s other paths (overlong policy, field limits).
-   * The gateway calls it once per sentence and sends the datagram itself.
-   */
-  readonly line: (bytes: Uint8Array, length: number) => number;
   /** sentences, datagrams and bytes are accessors over the block's counts (the gateway's loop adds to them). */
   readonly counters: EncoderCounters;
   /**
@@ -223,33 +215,37 @@ export class Iec450Encoder {
       );
       this.limitFirst[f.charCodeAt(0)] = 1;
     }
-    const out = this.out,
-      store = this.store,
-      sfi = this.sfi,
-      clock = this.clock,
-      fieldLimits = this.fieldLimits,
-      limitFirst = this.limitFirst,
-      writeLine = this.bytes.writeLine;
-    this.line = (bytes, length) => {
-      // Field limits: most sentences have a 5-character address whose formatter starts with a
-      // letter no limited formatter starts with, decided here on two bytes.
-      if (
-        fieldLimits !== undefined &&
-        (bytes[6] !== 0x2c || limitFirst[bytes[3]] !== 0) &&
-        this.tooManyFields(bytes, length)
-      )
-        return 0;
-      // TAG block, checks and copy in one native call; the line count is taken only on success.
-      const next = block[FW_LINE] >= 999 ? 1 : block[FW_LINE] + 1;
-      const n = writeLine(out, sfi, next, this.tagTime ? clock.now() / 1000 : -1, bytes, length, store);
-      if (n === 0) return 0;
-      block[FW_LINE] = next;
-      addTally(counts, FC_LINES, 1);
-      addTally(counts, FC_SENTENCES, 1);
-      addTally(counts, FC_ENCODED, 1);
-      addTally(counts, FC_BYTES, n);
-      return n;
-    };
+  }
+
+  /**
+   * encode()'s first path: the one-line datagram of a sentence without d: in the datagram
+   * buffer (see datagram()), counted; returns its length, or 0, with nothing written or
+   * counted, when the sentence takes the other paths (overlong policy, field limits).
+   * (The gateway's common path does the same in bytes.forwardText.)
+   */
+  private line(bytes: Uint8Array, length: number): number {
+    const block = this.block,
+      fieldLimits = this.fieldLimits;
+    // Field limits: most sentences have a 5-character address whose formatter starts with a
+    // letter no limited formatter starts with, decided here on two bytes.
+    if (
+      fieldLimits !== undefined &&
+      (bytes[6] !== 0x2c || this.limitFirst[bytes[3]] !== 0) &&
+      this.tooManyFields(bytes, length)
+    )
+      return 0;
+    // TAG block, checks and copy in one native call; the line count is taken only on success.
+    const next = block[FW_LINE] >= 999 ? 1 : block[FW_LINE] + 1;
+    const seconds = this.tagTime ? this.clock.now() / 1000 : -1;
+    const n = this.bytes.writeLine(this.out, this.sfi, next, seconds, bytes, length, this.store);
+    if (n === 0) return 0;
+    block[FW_LINE] = next;
+    const counts = this.counts;
+    addTally(counts, FC_LINES, 1);
+    addTally(counts, FC_SENTENCES, 1);
+    addTally(counts, FC_ENCODED, 1);
+    addTally(counts, FC_BYTES, n);
+    return n;
   }
 
   /**
