@@ -51,11 +51,16 @@ export interface BeidouWiringOptions extends DeviceStateOptions {
  * sentence that only counts and decodes and applies the hot kinds (NATIVE_KINDS,
  * decoder.ts) state-only into DeviceState.cellBytes (the decoder's counters follow the
  * cells there: DeviceState tallyRoom), in one call; returns 0 then, or 1 having written nothing: the JS path (its twin and reference,
- * SentenceDecoder.applyTo and decode) takes the sentence. `clock.now()` is called only
- * when a value needs the time (fixAt, the sky view's 4 s); a unit counted there gets
+ * SentenceDecoder.applyTo and decode) takes the sentence. `clock`: the time in ms (the
+ * UART read's, from the gateway), or a clock whose now() is called only when a value needs the time (fixAt, the sky view's 4 s); a unit counted there gets
  * its lastUnitAt at the state's next once-a-second look (DeviceState.syncRejects).
  */
-export type FixApply = (bytes: Uint8Array, length: number, cells: Uint8Array, clock: Pick<Clock, "now">) => number;
+export type FixApply = (
+  bytes: Uint8Array,
+  length: number,
+  cells: Uint8Array,
+  clock: Pick<Clock, "now"> | number,
+) => number;
 
 /** What hears the terminal's sentences besides the decoders (the console's terminal operations). */
 export interface TerminalListener {
@@ -103,17 +108,31 @@ export class BeidouWiring {
     this.sentences = new SentenceDecoder(undefined, options.bytes, this.state.tallyCells);
     if (options.events) this.events.sink = options.events;
     // The hook as a closure over what it passes: on XS a captured variable costs less to
-    // read than a property (each of these was a property read per sentence).
+    // read than a property (each of these was a property read per sentence), and `self`
+    // less than `this` in an arrow.
     const fixes = options.fixes,
       cells = this.state.cellBytes,
       clock = this.clock;
-    this.onUnit = (kind: UnitKind, bytes: Uint8Array, length: number): void => {
-      if (kind === SENTENCE) {
-        // The board: the native path takes most sentences whole, with no clock read here.
-        if (fixes === undefined || fixes(bytes, length, cells, clock) !== 0) this.sentence(bytes, length);
-        const l = this.listener;
-        if (l?.awaitingAnswer) l.terminalSentence(bytes, length);
-      } else this.frame(bytes, length);
+    // biome-ignore lint/complexity/noUselessThisAlias: see above (`this` in the arrow costs the board)
+    const self = this;
+    this.onUnit = (kind: UnitKind, bytes: Uint8Array, length: number, now?: number): boolean => {
+      if (kind !== SENTENCE) {
+        self.frame(bytes, length);
+        return true;
+      }
+      // The board: the native path takes most sentences whole, with the read's time (or
+      // the clock, read there only when a value needs it).
+      let decodedOnly = true;
+      if (fixes === undefined || fixes(bytes, length, cells, now ?? clock) !== 0) {
+        self.sentence(bytes, length, now ?? clock.now());
+        decodedOnly = false; // the JS path may raise events
+      }
+      const l = self.listener;
+      if (l?.awaitingAnswer) {
+        l.terminalSentence(bytes, length);
+        decodedOnly = false;
+      }
+      return !decodedOnly;
     };
   }
 
@@ -135,8 +154,12 @@ export class BeidouWiring {
     this.timer = undefined;
   }
 
-  /** Gateway hook: a framed sentence or 4.0 frame (rejects: the state reads the framer's counters, see attach). */
-  readonly onUnit: (kind: UnitKind, bytes: Uint8Array, length: number) => void;
+  /**
+   * Gateway hook (GatewayOptions.onUnit): a framed sentence or 4.0 frame (rejects: the state
+   * reads the framer's counters, see attach); `now`: the read's time, else the clock is read.
+   * Returns false when the unit was only decoded by the native path.
+   */
+  readonly onUnit: (kind: UnitKind, bytes: Uint8Array, length: number, now?: number) => boolean;
 
   private frame(bytes: Uint8Array, length: number): void {
     const n = this.handleFrame(bytes, length, this.clock.now());
@@ -147,8 +170,7 @@ export class BeidouWiring {
   }
 
   /** A sentence on the JS path (the native path's twin and reference). */
-  private sentence(bytes: Uint8Array, length: number): void {
-    const now = this.clock.now();
+  private sentence(bytes: Uint8Array, length: number, now: number): void {
     // Decode only what the state reads: a GSV after the first of its group matters only
     // while the sky view copies that group (isLaterGsv, gsv.ts); otherwise it is a unit.
     const st = this.state;

@@ -133,6 +133,10 @@ export interface ByteHelpers {
    * consumed * 1024 + group * 32 + action; the action is frameText's code (FRAME_MORE,
    * FRAME_OTHER, or a reject when not quiet: its length at FW_N), or:
    * - A_SENT: the datagram (its length at FW_N) is ready for the socket on `group`;
+   * - A_SENT_UNIT (F_UNIT and F_QUIET): as A_SENT, and the call framed on to the next
+   *   sentence (length at FW_PENDING), for onUnit; the next call forwards it. (With those
+   *   flags an A_SENT means the call framed on to the end of the input or to FRAME_OTHER's
+   *   byte: the unit so far is kept at FW_LEN);
    * - A_UNIT (F_UNIT): the sentence (length at FW_N) is for onUnit; the next call forwards it;
    * - A_FORWARD: the sentence (length at FW_N) takes the JS path: group 0 without F_FORWARD
    *   (nothing counted but heard), else counted as forwarded on `group` but not strictly
@@ -309,6 +313,17 @@ function frameCore(
       len = 0;
       continue;
     }
+    // "$$GGA,...": a start character right after the unit's own (quiet) makes the first a
+    // truncated unit, as the framer's later-start rule decides it at the line end (the first
+    // candidate has no address: SentenceFramer.endText), so the line stays on this path.
+    if (quiet && len === 1 && (c === DOLLAR || c === BANG)) {
+      i++;
+      addTally(t, TALLY_REJECTED, 1);
+      addTally(t, TALLY_REJECTED + CODE_TRUNCATED, 1);
+      addTally(t, TALLY_UNITS, 1);
+      buf[0] = c;
+      continue;
+    }
     code = FRAME_OTHER;
     break;
   }
@@ -354,7 +369,7 @@ function frameText(
  *   framer's common path (0 between units); FW_JS while the framer's JS path has it;
  * - FW_N: the length of the sentence (A_UNIT, A_FORWARD, a reject) or datagram (A_SENT)
  *   of the last stop;
- * - FW_PENDING: length of the sentence given to onUnit (A_UNIT), to forward at the next call;
+ * - FW_PENDING: length of the sentence given to onUnit (A_UNIT, A_SENT_UNIT), to forward at the next call;
  * - FW_LINE: the encoder's line count n: (0 before the first line, then 1..999);
  * - FW_SFI: the SFI's 6 bytes (from byte 4 * FW_SFI);
  * - FW_ROUTES, FW_LIMITS: the number of route and field-limit entries at FW_TABLE;
@@ -400,7 +415,8 @@ export const A_SENT = 16,
   A_UNIT = 17,
   A_FORWARD = 18,
   A_JS = 19,
-  A_ASK = 20;
+  A_ASK = 20,
+  A_SENT_UNIT = 21;
 /** Most bytes one forwardText call consumes: the count fits the result's high bits. */
 export const FW_MAX_SPAN = 0x1fffff;
 
@@ -568,6 +584,22 @@ function forwardText(
   addTally(w, c + FC_BYTES, p);
   bump(w, FW_COUNTS + 2 * FC_DATAGRAMS);
   bump(w, FW_COUNTS + 2 * (FC_PER_GROUP + g));
+  // F_UNIT, quiet: frame on to the next unit (the caller writes the datagram, then gives
+  // that sentence to onUnit): a call fewer per sentence, and none for the read's tail.
+  if ((flags & (F_UNIT | F_QUIET)) === (F_UNIT | F_QUIET) && i < end) {
+    const t = lastFramerTally!,
+      j = frameCore(bytes, i, end, buf, 0, t, true);
+    addTally(t, 0, j - i);
+    const next = (j - start) * 1024 + g * 32;
+    if (coreCode === 0) {
+      w[FW_LEN] = 0;
+      w[FW_PENDING] = coreLen;
+      addTally(w, FW_COUNTS / 2 + FC_HEARD, 1);
+      return next + A_SENT_UNIT;
+    }
+    w[FW_LEN] = coreLen; // FRAME_MORE or FRAME_OTHER: quiet stops at no reject
+    return next + A_SENT;
+  }
   return consumed + g * 32 + A_SENT;
 }
 

@@ -16,6 +16,7 @@ import {
   A_FORWARD,
   A_JS,
   A_SENT,
+  A_SENT_UNIT,
   A_UNIT,
   addTally,
   type ByteHelpers,
@@ -33,6 +34,7 @@ import {
   FRAME_OTHER,
   FW_COUNTS,
   FW_N,
+  FW_PENDING,
   FW_TALLY,
   forwardBlock,
   tsBytes,
@@ -82,7 +84,7 @@ export interface GatewayCounters {
   uartWritten: number;
   uartDropped: number;
   uartBytes: number;
-  /** Receive overflows reported by the serial driver (bytes lost before JS read them; src/native/esp32/serial-ring). */
+  /** Receive overflows reported by the serial driver (bytes lost before JS read them; src/native/esp32/serial-ring), taken from the driver when read. */
   uartRxOverflows: number;
   /** Serial device lost and reopened (host: terminal unplugged). */
   serialErrors: number;
@@ -108,8 +110,12 @@ export interface GatewayOptions {
   /**
    * Every framed sentence and 4.0 frame, before routing: decoders and device state plug
    * in here. Rejects are counted in framerCounters (by reason), with no call each.
+   * `now`: the clock's now() read once for the UART read the unit came in (the gateway's
+   * common path gives it; else undefined: read the clock). Return false when the call only
+   * decoded: nothing the gateway's plain case depends on (settings, answers awaited,
+   * filters) can have changed, so it does not ask again before forwarding the unit.
    */
-  onUnit?(kind: UnitKind, bytes: Uint8Array, length: number): void;
+  onUnit?(kind: UnitKind, bytes: Uint8Array, length: number, now?: number): unknown;
   /** RDSS 4.0 commands that begin a binary frame (FramerOptions.frameCommands: the Beidou layer's set). */
   frameCommands?: ReadonlySet<number>;
   /** Each reject, for tools and tests that look at them one by one (the firmware passes none: a call each costs the board). */
@@ -155,6 +161,8 @@ export class Gateway {
   // a walk along the instance's property list.
   /** The 64-bit counts of the forward block (src/core/bytes.ts FC_*): units heard, forwarded, datagrams, perGroup. */
   private readonly counts: Uint32Array;
+  /** The forward block (src/core/bytes.ts FW_*): forwardText's state, lengths and counts. */
+  private readonly block: Uint32Array;
   private udp?: UDPInstance;
   /** Monotonic ms of the last send failure, -1 when sending works. */
   private lastSendError = -1;
@@ -210,6 +218,8 @@ export class Gateway {
   private writable = 0;
   /** The open serial instance's overflow count already added to counters.uartRxOverflows. */
   private rxOverflowSeen = 0;
+  /** counters.uartRxOverflows (an accessor: see pollOverflow). */
+  private rxOverflows = 0;
 
   constructor(options: GatewayOptions) {
     this.options = options;
@@ -226,7 +236,7 @@ export class Gateway {
     // call per sentence (framer, route, encoder and the counts below).
     const limits = new Map<number, number>();
     for (const f of Object.keys(options.fieldLimits ?? {})) limits.set(formatterKeyOf(f), options.fieldLimits![f]);
-    const block = forwardBlock(this.router.defaults, limits),
+    const block = (this.block = forwardBlock(this.router.defaults, limits)),
       blockBytes = new Uint8Array(block.buffer),
       counts = (this.counts = block.subarray(FW_COUNTS, FW_TALLY));
     // forwarded, datagrams and perGroup: accessors over the block's counts.
@@ -248,10 +258,19 @@ export class Gateway {
       uartBytes: 0,
       serialErrors: 0,
       serialReopens: 0,
-      uartRxOverflows: 0,
       filtered: 0,
       rateDropped: 0,
       rateDroppedPerGroup: new Array<number>(GROUP_COUNT + 1).fill(0),
+    });
+    Object.defineProperty(this.counters, "uartRxOverflows", {
+      get: () => {
+        this.pollOverflow();
+        return this.rxOverflows;
+      },
+      set: (v: number) => {
+        this.rxOverflows = v;
+      },
+      enumerable: true,
     });
     const onDatagram = options.onDatagram;
     this.send = (bytes, length) => {
@@ -329,56 +348,92 @@ export class Gateway {
     // The common path: one native call per sentence frames it and, in the plain case (what
     // the onSentence closure's fast branch does), routes it, writes its datagram and counts
     // it; JS only hands the datagram to the socket, calls onUnit, and takes the rest
-    // (other paths of the framer, the router and the encoder) as before.
+    // (other paths of the framer, the router and the encoder: takeOther).
+    // On XS the loop's cost is mostly its call: an arrow that uses `this` costs thousands
+    // of RV32 instructions a call more than one that reads a variable (~5,600 here), and each
+    // captured variable ~100 (so the actions it tests are local copies, not imports: an
+    // import is a capture too, or in the test harness's CommonJS a property walk per use).
+    const sent = A_SENT,
+      sentUnit = A_SENT_UNIT,
+      unit = A_UNIT,
+      ask = A_ASK,
+      more = FRAME_MORE;
+    // biome-ignore lint/complexity/noUselessThisAlias: see above (`this` in the arrow below costs the board)
+    const self = this;
     this.take = (bytes, start, end) => {
-      const udp = this.udp;
-      // c: and the plain case are asked at the read's first sentence (A_ASK, or after its
-      // onUnit), not per sentence nor per read (many reads end no sentence): the clock costs
-      // ~2,700 RV32 instructions. The sentences of a read carry the second its first sentence
-      // was framed in (on the board within the read's processing; the harness's clock moves
-      // per chunk, so there it is exact). What the plain case depends on changes with
-      // settings, network commands and timers, not within a read, except in onUnit (asked
-      // again after each).
+      // The clock (c: and onUnit's `now`) and the plain case are asked at the read's first
+      // sentence (A_ASK, or its A_UNIT), not per sentence nor per read (many reads end no
+      // sentence): the clock costs ~2,700 RV32 instructions. The sentences of a read carry
+      // the time of its first sentence (on the board within the read's processing; the
+      // harness's clock moves per chunk, so there it is exact). What the plain case depends
+      // on changes with settings, network commands and timers, not within a read, except in
+      // an onUnit that did more than decode (it returns anything but false: asked again).
       let flags = fixedFlags | F_ASK,
+        now = -1,
         seconds = -2,
         i = start;
       for (;;) {
-        const r = forwardText(bytes, i, end, buf, blockBytes, out, store, seconds, flags),
-          a = r & 31;
+        const r = forwardText(bytes, i, end, buf, blockBytes, out, store, seconds, flags);
+        let a = r & 31;
         i += r >> 10;
-        if (a === A_SENT) {
+        if (a === sent || a === sentUnit) {
           const g = (r >> 5) & 31,
-            view = sized !== undefined ? sized : encoder.datagram(block[FW_N]);
+            view = sized !== undefined ? sized : encoder.datagram(block[FW_N]),
+            udp = self.udp;
           if (udp !== undefined) {
             try {
               udp.write(view, addresses[g], ports[g]);
-              if (this.lastSendError >= 0) this.sendRecovered();
+              if (self.lastSendError >= 0) self.sendRecovered();
             } catch (e) {
-              this.sendFailed(e);
+              self.sendFailed(e);
             }
           }
           if (onDatagram !== undefined) onDatagram(view, block[FW_N], g);
-        } else if (a === A_ASK || a === A_UNIT) {
-          if (a === A_UNIT) onUnit!(UNIT_SENTENCE, buf, block[FW_N]);
-          if (seconds === -2) seconds = encoder.tagTime ? clock.now() / 1000 : -1;
-          flags =
-            fixedFlags | (answers?.waiting || !router.plain || filter.active || config.maxRate > 0 ? 0 : F_FORWARD);
-          continue; // the next call forwards it
-        } else if (a === A_FORWARD) {
-          const g = (r >> 5) & 31,
-            n = block[FW_N];
-          if (g === 0) this.forward(buf, n, answers?.waiting ? answers.destinationFor(buf, n) : undefined);
-          else {
-            // Counted as forwarded on g; not strictly carriable: encode's other paths.
-            this.currentGroup = g;
-            encoder.encodeOther(buf, n, undefined, true);
+          if (a === sent) {
+            if (i >= end) return;
+            continue;
           }
-        } else if (a === FRAME_MORE) return;
-        else if (a === FRAME_OTHER || a === A_JS) i = framer.resume(bytes, i, end, a === FRAME_OTHER);
-        else if (onReject !== undefined) onReject(REJECT_REASONS[a - 1], buf, block[FW_N]);
+          a = unit; // A_SENT_UNIT: the call framed the next sentence too
+        }
+        if (a === unit || a === ask) {
+          if (now < 0) {
+            now = clock.now();
+            seconds = encoder.tagTime ? now / 1000 : -1;
+          }
+          if (
+            (a === unit ? onUnit!(UNIT_SENTENCE, buf, block[FW_PENDING], now) !== false : true) ||
+            (flags & F_ASK) !== 0
+          )
+            flags =
+              fixedFlags | (answers?.waiting || !router.plain || filter.active || config.maxRate > 0 ? 0 : F_FORWARD);
+          continue; // the next call forwards it
+        }
+        if (a === more) return;
+        i = self.takeOther(r, bytes, i, end);
         if (i >= end) return;
       }
     };
+  }
+
+  /** take's rare actions (result r of forwardText): the JS paths of the router, encoder and framer, a reject. Returns where to go on. */
+  private takeOther(r: number, bytes: Uint8Array, i: number, end: number): number {
+    const a = r & 31,
+      buf = this.framer.buf,
+      n = this.block[FW_N];
+    if (a === A_FORWARD) {
+      const g = (r >> 5) & 31;
+      if (g === 0) this.forward(buf, n, this.answers?.waiting ? this.answers.destinationFor(buf, n) : undefined);
+      else {
+        // Counted as forwarded on g; not strictly carriable: encode's other paths.
+        this.currentGroup = g;
+        this.encoder.encodeOther(buf, n, undefined, true);
+      }
+      return i;
+    }
+    if (a === FRAME_OTHER || a === A_JS) return this.framer.resume(bytes, i, end, a === FRAME_OTHER);
+    const onReject = this.options.onReject;
+    if (onReject !== undefined) onReject(REJECT_REASONS[a - 1], buf, n);
+    return i;
   }
 
   /** Host sends fail asynchronously: call it recovered after 2 s without an error. */
@@ -561,8 +616,6 @@ export class Gateway {
             if (!n) break;
             take(rx, 0, n);
           }
-          const lost = this.overflow;
-          if (lost !== undefined && lost > self.rxOverflowSeen) self.rxOverflowed(lost);
         },
         onWritable(bytes: number) {
           self.serialAlive();
@@ -578,11 +631,20 @@ export class Gateway {
     }
   }
 
-  private rxOverflowed(lost: number): void {
-    this.counters.uartRxOverflows += lost - this.rxOverflowSeen;
+  /**
+   * Add what the serial driver's overflow count grew by, when someone looks
+   * (counters.uartRxOverflows: the network side once a second, status, a lost port), not
+   * per UART read: a getter call each cost the board.
+   */
+  private pollOverflow(): void {
+    const lost = this.serial === undefined ? undefined : this.serial.overflow;
+    if (lost === undefined || !(lost > this.rxOverflowSeen)) return;
+    const before = this.rxOverflows;
+    this.rxOverflows += lost - this.rxOverflowSeen;
     this.rxOverflowSeen = lost;
-    const c = this.counters.uartRxOverflows;
-    if (c === 1 || c % 100 === 0)
+    const c = this.rxOverflows;
+    // The first, then one in every hundred (a look may see several at once).
+    if (before === 0 || Math.floor(c / 100) > Math.floor(before / 100))
       this.events.add("uart.rxoverflow", `terminal bytes lost before they were read (${c} receive overflows so far)`);
   }
 
@@ -595,6 +657,7 @@ export class Gateway {
   }
 
   private serialLost(err: Error): void {
+    this.pollOverflow(); // the lost instance's count, before it goes
     this.counters.serialErrors++;
     // Logged once per outage: while the terminal stays unplugged, each reopen attempt
     // fails again every reopenDelay and is only counted.

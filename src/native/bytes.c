@@ -198,6 +198,17 @@ static int frameLoop(const uint8_t* bytes, int i, int end, uint8_t* buf, int max
 			n = 0;
 			continue;
 		}
+		/* "$$GGA,...": a start character right after the unit's own (quiet) makes the first a
+		   truncated unit, as the framer's later-start rule decides it at the line end (the
+		   first candidate has no address: SentenceFramer.endText); the line stays here. */
+		if (quiet && n == 1 && (c == DOLLAR || c == BANG)) {
+			i++;
+			rejected++;
+			rejects[TRUNCATED]++;
+			units++;
+			buf[0] = c;
+			continue;
+		}
 		result = FRAME_OTHER;
 		break;
 	}
@@ -711,6 +722,7 @@ void xs_bd450_write_line(xsMachine* the)
 #define A_FORWARD 18
 #define A_JS 19
 #define A_ASK 20
+#define A_SENT_UNIT 21
 #define FW_MAX_SPAN 0x1fffff
 
 /* The value of key in the ascending table w[0..count) (key * 256 + value), or -1. */
@@ -843,6 +855,7 @@ void xs_bd450_forward_text(xsMachine* the)
 			if (size > xsmcGetArrayBufferMaxLength(xsArg(6))) xsRangeError("out of range");
 			xsmcSetArrayBufferLength(xsArg(6), size);
 			/* the resize may have moved them */
+			bytes = bufferArg(the, 0, &blockSize, 0);
 			buf = bufferArg(the, 3, &max, 1);
 			w = (uint32_t*)bufferArg(the, 4, &blockSize, 1);
 		}
@@ -864,6 +877,24 @@ void xs_bd450_forward_text(xsMachine* the)
 	addTally(w + FW_COUNTS, FC_BYTES, p);
 	addTally(w + FW_COUNTS, FC_DATAGRAMS, 1);
 	addTally(w + FW_COUNTS, FC_PER_GROUP + g, 1);
+	/* F_UNIT, quiet: frame on to the next unit (the caller writes the datagram, then gives
+	   that sentence to onUnit): a call fewer per sentence, and none for the read's tail. */
+	if ((flags & (F_UNIT | F_QUIET)) == (F_UNIT | F_QUIET) && i < end) {
+		int j;
+		len = 0;
+		j = frameLoop(bytes, i, end, buf, (int)max, &len, &code, w + FW_TALLY, 1);
+		addTally(w + FW_TALLY, 0, j - i);
+		i = j;
+		k = (i - start) * 1024;
+		if (code == 0) {
+			w[FW_LEN] = 0;
+			w[FW_PENDING] = (uint32_t)len;
+			addTally(w + FW_COUNTS, FC_HEARD, 1);
+			xsmcSetInteger(xsResult, k + g * 32 + A_SENT_UNIT);
+			return;
+		}
+		w[FW_LEN] = (uint32_t)len; /* FRAME_MORE or FRAME_OTHER: quiet stops at no reject */
+	}
 	xsmcSetInteger(xsResult, k + g * 32 + A_SENT);
 }
 

@@ -309,11 +309,15 @@ static int contains(const uint8_t* b, int a, int e, const char* word, int L)
 	return 0;
 }
 
-/* The clock's now(): its name's ID looked up once (one machine per process: the board's, a test host's). */
+/* The time in ms: the argument itself when it is a number (the gateway's read time), else
+   the clock's now() (its name's ID looked up once: one machine per process, the board's or
+   a test host's). */
 static xsIdentifier nowID = -1;
 
 static double now(xsMachine* the)
 {
+	int type = xsmcTypeOf(xsArg(3));
+	if (type == xsNumberType || type == xsIntegerType) return xsmcToNumber(xsArg(3));
 	if (nowID == (xsIdentifier)-1) nowID = xsID("now");
 	xsResult = xsCall0(xsArg(3), nowID);
 	return xsmcToNumber(xsResult);
@@ -323,8 +327,8 @@ static double now(xsMachine* the)
    kind, decoded and applied) here, 1 when the caller's JS path must take it (nothing written
    then). cells: DeviceState.cellBytes, whose bytes from CELL_BYTES on are the decoder's
    counters (SentenceDecoder tallies; their last K_COUNT doubles say where each kind's
-   counters are: -1 no decoder, -2 not tallied); clock: an object whose now() gives ms,
-   called only when a value needs it. A unit counted here has no time: the state stamps
+   counters are: -1 no decoder, -2 not tallied); clock: the time in ms, or an object whose
+   now() gives it, called only when a value needs it. A unit counted here has no time: the state stamps
    lastUnitAt at its next look (DeviceState.syncRejects, once a second), as it does for
    the framer's rejects. */
 void xs_bd450_fix_apply(xsMachine* the)
