@@ -45,6 +45,15 @@ SRCS="$SRCS $ROOT/src/native/bytes.c $ROOT/src/native/fixes.c $ROOT/hosttest/xs/
   done
 } >"$OUT/objects.mk"
 make -s -j2 -f "$OUT/objects.mk" all >"$OUT/build.log" 2>&1 || { tail -30 "$OUT/build.log" >&2; exit 1; }
+# memcpy, memset, memmove as the board has them: word copies. Debian's default picolibc is
+# built for size, and its memcpy copies a byte at a time (~100 instructions for the 16-byte
+# slot copies XS makes at every call and return); ESP-IDF v6.0 links speed-built ones (on an
+# ESP32-C3 SiFive's newlib memcpy, esp_libc/src/port/riscv; on an ESP32 newlib's in ROM),
+# which picolibc's release build also has. Taken from that build's libc.a, linked first.
+RELEASE=/usr/lib/picolibc/riscv64-unknown-elf/lib/release/$($CC $ARCH -print-multi-directory)/libc.a
+[ -f "$RELEASE" ] || { echo "no picolibc release build ($RELEASE): picolibc-riscv64-unknown-elf" >&2; exit 2; }
+(cd "$OUT/obj" && ar x "$RELEASE" memcpy.c.o memset.S.o memmove-stub.c.o &&
+  mv memcpy.c.o libc-memcpy.o && mv memset.S.o libc-memset.o && mv memmove-stub.c.o libc-memmove.o)
 $CC $ARCH --oslib=semihost --crt0=semihost -Wl,--gc-sections \
   -Wl,--defsym=__flash=0x80000000 -Wl,--defsym=__flash_size=0x1000000 \
   -Wl,--defsym=__ram=0x81000000 -Wl,--defsym=__ram_size=0xF000000 -Wl,--defsym=__stack_size=0x40000 \
