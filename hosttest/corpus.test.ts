@@ -2,12 +2,13 @@
 // each checksum-valid sentence is forwarded byte-identical and in order (checked
 // against an independent extractor), rejects are counted and add up, the verdicts
 // agree with nmea-simple's checksum opinion except for its documented faults, and
-// every datagram passes an independent strict 450 reader.
+// every datagram passes an independent strict 450 reader; framed quietly (as the
+// firmware frames) the same sentences, datagrams and counts.
 import * as assert from "node:assert/strict";
 import * as fs from "fs";
 import * as path from "path";
 import { makeConfig } from "../src/core/config";
-import { REJECT_REASONS } from "../src/core/framer";
+import { FRAMER_COUNTERS, REJECT_REASONS } from "../src/core/framer";
 import { Gateway } from "../src/core/gateway";
 import { latin1 } from "../src/nmea/checksum";
 import { fixedClock } from "../src/platform/node/host";
@@ -24,7 +25,8 @@ interface Result {
   gw: Gateway;
 }
 
-function runCore(bytes: Uint8Array, chunk: number | "random"): Result {
+/** quiet: no onReject, as the firmware runs it (rejects only counted, in the byte helpers' loop). */
+function runCore(bytes: Uint8Array, chunk: number | "random", quiet = false): Result {
   const r: Result = { forwarded: [], datagrams: [], units: [], gw: undefined as unknown as Gateway };
   let seed = 12345;
   const rnd = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) % 97) + 1;
@@ -37,9 +39,11 @@ function runCore(bytes: Uint8Array, chunk: number | "random"): Result {
       r.forwarded.push(text);
       r.units.push({ valid: true, text });
     },
-    onReject(reason, b, n) {
-      r.units.push({ valid: false, reason, text: latin1(b, 0, n) });
-    },
+    onReject: quiet
+      ? undefined
+      : (reason, b, n) => {
+          r.units.push({ valid: false, reason, text: latin1(b, 0, n) });
+        },
     onDatagram(b, n) {
       r.datagrams.push(b.slice(0, n));
     },
@@ -138,6 +142,18 @@ describe("corpus: every real log through the gateway core", function () {
         }
       assert.equal(stream.gaps, 0);
       assert.deepEqual(delivered, expected);
+
+      // 6. Framed quietly (no onReject: the firmware's way, where forwardText counts rejects
+      //    itself, hands on a datagram and the next sentence from one call, and keeps "$$"
+      //    lines native): the same sentences to onUnit, the same datagrams, the same counts.
+      const q = runCore(bytes, "random", true);
+      assert.deepEqual(q.forwarded, expected);
+      assert.deepEqual(
+        q.datagrams.map((d) => latin1(d, 0, d.length)),
+        r.datagrams.map((d) => latin1(d, 0, d.length)),
+      );
+      const qf = q.gw.framer.counters;
+      for (const k of FRAMER_COUNTERS) assert.equal(qf[k], f[k], `quiet framing: ${k}`);
 
       const rejects = REJECT_REASONS.filter((k) => f[k] > 0)
         .map((k) => `${k} ${f[k]}`)

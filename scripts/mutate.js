@@ -83,6 +83,22 @@ const MUTANTS = [
     aimed: "line-count",
   },
   {
+    name: "the next sentence framed after a datagram handed to onUnit a byte short (bytes.forwardText)",
+    file: "src/core/bytes.ts",
+    anchor: "w[FW_PENDING] = coreLen;",
+    bug: "w[FW_PENDING] = coreLen - 1;",
+    tests: ["corpus", "gateway"],
+    aimed: "corpus",
+  },
+  {
+    name: "a line's doubled start character counted as a bad character, not a truncated unit (bytes.frameCore)",
+    file: "src/core/bytes.ts",
+    anchor: "addTally(t, TALLY_REJECTED + CODE_TRUNCATED, 1);",
+    bug: "addTally(t, TALLY_REJECTED + CODE_BAD_CHARACTER, 1);",
+    tests: ["corpus", "framer"],
+    aimed: "corpus",
+  },
+  {
     name: "checksums written in lower-case hex",
     file: "src/nmea/checksum.ts",
     anchor: 'const HEX = "0123456789ABCDEF";',
