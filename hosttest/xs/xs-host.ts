@@ -639,12 +639,16 @@ export class HostDriver {
       this.gateway.start();
       return;
     }
-    // The whole firmware, assembled as src/platform/moddable/main.ts does.
+    // The whole firmware, assembled as src/platform/moddable/main.ts does: the gateway on
+    // the (there terminal-corrected) wall clock, the rest on a clock of its own (here the
+    // same time through another object, so that each is read as often as on the board).
     const store = new MemorySettings();
+    const ageClock = { now: () => clock.now(), monotonic: () => clock.monotonic() };
     const app = new App({
       config,
       settings: { store, loaded: loadSettings(store) },
-      clock,
+      clock: ageClock,
+      utcClock: clock,
       timers,
       log,
       serial,

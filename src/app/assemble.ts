@@ -153,6 +153,7 @@ export class App {
       datagramViews: o.datagramViews,
       bytes: o.bytes,
       onUnit: beidou.onUnit,
+      unitClock: clock, // the state's (it stamps fixes with onUnit's `now`), not `utc`
       convertFrame: beidou.convertFrame,
       frameCommands: RDSS40_COMMAND_KEYS,
       // Raw-text short messages: a TXR/TXA with commas in its text is carried (issue 15).

@@ -110,12 +110,18 @@ export interface GatewayOptions {
   /**
    * Every framed sentence and 4.0 frame, before routing: decoders and device state plug
    * in here. Rejects are counted in framerCounters (by reason), with no call each.
-   * `now`: the clock's now() read once for the UART read the unit came in (the gateway's
+   * `now`: unitClock's now() read once for the UART read the unit came in (the gateway's
    * common path gives it; else undefined: read the clock). Return false when the call only
    * decoded: nothing the gateway's plain case depends on (settings, answers awaited,
    * filters) can have changed, so it does not ask again before forwarding the unit.
    */
   onUnit?(kind: UnitKind, bytes: Uint8Array, length: number, now?: number): unknown;
+  /**
+   * The clock of onUnit's `now` when it is not the gateway's: the board's gateway runs on the
+   * terminal-corrected wall clock (c:), the device state on one that never steps under the
+   * ages it measures (src/platform/moddable/main.ts). Default: `clock`.
+   */
+  unitClock?: Pick<Clock, "now">;
   /** RDSS 4.0 commands that begin a binary frame (FramerOptions.frameCommands: the Beidou layer's set). */
   frameCommands?: ReadonlySet<number>;
   /** Each reject, for tools and tests that look at them one by one (the firmware passes none: a call each costs the board). */
@@ -340,6 +346,7 @@ export class Gateway {
       buf = framer.buf,
       forwardText = this.bytes.forwardText,
       clock = this.clock,
+      unitClock = options.unitClock ?? clock,
       onReject = options.onReject,
       // What forwardText does without asking: no onUnit to call first, no onReject per reject.
       fixedFlags = (onUnit !== undefined ? F_UNIT : 0) | (onReject === undefined ? F_QUIET : 0),
@@ -361,7 +368,7 @@ export class Gateway {
     // biome-ignore lint/complexity/noUselessThisAlias: see above (`this` in the arrow below costs the board)
     const self = this;
     this.take = (bytes, start, end) => {
-      // The clock (c: and onUnit's `now`) and the plain case are asked at the read's first
+      // The clocks (c: and onUnit's `now`) and the plain case are asked at the read's first
       // sentence (A_ASK, or its A_UNIT), not per sentence nor per read (many reads end no
       // sentence): the clock costs ~2,700 RV32 instructions. The sentences of a read carry
       // the time of its first sentence (on the board within the read's processing; the
@@ -399,6 +406,7 @@ export class Gateway {
           if (now < 0) {
             now = clock.now();
             seconds = encoder.tagTime ? now / 1000 : -1;
+            if (unitClock !== clock) now = unitClock.now();
           }
           if (
             (a === unit ? onUnit!(UNIT_SENTENCE, buf, block[FW_PENDING], now) !== false : true) ||
