@@ -301,7 +301,7 @@ export function writeMarkdown(file: string, r: any): void {
         `| of which the XS interpreter (and the engine's C) | ${fmt(v.interpreterInstructionsPerSentence)} | ${fmt(v.coreOnlyInstructionsPerSentence - v.coreOnlyNativeInstructionsPerSentence)} |`,
         `| heap allocated on the 32-bit build (16-byte slots + chunk bytes) | ${fmt(v.bytesAllocatedPerSentence, 1)} B | ${fmt(v.coreOnlyBytesAllocatedPerSentence, 1)} B |`,
         "",
-        "Per stage (profiled: each stage's entry method wrapped, the counter read around it; the wrappers' own instructions are included, so the stages add up to more than the total):",
+        "Per stage (profiled: each stage's entry method wrapped, the counter read around it; the wrappers' own instructions are included, so the stages add up to more than the total). Since the common path frames, routes and encodes a sentence in one native call (`forwardText`) from the gateway's read loop, and the Beidou hook decodes the hot kinds in one (`fixes.c`), the wrapped methods see only the rare JS paths: nearly all of the cost lands in the last row (docs/board-performance.md splits it by stubbing steps out instead):",
         "",
         "| stage | RV32 instructions per sentence (profiled) |",
         "|---|---|",

@@ -198,7 +198,7 @@ export async function runRv32Bench(log: (s: string) => void): Promise<Rv32Bench 
   }
   return {
     method:
-      "XS (Moddable SDK xs/sources) built for bare-metal rv32imc with riscv64-unknown-elf-gcc -Os -fno-inline-functions -fno-jump-tables (make.esp32.mk's flags), picolibc, 16-byte slots, no debugger, no metering; " +
+      "XS (Moddable SDK xs/sources) built for bare-metal rv32imc with riscv64-unknown-elf-gcc -Os -fno-inline-functions -fno-jump-tables (make.esp32.mk's flags), picolibc with its release build's memcpy/memset/memmove (word copies, as ESP-IDF links them; the size build copies a byte at a time), 16-byte slots, no debugger, no metering; " +
       "run under qemu-system-riscv32 -M virt -icount shift=0: each retired guest instruction advances the virtual clock by 1 ns and minstret reads the exact retired count (sanity: a 2-instruction loop run for 2n turns counts exactly 2n more than for n turns). " +
       "Per forwarded sentence: FEED commands after a 20 % warm-up minus the same commands in discard mode (computeOnXsh); native = instructions inside the xs_bd450_* helpers (wrapper reads subtracted).",
     sanity,
