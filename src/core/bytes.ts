@@ -37,7 +37,9 @@ export interface ByteHelpers {
    * and stops it with its code, unless `quiet` (a framer without an onReject
    * callback): then it goes on with the next unit, and so it does after a control
    * byte that ends a unit (consumed; badCharacter) unless that byte may start an
-   * RDSS 4.0 frame (5 bytes from '$'). It also stops at:
+   * RDSS 4.0 frame (5 bytes from '$'), and, quiet, after a start character right after
+   * the unit's own ("$$GGA,..."): the first is a truncated unit (counted), the second
+   * begins the next (the JS framer's later-start rule gives the same). It also stops at:
    * - the end of the input: io[1] = FRAME_MORE;
    * - any other byte (a start or control character), or a full buf: not consumed;
    *   io[1] = FRAME_OTHER.

@@ -139,7 +139,9 @@ static void addTally(uint32_t* tally, int k, int n)
    reason) and stops the call with its code, unless `quiet` (a framer without an
    onReject callback): then it goes on with the next unit, and so it does after a
    control byte ending a unit (consumed; badCharacter) unless that byte may start an
-   RDSS 4.0 frame (a unit of 5 bytes from '$': the framer decides). Stops at the end
+   RDSS 4.0 frame (a unit of 5 bytes from '$': the framer decides), and after a start
+   character right after the unit's own (quiet: the first a truncated unit, counted, the
+   second begins the next, as the JS framer decides it). Stops at the end
    of the input (io[1] = FRAME_MORE) and at any other byte (not consumed; FRAME_OTHER).
    io[0] = the unit's length. The counts are added to `tally` (the framer's counters
    as 64-bit integers: no property lookups) at the end of the call. Returns the index in
