@@ -1,7 +1,7 @@
 /*
  * The field parsers, shared by fieldIndex (src/native/bytes.c) and the native sentence
  * path (src/native/fixes.c): one text defines what a field's number is, so both give
- * the same doubles bit for bit.
+ * the same doubles bit for bit; and the doubles tables' accessors both use.
  */
 #ifndef BD450_PARSE_H
 #define BD450_PARSE_H
@@ -120,6 +120,36 @@ static __attribute__((unused)) double parseCoord(const uint8_t* bytes, int a, in
 	v = min / 60;
 	v = deg + v;
 	return v;
+}
+
+/* Double number i of a table (fieldIndex's numbers, DeviceState's cells): two word
+   accesses when the table is word-aligned (XS buffers are; a double needs no more on
+   RV32 or Xtensa without a double FPU), else memcpy (no alignment assumed: Xtensa
+   faults on unaligned access). */
+static __attribute__((unused)) double getDouble(const uint8_t* table, int i)
+{
+	double v;
+	if (((uintptr_t)table & 3) == 0) {
+		uint32_t w[2];
+		w[0] = ((const uint32_t*)table)[2 * i];
+		w[1] = ((const uint32_t*)table)[2 * i + 1];
+		c_memcpy(&v, w, 8);
+	}
+	else
+		c_memcpy(&v, table + 8 * i, 8);
+	return v;
+}
+
+static __attribute__((unused)) void putDouble(uint8_t* table, int i, double v)
+{
+	if (((uintptr_t)table & 3) == 0) {
+		uint32_t w[2];
+		c_memcpy(w, &v, 8);
+		((uint32_t*)table)[2 * i] = w[0];
+		((uint32_t*)table)[2 * i + 1] = w[1];
+	}
+	else
+		c_memcpy(table + 8 * i, &v, 8);
 }
 
 #endif

@@ -247,21 +247,6 @@ void xs_bd450_frame_text(xsMachine* the)
 
 #include "bd450-parse.h"
 
-/* Double number i of a table: two word stores when the table is word-aligned (XS
-   buffers are; a double needs no more on RV32 or Xtensa without a double FPU), else
-   memcpy (no alignment assumed: Xtensa faults on unaligned access). */
-static void putDouble(uint8_t* numbers, int i, double v)
-{
-	if (((uintptr_t)numbers & 3) == 0) {
-		uint32_t w[2];
-		c_memcpy(w, &v, 8);
-		((uint32_t*)numbers)[2 * i] = w[0];
-		((uint32_t*)numbers)[2 * i + 1] = w[1];
-	}
-	else
-		c_memcpy(numbers + 8 * i, &v, 8);
-}
-
 /* fieldIndex(bytes, bodyEnd, table, max[, numbers]): start offsets (16-bit, platform
    order) of the comma-separated fields of bytes[1..bodyEnd) at table[0..), end offsets
    from table[2 * (max + 1)..); returns the last field's index, or -1 past max fields.

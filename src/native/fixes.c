@@ -78,41 +78,13 @@ typedef struct {
 	uint16_t s[MAXF + 1], e[MAXF + 1];
 } Fields;
 
-/* Doubles: two word accesses when the buffer is word-aligned (XS buffers are; a double
-   needs no more on RV32 or Xtensa without a double FPU), else memcpy (bytes.c's putDouble). */
-static double getD(const uint8_t* p, int i)
-{
-	double v;
-	if (((uintptr_t)p & 3) == 0) {
-		uint32_t w[2];
-		w[0] = ((const uint32_t*)p)[2 * i];
-		w[1] = ((const uint32_t*)p)[2 * i + 1];
-		c_memcpy(&v, w, 8);
-	}
-	else
-		c_memcpy(&v, p + 8 * i, 8);
-	return v;
-}
-
-static void putD(uint8_t* p, int i, double v)
-{
-	if (((uintptr_t)p & 3) == 0) {
-		uint32_t w[2];
-		c_memcpy(w, &v, 8);
-		((uint32_t*)p)[2 * i] = w[0];
-		((uint32_t*)p)[2 * i + 1] = w[1];
-	}
-	else
-		c_memcpy(p + 8 * i, &v, 8);
-}
-
 /* DeviceState.position() without its event edge (the caller has left that case to JS). */
 static void putPosition(uint8_t* cells, double lat, double lon, double at)
 {
-	putD(cells, C_LATITUDE, lat);
-	putD(cells, C_LONGITUDE, lon);
-	putD(cells, C_FIX_AT, at);
-	putD(cells, C_LAST_VALID_FIX_AT, at);
+	putDouble(cells, C_LATITUDE, lat);
+	putDouble(cells, C_LONGITUDE, lon);
+	putDouble(cells, C_FIX_AT, at);
+	putDouble(cells, C_LAST_VALID_FIX_AT, at);
 }
 
 /* Fields.chars: the byte of a one-byte field, 0 empty or absent, -1 longer. */
@@ -212,7 +184,7 @@ static int whole(double v, int lo, int hi)
 static void skyMore(uint8_t* cells, const Fields* f, const uint8_t* at, int n, int last, double now)
 {
 	uint8_t* sky = cells + B_SKY;
-	int sys = (int)getD(cells, C_SKY_FILLING), k = (int)getD(cells, C_SKY_FILL_COUNT), c, j;
+	int sys = (int)getDouble(cells, C_SKY_FILLING), k = (int)getDouble(cells, C_SKY_FILL_COUNT), c, j;
 	int16_t *fillId = (int16_t*)(sky + S_FILL_ID), *fillAzimuth = (int16_t*)(sky + S_FILL_AZIMUTH);
 	int8_t *fillElevation = (int8_t*)(sky + S_FILL_ELEVATION), *fillSnr = (int8_t*)(sky + S_FILL_SNR);
 	c = n < PER - k ? n : PER - k;
@@ -224,7 +196,7 @@ static void skyMore(uint8_t* cells, const Fields* f, const uint8_t* at, int n, i
 		fillSnr[k + j] = (int8_t)whole(num(f, i + 3), 0, 127);
 	}
 	k += c;
-	putD(cells, C_SKY_FILL_COUNT, k);
+	putDouble(cells, C_SKY_FILL_COUNT, k);
 	if (!last) return;
 	{
 		int base = sys * PER;
@@ -237,8 +209,8 @@ static void skyMore(uint8_t* cells, const Fields* f, const uint8_t* at, int n, i
 			snr[base + j] = fillSnr[j];
 		}
 		((int16_t*)(sky + S_COUNT))[sys] = (int16_t)k;
-		putD(cells, C_SKY_AT + sys, now);
-		putD(cells, C_SKY_FILLING, -1);
+		putDouble(cells, C_SKY_AT + sys, now);
+		putDouble(cells, C_SKY_FILLING, -1);
 	}
 }
 
@@ -353,18 +325,18 @@ void xs_bd450_fix_apply(xsMachine* the)
 	xsmcSetInteger(xsResult, JS_PATH);
 	/* The first unit or one after a silence: resume() has an event (JS). Short ones: JS
 	   (the wiring's tests read bytes past a short sentence's end). */
-	if (getD(cells, C_NOTABLE) != 0 || length < 11) return;
+	if (getDouble(cells, C_NOTABLE) != 0 || length < 11) return;
 	c0 = b[1];
 	c1 = b[2];
 	/* Only counted (wiring.ts): proprietary, a later GSV while the sky view copies nothing. */
-	if ((c0 == 'P' && c1 != 'Q') || (b[5] == 'V' && getD(cells, C_SKY_FILLING) < 0 && laterGsv(b, length)))
+	if ((c0 == 'P' && c1 != 'Q') || (b[5] == 'V' && getDouble(cells, C_SKY_FILLING) < 0 && laterGsv(b, length)))
 		goto counted;
 	nk = (int)(talliesSize / 8) - K_COUNT;
 	/* No comma at 6 (and no `P` talker): the address is not talker + 3 letters, a sentence
 	   SentenceDecoder.decode counts under "unknown" (TALLY_UNKNOWN, decoder.ts). */
 	if (b[6] != ',' && c0 != 'P') {
 		if (nk < 4) xsRangeError("out of range");
-		putD(tallies, 2, getD(tallies, 2) + 1);
+		putDouble(tallies, 2, getDouble(tallies, 2) + 1);
 		goto counted;
 	}
 	/* SentenceDecoder.applyTo's address: `$`, talker, formatter, comma at 6. */
@@ -375,7 +347,7 @@ void xs_bd450_fix_apply(xsMachine* the)
 		if (b[3] == kindNames[k][0] && b[4] == kindNames[k][1] && b[5] == kindNames[k][2]) break;
 	if (k == K_COUNT) return;
 	{
-		double t = getD(tallies, nk + k);
+		double t = getDouble(tallies, nk + k);
 		if (t == -1) return; /* no decoder in this table */
 		if (t == -2) goto counted; /* a decoder with no apply: named, not read, not tallied */
 		tally = (int)t;
@@ -411,19 +383,19 @@ void xs_bd450_fix_apply(xsMachine* the)
 		if (!located(&f, time, 1, lat, lon, 2)) return;
 		if (chr(&f, 6) != 0 && !(quality >= 0 && quality <= 9)) return;
 		/* position() after a "no fix" event raises one (JS) */
-		if (quality > 0 && lat == lat && getD(cells, C_NO_FIX_REPORTED) != 0) return;
+		if (quality > 0 && lat == lat && getDouble(cells, C_NO_FIX_REPORTED) != 0) return;
 		at = now(the);
-		putD(cells, C_FIX_TIME, time);
-		putD(cells, C_QUALITY, quality);
-		putD(cells, C_HDOP, hdop);
-		putD(cells, C_ALTITUDE, alt);
-		putD(cells, C_SATS_TOTAL, sats);
+		putDouble(cells, C_FIX_TIME, time);
+		putDouble(cells, C_QUALITY, quality);
+		putDouble(cells, C_HDOP, hdop);
+		putDouble(cells, C_ALTITUDE, alt);
+		putDouble(cells, C_SATS_TOTAL, sats);
 		if (quality > 0 && lat == lat) {
-			putD(cells, C_LATITUDE, lat);
-			putD(cells, C_LONGITUDE, lon);
-			putD(cells, C_LAST_VALID_FIX_AT, at);
+			putDouble(cells, C_LATITUDE, lat);
+			putDouble(cells, C_LONGITUDE, lon);
+			putDouble(cells, C_LAST_VALID_FIX_AT, at);
 		}
-		putD(cells, C_FIX_AT, at);
+		putDouble(cells, C_FIX_AT, at);
 		break;
 	}
 	case K_RMC: {
@@ -452,19 +424,19 @@ void xs_bd450_fix_apply(xsMachine* the)
 		if (!located(&f, time, 1, lat, lon, 3)) return;
 		fix = status == 'A' && lat == lat;
 		if (fix) {
-			if (getD(cells, C_NO_FIX_REPORTED) != 0) return;
+			if (getDouble(cells, C_NO_FIX_REPORTED) != 0) return;
 			at = now(the);
 		}
-		putD(cells, C_FIX_TIME, time);
+		putDouble(cells, C_FIX_TIME, time);
 		if (dated) {
-			putD(cells, C_FIX_YEAR, year);
-			putD(cells, C_FIX_MONTH, month);
-			putD(cells, C_FIX_DAY, day);
+			putDouble(cells, C_FIX_YEAR, year);
+			putDouble(cells, C_FIX_MONTH, month);
+			putDouble(cells, C_FIX_DAY, day);
 		}
 		if (fix) {
 			putPosition(cells, lat, lon, at);
-			putD(cells, C_SPEED, sog);
-			putD(cells, C_COURSE, cog);
+			putDouble(cells, C_SPEED, sog);
+			putDouble(cells, C_COURSE, cog);
 		}
 		break;
 	}
@@ -476,7 +448,7 @@ void xs_bd450_fix_apply(xsMachine* the)
 		time = timeOfDay(&f, 5);
 		if (!located(&f, time, 5, lat, lon, 1)) return;
 		if (chr(&f, 6) == 'A' && lat == lat) {
-			if (getD(cells, C_NO_FIX_REPORTED) != 0) return;
+			if (getDouble(cells, C_NO_FIX_REPORTED) != 0) return;
 			putPosition(cells, lat, lon, now(the));
 		}
 		break;
@@ -492,14 +464,14 @@ void xs_bd450_fix_apply(xsMachine* the)
 		if (ml > 8) return;
 		if (!located(&f, time, 1, lat, lon, 2)) return;
 		if (lat == lat && ml > 0 && b[f.s[6]] != 'N') {
-			if (getD(cells, C_NO_FIX_REPORTED) != 0) return;
+			if (getDouble(cells, C_NO_FIX_REPORTED) != 0) return;
 			putPosition(cells, lat, lon, now(the));
 		}
 		break;
 	}
 	case K_TXT: {
 		/* The antenna's state: an edge raises an event (JS); otherwise nothing changes. */
-		int bad = getD(cells, C_ANTENNA_BAD) != 0;
+		int bad = getDouble(cells, C_ANTENNA_BAD) != 0;
 		double total, number;
 		if (n < 4) return;
 		total = integer(&f, 1);
@@ -526,8 +498,8 @@ void xs_bd450_fix_apply(xsMachine* the)
 			speed = num(&f, 5);
 			if (speed != speed && chr(&f, 5) != 0) return;
 		}
-		if (speed == speed) putD(cells, C_SPEED, speed);
-		if (course == course) putD(cells, C_COURSE, course);
+		if (speed == speed) putDouble(cells, C_SPEED, speed);
+		if (course == course) putDouble(cells, C_COURSE, course);
 		break;
 	}
 	case K_ZDA: {
@@ -544,10 +516,10 @@ void xs_bd450_fix_apply(xsMachine* the)
 		if (chr(&f, 3) != 0 && !(month >= 1 && month <= 12)) return;
 		if (chr(&f, 4) != 0 && len(&f, 4) != 4) return;
 		if (chr(&f, 5) != 0 && !(zone >= -13 && zone <= 13)) return;
-		putD(cells, C_FIX_TIME, time);
-		putD(cells, C_FIX_YEAR, year);
-		putD(cells, C_FIX_MONTH, month);
-		putD(cells, C_FIX_DAY, day);
+		putDouble(cells, C_FIX_TIME, time);
+		putDouble(cells, C_FIX_YEAR, year);
+		putDouble(cells, C_FIX_MONTH, month);
+		putDouble(cells, C_FIX_DAY, day);
 		break;
 	}
 	case K_GSA: {
@@ -632,7 +604,7 @@ void xs_bd450_fix_apply(xsMachine* the)
 		if (!(inView >= 0)) return;
 		count = countIds(&f, 4, 4 + 4 * groups, 4, &first, slots);
 		if (count < 0) return;
-		filling = (int)getD(cells, C_SKY_FILLING);
+		filling = (int)getDouble(cells, C_SKY_FILLING);
 		if (number != 1) {
 			/* the rest of a group: copied while the sky view takes this group */
 			if (filling >= 0) skyMore(cells, &f, slots, count, number == total, number == total ? now(the) : 0);
@@ -646,22 +618,22 @@ void xs_bd450_fix_apply(xsMachine* the)
 		want = ((const int8_t*)(cells + B_SKY + S_SIGNAL))[sys];
 		if (signal < 0) signal = 0;
 		at = now(the);
-		if ((want >= 0 && signal != want) || at - getD(cells, C_SKY_AT + sys) < SKY_EVERY_MS) {
-			putD(cells, C_SKY_FILLING, -1);
+		if ((want >= 0 && signal != want) || at - getDouble(cells, C_SKY_AT + sys) < SKY_EVERY_MS) {
+			putDouble(cells, C_SKY_FILLING, -1);
 			break;
 		}
 		((int8_t*)(cells + B_SKY + S_SIGNAL))[sys] = (int8_t)signal;
-		putD(cells, C_SKY_FILLING, sys);
-		putD(cells, C_SKY_FILL_COUNT, 0);
+		putDouble(cells, C_SKY_FILLING, sys);
+		putDouble(cells, C_SKY_FILL_COUNT, 0);
 		skyMore(cells, &f, slots, count, number == total, at);
 		break;
 	}
 	default:
 		return;
 	}
-	putD(tallies, tally, getD(tallies, tally) + 1);
+	putDouble(tallies, tally, getDouble(tallies, tally) + 1);
 counted:
-	putD(cells, C_UNITS, getD(cells, C_UNITS) + 1);
-	putD(cells, C_NATIVE_UNITS, getD(cells, C_NATIVE_UNITS) + 1);
+	putDouble(cells, C_UNITS, getDouble(cells, C_UNITS) + 1);
+	putDouble(cells, C_NATIVE_UNITS, getDouble(cells, C_NATIVE_UNITS) + 1);
 	xsmcSetInteger(xsResult, 0);
 }
