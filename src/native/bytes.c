@@ -755,6 +755,23 @@ static int carriable(const uint8_t* s, int length)
 	return 1;
 }
 
+/* The next unit of bytes[i..end) framed into buf from the block's (FW_LEN), the bytes
+   consumed added to the tally: a sentence is counted heard, and the unit of anything but
+   a reject is kept at FW_LEN (0 after a sentence). Sets *code and *n (the unit's length);
+   returns where it stopped. Inlined: it is the per-sentence path (-fno-inline-functions
+   would make it a call). */
+static inline __attribute__((always_inline)) int frameUnit(const uint8_t* bytes, int i, int end, uint8_t* buf, int max, uint32_t* w, int quiet, int* code,
+	int* n)
+{
+	int len = (int)w[FW_LEN];
+	int j = frameLoop(bytes, i, end, buf, max, &len, code, w + FW_TALLY, quiet);
+	addTally(w + FW_TALLY, 0, j - i);
+	w[FW_LEN] = *code >= FRAME_MORE ? (uint32_t)len : 0;
+	if (*code == 0) addTally(w + FW_COUNTS, FC_HEARD, 1);
+	*n = len;
+	return j;
+}
+
 /* forwardText(bytes, start, end, buf, block, out, store, seconds, flags): the gateway's
    common path in one call (src/core/bytes.ts has the contract): frameLoop on the
    block's unit length and tally, and for a valid sentence in the plain case (F_FORWARD)
@@ -766,7 +783,7 @@ void xs_bd450_forward_text(xsMachine* the)
 	const uint8_t* bytes;
 	uint8_t *buf, *o;
 	uint32_t* w;
-	int i, start, end, len, n, code, g = 1, p = 0, k, line, flags;
+	int i, start, end, n, code, g = 1, p = 0, k, line, flags;
 	double seconds;
 	if (xsmcArgc < 9) xsRangeError("out of range");
 	w = (uint32_t*)bufferArg(the, 4, &blockSize, 1);
@@ -781,7 +798,6 @@ void xs_bd450_forward_text(xsMachine* the)
 	end = intArg(the, 2);
 	buf = bufferArg(the, 3, &max, 1);
 	flags = intArg(the, 8);
-	len = (int)w[FW_LEN];
 	if (start < 0 || end > (int)size || w[FW_LEN] > max || max < 1) xsRangeError("out of range");
 	if (end - start > FW_MAX_SPAN) end = start + FW_MAX_SPAN;
 	i = start;
@@ -791,21 +807,12 @@ void xs_bd450_forward_text(xsMachine* the)
 		w[FW_PENDING] = 0;
 	}
 	else {
-		i = frameLoop(bytes, start, end, buf, (int)max, &len, &code, w + FW_TALLY, flags & F_QUIET);
-		addTally(w + FW_TALLY, 0, i - start);
-		n = len;
+		i = frameUnit(bytes, start, end, buf, (int)max, w, flags & F_QUIET, &code, &n);
 		if (code != 0) {
-			if (code >= FRAME_MORE)
-				w[FW_LEN] = (uint32_t)n;
-			else {
-				w[FW_LEN] = 0;
-				w[FW_N] = (uint32_t)n;
-			}
+			if (code < FRAME_MORE) w[FW_N] = (uint32_t)n; /* a reject */
 			xsmcSetInteger(xsResult, (i - start) * 1024 + code);
 			return;
 		}
-		w[FW_LEN] = 0;
-		addTally(w + FW_COUNTS, FC_HEARD, 1);
 		if (flags & F_UNIT) {
 			w[FW_PENDING] = w[FW_N] = (uint32_t)n;
 			xsmcSetInteger(xsResult, (i - start) * 1024 + A_UNIT);
@@ -867,20 +874,13 @@ void xs_bd450_forward_text(xsMachine* the)
 	/* F_UNIT, quiet: frame on to the next unit (the caller writes the datagram, then gives
 	   that sentence to onUnit): a call fewer per sentence, and none for the read's tail. */
 	if ((flags & (F_UNIT | F_QUIET)) == (F_UNIT | F_QUIET) && i < end) {
-		int j;
-		len = 0;
-		j = frameLoop(bytes, i, end, buf, (int)max, &len, &code, w + FW_TALLY, 1);
-		addTally(w + FW_TALLY, 0, j - i);
-		i = j;
+		i = frameUnit(bytes, i, end, buf, (int)max, w, 1, &code, &n);
 		k = (i - start) * 1024;
 		if (code == 0) {
-			w[FW_LEN] = 0;
-			w[FW_PENDING] = (uint32_t)len;
-			addTally(w + FW_COUNTS, FC_HEARD, 1);
+			w[FW_PENDING] = (uint32_t)n;
 			xsmcSetInteger(xsResult, k + g * 32 + A_SENT_UNIT);
 			return;
 		}
-		w[FW_LEN] = (uint32_t)len; /* FRAME_MORE or FRAME_OTHER: quiet stops at no reject */
 	}
 	xsmcSetInteger(xsResult, k + g * 32 + A_SENT);
 }
