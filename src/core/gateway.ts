@@ -352,9 +352,10 @@ export class Gateway {
       fixedFlags = (onUnit !== undefined ? F_UNIT : 0) | (onReject === undefined ? F_QUIET : 0),
       addresses = GROUPS.map((g) => g.address),
       ports = GROUPS.map((g) => g.port);
-    // The common path: one native call per sentence frames it and, in the plain case (what
-    // the onSentence closure's fast branch does), routes it, writes its datagram and counts
-    // it; JS only hands the datagram to the socket, calls onUnit, and takes the rest
+    // The common path: one native call per sentence frames it and, in the plain case (no
+    // answers awaited, override rules, output filter or maxRate: forward()'s checks), routes
+    // it, writes its datagram and counts it; JS only hands the datagram to the socket, calls
+    // onUnit, and takes the rest
     // (other paths of the framer, the router and the encoder: takeOther).
     // On XS the loop's cost is mostly its call: an arrow that uses `this` costs thousands
     // of RV32 instructions a call more than one that reads a variable (~5,600 here), and each
