@@ -508,21 +508,6 @@ let lastBlock: Uint8Array | undefined,
   lastSfi: Uint8Array | undefined,
   lastFramerTally: Uint32Array | undefined;
 
-/**
- * The next unit of bytes[i..end) framed into buf from the block's (FW_LEN), the bytes
- * consumed added to the framer's tally: a sentence is counted heard, and the unit of
- * anything but a reject is kept at FW_LEN (0 after a sentence). Sets coreLen and
- * coreCode; returns where it stopped.
- */
-function frameUnit(bytes: Uint8Array, i: number, end: number, buf: Uint8Array, w: Uint32Array, quiet: boolean): number {
-  const t = lastFramerTally!,
-    j = frameCore(bytes, i, end, buf, w[FW_LEN], t, quiet);
-  addTally(t, 0, j - i);
-  w[FW_LEN] = coreCode >= FRAME_MORE ? coreLen : 0;
-  if (coreCode === 0) addTally(w, FW_COUNTS / 2 + FC_HEARD, 1);
-  return j;
-}
-
 function forwardText(
   bytes: Uint8Array,
   start: number,
@@ -554,13 +539,21 @@ function forwardText(
     if (n > buf.length) throw new RangeError("out of range");
     w[FW_PENDING] = 0;
   } else {
-    i = frameUnit(bytes, start, end, buf, w, (flags & F_QUIET) !== 0);
+    const t = lastFramerTally!;
+    i = frameCore(bytes, start, end, buf, len, t, (flags & F_QUIET) !== 0);
+    addTally(t, 0, i - start);
     const code = coreCode;
     n = coreLen;
     if (code !== 0) {
-      if (code < FRAME_MORE) w[FW_N] = n; // a reject
+      if (code >= FRAME_MORE) w[FW_LEN] = n;
+      else {
+        w[FW_LEN] = 0;
+        w[FW_N] = n;
+      }
       return (i - start) * 1024 + code;
     }
+    w[FW_LEN] = 0;
+    addTally(w, FW_COUNTS / 2 + FC_HEARD, 1);
     if ((flags & F_UNIT) !== 0) {
       w[FW_PENDING] = w[FW_N] = n;
       return (i - start) * 1024 + A_UNIT;
@@ -596,10 +589,18 @@ function forwardText(
   // F_UNIT, quiet: frame on to the next unit (the caller writes the datagram, then gives
   // that sentence to onUnit): a call fewer per sentence, and none for the read's tail.
   if ((flags & (F_UNIT | F_QUIET)) === (F_UNIT | F_QUIET) && i < end) {
-    const next = (frameUnit(bytes, i, end, buf, w, true) - start) * 1024 + g * 32;
-    if (coreCode !== 0) return next + A_SENT;
-    w[FW_PENDING] = coreLen;
-    return next + A_SENT_UNIT;
+    const t = lastFramerTally!,
+      j = frameCore(bytes, i, end, buf, 0, t, true);
+    addTally(t, 0, j - i);
+    const next = (j - start) * 1024 + g * 32;
+    if (coreCode === 0) {
+      w[FW_LEN] = 0;
+      w[FW_PENDING] = coreLen;
+      addTally(w, FW_COUNTS / 2 + FC_HEARD, 1);
+      return next + A_SENT_UNIT;
+    }
+    w[FW_LEN] = coreLen; // FRAME_MORE or FRAME_OTHER: quiet stops at no reject
+    return next + A_SENT;
   }
   return consumed + g * 32 + A_SENT;
 }
